@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 const require = createRequire(import.meta.url);
 
@@ -44,6 +44,20 @@ export interface TfjsGraphArtifacts {
   json: TfjsGraphModelJson;
   weightSpecs: TfjsWeightSpec[];
   weightData: ArrayBuffer;
+}
+
+/** Version of an installed package, found by walking up from its main file (works when `exports` hides package.json). */
+export function installedPackageVersion(name: string): string {
+  let dir = dirname(require.resolve(name));
+  for (let i = 0; i < 6; i++) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === name && pkg.version) return pkg.version;
+    }
+    dir = dirname(dir);
+  }
+  throw new Error(`cannot find the version of installed package ${name}`);
 }
 
 /** Directory of the MobileNetV2-1.4 ("mid") model bundled in nsfwjs, found by file path (its exports block deep imports). */

@@ -1,0 +1,68 @@
+import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { indexCatalog } from '../ingest/indexer.js';
+import { DEFAULT_IMAGE_MODEL, loadImageModel, loadTextModel } from '../models/registry.js';
+import { Library } from '../store/library.js';
+import { resolveDbPath } from './open-library.js';
+import { createProgressReporter } from './progress.js';
+
+export interface IndexCommandOptions {
+  db?: string;
+  prune?: boolean;
+  json?: boolean;
+  model?: string;
+  text?: boolean;
+  batchSize?: number;
+}
+
+export async function runIndexCommand(catalog: string, opts: IndexCommandOptions): Promise<number> {
+  const spec = opts.model ?? process.env.MARQUEE_IMAGE_MODEL ?? DEFAULT_IMAGE_MODEL;
+  const modelSpec = spec.endsWith('.json') && existsSync(spec) ? resolve(spec) : spec;
+  const library = new Library(resolveDbPath(opts.db));
+  const [imageModel, textModel] = await Promise.all([loadImageModel(modelSpec), opts.text === false ? null : loadTextModel({ workers: availableParallelism() })]);
+  library.setMeta('image_model_spec', modelSpec);
+  const reporter = createProgressReporter({ json: !!opts.json, tty: process.stderr.isTTY === true });
+  let stopRequested = false;
+  const onSignal = (): void => {
+    if (stopRequested) process.exit(130);
+    stopRequested = true;
+    process.stderr.write('\nstopping after the current batch (press Ctrl-C again to quit now)...\n');
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const summary = await indexCatalog(catalog, {
+      library,
+      imageModel,
+      textModel,
+      prune: opts.prune,
+      batchSize: opts.batchSize,
+      onProgress: (p) => reporter.update(p),
+      shouldStop: () => stopRequested,
+    });
+    reporter.stop();
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify({ type: 'summary', ...summary, seconds: Math.round(summary.seconds * 100) / 100, postersPerSecond: Math.round(summary.postersPerSecond * 10) / 10 })}\n`);
+    } else {
+      for (const p of summary.problems.slice(0, 50)) process.stderr.write(`  ${p.item}${p.file ? ` (${p.file})` : ''}: ${p.reason}\n`);
+      if (summary.problems.length > 50) process.stderr.write(`  ... and ${summary.problems.length - 50} more problems (see the index_failures table)\n`);
+      process.stderr.write(
+        `${summary.interrupted ? 'interrupted' : 'done'}: ${summary.total} entries in ${summary.seconds.toFixed(1)} s — ` +
+          `indexed ${summary.indexed}, unchanged ${summary.unchanged}, skipped ${summary.skipped}, failed ${summary.failed}, ` +
+          `synopses embedded ${summary.textsEmbedded}${opts.prune ? `, pruned ${summary.pruned}` : ''}\n`,
+      );
+    }
+    if (summary.interrupted) return 130;
+    if (summary.indexed + summary.unchanged === 0) {
+      process.stderr.write(`error: nothing could be indexed from ${catalog}\n`);
+      return 1;
+    }
+    return 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await Promise.all([imageModel.close(), textModel?.close()]);
+    library.close();
+  }
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+/** The `marquee` command line. */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { runIndexCommand } from './index-command.js';
+import { runInfoCommand } from './info-command.js';
+import { runSearchCommand } from './search-command.js';
+
+function number(name: string, min: number, max: number, integer = false) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n)))
+      throw new InvalidArgumentError(`${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`);
+    return n;
+  };
+}
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+const program = new Command()
+  .name('marquee')
+  .description('Visual search engine for movie posters: index a catalog, search by image, text, both, or a blend.')
+  .showHelpAfterError();
+
+program
+  .command('index')
+  .description('index a catalog folder (movies.csv, movies.jsonl, or just images) into the library')
+  .argument('<catalog-dir>', 'catalog folder')
+  .option('--db <file>', 'library file (default: $MARQUEE_DB or ./marquee.db)')
+  .option('--prune', 'remove movies of this catalog that are no longer listed')
+  .option('--json', 'print JSON-lines progress and a JSON summary on stdout')
+  .option('--model <id|manifest.json>', 'image model (default: mobilenet-v2-1.4, or $MARQUEE_IMAGE_MODEL)')
+  .option('--no-text', 'skip synopsis (text) embeddings')
+  .option('--batch-size <n>', 'posters per model batch and commit', number('batch-size', 1, 256, true), 16)
+  .action(async (dir: string, opts) => {
+    process.exitCode = await runIndexCommand(dir, opts);
+  });
+
+program
+  .command('search')
+  .description('search the library by image, movie id, text, image+text, or a blend of two images')
+  .option('--db <file>', 'library file (default: $MARQUEE_DB or ./marquee.db)')
+  .option('--image <file>', 'query poster image')
+  .option('--image2 <file>', 'second image: find posters between --image and --image2')
+  .option('--id <movie-id>', 'more like this movie (excluded from results)')
+  .option('--text <text>', 'synopsis or free text')
+  .option('--weight-image <w>', 'image weight when combined with --text (0..1)', number('weight-image', 0, 1), 0.5)
+  .option('--mix <m>', 'blend position between --image (0) and --image2 (1)', number('mix', 0, 1), 0.5)
+  .addOption(new Option('--blend <mode>', 'how to blend two images').choices(['embedding', 'pixel']).default('embedding'))
+  .option('--year <range>', 'year filter: 1995, 1980-1999, 1980- or -1999')
+  .option('--genre <genre>', 'genre filter, repeatable (all must match)', collect)
+  .option('--country <code>', 'country filter, repeatable (any may match)', collect)
+  .option('--k <n>', 'number of results', number('k', 1, 1000, true), 10)
+  .option('--json', 'print {"results":[...]} as JSON')
+  .option('--batch <queries.jsonl>', 'run one query per JSON line ("-" for stdin), print one JSON line each')
+  .action(async (opts) => {
+    process.exitCode = await runSearchCommand(opts);
+  });
+
+program
+  .command('info')
+  .description('show what the library holds')
+  .option('--db <file>', 'library file (default: $MARQUEE_DB or ./marquee.db)')
+  .option('--json', 'print JSON')
+  .action((opts) => {
+    process.exitCode = runInfoCommand(opts);
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 2;
+});

@@ -1,0 +1,234 @@
+/**
+ * Incremental, resumable catalog indexing. Posters are read and decoded concurrently
+ * while the previous batch is embedded; each batch (metadata, poster, thumbnail,
+ * vectors) commits in one transaction, so a killed run loses only the batch in flight
+ * and the next run skips everything already committed (by content hash + model version).
+ */
+import { resolve } from 'node:path';
+import { DEFAULT_LIMITS, type DecodeLimits } from '../image/decode.js';
+import { contentHash } from '../image/hash.js';
+import { readCatalog, type CatalogEntry } from '../catalog/read-catalog.js';
+import type { ImageEmbeddingModel, TextEmbeddingModel } from '../models/types.js';
+import type { Library } from '../store/library.js';
+import type { MovieRecord } from '../store/types.js';
+import { preparePoster, readPosterBytes, type PreparedPoster } from './prepare-poster.js';
+import { synopsisOf } from './synopsis.js';
+
+export const IMAGE_CHANNEL = 'image';
+export const TEXT_CHANNEL = 'text';
+
+export interface IndexProgress {
+  done: number;
+  total: number;
+  indexed: number;
+  unchanged: number;
+  skipped: number;
+  failed: number;
+  /** Entries per second over this run. */
+  rate: number;
+  etaSeconds: number | null;
+}
+
+export interface IndexProblem {
+  item: string;
+  file: string | null;
+  reason: string;
+}
+
+export interface IndexSummary {
+  catalog: string;
+  total: number;
+  /** Posters embedded in this run (new or changed, or model changed). */
+  indexed: number;
+  /** Posters already indexed with the same bytes and model. */
+  unchanged: number;
+  /** Catalog rows that could not be used at all. */
+  skipped: number;
+  /** Posters that could not be read or decoded (their movie's metadata is kept). */
+  failed: number;
+  /** Synopses embedded in this run. */
+  textsEmbedded: number;
+  pruned: number;
+  interrupted: boolean;
+  seconds: number;
+  postersPerSecond: number;
+  problems: IndexProblem[];
+}
+
+export interface IndexOptions {
+  library: Library;
+  imageModel: ImageEmbeddingModel;
+  textModel: TextEmbeddingModel | null;
+  prune?: boolean;
+  batchSize?: number;
+  /** How many posters may be read/decoded ahead of the model. */
+  prefetch?: number;
+  limits?: DecodeLimits;
+  onProgress?: (p: IndexProgress) => void;
+  /** Checked between batches; when it returns true the run stops after committing. */
+  shouldStop?: () => boolean;
+}
+
+interface WorkItem {
+  entry: CatalogEntry & { record: MovieRecord };
+  prepared?: PreparedPoster;
+  posterUnchanged: boolean;
+  posterError?: string;
+  synopsis: string;
+  synopsisHash: string;
+  textNeeded: boolean;
+}
+
+async function countEntries(dir: string): Promise<number> {
+  let n = 0;
+  for await (const _ of readCatalog(dir)) n++;
+  return n;
+}
+
+export async function indexCatalog(catalogDir: string, opts: IndexOptions): Promise<IndexSummary> {
+  const { library, imageModel, textModel } = opts;
+  const root = resolve(catalogDir);
+  const limits = opts.limits ?? DEFAULT_LIMITS;
+  const batchSize = opts.batchSize ?? 16;
+  const prefetch = opts.prefetch ?? 32;
+  const started = performance.now();
+  const total = await countEntries(root);
+  const runId = library.startRun(root);
+  library.setMeta('image_model', JSON.stringify({ id: imageModel.id, version: imageModel.version, dimension: imageModel.dimension }));
+  if (textModel) library.setMeta('text_model', JSON.stringify({ id: textModel.id, version: textModel.version, dimension: textModel.dimension }));
+
+  const s: IndexSummary = {
+    catalog: root, total, indexed: 0, unchanged: 0, skipped: 0, failed: 0, textsEmbedded: 0, pruned: 0,
+    interrupted: false, seconds: 0, postersPerSecond: 0, problems: [],
+  };
+  const seenIds = new Set<string>();
+  let done = 0;
+
+  const problem = (item: string, file: string | null, reason: string): void => {
+    s.problems.push({ item, file, reason });
+    library.recordFailure(runId, item, file, reason);
+  };
+  const progress = (): void => {
+    const elapsed = (performance.now() - started) / 1000;
+    const rate = done / Math.max(elapsed, 1e-3);
+    opts.onProgress?.({ done, total, indexed: s.indexed, unchanged: s.unchanged, skipped: s.skipped, failed: s.failed, rate, etaSeconds: rate > 0 ? (total - done) / rate : null });
+  };
+
+  const prepare = async (entry: CatalogEntry & { record: MovieRecord }): Promise<WorkItem> => {
+    const key = library.keyOf(entry.record.id);
+    const synopsis = synopsisOf(entry.record);
+    const synopsisHash = contentHash(`${synopsis}`);
+    const textState = key === undefined ? undefined : library.vectorState(key, TEXT_CHANNEL);
+    const textNeeded =
+      textModel !== null && synopsis !== '' && !(textState && textState.sourceHash === synopsisHash && textState.modelId === textModel.id && textState.modelVersion === textModel.version);
+    const item: WorkItem = { entry, posterUnchanged: false, synopsis, synopsisHash, textNeeded };
+    if (!entry.posterPath) {
+      item.posterError = entry.posterError ?? 'no poster';
+      return item;
+    }
+    try {
+      const { bytes, hash } = await readPosterBytes(entry.posterPath);
+      const imageState = key === undefined ? undefined : library.vectorState(key, IMAGE_CHANNEL);
+      if (key !== undefined && library.posterHash(key) === hash && imageState?.sourceHash === hash && imageState.modelId === imageModel.id && imageState.modelVersion === imageModel.version) {
+        item.posterUnchanged = true;
+      } else {
+        item.prepared = await preparePoster(entry.posterPath, bytes, hash, imageModel.preprocessing, limits);
+      }
+    } catch (err) {
+      item.posterError = (err as Error).message.replace(`${entry.posterPath}: `, '');
+    }
+    return item;
+  };
+
+  // Embedding of one batch overlaps the next; commits happen strictly in order.
+  let lastCommit: Promise<void> = Promise.resolve();
+  const pendingFlushes: Promise<void>[] = [];
+  const commit = (batch: WorkItem[], imageVectors: Float32Array[], textVectors: Float32Array[]): void => {
+    const toEmbed = batch.filter((w) => w.prepared);
+    const textItems = batch.filter((w) => w.textNeeded);
+    library.transaction(() => {
+      for (const w of batch) {
+        const key = library.upsertMovie(w.entry.record, root);
+        if (w.prepared) {
+          const vector = imageVectors[toEmbed.indexOf(w)]!;
+          library.putPoster(key, w.prepared.poster);
+          library.putVector(key, { channel: IMAGE_CHANNEL, modelId: imageModel.id, modelVersion: imageModel.version, sourceHash: w.prepared.poster.contentHash, vector });
+        }
+        if (w.textNeeded && textModel) {
+          const vector = textVectors[textItems.indexOf(w)]!;
+          library.putVector(key, { channel: TEXT_CHANNEL, modelId: textModel.id, modelVersion: textModel.version, sourceHash: w.synopsisHash, vector });
+        } else if (w.synopsis === '') {
+          library.deleteVector(key, TEXT_CHANNEL);
+        }
+      }
+    });
+    for (const w of batch) {
+      if (w.prepared) s.indexed++;
+      else if (w.posterUnchanged) s.unchanged++;
+      else {
+        s.failed++;
+        problem(w.entry.where, w.entry.posterPath ?? null, w.posterError ?? 'poster could not be read');
+      }
+      if (w.textNeeded) s.textsEmbedded++;
+    }
+    done += batch.length;
+    progress();
+  };
+  const flush = async (batch: WorkItem[]): Promise<void> => {
+    if (batch.length === 0) return;
+    // Image model (onnxruntime threads) and text model (worker threads) run at the same time.
+    const embedded = Promise.all([
+      imageModel.embedBatch(batch.filter((w) => w.prepared).map((w) => w.prepared!.pixels)),
+      textModel ? textModel.embedBatch(batch.filter((w) => w.textNeeded).map((w) => w.synopsis)) : Promise.resolve([]),
+    ]);
+    const previous = lastCommit;
+    const committed = (async () => {
+      const [imageVectors, textVectors] = await embedded;
+      await previous;
+      commit(batch, imageVectors, textVectors);
+    })();
+    lastCommit = committed.catch(() => undefined);
+    pendingFlushes.push(committed);
+    if (pendingFlushes.length >= 2) await pendingFlushes.shift();
+  };
+
+  const inFlight: Promise<WorkItem>[] = [];
+  let batch: WorkItem[] = [];
+  const drainOne = async (): Promise<void> => {
+    batch.push(await inFlight.shift()!);
+    if (batch.length >= batchSize) {
+      const b = batch;
+      batch = [];
+      await flush(b);
+    }
+  };
+
+  for await (const entry of readCatalog(root)) {
+    if (opts.shouldStop?.()) {
+      s.interrupted = true;
+      break;
+    }
+    if (entry.error || !entry.record) {
+      s.skipped++;
+      done++;
+      problem(entry.where, null, entry.error ?? 'unusable row');
+      continue;
+    }
+    seenIds.add(entry.record.id);
+    inFlight.push(prepare(entry as CatalogEntry & { record: MovieRecord }));
+    if (inFlight.length >= prefetch) await drainOne();
+  }
+  // Finish what was started even when interrupted: it is already decoded.
+  while (inFlight.length) await drainOne();
+  await flush(batch);
+  while (pendingFlushes.length) await pendingFlushes.shift();
+
+  if (opts.prune && !s.interrupted) {
+    const gone = library.movieIdsFromSource(root).filter((id) => !seenIds.has(id));
+    s.pruned = library.deleteMovies(gone);
+  }
+  s.seconds = (performance.now() - started) / 1000;
+  s.postersPerSecond = (s.indexed + s.unchanged) / Math.max(s.seconds, 1e-3);
+  library.finishRun(runId, s.interrupted ? 'interrupted' : 'done', { ...s, problems: s.problems.length });
+  return s;
+}

@@ -1,0 +1,43 @@
+/** The model layer: every embedding model, image or text, is one of these. */
+import type { RgbImage } from '../image/decode.js';
+
+export interface ModelIdentity {
+  /** Stable id, e.g. "mobilenet-v2-1.4". */
+  id: string;
+  /** Changes whenever the weights or preprocessing change; stored with every vector. */
+  version: string;
+  dimension: number;
+}
+
+export interface ImagePreprocessing {
+  width: number;
+  height: number;
+  /** Tensor layout the model expects. */
+  layout: 'nchw' | 'nhwc';
+  /** Per-channel (R,G,B) mean and std applied to pixel/255. */
+  mean: [number, number, number];
+  std: [number, number, number];
+}
+
+export interface ImageEmbeddingModel extends ModelIdentity {
+  readonly modality: 'image';
+  readonly preprocessing: ImagePreprocessing;
+  /** Embeds images already resized to preprocessing.width x height. Returns L2-normalised vectors. */
+  embedBatch(images: RgbImage[]): Promise<Float32Array[]>;
+  close(): Promise<void>;
+}
+
+export interface TextEmbeddingModel extends ModelIdentity {
+  readonly modality: 'text';
+  /** Returns L2-normalised vectors, one per text. */
+  embedBatch(texts: string[]): Promise<Float32Array[]>;
+  close(): Promise<void>;
+}
+
+export function l2normalize(v: Float32Array): Float32Array {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
+  const n = Math.sqrt(s) || 1;
+  for (let i = 0; i < v.length; i++) v[i] = v[i]! / n;
+  return v;
+}

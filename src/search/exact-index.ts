@@ -1,0 +1,118 @@
+/** Exact cosine search over one contiguous in-memory float32 matrix (the default engine). */
+import { l2normalize } from '../models/types.js';
+import { TopK } from './top-k.js';
+import type { VectorHit, VectorIndex, VectorSearchOptions } from './vector-index.js';
+
+export class ExactIndex implements VectorIndex {
+  readonly kind = 'exact';
+  private matrix: Float32Array;
+  private keys: Int32Array;
+  private rows = 0;
+  private readonly rowOf = new Map<number, number>();
+
+  constructor(readonly dimension: number, capacity = 1024) {
+    this.matrix = new Float32Array(capacity * dimension);
+    this.keys = new Int32Array(capacity);
+  }
+
+  size(): number {
+    return this.rows;
+  }
+
+  has(key: number): boolean {
+    return this.rowOf.has(key);
+  }
+
+  private grow(min: number): void {
+    if (min <= this.keys.length) return;
+    const cap = Math.max(min, this.keys.length * 2);
+    const m = new Float32Array(cap * this.dimension);
+    m.set(this.matrix.subarray(0, this.rows * this.dimension));
+    const k = new Int32Array(cap);
+    k.set(this.keys.subarray(0, this.rows));
+    this.matrix = m;
+    this.keys = k;
+  }
+
+  async upsert(entries: { key: number; vector: Float32Array }[]): Promise<void> {
+    this.grow(this.rows + entries.length);
+    for (const { key, vector } of entries) {
+      if (vector.length !== this.dimension) throw new Error(`vector for key ${key} has ${vector.length} dims, index has ${this.dimension}`);
+      let row = this.rowOf.get(key);
+      if (row === undefined) {
+        row = this.rows++;
+        this.rowOf.set(key, row);
+        this.keys[row] = key;
+      }
+      const v = l2normalize(Float32Array.from(vector));
+      this.matrix.set(v, row * this.dimension);
+    }
+  }
+
+  async remove(keys: number[]): Promise<void> {
+    const d = this.dimension;
+    for (const key of keys) {
+      const row = this.rowOf.get(key);
+      if (row === undefined) continue;
+      const last = --this.rows;
+      if (row !== last) {
+        this.matrix.copyWithin(row * d, last * d, (last + 1) * d);
+        const movedKey = this.keys[last]!;
+        this.keys[row] = movedKey;
+        this.rowOf.set(movedKey, row);
+      }
+      this.rowOf.delete(key);
+    }
+  }
+
+  private dot(q: Float32Array, row: number): number {
+    const m = this.matrix;
+    const d = this.dimension;
+    let base = row * d;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    let i = 0;
+    for (; i + 3 < d; i += 4, base += 4) {
+      s0 += q[i]! * m[base]!;
+      s1 += q[i + 1]! * m[base + 1]!;
+      s2 += q[i + 2]! * m[base + 2]!;
+      s3 += q[i + 3]! * m[base + 3]!;
+    }
+    for (; i < d; i++, base++) s0 += q[i]! * m[base]!;
+    return s0 + s1 + s2 + s3;
+  }
+
+  async search(query: Float32Array, k: number, opts: VectorSearchOptions = {}): Promise<VectorHit[]> {
+    const q = l2normalize(Float32Array.from(query));
+    const top = new TopK(k);
+    const { allow, exclude } = opts;
+    if (allow && allow.size < this.rows / 4) {
+      for (const key of allow) {
+        const row = this.rowOf.get(key);
+        if (row === undefined || exclude?.has(key)) continue;
+        top.push(key, this.dot(q, row));
+      }
+    } else {
+      for (let row = 0; row < this.rows; row++) {
+        const key = this.keys[row]!;
+        if ((allow && !allow.has(key)) || exclude?.has(key)) continue;
+        top.push(key, this.dot(q, row));
+      }
+    }
+    return top.result();
+  }
+
+  async scores(query: Float32Array, keys: number[]): Promise<Float32Array> {
+    const q = l2normalize(Float32Array.from(query));
+    const out = new Float32Array(keys.length);
+    keys.forEach((key, i) => {
+      const row = this.rowOf.get(key);
+      out[i] = row === undefined ? NaN : this.dot(q, row);
+    });
+    return out;
+  }
+
+  /** All keys, in row order. */
+  allKeys(): number[] {
+    return Array.from(this.keys.subarray(0, this.rows));
+  }
+}

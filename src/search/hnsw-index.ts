@@ -1,0 +1,77 @@
+/**
+ * Approximate search (HNSW, hnswlib-node) for large collections. Exact vectors are
+ * kept too (in an ExactIndex) so `scores()` and very selective filters stay exact.
+ */
+import hnswlib from 'hnswlib-node';
+import { ExactIndex } from './exact-index.js';
+import type { VectorHit, VectorIndex, VectorSearchOptions } from './vector-index.js';
+
+const { HierarchicalNSW } = hnswlib;
+
+export interface HnswParams {
+  m: number;
+  efConstruction: number;
+  efSearch: number;
+  seed: number;
+}
+
+export const DEFAULT_HNSW: HnswParams = { m: 16, efConstruction: 100, efSearch: 64, seed: 42 };
+
+export class HnswIndex implements VectorIndex {
+  readonly kind = 'hnsw';
+  private readonly exact: ExactIndex;
+  private readonly hnsw: InstanceType<typeof HierarchicalNSW>;
+  private capacity: number;
+
+  constructor(readonly dimension: number, capacity: number, private readonly params: HnswParams = DEFAULT_HNSW) {
+    this.exact = new ExactIndex(dimension, capacity);
+    this.capacity = Math.max(capacity, 16);
+    this.hnsw = new HierarchicalNSW('cosine', dimension);
+    this.hnsw.initIndex({ maxElements: this.capacity, m: params.m, efConstruction: params.efConstruction, randomSeed: params.seed, allowReplaceDeleted: true });
+    this.hnsw.setEf(params.efSearch);
+  }
+
+  size(): number {
+    return this.exact.size();
+  }
+
+  has(key: number): boolean {
+    return this.exact.has(key);
+  }
+
+  setEf(ef: number): void {
+    this.hnsw.setEf(ef);
+  }
+
+  async upsert(entries: { key: number; vector: Float32Array }[]): Promise<void> {
+    const needed = this.exact.size() + entries.length;
+    if (needed > this.capacity) {
+      this.capacity = Math.max(needed, this.capacity * 2);
+      this.hnsw.resizeIndex(this.capacity);
+    }
+    await this.exact.upsert(entries);
+    for (const { key, vector } of entries) this.hnsw.addPoint(Array.from(vector), key, true);
+  }
+
+  async remove(keys: number[]): Promise<void> {
+    for (const key of keys) if (this.exact.has(key)) this.hnsw.markDelete(key);
+    await this.exact.remove(keys);
+  }
+
+  async search(query: Float32Array, k: number, opts: VectorSearchOptions = {}): Promise<VectorHit[]> {
+    const { allow, exclude } = opts;
+    // A very selective filter is cheaper (and exact) by brute force over the allowed keys.
+    if (allow && allow.size < 0.05 * this.size()) return this.exact.search(query, k, opts);
+    const n = Math.min(k + (exclude?.size ?? 0), this.size());
+    if (n === 0) return [];
+    const filter = allow || exclude ? (label: number) => (!allow || allow.has(label)) && !exclude?.has(label) : undefined;
+    this.hnsw.setEf(Math.max(this.params.efSearch, n));
+    const r = this.hnsw.searchKnn(Array.from(query), n, filter);
+    const hits = r.neighbors.map((key, i) => ({ key, score: 1 - r.distances[i]! }));
+    return hits.filter((h) => !exclude?.has(h.key)).slice(0, k);
+  }
+
+  async scores(query: Float32Array, keys: number[]): Promise<Float32Array> {
+    return this.exact.scores(query, keys);
+  }
+}

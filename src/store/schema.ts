@@ -1,0 +1,60 @@
+export const SCHEMA_VERSION = 1;
+
+export const SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS movies (
+  key        INTEGER PRIMARY KEY,
+  id         TEXT NOT NULL UNIQUE,
+  title      TEXT NOT NULL,
+  year       INTEGER,
+  genres     TEXT NOT NULL DEFAULT '[]',
+  countries  TEXT NOT NULL DEFAULT '[]',
+  overview   TEXT NOT NULL DEFAULT '',
+  tagline    TEXT NOT NULL DEFAULT '',
+  imdb_id    TEXT,
+  tmdb_id    TEXT,
+  extra      TEXT NOT NULL DEFAULT '{}',
+  source     TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS movies_imdb ON movies(imdb_id);
+CREATE TABLE IF NOT EXISTS posters (
+  movie_key    INTEGER PRIMARY KEY REFERENCES movies(key) ON DELETE CASCADE,
+  path         TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  width        INTEGER NOT NULL,
+  height       INTEGER NOT NULL,
+  format       TEXT NOT NULL,
+  bytes        INTEGER NOT NULL,
+  thumbnail    BLOB NOT NULL,
+  indexed_at   TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS vectors (
+  movie_key     INTEGER NOT NULL REFERENCES movies(key) ON DELETE CASCADE,
+  channel       TEXT NOT NULL,
+  model_id      TEXT NOT NULL,
+  model_version TEXT NOT NULL,
+  source_hash   TEXT NOT NULL,
+  dim           INTEGER NOT NULL,
+  data          BLOB NOT NULL,
+  PRIMARY KEY (movie_key, channel)
+);
+CREATE INDEX IF NOT EXISTS vectors_model ON vectors(channel, model_id, model_version);
+CREATE TABLE IF NOT EXISTS index_runs (
+  id          INTEGER PRIMARY KEY,
+  catalog     TEXT NOT NULL,
+  started_at  TEXT NOT NULL,
+  finished_at TEXT,
+  status      TEXT NOT NULL,
+  summary     TEXT
+);
+CREATE TABLE IF NOT EXISTS index_failures (
+  run_id INTEGER NOT NULL REFERENCES index_runs(id) ON DELETE CASCADE,
+  item   TEXT NOT NULL,
+  file   TEXT,
+  reason TEXT NOT NULL
+);
+`;
