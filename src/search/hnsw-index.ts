@@ -15,7 +15,7 @@ export interface HnswParams {
   seed: number;
 }
 
-export const DEFAULT_HNSW: HnswParams = { m: 16, efConstruction: 100, efSearch: 64, seed: 42 };
+export const DEFAULT_HNSW: HnswParams = { m: 16, efConstruction: 128, efSearch: 128, seed: 42 };
 
 export class HnswIndex implements VectorIndex {
   readonly kind = 'hnsw';

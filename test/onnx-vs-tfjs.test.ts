@@ -1,0 +1,52 @@
+/** Our ONNX conversion of the nsfwjs MobileNetV2-1.4 backbone agrees with the tfjs graph on real posters. */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { describe, expect, it } from 'vitest';
+import { decodeResized } from '../dist/image/decode.js';
+import { loadImageModel } from '../dist/models/registry.js';
+import { MOBILENET_PREPROCESSING, mobilenetFeatureNode } from '../dist/models/mobilenet-v2.js';
+import { loadBrowserifiedGraphModel, nsfwjsMobilenetDir } from '../dist/models/tfjs-graph-source.js';
+import { POSTERS, spreadRows } from './helpers.js';
+
+const require = createRequire(import.meta.url);
+
+function cosine(a: Float32Array, b: Float32Array): number {
+  let d = 0, na = 0, nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    d += a[i]! * b[i]!;
+    na += a[i]! * a[i]!;
+    nb += b[i]! * b[i]!;
+  }
+  return d / Math.sqrt(na * nb);
+}
+
+describe('ONNX conversion', () => {
+  it('matches the tfjs reference (cosine >= 0.999) on real posters', async () => {
+    setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}/`);
+    await tf.setBackend('wasm');
+    const artifacts = loadBrowserifiedGraphModel(nsfwjsMobilenetDir());
+    const reference = await tf.loadGraphModel(
+      tf.io.fromMemory({ modelTopology: artifacts.json.modelTopology, weightSpecs: artifacts.weightSpecs as tf.io.WeightsManifestEntry[], weightData: artifacts.weightData }),
+    );
+    const output = mobilenetFeatureNode(artifacts.json.modelTopology.node);
+    const onnx = await loadImageModel();
+    const { width, height } = MOBILENET_PREPROCESSING;
+    const rows = spreadRows(12, 4);
+    const images = await Promise.all(rows.map((r) => decodeResized(readFileSync(join(POSTERS, `${r.id}.jpg`)), r.id!, width, height)));
+    const ours = await onnx.embedBatch(images);
+    for (let i = 0; i < images.length; i++) {
+      const nhwc = Float32Array.from(images[i]!.data, (v) => v / 255);
+      const y = reference.execute(tf.tensor4d(nhwc, [1, height, width, 3]), output) as tf.Tensor;
+      const ref = new Float32Array(await y.data());
+      y.dispose();
+      expect(ref.length).toBe(1792);
+      expect(cosine(ref, ours[i]!)).toBeGreaterThanOrEqual(0.999);
+    }
+    // Different posters really differ: the check above is not trivially satisfied.
+    expect(cosine(ours[0]!, ours[1]!)).toBeLessThan(0.95);
+    await onnx.close();
+  });
+});
