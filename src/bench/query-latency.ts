@@ -1,0 +1,35 @@
+/** Query latency (including query embedding) for image, text and image+text on a built library. */
+import { readFile } from 'node:fs/promises';
+import { catalogRows } from './catalog-rows.js';
+import { SearchEngine } from '../search/engine.js';
+import { Library } from '../store/library.js';
+import { percentile, round } from './stats.js';
+
+export async function benchQueries(catalog: string, dbPath: string, n = 150) {
+  const library = new Library(dbPath);
+  const engine = SearchEngine.fromLibrary(library);
+  await engine.warm();
+  const rows = (await catalogRows(catalog)).filter((r) => r.posterPath && r.overview.length > 40);
+  const step = Math.max(1, Math.floor(rows.length / n));
+  const sample = Array.from({ length: n }, (_, i) => rows[(i * step) % rows.length]!);
+  const kinds = {
+    image: async (r: (typeof sample)[number]) => engine.search({ image: { bytes: await readFile(r.posterPath!), source: r.posterPath! }, k: 10 }),
+    text: async (r: (typeof sample)[number]) => engine.search({ text: r.overview, k: 10 }),
+    both: async (r: (typeof sample)[number]) => engine.search({ image: { bytes: await readFile(r.posterPath!), source: r.posterPath! }, text: r.overview, k: 10 }),
+    id: async (r: (typeof sample)[number]) => engine.search({ id: r.id, k: 10 }),
+  };
+  const out: Record<string, { p50Ms: number; p99Ms: number }> = {};
+  for (const [kind, run] of Object.entries(kinds)) {
+    await run(sample[0]!);
+    const times: number[] = [];
+    for (const r of sample) {
+      const t = performance.now();
+      await run(r);
+      times.push(performance.now() - t);
+    }
+    out[kind] = { p50Ms: round(percentile(times, 50)), p99Ms: round(percentile(times, 99)) };
+  }
+  await engine.close();
+  library.close();
+  return { queries: n, ...out };
+}
