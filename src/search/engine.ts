@@ -69,7 +69,8 @@ export class SearchEngine {
   }
 
   private getTextModel(): Promise<TextEmbeddingModel> {
-    this.textModel ??= loadTextModel();
+    // In a worker thread, so a query's text embedding runs in parallel with its image embedding.
+    this.textModel ??= loadTextModel({ workers: 1 });
     return this.textModel;
   }
 
@@ -140,14 +141,13 @@ export class SearchEngine {
     const wImage = q.weightImage ?? 0.5;
     if (!(wImage >= 0 && wImage <= 1)) throw new QueryError(`weight-image must be between 0 and 1, got ${q.weightImage}`);
 
+    if (text && !this.textModelRef) throw new QueryError('this library has no synopsis embeddings: re-index with the text model enabled');
     const exclude = new Set<number>();
     const queries: ChannelQuery[] = [];
-    const imageQuery = await this.imageQueryVector(q, exclude);
+    // The image model runs on onnxruntime's threads, the text model here: embed both at once.
+    const [imageQuery, textVector] = await Promise.all([this.imageQueryVector(q, exclude), text ? this.embedText(text) : undefined]);
     if (imageQuery) queries.push({ channel: IMAGE_CHANNEL, vector: imageQuery.vector, weight: text ? wImage : 1 });
-    if (text) {
-      if (!this.textModelRef) throw new QueryError('this library has no synopsis embeddings: re-index with the text model enabled');
-      queries.push({ channel: TEXT_CHANNEL, vector: await this.embedText(text), weight: imageQuery ? 1 - wImage : 1 });
-    }
+    if (textVector) queries.push({ channel: TEXT_CHANNEL, vector: textVector, weight: imageQuery ? 1 - wImage : 1 });
     if (queries.length === 0) throw new QueryError('nothing to search by: give an image, a movie id or text');
 
     const allow = allowedKeys(this.filterRows(), q.filters);
@@ -165,7 +165,8 @@ export class SearchEngine {
     for (let i = 0; i < queries.length; i++) {
       const ch = loaded[i];
       const scores = ch ? await ch.index.scores(queries[i]!.vector, keys) : new Float32Array(keys.length).fill(NaN);
-      const reference = ch ? await ch.index.scores(queries[i]!.vector, referenceSample(ch.keys)) : new Float32Array();
+      // The reference distribution is only needed to standardise scores when channels are fused.
+      const reference = ch && queries.length > 1 ? await ch.index.scores(queries[i]!.vector, referenceSample(ch.keys)) : new Float32Array();
       channelScores.push({ channel: queries[i]!.channel, weight: queries[i]!.weight, scores, reference });
     }
     if (imageQuery?.inputs.length) {

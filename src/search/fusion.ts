@@ -5,7 +5,7 @@
  * sit around 0.1-0.3 while MobileNet cosines of unrelated posters sit around 0.3-0.5,
  * with different spreads. So each channel's scores are standardised *for this query*:
  * z = (s - mean) / std, where mean and std are the query's scores against a fixed
- * reference sample of the collection (up to 2,000 movies). The fused score is the
+ * reference sample of the collection (up to 1,000 movies, evenly spread). The fused score is the
  * weighted sum of z-scores. A movie lacking a channel (no synopsis) gets z = 0 there,
  * i.e. "average", so it is neither favoured nor buried.
  *
@@ -53,7 +53,7 @@ export function fuseZScores(channels: ChannelScores[], count: number): Float32Ar
 }
 
 /** A deterministic, evenly spread sample of at most n keys. */
-export function referenceSample(keys: number[], n = 2000): number[] {
+export function referenceSample(keys: number[], n = 1000): number[] {
   if (keys.length <= n) return keys;
   const out: number[] = [];
   const step = keys.length / n;
