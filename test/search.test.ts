@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { SearchResult } from '../dist/search/query.js';
 import { jsonLines, makeCatalog, POSTERS, runCli, spreadRows, tempDir } from './helpers.js';
 
 const rows = spreadRows(150, 2);
@@ -8,15 +9,7 @@ const db = join(tempDir(), 'lib.db');
 const byId = new Map(rows.map((r) => [r.id!, r]));
 const poster = (id: string) => join(POSTERS, `${id}.jpg`);
 
-interface Result {
-  id: string;
-  title: string;
-  year: number | null;
-  score: number;
-  genres: string[];
-  countries: string[];
-  scores: Record<string, number | null>;
-}
+type Result = SearchResult;
 
 function search(args: string[]): Result[] {
   const r = runCli(['search', '--db', db, '--json', ...args]);
