@@ -46,7 +46,7 @@ describe('interrupted indexing', () => {
 
     const after = new Database(db, { readonly: true });
     expect(after.prepare('SELECT COUNT(*) AS n FROM movies').get()).toEqual({ n: rows.length });
-    expect(after.prepare("SELECT COUNT(*) AS n FROM vectors WHERE channel = 'image'").get()).toEqual({ n: rows.length });
+    expect(after.prepare("SELECT COUNT(*) AS n FROM vectors WHERE channel = 'content'").get()).toEqual({ n: rows.length });
     expect(after.prepare('SELECT COUNT(*) AS n FROM (SELECT id FROM movies GROUP BY id HAVING COUNT(*) > 1)').get()).toEqual({ n: 0 });
     after.close();
   });

@@ -36,7 +36,8 @@ describe('search', () => {
     const results = search(['--image', poster(id), '--k', '5']);
     expect(results).toHaveLength(5);
     expect(results[0]!.id).toBe(id);
-    expect(results[0]!.score).toBeGreaterThan(0.999);
+    expect(results[0]!.scores.content).toBeGreaterThan(0.999);
+    expect(Object.keys(results[0]!.scores).sort()).toEqual(['color', 'content', 'layout']);
     expectSortedBest(results);
     for (const r of results) {
       expect(typeof r.id).toBe('string');
@@ -79,7 +80,7 @@ describe('search', () => {
     expect(textOnly[0]!.id).toBe(b.id);
     const both = search(['--image', poster(a.id!), '--text', a.overview!, '--k', '5']);
     expect(both[0]!.id).toBe(a.id);
-    expect(Object.keys(both[0]!.scores).sort()).toEqual(['image', 'text']);
+    expect(Object.keys(both[0]!.scores).sort()).toEqual(['color', 'content', 'layout', 'text']);
     expectSortedBest(both);
   });
 

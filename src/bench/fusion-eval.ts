@@ -4,7 +4,7 @@
  * Ours (per-query z-scored channel fusion) vs the seed system's method (z-score every
  * feature dimension over the collection, concatenate the two feature vectors, cosine).
  */
-import { IMAGE_CHANNEL, TEXT_CHANNEL } from '../ingest/indexer.js';
+import { CONTENT_CHANNEL as IMAGE_CHANNEL, TEXT_CHANNEL } from '../store/channels.js';
 import { SearchEngine } from '../search/engine.js';
 import { Library } from '../store/library.js';
 import type { ModelRef } from '../store/types.js';

@@ -1,7 +1,7 @@
 /** Turns CLI flags or a JSONL batch line into a SearchQuery (files are read here). */
 import { readFile } from 'node:fs/promises';
 import { parseYearRange, type SearchFilters } from '../search/filters.js';
-import type { BlendMode, ImageInput, SearchQuery } from '../search/query.js';
+import { parseWeights, type BlendMode, type ImageInput, type SearchQuery } from '../search/query.js';
 
 export interface SearchFlags {
   image?: string;
@@ -14,6 +14,8 @@ export interface SearchFlags {
   year?: string;
   genre?: string[];
   country?: string[];
+  weights?: string;
+  colors?: string;
   k?: number;
 }
 
@@ -50,7 +52,7 @@ function str(v: unknown, name: string): string | undefined {
 /** Accepts the flag names ("weight-image") and camelCase ("weightImage") as keys. */
 export function flagsFromJson(obj: Record<string, unknown>): SearchFlags {
   const get = (...names: string[]): unknown => names.map((n) => obj[n]).find((v) => v !== undefined);
-  const known = new Set(['qid', 'image', 'image2', 'id', 'text', 'weight-image', 'weightImage', 'mix', 'blend', 'year', 'genre', 'genres', 'country', 'countries', 'k']);
+  const known = new Set(['weights', 'colors', 'qid', 'image', 'image2', 'id', 'text', 'weight-image', 'weightImage', 'mix', 'blend', 'year', 'genre', 'genres', 'country', 'countries', 'k']);
   const unknown = Object.keys(obj).filter((key) => !known.has(key));
   if (unknown.length) throw new Error(`unknown key(s): ${unknown.join(', ')}`);
   return {
@@ -65,7 +67,17 @@ export function flagsFromJson(obj: Record<string, unknown>): SearchFlags {
     genre: list(get('genre', 'genres'), 'genre'),
     country: list(get('country', 'countries'), 'country'),
     k: num(get('k'), 'k'),
+    weights: weightsString(get('weights')),
+    colors: list(get('colors'), 'colors')?.join(','),
   };
+}
+
+/** weights may be "content=0.6,color=0.4" or {"content":0.6,"color":0.4}. */
+function weightsString(v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'object' && !Array.isArray(v)) return Object.entries(v as Record<string, unknown>).map(([c, w]) => `${c}=${String(w)}`).join(',');
+  throw new Error('weights must be a string like "content=0.6,color=0.4" or an object');
 }
 
 export async function queryFromFlags(f: SearchFlags): Promise<SearchQuery> {
@@ -85,6 +97,8 @@ export async function queryFromFlags(f: SearchFlags): Promise<SearchQuery> {
     mix: f.mix,
     blend: f.blend as BlendMode | undefined,
     filters,
+    weights: f.weights ? parseWeights(f.weights) : undefined,
+    colors: f.colors ? f.colors.split(',').map((c) => c.trim()).filter(Boolean) : undefined,
     k: f.k,
   };
 }

@@ -88,7 +88,9 @@ export interface DecodedPoster {
   info: ImageInfo;
   /** RGB8 squashed to the model's input size. */
   pixels: RgbImage;
-  /** JPEG thumbnail within THUMBNAIL_MAX_WIDTH x THUMBNAIL_MAX_HEIGHT (JPEG: ~3x cheaper to encode than WebP here). */
+  /** RGB8 squashed to the design-analysis size (colour, layout). */
+  analysis: RgbImage;
+  /** JPEG thumbnail within THUMBNAIL_MAX_WIDTH x THUMBNAIL_MAX_HEIGHT (JPEG: ~3x cheaper to encode than WebP here); empty when not asked for. */
   thumbnail: Buffer;
 }
 
@@ -97,16 +99,25 @@ export interface DecodedPoster {
  * decodes the oriented, flattened sRGB image once, and derives the model input and the
  * thumbnail from those pixels.
  */
-export async function decodeForIndex(bytes: Buffer, source: string, width: number, height: number, limits: DecodeLimits = DEFAULT_LIMITS): Promise<DecodedPoster> {
+export async function decodeForIndex(
+  bytes: Buffer,
+  source: string,
+  size: { width: number; height: number; analysisWidth: number; analysisHeight: number; thumbnail?: boolean },
+  limits: DecodeLimits = DEFAULT_LIMITS,
+): Promise<DecodedPoster> {
+  const { width, height, analysisWidth, analysisHeight } = size;
   const info = await inspectImage(bytes, source, limits);
   try {
     const full = await pipeline(bytes, limits).removeAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     const raw = { raw: { width: full.info.width, height: full.info.height, channels: 3 as const } };
-    const [model, thumbnail] = await Promise.all([
+    const [model, analysis, thumbnail] = await Promise.all([
       sharp(full.data, raw).resize(width, height, { fit: 'fill', kernel: 'lanczos3' }).raw().toBuffer(),
-      sharp(full.data, raw).resize(THUMBNAIL_MAX_WIDTH, THUMBNAIL_MAX_HEIGHT, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 80 }).toBuffer(),
+      sharp(full.data, raw).resize(analysisWidth, analysisHeight, { fit: 'fill' }).raw().toBuffer(),
+      size.thumbnail === false
+        ? Promise.resolve(Buffer.alloc(0))
+        : sharp(full.data, raw).resize(THUMBNAIL_MAX_WIDTH, THUMBNAIL_MAX_HEIGHT, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 80 }).toBuffer(),
     ]);
-    return { info, pixels: { width, height, data: model }, thumbnail };
+    return { info, pixels: { width, height, data: model }, analysis: { width: analysisWidth, height: analysisHeight, data: analysis }, thumbnail };
   } catch (err) {
     throw new ImageInputError(source, `cannot decode image (${(err as Error).message})`);
   }

@@ -10,12 +10,12 @@ import { contentHash } from '../image/hash.js';
 import { readCatalog, type CatalogEntry } from '../catalog/read-catalog.js';
 import type { ImageEmbeddingModel, TextEmbeddingModel } from '../models/types.js';
 import type { Library } from '../store/library.js';
-import type { MovieRecord } from '../store/types.js';
+import { COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL } from '../store/channels.js';
+import { COLOR_MODEL, LAYOUT_MODEL, PALETTE_VERSION } from '../design/design-features.js';
+import type { MovieRecord, VectorState } from '../store/types.js';
 import { preparePoster, readPosterBytes, type PreparedPoster } from './prepare-poster.js';
 import { synopsisOf } from './synopsis.js';
 
-export const IMAGE_CHANNEL = 'image';
-export const TEXT_CHANNEL = 'text';
 
 export interface IndexProgress {
   done: number;
@@ -114,6 +114,20 @@ export async function indexCatalog(catalogDir: string, opts: IndexOptions): Prom
     opts.onProgress?.({ done, total, indexed: s.indexed, unchanged: s.unchanged, skipped: s.skipped, failed: s.failed, rate, etaSeconds: rate > 0 ? (total - done) / rate : null });
   };
 
+  const current = (state: VectorState | undefined, hash: string, model: { id: string; version: string }): boolean =>
+    !!state && state.sourceHash === hash && state.modelId === model.id && state.modelVersion === model.version;
+  /** Whether every channel computed from the poster is up to date for these bytes. */
+  const posterChannelsCurrent = (key: number, hash: string): boolean => {
+    const palette = library.paletteState(key);
+    return (
+      current(library.vectorState(key, CONTENT_CHANNEL), hash, imageModel) &&
+      current(library.vectorState(key, COLOR_CHANNEL), hash, COLOR_MODEL) &&
+      current(library.vectorState(key, LAYOUT_CHANNEL), hash, LAYOUT_MODEL) &&
+      palette?.version === PALETTE_VERSION &&
+      palette.sourceHash === hash
+    );
+  };
+
   const prepare = async (entry: CatalogEntry & { record: MovieRecord }): Promise<WorkItem> => {
     const key = library.keyOf(entry.record.id);
     const synopsis = synopsisOf(entry.record);
@@ -128,8 +142,7 @@ export async function indexCatalog(catalogDir: string, opts: IndexOptions): Prom
     }
     try {
       const { bytes, hash } = await readPosterBytes(entry.posterPath);
-      const imageState = key === undefined ? undefined : library.vectorState(key, IMAGE_CHANNEL);
-      if (key !== undefined && library.posterHash(key) === hash && imageState?.sourceHash === hash && imageState.modelId === imageModel.id && imageState.modelVersion === imageModel.version) {
+      if (key !== undefined && library.posterHash(key) === hash && posterChannelsCurrent(key, hash)) {
         item.posterUnchanged = true;
       } else {
         item.prepared = await preparePoster(entry.posterPath, bytes, hash, imageModel.preprocessing, limits);
@@ -150,9 +163,13 @@ export async function indexCatalog(catalogDir: string, opts: IndexOptions): Prom
       for (const w of batch) {
         const key = library.upsertMovie(w.entry.record, root);
         if (w.prepared) {
-          const vector = imageVectors[toEmbed.indexOf(w)]!;
-          library.putPoster(key, w.prepared.poster);
-          library.putVector(key, { channel: IMAGE_CHANNEL, modelId: imageModel.id, modelVersion: imageModel.version, sourceHash: w.prepared.poster.contentHash, vector });
+          const { poster, design } = w.prepared;
+          const sourceHash = poster.contentHash;
+          library.putPoster(key, poster);
+          library.putVector(key, { channel: CONTENT_CHANNEL, modelId: imageModel.id, modelVersion: imageModel.version, sourceHash, vector: imageVectors[toEmbed.indexOf(w)]! });
+          library.putVector(key, { channel: COLOR_CHANNEL, modelId: COLOR_MODEL.id, modelVersion: COLOR_MODEL.version, sourceHash, vector: design.color });
+          library.putVector(key, { channel: LAYOUT_CHANNEL, modelId: LAYOUT_MODEL.id, modelVersion: LAYOUT_MODEL.version, sourceHash, vector: design.layout });
+          library.putPalette(key, PALETTE_VERSION, sourceHash, design.palette);
         }
         if (w.textNeeded && textModel) {
           const vector = textVectors[textItems.indexOf(w)]!;

@@ -2,12 +2,14 @@
 import { readFile } from 'node:fs/promises';
 import { decodeForIndex, type DecodeLimits, type RgbImage } from '../image/decode.js';
 import { contentHash } from '../image/hash.js';
+import { ANALYSIS_HEIGHT, ANALYSIS_WIDTH, designFeatures, type DesignFeatures } from '../design/design-features.js';
 import type { ImagePreprocessing } from '../models/types.js';
 import type { PosterRecord } from '../store/types.js';
 
 export interface PreparedPoster {
   poster: PosterRecord;
   pixels: RgbImage;
+  design: DesignFeatures;
 }
 
 export async function readPosterBytes(path: string): Promise<{ bytes: Buffer; hash: string }> {
@@ -22,9 +24,15 @@ export async function readPosterBytes(path: string): Promise<{ bytes: Buffer; ha
 }
 
 export async function preparePoster(path: string, bytes: Buffer, hash: string, pre: ImagePreprocessing, limits: DecodeLimits): Promise<PreparedPoster> {
-  const { info, pixels, thumbnail } = await decodeForIndex(bytes, path, pre.width, pre.height, limits);
+  const { info, pixels, analysis, thumbnail } = await decodeForIndex(
+    bytes,
+    path,
+    { width: pre.width, height: pre.height, analysisWidth: ANALYSIS_WIDTH, analysisHeight: ANALYSIS_HEIGHT },
+    limits,
+  );
   return {
     pixels,
+    design: designFeatures(analysis),
     poster: { path, contentHash: hash, width: info.width, height: info.height, format: info.format, bytes: bytes.length, thumbnail },
   };
 }

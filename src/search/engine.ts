@@ -1,37 +1,52 @@
 /**
- * The search engine: turns a SearchQuery into query vectors (image, text, blends),
- * searches each channel's VectorIndex with the filters, fuses, and returns results.
+ * The search engine: turns a SearchQuery into per-channel query vectors (content, colour,
+ * layout from an image / a movie / a blend; text; a palette), searches each channel with
+ * the filters, fuses the channels by per-query z-scores, and returns results with
+ * every channel's raw score.
  */
 import { blendImages } from '../image/blend.js';
-import { decodeResized } from '../image/decode.js';
-import { IMAGE_CHANNEL, TEXT_CHANNEL } from '../ingest/indexer.js';
+import { decodeForIndex, type RgbImage } from '../image/decode.js';
+import { ANALYSIS_HEIGHT, ANALYSIS_WIDTH, COLOR_MODEL, designFeatures, LAYOUT_MODEL } from '../design/design-features.js';
 import { loadImageModel, loadTextModel } from '../models/registry.js';
 import { l2normalize, type ImageEmbeddingModel, type TextEmbeddingModel } from '../models/types.js';
+import { COLOR_CHANNEL, CONTENT_CHANNEL, IMAGE_CHANNELS, LAYOUT_CHANNEL, TEXT_CHANNEL, type ImageChannel } from '../store/channels.js';
 import type { Library } from '../store/library.js';
 import type { FilterRow, ModelRef } from '../store/types.js';
 import { allowedKeys } from './filters.js';
 import { fuseZScores, referenceSample, type ChannelScores } from './fusion.js';
 import { loadChannelIndex, type LoadedChannel } from './index-factory.js';
-import { MAX_K, type ImageInput, type SearchQuery, type SearchResult } from './query.js';
+import { PaletteScorer } from './palette-scorer.js';
+import { DEFAULT_IMAGE_WEIGHTS, MAX_K, type ImageInput, type SearchQuery, type SearchResult } from './query.js';
+import type { VectorHit } from './vector-index.js';
 
 export class QueryError extends Error {
   override name = 'QueryError';
 }
 
-interface ChannelQuery {
-  channel: string;
-  vector: Float32Array;
+type ImageVectors = Partial<Record<ImageChannel, Float32Array>>;
+
+/** One scored channel of a query: how to find its best keys and how to score given keys. */
+interface QueryChannel {
+  name: string;
   weight: number;
+  search(k: number, allow: ReadonlySet<number> | undefined, exclude: ReadonlySet<number>): Promise<VectorHit[]>;
+  scores(keys: number[]): Promise<Float32Array>;
+  reference(): Promise<Float32Array>;
 }
 
 /** Blend results that are near-identical to one of the two inputs are dropped (they are the inputs). */
 const BLEND_INPUT_COPY = 0.97;
+
+function nlerp(a: Float32Array, b: Float32Array, mix: number): Float32Array {
+  return l2normalize(Float32Array.from(a, (x, i) => (1 - mix) * x + mix * b[i]!));
+}
 
 export class SearchEngine {
   private imageModel?: Promise<ImageEmbeddingModel>;
   private textModel?: Promise<TextEmbeddingModel>;
   private readonly channels = new Map<string, Promise<LoadedChannel | undefined>>();
   private filterRowsCache?: FilterRow[];
+  private paletteScorer?: PaletteScorer;
 
   constructor(
     readonly library: Library,
@@ -51,7 +66,7 @@ export class SearchEngine {
 
   /** Loads models and indexes now instead of on first use. */
   async warm(opts: { image?: boolean; text?: boolean } = { image: true, text: true }): Promise<void> {
-    await this.channel(IMAGE_CHANNEL);
+    await Promise.all(IMAGE_CHANNELS.map((c) => this.channel(c)));
     if (opts.image) await this.getImageModel();
     if (opts.text && this.textModelRef) {
       await this.channel(TEXT_CHANNEL);
@@ -59,7 +74,15 @@ export class SearchEngine {
     }
   }
 
-  private getImageModel(): Promise<ImageEmbeddingModel> {
+  modelOf(channel: string): ModelRef | undefined {
+    if (channel === CONTENT_CHANNEL) return this.imageModelRef;
+    if (channel === COLOR_CHANNEL) return COLOR_MODEL;
+    if (channel === LAYOUT_CHANNEL) return LAYOUT_MODEL;
+    if (channel === TEXT_CHANNEL) return this.textModelRef;
+    return undefined;
+  }
+
+  getImageModel(): Promise<ImageEmbeddingModel> {
     this.imageModel ??= loadImageModel(this.imageModelRef.spec).then((m) => {
       if (m.id !== this.imageModelRef.id || m.version !== this.imageModelRef.version)
         throw new QueryError(`library was indexed with ${this.imageModelRef.id} ${this.imageModelRef.version} but ${m.id} ${m.version} is installed: re-run "marquee index"`);
@@ -74,10 +97,11 @@ export class SearchEngine {
     return this.textModel;
   }
 
-  private channel(name: string): Promise<LoadedChannel | undefined> {
+  /** The loaded vector index of a channel (undefined when the library has none). */
+  channel(name: string): Promise<LoadedChannel | undefined> {
     let c = this.channels.get(name);
     if (!c) {
-      const ref = name === IMAGE_CHANNEL ? this.imageModelRef : this.textModelRef;
+      const ref = this.modelOf(name);
       c = ref ? loadChannelIndex(this.library, name, ref) : Promise.resolve(undefined);
       this.channels.set(name, c);
     }
@@ -88,6 +112,7 @@ export class SearchEngine {
   invalidate(): void {
     this.channels.clear();
     this.filterRowsCache = undefined;
+    this.paletteScorer = undefined;
   }
 
   private filterRows(): FilterRow[] {
@@ -95,92 +120,151 @@ export class SearchEngine {
     return this.filterRowsCache;
   }
 
-  async embedImage(input: ImageInput): Promise<Float32Array> {
+  /** Content embedding of RGB pixels already at the model's input size. */
+  async embedPixels(pixels: RgbImage[]): Promise<Float32Array[]> {
+    return (await this.getImageModel()).embedBatch(pixels);
+  }
+
+  /** All poster channels of an image file. */
+  async describeImage(input: ImageInput): Promise<Required<ImageVectors>> {
     const model = await this.getImageModel();
     const { width, height } = model.preprocessing;
-    const pixels = await decodeResized(input.bytes, input.source, width, height);
-    return (await model.embedBatch([pixels]))[0]!;
+    // The same decode as indexing, so a catalog poster given as a file gets exactly its stored vectors.
+    const { pixels, analysis } = await decodeForIndex(input.bytes, input.source, { width, height, analysisWidth: ANALYSIS_WIDTH, analysisHeight: ANALYSIS_HEIGHT, thumbnail: false });
+    const [content] = await model.embedBatch([pixels]);
+    const design = designFeatures(analysis);
+    return { content: content!, color: design.color, layout: design.layout };
   }
 
   async embedText(text: string): Promise<Float32Array> {
     return (await (await this.getTextModel()).embedBatch([text]))[0]!;
   }
 
-  private async imageQueryVector(q: SearchQuery, exclude: Set<number>): Promise<{ vector: Float32Array; inputs: Float32Array[] } | undefined> {
+  /** Stored vectors of a movie's poster. */
+  movieVectors(id: string): { key: number; vectors: ImageVectors } {
+    const key = this.library.keyOf(id);
+    if (key === undefined) throw new QueryError(`no movie with id "${id}" in the library`);
+    const vectors: ImageVectors = {};
+    for (const c of IMAGE_CHANNELS) {
+      const v = this.library.getVector(key, c, this.modelOf(c)!);
+      if (v) vectors[c] = v;
+    }
+    if (!vectors.content) throw new QueryError(`movie "${id}" has no indexed poster`);
+    return { key, vectors };
+  }
+
+  private async imageQueryVectors(q: SearchQuery, exclude: Set<number>): Promise<{ vectors: ImageVectors; inputs: Float32Array[] } | undefined> {
     if (q.id !== undefined) {
-      const key = this.library.keyOf(q.id);
-      if (key === undefined) throw new QueryError(`no movie with id "${q.id}" in the library`);
-      const v = this.library.getVector(key, IMAGE_CHANNEL, this.imageModelRef);
-      if (!v) throw new QueryError(`movie "${q.id}" has no indexed poster`);
+      const { key, vectors } = this.movieVectors(q.id);
       exclude.add(key);
-      return { vector: v, inputs: [] };
+      return { vectors, inputs: [] };
     }
     if (!q.image) return undefined;
-    if (!q.image2) return { vector: await this.embedImage(q.image), inputs: [] };
+    if (!q.image2) return { vectors: await this.describeImage(q.image), inputs: [] };
     const mix = q.mix ?? 0.5;
     if (!(mix >= 0 && mix <= 1)) throw new QueryError(`mix must be between 0 and 1, got ${mix}`);
-    const [a, b] = await Promise.all([this.embedImage(q.image), this.embedImage(q.image2)]);
+    const [a, b] = await Promise.all([this.describeImage(q.image), this.describeImage(q.image2)]);
+    const inputs = [a.content, b.content];
     if ((q.blend ?? 'embedding') === 'pixel') {
       const model = await this.getImageModel();
       const { width, height } = model.preprocessing;
-      const blended = await blendImages(q.image.bytes, q.image.source, q.image2.bytes, q.image2.source, mix, width, height);
-      return { vector: (await model.embedBatch([blended]))[0]!, inputs: [a, b] };
+      const [pixels, analysis] = await Promise.all([
+        blendImages(q.image.bytes, q.image.source, q.image2.bytes, q.image2.source, mix, width, height),
+        blendImages(q.image.bytes, q.image.source, q.image2.bytes, q.image2.source, mix, ANALYSIS_WIDTH, ANALYSIS_HEIGHT),
+      ]);
+      const design = designFeatures(analysis);
+      return { vectors: { content: (await model.embedBatch([pixels]))[0]!, color: design.color, layout: design.layout }, inputs };
     }
-    const v = new Float32Array(a.length);
-    for (let i = 0; i < v.length; i++) v[i] = (1 - mix) * a[i]! + mix * b[i]!;
-    return { vector: l2normalize(v), inputs: [a, b] };
+    return { vectors: { content: nlerp(a.content, b.content, mix), color: nlerp(a.color, b.color, mix), layout: nlerp(a.layout, b.layout, mix) }, inputs };
   }
 
-  async search(q: SearchQuery): Promise<SearchResult[]> {
+  private vectorChannel(name: string, weight: number, vector: Float32Array, loaded: LoadedChannel): QueryChannel {
+    return {
+      name,
+      weight,
+      search: (k, allow, exclude) => loaded.index.search(vector, k, { allow, exclude }),
+      scores: (keys) => loaded.index.scores(vector, keys),
+      reference: () => loaded.index.scores(vector, referenceSample(loaded.keys)),
+    };
+  }
+
+  private paletteChannel(colors: string[], weight: number): QueryChannel {
+    let weights: Float32Array[];
+    try {
+      weights = PaletteScorer.weightsFor(colors);
+    } catch (err) {
+      throw new QueryError((err as Error).message);
+    }
+    this.paletteScorer ??= PaletteScorer.load(this.library);
+    const scorer = this.paletteScorer;
+    return {
+      name: 'palette',
+      weight,
+      search: async (k, allow, exclude) => scorer.search(weights, k + exclude.size, allow).filter((h) => !exclude.has(h.key)).slice(0, k),
+      scores: async (keys) => scorer.scores(weights, keys),
+      reference: async () => scorer.scores(weights, referenceSample(scorer.keys)),
+    };
+  }
+
+  private validate(q: SearchQuery): { k: number; text: string | undefined; wImage: number } {
     const k = q.k ?? 10;
     if (!Number.isInteger(k) || k < 1 || k > MAX_K) throw new QueryError(`k must be an integer from 1 to ${MAX_K}, got ${q.k}`);
     if (q.id !== undefined && q.image) throw new QueryError('give either an image or a movie id, not both');
     if (q.image2 && !q.image) throw new QueryError('image2 needs image: a blend is between two images');
+    if (q.colors && (q.image || q.id !== undefined)) throw new QueryError('colors is a query of its own: to weigh an image\'s colours use weights (color=...)');
     const text = q.text?.trim();
     if (q.text !== undefined && !text) throw new QueryError('text is empty');
+    if (text && !this.textModelRef) throw new QueryError('this library has no synopsis embeddings: re-index with the text model enabled');
     const wImage = q.weightImage ?? 0.5;
     if (!(wImage >= 0 && wImage <= 1)) throw new QueryError(`weight-image must be between 0 and 1, got ${q.weightImage}`);
+    for (const [c, w] of Object.entries(q.weights ?? {}))
+      if (!(IMAGE_CHANNELS as readonly string[]).includes(c) || !(w >= 0 && w <= 1)) throw new QueryError(`invalid weight ${c}=${w}`);
+    return { k, text, wImage };
+  }
 
-    if (text && !this.textModelRef) throw new QueryError('this library has no synopsis embeddings: re-index with the text model enabled');
+  async search(q: SearchQuery): Promise<SearchResult[]> {
+    const { k, text, wImage } = this.validate(q);
     const exclude = new Set<number>();
-    const queries: ChannelQuery[] = [];
-    // The image model runs on onnxruntime's threads, the text model here: embed both at once.
-    const [imageQuery, textVector] = await Promise.all([this.imageQueryVector(q, exclude), text ? this.embedText(text) : undefined]);
-    if (imageQuery) queries.push({ channel: IMAGE_CHANNEL, vector: imageQuery.vector, weight: text ? wImage : 1 });
-    if (textVector) queries.push({ channel: TEXT_CHANNEL, vector: textVector, weight: imageQuery ? 1 - wImage : 1 });
-    if (queries.length === 0) throw new QueryError('nothing to search by: give an image, a movie id or text');
+    // The image model runs on onnxruntime's threads, the text model in a worker: embed both at once.
+    const [image, textVector] = await Promise.all([this.imageQueryVectors(q, exclude), text ? this.embedText(text) : undefined]);
+    const imageSide = text ? wImage : 1;
+    const channels: QueryChannel[] = [];
+    if (image) {
+      const weights = q.weights ?? DEFAULT_IMAGE_WEIGHTS;
+      const total = IMAGE_CHANNELS.reduce((s, c) => s + (weights[c] ?? 0), 0) || 1;
+      for (const c of IMAGE_CHANNELS) {
+        const vector = image.vectors[c];
+        const loaded = vector && (await this.channel(c));
+        if (vector && loaded) channels.push(this.vectorChannel(c, (imageSide * (weights[c] ?? 0)) / total, vector, loaded));
+      }
+    }
+    if (q.colors) channels.push(this.paletteChannel(q.colors, imageSide));
+    if (textVector) {
+      const loaded = await this.channel(TEXT_CHANNEL);
+      if (loaded) channels.push(this.vectorChannel(TEXT_CHANNEL, image || q.colors ? 1 - wImage : 1, textVector, loaded));
+    }
+    if (!image && !text && !q.colors) throw new QueryError('nothing to search by: give an image, a movie id, text or colors');
 
     const allow = allowedKeys(this.filterRows(), q.filters);
-    const loaded = await Promise.all(queries.map((c) => this.channel(c.channel)));
-    const pool = Math.min(Math.max(k * 10, 100) + exclude.size, MAX_K * 10);
+    const active = channels.filter((c) => c.weight > 0);
+    const blendExtra = image?.inputs.length ? 2 * k + 20 : 0;
+    const pool = active.length === 1 ? k + blendExtra : Math.min(Math.max(k * 10, 100) + blendExtra, MAX_K * 10);
     const candidates = new Set<number>();
-    for (let i = 0; i < queries.length; i++) {
-      const ch = loaded[i];
-      if (!ch || queries[i]!.weight === 0) continue;
-      const want = queries.length === 1 ? k + (imageQuery?.inputs.length ? pool : 0) : pool;
-      for (const h of await ch.index.search(queries[i]!.vector, want, { allow, exclude })) candidates.add(h.key);
-    }
+    for (const c of active) for (const h of await c.search(pool, allow, exclude)) candidates.add(h.key);
     let keys = [...candidates];
-    const channelScores: ChannelScores[] = [];
-    for (let i = 0; i < queries.length; i++) {
-      const ch = loaded[i];
-      const scores = ch ? await ch.index.scores(queries[i]!.vector, keys) : new Float32Array(keys.length).fill(NaN);
-      // The reference distribution is only needed to standardise scores when channels are fused.
-      const reference = ch && queries.length > 1 ? await ch.index.scores(queries[i]!.vector, referenceSample(ch.keys)) : new Float32Array();
-      channelScores.push({ channel: queries[i]!.channel, weight: queries[i]!.weight, scores, reference });
-    }
-    if (imageQuery?.inputs.length) {
-      const ch = loaded[0]!;
+    let scored: ChannelScores[] = [];
+    for (const c of channels) scored.push({ channel: c.name, weight: c.weight, scores: await c.scores(keys), reference: active.length > 1 && c.weight > 0 ? await c.reference() : new Float32Array() });
+
+    if (image?.inputs.length) {
+      const content = await this.channel(CONTENT_CHANNEL);
       const copies = new Set<number>();
-      for (const input of imageQuery.inputs) {
-        const s = await ch.index.scores(input, keys);
-        keys.forEach((key, i) => s[i]! >= BLEND_INPUT_COPY && copies.add(key));
-      }
+      for (const input of image.inputs) (await content!.index.scores(input, keys)).forEach((s, i) => s >= BLEND_INPUT_COPY && copies.add(keys[i]!));
       const keep = keys.map((key) => !copies.has(key));
       keys = keys.filter((_, i) => keep[i]);
-      for (const c of channelScores) c.scores = c.scores.filter((_, i) => keep[i]);
+      scored = scored.map((c) => ({ ...c, scores: c.scores.filter((_, i) => keep[i]) }));
     }
-    const fused = channelScores.length === 1 ? channelScores[0]!.scores : fuseZScores(channelScores, keys.length);
+    const activeScores = scored.filter((c) => c.weight > 0);
+    const fused = activeScores.length === 1 ? activeScores[0]!.scores : fuseZScores(activeScores, keys.length);
     const order = keys.map((key, i) => ({ key, i, score: fused[i]! })).filter((r) => !Number.isNaN(r.score));
     order.sort((a, b) => b.score - a.score || a.key - b.key);
     const top = order.slice(0, k);
@@ -188,7 +272,7 @@ export class SearchEngine {
     return top.map((t) => {
       const m = movies.get(t.key)!;
       const scores: Record<string, number | null> = {};
-      for (const c of channelScores) scores[c.channel] = Number.isNaN(c.scores[t.i]!) ? null : round(c.scores[t.i]!);
+      for (const c of scored) scores[c.channel] = Number.isNaN(c.scores[t.i]!) ? null : round(c.scores[t.i]!);
       return { id: m.id, title: m.title, year: m.year, score: round(t.score), genres: m.genres, countries: m.countries, scores };
     });
   }

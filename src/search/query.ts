@@ -1,5 +1,6 @@
 /** A search request, independent of where it came from (CLI flags, JSONL batch, HTTP). */
 import type { SearchFilters } from './filters.js';
+import { IMAGE_CHANNELS, type ImageChannel } from '../store/channels.js';
 
 export interface ImageInput {
   bytes: Buffer;
@@ -21,8 +22,34 @@ export interface SearchQuery {
   /** Blend position between image (0) and image2 (1), default 0.5. */
   mix?: number;
   blend?: BlendMode;
+  /** Weights of the poster channels for image / id queries (default DEFAULT_IMAGE_WEIGHTS). */
+  weights?: ChannelWeights;
+  /** A palette query: hex colours a poster should contain. */
+  colors?: string[];
   filters?: SearchFilters;
   k?: number;
+}
+
+export type ChannelWeights = Partial<Record<ImageChannel, number>>;
+
+/** Content carries what is shown; colour and layout add the design. Documented in the README. */
+export const DEFAULT_IMAGE_WEIGHTS: Record<ImageChannel, number> = { content: 0.7, color: 0.15, layout: 0.15 };
+
+/** Parses "content=0.6,color=0.3,layout=0.1"; channels not named get weight 0. */
+export function parseWeights(s: string): ChannelWeights {
+  const out: ChannelWeights = {};
+  for (const part of s.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([a-z]+)\s*=\s*([0-9.]+)$/.exec(part);
+    if (!m) throw new Error(`invalid weight "${part}": use channel=number, e.g. content=0.6,color=0.3,layout=0.1`);
+    const channel = m[1]!;
+    if (channel === 'faces') throw new Error('the faces channel is not available: index with --faces to enable it');
+    if (!(IMAGE_CHANNELS as readonly string[]).includes(channel)) throw new Error(`unknown channel "${channel}": use ${IMAGE_CHANNELS.join(', ')}`);
+    const w = Number(m[2]);
+    if (!(w >= 0 && w <= 1)) throw new Error(`weight of ${channel} must be between 0 and 1, got ${m[2]}`);
+    out[channel as ImageChannel] = w;
+  }
+  if (!Object.values(out).some((w) => w > 0)) throw new Error('at least one channel weight must be above 0');
+  return out;
 }
 
 export interface SearchResult {

@@ -5,6 +5,7 @@
  */
 import Database from 'better-sqlite3';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
+import type { PaletteColor } from '../design/palette.js';
 import type { FilterRow, ModelRef, MovieRecord, PosterRecord, StoredMovie, VectorRecord, VectorState } from './types.js';
 
 type Row = Record<string, unknown>;
@@ -76,6 +77,8 @@ export class Library {
     if (current > SCHEMA_VERSION)
       throw new Error(`library ${this.path} has schema version ${current}, newer than this Marquee (${SCHEMA_VERSION}); upgrade Marquee`);
     this.db.exec(SCHEMA_SQL);
+    // v1 -> v2: the poster-embedding channel was called "image"; it is "content" now.
+    if (current === 1) this.db.exec("UPDATE vectors SET channel = 'content' WHERE channel = 'image'");
     this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }
 
@@ -176,6 +179,25 @@ export class Library {
            thumbnail = excluded.thumbnail, indexed_at = excluded.indexed_at`,
       )
       .run(key, poster.path, poster.contentHash, poster.width, poster.height, poster.format, poster.bytes, poster.thumbnail, new Date().toISOString());
+  }
+
+  putPalette(key: number, version: string, sourceHash: string, colors: PaletteColor[]): void {
+    this.db
+      .prepare(
+        `INSERT INTO palettes (movie_key, version, source_hash, colors) VALUES (?, ?, ?, ?)
+         ON CONFLICT(movie_key) DO UPDATE SET version = excluded.version, source_hash = excluded.source_hash, colors = excluded.colors`,
+      )
+      .run(key, version, sourceHash, JSON.stringify(colors));
+  }
+
+  paletteState(key: number): { version: string; sourceHash: string } | undefined {
+    const r = this.db.prepare('SELECT version, source_hash FROM palettes WHERE movie_key = ?').get(key) as Row | undefined;
+    return r ? { version: r.version as string, sourceHash: r.source_hash as string } : undefined;
+  }
+
+  getPalette(key: number): PaletteColor[] | undefined {
+    const r = this.db.prepare('SELECT colors FROM palettes WHERE movie_key = ?').get(key) as Row | undefined;
+    return r ? (JSON.parse(r.colors as string) as PaletteColor[]) : undefined;
   }
 
   getThumbnail(id: string): Buffer | undefined {

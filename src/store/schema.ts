@@ -1,4 +1,4 @@
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -43,6 +43,12 @@ CREATE TABLE IF NOT EXISTS vectors (
   PRIMARY KEY (movie_key, channel)
 );
 CREATE INDEX IF NOT EXISTS vectors_model ON vectors(channel, model_id, model_version);
+CREATE TABLE IF NOT EXISTS palettes (
+  movie_key   INTEGER PRIMARY KEY REFERENCES movies(key) ON DELETE CASCADE,
+  version     TEXT NOT NULL,
+  source_hash TEXT NOT NULL,
+  colors      TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS index_runs (
   id          INTEGER PRIMARY KEY,
   catalog     TEXT NOT NULL,

@@ -1,0 +1,10 @@
+/** Names of the stored vector channels. */
+export const CONTENT_CHANNEL = 'content';
+export const COLOR_CHANNEL = 'color';
+export const LAYOUT_CHANNEL = 'layout';
+export const TEXT_CHANNEL = 'text';
+
+/** Channels computed from the poster image, queryable with an image or a movie id. */
+export const IMAGE_CHANNELS = [CONTENT_CHANNEL, COLOR_CHANNEL, LAYOUT_CHANNEL] as const;
+export type ImageChannel = (typeof IMAGE_CHANNELS)[number];
+export type Channel = ImageChannel | typeof TEXT_CHANNEL;
