@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `marquee` command line. */
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { runDupesCommand, runExplainCommand, runPairsCommand } from './analysis-commands.js';
 import { runIndexCommand } from './index-command.js';
 import { runInfoCommand } from './info-command.js';
 import { runSearchCommand } from './search-command.js';
@@ -56,6 +57,39 @@ program
   .option('--batch <queries.jsonl>', 'run one query per JSON line ("-" for stdin), print one JSON line each')
   .action(async (opts) => {
     process.exitCode = await runSearchCommand(opts);
+  });
+
+program
+  .command('pairs')
+  .description('the most similar pairs of posters per channel, near-duplicates flagged')
+  .option('--db <file>', 'library file (default: $MARQUEE_DB or ./marquee.db)')
+  .option('--k <n>', 'pairs per channel', number('k', 1, 100000, true), 200)
+  .addOption(new Option('--channel <name>', 'channel').choices(['content', 'color', 'layout', 'all']).default('content'))
+  .option('--json', 'print {"pairs":[{"a","b","score","channel","duplicate"}]}')
+  .action(async (opts) => {
+    process.exitCode = await runPairsCommand(opts);
+  });
+
+program
+  .command('dupes')
+  .description('groups of near-duplicate posters (re-encodes, resizes, crops, recolourings of one artwork)')
+  .option('--db <file>', 'library file (default: $MARQUEE_DB or ./marquee.db)')
+  .option('--threshold <t>', 'aligned-correlation threshold', number('threshold', 0, 1), 0.9)
+  .option('--json', 'print {"groups":[[id,...],...]}')
+  .action(async (opts) => {
+    process.exitCode = await runDupesCommand(opts);
+  });
+
+program
+  .command('explain')
+  .description('heatmap over poster A of the regions that make it similar to B (occlusion sensitivity)')
+  .argument('<a>', 'movie id or image file')
+  .argument('<b>', 'movie id or image file')
+  .option('--db <file>', 'library file (default: $MARQUEE_DB or ./marquee.db)')
+  .option('--out <file>', 'PNG to write', 'explain.png')
+  .option('--json', 'print the score, timing and heat grid as JSON')
+  .action(async (a: string, b: string, opts) => {
+    process.exitCode = await runExplainCommand(a, b, opts);
   });
 
 program

@@ -3,6 +3,7 @@ import type { RgbImage } from '../image/decode.js';
 import { rgbBufferToLab } from './color-space.js';
 import { colorDescriptor, COLOR_HISTOGRAM_DIM } from './color-histogram.js';
 import { layoutDescriptor, LAYOUT_DIM } from './layout.js';
+import { greySignature } from '../analysis/aligned-similarity.js';
 import { extractPalette, type PaletteColor } from './palette.js';
 
 /** Size of the analysis image (squashed, like the model input): 8x12 grid cells of 8x8 pixels. */
@@ -18,9 +19,11 @@ export interface DesignFeatures {
   palette: PaletteColor[];
   color: Float32Array;
   layout: Float32Array;
+  /** Small grey image for near-duplicate verification. */
+  signature: Float32Array;
 }
 
 export function designFeatures(analysis: RgbImage): DesignFeatures {
   const lab = rgbBufferToLab(analysis.data);
-  return { palette: extractPalette(lab), color: colorDescriptor(lab), layout: layoutDescriptor(analysis, lab) };
+  return { palette: extractPalette(lab), color: colorDescriptor(lab), layout: layoutDescriptor(analysis, lab), signature: greySignature(analysis) };
 }

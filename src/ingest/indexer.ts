@@ -10,7 +10,8 @@ import { contentHash } from '../image/hash.js';
 import { readCatalog, type CatalogEntry } from '../catalog/read-catalog.js';
 import type { ImageEmbeddingModel, TextEmbeddingModel } from '../models/types.js';
 import type { Library } from '../store/library.js';
-import { COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL } from '../store/channels.js';
+import { COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, SIGNATURE_CHANNEL, TEXT_CHANNEL } from '../store/channels.js';
+import { SIGNATURE_MODEL } from '../analysis/aligned-similarity.js';
 import { COLOR_MODEL, LAYOUT_MODEL, PALETTE_VERSION } from '../design/design-features.js';
 import type { MovieRecord, VectorState } from '../store/types.js';
 import { preparePoster, readPosterBytes, type PreparedPoster } from './prepare-poster.js';
@@ -123,6 +124,7 @@ export async function indexCatalog(catalogDir: string, opts: IndexOptions): Prom
       current(library.vectorState(key, CONTENT_CHANNEL), hash, imageModel) &&
       current(library.vectorState(key, COLOR_CHANNEL), hash, COLOR_MODEL) &&
       current(library.vectorState(key, LAYOUT_CHANNEL), hash, LAYOUT_MODEL) &&
+      current(library.vectorState(key, SIGNATURE_CHANNEL), hash, SIGNATURE_MODEL) &&
       palette?.version === PALETTE_VERSION &&
       palette.sourceHash === hash
     );
@@ -169,6 +171,7 @@ export async function indexCatalog(catalogDir: string, opts: IndexOptions): Prom
           library.putVector(key, { channel: CONTENT_CHANNEL, modelId: imageModel.id, modelVersion: imageModel.version, sourceHash, vector: imageVectors[toEmbed.indexOf(w)]! });
           library.putVector(key, { channel: COLOR_CHANNEL, modelId: COLOR_MODEL.id, modelVersion: COLOR_MODEL.version, sourceHash, vector: design.color });
           library.putVector(key, { channel: LAYOUT_CHANNEL, modelId: LAYOUT_MODEL.id, modelVersion: LAYOUT_MODEL.version, sourceHash, vector: design.layout });
+          library.putVector(key, { channel: SIGNATURE_CHANNEL, modelId: SIGNATURE_MODEL.id, modelVersion: SIGNATURE_MODEL.version, sourceHash, vector: design.signature });
           library.putPalette(key, PALETTE_VERSION, sourceHash, design.palette);
         }
         if (w.textNeeded && textModel) {

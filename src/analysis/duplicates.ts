@@ -1,0 +1,98 @@
+/**
+ * Near-duplicates: re-encodes, resizes, crops and recolourings of one artwork.
+ * Candidates are each poster's nearest neighbours by content and by layout; a candidate
+ * pair is a duplicate when its aligned grey-signature correlation reaches DUPLICATE_THRESHOLD.
+ *
+ * Threshold measured on the demo catalog (see README): planted copies score >= 0.964
+ * (crop 5%: min 0.965, downscale to 120 px: 0.964, JPEG q30: 0.999, hue rotation: 0.987),
+ * while distinct posters whose content embeddings are close (cosine >= 0.8) score <= 0.81,
+ * apart from a handful of real variants of one artwork in the catalog.
+ */
+import { SIGNATURE_MODEL, alignedSimilarity } from './aligned-similarity.js';
+import { CONTENT_CHANNEL, LAYOUT_CHANNEL, SIGNATURE_CHANNEL } from '../store/channels.js';
+import type { SearchEngine } from '../search/engine.js';
+
+export const DUPLICATE_THRESHOLD = 0.9;
+/** Candidate neighbours per poster and channel. */
+const NEIGHBOURS = 8;
+/** Content similarity below which two posters are not even checked. */
+const MIN_CONTENT = 0.5;
+
+export class DuplicateDetector {
+  private constructor(private readonly signatures: Map<number, Float32Array>) {}
+
+  static load(engine: SearchEngine): DuplicateDetector {
+    const m = new Map<number, Float32Array>();
+    for (const e of engine.library.iterateVectors(SIGNATURE_CHANNEL, SIGNATURE_MODEL)) m.set(e.key, e.vector);
+    return new DuplicateDetector(m);
+  }
+
+  /** Aligned correlation of two posters (NaN when one has no signature). */
+  similarity(a: number, b: number): number {
+    const sa = this.signatures.get(a);
+    const sb = this.signatures.get(b);
+    return sa && sb ? alignedSimilarity(sa, sb) : NaN;
+  }
+
+  isDuplicate(a: number, b: number, threshold = DUPLICATE_THRESHOLD): boolean {
+    return this.similarity(a, b) >= threshold;
+  }
+}
+
+export interface DuplicatePair {
+  a: number;
+  b: number;
+  similarity: number;
+}
+
+/** All duplicate pairs of the library (keys, a < b). */
+export async function findDuplicatePairs(engine: SearchEngine, threshold = DUPLICATE_THRESHOLD): Promise<DuplicatePair[]> {
+  const detector = DuplicateDetector.load(engine);
+  const content = await engine.channel(CONTENT_CHANNEL);
+  const layout = await engine.channel(LAYOUT_CHANNEL);
+  if (!content) return [];
+  const candidates = new Set<string>();
+  const contentModel = engine.modelOf(CONTENT_CHANNEL)!;
+  const layoutModel = engine.modelOf(LAYOUT_CHANNEL)!;
+  for (const key of content.keys) {
+    const exclude = new Set([key]);
+    const cv = engine.library.getVector(key, CONTENT_CHANNEL, contentModel)!;
+    for (const h of await content.index.search(cv, NEIGHBOURS, { exclude })) if (h.score >= MIN_CONTENT) candidates.add(key < h.key ? `${key}:${h.key}` : `${h.key}:${key}`);
+    const lv = layout && engine.library.getVector(key, LAYOUT_CHANNEL, layoutModel);
+    if (layout && lv) for (const h of await layout.index.search(lv, NEIGHBOURS, { exclude })) candidates.add(key < h.key ? `${key}:${h.key}` : `${h.key}:${key}`);
+  }
+  const out: DuplicatePair[] = [];
+  for (const c of candidates) {
+    const [a, b] = c.split(':').map(Number) as [number, number];
+    const similarity = detector.similarity(a, b);
+    if (similarity >= threshold) {
+      const [cs] = await content.index.scores(engine.library.getVector(a, CONTENT_CHANNEL, contentModel)!, [b]);
+      if (cs! >= MIN_CONTENT) out.push({ a, b, similarity });
+    }
+  }
+  return out.sort((x, y) => y.similarity - x.similarity || x.a - y.a || x.b - y.b);
+}
+
+/** Connected components of the duplicate pairs (each group sorted, groups largest first). */
+export function groupDuplicates(pairs: DuplicatePair[]): number[][] {
+  const parent = new Map<number, number>();
+  const find = (x: number): number => {
+    let r = x;
+    while (parent.has(r) && parent.get(r) !== r) r = parent.get(r)!;
+    parent.set(x, r);
+    return r;
+  };
+  for (const { a, b } of pairs) {
+    if (!parent.has(a)) parent.set(a, a);
+    if (!parent.has(b)) parent.set(b, b);
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent.set(Math.max(ra, rb), Math.min(ra, rb));
+  }
+  const groups = new Map<number, number[]>();
+  for (const x of parent.keys()) {
+    const r = find(x);
+    groups.set(r, [...(groups.get(r) ?? []), x]);
+  }
+  return [...groups.values()].map((g) => g.sort((p, q) => p - q)).sort((p, q) => q.length - p.length || p[0]! - q[0]!);
+}

@@ -1,0 +1,46 @@
+/** The most similar pairs of posters in the collection, per channel, with near-duplicates flagged. */
+import { CONTENT_CHANNEL, type ImageChannel } from '../store/channels.js';
+import type { SearchEngine } from '../search/engine.js';
+import { DuplicateDetector } from './duplicates.js';
+
+export interface ClosestPair {
+  a: string;
+  b: string;
+  score: number;
+  channel: string;
+  duplicate: boolean;
+}
+
+/** Nearest neighbours looked at per poster; the k best pairs overall are among them. */
+const PER_POSTER = 3;
+
+export async function closestPairs(engine: SearchEngine, channel: ImageChannel, k: number): Promise<ClosestPair[]> {
+  const loaded = await engine.channel(channel);
+  if (!loaded) return [];
+  const model = engine.modelOf(channel)!;
+  const best = new Map<string, { a: number; b: number; score: number }>();
+  for (const key of loaded.keys) {
+    const v = engine.library.getVector(key, channel, model)!;
+    for (const h of await loaded.index.search(v, PER_POSTER, { exclude: new Set([key]) })) {
+      const [a, b] = key < h.key ? [key, h.key] : [h.key, key];
+      best.set(`${a}:${b}`, { a, b, score: h.score });
+    }
+  }
+  const top = [...best.values()].sort((x, y) => y.score - x.score || x.a - y.a || x.b - y.b).slice(0, k);
+  const detector = DuplicateDetector.load(engine);
+  const content = channel === CONTENT_CHANNEL ? undefined : await engine.channel(CONTENT_CHANNEL);
+  const contentModel = engine.modelOf(CONTENT_CHANNEL)!;
+  const movies = engine.library.getMoviesByKeys([...new Set(top.flatMap((p) => [p.a, p.b]))]);
+  const out: ClosestPair[] = [];
+  for (const p of top) {
+    const contentScore = content ? (await content.index.scores(engine.library.getVector(p.a, CONTENT_CHANNEL, contentModel)!, [p.b]))[0]! : p.score;
+    out.push({
+      a: movies.get(p.a)!.id,
+      b: movies.get(p.b)!.id,
+      score: Math.round(p.score * 1e6) / 1e6,
+      channel,
+      duplicate: contentScore >= 0.5 && detector.isDuplicate(p.a, p.b),
+    });
+  }
+  return out;
+}

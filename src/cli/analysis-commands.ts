@@ -1,0 +1,69 @@
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { explainMatch } from '../analysis/explain.js';
+import { findDuplicatePairs, groupDuplicates } from '../analysis/duplicates.js';
+import { closestPairs, type ClosestPair } from '../analysis/pairs.js';
+import { SearchEngine } from '../search/engine.js';
+import { IMAGE_CHANNELS, type ImageChannel } from '../store/channels.js';
+import { openExistingLibrary } from './open-library.js';
+
+async function withEngine<T>(db: string | undefined, fn: (engine: SearchEngine) => Promise<T>): Promise<T> {
+  const library = openExistingLibrary(db);
+  const engine = SearchEngine.fromLibrary(library);
+  try {
+    return await fn(engine);
+  } finally {
+    await engine.close();
+    library.close();
+  }
+}
+
+export async function runPairsCommand(opts: { db?: string; k: number; channel: string; json?: boolean }): Promise<number> {
+  const channels: ImageChannel[] = opts.channel === 'all' ? [...IMAGE_CHANNELS] : [opts.channel as ImageChannel];
+  const pairs = await withEngine(opts.db, async (engine) => {
+    const out: ClosestPair[] = [];
+    for (const c of channels) out.push(...(await closestPairs(engine, c, opts.k)));
+    return out;
+  });
+  if (opts.json) process.stdout.write(`${JSON.stringify({ pairs })}\n`);
+  else
+    for (const p of pairs)
+      process.stdout.write(`${p.channel.padEnd(8)} ${p.score.toFixed(4)}  ${p.a.padEnd(10)} ${p.b.padEnd(10)}${p.duplicate ? '  duplicate' : ''}\n`);
+  return 0;
+}
+
+export async function runDupesCommand(opts: { db?: string; threshold?: number; json?: boolean }): Promise<number> {
+  const groups = await withEngine(opts.db, async (engine) => {
+    const keyGroups = groupDuplicates(await findDuplicatePairs(engine, opts.threshold));
+    const movies = engine.library.getMoviesByKeys(keyGroups.flat());
+    return keyGroups.map((g) => g.map((k) => movies.get(k)!));
+  });
+  if (opts.json) process.stdout.write(`${JSON.stringify({ groups: groups.map((g) => g.map((m) => m.id)) })}\n`);
+  else if (groups.length === 0) process.stdout.write('no duplicates\n');
+  else for (const g of groups) process.stdout.write(`${g.map((m) => `${m.id} (${m.title}${m.year ? `, ${m.year}` : ''})`).join('  =  ')}\n`);
+  return 0;
+}
+
+/** An explain argument: an existing image file, or a movie id in the library. */
+async function resolvePoster(engine: SearchEngine, arg: string): Promise<{ bytes: Buffer; source: string; id?: string }> {
+  if (existsSync(arg)) return { bytes: await readFile(arg), source: arg };
+  const key = engine.library.keyOf(arg);
+  if (key === undefined) throw new Error(`"${arg}" is neither an image file nor a movie id in the library`);
+  const path = engine.library.posterPath(arg);
+  if (path && existsSync(path)) return { bytes: await readFile(path), source: path, id: arg };
+  const thumb = engine.library.getThumbnail(arg);
+  if (!thumb) throw new Error(`movie "${arg}" has no indexed poster`);
+  return { bytes: thumb, source: `thumbnail of ${arg}`, id: arg };
+}
+
+export async function runExplainCommand(a: string, b: string, opts: { db?: string; out: string; json?: boolean }): Promise<number> {
+  const result = await withEngine(opts.db, async (engine) => {
+    const [pa, pb] = await Promise.all([resolvePoster(engine, a), resolvePoster(engine, b)]);
+    const target = pb.id ? engine.movieVectors(pb.id).vectors.content! : (await engine.describeImage(pb)).content;
+    return explainMatch(engine, pa, target);
+  });
+  await writeFile(opts.out, result.png);
+  if (opts.json) process.stdout.write(`${JSON.stringify({ a, b, score: result.score, seconds: Math.round(result.seconds * 1000) / 1000, out: opts.out, cells: result.cells, heat: result.heat })}\n`);
+  else process.stdout.write(`content similarity ${result.score.toFixed(3)}; heatmap written to ${opts.out} (${result.seconds.toFixed(2)} s)\n`);
+  return 0;
+}
