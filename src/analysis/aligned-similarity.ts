@@ -74,17 +74,25 @@ function ncc(a: Float32Array, b: Float32Array, s: number, dx: number, dy: number
   return cov / Math.sqrt(Math.max(va * vb, 1e-12));
 }
 
-/** Best correlation over the scale/shift grid (symmetric: both directions are tried). */
+/**
+ * Best correlation over scales and shifts, coarse to fine: the best scale (trying both
+ * directions) without shift first, then every shift at that scale.
+ */
 export function alignedSimilarity(a: Float32Array, b: Float32Array): number {
   // Different artworks rarely correlate even unaligned; skip the search for them.
   let best = ncc(a, b, 1, 0, 0);
   if (best < EARLY_REJECT) return best;
-  for (const s of SCALES)
-    for (const dy of SHIFTS)
-      for (const dx of SHIFTS) {
-        best = Math.max(best, ncc(a, b, s, dx, dy));
-        if (s !== 1) best = Math.max(best, ncc(b, a, s, dx, dy));
-        if (best > 0.995) return best;
-      }
+  let bestScale = 1;
+  let swap = false;
+  for (const s of SCALES) {
+    if (s === 1) continue;
+    const forward = ncc(a, b, s, 0, 0);
+    const backward = ncc(b, a, s, 0, 0);
+    if (forward > best) (best = forward), (bestScale = s), (swap = false);
+    if (backward > best) (best = backward), (bestScale = s), (swap = true);
+  }
+  const [x, y] = swap ? [b, a] : [a, b];
+  for (const dy of SHIFTS)
+    for (const dx of SHIFTS) if (dx !== 0 || dy !== 0) best = Math.max(best, ncc(x, y, bestScale, dx, dy));
   return best;
 }
