@@ -2,6 +2,8 @@ import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { indexCatalog } from '../ingest/indexer.js';
+import { scanFaces, type FaceScanSummary } from '../ingest/face-scan.js';
+import { FaceModel } from '../models/face-model.js';
 import { DEFAULT_IMAGE_MODEL, loadImageModel, loadTextModel } from '../models/registry.js';
 import { Library } from '../store/library.js';
 import { resolveDbPath } from './open-library.js';
@@ -14,6 +16,7 @@ export interface IndexCommandOptions {
   model?: string;
   text?: boolean;
   batchSize?: number;
+  faces?: boolean;
 }
 
 export async function runIndexCommand(catalog: string, opts: IndexCommandOptions): Promise<number> {
@@ -42,15 +45,31 @@ export async function runIndexCommand(catalog: string, opts: IndexCommandOptions
       shouldStop: () => stopRequested,
     });
     reporter.stop();
+    let faces: FaceScanSummary | undefined;
+    if (opts.faces && !summary.interrupted) {
+      const faceModel = await FaceModel.load();
+      const faceReporter = createProgressReporter({ json: !!opts.json, tty: process.stderr.isTTY === true, label: 'faces' });
+      const started = performance.now();
+      faces = await scanFaces(library, faceModel, {
+        shouldStop: () => stopRequested,
+        onProblem: (file, reason) => summary.problems.push({ item: 'faces', file, reason }),
+        onProgress: (done, total) => {
+          const rate = done / Math.max(1e-3, (performance.now() - started) / 1000);
+          faceReporter.update({ done, total, indexed: done, unchanged: 0, skipped: 0, failed: 0, rate, etaSeconds: (total - done) / Math.max(rate, 1e-6) });
+        },
+      });
+      faceReporter.stop();
+    }
     if (opts.json) {
-      process.stdout.write(`${JSON.stringify({ type: 'summary', ...summary, seconds: Math.round(summary.seconds * 100) / 100, postersPerSecond: Math.round(summary.postersPerSecond * 10) / 10 })}\n`);
+      process.stdout.write(`${JSON.stringify({ type: 'summary', ...summary, faces, seconds: Math.round(summary.seconds * 100) / 100, postersPerSecond: Math.round(summary.postersPerSecond * 10) / 10 })}\n`);
     } else {
       for (const p of summary.problems.slice(0, 50)) process.stderr.write(`  ${p.item}${p.file ? ` (${p.file})` : ''}: ${p.reason}\n`);
       if (summary.problems.length > 50) process.stderr.write(`  ... and ${summary.problems.length - 50} more problems (see the index_failures table)\n`);
       process.stderr.write(
         `${summary.interrupted ? 'interrupted' : 'done'}: ${summary.total} entries in ${summary.seconds.toFixed(1)} s — ` +
           `indexed ${summary.indexed}, unchanged ${summary.unchanged}, skipped ${summary.skipped}, failed ${summary.failed}, ` +
-          `synopses embedded ${summary.textsEmbedded}${opts.prune ? `, pruned ${summary.pruned}` : ''}\n`,
+          `synopses embedded ${summary.textsEmbedded}${opts.prune ? `, pruned ${summary.pruned}` : ''}` +
+          `${faces ? `; faces: ${faces.scanned} posters scanned in ${faces.seconds.toFixed(1)} s, ${faces.faces} faces found` : ''}\n`,
       );
     }
     if (summary.interrupted) return 130;

@@ -31,6 +31,7 @@ program
   .option('--json', 'print JSON-lines progress and a JSON summary on stdout')
   .option('--model <id|manifest.json>', 'image model (default: mobilenet-v2-1.4, or $MARQUEE_IMAGE_MODEL)')
   .option('--no-text', 'skip synopsis (text) embeddings')
+  .option('--faces', 'also detect faces and their descriptors (slow: about 4 posters/s on 2 cores)')
   .option('--batch-size <n>', 'posters per model batch and commit', number('batch-size', 1, 256, true), 16)
   .action(async (dir: string, opts) => {
     process.exitCode = await runIndexCommand(dir, opts);

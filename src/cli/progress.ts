@@ -7,7 +7,8 @@ export interface ProgressReporter {
   stop(): void;
 }
 
-export function createProgressReporter(mode: { json: boolean; tty: boolean }): ProgressReporter {
+export function createProgressReporter(mode: { json: boolean; tty: boolean; label?: string }): ProgressReporter {
+  const label = mode.label ?? 'posters';
   if (mode.json) {
     let last = 0;
     return {
@@ -15,7 +16,7 @@ export function createProgressReporter(mode: { json: boolean; tty: boolean }): P
         const now = Date.now();
         if (now - last < 1000 && p.done < p.total) return;
         last = now;
-        process.stdout.write(`${JSON.stringify({ type: 'progress', ...p, rate: Math.round(p.rate * 10) / 10, etaSeconds: p.etaSeconds === null ? null : Math.round(p.etaSeconds) })}\n`);
+        process.stdout.write(`${JSON.stringify({ type: 'progress', phase: label, ...p, rate: Math.round(p.rate * 10) / 10, etaSeconds: p.etaSeconds === null ? null : Math.round(p.etaSeconds) })}\n`);
       },
       stop() {},
     };
@@ -24,7 +25,7 @@ export function createProgressReporter(mode: { json: boolean; tty: boolean }): P
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
-      format: 'indexing [{bar}] {value}/{total} | {rate}/s | ETA {eta_formatted} | new {indexed} unchanged {unchanged} failed {failed} skipped {skipped}',
+      format: `${label.padEnd(7)} [{bar}] {value}/{total} | {rate}/s | ETA {eta_formatted} | new {indexed} unchanged {unchanged} failed {failed} skipped {skipped}`,
       hideCursor: true,
       etaBuffer: 200,
     },

@@ -81,6 +81,21 @@ export async function decodeResized(bytes: Buffer, source: string, width: number
   }
 }
 
+/** The whole oriented image as RGB8, scaled down to fit maxSide (aspect kept). */
+export async function decodeBounded(bytes: Buffer, source: string, maxSide: number, limits: DecodeLimits = DEFAULT_LIMITS): Promise<RgbImage> {
+  await inspectImage(bytes, source, limits);
+  try {
+    const { data, info } = await pipeline(bytes, limits)
+      .resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true })
+      .removeAlpha()
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    return { width: info.width, height: info.height, data };
+  } catch (err) {
+    throw new ImageInputError(source, `cannot decode image (${(err as Error).message})`);
+  }
+}
+
 export const THUMBNAIL_MAX_WIDTH = 160;
 export const THUMBNAIL_MAX_HEIGHT = 240;
 

@@ -5,7 +5,9 @@
  * every channel's raw score.
  */
 import { blendImages } from '../image/blend.js';
-import { decodeForIndex, type RgbImage } from '../image/decode.js';
+import { decodeBounded, decodeForIndex, type RgbImage } from '../image/decode.js';
+import { FaceModel } from '../models/face-model.js';
+import { FaceScorer } from './face-scorer.js';
 import { ANALYSIS_HEIGHT, ANALYSIS_WIDTH, COLOR_MODEL, designFeatures, LAYOUT_MODEL } from '../design/design-features.js';
 import { loadImageModel, loadTextModel } from '../models/registry.js';
 import { l2normalize, type ImageEmbeddingModel, type TextEmbeddingModel } from '../models/types.js';
@@ -16,7 +18,7 @@ import { allowedKeys } from './filters.js';
 import { fuseZScores, referenceSample, type ChannelScores } from './fusion.js';
 import { loadChannelIndex, type LoadedChannel } from './index-factory.js';
 import { PaletteScorer } from './palette-scorer.js';
-import { DEFAULT_IMAGE_WEIGHTS, MAX_K, type ImageInput, type SearchQuery, type SearchResult } from './query.js';
+import { DEFAULT_IMAGE_WEIGHTS, MAX_K, WEIGHTED_CHANNELS, type ImageInput, type SearchQuery, type SearchResult } from './query.js';
 import type { VectorHit } from './vector-index.js';
 
 export class QueryError extends Error {
@@ -47,6 +49,8 @@ export class SearchEngine {
   private readonly channels = new Map<string, Promise<LoadedChannel | undefined>>();
   private filterRowsCache?: FilterRow[];
   private paletteScorer?: PaletteScorer;
+  private faceScorer?: FaceScorer;
+  private faceModel?: Promise<FaceModel>;
 
   constructor(
     readonly library: Library,
@@ -113,6 +117,35 @@ export class SearchEngine {
     this.channels.clear();
     this.filterRowsCache = undefined;
     this.paletteScorer = undefined;
+    this.faceScorer = undefined;
+  }
+
+  private getFaceModel(): Promise<FaceModel> {
+    this.faceModel ??= FaceModel.load();
+    return this.faceModel;
+  }
+
+  /** Face descriptors of the query: stored ones for a movie id, detected ones for an image. */
+  private async queryFaces(q: SearchQuery): Promise<Float32Array[]> {
+    if (q.id !== undefined) {
+      const key = this.library.keyOf(q.id);
+      return key === undefined ? [] : this.library.getFaces(key).map((f) => f.descriptor);
+    }
+    if (!q.image) return [];
+    const model = await this.getFaceModel();
+    return (await model.detect(await decodeBounded(q.image.bytes, q.image.source, 640))).map((f) => f.descriptor);
+  }
+
+  private faceChannel(query: Float32Array[], weight: number): QueryChannel {
+    this.faceScorer ??= FaceScorer.load(this.library);
+    const scorer = this.faceScorer;
+    return {
+      name: 'faces',
+      weight,
+      search: async (k, allow, exclude) => scorer.search(query, k, allow, exclude),
+      scores: async (keys) => scorer.scores(query, keys),
+      reference: async () => scorer.scores(query, referenceSample(scorer.keys)),
+    };
   }
 
   private filterRows(): FilterRow[] {
@@ -218,7 +251,7 @@ export class SearchEngine {
     const wImage = q.weightImage ?? 0.5;
     if (!(wImage >= 0 && wImage <= 1)) throw new QueryError(`weight-image must be between 0 and 1, got ${q.weightImage}`);
     for (const [c, w] of Object.entries(q.weights ?? {}))
-      if (!(IMAGE_CHANNELS as readonly string[]).includes(c) || !(w >= 0 && w <= 1)) throw new QueryError(`invalid weight ${c}=${w}`);
+      if (!(WEIGHTED_CHANNELS as readonly string[]).includes(c) || !(w >= 0 && w <= 1)) throw new QueryError(`invalid weight ${c}=${w}`);
     return { k, text, wImage };
   }
 
@@ -229,14 +262,20 @@ export class SearchEngine {
     const [image, textVector] = await Promise.all([this.imageQueryVectors(q, exclude), text ? this.embedText(text) : undefined]);
     const imageSide = text ? wImage : 1;
     const channels: QueryChannel[] = [];
-    if (image) {
-      const weights = q.weights ?? DEFAULT_IMAGE_WEIGHTS;
-      const total = IMAGE_CHANNELS.reduce((s, c) => s + (weights[c] ?? 0), 0) || 1;
+    const weights = image ? (q.weights ?? DEFAULT_IMAGE_WEIGHTS) : undefined;
+    const weightTotal = weights ? WEIGHTED_CHANNELS.reduce((s, c) => s + (weights[c] ?? 0), 0) || 1 : 1;
+    if (image && weights) {
       for (const c of IMAGE_CHANNELS) {
         const vector = image.vectors[c];
         const loaded = vector && (await this.channel(c));
-        if (vector && loaded) channels.push(this.vectorChannel(c, (imageSide * (weights[c] ?? 0)) / total, vector, loaded));
+        if (vector && loaded) channels.push(this.vectorChannel(c, (imageSide * (weights[c] ?? 0)) / weightTotal, vector, loaded));
       }
+    }
+    if (image && (weights?.faces ?? 0) > 0) {
+      if (this.library.faceScanCount() === 0) throw new QueryError('this library has no face scans: run "marquee index <catalog> --faces" first');
+      const faces = await this.queryFaces(q);
+      if (faces.length === 0) throw new QueryError('no face found in the query poster');
+      channels.push(this.faceChannel(faces, (imageSide * weights!.faces!) / weightTotal));
     }
     if (q.colors) channels.push(this.paletteChannel(q.colors, imageSide));
     if (textVector) {

@@ -1,6 +1,6 @@
 /** A search request, independent of where it came from (CLI flags, JSONL batch, HTTP). */
 import type { SearchFilters } from './filters.js';
-import { IMAGE_CHANNELS, type ImageChannel } from '../store/channels.js';
+import { IMAGE_CHANNELS } from '../store/channels.js';
 
 export interface ImageInput {
   bytes: Buffer;
@@ -30,10 +30,12 @@ export interface SearchQuery {
   k?: number;
 }
 
-export type ChannelWeights = Partial<Record<ImageChannel, number>>;
+export const WEIGHTED_CHANNELS = [...IMAGE_CHANNELS, 'faces'] as const;
+export type WeightedChannel = (typeof WEIGHTED_CHANNELS)[number];
+export type ChannelWeights = Partial<Record<WeightedChannel, number>>;
 
-/** Content carries what is shown; colour and layout add the design. Documented in the README. */
-export const DEFAULT_IMAGE_WEIGHTS: Record<ImageChannel, number> = { content: 0.7, color: 0.15, layout: 0.15 };
+/** Content carries what is shown; colour and layout add the design; faces only when asked for. Documented in the README. */
+export const DEFAULT_IMAGE_WEIGHTS: Record<WeightedChannel, number> = { content: 0.7, color: 0.15, layout: 0.15, faces: 0 };
 
 /** Parses "content=0.6,color=0.3,layout=0.1"; channels not named get weight 0. */
 export function parseWeights(s: string): ChannelWeights {
@@ -42,11 +44,10 @@ export function parseWeights(s: string): ChannelWeights {
     const m = /^([a-z]+)\s*=\s*([0-9.]+)$/.exec(part);
     if (!m) throw new Error(`invalid weight "${part}": use channel=number, e.g. content=0.6,color=0.3,layout=0.1`);
     const channel = m[1]!;
-    if (channel === 'faces') throw new Error('the faces channel is not available: index with --faces to enable it');
-    if (!(IMAGE_CHANNELS as readonly string[]).includes(channel)) throw new Error(`unknown channel "${channel}": use ${IMAGE_CHANNELS.join(', ')}`);
+    if (!(WEIGHTED_CHANNELS as readonly string[]).includes(channel)) throw new Error(`unknown channel "${channel}": use ${WEIGHTED_CHANNELS.join(', ')}`);
     const w = Number(m[2]);
     if (!(w >= 0 && w <= 1)) throw new Error(`weight of ${channel} must be between 0 and 1, got ${m[2]}`);
-    out[channel as ImageChannel] = w;
+    out[channel as WeightedChannel] = w;
   }
   if (!Object.values(out).some((w) => w > 0)) throw new Error('at least one channel weight must be above 0');
   return out;

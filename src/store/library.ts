@@ -6,6 +6,7 @@
 import Database from 'better-sqlite3';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 import type { PaletteColor } from '../design/palette.js';
+import type { DetectedFace } from '../models/face-model.js';
 import type { FilterRow, ModelRef, MovieRecord, PosterRecord, StoredMovie, VectorRecord, VectorState } from './types.js';
 
 type Row = Record<string, unknown>;
@@ -198,6 +199,50 @@ export class Library {
   getPalette(key: number): PaletteColor[] | undefined {
     const r = this.db.prepare('SELECT colors FROM palettes WHERE movie_key = ?').get(key) as Row | undefined;
     return r ? (JSON.parse(r.colors as string) as PaletteColor[]) : undefined;
+  }
+
+  /** Replaces the faces found on a poster (a scan that found none is recorded too). */
+  putFaces(key: number, modelVersion: string, sourceHash: string, faces: DetectedFace[]): void {
+    this.transaction(() => {
+      this.db.prepare('DELETE FROM faces WHERE movie_key = ?').run(key);
+      const insert = this.db.prepare('INSERT INTO faces (movie_key, idx, x, y, width, height, score, descriptor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+      faces.forEach((f, i) => insert.run(key, i, f.box.x, f.box.y, f.box.width, f.box.height, f.score, toBlob(f.descriptor)));
+      this.db
+        .prepare(
+          `INSERT INTO face_scans (movie_key, model_version, source_hash, count) VALUES (?, ?, ?, ?)
+           ON CONFLICT(movie_key) DO UPDATE SET model_version = excluded.model_version, source_hash = excluded.source_hash, count = excluded.count`,
+        )
+        .run(key, modelVersion, sourceHash, faces.length);
+    });
+  }
+
+  /** Posters whose faces were never scanned, or scanned from other bytes or with another model. */
+  postersNeedingFaceScan(modelVersion: string): { key: number; path: string; contentHash: string }[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT p.movie_key AS key, p.path, p.content_hash FROM posters p LEFT JOIN face_scans f ON f.movie_key = p.movie_key
+           WHERE f.movie_key IS NULL OR f.model_version != ? OR f.source_hash != p.content_hash ORDER BY p.movie_key`,
+        )
+        .all(modelVersion) as Row[]
+    ).map((r) => ({ key: r.key as number, path: r.path as string, contentHash: r.content_hash as string }));
+  }
+
+  getFaces(key: number): DetectedFace[] {
+    return (this.db.prepare('SELECT * FROM faces WHERE movie_key = ? ORDER BY idx').all(key) as Row[]).map((r) => ({
+      box: { x: r.x as number, y: r.y as number, width: r.width as number, height: r.height as number },
+      score: r.score as number,
+      descriptor: fromBlob(r.descriptor as Buffer),
+    }));
+  }
+
+  /** Every stored face descriptor (for same-face search). */
+  allFaceDescriptors(): { key: number; descriptor: Float32Array }[] {
+    return (this.db.prepare('SELECT movie_key, descriptor FROM faces').all() as Row[]).map((r) => ({ key: r.movie_key as number, descriptor: fromBlob(r.descriptor as Buffer) }));
+  }
+
+  faceScanCount(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM face_scans').get() as Row).n as number;
   }
 
   getThumbnail(id: string): Buffer | undefined {

@@ -49,6 +49,23 @@ CREATE TABLE IF NOT EXISTS palettes (
   source_hash TEXT NOT NULL,
   colors      TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS faces (
+  movie_key  INTEGER NOT NULL REFERENCES movies(key) ON DELETE CASCADE,
+  idx        INTEGER NOT NULL,
+  x          REAL NOT NULL,
+  y          REAL NOT NULL,
+  width      REAL NOT NULL,
+  height     REAL NOT NULL,
+  score      REAL NOT NULL,
+  descriptor BLOB NOT NULL,
+  PRIMARY KEY (movie_key, idx)
+);
+CREATE TABLE IF NOT EXISTS face_scans (
+  movie_key     INTEGER PRIMARY KEY REFERENCES movies(key) ON DELETE CASCADE,
+  model_version TEXT NOT NULL,
+  source_hash   TEXT NOT NULL,
+  count         INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS index_runs (
   id          INTEGER PRIMARY KEY,
   catalog     TEXT NOT NULL,

@@ -1,0 +1,42 @@
+/** The optional faces pass (`marquee index --faces`): detects faces on posters not yet scanned, incrementally. */
+import { decodeBounded } from '../image/decode.js';
+import type { FaceModel } from '../models/face-model.js';
+import type { Library } from '../store/library.js';
+import { readPosterBytes } from './prepare-poster.js';
+
+/** Posters are scanned at this size: big enough for faces of ~20 px, small enough to be quick. */
+const FACE_SCAN_MAX_SIDE = 640;
+
+export interface FaceScanSummary {
+  scanned: number;
+  faces: number;
+  failed: number;
+  seconds: number;
+}
+
+export async function scanFaces(
+  library: Library,
+  model: FaceModel,
+  opts: { onProgress?: (done: number, total: number) => void; shouldStop?: () => boolean; onProblem?: (file: string, reason: string) => void } = {},
+): Promise<FaceScanSummary> {
+  const started = performance.now();
+  const todo = library.postersNeedingFaceScan(model.version);
+  const s: FaceScanSummary = { scanned: 0, faces: 0, failed: 0, seconds: 0 };
+  for (const [i, p] of todo.entries()) {
+    if (opts.shouldStop?.()) break;
+    try {
+      const { bytes, hash } = await readPosterBytes(p.path);
+      if (hash !== p.contentHash) throw new Error('poster changed since it was indexed; re-run index to pick it up');
+      const faces = await model.detect(await decodeBounded(bytes, p.path, FACE_SCAN_MAX_SIDE));
+      library.putFaces(p.key, model.version, hash, faces);
+      s.scanned++;
+      s.faces += faces.length;
+    } catch (err) {
+      s.failed++;
+      opts.onProblem?.(p.path, (err as Error).message.replace(`${p.path}: `, ''));
+    }
+    opts.onProgress?.(i + 1, todo.length);
+  }
+  s.seconds = (performance.now() - started) / 1000;
+  return s;
+}
