@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { benchAnn } from './ann.js';
+import { benchAnalysis } from './analysis.js';
+import { benchChannelCost } from './channel-cost.js';
 import { benchFusion } from './fusion-eval.js';
 import { benchIndex } from './index-throughput.js';
 import { benchQueries } from './query-latency.js';
@@ -11,10 +13,12 @@ const catalog = resolve(process.env.MARQUEE_CATALOG ?? '../shared/catalog');
 const only = new Set(process.argv.slice(2));
 const want = (name: string) => only.size === 0 || only.has(name);
 const dir = mkdtempSync(join(tmpdir(), 'marquee-bench-'));
-const db = join(dir, 'bench.db');
+/** MARQUEE_BENCH_DB: measure queries on an existing library (e.g. one indexed with --faces) instead of indexing. */
+const existingDb = process.env.MARQUEE_BENCH_DB;
+const db = existingDb ? resolve(existingDb) : join(dir, 'bench.db');
 const out: Record<string, unknown> = { catalog, startedAt: new Date().toISOString() };
 try {
-  if (want('index') || want('query') || want('fusion')) {
+  if (!existingDb && (want('index') || want('query') || want('fusion'))) {
     process.stderr.write('bench: indexing the catalog...\n');
     out.index = await benchIndex(catalog, db);
   }
@@ -25,6 +29,14 @@ try {
   if (want('fusion')) {
     process.stderr.write('bench: fusion quality...\n');
     out.fusion = await benchFusion(db);
+  }
+  if (want('channels')) {
+    process.stderr.write('bench: per-channel cost...\n');
+    out.channels = await benchChannelCost(catalog);
+  }
+  if (want('dupes')) {
+    process.stderr.write('bench: pairs and dupes...\n');
+    out.analysis = await benchAnalysis(db);
   }
   if (want('ann')) {
     process.stderr.write('bench: ANN on 100k synthetic vectors...\n');
