@@ -4,6 +4,7 @@
  * artwork score near 1 while different posters with similar content do not.
  */
 import type { RgbImage } from '../image/decode.js';
+import { standardise } from '../util/standardise.js';
 
 export const GREY_W = 32;
 export const GREY_H = 48;
@@ -22,16 +23,6 @@ export function greySignature(img: RgbImage): Float32Array {
       out[cell] = out[cell]! + 0.299 * img.data[i]! + 0.587 * img.data[i + 1]! + 0.114 * img.data[i + 2]!;
     }
   return standardise(out);
-}
-
-function standardise(v: Float32Array): Float32Array {
-  let mean = 0;
-  for (const x of v) mean += x;
-  mean /= v.length;
-  let sq = 0;
-  for (const x of v) sq += (x - mean) ** 2;
-  const std = Math.sqrt(sq / v.length) || 1;
-  return v.map((x) => (x - mean) / std);
 }
 
 /** Below this unaligned correlation a pair is not searched further (planted crops/resizes measured >= 0.6 unaligned). */

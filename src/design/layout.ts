@@ -8,20 +8,11 @@
 import type { RgbImage } from '../image/decode.js';
 import { l2normalize } from '../models/types.js';
 import { rgbBufferToLab } from './color-space.js';
+import { standardise } from '../util/standardise.js';
 
 export const GRID_W = 8;
 export const GRID_H = 12;
 export const LAYOUT_DIM = GRID_W * GRID_H * 2;
-
-function standardise(v: Float32Array): Float32Array {
-  let mean = 0;
-  for (const x of v) mean += x;
-  mean /= v.length;
-  let sq = 0;
-  for (const x of v) sq += (x - mean) ** 2;
-  const std = Math.sqrt(sq / v.length) || 1;
-  return v.map((x) => (x - mean) / std);
-}
 
 function boxBlur(src: Float32Array, w: number, h: number, r: number): Float32Array {
   const tmp = new Float32Array(src.length);
