@@ -13,7 +13,7 @@ export const ANALYSIS_HEIGHT = 96;
 /** Descriptor "models": id + version are stored with each vector like a neural model's. */
 export const COLOR_MODEL = { id: 'lab-histogram-5x8x8', version: '1', dimension: COLOR_HISTOGRAM_DIM } as const;
 export const LAYOUT_MODEL = { id: 'layout-grid-8x12', version: '1', dimension: LAYOUT_DIM } as const;
-export const PALETTE_VERSION = 'kmeans-lab-6/1';
+export const PALETTE_VERSION = 'kmeans-lab-6/2';
 
 export interface DesignFeatures {
   palette: PaletteColor[];

@@ -14,14 +14,27 @@ function lcg(seed: number): () => number {
   return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
-export function kmeans3(points: Float32Array, k: number, seed = 42, maxIterations = 25): KMeansResult {
+/**
+ * Clusters a subsample (every `stride`-th point) and then assigns every point to the nearest
+ * centroid once more, so counts and centroids describe all points (the palette's
+ * share-weighted mean is exactly the image's mean colour) at a fraction of the cost.
+ */
+export function kmeans3Subsampled(points: Float32Array, k: number, stride: number, seed = 42): KMeansResult {
+  const n = points.length / 3;
+  const sub = new Float32Array(Math.ceil(n / stride) * 3);
+  for (let i = 0, j = 0; i < n; i += stride, j++) sub.set(points.subarray(i * 3, i * 3 + 3), j * 3);
+  const { centroids } = kmeans3(sub, k, seed);
+  return kmeans3(points, k, seed, 1, centroids);
+}
+
+export function kmeans3(points: Float32Array, k: number, seed = 42, maxIterations = 25, init?: Float32Array): KMeansResult {
   const n = points.length / 3;
   const rand = lcg(seed);
-  const centroids = new Float32Array(k * 3);
+  const centroids = init ? Float32Array.from(init) : new Float32Array(k * 3);
   const dist = new Float32Array(n).fill(Infinity);
-  // k-means++ seeding
+  // k-means++ seeding (unless centroids are given)
   let pick = Math.floor(rand() * n);
-  for (let c = 0; c < k; c++) {
+  for (let c = 0; c < (init ? 0 : k); c++) {
     centroids.set(points.subarray(pick * 3, pick * 3 + 3), c * 3);
     let total = 0;
     for (let i = 0; i < n; i++) {

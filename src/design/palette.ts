@@ -1,6 +1,6 @@
 /** Dominant colours: k-means in CIELAB over the poster's pixels, with each colour's share. */
 import { labToRgb, rgbToHex, type Lab } from './color-space.js';
-import { kmeans3 } from './kmeans-lab.js';
+import { kmeans3Subsampled } from './kmeans-lab.js';
 
 export interface PaletteColor {
   hex: string;
@@ -14,7 +14,7 @@ export const PALETTE_SIZE = 6;
 /** Lab pixels (interleaved) -> up to k colours, largest share first. Deterministic (fixed seed). */
 export function extractPalette(lab: Float32Array, k = PALETTE_SIZE): PaletteColor[] {
   const n = lab.length / 3;
-  const { centroids, counts } = kmeans3(lab, k);
+  const { centroids, counts } = kmeans3Subsampled(lab, k, 3);
   const out: PaletteColor[] = [];
   for (let c = 0; c < k; c++) {
     if (counts[c]! === 0) continue;

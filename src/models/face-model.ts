@@ -52,6 +52,19 @@ export class FaceModel {
   ) {}
 
   static async load(minConfidence = 0.5): Promise<FaceModel> {
+    // face-api registers tfjs's wasm kernels a second time; tfjs warns once per kernel (~150 lines). Keep stderr readable.
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => {
+      if (!/already registered|Reusing existing backend|Platform node has already been set/.test(String(args[0]))) warn(...args);
+    };
+    try {
+      return await FaceModel.loadQuietly(minConfidence);
+    } finally {
+      console.warn = warn;
+    }
+  }
+
+  private static async loadQuietly(minConfidence: number): Promise<FaceModel> {
     const tf = (await import('@tensorflow/tfjs')) as unknown as Tfjs;
     const wasm = (await import('@tensorflow/tfjs-backend-wasm')) as unknown as { setWasmPaths(p: string): void };
     wasm.setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}/`);
