@@ -147,6 +147,8 @@ describe('search', () => {
       [['--text', 'x', '--k', '0'], /k must be/],
       [['--year', '1999-1980', '--text', 'x'], /start is after end/],
       [[], /nothing to search by/],
+      [['--text', 'x', '--weights', 'content=1'], /weights apply to image or movie-id queries/],
+      [['--id', rows[0]!.id!, '--weights', 'content=0.5,shape=0.5'], /unknown channel "shape"/],
       [['--image', join(import.meta.dirname, 'helpers.ts')], /helpers\.ts: not a readable image/],
     ];
     for (const [args, message] of cases) {

@@ -244,6 +244,7 @@ export class SearchEngine {
     if (!Number.isInteger(k) || k < 1 || k > MAX_K) throw new QueryError(`k must be an integer from 1 to ${MAX_K}, got ${q.k}`);
     if (q.id !== undefined && q.image) throw new QueryError('give either an image or a movie id, not both');
     if (q.image2 && !q.image) throw new QueryError('image2 needs image: a blend is between two images');
+    if (q.weights && !q.image && q.id === undefined) throw new QueryError('weights apply to image or movie-id queries: give --image or --id');
     if (q.colors && (q.image || q.id !== undefined)) throw new QueryError('colors is a query of its own: to weigh an image\'s colours use weights (color=...)');
     const text = q.text?.trim();
     if (q.text !== undefined && !text) throw new QueryError('text is empty');
