@@ -2,6 +2,7 @@
 /** The `marquee` command line. */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runDupesCommand, runExplainCommand, runPairsCommand } from './analysis-commands.js';
+import { runGenresEval, runGenresPredict, runGenresTrain } from './genres-command.js';
 import { runIndexCommand } from './index-command.js';
 import { runInfoCommand } from './info-command.js';
 import { runSearchCommand } from './search-command.js';
@@ -91,6 +92,39 @@ program
   .option('--json', 'print the score, timing and heat grid as JSON')
   .action(async (a: string, b: string, opts) => {
     process.exitCode = await runExplainCommand(a, b, opts);
+  });
+
+const genres = program.command('genres').description('predict a poster\'s genres (multi-label), train and evaluate the models');
+genres
+  .command('train')
+  .description('cross-validate prior, kNN, logistic regression and their blend; keep and store the best per feature set')
+  .option('--db <file>', 'library file (default: $MARQUEE_DB or ./marquee.db)')
+  .option('--folds <k>', 'cross-validation folds', number('folds', 2, 20, true), 5)
+  .option('--seed <n>', 'random seed (folds, shuffling)', number('seed', 0, 2 ** 31, true), 42)
+  .option('--json', 'print a JSON summary')
+  .action((opts) => {
+    process.exitCode = runGenresTrain(opts);
+  });
+genres
+  .command('eval')
+  .description('k-fold cross-validation (folds split by movie) of every method, with metrics')
+  .option('--db <file>', 'library file (default: $MARQUEE_DB or ./marquee.db)')
+  .option('--folds <k>', 'cross-validation folds', number('folds', 2, 20, true), 5)
+  .option('--seed <n>', 'random seed', number('seed', 0, 2 ** 31, true), 42)
+  .option('--json', 'print {"evaluations":[...]}')
+  .action((opts) => {
+    process.exitCode = runGenresEval(opts);
+  });
+genres
+  .command('predict')
+  .description('genre probabilities of a poster image (with --overview: poster + synopsis model)')
+  .option('--db <file>', 'library file (default: $MARQUEE_DB or ./marquee.db)')
+  .option('--image <file>', 'poster image')
+  .option('--overview <text>', 'synopsis')
+  .option('--batch <queries.jsonl>', 'one {"qid","image","overview"} per line ("-" for stdin)')
+  .option('--json', 'print {"genres":[{"genre","p"}]} for all genres, most probable first')
+  .action(async (opts) => {
+    process.exitCode = await runGenresPredict(opts);
   });
 
 program

@@ -245,6 +245,20 @@ export class Library {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM face_scans').get() as Row).n as number;
   }
 
+  putGenreModel(name: string, meta: unknown, params: Float32Array | null): void {
+    this.db
+      .prepare(
+        `INSERT INTO genre_models (name, created_at, meta, params) VALUES (?, ?, ?, ?)
+         ON CONFLICT(name) DO UPDATE SET created_at = excluded.created_at, meta = excluded.meta, params = excluded.params`,
+      )
+      .run(name, new Date().toISOString(), JSON.stringify(meta), params ? toBlob(params) : null);
+  }
+
+  getGenreModel(name: string): { createdAt: string; meta: unknown; params: Float32Array | null } | undefined {
+    const r = this.db.prepare('SELECT created_at, meta, params FROM genre_models WHERE name = ?').get(name) as Row | undefined;
+    return r ? { createdAt: r.created_at as string, meta: JSON.parse(r.meta as string) as unknown, params: r.params ? fromBlob(r.params as Buffer) : null } : undefined;
+  }
+
   getThumbnail(id: string): Buffer | undefined {
     const r = this.db.prepare('SELECT p.thumbnail FROM posters p JOIN movies m ON m.key = p.movie_key WHERE m.id = ?').get(id) as Row | undefined;
     return r?.thumbnail as Buffer | undefined;

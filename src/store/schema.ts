@@ -66,6 +66,12 @@ CREATE TABLE IF NOT EXISTS face_scans (
   source_hash   TEXT NOT NULL,
   count         INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS genre_models (
+  name       TEXT PRIMARY KEY,
+  created_at TEXT NOT NULL,
+  meta       TEXT NOT NULL,
+  params     BLOB
+);
 CREATE TABLE IF NOT EXISTS index_runs (
   id          INTEGER PRIMARY KEY,
   catalog     TEXT NOT NULL,

@@ -1,0 +1,105 @@
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { loadDataset } from '../genres/dataset.js';
+import { crossValidate } from '../genres/evaluate.js';
+import { FEATURE_SETS, libraryModels, trainGenreModels } from '../genres/model.js';
+import { GenreService, type GenreProbability } from '../genres/predict.js';
+import { SearchEngine } from '../search/engine.js';
+import { openExistingLibrary } from './open-library.js';
+
+export function runGenresTrain(opts: { db?: string; folds: number; seed: number; json?: boolean }): number {
+  const library = openExistingLibrary(opts.db);
+  try {
+    const summary = trainGenreModels(library, { folds: opts.folds, seed: opts.seed, onProgress: (m) => !opts.json && process.stderr.write(`${m}\n`) });
+    if (opts.json) process.stdout.write(`${JSON.stringify({ models: summary })}\n`);
+    else for (const s of summary) process.stdout.write(`${s.features}: kept ${s.method} (cross-validated macro-mAP ${s.macroMAP}, top-3 hit ${s.top3Hit}) on ${s.trainingSize} movies in ${s.seconds.toFixed(1)} s\n`);
+    return 0;
+  } finally {
+    library.close();
+  }
+}
+
+export function runGenresEval(opts: { db?: string; folds: number; seed: number; json?: boolean }): number {
+  const library = openExistingLibrary(opts.db);
+  try {
+    const models = libraryModels(library);
+    const evaluations = FEATURE_SETS.filter((f) => f === 'poster' || models.text).map((features) => {
+      const ds = loadDataset(library, features, models);
+      const { foldOf, outOfFold, ...ev } = crossValidate(ds, opts.folds, opts.seed, (f) => !opts.json && process.stderr.write(`${features}: fold ${f + 1}/${opts.folds}\n`));
+      void outOfFold;
+      return { ...ev, foldOf };
+    });
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify({ evaluations })}\n`);
+      return 0;
+    }
+    for (const ev of evaluations) {
+      process.stdout.write(`\n${ev.features} (${ev.movies} movies, ${ev.folds}-fold CV by movie, best: ${ev.best})\n`);
+      process.stdout.write(`  method     macro-mAP  micro-F1  macro-F1  top-1  top-3 hit\n`);
+      for (const [m, r] of Object.entries(ev.methods))
+        process.stdout.write(`  ${m.padEnd(9)}  ${r.macroMAP.toFixed(3).padStart(9)}  ${r.microF1.toFixed(3).padStart(8)}  ${r.macroF1.toFixed(3).padStart(8)}  ${r.top1Accuracy.toFixed(3)}  ${r.top3Hit.toFixed(3).padStart(9)}\n`);
+      process.stdout.write(`  per-genre AP (${ev.best}): ${Object.entries(ev.methods[ev.best].perGenreAP).map(([g, ap]) => `${g} ${ap ?? '-'}`).join(', ')}\n`);
+    }
+    return 0;
+  } finally {
+    library.close();
+  }
+}
+
+function top5(genres: GenreProbability[]): string {
+  return genres
+    .slice(0, 5)
+    .map((g) => `${g.genre.padEnd(12)} ${(g.p * 100).toFixed(1).padStart(5)}%  ${'█'.repeat(Math.round(g.p * 30))}`)
+    .join('\n');
+}
+
+async function readImage(path: string) {
+  try {
+    return { bytes: await readFile(path), source: path };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Error(`${path}: ${code === 'ENOENT' ? 'file does not exist' : `cannot read (${code ?? (err as Error).message})`}`);
+  }
+}
+
+export async function runGenresPredict(opts: { db?: string; image?: string; overview?: string; batch?: string; json?: boolean }): Promise<number> {
+  const library = openExistingLibrary(opts.db);
+  const engine = SearchEngine.fromLibrary(library);
+  const service = new GenreService(engine);
+  try {
+    if (opts.batch) {
+      const lines = createInterface({ input: opts.batch === '-' ? process.stdin : createReadStream(opts.batch), crlfDelay: Infinity });
+      let n = 0;
+      for await (const line of lines) {
+        n++;
+        if (!line.trim()) continue;
+        let qid: unknown;
+        let out: Record<string, unknown>;
+        try {
+          let q: Record<string, unknown>;
+          try {
+            q = JSON.parse(line) as Record<string, unknown>;
+          } catch (err) {
+            throw new Error(`line ${n}: invalid JSON (${(err as Error).message})`);
+          }
+          qid = q.qid;
+          if (typeof q.image !== 'string') throw new Error(`line ${n}: "image" must be a file path`);
+          if (q.overview !== undefined && typeof q.overview !== 'string') throw new Error(`line ${n}: "overview" must be a string`);
+          out = { genres: await service.predict(await readImage(q.image), q.overview as string | undefined) };
+        } catch (err) {
+          out = { error: (err as Error).message };
+        }
+        process.stdout.write(`${JSON.stringify(qid === undefined ? out : { qid, ...out })}\n`);
+      }
+      return 0;
+    }
+    if (!opts.image) throw new Error('give --image <file> (or --batch <queries.jsonl>)');
+    const genres = await service.predict(await readImage(opts.image), opts.overview);
+    process.stdout.write(opts.json ? `${JSON.stringify({ genres })}\n` : `${top5(genres)}\n`);
+    return 0;
+  } finally {
+    await engine.close();
+    library.close();
+  }
+}

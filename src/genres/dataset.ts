@@ -1,0 +1,76 @@
+/** Training data for the genre models, read from the library: features per movie and multi-hot labels. */
+import { COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL } from '../store/channels.js';
+import type { Library } from '../store/library.js';
+import type { ModelRef } from '../store/types.js';
+import { GENRES, multiHot } from './labels.js';
+
+export type FeatureSet = 'poster' | 'poster+synopsis';
+
+/** Channels (in order) whose vectors are concatenated into each feature set. */
+export const FEATURE_CHANNELS: Record<FeatureSet, string[]> = {
+  poster: [CONTENT_CHANNEL, COLOR_CHANNEL, LAYOUT_CHANNEL],
+  'poster+synopsis': [CONTENT_CHANNEL, COLOR_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL],
+};
+
+export interface GenreDataset {
+  features: FeatureSet;
+  ids: string[];
+  keys: number[];
+  n: number;
+  d: number;
+  g: number;
+  /** n x d features (concatenated unit-norm channel vectors). */
+  x: Float32Array;
+  /** n x g multi-hot labels. */
+  y: Uint8Array;
+  /** Offset and length of each channel's block inside a feature row. */
+  blocks: { channel: string; offset: number; length: number }[];
+}
+
+export function loadDataset(library: Library, features: FeatureSet, models: Record<string, ModelRef>): GenreDataset {
+  const channels = FEATURE_CHANNELS[features];
+  const byChannel = channels.map((c) => {
+    const model = models[c];
+    if (!model) throw new Error(`the library has no ${c} vectors: index the catalog first`);
+    return new Map([...library.iterateVectors(c, model)].map((e) => [e.key, e.vector]));
+  });
+  const blocks: GenreDataset['blocks'] = [];
+  let d = 0;
+  channels.forEach((c, i) => {
+    blocks.push({ channel: c, offset: d, length: models[c]!.dimension });
+    d += models[c]!.dimension;
+    void i;
+  });
+  const rows = library.filterRows().filter((r) => byChannel.every((m) => m.has(r.key)) && multiHot(r.genres).some((v) => v));
+  const movies = library.getMoviesByKeys(rows.map((r) => r.key));
+  const n = rows.length;
+  const g = GENRES.length;
+  const x = new Float32Array(n * d);
+  const y = new Uint8Array(n * g);
+  rows.forEach((r, i) => {
+    blocks.forEach((b, c) => x.set(byChannel[c]!.get(r.key)!, i * d + b.offset));
+    y.set(multiHot(r.genres), i * g);
+  });
+  return { features, ids: rows.map((r) => movies.get(r.key)!.id), keys: rows.map((r) => r.key), n, d, g, x, y, blocks };
+}
+
+/** Rows `idx` of an n x w matrix. */
+export function takeRows<T extends Float32Array | Uint8Array>(m: T, width: number, idx: number[]): T {
+  const out = new (m.constructor as new (n: number) => T)(idx.length * width);
+  idx.forEach((r, i) => out.set(m.subarray(r * width, (r + 1) * width), i * width));
+  return out;
+}
+
+/** The columns of one block (e.g. content only) of an n x d matrix. */
+export function takeBlock(ds: GenreDataset, x: Float32Array, n: number, channel: string): { x: Float32Array; d: number } {
+  const b = ds.blocks.find((bl) => bl.channel === channel)!;
+  const out = new Float32Array(n * b.length);
+  for (let i = 0; i < n; i++) out.set(x.subarray(i * ds.d + b.offset, i * ds.d + b.offset + b.length), i * b.length);
+  return { x: out, d: b.length };
+}
+
+export function labelPrior(y: Uint8Array, n: number, g: number): Float32Array {
+  const p = new Float32Array(g);
+  for (let i = 0; i < n; i++) for (let k = 0; k < g; k++) p[k] += y[i * g + k]! / n;
+  return p;
+}

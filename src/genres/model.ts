@@ -1,0 +1,141 @@
+/** Training, storing and applying the genre models (one per feature set). */
+import { COLOR_MODEL, LAYOUT_MODEL } from '../design/design-features.js';
+import { COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL } from '../store/channels.js';
+import type { Library } from '../store/library.js';
+import type { ModelRef } from '../store/types.js';
+import { labelPrior, loadDataset, type FeatureSet, type GenreDataset } from './dataset.js';
+import { crossValidate, type MethodMetrics } from './evaluate.js';
+import { knnPredict } from './knn.js';
+import { GENRES } from './labels.js';
+import type { LogisticModel } from './logistic.js';
+import { predictLogistic } from './logistic.js';
+import { fitLogistic, knnFeatures, type Method } from './methods.js';
+
+export const FEATURE_SETS: FeatureSet[] = ['poster', 'poster+synopsis'];
+
+export interface GenreModelMeta {
+  features: FeatureSet;
+  method: Method;
+  genres: string[];
+  trainedAt: string;
+  trainingSize: number;
+  folds: number;
+  seed: number;
+  /** The embedding models the features came from; predictions need the same. */
+  models: Record<string, ModelRef>;
+  prior: number[];
+  thresholds: Record<string, number>;
+  /** Cross-validated metrics of every method compared. */
+  metrics: Record<Method, MethodMetrics>;
+  logistic?: { d: number; g: number };
+}
+
+export function libraryModels(library: Library): Record<string, ModelRef> {
+  const img = library.getMeta('image_model');
+  const txt = library.getMeta('text_model');
+  if (!img) throw new Error(`library ${library.path} has no indexed posters: run "marquee index" first`);
+  const models: Record<string, ModelRef> = { [CONTENT_CHANNEL]: JSON.parse(img) as ModelRef, [COLOR_CHANNEL]: COLOR_MODEL, [LAYOUT_CHANNEL]: LAYOUT_MODEL };
+  if (txt) models[TEXT_CHANNEL] = JSON.parse(txt) as ModelRef;
+  return models;
+}
+
+function packLogistic(m: LogisticModel): Float32Array {
+  const out = new Float32Array(m.d * 2 + m.w.length + m.b.length);
+  out.set(m.mean, 0);
+  out.set(m.std, m.d);
+  out.set(m.w, 2 * m.d);
+  out.set(m.b, 2 * m.d + m.w.length);
+  return out;
+}
+
+function unpackLogistic(p: Float32Array, d: number, g: number): LogisticModel {
+  return { d, g, mean: p.subarray(0, d), std: p.subarray(d, 2 * d), w: p.subarray(2 * d, 2 * d + d * g), b: p.subarray(2 * d + d * g) };
+}
+
+export interface TrainSummary {
+  features: FeatureSet;
+  method: Method;
+  trainingSize: number;
+  macroMAP: number;
+  top3Hit: number;
+  seconds: number;
+}
+
+/** Cross-validates every method per feature set, keeps the best, refits it on all movies and stores it. */
+export function trainGenreModels(library: Library, opts: { folds?: number; seed?: number; onProgress?: (msg: string) => void } = {}): TrainSummary[] {
+  const folds = opts.folds ?? 5;
+  const seed = opts.seed ?? 42;
+  const models = libraryModels(library);
+  const out: TrainSummary[] = [];
+  for (const features of FEATURE_SETS) {
+    if (features === 'poster+synopsis' && !models[TEXT_CHANNEL]) continue;
+    const started = performance.now();
+    const ds = loadDataset(library, features, models);
+    if (ds.n < folds * 4) throw new Error(`only ${ds.n} movies with ${features} features and a known genre: too few to train`);
+    const ev = crossValidate(ds, folds, seed, (f) => opts.onProgress?.(`${features}: fold ${f + 1}/${folds}`));
+    const logistic = ev.best === 'logistic' || ev.best === 'blend' ? fitLogistic(ds, seed) : undefined;
+    const meta: GenreModelMeta = {
+      features,
+      method: ev.best,
+      genres: [...GENRES],
+      trainedAt: new Date().toISOString(),
+      trainingSize: ds.n,
+      folds,
+      seed,
+      models: Object.fromEntries(ds.blocks.map((b) => [b.channel, models[b.channel]!])),
+      prior: Array.from(labelPrior(ds.y, ds.n, ds.g)),
+      thresholds: ev.methods[ev.best].thresholds,
+      metrics: ev.methods,
+      logistic: logistic ? { d: logistic.d, g: logistic.g } : undefined,
+    };
+    library.putGenreModel(features, meta, logistic ? packLogistic(logistic) : null);
+    out.push({ features, method: ev.best, trainingSize: ds.n, macroMAP: ev.methods[ev.best].macroMAP, top3Hit: ev.methods[ev.best].top3Hit, seconds: (performance.now() - started) / 1000 });
+  }
+  return out;
+}
+
+/** A stored genre model, ready to predict from feature rows laid out like its training data. */
+export class GenrePredictor {
+  private knnTrain?: { ds: GenreDataset; x: Float32Array; d: number };
+
+  private constructor(
+    private readonly library: Library,
+    readonly meta: GenreModelMeta,
+    private readonly logistic: LogisticModel | undefined,
+  ) {}
+
+  static load(library: Library, features: FeatureSet): GenrePredictor {
+    const stored = library.getGenreModel(features);
+    if (!stored) throw new Error(`no ${features} genre model in ${library.path}: run "marquee genres train" first`);
+    const meta = stored.meta as GenreModelMeta;
+    const current = libraryModels(library);
+    for (const [channel, ref] of Object.entries(meta.models))
+      if (current[channel]?.id !== ref.id || current[channel]?.version !== ref.version)
+        throw new Error(`the ${features} genre model was trained on ${channel} vectors of ${ref.id} ${ref.version}; the library now has ${current[channel]?.id ?? 'none'}: re-run "marquee genres train"`);
+    const logistic = meta.logistic && stored.params ? unpackLogistic(stored.params, meta.logistic.d, meta.logistic.g) : undefined;
+    return new GenrePredictor(library, meta, logistic);
+  }
+
+  /** x: n feature rows (channels concatenated in the model's order). Returns n x g probabilities. */
+  predict(x: Float32Array, n: number): Float32Array {
+    const g = GENRES.length;
+    const prior = Float32Array.from(this.meta.prior);
+    const method = this.meta.method;
+    if (method === 'prior') {
+      const out = new Float32Array(n * g);
+      for (let i = 0; i < n; i++) out.set(prior, i * g);
+      return out;
+    }
+    const logistic = method === 'logistic' || method === 'blend' ? predictLogistic(this.logistic!, x, n) : undefined;
+    if (method === 'logistic') return logistic!;
+    this.knnTrain ??= (() => {
+      const ds = loadDataset(this.library, this.meta.features, this.meta.models);
+      const k = knnFeatures(ds, ds.x, ds.n);
+      return { ds, ...k };
+    })();
+    const { ds, x: trainX, d } = this.knnTrain;
+    const q = knnFeatures(ds, x, n);
+    const knn = knnPredict(trainX, ds.y, ds.n, q.x, n, d, g, prior);
+    return method === 'knn' ? knn : Float32Array.from(knn, (p, i) => (p + logistic![i]!) / 2);
+  }
+}

@@ -1,0 +1,43 @@
+/** Genre prediction for a poster image (and optionally a synopsis) through the stored models. */
+import type { SearchEngine } from '../search/engine.js';
+import type { ImageInput } from '../search/query.js';
+import { FEATURE_CHANNELS, type FeatureSet } from './dataset.js';
+import { GENRES } from './labels.js';
+import { GenrePredictor } from './model.js';
+
+export interface GenreProbability {
+  genre: string;
+  p: number;
+}
+
+export class GenreService {
+  private readonly predictors = new Map<FeatureSet, GenrePredictor>();
+
+  constructor(private readonly engine: SearchEngine) {}
+
+  private predictor(features: FeatureSet): GenrePredictor {
+    let p = this.predictors.get(features);
+    if (!p) {
+      p = GenrePredictor.load(this.engine.library, features);
+      this.predictors.set(features, p);
+    }
+    return p;
+  }
+
+  /** All genres, most probable first. Uses the poster+synopsis model when an overview is given. */
+  async predict(image: ImageInput, overview?: string): Promise<GenreProbability[]> {
+    const text = overview?.trim();
+    const features: FeatureSet = text ? 'poster+synopsis' : 'poster';
+    const predictor = this.predictor(features);
+    const [vectors, textVector] = await Promise.all([this.engine.describeImage(image), text ? this.engine.embedText(text) : undefined]);
+    const parts: Float32Array[] = FEATURE_CHANNELS[features].map((c) => (c === 'text' ? textVector! : vectors[c as keyof typeof vectors]));
+    const x = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
+    let offset = 0;
+    for (const p of parts) {
+      x.set(p, offset);
+      offset += p.length;
+    }
+    const probs = predictor.predict(x, 1);
+    return GENRES.map((genre, j) => ({ genre, p: Math.round(probs[j]! * 1e4) / 1e4 })).sort((a, b) => b.p - a.p || a.genre.localeCompare(b.genre));
+  }
+}
