@@ -8,8 +8,7 @@ import { crossValidate, type MethodMetrics } from './evaluate.js';
 import { knnPredict } from './knn.js';
 import { GENRES } from './labels.js';
 import type { LogisticModel } from './logistic.js';
-import { predictLogistic } from './logistic.js';
-import { fitLogistic, knnFeatures, type Method } from './methods.js';
+import { blendProbabilities, fitLogisticGroups, knnFeatures, logisticGroups, predictLogisticGroups, type Method } from './methods.js';
 
 export const FEATURE_SETS: FeatureSet[] = ['poster', 'poster+synopsis'];
 
@@ -27,7 +26,8 @@ export interface GenreModelMeta {
   thresholds: Record<string, number>;
   /** Cross-validated metrics of every method compared. */
   metrics: Record<Method, MethodMetrics>;
-  logistic?: { d: number; g: number };
+  /** One logistic model per modality, packed one after the other in the stored params. */
+  logistic?: { channels: string[]; d: number; g: number }[];
 }
 
 export function libraryModels(library: Library): Record<string, ModelRef> {
@@ -39,17 +39,28 @@ export function libraryModels(library: Library): Record<string, ModelRef> {
   return models;
 }
 
-function packLogistic(m: LogisticModel): Float32Array {
-  const out = new Float32Array(m.d * 2 + m.w.length + m.b.length);
-  out.set(m.mean, 0);
-  out.set(m.std, m.d);
-  out.set(m.w, 2 * m.d);
-  out.set(m.b, 2 * m.d + m.w.length);
+const packedSize = (d: number, g: number) => 2 * d + d * g + g;
+
+function packLogistic(models: LogisticModel[]): Float32Array {
+  const out = new Float32Array(models.reduce((s, m) => s + packedSize(m.d, m.g), 0));
+  let o = 0;
+  for (const m of models) {
+    out.set(m.mean, o);
+    out.set(m.std, o + m.d);
+    out.set(m.w, o + 2 * m.d);
+    out.set(m.b, o + 2 * m.d + m.w.length);
+    o += packedSize(m.d, m.g);
+  }
   return out;
 }
 
-function unpackLogistic(p: Float32Array, d: number, g: number): LogisticModel {
-  return { d, g, mean: p.subarray(0, d), std: p.subarray(d, 2 * d), w: p.subarray(2 * d, 2 * d + d * g), b: p.subarray(2 * d + d * g) };
+function unpackLogistic(p: Float32Array, shapes: { d: number; g: number }[]): LogisticModel[] {
+  let o = 0;
+  return shapes.map(({ d, g }) => {
+    const m = { d, g, mean: p.subarray(o, o + d), std: p.subarray(o + d, o + 2 * d), w: p.subarray(o + 2 * d, o + 2 * d + d * g), b: p.subarray(o + 2 * d + d * g, o + packedSize(d, g)) };
+    o += packedSize(d, g);
+    return m;
+  });
 }
 
 export interface TrainSummary {
@@ -73,7 +84,8 @@ export function trainGenreModels(library: Library, opts: { folds?: number; seed?
     const ds = loadDataset(library, features, models);
     if (ds.n < folds * 4) throw new Error(`only ${ds.n} movies with ${features} features and a known genre: too few to train`);
     const ev = crossValidate(ds, folds, seed, (f) => opts.onProgress?.(`${features}: fold ${f + 1}/${folds}`));
-    const logistic = ev.best === 'logistic' || ev.best === 'blend' ? fitLogistic(ds, seed) : undefined;
+    const logistic = ev.best === 'logistic' || ev.best === 'blend' ? fitLogisticGroups(ds, ds.x, ds.y, ds.n, seed) : undefined;
+    const groups = logisticGroups(ds);
     const meta: GenreModelMeta = {
       features,
       method: ev.best,
@@ -86,7 +98,7 @@ export function trainGenreModels(library: Library, opts: { folds?: number; seed?
       prior: Array.from(labelPrior(ds.y, ds.n, ds.g)),
       thresholds: ev.methods[ev.best].thresholds,
       metrics: ev.methods,
-      logistic: logistic ? { d: logistic.d, g: logistic.g } : undefined,
+      logistic: logistic?.map((m, i) => ({ channels: groups[i]!.channels, d: m.d, g: m.g })),
     };
     library.putGenreModel(features, meta, logistic ? packLogistic(logistic) : null);
     out.push({ features, method: ev.best, trainingSize: ds.n, macroMAP: ev.methods[ev.best].macroMAP, top3Hit: ev.methods[ev.best].top3Hit, seconds: (performance.now() - started) / 1000 });
@@ -96,13 +108,22 @@ export function trainGenreModels(library: Library, opts: { folds?: number; seed?
 
 /** A stored genre model, ready to predict from feature rows laid out like its training data. */
 export class GenrePredictor {
-  private knnTrain?: { ds: GenreDataset; x: Float32Array; d: number };
+  private train?: { ds: GenreDataset; x: Float32Array; d: number };
 
   private constructor(
     private readonly library: Library,
     readonly meta: GenreModelMeta,
-    private readonly logistic: LogisticModel | undefined,
+    private readonly logistic: LogisticModel[] | undefined,
   ) {}
+
+  /** The training set (its layout drives feature extraction; kNN votes over it). */
+  private training(): { ds: GenreDataset; x: Float32Array; d: number } {
+    this.train ??= (() => {
+      const ds = loadDataset(this.library, this.meta.features, this.meta.models);
+      return { ds, ...knnFeatures(ds, ds.x, ds.n) };
+    })();
+    return this.train;
+  }
 
   static load(library: Library, features: FeatureSet): GenrePredictor {
     const stored = library.getGenreModel(features);
@@ -112,7 +133,7 @@ export class GenrePredictor {
     for (const [channel, ref] of Object.entries(meta.models))
       if (current[channel]?.id !== ref.id || current[channel]?.version !== ref.version)
         throw new Error(`the ${features} genre model was trained on ${channel} vectors of ${ref.id} ${ref.version}; the library now has ${current[channel]?.id ?? 'none'}: re-run "marquee genres train"`);
-    const logistic = meta.logistic && stored.params ? unpackLogistic(stored.params, meta.logistic.d, meta.logistic.g) : undefined;
+    const logistic = meta.logistic && stored.params ? unpackLogistic(stored.params, meta.logistic) : undefined;
     return new GenrePredictor(library, meta, logistic);
   }
 
@@ -126,16 +147,11 @@ export class GenrePredictor {
       for (let i = 0; i < n; i++) out.set(prior, i * g);
       return out;
     }
-    const logistic = method === 'logistic' || method === 'blend' ? predictLogistic(this.logistic!, x, n) : undefined;
+    const { ds, x: trainX, d } = this.training();
+    const logistic = method === 'logistic' || method === 'blend' ? predictLogisticGroups(ds, this.logistic!, x, n) : undefined;
     if (method === 'logistic') return logistic!;
-    this.knnTrain ??= (() => {
-      const ds = loadDataset(this.library, this.meta.features, this.meta.models);
-      const k = knnFeatures(ds, ds.x, ds.n);
-      return { ds, ...k };
-    })();
-    const { ds, x: trainX, d } = this.knnTrain;
     const q = knnFeatures(ds, x, n);
     const knn = knnPredict(trainX, ds.y, ds.n, q.x, n, d, g, prior);
-    return method === 'knn' ? knn : Float32Array.from(knn, (p, i) => (p + logistic![i]!) / 2);
+    return method === 'knn' ? knn : blendProbabilities(logistic!, this.logistic!.length, knn);
   }
 }
