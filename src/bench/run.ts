@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { benchAnn } from './ann.js';
 import { benchAnalysis } from './analysis.js';
 import { benchChannelCost } from './channel-cost.js';
+import { benchGenres } from './genres.js';
 import { benchFusion } from './fusion-eval.js';
 import { benchIndex } from './index-throughput.js';
 import { benchQueries } from './query-latency.js';
@@ -18,7 +19,7 @@ const existingDb = process.env.MARQUEE_BENCH_DB;
 const db = existingDb ? resolve(existingDb) : join(dir, 'bench.db');
 const out: Record<string, unknown> = { catalog, startedAt: new Date().toISOString() };
 try {
-  if (!existingDb && (want('index') || want('query') || want('fusion'))) {
+  if (!existingDb && (want('index') || want('query') || want('fusion') || want('dupes') || want('genres'))) {
     process.stderr.write('bench: indexing the catalog...\n');
     out.index = await benchIndex(catalog, db);
   }
@@ -37,6 +38,10 @@ try {
   if (want('dupes')) {
     process.stderr.write('bench: pairs and dupes...\n');
     out.analysis = await benchAnalysis(db);
+  }
+  if (want('genres')) {
+    process.stderr.write('bench: genre train + eval...\n');
+    out.genres = benchGenres(db);
   }
   if (want('ann')) {
     process.stderr.write('bench: ANN on 100k synthetic vectors...\n');
