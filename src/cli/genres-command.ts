@@ -1,5 +1,4 @@
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { loadDataset } from '../genres/dataset.js';
 import { crossValidate } from '../genres/evaluate.js';
@@ -7,6 +6,7 @@ import { FEATURE_SETS, libraryModels, trainGenreModels } from '../genres/model.j
 import { GenreService, type GenreProbability } from '../genres/predict.js';
 import { SearchEngine } from '../search/engine.js';
 import { openExistingLibrary } from './open-library.js';
+import { readImage } from './search-args.js';
 
 export function runGenresTrain(opts: { db?: string; folds: number; seed: number; json?: boolean }): number {
   const library = openExistingLibrary(opts.db);
@@ -52,15 +52,6 @@ function top5(genres: GenreProbability[]): string {
     .slice(0, 5)
     .map((g) => `${g.genre.padEnd(12)} ${(g.p * 100).toFixed(1).padStart(5)}%  ${'█'.repeat(Math.round(g.p * 30))}`)
     .join('\n');
-}
-
-async function readImage(path: string) {
-  try {
-    return { bytes: await readFile(path), source: path };
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(`${path}: ${code === 'ENOENT' ? 'file does not exist' : `cannot read (${code ?? (err as Error).message})`}`);
-  }
 }
 
 export async function runGenresPredict(opts: { db?: string; image?: string; overview?: string; batch?: string; json?: boolean }): Promise<number> {

@@ -19,7 +19,8 @@ export interface SearchFlags {
   k?: number;
 }
 
-async function readImage(path: string): Promise<ImageInput> {
+/** Reads a query image file, with a clear error naming it. */
+export async function readImage(path: string): Promise<ImageInput> {
   try {
     return { bytes: await readFile(path), source: path };
   } catch (err) {
