@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { runDupesCommand, runExplainCommand, runPairsCommand } from './analysis-commands.js';
 import { runGenresEval, runGenresPredict, runGenresTrain } from './genres-command.js';
 import { runIndexCommand } from './index-command.js';
+import { runServeCommand } from './serve-command.js';
 import { runInfoCommand } from './info-command.js';
 import { runSearchCommand } from './search-command.js';
 
@@ -125,6 +126,16 @@ genres
   .option('--json', 'print {"genres":[{"genre","p"}]} for all genres, most probable first')
   .action(async (opts) => {
     process.exitCode = await runGenresPredict(opts);
+  });
+
+program
+  .command('serve')
+  .description('serve the HTTP API over the library')
+  .option('--db <file>', 'library file (default: $MARQUEE_DB or ./marquee.db)')
+  .option('--port <n>', 'port', number('port', 0, 65535, true), 8080)
+  .option('--host <host>', 'interface to listen on', '127.0.0.1')
+  .action(async (opts) => {
+    process.exitCode = await runServeCommand(opts);
   });
 
 program

@@ -36,10 +36,11 @@ export function knnPredict(
       sims[t] = exclude?.(q, t) ? -Infinity : s;
     }
     const top = Array.from(sims.keys()).sort((a, b) => sims[b]! - sims[a]!).slice(0, params.k);
-    const best = sims[top[0]!]!;
+    const best = Math.max(sims[top[0]!]!, -1);
     let total = params.priorWeight;
     const acc = Float64Array.from(prior, (p) => p * params.priorWeight);
     for (const t of top) {
+      if (sims[t] === -Infinity) continue;
       const w = Math.exp((sims[t]! - best) / params.temperature);
       total += w;
       for (let k = 0; k < g; k++) acc[k] += w * trainY[t * g + k]!;

@@ -137,8 +137,11 @@ export class GenrePredictor {
     return new GenrePredictor(library, meta, logistic);
   }
 
-  /** x: n feature rows (channels concatenated in the model's order). Returns n x g probabilities. */
-  predict(x: Float32Array, n: number): Float32Array {
+  /**
+   * x: n feature rows (channels concatenated in the model's order). Returns n x g probabilities.
+   * `excludeKey`: a library movie that must not vote for itself (predicting a catalog poster).
+   */
+  predict(x: Float32Array, n: number, excludeKey?: number): Float32Array {
     const g = GENRES.length;
     const prior = Float32Array.from(this.meta.prior);
     const method = this.meta.method;
@@ -151,7 +154,7 @@ export class GenrePredictor {
     const logistic = method === 'logistic' || method === 'blend' ? predictLogisticGroups(ds, this.logistic!, x, n) : undefined;
     if (method === 'logistic') return logistic!;
     const q = knnFeatures(ds, x, n);
-    const knn = knnPredict(trainX, ds.y, ds.n, q.x, n, d, g, prior);
+    const knn = knnPredict(trainX, ds.y, ds.n, q.x, n, d, g, prior, undefined, excludeKey === undefined ? undefined : (_q, t) => ds.keys[t] === excludeKey);
     return method === 'knn' ? knn : blendProbabilities(logistic!, this.logistic!.length, knn);
   }
 }

@@ -25,7 +25,7 @@ export class GenreService {
   }
 
   /** All genres, most probable first. Uses the poster+synopsis model when an overview is given. */
-  async predict(image: ImageInput, overview?: string): Promise<GenreProbability[]> {
+  async predict(image: ImageInput, overview?: string, excludeKey?: number): Promise<GenreProbability[]> {
     const text = overview?.trim();
     const features: FeatureSet = text ? 'poster+synopsis' : 'poster';
     const predictor = this.predictor(features);
@@ -37,7 +37,7 @@ export class GenreService {
       x.set(p, offset);
       offset += p.length;
     }
-    const probs = predictor.predict(x, 1);
+    const probs = predictor.predict(x, 1, excludeKey);
     return GENRES.map((genre, j) => ({ genre, p: Math.round(probs[j]! * 1e4) / 1e4 })).sort((a, b) => b.p - a.p || a.genre.localeCompare(b.genre));
   }
 }

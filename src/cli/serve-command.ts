@@ -1,0 +1,17 @@
+import { buildServer } from '../server/app.js';
+import { openExistingLibrary } from './open-library.js';
+
+export async function runServeCommand(opts: { db?: string; port: number; host: string }): Promise<number> {
+  const library = openExistingLibrary(opts.db);
+  const app = await buildServer({ library, logger: false });
+  const address = await app.listen({ port: opts.port, host: opts.host });
+  process.stderr.write(`Marquee API on ${address}/api (OpenAPI: ${address}/api/openapi.json)\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await app.close();
+  library.close();
+  return 0;
+}

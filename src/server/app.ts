@@ -1,0 +1,251 @@
+/** The HTTP API (fastify) over the same library and engine the CLI uses. */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import sharp from 'sharp';
+import multipart from '@fastify/multipart';
+import swagger from '@fastify/swagger';
+import { explainMatch } from '../analysis/explain.js';
+import { findDuplicatePairs, groupDuplicates } from '../analysis/duplicates.js';
+import { closestPairs, type ClosestPair } from '../analysis/pairs.js';
+import { GenreService } from '../genres/predict.js';
+import { SearchEngine } from '../search/engine.js';
+import { parseWeights, type ChannelWeights, type SearchQuery } from '../search/query.js';
+import { IMAGE_CHANNELS, type ImageChannel } from '../store/channels.js';
+import type { Library } from '../store/library.js';
+import { errorHandler, HttpError } from './errors.js';
+import { errorSchema, genresSchema, paletteSchema, resultSchema, resultsSchema, searchBodySchema } from './schemas.js';
+import { listField, numberField, readUpload, MAX_UPLOAD_BYTES } from './uploads.js';
+
+export interface ServerOptions {
+  library: Library;
+  logger?: boolean;
+}
+
+interface SearchBody {
+  id?: string;
+  text?: string;
+  colors?: string[];
+  weights?: ChannelWeights;
+  weightImage?: number;
+  filters?: SearchQuery['filters'];
+  k?: number;
+}
+
+const idParam = { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 200 } }, required: ['id'] } as const;
+
+export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
+  const { library } = opts;
+  const engine = SearchEngine.fromLibrary(library);
+  const genres = new GenreService(engine);
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 1024 * 1024, requestTimeout: 60_000 });
+  app.setErrorHandler(errorHandler);
+  await app.register(swagger, {
+    openapi: { info: { title: 'Marquee API', version: '0.1.0', description: 'Visual search over a poster library.' } },
+  });
+  await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 2 } });
+  app.addHook('onClose', async () => {
+    await engine.close();
+  });
+
+  const analysisCache = new Map<string, Promise<unknown>>();
+  const cached = <T>(key: string, fn: () => Promise<T>): Promise<T> => {
+    let p = analysisCache.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = fn();
+      analysisCache.set(key, p);
+      p.catch(() => analysisCache.delete(key));
+    }
+    return p;
+  };
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.get('/api/health', { schema: { response: { 200: { type: 'object', properties: { ok: { type: 'boolean' }, movies: { type: 'integer' }, posters: { type: 'integer' } } } } } }, async () => {
+    const s = library.stats();
+    return { ok: true, movies: s.movies, posters: s.posters };
+  });
+
+  app.post<{ Body: SearchBody }>(
+    '/api/search',
+    { schema: { summary: 'Search by movie id, text, palette, or id + text', body: searchBodySchema, response: { 200: resultsSchema, 400: errorSchema } } },
+    async (req) => ({ results: await engine.search({ ...req.body }) }),
+  );
+
+  app.post(
+    '/api/search/image',
+    {
+      schema: {
+        summary: 'Search by an uploaded image (multipart: image, optional image2 to blend; fields text, weights, weightImage, mix, blend, k, yearFrom, yearTo, genres, countries)',
+        consumes: ['multipart/form-data'],
+        response: { 200: resultsSchema, 400: errorSchema, 413: errorSchema, 415: errorSchema, 422: errorSchema },
+      },
+    },
+    async (req) => {
+      const { files, fields } = await readUpload(req, ['image', 'image2']);
+      const image = files.get('image');
+      if (!image) throw new HttpError(400, 'missing_image', 'the "image" file field is required');
+      const image2 = files.get('image2');
+      const blend = fields.get('blend');
+      if (blend !== undefined && blend !== 'embedding' && blend !== 'pixel') throw new HttpError(400, 'invalid_field', 'blend must be "embedding" or "pixel"');
+      let weights: ChannelWeights | undefined;
+      try {
+        weights = fields.get('weights') ? parseWeights(fields.get('weights')!) : undefined;
+      } catch (err) {
+        throw new HttpError(400, 'invalid_field', (err as Error).message);
+      }
+      const results = await engine.search({
+        image: { bytes: image.bytes, source: `upload ${image.filename}` },
+        image2: image2 ? { bytes: image2.bytes, source: `upload ${image2.filename}` } : undefined,
+        text: fields.get('text') || undefined,
+        weights,
+        weightImage: numberField(fields, 'weightImage', 0, 1),
+        mix: numberField(fields, 'mix', 0, 1),
+        blend: blend as SearchQuery['blend'],
+        k: numberField(fields, 'k', 1, 200, true) ?? 24,
+        filters: {
+          yearFrom: numberField(fields, 'yearFrom', 1800, 2200, true),
+          yearTo: numberField(fields, 'yearTo', 1800, 2200, true),
+          genres: listField(fields, 'genres'),
+          countries: listField(fields, 'countries'),
+        },
+      });
+      return { results };
+    },
+  );
+
+  app.post(
+    '/api/genres/predict',
+    { schema: { summary: 'Genre probabilities of an uploaded poster (multipart: image, optional field overview)', consumes: ['multipart/form-data'], response: { 200: genresSchema, 400: errorSchema, 422: errorSchema } } },
+    async (req) => {
+      const { files, fields } = await readUpload(req, ['image']);
+      const image = files.get('image');
+      if (!image) throw new HttpError(400, 'missing_image', 'the "image" file field is required');
+      try {
+        return { genres: await genres.predict({ bytes: image.bytes, source: `upload ${image.filename}` }, fields.get('overview')) };
+      } catch (err) {
+        if (/genres train/.test((err as Error).message)) throw new HttpError(409, 'no_genre_model', (err as Error).message);
+        throw err;
+      }
+    },
+  );
+
+  const movieOr404 = (id: string) => {
+    const m = library.getMovie(id);
+    if (!m) throw new HttpError(404, 'not_found', `no movie with id "${id}"`);
+    return m;
+  };
+
+  app.get<{ Params: { id: string } }>(
+    '/api/movies/:id',
+    {
+      schema: {
+        summary: 'A movie: metadata, palette, faces, predicted genres, neighbours per channel',
+        params: idParam,
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              id: { type: 'string' },
+              title: { type: 'string' },
+              year: { type: ['integer', 'null'] },
+              genres: { type: 'array', items: { type: 'string' } },
+              countries: { type: 'array', items: { type: 'string' } },
+              overview: { type: 'string' },
+              tagline: { type: 'string' },
+              imdbId: { type: ['string', 'null'] },
+              extra: { type: 'object', additionalProperties: { type: 'string' } },
+              hasPoster: { type: 'boolean' },
+              palette: paletteSchema,
+              faces: { type: 'integer' },
+              predictedGenres: { type: ['array', 'null'], items: { type: 'object', properties: { genre: { type: 'string' }, p: { type: 'number' } } } },
+              neighbours: { type: 'object', additionalProperties: { type: 'array', items: resultSchema } },
+            },
+          },
+          404: errorSchema,
+        },
+      },
+    },
+    async (req) => {
+      const m = movieOr404(req.params.id);
+      const key = library.keyOf(m.id)!;
+      const neighbours: Record<string, unknown> = {};
+      if (m.hasPoster) for (const c of IMAGE_CHANNELS) neighbours[c] = await engine.search({ id: m.id, weights: { [c]: 1 } as ChannelWeights, k: 8 });
+      let predictedGenres = null;
+      const path = library.posterPath(m.id);
+      if (path && existsSync(path) && library.getGenreModel('poster')) predictedGenres = await genres.predict({ bytes: await readFile(path), source: m.id }, undefined, key);
+      return { ...m, palette: library.getPalette(key) ?? [], faces: library.getFaces(key).length, predictedGenres, neighbours };
+    },
+  );
+
+  const sendImage = async (id: string, kind: 'thumbnail' | 'poster', ifNoneMatch: string | undefined, reply: FastifyReply) => {
+    const m = movieOr404(id);
+    const key = library.keyOf(m.id)!;
+    const hash = library.posterHash(key);
+    if (!hash) throw new HttpError(404, 'no_poster', `movie "${id}" has no poster`);
+    const etag = `"${hash.slice(0, 32)}-${kind[0]}"`;
+    reply.header('ETag', etag).header('Cache-Control', 'public, max-age=3600');
+    if (ifNoneMatch === etag) return reply.status(304).send();
+    if (kind === 'thumbnail') return reply.type('image/jpeg').send(library.getThumbnail(m.id));
+    // The path comes from the library (written at index time), never from the request.
+    const path = library.posterPath(m.id)!;
+    if (!existsSync(path)) throw new HttpError(404, 'poster_missing', `the poster file of "${id}" is no longer on disk`);
+    const bytes = await readFile(path);
+    const { format } = await sharp(bytes).metadata();
+    return reply.type(`image/${format ?? 'jpeg'}`).send(bytes);
+  };
+
+  app.get<{ Params: { id: string } }>('/api/movies/:id/thumbnail', { schema: { summary: 'JPEG thumbnail (ETag, cacheable)', params: idParam } }, async (req, reply) =>
+    sendImage(req.params.id, 'thumbnail', req.headers['if-none-match'], reply),
+  );
+  app.get<{ Params: { id: string } }>('/api/movies/:id/poster', { schema: { summary: 'The original poster (ETag, cacheable)', params: idParam } }, async (req, reply) =>
+    sendImage(req.params.id, 'poster', req.headers['if-none-match'], reply),
+  );
+
+  app.get<{ Querystring: { channel: string; k: number } }>(
+    '/api/pairs',
+    {
+      schema: {
+        summary: 'Closest pairs of the collection for a channel, near-duplicates flagged',
+        querystring: { type: 'object', properties: { channel: { type: 'string', enum: [...IMAGE_CHANNELS], default: 'content' }, k: { type: 'integer', minimum: 1, maximum: 1000, default: 200 } } },
+        response: {
+          200: { type: 'object', properties: { pairs: { type: 'array', items: { type: 'object', properties: { a: { type: 'string' }, b: { type: 'string' }, score: { type: 'number' }, channel: { type: 'string' }, duplicate: { type: 'boolean' } } } } } },
+        },
+      },
+    },
+    async (req) => {
+      const all = await cached<ClosestPair[]>(`pairs:${req.query.channel}`, () => closestPairs(engine, req.query.channel as ImageChannel, 1000));
+      return { pairs: all.slice(0, req.query.k) };
+    },
+  );
+
+  app.get('/api/dupes', { schema: { summary: 'Groups of near-duplicate posters', response: { 200: { type: 'object', properties: { groups: { type: 'array', items: { type: 'array', items: { type: 'string' } } } } } } } }, async () =>
+    cached('dupes', async () => {
+      const groups = groupDuplicates(await findDuplicatePairs(engine));
+      const movies = library.getMoviesByKeys(groups.flat());
+      return { groups: groups.map((g) => g.map((k) => movies.get(k)!.id)) };
+    }),
+  );
+
+  app.get<{ Querystring: { a: string; b: string } }>(
+    '/api/explain',
+    {
+      schema: {
+        summary: 'PNG heatmap over poster a of the regions that make it similar to b',
+        querystring: { type: 'object', properties: { a: { type: 'string', maxLength: 200 }, b: { type: 'string', maxLength: 200 } }, required: ['a', 'b'] },
+      },
+    },
+    async (req, reply) => {
+      movieOr404(req.query.a);
+      movieOr404(req.query.b);
+      const path = library.posterPath(req.query.a);
+      const bytes = path && existsSync(path) ? await readFile(path) : library.getThumbnail(req.query.a);
+      if (!bytes) throw new HttpError(404, 'no_poster', `movie "${req.query.a}" has no poster`);
+      const target = engine.movieVectors(req.query.b).vectors.content!;
+      const result = await explainMatch(engine, { bytes, source: req.query.a }, target);
+      return reply.type('image/png').header('X-Similarity', String(result.score)).send(result.png);
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,68 @@
+/** JSON schemas of the API (validated by fastify, published in the OpenAPI document). */
+export const errorSchema = {
+  type: 'object',
+  properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } }, required: ['code', 'message'] } },
+  required: ['error'],
+} as const;
+
+export const resultSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    title: { type: 'string' },
+    year: { type: ['integer', 'null'] },
+    score: { type: 'number' },
+    genres: { type: 'array', items: { type: 'string' } },
+    countries: { type: 'array', items: { type: 'string' } },
+    scores: { type: 'object', additionalProperties: { type: ['number', 'null'] } },
+  },
+  required: ['id', 'title', 'year', 'score', 'genres', 'countries', 'scores'],
+} as const;
+
+export const resultsSchema = {
+  type: 'object',
+  properties: { results: { type: 'array', items: resultSchema } },
+  required: ['results'],
+} as const;
+
+const weights = {
+  type: 'object',
+  properties: { content: { type: 'number', minimum: 0, maximum: 1 }, color: { type: 'number', minimum: 0, maximum: 1 }, layout: { type: 'number', minimum: 0, maximum: 1 }, faces: { type: 'number', minimum: 0, maximum: 1 } },
+  additionalProperties: false,
+} as const;
+
+export const filtersSchema = {
+  type: 'object',
+  properties: {
+    yearFrom: { type: 'integer', minimum: 1800, maximum: 2200 },
+    yearTo: { type: 'integer', minimum: 1800, maximum: 2200 },
+    genres: { type: 'array', items: { type: 'string', maxLength: 50 }, maxItems: 18 },
+    countries: { type: 'array', items: { type: 'string', maxLength: 10 }, maxItems: 50 },
+  },
+  additionalProperties: false,
+} as const;
+
+export const searchBodySchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string', maxLength: 200 },
+    text: { type: 'string', minLength: 1, maxLength: 5000 },
+    colors: { type: 'array', items: { type: 'string', pattern: '^#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$' }, minItems: 1, maxItems: 8 },
+    weights,
+    weightImage: { type: 'number', minimum: 0, maximum: 1 },
+    filters: filtersSchema,
+    k: { type: 'integer', minimum: 1, maximum: 200, default: 24 },
+  },
+  additionalProperties: false,
+} as const;
+
+export const paletteSchema = {
+  type: 'array',
+  items: { type: 'object', properties: { hex: { type: 'string' }, share: { type: 'number' }, lab: { type: 'array', items: { type: 'number' } } }, required: ['hex', 'share'] },
+} as const;
+
+export const genresSchema = {
+  type: 'object',
+  properties: { genres: { type: 'array', items: { type: 'object', properties: { genre: { type: 'string' }, p: { type: 'number' } }, required: ['genre', 'p'] } } },
+  required: ['genres'],
+} as const;
