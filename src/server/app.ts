@@ -38,7 +38,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const { library } = opts;
   const engine = SearchEngine.fromLibrary(library);
   const genres = new GenreService(engine);
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 1024 * 1024, requestTimeout: 60_000 });
+  // Unknown fields are errors, not silently dropped (ajv's fastify default is to remove them).
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 1024 * 1024, requestTimeout: 60_000, ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array' } } });
   app.setErrorHandler(errorHandler);
   await app.register(swagger, {
     openapi: { info: { title: 'Marquee API', version: '0.1.0', description: 'Visual search over a poster library.' } },

@@ -1,0 +1,124 @@
+/** The HTTP API over real HTTP, against a server on a free port with a real library from ../shared/catalog. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServer } from '../dist/server/app.js';
+import { Library } from '../dist/store/library.js';
+import { makeCatalog, POSTERS, runCli, spreadRows, tempDir } from './helpers.js';
+
+const rows = spreadRows(80, 21);
+const db = join(tempDir(), 'lib.db');
+let app: FastifyInstance;
+let library: Library;
+let base = '';
+
+beforeAll(async () => {
+  expect(runCli(['index', makeCatalog(rows), '--db', db]).code).toBe(0);
+  library = new Library(db);
+  app = await buildServer({ library });
+  base = await app.listen({ port: 0, host: '127.0.0.1' });
+});
+
+afterAll(async () => {
+  await app.close();
+  library.close();
+});
+
+const poster = (id: string) => new Blob([readFileSync(join(POSTERS, `${id}.jpg`))], { type: 'image/jpeg' });
+
+async function upload(path: string, files: Record<string, Blob>, fields: Record<string, string> = {}) {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(files)) form.append(k, v, `${k}.jpg`);
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  const res = await fetch(`${base}${path}`, { method: 'POST', body: form });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+async function postJson(path: string, body: unknown) {
+  const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+type Results = { results: { id: string; score: number; scores: Record<string, number | null> }[] };
+
+describe('HTTP API', () => {
+  it('serves health and an OpenAPI document listing every endpoint', async () => {
+    expect(await (await fetch(`${base}/api/health`)).json()).toEqual({ ok: true, movies: rows.length, posters: rows.length });
+    const doc = (await (await fetch(`${base}/api/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toMatch(/^3\./);
+    for (const p of ['/api/search', '/api/search/image', '/api/genres/predict', '/api/movies/{id}', '/api/movies/{id}/thumbnail', '/api/pairs', '/api/dupes', '/api/explain'])
+      expect(Object.keys(doc.paths)).toContain(p);
+  });
+
+  it('searches by uploaded image (ranked first), blend, text, id with weights and filters', async () => {
+    const id = rows[12]!.id!;
+    const byImage = await upload('/api/search/image', { image: poster(id) }, { k: '5' });
+    expect(byImage.status).toBe(200);
+    expect((byImage.body as Results).results[0]!.id).toBe(id);
+    const blend = await upload('/api/search/image', { image: poster(id), image2: poster(rows[40]!.id!) }, { mix: '0.5', blend: 'pixel', k: '5' });
+    expect(blend.status).toBe(200);
+    expect((blend.body as Results).results.map((r) => r.id)).not.toContain(id);
+    const text = await postJson('/api/search', { text: rows[30]!.overview || 'a detective', k: 3 });
+    expect(text.status).toBe(200);
+    expect((text.body as Results).results).toHaveLength(3);
+    const filtered = await postJson('/api/search', { id, weights: { color: 1 }, filters: { yearFrom: 1990, yearTo: 1999 }, k: 50 });
+    const res = (filtered.body as Results).results;
+    expect(res.length).toBeGreaterThan(0);
+    for (const r of res) expect(r.scores.color).toBe(r.score);
+    const years = new Map(rows.map((r) => [r.id, Number(r.year)]));
+    for (const r of res) expect(years.get(r.id)).toBeGreaterThanOrEqual(1990);
+  });
+
+  it('answers bad requests with clear 4xx JSON errors', async () => {
+    expect((await postJson('/api/search', { text: 'x', k: 0 })).status).toBe(400);
+    expect((await postJson('/api/search', { text: 'x', nonsense: 1 })).body).toMatchObject({ error: { code: 'invalid_request' } });
+    expect((await postJson('/api/search', { id: 'no-such' })).body).toMatchObject({ error: { code: 'bad_query', message: expect.stringMatching(/no movie/) } });
+    const text = await upload('/api/search/image', { image: new Blob(['<html>not an image</html>'], { type: 'image/jpeg' }) });
+    expect(text.status).toBe(422);
+    expect(text.body).toMatchObject({ error: { code: 'bad_image' } });
+    const big = await upload('/api/search/image', { image: new Blob([Buffer.alloc(16 * 1024 * 1024, 1)]) });
+    expect(big.status).toBe(413);
+    const notMultipart = await postJson('/api/search/image', {});
+    expect(notMultipart.status).toBe(415);
+    expect((await upload('/api/search/image', {}, { k: '3' })).body).toMatchObject({ error: { code: 'missing_image' } });
+    const traversal = await fetch(`${base}/api/movies/..%2F..%2Fetc%2Fpasswd/poster`);
+    expect(traversal.status).toBe(404);
+    expect(await traversal.json()).toMatchObject({ error: { code: 'not_found' } });
+  });
+
+  it('serves a movie page model, thumbnails with ETag, posters, pairs, dupes and explain PNGs', async () => {
+    const id = rows[5]!.id!;
+    const movie = (await (await fetch(`${base}/api/movies/${id}`)).json()) as { title: string; palette: { hex: string; share: number }[]; neighbours: Record<string, Results['results']> };
+    expect(movie.title).toBe(rows[5]!.title);
+    expect(movie.palette.length).toBeGreaterThanOrEqual(5);
+    expect(Object.keys(movie.neighbours).sort()).toEqual(['color', 'content', 'layout']);
+    expect(movie.neighbours.content!.map((r) => r.id)).not.toContain(id);
+    const thumb = await fetch(`${base}/api/movies/${id}/thumbnail`);
+    expect(thumb.status).toBe(200);
+    expect(thumb.headers.get('content-type')).toBe('image/jpeg');
+    const etag = thumb.headers.get('etag')!;
+    expect((await fetch(`${base}/api/movies/${id}/thumbnail`, { headers: { 'if-none-match': etag } })).status).toBe(304);
+    const full = await fetch(`${base}/api/movies/${id}/poster`);
+    expect(Buffer.from(await full.arrayBuffer())).toEqual(readFileSync(join(POSTERS, `${id}.jpg`)));
+    expect((await fetch(`${base}/api/movies/nope`)).status).toBe(404);
+    const pairs = (await (await fetch(`${base}/api/pairs?channel=layout&k=5`)).json()) as { pairs: { channel: string }[] };
+    expect(pairs.pairs).toHaveLength(5);
+    expect(pairs.pairs.every((p) => p.channel === 'layout')).toBe(true);
+    expect(await (await fetch(`${base}/api/dupes`)).json()).toHaveProperty('groups');
+    const explain = await fetch(`${base}/api/explain?a=${id}&b=${rows[6]!.id}`);
+    expect(explain.headers.get('content-type')).toBe('image/png');
+    expect(Number(explain.headers.get('x-similarity'))).toBeGreaterThan(0);
+  });
+
+  it('predicts genres of an upload once a model is trained (409 before)', async () => {
+    const before = await upload('/api/genres/predict', { image: poster(rows[3]!.id!) });
+    expect(before.status).toBe(409);
+    expect(runCli(['genres', 'train', '--db', db, '--folds', '3']).code).toBe(0);
+    const after = await upload('/api/genres/predict', { image: poster(rows[3]!.id!) }, { overview: 'A family of toys comes alive.' });
+    expect(after.status).toBe(200);
+    const genres = (after.body as { genres: { p: number }[] }).genres;
+    expect(genres).toHaveLength(18);
+    for (const g of genres) expect(g.p >= 0 && g.p <= 1).toBe(true);
+  });
+});
