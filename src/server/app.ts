@@ -4,6 +4,9 @@ import { readFile } from 'node:fs/promises';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import sharp from 'sharp';
 import multipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import swagger from '@fastify/swagger';
 import { explainMatch } from '../analysis/explain.js';
 import { findDuplicatePairs, groupDuplicates } from '../analysis/duplicates.js';
@@ -247,6 +250,16 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       return reply.type('image/png').header('X-Similarity', String(result.score)).send(result.png);
     },
   );
+
+  // The web UI (built by vite into dist-web), with client-side routes falling back to index.html.
+  const webRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist-web');
+  if (existsSync(join(webRoot, 'index.html'))) {
+    await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false, index: 'index.html', maxAge: '1h' });
+    app.setNotFoundHandler((req, reply) => {
+      if (req.method === 'GET' && !req.url.startsWith('/api/')) return reply.sendFile('index.html', { maxAge: 0 });
+      return reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
+    });
+  }
 
   return app;
 }

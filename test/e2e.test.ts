@@ -1,0 +1,141 @@
+/** End-to-end in Debian's Chromium (playwright-core): the web app on a real server and library. Screenshots go to test-artifacts/. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServer } from '../dist/server/app.js';
+import { Library } from '../dist/store/library.js';
+import { makeCatalog, POSTERS, ROOT, runCli, spreadRows, tempDir } from './helpers.js';
+
+const rows = spreadRows(120, 8);
+const db = join(tempDir(), 'lib.db');
+const artifacts = join(ROOT, 'test-artifacts');
+let app: FastifyInstance;
+let library: Library;
+let browser: Browser;
+let page: Page;
+let base = '';
+const timings: Record<string, number> = {};
+
+beforeAll(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  expect(runCli(['index', makeCatalog(rows), '--db', db]).code).toBe(0);
+  expect(runCli(['genres', 'train', '--db', db, '--folds', '3']).code).toBe(0);
+  library = new Library(db);
+  app = await buildServer({ library });
+  base = await app.listen({ port: 0, host: '127.0.0.1' });
+  browser = await chromium.launch({
+    executablePath: process.env.MARQUEE_CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+});
+
+afterAll(async () => {
+  writeFileSync(join(artifacts, 'e2e-timings.json'), JSON.stringify(timings, null, 2));
+  await browser?.close();
+  await app?.close();
+  library?.close();
+});
+
+const cardIds = () => page.$$eval('.grid .card', (cards) => cards.map((c) => (c as HTMLElement).dataset.id!));
+const renderMs = async () => Number(await page.getAttribute('.results', 'data-render-ms'));
+
+async function waitForResults(previous?: string): Promise<void> {
+  await page.waitForFunction((prev) => {
+    const el = document.querySelector('.results') as HTMLElement | null;
+    return !!el?.dataset.renderMs && el.dataset.renderMs !== prev && !!el.querySelector('.card, .empty');
+  }, previous);
+}
+
+describe('web app', () => {
+  it('text search renders a results grid, and the URL reflects the query', async () => {
+    await page.goto(`${base}/`);
+    await page.fill('input[name=q]', 'a haunted house, ghosts and a family in terror');
+    await page.press('input[name=q]', 'Enter');
+    await waitForResults();
+    expect((await cardIds()).length).toBeGreaterThan(0);
+    expect(new URL(page.url()).searchParams.get('q')).toContain('haunted');
+    // A second text query, models warm: the time the page measured from query to rendered results.
+    const prev = await page.getAttribute('.results', 'data-render-ms');
+    await page.fill('input[name=q]', 'two detectives chase a killer through a rainy city');
+    await page.press('input[name=q]', 'Enter');
+    await waitForResults(prev!);
+    timings.textQueryToRenderMs = await renderMs();
+    const alt = await page.getAttribute('.grid .card img', 'alt');
+    expect(alt).toMatch(/\(\d{4}\)$/);
+    await page.screenshot({ path: join(artifacts, 'home-text.png') });
+    // Reloading the shared URL gives the same results.
+    const ids = await cardIds();
+    await page.reload();
+    await waitForResults();
+    expect(await cardIds()).toEqual(ids);
+  });
+
+  it('uploading a catalog poster ranks it first', async () => {
+    await page.goto(`${base}/`);
+    const id = rows[17]!.id!;
+    await page.setInputFiles('#file-image', join(POSTERS, `${id}.jpg`));
+    await waitForResults();
+    expect((await cardIds())[0]).toBe(id);
+    const prev = await page.getAttribute('.results', 'data-render-ms');
+    await page.setInputFiles('#file-image', join(POSTERS, `${rows[18]!.id}.jpg`));
+    await waitForResults(prev!);
+    expect((await cardIds())[0]).toBe(rows[18]!.id);
+    timings.imageQueryToRenderMs = await renderMs();
+    await page.screenshot({ path: join(artifacts, 'home-image.png') });
+  });
+
+  it('blends two posters with the mix slider shown', async () => {
+    const prev = await page.getAttribute('.results', 'data-render-ms');
+    await page.setInputFiles('#file-image2', join(POSTERS, `${rows[60]!.id}.jpg`));
+    await waitForResults(prev!);
+    expect(await page.isVisible('.blend')).toBe(true);
+    const ids = await cardIds();
+    expect(ids).not.toContain(rows[18]!.id);
+    expect(ids).not.toContain(rows[60]!.id);
+    await page.screenshot({ path: join(artifacts, 'home-blend.png') });
+  });
+
+  it('genre filter chips restrict the results', async () => {
+    await page.goto(`${base}/?q=${encodeURIComponent('friends fall in love and laugh')}`);
+    await waitForResults();
+    await page.click('details.tuning summary');
+    const prev = await page.getAttribute('.results', 'data-render-ms');
+    await page.click('button[data-genre="Comedy"]');
+    await waitForResults(prev!);
+    const genres = await page.$$eval('.grid .card', (cards) => cards.map((c) => (c as HTMLElement).dataset.genres!));
+    expect(genres.length).toBeGreaterThan(0);
+    for (const g of genres) expect(g.split('|')).toContain('Comedy');
+    expect(new URL(page.url()).searchParams.get('g')).toBe('Comedy');
+    await page.screenshot({ path: join(artifacts, 'home-filter.png') });
+  });
+
+  it('movie page: poster, palette, genre bars, more like this, why-similar heatmap', async () => {
+    const id = rows[25]!.id!;
+    await page.goto(`${base}/movie/${id}`);
+    await page.waitForSelector('.palette .swatch');
+    expect(await page.textContent('h1')).toContain(rows[25]!.title!);
+    expect((await page.$$('.palette .swatch')).length).toBeGreaterThanOrEqual(5);
+    expect((await page.$$('.gbar')).length).toBeGreaterThan(0);
+    expect((await page.$$('.more')).length).toBe(3);
+    await page.click('.more[data-channel=content] .why-btn >> nth=0');
+    await page.waitForFunction(() => {
+      const img = document.querySelector('.why img') as HTMLImageElement | null;
+      return !!img && img.complete && img.naturalWidth > 0;
+    });
+    await page.screenshot({ path: join(artifacts, 'movie.png'), fullPage: true });
+    // Keyboard: the first card link is reachable and focus is visible.
+    await page.focus('.more .card');
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('card'))).toBe(true);
+  });
+
+  it('pairs page lists close pairs side by side and duplicate groups', async () => {
+    await page.goto(`${base}/pairs`);
+    await page.waitForSelector('.pair', { timeout: 120_000 });
+    expect((await page.$$('.pair')).length).toBeGreaterThan(10);
+    expect(await page.isVisible('.dupes h2')).toBe(true);
+    await page.screenshot({ path: join(artifacts, 'pairs.png') });
+  });
+});

@@ -1,0 +1,68 @@
+/** Typed calls to the Marquee HTTP API. */
+export interface Result {
+  id: string;
+  title: string;
+  year: number | null;
+  score: number;
+  genres: string[];
+  countries: string[];
+  scores: Record<string, number | null>;
+}
+
+export interface Movie {
+  id: string;
+  title: string;
+  year: number | null;
+  genres: string[];
+  countries: string[];
+  overview: string;
+  tagline: string;
+  hasPoster: boolean;
+  palette: { hex: string; share: number }[];
+  faces: number;
+  predictedGenres: { genre: string; p: number }[] | null;
+  neighbours: Record<string, Result[]>;
+}
+
+export interface Pair {
+  a: string;
+  b: string;
+  score: number;
+  channel: string;
+  duplicate: boolean;
+}
+
+async function json<T>(res: Response): Promise<T> {
+  const body = (await res.json()) as T & { error?: { message: string } };
+  if (!res.ok) throw new Error(body.error?.message ?? `HTTP ${res.status}`);
+  return body;
+}
+
+export const thumbUrl = (id: string) => `/api/movies/${encodeURIComponent(id)}/thumbnail`;
+export const posterUrl = (id: string) => `/api/movies/${encodeURIComponent(id)}/poster`;
+export const explainUrl = (a: string, b: string) => `/api/explain?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`;
+
+export async function searchJson(body: Record<string, unknown>): Promise<Result[]> {
+  const res = await fetch('/api/search', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return (await json<{ results: Result[] }>(res)).results;
+}
+
+export async function searchImage(files: { image: Blob; image2?: Blob }, fields: Record<string, string>): Promise<Result[]> {
+  const form = new FormData();
+  form.append('image', files.image, 'image');
+  if (files.image2) form.append('image2', files.image2, 'image2');
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  return (await json<{ results: Result[] }>(await fetch('/api/search/image', { method: 'POST', body: form }))).results;
+}
+
+export async function movie(id: string): Promise<Movie> {
+  return json<Movie>(await fetch(`/api/movies/${encodeURIComponent(id)}`));
+}
+
+export async function pairs(channel: string, k: number): Promise<Pair[]> {
+  return (await json<{ pairs: Pair[] }>(await fetch(`/api/pairs?channel=${channel}&k=${k}`))).pairs;
+}
+
+export async function dupes(): Promise<string[][]> {
+  return (await json<{ groups: string[][] }>(await fetch('/api/dupes'))).groups;
+}

@@ -1,0 +1,32 @@
+/** The results grid: poster thumbnails with title, year, score and per-channel score bars. */
+import { thumbUrl, type Result } from './api.js';
+import { h } from './dom.js';
+
+const CHANNEL_LABEL: Record<string, string> = { content: 'content', color: 'colour', layout: 'layout', text: 'text', faces: 'faces', palette: 'palette' };
+
+export function scoreBars(scores: Record<string, number | null>): HTMLElement {
+  return h(
+    'div',
+    { class: 'bars' },
+    ...Object.entries(scores).map(([c, s]) =>
+      h('div', { class: 'bar', title: `${CHANNEL_LABEL[c] ?? c}: ${s === null ? 'n/a' : s.toFixed(3)}` }, h('span', { class: 'bar-label' }, CHANNEL_LABEL[c] ?? c), h('span', { class: `bar-fill ch-${c}`, style: `width:${Math.max(0, Math.min(1, s ?? 0)) * 100}%` })),
+    ),
+  );
+}
+
+export function resultCard(r: Result, rank: number): HTMLElement {
+  const alt = `${r.title}${r.year ? ` (${r.year})` : ''}`;
+  return h(
+    'a',
+    { class: 'card', href: `/movie/${encodeURIComponent(r.id)}`, 'data-link': true, 'data-id': r.id, 'data-genres': r.genres.join('|') },
+    h('img', { src: thumbUrl(r.id), alt, loading: 'lazy', width: '160', height: '240' }),
+    h('div', { class: 'card-title' }, `${rank}. ${r.title}`),
+    h('div', { class: 'card-meta' }, `${r.year ?? '—'} · score ${r.score.toFixed(3)}`),
+    scoreBars(r.scores),
+  );
+}
+
+export function resultsGrid(results: Result[]): HTMLElement {
+  if (results.length === 0) return h('p', { class: 'empty' }, 'No results.');
+  return h('div', { class: 'grid', role: 'list' }, ...results.map((r, i) => resultCard(r, i + 1)));
+}
