@@ -3,6 +3,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runDupesCommand, runExplainCommand, runPairsCommand } from './analysis-commands.js';
 import { runGenresEval, runGenresPredict, runGenresTrain } from './genres-command.js';
+import { runAtlasBuild } from './atlas-command.js';
 import { runIndexCommand } from './index-command.js';
 import { runServeCommand } from './serve-command.js';
 import { runInfoCommand } from './info-command.js';
@@ -126,6 +127,21 @@ genres
   .option('--json', 'print {"genres":[{"genre","p"}]} for all genres, most probable first')
   .action(async (opts) => {
     process.exitCode = await runGenresPredict(opts);
+  });
+
+const atlas = program.command('atlas').description('the collection as a 2-D map');
+atlas
+  .command('build')
+  .description('projections (PCA, UMAP, t-SNE), grid layout, clusters and texture atlases; new posters are placed incrementally')
+  .option('--db <file>', 'library file (default: $MARQUEE_DB or ./marquee.db)')
+  .addOption(new Option('--channel <name>', 'which vectors to map').choices(['content', 'color', 'layout', 'text']).default('content'))
+  .option('--rebuild', 'recompute everything instead of placing new posters into the frozen layout')
+  .option('--k <n>', 'number of clusters (default: chosen by silhouette, 6-16)', number('k', 2, 100, true))
+  .option('--seed <n>', 'random seed', number('seed', 0, 2 ** 31, true), 42)
+  .option('--no-tsne', 'skip the t-SNE projection')
+  .option('--json', 'print the atlas summary as JSON')
+  .action(async (opts) => {
+    process.exitCode = await runAtlasBuild(opts);
   });
 
 program

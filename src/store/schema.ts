@@ -72,6 +72,31 @@ CREATE TABLE IF NOT EXISTS genre_models (
   meta       TEXT NOT NULL,
   params     BLOB
 );
+CREATE TABLE IF NOT EXISTS atlas (
+  channel  TEXT PRIMARY KEY,
+  built_at TEXT NOT NULL,
+  meta     TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS atlas_points (
+  channel   TEXT NOT NULL,
+  movie_key INTEGER NOT NULL REFERENCES movies(key) ON DELETE CASCADE,
+  pca_x REAL NOT NULL, pca_y REAL NOT NULL,
+  umap_x REAL NOT NULL, umap_y REAL NOT NULL,
+  tsne_x REAL NOT NULL, tsne_y REAL NOT NULL,
+  cell      INTEGER NOT NULL,
+  cluster   INTEGER NOT NULL,
+  placed    TEXT NOT NULL,
+  PRIMARY KEY (channel, movie_key)
+);
+CREATE TABLE IF NOT EXISTS atlas_sheets (
+  sheet INTEGER PRIMARY KEY,
+  jpeg  BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS atlas_sprites (
+  movie_key INTEGER PRIMARY KEY REFERENCES movies(key) ON DELETE CASCADE,
+  sheet     INTEGER NOT NULL,
+  slot      INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS index_runs (
   id          INTEGER PRIMARY KEY,
   catalog     TEXT NOT NULL,

@@ -1,0 +1,161 @@
+/**
+ * `marquee atlas build`: projections (PCA, UMAP, t-SNE), a grid layout, clusters with labels,
+ * and the thumbnail texture atlases, stored in the library. Without --rebuild, posters new
+ * since the last build are placed with the layout frozen: each takes the similarity-weighted
+ * mean position of its 5 nearest already-placed posters, their majority cluster, and the
+ * nearest free grid cell; nothing already placed moves.
+ */
+import { COLOR_MODEL } from '../design/design-features.js';
+import { ExactIndex } from '../search/exact-index.js';
+import { COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL } from '../store/channels.js';
+import type { Library } from '../store/library.js';
+import type { ModelRef } from '../store/types.js';
+import { cluster } from './clusters.js';
+import { assignGrid, cellPosition, gridPoints, knnOverlap, type GridLayout } from './grid.js';
+import { labelCluster, type ClusterLabel } from './labels.js';
+import { pca, pca2d, tsne2d, umap2d } from './projections.js';
+import { buildSheets } from './sheets.js';
+import { loadMeta, loadPoints, saveMeta, savePoints, saveSheets, type AtlasPoint } from './store.js';
+
+export const ATLAS_CHANNELS = [CONTENT_CHANNEL, COLOR_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL] as const;
+
+export interface AtlasMeta {
+  channel: string;
+  seed: number;
+  points: number;
+  grid: { cols: number; rows: number };
+  clusters: ClusterLabel[];
+  k: number;
+  silhouetteByK: Record<number, number>;
+  quality: { knnOverlapUmapGrid: number; knnOverlapUmapPca: number };
+  seconds: Record<string, number>;
+  incremental: number;
+}
+
+export interface AtlasBuildOptions {
+  channel?: string;
+  rebuild?: boolean;
+  k?: number;
+  seed?: number;
+  tsne?: boolean;
+  onStage?: (stage: string) => void;
+}
+
+export function channelModel(library: Library, channel: string): ModelRef {
+  const meta = (k: string) => library.getMeta(k);
+  if (channel === CONTENT_CHANNEL && meta('image_model')) return JSON.parse(meta('image_model')!) as ModelRef;
+  if (channel === TEXT_CHANNEL && meta('text_model')) return JSON.parse(meta('text_model')!) as ModelRef;
+  if (channel === COLOR_CHANNEL) return COLOR_MODEL;
+  if (channel === LAYOUT_CHANNEL) return { id: 'layout-grid-8x12', version: '1', dimension: 192 };
+  throw new Error(`no vectors for channel "${channel}" in the library (use ${ATLAS_CHANNELS.join(', ')})`);
+}
+
+const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
+
+export async function buildAtlas(library: Library, opts: AtlasBuildOptions = {}): Promise<AtlasMeta> {
+  const channel = opts.channel ?? CONTENT_CHANNEL;
+  const seed = opts.seed ?? 42;
+  const model = channelModel(library, channel);
+  const entries = [...library.iterateVectors(channel, model)];
+  if (entries.length < 10) throw new Error(`only ${entries.length} ${channel} vectors: index more posters before building an atlas`);
+  const previous = opts.rebuild ? undefined : loadMeta<AtlasMeta>(library, channel);
+  const existing = previous ? loadPoints(library, channel) : [];
+  const result = previous && existing.length ? await placeNew(library, channel, entries, existing, previous) : await fullBuild(library, channel, entries, seed, opts);
+  opts.onStage?.('texture atlases');
+  const t = performance.now();
+  const { sheets, sprites } = await buildSheets(library, entries.map((e) => e.key));
+  saveSheets(library, sheets, sprites);
+  result.seconds.sheets = r4((performance.now() - t) / 1000);
+  saveMeta(library, channel, result);
+  return result;
+}
+
+async function fullBuild(library: Library, channel: string, entries: { key: number; vector: Float32Array }[], seed: number, opts: AtlasBuildOptions): Promise<AtlasMeta> {
+  const seconds: Record<string, number> = {};
+  const time = <T>(name: string, fn: () => T): T => {
+    opts.onStage?.(name);
+    const t = performance.now();
+    const out = fn();
+    seconds[name] = r4((performance.now() - t) / 1000);
+    return out;
+  };
+  const vectors = entries.map((e) => e.vector);
+  const reduced = time('pca', () => pca(vectors, 50, seed));
+  const pcaXY = pca2d(reduced);
+  const umapXY = time('umap', () => umap2d(reduced, seed));
+  const tsneXY = opts.tsne === false ? umapXY : time('tsne', () => tsne2d(reduced, seed));
+  const grid = time('grid', () => assignGrid(umapXY));
+  const d = reduced[0]!.length;
+  const flat = new Float32Array(entries.length * d);
+  reduced.forEach((r, i) => flat.set(r, i * d));
+  const clustering = time('clusters', () => cluster(flat, entries.length, d, seed, opts.k));
+  const quality = time('quality', () => ({ knnOverlapUmapGrid: r4(knnOverlap(umapXY, gridPoints(grid))), knnOverlapUmapPca: r4(knnOverlap(umapXY, pcaXY)) }));
+  const points: AtlasPoint[] = entries.map((e, i) => ({
+    key: e.key,
+    pca: [pcaXY[i * 2]!, pcaXY[i * 2 + 1]!],
+    umap: [umapXY[i * 2]!, umapXY[i * 2 + 1]!],
+    tsne: [tsneXY[i * 2]!, tsneXY[i * 2 + 1]!],
+    cell: grid.cell[i]!,
+    cluster: clustering.assignment[i]!,
+    placed: 'build',
+  }));
+  savePoints(library, channel, points, true);
+  const clusters = time('labels', () => labels(library, entries, clustering.assignment, clustering.k, (i, c) => {
+    let s = 0;
+    for (let t = 0; t < d; t++) s += (flat[i * d + t]! - clustering.centroids[c * d + t]!) ** 2;
+    return s;
+  }));
+  return { channel, seed, points: points.length, grid: { cols: grid.cols, rows: grid.rows }, clusters, k: clustering.k, silhouetteByK: clustering.tried, quality, seconds, incremental: 0 };
+}
+
+function labels(library: Library, entries: { key: number }[], assignment: Int32Array, k: number, distance: (i: number, c: number) => number): ClusterLabel[] {
+  const movies = library.getMoviesByKeys(entries.map((e) => e.key));
+  const all = [...movies.values()];
+  const genreShare = new Map<string, number>();
+  for (const m of all) for (const g of m.genres) genreShare.set(g, (genreShare.get(g) ?? 0) + 1 / all.length);
+  const color = new Map([...library.iterateVectors(COLOR_CHANNEL, COLOR_MODEL)].map((e) => [e.key, e.vector]));
+  return Array.from({ length: k }, (_, c) => {
+    const idx = entries.map((_, i) => i).filter((i) => assignment[i] === c);
+    const central = [...idx].sort((a, b) => distance(a, c) - distance(b, c)).slice(0, 5).map((i) => movies.get(entries[i]!.key)!.id);
+    return labelCluster(c, idx.map((i) => movies.get(entries[i]!.key)!), { genreShare }, idx.map((i) => color.get(entries[i]!.key)).filter((v): v is Float32Array => !!v), central);
+  });
+}
+
+async function placeNew(library: Library, channel: string, entries: { key: number; vector: Float32Array }[], existing: AtlasPoint[], meta: AtlasMeta): Promise<AtlasMeta> {
+  const started = performance.now();
+  const placed = new Map(existing.map((p) => [p.key, p]));
+  const fresh = entries.filter((e) => !placed.has(e.key));
+  const index = new ExactIndex(entries[0]!.vector.length, existing.length);
+  await index.upsert(entries.filter((e) => placed.has(e.key)));
+  let { cols, rows } = meta.grid;
+  const total = existing.length + fresh.length;
+  while (cols * rows < total) rows++;
+  const layout: GridLayout = { cols, rows, cell: new Int32Array(0) };
+  const used = new Set(existing.map((p) => p.cell));
+  const added: AtlasPoint[] = [];
+  for (const e of fresh) {
+    const hits = await index.search(e.vector, 5);
+    const w = hits.map((h) => Math.exp((h.score - hits[0]!.score) / 0.05));
+    const sw = w.reduce((a, b) => a + b, 0);
+    const mean = (f: (p: AtlasPoint) => [number, number]): [number, number] => [
+      hits.reduce((s, h, i) => s + w[i]! * f(placed.get(h.key)!)[0], 0) / sw,
+      hits.reduce((s, h, i) => s + w[i]! * f(placed.get(h.key)!)[1], 0) / sw,
+    ];
+    const umap = mean((p) => p.umap);
+    const votes = new Map<number, number>();
+    hits.forEach((h, i) => votes.set(placed.get(h.key)!.cluster, (votes.get(placed.get(h.key)!.cluster) ?? 0) + w[i]!));
+    const clusterId = [...votes].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]![0];
+    let bestCell = -1;
+    let bestD = Infinity;
+    for (let c = 0; c < cols * rows; c++) {
+      if (used.has(c)) continue;
+      const [x, y] = cellPosition(layout, c);
+      const dd = (x - umap[0]) ** 2 + (y - umap[1]) ** 2;
+      if (dd < bestD) (bestD = dd), (bestCell = c);
+    }
+    used.add(bestCell);
+    added.push({ key: e.key, pca: mean((p) => p.pca), umap, tsne: mean((p) => p.tsne), cell: bestCell, cluster: clusterId, placed: 'incremental' });
+  }
+  savePoints(library, channel, added, false);
+  return { ...meta, points: total, grid: { cols, rows }, incremental: meta.incremental + added.length, seconds: { place: r4((performance.now() - started) / 1000) } };
+}

@@ -1,0 +1,19 @@
+import { buildAtlas } from '../atlas/build.js';
+import { openExistingLibrary } from './open-library.js';
+
+export async function runAtlasBuild(opts: { db?: string; channel: string; rebuild?: boolean; k?: number; seed: number; tsne: boolean; json?: boolean }): Promise<number> {
+  const library = openExistingLibrary(opts.db);
+  try {
+    const started = performance.now();
+    const meta = await buildAtlas(library, { channel: opts.channel, rebuild: opts.rebuild, k: opts.k, seed: opts.seed, tsne: opts.tsne, onStage: (s) => !opts.json && process.stderr.write(`atlas: ${s}...\n`) });
+    const seconds = (performance.now() - started) / 1000;
+    if (opts.json) process.stdout.write(`${JSON.stringify({ ...meta, totalSeconds: Math.round(seconds * 100) / 100 })}\n`);
+    else {
+      process.stdout.write(`atlas of ${meta.points} posters (${meta.channel}) in ${seconds.toFixed(1)} s; grid ${meta.grid.cols}x${meta.grid.rows}; ${meta.k} clusters; ${meta.incremental} placed incrementally\n`);
+      for (const c of meta.clusters) process.stdout.write(`  ${String(c.id).padStart(2)} ${String(c.size).padStart(5)}  ${c.label}  ${c.palette.join(' ')}\n`);
+    }
+    return 0;
+  } finally {
+    library.close();
+  }
+}
