@@ -17,6 +17,9 @@ import { parseWeights, type ChannelWeights, type SearchQuery } from '../search/q
 import { IMAGE_CHANNELS, type ImageChannel } from '../store/channels.js';
 import type { Library } from '../store/library.js';
 import { errorHandler, HttpError } from './errors.js';
+import type { AtlasMeta } from '../atlas/build.js';
+import { SHEET_SIZE, TILE_H, TILE_W, TILES_PER_ROW } from '../atlas/sheets.js';
+import { loadMeta, loadPoints, loadSheet, loadSprites } from '../atlas/store.js';
 import { errorSchema, genresSchema, paletteSchema, resultSchema, resultsSchema, searchBodySchema } from './schemas.js';
 import { listField, numberField, readUpload, MAX_UPLOAD_BYTES } from './uploads.js';
 
@@ -248,6 +251,44 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       const target = engine.movieVectors(req.query.b).vectors.content!;
       const result = await explainMatch(engine, { bytes, source: req.query.a }, target);
       return reply.type('image/png').header('X-Similarity', String(result.score)).send(result.png);
+    },
+  );
+
+  app.get<{ Querystring: { channel: string } }>(
+    '/api/atlas',
+    {
+      schema: {
+        summary: 'The atlas of a channel: every poster with its projections, grid cell, cluster and sprite; cluster labels',
+        querystring: { type: 'object', properties: { channel: { type: 'string', enum: ['content', 'color', 'layout', 'text'], default: 'content' } } },
+      },
+    },
+    async (req) => {
+      const meta = loadMeta<AtlasMeta>(library, req.query.channel);
+      if (!meta) throw new HttpError(404, 'no_atlas', `no ${req.query.channel} atlas yet: run "marquee atlas build --channel ${req.query.channel}"`);
+      const pts = loadPoints(library, req.query.channel);
+      const sprites = loadSprites(library);
+      const movies = library.getMoviesByKeys(pts.map((p) => p.key));
+      return {
+        meta: { ...meta, tile: { width: TILE_W, height: TILE_H, perRow: TILES_PER_ROW, sheetSize: SHEET_SIZE } },
+        points: pts.map((p) => {
+          const m = movies.get(p.key)!;
+          const sp = sprites.get(p.key);
+          return { id: m.id, title: m.title, year: m.year, genres: m.genres, cluster: p.cluster, pca: p.pca, umap: p.umap, tsne: p.tsne, cell: p.cell, sheet: sp?.sheet ?? -1, slot: sp?.slot ?? -1 };
+        }),
+      };
+    },
+  );
+
+  app.get<{ Params: { n: number } }>(
+    '/api/atlas/sheets/:n',
+    { schema: { summary: 'A texture-atlas sheet (JPEG) of poster tiles', params: { type: 'object', properties: { n: { type: 'integer', minimum: 0, maximum: 100000 } }, required: ['n'] } } },
+    async (req, reply) => {
+      const jpeg = loadSheet(library, req.params.n);
+      if (!jpeg) throw new HttpError(404, 'not_found', `no sheet ${req.params.n}`);
+      const etag = `"sheet-${req.params.n}-${jpeg.length}"`;
+      reply.header('ETag', etag).header('Cache-Control', 'public, max-age=3600');
+      if (req.headers['if-none-match'] === etag) return reply.status(304).send();
+      return reply.type('image/jpeg').send(jpeg);
     },
   );
 

@@ -1,5 +1,6 @@
 /** Client-side routing between the home, movie and pairs pages. */
 import { navigate } from './dom.js';
+import { renderAtlas } from './pages/atlas.js';
 import { renderHome } from './pages/home.js';
 import { renderMovie } from './pages/movie.js';
 import { renderPairs } from './pages/pairs.js';
@@ -11,6 +12,7 @@ function route(): void {
   const movie = /^\/movie\/(.+)$/.exec(path);
   if (movie) void renderMovie(root, decodeURIComponent(movie[1]!));
   else if (path === '/pairs') void renderPairs(root);
+  else if (path === '/atlas') void renderAtlas(root);
   else renderHome(root);
   root.focus();
 }
