@@ -3,10 +3,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../dist/server/app.js';
 import { Library } from '../dist/store/library.js';
 import { makeCatalog, POSTERS, ROOT, runCli, spreadRows, tempDir } from './helpers.js';
+
+declare global {
+  interface Window {
+    __atlas?: { ready: boolean; points: number; scale(): number; screenPos(id: string): { x: number; y: number } | null; bench(ms: number): Promise<{ fps: number; p50: number; p95: number; frames: number }> };
+  }
+}
 
 const rows = spreadRows(120, 8);
 const db = join(tempDir(), 'lib.db');
@@ -22,6 +29,7 @@ beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
   expect(runCli(['index', makeCatalog(rows), '--db', db]).code).toBe(0);
   expect(runCli(['genres', 'train', '--db', db, '--folds', '3']).code).toBe(0);
+  expect(runCli(['atlas', 'build', '--db', db]).code).toBe(0);
   library = new Library(db);
   app = await buildServer({ library });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -137,5 +145,55 @@ describe('web app', () => {
     expect((await page.$$('.pair')).length).toBeGreaterThan(10);
     expect(await page.isVisible('.dupes h2')).toBe(true);
     await page.screenshot({ path: join(artifacts, 'pairs.png') });
+  });
+
+  it('atlas: renders posters (non-blank), zooms, and a click opens the right movie', async () => {
+    await page.goto(`${base}/atlas`);
+    await page.waitForFunction(() => window.__atlas?.ready === true);
+    await page.waitForTimeout(300);
+    const stage = (await page.$('.atlas-stage'))!;
+    const shot = await stage.screenshot({ path: join(artifacts, 'atlas.png') });
+    const { data, info } = await sharp(shot).raw().toBuffer({ resolveWithObject: true });
+    let lit = 0;
+    for (let i = 0; i < data.length; i += info.channels) if (Math.abs(data[i]! - 0x0b) + Math.abs(data[i + 1]! - 0x0c) + Math.abs(data[i + 2]! - 0x10) > 30) lit++;
+    expect(lit / (info.width * info.height)).toBeGreaterThan(0.02);
+    const before = await page.evaluate(() => window.__atlas!.scale());
+    const box = (await stage.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, -600);
+    await page.waitForTimeout(200);
+    expect(await page.evaluate(() => window.__atlas!.scale())).toBeGreaterThan(before * 1.5);
+    const zoomed = await stage.screenshot();
+    expect(zoomed.equals(shot)).toBe(false);
+    // In the grid view posters do not overlap: clicking one opens exactly that movie.
+    await page.goto(`${base}/atlas?view=grid`);
+    await page.waitForFunction(() => window.__atlas?.ready === true);
+    await page.waitForTimeout(900);
+    const id = rows[33]!.id!;
+    const pos = (await page.evaluate((x) => window.__atlas!.screenPos(x), id))!;
+    await page.mouse.click(pos.x, pos.y);
+    await page.waitForURL(`**/movie/${id}`);
+    await page.waitForSelector('.palette .swatch');
+    expect(await page.textContent('h1')).toContain(rows[33]!.title!);
+  });
+
+  it('atlas frame times: the real library and 50,000 synthetic points (recorded, see test-artifacts)', async () => {
+    await page.goto(`${base}/atlas`);
+    await page.waitForFunction(() => window.__atlas?.ready === true);
+    const real = await page.evaluate(() => window.__atlas!.bench(2000));
+    await page.goto(`${base}/atlas?synthetic=50000`);
+    await page.waitForFunction(() => window.__atlas?.ready === true, null, { timeout: 120_000 });
+    expect(await page.evaluate(() => window.__atlas!.points)).toBe(50_000);
+    const big = await page.evaluate(() => window.__atlas!.bench(2000));
+    const stage = (await page.$('.atlas-stage'))!;
+    const b = (await stage.boundingBox())!;
+    await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
+    for (let i = 0; i < 8; i++) await page.mouse.wheel(0, -400);
+    await page.waitForTimeout(300);
+    const bigZoomed = await page.evaluate(() => window.__atlas!.bench(2000));
+    await page.screenshot({ path: join(artifacts, 'atlas-50k-zoomed.png') });
+    Object.assign(timings, { atlasRealFps: real.fps, atlas50kFps: big.fps, atlas50kZoomedFps: bigZoomed.fps, atlas50kP95FrameMs: big.p95 });
+    console.log(`atlas fps: ${rows.length} posters ${real.fps.toFixed(1)}, 50k overview ${big.fps.toFixed(1)}, 50k zoomed ${bigZoomed.fps.toFixed(1)}`);
+    expect(big.frames).toBeGreaterThan(10);
   });
 });

@@ -4,7 +4,7 @@
  * genre / decade / cluster, hover titles, click to open, shift-drag box select with CSV/JSON export,
  * search highlighting. `?synthetic=50000` replicates the points to test scale.
  */
-import { Application, Container, Graphics, Particle, ParticleContainer, Rectangle, Texture } from 'pixi.js';
+import { Application, Container, Graphics, Matrix, Particle, ParticleContainer, Rectangle, RenderTexture, Sprite, Texture } from 'pixi.js';
 import { searchJson } from '../api.js';
 import { h, navigate } from '../dom.js';
 
@@ -86,7 +86,10 @@ export async function renderAtlas(root: HTMLElement): Promise<void> {
   const app = new Application();
   await app.init({ resizeTo: stage, background: '#0b0c10', preference: 'webgl', antialias: false, autoDensity: true, resolution: 1 });
   stage.append(app.canvas);
+  // world: the pan/zoom transform; content: the posters in world units (what the LOD caches).
   const world = new Container();
+  const content = new Container();
+  world.addChild(content);
   app.stage.addChild(world);
 
   const sheetIds = [...new Set(points.map((p) => p.sheet))].filter((s) => s >= 0);
@@ -111,8 +114,10 @@ export async function renderAtlas(root: HTMLElement): Promise<void> {
   for (const s of sheetIds) {
     // All properties static: buffers upload only on update() (after a transition step, recolour or highlight), so pan/zoom costs no upload.
     const c = new ParticleContainer({ dynamicProperties: { position: false, color: false, vertex: false, rotation: false, uvs: false } });
+    // Particle containers do not measure their bounds; the cache (LOD) needs them.
+    c.boundsArea = new Rectangle(-WORLD * 0.1, -WORLD * 0.1, WORLD * 1.2, WORLD * 1.2);
     containers.set(s, c);
-    world.addChild(c);
+    content.addChild(c);
   }
   const cellWorld = WORLD / Math.max(data.meta.grid.cols, data.meta.grid.rows) / Math.sqrt(Math.max(1, points.length / data.points.length));
   const scale = (cellWorld * 0.92) / th;
@@ -122,23 +127,37 @@ export async function renderAtlas(root: HTMLElement): Promise<void> {
     return part;
   });
   /**
-   * Level of detail: at overview zoom the whole map is drawn once into a cached texture
-   * (2048 px across), so pan/zoom moves one quad instead of every poster; zoomed in past
-   * LOD_ZOOM x the fitted scale, posters are drawn live at full sharpness.
+   * Level of detail: at overview zoom the whole map is drawn once into a 2048-px render
+   * texture, so pan/zoom moves one quad instead of every poster; zoomed in past LOD_ZOOM x
+   * the fitted scale, posters are drawn live at full sharpness.
    */
   const LOD_ZOOM = 2.5;
+  const LOD_SIZE = 2048;
+  // Measured in software-rendered headless Chromium: live sprites are faster up to ~10k posters, the cached texture beyond.
+  const lodEnabled = params.get('lod') === '1' || (params.get('lod') !== '0' && points.length > 10_000);
   let fitScale = 1;
   let cached = false;
+  const lodTexture = RenderTexture.create({ width: LOD_SIZE, height: LOD_SIZE });
+  const lodSprite = new Sprite(lodTexture);
+  lodSprite.scale.set(WORLD / LOD_SIZE);
+  lodSprite.visible = false;
+  world.addChild(lodSprite);
+  const renderLod = () => {
+    content.visible = true;
+    app.renderer.render({ container: content, target: lodTexture, clear: true, transform: new Matrix().scale(LOD_SIZE / WORLD, LOD_SIZE / WORLD) });
+    content.visible = !cached;
+  };
   const updateLod = () => {
-    const want = !anim && world.scale.x < fitScale * LOD_ZOOM;
+    const want = lodEnabled && !anim && world.scale.x < fitScale * LOD_ZOOM;
     if (want === cached) return;
     cached = want;
-    if (want) world.cacheAsTexture({ resolution: 2048 / WORLD, antialias: false });
-    else world.cacheAsTexture(false);
+    if (want) renderLod();
+    content.visible = !want;
+    lodSprite.visible = want;
   };
   const refresh = () => {
     containers.forEach((c) => c.update());
-    if (cached) world.updateCacheTexture();
+    if (cached) renderLod();
   };
   const halfW = (tw * scale) / 2;
   const halfH = (th * scale) / 2;
@@ -147,6 +166,7 @@ export async function renderAtlas(root: HTMLElement): Promise<void> {
   viewSel.value = view;
   let current = layout(points, data, view);
   particles.forEach((part, i) => ((part.x = current[i * 2]!), (part.y = current[i * 2 + 1]!)));
+  refresh();
   let anim: { from: Float32Array; to: Float32Array; start: number } | null = null;
   const fit = () => {
     const s = Math.min(stage.clientWidth, stage.clientHeight) / (WORLD * 1.05);
