@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { benchAnn } from './ann.js';
+import { benchAtlas } from './atlas.js';
 import { benchAnalysis } from './analysis.js';
 import { benchChannelCost } from './channel-cost.js';
 import { benchGenres } from './genres.js';
@@ -42,6 +43,10 @@ try {
   if (want('genres')) {
     process.stderr.write('bench: genre train + eval...\n');
     out.genres = benchGenres(db);
+  }
+  if (want('atlas')) {
+    process.stderr.write('bench: atlas scaling on synthetic vectors...\n');
+    out.atlasScaling = benchAtlas();
   }
   if (want('ann')) {
     process.stderr.write('bench: ANN on 100k synthetic vectors...\n');
