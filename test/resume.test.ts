@@ -50,4 +50,23 @@ describe('interrupted indexing', () => {
     expect(after.prepare('SELECT COUNT(*) AS n FROM (SELECT id FROM movies GROUP BY id HAVING COUNT(*) > 1)').get()).toEqual({ n: 0 });
     after.close();
   });
+
+  it('refuses a second indexer on the same library while readers keep working', async () => {
+    const rows = spreadRows(120, 13);
+    const dir = makeCatalog(rows);
+    const db = join(tempDir(), 'lib.db');
+    const child = spawn(process.execPath, [CLI, 'index', dir, '--db', db, '--json', '--batch-size', '8']);
+    let out = '';
+    const firstCommit = new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => ((out += d.toString()), /"type":"progress"/.test(out) && resolve())));
+    const finished = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    await firstCommit;
+    const second = runCli(['index', dir, '--db', db]);
+    expect(second.code).not.toBe(0);
+    expect(second.stderr).toMatch(new RegExp(`is being indexed by process ${child.pid}`));
+    const reader = runCli(['search', '--db', db, '--text', 'a love story', '--k', '3', '--json']);
+    expect(reader.code, reader.stderr).toBe(0);
+    expect((JSON.parse(reader.stdout) as { results: unknown[] }).results.length).toBeGreaterThan(0);
+    expect(await finished).toBe(0);
+    expect(runCli(['index', dir, '--db', db, '--json']).code).toBe(0); // the lock was released
+  });
 });

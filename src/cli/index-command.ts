@@ -5,6 +5,7 @@ import { indexCatalog } from '../ingest/indexer.js';
 import { scanFaces, type FaceScanSummary } from '../ingest/face-scan.js';
 import { FaceModel } from '../models/face-model.js';
 import { DEFAULT_IMAGE_MODEL, loadImageModel, loadTextModel } from '../models/registry.js';
+import { acquireIndexLock } from '../store/index-lock.js';
 import { Library } from '../store/library.js';
 import { resolveDbPath } from './open-library.js';
 import { createProgressReporter } from './progress.js';
@@ -22,7 +23,10 @@ export interface IndexCommandOptions {
 export async function runIndexCommand(catalog: string, opts: IndexCommandOptions): Promise<number> {
   const spec = opts.model ?? process.env.MARQUEE_IMAGE_MODEL ?? DEFAULT_IMAGE_MODEL;
   const modelSpec = spec.endsWith('.json') && existsSync(spec) ? resolve(spec) : spec;
-  const library = new Library(resolveDbPath(opts.db));
+  const dbPath = resolveDbPath(opts.db);
+  const release = acquireIndexLock(dbPath);
+  process.once('exit', release);
+  const library = new Library(dbPath);
   const [imageModel, textModel] = await Promise.all([loadImageModel(modelSpec), opts.text === false ? null : loadTextModel({ workers: availableParallelism() })]);
   library.setMeta('image_model_spec', modelSpec);
   const reporter = createProgressReporter({ json: !!opts.json, tty: process.stderr.isTTY === true });
@@ -83,5 +87,6 @@ export async function runIndexCommand(catalog: string, opts: IndexCommandOptions
     process.off('SIGTERM', onSignal);
     await Promise.all([imageModel.close(), textModel?.close()]);
     library.close();
+    release();
   }
 }
