@@ -50,7 +50,7 @@ describe('index: real catalog rows, good and bad', () => {
     expect(reasonFor('outside the catalog')).toMatch(/etc\/passwd/);
     expect(problems.some((p) => p.reason.startsWith('missing id'))).toBe(true);
     expect(problems.some((p) => p.reason.startsWith(`duplicate id ${good[2]!.id}`))).toBe(true);
-    for (const p of problems) expect(p.item).toMatch(/^movies\.csv:\d+$/);
+    for (const p of problems) expect(p.item).toMatch(/^movies\.csv:\d+( \(id .+\))?$/);
   });
 
   it('stores metadata, extra columns, thumbnails and one vector per channel', () => {

@@ -21,6 +21,8 @@ export interface CatalogEntry {
   posterPath?: string;
   /** Why the poster cannot be used (the movie itself is still valid). */
   posterError?: string;
+  /** The poster path as the catalog wrote it (for messages). */
+  posterRef?: string;
   /** Why the whole row is unusable. */
   error?: string;
 }
@@ -42,13 +44,14 @@ function entryFromRow(root: string, where: string, row: RawRow, seen: Set<string
     return { where, error: (err as Error).message };
   }
   const { record, poster } = parsed;
+  where = `${where} (id ${record.id})`;
   if (seen.has(record.id)) return { where, error: `duplicate id ${record.id} (first occurrence kept)` };
   seen.add(record.id);
   const rel = poster || `posters/${record.id}.jpg`;
   try {
-    return { where, record, posterPath: resolveInside(root, rel) };
+    return { where, record, posterRef: rel, posterPath: resolveInside(root, rel) };
   } catch (err) {
-    return { where, record, posterError: (err as Error).message };
+    return { where, record, posterRef: rel, posterError: (err as Error).message };
   }
 }
 

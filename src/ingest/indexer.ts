@@ -187,7 +187,7 @@ export async function indexCatalog(catalogDir: string, opts: IndexOptions): Prom
       else if (w.posterUnchanged) s.unchanged++;
       else {
         s.failed++;
-        problem(w.entry.where, w.entry.posterPath ?? null, w.posterError ?? 'poster could not be read');
+        problem(w.entry.where, w.entry.posterPath ?? w.entry.posterRef ?? null, w.posterError ?? 'poster could not be read');
       }
       if (w.textNeeded) s.textsEmbedded++;
     }
