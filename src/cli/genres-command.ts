@@ -1,10 +1,9 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { loadDataset } from '../genres/dataset.js';
 import { crossValidate } from '../genres/evaluate.js';
 import { FEATURE_SETS, libraryModels, trainGenreModels } from '../genres/model.js';
 import { GenreService, type GenreProbability } from '../genres/predict.js';
 import { SearchEngine } from '../search/engine.js';
+import { runJsonlBatch } from './jsonl-batch.js';
 import { openExistingLibrary } from './open-library.js';
 import { readImage } from './search-args.js';
 
@@ -59,32 +58,12 @@ export async function runGenresPredict(opts: { db?: string; image?: string; over
   const engine = SearchEngine.fromLibrary(library);
   const service = new GenreService(engine);
   try {
-    if (opts.batch) {
-      const lines = createInterface({ input: opts.batch === '-' ? process.stdin : createReadStream(opts.batch), crlfDelay: Infinity });
-      let n = 0;
-      for await (const line of lines) {
-        n++;
-        if (!line.trim()) continue;
-        let qid: unknown;
-        let out: Record<string, unknown>;
-        try {
-          let q: Record<string, unknown>;
-          try {
-            q = JSON.parse(line) as Record<string, unknown>;
-          } catch (err) {
-            throw new Error(`line ${n}: invalid JSON (${(err as Error).message})`);
-          }
-          qid = q.qid;
-          if (typeof q.image !== 'string') throw new Error(`line ${n}: "image" must be a file path`);
-          if (q.overview !== undefined && typeof q.overview !== 'string') throw new Error(`line ${n}: "overview" must be a string`);
-          out = { genres: await service.predict(await readImage(q.image), q.overview as string | undefined) };
-        } catch (err) {
-          out = { error: (err as Error).message };
-        }
-        process.stdout.write(`${JSON.stringify(qid === undefined ? out : { qid, ...out })}\n`);
-      }
-      return 0;
-    }
+    if (opts.batch)
+      return await runJsonlBatch(opts.batch, async (q, n) => {
+        if (typeof q.image !== 'string') throw new Error(`line ${n}: "image" must be a file path`);
+        if (q.overview !== undefined && typeof q.overview !== 'string') throw new Error(`line ${n}: "overview" must be a string`);
+        return { genres: await service.predict(await readImage(q.image), q.overview as string | undefined) };
+      });
     if (!opts.image) throw new Error('give --image <file> (or --batch <queries.jsonl>)');
     const genres = await service.predict(await readImage(opts.image), opts.overview);
     process.stdout.write(opts.json ? `${JSON.stringify({ genres })}\n` : `${top5(genres)}\n`);
