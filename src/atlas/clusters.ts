@@ -3,7 +3,7 @@
  * vectors, with k chosen by the best mean silhouette over a range (measured on a fixed
  * sample), unless given. Written over typed arrays: it runs ~15 times per build.
  */
-import { seeded } from './random.js';
+import { seededRandom } from '../util/random.js';
 
 export interface Clustering {
   k: number;
@@ -21,7 +21,7 @@ const sq = (x: Float64Array | Float32Array, i: number, c: Float64Array, j: numbe
 };
 
 export function kmeans(x: Float32Array, n: number, d: number, k: number, seed: number, iterations = 50): { assignment: Int32Array; centroids: Float64Array } {
-  const rand = seeded(seed);
+  const rand = seededRandom(seed);
   const centroids = new Float64Array(k * d);
   const dist = new Float64Array(n).fill(Infinity);
   let pick = Math.floor(rand() * n);

@@ -1,7 +1,7 @@
 /** 2-D projections of a channel's vectors: PCA (druidjs), UMAP (umap-js) and t-SNE (druidjs), all seeded. */
 import * as druid from '@saehrimnir/druidjs';
 import { UMAP } from 'umap-js';
-import { seeded } from './random.js';
+import { seededRandom } from '../util/random.js';
 
 export type Points2D = Float32Array; // n x 2
 
@@ -42,7 +42,7 @@ export function pca2d(reduced: number[][]): Points2D {
 }
 
 export function umap2d(reduced: number[][], seed: number): Points2D {
-  const model = new UMAP({ nComponents: 2, nNeighbors: Math.min(15, reduced.length - 1), minDist: 0.1, random: seeded(seed) });
+  const model = new UMAP({ nComponents: 2, nNeighbors: Math.min(15, reduced.length - 1), minDist: 0.1, random: seededRandom(seed) });
   return flatten(model.fit(reduced));
 }
 

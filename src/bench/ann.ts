@@ -1,12 +1,8 @@
 /** Exact vs HNSW search on synthetic clustered 1792-d vectors: latency, recall@10, and the size where HNSW starts to pay. */
 import { ExactIndex } from '../search/exact-index.js';
 import { HnswIndex } from '../search/hnsw-index.js';
+import { seededRandom as rng } from '../util/random.js';
 import { percentile, round } from './stats.js';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-}
 
 /**
  * Embedding-like synthetic vectors: 1,000 clusters in a 64-d latent space, mapped into

@@ -4,14 +4,11 @@
  * poster with ml-kmeans (number[][] + generic distance) vs ~1.5 ms with this loop.
  * k-means++ initialisation with a fixed-seed generator, so palettes are reproducible.
  */
+import { seededRandom } from '../util/random.js';
+
 export interface KMeansResult {
   centroids: Float32Array; // k * 3
   counts: Int32Array;
-}
-
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 /**
@@ -29,7 +26,7 @@ export function kmeans3Subsampled(points: Float32Array, k: number, stride: numbe
 
 export function kmeans3(points: Float32Array, k: number, seed = 42, maxIterations = 25, init?: Float32Array): KMeansResult {
   const n = points.length / 3;
-  const rand = lcg(seed);
+  const rand = seededRandom(seed);
   const centroids = init ? Float32Array.from(init) : new Float32Array(k * 3);
   const dist = new Float32Array(n).fill(Infinity);
   // k-means++ seeding (unless centroids are given)

@@ -5,7 +5,7 @@
  * the plain log-loss so probabilities stay calibrated; class imbalance is handled at
  * decision time by per-genre thresholds tuned for F1 (see metrics.ts).
  */
-import { seededRandom } from './folds.js';
+import { seededRandom } from '../util/random.js';
 
 export interface LogisticParams {
   epochs: number;

@@ -5,6 +5,7 @@
  * search highlighting. `?synthetic=50000` replicates the points to test scale.
  */
 import { Application, Container, Graphics, Matrix, Particle, ParticleContainer, Rectangle, RenderTexture, Sprite, Texture } from 'pixi.js';
+import { seededRandom } from '../../../src/util/random.js';
 import { searchJson } from '../api.js';
 import { h, navigate } from '../dom.js';
 
@@ -18,11 +19,6 @@ const COLOURS = [0xe6194b, 0x3cb44b, 0xffe119, 0x4363d8, 0xf58231, 0x911eb4, 0x4
 
 declare global {
   interface Window { __atlas?: { ready: boolean; points: number; scale(): number; screenPos(id: string): { x: number; y: number } | null; bench(ms: number): Promise<{ fps: number; p50: number; p95: number; frames: number }> } }
-}
-
-function seeded(seed: number) {
-  let s = seed >>> 0;
-  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 function layout(points: AtlasPoint[], data: AtlasData, view: View): Float32Array {
@@ -64,7 +60,7 @@ export async function renderAtlas(root: HTMLElement): Promise<void> {
   }
   const data = (await res.json()) as AtlasData;
   const synthetic = Number(params.get('synthetic') ?? 0);
-  const rand = seeded(7);
+  const rand = seededRandom(7);
   const points: AtlasPoint[] =
     synthetic > data.points.length
       ? Array.from({ length: synthetic }, (_, i) => {
