@@ -138,7 +138,3 @@ export async function decodeForIndex(
   }
 }
 
-/** Encodes RGB pixels as PNG (used for pixel blends and debugging). */
-export async function encodePng(img: RgbImage): Promise<Buffer> {
-  return sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } }).png().toBuffer();
-}

@@ -2,7 +2,7 @@
  * The built-in image model: ImageNet MobileNetV2-1.4 from nsfwjs@4.4.0, converted once
  * to ONNX by our converter and cached on disk (keyed by source + converter version).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { installedPackageVersion, loadBrowserifiedGraphModel, nsfwjsMobilenetDir } from './tfjs-graph-source.js';
 import { convertTfjsGraphToOnnx } from './tfjs-to-onnx.js';
@@ -50,6 +50,3 @@ export function ensureMobilenetOnnx(cacheDir: string): string {
   return file;
 }
 
-export function readMobilenetOnnx(cacheDir: string): Uint8Array {
-  return readFileSync(ensureMobilenetOnnx(cacheDir));
-}

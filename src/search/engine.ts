@@ -5,7 +5,7 @@
  * every channel's raw score.
  */
 import { blendImages } from '../image/blend.js';
-import { decodeBounded, decodeForIndex, type RgbImage } from '../image/decode.js';
+import { decodeBounded, decodeForIndex } from '../image/decode.js';
 import { FaceModel } from '../models/face-model.js';
 import { FaceScorer } from './face-scorer.js';
 import { ANALYSIS_HEIGHT, ANALYSIS_WIDTH, COLOR_MODEL, designFeatures, LAYOUT_MODEL } from '../design/design-features.js';
@@ -112,13 +112,6 @@ export class SearchEngine {
     return c;
   }
 
-  /** Drops cached indexes and metadata so the next query sees the store as it is now. */
-  invalidate(): void {
-    this.channels.clear();
-    this.filterRowsCache = undefined;
-    this.paletteScorer = undefined;
-    this.faceScorer = undefined;
-  }
 
   private getFaceModel(): Promise<FaceModel> {
     this.faceModel ??= FaceModel.load();
@@ -153,10 +146,6 @@ export class SearchEngine {
     return this.filterRowsCache;
   }
 
-  /** Content embedding of RGB pixels already at the model's input size. */
-  async embedPixels(pixels: RgbImage[]): Promise<Float32Array[]> {
-    return (await this.getImageModel()).embedBatch(pixels);
-  }
 
   /** All poster channels of an image file. */
   async describeImage(input: ImageInput): Promise<Required<ImageVectors>> {

@@ -111,8 +111,4 @@ export class ExactIndex implements VectorIndex {
     return out;
   }
 
-  /** All keys, in row order. */
-  allKeys(): number[] {
-    return Array.from(this.keys.subarray(0, this.rows));
-  }
 }

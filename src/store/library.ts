@@ -305,13 +305,6 @@ export class Library {
     }
   }
 
-  /** Counts vectors of a channel that were made by another model (stale, need re-indexing). */
-  staleVectorCount(channel: string, model: ModelRef): number {
-    const r = this.db
-      .prepare('SELECT COUNT(*) AS n FROM vectors WHERE channel = ? AND NOT (model_id = ? AND model_version = ?)')
-      .get(channel, model.id, model.version) as Row;
-    return r.n as number;
-  }
 
   filterRows(): FilterRow[] {
     return (this.db.prepare('SELECT key, year, genres, countries FROM movies').all() as Row[]).map((r) => ({
