@@ -25,7 +25,6 @@ export async function runIndexCommand(catalog: string, opts: IndexCommandOptions
   const modelSpec = spec.endsWith('.json') && existsSync(spec) ? resolve(spec) : spec;
   const dbPath = resolveDbPath(opts.db);
   const release = acquireIndexLock(dbPath);
-  process.once('exit', release);
   const library = new Library(dbPath);
   const [imageModel, textModel] = await Promise.all([loadImageModel(modelSpec), opts.text === false ? null : loadTextModel({ workers: availableParallelism() })]);
   library.setMeta('image_model_spec', modelSpec);

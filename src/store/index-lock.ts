@@ -2,6 +2,7 @@
  * One indexer per library: a lock file beside the database, created exclusively, holding the
  * owner's pid and start time. A lock whose process is gone (killed, crashed) is taken over.
  * Readers (search, serve) never take it: SQLite WAL lets them read while an indexer writes.
+ * The returned release function also runs at process exit (Ctrl-C twice, errors).
  */
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -33,7 +34,17 @@ export function acquireIndexLock(dbPath: string): () => void {
       const fd = openSync(file, 'wx');
       writeSync(fd, JSON.stringify(info));
       closeSync(fd);
-      return () => rmSync(file, { force: true });
+      // Releasing is idempotent and only ever removes our own lock, also when called again at exit.
+      const release = (): void => {
+        process.off('exit', release);
+        try {
+          if ((JSON.parse(readFileSync(file, 'utf8')) as LockInfo).pid === info.pid) rmSync(file, { force: true });
+        } catch {
+          // already gone
+        }
+      };
+      process.once('exit', release);
+      return release;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       let owner: LockInfo | undefined;
