@@ -3,6 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { explainMatch } from '../analysis/explain.js';
 import { findDuplicatePairs, groupDuplicates } from '../analysis/duplicates.js';
 import { closestPairs, type ClosestPair } from '../analysis/pairs.js';
+import { storedPosterImage } from '../analysis/poster-image.js';
 import { SearchEngine } from '../search/engine.js';
 import { IMAGE_CHANNELS, type ImageChannel } from '../store/channels.js';
 import { openExistingLibrary } from './open-library.js';
@@ -49,11 +50,9 @@ async function resolvePoster(engine: SearchEngine, arg: string): Promise<{ bytes
   if (existsSync(arg)) return { bytes: await readFile(arg), source: arg };
   const key = engine.library.keyOf(arg);
   if (key === undefined) throw new Error(`"${arg}" is neither an image file nor a movie id in the library`);
-  const path = engine.library.posterPath(arg);
-  if (path && existsSync(path)) return { bytes: await readFile(path), source: path, id: arg };
-  const thumb = engine.library.getThumbnail(arg);
-  if (!thumb) throw new Error(`movie "${arg}" has no indexed poster`);
-  return { bytes: thumb, source: `thumbnail of ${arg}`, id: arg };
+  const poster = await storedPosterImage(engine.library, arg);
+  if (!poster) throw new Error(`movie "${arg}" has no indexed poster`);
+  return { ...poster, id: arg };
 }
 
 export async function runExplainCommand(a: string, b: string, opts: { db?: string; out: string; json?: boolean }): Promise<number> {

@@ -11,6 +11,7 @@ import swagger from '@fastify/swagger';
 import { explainMatch } from '../analysis/explain.js';
 import { findDuplicatePairs, groupDuplicates } from '../analysis/duplicates.js';
 import { closestPairs, type ClosestPair } from '../analysis/pairs.js';
+import { storedPosterImage } from '../analysis/poster-image.js';
 import { GenreService } from '../genres/predict.js';
 import { SearchEngine } from '../search/engine.js';
 import { parseWeights, type ChannelWeights, type SearchQuery } from '../search/query.js';
@@ -245,11 +246,10 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     async (req, reply) => {
       movieOr404(req.query.a);
       movieOr404(req.query.b);
-      const path = library.posterPath(req.query.a);
-      const bytes = path && existsSync(path) ? await readFile(path) : library.getThumbnail(req.query.a);
-      if (!bytes) throw new HttpError(404, 'no_poster', `movie "${req.query.a}" has no poster`);
+      const poster = await storedPosterImage(library, req.query.a);
+      if (!poster) throw new HttpError(404, 'no_poster', `movie "${req.query.a}" has no poster`);
       const target = engine.movieVectors(req.query.b).vectors.content!;
-      const result = await explainMatch(engine, { bytes, source: req.query.a }, target);
+      const result = await explainMatch(engine, poster, target);
       return reply.type('image/png').header('X-Similarity', String(result.score)).send(result.png);
     },
   );
