@@ -34,8 +34,14 @@ export class DuplicateDetector {
     return sa && sb ? alignedSimilarity(sa, sb) : NaN;
   }
 
-  isDuplicate(a: number, b: number, threshold = DUPLICATE_THRESHOLD): boolean {
-    return this.similarity(a, b) >= threshold;
+  /**
+   * The duplicate rule: content embeddings at least MIN_CONTENT alike and aligned signatures
+   * at the threshold. The (costlier) signature similarity is only computed past the content gate.
+   */
+  judge(a: number, b: number, contentScore: number, threshold = DUPLICATE_THRESHOLD): { duplicate: boolean; similarity: number } {
+    if (!(contentScore >= MIN_CONTENT)) return { duplicate: false, similarity: NaN };
+    const similarity = this.similarity(a, b);
+    return { duplicate: similarity >= threshold, similarity };
   }
 }
 
@@ -64,11 +70,9 @@ export async function findDuplicatePairs(engine: SearchEngine, threshold = DUPLI
   const out: DuplicatePair[] = [];
   for (const c of candidates) {
     const [a, b] = c.split(':').map(Number) as [number, number];
-    const similarity = detector.similarity(a, b);
-    if (similarity >= threshold) {
-      const [cs] = await content.index.scores(engine.library.getVector(a, CONTENT_CHANNEL, contentModel)!, [b]);
-      if (cs! >= MIN_CONTENT) out.push({ a, b, similarity });
-    }
+    const [cs] = await content.index.scores(engine.library.getVector(a, CONTENT_CHANNEL, contentModel)!, [b]);
+    const { duplicate, similarity } = detector.judge(a, b, cs!, threshold);
+    if (duplicate) out.push({ a, b, similarity });
   }
   return out.sort((x, y) => y.similarity - x.similarity || x.a - y.a || x.b - y.b);
 }

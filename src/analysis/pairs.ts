@@ -39,7 +39,7 @@ export async function closestPairs(engine: SearchEngine, channel: ImageChannel, 
       b: movies.get(p.b)!.id,
       score: Math.round(p.score * 1e6) / 1e6,
       channel,
-      duplicate: contentScore >= 0.5 && detector.isDuplicate(p.a, p.b),
+      duplicate: detector.judge(p.a, p.b, contentScore).duplicate,
     });
   }
   return out;
