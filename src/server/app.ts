@@ -2,7 +2,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import sharp from 'sharp';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import { dirname, join, resolve } from 'node:path';
@@ -188,19 +187,15 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
 
   const sendImage = async (id: string, kind: 'thumbnail' | 'poster', ifNoneMatch: string | undefined, reply: FastifyReply) => {
     const m = movieOr404(id);
-    const key = library.keyOf(m.id)!;
-    const hash = library.posterHash(key);
-    if (!hash) throw new HttpError(404, 'no_poster', `movie "${id}" has no poster`);
-    const etag = `"${hash.slice(0, 32)}-${kind[0]}"`;
+    const file = library.posterFile(m.id);
+    if (!file) throw new HttpError(404, 'no_poster', `movie "${id}" has no poster`);
+    const etag = `"${file.contentHash.slice(0, 32)}-${kind[0]}"`;
     reply.header('ETag', etag).header('Cache-Control', 'public, max-age=3600');
     if (ifNoneMatch === etag) return reply.status(304).send();
     if (kind === 'thumbnail') return reply.type('image/jpeg').send(library.getThumbnail(m.id));
-    // The path comes from the library (written at index time), never from the request.
-    const path = library.posterPath(m.id)!;
-    if (!existsSync(path)) throw new HttpError(404, 'poster_missing', `the poster file of "${id}" is no longer on disk`);
-    const bytes = await readFile(path);
-    const { format } = await sharp(bytes).metadata();
-    return reply.type(`image/${format ?? 'jpeg'}`).send(bytes);
+    // The path comes from the library (written at index time), never from the request; the format was sniffed then too.
+    if (!existsSync(file.path)) throw new HttpError(404, 'poster_missing', `the poster file of "${id}" is no longer on disk`);
+    return reply.type(`image/${file.format}`).send(await readFile(file.path));
   };
 
   app.get<{ Params: { id: string } }>('/api/movies/:id/thumbnail', { schema: { summary: 'JPEG thumbnail (ETag, cacheable)', params: idParam } }, async (req, reply) =>

@@ -264,6 +264,12 @@ export class Library {
     return r?.thumbnail as Buffer | undefined;
   }
 
+  /** Where a movie's poster file was read from at index time, its hash and its sniffed format. */
+  posterFile(id: string): { path: string; contentHash: string; format: string } | undefined {
+    const r = this.db.prepare('SELECT p.path, p.content_hash, p.format FROM posters p JOIN movies m ON m.key = p.movie_key WHERE m.id = ?').get(id) as Row | undefined;
+    return r ? { path: r.path as string, contentHash: r.content_hash as string, format: r.format as string } : undefined;
+  }
+
   posterPath(id: string): string | undefined {
     const r = this.db.prepare('SELECT p.path FROM posters p JOIN movies m ON m.key = p.movie_key WHERE m.id = ?').get(id) as Row | undefined;
     return r?.path as string | undefined;
