@@ -20,6 +20,9 @@ function number(name: string, min: number, max: number, integer = false) {
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
+/** Every command works on one library file. */
+const dbOption = () => new Option('--db <file>', 'library file (default: $MARQUEE_DB or ./marquee.db)');
+
 const program = new Command()
   .name('marquee')
   .description('Visual search engine for movie posters: index a catalog, search by image, text, both, or a blend.')
@@ -29,7 +32,7 @@ program
   .command('index')
   .description('index a catalog folder (movies.csv, movies.jsonl, or just images) into the library')
   .argument('<catalog-dir>', 'catalog folder')
-  .option('--db <file>', 'library file (default: $MARQUEE_DB or ./marquee.db)')
+  .addOption(dbOption())
   .option('--prune', 'remove movies of this catalog that are no longer listed')
   .option('--json', 'print JSON-lines progress and a JSON summary on stdout')
   .option('--model <id|manifest.json>', 'image model (default: mobilenet-v2-1.4, or $MARQUEE_IMAGE_MODEL)')
@@ -43,7 +46,7 @@ program
 program
   .command('search')
   .description('search the library by image, movie id, text, image+text, or a blend of two images')
-  .option('--db <file>', 'library file (default: $MARQUEE_DB or ./marquee.db)')
+  .addOption(dbOption())
   .option('--image <file>', 'query poster image')
   .option('--image2 <file>', 'second image: find posters between --image and --image2')
   .option('--id <movie-id>', 'more like this movie (excluded from results)')
@@ -66,7 +69,7 @@ program
 program
   .command('pairs')
   .description('the most similar pairs of posters per channel, near-duplicates flagged')
-  .option('--db <file>', 'library file (default: $MARQUEE_DB or ./marquee.db)')
+  .addOption(dbOption())
   .option('--k <n>', 'pairs per channel', number('k', 1, 100000, true), 200)
   .addOption(new Option('--channel <name>', 'channel').choices(['content', 'color', 'layout', 'all']).default('content'))
   .option('--json', 'print {"pairs":[{"a","b","score","channel","duplicate"}]}')
@@ -77,7 +80,7 @@ program
 program
   .command('dupes')
   .description('groups of near-duplicate posters (re-encodes, resizes, crops, recolourings of one artwork)')
-  .option('--db <file>', 'library file (default: $MARQUEE_DB or ./marquee.db)')
+  .addOption(dbOption())
   .option('--threshold <t>', 'aligned-correlation threshold', number('threshold', 0, 1), 0.9)
   .option('--json', 'print {"groups":[[id,...],...]}')
   .action(async (opts) => {
@@ -89,7 +92,7 @@ program
   .description('heatmap over poster A of the regions that make it similar to B (occlusion sensitivity)')
   .argument('<a>', 'movie id or image file')
   .argument('<b>', 'movie id or image file')
-  .option('--db <file>', 'library file (default: $MARQUEE_DB or ./marquee.db)')
+  .addOption(dbOption())
   .option('--out <file>', 'PNG to write', 'explain.png')
   .option('--json', 'print the score, timing and heat grid as JSON')
   .action(async (a: string, b: string, opts) => {
@@ -100,7 +103,7 @@ const genres = program.command('genres').description('predict a poster\'s genres
 genres
   .command('train')
   .description('cross-validate prior, kNN, logistic regression and their blend; keep and store the best per feature set')
-  .option('--db <file>', 'library file (default: $MARQUEE_DB or ./marquee.db)')
+  .addOption(dbOption())
   .option('--folds <k>', 'cross-validation folds', number('folds', 2, 20, true), 5)
   .option('--seed <n>', 'random seed (folds, shuffling)', number('seed', 0, 2 ** 31, true), 42)
   .option('--json', 'print a JSON summary')
@@ -110,7 +113,7 @@ genres
 genres
   .command('eval')
   .description('k-fold cross-validation (folds split by movie) of every method, with metrics')
-  .option('--db <file>', 'library file (default: $MARQUEE_DB or ./marquee.db)')
+  .addOption(dbOption())
   .option('--folds <k>', 'cross-validation folds', number('folds', 2, 20, true), 5)
   .option('--seed <n>', 'random seed', number('seed', 0, 2 ** 31, true), 42)
   .option('--json', 'print {"evaluations":[...]}')
@@ -120,7 +123,7 @@ genres
 genres
   .command('predict')
   .description('genre probabilities of a poster image (with --overview: poster + synopsis model)')
-  .option('--db <file>', 'library file (default: $MARQUEE_DB or ./marquee.db)')
+  .addOption(dbOption())
   .option('--image <file>', 'poster image')
   .option('--overview <text>', 'synopsis')
   .option('--batch <queries.jsonl>', 'one {"qid","image","overview"} per line ("-" for stdin)')
@@ -133,7 +136,7 @@ const atlas = program.command('atlas').description('the collection as a 2-D map'
 atlas
   .command('build')
   .description('projections (PCA, UMAP, t-SNE), grid layout, clusters and texture atlases; new posters are placed incrementally')
-  .option('--db <file>', 'library file (default: $MARQUEE_DB or ./marquee.db)')
+  .addOption(dbOption())
   .addOption(new Option('--channel <name>', 'which vectors to map').choices(['content', 'color', 'layout', 'text']).default('content'))
   .option('--rebuild', 'recompute everything instead of placing new posters into the frozen layout')
   .option('--k <n>', 'number of clusters (default: chosen by silhouette, 6-16)', number('k', 2, 100, true))
@@ -147,7 +150,7 @@ atlas
 program
   .command('serve')
   .description('serve the HTTP API over the library')
-  .option('--db <file>', 'library file (default: $MARQUEE_DB or ./marquee.db)')
+  .addOption(dbOption())
   .option('--port <n>', 'port', number('port', 0, 65535, true), 8080)
   .option('--host <host>', 'interface to listen on', '127.0.0.1')
   .action(async (opts) => {
@@ -157,7 +160,7 @@ program
 program
   .command('info')
   .description('show what the library holds')
-  .option('--db <file>', 'library file (default: $MARQUEE_DB or ./marquee.db)')
+  .addOption(dbOption())
   .option('--json', 'print JSON')
   .action((opts) => {
     process.exitCode = runInfoCommand(opts);
