@@ -15,6 +15,11 @@ export class GenreService {
 
   constructor(private readonly engine: SearchEngine) {}
 
+  /** Forgets loaded models, e.g. after a re-train; they reload on next use. */
+  reset(): void {
+    this.predictors.clear();
+  }
+
   private predictor(features: FeatureSet): GenrePredictor {
     let p = this.predictors.get(features);
     if (!p) {

@@ -87,13 +87,26 @@ async function countEntries(dir: string): Promise<number> {
 }
 
 export async function indexCatalog(catalogDir: string, opts: IndexOptions): Promise<IndexSummary> {
-  const { library, imageModel, textModel } = opts;
   const root = resolve(catalogDir);
+  return indexEntries({ source: root, entries: readCatalog(root), total: await countEntries(root) }, opts);
+}
+
+/** Catalog entries from anywhere (a catalog folder, an API upload), tagged with the source they are pruned by. */
+export interface EntrySource {
+  /** Movies are grouped (and pruned) by this name: a catalog's absolute path, or "api". */
+  source: string;
+  entries: AsyncIterable<CatalogEntry>;
+  total: number;
+}
+
+export async function indexEntries(input: EntrySource, opts: IndexOptions): Promise<IndexSummary> {
+  const { library, imageModel, textModel } = opts;
+  const root = input.source;
+  const total = input.total;
   const limits = opts.limits ?? DEFAULT_LIMITS;
   const batchSize = opts.batchSize ?? 16;
   const prefetch = opts.prefetch ?? 32;
   const started = performance.now();
-  const total = await countEntries(root);
   const runId = library.startRun(root);
   library.setMeta('image_model', JSON.stringify({ id: imageModel.id, version: imageModel.version, dimension: imageModel.dimension }));
   if (textModel) library.setMeta('text_model', JSON.stringify({ id: textModel.id, version: textModel.version, dimension: textModel.dimension }));
@@ -223,7 +236,7 @@ export async function indexCatalog(catalogDir: string, opts: IndexOptions): Prom
     }
   };
 
-  for await (const entry of readCatalog(root)) {
+  for await (const entry of input.entries) {
     if (opts.shouldStop?.()) {
       s.interrupted = true;
       break;

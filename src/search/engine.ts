@@ -298,12 +298,26 @@ export class SearchEngine {
     order.sort((a, b) => b.score - a.score || a.key - b.key);
     const top = order.slice(0, k);
     const movies = this.library.getMoviesByKeys(top.map((t) => t.key));
-    return top.map((t) => {
+    // A movie deleted while this query ran is left out rather than failing the query.
+    return top.filter((t) => movies.has(t.key)).map((t) => {
       const m = movies.get(t.key)!;
       const scores: Record<string, number | null> = {};
       for (const c of scored) scores[c.channel] = Number.isNaN(c.scores[t.i]!) ? null : round(c.scores[t.i]!);
       return { id: m.id, title: m.title, year: m.year, score: round(t.score), genres: m.genres, countries: m.countries, scores };
     });
+  }
+
+  /** Drops the loaded indexes and caches after the library changed (ingest, delete); they reload on next use. */
+  invalidate(): void {
+    this.channels.clear();
+    this.filterRowsCache = undefined;
+    this.paletteScorer = undefined;
+    this.faceScorer = undefined;
+  }
+
+  /** The text model, loaded on first use (undefined when the library has no synopses). */
+  textModelForIndexing(): Promise<TextEmbeddingModel> | undefined {
+    return this.textModelRef ? this.getTextModel() : undefined;
   }
 
   async close(): Promise<void> {

@@ -17,6 +17,10 @@ import { parseWeights, type ChannelWeights, type SearchQuery } from '../search/q
 import { IMAGE_CHANNELS, type ImageChannel } from '../store/channels.js';
 import type { Library } from '../store/library.js';
 import { errorHandler, HttpError } from './errors.js';
+import cors from '@fastify/cors';
+import { requireReadAccess, type AccessConfig } from './access.js';
+import { registerAdminRoutes } from './admin-routes.js';
+import { JobRunner } from './jobs.js';
 import type { AtlasMeta } from '../atlas/build.js';
 import { SHEET_SIZE, TILE_H, TILE_W, TILES_PER_ROW } from '../atlas/sheets.js';
 import { loadMeta, loadPoints, loadSheet, loadSprites } from '../atlas/store.js';
@@ -26,7 +30,19 @@ import { listField, numberField, readUpload, MAX_UPLOAD_BYTES } from './uploads.
 export interface ServerOptions {
   library: Library;
   logger?: boolean;
+  /** Token, read access and CORS; default: public reads, writes disabled, CORS off. */
+  access?: AccessConfig;
 }
+
+/** Bounds on every request (documented in the README's "Guarantees and limits"). */
+export const REQUEST_LIMITS = {
+  /** JSON bodies. */
+  bodyBytes: 1024 * 1024,
+  /** Time to receive a whole request. */
+  requestTimeoutMs: 60_000,
+  /** Idle keep-alive connections are closed after this. */
+  keepAliveTimeoutMs: 10_000,
+} as const;
 
 interface SearchBody {
   id?: string;
@@ -42,20 +58,39 @@ const idParam = { type: 'object', properties: { id: { type: 'string', minLength:
 
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
   const { library } = opts;
+  const access = opts.access ?? { readAccess: 'public', corsOrigins: [] };
   const engine = SearchEngine.fromLibrary(library);
   const genres = new GenreService(engine);
   // Unknown fields are errors, not silently dropped (ajv's fastify default is to remove them).
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 1024 * 1024, requestTimeout: 60_000, ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array' } } });
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: REQUEST_LIMITS.bodyBytes,
+    requestTimeout: REQUEST_LIMITS.requestTimeoutMs,
+    keepAliveTimeout: REQUEST_LIMITS.keepAliveTimeoutMs,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array' } },
+  });
   app.setErrorHandler(errorHandler);
+  if (access.corsOrigins.length) await app.register(cors, { origin: access.corsOrigins.includes('*') ? '*' : access.corsOrigins, methods: ['GET', 'POST', 'DELETE'], allowedHeaders: ['Authorization', 'Content-Type'] });
+  app.addHook('onRequest', async (req) => {
+    if (req.url.startsWith('/api/')) requireReadAccess(access, req);
+  });
   await app.register(swagger, {
     openapi: { info: { title: 'Marquee API', version: '0.1.0', description: 'Visual search over a poster library.' } },
   });
   await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 2 } });
+  const analysisCache = new Map<string, Promise<unknown>>();
+  const changed = (): void => {
+    engine.invalidate();
+    genres.reset();
+    analysisCache.clear();
+  };
+  const jobs = new JobRunner(library.path, changed);
   app.addHook('onClose', async () => {
+    jobs.stopAll();
     await engine.close();
   });
+  registerAdminRoutes(app, { library, engine, jobs, access, changed });
 
-  const analysisCache = new Map<string, Promise<unknown>>();
   const cached = <T>(key: string, fn: () => Promise<T>): Promise<T> => {
     let p = analysisCache.get(key) as Promise<T> | undefined;
     if (!p) {

@@ -270,6 +270,11 @@ export class Library {
     return r ? { path: r.path as string, contentHash: r.content_hash as string, format: r.format as string } : undefined;
   }
 
+  /** How many posters were read from this path (uploaded files are shared by identical bytes). */
+  postersAtPath(path: string): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM posters WHERE path = ?').get(path) as Row).n as number;
+  }
+
   posterPath(id: string): string | undefined {
     const r = this.db.prepare('SELECT p.path FROM posters p JOIN movies m ON m.key = p.movie_key WHERE m.id = ?').get(id) as Row | undefined;
     return r?.path as string | undefined;

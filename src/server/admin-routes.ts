@@ -1,0 +1,145 @@
+/**
+ * Routes that change the library: ingest a movie, delete one, re-train genres, rebuild the
+ * atlas. All need the token (see access.ts). Ingest and delete hold the library's index lock
+ * (so they are refused while `marquee index` runs) and are serialised inside the server.
+ */
+import type { FastifyInstance } from 'fastify';
+import { addMovie, deleteMovie, MovieInputError } from '../ingest/add-movie.js';
+import type { RawRow } from '../catalog/record.js';
+import type { SearchEngine } from '../search/engine.js';
+import { acquireIndexLock, LibraryBusyError } from '../store/index-lock.js';
+import type { Library } from '../store/library.js';
+import { requireWriteAccess, type AccessConfig } from './access.js';
+import { HttpError } from './errors.js';
+import type { JobKind, JobRunner } from './jobs.js';
+import { errorSchema } from './schemas.js';
+import { readUpload } from './uploads.js';
+
+export interface AdminContext {
+  library: Library;
+  engine: SearchEngine;
+  jobs: JobRunner;
+  access: AccessConfig;
+  /** Called after the library changed, to drop caches. */
+  changed: () => void;
+}
+
+const jobSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    kind: { type: 'string' },
+    state: { type: 'string', enum: ['running', 'done', 'failed'] },
+    startedAt: { type: 'string' },
+    finishedAt: { type: ['string', 'null'] },
+    exitCode: { type: ['integer', 'null'] },
+    result: {},
+    error: { type: ['string', 'null'] },
+  },
+} as const;
+
+const MAX_METADATA_CHARS = 20_000;
+
+export function registerAdminRoutes(app: FastifyInstance, ctx: AdminContext): void {
+  const { library, engine, jobs, access } = ctx;
+  const write = { onRequest: async (req: Parameters<typeof requireWriteAccess>[1]) => requireWriteAccess(access, req) };
+
+  let queue: Promise<unknown> = Promise.resolve();
+  /** Runs one library change at a time, holding the index lock. */
+  const mutate = <T>(fn: () => Promise<T> | T): Promise<T> => {
+    const run = queue.then(async () => {
+      let release: () => void;
+      try {
+        release = acquireIndexLock(library.path);
+      } catch (err) {
+        if (err instanceof LibraryBusyError) throw new HttpError(409, 'library_busy', err.message);
+        throw err;
+      }
+      try {
+        return await fn();
+      } finally {
+        release();
+        ctx.changed();
+      }
+    });
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  app.post(
+    '/api/movies',
+    {
+      ...write,
+      schema: {
+        summary: 'Add or update a movie (token). Multipart: file "poster", field "movie" = JSON metadata {id, title, year, genres, countries, overview, tagline, imdb_id, …}',
+        consumes: ['multipart/form-data'],
+        response: {
+          201: { type: 'object', properties: { id: { type: 'string' }, created: { type: 'boolean' } } },
+          200: { type: 'object', properties: { id: { type: 'string' }, created: { type: 'boolean' } } },
+          400: errorSchema, 401: errorSchema, 403: errorSchema, 409: errorSchema, 413: errorSchema, 415: errorSchema, 422: errorSchema,
+        },
+      },
+    },
+    async (req, reply) => {
+      const { files, fields } = await readUpload(req, ['poster']);
+      const poster = files.get('poster');
+      if (!poster) throw new HttpError(400, 'missing_poster', 'the "poster" file field is required');
+      const raw = fields.get('movie');
+      if (!raw) throw new HttpError(400, 'missing_movie', 'the "movie" field (JSON metadata) is required');
+      if (raw.length > MAX_METADATA_CHARS) throw new HttpError(413, 'too_large', `"movie" is over ${MAX_METADATA_CHARS} characters`);
+      let metadata: unknown;
+      try {
+        metadata = JSON.parse(raw);
+      } catch (err) {
+        throw new HttpError(400, 'invalid_movie', `"movie" is not JSON: ${(err as Error).message}`);
+      }
+      if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) throw new HttpError(400, 'invalid_movie', '"movie" must be a JSON object');
+      const [image, text] = await Promise.all([engine.getImageModel(), engine.textModelForIndexing() ?? null]);
+      const result = await mutate(async () => {
+        try {
+          return await addMovie(library, { image, text }, metadata as RawRow, { bytes: poster.bytes, name: `upload ${poster.filename}` });
+        } catch (err) {
+          if (err instanceof MovieInputError) throw new HttpError(400, 'invalid_movie', err.message);
+          throw err;
+        }
+      });
+      if (result.problems.length) throw new HttpError(422, 'not_indexed', result.problems.map((p) => `${p.item}: ${p.reason}`).join('; '));
+      return reply.status(result.created ? 201 : 200).send({ id: result.id, created: result.created });
+    },
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    '/api/movies/:id',
+    {
+      ...write,
+      schema: {
+        summary: 'Delete a movie with its poster, vectors and atlas place (token)',
+        params: { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 200 } }, required: ['id'] },
+        response: { 404: errorSchema, 401: errorSchema, 403: errorSchema, 409: errorSchema },
+      },
+    },
+    async (req, reply) => {
+      const deleted = await mutate(() => deleteMovie(library, req.params.id));
+      if (!deleted) throw new HttpError(404, 'not_found', `no movie with id "${req.params.id}"`);
+      return reply.status(204).send();
+    },
+  );
+
+  const startJob = (kind: JobKind, summary: string): void => {
+    app.post(`/api/jobs/${kind}`, { ...write, schema: { summary, response: { 202: jobSchema, 401: errorSchema, 403: errorSchema, 409: errorSchema } } }, async (_req, reply) =>
+      reply.status(202).send(jobs.start(kind)),
+    );
+  };
+  startJob('genres-train', 'Re-train the genre models in the background (token); poll GET /api/jobs/{id}');
+  startJob('atlas-build', 'Rebuild the atlas in the background (token); poll GET /api/jobs/{id}');
+
+  app.get<{ Params: { id: string } }>(
+    '/api/jobs/:id',
+    { ...write, schema: { summary: 'State of a background job (token)', params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] }, response: { 200: jobSchema, 404: errorSchema } } },
+    async (req) => {
+      const job = jobs.get(req.params.id);
+      if (!job) throw new HttpError(404, 'not_found', `no job ${req.params.id}`);
+      return job;
+    },
+  );
+}
