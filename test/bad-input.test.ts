@@ -20,8 +20,12 @@ interface Case {
   file?: string;
   bytes?: () => Promise<Buffer>;
   row?: Record<string, string>;
-  /** 'ok' = indexed with a poster; 'failed' = poster refused (reason matches); 'skipped' = row refused */
-  expect: 'ok' | 'failed' | 'skipped';
+  /** Write this row's line in Latin-1 instead of UTF-8. */
+  latin1?: boolean;
+  /** Write this exact CSV line instead of a full row. */
+  rawLine?: string;
+  /** 'ok' = indexed with a poster; 'warned' = indexed, with a problem reported; 'failed' = poster refused (reason matches); 'skipped' = row refused */
+  expect: 'ok' | 'warned' | 'failed' | 'skipped';
   reason?: RegExp;
   check?: (movie: Record<string, unknown>) => void;
 }
@@ -70,6 +74,8 @@ const cases: Case[] = [
   { id: 'missing-file', row: { poster: 'img/nope.jpg' }, expect: 'failed', reason: /does not exist/ },
   { id: 'default-poster-path', row: { poster: '' }, expect: 'failed', reason: /does not exist/ },
   { id: 'extra-column', row: { mood: 'gloomy' }, expect: 'ok', check: (m) => expect(JSON.parse(m.extra as string)).toMatchObject({ mood: 'gloomy' }) },
+  { id: 'latin1-row', row: { title: 'Amélie à Paris', overview: 'Ça commence en été.' }, latin1: true, expect: 'warned', reason: /not valid UTF-8; read as Windows-1252/, check: (m) => expect([m.title, m.overview]).toEqual(['Amélie à Paris', 'Ça commence en été.']) },
+  { id: 'short-row', rawLine: 'short-row,Only Two Fields', expect: 'failed', reason: /posters\/short-row\.jpg|does not exist/, check: (m) => expect([m.title, m.year]).toEqual(['Only Two Fields', null]) },
   { id: 'very-long-id-'.padEnd(260, 'x'), row: {}, expect: 'skipped', reason: /longer than 200/ },
 ];
 
@@ -79,16 +85,17 @@ let summary: Record<string, unknown>;
 let problems: { item: string; file: string | null; reason: string }[];
 
 beforeAll(async () => {
-  const lines = [header.join(',')];
+  const lines: Buffer[] = [Buffer.from(`\uFEFF${header.join(',')}`)];
   const good = real;
   writeFileSync(join(dir, 'img', 'good.jpg'), good);
   for (const c of cases) {
     if (c.file && c.bytes) writeFileSync(join(dir, c.file), await c.bytes());
     if (c.id === 'folder-as-poster') mkdirSync(join(dir, c.file!));
     const row: Record<string, string> = { id: c.id, title: c.id || 'untitled', year: '1990', genres: 'Drama', countries: 'US', overview: '', poster: c.file ?? 'img/good.jpg', mood: '', ...c.row };
-    lines.push(header.map((h) => csvCell(row[h] ?? '')).join(','));
+    const line = c.rawLine ?? header.map((h) => csvCell(row[h] ?? '')).join(',');
+    lines.push(Buffer.from(line, c.latin1 ? 'latin1' : 'utf8'));
   }
-  writeFileSync(join(dir, 'movies.csv'), `\uFEFF${lines.join('\r\n')}\r\n`);
+  writeFileSync(join(dir, 'movies.csv'), Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\r\n')])));
   const r = runCli(['index', dir, '--db', db, '--json', '--no-text']);
   expect(r.code, r.stderr).toBe(0);
   summary = jsonLines(r.stdout).at(-1)!;
@@ -108,10 +115,14 @@ describe(`bad input corpus (${cases.length} cases)`, () => {
       const lib = new Database(db, { readonly: true });
       const movie = lib.prepare('SELECT m.*, p.width, p.height, p.thumbnail FROM movies m LEFT JOIN posters p ON p.movie_key = m.key WHERE m.id = ?').get(c.id) as Record<string, unknown> | undefined;
       lib.close();
-      if (c.expect === 'ok') {
-        expect(problem, JSON.stringify(problem)).toBeUndefined();
+      if (c.expect === 'ok' || c.expect === 'warned') {
+        if (c.expect === 'ok') expect(problem, JSON.stringify(problem)).toBeUndefined();
+        else {
+          expect(problem!.item).toMatch(new RegExp(`^movies\\.csv:\\d+ \\(id ${c.id}\\)$`));
+          expect(problem!.reason).toMatch(c.reason!);
+        }
         expect(movie).toBeDefined();
-        if (c.id !== 'dup') expect(movie!.thumbnail).toBeTruthy();
+        if (c.id !== 'dup' && !c.rawLine) expect(movie!.thumbnail).toBeTruthy();
         c.check?.(movie!);
       } else {
         expect(problem, `no problem reported for ${line}`).toBeDefined();
@@ -119,6 +130,7 @@ describe(`bad input corpus (${cases.length} cases)`, () => {
         expect(problem!.reason).toMatch(c.reason!);
         if (c.expect === 'failed') {
           expect(problem!.file).toBeTruthy();
+          if (c.check) c.check(movie!);
           expect(movie?.thumbnail ?? null).toBeNull(); // metadata kept, no poster
         }
         if (c.expect === 'skipped' && c.id && c.id !== 'dup') expect(movie).toBeUndefined();
@@ -133,5 +145,36 @@ describe(`bad input corpus (${cases.length} cases)`, () => {
     lib.close();
     const { data } = await sharp(thumb).raw().toBuffer({ resolveWithObject: true });
     expect([data[0], data[1], data[2]].every((v) => v! > 245)).toBe(true);
+  });
+});
+
+describe('catalog files that cannot be read at all', () => {
+  const indexCsv = (csv: string | Buffer) => {
+    const d = tempDir();
+    writeFileSync(join(d, 'movies.csv'), csv);
+    const r = runCli(['index', d, '--db', join(tempDir(), 'lib.db'), '--json', '--no-text']);
+    return { code: r.code, summary: jsonLines(r.stdout).at(-1)! as { problems: { item: string; reason: string }[]; skipped: number } };
+  };
+  it('a header without an id column is one clear problem, not one per row', () => {
+    const { summary } = indexCsv('title,year\nAlien,1979\nHeat,1995\n');
+    expect(summary.problems).toHaveLength(1);
+    expect(summary.problems[0]!.item).toBe('movies.csv');
+    expect(summary.problems[0]!.reason).toMatch(/no "id" column \(found: title, year\)/);
+  });
+  it('a header naming a column twice is refused', () => {
+    const { summary } = indexCsv('id,title,Title\n1,a,b\n');
+    expect(summary.problems[0]!.reason).toMatch(/column "title" twice/);
+  });
+  it('JSONL lines in Latin-1 are read and reported by line', () => {
+    const d = tempDir();
+    writeFileSync(join(d, 'movies.jsonl'), Buffer.concat([Buffer.from('{"id":"a","title":"Plain"}\n'), Buffer.from('{"id":"b","title":"Pépé le Moko"}\n', 'latin1')]));
+    const libPath = join(tempDir(), 'lib.db');
+    const r = runCli(['index', d, '--db', libPath, '--json', '--no-text']);
+    const summary = jsonLines(r.stdout).at(-1)! as { problems: { item: string; reason: string }[] };
+    expect(summary.problems.find((p) => p.item === 'movies.jsonl:2 (id b)' && /not valid UTF-8/.test(p.reason))).toBeDefined();
+    expect(summary.problems.find((p) => p.item.startsWith('movies.jsonl:1') && /UTF-8/.test(p.reason))).toBeUndefined();
+    const lib = new Database(libPath, { readonly: true });
+    expect((lib.prepare("SELECT title FROM movies WHERE id = 'b'").get() as { title: string }).title).toBe('Pépé le Moko');
+    lib.close();
   });
 });

@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse';
 import type { MovieRecord } from '../store/types.js';
 import { resolveInside } from './paths.js';
+import { CatalogTextDecoder, NON_UTF8_WARNING } from './text-decoding.js';
 import { parseRow, type RawRow } from './record.js';
 
 export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif', '.tif', '.tiff', '.avif']);
@@ -25,6 +26,8 @@ export interface CatalogEntry {
   posterRef?: string;
   /** Why the whole row is unusable. */
   error?: string;
+  /** Something the row was read despite (e.g. not UTF-8). */
+  warning?: string;
 }
 
 export type CatalogKind = 'csv' | 'jsonl' | 'images';
@@ -55,23 +58,41 @@ function entryFromRow(root: string, where: string, row: RawRow, seen: Set<string
   }
 }
 
+class CatalogHeaderError extends Error {}
+
+function csvHeader(header: string[]): string[] {
+  const names = header.map((h) => h.trim().toLowerCase());
+  if (!names.includes('id')) throw new CatalogHeaderError(`the header has no "id" column (found: ${names.slice(0, 12).join(', ') || 'nothing'}); every catalog row needs an id`);
+  const dup = names.find((n, i) => n !== '' && names.indexOf(n) !== i);
+  if (dup) throw new CatalogHeaderError(`the header names column "${dup}" twice`);
+  return names;
+}
+
 async function* csvRows(root: string): AsyncGenerator<CatalogEntry> {
   const file = join(root, 'movies.csv');
-  const parser = createReadStream(file).pipe(
-    parse({ columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), bom: true, relax_column_count: true, skip_empty_lines: true, info: true, relax_quotes: true }),
+  const text = new CatalogTextDecoder();
+  const parser = createReadStream(file).pipe(text).pipe(
+    parse({ columns: csvHeader, bom: true, relax_column_count: true, skip_empty_lines: true, info: true, relax_quotes: true }),
   );
   const seen = new Set<string>();
+  let lastLine = 1; // the header
   try {
     for await (const item of parser as AsyncIterable<{ record: RawRow; info: { lines: number } }>) {
-      yield entryFromRow(root, `movies.csv:${item.info.lines}`, item.record, seen);
+      const entry = entryFromRow(root, `movies.csv:${item.info.lines}`, item.record, seen);
+      if (text.anyNonUtf8(lastLine + 1, item.info.lines)) entry.warning = NON_UTF8_WARNING;
+      if (lastLine === 1 && text.anyNonUtf8(1, 1)) entry.warning = `header: ${NON_UTF8_WARNING}`;
+      lastLine = item.info.lines;
+      yield entry;
     }
   } catch (err) {
-    yield { where: 'movies.csv', error: `CSV is malformed, stopped reading: ${(err as Error).message}` };
+    const header = err instanceof CatalogHeaderError;
+    yield { where: 'movies.csv', error: header ? (err as Error).message : `CSV is malformed, stopped reading: ${(err as Error).message}` };
   }
 }
 
 async function* jsonlRows(root: string): AsyncGenerator<CatalogEntry> {
-  const lines = createInterface({ input: createReadStream(join(root, 'movies.jsonl')), crlfDelay: Infinity });
+  const text = new CatalogTextDecoder();
+  const lines = createInterface({ input: createReadStream(join(root, 'movies.jsonl')).pipe(text), crlfDelay: Infinity });
   const seen = new Set<string>();
   let n = 0;
   for await (const line of lines) {
@@ -88,7 +109,9 @@ async function* jsonlRows(root: string): AsyncGenerator<CatalogEntry> {
       yield { where: `movies.jsonl:${n}`, error: 'line is not a JSON object' };
       continue;
     }
-    yield entryFromRow(root, `movies.jsonl:${n}`, row as RawRow, seen);
+    const entry = entryFromRow(root, `movies.jsonl:${n}`, row as RawRow, seen);
+    if (text.nonUtf8Lines.has(n)) entry.warning = NON_UTF8_WARNING;
+    yield entry;
   }
 }
 

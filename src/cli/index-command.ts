@@ -55,7 +55,10 @@ export async function runIndexCommand(catalog: string, opts: IndexCommandOptions
       const started = performance.now();
       faces = await scanFaces(library, faceModel, {
         shouldStop: () => stopRequested,
-        onProblem: (file, reason) => summary.problems.push({ item: 'faces', file, reason }),
+        onProblem: (file, reason) => {
+          summary.problemCount++;
+          summary.problems.push({ item: 'faces', file, reason });
+        },
         onProgress: (done, total) => {
           const rate = done / Math.max(1e-3, (performance.now() - started) / 1000);
           faceReporter.update({ done, total, indexed: done, unchanged: 0, skipped: 0, failed: 0, rate, etaSeconds: (total - done) / Math.max(rate, 1e-6) });
@@ -67,7 +70,7 @@ export async function runIndexCommand(catalog: string, opts: IndexCommandOptions
       process.stdout.write(`${JSON.stringify({ type: 'summary', ...summary, faces, seconds: Math.round(summary.seconds * 100) / 100, postersPerSecond: Math.round(summary.postersPerSecond * 10) / 10 })}\n`);
     } else {
       for (const p of summary.problems.slice(0, 50)) process.stderr.write(`  ${p.item}${p.file ? ` (${p.file})` : ''}: ${p.reason}\n`);
-      if (summary.problems.length > 50) process.stderr.write(`  ... and ${summary.problems.length - 50} more problems (see the index_failures table)\n`);
+      if (summary.problemCount > 50) process.stderr.write(`  ... and ${summary.problemCount - 50} more problems (all are in the index_failures table)\n`);
       process.stderr.write(
         `${summary.interrupted ? 'interrupted' : 'done'}: ${summary.total} entries in ${summary.seconds.toFixed(1)} s — ` +
           `indexed ${summary.indexed}, unchanged ${summary.unchanged}, skipped ${summary.skipped}, failed ${summary.failed}, ` +

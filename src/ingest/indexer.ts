@@ -50,11 +50,18 @@ export interface IndexSummary {
   /** Synopses embedded in this run. */
   textsEmbedded: number;
   pruned: number;
+  /** Rows indexed despite a problem (e.g. text that was not UTF-8). */
+  warnings: number;
   interrupted: boolean;
   seconds: number;
   postersPerSecond: number;
+  /** The first MAX_PROBLEMS_KEPT problems; all of them are in the run's index_failures rows. */
   problems: IndexProblem[];
+  problemCount: number;
 }
+
+/** Problems kept in memory for the summary (a 100k-row catalog of bad rows must not fill memory). */
+export const MAX_PROBLEMS_KEPT = 1000;
 
 export interface IndexOptions {
   library: Library;
@@ -112,14 +119,15 @@ export async function indexEntries(input: EntrySource, opts: IndexOptions): Prom
   if (textModel) library.setMeta('text_model', JSON.stringify({ id: textModel.id, version: textModel.version, dimension: textModel.dimension }));
 
   const s: IndexSummary = {
-    catalog: root, total, indexed: 0, unchanged: 0, skipped: 0, failed: 0, textsEmbedded: 0, pruned: 0,
-    interrupted: false, seconds: 0, postersPerSecond: 0, problems: [],
+    catalog: root, total, indexed: 0, unchanged: 0, skipped: 0, failed: 0, textsEmbedded: 0, pruned: 0, warnings: 0,
+    interrupted: false, seconds: 0, postersPerSecond: 0, problems: [], problemCount: 0,
   };
   const seenIds = new Set<string>();
   let done = 0;
 
   const problem = (item: string, file: string | null, reason: string): void => {
-    s.problems.push({ item, file, reason });
+    s.problemCount++;
+    if (s.problems.length < MAX_PROBLEMS_KEPT) s.problems.push({ item, file, reason });
     library.recordFailure(runId, item, file, reason);
   };
   const progress = (): void => {
@@ -248,6 +256,10 @@ export async function indexEntries(input: EntrySource, opts: IndexOptions): Prom
       continue;
     }
     seenIds.add(entry.record.id);
+    if (entry.warning) {
+      s.warnings++;
+      problem(entry.where, null, entry.warning);
+    }
     inFlight.push(prepare(entry as CatalogEntry & { record: MovieRecord }));
     if (inFlight.length >= prefetch) await drainOne();
   }
