@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../dist/util/random.js';
 import { CLI, jsonLines, makeCatalog, runCli, spreadRows, tempDir } from './helpers.js';
 
 function killAfterFirstCommit(args: string[]): Promise<number> {
@@ -23,7 +24,87 @@ function killAfterFirstCommit(args: string[]): Promise<number> {
   });
 }
 
+/** Starts an index run and kills it with SIGKILL after `ms`; resolves whether it was killed (false: it finished first). */
+function killAfter(args: string[], ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: 'ignore' });
+    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+    child.on('close', (_code, signal) => {
+      clearTimeout(timer);
+      resolve(signal === 'SIGKILL');
+    });
+  });
+}
+
+type Row = Record<string, unknown>;
+
+/** Everything a consistent library must satisfy, whatever instant the indexer died at. */
+function assertConsistent(db: string): { movies: number; posters: number } {
+  const lib = new Database(db, { readonly: true });
+  try {
+    expect((lib.prepare('PRAGMA integrity_check').get() as Row).integrity_check).toBe('ok');
+    expect((lib.prepare('PRAGMA foreign_key_check').all() as Row[]).length).toBe(0);
+    expect(lib.prepare('SELECT COUNT(*) AS n FROM (SELECT id FROM movies GROUP BY id HAVING COUNT(*) > 1)').get()).toEqual({ n: 0 });
+    // A poster is either fully processed (its four image channels and palette, all from its bytes) or absent.
+    const partial = lib
+      .prepare(
+        `SELECT p.movie_key FROM posters p WHERE
+           (SELECT COUNT(*) FROM vectors v WHERE v.movie_key = p.movie_key AND v.channel IN ('content','color','layout','signature') AND v.source_hash = p.content_hash) != 4
+           OR NOT EXISTS (SELECT 1 FROM palettes c WHERE c.movie_key = p.movie_key AND c.source_hash = p.content_hash)`,
+      )
+      .all();
+    expect(partial).toEqual([]);
+    expect(lib.prepare("SELECT COUNT(*) AS n FROM vectors v LEFT JOIN posters p ON p.movie_key = v.movie_key WHERE v.channel != 'text' AND p.movie_key IS NULL").get()).toEqual({ n: 0 });
+    expect(lib.prepare('SELECT COUNT(*) AS n FROM vectors WHERE length(data) != dim * 4').get()).toEqual({ n: 0 });
+    return { movies: (lib.prepare('SELECT COUNT(*) AS n FROM movies').get() as { n: number }).n, posters: (lib.prepare('SELECT COUNT(*) AS n FROM posters').get() as { n: number }).n };
+  } finally {
+    lib.close();
+  }
+}
+
+function contentVectors(db: string): Map<string, Buffer> {
+  const lib = new Database(db, { readonly: true });
+  const rows = lib.prepare("SELECT m.id, v.data FROM vectors v JOIN movies m ON m.key = v.movie_key WHERE v.channel IN ('content', 'text') ORDER BY m.id, v.channel").all() as { id: string; data: Buffer }[];
+  lib.close();
+  return new Map(rows.map((r, i) => [`${r.id}#${i}`, r.data]));
+}
+
 describe('interrupted indexing', () => {
+  it('survives repeated kill -9 at random instants: consistent after each, complete and equal to a clean run after resuming', async () => {
+    const rows = spreadRows(160, 17);
+    const dir = makeCatalog(rows);
+    const db = join(tempDir(), 'lib.db');
+    const args = ['index', dir, '--db', db, '--json', '--batch-size', '8'];
+    const random = seededRandom(20261121);
+    let kills = 0;
+    let last = { movies: 0, posters: 0 };
+    for (let i = 0; i < 5; i++) {
+      const ms = 400 + Math.floor(random() * 2200);
+      const killed = await killAfter(args, ms);
+      const now = assertConsistent(db);
+      console.log(`run ${i + 1}: ${killed ? `killed after ${ms} ms` : 'finished'}, ${now.posters}/${rows.length} posters committed, consistent`);
+      expect(now.posters).toBeGreaterThanOrEqual(last.posters); // committed work is never lost
+      last = now;
+      if (!killed) break;
+      kills++;
+    }
+    expect(kills).toBeGreaterThanOrEqual(3);
+    const r = runCli(['index', dir, '--db', db, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(assertConsistent(db)).toEqual({ movies: rows.length, posters: rows.length });
+    const clean = join(tempDir(), 'clean.db');
+    expect(runCli(['index', dir, '--db', clean, '--json']).code).toBe(0);
+    const [a, b] = [contentVectors(db), contentVectors(clean)];
+    expect([...a.keys()]).toEqual([...b.keys()]);
+    for (const [k, v] of a) {
+      const x = new Float32Array(v.buffer, v.byteOffset, v.length / 4);
+      const y = new Float32Array(b.get(k)!.buffer, b.get(k)!.byteOffset, b.get(k)!.length / 4);
+      let dot = 0;
+      for (let j = 0; j < x.length; j++) dot += x[j]! * y[j]!;
+      expect(dot, k).toBeGreaterThan(0.9999);
+    }
+  });
+
   it('resumes after kill -9 without losing or duplicating anything', async () => {
     const rows = spreadRows(120, 9);
     const dir = makeCatalog(rows);
