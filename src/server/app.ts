@@ -29,6 +29,7 @@ import { listField, numberField, readUpload, MAX_UPLOAD_BYTES } from './uploads.
 
 export interface ServerOptions {
   library: Library;
+  /** Log every request; otherwise only errors (5xx) are logged, to stdout as JSON lines. */
   logger?: boolean;
   /** Token, read access and CORS; default: public reads, writes disabled, CORS off. */
   access?: AccessConfig;
@@ -63,7 +64,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const genres = new GenreService(engine);
   // Unknown fields are errors, not silently dropped (ajv's fastify default is to remove them).
   const app = Fastify({
-    logger: opts.logger ?? false,
+    logger: { level: opts.logger ? 'info' : 'error' },
     bodyLimit: REQUEST_LIMITS.bodyBytes,
     requestTimeout: REQUEST_LIMITS.requestTimeoutMs,
     keepAliveTimeout: REQUEST_LIMITS.keepAliveTimeoutMs,

@@ -14,6 +14,9 @@ export class HttpError extends Error {
 }
 
 export function errorHandler(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply): void {
+  // Answering before the whole body arrived (auth, size, a bad first part): close the connection,
+  // so a client cannot send its next request into the unread rest of this one.
+  if (!req.raw.complete) void reply.header('connection', 'close');
   if (err instanceof HttpError) {
     void reply.status(err.status).send({ error: { code: err.code, message: err.message } });
     return;

@@ -1,5 +1,6 @@
 /** Multipart uploads: at most two images and a few text fields, bounded in size; image type is sniffed from bytes later (sharp). */
 import type { FastifyRequest } from 'fastify';
+import type { Multipart } from '@fastify/multipart';
 import { HttpError } from './errors.js';
 
 export const MAX_UPLOAD_BYTES = 15 * 1024 * 1024;
@@ -13,7 +14,16 @@ export async function readUpload(req: FastifyRequest, allowedFiles: string[]): P
   if (!req.isMultipart()) throw new HttpError(415, 'not_multipart', 'send the image as multipart/form-data');
   const files = new Map<string, { bytes: Buffer; filename: string }>();
   const fields = new Map<string, string>();
-  for await (const part of req.parts({ limits: { fileSize: MAX_UPLOAD_BYTES, files: 2, fields: 20, fieldSize: 10_000 } })) {
+  try {
+    for await (const part of req.parts({ limits: { fileSize: MAX_UPLOAD_BYTES, files: 2, fields: 20, fieldSize: 10_000 } })) await take(part);
+  } catch (err) {
+    // The multipart parser's own errors (no boundary, cut-off body) are the client's mistake.
+    if (err instanceof HttpError || (err as { statusCode?: number }).statusCode) throw err;
+    throw new HttpError(400, 'bad_multipart', `malformed multipart body: ${(err as Error).message}`);
+  }
+  return { files, fields };
+
+  async function take(part: Multipart): Promise<void> {
     if (part.type === 'file') {
       if (!allowedFiles.includes(part.fieldname)) throw new HttpError(400, 'unexpected_file', `unexpected file field "${part.fieldname}" (expected ${allowedFiles.join(', ')})`);
       const bytes = await part.toBuffer();
@@ -24,7 +34,6 @@ export async function readUpload(req: FastifyRequest, allowedFiles: string[]): P
       fields.set(part.fieldname, String(part.value));
     }
   }
-  return { files, fields };
 }
 
 export function numberField(fields: Map<string, string>, name: string, min: number, max: number, integer = false): number | undefined {
