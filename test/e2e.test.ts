@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessConfigFromEnv } from '../dist/server/access.js';
 import { buildServer } from '../dist/server/app.js';
 import { Library } from '../dist/store/library.js';
 import { makeCatalog, POSTERS, ROOT, runCli, spreadRows, tempDir } from './helpers.js';
@@ -197,3 +198,30 @@ describe('web app', () => {
     expect(big.frames).toBeGreaterThan(10);
   });
 });
+
+describe('web app on a token-protected server', () => {
+  it('asks for the token once, then searches and shows thumbnails', async () => {
+    const token = 'e2e-token-0123456789abcdef';
+    const guarded = await buildServer({ library, access: accessConfigFromEnv({ MARQUEE_TOKEN: token, MARQUEE_READ_ACCESS: 'token' }) });
+    const url = await guarded.listen({ port: 0, host: '127.0.0.1' });
+    const context = await browser.newContext();
+    const tab = await context.newPage();
+    let asked = 0;
+    tab.on('dialog', (d) => {
+      asked++;
+      void d.accept(token);
+    });
+    try {
+      await tab.goto(`${url}/?q=${encodeURIComponent('a haunted house, ghosts and a family in terror')}`);
+      await tab.waitForSelector('.grid .card img');
+      expect(asked).toBe(1);
+      // Thumbnails load through the cookie (image requests carry no Authorization header).
+      await tab.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('.grid .card img')].slice(0, 3).every((i) => i.complete && i.naturalWidth > 0));
+      expect((await context.cookies()).find((c) => c.name === 'marquee_token')?.value).toBe(token);
+    } finally {
+      await context.close();
+      await guarded.close();
+    }
+  });
+});
+

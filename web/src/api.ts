@@ -32,7 +32,21 @@ export interface Pair {
   duplicate: boolean;
 }
 
+/**
+ * A server started with MARQUEE_READ_ACCESS=token answers 401: ask for the token once and keep
+ * it in a same-site cookie, which the server accepts for reads (never for changes).
+ */
+export function askForTokenOn401(res: Response): void {
+  if (res.status !== 401) return;
+  const token = window.prompt('This Marquee server needs its access token:');
+  if (token) {
+    document.cookie = `marquee_token=${encodeURIComponent(token.trim())}; path=/; SameSite=Strict`;
+    location.reload();
+  }
+}
+
 async function json<T>(res: Response): Promise<T> {
+  askForTokenOn401(res);
   const body = (await res.json()) as T & { error?: { message: string } };
   if (!res.ok) throw new Error(body.error?.message ?? `HTTP ${res.status}`);
   return body;

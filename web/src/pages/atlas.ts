@@ -6,7 +6,7 @@
  */
 import { Application, Container, Graphics, Matrix, Particle, ParticleContainer, Rectangle, RenderTexture, Sprite, Texture } from 'pixi.js';
 import { seededRandom } from '../../../src/util/random.js';
-import { searchJson } from '../api.js';
+import { askForTokenOn401, searchJson } from '../api.js';
 import { h, navigate } from '../dom.js';
 
 interface AtlasPoint { id: string; title: string; year: number | null; genres: string[]; cluster: number; pca: [number, number]; umap: [number, number]; tsne: [number, number]; cell: number; sheet: number; slot: number }
@@ -54,6 +54,7 @@ export async function renderAtlas(root: HTMLElement): Promise<void> {
   const status = h('p', { class: 'status' }, 'Loading atlas…');
   root.replaceChildren(status);
   const res = await fetch('/api/atlas');
+  askForTokenOn401(res);
   if (!res.ok) {
     status.textContent = ((await res.json()) as { error: { message: string } }).error.message;
     return;
