@@ -9,6 +9,8 @@ import { acquireIndexLock } from '../store/index-lock.js';
 import { Library } from '../store/library.js';
 import { resolveDbPath } from './open-library.js';
 import { createProgressReporter } from './progress.js';
+import { indexStills } from '../stills/index-stills.js';
+import type { ImageEmbeddingModel } from '../models/types.js';
 
 export interface IndexCommandOptions {
   db?: string;
@@ -18,9 +20,11 @@ export interface IndexCommandOptions {
   text?: boolean;
   batchSize?: number;
   faces?: boolean;
+  stills?: string;
 }
 
-export async function runIndexCommand(catalog: string, opts: IndexCommandOptions): Promise<number> {
+export async function runIndexCommand(catalog: string | undefined, opts: IndexCommandOptions): Promise<number> {
+  if (!catalog) return runStillsOnly(opts);
   const spec = opts.model ?? process.env.MARQUEE_IMAGE_MODEL ?? DEFAULT_IMAGE_MODEL;
   const modelSpec = spec.endsWith('.json') && existsSync(spec) ? resolve(spec) : spec;
   const dbPath = resolveDbPath(opts.db);
@@ -83,6 +87,7 @@ export async function runIndexCommand(catalog: string, opts: IndexCommandOptions
       process.stderr.write(`error: nothing could be indexed from ${catalog}\n`);
       return 1;
     }
+    if (opts.stills) return await stillsPass(library, imageModel, opts, () => stopRequested);
     return 0;
   } finally {
     process.off('SIGINT', onSignal);
@@ -91,4 +96,49 @@ export async function runIndexCommand(catalog: string, opts: IndexCommandOptions
     library.close();
     release();
   }
+}
+
+/** `marquee index --stills <dir>` without a catalog. */
+async function runStillsOnly(opts: IndexCommandOptions): Promise<number> {
+  const dbPath = resolveDbPath(opts.db);
+  const release = acquireIndexLock(dbPath);
+  const library = new Library(dbPath);
+  // Stills must be embedded with the library's image model, so posters and stills are comparable.
+  const spec = opts.model ?? library.getMeta('image_model_spec') ?? process.env.MARQUEE_IMAGE_MODEL ?? DEFAULT_IMAGE_MODEL;
+  const modelSpec = spec.endsWith('.json') && existsSync(spec) ? resolve(spec) : spec;
+  const imageModel = await loadImageModel(modelSpec);
+  if (!library.getMeta('image_model_spec')) library.setMeta('image_model_spec', modelSpec);
+  let stopRequested = false;
+  const onSignal = (): void => {
+    if (stopRequested) process.exit(130);
+    stopRequested = true;
+    process.stderr.write('\nstopping after the current batch (press Ctrl-C again to quit now)...\n');
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await stillsPass(library, imageModel, opts, () => stopRequested);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await imageModel.close();
+    library.close();
+    release();
+  }
+}
+
+async function stillsPass(library: Library, imageModel: ImageEmbeddingModel, opts: IndexCommandOptions, shouldStop: () => boolean): Promise<number> {
+  const reporter = createProgressReporter({ json: !!opts.json, tty: process.stderr.isTTY === true, label: 'stills' });
+  const s = await indexStills(opts.stills!, { library, imageModel, batchSize: opts.batchSize, shouldStop, onProgress: (p) => reporter.update({ ...p, skipped: 0 }) });
+  reporter.stop();
+  if (opts.json) process.stdout.write(`${JSON.stringify({ type: 'stills-summary', ...s, seconds: Math.round(s.seconds * 100) / 100, stillsPerSecond: Math.round(s.stillsPerSecond * 10) / 10 })}\n`);
+  else {
+    for (const p of s.problems.slice(0, 50)) process.stderr.write(`  ${p.item}: ${p.reason}\n`);
+    process.stderr.write(
+      `${s.interrupted ? 'interrupted' : 'done'}: ${s.total} stills of ${s.movies} movies in ${s.seconds.toFixed(1)} s (${s.stillsPerSecond.toFixed(1)}/s) — ` +
+        `indexed ${s.indexed}, unchanged ${s.unchanged}, failed ${s.failed}, removed ${s.pruned}; looks computed ${s.looksComputed}\n`,
+    );
+  }
+  if (s.interrupted) return 130;
+  return s.indexed + s.unchanged === 0 ? 1 : 0;
 }

@@ -8,6 +8,7 @@ import { runIndexCommand } from './index-command.js';
 import { runServeCommand } from './serve-command.js';
 import { runInfoCommand } from './info-command.js';
 import { runSearchCommand } from './search-command.js';
+import { runLooksCommand, runStillsClustersCommand, runStillsEvalCommand, runStillsLookCommand, runWhichMovieCommand } from './stills-command.js';
 
 function number(name: string, min: number, max: number, integer = false) {
   return (v: string): number => {
@@ -30,8 +31,9 @@ const program = new Command()
 
 program
   .command('index')
-  .description('index a catalog folder (movies.csv, movies.jsonl, or just images) into the library')
-  .argument('<catalog-dir>', 'catalog folder')
+  .description('index a catalog folder (movies.csv, movies.jsonl, or just images) and/or a stills folder into the library')
+  .argument('[catalog-dir]', 'catalog folder')
+  .option('--stills <dir>', 'stills folder: movies.csv (slug,title,year) + <slug>/NNN.jpg, or stills.csv (file,movie_id[,timestamp])')
   .addOption(dbOption())
   .option('--prune', 'remove movies of this catalog that are no longer listed')
   .option('--json', 'print JSON-lines progress and a JSON summary on stdout')
@@ -39,7 +41,8 @@ program
   .option('--no-text', 'skip synopsis (text) embeddings')
   .option('--faces', 'also detect faces and their descriptors (slow: about 4 posters/s on 2 cores)')
   .option('--batch-size <n>', 'posters per model batch and commit', number('batch-size', 1, 256, true), 16)
-  .action(async (dir: string, opts) => {
+  .action(async (dir: string | undefined, opts) => {
+    if (!dir && !opts.stills) throw new InvalidArgumentError('give a catalog folder, --stills <dir>, or both');
     process.exitCode = await runIndexCommand(dir, opts);
   });
 
@@ -130,6 +133,60 @@ genres
   .option('--json', 'print {"genres":[{"genre","p"}]} for all genres, most probable first')
   .action(async (opts) => {
     process.exitCode = await runGenresPredict(opts);
+  });
+
+program
+  .command('looks')
+  .description('movies whose stills look like this movie\'s (sets and sequences of stills, palette, HSL)')
+  .argument('<movie-id>', 'movie id')
+  .addOption(dbOption())
+  .option('--k <n>', 'number of movies', number('k', 1, 1000, true), 20)
+  .option('--json', 'print {"movies":[{"id","title","score","parts"}]}')
+  .action(async (id: string, opts) => {
+    process.exitCode = await runLooksCommand(id, opts);
+  });
+
+program
+  .command('which-movie')
+  .description('which indexed movie a film still most likely comes from')
+  .addOption(dbOption())
+  .option('--image <still>', 'the still')
+  .option('--batch <queries.jsonl>', 'one {"qid","image"} per line ("-" for stdin), one {"qid","movies"} line out each')
+  .option('--k <n>', 'number of movies', number('k', 1, 1000, true), 5)
+  .option('--json', 'print {"movies":[{"id","title","score"}]}')
+  .action(async (opts) => {
+    process.exitCode = await runWhichMovieCommand(opts);
+  });
+
+const stills = program.command('stills').description('film stills: a movie\'s look, evaluation, kinds of shot');
+stills
+  .command('look')
+  .description('a movie\'s look: palette (named colours), HSL statistics, colour barcode')
+  .argument('<movie-id>', 'movie id')
+  .addOption(dbOption())
+  .option('--barcode <file.png>', 'write the colour barcode (one column per still, in film order)')
+  .option('--json', 'print the look as JSON')
+  .action(async (id: string, opts) => {
+    process.exitCode = await runStillsLookCommand(id, opts);
+  });
+stills
+  .command('eval')
+  .description('leave-one-out which-movie accuracy over all stills, own frames within ±window left out')
+  .addOption(dbOption())
+  .option('--window <n>', 'frames on each side of the query left out', number('window', 0, 1000, true), 2)
+  .option('--json', 'print the evaluation as JSON')
+  .action(async (opts) => {
+    process.exitCode = await runStillsEvalCommand(opts);
+  });
+stills
+  .command('clusters')
+  .description('kinds of shot across movies (clusters of stills), labelled, with grid cells')
+  .addOption(dbOption())
+  .option('--k <n>', 'number of clusters (default: by silhouette, 4-12)', number('k', 2, 100, true))
+  .option('--seed <n>', 'random seed', number('seed', 0, 2 ** 31, true), 42)
+  .option('--json', 'print clusters and every still\'s cluster and grid cell')
+  .action(async (opts) => {
+    process.exitCode = await runStillsClustersCommand(opts);
   });
 
 const atlas = program.command('atlas').description('the collection as a 2-D map');

@@ -131,6 +131,17 @@ export class Library {
     return r.key as number;
   }
 
+  /** The key of a movie, inserting it only when missing (never overwrites catalog metadata). */
+  ensureMovie(movie: MovieRecord, source: string): number {
+    return this.keyOf(movie.id) ?? this.upsertMovie(movie, source);
+  }
+
+  /** A movie's id by IMDb id, for joining stills to posters. */
+  idByImdb(imdbId: string): string | undefined {
+    const r = this.db.prepare('SELECT id FROM movies WHERE imdb_id = ? ORDER BY key LIMIT 1').get(imdbId) as Row | undefined;
+    return r?.id as string | undefined;
+  }
+
   keyOf(id: string): number | undefined {
     const r = this.db.prepare('SELECT key FROM movies WHERE id = ?').get(id) as Row | undefined;
     return r?.key as number | undefined;

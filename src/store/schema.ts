@@ -1,4 +1,4 @@
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -110,5 +110,28 @@ CREATE TABLE IF NOT EXISTS index_failures (
   item   TEXT NOT NULL,
   file   TEXT,
   reason TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS stills (
+  key           INTEGER PRIMARY KEY,
+  movie_key     INTEGER NOT NULL REFERENCES movies(key) ON DELETE CASCADE,
+  seq           INTEGER NOT NULL,
+  path          TEXT NOT NULL,
+  timestamp     REAL,
+  content_hash  TEXT NOT NULL,
+  width         INTEGER NOT NULL,
+  height        INTEGER NOT NULL,
+  thumbnail     BLOB NOT NULL,
+  versions      TEXT NOT NULL,
+  content       BLOB NOT NULL,
+  color         BLOB NOT NULL,
+  layout        BLOB NOT NULL,
+  look          TEXT NOT NULL,
+  UNIQUE (movie_key, seq)
+);
+CREATE TABLE IF NOT EXISTS movie_looks (
+  movie_key   INTEGER PRIMARY KEY REFERENCES movies(key) ON DELETE CASCADE,
+  stills_hash TEXT NOT NULL,
+  look        TEXT NOT NULL,
+  barcode     BLOB NOT NULL
 );
 `;

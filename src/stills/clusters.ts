@@ -1,0 +1,100 @@
+/**
+ * Kinds of shot across movies: k-means on the stills' content embeddings (PCA-reduced; k by
+ * best silhouette over 4–12 unless given), each cluster labelled from its members' colour
+ * statistics (dark/night, bright, muted/vivid, warm/cool), palette names and the films it draws
+ * from, with its most central stills; every still also gets a cell on a grid laid out from the
+ * PCA plane (the atlas's balanced bisection grid), so stills can be shown as a tidy sheet.
+ */
+import { cluster } from '../atlas/clusters.js';
+import { assignGrid } from '../atlas/grid.js';
+import { pca, pca2d } from '../atlas/projections.js';
+import { poolLookStats, summariseLook } from './look-stats.js';
+import { poolPalettes } from './movie-look.js';
+import type { StoredStill } from './store.js';
+
+export interface StillRef {
+  movie: string;
+  seq: number;
+}
+
+export interface StillCluster {
+  id: number;
+  size: number;
+  label: string;
+  lightness: number;
+  saturation: number;
+  warmCoolBalance: number;
+  palette: { hex: string; name: string; share: number }[];
+  movies: { id: string; share: number }[];
+  central: StillRef[];
+}
+
+export interface StillsClustering {
+  k: number;
+  silhouette: number;
+  grid: { cols: number; rows: number };
+  clusters: StillCluster[];
+  stills: (StillRef & { cluster: number; cell: [number, number] })[];
+}
+
+function describe(l: number, s: number, balance: number, lowKey: number): string {
+  const words: string[] = [];
+  if (l < 0.22 && lowKey > 0.6) words.push('night/dark');
+  else if (l < 0.33) words.push('dim');
+  else if (l > 0.6) words.push('bright');
+  if (s < 0.15) words.push('muted');
+  else if (s > 0.45) words.push('vivid');
+  if (balance > 0.5) words.push('warm');
+  else if (balance < -0.3) words.push('cool');
+  return words.join(', ') || 'mid-tone';
+}
+
+export function clusterStills(stills: StoredStill[], movieIds: Map<number, string>, opts: { k?: number; seed?: number } = {}): StillsClustering {
+  const seed = opts.seed ?? 42;
+  const n = stills.length;
+  const reduced = pca(stills.map((s) => s.content), 50, seed);
+  const d = reduced[0]!.length;
+  const x = new Float32Array(n * d);
+  reduced.forEach((r, i) => x.set(r, i * d));
+  const c = cluster(x, n, d, seed, opts.k, [4, 12]);
+  const layout = assignGrid(pca2d(reduced));
+  const r3 = (v: number) => Math.round(v * 1000) / 1000;
+  const clusters: StillCluster[] = [];
+  for (let id = 0; id < c.k; id++) {
+    const members = stills.map((s, i) => ({ s, i })).filter(({ i }) => c.assignment[i] === id);
+    if (members.length === 0) continue;
+    const stats = poolLookStats(members.map(({ s }) => s.look.stats));
+    const hsl = summariseLook(stats);
+    const counts = new Map<string, number>();
+    for (const { s } of members) counts.set(movieIds.get(s.movieKey)!, (counts.get(movieIds.get(s.movieKey)!) ?? 0) + 1);
+    const dist = (i: number) => {
+      let sum = 0;
+      for (let t = 0; t < d; t++) sum += (x[i * d + t]! - c.centroids[id * d + t]!) ** 2;
+      return sum;
+    };
+    const central = [...members].sort((a, b) => dist(a.i) - dist(b.i)).slice(0, 5).map(({ s }) => ({ movie: movieIds.get(s.movieKey)!, seq: s.seq }));
+    const palette = poolPalettes(members.map(({ s }) => s.look.palette), 4).map((p) => ({ hex: p.hex, name: p.name, share: p.share }));
+    const movies = [...counts].map(([mid, k]) => ({ id: mid, share: r3(k / members.length) })).sort((a, b) => b.share - a.share);
+    const tone = describe(hsl.lightness.mean, hsl.saturation.mean, hsl.warmCoolBalance, hsl.lowKeyShare);
+    const colours = palette.slice(0, 2).map((p) => p.name).join(' and ');
+    const source = movies[0]!.share >= 0.6 ? `mostly ${movies[0]!.id}` : `${movies.length} films`;
+    clusters.push({
+      id,
+      size: members.length,
+      label: `${tone}; ${colours}; ${source}`,
+      lightness: hsl.lightness.mean,
+      saturation: hsl.saturation.mean,
+      warmCoolBalance: hsl.warmCoolBalance,
+      palette,
+      movies,
+      central,
+    });
+  }
+  return {
+    k: c.k,
+    silhouette: r3(c.silhouette),
+    grid: { cols: layout.cols, rows: layout.rows },
+    clusters: clusters.sort((a, b) => b.size - a.size),
+    stills: stills.map((s, i) => ({ movie: movieIds.get(s.movieKey)!, seq: s.seq, cluster: c.assignment[i]!, cell: [layout.cell[i]! % layout.cols, Math.floor(layout.cell[i]! / layout.cols)] as [number, number] })),
+  };
+}

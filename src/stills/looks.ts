@@ -1,0 +1,119 @@
+/**
+ * Movie-to-movie similarity of looks, from their stills. Parts (each in [0, 1], higher = closer):
+ * - `chamfer`: for each still of A the cosine of its best match among B's stills, averaged, and
+ *   the same from B to A; the mean of both directions (symmetric);
+ * - `mean`: cosine of the two movies' mean content embeddings;
+ * - `sequence`: the two films cut into SEGMENTS equal parts in film order, cosine of the mean
+ *   embeddings of corresponding parts, averaged (same look at the same point of the story);
+ * - `palette`: exp(−EMD/20) of the movies' palettes (EMD in ΔE units);
+ * - `hsl`: 1 − the mean of the L1 distance of the hue distributions (/2) and the absolute
+ *   differences of saturation mean, lightness mean and the warm/cool balance (/2).
+ * score = Σ LOOK_WEIGHTS[part] · part. Deterministic and symmetric by construction.
+ */
+import { paletteDistance } from '../design/palette-distance.js';
+import type { Library } from '../store/library.js';
+import { allStills, getMovieLook, type StoredStill } from './store.js';
+import type { MovieLook } from './movie-look.js';
+
+export const LOOK_WEIGHTS = { chamfer: 0.35, mean: 0.2, sequence: 0.15, palette: 0.15, hsl: 0.15 } as const;
+export type LookPart = keyof typeof LOOK_WEIGHTS;
+export const SEGMENTS = 5;
+
+export interface MovieStills {
+  key: number;
+  id: string;
+  title: string;
+  stills: StoredStill[];
+  mean: Float32Array;
+  segments: Float32Array[];
+  look: MovieLook;
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+function normalisedMean(vs: Float32Array[]): Float32Array {
+  const m = new Float32Array(vs[0]!.length);
+  for (const v of vs) for (let i = 0; i < m.length; i++) m[i]! += v[i]!;
+  const n = Math.sqrt(dot(m, m)) || 1;
+  for (let i = 0; i < m.length; i++) m[i]! /= n;
+  return m;
+}
+
+export function loadMovieStills(library: Library): MovieStills[] {
+  const byMovie = new Map<number, StoredStill[]>();
+  for (const s of allStills(library)) {
+    const list = byMovie.get(s.movieKey) ?? [];
+    list.push(s);
+    byMovie.set(s.movieKey, list);
+  }
+  const movies = library.getMoviesByKeys([...byMovie.keys()]);
+  const out: MovieStills[] = [];
+  for (const [key, stills] of byMovie) {
+    const look = getMovieLook(library, key);
+    if (!look) continue; // an interrupted index run: the look comes with the next run
+    const segments = Array.from({ length: SEGMENTS }, (_, i) => {
+      const part = stills.slice(Math.floor((i * stills.length) / SEGMENTS), Math.max(Math.floor(((i + 1) * stills.length) / SEGMENTS), Math.floor((i * stills.length) / SEGMENTS) + 1));
+      return normalisedMean(part.map((s) => s.content));
+    });
+    out.push({ key, id: movies.get(key)!.id, title: movies.get(key)!.title, stills, mean: normalisedMean(stills.map((s) => s.content)), segments, look });
+  }
+  return out.sort((a, b) => a.key - b.key);
+}
+
+function chamferDirection(a: StoredStill[], b: StoredStill[]): number {
+  let total = 0;
+  for (const x of a) {
+    let best = -1;
+    for (const y of b) best = Math.max(best, dot(x.content, y.content));
+    total += best;
+  }
+  return total / a.length;
+}
+
+function hslSimilarity(a: MovieLook, b: MovieLook): number {
+  const hueL1 = a.hsl.hueDistribution.reduce((s, h, i) => s + Math.abs(h.share - b.hsl.hueDistribution[i]!.share), 0) / 2;
+  const d = [hueL1, Math.abs(a.hsl.saturation.mean - b.hsl.saturation.mean), Math.abs(a.hsl.lightness.mean - b.hsl.lightness.mean), Math.abs(a.hsl.warmCoolBalance - b.hsl.warmCoolBalance) / 2];
+  return 1 - d.reduce((x, y) => x + y, 0) / d.length;
+}
+
+export function lookParts(a: MovieStills, b: MovieStills): Record<LookPart, number> {
+  const r = (x: number) => Math.round(x * 1e6) / 1e6;
+  return {
+    chamfer: r((chamferDirection(a.stills, b.stills) + chamferDirection(b.stills, a.stills)) / 2),
+    mean: r(dot(a.mean, b.mean)),
+    sequence: r(a.segments.reduce((s, seg, i) => s + dot(seg, b.segments[i]!), 0) / SEGMENTS),
+    palette: r(Math.exp(-paletteDistance(a.look.palette, b.look.palette) / 20)),
+    hsl: r(hslSimilarity(a.look, b.look)),
+  };
+}
+
+export function lookScore(parts: Record<LookPart, number>): number {
+  let s = 0;
+  for (const [p, w] of Object.entries(LOOK_WEIGHTS)) s += w * parts[p as LookPart];
+  return Math.round(s * 1e6) / 1e6;
+}
+
+export interface LookMatch {
+  id: string;
+  title: string;
+  score: number;
+  parts: Record<LookPart, number>;
+}
+
+/** Movies ranked by similarity of look to `id`, best first (the movie itself excluded). */
+export function similarLooks(movies: MovieStills[], id: string, k = 20): LookMatch[] {
+  const target = movies.find((m) => m.id === id);
+  if (!target) throw new Error(`movie "${id}" has no indexed stills: run "marquee index --stills <folder>"`);
+  return movies
+    .filter((m) => m !== target)
+    .map((m) => {
+      const parts = lookParts(target, m);
+      return { id: m.id, title: m.title, score: lookScore(parts), parts };
+    })
+    .sort((x, y) => y.score - x.score || x.id.localeCompare(y.id))
+    .slice(0, k);
+}
