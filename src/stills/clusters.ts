@@ -1,6 +1,6 @@
 /**
  * Kinds of shot across movies: k-means on the stills' content embeddings (PCA-reduced; k by
- * best silhouette over 4–12 unless given), each cluster labelled from its members' colour
+ * best silhouette over 5–12 unless given), each cluster labelled from its members' colour
  * statistics (dark/night, bright, muted/vivid, warm/cool), palette names and the films it draws
  * from, with its most central stills; every still also gets a cell on a grid laid out from the
  * PCA plane (the atlas's balanced bisection grid), so stills can be shown as a tidy sheet.
@@ -10,6 +10,7 @@ import { assignGrid } from '../atlas/grid.js';
 import { pca, pca2d } from '../atlas/projections.js';
 import { poolLookStats, summariseLook } from './look-stats.js';
 import { poolPalettes } from './movie-look.js';
+import { centre } from './looks.js';
 import type { StoredStill } from './store.js';
 
 export interface StillRef {
@@ -52,11 +53,11 @@ function describe(l: number, s: number, balance: number, lowKey: number): string
 export function clusterStills(stills: StoredStill[], movieIds: Map<number, string>, opts: { k?: number; seed?: number } = {}): StillsClustering {
   const seed = opts.seed ?? 42;
   const n = stills.length;
-  const reduced = pca(stills.map((s) => s.content), 50, seed);
+  const reduced = pca(centre(stills.map((s) => s.content)), 50, seed);
   const d = reduced[0]!.length;
   const x = new Float32Array(n * d);
   reduced.forEach((r, i) => x.set(r, i * d));
-  const c = cluster(x, n, d, seed, opts.k, [4, 12]);
+  const c = cluster(x, n, d, seed, opts.k, [5, 12]);
   const layout = assignGrid(pca2d(reduced));
   const r3 = (v: number) => Math.round(v * 1000) / 1000;
   const clusters: StillCluster[] = [];

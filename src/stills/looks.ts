@@ -1,5 +1,6 @@
 /**
- * Movie-to-movie similarity of looks, from their stills. Parts (each in [0, 1], higher = closer):
+ * Movie-to-movie similarity of looks, from their stills. Content embeddings are centred on the
+ * library's mean still first (see centre()). Parts (higher = closer; cosines lie in [−1, 1]):
  * - `chamfer`: for each still of A the cosine of its best match among B's stills, averaged, and
  *   the same from B to A; the mean of both directions (symmetric);
  * - `mean`: cosine of the two movies' mean content embeddings;
@@ -24,6 +25,8 @@ export interface MovieStills {
   id: string;
   title: string;
   stills: StoredStill[];
+  /** The stills' content embeddings centred on the library's mean still and re-normalised. */
+  vectors: Float32Array[];
   mean: Float32Array;
   segments: Float32Array[];
   look: MovieLook;
@@ -35,6 +38,7 @@ function dot(a: Float32Array, b: Float32Array): number {
   return s;
 }
 
+/** Normalised mean of unit vectors (centred vectors can cancel out: then the zero vector). */
 function normalisedMean(vs: Float32Array[]): Float32Array {
   const m = new Float32Array(vs[0]!.length);
   for (const v of vs) for (let i = 0; i < m.length; i++) m[i]! += v[i]!;
@@ -43,32 +47,49 @@ function normalisedMean(vs: Float32Array[]): Float32Array {
   return m;
 }
 
+/** Centres embeddings on their mean and re-normalises them: ReLU features share a large common component that compresses every cosine towards 1. */
+export function centre(vs: Float32Array[]): Float32Array[] {
+  if (vs.length === 0) return [];
+  const m = new Float64Array(vs[0]!.length);
+  for (const v of vs) for (let i = 0; i < m.length; i++) m[i]! += v[i]! / vs.length;
+  return vs.map((v) => {
+    const out = Float32Array.from(v, (x, i) => x - m[i]!);
+    const n = Math.sqrt(dot(out, out)) || 1;
+    for (let i = 0; i < out.length; i++) out[i]! /= n;
+    return out;
+  });
+}
+
 export function loadMovieStills(library: Library): MovieStills[] {
-  const byMovie = new Map<number, StoredStill[]>();
-  for (const s of allStills(library)) {
+  const byMovie = new Map<number, { still: StoredStill; vector: Float32Array }[]>();
+  const stills = allStills(library);
+  const centred = centre(stills.map((s) => s.content));
+  for (const [i, s] of stills.entries()) {
     const list = byMovie.get(s.movieKey) ?? [];
-    list.push(s);
+    list.push({ still: s, vector: centred[i]! });
     byMovie.set(s.movieKey, list);
   }
   const movies = library.getMoviesByKeys([...byMovie.keys()]);
   const out: MovieStills[] = [];
-  for (const [key, stills] of byMovie) {
+  for (const [key, entries] of byMovie) {
+    const stills = entries.map((e) => e.still);
+    const vectors = entries.map((e) => e.vector);
     const look = getMovieLook(library, key);
     if (!look) continue; // an interrupted index run: the look comes with the next run
     const segments = Array.from({ length: SEGMENTS }, (_, i) => {
-      const part = stills.slice(Math.floor((i * stills.length) / SEGMENTS), Math.max(Math.floor(((i + 1) * stills.length) / SEGMENTS), Math.floor((i * stills.length) / SEGMENTS) + 1));
-      return normalisedMean(part.map((s) => s.content));
+      const part = vectors.slice(Math.floor((i * vectors.length) / SEGMENTS), Math.max(Math.floor(((i + 1) * vectors.length) / SEGMENTS), Math.floor((i * vectors.length) / SEGMENTS) + 1));
+      return normalisedMean(part);
     });
-    out.push({ key, id: movies.get(key)!.id, title: movies.get(key)!.title, stills, mean: normalisedMean(stills.map((s) => s.content)), segments, look });
+    out.push({ key, id: movies.get(key)!.id, title: movies.get(key)!.title, stills, vectors, mean: normalisedMean(vectors), segments, look });
   }
   return out.sort((a, b) => a.key - b.key);
 }
 
-function chamferDirection(a: StoredStill[], b: StoredStill[]): number {
+function chamferDirection(a: Float32Array[], b: Float32Array[]): number {
   let total = 0;
   for (const x of a) {
     let best = -1;
-    for (const y of b) best = Math.max(best, dot(x.content, y.content));
+    for (const y of b) best = Math.max(best, dot(x, y));
     total += best;
   }
   return total / a.length;
@@ -83,7 +104,7 @@ function hslSimilarity(a: MovieLook, b: MovieLook): number {
 export function lookParts(a: MovieStills, b: MovieStills): Record<LookPart, number> {
   const r = (x: number) => Math.round(x * 1e6) / 1e6;
   return {
-    chamfer: r((chamferDirection(a.stills, b.stills) + chamferDirection(b.stills, a.stills)) / 2),
+    chamfer: r((chamferDirection(a.vectors, b.vectors) + chamferDirection(b.vectors, a.vectors)) / 2),
     mean: r(dot(a.mean, b.mean)),
     sequence: r(a.segments.reduce((s, seg, i) => s + dot(seg, b.segments[i]!), 0) / SEGMENTS),
     palette: r(Math.exp(-paletteDistance(a.look.palette, b.look.palette) / 20)),
