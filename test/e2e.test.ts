@@ -17,6 +17,7 @@ declare global {
 }
 
 const rows = spreadRows(120, 8);
+const STILLS = join(ROOT, '../shared/stills');
 const db = join(tempDir(), 'lib.db');
 const artifacts = join(ROOT, 'test-artifacts');
 let app: FastifyInstance;
@@ -31,6 +32,7 @@ beforeAll(async () => {
   expect(runCli(['index', makeCatalog(rows), '--db', db]).code).toBe(0);
   expect(runCli(['genres', 'train', '--db', db, '--folds', '3']).code).toBe(0);
   expect(runCli(['atlas', 'build', '--db', db]).code).toBe(0);
+  expect(runCli(['index', '--stills', STILLS, '--db', db]).code).toBe(0);
   library = new Library(db);
   app = await buildServer({ library });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -196,6 +198,34 @@ describe('web app', () => {
     Object.assign(timings, { atlasRealFps: real.fps, atlas50kFps: big.fps, atlas50kZoomedFps: bigZoomed.fps, atlas50kP95FrameMs: big.p95 });
     console.log(`atlas fps: ${rows.length} posters ${real.fps.toFixed(1)}, 50k overview ${big.fps.toFixed(1)}, 50k zoomed ${bigZoomed.fps.toFixed(1)}`);
     expect(big.frames).toBeGreaterThan(10);
+  });
+});
+
+describe('web app with film stills', () => {
+  it('movie page shows the barcode, named palette, filmstrip and similar looks', async () => {
+    await page.goto(`${base}/movie/whiplash`);
+    await page.waitForSelector('.look .filmstrip img');
+    const barcodeWidth = await page.$eval('.look img.barcode', async (img) => {
+      const i = img as HTMLImageElement;
+      await i.decode();
+      return i.naturalWidth;
+    });
+    expect(barcodeWidth).toBe(80);
+    expect(await page.$$eval('.look .filmstrip img', (imgs) => imgs.map((i) => Number((i as HTMLElement).dataset.seq)))).toEqual(Array.from({ length: 80 }, (_, i) => i + 1));
+    expect(await page.$$eval('.look .palette .swatch', (s) => s.length)).toBeGreaterThan(2);
+    const looks = await page.$$eval('.look ol.looks li', (lis) => lis.map((li) => (li as HTMLElement).dataset.id));
+    expect(looks).toHaveLength(8);
+    expect(looks).not.toContain('whiplash');
+    await page.screenshot({ path: join(artifacts, 'movie-look.png'), fullPage: true });
+  });
+
+  it('uploading a still answers which movie it comes from', async () => {
+    await page.goto(`${base}/stills`);
+    await page.waitForSelector('.barcodes li');
+    await page.setInputFiles('input[name=still]', join(STILLS, 'the-ring', '040.jpg'));
+    await page.waitForSelector('ol.which li');
+    expect(await page.$eval('ol.which li', (li) => (li as HTMLElement).dataset.id)).toBe('the-ring');
+    await page.screenshot({ path: join(artifacts, 'which-movie.png'), fullPage: true });
   });
 });
 

@@ -21,6 +21,9 @@ import cors from '@fastify/cors';
 import { requireReadAccess, type AccessConfig } from './access.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { JobRunner } from './jobs.js';
+import { registerStillsRoutes } from './stills-routes.js';
+import { StillsService } from '../stills/service.js';
+import { stillsOfMovie } from '../stills/store.js';
 import type { AtlasMeta } from '../atlas/build.js';
 import { SHEET_SIZE, TILE_H, TILE_W, TILES_PER_ROW } from '../atlas/sheets.js';
 import { loadMeta, loadPoints, loadSheet, loadSprites } from '../atlas/store.js';
@@ -80,9 +83,11 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   });
   await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 2 } });
   const analysisCache = new Map<string, Promise<unknown>>();
+  const stills = new StillsService(engine);
   const changed = (): void => {
     engine.invalidate();
     genres.reset();
+    stills.reset();
     analysisCache.clear();
   };
   const jobs = new JobRunner(library.path, changed);
@@ -91,6 +96,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     await engine.close();
   });
   registerAdminRoutes(app, { library, engine, jobs, access, changed });
+  registerStillsRoutes(app, library, stills);
 
   const cached = <T>(key: string, fn: () => Promise<T>): Promise<T> => {
     let p = analysisCache.get(key) as Promise<T> | undefined;
@@ -201,6 +207,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
               hasPoster: { type: 'boolean' },
               palette: paletteSchema,
               faces: { type: 'integer' },
+              stills: { type: 'integer' },
               predictedGenres: { type: ['array', 'null'], items: { type: 'object', properties: { genre: { type: 'string' }, p: { type: 'number' } } } },
               neighbours: { type: 'object', additionalProperties: { type: 'array', items: resultSchema } },
             },
@@ -217,7 +224,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       let predictedGenres = null;
       const path = library.posterPath(m.id);
       if (path && existsSync(path) && library.getGenreModel('poster')) predictedGenres = await genres.predict({ bytes: await readFile(path), source: m.id }, undefined, key);
-      return { ...m, palette: library.getPalette(key) ?? [], faces: library.getFaces(key).length, predictedGenres, neighbours };
+      return { ...m, palette: library.getPalette(key) ?? [], faces: library.getFaces(key).length, stills: stillsOfMovie(library, key), predictedGenres, neighbours };
     },
   );
 

@@ -107,6 +107,10 @@ export function moviesWithStills(library: Library): { key: number; count: number
   return (library.db.prepare('SELECT movie_key AS key, COUNT(*) AS count FROM stills GROUP BY movie_key ORDER BY movie_key').all() as Row[]).map((r) => ({ key: r.key as number, count: r.count as number }));
 }
 
+export function stillsOfMovie(library: Library, movieKey: number): number {
+  return (library.db.prepare('SELECT COUNT(*) AS n FROM stills WHERE movie_key = ?').get(movieKey) as Row).n as number;
+}
+
 export function stillsCount(library: Library): number {
   return (library.db.prepare('SELECT COUNT(*) AS n FROM stills').get() as Row).n as number;
 }

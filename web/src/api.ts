@@ -20,6 +20,7 @@ export interface Movie {
   hasPoster: boolean;
   palette: { hex: string; share: number }[];
   faces: number;
+  stills: number;
   predictedGenres: { genre: string; p: number }[] | null;
   neighbours: Record<string, Result[]>;
 }
@@ -79,4 +80,52 @@ export async function pairs(channel: string, k: number): Promise<Pair[]> {
 
 export async function dupes(): Promise<string[][]> {
   return (await json<{ groups: string[][] }>(await fetch('/api/dupes'))).groups;
+}
+
+export interface MovieLook {
+  id: string;
+  title: string;
+  stills: number;
+  palette: { hex: string; name: string; share: number }[];
+  hsl: {
+    hueDistribution: { hue: number; share: number }[];
+    chromaticShare: number;
+    saturation: { mean: number; spread: number };
+    lightness: { mean: number; spread: number };
+    warmCoolBalance: number;
+    lowKeyShare: number;
+    highKeyShare: number;
+    key: string;
+  };
+  barcode: string[];
+  frames: { seq: number; timestamp: number | null }[];
+}
+
+export interface MovieMatch {
+  id: string;
+  title: string;
+  score: number;
+  parts?: Record<string, number>;
+}
+
+export const barcodeUrl = (id: string) => `/api/movies/${encodeURIComponent(id)}/barcode`;
+export const stillUrl = (id: string, seq: number) => `/api/movies/${encodeURIComponent(id)}/stills/${seq}/thumbnail`;
+
+export async function movieLook(id: string): Promise<MovieLook> {
+  return json<MovieLook>(await fetch(`/api/movies/${encodeURIComponent(id)}/look`));
+}
+
+export async function similarLooks(id: string, k = 8): Promise<MovieMatch[]> {
+  return (await json<{ movies: MovieMatch[] }>(await fetch(`/api/movies/${encodeURIComponent(id)}/looks?k=${k}`))).movies;
+}
+
+export async function whichMovie(image: Blob): Promise<MovieMatch[]> {
+  const form = new FormData();
+  form.append('image', image, 'still');
+  form.append('k', '5');
+  return (await json<{ movies: MovieMatch[] }>(await fetch('/api/stills/which-movie', { method: 'POST', body: form }))).movies;
+}
+
+export async function moviesWithStills(): Promise<{ id: string; title: string; year: number | null; stills: number }[]> {
+  return (await json<{ movies: { id: string; title: string; year: number | null; stills: number }[] }>(await fetch('/api/stills'))).movies;
 }

@@ -4,6 +4,7 @@ import { renderAtlas } from './pages/atlas.js';
 import { renderHome } from './pages/home.js';
 import { renderMovie } from './pages/movie.js';
 import { renderPairs } from './pages/pairs.js';
+import { renderStills } from './pages/stills.js';
 
 const root = document.getElementById('app')!;
 
@@ -13,6 +14,7 @@ function route(): void {
   if (movie) void renderMovie(root, decodeURIComponent(movie[1]!));
   else if (path === '/pairs') void renderPairs(root);
   else if (path === '/atlas') void renderAtlas(root);
+  else if (path === '/stills') void renderStills(root);
   else renderHome(root);
   root.focus();
 }

@@ -1,7 +1,8 @@
 /** Movie page: poster, metadata, palette, genre predictions vs truth, more like this per channel, "why similar" heatmaps. */
-import { explainUrl, movie, posterUrl } from '../api.js';
+import { explainUrl, movie, posterUrl, stillUrl } from '../api.js';
 import { h } from '../dom.js';
 import { resultCard } from '../results.js';
+import { lookSection } from './look.js';
 
 export async function renderMovie(root: HTMLElement, id: string): Promise<void> {
   root.replaceChildren(h('p', { class: 'status' }, 'Loading…'));
@@ -33,20 +34,33 @@ export async function renderMovie(root: HTMLElement, id: string): Promise<void> 
   );
   root.replaceChildren(
     h('article', { class: 'movie' },
-      h('img', { class: 'poster', src: posterUrl(m.id), alt: `${m.title}${m.year ? ` (${m.year})` : ''}` }),
+      m.hasPoster
+        ? h('img', { class: 'poster', src: posterUrl(m.id), alt: `${m.title}${m.year ? ` (${m.year})` : ''}` })
+        : m.stills > 0
+          ? h('img', { class: 'poster still', src: stillUrl(m.id, Math.ceil(m.stills / 2)), alt: `a still of ${m.title} (no poster)` })
+          : h('div', { class: 'poster none' }, 'no poster'),
       h('div', { class: 'info' },
         h('h1', {}, m.title, m.year ? h('span', { class: 'year' }, ` (${m.year})`) : null),
         h('p', { class: 'tags' }, ...m.genres.map((g) => h('span', { class: 'chip on' }, g)), m.countries.length ? ` · ${m.countries.join(', ')}` : ''),
         m.tagline ? h('p', { class: 'tagline' }, m.tagline) : null,
         h('p', {}, m.overview || 'No synopsis.'),
-        h('h3', {}, 'Palette'),
+        m.hasPoster ? h('h3', {}, 'Poster palette') : null,
         h('div', { class: 'palette' }, ...m.palette.map((c) => h('span', { class: 'swatch', style: `background:${c.hex};flex-grow:${c.share}`, title: `${c.hex} ${(c.share * 100).toFixed(0)}%` }, c.hex))),
         m.predictedGenres
           ? h('div', { class: 'genres' }, h('h3', {}, 'Predicted genres (poster only)'),
               ...m.predictedGenres.slice(0, 8).map((g) => h('div', { class: `gbar${truth.has(g.genre) ? ' true' : ''}` }, h('span', {}, `${g.genre}${truth.has(g.genre) ? ' ✓' : ''}`), h('span', { class: 'gfill', style: `width:${g.p * 100}%` }), h('span', { class: 'gp' }, `${(g.p * 100).toFixed(0)}%`))))
-          : h('p', { class: 'hint' }, 'Train the genre model (marquee genres train) to see predictions.'),
+          : m.hasPoster ? h('p', { class: 'hint' }, 'Train the genre model (marquee genres train) to see predictions.') : null,
         m.faces ? h('p', {}, `${m.faces} face${m.faces > 1 ? 's' : ''} detected`) : null)),
     why,
     ...channels,
   );
+  if (m.stills > 0) {
+    const placeholder = h('p', { class: 'status' }, 'Loading the look from stills…');
+    root.append(placeholder);
+    try {
+      placeholder.replaceWith(await lookSection(m.id));
+    } catch (err) {
+      placeholder.textContent = `Error: ${(err as Error).message}`;
+    }
+  }
 }

@@ -1,0 +1,98 @@
+/** Routes for film stills: a movie's look, barcode, stills, similar looks; which movie a frame is from; kinds of shot. */
+import type { FastifyInstance } from 'fastify';
+import type { Library } from '../store/library.js';
+import { StillsError, type StillsService } from '../stills/service.js';
+import { movieStills, moviesWithStills, stillThumbnail } from '../stills/store.js';
+import { HttpError } from './errors.js';
+import { errorSchema } from './schemas.js';
+import { numberField, readUpload } from './uploads.js';
+
+const idParam = { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 200 } }, required: ['id'] } as const;
+
+function guard<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof StillsError) throw new HttpError(/no movie with id/.test(err.message) ? 404 : 409, /no movie with id/.test(err.message) ? 'not_found' : 'no_stills', err.message);
+    throw err;
+  }
+}
+
+const movieMatches = { type: 'object', properties: { movies: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, title: { type: 'string' }, score: { type: 'number' }, parts: { type: 'object', additionalProperties: { type: 'number' } } } } } } } as const;
+
+export function registerStillsRoutes(app: FastifyInstance, library: Library, stills: StillsService): void {
+  const keyOr404 = (id: string): number => {
+    const key = library.keyOf(id);
+    if (key === undefined) throw new HttpError(404, 'not_found', `no movie with id "${id}"`);
+    return key;
+  };
+
+  app.get<{ Params: { id: string } }>(
+    '/api/movies/:id/look',
+    { schema: { summary: "A movie's look from its stills: palette (named colours), HSL statistics, barcode colours, and its frames in film order", params: idParam, response: { 404: errorSchema } } },
+    async (req) => {
+      const key = keyOr404(req.params.id);
+      const look = guard(() => stills.look(req.params.id));
+      if (!look) throw new HttpError(404, 'no_stills', `movie "${req.params.id}" has no stills`);
+      return { ...look, frames: movieStills(library, key).map((s) => ({ seq: s.seq, timestamp: s.timestamp })) };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>('/api/movies/:id/barcode', { schema: { summary: 'Colour barcode PNG: one column per still, in film order', params: idParam } }, async (req, reply) => {
+    keyOr404(req.params.id);
+    const png = guard(() => stills.barcode(req.params.id));
+    if (!png) throw new HttpError(404, 'no_stills', `movie "${req.params.id}" has no stills`);
+    return reply.type('image/png').header('Cache-Control', 'public, max-age=300').send(png);
+  });
+
+  app.get<{ Params: { id: string; seq: number } }>(
+    '/api/movies/:id/stills/:seq/thumbnail',
+    { schema: { summary: 'JPEG thumbnail of a still', params: { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 200 }, seq: { type: 'integer', minimum: 1, maximum: 10_000_000 } }, required: ['id', 'seq'] } } },
+    async (req, reply) => {
+      const jpeg = stillThumbnail(library, keyOr404(req.params.id), req.params.seq);
+      if (!jpeg) throw new HttpError(404, 'not_found', `movie "${req.params.id}" has no still ${req.params.seq}`);
+      return reply.type('image/jpeg').header('Cache-Control', 'public, max-age=300').send(jpeg);
+    },
+  );
+
+  app.get<{ Params: { id: string }; Querystring: { k: number } }>(
+    '/api/movies/:id/looks',
+    { schema: { summary: 'Movies with a similar look (sets and sequences of stills, palette, HSL), best first', params: idParam, querystring: { type: 'object', properties: { k: { type: 'integer', minimum: 1, maximum: 200, default: 12 } } }, response: { 200: movieMatches, 404: errorSchema, 409: errorSchema } } },
+    async (req) => {
+      keyOr404(req.params.id);
+      return { movies: guard(() => stills.similarLooks(req.params.id, req.query.k)) };
+    },
+  );
+
+  app.post(
+    '/api/stills/which-movie',
+    { schema: { summary: 'Which indexed movie an uploaded still comes from (multipart: image, optional field k)', consumes: ['multipart/form-data'], response: { 200: movieMatches, 400: errorSchema, 409: errorSchema, 422: errorSchema } } },
+    async (req) => {
+      const { files, fields } = await readUpload(req, ['image']);
+      const image = files.get('image');
+      if (!image) throw new HttpError(400, 'missing_image', 'the "image" file field is required');
+      const k = numberField(fields, 'k', 1, 200, true) ?? 5;
+      try {
+        return { movies: await stills.whichMovie(image.bytes, `upload ${image.filename}`, k) };
+      } catch (err) {
+        if (err instanceof StillsError) throw new HttpError(409, 'no_stills', err.message);
+        throw err;
+      }
+    },
+  );
+
+  app.get('/api/stills', { schema: { summary: 'Movies that have stills, with their still counts' } }, async () => {
+    const counts = moviesWithStills(library);
+    const movies = library.getMoviesByKeys(counts.map((c) => c.key));
+    return { movies: counts.map((c) => ({ id: movies.get(c.key)!.id, title: movies.get(c.key)!.title, year: movies.get(c.key)!.year, stills: c.count })) };
+  });
+
+  let clusters: ReturnType<StillsService['clusters']> | undefined;
+  app.get('/api/stills/clusters', { schema: { summary: 'Kinds of shot across movies: clusters of stills with labels and grid cells', response: { 409: errorSchema } } }, async () => {
+    clusters ??= guard(() => stills.clusters());
+    return clusters;
+  });
+  app.addHook('onClose', async () => {
+    clusters = undefined;
+  });
+}

@@ -1,0 +1,40 @@
+/** Stills: "which movie is this frame from?" and every movie with stills, by barcode. */
+import { barcodeUrl, moviesWithStills, whichMovie } from '../api.js';
+import { h } from '../dom.js';
+
+export async function renderStills(root: HTMLElement): Promise<void> {
+  const answer = h('ol', { class: 'which', 'aria-live': 'polite' });
+  const status = h('p', { class: 'status', role: 'status' });
+  const input = h('input', { type: 'file', accept: 'image/*', name: 'still', 'aria-label': 'a film still' });
+  input.addEventListener('change', async () => {
+    const f = input.files?.[0];
+    if (!f) return;
+    status.textContent = 'Looking…';
+    answer.replaceChildren();
+    try {
+      const movies = await whichMovie(f);
+      status.textContent = movies.length ? `Most likely ${movies[0]!.title}` : 'No movie with stills.';
+      answer.replaceChildren(...movies.map((m) => h('li', { 'data-id': m.id }, h('a', { href: `/movie/${encodeURIComponent(m.id)}`, 'data-link': true }, m.title), ` ${m.score.toFixed(3)}`)));
+    } catch (err) {
+      status.textContent = `Error: ${(err as Error).message}`;
+    }
+  });
+  root.replaceChildren(
+    h('section', { class: 'stills-page' },
+      h('h1', {}, 'Which movie is this frame from?'),
+      h('label', { class: 'which-upload' }, 'Upload a still: ', input),
+      status,
+      answer,
+      h('h2', {}, 'Movies with stills'),
+      h('p', { class: 'status' }, 'Loading…'),
+    ),
+  );
+  try {
+    const list = await moviesWithStills();
+    root.querySelector('.stills-page > p.status:last-child')!.replaceWith(
+      h('ul', { class: 'barcodes' }, ...list.map((m) => h('li', {}, h('a', { href: `/movie/${encodeURIComponent(m.id)}`, 'data-link': true }, h('img', { src: barcodeUrl(m.id), alt: '', class: 'barcode' }), h('span', {}, `${m.title}${m.year ? ` (${m.year})` : ''} · ${m.stills} stills`))))),
+    );
+  } catch (err) {
+    root.querySelector('.stills-page > p.status:last-child')!.textContent = `Error: ${(err as Error).message}`;
+  }
+}
