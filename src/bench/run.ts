@@ -10,6 +10,7 @@ import { benchGenres } from './genres.js';
 import { benchFusion } from './fusion-eval.js';
 import { benchIndex } from './index-throughput.js';
 import { benchQueries } from './query-latency.js';
+import { benchStills } from './stills.js';
 
 const catalog = resolve(process.env.MARQUEE_CATALOG ?? '../shared/catalog');
 const only = new Set(process.argv.slice(2));
@@ -47,6 +48,10 @@ try {
   if (want('atlas')) {
     process.stderr.write('bench: atlas scaling on synthetic vectors...\n');
     out.atlasScaling = benchAtlas();
+  }
+  if (want('stills')) {
+    process.stderr.write('bench: film stills...\n');
+    out.stills = await benchStills(resolve(process.env.MARQUEE_STILLS ?? '../shared/stills'), join(dir, 'stills.db'));
   }
   if (want('ann')) {
     process.stderr.write('bench: ANN on 100k synthetic vectors...\n');
