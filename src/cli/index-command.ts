@@ -33,14 +33,7 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
   const [imageModel, textModel] = await Promise.all([loadImageModel(modelSpec), opts.text === false ? null : loadTextModel({ workers: availableParallelism() })]);
   library.setMeta('image_model_spec', modelSpec);
   const reporter = createProgressReporter({ json: !!opts.json, tty: process.stderr.isTTY === true });
-  let stopRequested = false;
-  const onSignal = (): void => {
-    if (stopRequested) process.exit(130);
-    stopRequested = true;
-    process.stderr.write('\nstopping after the current batch (press Ctrl-C again to quit now)...\n');
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const stop = stopOnSignal();
   try {
     const summary = await indexCatalog(catalog, {
       library,
@@ -49,7 +42,7 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
       prune: opts.prune,
       batchSize: opts.batchSize,
       onProgress: (p) => reporter.update(p),
-      shouldStop: () => stopRequested,
+      shouldStop: stop.requested,
     });
     reporter.stop();
     let faces: FaceScanSummary | undefined;
@@ -58,7 +51,7 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
       const faceReporter = createProgressReporter({ json: !!opts.json, tty: process.stderr.isTTY === true, label: 'faces' });
       const started = performance.now();
       faces = await scanFaces(library, faceModel, {
-        shouldStop: () => stopRequested,
+        shouldStop: stop.requested,
         onProblem: (file, reason) => {
           summary.problemCount++;
           summary.problems.push({ item: 'faces', file, reason });
@@ -87,11 +80,10 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
       process.stderr.write(`error: nothing could be indexed from ${catalog}\n`);
       return 1;
     }
-    if (opts.stills) return await stillsPass(library, imageModel, opts, () => stopRequested);
+    if (opts.stills) return await stillsPass(library, imageModel, opts, stop.requested);
     return 0;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stop.dispose();
     await Promise.all([imageModel.close(), textModel?.close()]);
     library.close();
     release();
@@ -108,19 +100,11 @@ async function runStillsOnly(opts: IndexCommandOptions): Promise<number> {
   const modelSpec = spec.endsWith('.json') && existsSync(spec) ? resolve(spec) : spec;
   const imageModel = await loadImageModel(modelSpec);
   if (!library.getMeta('image_model_spec')) library.setMeta('image_model_spec', modelSpec);
-  let stopRequested = false;
-  const onSignal = (): void => {
-    if (stopRequested) process.exit(130);
-    stopRequested = true;
-    process.stderr.write('\nstopping after the current batch (press Ctrl-C again to quit now)...\n');
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const stop = stopOnSignal();
   try {
-    return await stillsPass(library, imageModel, opts, () => stopRequested);
+    return await stillsPass(library, imageModel, opts, stop.requested);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stop.dispose();
     await imageModel.close();
     library.close();
     release();
@@ -141,4 +125,23 @@ async function stillsPass(library: Library, imageModel: ImageEmbeddingModel, opt
   }
   if (s.interrupted) return 130;
   return s.indexed + s.unchanged === 0 ? 1 : 0;
+}
+
+/** Ctrl-C / SIGTERM ask the run to stop after the current batch (a second Ctrl-C quits at once). */
+function stopOnSignal(): { requested: () => boolean; dispose: () => void } {
+  let requested = false;
+  const onSignal = (): void => {
+    if (requested) process.exit(130);
+    requested = true;
+    process.stderr.write('\nstopping after the current batch (press Ctrl-C again to quit now)...\n');
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    requested: () => requested,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
 }
