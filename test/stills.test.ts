@@ -1,5 +1,5 @@
 /** Film stills on the real frames in ../shared/stills, plus generated frames of known colours. */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import sharp from 'sharp';
@@ -146,5 +146,31 @@ describe('HSL statistics on generated frames of known colours', () => {
     expect(look.barcode[2]).toBe('#202020');
     expect(look.barcode[3]).toBe('#ffff00');
     expect(look.palette.map((p) => p.name)).toEqual(expect.arrayContaining(['red', 'yellow']));
+  });
+});
+
+describe('faces on stills (--faces)', () => {
+  it('scans stills incrementally and reports how much of a film shows people and close-ups', () => {
+    const dir = tempDir();
+    const picked = ['010', '020', '030', '040', '050', '060'].map((n) => `whiplash/${n}.jpg`);
+    writeFileSync(join(dir, 'stills.csv'), `file,movie_id,timestamp,title\n${picked.map((f, i) => `${f},whiplash,${i * 30},Whiplash`).join('\n')}\n`);
+    symlinkSync(join(STILLS, 'whiplash'), join(dir, 'whiplash'));
+    const lib = join(tempDir(), 'faces.db');
+    const first = runCli(['index', '--stills', dir, '--faces', '--db', lib, '--json']);
+    expect(first.code, first.stderr).toBe(0);
+    const summary = jsonLines(first.stdout).at(-1) as { total: number; faces: { scanned: number; faces: number; failed: number } };
+    expect(summary.total).toBe(picked.length);
+    expect(summary.faces).toMatchObject({ scanned: picked.length, failed: 0 });
+    const again = jsonLines(runCli(['index', '--stills', dir, '--faces', '--db', lib, '--json']).stdout).at(-1) as typeof summary;
+    expect(again.faces.scanned).toBe(0);
+    const look = JSON.parse(runCli(['stills', 'look', 'whiplash', '--db', lib, '--json']).stdout) as { faces: { scanned: number; withFaces: number; closeUps: number; meanFaces: number } };
+    expect(look.faces.scanned).toBe(picked.length);
+    expect(look.faces.meanFaces * picked.length).toBeCloseTo(summary.faces.faces, 2);
+    expect(look.faces.closeUps).toBeLessThanOrEqual(look.faces.withFaces);
+    expect(look.faces.withFaces).toBeGreaterThan(0); // a drama about a drummer: people on screen
+    // Without --faces nothing is scanned and the look says so.
+    const plain = join(tempDir(), 'plain.db');
+    expect(runCli(['index', '--stills', dir, '--db', plain]).code).toBe(0);
+    expect((JSON.parse(runCli(['stills', 'look', 'whiplash', '--db', plain, '--json']).stdout) as { faces: { scanned: number } }).faces.scanned).toBe(0);
   });
 });

@@ -10,6 +10,7 @@ import { Library } from '../store/library.js';
 import { resolveDbPath } from './open-library.js';
 import { createProgressReporter } from './progress.js';
 import { indexStills } from '../stills/index-stills.js';
+import { scanStillFaces, type StillFacesSummary } from '../stills/still-faces.js';
 import type { ImageEmbeddingModel } from '../models/types.js';
 
 export interface IndexCommandOptions {
@@ -115,12 +116,27 @@ async function stillsPass(library: Library, imageModel: ImageEmbeddingModel, opt
   const reporter = createProgressReporter({ json: !!opts.json, tty: process.stderr.isTTY === true, label: 'stills' });
   const s = await indexStills(opts.stills!, { library, imageModel, batchSize: opts.batchSize, shouldStop, onProgress: (p) => reporter.update({ ...p, skipped: 0 }) });
   reporter.stop();
-  if (opts.json) process.stdout.write(`${JSON.stringify({ type: 'stills-summary', ...s, seconds: Math.round(s.seconds * 100) / 100, stillsPerSecond: Math.round(s.stillsPerSecond * 10) / 10 })}\n`);
+  let faces: StillFacesSummary | undefined;
+  if (opts.faces && !s.interrupted) {
+    const faceReporter = createProgressReporter({ json: !!opts.json, tty: process.stderr.isTTY === true, label: 'faces on stills' });
+    const started = performance.now();
+    faces = await scanStillFaces(library, await FaceModel.load(), {
+      shouldStop,
+      onProgress: (done, total) => {
+        const rate = done / Math.max(1e-3, (performance.now() - started) / 1000);
+        faceReporter.update({ done, total, indexed: done, unchanged: 0, skipped: 0, failed: 0, rate, etaSeconds: (total - done) / Math.max(rate, 1e-6) });
+      },
+    });
+    faceReporter.stop();
+    s.problems.push(...faces.problems);
+  }
+  if (opts.json) process.stdout.write(`${JSON.stringify({ type: 'stills-summary', ...s, faces, seconds: Math.round(s.seconds * 100) / 100, stillsPerSecond: Math.round(s.stillsPerSecond * 10) / 10 })}\n`);
   else {
     for (const p of s.problems.slice(0, 50)) process.stderr.write(`  ${p.item}: ${p.reason}\n`);
     process.stderr.write(
       `${s.interrupted ? 'interrupted' : 'done'}: ${s.total} stills of ${s.movies} movies in ${s.seconds.toFixed(1)} s (${s.stillsPerSecond.toFixed(1)}/s) — ` +
-        `indexed ${s.indexed}, unchanged ${s.unchanged}, failed ${s.failed}, removed ${s.pruned}; looks computed ${s.looksComputed}\n`,
+        `indexed ${s.indexed}, unchanged ${s.unchanged}, failed ${s.failed}, removed ${s.pruned}; looks computed ${s.looksComputed}` +
+        `${faces ? `; faces: ${faces.scanned} stills scanned in ${faces.seconds.toFixed(1)} s, ${faces.faces} faces found` : ''}\n`,
     );
   }
   if (s.interrupted) return 130;

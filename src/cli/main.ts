@@ -39,7 +39,7 @@ program
   .option('--json', 'print JSON-lines progress and a JSON summary on stdout')
   .option('--model <id|manifest.json>', 'image model (default: mobilenet-v2-1.4, or $MARQUEE_IMAGE_MODEL)')
   .option('--no-text', 'skip synopsis (text) embeddings')
-  .option('--faces', 'also detect faces and their descriptors (slow: about 4 posters/s on 2 cores)')
+  .option('--faces', 'also detect faces and their descriptors on posters and stills (slow: about 4 images/s on 2 cores)')
   .option('--batch-size <n>', 'posters per model batch and commit', number('batch-size', 1, 256, true), 16)
   .action(async (dir: string | undefined, opts) => {
     if (!dir && !opts.stills) throw new InvalidArgumentError('give a catalog folder, --stills <dir>, or both');

@@ -1,7 +1,8 @@
 /**
  * Kinds of shot across movies: k-means on the stills' content embeddings (PCA-reduced; k by
- * best silhouette over 5–12 unless given), each cluster labelled from its members' colour
- * statistics (dark/night, bright, muted/vivid, warm/cool), palette names and the films it draws
+ * best silhouette over 5–12 unless given), each cluster labelled from its members' faces when
+ * they were scanned (close-ups, people, no people), colour statistics (dark/night, bright,
+ * muted/vivid, warm/cool), palette names and the films it draws
  * from, with its most central stills; every still also gets a cell on a grid laid out from the
  * PCA plane (the atlas's balanced bisection grid), so stills can be shown as a tidy sheet.
  */
@@ -11,6 +12,7 @@ import { pca, pca2d } from '../atlas/projections.js';
 import { poolLookStats, summariseLook } from './look-stats.js';
 import { poolPalettes } from './movie-look.js';
 import { centre } from './looks.js';
+import { CLOSE_UP_AREA } from './still-faces.js';
 import type { StoredStill } from './store.js';
 
 export interface StillRef {
@@ -50,7 +52,22 @@ function describe(l: number, s: number, balance: number, lowKey: number): string
   return words.join(', ') || 'mid-tone';
 }
 
-export function clusterStills(stills: StoredStill[], movieIds: Map<number, string>, opts: { k?: number; seed?: number } = {}): StillsClustering {
+/** With faces scanned: "close-ups" when most members show a large face, "people" when most show a face, "no people" when almost none do. */
+function facesWord(members: StoredStill[], faces: Map<number, { count: number; largestArea: number }> | undefined): string | undefined {
+  const scanned = members.map((m) => faces?.get(m.key)).filter((f): f is { count: number; largestArea: number } => !!f);
+  if (scanned.length < members.length / 2) return undefined;
+  const share = (pred: (f: { count: number; largestArea: number }) => boolean) => scanned.filter(pred).length / scanned.length;
+  if (share((f) => f.largestArea >= CLOSE_UP_AREA) >= 0.5) return 'close-ups';
+  if (share((f) => f.count > 0) >= 0.5) return 'people';
+  if (share((f) => f.count > 0) < 0.1) return 'no people';
+  return undefined;
+}
+
+export function clusterStills(
+  stills: StoredStill[],
+  movieIds: Map<number, string>,
+  opts: { k?: number; seed?: number; faces?: Map<number, { count: number; largestArea: number }> } = {},
+): StillsClustering {
   const seed = opts.seed ?? 42;
   const n = stills.length;
   const reduced = pca(centre(stills.map((s) => s.content)), 50, seed);
@@ -76,7 +93,8 @@ export function clusterStills(stills: StoredStill[], movieIds: Map<number, strin
     const central = [...members].sort((a, b) => dist(a.i) - dist(b.i)).slice(0, 5).map(({ s }) => ({ movie: movieIds.get(s.movieKey)!, seq: s.seq }));
     const palette = poolPalettes(members.map(({ s }) => s.look.palette), 4).map((p) => ({ hex: p.hex, name: p.name, share: p.share }));
     const movies = [...counts].map(([mid, k]) => ({ id: mid, share: r3(k / members.length) })).sort((a, b) => b.share - a.share);
-    const tone = describe(hsl.lightness.mean, hsl.saturation.mean, hsl.warmCoolBalance, hsl.lowKeyShare);
+    const people = facesWord(members.map(({ s }) => s), opts.faces);
+    const tone = [people, describe(hsl.lightness.mean, hsl.saturation.mean, hsl.warmCoolBalance, hsl.lowKeyShare)].filter(Boolean).join(', ');
     const colours = palette.slice(0, 2).map((p) => p.name).join(' and ');
     const source = movies[0]!.share >= 0.6 ? `mostly ${movies[0]!.id}` : `${movies.length} films`;
     clusters.push({

@@ -4,6 +4,7 @@ import { clusterStills, type StillsClustering } from './clusters.js';
 import { loadMovieStills, similarLooks, type LookMatch, type MovieStills } from './looks.js';
 import type { MovieLook } from './movie-look.js';
 import { allStills, getBarcode, getMovieLook, type StoredStill } from './store.js';
+import { movieFaceStats, stillFaceSummaries, type MovieFaceStats } from './still-faces.js';
 import { evaluateWhichMovie, StillsMatcher, type StillsEvaluation } from './which-movie.js';
 
 export class StillsError extends Error {
@@ -51,10 +52,10 @@ export class StillsService {
     return key;
   }
 
-  look(id: string): (MovieLook & { id: string; title: string }) | undefined {
+  look(id: string): (MovieLook & { id: string; title: string; faces: MovieFaceStats }) | undefined {
     const key = this.keyOf(id);
     const look = getMovieLook(this.engine.library, key);
-    return look ? { id, title: this.engine.library.getMovie(id)!.title, ...look } : undefined;
+    return look ? { id, title: this.engine.library.getMovie(id)!.title, ...look, faces: movieFaceStats(this.engine.library, key) } : undefined;
   }
 
   barcode(id: string): Buffer | undefined {
@@ -90,6 +91,6 @@ export class StillsService {
 
   clusters(opts: { k?: number; seed?: number } = {}): StillsClustering {
     const names = this.names();
-    return clusterStills(this.stills(), new Map([...names].map(([k, v]) => [k, v.id])), opts);
+    return clusterStills(this.stills(), new Map([...names].map(([k, v]) => [k, v.id])), { ...opts, faces: stillFaceSummaries(this.engine.library) });
   }
 }

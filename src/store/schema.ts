@@ -134,4 +134,10 @@ CREATE TABLE IF NOT EXISTS movie_looks (
   look        TEXT NOT NULL,
   barcode     BLOB NOT NULL
 );
+CREATE TABLE IF NOT EXISTS still_faces (
+  still_key     INTEGER PRIMARY KEY REFERENCES stills(key) ON DELETE CASCADE,
+  model_version TEXT NOT NULL,
+  source_hash   TEXT NOT NULL,
+  faces         TEXT NOT NULL
+);
 `;

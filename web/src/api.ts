@@ -98,6 +98,7 @@ export interface MovieLook {
     key: string;
   };
   barcode: string[];
+  faces: { scanned: number; withFaces: number; closeUps: number; meanFaces: number };
   frames: { seq: number; timestamp: number | null }[];
 }
 

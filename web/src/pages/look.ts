@@ -18,6 +18,7 @@ export async function lookSection(id: string): Promise<HTMLElement> {
     h('img', { class: 'barcode', src: barcodeUrl(id), alt: `colour barcode of ${look.title}: one column per still in film order` }),
     h('div', { class: 'palette named' }, ...look.palette.map((c) => h('span', { class: 'swatch', style: `background:${c.hex};flex-grow:${c.share}`, title: `${c.name} ${c.hex} ${pct(c.share)}` }, `${c.name} ${pct(c.share)}`))),
     h('div', { class: 'hsl' }, h('div', { class: 'hues', 'aria-label': 'hue distribution' }, ...hues), h('p', {}, hslLine(look))),
+    look.faces.scanned ? h('p', { class: 'faces' }, `Faces in ${pct(look.faces.withFaces)} of stills, close-ups in ${pct(look.faces.closeUps)}`) : null,
     h('div', { class: 'filmstrip', 'aria-label': 'filmstrip' }, ...look.frames.map((f) => h('img', { src: stillUrl(id, f.seq), alt: `still ${f.seq}`, loading: 'lazy', 'data-seq': String(f.seq) }))),
     h('h3', {}, 'Similar looks'),
     h('ol', { class: 'looks' }, ...similar.map((m) =>
