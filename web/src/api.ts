@@ -1,37 +1,34 @@
-/** Typed calls to the Marquee HTTP API. */
-export interface Result {
-  id: string;
-  title: string;
-  year: number | null;
-  score: number;
-  genres: string[];
-  countries: string[];
-  scores: Record<string, number | null>;
-}
+/**
+ * Typed calls to the Marquee HTTP API. The JSON shapes are the server's own types (type-only
+ * imports, erased from the bundle), so the client cannot drift from what the server sends.
+ */
+import type { ClosestPair } from '../../src/analysis/pairs.js';
+import type { PaletteColor } from '../../src/design/palette.js';
+import type { GenreProbability } from '../../src/genres/predict.js';
+import type { SearchResult } from '../../src/search/query.js';
+import type { MovieLook as StoredLook } from '../../src/stills/movie-look.js';
+import type { LookMatch } from '../../src/stills/looks.js';
+import type { WhichMovieResult } from '../../src/stills/service.js';
+import type { MovieFaceStats } from '../../src/stills/still-faces.js';
+import type { StoredMovie } from '../../src/store/types.js';
 
-export interface Movie {
-  id: string;
-  title: string;
-  year: number | null;
-  genres: string[];
-  countries: string[];
-  overview: string;
-  tagline: string;
-  hasPoster: boolean;
-  palette: { hex: string; share: number }[];
+export type Result = SearchResult;
+export type Pair = ClosestPair;
+
+/** GET /api/movies/{id} */
+export type Movie = Pick<StoredMovie, 'id' | 'title' | 'year' | 'genres' | 'countries' | 'overview' | 'tagline' | 'hasPoster'> & {
+  palette: PaletteColor[];
   faces: number;
   stills: number;
-  predictedGenres: { genre: string; p: number }[] | null;
+  predictedGenres: GenreProbability[] | null;
   neighbours: Record<string, Result[]>;
-}
+};
 
-export interface Pair {
-  a: string;
-  b: string;
-  score: number;
-  channel: string;
-  duplicate: boolean;
-}
+/** GET /api/movies/{id}/look */
+export type MovieLook = StoredLook & { id: string; title: string; faces: MovieFaceStats; frames: { seq: number; timestamp: number | null }[] };
+
+/** A movie in /looks and /which-movie answers (only /looks has parts). */
+export type MovieMatch = WhichMovieResult & Partial<Pick<LookMatch, 'parts'>>;
 
 /**
  * A server started with MARQUEE_READ_ACCESS=token answers 401: ask for the token once and keep
@@ -80,33 +77,6 @@ export async function pairs(channel: string, k: number): Promise<Pair[]> {
 
 export async function dupes(): Promise<string[][]> {
   return (await json<{ groups: string[][] }>(await fetch('/api/dupes'))).groups;
-}
-
-export interface MovieLook {
-  id: string;
-  title: string;
-  stills: number;
-  palette: { hex: string; name: string; share: number }[];
-  hsl: {
-    hueDistribution: { hue: number; share: number }[];
-    chromaticShare: number;
-    saturation: { mean: number; spread: number };
-    lightness: { mean: number; spread: number };
-    warmCoolBalance: number;
-    lowKeyShare: number;
-    highKeyShare: number;
-    key: string;
-  };
-  barcode: string[];
-  faces: { scanned: number; withFaces: number; closeUps: number; meanFaces: number };
-  frames: { seq: number; timestamp: number | null }[];
-}
-
-export interface MovieMatch {
-  id: string;
-  title: string;
-  score: number;
-  parts?: Record<string, number>;
 }
 
 export const barcodeUrl = (id: string) => `/api/movies/${encodeURIComponent(id)}/barcode`;
