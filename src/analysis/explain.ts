@@ -7,6 +7,7 @@
 import sharp from 'sharp';
 import { decodeResized, type RgbImage } from '../image/decode.js';
 import type { SearchEngine } from '../search/engine.js';
+import { dot } from '../util/vectors.js';
 
 /** The model input is divided into CELLS x CELLS cells; the occluder covers OCCLUDER x OCCLUDER cells. */
 const CELLS = 14;
@@ -20,12 +21,6 @@ export interface Explanation {
   cells: number;
   png: Buffer;
   seconds: number;
-}
-
-function cosine(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
 }
 
 function occlude(img: RgbImage, x0: number, y0: number, size: number, fill: [number, number, number]): RgbImage {
@@ -71,7 +66,7 @@ export async function explainMatch(engine: SearchEngine, poster: { bytes: Buffer
   const { width, height } = model.preprocessing;
   const pixels = await decodeResized(poster.bytes, poster.source, width, height);
   const [base] = await model.embedBatch([pixels]);
-  const score = cosine(base!, target);
+  const score = dot(base!, target);
   const mean: [number, number, number] = [0, 0, 0];
   for (let i = 0; i < pixels.data.length; i++) mean[i % 3] += pixels.data[i]!;
   const n = pixels.data.length / 3;
@@ -85,7 +80,7 @@ export async function explainMatch(engine: SearchEngine, poster: { bytes: Buffer
   const sum = new Float64Array(CELLS * CELLS);
   const count = new Float64Array(CELLS * CELLS);
   positions.forEach(({ cx, cy }, i) => {
-    const drop = Math.max(0, score - cosine(vectors[i]!, target));
+    const drop = Math.max(0, score - dot(vectors[i]!, target));
     for (let y = cy; y < cy + OCCLUDER; y++)
       for (let x = cx; x < cx + OCCLUDER; x++) {
         sum[y * CELLS + x] += drop;

@@ -34,10 +34,4 @@ export interface TextEmbeddingModel extends ModelIdentity {
   close(): Promise<void>;
 }
 
-export function l2normalize(v: Float32Array): Float32Array {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
-  const n = Math.sqrt(s) || 1;
-  for (let i = 0; i < v.length; i++) v[i] = v[i]! / n;
-  return v;
-}
+export { l2normalize } from '../util/vectors.js';

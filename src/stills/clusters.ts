@@ -11,7 +11,7 @@ import { assignGrid } from '../atlas/grid.js';
 import { pca, pca2d } from '../atlas/projections.js';
 import { poolLookStats, summariseLook } from './look-stats.js';
 import { poolPalettes } from './movie-look.js';
-import { centre } from './looks.js';
+import { centre } from '../util/vectors.js';
 import { CLOSE_UP_AREA } from './still-faces.js';
 import type { StoredStill } from './store.js';
 

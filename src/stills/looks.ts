@@ -1,6 +1,6 @@
 /**
  * Movie-to-movie similarity of looks, from their stills. Content embeddings are centred on the
- * library's mean still first (see centre()). Parts (higher = closer; cosines lie in [−1, 1]):
+ * library's mean still first (see centre() in util/vectors). Parts (higher = closer; cosines lie in [−1, 1]):
  * - `chamfer`: for each still of A the cosine of its best match among B's stills, averaged, and
  *   the same from B to A; the mean of both directions (symmetric);
  * - `mean`: cosine of the two movies' mean content embeddings;
@@ -12,6 +12,7 @@
  * score = Σ LOOK_WEIGHTS[part] · part. Deterministic and symmetric by construction.
  */
 import { paletteDistance } from '../design/palette-distance.js';
+import { centre, dot, l2normalize, meanVector } from '../util/vectors.js';
 import type { Library } from '../store/library.js';
 import { allStills, getMovieLook, type StoredStill } from './store.js';
 import type { MovieLook } from './movie-look.js';
@@ -32,32 +33,9 @@ export interface MovieStills {
   look: MovieLook;
 }
 
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-}
-
 /** Normalised mean of unit vectors (centred vectors can cancel out: then the zero vector). */
 function normalisedMean(vs: Float32Array[]): Float32Array {
-  const m = new Float32Array(vs[0]!.length);
-  for (const v of vs) for (let i = 0; i < m.length; i++) m[i]! += v[i]!;
-  const n = Math.sqrt(dot(m, m)) || 1;
-  for (let i = 0; i < m.length; i++) m[i]! /= n;
-  return m;
-}
-
-/** Centres embeddings on their mean and re-normalises them: ReLU features share a large common component that compresses every cosine towards 1. */
-export function centre(vs: Float32Array[]): Float32Array[] {
-  if (vs.length === 0) return [];
-  const m = new Float64Array(vs[0]!.length);
-  for (const v of vs) for (let i = 0; i < m.length; i++) m[i]! += v[i]! / vs.length;
-  return vs.map((v) => {
-    const out = Float32Array.from(v, (x, i) => x - m[i]!);
-    const n = Math.sqrt(dot(out, out)) || 1;
-    for (let i = 0; i < out.length; i++) out[i]! /= n;
-    return out;
-  });
+  return l2normalize(Float32Array.from(meanVector(vs)));
 }
 
 export function loadMovieStills(library: Library): MovieStills[] {

@@ -12,6 +12,7 @@
  * parameters were chosen on the 720 demo stills and every variant is reported next to them.
  * Hub terms cost O(n²) once per library load: fine to ~20k stills, an ANN index beyond.
  */
+import { centreOn, dot, meanVector } from '../util/vectors.js';
 import type { StoredStill } from './store.js';
 
 export const WHICH_WEIGHTS = { content: 0.5, color: 0.5 } as const;
@@ -27,32 +28,6 @@ export interface WhichVariant {
 
 export const DEFAULT_VARIANT: WhichVariant = { ...WHICH_WEIGHTS, top: TOP_PER_MOVIE, hub: true };
 
-function centred(vs: Float32Array[], mean: Float64Array): Float32Array[] {
-  return vs.map((v) => {
-    const out = new Float32Array(v.length);
-    let norm = 0;
-    for (let i = 0; i < v.length; i++) {
-      out[i] = v[i]! - mean[i]!;
-      norm += out[i]! * out[i]!;
-    }
-    norm = Math.sqrt(norm) || 1;
-    for (let i = 0; i < v.length; i++) out[i]! /= norm;
-    return out;
-  });
-}
-
-function meanOf(vs: Float32Array[]): Float64Array {
-  const m = new Float64Array(vs[0]!.length);
-  for (const v of vs) for (let i = 0; i < m.length; i++) m[i]! += v[i]! / vs.length;
-  return m;
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-}
-
 /** The stills prepared for which-movie queries (centred vectors, hub terms). */
 export class StillsMatcher {
   private readonly contentMean: Float64Array;
@@ -62,10 +37,10 @@ export class StillsMatcher {
   private readonly hubCache = new Map<string, Float32Array>();
 
   constructor(readonly stills: StoredStill[]) {
-    this.contentMean = meanOf(stills.map((s) => s.content));
-    this.colorMean = meanOf(stills.map((s) => s.color));
-    this.content = centred(stills.map((s) => s.content), this.contentMean);
-    this.color = centred(stills.map((s) => s.color), this.colorMean);
+    this.contentMean = meanVector(stills.map((s) => s.content));
+    this.colorMean = meanVector(stills.map((s) => s.color));
+    this.content = stills.map((s) => centreOn(s.content, this.contentMean));
+    this.color = stills.map((s) => centreOn(s.color, this.colorMean));
   }
 
   private similarities(q: { content: Float32Array; color: Float32Array }, w: { content: number; color: number }): Float32Array {
@@ -93,7 +68,7 @@ export class StillsMatcher {
 
   /** Ranks movies for raw (uncentred) query vectors. */
   rank(query: { content: Float32Array; color: Float32Array }, variant: WhichVariant = DEFAULT_VARIANT, skip?: (i: number) => boolean): { key: number; score: number }[] {
-    const q = { content: centred([query.content], this.contentMean)[0]!, color: centred([query.color], this.colorMean)[0]! };
+    const q = { content: centreOn(query.content, this.contentMean), color: centreOn(query.color, this.colorMean) };
     return this.rankCentred(q, variant, skip);
   }
 
