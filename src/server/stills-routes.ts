@@ -9,12 +9,17 @@ import { numberField, readUpload } from './uploads.js';
 
 const idParam = { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 200 } }, required: ['id'] } as const;
 
+/** StillsError as the HTTP answer: 404 for an unknown movie, 409 while there are no stills. */
+function asHttp(err: unknown): unknown {
+  if (!(err instanceof StillsError)) return err;
+  return err.kind === 'unknown_movie' ? new HttpError(404, 'not_found', err.message) : new HttpError(409, 'no_stills', err.message);
+}
+
 function guard<T>(fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if (err instanceof StillsError) throw new HttpError(/no movie with id/.test(err.message) ? 404 : 409, /no movie with id/.test(err.message) ? 'not_found' : 'no_stills', err.message);
-    throw err;
+    throw asHttp(err);
   }
 }
 
@@ -75,8 +80,7 @@ export function registerStillsRoutes(app: FastifyInstance, library: Library, sti
       try {
         return { movies: await stills.whichMovie(image.bytes, `upload ${image.filename}`, k) };
       } catch (err) {
-        if (err instanceof StillsError) throw new HttpError(409, 'no_stills', err.message);
-        throw err;
+        throw asHttp(err);
       }
     },
   );

@@ -9,6 +9,13 @@ import { evaluateWhichMovie, StillsMatcher, type StillsEvaluation } from './whic
 
 export class StillsError extends Error {
   override name = 'StillsError';
+  constructor(
+    /** unknown_movie: no such movie id; no_stills: the library or the movie has no stills (yet). */
+    readonly kind: 'unknown_movie' | 'no_stills',
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export interface WhichMovieResult {
@@ -37,7 +44,7 @@ export class StillsService {
 
   private stills(): StoredStill[] {
     this.stillsCache ??= allStills(this.engine.library);
-    if (this.stillsCache.length === 0) throw new StillsError(`library ${this.engine.library.path} has no stills: run "marquee index --stills <folder>"`);
+    if (this.stillsCache.length === 0) throw new StillsError('no_stills', `library ${this.engine.library.path} has no stills: run "marquee index --stills <folder>"`);
     return this.stillsCache;
   }
 
@@ -48,7 +55,7 @@ export class StillsService {
 
   private keyOf(id: string): number {
     const key = this.engine.library.keyOf(id);
-    if (key === undefined) throw new StillsError(`no movie with id "${id}"`);
+    if (key === undefined) throw new StillsError('unknown_movie', `no movie with id "${id}"`);
     return key;
   }
 
@@ -67,7 +74,7 @@ export class StillsService {
     try {
       return similarLooks(this.movies(), id, k);
     } catch (err) {
-      throw new StillsError((err as Error).message);
+      throw new StillsError('no_stills', (err as Error).message);
     }
   }
 
