@@ -26,8 +26,7 @@ export interface IndexCommandOptions {
 
 export async function runIndexCommand(catalog: string | undefined, opts: IndexCommandOptions): Promise<number> {
   if (!catalog) return runStillsOnly(opts);
-  const spec = opts.model ?? process.env.MARQUEE_IMAGE_MODEL ?? DEFAULT_IMAGE_MODEL;
-  const modelSpec = spec.endsWith('.json') && existsSync(spec) ? resolve(spec) : spec;
+  const modelSpec = resolveModelSpec(opts.model ?? process.env.MARQUEE_IMAGE_MODEL ?? DEFAULT_IMAGE_MODEL);
   const dbPath = resolveDbPath(opts.db);
   const release = acquireIndexLock(dbPath);
   const library = new Library(dbPath);
@@ -97,8 +96,7 @@ async function runStillsOnly(opts: IndexCommandOptions): Promise<number> {
   const release = acquireIndexLock(dbPath);
   const library = new Library(dbPath);
   // Stills must be embedded with the library's image model, so posters and stills are comparable.
-  const spec = opts.model ?? library.getMeta('image_model_spec') ?? process.env.MARQUEE_IMAGE_MODEL ?? DEFAULT_IMAGE_MODEL;
-  const modelSpec = spec.endsWith('.json') && existsSync(spec) ? resolve(spec) : spec;
+  const modelSpec = resolveModelSpec(opts.model ?? library.getMeta('image_model_spec') ?? process.env.MARQUEE_IMAGE_MODEL ?? DEFAULT_IMAGE_MODEL);
   const imageModel = await loadImageModel(modelSpec);
   if (!library.getMeta('image_model_spec')) library.setMeta('image_model_spec', modelSpec);
   const stop = stopOnSignal();
@@ -141,6 +139,11 @@ async function stillsPass(library: Library, imageModel: ImageEmbeddingModel, opt
   }
   if (s.interrupted) return 130;
   return s.indexed + s.unchanged === 0 ? 1 : 0;
+}
+
+/** A model id as given, or a manifest file made absolute (it is stored in the library and used from other folders). */
+function resolveModelSpec(spec: string): string {
+  return spec.endsWith('.json') && existsSync(spec) ? resolve(spec) : spec;
 }
 
 /** Ctrl-C / SIGTERM ask the run to stop after the current batch (a second Ctrl-C quits at once). */
