@@ -91,12 +91,7 @@ export function registerStillsRoutes(app: FastifyInstance, library: Library, sti
     return { movies: counts.map((c) => ({ id: movies.get(c.key)!.id, title: movies.get(c.key)!.title, year: movies.get(c.key)!.year, stills: c.count })) };
   });
 
-  let clusters: ReturnType<StillsService['clusters']> | undefined;
-  app.get('/api/stills/clusters', { schema: { summary: 'Kinds of shot across movies: clusters of stills with labels and grid cells', response: { 409: errorSchema } } }, async () => {
-    clusters ??= guard(() => stills.clusters());
-    return clusters;
-  });
-  app.addHook('onClose', async () => {
-    clusters = undefined;
-  });
+  app.get('/api/stills/clusters', { schema: { summary: 'Kinds of shot across movies: clusters of stills with labels and grid cells', response: { 409: errorSchema } } }, async () =>
+    guard(() => stills.clusters()),
+  );
 }

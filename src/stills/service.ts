@@ -28,6 +28,7 @@ export class StillsService {
   private stillsCache?: StoredStill[];
   private moviesCache?: MovieStills[];
   private matcherCache?: StillsMatcher;
+  private readonly clustersCache = new Map<string, StillsClustering>();
 
   constructor(readonly engine: SearchEngine) {}
 
@@ -35,6 +36,7 @@ export class StillsService {
     this.stillsCache = undefined;
     this.moviesCache = undefined;
     this.matcherCache = undefined;
+    this.clustersCache.clear();
   }
 
   private matcher(): StillsMatcher {
@@ -96,8 +98,15 @@ export class StillsService {
     return evaluateWhichMovie(this.matcher(), this.names(), window);
   }
 
+  /** Kinds of shot; computed once per options until reset(). */
   clusters(opts: { k?: number; seed?: number } = {}): StillsClustering {
-    const names = this.names();
-    return clusterStills(this.stills(), new Map([...names].map(([k, v]) => [k, v.id])), { ...opts, faces: stillFaceSummaries(this.engine.library) });
+    const key = `${opts.k ?? ''}/${opts.seed ?? ''}`;
+    let c = this.clustersCache.get(key);
+    if (!c) {
+      const names = this.names();
+      c = clusterStills(this.stills(), new Map([...names].map(([k, v]) => [k, v.id])), { ...opts, faces: stillFaceSummaries(this.engine.library) });
+      this.clustersCache.set(key, c);
+    }
+    return c;
   }
 }
