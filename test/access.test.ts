@@ -5,9 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessConfigFromEnv, tokenMatches } from '../dist/server/access.js';
 import { buildServer } from '../dist/server/app.js';
-import { uploadsDir } from '../dist/ingest/add-movie.js';
-import { acquireIndexLock } from '../dist/store/index-lock.js';
-import { Library } from '../dist/store/library.js';
+import { openStore } from '../dist/store/open-store.js';
+import type { Store } from '../dist/store/store.js';
 import { catalogRows, makeCatalog, POSTERS, runCli, spreadRows, tempDir } from './helpers.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
@@ -18,7 +17,7 @@ const newcomer = catalogRows().find((r, i) => i % 97 === 5 && !inLibrary.has(r.i
 const db = join(tempDir(), 'lib.db');
 
 const servers: FastifyInstance[] = [];
-let library: Library;
+let library: Store;
 
 async function serve(env: Record<string, string>): Promise<string> {
   const app = await buildServer({ library, access: accessConfigFromEnv(env) });
@@ -26,14 +25,14 @@ async function serve(env: Record<string, string>): Promise<string> {
   return app.listen({ port: 0, host: '127.0.0.1' });
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   expect(runCli(['index', makeCatalog(rows), '--db', db]).code).toBe(0);
-  library = new Library(db);
+  library = await openStore(db, { create: true });
 });
 
 afterAll(async () => {
   for (const s of servers) await s.close();
-  library.close();
+  await library.close();
 });
 
 const auth = (token = TOKEN) => ({ authorization: `Bearer ${token}` });
@@ -80,7 +79,7 @@ describe('default server: public reads, writes disabled, CORS off', () => {
     const read = await fetch(`${base}/api/health`, { headers: { origin: 'https://evil.example' } });
     expect(read.status).toBe(200);
     expect(read.headers.get('access-control-allow-origin')).toBeNull();
-    expect(library.getMovie(rows[0]!.id!)).toBeDefined();
+    expect(await library.getMovie(rows[0]!.id!)).toBeDefined();
   });
 });
 
@@ -98,7 +97,7 @@ describe('token-protected server', () => {
     // The cookie alone never authorises a change (a cross-site form could send it).
     const del = await fetch(`${base}/api/movies/${rows[0]!.id}`, { method: 'DELETE', headers: { cookie: `marquee_token=${TOKEN}` } });
     expect(del.status).toBe(401);
-    expect(library.getMovie(rows[0]!.id!)).toBeDefined();
+    expect(await library.getMovie(rows[0]!.id!)).toBeDefined();
   });
 
   it('allows only the configured CORS origin', async () => {
@@ -110,7 +109,7 @@ describe('token-protected server', () => {
 
   it('ingests a movie with every channel, updates it, rejects bad input without changes, and deletes it', async () => {
     const bytes = readFileSync(join(POSTERS, `${newcomer.id}.jpg`));
-    const before = library.stats().movies;
+    const before = (await library.stats()).movies;
     expect((await searchByImage(base, bytes).catch(() => []))[0]).not.toBe(newcomer.id);
 
     const created = await fetch(`${base}/api/movies`, {
@@ -120,7 +119,7 @@ describe('token-protected server', () => {
     });
     expect(created.status).toBe(201);
     expect(await created.json()).toEqual({ id: newcomer.id, created: true });
-    expect(library.stats().movies).toBe(before + 1);
+    expect((await library.stats()).movies).toBe(before + 1);
     // Found by its own poster (the engine reloaded), and by its synopsis.
     const bearerSearch = async (body: unknown) =>
       ((await (await fetch(`${base}/api/search`, { method: 'POST', headers: { ...auth(), 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as { results: { id: string }[] }).results.map((r) => r.id);
@@ -133,13 +132,13 @@ describe('token-protected server', () => {
     const movie = (await (await fetch(`${base}/api/movies/${encodeURIComponent(newcomer.id!)}`, { headers: auth() })).json()) as { title: string; palette: unknown[] };
     expect(movie.title).toBe(newcomer.title);
     expect(movie.palette.length).toBeGreaterThan(0);
-    expect(readdirSync(uploadsDir(library))).toHaveLength(1);
+    expect(readdirSync(library.uploadsDir)).toHaveLength(1);
 
     // Same id again: an update, not a second movie.
     const again = await fetch(`${base}/api/movies`, { method: 'POST', headers: auth(), body: ingestForm({ id: newcomer.id, title: `${newcomer.title} (restored)` }, bytes) });
     expect(again.status).toBe(200);
-    expect(library.stats().movies).toBe(before + 1);
-    expect(library.getMovie(newcomer.id!)!.title).toBe(`${newcomer.title} (restored)`);
+    expect((await library.stats()).movies).toBe(before + 1);
+    expect((await library.getMovie(newcomer.id!))!.title).toBe(`${newcomer.title} (restored)`);
 
     // Bad input: named errors, nothing written.
     const badImage = await fetch(`${base}/api/movies`, { method: 'POST', headers: auth(), body: ingestForm({ id: 'zz-bad' }, Buffer.from('<html>not an image</html>')) });
@@ -150,18 +149,20 @@ describe('token-protected server', () => {
     const noId = await fetch(`${base}/api/movies`, { method: 'POST', headers: auth(), body: ingestForm({ title: 'no id' }, bytes) });
     expect(noId.status).toBe(400);
     expect(((await noId.json()) as { error: { message: string } }).error.message).toMatch(/missing id/);
-    expect(library.getMovie('zz-bad')).toBeUndefined();
-    expect(library.stats().movies).toBe(before + 1);
+    expect(await library.getMovie('zz-bad')).toBeUndefined();
+    expect((await library.stats()).movies).toBe(before + 1);
 
     // While another indexer holds the library, changes are refused, not interleaved.
-    const release = acquireIndexLock(db);
+    const indexer = await openStore(db, { create: false });
+    const release = await indexer.acquireIndexLock();
     try {
       const busy = await fetch(`${base}/api/movies/${encodeURIComponent(newcomer.id!)}`, { method: 'DELETE', headers: auth() });
       expect(busy.status).toBe(409);
     } finally {
-      release();
+      await release();
+      await indexer.close();
     }
-    expect(library.getMovie(newcomer.id!)).toBeDefined();
+    expect(await library.getMovie(newcomer.id!)).toBeDefined();
 
     const gone = await fetch(`${base}/api/movies/${encodeURIComponent(newcomer.id!)}`, { method: 'DELETE', headers: auth() });
     expect(gone.status).toBe(204);
@@ -169,10 +170,9 @@ describe('token-protected server', () => {
     expect((await fetch(`${base}/api/movies/${encodeURIComponent(newcomer.id!)}`, { method: 'DELETE', headers: auth() })).status).toBe(404);
     const after = (await (await fetch(`${base}/api/search/image`, { method: 'POST', headers: auth(), body: form })).json()) as { results: { id: string }[] };
     expect(after.results.map((r) => r.id)).not.toContain(newcomer.id);
-    expect(readdirSync(uploadsDir(library))).toHaveLength(0);
-    expect(library.stats().movies).toBe(before);
-    const check = library.db.prepare('PRAGMA integrity_check').get() as { integrity_check: string };
-    expect(check.integrity_check).toBe('ok');
+    expect(readdirSync(library.uploadsDir)).toHaveLength(0);
+    expect((await library.stats()).movies).toBe(before);
+    expect(await library.checkIntegrity()).toEqual([]);
   });
 
   it('rebuilds the atlas as a background job, one at a time', async () => {

@@ -4,25 +4,26 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../dist/server/app.js';
-import { Library } from '../dist/store/library.js';
+import { openStore } from '../dist/store/open-store.js';
+import type { Store } from '../dist/store/store.js';
 import { makeCatalog, POSTERS, runCli, spreadRows, tempDir } from './helpers.js';
 
 const rows = spreadRows(80, 21);
 const db = join(tempDir(), 'lib.db');
 let app: FastifyInstance;
-let library: Library;
+let library: Store;
 let base = '';
 
 beforeAll(async () => {
   expect(runCli(['index', makeCatalog(rows), '--db', db]).code).toBe(0);
-  library = new Library(db);
+  library = await openStore(db, { create: true });
   app = await buildServer({ library });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
 });
 
 afterAll(async () => {
   await app.close();
-  library.close();
+  await library.close();
 });
 
 const poster = (id: string) => new Blob([readFileSync(join(POSTERS, `${id}.jpg`))], { type: 'image/jpeg' });

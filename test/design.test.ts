@@ -5,10 +5,11 @@ import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deltaE, hexToRgb, rgbBufferToLab, rgbToLab, type Lab } from '../dist/design/color-space.js';
-import { extractPalette } from '../dist/design/palette.js';
+import { extractPalette, type PaletteColor } from '../dist/design/palette.js';
 import { paletteDistance } from '../dist/design/palette-distance.js';
 import { SearchEngine } from '../dist/search/engine.js';
-import { Library } from '../dist/store/library.js';
+import { openStore } from '../dist/store/open-store.js';
+import type { Store } from '../dist/store/store.js';
 import { jsonLines, makeCatalog, POSTERS, runCli, spreadRows, tempDir, type CatalogRow } from './helpers.js';
 
 const poster = (id: string) => readFileSync(join(POSTERS, `${id}.jpg`));
@@ -69,7 +70,7 @@ describe('design search and analysis on a library', () => {
     (b) => sharp(b).modulate({ hue: 60, saturation: 1.2 }).jpeg({ quality: 85 }).toBuffer(),
   ];
   const db = join(tempDir(), 'lib.db');
-  let library: Library;
+  let library: Store;
   let engine: SearchEngine;
 
   beforeAll(async () => {
@@ -83,22 +84,24 @@ describe('design search and analysis on a library', () => {
     }
     makeCatalog([...rows, ...copyRows], dir);
     expect(runCli(['index', dir, '--db', db, '--no-text']).code).toBe(0);
-    library = new Library(db);
-    engine = SearchEngine.fromLibrary(library);
+    library = await openStore(db, { create: true });
+    engine = await SearchEngine.fromLibrary(library);
   });
 
   afterAll(async () => {
     await engine.close();
-    library.close();
+    await library.close();
   });
 
   it('a hex palette query ranks posters that contain those colours first', async () => {
     // Colours taken from a real poster's palette: two distinct colours with real shares.
+    const palettes = new Map<string, PaletteColor[]>();
+    for (const r of rows) palettes.set(r.id!, JSON.parse(JSON.stringify(await library.getPalette((await library.keyOf(r.id!))!))) as PaletteColor[]);
     const source = rows.find((r) => {
-      const p = JSON.parse(JSON.stringify(library.getPalette(library.keyOf(r.id!)!)));
-      return p[0].share > 0.15 && p[1].share > 0.15 && deltaE(p[0].lab, p[1].lab) > 35 && chroma(p[0].lab) + chroma(p[1].lab) > 30;
+      const p = palettes.get(r.id!)!;
+      return p[0]!.share > 0.15 && p[1]!.share > 0.15 && deltaE(p[0]!.lab, p[1]!.lab) > 35 && chroma(p[0]!.lab) + chroma(p[1]!.lab) > 30;
     })!;
-    const palette = library.getPalette(library.keyOf(source.id!)!)!;
+    const palette = (await library.getPalette((await library.keyOf(source.id!))!))!;
     const colors = [palette[0]!.hex, palette[1]!.hex];
     const r = runCli(['search', '--db', db, '--colors', colors.join(','), '--k', '10', '--json']);
     expect(r.code).toBe(0);

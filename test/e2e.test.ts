@@ -7,7 +7,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessConfigFromEnv } from '../dist/server/access.js';
 import { buildServer } from '../dist/server/app.js';
-import { Library } from '../dist/store/library.js';
+import { openStore } from '../dist/store/open-store.js';
+import type { Store } from '../dist/store/store.js';
 import { makeCatalog, POSTERS, ROOT, runCli, spreadRows, tempDir } from './helpers.js';
 
 declare global {
@@ -21,7 +22,7 @@ const STILLS = join(ROOT, '../shared/stills');
 const db = join(tempDir(), 'lib.db');
 const artifacts = join(ROOT, 'test-artifacts');
 let app: FastifyInstance;
-let library: Library;
+let library: Store;
 let browser: Browser;
 let page: Page;
 let base = '';
@@ -33,7 +34,7 @@ beforeAll(async () => {
   expect(runCli(['genres', 'train', '--db', db, '--folds', '3']).code).toBe(0);
   expect(runCli(['atlas', 'build', '--db', db]).code).toBe(0);
   expect(runCli(['index', '--stills', STILLS, '--db', db]).code).toBe(0);
-  library = new Library(db);
+  library = await openStore(db, { create: true });
   app = await buildServer({ library });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
   browser = await chromium.launch({

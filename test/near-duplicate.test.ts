@@ -7,12 +7,13 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SearchEngine } from '../dist/search/engine.js';
-import { Library } from '../dist/store/library.js';
+import { openStore } from '../dist/store/open-store.js';
+import type { Store } from '../dist/store/store.js';
 import { makeCatalog, POSTERS, runCli, spreadRows, tempDir } from './helpers.js';
 
 const rows = spreadRows(200, 1);
 const db = join(tempDir(), 'lib.db');
-let library: Library;
+let library: Store;
 let engine: SearchEngine;
 
 const transforms: Record<string, (b: Buffer) => Promise<Buffer>> = {
@@ -27,15 +28,15 @@ const transforms: Record<string, (b: Buffer) => Promise<Buffer>> = {
   recolour: (b) => sharp(b).modulate({ hue: 40, saturation: 1.4, brightness: 1.1 }).jpeg({ quality: 90 }).toBuffer(),
 };
 
-beforeAll(() => {
+beforeAll(async () => {
   expect(runCli(['index', makeCatalog(rows), '--db', db, '--no-text']).code).toBe(0);
-  library = new Library(db);
-  engine = SearchEngine.fromLibrary(library);
+  library = await openStore(db, { create: true });
+  engine = await SearchEngine.fromLibrary(library);
 });
 
 afterAll(async () => {
   await engine.close();
-  library.close();
+  await library.close();
 });
 
 describe('near-duplicate retrieval', () => {

@@ -1,15 +1,17 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchResult } from '../dist/search/query.js';
+import { ENGINES, freshLibrary, type TestLibrary } from './engines.js';
 import { jsonLines, makeCatalog, POSTERS, runCli, spreadRows, tempDir } from './helpers.js';
 
 const rows = spreadRows(150, 2);
-const db = join(tempDir(), 'lib.db');
 const byId = new Map(rows.map((r) => [r.id!, r]));
 const poster = (id: string) => join(POSTERS, `${id}.jpg`);
 
 type Result = SearchResult;
+/** The library under test (a file or a postgres:// URL): each engine's block sets it before its tests run. */
+let db = '';
 
 function search(args: string[]): Result[] {
   const r = runCli(['search', '--db', db, '--json', ...args]);
@@ -25,12 +27,20 @@ function expectSortedBest(results: Result[]): void {
 
 const withOverview = rows.filter((r) => (r.overview ?? '').length > 120);
 
-beforeAll(() => {
-  const r = runCli(['index', makeCatalog(rows), '--db', db, '--json']);
-  expect(r.code).toBe(0);
-});
+describe.each(ENGINES)('search on %s', (engine) => {
+  let library: TestLibrary;
 
-describe('search', () => {
+  beforeAll(async () => {
+    library = await freshLibrary(engine);
+    db = library.db;
+    const r = runCli(['index', makeCatalog(rows), '--db', db, '--json']);
+    expect(r.code).toBe(0);
+  });
+
+  afterAll(async () => {
+    await library.drop();
+  });
+
   it('by image: a catalog poster finds itself first, JSON contract holds', () => {
     const id = rows[7]!.id!;
     const results = search(['--image', poster(id), '--k', '5']);

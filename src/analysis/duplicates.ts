@@ -21,9 +21,9 @@ const MIN_CONTENT = 0.5;
 export class DuplicateDetector {
   private constructor(private readonly signatures: Map<number, Float32Array>) {}
 
-  static load(engine: SearchEngine): DuplicateDetector {
+  static async load(engine: SearchEngine): Promise<DuplicateDetector> {
     const m = new Map<number, Float32Array>();
-    for (const e of engine.library.iterateVectors(SIGNATURE_CHANNEL, SIGNATURE_MODEL)) m.set(e.key, e.vector);
+    for (const e of await engine.store.loadVectors(SIGNATURE_CHANNEL, SIGNATURE_MODEL)) m.set(e.key, e.vector);
     return new DuplicateDetector(m);
   }
 
@@ -53,24 +53,25 @@ export interface DuplicatePair {
 
 /** All duplicate pairs of the library (keys, a < b). */
 export async function findDuplicatePairs(engine: SearchEngine, threshold = DUPLICATE_THRESHOLD): Promise<DuplicatePair[]> {
-  const detector = DuplicateDetector.load(engine);
+  const detector = await DuplicateDetector.load(engine);
   const content = await engine.channel(CONTENT_CHANNEL);
   const layout = await engine.channel(LAYOUT_CHANNEL);
   if (!content) return [];
   const candidates = new Set<string>();
-  const contentModel = engine.modelOf(CONTENT_CHANNEL)!;
-  const layoutModel = engine.modelOf(LAYOUT_CHANNEL)!;
+  // One read of each channel's vectors (a batch job; the per-key reads cost a round trip each on PostgreSQL).
+  const contentVectors = new Map((await engine.store.loadVectors(CONTENT_CHANNEL, engine.modelOf(CONTENT_CHANNEL)!)).map((e) => [e.key, e.vector]));
+  const layoutVectors = layout ? new Map((await engine.store.loadVectors(LAYOUT_CHANNEL, engine.modelOf(LAYOUT_CHANNEL)!)).map((e) => [e.key, e.vector])) : new Map<number, Float32Array>();
   for (const key of content.keys) {
     const exclude = new Set([key]);
-    const cv = engine.library.getVector(key, CONTENT_CHANNEL, contentModel)!;
+    const cv = contentVectors.get(key)!;
     for (const h of await content.index.search(cv, NEIGHBOURS, { exclude })) if (h.score >= MIN_CONTENT) candidates.add(key < h.key ? `${key}:${h.key}` : `${h.key}:${key}`);
-    const lv = layout && engine.library.getVector(key, LAYOUT_CHANNEL, layoutModel);
+    const lv = layoutVectors.get(key);
     if (layout && lv) for (const h of await layout.index.search(lv, NEIGHBOURS, { exclude })) candidates.add(key < h.key ? `${key}:${h.key}` : `${h.key}:${key}`);
   }
   const out: DuplicatePair[] = [];
   for (const c of candidates) {
     const [a, b] = c.split(':').map(Number) as [number, number];
-    const [cs] = await content.index.scores(engine.library.getVector(a, CONTENT_CHANNEL, contentModel)!, [b]);
+    const [cs] = await content.index.scores(contentVectors.get(a)!, [b]);
     const { duplicate, similarity } = detector.judge(a, b, cs!, threshold);
     if (duplicate) out.push({ a, b, similarity });
   }

@@ -19,21 +19,22 @@ export async function closestPairs(engine: SearchEngine, channel: ImageChannel, 
   if (!loaded) return [];
   const model = engine.modelOf(channel)!;
   const best = new Map<string, { a: number; b: number; score: number }>();
+  const vectors = new Map((await engine.store.loadVectors(channel, model)).map((e) => [e.key, e.vector]));
   for (const key of loaded.keys) {
-    const v = engine.library.getVector(key, channel, model)!;
+    const v = vectors.get(key)!;
     for (const h of await loaded.index.search(v, PER_POSTER, { exclude: new Set([key]) })) {
       const [a, b] = key < h.key ? [key, h.key] : [h.key, key];
       best.set(`${a}:${b}`, { a, b, score: h.score });
     }
   }
   const top = [...best.values()].sort((x, y) => y.score - x.score || x.a - y.a || x.b - y.b).slice(0, k);
-  const detector = DuplicateDetector.load(engine);
+  const detector = await DuplicateDetector.load(engine);
   const content = channel === CONTENT_CHANNEL ? undefined : await engine.channel(CONTENT_CHANNEL);
   const contentModel = engine.modelOf(CONTENT_CHANNEL)!;
-  const movies = engine.library.getMoviesByKeys([...new Set(top.flatMap((p) => [p.a, p.b]))]);
+  const movies = await engine.store.getMoviesByKeys([...new Set(top.flatMap((p) => [p.a, p.b]))]);
   const out: ClosestPair[] = [];
   for (const p of top) {
-    const contentScore = content ? (await content.index.scores(engine.library.getVector(p.a, CONTENT_CHANNEL, contentModel)!, [p.b]))[0]! : p.score;
+    const contentScore = content ? (await content.index.scores((await engine.store.getVector(p.a, CONTENT_CHANNEL, contentModel))!, [p.b]))[0]! : p.score;
     out.push({
       a: movies.get(p.a)!.id,
       b: movies.get(p.b)!.id,

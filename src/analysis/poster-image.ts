@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { ImageInput } from '../search/query.js';
-import type { Library } from '../store/library.js';
+import type { Store } from '../store/store.js';
 
 /** A library movie's poster image: the original file recorded at index time if still on disk, else its stored thumbnail. */
-export async function storedPosterImage(library: Library, id: string): Promise<ImageInput | undefined> {
-  const path = library.posterPath(id);
+export async function storedPosterImage(library: Store, id: string): Promise<ImageInput | undefined> {
+  const path = (await library.posterFile(id))?.path;
   if (path && existsSync(path)) return { bytes: await readFile(path), source: path };
-  const thumb = library.getThumbnail(id);
+  const thumb = await library.getThumbnail(id);
   return thumb ? { bytes: thumb, source: `thumbnail of ${id}` } : undefined;
 }

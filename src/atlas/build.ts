@@ -8,14 +8,14 @@
 import { COLOR_MODEL } from '../design/design-features.js';
 import { ExactIndex } from '../search/exact-index.js';
 import { COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL } from '../store/channels.js';
-import type { Library } from '../store/library.js';
-import type { ModelRef } from '../store/types.js';
+import type { Store } from '../store/store.js';
+import type { ModelRef, StoredMovie } from '../store/types.js';
 import { cluster } from './clusters.js';
 import { assignGrid, cellPosition, gridPoints, knnOverlap, type GridLayout } from './grid.js';
 import { labelCluster, type ClusterLabel } from './labels.js';
 import { pca, pca2d, tsne2d, umap2d } from './projections.js';
 import { buildSheets } from './sheets.js';
-import { loadMeta, loadPoints, saveMeta, savePoints, saveSheets, type AtlasPoint } from './store.js';
+import type { AtlasPoint } from '../store/types.js';
 
 export const ATLAS_CHANNELS = [CONTENT_CHANNEL, COLOR_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL] as const;
 
@@ -41,10 +41,11 @@ export interface AtlasBuildOptions {
   onStage?: (stage: string) => void;
 }
 
-export function channelModel(library: Library, channel: string): ModelRef {
-  const meta = (k: string) => library.getMeta(k);
-  if (channel === CONTENT_CHANNEL && meta('image_model')) return JSON.parse(meta('image_model')!) as ModelRef;
-  if (channel === TEXT_CHANNEL && meta('text_model')) return JSON.parse(meta('text_model')!) as ModelRef;
+export async function channelModel(library: Store, channel: string): Promise<ModelRef> {
+  const image = await library.getMeta('image_model');
+  const text = await library.getMeta('text_model');
+  if (channel === CONTENT_CHANNEL && image) return JSON.parse(image) as ModelRef;
+  if (channel === TEXT_CHANNEL && text) return JSON.parse(text) as ModelRef;
   if (channel === COLOR_CHANNEL) return COLOR_MODEL;
   if (channel === LAYOUT_CHANNEL) return { id: 'layout-grid-8x12', version: '1', dimension: 192 };
   throw new Error(`no vectors for channel "${channel}" in the library (use ${ATLAS_CHANNELS.join(', ')})`);
@@ -52,25 +53,25 @@ export function channelModel(library: Library, channel: string): ModelRef {
 
 const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
 
-export async function buildAtlas(library: Library, opts: AtlasBuildOptions = {}): Promise<AtlasMeta> {
+export async function buildAtlas(library: Store, opts: AtlasBuildOptions = {}): Promise<AtlasMeta> {
   const channel = opts.channel ?? CONTENT_CHANNEL;
   const seed = opts.seed ?? 42;
-  const model = channelModel(library, channel);
-  const entries = [...library.iterateVectors(channel, model)];
+  const model = await channelModel(library, channel);
+  const entries = await library.loadVectors(channel, model);
   if (entries.length < 10) throw new Error(`only ${entries.length} ${channel} vectors: index more posters before building an atlas`);
-  const previous = opts.rebuild ? undefined : loadMeta<AtlasMeta>(library, channel);
-  const existing = previous ? loadPoints(library, channel) : [];
+  const previous = opts.rebuild ? undefined : await library.loadAtlasMeta<AtlasMeta>(channel);
+  const existing = previous ? await library.loadAtlasPoints(channel) : [];
   const result = previous && existing.length ? await placeNew(library, channel, entries, existing, previous) : await fullBuild(library, channel, entries, seed, opts);
   opts.onStage?.('texture atlases');
   const t = performance.now();
   const { sheets, sprites } = await buildSheets(library, entries.map((e) => e.key));
-  saveSheets(library, sheets, sprites);
+  await library.saveAtlasSheets(sheets, sprites);
   result.seconds.sheets = r4((performance.now() - t) / 1000);
-  saveMeta(library, channel, result);
+  await library.saveAtlasMeta(channel, result);
   return result;
 }
 
-async function fullBuild(library: Library, channel: string, entries: { key: number; vector: Float32Array }[], seed: number, opts: AtlasBuildOptions): Promise<AtlasMeta> {
+async function fullBuild(library: Store, channel: string, entries: { key: number; vector: Float32Array }[], seed: number, opts: AtlasBuildOptions): Promise<AtlasMeta> {
   const seconds: Record<string, number> = {};
   const time = <T>(name: string, fn: () => T): T => {
     opts.onStage?.(name);
@@ -99,8 +100,10 @@ async function fullBuild(library: Library, channel: string, entries: { key: numb
     cluster: clustering.assignment[i]!,
     placed: 'build',
   }));
-  savePoints(library, channel, points, true);
-  const clusters = time('labels', () => labels(library, entries, clustering.assignment, clustering.k, (i, c) => {
+  await library.saveAtlasPoints(channel, points, true);
+  const movies = await library.getMoviesByKeys(entries.map((e) => e.key));
+  const color = new Map((await library.loadVectors(COLOR_CHANNEL, COLOR_MODEL)).map((e) => [e.key, e.vector]));
+  const clusters = time('labels', () => labels(movies, color, entries, clustering.assignment, clustering.k, (i, c) => {
     let s = 0;
     for (let t = 0; t < d; t++) s += (flat[i * d + t]! - clustering.centroids[c * d + t]!) ** 2;
     return s;
@@ -108,12 +111,10 @@ async function fullBuild(library: Library, channel: string, entries: { key: numb
   return { channel, seed, points: points.length, grid: { cols: grid.cols, rows: grid.rows }, clusters, k: clustering.k, silhouetteByK: clustering.tried, quality, seconds, incremental: 0 };
 }
 
-function labels(library: Library, entries: { key: number }[], assignment: Int32Array, k: number, distance: (i: number, c: number) => number): ClusterLabel[] {
-  const movies = library.getMoviesByKeys(entries.map((e) => e.key));
+function labels(movies: Map<number, StoredMovie>, color: Map<number, Float32Array>, entries: { key: number }[], assignment: Int32Array, k: number, distance: (i: number, c: number) => number): ClusterLabel[] {
   const all = [...movies.values()];
   const genreShare = new Map<string, number>();
   for (const m of all) for (const g of m.genres) genreShare.set(g, (genreShare.get(g) ?? 0) + 1 / all.length);
-  const color = new Map([...library.iterateVectors(COLOR_CHANNEL, COLOR_MODEL)].map((e) => [e.key, e.vector]));
   return Array.from({ length: k }, (_, c) => {
     const idx = entries.map((_, i) => i).filter((i) => assignment[i] === c);
     const central = [...idx].sort((a, b) => distance(a, c) - distance(b, c)).slice(0, 5).map((i) => movies.get(entries[i]!.key)!.id);
@@ -121,7 +122,7 @@ function labels(library: Library, entries: { key: number }[], assignment: Int32A
   });
 }
 
-async function placeNew(library: Library, channel: string, entries: { key: number; vector: Float32Array }[], existing: AtlasPoint[], meta: AtlasMeta): Promise<AtlasMeta> {
+async function placeNew(library: Store, channel: string, entries: { key: number; vector: Float32Array }[], existing: AtlasPoint[], meta: AtlasMeta): Promise<AtlasMeta> {
   const started = performance.now();
   const placed = new Map(existing.map((p) => [p.key, p]));
   const fresh = entries.filter((e) => !placed.has(e.key));
@@ -156,6 +157,6 @@ async function placeNew(library: Library, channel: string, entries: { key: numbe
     used.add(bestCell);
     added.push({ key: e.key, pca: mean((p) => p.pca), umap, tsne: mean((p) => p.tsne), cell: bestCell, cluster: clusterId, placed: 'incremental' });
   }
-  savePoints(library, channel, added, false);
+  await library.saveAtlasPoints(channel, added, false);
   return { ...meta, points: total, grid: { cols, rows }, incremental: meta.incremental + added.length, seconds: { place: r4((performance.now() - started) / 1000) } };
 }

@@ -5,12 +5,12 @@ import { findDuplicatePairs, groupDuplicates } from '../analysis/duplicates.js';
 import { closestPairs } from '../analysis/pairs.js';
 import { SearchEngine } from '../search/engine.js';
 import { IMAGE_CHANNELS } from '../store/channels.js';
-import { Library } from '../store/library.js';
+import { openStore } from '../store/open-store.js';
 import { percentile, round } from './stats.js';
 
 export async function benchAnalysis(dbPath: string) {
-  const library = new Library(dbPath);
-  const engine = SearchEngine.fromLibrary(library);
+  const library = await openStore(dbPath, { create: true });
+  const engine = await SearchEngine.fromLibrary(library);
   await engine.warm({ image: true });
   const out: Record<string, unknown> = {};
   for (const c of IMAGE_CHANNELS) {
@@ -26,15 +26,15 @@ export async function benchAnalysis(dbPath: string) {
   const times: number[] = [];
   for (let i = 0; i < 10; i++) {
     const [a, b] = [content.keys[i * 97]!, content.keys[i * 97 + 13]!];
-    const movie = library.getMoviesByKeys([a]).get(a)!;
-    const bytes = await readFile(library.posterPath(movie.id)!);
+    const movie = (await library.getMoviesByKeys([a])).get(a)!;
+    const bytes = await readFile((await library.posterFile(movie.id))!.path);
     t = performance.now();
-    await explainMatch(engine, { bytes, source: movie.id }, library.getVector(b, 'content', engine.modelOf('content')!)!);
+    await explainMatch(engine, { bytes, source: movie.id }, (await library.getVector(b, 'content', engine.modelOf('content')!))!);
     times.push((performance.now() - t) / 1000);
   }
   out.explainSecondsP50 = round(percentile(times, 50), 2);
   out.explainSecondsMax = round(Math.max(...times), 2);
   await engine.close();
-  library.close();
+  await library.close();
   return out;
 }

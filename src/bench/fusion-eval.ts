@@ -6,7 +6,7 @@
  */
 import { CONTENT_CHANNEL as IMAGE_CHANNEL, TEXT_CHANNEL } from '../store/channels.js';
 import { SearchEngine } from '../search/engine.js';
-import { Library } from '../store/library.js';
+import { openStore } from '../store/open-store.js';
 import type { ModelRef } from '../store/types.js';
 import { round } from './stats.js';
 
@@ -24,13 +24,13 @@ function standardise(rows: Float32Array[]): Float32Array[] {
 }
 
 export async function benchFusion(dbPath: string, queries = 300) {
-  const library = new Library(dbPath);
-  const imageRef = JSON.parse(library.getMeta('image_model')!) as ModelRef;
-  const textRef = JSON.parse(library.getMeta('text_model')!) as ModelRef;
-  const image = new Map([...library.iterateVectors(IMAGE_CHANNEL, imageRef)].map((e) => [e.key, e.vector]));
-  const text = new Map([...library.iterateVectors(TEXT_CHANNEL, textRef)].map((e) => [e.key, e.vector]));
+  const library = await openStore(dbPath, { create: true });
+  const imageRef = JSON.parse((await library.getMeta('image_model'))!) as ModelRef;
+  const textRef = JSON.parse((await library.getMeta('text_model'))!) as ModelRef;
+  const image = new Map((await library.loadVectors(IMAGE_CHANNEL, imageRef)).map((e) => [e.key, e.vector]));
+  const text = new Map((await library.loadVectors(TEXT_CHANNEL, textRef)).map((e) => [e.key, e.vector]));
   const keys = [...image.keys()].filter((k) => text.has(k));
-  const movies = library.getMoviesByKeys(keys);
+  const movies = await library.getMoviesByKeys(keys);
   const zi = standardise(keys.map((k) => image.get(k)!));
   const zt = standardise(keys.map((k) => text.get(k)!));
   const concat = keys.map((_, i) => {
@@ -42,7 +42,7 @@ export async function benchFusion(dbPath: string, queries = 300) {
     n = Math.sqrt(n);
     return v.map((x) => x / n);
   });
-  const engine = SearchEngine.fromLibrary(library);
+  const engine = await SearchEngine.fromLibrary(library);
   const step = Math.max(1, Math.floor(keys.length / queries));
   const shared = (a: string[], b: string[]) => a.some((g) => b.includes(g));
   const precision = { fused: 0, seedConcat: 0, imageOnly: 0, textOnly: 0 };
@@ -63,7 +63,7 @@ export async function benchFusion(dbPath: string, queries = 300) {
     precision.seedConcat += scored.slice(0, 10).filter((h) => shared(movies.get(keys[h.i]!)!.genres, m.genres)).length / 10;
   }
   await engine.close();
-  library.close();
+  await library.close();
   return {
     queries: n,
     metric: 'mean share of the top 10 that has a genre in common with the query movie',

@@ -15,7 +15,7 @@ import { stringify } from 'csv-stringify/sync';
 import sharp from 'sharp';
 import { accessConfigFromEnv } from '../server/access.js';
 import { buildServer } from '../server/app.js';
-import { Library } from '../store/library.js';
+import { openStore } from '../store/open-store.js';
 import { seededRandom } from '../util/random.js';
 import { round } from './stats.js';
 
@@ -38,7 +38,7 @@ const cli = resolve(dirname(fileURLToPath(import.meta.url)), '../cli/main.js');
 const indexed = spawnSync(process.execPath, [cli, 'index', dir, '--db', db], { stdio: ['ignore', 'ignore', 'inherit'] });
 if (indexed.status !== 0 && indexed.status !== 1) throw new Error('fuzz: indexing the sample library failed');
 
-const library = new Library(db);
+const library = await openStore(db, { create: true });
 const app = await buildServer({ library, access: accessConfigFromEnv({ MARQUEE_TOKEN: TOKEN }) });
 const slowRequests: { url: string; ms: number; status: number }[] = [];
 app.addHook('onResponse', async (req, reply) => {
@@ -196,9 +196,10 @@ await Promise.all(Array.from({ length: 4 }, worker));
 
 clearInterval(lag);
 const health = await fetch(`${base}/api/health`).then((r) => r.status, () => 0);
-const integrity = (library.db.prepare('PRAGMA integrity_check').get() as { integrity_check: string }).integrity_check;
+const problems = await library.checkIntegrity();
+const integrity = problems.length ? problems.join('; ') : 'ok';
 await app.close();
-library.close();
+await library.close();
 const polluted = ({} as Record<string, unknown>).polluted !== undefined;
 const report = {
   seconds,

@@ -2,19 +2,20 @@
 import { loadDataset } from '../genres/dataset.js';
 import { crossValidate } from '../genres/evaluate.js';
 import { FEATURE_SETS, libraryModels, trainGenreModels } from '../genres/model.js';
-import { Library } from '../store/library.js';
+import { openStore } from '../store/open-store.js';
 import { round } from './stats.js';
 
-export function benchGenres(dbPath: string) {
-  const library = new Library(dbPath);
+export async function benchGenres(dbPath: string) {
+  const library = await openStore(dbPath, { create: true });
   let t = performance.now();
-  const trained = trainGenreModels(library);
+  const trained = await trainGenreModels(library);
   const trainSeconds = (performance.now() - t) / 1000;
   t = performance.now();
-  const models = libraryModels(library);
-  const evals = FEATURE_SETS.filter((f) => f === 'poster' || models.text).map((f) => crossValidate(loadDataset(library, f, models)));
+  const models = await libraryModels(library);
+  const evals = [];
+  for (const f of FEATURE_SETS.filter((f) => f === 'poster' || models.text)) evals.push(crossValidate(await loadDataset(library, f, models)));
   const evalSeconds = (performance.now() - t) / 1000;
-  library.close();
+  await library.close();
   return {
     trainSeconds: round(trainSeconds, 1),
     evalSeconds: round(evalSeconds, 1),

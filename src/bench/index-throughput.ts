@@ -7,18 +7,18 @@ import { decodeResized, type RgbImage } from '../image/decode.js';
 import { indexCatalog } from '../ingest/indexer.js';
 import { synopsisOf } from '../ingest/synopsis.js';
 import { loadImageModel, loadTextModel } from '../models/registry.js';
-import { Library } from '../store/library.js';
+import { openStore } from '../store/open-store.js';
 import { memorySampler, round } from './stats.js';
 
 export async function benchIndex(catalog: string, dbPath: string) {
   const imageModel = await loadImageModel();
   const textModel = await loadTextModel({ workers: availableParallelism() });
-  const library = new Library(dbPath);
+  const library = await openStore(dbPath, { create: true });
   library.setMeta('image_model_spec', imageModel.id);
   const mem = memorySampler();
   const summary = await indexCatalog(catalog, { library, imageModel, textModel });
   const peakRssMiB = mem.stop();
-  library.close();
+  await library.close();
 
   // Model-only: the same posters and synopses, decoded beforehand (not timed), run through
   // both models exactly as the indexer batches them (image and text overlapped).

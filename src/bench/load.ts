@@ -7,15 +7,15 @@
 import autocannon from 'autocannon';
 import { resolve } from 'node:path';
 import { buildServer } from '../server/app.js';
-import { Library } from '../store/library.js';
+import { openStore } from '../store/open-store.js';
 import { round } from './stats.js';
 
 const db = resolve(process.env.MARQUEE_BENCH_DB ?? './marquee.db');
 const soakSeconds = Number(process.env.MARQUEE_SOAK_SECONDS ?? 120);
-const library = new Library(db);
+const library = await openStore(db, { create: true });
 const app = await buildServer({ library });
 const base = await app.listen({ port: 0, host: '127.0.0.1' });
-const ids = (library.db.prepare('SELECT m.id FROM movies m JOIN posters p ON p.movie_key = m.key ORDER BY m.key LIMIT 500').all() as { id: string }[]).map((r) => r.id);
+const ids = await library.movieIdsWithPoster(500);
 const texts = ['a lonely robot', 'two detectives chase a killer', 'a family road trip', 'war in the pacific', 'a vampire in london', 'cowboys defend a town', 'a heist in las vegas', 'aliens invade earth'];
 let i = 0;
 const bodies = () => {

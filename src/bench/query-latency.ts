@@ -2,17 +2,17 @@
 import { readFile } from 'node:fs/promises';
 import { catalogRows } from './catalog-rows.js';
 import { SearchEngine } from '../search/engine.js';
-import { Library } from '../store/library.js';
+import { openStore } from '../store/open-store.js';
 import { percentile, round } from './stats.js';
 
 export async function benchQueries(catalog: string, dbPath: string, n = 150) {
-  const library = new Library(dbPath);
-  const engine = SearchEngine.fromLibrary(library);
+  const library = await openStore(dbPath, { create: true });
+  const engine = await SearchEngine.fromLibrary(library);
   await engine.warm();
   const rows = (await catalogRows(catalog)).filter((r) => r.posterPath && r.overview.length > 40);
   const step = Math.max(1, Math.floor(rows.length / n));
   const sample = Array.from({ length: n }, (_, i) => rows[(i * step) % rows.length]!);
-  const hasFaces = library.faceScanCount() > 0;
+  const hasFaces = (await library.faceScanCount()) > 0;
   const colors = ['#0b3d4c', '#e07a1f', '#f2e8d5', '#8c1c13', '#1d1d1d'];
   const kinds: Record<string, (r: (typeof sample)[number], i: number) => Promise<unknown>> = {
     palette: async (_r, i) => engine.search({ colors: [colors[i % colors.length]!, colors[(i + 2) % colors.length]!], k: 10 }),
@@ -42,6 +42,6 @@ export async function benchQueries(catalog: string, dbPath: string, n = 150) {
     out[kind] = { p50Ms: round(percentile(times, 50)), p99Ms: round(percentile(times, 99)) };
   }
   await engine.close();
-  library.close();
+  await library.close();
   return { queries: n, defaultImageWeights: 'content=0.7,color=0.15,layout=0.15', ...out };
 }

@@ -7,11 +7,11 @@ import { indexStills } from '../stills/index-stills.js';
 import { loadMovieStills, similarLooks } from '../stills/looks.js';
 import { barcodePng, movieLook } from '../stills/movie-look.js';
 import { StillsService } from '../stills/service.js';
-import { Library } from '../store/library.js';
+import { openStore } from '../store/open-store.js';
 import { percentile, round } from './stats.js';
 
 export async function benchStills(folder: string, db: string): Promise<Record<string, unknown>> {
-  const library = new Library(db);
+  const library = await openStore(db, { create: true });
   const model = await loadImageModel();
   library.setMeta('image_model_spec', 'mobilenet-v2-1.4');
   const indexed = await indexStills(folder, { library, imageModel: model });
@@ -19,18 +19,18 @@ export async function benchStills(folder: string, db: string): Promise<Record<st
 
   // Looks: aggregate every movie's stills (palette, HSL, barcode), then every movie's ranking.
   let t = performance.now();
-  const movies = loadMovieStills(library);
+  const movies = await loadMovieStills(library);
   for (const m of movies) {
     movieLook(m.stills);
     await barcodePng(m.stills);
   }
   const aggregateMs = performance.now() - t;
   t = performance.now();
-  const fresh = loadMovieStills(library);
+  const fresh = await loadMovieStills(library);
   for (const m of fresh) similarLooks(fresh, m.id, 100);
   const rankingsMs = performance.now() - t;
 
-  const engine = SearchEngine.fromLibrary(library);
+  const engine = await SearchEngine.fromLibrary(library);
   const service = new StillsService(engine);
   const first = movies[0]!.stills;
   const queryBytes = await Promise.all(first.slice(0, 20).map((s) => readFile(s.path)));
@@ -42,10 +42,10 @@ export async function benchStills(folder: string, db: string): Promise<Record<st
     times.push(performance.now() - q);
   }
   t = performance.now();
-  const evaluation = service.evaluate();
+  const evaluation = await service.evaluate();
   const evalSeconds = (performance.now() - t) / 1000;
   await engine.close();
-  library.close();
+  await library.close();
   return {
     folder: join(folder),
     stills: indexed.total,

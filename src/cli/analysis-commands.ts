@@ -9,13 +9,13 @@ import { IMAGE_CHANNELS, type ImageChannel } from '../store/channels.js';
 import { openExistingLibrary } from './open-library.js';
 
 async function withEngine<T>(db: string | undefined, fn: (engine: SearchEngine) => Promise<T>): Promise<T> {
-  const library = openExistingLibrary(db);
-  const engine = SearchEngine.fromLibrary(library);
+  const library = await openExistingLibrary(db);
+  const engine = await SearchEngine.fromLibrary(library);
   try {
     return await fn(engine);
   } finally {
     await engine.close();
-    library.close();
+    await library.close();
   }
 }
 
@@ -36,7 +36,7 @@ export async function runPairsCommand(opts: { db?: string; k: number; channel: s
 export async function runDupesCommand(opts: { db?: string; threshold?: number; json?: boolean }): Promise<number> {
   const groups = await withEngine(opts.db, async (engine) => {
     const keyGroups = groupDuplicates(await findDuplicatePairs(engine, opts.threshold));
-    const movies = engine.library.getMoviesByKeys(keyGroups.flat());
+    const movies = await engine.store.getMoviesByKeys(keyGroups.flat());
     return keyGroups.map((g) => g.map((k) => movies.get(k)!));
   });
   if (opts.json) process.stdout.write(`${JSON.stringify({ groups: groups.map((g) => g.map((m) => m.id)) })}\n`);
@@ -48,9 +48,9 @@ export async function runDupesCommand(opts: { db?: string; threshold?: number; j
 /** An explain argument: an existing image file, or a movie id in the library. */
 async function resolvePoster(engine: SearchEngine, arg: string): Promise<{ bytes: Buffer; source: string; id?: string }> {
   if (existsSync(arg)) return { bytes: await readFile(arg), source: arg };
-  const key = engine.library.keyOf(arg);
+  const key = await engine.store.keyOf(arg);
   if (key === undefined) throw new Error(`"${arg}" is neither an image file nor a movie id in the library`);
-  const poster = await storedPosterImage(engine.library, arg);
+  const poster = await storedPosterImage(engine.store, arg);
   if (!poster) throw new Error(`movie "${arg}" has no indexed poster`);
   return { ...poster, id: arg };
 }
@@ -58,7 +58,7 @@ async function resolvePoster(engine: SearchEngine, arg: string): Promise<{ bytes
 export async function runExplainCommand(a: string, b: string, opts: { db?: string; out: string; json?: boolean }): Promise<number> {
   const result = await withEngine(opts.db, async (engine) => {
     const [pa, pb] = await Promise.all([resolvePoster(engine, a), resolvePoster(engine, b)]);
-    const target = pb.id ? engine.movieVectors(pb.id).vectors.content! : (await engine.describeImage(pb)).content;
+    const target = pb.id ? (await engine.movieVectors(pb.id)).vectors.content! : (await engine.describeImage(pb)).content;
     return explainMatch(engine, pa, target);
   });
   await writeFile(opts.out, result.png);

@@ -2,7 +2,7 @@ import { buildAtlas } from '../atlas/build.js';
 import { openExistingLibrary } from './open-library.js';
 
 export async function runAtlasBuild(opts: { db?: string; channel: string; rebuild?: boolean; k?: number; seed: number; tsne: boolean; json?: boolean }): Promise<number> {
-  const library = openExistingLibrary(opts.db);
+  const library = await openExistingLibrary(opts.db);
   try {
     const started = performance.now();
     const meta = await buildAtlas(library, { channel: opts.channel, rebuild: opts.rebuild, k: opts.k, seed: opts.seed, tsne: opts.tsne, onStage: (s) => !opts.json && process.stderr.write(`atlas: ${s}...\n`) });
@@ -14,6 +14,6 @@ export async function runAtlasBuild(opts: { db?: string; channel: string; rebuil
     }
     return 0;
   } finally {
-    library.close();
+    await library.close();
   }
 }

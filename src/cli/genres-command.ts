@@ -7,28 +7,29 @@ import { runJsonlBatch } from './jsonl-batch.js';
 import { openExistingLibrary } from './open-library.js';
 import { readImage } from './search-args.js';
 
-export function runGenresTrain(opts: { db?: string; folds: number; seed: number; json?: boolean }): number {
-  const library = openExistingLibrary(opts.db);
+export async function runGenresTrain(opts: { db?: string; folds: number; seed: number; json?: boolean }): Promise<number> {
+  const library = await openExistingLibrary(opts.db);
   try {
-    const summary = trainGenreModels(library, { folds: opts.folds, seed: opts.seed, onProgress: (m) => !opts.json && process.stderr.write(`${m}\n`) });
+    const summary = await trainGenreModels(library, { folds: opts.folds, seed: opts.seed, onProgress: (m) => !opts.json && process.stderr.write(`${m}\n`) });
     if (opts.json) process.stdout.write(`${JSON.stringify({ models: summary })}\n`);
     else for (const s of summary) process.stdout.write(`${s.features}: kept ${s.method} (cross-validated macro-mAP ${s.macroMAP}, top-3 hit ${s.top3Hit}) on ${s.trainingSize} movies in ${s.seconds.toFixed(1)} s\n`);
     return 0;
   } finally {
-    library.close();
+    await library.close();
   }
 }
 
-export function runGenresEval(opts: { db?: string; folds: number; seed: number; json?: boolean }): number {
-  const library = openExistingLibrary(opts.db);
+export async function runGenresEval(opts: { db?: string; folds: number; seed: number; json?: boolean }): Promise<number> {
+  const library = await openExistingLibrary(opts.db);
   try {
-    const models = libraryModels(library);
-    const evaluations = FEATURE_SETS.filter((f) => f === 'poster' || models.text).map((features) => {
-      const ds = loadDataset(library, features, models);
+    const models = await libraryModels(library);
+    const evaluations = [];
+    for (const features of FEATURE_SETS.filter((f) => f === 'poster' || models.text)) {
+      const ds = await loadDataset(library, features, models);
       const { foldOf, outOfFold, ...ev } = crossValidate(ds, opts.folds, opts.seed, (f) => !opts.json && process.stderr.write(`${features}: fold ${f + 1}/${opts.folds}\n`));
       void outOfFold;
-      return { ...ev, foldOf };
-    });
+      evaluations.push({ ...ev, foldOf });
+    }
     if (opts.json) {
       process.stdout.write(`${JSON.stringify({ evaluations })}\n`);
       return 0;
@@ -42,7 +43,7 @@ export function runGenresEval(opts: { db?: string; folds: number; seed: number; 
     }
     return 0;
   } finally {
-    library.close();
+    await library.close();
   }
 }
 
@@ -54,8 +55,8 @@ function top5(genres: GenreProbability[]): string {
 }
 
 export async function runGenresPredict(opts: { db?: string; image?: string; overview?: string; batch?: string; json?: boolean }): Promise<number> {
-  const library = openExistingLibrary(opts.db);
-  const engine = SearchEngine.fromLibrary(library);
+  const library = await openExistingLibrary(opts.db);
+  const engine = await SearchEngine.fromLibrary(library);
   const service = new GenreService(engine);
   try {
     if (opts.batch)
@@ -70,6 +71,6 @@ export async function runGenresPredict(opts: { db?: string; image?: string; over
     return 0;
   } finally {
     await engine.close();
-    library.close();
+    await library.close();
   }
 }

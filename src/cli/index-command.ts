@@ -5,9 +5,8 @@ import { indexCatalog } from '../ingest/indexer.js';
 import { scanFaces, type FaceScanSummary } from '../ingest/face-scan.js';
 import { FaceModel } from '../models/face-model.js';
 import { DEFAULT_IMAGE_MODEL, loadImageModel, loadTextModel } from '../models/registry.js';
-import { acquireIndexLock } from '../store/index-lock.js';
-import { Library } from '../store/library.js';
-import { resolveDbPath } from './open-library.js';
+import type { Store } from '../store/store.js';
+import { openLibraryForWriting } from './open-library.js';
 import { createProgressReporter } from './progress.js';
 import { indexStills } from '../stills/index-stills.js';
 import { scanStillFaces, type StillFacesSummary } from '../stills/still-faces.js';
@@ -27,11 +26,10 @@ export interface IndexCommandOptions {
 export async function runIndexCommand(catalog: string | undefined, opts: IndexCommandOptions): Promise<number> {
   if (!catalog) return runStillsOnly(opts);
   const modelSpec = resolveModelSpec(opts.model ?? process.env.MARQUEE_IMAGE_MODEL ?? DEFAULT_IMAGE_MODEL);
-  const dbPath = resolveDbPath(opts.db);
-  const release = acquireIndexLock(dbPath);
-  const library = new Library(dbPath);
+  const library = await openLibraryForWriting(opts.db);
+  const release = await lockOrClose(library);
   const [imageModel, textModel] = await Promise.all([loadImageModel(modelSpec), opts.text === false ? null : loadTextModel({ workers: availableParallelism() })]);
-  library.setMeta('image_model_spec', modelSpec);
+  await library.setMeta('image_model_spec', modelSpec);
   const reporter = createProgressReporter({ json: !!opts.json, tty: process.stderr.isTTY === true });
   const stop = stopOnSignal();
   try {
@@ -85,32 +83,42 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
   } finally {
     stop.dispose();
     await Promise.all([imageModel.close(), textModel?.close()]);
-    library.close();
-    release();
+    await release();
+    await library.close();
+  }
+}
+
+/** The index lock, closing the library when it cannot be had. */
+async function lockOrClose(library: Store): Promise<() => Promise<void>> {
+  try {
+    return await library.acquireIndexLock();
+  } catch (err) {
+    await library.close();
+    throw err;
   }
 }
 
 /** `marquee index --stills <dir>` without a catalog. */
 async function runStillsOnly(opts: IndexCommandOptions): Promise<number> {
-  const dbPath = resolveDbPath(opts.db);
-  const release = acquireIndexLock(dbPath);
-  const library = new Library(dbPath);
+  const library = await openLibraryForWriting(opts.db);
+  const release = await lockOrClose(library);
   // Stills must be embedded with the library's image model, so posters and stills are comparable.
-  const modelSpec = resolveModelSpec(opts.model ?? library.getMeta('image_model_spec') ?? process.env.MARQUEE_IMAGE_MODEL ?? DEFAULT_IMAGE_MODEL);
+  const stored = await library.getMeta('image_model_spec');
+  const modelSpec = resolveModelSpec(opts.model ?? stored ?? process.env.MARQUEE_IMAGE_MODEL ?? DEFAULT_IMAGE_MODEL);
   const imageModel = await loadImageModel(modelSpec);
-  if (!library.getMeta('image_model_spec')) library.setMeta('image_model_spec', modelSpec);
+  if (!stored) await library.setMeta('image_model_spec', modelSpec);
   const stop = stopOnSignal();
   try {
     return await stillsPass(library, imageModel, opts, stop.requested);
   } finally {
     stop.dispose();
     await imageModel.close();
-    library.close();
-    release();
+    await release();
+    await library.close();
   }
 }
 
-async function stillsPass(library: Library, imageModel: ImageEmbeddingModel, opts: IndexCommandOptions, shouldStop: () => boolean): Promise<number> {
+async function stillsPass(library: Store, imageModel: ImageEmbeddingModel, opts: IndexCommandOptions, shouldStop: () => boolean): Promise<number> {
   const reporter = createProgressReporter({ json: !!opts.json, tty: process.stderr.isTTY === true, label: 'stills' });
   const s = await indexStills(opts.stills!, { library, imageModel, batchSize: opts.batchSize, shouldStop, onProgress: (p) => reporter.update({ ...p, skipped: 0 }) });
   reporter.stop();

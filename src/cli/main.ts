@@ -7,6 +7,7 @@ import { runAtlasBuild } from './atlas-command.js';
 import { runIndexCommand } from './index-command.js';
 import { runServeCommand } from './serve-command.js';
 import { runInfoCommand } from './info-command.js';
+import { runMigrateCommand } from './migrate-command.js';
 import { runSearchCommand } from './search-command.js';
 import { runLooksCommand, runStillsClustersCommand, runStillsEvalCommand, runStillsLookCommand, runWhichMovieCommand } from './stills-command.js';
 
@@ -22,7 +23,7 @@ function number(name: string, min: number, max: number, integer = false) {
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
 /** Every command works on one library file. */
-const dbOption = () => new Option('--db <file>', 'library file (default: $MARQUEE_DB or ./marquee.db)');
+const dbOption = () => new Option('--db <file|url>', 'library: a SQLite file, or postgres://user@host:port/db (default: $MARQUEE_DB or ./marquee.db)');
 
 const program = new Command()
   .name('marquee')
@@ -110,8 +111,8 @@ genres
   .option('--folds <k>', 'cross-validation folds', number('folds', 2, 20, true), 5)
   .option('--seed <n>', 'random seed (folds, shuffling)', number('seed', 0, 2 ** 31, true), 42)
   .option('--json', 'print a JSON summary')
-  .action((opts) => {
-    process.exitCode = runGenresTrain(opts);
+  .action(async (opts) => {
+    process.exitCode = await runGenresTrain(opts);
   });
 genres
   .command('eval')
@@ -120,8 +121,8 @@ genres
   .option('--folds <k>', 'cross-validation folds', number('folds', 2, 20, true), 5)
   .option('--seed <n>', 'random seed', number('seed', 0, 2 ** 31, true), 42)
   .option('--json', 'print {"evaluations":[...]}')
-  .action((opts) => {
-    process.exitCode = runGenresEval(opts);
+  .action(async (opts) => {
+    process.exitCode = await runGenresEval(opts);
   });
 genres
   .command('predict')
@@ -219,8 +220,18 @@ program
   .description('show what the library holds')
   .addOption(dbOption())
   .option('--json', 'print JSON')
-  .action((opts) => {
-    process.exitCode = runInfoCommand(opts);
+  .action(async (opts) => {
+    process.exitCode = await runInfoCommand(opts);
+  });
+
+program
+  .command('migrate')
+  .description('copy a library between engines (SQLite file <-> postgres:// URL), verified by row counts and a vector checksum; the target must be empty')
+  .argument('<from>', 'source library: a file or a postgres:// URL')
+  .argument('<to>', 'target library: a file or a postgres:// URL (created if missing, must be empty)')
+  .option('--json', 'print a JSON summary')
+  .action(async (from: string, to: string, opts) => {
+    process.exitCode = await runMigrateCommand(from, to, opts);
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

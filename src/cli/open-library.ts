@@ -1,13 +1,16 @@
-import { existsSync } from 'node:fs';
-import { defaultDbPath, Library } from '../store/library.js';
+import { defaultLocation, openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
 
 export function resolveDbPath(flag: string | undefined): string {
-  return flag || defaultDbPath();
+  return flag || defaultLocation();
 }
 
-/** Opens an existing library for reading, with a clear error if it does not exist. */
-export function openExistingLibrary(flag: string | undefined): Library {
-  const path = resolveDbPath(flag);
-  if (!existsSync(path)) throw new Error(`library ${path} does not exist: run "marquee index <catalog>" first (or pass --db / set MARQUEE_DB)`);
-  return new Library(path);
+/** Opens an existing library (file or database), with a clear error if there is none. */
+export function openExistingLibrary(flag: string | undefined): Promise<Store> {
+  return openStore(resolveDbPath(flag), { create: false });
+}
+
+/** Opens a library for writing, creating it when missing. */
+export function openLibraryForWriting(flag: string | undefined): Promise<Store> {
+  return openStore(resolveDbPath(flag), { create: true });
 }

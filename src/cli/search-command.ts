@@ -11,8 +11,8 @@ export interface SearchCommandOptions extends SearchFlags {
 }
 
 export async function runSearchCommand(opts: SearchCommandOptions): Promise<number> {
-  const library = openExistingLibrary(opts.db);
-  const engine = SearchEngine.fromLibrary(library);
+  const library = await openExistingLibrary(opts.db);
+  const engine = await SearchEngine.fromLibrary(library);
   try {
     if (opts.batch) return await runJsonlBatch(opts.batch, async (q) => ({ results: await engine.search(await queryFromFlags(flagsFromJson(q))) }));
     const results = await engine.search(await queryFromFlags(opts));
@@ -20,6 +20,6 @@ export async function runSearchCommand(opts: SearchCommandOptions): Promise<numb
     return 0;
   } finally {
     await engine.close();
-    library.close();
+    await library.close();
   }
 }

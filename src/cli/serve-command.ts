@@ -4,7 +4,7 @@ import { openExistingLibrary } from './open-library.js';
 
 export async function runServeCommand(opts: { db?: string; port: number; host: string }): Promise<number> {
   const access = accessConfigFromEnv();
-  const library = openExistingLibrary(opts.db);
+  const library = await openExistingLibrary(opts.db);
   const app = await buildServer({ library, logger: false, access });
   const address = await app.listen({ port: opts.port, host: opts.host });
   process.stderr.write(`Marquee API on ${address}/api (OpenAPI: ${address}/api/openapi.json)\n`);
@@ -17,6 +17,6 @@ export async function runServeCommand(opts: { db?: string; port: number; host: s
     process.once('SIGTERM', stop);
   });
   await app.close();
-  library.close();
+  await library.close();
   return 0;
 }

@@ -7,13 +7,13 @@ import { runJsonlBatch } from './jsonl-batch.js';
 import { openExistingLibrary } from './open-library.js';
 
 async function withService<T>(db: string | undefined, fn: (s: StillsService) => Promise<T>): Promise<T> {
-  const library = openExistingLibrary(db);
-  const engine = SearchEngine.fromLibrary(library);
+  const library = await openExistingLibrary(db);
+  const engine = await SearchEngine.fromLibrary(library);
   try {
     return await fn(new StillsService(engine));
   } finally {
     await engine.close();
-    library.close();
+    await library.close();
   }
 }
 
@@ -21,7 +21,7 @@ const print = (v: unknown): void => void process.stdout.write(`${JSON.stringify(
 
 export async function runLooksCommand(id: string, opts: { db?: string; k: number; json?: boolean }): Promise<number> {
   return withService(opts.db, async (s) => {
-    const movies = s.similarLooks(id, opts.k);
+    const movies = await s.similarLooks(id, opts.k);
     if (opts.json) print({ movies });
     else {
       process.stdout.write(`movies with a look like ${id} (score = ${Object.entries(LOOK_WEIGHTS).map(([p, w]) => `${w}·${p}`).join(' + ')}):\n`);
@@ -57,9 +57,9 @@ async function readImage(path: string): Promise<Buffer> {
 
 export async function runStillsLookCommand(id: string, opts: { db?: string; barcode?: string; json?: boolean }): Promise<number> {
   return withService(opts.db, async (s) => {
-    const look = s.look(id);
+    const look = await s.look(id);
     if (!look) throw new Error(`movie "${id}" has no stills: run "marquee index --stills <folder>"`);
-    if (opts.barcode) await writeFile(opts.barcode, s.barcode(id)!);
+    if (opts.barcode) await writeFile(opts.barcode, (await s.barcode(id))!);
     if (opts.json) print(look);
     else {
       const h = look.hsl;
@@ -76,7 +76,7 @@ export async function runStillsLookCommand(id: string, opts: { db?: string; barc
 export async function runStillsEvalCommand(opts: { db?: string; window: number; json?: boolean }): Promise<number> {
   return withService(opts.db, async (s) => {
     const started = performance.now();
-    const e = s.evaluate(opts.window);
+    const e = await s.evaluate(opts.window);
     const seconds = Math.round((performance.now() - started) / 10) / 100;
     if (opts.json) print({ ...e, seconds });
     else {
@@ -92,7 +92,7 @@ export async function runStillsEvalCommand(opts: { db?: string; window: number; 
 
 export async function runStillsClustersCommand(opts: { db?: string; k?: number; seed: number; json?: boolean }): Promise<number> {
   return withService(opts.db, async (s) => {
-    const c = s.clusters({ k: opts.k, seed: opts.seed });
+    const c = await s.clusters({ k: opts.k, seed: opts.seed });
     if (opts.json) print(c);
     else {
       process.stdout.write(`${c.clusters.length} kinds of shot (silhouette ${c.silhouette}), grid ${c.grid.cols}×${c.grid.rows}\n`);

@@ -1,6 +1,6 @@
 /** Training data for the genre models, read from the library: features per movie and multi-hot labels. */
 import { COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL } from '../store/channels.js';
-import type { Library } from '../store/library.js';
+import type { Store } from '../store/store.js';
 import type { ModelRef } from '../store/types.js';
 import { GENRES, multiHot } from './labels.js';
 
@@ -27,13 +27,14 @@ export interface GenreDataset {
   blocks: { channel: string; offset: number; length: number }[];
 }
 
-export function loadDataset(library: Library, features: FeatureSet, models: Record<string, ModelRef>): GenreDataset {
+export async function loadDataset(library: Store, features: FeatureSet, models: Record<string, ModelRef>): Promise<GenreDataset> {
   const channels = FEATURE_CHANNELS[features];
-  const byChannel = channels.map((c) => {
+  const byChannel: Map<number, Float32Array>[] = [];
+  for (const c of channels) {
     const model = models[c];
     if (!model) throw new Error(`the library has no ${c} vectors: index the catalog first`);
-    return new Map([...library.iterateVectors(c, model)].map((e) => [e.key, e.vector]));
-  });
+    byChannel.push(new Map((await library.loadVectors(c, model)).map((e) => [e.key, e.vector])));
+  }
   const blocks: GenreDataset['blocks'] = [];
   let d = 0;
   channels.forEach((c, i) => {
@@ -41,8 +42,8 @@ export function loadDataset(library: Library, features: FeatureSet, models: Reco
     d += models[c]!.dimension;
     void i;
   });
-  const rows = library.filterRows().filter((r) => byChannel.every((m) => m.has(r.key)) && multiHot(r.genres).some((v) => v));
-  const movies = library.getMoviesByKeys(rows.map((r) => r.key));
+  const rows = (await library.filterRows()).filter((r) => byChannel.every((m) => m.has(r.key)) && multiHot(r.genres).some((v) => v));
+  const movies = await library.getMoviesByKeys(rows.map((r) => r.key));
   const n = rows.length;
   const g = GENRES.length;
   const x = new Float32Array(n * d);

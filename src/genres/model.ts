@@ -1,7 +1,7 @@
 /** Training, storing and applying the genre models (one per feature set). */
 import { COLOR_MODEL, LAYOUT_MODEL } from '../design/design-features.js';
 import { COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL } from '../store/channels.js';
-import type { Library } from '../store/library.js';
+import type { Store } from '../store/store.js';
 import type { ModelRef } from '../store/types.js';
 import { labelPrior, loadDataset, type FeatureSet, type GenreDataset } from './dataset.js';
 import { crossValidate, type MethodMetrics } from './evaluate.js';
@@ -30,10 +30,10 @@ export interface GenreModelMeta {
   logistic?: { channels: string[]; d: number; g: number }[];
 }
 
-export function libraryModels(library: Library): Record<string, ModelRef> {
-  const img = library.getMeta('image_model');
-  const txt = library.getMeta('text_model');
-  if (!img) throw new Error(`library ${library.path} has no indexed posters: run "marquee index" first`);
+export async function libraryModels(library: Store): Promise<Record<string, ModelRef>> {
+  const img = await library.getMeta('image_model');
+  const txt = await library.getMeta('text_model');
+  if (!img) throw new Error(`library ${library.location} has no indexed posters: run "marquee index" first`);
   const models: Record<string, ModelRef> = { [CONTENT_CHANNEL]: JSON.parse(img) as ModelRef, [COLOR_CHANNEL]: COLOR_MODEL, [LAYOUT_CHANNEL]: LAYOUT_MODEL };
   if (txt) models[TEXT_CHANNEL] = JSON.parse(txt) as ModelRef;
   return models;
@@ -73,15 +73,15 @@ export interface TrainSummary {
 }
 
 /** Cross-validates every method per feature set, keeps the best, refits it on all movies and stores it. */
-export function trainGenreModels(library: Library, opts: { folds?: number; seed?: number; onProgress?: (msg: string) => void } = {}): TrainSummary[] {
+export async function trainGenreModels(library: Store, opts: { folds?: number; seed?: number; onProgress?: (msg: string) => void } = {}): Promise<TrainSummary[]> {
   const folds = opts.folds ?? 5;
   const seed = opts.seed ?? 42;
-  const models = libraryModels(library);
+  const models = await libraryModels(library);
   const out: TrainSummary[] = [];
   for (const features of FEATURE_SETS) {
     if (features === 'poster+synopsis' && !models[TEXT_CHANNEL]) continue;
     const started = performance.now();
-    const ds = loadDataset(library, features, models);
+    const ds = await loadDataset(library, features, models);
     if (ds.n < folds * 4) throw new Error(`only ${ds.n} movies with ${features} features and a known genre: too few to train`);
     const ev = crossValidate(ds, folds, seed, (f) => opts.onProgress?.(`${features}: fold ${f + 1}/${folds}`));
     const logistic = ev.best === 'logistic' || ev.best === 'blend' ? fitLogisticGroups(ds, ds.x, ds.y, ds.n, seed) : undefined;
@@ -100,7 +100,7 @@ export function trainGenreModels(library: Library, opts: { folds?: number; seed?
       metrics: ev.methods,
       logistic: logistic?.map((m, i) => ({ channels: groups[i]!.channels, d: m.d, g: m.g })),
     };
-    library.putGenreModel(features, meta, logistic ? packLogistic(logistic) : null);
+    await library.putGenreModel(features, meta, logistic ? packLogistic(logistic) : null);
     out.push({ features, method: ev.best, trainingSize: ds.n, macroMAP: ev.methods[ev.best].macroMAP, top3Hit: ev.methods[ev.best].top3Hit, seconds: (performance.now() - started) / 1000 });
   }
   return out;
@@ -111,30 +111,29 @@ export class GenrePredictor {
   private train?: { ds: GenreDataset; x: Float32Array; d: number };
 
   private constructor(
-    private readonly library: Library,
+    private readonly library: Store,
     readonly meta: GenreModelMeta,
     private readonly logistic: LogisticModel[] | undefined,
   ) {}
 
-  /** The training set (its layout drives feature extraction; kNN votes over it). */
-  private training(): { ds: GenreDataset; x: Float32Array; d: number } {
-    this.train ??= (() => {
-      const ds = loadDataset(this.library, this.meta.features, this.meta.models);
-      return { ds, ...knnFeatures(ds, ds.x, ds.n) };
-    })();
-    return this.train;
+  /** The training set (loaded with the model, so predict() stays synchronous). */
+  private async loadTraining(): Promise<void> {
+    const ds = await loadDataset(this.library, this.meta.features, this.meta.models);
+    this.train = { ds, ...knnFeatures(ds, ds.x, ds.n) };
   }
 
-  static load(library: Library, features: FeatureSet): GenrePredictor {
-    const stored = library.getGenreModel(features);
-    if (!stored) throw new Error(`no ${features} genre model in ${library.path}: run "marquee genres train" first`);
+  static async load(library: Store, features: FeatureSet): Promise<GenrePredictor> {
+    const stored = await library.getGenreModel(features);
+    if (!stored) throw new Error(`no ${features} genre model in ${library.location}: run "marquee genres train" first`);
     const meta = stored.meta as GenreModelMeta;
-    const current = libraryModels(library);
+    const current = await libraryModels(library);
     for (const [channel, ref] of Object.entries(meta.models))
       if (current[channel]?.id !== ref.id || current[channel]?.version !== ref.version)
         throw new Error(`the ${features} genre model was trained on ${channel} vectors of ${ref.id} ${ref.version}; the library now has ${current[channel]?.id ?? 'none'}: re-run "marquee genres train"`);
     const logistic = meta.logistic && stored.params ? unpackLogistic(stored.params, meta.logistic) : undefined;
-    return new GenrePredictor(library, meta, logistic);
+    const predictor = new GenrePredictor(library, meta, logistic);
+    if (meta.method !== 'prior') await predictor.loadTraining();
+    return predictor;
   }
 
   /**
@@ -150,7 +149,7 @@ export class GenrePredictor {
       for (let i = 0; i < n; i++) out.set(prior, i * g);
       return out;
     }
-    const { ds, x: trainX, d } = this.training();
+    const { ds, x: trainX, d } = this.train!;
     const logistic = method === 'logistic' || method === 'blend' ? predictLogisticGroups(ds, this.logistic!, x, n) : undefined;
     if (method === 'logistic') return logistic!;
     const q = knnFeatures(ds, x, n);

@@ -11,7 +11,7 @@ export interface GenreProbability {
 }
 
 export class GenreService {
-  private readonly predictors = new Map<FeatureSet, GenrePredictor>();
+  private readonly predictors = new Map<FeatureSet, Promise<GenrePredictor>>();
 
   constructor(private readonly engine: SearchEngine) {}
 
@@ -20,11 +20,12 @@ export class GenreService {
     this.predictors.clear();
   }
 
-  private predictor(features: FeatureSet): GenrePredictor {
+  private predictor(features: FeatureSet): Promise<GenrePredictor> {
     let p = this.predictors.get(features);
     if (!p) {
-      p = GenrePredictor.load(this.engine.library, features);
+      p = GenrePredictor.load(this.engine.store, features);
       this.predictors.set(features, p);
+      p.catch(() => this.predictors.delete(features));
     }
     return p;
   }
@@ -33,7 +34,7 @@ export class GenreService {
   async predict(image: ImageInput, overview?: string, excludeKey?: number): Promise<GenreProbability[]> {
     const text = overview?.trim();
     const features: FeatureSet = text ? 'poster+synopsis' : 'poster';
-    const predictor = this.predictor(features);
+    const predictor = await this.predictor(features);
     const [vectors, textVector] = await Promise.all([this.engine.describeImage(image), text ? this.engine.embedText(text) : undefined]);
     const parts: Float32Array[] = FEATURE_CHANNELS[features].map((c) => (c === 'text' ? textVector! : vectors[c as keyof typeof vectors]));
     const x = new Float32Array(parts.reduce((s, p) => s + p.length, 0));

@@ -5,13 +5,13 @@
  * catalog row, so it gets every channel. Deleting removes an uploaded poster file nobody else uses.
  */
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { join, sep } from 'node:path';
 import { parseRow, type ParsedRow, type RawRow } from '../catalog/record.js';
 import type { CatalogEntry } from '../catalog/read-catalog.js';
 import { DEFAULT_LIMITS, inspectImage } from '../image/decode.js';
 import { contentHash } from '../image/hash.js';
 import type { ImageEmbeddingModel, TextEmbeddingModel } from '../models/types.js';
-import type { Library } from '../store/library.js';
+import type { Store } from '../store/store.js';
 import { indexEntries, type IndexProblem } from './indexer.js';
 
 /** Movies added over the API are grouped under this source (never pruned by a catalog run). */
@@ -21,9 +21,6 @@ export class MovieInputError extends Error {
   override name = 'MovieInputError';
 }
 
-export function uploadsDir(library: Library): string {
-  return join(dirname(resolve(library.path)), `${basename(library.path)}.uploads`);
-}
 
 export interface AddMovieResult {
   id: string;
@@ -32,7 +29,7 @@ export interface AddMovieResult {
 }
 
 export async function addMovie(
-  library: Library,
+  library: Store,
   models: { image: ImageEmbeddingModel; text: TextEmbeddingModel | null },
   metadata: RawRow,
   poster: { bytes: Buffer; name: string },
@@ -44,30 +41,30 @@ export async function addMovie(
     throw new MovieInputError(`movie metadata: ${(err as Error).message}`);
   }
   const info = await inspectImage(poster.bytes, poster.name, DEFAULT_LIMITS); // throws ImageInputError before anything is written
-  const dir = uploadsDir(library);
+  const dir = library.uploadsDir;
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${contentHash(poster.bytes)}.${info.format === 'jpeg' ? 'jpg' : info.format}`);
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, poster.bytes);
   renameSync(tmp, path);
-  const created = library.keyOf(parsed.record.id) === undefined;
-  const previous = library.posterFile(parsed.record.id)?.path;
+  const created = (await library.keyOf(parsed.record.id)) === undefined;
+  const previous = (await library.posterFile(parsed.record.id))?.path;
   async function* one(): AsyncGenerator<CatalogEntry> {
     yield { where: `upload (id ${parsed.record.id})`, record: parsed.record, posterPath: path, posterRef: poster.name };
   }
   const summary = await indexEntries({ source: API_SOURCE, entries: one(), total: 1 }, { library, imageModel: models.image, textModel: models.text });
-  if (previous && previous !== path) removeUnusedUpload(library, previous);
+  if (previous && previous !== path) await removeUnusedUpload(library, previous);
   return { id: parsed.record.id, created, problems: summary.problems };
 }
 
-function removeUnusedUpload(library: Library, path: string): void {
-  if (path.startsWith(uploadsDir(library) + sep) && library.postersAtPath(path) === 0) rmSync(path, { force: true });
+async function removeUnusedUpload(library: Store, path: string): Promise<void> {
+  if (path.startsWith(library.uploadsDir + sep) && (await library.postersAtPath(path)) === 0) rmSync(path, { force: true });
 }
 
 /** Deletes a movie and everything derived from it; returns false when there was no such movie. */
-export function deleteMovie(library: Library, id: string): boolean {
-  const file = library.posterFile(id);
-  if (library.deleteMovies([id]) === 0) return false;
-  if (file) removeUnusedUpload(library, file.path);
+export async function deleteMovie(library: Store, id: string): Promise<boolean> {
+  const file = await library.posterFile(id);
+  if ((await library.deleteMovies([id])) === 0) return false;
+  if (file) await removeUnusedUpload(library, file.path);
   return true;
 }

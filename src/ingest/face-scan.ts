@@ -1,7 +1,7 @@
 /** The optional faces pass (`marquee index --faces`): detects faces on posters not yet scanned, incrementally. */
 import { decodeBounded } from '../image/decode.js';
 import type { FaceModel } from '../models/face-model.js';
-import type { Library } from '../store/library.js';
+import type { Store } from '../store/store.js';
 import { readPosterBytes } from './prepare-poster.js';
 
 /** Posters are scanned at this size: big enough for faces of ~20 px, small enough to be quick. */
@@ -15,12 +15,12 @@ export interface FaceScanSummary {
 }
 
 export async function scanFaces(
-  library: Library,
+  library: Store,
   model: FaceModel,
   opts: { onProgress?: (done: number, total: number) => void; shouldStop?: () => boolean; onProblem?: (file: string, reason: string) => void } = {},
 ): Promise<FaceScanSummary> {
   const started = performance.now();
-  const todo = library.postersNeedingFaceScan(model.version);
+  const todo = await library.postersNeedingFaceScan(model.version);
   const s: FaceScanSummary = { scanned: 0, faces: 0, failed: 0, seconds: 0 };
   for (const [i, p] of todo.entries()) {
     if (opts.shouldStop?.()) break;
@@ -28,7 +28,7 @@ export async function scanFaces(
       const { bytes, hash } = await readPosterBytes(p.path);
       if (hash !== p.contentHash) throw new Error('poster changed since it was indexed; re-run index to pick it up');
       const faces = await model.detect(await decodeBounded(bytes, p.path, FACE_SCAN_MAX_SIDE));
-      library.putFaces(p.key, model.version, hash, faces);
+      await library.putFaces(p.key, model.version, hash, faces);
       s.scanned++;
       s.faces += faces.length;
     } catch (err) {

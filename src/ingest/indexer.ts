@@ -1,7 +1,7 @@
 /**
  * Incremental, resumable catalog indexing. Posters are read and decoded concurrently
  * while the previous batch is embedded; each batch (metadata, poster, thumbnail,
- * vectors) commits in one transaction, so a killed run loses only the batch in flight
+ * vectors) commits in one store call (one transaction in either engine), so a killed run loses only the batch in flight
  * and the next run skips everything already committed (by content hash + model version).
  */
 import { resolve } from 'node:path';
@@ -9,11 +9,12 @@ import { DEFAULT_LIMITS, type DecodeLimits } from '../image/decode.js';
 import { contentHash } from '../image/hash.js';
 import { readCatalog, type CatalogEntry } from '../catalog/read-catalog.js';
 import type { ImageEmbeddingModel, TextEmbeddingModel } from '../models/types.js';
-import type { Library } from '../store/library.js';
+import type { Store } from '../store/store.js';
 import { COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, SIGNATURE_CHANNEL, TEXT_CHANNEL } from '../store/channels.js';
 import { SIGNATURE_MODEL } from '../analysis/aligned-similarity.js';
 import { COLOR_MODEL, LAYOUT_MODEL, PALETTE_VERSION } from '../design/design-features.js';
 import type { MovieRecord, VectorState } from '../store/types.js';
+import type { MovieWrite } from '../store/store.js';
 import { preparePoster, readPosterBytes, type PreparedPoster } from './prepare-poster.js';
 import { synopsisOf } from './synopsis.js';
 
@@ -64,7 +65,7 @@ export interface IndexSummary {
 export const MAX_PROBLEMS_KEPT = 1000;
 
 export interface IndexOptions {
-  library: Library;
+  library: Store;
   imageModel: ImageEmbeddingModel;
   textModel: TextEmbeddingModel | null;
   prune?: boolean;
@@ -75,6 +76,11 @@ export interface IndexOptions {
   onProgress?: (p: IndexProgress) => void;
   /** Checked between batches; when it returns true the run stops after committing. */
   shouldStop?: () => boolean;
+  /**
+   * Part of a run another process coordinates (a worker's batch): problems are recorded under
+   * this run, and the run itself is neither started nor finished here.
+   */
+  runId?: number;
 }
 
 interface WorkItem {
@@ -114,9 +120,8 @@ export async function indexEntries(input: EntrySource, opts: IndexOptions): Prom
   const batchSize = opts.batchSize ?? 16;
   const prefetch = opts.prefetch ?? 32;
   const started = performance.now();
-  const runId = library.startRun(root);
-  library.setMeta('image_model', JSON.stringify({ id: imageModel.id, version: imageModel.version, dimension: imageModel.dimension }));
-  if (textModel) library.setMeta('text_model', JSON.stringify({ id: textModel.id, version: textModel.version, dimension: textModel.dimension }));
+  const runId = opts.runId ?? (await library.startRun(root));
+  if (opts.runId === undefined) await recordModels(library, imageModel, textModel);
 
   const s: IndexSummary = {
     catalog: root, total, indexed: 0, unchanged: 0, skipped: 0, failed: 0, textsEmbedded: 0, pruned: 0, warnings: 0,
@@ -125,10 +130,10 @@ export async function indexEntries(input: EntrySource, opts: IndexOptions): Prom
   const seenIds = new Set<string>();
   let done = 0;
 
-  const problem = (item: string, file: string | null, reason: string): void => {
+  const problem = async (item: string, file: string | null, reason: string): Promise<void> => {
     s.problemCount++;
     if (s.problems.length < MAX_PROBLEMS_KEPT) s.problems.push({ item, file, reason });
-    library.recordFailure(runId, item, file, reason);
+    await library.recordFailure(runId, item, file, reason);
   };
   const progress = (): void => {
     const elapsed = (performance.now() - started) / 1000;
@@ -139,23 +144,24 @@ export async function indexEntries(input: EntrySource, opts: IndexOptions): Prom
   const current = (state: VectorState | undefined, hash: string, model: { id: string; version: string }): boolean =>
     !!state && state.sourceHash === hash && state.modelId === model.id && state.modelVersion === model.version;
   /** Whether every channel computed from the poster is up to date for these bytes. */
-  const posterChannelsCurrent = (key: number, hash: string): boolean => {
-    const palette = library.paletteState(key);
+  const posterChannelsCurrent = async (key: number, hash: string, states: Map<string, VectorState>): Promise<boolean> => {
+    const palette = await library.paletteState(key);
     return (
-      current(library.vectorState(key, CONTENT_CHANNEL), hash, imageModel) &&
-      current(library.vectorState(key, COLOR_CHANNEL), hash, COLOR_MODEL) &&
-      current(library.vectorState(key, LAYOUT_CHANNEL), hash, LAYOUT_MODEL) &&
-      current(library.vectorState(key, SIGNATURE_CHANNEL), hash, SIGNATURE_MODEL) &&
+      current(states.get(CONTENT_CHANNEL), hash, imageModel) &&
+      current(states.get(COLOR_CHANNEL), hash, COLOR_MODEL) &&
+      current(states.get(LAYOUT_CHANNEL), hash, LAYOUT_MODEL) &&
+      current(states.get(SIGNATURE_CHANNEL), hash, SIGNATURE_MODEL) &&
       palette?.version === PALETTE_VERSION &&
       palette.sourceHash === hash
     );
   };
 
   const prepare = async (entry: CatalogEntry & { record: MovieRecord }): Promise<WorkItem> => {
-    const key = library.keyOf(entry.record.id);
+    const key = await library.keyOf(entry.record.id);
     const synopsis = synopsisOf(entry.record);
     const synopsisHash = contentHash(`${synopsis}`);
-    const textState = key === undefined ? undefined : library.vectorState(key, TEXT_CHANNEL);
+    const states = key === undefined ? new Map<string, VectorState>() : await library.vectorStates(key);
+    const textState = states.get(TEXT_CHANNEL);
     const textNeeded =
       textModel !== null && synopsis !== '' && !(textState && textState.sourceHash === synopsisHash && textState.modelId === textModel.id && textState.modelVersion === textModel.version);
     const item: WorkItem = { entry, posterUnchanged: false, synopsis, synopsisHash, textNeeded };
@@ -165,7 +171,7 @@ export async function indexEntries(input: EntrySource, opts: IndexOptions): Prom
     }
     try {
       const { bytes, hash } = await readPosterBytes(entry.posterPath);
-      if (key !== undefined && library.posterHash(key) === hash && posterChannelsCurrent(key, hash)) {
+      if (key !== undefined && (await library.posterHash(key)) === hash && (await posterChannelsCurrent(key, hash, states))) {
         item.posterUnchanged = true;
       } else {
         item.prepared = await preparePoster(entry.posterPath, bytes, hash, imageModel.preprocessing, limits);
@@ -179,36 +185,37 @@ export async function indexEntries(input: EntrySource, opts: IndexOptions): Prom
   // Embedding of one batch overlaps the next; commits happen strictly in order.
   let lastCommit: Promise<void> = Promise.resolve();
   const pendingFlushes: Promise<void>[] = [];
-  const commit = (batch: WorkItem[], imageVectors: Float32Array[], textVectors: Float32Array[]): void => {
+  const commit = async (batch: WorkItem[], imageVectors: Float32Array[], textVectors: Float32Array[]): Promise<void> => {
     const toEmbed = batch.filter((w) => w.prepared);
     const textItems = batch.filter((w) => w.textNeeded);
-    library.transaction(() => {
-      for (const w of batch) {
-        const key = library.upsertMovie(w.entry.record, root);
-        if (w.prepared) {
-          const { poster, design } = w.prepared;
-          const sourceHash = poster.contentHash;
-          library.putPoster(key, poster);
-          library.putVector(key, { channel: CONTENT_CHANNEL, modelId: imageModel.id, modelVersion: imageModel.version, sourceHash, vector: imageVectors[toEmbed.indexOf(w)]! });
-          library.putVector(key, { channel: COLOR_CHANNEL, modelId: COLOR_MODEL.id, modelVersion: COLOR_MODEL.version, sourceHash, vector: design.color });
-          library.putVector(key, { channel: LAYOUT_CHANNEL, modelId: LAYOUT_MODEL.id, modelVersion: LAYOUT_MODEL.version, sourceHash, vector: design.layout });
-          library.putVector(key, { channel: SIGNATURE_CHANNEL, modelId: SIGNATURE_MODEL.id, modelVersion: SIGNATURE_MODEL.version, sourceHash, vector: design.signature });
-          library.putPalette(key, PALETTE_VERSION, sourceHash, design.palette);
-        }
-        if (w.textNeeded && textModel) {
-          const vector = textVectors[textItems.indexOf(w)]!;
-          library.putVector(key, { channel: TEXT_CHANNEL, modelId: textModel.id, modelVersion: textModel.version, sourceHash: w.synopsisHash, vector });
-        } else if (w.synopsis === '') {
-          library.deleteVector(key, TEXT_CHANNEL);
-        }
+    const writes: MovieWrite[] = batch.map((w) => {
+      const write: MovieWrite = { movie: w.entry.record };
+      if (w.prepared) {
+        const { poster, design } = w.prepared;
+        const sourceHash = poster.contentHash;
+        write.poster = {
+          record: poster,
+          vectors: [
+            { channel: CONTENT_CHANNEL, modelId: imageModel.id, modelVersion: imageModel.version, sourceHash, vector: imageVectors[toEmbed.indexOf(w)]! },
+            { channel: COLOR_CHANNEL, modelId: COLOR_MODEL.id, modelVersion: COLOR_MODEL.version, sourceHash, vector: design.color },
+            { channel: LAYOUT_CHANNEL, modelId: LAYOUT_MODEL.id, modelVersion: LAYOUT_MODEL.version, sourceHash, vector: design.layout },
+            { channel: SIGNATURE_CHANNEL, modelId: SIGNATURE_MODEL.id, modelVersion: SIGNATURE_MODEL.version, sourceHash, vector: design.signature },
+          ],
+          palette: { version: PALETTE_VERSION, sourceHash, colors: design.palette },
+        };
       }
+      if (w.textNeeded && textModel)
+        write.text = { channel: TEXT_CHANNEL, modelId: textModel.id, modelVersion: textModel.version, sourceHash: w.synopsisHash, vector: textVectors[textItems.indexOf(w)]! };
+      else if (w.synopsis === '') write.dropText = true;
+      return write;
     });
+    await library.writeMovies(writes, root);
     for (const w of batch) {
       if (w.prepared) s.indexed++;
       else if (w.posterUnchanged) s.unchanged++;
       else {
         s.failed++;
-        problem(w.entry.where, w.entry.posterPath ?? w.entry.posterRef ?? null, w.posterError ?? 'poster could not be read');
+        await problem(w.entry.where, w.entry.posterPath ?? w.entry.posterRef ?? null, w.posterError ?? 'poster could not be read');
       }
       if (w.textNeeded) s.textsEmbedded++;
     }
@@ -226,7 +233,7 @@ export async function indexEntries(input: EntrySource, opts: IndexOptions): Prom
     const committed = (async () => {
       const [imageVectors, textVectors] = await embedded;
       await previous;
-      commit(batch, imageVectors, textVectors);
+      await commit(batch, imageVectors, textVectors);
     })();
     lastCommit = committed.catch(() => undefined);
     pendingFlushes.push(committed);
@@ -252,13 +259,13 @@ export async function indexEntries(input: EntrySource, opts: IndexOptions): Prom
     if (entry.error || !entry.record) {
       s.skipped++;
       done++;
-      problem(entry.where, null, entry.error ?? 'unusable row');
+      await problem(entry.where, null, entry.error ?? 'unusable row');
       continue;
     }
     seenIds.add(entry.record.id);
     if (entry.warning) {
       s.warnings++;
-      problem(entry.where, null, entry.warning);
+      await problem(entry.where, null, entry.warning);
     }
     inFlight.push(prepare(entry as CatalogEntry & { record: MovieRecord }));
     if (inFlight.length >= prefetch) await drainOne();
@@ -269,11 +276,19 @@ export async function indexEntries(input: EntrySource, opts: IndexOptions): Prom
   while (pendingFlushes.length) await pendingFlushes.shift();
 
   if (opts.prune && !s.interrupted) {
-    const gone = library.movieIdsFromSource(root).filter((id) => !seenIds.has(id));
-    s.pruned = library.deleteMovies(gone);
+    const gone = (await library.movieIdsFromSource(root)).filter((id) => !seenIds.has(id));
+    s.pruned = await library.deleteMovies(gone);
   }
   s.seconds = (performance.now() - started) / 1000;
   s.postersPerSecond = (s.indexed + s.unchanged) / Math.max(s.seconds, 1e-3);
-  library.finishRun(runId, s.interrupted ? 'interrupted' : 'done', { ...s, problems: s.problems.length });
+  if (opts.runId === undefined) await library.finishRun(runId, s.interrupted ? 'interrupted' : 'done', { ...s, problems: s.problems.length });
   return s;
 }
+
+/** The models a library's vectors come from (searches and workers load exactly these). */
+export async function recordModels(library: Store, imageModel: ModelIdentity, textModel: ModelIdentity | null): Promise<void> {
+  await library.setMeta('image_model', JSON.stringify({ id: imageModel.id, version: imageModel.version, dimension: imageModel.dimension }));
+  if (textModel) await library.setMeta('text_model', JSON.stringify({ id: textModel.id, version: textModel.version, dimension: textModel.dimension }));
+}
+
+type ModelIdentity = { id: string; version: string; dimension: number };

@@ -12,9 +12,9 @@ import { ANALYSIS_HEIGHT, ANALYSIS_WIDTH, COLOR_MODEL, designFeatures, LAYOUT_MO
 import { loadImageModel, loadTextModel } from '../models/registry.js';
 import { l2normalize, type ImageEmbeddingModel, type TextEmbeddingModel } from '../models/types.js';
 import { COLOR_CHANNEL, CONTENT_CHANNEL, IMAGE_CHANNELS, LAYOUT_CHANNEL, TEXT_CHANNEL, type ImageChannel } from '../store/channels.js';
-import type { Library } from '../store/library.js';
+import type { Store } from '../store/store.js';
 import type { FilterRow, ModelRef } from '../store/types.js';
-import { allowedKeys } from './filters.js';
+import { allowedKeys, hasFilters, type SearchFilters } from './filters.js';
 import { fuseZScores, referenceSample, type ChannelScores } from './fusion.js';
 import { loadChannelIndex, type LoadedChannel } from './index-factory.js';
 import { PaletteScorer } from './palette-scorer.js';
@@ -31,7 +31,9 @@ type ImageVectors = Partial<Record<ImageChannel, Float32Array>>;
 interface QueryChannel {
   name: string;
   weight: number;
-  search(k: number, allow: ReadonlySet<number> | undefined, exclude: ReadonlySet<number>): Promise<VectorHit[]>;
+  /** Whether search needs the filter resolved to keys (in-process scorers) rather than the filter itself. */
+  needsKeys: boolean;
+  search(k: number, only: { filter?: SearchFilters; allow?: ReadonlySet<number> }, exclude: ReadonlySet<number>): Promise<VectorHit[]>;
   scores(keys: number[]): Promise<Float32Array>;
   reference(): Promise<Float32Array>;
 }
@@ -47,24 +49,24 @@ export class SearchEngine {
   private imageModel?: Promise<ImageEmbeddingModel>;
   private textModel?: Promise<TextEmbeddingModel>;
   private readonly channels = new Map<string, Promise<LoadedChannel | undefined>>();
-  private filterRowsCache?: FilterRow[];
-  private paletteScorer?: PaletteScorer;
-  private faceScorer?: FaceScorer;
+  private filterRowsCache?: Promise<FilterRow[]>;
+  private paletteScorer?: Promise<PaletteScorer>;
+  private faceScorer?: Promise<FaceScorer>;
   private faceModel?: Promise<FaceModel>;
 
   constructor(
-    readonly library: Library,
+    readonly store: Store,
     private readonly imageModelRef: ModelRef & { spec: string },
     private readonly textModelRef: ModelRef | undefined,
   ) {}
 
   /** Opens an engine on the models the library was indexed with. */
-  static fromLibrary(library: Library): SearchEngine {
-    const img = library.getMeta('image_model');
-    if (!img) throw new QueryError(`library ${library.path} has no indexed posters yet: run "marquee index <catalog>" first`);
+  static async fromLibrary(library: Store): Promise<SearchEngine> {
+    const img = await library.getMeta('image_model');
+    if (!img) throw new QueryError(`library ${library.location} has no indexed posters yet: run "marquee index <catalog>" first`);
     const imageRef = JSON.parse(img) as ModelRef;
-    const spec = library.getMeta('image_model_spec') ?? imageRef.id;
-    const txt = library.getMeta('text_model');
+    const spec = (await library.getMeta('image_model_spec')) ?? imageRef.id;
+    const txt = await library.getMeta('text_model');
     return new SearchEngine(library, { ...imageRef, spec }, txt ? (JSON.parse(txt) as ModelRef) : undefined);
   }
 
@@ -106,7 +108,7 @@ export class SearchEngine {
     let c = this.channels.get(name);
     if (!c) {
       const ref = this.modelOf(name);
-      c = ref ? loadChannelIndex(this.library, name, ref) : Promise.resolve(undefined);
+      c = ref ? loadChannelIndex(this.store, name, ref, () => this.filterRows()) : Promise.resolve(undefined);
       this.channels.set(name, c);
     }
     return c;
@@ -121,28 +123,29 @@ export class SearchEngine {
   /** Face descriptors of the query: stored ones for a movie id, detected ones for an image. */
   private async queryFaces(q: SearchQuery): Promise<Float32Array[]> {
     if (q.id !== undefined) {
-      const key = this.library.keyOf(q.id);
-      return key === undefined ? [] : this.library.getFaces(key).map((f) => f.descriptor);
+      const key = await this.store.keyOf(q.id);
+      return key === undefined ? [] : (await this.store.getFaces(key)).map((f) => f.descriptor);
     }
     if (!q.image) return [];
     const model = await this.getFaceModel();
     return (await model.detect(await decodeBounded(q.image.bytes, q.image.source, 640))).map((f) => f.descriptor);
   }
 
-  private faceChannel(query: Float32Array[], weight: number): QueryChannel {
-    this.faceScorer ??= FaceScorer.load(this.library);
-    const scorer = this.faceScorer;
+  private async faceChannel(query: Float32Array[], weight: number): Promise<QueryChannel> {
+    this.faceScorer ??= FaceScorer.load(this.store);
+    const scorer = await this.faceScorer;
     return {
       name: 'faces',
       weight,
-      search: async (k, allow, exclude) => scorer.search(query, k, allow, exclude),
+      needsKeys: true,
+      search: async (k, only, exclude) => scorer.search(query, k, only.allow, exclude),
       scores: async (keys) => scorer.scores(query, keys),
       reference: async () => scorer.scores(query, referenceSample(scorer.keys)),
     };
   }
 
-  private filterRows(): FilterRow[] {
-    this.filterRowsCache ??= this.library.filterRows();
+  private filterRows(): Promise<FilterRow[]> {
+    this.filterRowsCache ??= this.store.filterRows();
     return this.filterRowsCache;
   }
 
@@ -163,12 +166,12 @@ export class SearchEngine {
   }
 
   /** Stored vectors of a movie's poster. */
-  movieVectors(id: string): { key: number; vectors: ImageVectors } {
-    const key = this.library.keyOf(id);
+  async movieVectors(id: string): Promise<{ key: number; vectors: ImageVectors }> {
+    const key = await this.store.keyOf(id);
     if (key === undefined) throw new QueryError(`no movie with id "${id}" in the library`);
     const vectors: ImageVectors = {};
     for (const c of IMAGE_CHANNELS) {
-      const v = this.library.getVector(key, c, this.modelOf(c)!);
+      const v = await this.store.getVector(key, c, this.modelOf(c)!);
       if (v) vectors[c] = v;
     }
     if (!vectors.content) throw new QueryError(`movie "${id}" has no indexed poster`);
@@ -177,7 +180,7 @@ export class SearchEngine {
 
   private async imageQueryVectors(q: SearchQuery, exclude: Set<number>): Promise<{ vectors: ImageVectors; inputs: Float32Array[] } | undefined> {
     if (q.id !== undefined) {
-      const { key, vectors } = this.movieVectors(q.id);
+      const { key, vectors } = await this.movieVectors(q.id);
       exclude.add(key);
       return { vectors, inputs: [] };
     }
@@ -204,25 +207,27 @@ export class SearchEngine {
     return {
       name,
       weight,
-      search: (k, allow, exclude) => loaded.index.search(vector, k, { allow, exclude }),
+      needsKeys: false,
+      search: (k, only, exclude) => loaded.index.search(vector, k, { filter: only.filter, exclude }),
       scores: (keys) => loaded.index.scores(vector, keys),
       reference: () => loaded.index.scores(vector, referenceSample(loaded.keys)),
     };
   }
 
-  private paletteChannel(colors: string[], weight: number): QueryChannel {
+  private async paletteChannel(colors: string[], weight: number): Promise<QueryChannel> {
     let weights: Float32Array[];
     try {
       weights = PaletteScorer.weightsFor(colors);
     } catch (err) {
       throw new QueryError((err as Error).message);
     }
-    this.paletteScorer ??= PaletteScorer.load(this.library);
-    const scorer = this.paletteScorer;
+    this.paletteScorer ??= PaletteScorer.load(this.store);
+    const scorer = await this.paletteScorer;
     return {
       name: 'palette',
       weight,
-      search: async (k, allow, exclude) => scorer.search(weights, k + exclude.size, allow).filter((h) => !exclude.has(h.key)).slice(0, k),
+      needsKeys: true,
+      search: async (k, only, exclude) => scorer.search(weights, k + exclude.size, only.allow).filter((h) => !exclude.has(h.key)).slice(0, k),
       scores: async (keys) => scorer.scores(weights, keys),
       reference: async () => scorer.scores(weights, referenceSample(scorer.keys)),
     };
@@ -262,24 +267,27 @@ export class SearchEngine {
       }
     }
     if (image && (weights?.faces ?? 0) > 0) {
-      if (this.library.faceScanCount() === 0) throw new QueryError('this library has no face scans: run "marquee index <catalog> --faces" first');
+      if ((await this.store.faceScanCount()) === 0) throw new QueryError('this library has no face scans: run "marquee index <catalog> --faces" first');
       const faces = await this.queryFaces(q);
       if (faces.length === 0) throw new QueryError('no face found in the query poster');
-      channels.push(this.faceChannel(faces, (imageSide * weights!.faces!) / weightTotal));
+      channels.push(await this.faceChannel(faces, (imageSide * weights!.faces!) / weightTotal));
     }
-    if (q.colors) channels.push(this.paletteChannel(q.colors, imageSide));
+    if (q.colors) channels.push(await this.paletteChannel(q.colors, imageSide));
     if (textVector) {
       const loaded = await this.channel(TEXT_CHANNEL);
       if (loaded) channels.push(this.vectorChannel(TEXT_CHANNEL, image || q.colors ? 1 - wImage : 1, textVector, loaded));
     }
     if (!image && !text && !q.colors) throw new QueryError('nothing to search by: give an image, a movie id, text or colors');
 
-    const allow = allowedKeys(this.filterRows(), q.filters);
+    // Vector indexes get the filter itself (an engine index applies it in its query); the in-process
+    // palette and face scorers get the resolved set of keys.
+    const filter = hasFilters(q.filters) ? q.filters : undefined;
+    const allow = filter && channels.some((c) => c.needsKeys) ? allowedKeys(await this.filterRows(), filter) : undefined;
     const active = channels.filter((c) => c.weight > 0);
     const blendExtra = image?.inputs.length ? 2 * k + 20 : 0;
     const pool = active.length === 1 ? k + blendExtra : Math.min(Math.max(k * 10, 100) + blendExtra, MAX_K * 10);
     const candidates = new Set<number>();
-    for (const c of active) for (const h of await c.search(pool, allow, exclude)) candidates.add(h.key);
+    for (const c of active) for (const h of await c.search(pool, { filter, allow }, exclude)) candidates.add(h.key);
     let keys = [...candidates];
     let scored: ChannelScores[] = [];
     for (const c of channels) scored.push({ channel: c.name, weight: c.weight, scores: await c.scores(keys), reference: active.length > 1 && c.weight > 0 ? await c.reference() : new Float32Array() });
@@ -297,7 +305,7 @@ export class SearchEngine {
     const order = keys.map((key, i) => ({ key, i, score: fused[i]! })).filter((r) => !Number.isNaN(r.score));
     order.sort((a, b) => b.score - a.score || a.key - b.key);
     const top = order.slice(0, k);
-    const movies = this.library.getMoviesByKeys(top.map((t) => t.key));
+    const movies = await this.store.getMoviesByKeys(top.map((t) => t.key));
     // A movie deleted while this query ran is left out rather than failing the query.
     return top.filter((t) => movies.has(t.key)).map((t) => {
       const m = movies.get(t.key)!;

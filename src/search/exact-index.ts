@@ -1,7 +1,12 @@
 /** Exact cosine search over one contiguous in-memory float32 matrix (the default engine). */
 import { l2normalize } from '../models/types.js';
 import { TopK } from './top-k.js';
-import type { VectorHit, VectorIndex, VectorSearchOptions } from './vector-index.js';
+import type { FilterResolver, VectorHit, VectorIndex, VectorSearchOptions } from './vector-index.js';
+
+/** Thrown when a filter reaches an in-process index built without a resolver. */
+export function noResolver(kind: string): Error {
+  return new Error(`${kind} index was built without a filter resolver: it cannot apply metadata filters`);
+}
 
 export class ExactIndex implements VectorIndex {
   readonly kind = 'exact';
@@ -10,12 +15,20 @@ export class ExactIndex implements VectorIndex {
   private rows = 0;
   private readonly rowOf = new Map<number, number>();
 
-  constructor(readonly dimension: number, capacity = 1024) {
+  constructor(
+    readonly dimension: number,
+    capacity = 1024,
+    private readonly resolveFilter?: FilterResolver,
+  ) {
     this.matrix = new Float32Array(capacity * dimension);
     this.keys = new Int32Array(capacity);
   }
 
-  size(): number {
+  async size(): Promise<number> {
+    return this.rows;
+  }
+
+  get count(): number {
     return this.rows;
   }
 
@@ -82,9 +95,15 @@ export class ExactIndex implements VectorIndex {
   }
 
   async search(query: Float32Array, k: number, opts: VectorSearchOptions = {}): Promise<VectorHit[]> {
+    if (!opts.filter) return this.searchKeys(query, k, undefined, opts.exclude);
+    if (!this.resolveFilter) throw noResolver(this.kind);
+    return this.searchKeys(query, k, await this.resolveFilter(opts.filter), opts.exclude);
+  }
+
+  /** Search among `allow` keys (all when undefined). */
+  searchKeys(query: Float32Array, k: number, allow: ReadonlySet<number> | undefined, exclude: ReadonlySet<number> | undefined): VectorHit[] {
     const q = l2normalize(Float32Array.from(query));
     const top = new TopK(k);
-    const { allow, exclude } = opts;
     if (allow && allow.size < this.rows / 4) {
       for (const key of allow) {
         const row = this.rowOf.get(key);

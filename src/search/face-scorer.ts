@@ -1,14 +1,14 @@
 /** "Same face" scoring: a poster's score is 1 - the smallest distance between a query face and one of its faces. */
-import type { Library } from '../store/library.js';
+import type { Store } from '../store/store.js';
 import { TopK } from './top-k.js';
 import type { VectorHit } from './vector-index.js';
 
 export class FaceScorer {
   private constructor(private readonly byKey: Map<number, Float32Array[]>) {}
 
-  static load(library: Library): FaceScorer {
+  static async load(library: Store): Promise<FaceScorer> {
     const m = new Map<number, Float32Array[]>();
-    for (const f of library.allFaceDescriptors()) m.set(f.key, [...(m.get(f.key) ?? []), f.descriptor]);
+    for (const f of await library.allFaceDescriptors()) m.set(f.key, [...(m.get(f.key) ?? []), f.descriptor]);
     return new FaceScorer(m);
   }
 

@@ -4,7 +4,8 @@
  */
 import hnswlib from 'hnswlib-node';
 import { ExactIndex } from './exact-index.js';
-import type { VectorHit, VectorIndex, VectorSearchOptions } from './vector-index.js';
+import { noResolver } from './exact-index.js';
+import type { FilterResolver, VectorHit, VectorIndex, VectorSearchOptions } from './vector-index.js';
 
 const { HierarchicalNSW } = hnswlib;
 
@@ -23,7 +24,12 @@ export class HnswIndex implements VectorIndex {
   private readonly hnsw: InstanceType<typeof HierarchicalNSW>;
   private capacity: number;
 
-  constructor(readonly dimension: number, capacity: number, private readonly params: HnswParams = DEFAULT_HNSW) {
+  constructor(
+    readonly dimension: number,
+    capacity: number,
+    private readonly params: HnswParams = DEFAULT_HNSW,
+    private readonly resolveFilter?: FilterResolver,
+  ) {
     this.exact = new ExactIndex(dimension, capacity);
     this.capacity = Math.max(capacity, 16);
     this.hnsw = new HierarchicalNSW('cosine', dimension);
@@ -31,12 +37,8 @@ export class HnswIndex implements VectorIndex {
     this.hnsw.setEf(params.efSearch);
   }
 
-  size(): number {
-    return this.exact.size();
-  }
-
-  has(key: number): boolean {
-    return this.exact.has(key);
+  async size(): Promise<number> {
+    return this.exact.count;
   }
 
   setEf(ef: number): void {
@@ -44,7 +46,7 @@ export class HnswIndex implements VectorIndex {
   }
 
   async upsert(entries: { key: number; vector: Float32Array }[]): Promise<void> {
-    const needed = this.exact.size() + entries.length;
+    const needed = this.exact.count + entries.length;
     if (needed > this.capacity) {
       this.capacity = Math.max(needed, this.capacity * 2);
       this.hnsw.resizeIndex(this.capacity);
@@ -59,10 +61,12 @@ export class HnswIndex implements VectorIndex {
   }
 
   async search(query: Float32Array, k: number, opts: VectorSearchOptions = {}): Promise<VectorHit[]> {
-    const { allow, exclude } = opts;
+    const { exclude } = opts;
+    if (opts.filter && !this.resolveFilter) throw noResolver(this.kind);
+    const allow = opts.filter ? await this.resolveFilter!(opts.filter) : undefined;
     // A very selective filter is cheaper (and exact) by brute force over the allowed keys.
-    if (allow && allow.size < 0.05 * this.size()) return this.exact.search(query, k, opts);
-    const n = Math.min(k + (exclude?.size ?? 0), this.size());
+    if (allow && allow.size < 0.05 * this.exact.count) return this.exact.searchKeys(query, k, allow, exclude);
+    const n = Math.min(k + (exclude?.size ?? 0), this.exact.count);
     if (n === 0) return [];
     const filter = allow || exclude ? (label: number) => (!allow || allow.has(label)) && !exclude?.has(label) : undefined;
     this.hnsw.setEf(Math.max(this.params.efSearch, n));

@@ -1,9 +1,13 @@
-/** Builds the VectorIndex for one channel from the store, choosing exact or HNSW by size. */
-import type { Library } from '../store/library.js';
-import type { ModelRef } from '../store/types.js';
+/**
+ * Builds the VectorIndex of one channel: the engine's own (pgvector) when the store has one,
+ * else an in-process index loaded from the store, exact or HNSW by size.
+ */
+import type { Store } from '../store/store.js';
+import type { FilterRow, ModelRef } from '../store/types.js';
 import { ExactIndex } from './exact-index.js';
-import { HnswIndex } from './hnsw-index.js';
-import type { VectorIndex } from './vector-index.js';
+import { allowedKeys, type SearchFilters } from './filters.js';
+import { HnswIndex, DEFAULT_HNSW } from './hnsw-index.js';
+import type { FilterResolver, VectorIndex } from './vector-index.js';
 
 /**
  * Above this many vectors the HNSW index is used. Measured with `npm run bench`
@@ -19,13 +23,32 @@ export function annThreshold(): number {
 
 export interface LoadedChannel {
   index: VectorIndex;
+  /** Keys with a vector, for the fusion's reference sample. */
   keys: number[];
 }
 
-export async function loadChannelIndex(library: Library, channel: string, model: ModelRef, threshold = annThreshold()): Promise<LoadedChannel> {
-  const entries: { key: number; vector: Float32Array }[] = [];
-  for (const e of library.iterateVectors(channel, model)) entries.push(e);
-  const index: VectorIndex = entries.length >= threshold ? new HnswIndex(model.dimension, entries.length) : new ExactIndex(model.dimension, entries.length);
+/** A resolver over the collection's filter rows, caching the last few filters' key sets. */
+export function filterResolver(rows: () => Promise<FilterRow[]>): FilterResolver {
+  const cache = new Map<string, ReadonlySet<number>>();
+  return async (filter: SearchFilters) => {
+    const id = JSON.stringify(filter);
+    let keys = cache.get(id);
+    if (!keys) {
+      keys = allowedKeys(await rows(), filter) ?? new Set((await rows()).map((r) => r.key));
+      if (cache.size >= 16) cache.delete(cache.keys().next().value!);
+      cache.set(id, keys);
+    }
+    return keys;
+  };
+}
+
+export async function loadChannelIndex(store: Store, channel: string, model: ModelRef, rows: () => Promise<FilterRow[]>, threshold = annThreshold()): Promise<LoadedChannel> {
+  const inEngine = store.vectors.engineIndex(channel, model);
+  if (inEngine) return { index: inEngine, keys: await store.vectorKeys(channel, model) };
+  const entries = await store.loadVectors(channel, model);
+  const resolve = filterResolver(rows);
+  const index: VectorIndex =
+    entries.length >= threshold ? new HnswIndex(model.dimension, entries.length, DEFAULT_HNSW, resolve) : new ExactIndex(model.dimension, entries.length, resolve);
   await index.upsert(entries);
   return { index, keys: entries.map((e) => e.key) };
 }

@@ -3,16 +3,16 @@ import { colorPresenceWeights, paletteContainment } from '../design/color-histog
 import { hexToRgb, rgbToLab } from '../design/color-space.js';
 import { COLOR_MODEL } from '../design/design-features.js';
 import { COLOR_CHANNEL } from '../store/channels.js';
-import type { Library } from '../store/library.js';
+import type { Store } from '../store/store.js';
 import { TopK } from './top-k.js';
 import type { VectorHit } from './vector-index.js';
 
 export class PaletteScorer {
   private constructor(private readonly descriptors: Map<number, Float32Array>) {}
 
-  static load(library: Library): PaletteScorer {
+  static async load(library: Store): Promise<PaletteScorer> {
     const m = new Map<number, Float32Array>();
-    for (const e of library.iterateVectors(COLOR_CHANNEL, COLOR_MODEL)) m.set(e.key, e.vector);
+    for (const e of await library.loadVectors(COLOR_CHANNEL, COLOR_MODEL)) m.set(e.key, e.vector);
     return new PaletteScorer(m);
   }
 

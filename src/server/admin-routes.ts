@@ -7,8 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { addMovie, deleteMovie, MovieInputError } from '../ingest/add-movie.js';
 import type { RawRow } from '../catalog/record.js';
 import type { SearchEngine } from '../search/engine.js';
-import { acquireIndexLock, LibraryBusyError } from '../store/index-lock.js';
-import type { Library } from '../store/library.js';
+import type { Store } from '../store/store.js';
 import { requireWriteAccess, type AccessConfig } from './access.js';
 import { HttpError } from './errors.js';
 import type { JobKind, JobRunner } from './jobs.js';
@@ -16,7 +15,7 @@ import { errorSchema } from './schemas.js';
 import { readUpload } from './uploads.js';
 
 export interface AdminContext {
-  library: Library;
+  library: Store;
   engine: SearchEngine;
   jobs: JobRunner;
   access: AccessConfig;
@@ -48,17 +47,11 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AdminContext): vo
   /** Runs one library change at a time, holding the index lock. */
   const mutate = <T>(fn: () => Promise<T> | T): Promise<T> => {
     const run = queue.then(async () => {
-      let release: () => void;
-      try {
-        release = acquireIndexLock(library.path);
-      } catch (err) {
-        if (err instanceof LibraryBusyError) throw new HttpError(409, 'library_busy', err.message);
-        throw err;
-      }
+      const release = await library.acquireIndexLock(); // StoreError 'busy' answers 409 (errors.ts)
       try {
         return await fn();
       } finally {
-        release();
+        await release();
         ctx.changed();
       }
     });

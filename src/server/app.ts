@@ -15,7 +15,7 @@ import { GenreService } from '../genres/predict.js';
 import { SearchEngine } from '../search/engine.js';
 import { parseWeights, type ChannelWeights, type SearchQuery } from '../search/query.js';
 import { IMAGE_CHANNELS, type ImageChannel } from '../store/channels.js';
-import type { Library } from '../store/library.js';
+import type { Store } from '../store/store.js';
 import { errorHandler, HttpError } from './errors.js';
 import cors from '@fastify/cors';
 import { requireReadAccess, type AccessConfig } from './access.js';
@@ -23,15 +23,13 @@ import { registerAdminRoutes } from './admin-routes.js';
 import { JobRunner } from './jobs.js';
 import { registerStillsRoutes } from './stills-routes.js';
 import { StillsService } from '../stills/service.js';
-import { stillsOfMovie } from '../stills/store.js';
 import type { AtlasMeta } from '../atlas/build.js';
 import { SHEET_SIZE, TILE_H, TILE_W, TILES_PER_ROW } from '../atlas/sheets.js';
-import { loadMeta, loadPoints, loadSheet, loadSprites } from '../atlas/store.js';
 import { errorSchema, genresSchema, paletteSchema, resultSchema, resultsSchema, searchBodySchema } from './schemas.js';
 import { listField, numberField, readUpload, MAX_UPLOAD_BYTES } from './uploads.js';
 
 export interface ServerOptions {
-  library: Library;
+  library: Store;
   /** Log every request; otherwise only errors (5xx) are logged, to stdout as JSON lines. */
   logger?: boolean;
   /** Token, read access and CORS; default: public reads, writes disabled, CORS off. */
@@ -63,7 +61,7 @@ const idParam = { type: 'object', properties: { id: { type: 'string', minLength:
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
   const { library } = opts;
   const access = opts.access ?? { readAccess: 'public', corsOrigins: [] };
-  const engine = SearchEngine.fromLibrary(library);
+  const engine = await SearchEngine.fromLibrary(library);
   const genres = new GenreService(engine);
   // Unknown fields are errors, not silently dropped (ajv's fastify default is to remove them).
   const app = Fastify({
@@ -90,9 +88,13 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     stills.reset();
     analysisCache.clear();
   };
-  const jobs = new JobRunner(library.path, changed);
+  const jobs = new JobRunner(library.connection, changed);
+  // Another server's ingest, a CLI index run or a job's child process changed the library:
+  // drop what is cached; it reloads on next use (PostgreSQL: LISTEN/NOTIFY; SQLite: data_version).
+  const stopWatching = await library.onExternalChange(changed);
   app.addHook('onClose', async () => {
     jobs.stopAll();
+    await stopWatching();
     await engine.close();
   });
   registerAdminRoutes(app, { library, engine, jobs, access, changed });
@@ -111,7 +113,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   app.get('/api/health', { schema: { response: { 200: { type: 'object', properties: { ok: { type: 'boolean' }, movies: { type: 'integer' }, posters: { type: 'integer' } } } } } }, async () => {
-    const s = library.stats();
+    const s = await library.stats();
     return { ok: true, movies: s.movies, posters: s.posters };
   });
 
@@ -179,8 +181,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     },
   );
 
-  const movieOr404 = (id: string) => {
-    const m = library.getMovie(id);
+  const movieOr404 = async (id: string) => {
+    const m = await library.getMovie(id);
     if (!m) throw new HttpError(404, 'not_found', `no movie with id "${id}"`);
     return m;
   };
@@ -217,25 +219,25 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       },
     },
     async (req) => {
-      const m = movieOr404(req.params.id);
-      const key = library.keyOf(m.id)!;
+      const m = await movieOr404(req.params.id);
+      const key = m.key;
       const neighbours: Record<string, unknown> = {};
       if (m.hasPoster) for (const c of IMAGE_CHANNELS) neighbours[c] = await engine.search({ id: m.id, weights: { [c]: 1 } as ChannelWeights, k: 8 });
       let predictedGenres = null;
-      const path = library.posterPath(m.id);
-      if (path && existsSync(path) && library.getGenreModel('poster')) predictedGenres = await genres.predict({ bytes: await readFile(path), source: m.id }, undefined, key);
-      return { ...m, palette: library.getPalette(key) ?? [], faces: library.getFaces(key).length, stills: stillsOfMovie(library, key), predictedGenres, neighbours };
+      const path = (await library.posterFile(m.id))?.path;
+      if (path && existsSync(path) && (await library.getGenreModel('poster'))) predictedGenres = await genres.predict({ bytes: await readFile(path), source: m.id }, undefined, key);
+      return { ...m, palette: (await library.getPalette(key)) ?? [], faces: (await library.getFaces(key)).length, stills: await library.stillsOfMovie(key), predictedGenres, neighbours };
     },
   );
 
   const sendImage = async (id: string, kind: 'thumbnail' | 'poster', ifNoneMatch: string | undefined, reply: FastifyReply) => {
-    const m = movieOr404(id);
-    const file = library.posterFile(m.id);
+    const m = await movieOr404(id);
+    const file = await library.posterFile(m.id);
     if (!file) throw new HttpError(404, 'no_poster', `movie "${id}" has no poster`);
     const etag = `"${file.contentHash.slice(0, 32)}-${kind[0]}"`;
     reply.header('ETag', etag).header('Cache-Control', 'public, max-age=3600');
     if (ifNoneMatch === etag) return reply.status(304).send();
-    if (kind === 'thumbnail') return reply.type('image/jpeg').send(library.getThumbnail(m.id));
+    if (kind === 'thumbnail') return reply.type('image/jpeg').send(await library.getThumbnail(m.id));
     // The path comes from the library (written at index time), never from the request; the format was sniffed then too.
     if (!existsSync(file.path)) throw new HttpError(404, 'poster_missing', `the poster file of "${id}" is no longer on disk`);
     return reply.type(`image/${file.format}`).send(await readFile(file.path));
@@ -268,7 +270,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.get('/api/dupes', { schema: { summary: 'Groups of near-duplicate posters', response: { 200: { type: 'object', properties: { groups: { type: 'array', items: { type: 'array', items: { type: 'string' } } } } } } } }, async () =>
     cached('dupes', async () => {
       const groups = groupDuplicates(await findDuplicatePairs(engine));
-      const movies = library.getMoviesByKeys(groups.flat());
+      const movies = await library.getMoviesByKeys(groups.flat());
       return { groups: groups.map((g) => g.map((k) => movies.get(k)!.id)) };
     }),
   );
@@ -282,11 +284,11 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       },
     },
     async (req, reply) => {
-      movieOr404(req.query.a);
-      movieOr404(req.query.b);
+      await movieOr404(req.query.a);
+      await movieOr404(req.query.b);
       const poster = await storedPosterImage(library, req.query.a);
       if (!poster) throw new HttpError(404, 'no_poster', `movie "${req.query.a}" has no poster`);
-      const target = engine.movieVectors(req.query.b).vectors.content!;
+      const target = (await engine.movieVectors(req.query.b)).vectors.content!;
       const result = await explainMatch(engine, poster, target);
       return reply.type('image/png').header('X-Similarity', String(result.score)).send(result.png);
     },
@@ -301,11 +303,11 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       },
     },
     async (req) => {
-      const meta = loadMeta<AtlasMeta>(library, req.query.channel);
+      const meta = await library.loadAtlasMeta<AtlasMeta>(req.query.channel);
       if (!meta) throw new HttpError(404, 'no_atlas', `no ${req.query.channel} atlas yet: run "marquee atlas build --channel ${req.query.channel}"`);
-      const pts = loadPoints(library, req.query.channel);
-      const sprites = loadSprites(library);
-      const movies = library.getMoviesByKeys(pts.map((p) => p.key));
+      const pts = await library.loadAtlasPoints(req.query.channel);
+      const sprites = await library.loadAtlasSprites();
+      const movies = await library.getMoviesByKeys(pts.map((p) => p.key));
       return {
         meta: { ...meta, tile: { width: TILE_W, height: TILE_H, perRow: TILES_PER_ROW, sheetSize: SHEET_SIZE } },
         points: pts.map((p) => {
@@ -321,7 +323,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     '/api/atlas/sheets/:n',
     { schema: { summary: 'A texture-atlas sheet (JPEG) of poster tiles', params: { type: 'object', properties: { n: { type: 'integer', minimum: 0, maximum: 100000 } }, required: ['n'] } } },
     async (req, reply) => {
-      const jpeg = loadSheet(library, req.params.n);
+      const jpeg = await library.loadAtlasSheet(req.params.n);
       if (!jpeg) throw new HttpError(404, 'not_found', `no sheet ${req.params.n}`);
       const etag = `"sheet-${req.params.n}-${jpeg.length}"`;
       reply.header('ETag', etag).header('Cache-Control', 'public, max-age=3600');

@@ -2,6 +2,11 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ImageInputError } from '../image/errors.js';
 import { QueryError } from '../search/engine.js';
+import { StoreError, type StoreErrorKind } from '../store/errors.js';
+
+/** Store errors as HTTP answers: one table, by kind. */
+const STORE_STATUS: Record<StoreErrorKind, number> = { unavailable: 503, foreign: 500, schema_newer: 500, missing: 404, busy: 409, not_empty: 409, corrupt: 500 };
+const STORE_CODE: Partial<Record<StoreErrorKind, string>> = { busy: 'library_busy' };
 
 export class HttpError extends Error {
   constructor(
@@ -23,6 +28,12 @@ export function errorHandler(err: FastifyError | Error, req: FastifyRequest, rep
   }
   if (err instanceof QueryError) {
     void reply.status(400).send({ error: { code: 'bad_query', message: err.message } });
+    return;
+  }
+  if (err instanceof StoreError) {
+    const status = STORE_STATUS[err.kind];
+    if (status >= 500) req.log.error(err);
+    void reply.status(status).send({ error: { code: STORE_CODE[err.kind] ?? err.kind, message: status >= 500 && err.kind !== 'unavailable' ? 'internal error' : err.message } });
     return;
   }
   if (err instanceof ImageInputError) {

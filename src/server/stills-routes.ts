@@ -1,8 +1,7 @@
 /** Routes for film stills: a movie's look, barcode, stills, similar looks; which movie a frame is from; kinds of shot. */
 import type { FastifyInstance } from 'fastify';
-import type { Library } from '../store/library.js';
+import type { Store } from '../store/store.js';
 import { StillsError, type StillsService } from '../stills/service.js';
-import { movieStills, moviesWithStills, stillThumbnail } from '../stills/store.js';
 import { HttpError } from './errors.js';
 import { errorSchema } from './schemas.js';
 import { numberField, readUpload } from './uploads.js';
@@ -15,9 +14,9 @@ function asHttp(err: unknown): unknown {
   return err.kind === 'unknown_movie' ? new HttpError(404, 'not_found', err.message) : new HttpError(409, 'no_stills', err.message);
 }
 
-function guard<T>(fn: () => T): T {
+async function guard<T>(fn: () => Promise<T>): Promise<T> {
   try {
-    return fn();
+    return await fn();
   } catch (err) {
     throw asHttp(err);
   }
@@ -25,9 +24,9 @@ function guard<T>(fn: () => T): T {
 
 const movieMatches = { type: 'object', properties: { movies: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, title: { type: 'string' }, score: { type: 'number' }, parts: { type: 'object', additionalProperties: { type: 'number' } } } } } } } as const;
 
-export function registerStillsRoutes(app: FastifyInstance, library: Library, stills: StillsService): void {
-  const keyOr404 = (id: string): number => {
-    const key = library.keyOf(id);
+export function registerStillsRoutes(app: FastifyInstance, library: Store, stills: StillsService): void {
+  const keyOr404 = async (id: string): Promise<number> => {
+    const key = await library.keyOf(id);
     if (key === undefined) throw new HttpError(404, 'not_found', `no movie with id "${id}"`);
     return key;
   };
@@ -36,16 +35,16 @@ export function registerStillsRoutes(app: FastifyInstance, library: Library, sti
     '/api/movies/:id/look',
     { schema: { summary: "A movie's look from its stills: palette (named colours), HSL statistics, barcode colours, and its frames in film order", params: idParam, response: { 404: errorSchema } } },
     async (req) => {
-      const key = keyOr404(req.params.id);
-      const look = guard(() => stills.look(req.params.id));
+      const key = await keyOr404(req.params.id);
+      const look = await guard(() => stills.look(req.params.id));
       if (!look) throw new HttpError(404, 'no_stills', `movie "${req.params.id}" has no stills`);
-      return { ...look, frames: movieStills(library, key).map((s) => ({ seq: s.seq, timestamp: s.timestamp })) };
+      return { ...look, frames: (await library.movieStills(key)).map((s) => ({ seq: s.seq, timestamp: s.timestamp })) };
     },
   );
 
   app.get<{ Params: { id: string } }>('/api/movies/:id/barcode', { schema: { summary: 'Colour barcode PNG: one column per still, in film order', params: idParam } }, async (req, reply) => {
-    keyOr404(req.params.id);
-    const png = guard(() => stills.barcode(req.params.id));
+    await keyOr404(req.params.id);
+    const png = await guard(() => stills.barcode(req.params.id));
     if (!png) throw new HttpError(404, 'no_stills', `movie "${req.params.id}" has no stills`);
     return reply.type('image/png').header('Cache-Control', 'public, max-age=300').send(png);
   });
@@ -54,7 +53,7 @@ export function registerStillsRoutes(app: FastifyInstance, library: Library, sti
     '/api/movies/:id/stills/:seq/thumbnail',
     { schema: { summary: 'JPEG thumbnail of a still', params: { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 200 }, seq: { type: 'integer', minimum: 1, maximum: 10_000_000 } }, required: ['id', 'seq'] } } },
     async (req, reply) => {
-      const jpeg = stillThumbnail(library, keyOr404(req.params.id), req.params.seq);
+      const jpeg = await library.stillThumbnail(await keyOr404(req.params.id), req.params.seq);
       if (!jpeg) throw new HttpError(404, 'not_found', `movie "${req.params.id}" has no still ${req.params.seq}`);
       return reply.type('image/jpeg').header('Cache-Control', 'public, max-age=300').send(jpeg);
     },
@@ -64,8 +63,8 @@ export function registerStillsRoutes(app: FastifyInstance, library: Library, sti
     '/api/movies/:id/looks',
     { schema: { summary: 'Movies with a similar look (sets and sequences of stills, palette, HSL), best first', params: idParam, querystring: { type: 'object', properties: { k: { type: 'integer', minimum: 1, maximum: 200, default: 12 } } }, response: { 200: movieMatches, 404: errorSchema, 409: errorSchema } } },
     async (req) => {
-      keyOr404(req.params.id);
-      return { movies: guard(() => stills.similarLooks(req.params.id, req.query.k)) };
+      await keyOr404(req.params.id);
+      return { movies: await guard(() => stills.similarLooks(req.params.id, req.query.k)) };
     },
   );
 
@@ -86,8 +85,8 @@ export function registerStillsRoutes(app: FastifyInstance, library: Library, sti
   );
 
   app.get('/api/stills', { schema: { summary: 'Movies that have stills, with their still counts' } }, async () => {
-    const counts = moviesWithStills(library);
-    const movies = library.getMoviesByKeys(counts.map((c) => c.key));
+    const counts = await library.moviesWithStills();
+    const movies = await library.getMoviesByKeys(counts.map((c) => c.key));
     return { movies: counts.map((c) => ({ id: movies.get(c.key)!.id, title: movies.get(c.key)!.title, year: movies.get(c.key)!.year, stills: c.count })) };
   });
 

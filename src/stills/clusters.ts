@@ -13,7 +13,7 @@ import { poolLookStats, summariseLook } from './look-stats.js';
 import { poolPalettes } from './movie-look.js';
 import { centre } from '../util/vectors.js';
 import { CLOSE_UP_AREA } from './still-faces.js';
-import type { StoredStill } from './store.js';
+import type { StoredStill } from '../store/types.js';
 
 export interface StillRef {
   movie: string;

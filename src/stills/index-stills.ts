@@ -11,11 +11,11 @@ import { readPosterBytes } from '../ingest/prepare-poster.js';
 import { decodeForIndex, DEFAULT_LIMITS } from '../image/decode.js';
 import { ANALYSIS_HEIGHT, ANALYSIS_WIDTH, COLOR_MODEL, designFeatures, LAYOUT_MODEL, PALETTE_VERSION } from '../design/design-features.js';
 import type { ImageEmbeddingModel } from '../models/types.js';
-import type { Library } from '../store/library.js';
+import type { Store } from '../store/store.js';
 import { LOOK_STATS_VERSION, lookStats } from './look-stats.js';
 import { barcodePng, movieLook, stillsHash } from './movie-look.js';
 import { readStillsCatalog } from './read-stills.js';
-import { movieLookHash, movieStills, pruneStills, putMovieLook, putStill, stillState, type StillRecord } from './store.js';
+import type { StillRecord } from '../store/types.js';
 
 export interface StillsIndexProgress {
   done: number;
@@ -43,7 +43,7 @@ export interface StillsIndexSummary {
 }
 
 export interface StillsIndexOptions {
-  library: Library;
+  library: Store;
   imageModel: ImageEmbeddingModel;
   batchSize?: number;
   onProgress?: (p: StillsIndexProgress) => void;
@@ -73,18 +73,21 @@ export async function indexStills(folder: string, opts: StillsIndexOptions): Pro
     folder: root, movies: catalog.movies.length, total: 0, indexed: 0, unchanged: 0, failed: 0, pruned: 0, looksComputed: 0,
     interrupted: false, seconds: 0, stillsPerSecond: 0, problems: [...catalog.problems],
   };
-  if (!library.getMeta('image_model')) library.setMeta('image_model', JSON.stringify({ id: imageModel.id, version: imageModel.version, dimension: imageModel.dimension }));
+  if (!(await library.getMeta('image_model'))) await library.setMeta('image_model', JSON.stringify({ id: imageModel.id, version: imageModel.version, dimension: imageModel.dimension }));
 
   const jobs: Job[] = [];
-  const movieKeys: number[] = [];
-  library.transaction(() => {
-    for (const m of catalog.movies) {
-      const id = (m.imdbId && library.idByImdb(m.imdbId)) || m.ref;
-      const key = library.ensureMovie({ id, title: m.title, year: m.year, genres: [], countries: [], overview: '', tagline: '', imdbId: m.imdbId, tmdbId: null, extra: {} }, root);
-      movieKeys.push(key);
-      s.pruned += pruneStills(library, key, new Set(m.stills.map((x) => x.seq)));
-      for (const st of m.stills) jobs.push({ movieKey: key, seq: st.seq, path: st.path, where: st.where, timestamp: st.timestamp });
-    }
+  // Joined by imdb_id, then id; created from the stills' metadata only when missing (never overwriting a catalog's).
+  const { keys: movieKeys, pruned } = await library.prepareStillsMovies(
+    catalog.movies.map((m) => ({
+      movie: { id: m.ref, title: m.title, year: m.year, genres: [], countries: [], overview: '', tagline: '', imdbId: m.imdbId, tmdbId: null, extra: {} },
+      imdbId: m.imdbId,
+      keepSeqs: m.stills.map((x) => x.seq),
+    })),
+    root,
+  );
+  s.pruned = pruned;
+  catalog.movies.forEach((m, i) => {
+    for (const st of m.stills) jobs.push({ movieKey: movieKeys[i]!, seq: st.seq, path: st.path, where: st.where, timestamp: st.timestamp });
   });
   s.total = jobs.length;
   let done = 0;
@@ -103,7 +106,7 @@ export async function indexStills(folder: string, opts: StillsIndexOptions): Pro
       batch.map(async (job) => {
         try {
           const { bytes, hash } = await readPosterBytes(job.path);
-          const state = stillState(library, job.movieKey, job.seq);
+          const state = await library.stillState(job.movieKey, job.seq);
           if (state && state.contentHash === hash && state.versions === versions && state.path === job.path) return { job, unchanged: true as const };
           const d = await decodeForIndex(bytes, job.path, { width: imageModel.preprocessing.width, height: imageModel.preprocessing.height, analysisWidth: ANALYSIS_WIDTH, analysisHeight: ANALYSIS_HEIGHT }, DEFAULT_LIMITS);
           const design = designFeatures(d.analysis);
@@ -115,16 +118,13 @@ export async function indexStills(folder: string, opts: StillsIndexOptions): Pro
     );
     const toEmbed = prepared.filter((p): p is Extract<typeof p, { decoded: unknown }> => 'decoded' in p);
     const vectors = await imageModel.embedBatch(toEmbed.map((p) => p.decoded.pixels));
-    library.transaction(() => {
-      toEmbed.forEach((p, j) => {
-        const rec: StillRecord = {
+    await library.putStills(
+      toEmbed.map((p, j): StillRecord => ({
           movieKey: p.job.movieKey, seq: p.job.seq, path: p.job.path, timestamp: p.job.timestamp, contentHash: p.hash,
           width: p.decoded.info.width, height: p.decoded.info.height, thumbnail: p.decoded.thumbnail, versions,
           content: vectors[j]!, color: p.design.color, layout: p.design.layout, look: { stats: p.stats, palette: p.design.palette },
-        };
-        putStill(library, rec);
-      });
-    });
+      })),
+    );
     for (const p of prepared) {
       if ('unchanged' in p) s.unchanged++;
       else if ('error' in p) {
@@ -138,10 +138,10 @@ export async function indexStills(folder: string, opts: StillsIndexOptions): Pro
 
   if (!s.interrupted) {
     for (const key of movieKeys) {
-      const stills = movieStills(library, key);
+      const stills = await library.movieStills(key);
       const hash = stillsHash(stills);
-      if (stills.length === 0 || movieLookHash(library, key) === hash) continue;
-      putMovieLook(library, key, hash, movieLook(stills), await barcodePng(stills));
+      if (stills.length === 0 || (await library.movieLookHash(key)) === hash) continue;
+      await library.putMovieLook(key, hash, movieLook(stills), await barcodePng(stills));
       s.looksComputed++;
     }
   }

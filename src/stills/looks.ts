@@ -13,8 +13,8 @@
  */
 import { paletteDistance } from '../design/palette-distance.js';
 import { centre, dot, l2normalize, meanVector } from '../util/vectors.js';
-import type { Library } from '../store/library.js';
-import { allStills, getMovieLook, type StoredStill } from './store.js';
+import type { Store } from '../store/store.js';
+import type { StoredStill } from '../store/types.js';
 import type { MovieLook } from './movie-look.js';
 
 export const LOOK_WEIGHTS = { chamfer: 0.35, mean: 0.2, sequence: 0.15, palette: 0.15, hsl: 0.15 } as const;
@@ -38,21 +38,21 @@ function normalisedMean(vs: Float32Array[]): Float32Array {
   return l2normalize(Float32Array.from(meanVector(vs)));
 }
 
-export function loadMovieStills(library: Library): MovieStills[] {
+export async function loadMovieStills(library: Store): Promise<MovieStills[]> {
   const byMovie = new Map<number, { still: StoredStill; vector: Float32Array }[]>();
-  const stills = allStills(library);
+  const stills = await library.allStills();
   const centred = centre(stills.map((s) => s.content));
   for (const [i, s] of stills.entries()) {
     const list = byMovie.get(s.movieKey) ?? [];
     list.push({ still: s, vector: centred[i]! });
     byMovie.set(s.movieKey, list);
   }
-  const movies = library.getMoviesByKeys([...byMovie.keys()]);
+  const movies = await library.getMoviesByKeys([...byMovie.keys()]);
   const out: MovieStills[] = [];
   for (const [key, entries] of byMovie) {
     const stills = entries.map((e) => e.still);
     const vectors = entries.map((e) => e.vector);
-    const look = getMovieLook(library, key);
+    const look = await library.getMovieLook<MovieLook>(key);
     if (!look) continue; // an interrupted index run: the look comes with the next run
     const segments = Array.from({ length: SEGMENTS }, (_, i) => {
       const part = vectors.slice(Math.floor((i * vectors.length) / SEGMENTS), Math.max(Math.floor(((i + 1) * vectors.length) / SEGMENTS), Math.floor((i * vectors.length) / SEGMENTS) + 1));

@@ -3,7 +3,7 @@ import type { SearchEngine } from '../search/engine.js';
 import { clusterStills, type StillsClustering } from './clusters.js';
 import { loadMovieStills, similarLooks, type LookMatch, type MovieStills } from './looks.js';
 import type { MovieLook } from './movie-look.js';
-import { allStills, getBarcode, getMovieLook, type StoredStill } from './store.js';
+import type { StoredStill } from '../store/types.js';
 import { movieFaceStats, stillFaceSummaries, type MovieFaceStats } from './still-faces.js';
 import { evaluateWhichMovie, StillsMatcher, type StillsEvaluation } from './which-movie.js';
 
@@ -39,72 +39,73 @@ export class StillsService {
     this.clustersCache.clear();
   }
 
-  private matcher(): StillsMatcher {
-    this.matcherCache ??= new StillsMatcher(this.stills());
+  private async matcher(): Promise<StillsMatcher> {
+    this.matcherCache ??= new StillsMatcher(await this.stills());
     return this.matcherCache;
   }
 
-  private stills(): StoredStill[] {
-    this.stillsCache ??= allStills(this.engine.library);
-    if (this.stillsCache.length === 0) throw new StillsError('no_stills', `library ${this.engine.library.path} has no stills: run "marquee index --stills <folder>"`);
+  private async stills(): Promise<StoredStill[]> {
+    this.stillsCache ??= await this.engine.store.allStills();
+    if (this.stillsCache.length === 0) throw new StillsError('no_stills', `library ${this.engine.store.location} has no stills: run "marquee index --stills <folder>"`);
     return this.stillsCache;
   }
 
-  private movies(): MovieStills[] {
-    this.moviesCache ??= loadMovieStills(this.engine.library);
+  private async movies(): Promise<MovieStills[]> {
+    this.moviesCache ??= await loadMovieStills(this.engine.store);
     return this.moviesCache;
   }
 
-  private keyOf(id: string): number {
-    const key = this.engine.library.keyOf(id);
+  private async keyOf(id: string): Promise<number> {
+    const key = await this.engine.store.keyOf(id);
     if (key === undefined) throw new StillsError('unknown_movie', `no movie with id "${id}"`);
     return key;
   }
 
-  look(id: string): (MovieLook & { id: string; title: string; faces: MovieFaceStats }) | undefined {
-    const key = this.keyOf(id);
-    const look = getMovieLook(this.engine.library, key);
-    return look ? { id, title: this.engine.library.getMovie(id)!.title, ...look, faces: movieFaceStats(this.engine.library, key) } : undefined;
+  async look(id: string): Promise<(MovieLook & { id: string; title: string; faces: MovieFaceStats }) | undefined> {
+    const key = await this.keyOf(id);
+    const look = await this.engine.store.getMovieLook<MovieLook>(key);
+    return look ? { id, title: (await this.engine.store.getMovie(id))!.title, ...look, faces: await movieFaceStats(this.engine.store, key) } : undefined;
   }
 
-  barcode(id: string): Buffer | undefined {
-    return getBarcode(this.engine.library, this.keyOf(id));
+  async barcode(id: string): Promise<Buffer | undefined> {
+    return this.engine.store.getBarcode(await this.keyOf(id));
   }
 
-  similarLooks(id: string, k = 20): LookMatch[] {
-    this.keyOf(id);
+  async similarLooks(id: string, k = 20): Promise<LookMatch[]> {
+    await this.keyOf(id);
+    const movies = await this.movies();
     try {
-      return similarLooks(this.movies(), id, k);
+      return similarLooks(movies, id, k);
     } catch (err) {
       throw new StillsError('no_stills', (err as Error).message);
     }
   }
 
   async whichMovie(bytes: Buffer, source: string, k = 5): Promise<WhichMovieResult[]> {
-    const matcher = this.matcher();
+    const matcher = await this.matcher();
     const q = await this.engine.describeImage({ bytes, source });
     const ranked = matcher.rank(q).slice(0, k);
-    const movies = this.engine.library.getMoviesByKeys(ranked.map((r) => r.key));
+    const movies = await this.engine.store.getMoviesByKeys(ranked.map((r) => r.key));
     return ranked.map((r) => ({ id: movies.get(r.key)!.id, title: movies.get(r.key)!.title, score: r.score }));
   }
 
-  private names(): Map<number, { id: string; title: string }> {
-    const stills = this.stills();
-    const movies = this.engine.library.getMoviesByKeys([...new Set(stills.map((s) => s.movieKey))]);
+  private async names(): Promise<Map<number, { id: string; title: string }>> {
+    const stills = await this.stills();
+    const movies = await this.engine.store.getMoviesByKeys([...new Set(stills.map((s) => s.movieKey))]);
     return new Map([...movies].map(([k, m]) => [k, { id: m.id, title: m.title }]));
   }
 
-  evaluate(window = 2): StillsEvaluation {
-    return evaluateWhichMovie(this.matcher(), this.names(), window);
+  async evaluate(window = 2): Promise<StillsEvaluation> {
+    return evaluateWhichMovie(await this.matcher(), await this.names(), window);
   }
 
   /** Kinds of shot; computed once per options until reset(). */
-  clusters(opts: { k?: number; seed?: number } = {}): StillsClustering {
+  async clusters(opts: { k?: number; seed?: number } = {}): Promise<StillsClustering> {
     const key = `${opts.k ?? ''}/${opts.seed ?? ''}`;
     let c = this.clustersCache.get(key);
     if (!c) {
-      const names = this.names();
-      c = clusterStills(this.stills(), new Map([...names].map(([k, v]) => [k, v.id])), { ...opts, faces: stillFaceSummaries(this.engine.library) });
+      const names = await this.names();
+      c = clusterStills(await this.stills(), new Map([...names].map(([k, v]) => [k, v.id])), { ...opts, faces: await stillFaceSummaries(this.engine.store) });
       this.clustersCache.set(key, c);
     }
     return c;

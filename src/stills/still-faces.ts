@@ -4,15 +4,15 @@
  * A movie's face statistics say how much of it shows people and how much is close-ups.
  */
 import { decodeBounded } from '../image/decode.js';
-import type { DetectedFace, FaceModel } from '../models/face-model.js';
-import type { Library } from '../store/library.js';
+import type { FaceModel } from '../models/face-model.js';
+import type { StoredFaceJson } from '../store/types.js';
+import type { Store } from '../store/store.js';
 import { readPosterBytes } from '../ingest/prepare-poster.js';
 
 const FACE_SCAN_MAX_SIDE = 640;
 /** A still is a close-up when its largest face covers at least this share of the frame. */
 export const CLOSE_UP_AREA = 0.04;
 
-type Row = Record<string, unknown>;
 
 export interface StillFacesSummary {
   scanned: number;
@@ -22,33 +22,20 @@ export interface StillFacesSummary {
   problems: { item: string; reason: string }[];
 }
 
-interface StoredFace {
-  box: DetectedFace['box'];
-  score: number;
-  descriptor: number[];
-}
 
-export async function scanStillFaces(library: Library, model: FaceModel, opts: { shouldStop?: () => boolean; onProgress?: (done: number, total: number) => void } = {}): Promise<StillFacesSummary> {
+export async function scanStillFaces(library: Store, model: FaceModel, opts: { shouldStop?: () => boolean; onProgress?: (done: number, total: number) => void } = {}): Promise<StillFacesSummary> {
   const started = performance.now();
-  const todo = library.db
-    .prepare(
-      `SELECT s.key, s.path, s.content_hash FROM stills s LEFT JOIN still_faces f ON f.still_key = s.key
-       WHERE f.still_key IS NULL OR f.model_version != ? OR f.source_hash != s.content_hash ORDER BY s.key`,
-    )
-    .all(model.version) as Row[];
-  const put = library.db.prepare(
-    'INSERT INTO still_faces (still_key, model_version, source_hash, faces) VALUES (?, ?, ?, ?) ON CONFLICT(still_key) DO UPDATE SET model_version = excluded.model_version, source_hash = excluded.source_hash, faces = excluded.faces',
-  );
+  const todo = await library.stillsNeedingFaceScan(model.version);
   const s: StillFacesSummary = { scanned: 0, faces: 0, failed: 0, seconds: 0, problems: [] };
   for (const [i, r] of todo.entries()) {
     if (opts.shouldStop?.()) break;
-    const path = r.path as string;
+    const path = r.path;
     try {
       const { bytes, hash } = await readPosterBytes(path);
-      if (hash !== r.content_hash) throw new Error('still changed since it was indexed; re-run index to pick it up');
+      if (hash !== r.contentHash) throw new Error('still changed since it was indexed; re-run index to pick it up');
       const faces = await model.detect(await decodeBounded(bytes, path, FACE_SCAN_MAX_SIDE));
-      const stored: StoredFace[] = faces.map((f) => ({ box: f.box, score: Math.round(f.score * 1e4) / 1e4, descriptor: Array.from(f.descriptor, (v) => Math.round(v * 1e5) / 1e5) }));
-      put.run(r.key, model.version, hash, JSON.stringify(stored));
+      const stored: StoredFaceJson[] = faces.map((f) => ({ box: f.box, score: Math.round(f.score * 1e4) / 1e4, descriptor: Array.from(f.descriptor, (v) => Math.round(v * 1e5) / 1e5) }));
+      await library.putStillFaces(r.key, model.version, hash, stored);
       s.scanned++;
       s.faces += faces.length;
     } catch (err) {
@@ -72,20 +59,15 @@ export interface MovieFaceStats {
 }
 
 /** Faces per still key: count and largest face area, for stills that were scanned. */
-export function stillFaceSummaries(library: Library, movieKey?: number): Map<number, { count: number; largestArea: number }> {
-  const rows = (movieKey === undefined
-    ? library.db.prepare('SELECT f.still_key, f.faces FROM still_faces f').all()
-    : library.db.prepare('SELECT f.still_key, f.faces FROM still_faces f JOIN stills s ON s.key = f.still_key WHERE s.movie_key = ?').all(movieKey)) as Row[];
+export async function stillFaceSummaries(library: Store, movieKey?: number): Promise<Map<number, { count: number; largestArea: number }>> {
   const out = new Map<number, { count: number; largestArea: number }>();
-  for (const r of rows) {
-    const faces = JSON.parse(r.faces as string) as StoredFace[];
-    out.set(r.still_key as number, { count: faces.length, largestArea: faces.reduce((m, f) => Math.max(m, f.box.width * f.box.height), 0) });
-  }
+  for (const [key, faces] of await library.stillFaces(movieKey))
+    out.set(key, { count: faces.length, largestArea: faces.reduce((m, f) => Math.max(m, f.box.width * f.box.height), 0) });
   return out;
 }
 
-export function movieFaceStats(library: Library, movieKey: number): MovieFaceStats {
-  const per = [...stillFaceSummaries(library, movieKey).values()];
+export async function movieFaceStats(library: Store, movieKey: number): Promise<MovieFaceStats> {
+  const per = [...(await stillFaceSummaries(library, movieKey)).values()];
   const n = per.length;
   const r = (x: number) => Math.round(x * 1e4) / 1e4;
   return {

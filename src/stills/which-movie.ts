@@ -13,7 +13,7 @@
  * Hub terms cost O(n²) once per library load: fine to ~20k stills, an ANN index beyond.
  */
 import { centreOn, dot, meanVector } from '../util/vectors.js';
-import type { StoredStill } from './store.js';
+import type { StoredStill } from '../store/types.js';
 
 export const WHICH_WEIGHTS = { content: 0.5, color: 0.5 } as const;
 export const TOP_PER_MOVIE = 5;

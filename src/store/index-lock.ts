@@ -7,9 +7,7 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 
-export class LibraryBusyError extends Error {
-  override name = 'LibraryBusyError';
-}
+import { StoreError } from './errors.js';
 
 interface LockInfo {
   pid: number;
@@ -54,9 +52,9 @@ export function acquireIndexLock(dbPath: string): () => void {
         owner = undefined; // half-written by a process killed at that instant: stale
       }
       if (owner && (owner.host !== info.host || alive(owner.pid)))
-        throw new LibraryBusyError(`library ${dbPath} is being indexed by process ${owner.pid} on ${owner.host} (since ${owner.startedAt}); wait for it to finish, or delete ${file} if that process is gone`);
+        throw new StoreError('busy', `library ${dbPath} is being indexed by process ${owner.pid} on ${owner.host} (since ${owner.startedAt}); wait for it to finish, or delete ${file} if that process is gone`);
       rmSync(file, { force: true }); // stale: its process is gone
     }
   }
-  throw new LibraryBusyError(`library ${dbPath}: could not take the index lock ${file}`);
+  throw new StoreError('busy', `library ${dbPath}: could not take the index lock ${file}`);
 }

@@ -1,4 +1,6 @@
 /** Records the store keeps. `key` is the numeric row id vector indexes use. */
+import type { PaletteColor } from '../design/palette.js';
+import type { LookStats } from '../stills/look-stats.js';
 
 export interface MovieRecord {
   id: string;
@@ -58,4 +60,73 @@ export interface FilterRow {
   year: number | null;
   genres: string[];
   countries: string[];
+}
+
+/** What one batch of a coordinated (multi-worker) index run did. */
+export interface BatchCounts {
+  entries: number;
+  indexed: number;
+  unchanged: number;
+  failed: number;
+  texts: number;
+}
+
+/** A poster's place in the atlas of one channel. */
+export interface AtlasPoint {
+  key: number;
+  pca: [number, number];
+  umap: [number, number];
+  tsne: [number, number];
+  cell: number;
+  cluster: number;
+  placed: 'build' | 'incremental';
+}
+
+/** What a still contributes to its movie's look (HSL statistics and palette), stored as JSON. */
+export interface StillLook {
+  stats: LookStats;
+  palette: PaletteColor[];
+}
+
+export interface StillRecord {
+  movieKey: number;
+  seq: number;
+  path: string;
+  timestamp: number | null;
+  contentHash: string;
+  width: number;
+  height: number;
+  thumbnail: Buffer;
+  /** Versions of every channel, joined: a change in any re-processes the still. */
+  versions: string;
+  content: Float32Array;
+  color: Float32Array;
+  layout: Float32Array;
+  look: StillLook;
+}
+
+export interface StoredStill {
+  key: number;
+  movieKey: number;
+  seq: number;
+  path: string;
+  timestamp: number | null;
+  contentHash: string;
+  content: Float32Array;
+  color: Float32Array;
+  layout: Float32Array;
+  look: StillLook;
+}
+
+export interface StillState {
+  contentHash: string;
+  versions: string;
+  path: string;
+}
+
+/** A face found on a still, as stored (rounded, descriptor as numbers). */
+export interface StoredFaceJson {
+  box: { x: number; y: number; width: number; height: number };
+  score: number;
+  descriptor: number[];
 }

@@ -111,6 +111,14 @@ CREATE TABLE IF NOT EXISTS index_failures (
   file   TEXT,
   reason TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS index_batches (
+  run_id      INTEGER NOT NULL REFERENCES index_runs(id) ON DELETE CASCADE,
+  batch       INTEGER NOT NULL,
+  worker      TEXT NOT NULL,
+  counts      TEXT NOT NULL,
+  finished_at TEXT NOT NULL,
+  PRIMARY KEY (run_id, batch)
+);
 CREATE TABLE IF NOT EXISTS stills (
   key           INTEGER PRIMARY KEY,
   movie_key     INTEGER NOT NULL REFERENCES movies(key) ON DELETE CASCADE,

@@ -1,0 +1,41 @@
+/**
+ * Test kit: the real pgvector (compiled to WebAssembly in @electric-sql/pglite-pgvector) inside
+ * PGlite, served on a loopback port by @electric-sql/pglite-socket so the product's node-postgres
+ * code runs against it unchanged. PGlite is one connection: open the store with a pool of one.
+ * Dev dependencies only; never part of the product.
+ */
+import { createServer } from 'node:net';
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface PgliteServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startPglite(): Promise<PgliteServer> {
+  const db = await PGlite.create({ extensions: { vector } });
+  await db.exec('CREATE EXTENSION IF NOT EXISTS vector');
+  const port = await freePort();
+  const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1' });
+  await server.start();
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    stop: async () => {
+      await server.stop();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,624 @@
+/**
+ * The embedded store: one SQLite file (WAL) opened with better-sqlite3. Its calls are
+ * synchronous underneath; the async interface costs a microtask per call (measured: the
+ * demo-catalog index rate is unchanged, see README). Readers never block the indexer (WAL),
+ * and another process's commits are seen through PRAGMA data_version.
+ */
+import { basename, dirname, join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import type { PaletteColor } from '../../design/palette.js';
+import type { DetectedFace } from '../../models/face-model.js';
+import { fromBlob, toBlob } from '../blob.js';
+import { acquireIndexLock } from '../index-lock.js';
+import type { LibraryStats, MovieWrite, StillsMovie, Store, VectorBackend } from '../store.js';
+import { StoreError } from '../errors.js';
+import type { AtlasPoint, BatchCounts, FilterRow, ModelRef, MovieRecord, StillLook, StillRecord, StillState, StoredFaceJson, StoredMovie, StoredStill, VectorRecord, VectorState } from '../types.js';
+import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
+import { COPY_PAGE, ENGINE_META_KEYS, type TableRow, type TableSpec } from '../tables.js';
+
+type Row = Record<string, unknown>;
+
+function rowToMovie(r: Row): StoredMovie {
+  return {
+    key: r.key as number,
+    id: r.id as string,
+    title: r.title as string,
+    year: (r.year as number | null) ?? null,
+    genres: JSON.parse(r.genres as string) as string[],
+    countries: JSON.parse(r.countries as string) as string[],
+    overview: r.overview as string,
+    tagline: r.tagline as string,
+    imdbId: (r.imdb_id as string | null) ?? null,
+    tmdbId: (r.tmdb_id as string | null) ?? null,
+    extra: JSON.parse(r.extra as string) as Record<string, string>,
+    source: r.source as string,
+    hasPoster: Boolean(r.has_poster),
+  };
+}
+
+const MOVIE_COLUMNS = `m.key, m.id, m.title, m.year, m.genres, m.countries, m.overview, m.tagline, m.imdb_id, m.tmdb_id, m.extra, m.source,
+  EXISTS(SELECT 1 FROM posters p WHERE p.movie_key = m.key) AS has_poster`;
+
+const STILL_COLUMNS = 'key, movie_key, seq, path, timestamp, content_hash, content, color, layout, look';
+
+const rowToStill = (r: Row): StoredStill => ({
+  key: r.key as number,
+  movieKey: r.movie_key as number,
+  seq: r.seq as number,
+  path: r.path as string,
+  timestamp: r.timestamp as number | null,
+  contentHash: r.content_hash as string,
+  content: fromBlob(r.content as Buffer),
+  color: fromBlob(r.color as Buffer),
+  layout: fromBlob(r.layout as Buffer),
+  look: JSON.parse(r.look as string) as StillLook,
+});
+
+/** Opens (creating or migrating) a library file. */
+export function openSqliteStore(path: string, opts: { create: boolean }): SqliteStore {
+  return new SqliteStore(path, opts);
+}
+
+export class SqliteStore implements Store {
+  readonly engine = 'sqlite' as const;
+  readonly location: string;
+  readonly connection: string;
+  readonly uploadsDir: string;
+  readonly vectors: VectorBackend = { kind: 'bytes', engineIndex: () => undefined };
+  private readonly db: Database.Database;
+
+  constructor(readonly path: string, opts: { create: boolean }) {
+    this.location = path;
+    this.connection = path;
+    this.uploadsDir = join(dirname(resolve(path)), `${basename(path)}.uploads`);
+    try {
+      this.db = new Database(path, { fileMustExist: !opts.create });
+    } catch (err) {
+      throw new StoreError('unavailable', `cannot open library ${path}: ${(err as Error).message}`);
+    }
+    this.db.pragma('busy_timeout = 5000');
+    try {
+      this.db.pragma('journal_mode = WAL');
+    } catch (err) {
+      this.db.close();
+      throw new StoreError('foreign', `${path} is not a Marquee library (SQLite says: ${(err as Error).message})`);
+    }
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.migrate();
+  }
+
+  private migrate(): void {
+    const current = this.db.pragma('user_version', { simple: true }) as number;
+    if (current > SCHEMA_VERSION) {
+      this.db.close();
+      throw new StoreError('schema_newer', `library ${this.path} has schema version ${current}, newer than this Marquee (${SCHEMA_VERSION}); upgrade Marquee`);
+    }
+    if (current === 0) {
+      const tables = (this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Row[]).map((r) => r.name as string);
+      if (tables.length > 0 && !tables.includes('movies')) {
+        this.db.close();
+        throw new StoreError('foreign', `${this.path} holds another application's tables (${tables.slice(0, 3).join(', ')}…), not a Marquee library`);
+      }
+    }
+    this.db.exec(SCHEMA_SQL);
+    // v1 -> v2: the poster-embedding channel was called "image"; it is "content" now.
+    if (current === 1) this.db.exec("UPDATE vectors SET channel = 'content' WHERE channel = 'image'");
+    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+
+  private tx<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  async getMeta(key: string): Promise<string | undefined> {
+    const r = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as Row | undefined;
+    return r?.value as string | undefined;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    this.db.prepare('INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  private upsertMovieSync(movie: MovieRecord, source: string): number {
+    const r = this.db
+      .prepare(
+        `INSERT INTO movies (id, title, year, genres, countries, overview, tagline, imdb_id, tmdb_id, extra, source, updated_at)
+         VALUES (@id, @title, @year, @genres, @countries, @overview, @tagline, @imdb, @tmdb, @extra, @source, @now)
+         ON CONFLICT(id) DO UPDATE SET title = excluded.title, year = excluded.year, genres = excluded.genres,
+           countries = excluded.countries, overview = excluded.overview, tagline = excluded.tagline,
+           imdb_id = excluded.imdb_id, tmdb_id = excluded.tmdb_id, extra = excluded.extra, source = excluded.source,
+           updated_at = excluded.updated_at
+         RETURNING key`,
+      )
+      .get({
+        id: movie.id,
+        title: movie.title,
+        year: movie.year,
+        genres: JSON.stringify(movie.genres),
+        countries: JSON.stringify(movie.countries),
+        overview: movie.overview,
+        tagline: movie.tagline,
+        imdb: movie.imdbId,
+        tmdb: movie.tmdbId,
+        extra: JSON.stringify(movie.extra),
+        source,
+        now: new Date().toISOString(),
+      }) as Row;
+    return r.key as number;
+  }
+
+  async upsertMovie(movie: MovieRecord, source: string): Promise<number> {
+    return this.upsertMovieSync(movie, source);
+  }
+
+  private keyOfSync(id: string): number | undefined {
+    const r = this.db.prepare('SELECT key FROM movies WHERE id = ?').get(id) as Row | undefined;
+    return r?.key as number | undefined;
+  }
+
+  async keyOf(id: string): Promise<number | undefined> {
+    return this.keyOfSync(id);
+  }
+
+  async getMovie(id: string): Promise<StoredMovie | undefined> {
+    const r = this.db.prepare(`SELECT ${MOVIE_COLUMNS} FROM movies m WHERE m.id = ?`).get(id) as Row | undefined;
+    return r ? rowToMovie(r) : undefined;
+  }
+
+  async getMoviesByKeys(keys: number[]): Promise<Map<number, StoredMovie>> {
+    const out = new Map<number, StoredMovie>();
+    const stmt = this.db.prepare(`SELECT ${MOVIE_COLUMNS} FROM movies m WHERE m.key = ?`);
+    for (const k of keys) {
+      const r = stmt.get(k) as Row | undefined;
+      if (r) out.set(k, rowToMovie(r));
+    }
+    return out;
+  }
+
+  async movieIdsFromSource(source: string): Promise<string[]> {
+    return (this.db.prepare('SELECT id FROM movies WHERE source = ?').all(source) as Row[]).map((r) => r.id as string);
+  }
+
+  async movieIdsWithPoster(limit: number): Promise<string[]> {
+    return (this.db.prepare('SELECT m.id FROM movies m JOIN posters p ON p.movie_key = m.key ORDER BY m.key LIMIT ?').all(limit) as Row[]).map((r) => r.id as string);
+  }
+
+  async deleteMovies(ids: string[]): Promise<number> {
+    const stmt = this.db.prepare('DELETE FROM movies WHERE id = ?');
+    return this.tx(() => ids.reduce((n, id) => n + stmt.run(id).changes, 0));
+  }
+
+  async filterRows(): Promise<FilterRow[]> {
+    return (this.db.prepare('SELECT key, year, genres, countries FROM movies').all() as Row[]).map((r) => ({
+      key: r.key as number,
+      year: (r.year as number | null) ?? null,
+      genres: JSON.parse(r.genres as string) as string[],
+      countries: JSON.parse(r.countries as string) as string[],
+    }));
+  }
+
+  private putVectorSync(key: number, v: VectorRecord): void {
+    this.db
+      .prepare(
+        `INSERT INTO vectors (movie_key, channel, model_id, model_version, source_hash, dim, data) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(movie_key, channel) DO UPDATE SET model_id = excluded.model_id, model_version = excluded.model_version,
+           source_hash = excluded.source_hash, dim = excluded.dim, data = excluded.data`,
+      )
+      .run(key, v.channel, v.modelId, v.modelVersion, v.sourceHash, v.vector.length, toBlob(v.vector));
+  }
+
+  async writeMovies(batch: MovieWrite[], source: string): Promise<number[]> {
+    const poster = this.db.prepare(
+      `INSERT INTO posters (movie_key, path, content_hash, width, height, format, bytes, thumbnail, indexed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(movie_key) DO UPDATE SET path = excluded.path, content_hash = excluded.content_hash,
+         width = excluded.width, height = excluded.height, format = excluded.format, bytes = excluded.bytes,
+         thumbnail = excluded.thumbnail, indexed_at = excluded.indexed_at`,
+    );
+    const palette = this.db.prepare(
+      `INSERT INTO palettes (movie_key, version, source_hash, colors) VALUES (?, ?, ?, ?)
+       ON CONFLICT(movie_key) DO UPDATE SET version = excluded.version, source_hash = excluded.source_hash, colors = excluded.colors`,
+    );
+    const dropText = this.db.prepare("DELETE FROM vectors WHERE movie_key = ? AND channel = 'text'");
+    const now = new Date().toISOString();
+    return this.tx(() =>
+      batch.map((w) => {
+        const key = this.upsertMovieSync(w.movie, source);
+        if (w.poster) {
+          const p = w.poster.record;
+          poster.run(key, p.path, p.contentHash, p.width, p.height, p.format, p.bytes, p.thumbnail, now);
+          for (const v of w.poster.vectors) this.putVectorSync(key, v);
+          palette.run(key, w.poster.palette.version, w.poster.palette.sourceHash, JSON.stringify(w.poster.palette.colors));
+        }
+        if (w.text) this.putVectorSync(key, w.text);
+        else if (w.dropText) dropText.run(key);
+        return key;
+      }),
+    );
+  }
+
+  async posterHash(key: number): Promise<string | undefined> {
+    const r = this.db.prepare('SELECT content_hash FROM posters WHERE movie_key = ?').get(key) as Row | undefined;
+    return r?.content_hash as string | undefined;
+  }
+
+  async getThumbnail(id: string): Promise<Buffer | undefined> {
+    const r = this.db.prepare('SELECT p.thumbnail FROM posters p JOIN movies m ON m.key = p.movie_key WHERE m.id = ?').get(id) as Row | undefined;
+    return r?.thumbnail as Buffer | undefined;
+  }
+
+  async posterFile(id: string): Promise<{ path: string; contentHash: string; format: string } | undefined> {
+    const r = this.db.prepare('SELECT p.path, p.content_hash, p.format FROM posters p JOIN movies m ON m.key = p.movie_key WHERE m.id = ?').get(id) as Row | undefined;
+    return r ? { path: r.path as string, contentHash: r.content_hash as string, format: r.format as string } : undefined;
+  }
+
+  async postersAtPath(path: string): Promise<number> {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM posters WHERE path = ?').get(path) as Row).n as number;
+  }
+
+  async paletteState(key: number): Promise<{ version: string; sourceHash: string } | undefined> {
+    const r = this.db.prepare('SELECT version, source_hash FROM palettes WHERE movie_key = ?').get(key) as Row | undefined;
+    return r ? { version: r.version as string, sourceHash: r.source_hash as string } : undefined;
+  }
+
+  async getPalette(key: number): Promise<PaletteColor[] | undefined> {
+    const r = this.db.prepare('SELECT colors FROM palettes WHERE movie_key = ?').get(key) as Row | undefined;
+    return r ? (JSON.parse(r.colors as string) as PaletteColor[]) : undefined;
+  }
+
+  async vectorState(key: number, channel: string): Promise<VectorState | undefined> {
+    const r = this.db.prepare('SELECT model_id, model_version, source_hash FROM vectors WHERE movie_key = ? AND channel = ?').get(key, channel) as Row | undefined;
+    return r ? { modelId: r.model_id as string, modelVersion: r.model_version as string, sourceHash: r.source_hash as string } : undefined;
+  }
+
+  async vectorStates(key: number): Promise<Map<string, VectorState>> {
+    const rows = this.db.prepare('SELECT channel, model_id, model_version, source_hash FROM vectors WHERE movie_key = ?').all(key) as Row[];
+    return new Map(rows.map((r) => [r.channel as string, { modelId: r.model_id as string, modelVersion: r.model_version as string, sourceHash: r.source_hash as string }]));
+  }
+
+  async getVector(key: number, channel: string, model: ModelRef): Promise<Float32Array | undefined> {
+    const r = this.db
+      .prepare('SELECT data FROM vectors WHERE movie_key = ? AND channel = ? AND model_id = ? AND model_version = ?')
+      .get(key, channel, model.id, model.version) as Row | undefined;
+    return r ? fromBlob(r.data as Buffer) : undefined;
+  }
+
+  async loadVectors(channel: string, model: ModelRef): Promise<{ key: number; vector: Float32Array }[]> {
+    const stmt = this.db.prepare('SELECT movie_key, dim, data FROM vectors WHERE channel = ? AND model_id = ? AND model_version = ? ORDER BY movie_key');
+    const out: { key: number; vector: Float32Array }[] = [];
+    for (const r of stmt.iterate(channel, model.id, model.version) as Iterable<Row>) {
+      if (r.dim !== model.dimension) throw new StoreError('corrupt', `library ${this.path}: vector of movie ${r.movie_key} has ${r.dim} dims, model ${model.id} has ${model.dimension}`);
+      out.push({ key: r.movie_key as number, vector: fromBlob(r.data as Buffer) });
+    }
+    return out;
+  }
+
+  async vectorKeys(channel: string, model: ModelRef): Promise<number[]> {
+    return (this.db.prepare('SELECT movie_key FROM vectors WHERE channel = ? AND model_id = ? AND model_version = ? ORDER BY movie_key').all(channel, model.id, model.version) as Row[]).map((r) => r.movie_key as number);
+  }
+
+  async putVectors(key: number, vectors: VectorRecord[]): Promise<void> {
+    this.tx(() => vectors.forEach((v) => this.putVectorSync(key, v)));
+  }
+
+  async putFaces(key: number, modelVersion: string, sourceHash: string, faces: DetectedFace[]): Promise<void> {
+    this.tx(() => {
+      this.db.prepare('DELETE FROM faces WHERE movie_key = ?').run(key);
+      const insert = this.db.prepare('INSERT INTO faces (movie_key, idx, x, y, width, height, score, descriptor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+      faces.forEach((f, i) => insert.run(key, i, f.box.x, f.box.y, f.box.width, f.box.height, f.score, toBlob(f.descriptor)));
+      this.db
+        .prepare(
+          `INSERT INTO face_scans (movie_key, model_version, source_hash, count) VALUES (?, ?, ?, ?)
+           ON CONFLICT(movie_key) DO UPDATE SET model_version = excluded.model_version, source_hash = excluded.source_hash, count = excluded.count`,
+        )
+        .run(key, modelVersion, sourceHash, faces.length);
+    });
+  }
+
+  async postersNeedingFaceScan(modelVersion: string): Promise<{ key: number; path: string; contentHash: string }[]> {
+    return (
+      this.db
+        .prepare(
+          `SELECT p.movie_key AS key, p.path, p.content_hash FROM posters p LEFT JOIN face_scans f ON f.movie_key = p.movie_key
+           WHERE f.movie_key IS NULL OR f.model_version != ? OR f.source_hash != p.content_hash ORDER BY p.movie_key`,
+        )
+        .all(modelVersion) as Row[]
+    ).map((r) => ({ key: r.key as number, path: r.path as string, contentHash: r.content_hash as string }));
+  }
+
+  async getFaces(key: number): Promise<DetectedFace[]> {
+    return (this.db.prepare('SELECT * FROM faces WHERE movie_key = ? ORDER BY idx').all(key) as Row[]).map((r) => ({
+      box: { x: r.x as number, y: r.y as number, width: r.width as number, height: r.height as number },
+      score: r.score as number,
+      descriptor: fromBlob(r.descriptor as Buffer),
+    }));
+  }
+
+  async allFaceDescriptors(): Promise<{ key: number; descriptor: Float32Array }[]> {
+    return (this.db.prepare('SELECT movie_key, descriptor FROM faces ORDER BY movie_key, idx').all() as Row[]).map((r) => ({ key: r.movie_key as number, descriptor: fromBlob(r.descriptor as Buffer) }));
+  }
+
+  async faceScanCount(): Promise<number> {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM face_scans').get() as Row).n as number;
+  }
+
+  async putGenreModel(name: string, meta: unknown, params: Float32Array | null): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO genre_models (name, created_at, meta, params) VALUES (?, ?, ?, ?)
+         ON CONFLICT(name) DO UPDATE SET created_at = excluded.created_at, meta = excluded.meta, params = excluded.params`,
+      )
+      .run(name, new Date().toISOString(), JSON.stringify(meta), params ? toBlob(params) : null);
+  }
+
+  async getGenreModel(name: string): Promise<{ createdAt: string; meta: unknown; params: Float32Array | null } | undefined> {
+    const r = this.db.prepare('SELECT created_at, meta, params FROM genre_models WHERE name = ?').get(name) as Row | undefined;
+    return r ? { createdAt: r.created_at as string, meta: JSON.parse(r.meta as string) as unknown, params: r.params ? fromBlob(r.params as Buffer) : null } : undefined;
+  }
+
+  async startRun(catalog: string): Promise<number> {
+    const r = this.db.prepare("INSERT INTO index_runs (catalog, started_at, status) VALUES (?, ?, 'running')").run(catalog, new Date().toISOString());
+    return Number(r.lastInsertRowid);
+  }
+
+  async finishRun(runId: number, status: 'done' | 'interrupted' | 'failed', summary: unknown): Promise<void> {
+    this.db.prepare('UPDATE index_runs SET finished_at = ?, status = ?, summary = ? WHERE id = ?').run(new Date().toISOString(), status, JSON.stringify(summary), runId);
+  }
+
+  async recordFailure(runId: number, item: string, file: string | null, reason: string): Promise<void> {
+    this.db.prepare('INSERT INTO index_failures (run_id, item, file, reason) VALUES (?, ?, ?, ?)').run(runId, item, file, reason);
+  }
+
+  async recordBatch(runId: number, batch: number, worker: string, counts: BatchCounts): Promise<void> {
+    this.db
+      .prepare('INSERT INTO index_batches (run_id, batch, worker, counts, finished_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(run_id, batch) DO UPDATE SET worker = excluded.worker, counts = excluded.counts, finished_at = excluded.finished_at')
+      .run(runId, batch, worker, JSON.stringify(counts), new Date().toISOString());
+  }
+
+  async runBatches(runId: number): Promise<{ batch: number; worker: string; counts: BatchCounts }[]> {
+    return (this.db.prepare('SELECT batch, worker, counts FROM index_batches WHERE run_id = ? ORDER BY batch').all(runId) as Row[]).map((r) => ({ batch: r.batch as number, worker: r.worker as string, counts: JSON.parse(r.counts as string) as BatchCounts }));
+  }
+
+  async acquireIndexLock(): Promise<() => Promise<void>> {
+    const release = acquireIndexLock(this.path);
+    return async () => release();
+  }
+
+  async stats(): Promise<LibraryStats> {
+    const movies = (this.db.prepare('SELECT COUNT(*) AS n FROM movies').get() as Row).n as number;
+    const posters = (this.db.prepare('SELECT COUNT(*) AS n FROM posters').get() as Row).n as number;
+    const vectors = (
+      this.db.prepare('SELECT channel, model_id, model_version, COUNT(*) AS n FROM vectors GROUP BY channel, model_id, model_version ORDER BY channel').all() as Row[]
+    ).map((r) => ({ channel: r.channel as string, modelId: r.model_id as string, modelVersion: r.model_version as string, count: r.n as number }));
+    return { movies, posters, vectors };
+  }
+
+  async checkIntegrity(): Promise<string[]> {
+    const problems = (this.db.prepare('PRAGMA integrity_check').all() as Row[]).map((r) => r.integrity_check as string).filter((s) => s !== 'ok');
+    const fk = this.db.prepare('PRAGMA foreign_key_check').all() as Row[];
+    return [...problems, ...fk.map((r) => `foreign key: ${r.table} row ${r.rowid} -> ${r.parent}`)];
+  }
+
+  async onExternalChange(listener: () => void): Promise<() => Promise<void>> {
+    // data_version changes when another connection (another process) commits; our own writes do not move it.
+    let last = this.db.pragma('data_version', { simple: true }) as number;
+    const timer = setInterval(() => {
+      if (!this.db.open) return;
+      const now = this.db.pragma('data_version', { simple: true }) as number;
+      if (now !== last) {
+        last = now;
+        listener();
+      }
+    }, 1000);
+    timer.unref();
+    return async () => clearInterval(timer);
+  }
+
+  // Stills
+
+  async prepareStillsMovies(movies: StillsMovie[], source: string): Promise<{ keys: number[]; pruned: number }> {
+    const byImdb = this.db.prepare('SELECT id FROM movies WHERE imdb_id = ? ORDER BY key LIMIT 1');
+    const seqs = this.db.prepare('SELECT seq FROM stills WHERE movie_key = ?');
+    const del = this.db.prepare('DELETE FROM stills WHERE movie_key = ? AND seq = ?');
+    return this.tx(() => {
+      let pruned = 0;
+      const keys = movies.map((m) => {
+        const joined = m.imdbId ? ((byImdb.get(m.imdbId) as Row | undefined)?.id as string | undefined) : undefined;
+        const movie = joined ? { ...m.movie, id: joined } : m.movie;
+        const key = this.keyOfSync(movie.id) ?? this.upsertMovieSync(movie, source);
+        const keep = new Set(m.keepSeqs);
+        for (const r of seqs.all(key) as Row[]) if (!keep.has(r.seq as number)) pruned += del.run(key, r.seq).changes;
+        return key;
+      });
+      return { keys, pruned };
+    });
+  }
+
+  async stillState(movieKey: number, seq: number): Promise<StillState | undefined> {
+    const r = this.db.prepare('SELECT content_hash, versions, path FROM stills WHERE movie_key = ? AND seq = ?').get(movieKey, seq) as Row | undefined;
+    return r ? { contentHash: r.content_hash as string, versions: r.versions as string, path: r.path as string } : undefined;
+  }
+
+  async putStills(stills: StillRecord[]): Promise<void> {
+    const put = this.db.prepare(
+      `INSERT INTO stills (movie_key, seq, path, timestamp, content_hash, width, height, thumbnail, versions, content, color, layout, look)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(movie_key, seq) DO UPDATE SET path = excluded.path, timestamp = excluded.timestamp, content_hash = excluded.content_hash,
+         width = excluded.width, height = excluded.height, thumbnail = excluded.thumbnail, versions = excluded.versions,
+         content = excluded.content, color = excluded.color, layout = excluded.layout, look = excluded.look`,
+    );
+    this.tx(() => {
+      for (const s of stills)
+        put.run(s.movieKey, s.seq, s.path, s.timestamp, s.contentHash, s.width, s.height, s.thumbnail, s.versions, toBlob(s.content), toBlob(s.color), toBlob(s.layout), JSON.stringify(s.look));
+    });
+  }
+
+  async allStills(): Promise<StoredStill[]> {
+    return (this.db.prepare(`SELECT ${STILL_COLUMNS} FROM stills ORDER BY movie_key, seq`).all() as Row[]).map(rowToStill);
+  }
+
+  async movieStills(movieKey: number): Promise<StoredStill[]> {
+    return (this.db.prepare(`SELECT ${STILL_COLUMNS} FROM stills WHERE movie_key = ? ORDER BY seq`).all(movieKey) as Row[]).map(rowToStill);
+  }
+
+  async stillThumbnail(movieKey: number, seq: number): Promise<Buffer | undefined> {
+    const r = this.db.prepare('SELECT thumbnail FROM stills WHERE movie_key = ? AND seq = ?').get(movieKey, seq) as Row | undefined;
+    return r?.thumbnail as Buffer | undefined;
+  }
+
+  async moviesWithStills(): Promise<{ key: number; count: number }[]> {
+    return (this.db.prepare('SELECT movie_key AS key, COUNT(*) AS count FROM stills GROUP BY movie_key ORDER BY movie_key').all() as Row[]).map((r) => ({ key: r.key as number, count: r.count as number }));
+  }
+
+  async stillsOfMovie(movieKey: number): Promise<number> {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM stills WHERE movie_key = ?').get(movieKey) as Row).n as number;
+  }
+
+  async stillsCount(): Promise<number> {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM stills').get() as Row).n as number;
+  }
+
+  async putMovieLook<T>(movieKey: number, stillsHash: string, look: T, barcode: Buffer): Promise<void> {
+    this.db
+      .prepare('INSERT INTO movie_looks (movie_key, stills_hash, look, barcode) VALUES (?, ?, ?, ?) ON CONFLICT(movie_key) DO UPDATE SET stills_hash = excluded.stills_hash, look = excluded.look, barcode = excluded.barcode')
+      .run(movieKey, stillsHash, JSON.stringify(look), barcode);
+  }
+
+  async movieLookHash(movieKey: number): Promise<string | undefined> {
+    const r = this.db.prepare('SELECT stills_hash FROM movie_looks WHERE movie_key = ?').get(movieKey) as Row | undefined;
+    return r?.stills_hash as string | undefined;
+  }
+
+  async getMovieLook<T>(movieKey: number): Promise<T | undefined> {
+    const r = this.db.prepare('SELECT look FROM movie_looks WHERE movie_key = ?').get(movieKey) as Row | undefined;
+    return r ? (JSON.parse(r.look as string) as T) : undefined;
+  }
+
+  async getBarcode(movieKey: number): Promise<Buffer | undefined> {
+    const r = this.db.prepare('SELECT barcode FROM movie_looks WHERE movie_key = ?').get(movieKey) as Row | undefined;
+    return r?.barcode as Buffer | undefined;
+  }
+
+  async stillsNeedingFaceScan(modelVersion: string): Promise<{ key: number; path: string; contentHash: string }[]> {
+    return (
+      this.db
+        .prepare(
+          `SELECT s.key, s.path, s.content_hash FROM stills s LEFT JOIN still_faces f ON f.still_key = s.key
+           WHERE f.still_key IS NULL OR f.model_version != ? OR f.source_hash != s.content_hash ORDER BY s.key`,
+        )
+        .all(modelVersion) as Row[]
+    ).map((r) => ({ key: r.key as number, path: r.path as string, contentHash: r.content_hash as string }));
+  }
+
+  async putStillFaces(stillKey: number, modelVersion: string, sourceHash: string, faces: StoredFaceJson[]): Promise<void> {
+    this.db
+      .prepare(
+        'INSERT INTO still_faces (still_key, model_version, source_hash, faces) VALUES (?, ?, ?, ?) ON CONFLICT(still_key) DO UPDATE SET model_version = excluded.model_version, source_hash = excluded.source_hash, faces = excluded.faces',
+      )
+      .run(stillKey, modelVersion, sourceHash, JSON.stringify(faces));
+  }
+
+  async stillFaces(movieKey?: number): Promise<Map<number, StoredFaceJson[]>> {
+    const rows = (movieKey === undefined
+      ? this.db.prepare('SELECT f.still_key, f.faces FROM still_faces f ORDER BY f.still_key').all()
+      : this.db.prepare('SELECT f.still_key, f.faces FROM still_faces f JOIN stills s ON s.key = f.still_key WHERE s.movie_key = ? ORDER BY f.still_key').all(movieKey)) as Row[];
+    return new Map(rows.map((r) => [r.still_key as number, JSON.parse(r.faces as string) as StoredFaceJson[]]));
+  }
+
+  // Copying between engines
+
+  async *exportTable(spec: TableSpec): AsyncIterable<TableRow[]> {
+    const cols = spec.columns.join(', ');
+    let last: TableRow | undefined;
+    let offset = 0;
+    for (;;) {
+      let rows: Row[];
+      if (spec.key.length) {
+        const where = last ? `WHERE (${spec.key.join(', ')}) > (${spec.key.map(() => '?').join(', ')})` : '';
+        rows = this.db.prepare(`SELECT ${cols} FROM ${spec.name} ${where} ORDER BY ${spec.key.join(', ')} LIMIT ${COPY_PAGE}`).all(...(last ? spec.key.map((k) => last![k]) : [])) as Row[];
+      } else {
+        rows = this.db.prepare(`SELECT ${cols} FROM ${spec.name} ORDER BY rowid LIMIT ${COPY_PAGE} OFFSET ${offset}`).all() as Row[];
+        offset += rows.length;
+      }
+      if (rows.length === 0) return;
+      last = rows.at(-1);
+      const out = rows.map((r) => {
+        const o: TableRow = { ...r };
+        for (const c of spec.json) if (o[c] !== null && o[c] !== undefined) o[c] = JSON.parse(o[c] as string) as unknown;
+        return o;
+      });
+      yield spec.name === 'meta' ? out.filter((r) => !ENGINE_META_KEYS.has(r.key as string)) : out;
+    }
+  }
+
+  async importRows(spec: TableSpec, rows: TableRow[]): Promise<void> {
+    const insert = this.db.prepare(`INSERT INTO ${spec.name} (${spec.columns.join(', ')}) VALUES (${spec.columns.map(() => '?').join(', ')})`);
+    this.tx(() => {
+      for (const r of rows) insert.run(...spec.columns.map((c) => (spec.json.includes(c) && r[c] !== null && r[c] !== undefined ? JSON.stringify(r[c]) : (r[c] ?? null))));
+    });
+  }
+
+  async finishImport(): Promise<void> {
+    // INTEGER PRIMARY KEY columns continue after the largest key by themselves.
+  }
+
+  // Atlas
+
+  async loadAtlasPoints(channel: string): Promise<AtlasPoint[]> {
+    return (this.db.prepare('SELECT * FROM atlas_points WHERE channel = ? ORDER BY movie_key').all(channel) as Row[]).map((r) => ({
+      key: r.movie_key as number,
+      pca: [r.pca_x as number, r.pca_y as number],
+      umap: [r.umap_x as number, r.umap_y as number],
+      tsne: [r.tsne_x as number, r.tsne_y as number],
+      cell: r.cell as number,
+      cluster: r.cluster as number,
+      placed: r.placed as AtlasPoint['placed'],
+    }));
+  }
+
+  async saveAtlasPoints(channel: string, points: AtlasPoint[], replaceAll: boolean): Promise<void> {
+    this.tx(() => {
+      if (replaceAll) this.db.prepare('DELETE FROM atlas_points WHERE channel = ?').run(channel);
+      const insert = this.db.prepare(
+        `INSERT OR REPLACE INTO atlas_points (channel, movie_key, pca_x, pca_y, umap_x, umap_y, tsne_x, tsne_y, cell, cluster, placed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      for (const p of points) insert.run(channel, p.key, p.pca[0], p.pca[1], p.umap[0], p.umap[1], p.tsne[0], p.tsne[1], p.cell, p.cluster, p.placed);
+    });
+  }
+
+  async saveAtlasMeta(channel: string, meta: unknown): Promise<void> {
+    this.db
+      .prepare('INSERT INTO atlas (channel, built_at, meta) VALUES (?, ?, ?) ON CONFLICT(channel) DO UPDATE SET built_at = excluded.built_at, meta = excluded.meta')
+      .run(channel, new Date().toISOString(), JSON.stringify(meta));
+  }
+
+  async loadAtlasMeta<T>(channel: string): Promise<T | undefined> {
+    const r = this.db.prepare('SELECT meta FROM atlas WHERE channel = ?').get(channel) as Row | undefined;
+    return r ? (JSON.parse(r.meta as string) as T) : undefined;
+  }
+
+  async saveAtlasSheets(sheets: Buffer[], sprites: { key: number; sheet: number; slot: number }[]): Promise<void> {
+    this.tx(() => {
+      this.db.prepare('DELETE FROM atlas_sheets').run();
+      this.db.prepare('DELETE FROM atlas_sprites').run();
+      const s = this.db.prepare('INSERT INTO atlas_sheets (sheet, jpeg) VALUES (?, ?)');
+      sheets.forEach((jpeg, i) => s.run(i, jpeg));
+      const p = this.db.prepare('INSERT INTO atlas_sprites (movie_key, sheet, slot) VALUES (?, ?, ?)');
+      for (const sp of sprites) p.run(sp.key, sp.sheet, sp.slot);
+    });
+  }
+
+  async loadAtlasSheet(sheet: number): Promise<Buffer | undefined> {
+    const r = this.db.prepare('SELECT jpeg FROM atlas_sheets WHERE sheet = ?').get(sheet) as { jpeg: Buffer } | undefined;
+    return r?.jpeg;
+  }
+
+  async loadAtlasSprites(): Promise<Map<number, { sheet: number; slot: number }>> {
+    return new Map((this.db.prepare('SELECT * FROM atlas_sprites').all() as Row[]).map((r) => [r.movie_key as number, { sheet: r.sheet as number, slot: r.slot as number }]));
+  }
+}

@@ -1,0 +1,306 @@
+/**
+ * The store conformance suite: the SQLite and PostgreSQL stores run these same cases (as Hono
+ * runs one case file against every router). A factory hands out an empty library and a way to
+ * open it again from a second connection, as another process would.
+ */
+import { describe, expect, it } from 'vitest';
+import { StoreError } from './errors.js';
+import type { MovieWrite, Store } from './store.js';
+import type { MovieRecord, StillRecord, VectorRecord } from './types.js';
+
+export interface LibraryUnderTest {
+  store: Store;
+  /** The same library opened again (another process's view). */
+  reopen(): Promise<Store>;
+  close(): Promise<void>;
+}
+
+export type StoreFactory = () => Promise<LibraryUnderTest>;
+
+const movie = (id: string, over: Partial<MovieRecord> = {}): MovieRecord => ({
+  id,
+  title: `Title ${id} — “quoted” ü`,
+  year: 1999,
+  genres: ['Drama', 'Science Fiction'],
+  countries: ['US', 'fr'],
+  overview: `Overview of ${id}`,
+  tagline: '',
+  imdbId: `tt${id}`,
+  tmdbId: null,
+  extra: { director: 'Someone', note: 'a "quote"' },
+  ...over,
+});
+
+/** Deterministic vectors whose float32 bits must survive the round trip exactly. */
+const vec = (seed: number, dim: number): Float32Array => Float32Array.from({ length: dim }, (_, i) => Math.sin(seed * 7.31 + i * 0.17) / (i + 1) + 1e-7 * seed);
+
+const vector = (channel: string, seed: number, dim: number, model = 'm1'): VectorRecord => ({ channel, modelId: model, modelVersion: '1', sourceHash: `h${seed}`, vector: vec(seed, dim) });
+
+const write = (id: string, seed: number, over: Partial<MovieWrite> = {}): MovieWrite => ({
+  movie: movie(id),
+  poster: {
+    record: { path: `/posters/${id}.jpg`, contentHash: `hash-${id}`, width: 300, height: 450, format: 'jpeg', bytes: 1234, thumbnail: Buffer.from(`thumb ${id} \u0000\u00ff`) },
+    vectors: [vector('content', seed, 32), vector('color', seed + 1, 8, 'colour'), vector('signature', seed + 2, 6, 'sig')],
+    palette: { version: 'p1', sourceHash: `hash-${id}`, colors: [{ hex: '#112233', share: 0.5, lab: [1, 2, 3], rgb: [17, 34, 51] } as never] },
+  },
+  text: vector('text', seed + 3, 12, 'text-model'),
+  ...over,
+});
+
+const still = (movieKey: number, seq: number, hash = `s${seq}`): StillRecord => ({
+  movieKey, seq, path: `/stills/${movieKey}/${seq}.jpg`, timestamp: seq * 1.5, contentHash: hash, width: 64, height: 36, thumbnail: Buffer.from(`still ${seq}`),
+  versions: 'v1', content: vec(seq, 16), color: vec(seq + 100, 4), layout: vec(seq + 200, 4),
+  look: { stats: { hue: [seq] } as never, palette: [] },
+});
+
+const bits = (v: Float32Array | undefined): number[] => Array.from(new Uint32Array(Float32Array.from(v ?? []).buffer));
+
+export function storeConformance(name: string, make: StoreFactory): void {
+  describe(`Store conformance: ${name}`, () => {
+    const withLibrary = async (fn: (t: LibraryUnderTest) => Promise<void>): Promise<void> => {
+      const t = await make();
+      try {
+        await fn(t);
+      } finally {
+        await t.close();
+      }
+    };
+
+    it('starts empty and keeps meta values', async () => {
+      await withLibrary(async ({ store }) => {
+        expect(await store.stats()).toEqual({ movies: 0, posters: 0, vectors: [] });
+        expect(await store.getMeta('image_model')).toBeUndefined();
+        await store.setMeta('image_model', '{"id":"x"}');
+        await store.setMeta('image_model', '{"id":"y"}');
+        expect(await store.getMeta('image_model')).toBe('{"id":"y"}');
+        expect(await store.checkIntegrity()).toEqual([]);
+      });
+    });
+
+    it('writes a batch of movies with poster, thumbnail and every channel, and reads it back exactly', async () => {
+      await withLibrary(async ({ store }) => {
+        const keys = await store.writeMovies([write('a', 1), write('b', 2), { movie: movie('c', { year: null, genres: [], countries: [] }) }], '/catalog');
+        expect(new Set(keys).size).toBe(3);
+        const a = (await store.getMovie('a'))!;
+        expect(a).toMatchObject({ key: keys[0], id: 'a', title: 'Title a — “quoted” ü', year: 1999, genres: ['Drama', 'Science Fiction'], countries: ['US', 'fr'], imdbId: 'tta', tmdbId: null, source: '/catalog', hasPoster: true });
+        expect(a.extra).toEqual({ director: 'Someone', note: 'a "quote"' });
+        expect((await store.getMovie('c'))!).toMatchObject({ year: null, hasPoster: false });
+        expect(await store.getMovie('zz')).toBeUndefined();
+        expect(await store.keyOf('b')).toBe(keys[1]);
+        expect(await store.keyOf('zz')).toBeUndefined();
+        const byKeys = await store.getMoviesByKeys([keys[2]!, 999_999, keys[0]!]);
+        expect([...byKeys.keys()]).toEqual([keys[2], keys[0]]);
+        expect(await store.posterHash(keys[0]!)).toBe('hash-a');
+        expect(await store.posterHash(keys[2]!)).toBeUndefined();
+        expect(await store.posterFile('a')).toEqual({ path: '/posters/a.jpg', contentHash: 'hash-a', format: 'jpeg' });
+        expect((await store.getThumbnail('b'))!.equals(Buffer.from('thumb b \u0000\u00ff'))).toBe(true);
+        expect(await store.postersAtPath('/posters/a.jpg')).toBe(1);
+        expect(await store.paletteState(keys[0]!)).toEqual({ version: 'p1', sourceHash: 'hash-a' });
+        expect((await store.getPalette(keys[0]!))![0]).toMatchObject({ hex: '#112233', share: 0.5 });
+        expect(await store.vectorState(keys[1]!, 'content')).toEqual({ modelId: 'm1', modelVersion: '1', sourceHash: 'h2' });
+        expect([...(await store.vectorStates(keys[1]!)).keys()].sort()).toEqual(['color', 'content', 'signature', 'text']);
+        expect(bits(await store.getVector(keys[1]!, 'content', { id: 'm1', version: '1', dimension: 32 }))).toEqual(bits(vec(2, 32)));
+        expect(await store.getVector(keys[1]!, 'content', { id: 'other', version: '1', dimension: 32 })).toBeUndefined();
+        const loaded = await store.loadVectors('content', { id: 'm1', version: '1', dimension: 32 });
+        expect(loaded.map((e) => e.key)).toEqual([...keys.slice(0, 2)].sort((x, y) => x - y));
+        expect(bits(loaded.find((e) => e.key === keys[0])!.vector)).toEqual(bits(vec(1, 32)));
+        expect(await store.vectorKeys('text', { id: 'text-model', version: '1', dimension: 12 })).toEqual([...keys.slice(0, 2)].sort((x, y) => x - y));
+        await expect(store.loadVectors('content', { id: 'm1', version: '1', dimension: 31 })).rejects.toBeInstanceOf(StoreError);
+        const stats = await store.stats();
+        expect(stats.movies).toBe(3);
+        expect(stats.posters).toBe(2);
+        expect(stats.vectors).toContainEqual({ channel: 'content', modelId: 'm1', modelVersion: '1', count: 2 });
+        expect(await store.movieIdsWithPoster(10)).toEqual(['a', 'b']);
+        expect((await store.movieIdsFromSource('/catalog')).sort()).toEqual(['a', 'b', 'c']);
+        const rows = await store.filterRows();
+        expect(rows.find((r) => r.key === keys[0])).toEqual({ key: keys[0], year: 1999, genres: ['Drama', 'Science Fiction'], countries: ['US', 'fr'] });
+        expect(await store.checkIntegrity()).toEqual([]);
+      });
+    });
+
+    it('commits a batch whole or not at all', async () => {
+      await withLibrary(async ({ store }) => {
+        await store.writeMovies([write('keep', 1)], '/catalog');
+        const broken = write('bad', 3);
+        (broken.poster!.record as { path: unknown }).path = null; // NOT NULL in both engines
+        await expect(store.writeMovies([write('first', 2), broken, write('after', 4)], '/catalog')).rejects.toThrow();
+        expect(await store.getMovie('first')).toBeUndefined();
+        expect(await store.getMovie('after')).toBeUndefined();
+        expect((await store.stats()).movies).toBe(1);
+        expect(await store.vectorKeys('content', { id: 'm1', version: '1', dimension: 32 })).toHaveLength(1);
+      });
+    });
+
+    it('updates a movie in place: same key, new metadata, dropped synopsis vector', async () => {
+      await withLibrary(async ({ store }) => {
+        const [key] = await store.writeMovies([write('a', 1)], '/catalog');
+        const [again] = await store.writeMovies([{ movie: movie('a', { title: 'Renamed', genres: ['Horror'] }), dropText: true }], '/other');
+        expect(again).toBe(key);
+        expect(await store.getMovie('a')).toMatchObject({ title: 'Renamed', genres: ['Horror'], source: '/other', hasPoster: true });
+        expect(await store.vectorState(key!, 'text')).toBeUndefined();
+        expect(await store.vectorState(key!, 'content')).toBeDefined();
+        expect(await store.upsertMovie(movie('a', { title: 'Again' }), '/x')).toBe(key);
+        await store.putVectors(key!, [vector('content', 9, 32)]);
+        expect(bits(await store.getVector(key!, 'content', { id: 'm1', version: '1', dimension: 32 }))).toEqual(bits(vec(9, 32)));
+      });
+    });
+
+    it('deletes movies with everything derived from them', async () => {
+      await withLibrary(async ({ store }) => {
+        const [a, b] = await store.writeMovies([write('a', 1), write('b', 2)], '/catalog');
+        await store.putFaces(a!, 'f1', 'hash-a', [{ box: { x: 0.1, y: 0.2, width: 0.3, height: 0.4 }, score: 0.9, descriptor: vec(5, 128) }]);
+        await store.saveAtlasPoints('content', [{ key: a!, pca: [0, 0], umap: [1, 1], tsne: [2, 2], cell: 0, cluster: 0, placed: 'build' }, { key: b!, pca: [1, 0], umap: [2, 1], tsne: [3, 2], cell: 1, cluster: 1, placed: 'build' }], true);
+        await store.putStills([still(a!, 1)]);
+        expect(await store.deleteMovies(['a', 'missing'])).toBe(1);
+        expect(await store.getMovie('a')).toBeUndefined();
+        expect(await store.getFaces(a!)).toEqual([]);
+        expect(await store.getVector(a!, 'content', { id: 'm1', version: '1', dimension: 32 })).toBeUndefined();
+        expect(await store.getPalette(a!)).toBeUndefined();
+        expect((await store.loadAtlasPoints('content')).map((p) => p.key)).toEqual([b]);
+        expect(await store.stillsCount()).toBe(0);
+        expect(await store.deleteMovies([])).toBe(0);
+        expect(await store.checkIntegrity()).toEqual([]);
+      });
+    });
+
+    it('keeps faces and knows which posters need a face scan', async () => {
+      await withLibrary(async ({ store }) => {
+        const [a, b] = await store.writeMovies([write('a', 1), write('b', 2)], '/catalog');
+        expect((await store.postersNeedingFaceScan('f1')).map((p) => p.key)).toEqual([a, b]);
+        const face = { box: { x: 0.1, y: 0.2, width: 0.3, height: 0.4 }, score: 0.875, descriptor: vec(5, 128) };
+        await store.putFaces(a!, 'f1', 'hash-a', [face, { ...face, score: 0.5, descriptor: vec(6, 128) }]);
+        await store.putFaces(b!, 'f1', 'hash-b', []);
+        expect(await store.postersNeedingFaceScan('f1')).toEqual([]);
+        expect((await store.postersNeedingFaceScan('f2')).map((p) => p.key)).toEqual([a, b]);
+        const faces = await store.getFaces(a!);
+        expect(faces).toHaveLength(2);
+        expect(faces[0]!.box).toEqual(face.box);
+        expect(faces[0]!.score).toBe(0.875);
+        expect(bits(faces[1]!.descriptor)).toEqual(bits(vec(6, 128)));
+        expect((await store.allFaceDescriptors()).map((f) => f.key)).toEqual([a, a]);
+        expect(await store.faceScanCount()).toBe(2);
+        await store.putFaces(a!, 'f1', 'hash-a', []); // a re-scan replaces
+        expect(await store.getFaces(a!)).toEqual([]);
+      });
+    });
+
+    it('stores genre models and index runs', async () => {
+      await withLibrary(async ({ store }) => {
+        expect(await store.getGenreModel('poster')).toBeUndefined();
+        await store.putGenreModel('poster', { method: 'blend', thresholds: [0.25] }, vec(3, 40));
+        await store.putGenreModel('prior-only', { method: 'prior' }, null);
+        const g = (await store.getGenreModel('poster'))!;
+        expect(g.meta).toEqual({ method: 'blend', thresholds: [0.25] });
+        expect(bits(g.params!)).toEqual(bits(vec(3, 40)));
+        expect(Number.isNaN(Date.parse(g.createdAt))).toBe(false);
+        expect((await store.getGenreModel('prior-only'))!.params).toBeNull();
+        const r1 = await store.startRun('/catalog');
+        const r2 = await store.startRun('/catalog');
+        expect(r2).toBeGreaterThan(r1);
+        await store.recordFailure(r1, 'movies.csv:3', '/posters/x.jpg', 'corrupt JPEG');
+        await store.finishRun(r1, 'done', { indexed: 1 });
+        const counts = { entries: 16, indexed: 10, unchanged: 6, failed: 0, texts: 9 };
+        await store.recordBatch(r1, 2, 'host:1', counts);
+        await store.recordBatch(r1, 0, 'host:2', { ...counts, indexed: 1 });
+        await store.recordBatch(r1, 2, 'host:3', { ...counts, indexed: 16, unchanged: 0 }); // a retried batch replaces its tally
+        expect(await store.runBatches(r1)).toEqual([{ batch: 0, worker: 'host:2', counts: { ...counts, indexed: 1 } }, { batch: 2, worker: 'host:3', counts: { ...counts, indexed: 16, unchanged: 0 } }]);
+        expect(await store.runBatches(r2)).toEqual([]);
+      });
+    });
+
+    it('lets one indexer at a time hold the index lock, across connections', async () => {
+      await withLibrary(async ({ store, reopen }) => {
+        const other = await reopen();
+        try {
+          const release = await store.acquireIndexLock();
+          await expect(other.acquireIndexLock()).rejects.toMatchObject({ kind: 'busy' });
+          await release();
+          const again = await other.acquireIndexLock();
+          await again();
+        } finally {
+          await other.close();
+        }
+      });
+    });
+
+    it('tells a reader about changes another connection commits', async () => {
+      await withLibrary(async ({ store, reopen }) => {
+        let heard = 0;
+        const stop = await store.onExternalChange(() => heard++);
+        const other = await reopen();
+        try {
+          await other.writeMovies([write('x', 1)], '/elsewhere');
+          const until = Date.now() + 5000;
+          while (heard === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+          expect(heard).toBeGreaterThan(0);
+          expect(await store.getMovie('x')).toBeDefined();
+        } finally {
+          await stop();
+          await other.close();
+        }
+      });
+    });
+
+    it('keeps stills, joins them to movies by IMDb id, prunes gone frames, and stores looks', async () => {
+      await withLibrary(async ({ store }) => {
+        const [catalogKey] = await store.writeMovies([write('a', 1)], '/catalog');
+        const stillsMovie = (ref: string, imdbId: string | null, keep: number[]) => ({ movie: movie(ref, { title: `stills ${ref}`, imdbId, genres: [] }), imdbId, keepSeqs: keep });
+        const first = await store.prepareStillsMovies([stillsMovie('whiplash', 'tta', [1, 2, 3]), stillsMovie('gravity', null, [1, 2])], '/stills');
+        expect(first.keys[0]).toBe(catalogKey); // joined by imdb id
+        expect(await store.getMovie('a')).toMatchObject({ title: 'Title a — “quoted” ü' }); // catalog metadata untouched
+        const gravity = first.keys[1]!;
+        expect(await store.getMovie('gravity')).toMatchObject({ title: 'stills gravity', source: '/stills' });
+        await store.putStills([still(catalogKey!, 1), still(catalogKey!, 2), still(catalogKey!, 3), still(gravity, 1), still(gravity, 2)]);
+        await store.putStills([still(gravity, 2, 'changed')]);
+        expect(await store.stillState(gravity, 2)).toEqual({ contentHash: 'changed', versions: 'v1', path: `/stills/${gravity}/2.jpg` });
+        expect(await store.stillState(gravity, 9)).toBeUndefined();
+        expect(await store.stillsCount()).toBe(5);
+        const again = await store.prepareStillsMovies([stillsMovie('whiplash', 'tta', [1, 3])], '/stills');
+        expect(again).toEqual({ keys: [catalogKey], pruned: 1 });
+        const own = await store.movieStills(catalogKey!);
+        expect(own.map((s) => s.seq)).toEqual([1, 3]);
+        expect(bits(own[1]!.content)).toEqual(bits(vec(3, 16)));
+        expect(own[1]).toMatchObject({ timestamp: 4.5, look: { stats: { hue: [3] }, palette: [] } });
+        expect((await store.allStills()).map((s) => [s.movieKey, s.seq])).toEqual([...[[catalogKey, 1], [catalogKey, 3], [gravity, 1], [gravity, 2]]].sort((x, y) => x[0]! - y[0]! || x[1]! - y[1]!));
+        expect((await store.stillThumbnail(gravity, 1))!.toString()).toBe('still 1');
+        expect(await store.moviesWithStills()).toEqual([{ key: catalogKey, count: 2 }, { key: gravity, count: 2 }].sort((x, y) => x.key! - y.key!));
+        expect(await store.stillsOfMovie(gravity)).toBe(2);
+        await store.putMovieLook(gravity, 'hash1', { palette: ['#000'] }, Buffer.from('png'));
+        await store.putMovieLook(gravity, 'hash2', { palette: ['#fff'] }, Buffer.from('png2'));
+        expect(await store.movieLookHash(gravity)).toBe('hash2');
+        expect(await store.getMovieLook(gravity)).toEqual({ palette: ['#fff'] });
+        expect((await store.getBarcode(gravity))!.toString()).toBe('png2');
+        const todo = await store.stillsNeedingFaceScan('f1');
+        expect(todo).toHaveLength(4);
+        const face = { box: { x: 0.5, y: 0.5, width: 0.25, height: 0.25 }, score: 0.9, descriptor: [0.1, -0.2] };
+        await store.putStillFaces(todo[0]!.key, 'f1', todo[0]!.contentHash, [face]);
+        expect(await store.stillsNeedingFaceScan('f1')).toHaveLength(3);
+        expect([...(await store.stillFaces()).values()]).toEqual([[face]]);
+        expect((await store.stillFaces(todo[0]!.key === own[0]!.key ? catalogKey : gravity)).size).toBe(1);
+        expect(await store.checkIntegrity()).toEqual([]);
+      });
+    });
+
+    it('keeps the atlas: points (whole or incremental), meta, sheets and sprites', async () => {
+      await withLibrary(async ({ store }) => {
+        const keys = await store.writeMovies([write('a', 1), write('b', 2), write('c', 3)], '/catalog');
+        const point = (key: number, i: number, placed: 'build' | 'incremental' = 'build') => ({ key, pca: [i, 10 - i] as [number, number], umap: [i / 3, 0.1] as [number, number], tsne: [1e-9 * i, 2] as [number, number], cell: i, cluster: i % 2, placed });
+        await store.saveAtlasPoints('content', [point(keys[0]!, 0), point(keys[1]!, 1)], true);
+        await store.saveAtlasPoints('content', [point(keys[2]!, 2, 'incremental')], false);
+        await store.saveAtlasPoints('color', [point(keys[0]!, 5)], true);
+        expect(await store.loadAtlasPoints('content')).toEqual([point(keys[0]!, 0), point(keys[1]!, 1), point(keys[2]!, 2, 'incremental')]);
+        await store.saveAtlasPoints('content', [point(keys[1]!, 7)], true);
+        expect(await store.loadAtlasPoints('content')).toEqual([point(keys[1]!, 7)]);
+        expect(await store.loadAtlasPoints('color')).toHaveLength(1);
+        expect(await store.loadAtlasMeta('content')).toBeUndefined();
+        await store.saveAtlasMeta('content', { k: 6, labels: ['a'] });
+        expect(await store.loadAtlasMeta('content')).toEqual({ k: 6, labels: ['a'] });
+        await store.saveAtlasSheets([Buffer.from('sheet0'), Buffer.from('sheet1')], [{ key: keys[0]!, sheet: 0, slot: 0 }, { key: keys[1]!, sheet: 1, slot: 3 }]);
+        await store.saveAtlasSheets([Buffer.from('sheet0')], [{ key: keys[2]!, sheet: 0, slot: 1 }]);
+        expect((await store.loadAtlasSheet(0))!.toString()).toBe('sheet0');
+        expect(await store.loadAtlasSheet(1)).toBeUndefined();
+        expect([...(await store.loadAtlasSprites())]).toEqual([[keys[2], { sheet: 0, slot: 1 }]]);
+      });
+    });
+  });
+}

@@ -1,0 +1,178 @@
+/**
+ * The store seam: everything a library holds, behind one async interface. Two implementations,
+ * `sqlite/` (embedded, one file, the default) and `postgres/` (node-postgres pool, optionally
+ * pgvector), run one conformance suite (src/store/store.conformance.ts). Nothing outside
+ * src/store speaks SQL or imports a database driver; a write that must be atomic (a batch of
+ * posters with every channel, a batch of stills) is one method, so transactions never leak out.
+ */
+import type { PaletteColor } from '../design/palette.js';
+import type { DetectedFace } from '../models/face-model.js';
+import type { VectorIndex } from '../search/vector-index.js';
+import type { TableRow, TableSpec } from './tables.js';
+import type { AtlasPoint, BatchCounts, FilterRow, ModelRef, MovieRecord, PosterRecord, StillRecord, StillState, StoredFaceJson, StoredMovie, StoredStill, VectorRecord, VectorState } from './types.js';
+
+export interface LibraryStats {
+  movies: number;
+  posters: number;
+  vectors: { channel: string; modelId: string; modelVersion: string; count: number }[];
+}
+
+/** One movie of an index batch: its metadata and whatever of its poster and synopsis changed. */
+export interface MovieWrite {
+  movie: MovieRecord;
+  poster?: {
+    record: PosterRecord;
+    /** Every channel computed from the poster (content, colour, layout, signature). */
+    vectors: VectorRecord[];
+    palette: { version: string; sourceHash: string; colors: PaletteColor[] };
+  };
+  /** Replaces the synopsis vector. */
+  text?: VectorRecord;
+  /** Removes the synopsis vector (the synopsis became empty). */
+  dropText?: boolean;
+}
+
+/** A movie the stills index joins to (created from stills metadata when missing). */
+export interface StillsMovie {
+  movie: MovieRecord;
+  imdbId: string | null;
+  /** Sequence numbers present in the folder; stored stills of other numbers are pruned. */
+  keepSeqs: number[];
+}
+
+export interface MovieLookRow<T> {
+  stillsHash: string;
+  look: T;
+  barcode: Buffer;
+}
+
+/** How the store keeps vectors: in the engine (pgvector) or as bytes searched in-process. */
+export interface VectorBackend {
+  /** 'bytes' (SQLite, PostgreSQL without pgvector) or 'pgvector'. */
+  kind: 'bytes' | 'pgvector';
+  /** An index searched inside the database, or undefined when vectors are searched in-process. */
+  engineIndex(channel: string, model: ModelRef): VectorIndex | undefined;
+}
+
+export interface Store {
+  /** 'sqlite' or 'postgres'. */
+  readonly engine: 'sqlite' | 'postgres';
+  /** Where the library lives, for messages: a file path, or a URL without its password. */
+  readonly location: string;
+  /** How to open it again (another process: jobs, workers): the file path or the full URL. Never print it. */
+  readonly connection: string;
+  /**
+   * Where posters uploaded over the API are kept: `<library>.uploads` beside a SQLite file; for
+   * PostgreSQL $MARQUEE_UPLOADS (shared storage when several servers ingest) or ./marquee.uploads.
+   */
+  readonly uploadsDir: string;
+  readonly vectors: VectorBackend;
+  close(): Promise<void>;
+
+  getMeta(key: string): Promise<string | undefined>;
+  setMeta(key: string, value: string): Promise<void>;
+
+  // Movies
+  /** Inserts or updates one movie's metadata; returns its key. */
+  upsertMovie(movie: MovieRecord, source: string): Promise<number>;
+  keyOf(id: string): Promise<number | undefined>;
+  getMovie(id: string): Promise<StoredMovie | undefined>;
+  getMoviesByKeys(keys: number[]): Promise<Map<number, StoredMovie>>;
+  movieIdsFromSource(source: string): Promise<string[]>;
+  /** Ids of movies with a poster, in key order (benchmarks, samples). */
+  movieIdsWithPoster(limit: number): Promise<string[]>;
+  deleteMovies(ids: string[]): Promise<number>;
+  /** Metadata every filter needs, for the whole collection. */
+  filterRows(): Promise<FilterRow[]>;
+
+  /** Writes a batch of movies (metadata, poster, thumbnail, every channel) atomically; returns their keys. */
+  writeMovies(batch: MovieWrite[], source: string): Promise<number[]>;
+
+  // Posters
+  posterHash(key: number): Promise<string | undefined>;
+  getThumbnail(id: string): Promise<Buffer | undefined>;
+  posterFile(id: string): Promise<{ path: string; contentHash: string; format: string } | undefined>;
+  postersAtPath(path: string): Promise<number>;
+  paletteState(key: number): Promise<{ version: string; sourceHash: string } | undefined>;
+  getPalette(key: number): Promise<PaletteColor[] | undefined>;
+
+  // Vectors
+  vectorState(key: number, channel: string): Promise<VectorState | undefined>;
+  /** Every channel's state of a movie at once (the indexer's "is it current?" check). */
+  vectorStates(key: number): Promise<Map<string, VectorState>>;
+  getVector(key: number, channel: string, model: ModelRef): Promise<Float32Array | undefined>;
+  /** All vectors of one channel made by exactly this model, in key order (never mixing models). */
+  loadVectors(channel: string, model: ModelRef): Promise<{ key: number; vector: Float32Array }[]>;
+  /** Keys holding a vector of this channel and model, in key order. */
+  vectorKeys(channel: string, model: ModelRef): Promise<number[]>;
+  /** Replaces vectors one by one outside an index batch (genre or analysis tools; tests). */
+  putVectors(key: number, vectors: VectorRecord[]): Promise<void>;
+
+  // Faces on posters
+  putFaces(key: number, modelVersion: string, sourceHash: string, faces: DetectedFace[]): Promise<void>;
+  postersNeedingFaceScan(modelVersion: string): Promise<{ key: number; path: string; contentHash: string }[]>;
+  getFaces(key: number): Promise<DetectedFace[]>;
+  allFaceDescriptors(): Promise<{ key: number; descriptor: Float32Array }[]>;
+  faceScanCount(): Promise<number>;
+
+  // Genre models
+  putGenreModel(name: string, meta: unknown, params: Float32Array | null): Promise<void>;
+  getGenreModel(name: string): Promise<{ createdAt: string; meta: unknown; params: Float32Array | null } | undefined>;
+
+  // Index runs
+  startRun(catalog: string): Promise<number>;
+  finishRun(runId: number, status: 'done' | 'interrupted' | 'failed', summary: unknown): Promise<void>;
+  recordFailure(runId: number, item: string, file: string | null, reason: string): Promise<void>;
+  /** A worker's tally for one batch of a coordinated run; a retried batch replaces its row (at-least-once delivery). */
+  recordBatch(runId: number, batch: number, worker: string, counts: BatchCounts): Promise<void>;
+  /** The batches of a run recorded so far, in batch order. */
+  runBatches(runId: number): Promise<{ batch: number; worker: string; counts: BatchCounts }[]>;
+  /** One indexer per library; the returned function releases the lock. */
+  acquireIndexLock(): Promise<() => Promise<void>>;
+
+  stats(): Promise<LibraryStats>;
+  /** Integrity problems the engine finds (empty when sound). */
+  checkIntegrity(): Promise<string[]>;
+  /**
+   * A number that changes whenever another connection or process changed the library.
+   * A server polls it (SQLite: PRAGMA data_version) or is told (PostgreSQL: LISTEN/NOTIFY).
+   */
+  onExternalChange(listener: () => void): Promise<() => Promise<void>>;
+
+  // Stills
+  /** Joins (or creates) the movies of a stills folder and prunes stills gone from it, atomically; returns keys in order. */
+  prepareStillsMovies(movies: StillsMovie[], source: string): Promise<{ keys: number[]; pruned: number }>;
+  stillState(movieKey: number, seq: number): Promise<StillState | undefined>;
+  putStills(stills: StillRecord[]): Promise<void>;
+  allStills(): Promise<StoredStill[]>;
+  movieStills(movieKey: number): Promise<StoredStill[]>;
+  stillThumbnail(movieKey: number, seq: number): Promise<Buffer | undefined>;
+  moviesWithStills(): Promise<{ key: number; count: number }[]>;
+  stillsOfMovie(movieKey: number): Promise<number>;
+  stillsCount(): Promise<number>;
+  putMovieLook<T>(movieKey: number, stillsHash: string, look: T, barcode: Buffer): Promise<void>;
+  movieLookHash(movieKey: number): Promise<string | undefined>;
+  getMovieLook<T>(movieKey: number): Promise<T | undefined>;
+  getBarcode(movieKey: number): Promise<Buffer | undefined>;
+  stillsNeedingFaceScan(modelVersion: string): Promise<{ key: number; path: string; contentHash: string }[]>;
+  putStillFaces(stillKey: number, modelVersion: string, sourceHash: string, faces: StoredFaceJson[]): Promise<void>;
+  /** Stored faces per still key (only scanned stills), optionally of one movie. */
+  stillFaces(movieKey?: number): Promise<Map<number, StoredFaceJson[]>>;
+
+  // Copying between engines (marquee migrate)
+  /** Every row of one table in the neutral form (tables.ts), a page at a time, in key order. */
+  exportTable(table: TableSpec): AsyncIterable<TableRow[]>;
+  /** Writes rows exported from another library, keys kept, in one transaction. */
+  importRows(table: TableSpec, rows: TableRow[]): Promise<void>;
+  /** After an import: identity sequences past the copied keys, vector indexes built. */
+  finishImport(): Promise<void>;
+
+  // Atlas
+  loadAtlasPoints(channel: string): Promise<AtlasPoint[]>;
+  saveAtlasPoints(channel: string, points: AtlasPoint[], replaceAll: boolean): Promise<void>;
+  saveAtlasMeta(channel: string, meta: unknown): Promise<void>;
+  loadAtlasMeta<T>(channel: string): Promise<T | undefined>;
+  saveAtlasSheets(sheets: Buffer[], sprites: { key: number; sheet: number; slot: number }[]): Promise<void>;
+  loadAtlasSheet(sheet: number): Promise<Buffer | undefined>;
+  loadAtlasSprites(): Promise<Map<number, { sheet: number; slot: number }>>;
+}
