@@ -1,7 +1,11 @@
-import { resolve } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { indexCatalog } from '../ingest/indexer.js';
+import { fileURLToPath } from 'node:url';
+import { indexCatalog, type IndexSummary } from '../ingest/indexer.js';
+import { indexCatalogCoordinated } from '../ingest/coordinated-index.js';
+import { openIndexQueue } from '../store/open-store.js';
 import { scanFaces, type FaceScanSummary } from '../ingest/face-scan.js';
 import { FaceModel } from '../models/face-model.js';
 import { DEFAULT_IMAGE_MODEL, loadImageModel, loadTextModel } from '../models/registry.js';
@@ -21,27 +25,37 @@ export interface IndexCommandOptions {
   batchSize?: number;
   faces?: boolean;
   stills?: string;
+  /** Coordinated run: queue the catalog in batches and start this many local worker processes (0: remote workers only). */
+  workers?: number;
 }
+
+const CLI = join(dirname(fileURLToPath(import.meta.url)), 'main.js');
 
 export async function runIndexCommand(catalog: string | undefined, opts: IndexCommandOptions): Promise<number> {
   if (!catalog) return runStillsOnly(opts);
   const modelSpec = resolveModelSpec(opts.model ?? process.env.MARQUEE_IMAGE_MODEL ?? DEFAULT_IMAGE_MODEL);
   const library = await openLibraryForWriting(opts.db);
   const release = await lockOrClose(library);
-  const [imageModel, textModel] = await Promise.all([loadImageModel(modelSpec), opts.text === false ? null : loadTextModel({ workers: availableParallelism() })]);
+  const coordinated = opts.workers !== undefined;
+  const [imageModel, textModel] = await Promise.all([
+    loadImageModel(modelSpec, coordinated ? { threads: 1 } : {}),
+    opts.text === false ? null : loadTextModel({ workers: coordinated ? 0 : availableParallelism() }),
+  ]);
   await library.setMeta('image_model_spec', modelSpec);
   const reporter = createProgressReporter({ json: !!opts.json, tty: process.stderr.isTTY === true });
   const stop = stopOnSignal();
   try {
-    const summary = await indexCatalog(catalog, {
-      library,
-      imageModel,
-      textModel,
-      prune: opts.prune,
-      batchSize: opts.batchSize,
-      onProgress: (p) => reporter.update(p),
-      shouldStop: stop.requested,
-    });
+    const summary = coordinated
+      ? await runCoordinated(catalog, library, { imageModel, textModel }, opts, reporter.update.bind(reporter), stop.requested)
+      : await indexCatalog(catalog, {
+          library,
+          imageModel,
+          textModel,
+          prune: opts.prune,
+          batchSize: opts.batchSize,
+          onProgress: (p) => reporter.update(p),
+          shouldStop: stop.requested,
+        });
     reporter.stop();
     let faces: FaceScanSummary | undefined;
     if (opts.faces && !summary.interrupted) {
@@ -85,6 +99,50 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
     await Promise.all([imageModel.close(), textModel?.close()]);
     await release();
     await library.close();
+  }
+}
+
+/** Queues the catalog for workers, starts `opts.workers` local ones, and waits for the whole run. */
+async function runCoordinated(
+  catalog: string,
+  library: Store,
+  models: { imageModel: ImageEmbeddingModel; textModel: { id: string; version: string; dimension: number } | null },
+  opts: IndexCommandOptions,
+  onProgress: Parameters<typeof indexCatalogCoordinated>[1]['onProgress'],
+  shouldStop: () => boolean,
+): Promise<IndexSummary> {
+  const queue = await openIndexQueue(library);
+  const children: ChildProcess[] = [];
+  const threads = String(process.env.MARQUEE_WORKER_THREADS ?? 1);
+  try {
+    return await indexCatalogCoordinated(catalog, {
+      library,
+      queue,
+      imageModel: models.imageModel,
+      textModel: models.textModel,
+      prune: opts.prune,
+      batchSize: opts.batchSize,
+      onProgress,
+      shouldStop,
+      onQueued: (libraryId) => {
+        for (let i = 0; i < (opts.workers ?? 0); i++)
+          children.push(spawn(process.execPath, [CLI, 'worker', '--db', library.connection, '--threads', threads, '--library', libraryId], { stdio: ['ignore', 'ignore', 'inherit'] }));
+        if (opts.json) process.stdout.write(`${JSON.stringify({ type: 'workers', libraryId, pids: children.map((c) => c.pid) })}\n`);
+        else if (!opts.workers) process.stderr.write(`batches queued: start workers with "marquee worker --db <this library's URL> --library ${libraryId}"\n`);
+      },
+    });
+  } finally {
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((done) => {
+            if (c.exitCode !== null || c.signalCode !== null) return done();
+            c.once('close', () => done());
+            c.kill('SIGTERM');
+          }),
+      ),
+    );
+    await queue.stop();
   }
 }
 

@@ -8,6 +8,7 @@ import { runIndexCommand } from './index-command.js';
 import { runServeCommand } from './serve-command.js';
 import { runInfoCommand } from './info-command.js';
 import { runMigrateCommand } from './migrate-command.js';
+import { runWorkerCommand } from './worker-command.js';
 import { runSearchCommand } from './search-command.js';
 import { runLooksCommand, runStillsClustersCommand, runStillsEvalCommand, runStillsLookCommand, runWhichMovieCommand } from './stills-command.js';
 
@@ -42,6 +43,7 @@ program
   .option('--no-text', 'skip synopsis (text) embeddings')
   .option('--faces', 'also detect faces and their descriptors on posters and stills (slow: about 4 images/s on 2 cores)')
   .option('--batch-size <n>', 'posters per model batch and commit', number('batch-size', 1, 256, true), 16)
+  .option('--workers <n>', 'PostgreSQL libraries: queue the catalog and index it with n local worker processes (0: only workers started elsewhere with "marquee worker")', number('workers', 0, 256, true))
   .action(async (dir: string | undefined, opts) => {
     if (!dir && !opts.stills) throw new InvalidArgumentError('give a catalog folder, --stills <dir>, or both');
     process.exitCode = await runIndexCommand(dir, opts);
@@ -222,6 +224,17 @@ program
   .option('--json', 'print JSON')
   .action(async (opts) => {
     process.exitCode = await runInfoCommand(opts);
+  });
+
+program
+  .command('worker')
+  .description('index batches queued by "marquee index --workers" (PostgreSQL libraries), on this or any machine that sees the poster files; runs until Ctrl-C')
+  .addOption(dbOption())
+  .option('--threads <n>', 'onnxruntime threads for the image model (1 per worker process is fastest on a shared machine)', number('threads', 1, 256, true), 1)
+  .option('--library <id>', 'refuse to work unless the library has this id (printed by the coordinating index run)')
+  .option('--json', 'print a JSON line per batch')
+  .action(async (opts) => {
+    process.exitCode = await runWorkerCommand(opts);
   });
 
 program

@@ -4,6 +4,7 @@
  * vectors) commits in one store call (one transaction in either engine), so a killed run loses only the batch in flight
  * and the next run skips everything already committed (by content hash + model version).
  */
+import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { DEFAULT_LIMITS, type DecodeLimits } from '../image/decode.js';
 import { contentHash } from '../image/hash.js';
@@ -287,6 +288,8 @@ export async function indexEntries(input: EntrySource, opts: IndexOptions): Prom
 
 /** The models a library's vectors come from (searches and workers load exactly these). */
 export async function recordModels(library: Store, imageModel: ModelIdentity, textModel: ModelIdentity | null): Promise<void> {
+  // The library's identity, which workers check their batches against (kept by migrate).
+  if (!(await library.getMeta('library_id'))) await library.setMeta('library_id', randomUUID());
   await library.setMeta('image_model', JSON.stringify({ id: imageModel.id, version: imageModel.version, dimension: imageModel.dimension }));
   if (textModel) await library.setMeta('text_model', JSON.stringify({ id: textModel.id, version: textModel.version, dimension: textModel.dimension }));
 }
