@@ -14,7 +14,7 @@ export async function benchIndex(catalog: string, dbPath: string) {
   const imageModel = await loadImageModel();
   const textModel = await loadTextModel({ workers: availableParallelism() });
   const library = await openStore(dbPath, { create: true });
-  library.setMeta('image_model_spec', imageModel.id);
+  await library.setMeta('image_model_spec', imageModel.id);
   const mem = memorySampler();
   const summary = await indexCatalog(catalog, { library, imageModel, textModel });
   const peakRssMiB = mem.stop();

@@ -53,7 +53,7 @@ const sampler = setInterval(() => rss.push(round(process.memoryUsage().rss / 2 *
 const soak = await run(8, soakSeconds);
 clearInterval(sampler);
 await app.close();
-library.close();
+await library.close();
 const half = Math.floor(rss.length / 2);
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 process.stdout.write(

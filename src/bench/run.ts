@@ -10,6 +10,7 @@ import { benchGenres } from './genres.js';
 import { benchFusion } from './fusion-eval.js';
 import { benchIndex } from './index-throughput.js';
 import { benchQueries } from './query-latency.js';
+import { benchScale } from './scale.js';
 import { benchStills } from './stills.js';
 
 const catalog = resolve(process.env.MARQUEE_CATALOG ?? '../shared/catalog');
@@ -43,7 +44,7 @@ try {
   }
   if (want('genres')) {
     process.stderr.write('bench: genre train + eval...\n');
-    out.genres = benchGenres(db);
+    out.genres = await benchGenres(db);
   }
   if (want('atlas')) {
     process.stderr.write('bench: atlas scaling on synthetic vectors...\n');
@@ -52,6 +53,10 @@ try {
   if (want('stills')) {
     process.stderr.write('bench: film stills...\n');
     out.stills = await benchStills(resolve(process.env.MARQUEE_STILLS ?? '../shared/stills'), join(dir, 'stills.db'));
+  }
+  if (only.has('scale')) {
+    process.stderr.write('bench: storage engines (SQLite, PostgreSQL, pgvector) and workers...\n');
+    out.scale = await benchScale(catalog, dir);
   }
   if (want('ann')) {
     process.stderr.write('bench: ANN on 100k synthetic vectors...\n');

@@ -1,7 +1,7 @@
 /** The pgvector VectorIndex on real pgvector (PGlite), through the shared conformance suite. */
 import { vectorIndexConformance } from '../../search/vector-index.conformance.js';
 import { openPostgresStore } from './postgres-store.js';
-import { startPglite } from './pglite.testkit.js';
+import { startPglite } from './pglite-server.js';
 
 vectorIndexConformance(
   'pgvector (PGlite)',

@@ -1,8 +1,8 @@
 /**
- * Test kit: the real pgvector (compiled to WebAssembly in @electric-sql/pglite-pgvector) inside
+ * For tests and benchmarks only: the real pgvector (compiled to WebAssembly in @electric-sql/pglite-pgvector) inside
  * PGlite, served on a loopback port by @electric-sql/pglite-socket so the product's node-postgres
  * code runs against it unchanged. PGlite is one connection: open the store with a pool of one.
- * Dev dependencies only; never part of the product.
+ * Its packages are dev dependencies: only tests and `npm run bench -- scale` load this module.
  */
 import { createServer } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
