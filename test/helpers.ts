@@ -50,9 +50,9 @@ export function runCli(args: string[], env: Record<string, string> = {}): CliRes
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-export function runCliAsync(args: string[]): Promise<CliResult> {
+export function runCliAsync(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, [CLI, ...args]);
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

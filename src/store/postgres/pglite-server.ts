@@ -25,11 +25,16 @@ export interface PgliteServer {
   stop(): Promise<void>;
 }
 
-export async function startPglite(): Promise<PgliteServer> {
+/**
+ * `maxConnections` above 1 lets several clients (a CLI run's pool) in: pglite-socket runs one
+ * query at a time and, inside a transaction, only the transaction's own connection's queries.
+ * Session state (advisory locks, LISTEN) is shared by all of them: one PGlite is one backend.
+ */
+export async function startPglite(opts: { maxConnections?: number } = {}): Promise<PgliteServer> {
   const db = await PGlite.create({ extensions: { vector } });
   await db.exec('CREATE EXTENSION IF NOT EXISTS vector');
   const port = await freePort();
-  const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1' });
+  const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: opts.maxConnections ?? 1 });
   await server.start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,

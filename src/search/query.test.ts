@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { allowedKeys, hasFilters, matchesFilters, parseYearRange } from './filters.js';
+import { parseWeights } from './query.js';
+
+describe('weights', () => {
+  it('parses channel=number lists; unnamed channels get 0', () => {
+    expect(parseWeights('content=0.6, color=0.3,layout=0.1')).toEqual({ content: 0.6, color: 0.3, layout: 0.1 });
+    expect(parseWeights('faces=1')).toEqual({ faces: 1 });
+  });
+  it('names what is wrong', () => {
+    expect(() => parseWeights('shape=0.5')).toThrow(/unknown channel "shape"/);
+    expect(() => parseWeights('content=2')).toThrow(/between 0 and 1/);
+    expect(() => parseWeights('content')).toThrow(/invalid weight "content"/);
+    expect(() => parseWeights('content=0,color=0')).toThrow(/at least one/);
+  });
+});
+
+describe('filters', () => {
+  it('parses year ranges', () => {
+    expect(parseYearRange('1980-1999')).toEqual({ yearFrom: 1980, yearTo: 1999 });
+    expect(parseYearRange('1995')).toEqual({ yearFrom: 1995, yearTo: 1995 });
+    expect(parseYearRange('1980-')).toEqual({ yearFrom: 1980, yearTo: undefined });
+    expect(parseYearRange('-1999')).toEqual({ yearFrom: undefined, yearTo: 1999 });
+    expect(() => parseYearRange('1999-1980')).toThrow(/start is after end/);
+    expect(() => parseYearRange('nineties')).toThrow(/invalid year range/);
+  });
+
+  it('genres must all match (any case), countries any, unknown years never pass a year filter', () => {
+    const row = { key: 1, year: 1994, genres: ['Drama', 'Crime'], countries: ['us'] };
+    expect(matchesFilters(row, { genres: ['drama', 'CRIME'] })).toBe(true);
+    expect(matchesFilters(row, { genres: ['drama', 'Comedy'] })).toBe(false);
+    expect(matchesFilters(row, { countries: ['FR', 'US'] })).toBe(true);
+    expect(matchesFilters(row, { yearFrom: 1995 })).toBe(false);
+    expect(matchesFilters({ ...row, year: null }, { yearTo: 2000 })).toBe(false);
+    expect(hasFilters({ genres: [] })).toBe(false);
+    expect(allowedKeys([row, { ...row, key: 2, year: 2001 }], { yearTo: 2000 })).toEqual(new Set([1]));
+    expect(allowedKeys([row], {})).toBeUndefined();
+  });
+});
