@@ -8,7 +8,8 @@
  * while distinct posters whose content embeddings are close (cosine >= 0.8) score <= 0.81,
  * apart from a handful of real variants of one artwork in the catalog.
  */
-import { SIGNATURE_MODEL, alignedSimilarity } from './aligned-similarity.js';
+import { SIGNATURE_MODEL } from '../design/grey-signature.js';
+import { alignedSimilarity } from './aligned-similarity.js';
 import { CONTENT_CHANNEL, LAYOUT_CHANNEL, SIGNATURE_CHANNEL } from '../store/channels.js';
 import type { SearchEngine } from '../search/engine.js';
 

@@ -1,7 +1,7 @@
 /** Per-channel index cost per poster, measured one channel at a time on the same decoded posters. */
 import { readFile } from 'node:fs/promises';
 import { decodeBounded, decodeForIndex } from '../image/decode.js';
-import { greySignature } from '../analysis/aligned-similarity.js';
+import { greySignature } from '../design/grey-signature.js';
 import { colorDescriptor } from '../design/color-histogram.js';
 import { rgbBufferToLab } from '../design/color-space.js';
 import { ANALYSIS_HEIGHT, ANALYSIS_WIDTH } from '../design/design-features.js';

@@ -3,7 +3,7 @@ import type { RgbImage } from '../image/decode.js';
 import { rgbBufferToLab } from './color-space.js';
 import { colorDescriptor, COLOR_HISTOGRAM_DIM } from './color-histogram.js';
 import { layoutDescriptor, LAYOUT_DIM } from './layout.js';
-import { greySignature } from '../analysis/aligned-similarity.js';
+import { greySignature } from './grey-signature.js';
 import { extractPalette, type PaletteColor } from './palette.js';
 
 /** Size of the analysis image (squashed, like the model input): 8x12 grid cells of 8x8 pixels. */

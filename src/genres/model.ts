@@ -1,6 +1,7 @@
 /** Training, storing and applying the genre models (one per feature set). */
 import { COLOR_MODEL, LAYOUT_MODEL } from '../design/design-features.js';
 import { COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL } from '../store/channels.js';
+import { MarqueeError } from '../util/errors.js';
 import type { Store } from '../store/store.js';
 import type { ModelRef } from '../store/types.js';
 import { labelPrior, loadDataset, type FeatureSet, type GenreDataset } from './dataset.js';
@@ -124,12 +125,12 @@ export class GenrePredictor {
 
   static async load(library: Store, features: FeatureSet): Promise<GenrePredictor> {
     const stored = await library.getGenreModel(features);
-    if (!stored) throw new Error(`no ${features} genre model in ${library.location}: run "marquee genres train" first`);
+    if (!stored) throw new MarqueeError('no_genre_model', `no ${features} genre model in ${library.location}: run "marquee genres train" first`);
     const meta = stored.meta as GenreModelMeta;
     const current = await libraryModels(library);
     for (const [channel, ref] of Object.entries(meta.models))
       if (current[channel]?.id !== ref.id || current[channel]?.version !== ref.version)
-        throw new Error(`the ${features} genre model was trained on ${channel} vectors of ${ref.id} ${ref.version}; the library now has ${current[channel]?.id ?? 'none'}: re-run "marquee genres train"`);
+        throw new MarqueeError('no_genre_model', `the ${features} genre model was trained on ${channel} vectors of ${ref.id} ${ref.version}; the library now has ${current[channel]?.id ?? 'none'}: re-run "marquee genres train"`);
     const logistic = meta.logistic && stored.params ? unpackLogistic(stored.params, meta.logistic) : undefined;
     const predictor = new GenrePredictor(library, meta, logistic);
     if (meta.method !== 'prior') await predictor.loadTraining();

@@ -1,10 +1,12 @@
 /** An image that cannot be used, with the file (or label) it came from and the reason. */
-export class ImageInputError extends Error {
+import { MarqueeError } from '../util/errors.js';
+
+export class ImageInputError extends MarqueeError {
   constructor(
     readonly source: string,
     readonly reason: string,
   ) {
-    super(`${source}: ${reason}`);
+    super('bad_image', `${source}: ${reason}`);
     this.name = 'ImageInputError';
   }
 }

@@ -12,13 +12,17 @@ import { DEFAULT_LIMITS, inspectImage } from '../image/decode.js';
 import { contentHash } from '../image/hash.js';
 import type { ImageEmbeddingModel, TextEmbeddingModel } from '../models/types.js';
 import type { Store } from '../store/store.js';
+import { MarqueeError } from '../util/errors.js';
 import { indexEntries, type IndexProblem } from './indexer.js';
 
 /** Movies added over the API are grouped under this source (never pruned by a catalog run). */
 export const API_SOURCE = 'api';
 
-export class MovieInputError extends Error {
-  override name = 'MovieInputError';
+export class MovieInputError extends MarqueeError {
+  constructor(message: string) {
+    super('invalid_movie', message);
+    this.name = 'MovieInputError';
+  }
 }
 
 

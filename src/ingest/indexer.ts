@@ -12,7 +12,7 @@ import { readCatalog, type CatalogEntry } from '../catalog/read-catalog.js';
 import type { ImageEmbeddingModel, TextEmbeddingModel } from '../models/types.js';
 import type { Store } from '../store/store.js';
 import { COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, SIGNATURE_CHANNEL, TEXT_CHANNEL } from '../store/channels.js';
-import { SIGNATURE_MODEL } from '../analysis/aligned-similarity.js';
+import { SIGNATURE_MODEL } from '../design/grey-signature.js';
 import { COLOR_MODEL, LAYOUT_MODEL, PALETTE_VERSION } from '../design/design-features.js';
 import type { MovieRecord, VectorState } from '../store/types.js';
 import type { MovieWrite } from '../store/store.js';

@@ -4,7 +4,7 @@
  * (so they are refused while `marquee index` runs) and are serialised inside the server.
  */
 import type { FastifyInstance } from 'fastify';
-import { addMovie, deleteMovie, MovieInputError } from '../ingest/add-movie.js';
+import { addMovie, deleteMovie } from '../ingest/add-movie.js';
 import type { RawRow } from '../catalog/record.js';
 import type { SearchEngine } from '../search/engine.js';
 import type { Store } from '../store/store.js';
@@ -88,14 +88,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AdminContext): vo
       }
       if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) throw new HttpError(400, 'invalid_movie', '"movie" must be a JSON object');
       const [image, text] = await Promise.all([engine.getImageModel(), engine.textModelForIndexing() ?? null]);
-      const result = await mutate(async () => {
-        try {
-          return await addMovie(library, { image, text }, metadata as RawRow, { bytes: poster.bytes, name: `upload ${poster.filename}` });
-        } catch (err) {
-          if (err instanceof MovieInputError) throw new HttpError(400, 'invalid_movie', err.message);
-          throw err;
-        }
-      });
+      const result = await mutate(() => addMovie(library, { image, text }, metadata as RawRow, { bytes: poster.bytes, name: `upload ${poster.filename}` }));
       if (result.problems.length) throw new HttpError(422, 'not_indexed', result.problems.map((p) => `${p.item}: ${p.reason}`).join('; '));
       return reply.status(result.created ? 201 : 200).send({ id: result.id, created: result.created });
     },

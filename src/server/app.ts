@@ -172,12 +172,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       const { files, fields } = await readUpload(req, ['image']);
       const image = files.get('image');
       if (!image) throw new HttpError(400, 'missing_image', 'the "image" file field is required');
-      try {
-        return { genres: await genres.predict({ bytes: image.bytes, source: `upload ${image.filename}` }, fields.get('overview')) };
-      } catch (err) {
-        if (/genres train/.test((err as Error).message)) throw new HttpError(409, 'no_genre_model', (err as Error).message);
-        throw err;
-      }
+      return { genres: await genres.predict({ bytes: image.bytes, source: `upload ${image.filename}` }, fields.get('overview')) };
     },
   );
 

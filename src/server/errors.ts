@@ -1,12 +1,10 @@
-/** JSON error replies: {"error":{"code","message"}} with a 4xx status for the client's mistakes. */
+/**
+ * JSON error replies: {"error":{"code","message"}}. Every error Marquee raises has a kind
+ * (util/errors.ts); this file's one table turns kinds into HTTP statuses. HttpError is for
+ * what only the HTTP layer knows (a missing form field, a bad multipart body).
+ */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ImageInputError } from '../image/errors.js';
-import { QueryError } from '../search/engine.js';
-import { StoreError, type StoreErrorKind } from '../store/errors.js';
-
-/** Store errors as HTTP answers: one table, by kind. */
-const STORE_STATUS: Record<StoreErrorKind, number> = { unavailable: 503, foreign: 500, schema_newer: 500, missing: 404, busy: 409, not_empty: 409, corrupt: 500 };
-const STORE_CODE: Partial<Record<StoreErrorKind, string>> = { busy: 'library_busy' };
+import { MarqueeError, type ErrorKind } from '../util/errors.js';
 
 export class HttpError extends Error {
   constructor(
@@ -18,6 +16,23 @@ export class HttpError extends Error {
   }
 }
 
+/** The HTTP status of each kind of error, and the code the reply carries. */
+export const STATUS_OF: Record<ErrorKind, { status: number; code: string }> = {
+  bad_query: { status: 400, code: 'bad_query' },
+  bad_image: { status: 422, code: 'bad_image' },
+  invalid_movie: { status: 400, code: 'invalid_movie' },
+  unknown_movie: { status: 404, code: 'not_found' },
+  no_stills: { status: 409, code: 'no_stills' },
+  no_genre_model: { status: 409, code: 'no_genre_model' },
+  busy: { status: 409, code: 'library_busy' },
+  not_empty: { status: 409, code: 'not_empty' },
+  missing: { status: 404, code: 'no_library' },
+  unavailable: { status: 503, code: 'unavailable' },
+  foreign: { status: 500, code: 'internal' },
+  schema_newer: { status: 500, code: 'internal' },
+  corrupt: { status: 500, code: 'internal' },
+};
+
 export function errorHandler(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply): void {
   // Answering before the whole body arrived (auth, size, a bad first part): close the connection,
   // so a client cannot send its next request into the unread rest of this one.
@@ -26,18 +41,11 @@ export function errorHandler(err: FastifyError | Error, req: FastifyRequest, rep
     void reply.status(err.status).send({ error: { code: err.code, message: err.message } });
     return;
   }
-  if (err instanceof QueryError) {
-    void reply.status(400).send({ error: { code: 'bad_query', message: err.message } });
-    return;
-  }
-  if (err instanceof StoreError) {
-    const status = STORE_STATUS[err.kind];
+  if (err instanceof MarqueeError) {
+    const { status, code } = STATUS_OF[err.kind];
     if (status >= 500) req.log.error(err);
-    void reply.status(status).send({ error: { code: STORE_CODE[err.kind] ?? err.kind, message: status >= 500 && err.kind !== 'unavailable' ? 'internal error' : err.message } });
-    return;
-  }
-  if (err instanceof ImageInputError) {
-    void reply.status(422).send({ error: { code: 'bad_image', message: err.message } });
+    // Server-side faults keep their details in the log, not in the reply.
+    void reply.status(status).send({ error: { code, message: status >= 500 && err.kind !== 'unavailable' ? 'internal error' : err.message } });
     return;
   }
   const fe = err as FastifyError;

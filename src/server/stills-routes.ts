@@ -1,26 +1,12 @@
 /** Routes for film stills: a movie's look, barcode, stills, similar looks; which movie a frame is from; kinds of shot. */
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../store/store.js';
-import { StillsError, type StillsService } from '../stills/service.js';
+import type { StillsService } from '../stills/service.js';
 import { HttpError } from './errors.js';
 import { errorSchema } from './schemas.js';
 import { numberField, readUpload } from './uploads.js';
 
 const idParam = { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 200 } }, required: ['id'] } as const;
-
-/** StillsError as the HTTP answer: 404 for an unknown movie, 409 while there are no stills. */
-function asHttp(err: unknown): unknown {
-  if (!(err instanceof StillsError)) return err;
-  return err.kind === 'unknown_movie' ? new HttpError(404, 'not_found', err.message) : new HttpError(409, 'no_stills', err.message);
-}
-
-async function guard<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw asHttp(err);
-  }
-}
 
 const movieMatches = { type: 'object', properties: { movies: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, title: { type: 'string' }, score: { type: 'number' }, parts: { type: 'object', additionalProperties: { type: 'number' } } } } } } } as const;
 
@@ -36,7 +22,7 @@ export function registerStillsRoutes(app: FastifyInstance, library: Store, still
     { schema: { summary: "A movie's look from its stills: palette (named colours), HSL statistics, barcode colours, and its frames in film order", params: idParam, response: { 404: errorSchema } } },
     async (req) => {
       const key = await keyOr404(req.params.id);
-      const look = await guard(() => stills.look(req.params.id));
+      const look = await stills.look(req.params.id);
       if (!look) throw new HttpError(404, 'no_stills', `movie "${req.params.id}" has no stills`);
       return { ...look, frames: (await library.movieStills(key)).map((s) => ({ seq: s.seq, timestamp: s.timestamp })) };
     },
@@ -44,7 +30,7 @@ export function registerStillsRoutes(app: FastifyInstance, library: Store, still
 
   app.get<{ Params: { id: string } }>('/api/movies/:id/barcode', { schema: { summary: 'Colour barcode PNG: one column per still, in film order', params: idParam } }, async (req, reply) => {
     await keyOr404(req.params.id);
-    const png = await guard(() => stills.barcode(req.params.id));
+    const png = await stills.barcode(req.params.id);
     if (!png) throw new HttpError(404, 'no_stills', `movie "${req.params.id}" has no stills`);
     return reply.type('image/png').header('Cache-Control', 'public, max-age=300').send(png);
   });
@@ -64,7 +50,7 @@ export function registerStillsRoutes(app: FastifyInstance, library: Store, still
     { schema: { summary: 'Movies with a similar look (sets and sequences of stills, palette, HSL), best first', params: idParam, querystring: { type: 'object', properties: { k: { type: 'integer', minimum: 1, maximum: 200, default: 12 } } }, response: { 200: movieMatches, 404: errorSchema, 409: errorSchema } } },
     async (req) => {
       await keyOr404(req.params.id);
-      return { movies: await guard(() => stills.similarLooks(req.params.id, req.query.k)) };
+      return { movies: await stills.similarLooks(req.params.id, req.query.k) };
     },
   );
 
@@ -76,11 +62,7 @@ export function registerStillsRoutes(app: FastifyInstance, library: Store, still
       const image = files.get('image');
       if (!image) throw new HttpError(400, 'missing_image', 'the "image" file field is required');
       const k = numberField(fields, 'k', 1, 200, true) ?? 5;
-      try {
-        return { movies: await stills.whichMovie(image.bytes, `upload ${image.filename}`, k) };
-      } catch (err) {
-        throw asHttp(err);
-      }
+      return { movies: await stills.whichMovie(image.bytes, `upload ${image.filename}`, k) };
     },
   );
 
@@ -91,6 +73,6 @@ export function registerStillsRoutes(app: FastifyInstance, library: Store, still
   });
 
   app.get('/api/stills/clusters', { schema: { summary: 'Kinds of shot across movies: clusters of stills with labels and grid cells', response: { 409: errorSchema } } }, async () =>
-    guard(() => stills.clusters()),
+    stills.clusters(),
   );
 }

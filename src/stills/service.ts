@@ -1,5 +1,6 @@
 /** Stills queries over one library, shared by the CLI and the server; loaded data is cached until reset(). */
 import type { SearchEngine } from '../search/engine.js';
+import { MarqueeError } from '../util/errors.js';
 import { clusterStills, type StillsClustering } from './clusters.js';
 import { loadMovieStills, similarLooks, type LookMatch, type MovieStills } from './looks.js';
 import type { MovieLook } from './movie-look.js';
@@ -7,14 +8,14 @@ import type { StoredStill } from '../store/types.js';
 import { movieFaceStats, stillFaceSummaries, type MovieFaceStats } from './still-faces.js';
 import { evaluateWhichMovie, StillsMatcher, type StillsEvaluation } from './which-movie.js';
 
-export class StillsError extends Error {
-  override name = 'StillsError';
+export class StillsError extends MarqueeError {
   constructor(
     /** unknown_movie: no such movie id; no_stills: the library or the movie has no stills (yet). */
-    readonly kind: 'unknown_movie' | 'no_stills',
+    override readonly kind: 'unknown_movie' | 'no_stills',
     message: string,
   ) {
-    super(message);
+    super(kind, message);
+    this.name = 'StillsError';
   }
 }
 

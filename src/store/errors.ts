@@ -1,27 +1,14 @@
-/** Store errors carry a kind, so the CLI and the server react to what happened, not to message text. */
+/** Store errors carry a kind (see util/errors), so the CLI and the server react to what happened, not to message text. */
+import { MarqueeError } from '../util/errors.js';
 
-export type StoreErrorKind =
-  /** The database cannot be reached, or refused the credentials. */
-  | 'unavailable'
-  /** The database holds another application's tables. */
-  | 'foreign'
-  /** The library was written by a newer Marquee. */
-  | 'schema_newer'
-  /** No library at that place (reading commands never create one). */
-  | 'missing'
-  /** Another process is indexing this library. */
-  | 'busy'
-  /** A target that must be empty is not (migrate). */
-  | 'not_empty'
-  /** Stored data contradicts itself (wrong vector size). */
-  | 'corrupt';
+export type StoreErrorKind = 'unavailable' | 'foreign' | 'schema_newer' | 'missing' | 'busy' | 'not_empty' | 'corrupt';
 
-export class StoreError extends Error {
-  override name = 'StoreError';
+export class StoreError extends MarqueeError {
   constructor(
-    readonly kind: StoreErrorKind,
+    override readonly kind: StoreErrorKind,
     message: string,
   ) {
-    super(message);
+    super(kind, message);
+    this.name = 'StoreError';
   }
 }

@@ -1,0 +1,42 @@
+/**
+ * Errors Marquee's own code raises carry a kind: what went wrong, not how to phrase it. The
+ * CLI prints the message; the server answers with the status its one table (server/errors.ts)
+ * gives the kind, never by reading message text.
+ */
+export type ErrorKind =
+  /** A search request that cannot be run as given (bad k, weights, nothing to search by…). */
+  | 'bad_query'
+  /** An image that cannot be read or used. */
+  | 'bad_image'
+  /** Movie metadata that cannot be used (ingest). */
+  | 'invalid_movie'
+  /** No movie with that id. */
+  | 'unknown_movie'
+  /** The library has no stills (yet), or the movie has none. */
+  | 'no_stills'
+  /** No genre model has been trained, or it was trained on other vectors. */
+  | 'no_genre_model'
+  /** The library cannot be reached or opened. */
+  | 'unavailable'
+  /** The database holds another application's tables. */
+  | 'foreign'
+  /** The library was written by a newer Marquee. */
+  | 'schema_newer'
+  /** No library at that place. */
+  | 'missing'
+  /** Another process is indexing this library. */
+  | 'busy'
+  /** A target that must be empty is not (migrate). */
+  | 'not_empty'
+  /** Stored data contradicts itself. */
+  | 'corrupt';
+
+export class MarqueeError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'MarqueeError';
+  }
+}
