@@ -179,6 +179,8 @@ describe('web app', () => {
     await page.waitForURL(`**/movie/${id}`);
     await page.waitForSelector('.palette .swatch');
     expect(await page.textContent('h1')).toContain(rows[33]!.title!);
+    // Leaving the atlas destroyed its WebGL application (no canvas, no ticker left behind).
+    expect(await page.evaluate(() => ({ atlas: window.__atlas === undefined, canvases: document.querySelectorAll('canvas').length }))).toEqual({ atlas: true, canvases: 0 });
   });
 
   it('atlas frame times: the real library and 50,000 synthetic points (recorded, see test-artifacts)', async () => {

@@ -1,7 +1,7 @@
-/** Turns CLI flags or a JSONL batch line into a SearchQuery (files are read here). */
+/** Maps CLI flags and JSONL batch lines onto the one query builder (search/query-input); query images are read here. */
 import { readFile } from 'node:fs/promises';
-import { parseYearRange, type SearchFilters } from '../search/filters.js';
-import { parseWeights, type BlendMode, type ImageInput, type SearchQuery } from '../search/query.js';
+import { searchQueryFrom } from '../search/query-input.js';
+import type { ImageInput, SearchQuery } from '../search/query.js';
 
 export interface SearchFlags {
   image?: string;
@@ -29,77 +29,29 @@ export async function readImage(path: string): Promise<ImageInput> {
   }
 }
 
-function num(v: unknown, name: string): number | undefined {
-  if (v === undefined || v === null || v === '') return undefined;
-  const n = typeof v === 'number' ? v : Number(v);
-  if (!Number.isFinite(n)) throw new Error(`${name} must be a number, got ${JSON.stringify(v)}`);
-  return n;
-}
+const BATCH_KEYS = new Set(['weights', 'colors', 'qid', 'image', 'image2', 'id', 'text', 'weight-image', 'weightImage', 'mix', 'blend', 'year', 'genre', 'genres', 'country', 'countries', 'k']);
 
-function list(v: unknown, name: string): string[] | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v === 'string') return [v];
-  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
-  throw new Error(`${name} must be a string or an array of strings`);
-}
-
-function str(v: unknown, name: string): string | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v === 'number') return String(v);
-  if (typeof v !== 'string') throw new Error(`${name} must be a string`);
-  return v;
-}
-
-/** Accepts the flag names ("weight-image") and camelCase ("weightImage") as keys. */
-export function flagsFromJson(obj: Record<string, unknown>): SearchFlags {
-  const get = (...names: string[]): unknown => names.map((n) => obj[n]).find((v) => v !== undefined);
-  const known = new Set(['weights', 'colors', 'qid', 'image', 'image2', 'id', 'text', 'weight-image', 'weightImage', 'mix', 'blend', 'year', 'genre', 'genres', 'country', 'countries', 'k']);
-  const unknown = Object.keys(obj).filter((key) => !known.has(key));
+/** A JSONL batch line: the flag names ("weight-image", "genre") and camelCase/plural ones are both accepted. */
+export async function queryFromJson(obj: Record<string, unknown>): Promise<SearchQuery> {
+  const unknown = Object.keys(obj).filter((key) => !BATCH_KEYS.has(key));
   if (unknown.length) throw new Error(`unknown key(s): ${unknown.join(', ')}`);
-  return {
-    image: str(get('image'), 'image'),
-    image2: str(get('image2'), 'image2'),
-    id: str(get('id'), 'id'),
-    text: str(get('text'), 'text'),
-    weightImage: num(get('weight-image', 'weightImage'), 'weight-image'),
-    mix: num(get('mix'), 'mix'),
-    blend: str(get('blend'), 'blend'),
-    year: str(get('year'), 'year'),
-    genre: list(get('genre', 'genres'), 'genre'),
-    country: list(get('country', 'countries'), 'country'),
-    k: num(get('k'), 'k'),
-    weights: weightsString(get('weights')),
-    colors: list(get('colors'), 'colors')?.join(','),
+  const get = (...names: string[]): unknown => names.map((n) => obj[n]).find((v) => v !== undefined);
+  const path = (v: unknown, name: string): string | undefined => {
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'string') throw new Error(`${name} must be a file path`);
+    return v;
   };
-}
-
-/** weights may be "content=0.6,color=0.4" or {"content":0.6,"color":0.4}. */
-function weightsString(v: unknown): string | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v === 'string') return v;
-  if (typeof v === 'object' && !Array.isArray(v)) return Object.entries(v as Record<string, unknown>).map(([c, w]) => `${c}=${String(w)}`).join(',');
-  throw new Error('weights must be a string like "content=0.6,color=0.4" or an object');
+  const [image, image2] = await Promise.all([path(obj.image, 'image'), path(obj.image2, 'image2')].map((p) => (p ? readImage(p) : undefined)));
+  return searchQueryFrom({
+    image, image2, id: obj.id, text: obj.text, weights: obj.weights, weightImage: get('weight-image', 'weightImage'), mix: obj.mix, blend: obj.blend,
+    year: obj.year, genres: get('genre', 'genres'), countries: get('country', 'countries'), colors: obj.colors, k: obj.k,
+  });
 }
 
 export async function queryFromFlags(f: SearchFlags): Promise<SearchQuery> {
-  if (f.blend !== undefined && f.blend !== 'embedding' && f.blend !== 'pixel') throw new Error(`blend must be "embedding" or "pixel", got "${f.blend}"`);
-  const filters: SearchFilters = {
-    ...(f.year ? parseYearRange(f.year) : {}),
-    genres: f.genre?.length ? f.genre : undefined,
-    countries: f.country?.length ? f.country : undefined,
-  };
   const [image, image2] = await Promise.all([f.image ? readImage(f.image) : undefined, f.image2 ? readImage(f.image2) : undefined]);
-  return {
-    image,
-    image2,
-    id: f.id,
-    text: f.text,
-    weightImage: f.weightImage,
-    mix: f.mix,
-    blend: f.blend as BlendMode | undefined,
-    filters,
-    weights: f.weights ? parseWeights(f.weights) : undefined,
-    colors: f.colors ? f.colors.split(',').map((c) => c.trim()).filter(Boolean) : undefined,
-    k: f.k,
-  };
+  return searchQueryFrom({
+    image, image2, id: f.id, text: f.text, weights: f.weights, weightImage: f.weightImage, mix: f.mix, blend: f.blend, year: f.year,
+    genres: f.genre, countries: f.country, colors: f.colors, k: f.k,
+  });
 }

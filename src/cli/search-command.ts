@@ -2,7 +2,7 @@ import { SearchEngine } from '../search/engine.js';
 import { openExistingLibrary } from './open-library.js';
 import { resultsTable } from './format.js';
 import { runJsonlBatch } from './jsonl-batch.js';
-import { flagsFromJson, queryFromFlags, type SearchFlags } from './search-args.js';
+import { queryFromFlags, queryFromJson, type SearchFlags } from './search-args.js';
 
 export interface SearchCommandOptions extends SearchFlags {
   db?: string;
@@ -14,7 +14,7 @@ export async function runSearchCommand(opts: SearchCommandOptions): Promise<numb
   const library = await openExistingLibrary(opts.db);
   const engine = await SearchEngine.fromLibrary(library);
   try {
-    if (opts.batch) return await runJsonlBatch(opts.batch, async (q) => ({ results: await engine.search(await queryFromFlags(flagsFromJson(q))) }));
+    if (opts.batch) return await runJsonlBatch(opts.batch, async (q) => ({ results: await engine.search(await queryFromJson(q)) }));
     const results = await engine.search(await queryFromFlags(opts));
     process.stdout.write(opts.json ? `${JSON.stringify({ results })}\n` : resultsTable(results));
     return 0;

@@ -5,7 +5,6 @@
  * every channel's raw score.
  */
 import { blendImages } from '../image/blend.js';
-import { MarqueeError } from '../util/errors.js';
 import { decodeBounded, decodeForIndex } from '../image/decode.js';
 import { FaceModel } from '../models/face-model.js';
 import { FaceScorer } from './face-scorer.js';
@@ -19,15 +18,10 @@ import { allowedKeys, hasFilters, type SearchFilters } from './filters.js';
 import { fuseZScores, referenceSample, type ChannelScores } from './fusion.js';
 import { loadChannelIndex, type LoadedChannel } from './index-factory.js';
 import { PaletteScorer } from './palette-scorer.js';
-import { DEFAULT_IMAGE_WEIGHTS, MAX_K, WEIGHTED_CHANNELS, type ImageInput, type SearchQuery, type SearchResult } from './query.js';
+import { DEFAULT_IMAGE_WEIGHTS, MAX_K, QueryError, WEIGHTED_CHANNELS, type ImageInput, type SearchQuery, type SearchResult } from './query.js';
 import type { VectorHit } from './vector-index.js';
 
-export class QueryError extends MarqueeError {
-  constructor(message: string) {
-    super('bad_query', message);
-    this.name = 'QueryError';
-  }
-}
+export { QueryError };
 
 type ImageVectors = Partial<Record<ImageChannel, Float32Array>>;
 

@@ -1,6 +1,7 @@
 /** A search request, independent of where it came from (CLI flags, JSONL batch, HTTP). */
 import type { SearchFilters } from './filters.js';
 import { IMAGE_CHANNELS } from '../store/channels.js';
+import { MarqueeError } from '../util/errors.js';
 
 export interface ImageInput {
   bytes: Buffer;
@@ -28,6 +29,14 @@ export interface SearchQuery {
   colors?: string[];
   filters?: SearchFilters;
   k?: number;
+}
+
+/** A search request that cannot be run as given (kind bad_query: the client's mistake). */
+export class QueryError extends MarqueeError {
+  constructor(message: string) {
+    super('bad_query', message);
+    this.name = 'QueryError';
+  }
 }
 
 export const WEIGHTED_CHANNELS = [...IMAGE_CHANNELS, 'faces'] as const;

@@ -3,26 +3,23 @@
  * imports, erased from the bundle), so the client cannot drift from what the server sends.
  */
 import type { ClosestPair } from '../../src/analysis/pairs.js';
-import type { PaletteColor } from '../../src/design/palette.js';
-import type { GenreProbability } from '../../src/genres/predict.js';
 import type { SearchResult } from '../../src/search/query.js';
 import type { MovieLook as StoredLook } from '../../src/stills/movie-look.js';
 import type { LookMatch } from '../../src/stills/looks.js';
 import type { WhichMovieResult } from '../../src/stills/service.js';
 import type { MovieFaceStats } from '../../src/stills/still-faces.js';
-import type { StoredMovie } from '../../src/store/types.js';
+import type { AtlasView, AtlasViewPoint } from '../../src/server/services/atlas-view.js';
+import type { MoviePage } from '../../src/server/services/movie-page.js';
 
 export type Result = SearchResult;
 export type Pair = ClosestPair;
 
 /** GET /api/movies/{id} */
-export type Movie = Pick<StoredMovie, 'id' | 'title' | 'year' | 'genres' | 'countries' | 'overview' | 'tagline' | 'hasPoster'> & {
-  palette: PaletteColor[];
-  faces: number;
-  stills: number;
-  predictedGenres: GenreProbability[] | null;
-  neighbours: Record<string, Result[]>;
-};
+export type Movie = MoviePage;
+
+/** GET /api/atlas */
+export type Atlas = AtlasView;
+export type AtlasPoint = AtlasViewPoint;
 
 /** GET /api/movies/{id}/look */
 export type MovieLook = StoredLook & { id: string; title: string; faces: MovieFaceStats; frames: { seq: number; timestamp: number | null }[] };

@@ -1,5 +1,5 @@
-/** Client-side routing between the home, movie and pairs pages. */
-import { navigate } from './dom.js';
+/** Client-side routing between the pages; each page's render returns a cleanup, run when it is left. */
+import { navigate, type Cleanup } from './dom.js';
 import { renderAtlas } from './pages/atlas.js';
 import { renderHome } from './pages/home.js';
 import { renderMovie } from './pages/movie.js';
@@ -8,14 +8,17 @@ import { renderStills } from './pages/stills.js';
 
 const root = document.getElementById('app')!;
 
+let leave: Cleanup = () => undefined;
+
 function route(): void {
+  leave();
   const path = location.pathname;
   const movie = /^\/movie\/(.+)$/.exec(path);
-  if (movie) void renderMovie(root, decodeURIComponent(movie[1]!));
-  else if (path === '/pairs') void renderPairs(root);
-  else if (path === '/atlas') void renderAtlas(root);
-  else if (path === '/stills') void renderStills(root);
-  else renderHome(root);
+  if (movie) leave = renderMovie(root, decodeURIComponent(movie[1]!));
+  else if (path === '/pairs') leave = renderPairs(root);
+  else if (path === '/atlas') leave = renderAtlas(root);
+  else if (path === '/stills') leave = renderStills(root);
+  else leave = renderHome(root);
   root.focus();
 }
 

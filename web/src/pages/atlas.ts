@@ -6,11 +6,10 @@
  */
 import { Application, Container, Graphics, Matrix, Particle, ParticleContainer, Rectangle, RenderTexture, Sprite, Texture } from 'pixi.js';
 import { seededRandom } from '../../../src/util/random.js';
-import { askForTokenOn401, searchJson } from '../api.js';
-import { h, navigate } from '../dom.js';
+import { askForTokenOn401, searchJson, type Atlas, type AtlasPoint } from '../api.js';
+import { asyncPage, h, navigate, type Cleanup } from '../dom.js';
 
-interface AtlasPoint { id: string; title: string; year: number | null; genres: string[]; cluster: number; pca: [number, number]; umap: [number, number]; tsne: [number, number]; cell: number; sheet: number; slot: number }
-interface AtlasData { meta: { grid: { cols: number; rows: number }; k: number; clusters: { id: number; label: string; size: number }[]; tile: { width: number; height: number; perRow: number } }; points: AtlasPoint[] }
+type AtlasData = Atlas;
 type View = 'umap' | 'pca' | 'tsne' | 'grid' | 'clusters';
 type ColourBy = 'none' | 'genre' | 'decade' | 'cluster';
 
@@ -49,17 +48,24 @@ function layout(points: AtlasPoint[], data: AtlasData, view: View): Float32Array
   return out;
 }
 
-export async function renderAtlas(root: HTMLElement): Promise<void> {
+/** The atlas page; leaving it destroys the WebGL application, its ticker and its textures. */
+export function renderAtlas(root: HTMLElement): Cleanup {
+  return asyncPage((signal) => atlasPage(root, signal));
+}
+
+async function atlasPage(root: HTMLElement, signal: AbortSignal): Promise<void> {
   const params = new URLSearchParams(location.search);
   const status = h('p', { class: 'status' }, 'Loading atlas…');
   root.replaceChildren(status);
   const res = await fetch('/api/atlas');
+  if (signal.aborted) return;
   askForTokenOn401(res);
   if (!res.ok) {
     status.textContent = ((await res.json()) as { error: { message: string } }).error.message;
     return;
   }
   const data = (await res.json()) as AtlasData;
+  if (signal.aborted) return;
   const synthetic = Number(params.get('synthetic') ?? 0);
   const rand = seededRandom(7);
   const points: AtlasPoint[] =
@@ -81,7 +87,16 @@ export async function renderAtlas(root: HTMLElement): Promise<void> {
   root.replaceChildren(h('div', { class: 'atlas-bar' }, viewSel, colourSel, query, h('span', { class: 'status' }, `${points.length} posters · ${data.meta.k} clusters`)), stage, legend, tooltip, selection);
 
   const app = new Application();
+  const sources = new Map<number, Texture>();
+  const destroy = (): void => {
+    window.__atlas = undefined;
+    app.ticker?.stop();
+    app.destroy({ removeView: true }, { children: true, texture: true, textureSource: true });
+    for (const t of sources.values()) t.destroy(true);
+  };
   await app.init({ resizeTo: stage, background: '#0b0c10', preference: 'webgl', antialias: false, autoDensity: true, resolution: 1 });
+  if (signal.aborted) return destroy();
+  signal.addEventListener('abort', destroy, { once: true });
   stage.append(app.canvas);
   // world: the pan/zoom transform; content: the posters in world units (what the LOD caches).
   const world = new Container();
@@ -90,11 +105,11 @@ export async function renderAtlas(root: HTMLElement): Promise<void> {
   app.stage.addChild(world);
 
   const sheetIds = [...new Set(points.map((p) => p.sheet))].filter((s) => s >= 0);
-  const sources = new Map<number, Texture>();
   await Promise.all(sheetIds.map(async (s) => {
     const bitmap = await createImageBitmap(await (await fetch(`/api/atlas/sheets/${s}`)).blob());
     sources.set(s, Texture.from(bitmap));
   }));
+  if (signal.aborted) return;
   const { width: tw, height: th, perRow } = data.meta.tile;
   const frameCache = new Map<string, Texture>();
   const textureOf = (p: AtlasPoint) => {

@@ -1,6 +1,6 @@
 /** Home: one search bar for text, images (drop, paste, pick), a blend slot, weights, filters; results grid. URL mirrors the query. */
 import { searchImage, searchJson, type Result } from '../api.js';
-import { h } from '../dom.js';
+import { h, type Cleanup } from '../dom.js';
 import { resultsGrid } from '../results.js';
 
 const GENRES = ['Action', 'Adventure', 'Animation', "Children's", 'Comedy', 'Crime', 'Documentary', 'Drama', 'Fantasy', 'Film-Noir', 'Horror', 'Musical', 'Mystery', 'Romance', 'Sci-Fi', 'Thriller', 'War', 'Western'];
@@ -37,7 +37,7 @@ function dropZone(slot: 'image' | 'image2', label: string, onChange: () => void)
   return h('div', { class: 'drop-wrap' }, zone, clear);
 }
 
-export function renderHome(root: HTMLElement): void {
+export function renderHome(root: HTMLElement): Cleanup {
   const params = new URLSearchParams(location.search);
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
   const results = h('section', { class: 'results', 'aria-label': 'results' });
@@ -83,7 +83,7 @@ export function renderHome(root: HTMLElement): void {
     blendBox.hidden = !(images.image && images.image2);
     void run();
   };
-  document.onpaste = (e) => {
+  const onPaste = (e: ClipboardEvent): void => {
     const f = [...(e.clipboardData?.files ?? [])].find((x) => x.type.startsWith('image/'));
     if (f) {
       images.image = f;
@@ -139,7 +139,9 @@ export function renderHome(root: HTMLElement): void {
     }
   }
 
+  document.addEventListener('paste', onPaste);
   root.replaceChildren(form, status, results);
   if (params.get('id')) status.textContent = 'More like this…';
   void run();
+  return () => document.removeEventListener('paste', onPaste);
 }

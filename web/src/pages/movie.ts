@@ -1,18 +1,23 @@
 /** Movie page: poster, metadata, palette, genre predictions vs truth, more like this per channel, "why similar" heatmaps. */
 import { explainUrl, movie, posterUrl, stillUrl } from '../api.js';
-import { h } from '../dom.js';
+import { asyncPage, h, type Cleanup } from '../dom.js';
 import { resultCard } from '../results.js';
 import { lookSection } from './look.js';
 
-export async function renderMovie(root: HTMLElement, id: string): Promise<void> {
+export function renderMovie(root: HTMLElement, id: string): Cleanup {
+  return asyncPage((signal) => moviePage(root, id, signal));
+}
+
+async function moviePage(root: HTMLElement, id: string, signal: AbortSignal): Promise<void> {
   root.replaceChildren(h('p', { class: 'status' }, 'Loading…'));
   let m;
   try {
     m = await movie(id);
   } catch (err) {
-    root.replaceChildren(h('p', { class: 'status' }, `Error: ${(err as Error).message}`));
+    if (!signal.aborted) root.replaceChildren(h('p', { class: 'status' }, `Error: ${(err as Error).message}`));
     return;
   }
+  if (signal.aborted) return;
   document.title = `${m.title} — Marquee`;
   const truth = new Set(m.genres);
   const why = h('figure', { class: 'why', hidden: true }, h('img', { alt: '' }), h('figcaption', {}));

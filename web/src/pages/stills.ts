@@ -1,8 +1,12 @@
 /** Stills: "which movie is this frame from?" and every movie with stills, by barcode. */
 import { barcodeUrl, moviesWithStills, whichMovie } from '../api.js';
-import { h } from '../dom.js';
+import { asyncPage, h, type Cleanup } from '../dom.js';
 
-export async function renderStills(root: HTMLElement): Promise<void> {
+export function renderStills(root: HTMLElement): Cleanup {
+  return asyncPage((signal) => stillsPage(root, signal));
+}
+
+async function stillsPage(root: HTMLElement, signal: AbortSignal): Promise<void> {
   const answer = h('ol', { class: 'which', 'aria-live': 'polite' });
   const status = h('p', { class: 'status', role: 'status' });
   const input = h('input', { type: 'file', accept: 'image/*', name: 'still', 'aria-label': 'a film still' });
@@ -31,6 +35,7 @@ export async function renderStills(root: HTMLElement): Promise<void> {
   );
   try {
     const list = await moviesWithStills();
+    if (signal.aborted) return;
     root.querySelector('.stills-page > p.status:last-child')!.replaceWith(
       h('ul', { class: 'barcodes' }, ...list.map((m) => h('li', {}, h('a', { href: `/movie/${encodeURIComponent(m.id)}`, 'data-link': true }, h('img', { src: barcodeUrl(m.id), alt: '', class: 'barcode' }), h('span', {}, `${m.title}${m.year ? ` (${m.year})` : ''} · ${m.stills} stills`))))),
     );

@@ -4,24 +4,15 @@
  * (so they are refused while `marquee index` runs) and are serialised inside the server.
  */
 import type { FastifyInstance } from 'fastify';
-import { addMovie, deleteMovie } from '../ingest/add-movie.js';
-import type { RawRow } from '../catalog/record.js';
-import type { SearchEngine } from '../search/engine.js';
-import type { Store } from '../store/store.js';
-import { requireWriteAccess, type AccessConfig } from './access.js';
-import { HttpError } from './errors.js';
-import type { JobKind, JobRunner } from './jobs.js';
-import { errorSchema } from './schemas.js';
-import { readUpload } from './uploads.js';
+import { addMovie, deleteMovie } from '../../ingest/add-movie.js';
+import type { RawRow } from '../../catalog/record.js';
+import { requireWriteAccess } from '../access.js';
+import type { ServerContext } from '../context.js';
+import { HttpError } from '../errors.js';
+import type { JobKind } from '../jobs.js';
+import { errorSchema } from '../schemas.js';
+import { readUpload } from '../uploads.js';
 
-export interface AdminContext {
-  library: Store;
-  engine: SearchEngine;
-  jobs: JobRunner;
-  access: AccessConfig;
-  /** Called after the library changed, to drop caches. */
-  changed: () => void;
-}
 
 const jobSchema = {
   type: 'object',
@@ -39,7 +30,7 @@ const jobSchema = {
 
 const MAX_METADATA_CHARS = 20_000;
 
-export function registerAdminRoutes(app: FastifyInstance, ctx: AdminContext): void {
+export function registerAdminRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { library, engine, jobs, access } = ctx;
   const write = { onRequest: async (req: Parameters<typeof requireWriteAccess>[1]) => requireWriteAccess(access, req) };
 

@@ -1,16 +1,15 @@
 /** Routes for film stills: a movie's look, barcode, stills, similar looks; which movie a frame is from; kinds of shot. */
 import type { FastifyInstance } from 'fastify';
-import type { Store } from '../store/store.js';
-import type { StillsService } from '../stills/service.js';
-import { HttpError } from './errors.js';
-import { errorSchema } from './schemas.js';
-import { numberField, readUpload } from './uploads.js';
+import { idParam, type ServerContext } from '../context.js';
+import { HttpError } from '../errors.js';
+import { errorSchema } from '../schemas.js';
+import { numberField, readUpload } from '../uploads.js';
 
-const idParam = { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 200 } }, required: ['id'] } as const;
 
 const movieMatches = { type: 'object', properties: { movies: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, title: { type: 'string' }, score: { type: 'number' }, parts: { type: 'object', additionalProperties: { type: 'number' } } } } } } } as const;
 
-export function registerStillsRoutes(app: FastifyInstance, library: Store, stills: StillsService): void {
+export function registerStillsRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const { library, stills } = ctx;
   const keyOr404 = async (id: string): Promise<number> => {
     const key = await library.keyOf(id);
     if (key === undefined) throw new HttpError(404, 'not_found', `no movie with id "${id}"`);

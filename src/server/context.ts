@@ -1,0 +1,22 @@
+/** What every route module of the server works with: the library, the engine and the services over them. */
+import type { GenreService } from '../genres/predict.js';
+import type { SearchEngine } from '../search/engine.js';
+import type { StillsService } from '../stills/service.js';
+import type { Store } from '../store/store.js';
+import type { AccessConfig } from './access.js';
+import type { JobRunner } from './jobs.js';
+
+export interface ServerContext {
+  library: Store;
+  engine: SearchEngine;
+  genres: GenreService;
+  stills: StillsService;
+  access: AccessConfig;
+  jobs: JobRunner;
+  /** The library changed (here or elsewhere): drop every cache; things reload on next use. */
+  changed(): void;
+  /** Expensive answers (pairs, dupes) computed once per library state. */
+  cached<T>(key: string, fn: () => Promise<T>): Promise<T>;
+}
+
+export const idParam = { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 200 } }, required: ['id'] } as const;

@@ -1,0 +1,37 @@
+/** Atlas routes: the atlas view of a channel (services/atlas-view) and its texture-atlas sheets. */
+import type { FastifyInstance } from 'fastify';
+import type { ServerContext } from '../context.js';
+import { HttpError } from '../errors.js';
+import { atlasView } from '../services/atlas-view.js';
+
+export function registerAtlasRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const { library } = ctx;
+
+  app.get<{ Querystring: { channel: string } }>(
+    '/api/atlas',
+    {
+      schema: {
+        summary: 'The atlas of a channel: every poster with its projections, grid cell, cluster and sprite; cluster labels',
+        querystring: { type: 'object', properties: { channel: { type: 'string', enum: ['content', 'color', 'layout', 'text'], default: 'content' } } },
+      },
+    },
+    async (req) => {
+      const view = await atlasView(library, req.query.channel);
+      if (!view) throw new HttpError(404, 'no_atlas', `no ${req.query.channel} atlas yet: run "marquee atlas build --channel ${req.query.channel}"`);
+      return view;
+    },
+  );
+
+  app.get<{ Params: { n: number } }>(
+    '/api/atlas/sheets/:n',
+    { schema: { summary: 'A texture-atlas sheet (JPEG) of poster tiles', params: { type: 'object', properties: { n: { type: 'integer', minimum: 0, maximum: 100000 } }, required: ['n'] } } },
+    async (req, reply) => {
+      const jpeg = await library.loadAtlasSheet(req.params.n);
+      if (!jpeg) throw new HttpError(404, 'not_found', `no sheet ${req.params.n}`);
+      const etag = `"sheet-${req.params.n}-${jpeg.length}"`;
+      reply.header('ETag', etag).header('Cache-Control', 'public, max-age=3600');
+      if (req.headers['if-none-match'] === etag) return reply.status(304).send();
+      return reply.type('image/jpeg').send(jpeg);
+    },
+  );
+}

@@ -1,0 +1,60 @@
+/** Movie routes: the movie page (services/movie-page), its thumbnail and its original poster file. */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { MarqueeError } from '../../util/errors.js';
+import { idParam, type ServerContext } from '../context.js';
+import { HttpError } from '../errors.js';
+import { errorSchema, paletteSchema, resultSchema } from '../schemas.js';
+import { moviePage } from '../services/movie-page.js';
+
+const moviePageSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    title: { type: 'string' },
+    year: { type: ['integer', 'null'] },
+    genres: { type: 'array', items: { type: 'string' } },
+    countries: { type: 'array', items: { type: 'string' } },
+    overview: { type: 'string' },
+    tagline: { type: 'string' },
+    imdbId: { type: ['string', 'null'] },
+    extra: { type: 'object', additionalProperties: { type: 'string' } },
+    hasPoster: { type: 'boolean' },
+    palette: paletteSchema,
+    faces: { type: 'integer' },
+    stills: { type: 'integer' },
+    predictedGenres: { type: ['array', 'null'], items: { type: 'object', properties: { genre: { type: 'string' }, p: { type: 'number' } } } },
+    neighbours: { type: 'object', additionalProperties: { type: 'array', items: resultSchema } },
+  },
+} as const;
+
+export function registerMovieRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const { library } = ctx;
+
+  app.get<{ Params: { id: string } }>(
+    '/api/movies/:id',
+    { schema: { summary: 'A movie: metadata, palette, faces, predicted genres, neighbours per channel', params: idParam, response: { 200: moviePageSchema, 404: errorSchema } } },
+    async (req) => moviePage(ctx, req.params.id),
+  );
+
+  const sendImage = async (id: string, kind: 'thumbnail' | 'poster', ifNoneMatch: string | undefined, reply: FastifyReply) => {
+    if ((await library.keyOf(id)) === undefined) throw new MarqueeError('unknown_movie', `no movie with id "${id}"`);
+    const file = await library.posterFile(id);
+    if (!file) throw new HttpError(404, 'no_poster', `movie "${id}" has no poster`);
+    const etag = `"${file.contentHash.slice(0, 32)}-${kind[0]}"`;
+    reply.header('ETag', etag).header('Cache-Control', 'public, max-age=3600');
+    if (ifNoneMatch === etag) return reply.status(304).send();
+    if (kind === 'thumbnail') return reply.type('image/jpeg').send(await library.getThumbnail(id));
+    // The path comes from the library (written at index time), never from the request; the format was sniffed then too.
+    if (!existsSync(file.path)) throw new HttpError(404, 'poster_missing', `the poster file of "${id}" is no longer on disk`);
+    return reply.type(`image/${file.format}`).send(await readFile(file.path));
+  };
+
+  app.get<{ Params: { id: string } }>('/api/movies/:id/thumbnail', { schema: { summary: 'JPEG thumbnail (ETag, cacheable)', params: idParam } }, async (req, reply) =>
+    sendImage(req.params.id, 'thumbnail', req.headers['if-none-match'], reply),
+  );
+  app.get<{ Params: { id: string } }>('/api/movies/:id/poster', { schema: { summary: 'The original poster (ETag, cacheable)', params: idParam } }, async (req, reply) =>
+    sendImage(req.params.id, 'poster', req.headers['if-none-match'], reply),
+  );
+}

@@ -1,0 +1,75 @@
+/** Search routes: by JSON (id, text, palette, weights, filters) and by uploaded image(s); genre prediction of an upload. */
+import type { FastifyInstance } from 'fastify';
+import { searchQueryFrom } from '../../search/query-input.js';
+import type { ChannelWeights, SearchQuery } from '../../search/query.js';
+import type { ServerContext } from '../context.js';
+import { HttpError } from '../errors.js';
+import { errorSchema, genresSchema, resultsSchema, searchBodySchema } from '../schemas.js';
+import { readUpload } from '../uploads.js';
+
+interface SearchBody {
+  id?: string;
+  text?: string;
+  colors?: string[];
+  weights?: ChannelWeights;
+  weightImage?: number;
+  filters?: SearchQuery['filters'];
+  k?: number;
+}
+
+export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const { engine, genres } = ctx;
+
+  app.post<{ Body: SearchBody }>(
+    '/api/search',
+    { schema: { summary: 'Search by movie id, text, palette, or id + text', body: searchBodySchema, response: { 200: resultsSchema, 400: errorSchema } } },
+    async (req) => {
+      const b = req.body;
+      const f = b.filters ?? {};
+      const query = searchQueryFrom({ id: b.id, text: b.text, colors: b.colors, weights: b.weights, weightImage: b.weightImage, yearFrom: f.yearFrom, yearTo: f.yearTo, genres: f.genres, countries: f.countries, k: b.k });
+      return { results: await engine.search(query) };
+    },
+  );
+
+  app.post(
+    '/api/search/image',
+    {
+      schema: {
+        summary: 'Search by an uploaded image (multipart: image, optional image2 to blend; fields text, weights, weightImage, mix, blend, k, yearFrom, yearTo, genres, countries)',
+        consumes: ['multipart/form-data'],
+        response: { 200: resultsSchema, 400: errorSchema, 413: errorSchema, 415: errorSchema, 422: errorSchema },
+      },
+    },
+    async (req) => {
+      const { files, fields } = await readUpload(req, ['image', 'image2']);
+      const image = files.get('image');
+      if (!image) throw new HttpError(400, 'missing_image', 'the "image" file field is required');
+      const image2 = files.get('image2');
+      const allowed = new Set(['text', 'weights', 'weightImage', 'mix', 'blend', 'k', 'yearFrom', 'yearTo', 'genres', 'countries']);
+      const unknown = [...fields.keys()].filter((k) => !allowed.has(k));
+      if (unknown.length) throw new HttpError(400, 'invalid_field', `unknown field(s): ${unknown.join(', ')}`);
+      const get = (name: string): string | undefined => fields.get(name) || undefined;
+      const query = searchQueryFrom(
+        {
+          image: { bytes: image.bytes, source: `upload ${image.filename}` },
+          image2: image2 ? { bytes: image2.bytes, source: `upload ${image2.filename}` } : undefined,
+          text: get('text'), weights: get('weights'), weightImage: get('weightImage'), mix: get('mix'), blend: get('blend'), k: get('k'),
+          yearFrom: get('yearFrom'), yearTo: get('yearTo'), genres: get('genres'), countries: get('countries'),
+        },
+        { k: 24 },
+      );
+      return { results: await engine.search(query) };
+    },
+  );
+
+  app.post(
+    '/api/genres/predict',
+    { schema: { summary: 'Genre probabilities of an uploaded poster (multipart: image, optional field overview)', consumes: ['multipart/form-data'], response: { 200: genresSchema, 400: errorSchema, 409: errorSchema, 422: errorSchema } } },
+    async (req) => {
+      const { files, fields } = await readUpload(req, ['image']);
+      const image = files.get('image');
+      if (!image) throw new HttpError(400, 'missing_image', 'the "image" file field is required');
+      return { genres: await genres.predict({ bytes: image.bytes, source: `upload ${image.filename}` }, fields.get('overview')) };
+    },
+  );
+}

@@ -1,0 +1,42 @@
+/**
+ * The movie page: metadata, palette, face count, stills count, predicted genres (the movie left
+ * out of its own kNN vote) and its neighbours on each poster channel. The web client imports
+ * the MoviePage type, so the page and the API cannot drift.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { PaletteColor } from '../../design/palette.js';
+import type { GenreProbability, GenreService } from '../../genres/predict.js';
+import type { SearchEngine } from '../../search/engine.js';
+import type { ChannelWeights, SearchResult } from '../../search/query.js';
+import { IMAGE_CHANNELS } from '../../store/channels.js';
+import type { Store } from '../../store/store.js';
+import type { StoredMovie } from '../../store/types.js';
+import { MarqueeError } from '../../util/errors.js';
+
+export type MoviePage = Pick<StoredMovie, 'id' | 'title' | 'year' | 'genres' | 'countries' | 'overview' | 'tagline' | 'imdbId' | 'extra' | 'hasPoster'> & {
+  palette: PaletteColor[];
+  faces: number;
+  stills: number;
+  predictedGenres: GenreProbability[] | null;
+  neighbours: Record<string, SearchResult[]>;
+};
+
+export async function moviePage(ctx: { library: Store; engine: SearchEngine; genres: GenreService }, id: string): Promise<MoviePage> {
+  const { library, engine, genres } = ctx;
+  const m = await library.getMovie(id);
+  if (!m) throw new MarqueeError('unknown_movie', `no movie with id "${id}"`);
+  const neighbours: Record<string, SearchResult[]> = {};
+  if (m.hasPoster) for (const c of IMAGE_CHANNELS) neighbours[c] = await engine.search({ id: m.id, weights: { [c]: 1 } as ChannelWeights, k: 8 });
+  let predictedGenres: GenreProbability[] | null = null;
+  const path = (await library.posterFile(m.id))?.path;
+  if (path && existsSync(path) && (await library.getGenreModel('poster'))) predictedGenres = await genres.predict({ bytes: await readFile(path), source: m.id }, undefined, m.key);
+  return {
+    id: m.id, title: m.title, year: m.year, genres: m.genres, countries: m.countries, overview: m.overview, tagline: m.tagline, imdbId: m.imdbId, extra: m.extra, hasPoster: m.hasPoster,
+    palette: (await library.getPalette(m.key)) ?? [],
+    faces: (await library.getFaces(m.key)).length,
+    stills: await library.stillsOfMovie(m.key),
+    predictedGenres,
+    neighbours,
+  };
+}
