@@ -11,7 +11,8 @@
 import { SIGNATURE_MODEL } from '../design/grey-signature.js';
 import { alignedSimilarity } from './aligned-similarity.js';
 import { CONTENT_CHANNEL, LAYOUT_CHANNEL, SIGNATURE_CHANNEL } from '../store/channels.js';
-import type { SearchEngine } from '../search/engine.js';
+import type { ChannelIndexes } from '../search/channel-indexes.js';
+import type { Store } from '../store/store.js';
 
 export const DUPLICATE_THRESHOLD = 0.9;
 /** Candidate neighbours per poster and channel. */
@@ -22,9 +23,9 @@ const MIN_CONTENT = 0.5;
 export class DuplicateDetector {
   private constructor(private readonly signatures: Map<number, Float32Array>) {}
 
-  static async load(engine: SearchEngine): Promise<DuplicateDetector> {
+  static async load(store: Store): Promise<DuplicateDetector> {
     const m = new Map<number, Float32Array>();
-    for (const e of await engine.store.loadVectors(SIGNATURE_CHANNEL, SIGNATURE_MODEL)) m.set(e.key, e.vector);
+    for (const e of await store.loadVectors(SIGNATURE_CHANNEL, SIGNATURE_MODEL)) m.set(e.key, e.vector);
     return new DuplicateDetector(m);
   }
 
@@ -53,15 +54,15 @@ export interface DuplicatePair {
 }
 
 /** All duplicate pairs of the library (keys, a < b). */
-export async function findDuplicatePairs(engine: SearchEngine, threshold = DUPLICATE_THRESHOLD): Promise<DuplicatePair[]> {
-  const detector = await DuplicateDetector.load(engine);
-  const content = await engine.channel(CONTENT_CHANNEL);
-  const layout = await engine.channel(LAYOUT_CHANNEL);
+export async function findDuplicatePairs(indexes: ChannelIndexes, threshold = DUPLICATE_THRESHOLD): Promise<DuplicatePair[]> {
+  const detector = await DuplicateDetector.load(indexes.store);
+  const content = await indexes.channel(CONTENT_CHANNEL);
+  const layout = await indexes.channel(LAYOUT_CHANNEL);
   if (!content) return [];
   const candidates = new Set<string>();
   // One read of each channel's vectors (a batch job; the per-key reads cost a round trip each on PostgreSQL).
-  const contentVectors = new Map((await engine.store.loadVectors(CONTENT_CHANNEL, engine.modelOf(CONTENT_CHANNEL)!)).map((e) => [e.key, e.vector]));
-  const layoutVectors = layout ? new Map((await engine.store.loadVectors(LAYOUT_CHANNEL, engine.modelOf(LAYOUT_CHANNEL)!)).map((e) => [e.key, e.vector])) : new Map<number, Float32Array>();
+  const contentVectors = new Map((await indexes.store.loadVectors(CONTENT_CHANNEL, indexes.modelOf(CONTENT_CHANNEL)!)).map((e) => [e.key, e.vector]));
+  const layoutVectors = layout ? new Map((await indexes.store.loadVectors(LAYOUT_CHANNEL, indexes.modelOf(LAYOUT_CHANNEL)!)).map((e) => [e.key, e.vector])) : new Map<number, Float32Array>();
   for (const key of content.keys) {
     const exclude = new Set([key]);
     const cv = contentVectors.get(key)!;

@@ -6,7 +6,7 @@
  */
 import sharp from 'sharp';
 import { decodeResized, type RgbImage } from '../image/decode.js';
-import type { SearchEngine } from '../search/engine.js';
+import type { Embedder } from '../search/embedder.js';
 import { dot } from '../util/vectors.js';
 
 /** The model input is divided into CELLS x CELLS cells; the occluder covers OCCLUDER x OCCLUDER cells. */
@@ -60,9 +60,9 @@ export async function renderHeatmap(posterBytes: Buffer, source: string, heat: n
   }
 }
 
-export async function explainMatch(engine: SearchEngine, poster: { bytes: Buffer; source: string }, target: Float32Array): Promise<Explanation> {
+export async function explainMatch(embedder: Embedder, poster: { bytes: Buffer; source: string }, target: Float32Array): Promise<Explanation> {
   const started = performance.now();
-  const model = await engine.getImageModel();
+  const model = await embedder.getImageModel();
   const { width, height } = model.preprocessing;
   const pixels = await decodeResized(poster.bytes, poster.source, width, height);
   const [base] = await model.embedBatch([pixels]);

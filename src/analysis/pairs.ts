@@ -1,6 +1,6 @@
 /** The most similar pairs of posters in the collection, per channel, with near-duplicates flagged. */
 import { CONTENT_CHANNEL, type ImageChannel } from '../store/channels.js';
-import type { SearchEngine } from '../search/engine.js';
+import type { ChannelIndexes } from '../search/channel-indexes.js';
 import { DuplicateDetector } from './duplicates.js';
 
 export interface ClosestPair {
@@ -14,12 +14,12 @@ export interface ClosestPair {
 /** Nearest neighbours looked at per poster; the k best pairs overall are among them. */
 const PER_POSTER = 3;
 
-export async function closestPairs(engine: SearchEngine, channel: ImageChannel, k: number): Promise<ClosestPair[]> {
-  const loaded = await engine.channel(channel);
+export async function closestPairs(indexes: ChannelIndexes, channel: ImageChannel, k: number): Promise<ClosestPair[]> {
+  const loaded = await indexes.channel(channel);
   if (!loaded) return [];
-  const model = engine.modelOf(channel)!;
+  const model = indexes.modelOf(channel)!;
   const best = new Map<string, { a: number; b: number; score: number }>();
-  const vectors = new Map((await engine.store.loadVectors(channel, model)).map((e) => [e.key, e.vector]));
+  const vectors = new Map((await indexes.store.loadVectors(channel, model)).map((e) => [e.key, e.vector]));
   for (const key of loaded.keys) {
     const v = vectors.get(key)!;
     for (const h of await loaded.index.search(v, PER_POSTER, { exclude: new Set([key]) })) {
@@ -28,13 +28,13 @@ export async function closestPairs(engine: SearchEngine, channel: ImageChannel, 
     }
   }
   const top = [...best.values()].sort((x, y) => y.score - x.score || x.a - y.a || x.b - y.b).slice(0, k);
-  const detector = await DuplicateDetector.load(engine);
-  const content = channel === CONTENT_CHANNEL ? undefined : await engine.channel(CONTENT_CHANNEL);
-  const contentModel = engine.modelOf(CONTENT_CHANNEL)!;
-  const movies = await engine.store.getMoviesByKeys([...new Set(top.flatMap((p) => [p.a, p.b]))]);
+  const detector = await DuplicateDetector.load(indexes.store);
+  const content = channel === CONTENT_CHANNEL ? undefined : await indexes.channel(CONTENT_CHANNEL);
+  const contentModel = indexes.modelOf(CONTENT_CHANNEL)!;
+  const movies = await indexes.store.getMoviesByKeys([...new Set(top.flatMap((p) => [p.a, p.b]))]);
   const out: ClosestPair[] = [];
   for (const p of top) {
-    const contentScore = content ? (await content.index.scores((await engine.store.getVector(p.a, CONTENT_CHANNEL, contentModel))!, [p.b]))[0]! : p.score;
+    const contentScore = content ? (await content.index.scores((await indexes.store.getVector(p.a, CONTENT_CHANNEL, contentModel))!, [p.b]))[0]! : p.score;
     out.push({
       a: movies.get(p.a)!.id,
       b: movies.get(p.b)!.id,

@@ -15,11 +15,11 @@ export async function benchAnalysis(dbPath: string) {
   const out: Record<string, unknown> = {};
   for (const c of IMAGE_CHANNELS) {
     const t = performance.now();
-    await closestPairs(engine, c, 200);
+    await closestPairs(engine.indexes, c, 200);
     out[`pairs_${c}_seconds`] = round((performance.now() - t) / 1000, 1);
   }
   let t = performance.now();
-  const groups = groupDuplicates(await findDuplicatePairs(engine));
+  const groups = groupDuplicates(await findDuplicatePairs(engine.indexes));
   out.dupesSeconds = round((performance.now() - t) / 1000, 1);
   out.duplicateGroups = groups.length;
   const content = (await engine.channel('content'))!;
@@ -29,7 +29,7 @@ export async function benchAnalysis(dbPath: string) {
     const movie = (await library.getMoviesByKeys([a])).get(a)!;
     const bytes = await readFile((await library.posterFile(movie.id))!.path);
     t = performance.now();
-    await explainMatch(engine, { bytes, source: movie.id }, (await library.getVector(b, 'content', engine.modelOf('content')!))!);
+    await explainMatch(engine.embedder, { bytes, source: movie.id }, (await library.getVector(b, 'content', engine.modelOf('content')!))!);
     times.push((performance.now() - t) / 1000);
   }
   out.explainSecondsP50 = round(percentile(times, 50), 2);

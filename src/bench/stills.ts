@@ -31,7 +31,7 @@ export async function benchStills(folder: string, db: string): Promise<Record<st
   const rankingsMs = performance.now() - t;
 
   const engine = await SearchEngine.fromLibrary(library);
-  const service = new StillsService(engine);
+  const service = new StillsService(library, engine.embedder);
   const first = movies[0]!.stills;
   const queryBytes = await Promise.all(first.slice(0, 20).map((s) => readFile(s.path)));
   await service.whichMovie(queryBytes[0]!, 'warm-up');

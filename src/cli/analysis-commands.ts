@@ -23,7 +23,7 @@ export async function runPairsCommand(opts: { db?: string; k: number; channel: s
   const channels: ImageChannel[] = opts.channel === 'all' ? [...IMAGE_CHANNELS] : [opts.channel as ImageChannel];
   const pairs = await withEngine(opts.db, async (engine) => {
     const out: ClosestPair[] = [];
-    for (const c of channels) out.push(...(await closestPairs(engine, c, opts.k)));
+    for (const c of channels) out.push(...(await closestPairs(engine.indexes, c, opts.k)));
     return out;
   });
   if (opts.json) process.stdout.write(`${JSON.stringify({ pairs })}\n`);
@@ -35,7 +35,7 @@ export async function runPairsCommand(opts: { db?: string; k: number; channel: s
 
 export async function runDupesCommand(opts: { db?: string; threshold?: number; json?: boolean }): Promise<number> {
   const groups = await withEngine(opts.db, async (engine) => {
-    const keyGroups = groupDuplicates(await findDuplicatePairs(engine, opts.threshold));
+    const keyGroups = groupDuplicates(await findDuplicatePairs(engine.indexes, opts.threshold));
     const movies = await engine.store.getMoviesByKeys(keyGroups.flat());
     return keyGroups.map((g) => g.map((k) => movies.get(k)!));
   });
@@ -59,7 +59,7 @@ export async function runExplainCommand(a: string, b: string, opts: { db?: strin
   const result = await withEngine(opts.db, async (engine) => {
     const [pa, pb] = await Promise.all([resolvePoster(engine, a), resolvePoster(engine, b)]);
     const target = pb.id ? (await engine.movieVectors(pb.id)).vectors.content! : (await engine.describeImage(pb)).content;
-    return explainMatch(engine, pa, target);
+    return explainMatch(engine.embedder, pa, target);
   });
   await writeFile(opts.out, result.png);
   if (opts.json) process.stdout.write(`${JSON.stringify({ a, b, score: result.score, seconds: Math.round(result.seconds * 1000) / 1000, out: opts.out, cells: result.cells, heat: result.heat })}\n`);

@@ -57,7 +57,7 @@ function top5(genres: GenreProbability[]): string {
 export async function runGenresPredict(opts: { db?: string; image?: string; overview?: string; batch?: string; json?: boolean }): Promise<number> {
   const library = await openExistingLibrary(opts.db);
   const engine = await SearchEngine.fromLibrary(library);
-  const service = new GenreService(engine);
+  const service = new GenreService(library, engine.embedder);
   try {
     if (opts.batch)
       return await runJsonlBatch(opts.batch, async (q, n) => {

@@ -10,7 +10,7 @@ async function withService<T>(db: string | undefined, fn: (s: StillsService) => 
   const library = await openExistingLibrary(db);
   const engine = await SearchEngine.fromLibrary(library);
   try {
-    return await fn(new StillsService(engine));
+    return await fn(new StillsService(engine.store, engine.embedder));
   } finally {
     await engine.close();
     await library.close();

@@ -1,5 +1,6 @@
 /** Genre prediction for a poster image (and optionally a synopsis) through the stored models. */
-import type { SearchEngine } from '../search/engine.js';
+import type { Embedder } from '../search/embedder.js';
+import type { Store } from '../store/store.js';
 import type { ImageInput } from '../search/query.js';
 import { FEATURE_CHANNELS, type FeatureSet } from './dataset.js';
 import { GENRES } from './labels.js';
@@ -13,7 +14,10 @@ export interface GenreProbability {
 export class GenreService {
   private readonly predictors = new Map<FeatureSet, Promise<GenrePredictor>>();
 
-  constructor(private readonly engine: SearchEngine) {}
+  constructor(
+    private readonly store: Store,
+    private readonly embedder: Embedder,
+  ) {}
 
   /** Forgets loaded models, e.g. after a re-train; they reload on next use. */
   reset(): void {
@@ -23,7 +27,7 @@ export class GenreService {
   private predictor(features: FeatureSet): Promise<GenrePredictor> {
     let p = this.predictors.get(features);
     if (!p) {
-      p = GenrePredictor.load(this.engine.store, features);
+      p = GenrePredictor.load(this.store, features);
       this.predictors.set(features, p);
       p.catch(() => this.predictors.delete(features));
     }
@@ -35,7 +39,7 @@ export class GenreService {
     const text = overview?.trim();
     const features: FeatureSet = text ? 'poster+synopsis' : 'poster';
     const predictor = await this.predictor(features);
-    const [vectors, textVector] = await Promise.all([this.engine.describeImage(image), text ? this.engine.embedText(text) : undefined]);
+    const [vectors, textVector] = await Promise.all([this.embedder.describeImage(image), text ? this.embedder.embedText(text) : undefined]);
     const parts: Float32Array[] = FEATURE_CHANNELS[features].map((c) => (c === 'text' ? textVector! : vectors[c as keyof typeof vectors]));
     const x = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
     let offset = 0;

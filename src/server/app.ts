@@ -49,7 +49,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const { library } = opts;
   const access = opts.access ?? { readAccess: 'public', corsOrigins: [] };
   const engine = await SearchEngine.fromLibrary(library);
-  const genres = new GenreService(engine);
+  const genres = new GenreService(library, engine.embedder);
   // Unknown fields are errors, not silently dropped (ajv's fastify default is to remove them).
   const app = Fastify({
     logger: { level: opts.logger ? 'info' : 'error' },
@@ -68,7 +68,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   });
   await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 2 } });
   const analysisCache = new Map<string, Promise<unknown>>();
-  const stills = new StillsService(engine);
+  const stills = new StillsService(library, engine.embedder);
   const changed = (): void => {
     engine.invalidate();
     genres.reset();

@@ -1,5 +1,6 @@
 /** Stills queries over one library, shared by the CLI and the server; loaded data is cached until reset(). */
-import type { SearchEngine } from '../search/engine.js';
+import type { Embedder } from '../search/embedder.js';
+import type { Store } from '../store/store.js';
 import { MarqueeError } from '../util/errors.js';
 import { clusterStills, type StillsClustering } from './clusters.js';
 import { loadMovieStills, similarLooks, type LookMatch, type MovieStills } from './looks.js';
@@ -31,7 +32,10 @@ export class StillsService {
   private matcherCache?: StillsMatcher;
   private readonly clustersCache = new Map<string, StillsClustering>();
 
-  constructor(readonly engine: SearchEngine) {}
+  constructor(
+    private readonly store: Store,
+    private readonly embedder: Embedder,
+  ) {}
 
   reset(): void {
     this.stillsCache = undefined;
@@ -46,30 +50,30 @@ export class StillsService {
   }
 
   private async stills(): Promise<StoredStill[]> {
-    this.stillsCache ??= await this.engine.store.allStills();
-    if (this.stillsCache.length === 0) throw new StillsError('no_stills', `library ${this.engine.store.location} has no stills: run "marquee index --stills <folder>"`);
+    this.stillsCache ??= await this.store.allStills();
+    if (this.stillsCache.length === 0) throw new StillsError('no_stills', `library ${this.store.location} has no stills: run "marquee index --stills <folder>"`);
     return this.stillsCache;
   }
 
   private async movies(): Promise<MovieStills[]> {
-    this.moviesCache ??= await loadMovieStills(this.engine.store);
+    this.moviesCache ??= await loadMovieStills(this.store);
     return this.moviesCache;
   }
 
   private async keyOf(id: string): Promise<number> {
-    const key = await this.engine.store.keyOf(id);
+    const key = await this.store.keyOf(id);
     if (key === undefined) throw new StillsError('unknown_movie', `no movie with id "${id}"`);
     return key;
   }
 
   async look(id: string): Promise<(MovieLook & { id: string; title: string; faces: MovieFaceStats }) | undefined> {
     const key = await this.keyOf(id);
-    const look = await this.engine.store.getMovieLook<MovieLook>(key);
-    return look ? { id, title: (await this.engine.store.getMovie(id))!.title, ...look, faces: await movieFaceStats(this.engine.store, key) } : undefined;
+    const look = await this.store.getMovieLook<MovieLook>(key);
+    return look ? { id, title: (await this.store.getMovie(id))!.title, ...look, faces: await movieFaceStats(this.store, key) } : undefined;
   }
 
   async barcode(id: string): Promise<Buffer | undefined> {
-    return this.engine.store.getBarcode(await this.keyOf(id));
+    return this.store.getBarcode(await this.keyOf(id));
   }
 
   async similarLooks(id: string, k = 20): Promise<LookMatch[]> {
@@ -84,15 +88,15 @@ export class StillsService {
 
   async whichMovie(bytes: Buffer, source: string, k = 5): Promise<WhichMovieResult[]> {
     const matcher = await this.matcher();
-    const q = await this.engine.describeImage({ bytes, source });
+    const q = await this.embedder.describeImage({ bytes, source });
     const ranked = matcher.rank(q).slice(0, k);
-    const movies = await this.engine.store.getMoviesByKeys(ranked.map((r) => r.key));
+    const movies = await this.store.getMoviesByKeys(ranked.map((r) => r.key));
     return ranked.map((r) => ({ id: movies.get(r.key)!.id, title: movies.get(r.key)!.title, score: r.score }));
   }
 
   private async names(): Promise<Map<number, { id: string; title: string }>> {
     const stills = await this.stills();
-    const movies = await this.engine.store.getMoviesByKeys([...new Set(stills.map((s) => s.movieKey))]);
+    const movies = await this.store.getMoviesByKeys([...new Set(stills.map((s) => s.movieKey))]);
     return new Map([...movies].map(([k, m]) => [k, { id: m.id, title: m.title }]));
   }
 
@@ -106,7 +110,7 @@ export class StillsService {
     let c = this.clustersCache.get(key);
     if (!c) {
       const names = await this.names();
-      c = clusterStills(await this.stills(), new Map([...names].map(([k, v]) => [k, v.id])), { ...opts, faces: await stillFaceSummaries(this.engine.store) });
+      c = clusterStills(await this.stills(), new Map([...names].map(([k, v]) => [k, v.id])), { ...opts, faces: await stillFaceSummaries(this.store) });
       this.clustersCache.set(key, c);
     }
     return c;

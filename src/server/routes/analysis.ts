@@ -24,14 +24,14 @@ export function registerAnalysisRoutes(app: FastifyInstance, ctx: ServerContext)
       },
     },
     async (req) => {
-      const all = await cached<ClosestPair[]>(`pairs:${req.query.channel}`, () => closestPairs(engine, req.query.channel as ImageChannel, 1000));
+      const all = await cached<ClosestPair[]>(`pairs:${req.query.channel}`, () => closestPairs(engine.indexes, req.query.channel as ImageChannel, 1000));
       return { pairs: all.slice(0, req.query.k) };
     },
   );
 
   app.get('/api/dupes', { schema: { summary: 'Groups of near-duplicate posters', response: { 200: { type: 'object', properties: { groups: { type: 'array', items: { type: 'array', items: { type: 'string' } } } } } } } }, async () =>
     cached('dupes', async () => {
-      const groups = groupDuplicates(await findDuplicatePairs(engine));
+      const groups = groupDuplicates(await findDuplicatePairs(engine.indexes));
       const movies = await library.getMoviesByKeys(groups.flat());
       return { groups: groups.map((g) => g.filter((k) => movies.has(k)).map((k) => movies.get(k)!.id)) };
     }),
@@ -50,7 +50,7 @@ export function registerAnalysisRoutes(app: FastifyInstance, ctx: ServerContext)
       const poster = await storedPosterImage(library, req.query.a);
       if (!poster) throw new HttpError(404, 'no_poster', `movie "${req.query.a}" has no poster`);
       const target = (await engine.movieVectors(req.query.b)).vectors.content!;
-      const result = await explainMatch(engine, poster, target);
+      const result = await explainMatch(engine.embedder, poster, target);
       return reply.type('image/png').header('X-Similarity', String(result.score)).send(result.png);
     },
   );

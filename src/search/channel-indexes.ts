@@ -1,0 +1,69 @@
+/**
+ * The library's searchable channels, loaded on first use and cached until invalidate(): one
+ * VectorIndex per vector channel (in the database with pgvector, else in-process), the palette
+ * scorer (colour descriptors) and the face scorer (face descriptors), and the filter rows.
+ */
+import { COLOR_MODEL, LAYOUT_MODEL } from '../design/design-features.js';
+import { COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL } from '../store/channels.js';
+import type { Store } from '../store/store.js';
+import type { FilterRow, ModelRef } from '../store/types.js';
+import type { LibraryModels } from './embedder.js';
+import { FaceScorer } from './face-scorer.js';
+import { loadChannelIndex, type LoadedChannel } from './index-factory.js';
+import { PaletteScorer } from './palette-scorer.js';
+
+export class ChannelIndexes {
+  private readonly channels = new Map<string, Promise<LoadedChannel | undefined>>();
+  private filterRowsCache?: Promise<FilterRow[]>;
+  private paletteCache?: Promise<PaletteScorer>;
+  private faceCache?: Promise<FaceScorer>;
+
+  constructor(
+    readonly store: Store,
+    private readonly models: LibraryModels,
+  ) {}
+
+  /** The model a channel's vectors come from (undefined for a channel the library cannot have). */
+  modelOf(channel: string): ModelRef | undefined {
+    if (channel === CONTENT_CHANNEL) return this.models.image;
+    if (channel === COLOR_CHANNEL) return COLOR_MODEL;
+    if (channel === LAYOUT_CHANNEL) return LAYOUT_MODEL;
+    if (channel === TEXT_CHANNEL) return this.models.text;
+    return undefined;
+  }
+
+  /** The vector index of a channel (undefined when the library has none). */
+  channel(name: string): Promise<LoadedChannel | undefined> {
+    let c = this.channels.get(name);
+    if (!c) {
+      const ref = this.modelOf(name);
+      c = ref ? loadChannelIndex(this.store, name, ref, () => this.filterRows()) : Promise.resolve(undefined);
+      this.channels.set(name, c);
+      c.catch(() => this.channels.delete(name));
+    }
+    return c;
+  }
+
+  filterRows(): Promise<FilterRow[]> {
+    this.filterRowsCache ??= this.store.filterRows();
+    return this.filterRowsCache;
+  }
+
+  palette(): Promise<PaletteScorer> {
+    this.paletteCache ??= PaletteScorer.load(this.store);
+    return this.paletteCache;
+  }
+
+  faces(): Promise<FaceScorer> {
+    this.faceCache ??= FaceScorer.load(this.store);
+    return this.faceCache;
+  }
+
+  /** Drops everything loaded after the library changed; it reloads on next use. */
+  invalidate(): void {
+    this.channels.clear();
+    this.filterRowsCache = undefined;
+    this.paletteCache = undefined;
+    this.faceCache = undefined;
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The embedder: the models a library was indexed with (image, text, faces), loaded on first use,
+ * and every query-side vector computed from them. An uploaded image is decoded once into every
+ * size the channels need (model input, analysis image); a pixel blend mixes those decoded images
+ * instead of decoding both files again at each size.
+ */
+import { ANALYSIS_HEIGHT, ANALYSIS_WIDTH, designFeatures } from '../design/design-features.js';
+import { blendRgb } from '../image/blend.js';
+import { decodeBounded, decodeForIndex, type RgbImage } from '../image/decode.js';
+import { FaceModel } from '../models/face-model.js';
+import { loadImageModel, loadTextModel } from '../models/registry.js';
+import type { ImageEmbeddingModel, TextEmbeddingModel } from '../models/types.js';
+import type { ImageChannel } from '../store/channels.js';
+import type { Store } from '../store/store.js';
+import type { ModelRef } from '../store/types.js';
+import { QueryError, type ImageInput } from './query.js';
+
+export type PosterVectors = Record<ImageChannel, Float32Array>;
+
+/** An upload decoded once: the model's input and the analysis image the design channels read. */
+export interface DecodedImage {
+  pixels: RgbImage;
+  analysis: RgbImage;
+}
+
+export interface LibraryModels {
+  image: ModelRef & { spec: string };
+  text: ModelRef | undefined;
+}
+
+/** The models recorded in a library (QueryError when nothing has been indexed yet). */
+export async function libraryModels(store: Store): Promise<LibraryModels> {
+  const img = await store.getMeta('image_model');
+  if (!img) throw new QueryError(`library ${store.location} has no indexed posters yet: run "marquee index <catalog>" first`);
+  const image = JSON.parse(img) as ModelRef;
+  const txt = await store.getMeta('text_model');
+  return { image: { ...image, spec: (await store.getMeta('image_model_spec')) ?? image.id }, text: txt ? (JSON.parse(txt) as ModelRef) : undefined };
+}
+
+export class Embedder {
+  private imageModel?: Promise<ImageEmbeddingModel>;
+  private textModel?: Promise<TextEmbeddingModel>;
+  private faceModel?: Promise<FaceModel>;
+
+  constructor(readonly models: LibraryModels) {}
+
+  static async forLibrary(store: Store): Promise<Embedder> {
+    return new Embedder(await libraryModels(store));
+  }
+
+  get hasText(): boolean {
+    return this.models.text !== undefined;
+  }
+
+  getImageModel(): Promise<ImageEmbeddingModel> {
+    const ref = this.models.image;
+    this.imageModel ??= loadImageModel(ref.spec).then((m) => {
+      if (m.id !== ref.id || m.version !== ref.version) throw new QueryError(`library was indexed with ${ref.id} ${ref.version} but ${m.id} ${m.version} is installed: re-run "marquee index"`);
+      return m;
+    });
+    return this.imageModel;
+  }
+
+  /** In a worker thread, so a query's text embedding runs in parallel with its image embedding. */
+  getTextModel(): Promise<TextEmbeddingModel> {
+    this.textModel ??= loadTextModel({ workers: 1 });
+    return this.textModel;
+  }
+
+  /** The text model for indexing an upload (undefined when the library has no synopses). */
+  textModelForIndexing(): Promise<TextEmbeddingModel> | undefined {
+    return this.hasText ? this.getTextModel() : undefined;
+  }
+
+  private getFaceModel(): Promise<FaceModel> {
+    this.faceModel ??= FaceModel.load();
+    return this.faceModel;
+  }
+
+  /** Decodes an upload once, exactly as indexing does (so a catalog poster given as a file gets its stored vectors). */
+  async decode(input: ImageInput): Promise<DecodedImage> {
+    const { width, height } = (await this.getImageModel()).preprocessing;
+    const { pixels, analysis } = await decodeForIndex(input.bytes, input.source, { width, height, analysisWidth: ANALYSIS_WIDTH, analysisHeight: ANALYSIS_HEIGHT, thumbnail: false });
+    return { pixels, analysis };
+  }
+
+  /** Every poster channel of a decoded image. */
+  async vectorsOf(image: DecodedImage): Promise<PosterVectors> {
+    const [content] = await (await this.getImageModel()).embedBatch([image.pixels]);
+    const design = designFeatures(image.analysis);
+    return { content: content!, color: design.color, layout: design.layout };
+  }
+
+  /** All poster channels of an image file. */
+  async describeImage(input: ImageInput): Promise<PosterVectors> {
+    return this.vectorsOf(await this.decode(input));
+  }
+
+  /** The two images mixed per pixel at each size, (1 − mix)·a + mix·b. */
+  blend(a: DecodedImage, b: DecodedImage, mix: number): DecodedImage {
+    return { pixels: blendRgb(a.pixels, b.pixels, mix), analysis: blendRgb(a.analysis, b.analysis, mix) };
+  }
+
+  async embedText(text: string): Promise<Float32Array> {
+    return (await (await this.getTextModel()).embedBatch([text]))[0]!;
+  }
+
+  /** Face descriptors found in an image. */
+  async faces(input: ImageInput): Promise<Float32Array[]> {
+    const model = await this.getFaceModel();
+    return (await model.detect(await decodeBounded(input.bytes, input.source, 640))).map((f) => f.descriptor);
+  }
+
+  async close(): Promise<void> {
+    const models = await Promise.allSettled([this.imageModel, this.textModel]);
+    for (const m of models) if (m.status === 'fulfilled' && m.value) await m.value.close();
+  }
+}
