@@ -23,3 +23,13 @@ export async function runSql(url: string, sql: string): Promise<void> {
     await c.end();
   }
 }
+
+/** Empties every Marquee table of a library and restarts its keys at 1 (one PGlite shared by many cases). */
+export async function resetLibrary(url: string): Promise<void> {
+  await runSql(url, `DO $$ DECLARE t text; BEGIN
+    FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'meta' LOOP
+      EXECUTE format('TRUNCATE %I RESTART IDENTITY CASCADE', t);
+    END LOOP;
+    DELETE FROM meta WHERE key <> 'schema_version';
+  END $$`);
+}

@@ -1,24 +1,32 @@
-/** The pgvector VectorIndex on real pgvector (PGlite), through the shared conformance suite. */
+/**
+ * The pgvector VectorIndex on real pgvector (PGlite), through the shared conformance suite. One
+ * PGlite serves every case (starting one costs seconds); each case starts from an emptied library.
+ */
+import { afterAll, beforeAll } from 'vitest';
 import { vectorIndexConformance } from '../../search/vector-index.conformance.js';
+import { resetLibrary } from './databases.testkit.js';
+import { startPglite, type PgliteServer } from './pglite-server.js';
 import { openPostgresStore } from './postgres-store.js';
-import { startPglite } from './pglite-server.js';
+
+let server: PgliteServer;
+beforeAll(async () => {
+  server = await startPglite({ maxConnections: 4 });
+});
+afterAll(async () => {
+  await server.stop();
+});
 
 vectorIndexConformance(
   'pgvector (PGlite)',
   async (dim, rows) => {
-    const server = await startPglite();
     const store = await openPostgresStore(server.url, { create: true, poolSize: 1 });
-    if (store.vectors.kind !== 'pgvector') throw new Error('pgvector was not detected in PGlite');
+    await store.close();
+    await resetLibrary(server.url);
+    const fresh = await openPostgresStore(server.url, { create: true, poolSize: 1 });
+    if (fresh.vectors.kind !== 'pgvector') throw new Error('pgvector was not detected in PGlite');
     for (const r of rows)
-      await store.upsertMovie({ id: `m${r.key}`, title: `movie ${r.key}`, year: r.year, genres: r.genres, countries: r.countries, overview: '', tagline: '', imdbId: null, tmdbId: null, extra: {} }, 'conformance');
-    const index = store.vectors.engineIndex('content', { id: 'conformance', version: '1', dimension: dim })!;
-    return {
-      index,
-      close: async () => {
-        await store.close();
-        await server.stop();
-      },
-    };
+      await fresh.upsertMovie({ id: `m${r.key}`, title: `movie ${r.key}`, year: r.year, genres: r.genres, countries: r.countries, overview: '', tagline: '', imdbId: null, tmdbId: null, extra: {} }, 'conformance');
+    return { index: fresh.vectors.engineIndex('content', { id: 'conformance', version: '1', dimension: dim })!, close: () => fresh.close() };
   },
   { exact: false },
 );

@@ -3,11 +3,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessConfigFromEnv, tokenMatches } from '../dist/server/access.js';
-import { buildServer } from '../dist/server/app.js';
-import { openStore } from '../dist/store/open-store.js';
-import type { Store } from '../dist/store/store.js';
-import { catalogRows, makeCatalog, POSTERS, runCli, spreadRows, tempDir } from './helpers.js';
+import { accessConfigFromEnv, tokenMatches } from '../../dist/server/access.js';
+import { buildServer } from '../../dist/server/app.js';
+import { openStore } from '../../dist/store/open-store.js';
+import type { Store } from '../../dist/store/store.js';
+import { catalogRows, makeCatalog, POSTERS, runCli, spreadRows, tempDir } from '../helpers.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 const rows = spreadRows(60, 7);

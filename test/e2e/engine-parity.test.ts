@@ -6,8 +6,8 @@
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshLibrary, type TestLibrary } from './engines.js';
-import { makeCatalog, POSTERS, ROOT, runCli, spreadRows, tempDir } from './helpers.js';
+import { freshLibrary, type TestLibrary } from '../engines.js';
+import { makeCatalog, POSTERS, ROOT, runCli, spreadRows, tempDir } from '../helpers.js';
 
 const STILLS = resolve(ROOT, '../shared/stills');
 const rows = spreadRows(60, 41);

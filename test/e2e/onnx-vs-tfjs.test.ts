@@ -5,11 +5,11 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
-import { decodeResized } from '../dist/image/decode.js';
-import { loadImageModel } from '../dist/models/registry.js';
-import { MOBILENET_PREPROCESSING, mobilenetFeatureNode } from '../dist/models/mobilenet-v2.js';
-import { loadBrowserifiedGraphModel, nsfwjsMobilenetDir } from '../dist/models/tfjs-graph-source.js';
-import { POSTERS, spreadRows } from './helpers.js';
+import { decodeResized } from '../../dist/image/decode.js';
+import { loadImageModel } from '../../dist/models/registry.js';
+import { MOBILENET_PREPROCESSING, mobilenetFeatureNode } from '../../dist/models/mobilenet-v2.js';
+import { loadBrowserifiedGraphModel, nsfwjsMobilenetDir } from '../../dist/models/tfjs-graph-source.js';
+import { POSTERS, spreadRows } from '../helpers.js';
 
 const require = createRequire(import.meta.url);
 

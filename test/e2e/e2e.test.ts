@@ -5,11 +5,11 @@ import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessConfigFromEnv } from '../dist/server/access.js';
-import { buildServer } from '../dist/server/app.js';
-import { openStore } from '../dist/store/open-store.js';
-import type { Store } from '../dist/store/store.js';
-import { makeCatalog, POSTERS, ROOT, runCli, spreadRows, tempDir } from './helpers.js';
+import { accessConfigFromEnv } from '../../dist/server/access.js';
+import { buildServer } from '../../dist/server/app.js';
+import { openStore } from '../../dist/store/open-store.js';
+import type { Store } from '../../dist/store/store.js';
+import { makeCatalog, POSTERS, ROOT, runCli, spreadRows, tempDir } from '../helpers.js';
 
 declare global {
   interface Window {

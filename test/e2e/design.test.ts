@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deltaE, hexToRgb, rgbBufferToLab, rgbToLab, type Lab } from '../dist/design/color-space.js';
-import { extractPalette, type PaletteColor } from '../dist/design/palette.js';
-import { paletteDistance } from '../dist/design/palette-distance.js';
-import { SearchEngine } from '../dist/search/engine.js';
-import { openStore } from '../dist/store/open-store.js';
-import type { Store } from '../dist/store/store.js';
-import { jsonLines, makeCatalog, POSTERS, runCli, spreadRows, tempDir, type CatalogRow } from './helpers.js';
+import { deltaE, hexToRgb, rgbBufferToLab, rgbToLab, type Lab } from '../../dist/design/color-space.js';
+import { extractPalette, type PaletteColor } from '../../dist/design/palette.js';
+import { paletteDistance } from '../../dist/design/palette-distance.js';
+import { SearchEngine } from '../../dist/search/engine.js';
+import { openStore } from '../../dist/store/open-store.js';
+import type { Store } from '../../dist/store/store.js';
+import { jsonLines, makeCatalog, POSTERS, runCli, spreadRows, tempDir, type CatalogRow } from '../helpers.js';
 
 const poster = (id: string) => readFileSync(join(POSTERS, `${id}.jpg`));
 

@@ -3,10 +3,10 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore } from '../dist/store/open-store.js';
-import { seededRandom } from '../dist/util/random.js';
-import { ENGINES, freshLibrary, type TestLibrary } from './engines.js';
-import { CLI, jsonLines, makeCatalog, runCli, spreadRows, tempDir } from './helpers.js';
+import { openStore } from '../../dist/store/open-store.js';
+import { seededRandom } from '../../dist/util/random.js';
+import { ENGINES, freshLibrary, type TestLibrary } from '../engines.js';
+import { CLI, jsonLines, makeCatalog, runCli, spreadRows, tempDir } from '../helpers.js';
 
 function killAfterFirstCommit(args: string[]): Promise<number> {
   return new Promise((resolve, reject) => {

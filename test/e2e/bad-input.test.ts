@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { jsonLines, POSTERS, runCli, spreadRows, tempDir } from './helpers.js';
+import { jsonLines, POSTERS, runCli, spreadRows, tempDir } from '../helpers.js';
 
 const real = readFileSync(join(POSTERS, `${spreadRows(1, 50)[0]!.id}.jpg`));
 const dir = tempDir();

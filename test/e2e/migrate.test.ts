@@ -1,8 +1,8 @@
 /** `marquee migrate` copies a library between engines in both directions, verified, into empty targets only. */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshLibrary, type TestLibrary } from './engines.js';
-import { makeCatalog, POSTERS, runCli, spreadRows, tempDir } from './helpers.js';
+import { freshLibrary, type TestLibrary } from '../engines.js';
+import { makeCatalog, POSTERS, runCli, spreadRows, tempDir } from '../helpers.js';
 
 const rows = spreadRows(40, 31);
 

@@ -3,9 +3,9 @@ import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GENRES } from '../dist/genres/labels.js';
-import { assignFolds } from '../dist/genres/folds.js';
-import { jsonLines, makeCatalog, POSTERS, runCli, spreadRows, tempDir } from './helpers.js';
+import { GENRES } from '../../dist/genres/labels.js';
+import { assignFolds } from '../../dist/genres/folds.js';
+import { jsonLines, makeCatalog, POSTERS, runCli, spreadRows, tempDir } from '../helpers.js';
 
 const rows = spreadRows(400, 3);
 const db = join(tempDir(), 'lib.db');

@@ -5,8 +5,8 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPglite, type PgliteServer } from '../src/store/postgres/pglite-server.js';
-import { makeCatalog, POSTERS, runCliAsync, spreadRows, tempDir } from './helpers.js';
+import { startPglite, type PgliteServer } from '../../src/store/postgres/pglite-server.js';
+import { makeCatalog, POSTERS, runCliAsync, spreadRows, tempDir } from '../helpers.js';
 
 const rows = spreadRows(60, 53);
 const env = { MARQUEE_PG_POOL: '3' };

@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer } from '../dist/server/app.js';
-import { openStore } from '../dist/store/open-store.js';
-import type { Store } from '../dist/store/store.js';
-import { makeCatalog, POSTERS, runCli, spreadRows, tempDir } from './helpers.js';
+import { buildServer } from '../../dist/server/app.js';
+import { openStore } from '../../dist/store/open-store.js';
+import type { Store } from '../../dist/store/store.js';
+import { makeCatalog, POSTERS, runCli, spreadRows, tempDir } from '../helpers.js';
 
 const rows = spreadRows(80, 21);
 const db = join(tempDir(), 'lib.db');

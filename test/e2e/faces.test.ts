@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { jsonLines, makeCatalog, POSTERS, runCli, spreadRows, tempDir } from './helpers.js';
+import { jsonLines, makeCatalog, POSTERS, runCli, spreadRows, tempDir } from '../helpers.js';
 
 const rows = spreadRows(36, 17);
 const dir = makeCatalog(rows);

@@ -7,12 +7,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessConfigFromEnv } from '../dist/server/access.js';
-import { buildServer } from '../dist/server/app.js';
-import { openStore } from '../dist/store/open-store.js';
-import type { Store } from '../dist/store/store.js';
-import { ENGINES, freshLibrary, type TestLibrary } from './engines.js';
-import { catalogRows, makeCatalog, POSTERS, runCli, spreadRows, tempDir } from './helpers.js';
+import { accessConfigFromEnv } from '../../dist/server/access.js';
+import { buildServer } from '../../dist/server/app.js';
+import { openStore } from '../../dist/store/open-store.js';
+import type { Store } from '../../dist/store/store.js';
+import { ENGINES, freshLibrary, type TestLibrary } from '../engines.js';
+import { catalogRows, makeCatalog, POSTERS, runCli, spreadRows, tempDir } from '../helpers.js';
 
 const TOKEN = 'shared-library-token-0123456789';
 const rows = spreadRows(40, 11);

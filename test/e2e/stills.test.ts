@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { jsonLines, ROOT, runCli, tempDir } from './helpers.js';
+import { jsonLines, ROOT, runCli, tempDir } from '../helpers.js';
 
 const STILLS = resolve(ROOT, '../shared/stills');
 const films = (parse(readFileSync(join(STILLS, 'movies.csv')), { columns: true }) as { slug: string; title: string }[]).map((f) => f.slug);

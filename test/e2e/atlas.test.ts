@@ -2,8 +2,8 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assignExact, assignGrid, displacement, gridPoints, knnOverlap } from '../dist/atlas/grid.js';
-import { jsonLines, makeCatalog, runCli, spreadRows, tempDir } from './helpers.js';
+import { assignExact, assignGrid, displacement, gridPoints, knnOverlap } from '../../dist/atlas/grid.js';
+import { jsonLines, makeCatalog, runCli, spreadRows, tempDir } from '../helpers.js';
 
 const rows = spreadRows(170, 4);
 const first = rows.slice(0, 150);

@@ -3,7 +3,7 @@ import { stringify } from 'csv-stringify/sync';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { catalogRows, jsonLines, makeCatalog, POSTERS, runCli, spreadRows, tempDir } from './helpers.js';
+import { catalogRows, jsonLines, makeCatalog, POSTERS, runCli, spreadRows, tempDir } from '../helpers.js';
 
 function summaryOf(stdout: string): Record<string, unknown> {
   const last = jsonLines(stdout).at(-1)!;

@@ -6,10 +6,10 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../dist/store/open-store.js';
-import type { Store } from '../dist/store/store.js';
-import { freshLibrary, type TestLibrary } from './engines.js';
-import { CLI, jsonLines, makeCatalog, runCli, spreadRows, tempDir } from './helpers.js';
+import { openStore } from '../../dist/store/open-store.js';
+import type { Store } from '../../dist/store/store.js';
+import { freshLibrary, type TestLibrary } from '../engines.js';
+import { CLI, jsonLines, makeCatalog, runCli, spreadRows, tempDir } from '../helpers.js';
 
 const rows = spreadRows(96, 23);
 

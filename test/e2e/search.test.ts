@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SearchResult } from '../dist/search/query.js';
-import { ENGINES, freshLibrary, type TestLibrary } from './engines.js';
-import { jsonLines, makeCatalog, POSTERS, runCli, spreadRows, tempDir } from './helpers.js';
+import type { SearchResult } from '../../dist/search/query.js';
+import { ENGINES, freshLibrary, type TestLibrary } from '../engines.js';
+import { jsonLines, makeCatalog, POSTERS, runCli, spreadRows, tempDir } from '../helpers.js';
 
 const rows = spreadRows(150, 2);
 const byId = new Map(rows.map((r) => [r.id!, r]));
@@ -159,7 +159,7 @@ describe.each(ENGINES)('search on %s', (engine) => {
       [[], /nothing to search by/],
       [['--text', 'x', '--weights', 'content=1'], /weights apply to image or movie-id queries/],
       [['--id', rows[0]!.id!, '--weights', 'content=0.5,shape=0.5'], /unknown channel "shape"/],
-      [['--image', join(import.meta.dirname, 'helpers.ts')], /helpers\.ts: not a readable image/],
+      [['--image', join(import.meta.dirname, '..', 'helpers.ts')], /helpers\.ts: not a readable image/],
     ];
     for (const [args, message] of cases) {
       const r = runCli(['search', '--db', db, ...args]);
