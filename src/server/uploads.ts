@@ -36,6 +36,13 @@ export async function readUpload(req: FastifyRequest, allowedFiles: string[]): P
   }
 }
 
+/** The uploaded file of this field, or a 400 naming the field. */
+export function requireFile(upload: Upload, field: string): { bytes: Buffer; filename: string } {
+  const file = upload.files.get(field);
+  if (!file) throw new HttpError(400, `missing_${field}`, `the "${field}" file field is required`);
+  return file;
+}
+
 export function numberField(fields: Map<string, string>, name: string, min: number, max: number, integer = false): number | undefined {
   const v = fields.get(name);
   if (v === undefined || v === '') return undefined;

@@ -11,7 +11,7 @@ import type { ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import type { JobKind } from '../jobs.js';
 import { errorSchema } from '../schemas.js';
-import { readUpload } from '../uploads.js';
+import { readUpload, requireFile } from '../uploads.js';
 
 
 const jobSchema = {
@@ -65,9 +65,9 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: ServerContext): v
       },
     },
     async (req, reply) => {
-      const { files, fields } = await readUpload(req, ['poster']);
-      const poster = files.get('poster');
-      if (!poster) throw new HttpError(400, 'missing_poster', 'the "poster" file field is required');
+      const upload = await readUpload(req, ['poster']);
+      const { fields } = upload;
+      const poster = requireFile(upload, 'poster');
       const raw = fields.get('movie');
       if (!raw) throw new HttpError(400, 'missing_movie', 'the "movie" field (JSON metadata) is required');
       if (raw.length > MAX_METADATA_CHARS) throw new HttpError(413, 'too_large', `"movie" is over ${MAX_METADATA_CHARS} characters`);

@@ -5,7 +5,7 @@ import type { ChannelWeights, SearchQuery } from '../../search/query.js';
 import type { ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { errorSchema, genresSchema, resultsSchema, searchBodySchema } from '../schemas.js';
-import { readUpload } from '../uploads.js';
+import { readUpload, requireFile } from '../uploads.js';
 
 interface SearchBody {
   id?: string;
@@ -41,9 +41,9 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
       },
     },
     async (req) => {
-      const { files, fields } = await readUpload(req, ['image', 'image2']);
-      const image = files.get('image');
-      if (!image) throw new HttpError(400, 'missing_image', 'the "image" file field is required');
+      const upload = await readUpload(req, ['image', 'image2']);
+      const { files, fields } = upload;
+      const image = requireFile(upload, 'image');
       const image2 = files.get('image2');
       const allowed = new Set(['text', 'weights', 'weightImage', 'mix', 'blend', 'k', 'yearFrom', 'yearTo', 'genres', 'countries']);
       const unknown = [...fields.keys()].filter((k) => !allowed.has(k));
@@ -66,9 +66,9 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
     '/api/genres/predict',
     { schema: { summary: 'Genre probabilities of an uploaded poster (multipart: image, optional field overview)', consumes: ['multipart/form-data'], response: { 200: genresSchema, 400: errorSchema, 409: errorSchema, 422: errorSchema } } },
     async (req) => {
-      const { files, fields } = await readUpload(req, ['image']);
-      const image = files.get('image');
-      if (!image) throw new HttpError(400, 'missing_image', 'the "image" file field is required');
+      const upload = await readUpload(req, ['image']);
+      const { fields } = upload;
+      const image = requireFile(upload, 'image');
       return { genres: await genres.predict({ bytes: image.bytes, source: `upload ${image.filename}` }, fields.get('overview')) };
     },
   );

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { idParam, type ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { errorSchema } from '../schemas.js';
-import { numberField, readUpload } from '../uploads.js';
+import { numberField, readUpload, requireFile } from '../uploads.js';
 
 
 const movieMatches = { type: 'object', properties: { movies: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, title: { type: 'string' }, score: { type: 'number' }, parts: { type: 'object', additionalProperties: { type: 'number' } } } } } } } as const;
@@ -57,9 +57,9 @@ export function registerStillsRoutes(app: FastifyInstance, ctx: ServerContext): 
     '/api/stills/which-movie',
     { schema: { summary: 'Which indexed movie an uploaded still comes from (multipart: image, optional field k)', consumes: ['multipart/form-data'], response: { 200: movieMatches, 400: errorSchema, 409: errorSchema, 422: errorSchema } } },
     async (req) => {
-      const { files, fields } = await readUpload(req, ['image']);
-      const image = files.get('image');
-      if (!image) throw new HttpError(400, 'missing_image', 'the "image" file field is required');
+      const upload = await readUpload(req, ['image']);
+      const { fields } = upload;
+      const image = requireFile(upload, 'image');
       const k = numberField(fields, 'k', 1, 200, true) ?? 5;
       return { movies: await stills.whichMovie(image.bytes, `upload ${image.filename}`, k) };
     },
