@@ -132,46 +132,56 @@ async function pgvectorOnPglite(vectors: Float32Array[], queries: Float32Array[]
   }
 }
 
+/** MARQUEE_SCALE_PARTS picks parts (catalog, workers, synthetic, pgvector); each part's figures are also printed to stderr as it ends. */
 export async function benchScale(catalog: string, dir: string) {
+  const parts = new Set((process.env.MARQUEE_SCALE_PARTS ?? 'catalog,workers,synthetic,pgvector').split(','));
   const server = postgres();
   const out: Record<string, unknown> = {};
+  const done = (part: string, value: unknown): void => {
+    out[part] = value;
+    process.stderr.write(`scale result ${JSON.stringify({ [part]: value })}\n`);
+  };
   try {
-    // 1. The demo catalog in both engines (the image and text models are the bound).
-    process.stderr.write('scale: demo catalog into SQLite and PostgreSQL...\n');
-    const sqlite = join(dir, 'scale.db');
-    const pgDb = await database(server.admin, 'marquee_bench_catalog');
-    const a = indexWithCli(catalog, sqlite);
-    const b = indexWithCli(catalog, pgDb);
-    out.catalog = { sqlite: a, postgres: b, throughputRatio: round(b.postersPerSecond / a.postersPerSecond, 3) };
-    process.stderr.write('scale: query latency on both...\n');
-    const qa = (await benchQueries(catalog, sqlite, 100)) as Record<string, unknown>;
-    const qb = (await benchQueries(catalog, pgDb, 100)) as Record<string, unknown>;
-    const pick = (q: Record<string, unknown>) => ({ image: q.image, text: q.text, both: q.both, id: q.id });
-    const ratio = (k: 'image' | 'text' | 'both') => round((qb[k] as { p50Ms: number }).p50Ms / (qa[k] as { p50Ms: number }).p50Ms, 2);
-    out.queries = { sqlite: pick(qa), postgres: pick(qb), p50RatioPostgresToSqlite: { image: ratio('image'), text: ratio('text'), both: ratio('both') } };
-
-    // 2. Workers: 1 vs 2 processes of one onnxruntime thread each.
-    process.stderr.write('scale: 1 vs 2 workers...\n');
-    const w1 = indexWithCli(catalog, await database(server.admin, 'marquee_bench_w1'), ['--workers', '1'], { MARQUEE_WORKER_THREADS: '1' });
-    const w2 = indexWithCli(catalog, await database(server.admin, 'marquee_bench_w2'), ['--workers', '2'], { MARQUEE_WORKER_THREADS: '1' });
-    out.workers = { one: w1, two: w2, speedup: round(w1.seconds / w2.seconds, 2) };
-
-    // 3. Synthetic vectors at scale, searched in-process, stored in each engine.
+    if (parts.has('catalog')) {
+      // 1. The demo catalog in both engines (the image and text models are the bound).
+      process.stderr.write('scale: demo catalog into SQLite and PostgreSQL...\n');
+      const sqlite = join(dir, 'scale.db');
+      const pgDb = await database(server.admin, 'marquee_bench_catalog');
+      const a = indexWithCli(catalog, sqlite);
+      const b = indexWithCli(catalog, pgDb);
+      done('catalog', { sqlite: a, postgres: b, throughputRatio: round(b.postersPerSecond / a.postersPerSecond, 3) });
+      process.stderr.write('scale: query latency on both...\n');
+      const qa = (await benchQueries(catalog, sqlite, 100)) as Record<string, unknown>;
+      const qb = (await benchQueries(catalog, pgDb, 100)) as Record<string, unknown>;
+      const pick = (q: Record<string, unknown>) => ({ image: q.image, text: q.text, both: q.both, id: q.id });
+      const ratio = (k: 'image' | 'text' | 'both') => round((qb[k] as { p50Ms: number }).p50Ms / (qa[k] as { p50Ms: number }).p50Ms, 2);
+      done('queries', { sqlite: pick(qa), postgres: pick(qb), p50RatioPostgresToSqlite: { image: ratio('image'), text: ratio('text'), both: ratio('both') } });
+    }
+    if (parts.has('workers')) {
+      // 2. Workers: 1 vs 2 processes of one onnxruntime thread each.
+      process.stderr.write('scale: 1 vs 2 workers...\n');
+      const w1 = indexWithCli(catalog, await database(server.admin, 'marquee_bench_w1'), ['--workers', '1'], { MARQUEE_WORKER_THREADS: '1' });
+      const w2 = indexWithCli(catalog, await database(server.admin, 'marquee_bench_w2'), ['--workers', '2'], { MARQUEE_WORKER_THREADS: '1' });
+      done('workers', { one: w1, two: w2, speedup: round(w1.seconds / w2.seconds, 2) });
+    }
     const n = Number(process.env.MARQUEE_BENCH_SCALE_N ?? 100_000);
-    process.stderr.write(`scale: ${n} synthetic vectors in SQLite and PostgreSQL...\n`);
-    const vectors = clusteredVectors(n, SYNTHETIC.dimension, 1);
+    const vectors = parts.has('synthetic') || parts.has('pgvector') ? clusteredVectors(n, SYNTHETIC.dimension, 1) : [];
     const queries = clusteredVectors(100, SYNTHETIC.dimension, 2);
-    out.synthetic = [
-      await syntheticOn(join(dir, 'synthetic.db'), vectors, queries),
-      await (async () => {
-        process.env.MARQUEE_PGVECTOR = 'off';
-        return syntheticOn(await database(server.admin, 'marquee_bench_synthetic'), vectors, queries);
-      })(),
-    ];
-    delete process.env.MARQUEE_PGVECTOR;
-    const m = Number(process.env.MARQUEE_BENCH_PGVECTOR_N ?? 20_000);
-    process.stderr.write(`scale: ${m} vectors in pgvector (PGlite)...\n`);
-    out.pgvector = await pgvectorOnPglite(vectors.slice(0, m), queries);
+    if (parts.has('synthetic')) {
+      // 3. Synthetic vectors at scale, searched in-process, stored in each engine.
+      process.stderr.write(`scale: ${n} synthetic vectors in SQLite and PostgreSQL...\n`);
+      const onSqlite = await syntheticOn(join(dir, 'synthetic.db'), vectors, queries);
+      process.env.MARQUEE_PGVECTOR = 'off';
+      const onPostgres = await syntheticOn(await database(server.admin, 'marquee_bench_synthetic'), vectors, queries);
+      delete process.env.MARQUEE_PGVECTOR;
+      done('synthetic', [onSqlite, onPostgres]);
+    }
+    if (parts.has('pgvector')) {
+      // 4. pgvector in WebAssembly: its HNSW inserts are slow there (single-threaded wasm), hence fewer vectors.
+      const m = Number(process.env.MARQUEE_BENCH_PGVECTOR_N ?? 5_000);
+      process.stderr.write(`scale: ${m} vectors in pgvector (PGlite)...\n`);
+      done('pgvector', await pgvectorOnPglite(vectors.length ? vectors.slice(0, m) : clusteredVectors(m, SYNTHETIC.dimension, 1), queries));
+    }
   } finally {
     server.stop();
   }

@@ -18,7 +18,6 @@ function manifestFor(): string {
 imageModelConformance('mobilenet-v2-1.4 (built in)', () => loadImageModel('mobilenet-v2-1.4', { threads: 1 }));
 imageModelConformance('ONNX model from a manifest', () => loadImageModel(manifestFor(), { threads: 1 }));
 textModelConformance('USE lite, in-process', () => loadTextModel({ workers: 0 }));
-textModelConformance('USE lite, pool of 2 worker threads', () => loadTextModel({ workers: 2 }));
 
 describe('model registry', () => {
   it('a manifest of the same weights gives the built-in model\'s vectors', async () => {
