@@ -27,7 +27,7 @@ function stillsSubset(): string {
 
 /** Drops what legitimately differs between runs (timings, dates, where the library is). */
 function stable(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value), (k, v: unknown) => (['seconds', 'trainedAt', 'builtAt', 'path', 'engine', 'vectorSearch'].includes(k) ? undefined : v));
+  return JSON.parse(JSON.stringify(value), (k, v: unknown) => (['seconds', 'totalSeconds', 'trainedAt', 'builtAt', 'path', 'engine', 'vectorSearch'].includes(k) ? undefined : v));
 }
 
 function json(db: string, args: string[]): unknown {
