@@ -33,7 +33,19 @@ function postgres(): Server {
   if (process.env.MARQUEE_BENCH_PG) return { admin: process.env.MARQUEE_BENCH_PG, stop: () => undefined };
   const script = join(ROOT, 'scripts/pg-cluster.sh');
   const [url, dir] = execFileSync(script, ['start'], { encoding: 'utf8' }).trim().split(' ');
-  return { admin: url!, stop: () => execFileSync(script, ['stop', dir!]) };
+  const stop = (): void => {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    execFileSync(script, ['stop', dir!]);
+  };
+  // A benchmark stopped by a timeout or Ctrl-C must not leave its cluster running.
+  const onSignal = (): void => {
+    stop();
+    process.exit(130);
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  return { admin: url!, stop };
 }
 
 const database = (admin: string, name: string): Promise<string> => createDatabase(admin, name);
