@@ -116,7 +116,7 @@ async function syntheticOn(location: string, vectors: Float32Array[], queries: F
 /** pgvector in PGlite (WebAssembly), served on loopback: the same node-postgres code as a real server. */
 async function pgvectorOnPglite(vectors: Float32Array[], queries: Float32Array[]) {
   const { startPglite } = await import('../store/postgres/pglite-server.js');
-  const pglite = await startPglite();
+  const pglite = await startPglite({ maxConnections: 4 });
   const { openPostgresStore } = await import('../store/postgres/postgres-store.js');
   const url = pglite.url;
   const store = await openPostgresStore(url, { create: true, poolSize: 1 });
