@@ -11,6 +11,7 @@ import pg from 'pg';
 import type { PaletteColor } from '../../design/palette.js';
 import type { DetectedFace } from '../../models/face-model.js';
 import { fromBlob, toBlob } from '../blob.js';
+import { rowToAtlasPoint, rowToFace } from '../rows.js';
 import { COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL } from '../channels.js';
 import { StoreError } from '../errors.js';
 import { redactLocation } from '../location.js';
@@ -415,11 +416,7 @@ export class PostgresStore implements Store {
   }
 
   async getFaces(key: number): Promise<DetectedFace[]> {
-    return (await this.q('SELECT * FROM faces WHERE movie_key = $1 ORDER BY idx', [key])).map((r) => ({
-      box: { x: r.x as number, y: r.y as number, width: r.width as number, height: r.height as number },
-      score: r.score as number,
-      descriptor: fromBlob(r.descriptor as Buffer),
-    }));
+    return (await this.q('SELECT * FROM faces WHERE movie_key = $1 ORDER BY idx', [key])).map(rowToFace);
   }
 
   async allFaceDescriptors(): Promise<{ key: number; descriptor: Float32Array }[]> {
@@ -697,15 +694,7 @@ export class PostgresStore implements Store {
   // Atlas
 
   async loadAtlasPoints(channel: string): Promise<AtlasPoint[]> {
-    return (await this.q('SELECT * FROM atlas_points WHERE channel = $1 ORDER BY movie_key', [channel])).map((r) => ({
-      key: r.movie_key as number,
-      pca: [r.pca_x as number, r.pca_y as number],
-      umap: [r.umap_x as number, r.umap_y as number],
-      tsne: [r.tsne_x as number, r.tsne_y as number],
-      cell: r.cell as number,
-      cluster: r.cluster as number,
-      placed: r.placed as AtlasPoint['placed'],
-    }));
+    return (await this.q('SELECT * FROM atlas_points WHERE channel = $1 ORDER BY movie_key', [channel])).map(rowToAtlasPoint);
   }
 
   async saveAtlasPoints(channel: string, points: AtlasPoint[], replaceAll: boolean): Promise<void> {

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import type { PaletteColor } from '../../design/palette.js';
 import type { DetectedFace } from '../../models/face-model.js';
 import { fromBlob, toBlob } from '../blob.js';
+import { rowToAtlasPoint, rowToFace } from '../rows.js';
 import { acquireIndexLock } from '../index-lock.js';
 import type { LibraryStats, MovieWrite, StillsMovie, Store, VectorBackend } from '../store.js';
 import { StoreError } from '../errors.js';
@@ -332,11 +333,7 @@ export class SqliteStore implements Store {
   }
 
   async getFaces(key: number): Promise<DetectedFace[]> {
-    return (this.db.prepare('SELECT * FROM faces WHERE movie_key = ? ORDER BY idx').all(key) as Row[]).map((r) => ({
-      box: { x: r.x as number, y: r.y as number, width: r.width as number, height: r.height as number },
-      score: r.score as number,
-      descriptor: fromBlob(r.descriptor as Buffer),
-    }));
+    return (this.db.prepare('SELECT * FROM faces WHERE movie_key = ? ORDER BY idx').all(key) as Row[]).map(rowToFace);
   }
 
   async allFaceDescriptors(): Promise<{ key: number; descriptor: Float32Array }[]> {
@@ -570,15 +567,7 @@ export class SqliteStore implements Store {
   // Atlas
 
   async loadAtlasPoints(channel: string): Promise<AtlasPoint[]> {
-    return (this.db.prepare('SELECT * FROM atlas_points WHERE channel = ? ORDER BY movie_key').all(channel) as Row[]).map((r) => ({
-      key: r.movie_key as number,
-      pca: [r.pca_x as number, r.pca_y as number],
-      umap: [r.umap_x as number, r.umap_y as number],
-      tsne: [r.tsne_x as number, r.tsne_y as number],
-      cell: r.cell as number,
-      cluster: r.cluster as number,
-      placed: r.placed as AtlasPoint['placed'],
-    }));
+    return (this.db.prepare('SELECT * FROM atlas_points WHERE channel = ? ORDER BY movie_key').all(channel) as Row[]).map(rowToAtlasPoint);
   }
 
   async saveAtlasPoints(channel: string, points: AtlasPoint[], replaceAll: boolean): Promise<void> {
