@@ -40,12 +40,24 @@ export function indexName(channel: string, model: ModelRef): string {
   return `vectors_hnsw_${createHash('sha1').update(`${channel}\0${model.id}\0${model.version}\0${model.dimension}`).digest('hex').slice(0, 16)}`;
 }
 
+/**
+ * Memory for one HNSW build (MARQUEE_PG_INDEX_MEMORY). pgvector builds the graph in memory and falls
+ * back to a much slower on-disk build once it outgrows maintenance_work_mem (64 MB by default:
+ * about 15k vectors of 1792 dims as halfvec).
+ */
+function buildMemory(): string {
+  const m = process.env.MARQUEE_PG_INDEX_MEMORY ?? '512MB';
+  if (!/^\d+\s*(kB|MB|GB)$/.test(m)) throw new Error(`MARQUEE_PG_INDEX_MEMORY must look like 512MB or 2GB, not "${m}"`);
+  return m;
+}
+
 /** Creates the channel's HNSW index when missing (idempotent; safe from several processes). */
 export async function ensureVectorIndex(pool: Pick<pg.Pool, 'query'>, channel: string, model: ModelRef): Promise<void> {
   if (model.dimension > MAX_INDEXED_DIMS) return;
   try {
+    // One simple-protocol query is one implicit transaction, so SET LOCAL ends with the build.
     await pool.query(
-      `CREATE INDEX IF NOT EXISTS ${indexName(channel, model)} ON vectors USING hnsw ((embedding::halfvec(${model.dimension})) halfvec_cosine_ops) WHERE ${predicate(channel, model)}`,
+      `SET LOCAL maintenance_work_mem = ${literal(buildMemory())}; CREATE INDEX IF NOT EXISTS ${indexName(channel, model)} ON vectors USING hnsw ((embedding::halfvec(${model.dimension})) halfvec_cosine_ops) WHERE ${predicate(channel, model)}`,
     );
   } catch (err) {
     // Two processes creating the same index at once: the loser sees a unique violation on pg_class.
