@@ -7,6 +7,8 @@ import { indexCatalog, type IndexSummary } from '../ingest/indexer.js';
 import { indexCatalogCoordinated } from '../ingest/coordinated-index.js';
 import { openIndexQueue } from '../store/open-store.js';
 import { scanFaces, type FaceScanSummary } from '../ingest/face-scan.js';
+import { readPosterText, type TextPassSummary } from '../ingest/text-pass.js';
+import { OcrPool } from '../text/ocr-pool.js';
 import { FaceModel } from '../models/face-model.js';
 import { DEFAULT_IMAGE_MODEL, loadImageModel, loadTextModel } from '../models/registry.js';
 import type { Store } from '../store/store.js';
@@ -24,6 +26,8 @@ export interface IndexCommandOptions {
   text?: boolean;
   batchSize?: number;
   faces?: boolean;
+  /** false: skip the OCR pass (--no-ocr). */
+  ocr?: boolean;
   stills?: string;
   /** Coordinated run: queue the catalog in batches and start this many local worker processes (0: remote workers only). */
   workers?: number;
@@ -75,8 +79,14 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
       });
       faceReporter.stop();
     }
+    let ocr: TextPassSummary | undefined;
+    if (opts.ocr !== false && !summary.interrupted) {
+      ocr = await ocrPass(library, summary.problems, !!opts.json, stop.requested);
+      summary.problemCount += ocr.failed;
+      if (ocr.interrupted) summary.interrupted = true;
+    }
     if (opts.json) {
-      process.stdout.write(`${JSON.stringify({ type: 'summary', ...summary, faces, seconds: Math.round(summary.seconds * 100) / 100, postersPerSecond: Math.round(summary.postersPerSecond * 10) / 10 })}\n`);
+      process.stdout.write(`${JSON.stringify({ type: 'summary', ...summary, faces, ocr, seconds: Math.round(summary.seconds * 100) / 100, postersPerSecond: Math.round(summary.postersPerSecond * 10) / 10 })}\n`);
     } else {
       for (const p of summary.problems.slice(0, 50)) process.stderr.write(`  ${p.item}${p.file ? ` (${p.file})` : ''}: ${p.reason}\n`);
       if (summary.problemCount > 50) process.stderr.write(`  ... and ${summary.problemCount - 50} more problems (all are in the index_failures table)\n`);
@@ -84,7 +94,8 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
         `${summary.interrupted ? 'interrupted' : 'done'}: ${summary.total} entries in ${summary.seconds.toFixed(1)} s — ` +
           `indexed ${summary.indexed}, unchanged ${summary.unchanged}, skipped ${summary.skipped}, failed ${summary.failed}, ` +
           `synopses embedded ${summary.textsEmbedded}${opts.prune ? `, pruned ${summary.pruned}` : ''}` +
-          `${faces ? `; faces: ${faces.scanned} posters scanned in ${faces.seconds.toFixed(1)} s, ${faces.faces} faces found` : ''}\n`,
+          `${faces ? `; faces: ${faces.scanned} posters scanned in ${faces.seconds.toFixed(1)} s, ${faces.faces} faces found` : ''}` +
+          `${ocr ? `; text: ${ocr.read} posters read in ${ocr.seconds.toFixed(1)} s (${ocr.postersPerSecond.toFixed(1)}/s), ${ocr.lines} lines, ${ocr.failed} failed` : ''}\n`,
       );
     }
     if (summary.interrupted) return 130;
@@ -99,6 +110,28 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
     await Promise.all([imageModel.close(), textModel?.close()]);
     await release();
     await library.close();
+  }
+}
+
+/** The OCR pass over posters not yet read, one reader per core (MARQUEE_OCR_THREADS), with its own progress line. */
+async function ocrPass(library: Store, problems: { item: string; file: string | null; reason: string }[], json: boolean, shouldStop: () => boolean): Promise<TextPassSummary> {
+  const pool = OcrPool.start(Number(process.env.MARQUEE_OCR_THREADS ?? availableParallelism()));
+  const reporter = createProgressReporter({ json, tty: process.stderr.isTTY === true, label: 'text' });
+  const started = performance.now();
+  try {
+    return await readPosterText(library, pool, {
+      shouldStop,
+      onProblem: (file, reason) => {
+        if (problems.length < 200) problems.push({ item: 'text', file, reason });
+      },
+      onProgress: (done, total) => {
+        const rate = done / Math.max(1e-3, (performance.now() - started) / 1000);
+        reporter.update({ done, total, indexed: done, unchanged: 0, skipped: 0, failed: 0, rate, etaSeconds: (total - done) / Math.max(rate, 1e-6) });
+      },
+    });
+  } finally {
+    reporter.stop();
+    await pool.close();
   }
 }
 

@@ -42,6 +42,7 @@ program
   .option('--model <id|manifest.json>', 'image model (default: mobilenet-v2-1.4, or $MARQUEE_IMAGE_MODEL)')
   .option('--no-text', 'skip synopsis (text) embeddings')
   .option('--faces', 'also detect faces and their descriptors on posters and stills (slow: about 4 images/s on 2 cores)')
+  .option('--no-ocr', 'skip reading the printed text of posters (OCR pass; `serve --read-text` can do it later)')
   .option('--batch-size <n>', 'posters per model batch and commit', number('batch-size', 1, 256, true), 16)
   .option('--workers <n>', 'PostgreSQL libraries: queue the catalog and index it with n local worker processes (0: only workers started elsewhere with "marquee worker")', number('workers', 0, 256, true))
   .action(async (dir: string | undefined, opts) => {

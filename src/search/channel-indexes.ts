@@ -1,7 +1,8 @@
 /**
  * The library's searchable channels, loaded on first use and cached until invalidate(): one
  * VectorIndex per vector channel (in the database with pgvector, else in-process), the palette
- * scorer (colour descriptors) and the face scorer (face descriptors), and the filter rows.
+ * scorer (colour descriptors) and the face scorer (face descriptors), the filter rows, and the
+ * text side: title variants and the printed text of posters (OCR).
  */
 import { COLOR_MODEL, LAYOUT_MODEL } from '../design/design-features.js';
 import { COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL } from '../store/channels.js';
@@ -11,12 +12,20 @@ import type { LibraryModels } from './embedder.js';
 import { FaceScorer } from './face-scorer.js';
 import { loadChannelIndex, type LoadedChannel } from './index-factory.js';
 import { PaletteScorer } from './palette-scorer.js';
+import { ocrVersionKey } from '../text/poster-ocr.js';
+import { PrintedTextIndex } from '../text/printed-text-index.js';
+import { TitleMatcher } from '../text/title-matcher.js';
+
+/** How stale the printed-text index may get while an OCR pass writes readings. */
+const PRINTED_TEXT_RECHECK_MS = 5000;
 
 export class ChannelIndexes {
   private readonly channels = new Map<string, Promise<LoadedChannel | undefined>>();
   private filterRowsCache?: Promise<FilterRow[]>;
   private paletteCache?: Promise<PaletteScorer>;
   private faceCache?: Promise<FaceScorer>;
+  private titleCache?: Promise<TitleMatcher>;
+  private printedCache?: { checkedAt: number; read: number; index: Promise<PrintedTextIndex> };
 
   constructor(
     readonly store: Store,
@@ -59,8 +68,37 @@ export class ChannelIndexes {
     return this.faceCache;
   }
 
+  /** Title variants of every movie, for identifying a poster by its text. */
+  titles(): Promise<TitleMatcher> {
+    this.titleCache ??= this.store.titleRows().then((rows) => new TitleMatcher(rows));
+    return this.titleCache;
+  }
+
+  /**
+   * The printed text of every poster read so far. The OCR pass may still be running (in the
+   * background of `serve --read-text`): at most every few seconds the count of readings is
+   * checked and the index rebuilt when it grew, without touching the vector indexes.
+   */
+  async printedText(): Promise<PrintedTextIndex> {
+    const now = Date.now();
+    const cache = this.printedCache;
+    if (cache && now - cache.checkedAt < PRINTED_TEXT_RECHECK_MS) return cache.index;
+    const version = ocrVersionKey();
+    const { read } = await this.store.posterTextProgress(version);
+    if (cache && cache.read === read) {
+      cache.checkedAt = now;
+      return cache.index;
+    }
+    const index = this.store.allPosterText(version).then((rows) => new PrintedTextIndex(rows));
+    this.printedCache = { checkedAt: now, read, index };
+    index.catch(() => (this.printedCache = undefined));
+    return index;
+  }
+
   /** Drops everything loaded after the library changed; it reloads on next use. */
   invalidate(): void {
+    this.titleCache = undefined;
+    this.printedCache = undefined;
     this.channels.clear();
     this.filterRowsCache = undefined;
     this.paletteCache = undefined;

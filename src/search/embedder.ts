@@ -14,6 +14,8 @@ import type { ImageChannel } from '../store/channels.js';
 import type { Store } from '../store/store.js';
 import type { ModelRef } from '../store/types.js';
 import { QueryError, type ImageInput } from './query.js';
+import { PosterOcr } from '../text/poster-ocr.js';
+import type { TextLine } from '../text/types.js';
 
 export type PosterVectors = Record<ImageChannel, Float32Array>;
 
@@ -41,6 +43,7 @@ export class Embedder {
   private imageModel?: Promise<ImageEmbeddingModel>;
   private textModel?: Promise<TextEmbeddingModel>;
   private faceModel?: Promise<FaceModel>;
+  private ocr?: Promise<PosterOcr>;
 
   constructor(readonly models: LibraryModels) {}
 
@@ -111,8 +114,17 @@ export class Embedder {
     return (await model.detect(await decodeBounded(input.bytes, input.source, 640))).map((f) => f.descriptor);
   }
 
+  /**
+   * The printed text of an upload, read as posters are at indexing (same reader and settings, so
+   * it compares with their readings). Two onnxruntime threads: one query at a time wants latency.
+   */
+  async readText(input: ImageInput): Promise<TextLine[]> {
+    this.ocr ??= PosterOcr.load(Number(process.env.MARQUEE_OCR_QUERY_THREADS ?? 2));
+    return (await (await this.ocr).readImage(input.bytes, input.source)).lines;
+  }
+
   async close(): Promise<void> {
-    const models = await Promise.allSettled([this.imageModel, this.textModel]);
+    const models = await Promise.allSettled([this.imageModel, this.textModel, this.ocr]);
     for (const m of models) if (m.status === 'fulfilled' && m.value) await m.value.close();
   }
 }

@@ -14,11 +14,21 @@ import { allowedKeys, hasFilters } from './filters.js';
 import { fuseZScores, type ChannelScores } from './fusion.js';
 import type { LoadedChannel } from './index-factory.js';
 import { faceChannel, paletteChannel, vectorChannel, type QueryChannel } from './query-channel.js';
-import { DEFAULT_IMAGE_WEIGHTS, MAX_K, QueryError, WEIGHTED_CHANNELS, type ImageInput, type SearchQuery, type SearchResult } from './query.js';
+import { PrintedTextIndex } from '../text/printed-text-index.js';
+import { identityChannel, identityEvidence, printedTextChannel, type IdentityEvidence } from './text-channels.js';
+import { DEFAULT_IMAGE_WEIGHTS, MAX_K, PRINTED_TEXT_SHARE, QueryError, WEIGHTED_CHANNELS, type ImageInput, type SearchQuery, type SearchResult } from './query.js';
 
 export { QueryError };
 
 type ImageVectors = Partial<PosterVectors>;
+
+/** The text side of a query: free text (synopsis vector, printed words) and an upload's identity evidence. */
+interface TextSide {
+  query: string | undefined;
+  vector: Float32Array | undefined;
+  printed: PrintedTextIndex | undefined;
+  identity: Map<number, IdentityEvidence> | undefined;
+}
 
 /** Blend results that are near-identical to one of the two inputs are dropped (they are the inputs). */
 const BLEND_INPUT_COPY = 0.97;
@@ -108,7 +118,7 @@ export class SearchEngine {
   }
 
   /** What only the engine can check: combinations and ranges (types were checked when the query was built). */
-  private validate(q: SearchQuery): { k: number; text: string | undefined; wImage: number } {
+  private validate(q: SearchQuery, printedAvailable: boolean): { k: number; text: string | undefined; wImage: number } {
     const k = q.k ?? 10;
     if (!Number.isInteger(k) || k < 1 || k > MAX_K) throw new QueryError(`k must be an integer from 1 to ${MAX_K}, got ${q.k}`);
     if (q.id !== undefined && q.image) throw new QueryError('give either an image or a movie id, not both');
@@ -118,7 +128,7 @@ export class SearchEngine {
     if (q.colors && (q.image || q.id !== undefined)) throw new QueryError('colors is a query of its own: to weigh an image\'s colours use weights (color=...)');
     const text = q.text?.trim();
     if (q.text !== undefined && !text) throw new QueryError('text is empty');
-    if (text && !this.embedder.hasText) throw new QueryError('this library has no synopsis embeddings: re-index with the text model enabled');
+    if (text && !this.embedder.hasText && !printedAvailable) throw new QueryError('this library has no synopsis embeddings and no printed text: re-index with the text model enabled, or without --no-ocr');
     const wImage = q.weightImage ?? 0.5;
     if (!(wImage >= 0 && wImage <= 1)) throw new QueryError(`weight-image must be between 0 and 1, got ${q.weightImage}`);
     for (const [c, w] of Object.entries(q.weights ?? {}))
@@ -128,11 +138,14 @@ export class SearchEngine {
   }
 
   /** The channels a query is scored on, with their weights. */
-  private async plan(q: SearchQuery, image: { vectors: ImageVectors } | undefined, textVector: Float32Array | undefined, wImage: number): Promise<QueryChannel[]> {
-    const imageSide = textVector ? wImage : 1;
+  private async plan(q: SearchQuery, image: { vectors: ImageVectors } | undefined, text: TextSide, wImage: number): Promise<QueryChannel[]> {
+    const textVector = text.vector;
+    const imageSide = text.query ? wImage : 1;
     const channels: QueryChannel[] = [];
     const weights = image ? (q.weights ?? DEFAULT_IMAGE_WEIGHTS) : undefined;
-    const weightTotal = weights ? WEIGHTED_CHANNELS.reduce((s, c) => s + (weights[c] ?? 0), 0) || 1 : 1;
+    // Identity takes part only when the upload's text named some film; otherwise its weight would just dilute the image side.
+    const identity = text.identity?.size ? text.identity : undefined;
+    const weightTotal = weights ? WEIGHTED_CHANNELS.reduce((s, c) => s + (c === 'identity' && !identity ? 0 : (weights[c] ?? 0)), 0) || 1 : 1;
     if (image && weights) {
       for (const c of IMAGE_CHANNELS) {
         const vector = image.vectors[c as ImageChannel];
@@ -146,20 +159,46 @@ export class SearchEngine {
       if (faces.length === 0) throw new QueryError('no face found in the query poster');
       channels.push(faceChannel((imageSide * weights!.faces!) / weightTotal, faces, await this.indexes.faces()));
     }
+    if (image && identity) channels.push(identityChannel((imageSide * (weights?.identity ?? 0)) / weightTotal, identity, (await this.indexes.filterRows()).map((r) => r.key)));
     if (q.colors) channels.push(paletteChannel(imageSide, q.colors, await this.indexes.palette()));
+    const textSide = image || q.colors ? 1 - wImage : 1;
+    const printedShare = text.printed ? (textVector ? PRINTED_TEXT_SHARE : 1) : 0;
     if (textVector) {
       const loaded = await this.indexes.channel(TEXT_CHANNEL);
-      if (loaded) channels.push(vectorChannel(TEXT_CHANNEL, image || q.colors ? 1 - wImage : 1, textVector, loaded));
+      if (loaded) channels.push(vectorChannel(TEXT_CHANNEL, textSide * (1 - printedShare), textVector, loaded));
     }
+    if (text.query && text.printed) channels.push(printedTextChannel(textSide * printedShare, text.query, text.printed));
     return channels;
   }
 
+  /** The printed-text index when any poster has been read (undefined otherwise). */
+  private async printedIndex(): Promise<PrintedTextIndex | undefined> {
+    const index = await this.indexes.printedText();
+    return index.size > 0 ? index : undefined;
+  }
+
+  /** What the query's text side needs: the synopsis vector, the printed-text index, the upload's identity evidence. */
+  private async textSide(q: SearchQuery, text: string | undefined, printed: PrintedTextIndex | undefined): Promise<Omit<TextSide, 'vector'>> {
+    const weights = q.weights ?? DEFAULT_IMAGE_WEIGHTS;
+    let identity: Map<number, IdentityEvidence> | undefined;
+    if (q.image && !q.image2 && (weights.identity ?? 0) > 0) {
+      const lines = await this.embedder.readText(q.image);
+      identity = identityEvidence(lines, await this.indexes.titles(), printed ?? new PrintedTextIndex([]));
+    }
+    return { query: text, printed: text ? printed : undefined, identity };
+  }
+
   async search(q: SearchQuery): Promise<SearchResult[]> {
-    const { k, text, wImage } = this.validate(q);
+    const printed = await this.printedIndex();
+    const { k, text, wImage } = this.validate(q, printed !== undefined);
     const exclude = new Set<number>();
     // The image model runs on onnxruntime's threads, the text model in a worker: embed both at once.
-    const [image, textVector] = await Promise.all([this.imageQueryVectors(q, exclude), text ? this.embedder.embedText(text) : undefined]);
-    const channels = await this.plan(q, image, textVector, wImage);
+    const [image, textVector, side] = await Promise.all([
+      this.imageQueryVectors(q, exclude),
+      text && this.embedder.hasText ? this.embedder.embedText(text) : undefined,
+      this.textSide(q, text, printed),
+    ]);
+    const channels = await this.plan(q, image, { ...side, vector: textVector }, wImage);
 
     // Vector indexes get the filter itself (an engine index applies it in its query); the in-process
     // palette and face scorers get the resolved set of keys.
@@ -172,7 +211,7 @@ export class SearchEngine {
     for (const c of active) for (const h of await c.search(pool, { filter, allow }, exclude)) candidates.add(h.key);
     let keys = [...candidates];
     let scored: ChannelScores[] = [];
-    for (const c of channels) scored.push({ channel: c.name, weight: c.weight, scores: await c.scores(keys), reference: active.length > 1 && c.weight > 0 ? await c.reference() : new Float32Array() });
+    for (const c of channels) scored.push({ channel: c.name, weight: c.weight, minStd: c.minStd, scores: await c.scores(keys), reference: active.length > 1 && c.weight > 0 ? await c.reference() : new Float32Array() });
 
     if (image?.inputs.length) {
       const content = await this.indexes.channel(CONTENT_CHANNEL);
@@ -193,7 +232,11 @@ export class SearchEngine {
       const m = movies.get(t.key)!;
       const scores: Record<string, number | null> = {};
       for (const c of scored) scores[c.channel] = Number.isNaN(c.scores[t.i]!) ? null : round(c.scores[t.i]!);
-      return { id: m.id, title: m.title, year: m.year, score: round(t.score), genres: m.genres, countries: m.countries, scores };
+      const result: SearchResult = { id: m.id, title: m.title, year: m.year, score: round(t.score), genres: m.genres, countries: m.countries, scores };
+      if (side.printed && text && (scores.printed ?? 0) > 0) result.printed = side.printed.matched(text, t.key);
+      const evidence = side.identity?.get(t.key);
+      if (evidence) result.identity = { score: round(evidence.score), by: evidence.by, text: evidence.text };
+      return result;
     });
   }
 

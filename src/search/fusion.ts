@@ -20,6 +20,8 @@ export interface ChannelScores {
   scores: Float32Array;
   /** Raw cosines of the query against the reference sample. */
   reference: Float32Array;
+  /** Floor on the reference's standard deviation (mostly-zero channels: printed text, identity). */
+  minStd?: number;
 }
 
 export function meanStd(values: Float32Array): { mean: number; std: number } {
@@ -42,7 +44,8 @@ export function fuseZScores(channels: ChannelScores[], count: number): Float32Ar
   const out = new Float32Array(count);
   for (const c of channels) {
     if (c.weight === 0) continue;
-    const { mean, std } = meanStd(c.reference);
+    const { mean, std: spread } = meanStd(c.reference);
+    const std = Math.max(spread, c.minStd ?? 0);
     const w = c.weight / total;
     for (let i = 0; i < count; i++) {
       const s = c.scores[i]!;

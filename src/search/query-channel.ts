@@ -21,6 +21,8 @@ export interface QueryChannel {
   scores(keys: number[]): Promise<Float32Array>;
   /** Scores of a fixed sample of the collection, the z-score reference. */
   reference(): Promise<Float32Array>;
+  /** Floor on the reference spread (channels where almost every poster scores 0). */
+  readonly minStd?: number;
 }
 
 /** A query vector against a channel's VectorIndex (the filter goes to the index as it is). */

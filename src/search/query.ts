@@ -39,12 +39,19 @@ export class QueryError extends MarqueeError {
   }
 }
 
-export const WEIGHTED_CHANNELS = [...IMAGE_CHANNELS, 'faces'] as const;
+export const WEIGHTED_CHANNELS = [...IMAGE_CHANNELS, 'faces', 'identity'] as const;
 export type WeightedChannel = (typeof WEIGHTED_CHANNELS)[number];
 export type ChannelWeights = Partial<Record<WeightedChannel, number>>;
 
-/** Content carries what is shown; colour and layout add the design; faces only when asked for. Documented in the README. */
-export const DEFAULT_IMAGE_WEIGHTS: Record<WeightedChannel, number> = { content: 0.7, color: 0.15, layout: 0.15, faces: 0 };
+/**
+ * Content carries what is shown; colour and layout add the design; faces only when asked for;
+ * identity (the upload's printed text naming a catalog film, image uploads only) is 0 for almost
+ * every poster and decisive for the few it names. Documented in the README.
+ */
+export const DEFAULT_IMAGE_WEIGHTS: Record<WeightedChannel, number> = { content: 0.7, color: 0.15, layout: 0.15, faces: 0, identity: 0.5 };
+
+/** Share of a text query's weight given to words printed on posters (the rest: synopses). */
+export const PRINTED_TEXT_SHARE = 0.4;
 
 /** Parses "content=0.6,color=0.3,layout=0.1"; channels not named get weight 0. */
 export function parseWeights(s: string): ChannelWeights {
@@ -72,6 +79,10 @@ export interface SearchResult {
   countries: string[];
   /** Raw cosine per channel that took part. */
   scores: Record<string, number | null>;
+  /** Text queries: the lines printed on this poster that match the query. */
+  printed?: string[];
+  /** Image uploads: why the upload is taken for this film's poster (its title read, or its text matching). */
+  identity?: { score: number; by: 'title' | 'text'; text: string };
 }
 
 export const MAX_K = 1000;

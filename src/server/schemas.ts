@@ -15,6 +15,8 @@ export const resultSchema = {
     genres: { type: 'array', items: { type: 'string' } },
     countries: { type: 'array', items: { type: 'string' } },
     scores: { type: 'object', additionalProperties: { type: ['number', 'null'] } },
+    printed: { type: 'array', items: { type: 'string' } },
+    identity: { type: 'object', properties: { score: { type: 'number' }, by: { type: 'string', enum: ['title', 'text'] }, text: { type: 'string' } }, required: ['score', 'by', 'text'] },
   },
   required: ['id', 'title', 'year', 'score', 'genres', 'countries', 'scores'],
 } as const;
@@ -27,7 +29,7 @@ export const resultsSchema = {
 
 const weights = {
   type: 'object',
-  properties: { content: { type: 'number', minimum: 0, maximum: 1 }, color: { type: 'number', minimum: 0, maximum: 1 }, layout: { type: 'number', minimum: 0, maximum: 1 }, faces: { type: 'number', minimum: 0, maximum: 1 } },
+  properties: { content: { type: 'number', minimum: 0, maximum: 1 }, color: { type: 'number', minimum: 0, maximum: 1 }, layout: { type: 'number', minimum: 0, maximum: 1 }, faces: { type: 'number', minimum: 0, maximum: 1 }, identity: { type: 'number', minimum: 0, maximum: 1 } },
   additionalProperties: false,
 } as const;
 

@@ -1,6 +1,8 @@
 /** Row shapes both engines return alike (same column names, numbers and blobs), mapped to records once. */
 import type { DetectedFace } from '../models/face-model.js';
 import { fromBlob } from './blob.js';
+import type { TextLine } from '../text/types.js';
+import type { StoredPosterText } from './store.js';
 import type { AtlasPoint } from './types.js';
 
 type Row = Record<string, unknown>;
@@ -24,3 +26,13 @@ export function rowToFace(r: Row): DetectedFace {
     descriptor: fromBlob(r.descriptor as Buffer),
   };
 }
+
+/** SQLite hands JSON columns over as text, PostgreSQL's jsonb as parsed values; both become records here. */
+const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
+
+export function rowToPosterText(r: Row): StoredPosterText {
+  const readAt = r.read_at instanceof Date ? r.read_at.toISOString() : (r.read_at as string);
+  return { version: r.version as string, sourceHash: r.source_hash as string, lines: json<TextLine[]>(r.lines), error: (r.error as string | null) ?? null, readAt };
+}
+
+export const rowLines = (r: Row): TextLine[] => json<TextLine[]>(r.lines);

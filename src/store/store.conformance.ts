@@ -184,6 +184,34 @@ export function storeConformance(name: string, make: StoreFactory): void {
       });
     });
 
+    it('keeps printed text per poster, versioned, with failures that wait for a change', async () => {
+      await withLibrary(async ({ store }) => {
+        const [a, b, c] = await store.writeMovies([write('a', 1), write('b', 2), write('c', 3)], '/catalog');
+        expect((await store.postersNeedingText('ocr1')).map((p) => p.key)).toEqual([a, b, c]);
+        expect(await store.posterTextProgress('ocr1')).toEqual({ read: 0, failed: 0, pending: 3 });
+        const line = { text: 'THE “QUOTED” TITLE — ü', confidence: 0.875, box: [[0.1, 0.2], [0.9, 0.2], [0.9, 0.3], [0.1, 0.3]] as [number, number][], size: 0.1, order: 0 };
+        await store.putPosterText(a!, 'ocr1', 'hash-a', { lines: [line, { ...line, text: 'tagline', order: 1 }] });
+        await store.putPosterText(b!, 'ocr1', 'hash-b', { lines: [] });
+        await store.putPosterText(c!, 'ocr1', 'hash-c', { error: 'cannot decode image' });
+        expect(await store.postersNeedingText('ocr1')).toEqual([]);
+        expect(await store.posterTextProgress('ocr1')).toEqual({ read: 2, failed: 1, pending: 0 });
+        const stored = await store.getPosterText(a!);
+        expect(stored!.lines[0]).toEqual(line);
+        expect(stored!.lines.map((l) => l.text)).toEqual([line.text, 'tagline']);
+        expect(new Date(stored!.readAt).getTime()).toBeGreaterThan(0);
+        expect((await store.getPosterText(c!))!.error).toBe('cannot decode image');
+        expect((await store.allPosterText('ocr1')).map((r) => [r.key, r.lines.length])).toEqual([[a, 2], [b, 0]]);
+        expect(await store.titleRows()).toEqual(['a', 'b', 'c'].map((id, i) => ({ key: [a, b, c][i], title: movie(id).title, year: 1999, extra: movie(id).extra })));
+        // A new reader version re-reads everything; a changed poster is read again.
+        expect((await store.postersNeedingText('ocr2')).map((p) => p.key)).toEqual([a, b, c]);
+        await store.writeMovies([write('a', 1, { poster: { ...write('a', 1).poster!, record: { ...write('a', 1).poster!.record, contentHash: 'hash-a2' } } })], '/catalog');
+        expect((await store.postersNeedingText('ocr1')).map((p) => p.key)).toEqual([a]);
+        expect((await store.allPosterText('ocr1')).map((r) => r.key)).toEqual([b]);
+        await store.deleteMovies(['b']);
+        expect(await store.getPosterText(b!)).toBeUndefined();
+      });
+    });
+
     it('stores genre models and index runs', async () => {
       await withLibrary(async ({ store }) => {
         expect(await store.getGenreModel('poster')).toBeUndefined();

@@ -8,8 +8,20 @@
 import type { PaletteColor } from '../design/palette.js';
 import type { DetectedFace } from '../models/face-model.js';
 import type { VectorIndex } from '../search/vector-index.js';
+import type { TextLine } from '../text/types.js';
 import type { TableRow, TableSpec } from './tables.js';
-import type { AtlasPoint, BatchCounts, FilterRow, ModelRef, MovieRecord, PosterRecord, StillRecord, StillState, StoredFaceJson, StoredMovie, StoredStill, VectorRecord, VectorState } from './types.js';
+import type { AtlasPoint, BatchCounts, FilterRow, TitleRow, ModelRef, MovieRecord, PosterRecord, StillRecord, StillState, StoredFaceJson, StoredMovie, StoredStill, VectorRecord, VectorState } from './types.js';
+
+/** A poster's OCR outcome: the lines read, or the reason reading failed. */
+export type PosterTextReading = { lines: TextLine[] } | { error: string };
+
+export interface StoredPosterText {
+  version: string;
+  sourceHash: string;
+  lines: TextLine[];
+  error: string | null;
+  readAt: string;
+}
 
 export interface LibraryStats {
   movies: number;
@@ -84,6 +96,8 @@ export interface Store {
   deleteMovies(ids: string[]): Promise<number>;
   /** Metadata every filter needs, for the whole collection. */
   filterRows(): Promise<FilterRow[]>;
+  /** Titles (and extra columns that may hold other titles) of every movie, in key order. */
+  titleRows(): Promise<TitleRow[]>;
 
   /** Writes a batch of movies (metadata, poster, thumbnail, every channel) atomically; returns their keys. */
   writeMovies(batch: MovieWrite[], source: string): Promise<number[]>;
@@ -114,6 +128,17 @@ export interface Store {
   getFaces(key: number): Promise<DetectedFace[]>;
   allFaceDescriptors(): Promise<{ key: number; descriptor: Float32Array }[]>;
   faceScanCount(): Promise<number>;
+
+  // Printed text on posters (OCR)
+  /** Stores what was read off a poster (or why it could not be read), replacing an older reading. */
+  putPosterText(key: number, version: string, sourceHash: string, reading: PosterTextReading): Promise<void>;
+  /** Posters never read by this reader version, or changed since they were read; failures are retried only after a change. */
+  postersNeedingText(version: string): Promise<{ key: number; path: string; contentHash: string }[]>;
+  getPosterText(key: number): Promise<StoredPosterText | undefined>;
+  /** Every current reading with lines (this version, matching poster hash), in key order. */
+  allPosterText(version: string): Promise<{ key: number; lines: TextLine[] }[]>;
+  /** How far the OCR pass is for this version: posters read, failed, and still to read. */
+  posterTextProgress(version: string): Promise<{ read: number; failed: number; pending: number }>;
 
   // Genre models
   putGenreModel(name: string, meta: unknown, params: Float32Array | null): Promise<void>;

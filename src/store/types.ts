@@ -55,6 +55,14 @@ export interface VectorState {
 }
 
 /** Metadata a query filter needs, kept in memory for the whole collection. */
+/** What title matching needs of every movie. */
+export interface TitleRow {
+  key: number;
+  title: string;
+  year: number | null;
+  extra: Record<string, unknown>;
+}
+
 export interface FilterRow {
   key: number;
   year: number | null;

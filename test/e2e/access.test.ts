@@ -26,7 +26,7 @@ async function serve(env: Record<string, string>): Promise<string> {
 }
 
 beforeAll(async () => {
-  expect(runCli(['index', makeCatalog(rows), '--db', db]).code).toBe(0);
+  expect(runCli(['index', makeCatalog(rows), '--no-ocr', '--db', db]).code).toBe(0);
   library = await openStore(db, { create: true });
 });
 

@@ -15,7 +15,7 @@ let library: Store;
 let base = '';
 
 beforeAll(async () => {
-  expect(runCli(['index', makeCatalog(rows), '--db', db]).code).toBe(0);
+  expect(runCli(['index', makeCatalog(rows), '--no-ocr', '--db', db]).code).toBe(0);
   library = await openStore(db, { create: true });
   app = await buildServer({ library });
   base = await app.listen({ port: 0, host: '127.0.0.1' });

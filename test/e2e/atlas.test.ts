@@ -27,7 +27,7 @@ interface Meta {
 }
 
 beforeAll(() => {
-  expect(runCli(['index', dir, '--db', db, '--no-text']).code).toBe(0);
+  expect(runCli(['index', dir, '--no-ocr', '--db', db, '--no-text']).code).toBe(0);
 });
 
 describe('atlas', () => {
@@ -70,7 +70,7 @@ describe('atlas', () => {
     const before = points();
     const dir2 = makeCatalog(rows);
     // Same catalog source? No: index the full list into the same library from a new folder.
-    expect(runCli(['index', dir2, '--db', db, '--no-text']).code).toBe(0);
+    expect(runCli(['index', dir2, '--no-ocr', '--db', db, '--no-text']).code).toBe(0);
     const meta = jsonLines(runCli(['atlas', 'build', '--db', db, '--json']).stdout)[0] as unknown as Meta;
     const after = points();
     expect(after).toHaveLength(rows.length);

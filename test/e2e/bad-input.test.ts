@@ -96,7 +96,7 @@ beforeAll(async () => {
     lines.push(Buffer.from(line, c.latin1 ? 'latin1' : 'utf8'));
   }
   writeFileSync(join(dir, 'movies.csv'), Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\r\n')])));
-  const r = runCli(['index', dir, '--db', db, '--json', '--no-text']);
+  const r = runCli(['index', dir, '--no-ocr', '--db', db, '--json', '--no-text']);
   expect(r.code, r.stderr).toBe(0);
   summary = jsonLines(r.stdout).at(-1)!;
   problems = summary.problems as typeof problems;
@@ -152,7 +152,7 @@ describe('catalog files that cannot be read at all', () => {
   const indexCsv = (csv: string | Buffer) => {
     const d = tempDir();
     writeFileSync(join(d, 'movies.csv'), csv);
-    const r = runCli(['index', d, '--db', join(tempDir(), 'lib.db'), '--json', '--no-text']);
+    const r = runCli(['index', d, '--no-ocr', '--db', join(tempDir(), 'lib.db'), '--json', '--no-text']);
     return { code: r.code, summary: jsonLines(r.stdout).at(-1)! as { problems: { item: string; reason: string }[]; skipped: number } };
   };
   it('a header without an id column is one clear problem, not one per row', () => {
@@ -169,7 +169,7 @@ describe('catalog files that cannot be read at all', () => {
     const d = tempDir();
     writeFileSync(join(d, 'movies.jsonl'), Buffer.concat([Buffer.from('{"id":"a","title":"Plain"}\n'), Buffer.from('{"id":"b","title":"Pépé le Moko"}\n', 'latin1')]));
     const libPath = join(tempDir(), 'lib.db');
-    const r = runCli(['index', d, '--db', libPath, '--json', '--no-text']);
+    const r = runCli(['index', d, '--no-ocr', '--db', libPath, '--json', '--no-text']);
     const summary = jsonLines(r.stdout).at(-1)! as { problems: { item: string; reason: string }[] };
     expect(summary.problems.find((p) => p.item === 'movies.jsonl:2 (id b)' && /not valid UTF-8/.test(p.reason))).toBeDefined();
     expect(summary.problems.find((p) => p.item.startsWith('movies.jsonl:1') && /UTF-8/.test(p.reason))).toBeUndefined();

@@ -83,7 +83,7 @@ describe('design search and analysis on a library', () => {
       planted.push([src.id!, `copy-${src.id}`]);
     }
     makeCatalog([...rows, ...copyRows], dir);
-    expect(runCli(['index', dir, '--db', db, '--no-text']).code).toBe(0);
+    expect(runCli(['index', dir, '--no-ocr', '--db', db, '--no-text']).code).toBe(0);
     library = await openStore(db, { create: true });
     engine = await SearchEngine.fromLibrary(library);
   });

@@ -30,7 +30,7 @@ const timings: Record<string, number> = {};
 
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
-  expect(runCli(['index', makeCatalog(rows), '--db', db]).code).toBe(0);
+  expect(runCli(['index', makeCatalog(rows), '--no-ocr', '--db', db]).code).toBe(0);
   expect(runCli(['genres', 'train', '--db', db, '--folds', '3']).code).toBe(0);
   expect(runCli(['atlas', 'build', '--db', db]).code).toBe(0);
   expect(runCli(['index', '--stills', STILLS, '--db', db]).code).toBe(0);

@@ -12,7 +12,7 @@ const db = join(tempDir(), 'lib.db');
 let first: Record<string, unknown>;
 
 beforeAll(() => {
-  const r = runCli(['index', dir, '--db', db, '--no-text', '--faces', '--json']);
+  const r = runCli(['index', dir, '--no-ocr', '--db', db, '--no-text', '--faces', '--json']);
   expect(r.code).toBe(0);
   first = jsonLines(r.stdout).at(-1)!;
 });
@@ -41,7 +41,7 @@ describe('faces', () => {
       expect(f.score).toBeGreaterThanOrEqual(0.5);
     }
     lib.close();
-    const again = jsonLines(runCli(['index', dir, '--db', db, '--no-text', '--faces', '--json']).stdout).at(-1)!;
+    const again = jsonLines(runCli(['index', dir, '--no-ocr', '--db', db, '--no-text', '--faces', '--json']).stdout).at(-1)!;
     expect(again.faces).toMatchObject({ scanned: 0 });
   });
 
@@ -73,7 +73,7 @@ describe('faces', () => {
 
   it('refuses a faces query on a library without face scans, with a clear message', () => {
     const plain = join(tempDir(), 'plain.db');
-    expect(runCli(['index', makeCatalog(rows.slice(0, 3)), '--db', plain, '--no-text']).code).toBe(0);
+    expect(runCli(['index', makeCatalog(rows.slice(0, 3)), '--no-ocr', '--db', plain, '--no-text']).code).toBe(0);
     const r = runCli(['search', '--db', plain, '--id', rows[0]!.id!, '--weights', 'content=0.5,faces=0.5']);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/no face scans: run "marquee index <catalog> --faces"/);

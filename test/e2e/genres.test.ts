@@ -16,7 +16,7 @@ interface Prediction {
 }
 
 beforeAll(() => {
-  expect(runCli(['index', makeCatalog(rows), '--db', db]).code).toBe(0);
+  expect(runCli(['index', makeCatalog(rows), '--no-ocr', '--db', db]).code).toBe(0);
 });
 
 describe('genres', () => {
@@ -80,7 +80,7 @@ describe('genres', () => {
     const train = rows.slice(0, 320);
     const heldOut = rows.slice(320);
     const trainDb = join(tempDir(), 'train.db');
-    expect(runCli(['index', makeCatalog(train), '--db', trainDb, '--no-text']).code).toBe(0);
+    expect(runCli(['index', makeCatalog(train), '--no-ocr', '--db', trainDb, '--no-text']).code).toBe(0);
     expect(runCli(['genres', 'train', '--db', trainDb, '--json']).code).toBe(0);
     const ev = JSON.parse(runCli(['genres', 'eval', '--db', trainDb, '--json']).stdout) as { evaluations: { features: string; best: string; methods: Record<string, { top3Hit: number }> }[] };
     const poster = ev.evaluations.find((e) => e.features === 'poster')!;

@@ -35,7 +35,7 @@ describe('index: real catalog rows, good and bad', () => {
   const db = join(tempDir(), 'lib.db');
 
   it('indexes good rows, reports each bad one with its file and reason', () => {
-    const r = runCli(['index', dir, '--db', db, '--json']);
+    const r = runCli(['index', dir, '--no-ocr', '--db', db, '--json']);
     expect(r.code).toBe(0);
     const s = summaryOf(r.stdout);
     expect(s.indexed).toBe(good.length + 1); // + x-changing
@@ -76,12 +76,12 @@ describe('index: real catalog rows, good and bad', () => {
   });
 
   it('re-running skips unchanged posters and picks up a changed one', () => {
-    const again = summaryOf(runCli(['index', dir, '--db', db, '--json']).stdout);
+    const again = summaryOf(runCli(['index', dir, '--no-ocr', '--db', db, '--json']).stdout);
     expect(again.indexed).toBe(0);
     expect(again.unchanged).toBe(good.length + 1);
     expect(again.textsEmbedded).toBe(0);
     copyFileSync(join(POSTERS, `${good[5]!.id}.jpg`), join(posterCopies, 'changing.jpg'));
-    const changed = summaryOf(runCli(['index', dir, '--db', db, '--json']).stdout);
+    const changed = summaryOf(runCli(['index', dir, '--no-ocr', '--db', db, '--json']).stdout);
     expect(changed.indexed).toBe(1);
     expect(changed.unchanged).toBe(good.length);
   });
@@ -90,7 +90,7 @@ describe('index: real catalog rows, good and bad', () => {
     const lib = new Database(db);
     lib.prepare("UPDATE vectors SET model_version = 'old' WHERE channel = 'content' AND movie_key IN (SELECT key FROM movies LIMIT 3)").run();
     lib.close();
-    const s = summaryOf(runCli(['index', dir, '--db', db, '--json']).stdout);
+    const s = summaryOf(runCli(['index', dir, '--no-ocr', '--db', db, '--json']).stdout);
     expect(s.indexed).toBe(3);
     const check = new Database(db, { readonly: true });
     expect(check.prepare("SELECT COUNT(*) AS n FROM vectors WHERE model_version = 'old'").get()).toEqual({ n: 0 });
@@ -101,11 +101,11 @@ describe('index: real catalog rows, good and bad', () => {
     const shorter = [...good.slice(0, 20), bad[7]!];
     const dir2 = makeCatalog(shorter);
     // Same library, different catalog folder: nothing of the first catalog is pruned.
-    expect(summaryOf(runCli(['index', dir2, '--db', db, '--json', '--prune']).stdout).pruned).toBe(0);
+    expect(summaryOf(runCli(['index', dir2, '--no-ocr', '--db', db, '--json', '--prune']).stdout).pruned).toBe(0);
     writeFileSync(join(dir, 'movies.csv'), stringify(shorter.map((r) => ({ ...r, poster: r.id === 'x-changing' ? 'own/changing.jpg' : r.poster })), { header: true }));
-    const kept = summaryOf(runCli(['index', dir, '--db', db, '--json']).stdout);
+    const kept = summaryOf(runCli(['index', dir, '--no-ocr', '--db', db, '--json']).stdout);
     expect(kept.pruned).toBe(0);
-    const pruned = summaryOf(runCli(['index', dir, '--db', db, '--json', '--prune']).stdout);
+    const pruned = summaryOf(runCli(['index', dir, '--no-ocr', '--db', db, '--json', '--prune']).stdout);
     expect(pruned.pruned).toBe(good.length + bad.length - 2 - 1 - 20); // minus 2 unusable rows, x-changing, the 20 kept
   });
 });
@@ -117,7 +117,7 @@ describe('index: other catalog shapes', () => {
     for (const id of ids) copyFileSync(join(POSTERS, `${id}.jpg`), join(dir, `poster-${id}.jpg`));
     writeFileSync(join(dir, 'notes.txt'), 'not an image');
     const db = join(tempDir(), 'lib.db');
-    const s = summaryOf(runCli(['index', dir, '--db', db, '--json']).stdout);
+    const s = summaryOf(runCli(['index', dir, '--no-ocr', '--db', db, '--json']).stdout);
     expect(s.indexed).toBe(5);
     const lib = new Database(db, { readonly: true });
     expect((lib.prepare('SELECT id FROM movies ORDER BY id').all() as { id: string }[]).map((r) => r.id)).toEqual(ids.map((id) => `poster-${id}`).sort());
@@ -130,7 +130,7 @@ describe('index: other catalog shapes', () => {
     writeFileSync(join(dir, 'movies.jsonl'), [...rows.map((r) => JSON.stringify({ ...r, genres: r.genres!.split('|') })), '{not json', ''].join('\n'));
     rmSync(join(dir, 'movies.csv'));
     const db = join(tempDir(), 'lib.db');
-    const r = runCli(['index', dir, '--db', db, '--json']);
+    const r = runCli(['index', dir, '--no-ocr', '--db', db, '--json']);
     const s = summaryOf(r.stdout);
     expect(s.indexed).toBe(4);
     expect(s.skipped).toBe(1);
@@ -140,7 +140,7 @@ describe('index: other catalog shapes', () => {
   it('exits non-zero with a clear message when nothing can be indexed', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'movies.csv'), 'id,title,poster\n1,Nothing,posters/none.jpg\n');
-    const r = runCli(['index', dir, '--db', join(tempDir(), 'lib.db')]);
+    const r = runCli(['index', dir, '--no-ocr', '--db', join(tempDir(), 'lib.db')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/nothing could be indexed/);
     expect(r.stderr).toMatch(/poster file does not exist/);

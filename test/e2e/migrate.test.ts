@@ -12,7 +12,7 @@ describe('migrate between SQLite and PostgreSQL', () => {
   const back = join(tempDir(), 'back.db');
   beforeAll(async () => {
     pg = await freshLibrary('postgres');
-    expect(runCli(['index', makeCatalog(rows), '--db', source, '--json']).code).toBe(0);
+    expect(runCli(['index', makeCatalog(rows), '--no-ocr', '--db', source, '--json']).code).toBe(0);
     expect(runCli(['atlas', 'build', '--db', source, '--no-tsne', '--json']).code).toBe(0);
   });
   afterAll(async () => {
@@ -53,7 +53,7 @@ describe('migrate between SQLite and PostgreSQL', () => {
 
   it('refuses a target that is not empty, and changes nothing in it', () => {
     const other = join(tempDir(), 'other.db');
-    expect(runCli(['index', makeCatalog(rows.slice(0, 3)), '--db', other, '--json']).code).toBe(0);
+    expect(runCli(['index', makeCatalog(rows.slice(0, 3)), '--no-ocr', '--db', other, '--json']).code).toBe(0);
     const r = runCli(['migrate', source, other]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/is not empty: migrate copies into an empty library only/);

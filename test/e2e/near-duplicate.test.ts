@@ -29,7 +29,7 @@ const transforms: Record<string, (b: Buffer) => Promise<Buffer>> = {
 };
 
 beforeAll(async () => {
-  expect(runCli(['index', makeCatalog(rows), '--db', db, '--no-text']).code).toBe(0);
+  expect(runCli(['index', makeCatalog(rows), '--no-ocr', '--db', db, '--no-text']).code).toBe(0);
   library = await openStore(db, { create: true });
   engine = await SearchEngine.fromLibrary(library);
 });

@@ -18,7 +18,7 @@ describe('search on pgvector', () => {
     server = await startPglite({ maxConnections: 8 });
     const catalog = makeCatalog(rows);
     for (const db of [server.url, sqlite]) {
-      const r = await runCliAsync(['index', catalog, '--db', db, '--json'], env);
+      const r = await runCliAsync(['index', catalog, '--no-ocr', '--db', db, '--json'], env);
       expect(r.code, r.stderr).toBe(0);
     }
   });

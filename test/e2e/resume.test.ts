@@ -76,7 +76,7 @@ describe('interrupted indexing', () => {
     const rows = spreadRows(160, 17);
     const dir = makeCatalog(rows);
     const db = join(tempDir(), 'lib.db');
-    const args = ['index', dir, '--db', db, '--json', '--batch-size', '8'];
+    const args = ['index', dir, '--no-ocr', '--db', db, '--json', '--batch-size', '8'];
     const random = seededRandom(20261121);
     let kills = 0;
     let last = { movies: 0, posters: 0 };
@@ -91,11 +91,11 @@ describe('interrupted indexing', () => {
       kills++;
     }
     expect(kills).toBeGreaterThanOrEqual(3);
-    const r = runCli(['index', dir, '--db', db, '--json']);
+    const r = runCli(['index', dir, '--no-ocr', '--db', db, '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(assertConsistent(db)).toEqual({ movies: rows.length, posters: rows.length });
     const clean = join(tempDir(), 'clean.db');
-    expect(runCli(['index', dir, '--db', clean, '--json']).code).toBe(0);
+    expect(runCli(['index', dir, '--no-ocr', '--db', clean, '--json']).code).toBe(0);
     const [a, b] = [contentVectors(db), contentVectors(clean)];
     expect([...a.keys()]).toEqual([...b.keys()]);
     for (const [k, v] of a) {
@@ -131,7 +131,7 @@ describe.each(ENGINES)('interrupted indexing on %s', (engine) => {
     const rows = spreadRows(120, 9);
     const dir = makeCatalog(rows);
     const db = library.db;
-    const committed = await killAfterFirstCommit(['index', dir, '--db', db, '--json', '--batch-size', '8']);
+    const committed = await killAfterFirstCommit(['index', dir, '--no-ocr', '--db', db, '--json', '--batch-size', '8']);
     expect(committed).toBeGreaterThan(0);
 
     const killed = await counts(db);
@@ -140,7 +140,7 @@ describe.each(ENGINES)('interrupted indexing on %s', (engine) => {
     expect(killed.posters).toBeLessThan(rows.length);
     expect(killed.content).toBe(killed.posters); // a poster is committed with its vectors or not at all
 
-    const r = runCli(['index', dir, '--db', db, '--json']);
+    const r = runCli(['index', dir, '--no-ocr', '--db', db, '--json']);
     expect(r.code, r.stderr).toBe(0);
     const summary = jsonLines(r.stdout).at(-1)!;
     expect(summary.unchanged).toBe(killed.posters);
@@ -152,18 +152,18 @@ describe.each(ENGINES)('interrupted indexing on %s', (engine) => {
     const rows = spreadRows(120, 13);
     const dir = makeCatalog(rows);
     const db = library.db;
-    const child = spawn(process.execPath, [CLI, 'index', dir, '--db', db, '--json', '--batch-size', '8']);
+    const child = spawn(process.execPath, [CLI, 'index', dir, '--no-ocr', '--db', db, '--json', '--batch-size', '8']);
     let out = '';
     const firstCommit = new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => ((out += d.toString()), /"type":"progress"/.test(out) && resolve())));
     const finished = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     await firstCommit;
-    const second = runCli(['index', dir, '--db', db]);
+    const second = runCli(['index', dir, '--no-ocr', '--db', db]);
     expect(second.code).not.toBe(0);
     expect(second.stderr).toMatch(engine === 'sqlite' ? new RegExp(`is being indexed by process ${child.pid}`) : /is being indexed by another process/);
     const reader = runCli(['search', '--db', db, '--text', 'a love story', '--k', '3', '--json']);
     expect(reader.code, reader.stderr).toBe(0);
     expect((JSON.parse(reader.stdout) as { results: unknown[] }).results.length).toBeGreaterThan(0);
     expect(await finished).toBe(0);
-    expect(runCli(['index', dir, '--db', db, '--json']).code).toBe(0); // the lock was released
+    expect(runCli(['index', dir, '--no-ocr', '--db', db, '--json']).code).toBe(0); // the lock was released
   });
 });

@@ -33,7 +33,7 @@ describe.each(ENGINES)('search on %s', (engine) => {
   beforeAll(async () => {
     library = await freshLibrary(engine);
     db = library.db;
-    const r = runCli(['index', makeCatalog(rows), '--db', db, '--json']);
+    const r = runCli(['index', makeCatalog(rows), '--no-ocr', '--db', db, '--json']);
     expect(r.code).toBe(0);
   });
 

@@ -38,7 +38,7 @@ describe.each(ENGINES)('two servers on one %s library', (engine) => {
   beforeAll(async () => {
     library = await freshLibrary(engine);
     process.env.MARQUEE_UPLOADS = join(tempDir(), 'uploads'); // PostgreSQL: shared upload storage
-    const r = runCli(['index', makeCatalog(rows), '--db', library.db, '--json']);
+    const r = runCli(['index', makeCatalog(rows), '--no-ocr', '--db', library.db, '--json']);
     expect(r.code, r.stderr).toBe(0);
     for (let i = 0; i < 2; i++) {
       const store = await openStore(library.db, { create: false });

@@ -40,7 +40,7 @@ describe('indexing with workers (PostgreSQL queue)', () => {
   });
 
   it('completes when one of two workers is killed mid-run, equal to a single-process run', async () => {
-    const child = spawn(process.execPath, [CLI, 'index', dir, '--db', library.db, '--workers', '2', '--json', '--batch-size', '8'], {
+    const child = spawn(process.execPath, [CLI, 'index', dir, '--no-ocr', '--db', library.db, '--workers', '2', '--json', '--batch-size', '8'], {
       env: { ...process.env, MARQUEE_JOB_EXPIRE_SECONDS: '8', MARQUEE_WORKER_THREADS: '1' },
     });
     let out = '';
@@ -67,7 +67,7 @@ describe('indexing with workers (PostgreSQL queue)', () => {
     expect((summary.indexed as number) + (summary.unchanged as number)).toBe(rows.length);
 
     const single = join(tempDir(), 'single.db');
-    expect(runCli(['index', dir, '--db', single, '--json']).code).toBe(0);
+    expect(runCli(['index', dir, '--no-ocr', '--db', single, '--json']).code).toBe(0);
     const [a, b] = [await openStore(library.db, { create: false }), await openStore(single, { create: false })];
     try {
       expect(await a.checkIntegrity()).toEqual([]);
@@ -87,7 +87,7 @@ describe('indexing with workers (PostgreSQL queue)', () => {
   });
 
   it('refuses: workers on a SQLite library, a worker pointed at a different library', async () => {
-    const sqlite = runCli(['index', dir, '--db', join(tempDir(), 'x.db'), '--workers', '2']);
+    const sqlite = runCli(['index', dir, '--no-ocr', '--db', join(tempDir(), 'x.db'), '--workers', '2']);
     expect(sqlite.code).not.toBe(0);
     expect(sqlite.stderr).toMatch(/needs a PostgreSQL library/);
     const libraryId = await (async () => {
@@ -98,7 +98,7 @@ describe('indexing with workers (PostgreSQL queue)', () => {
         await s.close();
       }
     })();
-    expect(runCli(['index', makeCatalog(rows.slice(0, 3)), '--db', other.db, '--json']).code).toBe(0);
+    expect(runCli(['index', makeCatalog(rows.slice(0, 3)), '--no-ocr', '--db', other.db, '--json']).code).toBe(0);
     const wrong = runCli(['worker', '--db', other.db, '--library', libraryId]);
     expect(wrong.code).not.toBe(0);
     expect(wrong.stderr).toMatch(/pointed at a different library/);

@@ -11,12 +11,13 @@ import pg from 'pg';
 import type { PaletteColor } from '../../design/palette.js';
 import type { DetectedFace } from '../../models/face-model.js';
 import { fromBlob, toBlob } from '../blob.js';
-import { rowToAtlasPoint, rowToFace } from '../rows.js';
+import { rowLines, rowToAtlasPoint, rowToFace, rowToPosterText } from '../rows.js';
 import { COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL } from '../channels.js';
 import { StoreError } from '../errors.js';
 import { redactLocation } from '../location.js';
-import type { LibraryStats, MovieWrite, StillsMovie, Store, VectorBackend } from '../store.js';
-import type { AtlasPoint, BatchCounts, FilterRow, ModelRef, MovieRecord, StillLook, StillRecord, StillState, StoredFaceJson, StoredMovie, StoredStill, VectorRecord, VectorState } from '../types.js';
+import type { LibraryStats, MovieWrite, PosterTextReading, StillsMovie, Store, StoredPosterText, VectorBackend } from '../store.js';
+import type { TextLine } from '../../text/types.js';
+import type { AtlasPoint, BatchCounts, FilterRow, TitleRow, ModelRef, MovieRecord, StillLook, StillRecord, StillState, StoredFaceJson, StoredMovie, StoredStill, VectorRecord, VectorState } from '../types.js';
 import { ensureVectorIndex, PgVectorIndex, vectorLiteral } from './pgvector-index.js';
 import { COPY_PAGE, ENGINE_META_KEYS, TABLE_SPECS, type TableRow, type TableSpec } from '../tables.js';
 import { NOTIFY_CHANNEL, notifyTriggersSql, PG_MIGRATIONS, PG_SCHEMA_SQL, PG_SCHEMA_VERSION } from './schema.js';
@@ -266,6 +267,15 @@ export class PostgresStore implements Store {
     return this.tx(async (c) => (await c.query('DELETE FROM movies WHERE id = ANY($1::text[])', [ids])).rowCount ?? 0);
   }
 
+  async titleRows(): Promise<TitleRow[]> {
+    return (await this.q('SELECT key, title, year, extra FROM movies ORDER BY key')).map((r) => ({
+      key: r.key as number,
+      title: r.title as string,
+      year: (r.year as number | null) ?? null,
+      extra: r.extra as Record<string, unknown>,
+    }));
+  }
+
   async filterRows(): Promise<FilterRow[]> {
     return (await this.q('SELECT key, year, genres, countries FROM movies ORDER BY key')).map((r) => ({
       key: r.key as number,
@@ -425,6 +435,54 @@ export class PostgresStore implements Store {
 
   async faceScanCount(): Promise<number> {
     return (await this.one('SELECT COUNT(*)::int AS n FROM face_scans'))!.n as number;
+  }
+
+  async putPosterText(key: number, version: string, sourceHash: string, reading: PosterTextReading): Promise<void> {
+    const lines = 'lines' in reading ? reading.lines : [];
+    const error = 'error' in reading ? reading.error : null;
+    await this.q(
+      `INSERT INTO poster_text (movie_key, version, source_hash, lines, error, read_at) VALUES ($1, $2, $3, $4, $5, now())
+       ON CONFLICT (movie_key) DO UPDATE SET version = excluded.version, source_hash = excluded.source_hash, lines = excluded.lines, error = excluded.error, read_at = excluded.read_at`,
+      [key, version, sourceHash, JSON.stringify(lines), error],
+    );
+  }
+
+  async postersNeedingText(version: string): Promise<{ key: number; path: string; contentHash: string }[]> {
+    return (
+      await this.q(
+        `SELECT p.movie_key AS key, p.path, p.content_hash FROM posters p LEFT JOIN poster_text t ON t.movie_key = p.movie_key
+         WHERE t.movie_key IS NULL OR t.version <> $1 OR t.source_hash <> p.content_hash ORDER BY p.movie_key`,
+        [version],
+      )
+    ).map((r) => ({ key: r.key as number, path: r.path as string, contentHash: r.content_hash as string }));
+  }
+
+  async getPosterText(key: number): Promise<StoredPosterText | undefined> {
+    const r = await this.one('SELECT * FROM poster_text WHERE movie_key = $1', [key]);
+    return r ? rowToPosterText(r) : undefined;
+  }
+
+  async allPosterText(version: string): Promise<{ key: number; lines: TextLine[] }[]> {
+    return (
+      await this.q(
+        `SELECT t.movie_key, t.lines FROM poster_text t JOIN posters p ON p.movie_key = t.movie_key
+         WHERE t.version = $1 AND t.source_hash = p.content_hash AND t.error IS NULL ORDER BY t.movie_key`,
+        [version],
+      )
+    ).map((r) => ({ key: r.movie_key as number, lines: rowLines(r) }));
+  }
+
+  async posterTextProgress(version: string): Promise<{ read: number; failed: number; pending: number }> {
+    const r = (await this.one(
+      `SELECT COUNT(*) FILTER (WHERE t.version = $1 AND t.source_hash = p.content_hash AND t.error IS NULL)::int AS read,
+              COUNT(*) FILTER (WHERE t.version = $1 AND t.source_hash = p.content_hash AND t.error IS NOT NULL)::int AS failed,
+              COUNT(*)::int AS total
+       FROM posters p LEFT JOIN poster_text t ON t.movie_key = p.movie_key`,
+      [version],
+    ))!;
+    const read = r.read as number;
+    const failed = r.failed as number;
+    return { read, failed, pending: (r.total as number) - read - failed };
   }
 
   async putGenreModel(name: string, meta: unknown, params: Float32Array | null): Promise<void> {

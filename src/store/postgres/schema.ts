@@ -6,12 +6,12 @@
  * A statement-level trigger on every table NOTIFYs `marquee_changes`, so every server on the
  * database hears of an ingest, a delete or a CLI index run (delivered on commit only).
  */
-export const PG_SCHEMA_VERSION = 1;
+export const PG_SCHEMA_VERSION = 2;
 
 export const NOTIFY_CHANNEL = 'marquee_changes';
 
 export const TABLES = [
-  'meta', 'movies', 'posters', 'vectors', 'palettes', 'faces', 'face_scans', 'genre_models', 'atlas', 'atlas_points',
+  'meta', 'movies', 'posters', 'vectors', 'palettes', 'faces', 'face_scans', 'poster_text', 'genre_models', 'atlas', 'atlas_points',
   'atlas_sheets', 'atlas_sprites', 'index_runs', 'index_failures', 'index_batches', 'stills', 'movie_looks', 'still_faces',
 ] as const;
 
@@ -86,6 +86,14 @@ CREATE TABLE IF NOT EXISTS face_scans (
   model_version text NOT NULL,
   source_hash   text NOT NULL,
   count         integer NOT NULL
+);
+CREATE TABLE IF NOT EXISTS poster_text (
+  movie_key   integer PRIMARY KEY REFERENCES movies(key) ON DELETE CASCADE,
+  version     text NOT NULL,
+  source_hash text NOT NULL,
+  lines       jsonb NOT NULL,
+  error       text,
+  read_at     timestamptz NOT NULL
 );
 CREATE TABLE IF NOT EXISTS genre_models (
   name       text PRIMARY KEY,
@@ -183,5 +191,7 @@ export function notifyTriggersSql(): string {
     .join('\n');
 }
 
-/** Migrations from version v (index) to v + 1; none yet. */
-export const PG_MIGRATIONS: string[] = [];
+/** Migrations from version v (index + 1) to v + 1; tables a version adds come from PG_SCHEMA_SQL's CREATE IF NOT EXISTS. */
+export const PG_MIGRATIONS: string[] = [
+  /* 1 -> 2: poster_text (OCR) */ 'SELECT 1',
+];

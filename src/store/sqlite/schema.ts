@@ -1,4 +1,5 @@
-export const SCHEMA_VERSION = 3;
+/** v4: poster_text (OCR). */
+export const SCHEMA_VERSION = 4;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -65,6 +66,14 @@ CREATE TABLE IF NOT EXISTS face_scans (
   model_version TEXT NOT NULL,
   source_hash   TEXT NOT NULL,
   count         INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS poster_text (
+  movie_key   INTEGER PRIMARY KEY REFERENCES movies(key) ON DELETE CASCADE,
+  version     TEXT NOT NULL,
+  source_hash TEXT NOT NULL,
+  lines       TEXT NOT NULL,
+  error       TEXT,
+  read_at     TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS genre_models (
   name       TEXT PRIMARY KEY,

@@ -9,11 +9,12 @@ import Database from 'better-sqlite3';
 import type { PaletteColor } from '../../design/palette.js';
 import type { DetectedFace } from '../../models/face-model.js';
 import { fromBlob, toBlob } from '../blob.js';
-import { rowToAtlasPoint, rowToFace } from '../rows.js';
+import { rowLines, rowToAtlasPoint, rowToFace, rowToPosterText } from '../rows.js';
 import { acquireIndexLock } from '../index-lock.js';
-import type { LibraryStats, MovieWrite, StillsMovie, Store, VectorBackend } from '../store.js';
+import type { LibraryStats, MovieWrite, PosterTextReading, StillsMovie, Store, StoredPosterText, VectorBackend } from '../store.js';
+import type { TextLine } from '../../text/types.js';
 import { StoreError } from '../errors.js';
-import type { AtlasPoint, BatchCounts, FilterRow, ModelRef, MovieRecord, StillLook, StillRecord, StillState, StoredFaceJson, StoredMovie, StoredStill, VectorRecord, VectorState } from '../types.js';
+import type { AtlasPoint, BatchCounts, FilterRow, TitleRow, ModelRef, MovieRecord, StillLook, StillRecord, StillState, StoredFaceJson, StoredMovie, StoredStill, VectorRecord, VectorState } from '../types.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 import { COPY_PAGE, ENGINE_META_KEYS, type TableRow, type TableSpec } from '../tables.js';
 
@@ -194,6 +195,15 @@ export class SqliteStore implements Store {
     return this.tx(() => ids.reduce((n, id) => n + stmt.run(id).changes, 0));
   }
 
+  async titleRows(): Promise<TitleRow[]> {
+    return (this.db.prepare('SELECT key, title, year, extra FROM movies ORDER BY key').all() as Row[]).map((r) => ({
+      key: r.key as number,
+      title: r.title as string,
+      year: (r.year as number | null) ?? null,
+      extra: JSON.parse(r.extra as string) as Record<string, unknown>,
+    }));
+  }
+
   async filterRows(): Promise<FilterRow[]> {
     return (this.db.prepare('SELECT key, year, genres, countries FROM movies').all() as Row[]).map((r) => ({
       key: r.key as number,
@@ -342,6 +352,58 @@ export class SqliteStore implements Store {
 
   async faceScanCount(): Promise<number> {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM face_scans').get() as Row).n as number;
+  }
+
+  async putPosterText(key: number, version: string, sourceHash: string, reading: PosterTextReading): Promise<void> {
+    const lines = 'lines' in reading ? reading.lines : [];
+    const error = 'error' in reading ? reading.error : null;
+    this.db
+      .prepare(
+        `INSERT INTO poster_text (movie_key, version, source_hash, lines, error, read_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT(movie_key) DO UPDATE SET version = excluded.version, source_hash = excluded.source_hash, lines = excluded.lines, error = excluded.error, read_at = excluded.read_at`,
+      )
+      .run(key, version, sourceHash, JSON.stringify(lines), error, new Date().toISOString());
+  }
+
+  async postersNeedingText(version: string): Promise<{ key: number; path: string; contentHash: string }[]> {
+    return (
+      this.db
+        .prepare(
+          `SELECT p.movie_key AS key, p.path, p.content_hash FROM posters p LEFT JOIN poster_text t ON t.movie_key = p.movie_key
+           WHERE t.movie_key IS NULL OR t.version != ? OR t.source_hash != p.content_hash ORDER BY p.movie_key`,
+        )
+        .all(version) as Row[]
+    ).map((r) => ({ key: r.key as number, path: r.path as string, contentHash: r.content_hash as string }));
+  }
+
+  async getPosterText(key: number): Promise<StoredPosterText | undefined> {
+    const r = this.db.prepare('SELECT * FROM poster_text WHERE movie_key = ?').get(key) as Row | undefined;
+    return r ? rowToPosterText(r) : undefined;
+  }
+
+  async allPosterText(version: string): Promise<{ key: number; lines: TextLine[] }[]> {
+    return (
+      this.db
+        .prepare(
+          `SELECT t.movie_key, t.lines FROM poster_text t JOIN posters p ON p.movie_key = t.movie_key
+           WHERE t.version = ? AND t.source_hash = p.content_hash AND t.error IS NULL ORDER BY t.movie_key`,
+        )
+        .all(version) as Row[]
+    ).map((r) => ({ key: r.movie_key as number, lines: rowLines(r) }));
+  }
+
+  async posterTextProgress(version: string): Promise<{ read: number; failed: number; pending: number }> {
+    const r = this.db
+      .prepare(
+        `SELECT SUM(CASE WHEN t.movie_key IS NOT NULL AND t.version = ? AND t.source_hash = p.content_hash AND t.error IS NULL THEN 1 ELSE 0 END) AS read,
+                SUM(CASE WHEN t.movie_key IS NOT NULL AND t.version = ? AND t.source_hash = p.content_hash AND t.error IS NOT NULL THEN 1 ELSE 0 END) AS failed,
+                COUNT(*) AS total
+         FROM posters p LEFT JOIN poster_text t ON t.movie_key = p.movie_key`,
+      )
+      .get(version, version) as Row;
+    const read = (r.read as number | null) ?? 0;
+    const failed = (r.failed as number | null) ?? 0;
+    return { read, failed, pending: (r.total as number) - read - failed };
   }
 
   async putGenreModel(name: string, meta: unknown, params: Float32Array | null): Promise<void> {

@@ -1,0 +1,50 @@
+/**
+ * Edit distances for matching OCR output: whole-string Levenshtein and the semi-global variant
+ * (the cheapest way to turn `needle` into some substring of `hay`), both O(|a|·|b|) with one row.
+ */
+
+export function levenshtein(a: string, b: string): number {
+  if (a === b) return 0;
+  if (!a.length) return b.length;
+  if (!b.length) return a.length;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let cur = new Array<number>(b.length + 1);
+  for (let i = 1; i <= a.length; i++) {
+    cur[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const sub = prev[j - 1]! + (a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1);
+      cur[j] = Math.min(sub, prev[j]! + 1, cur[j - 1]! + 1);
+    }
+    [prev, cur] = [cur, prev];
+  }
+  return prev[b.length]!;
+}
+
+/** 1 − distance / longer length: 1 for equal strings, 0 for nothing in common. */
+export function similarity(a: string, b: string): number {
+  const n = Math.max(a.length, b.length);
+  return n === 0 ? 1 : 1 - levenshtein(a, b) / n;
+}
+
+/** Fewest edits turning `needle` into a substring of `hay` (a free start and end in `hay`). */
+export function substringDistance(needle: string, hay: string): number {
+  if (!needle.length) return 0;
+  let prev = new Array<number>(hay.length + 1).fill(0);
+  let cur = new Array<number>(hay.length + 1);
+  for (let i = 1; i <= needle.length; i++) {
+    cur[0] = i;
+    for (let j = 1; j <= hay.length; j++) {
+      const sub = prev[j - 1]! + (needle.charCodeAt(i - 1) === hay.charCodeAt(j - 1) ? 0 : 1);
+      cur[j] = Math.min(sub, prev[j]! + 1, cur[j - 1]! + 1);
+    }
+    [prev, cur] = [cur, prev];
+  }
+  let best = needle.length;
+  for (const d of prev) if (d < best) best = d;
+  return best;
+}
+
+/** 1 − substringDistance / |needle|: how well the needle occurs somewhere in the hay. */
+export function containment(needle: string, hay: string): number {
+  return needle.length ? Math.max(0, 1 - substringDistance(needle, hay) / needle.length) : 0;
+}

@@ -1,0 +1,124 @@
+/** Geometry, CTC decoding and the fuzzy matching of titles and printed text, on hand-made inputs. */
+import { describe, expect, it } from 'vitest';
+import { ctcDecode } from './ctc.js';
+import { containment, levenshtein, similarity } from './fuzzy.js';
+import { minAreaRect, rectCorners } from './geometry.js';
+import { squash } from './normalize.js';
+import { PrintedTextIndex } from './printed-text-index.js';
+import { textRegions } from './text-regions.js';
+import { titleVariants } from './title-variants.js';
+import { TitleMatcher } from './title-matcher.js';
+import type { TextLine } from './types.js';
+
+const line = (text: string, order: number, size = 0.03): TextLine => ({ text, confidence: 0.9, box: [[0, 0], [1, 0], [1, 0.1], [0, 0.1]], size, order });
+
+describe('geometry', () => {
+  it('fits the smallest rotated rectangle around a tilted bar', () => {
+    const pts = [];
+    const a = Math.PI / 6;
+    for (let u = 0; u <= 40; u++) for (let v = 0; v <= 10; v++) pts.push({ x: 100 + u * Math.cos(a) - v * Math.sin(a), y: 50 + u * Math.sin(a) + v * Math.cos(a) });
+    const r = minAreaRect(pts);
+    expect(Math.max(r.width, r.height)).toBeCloseTo(40, 5);
+    expect(Math.min(r.width, r.height)).toBeCloseTo(10, 5);
+    const [tl, tr, br, bl] = rectCorners(r);
+    expect(tl.x).toBeLessThan(tr.x);
+    expect(bl.y).toBeGreaterThan(tl.y);
+    expect(br.x).toBeGreaterThan(bl.x);
+  });
+
+  it('finds one region per text blob of a probability map, grown back out', () => {
+    const w = 64, h = 32;
+    const prob = new Float32Array(w * h);
+    for (let y = 10; y < 16; y++) for (let x = 5; x < 40; x++) prob[y * w + x] = 0.9;
+    for (let y = 25; y < 27; y++) for (let x = 50; x < 52; x++) prob[y * w + x] = 0.9; // speck: too small
+    const regions = textRegions(prob, w, h, { binaryThreshold: 0.3, boxThreshold: 0.5, unclipRatio: 1.5, minSide: 3, maxRegions: 10 });
+    expect(regions).toHaveLength(1);
+    const xs = regions[0]!.quad.map((p) => p.x);
+    const ys = regions[0]!.quad.map((p) => p.y);
+    expect(Math.min(...xs)).toBeLessThan(5);
+    expect(Math.max(...xs)).toBeGreaterThan(40);
+    expect(Math.min(...ys)).toBeLessThan(10);
+    expect(Math.max(...ys)).toBeGreaterThan(16);
+  });
+});
+
+describe('CTC decoding', () => {
+  it('merges repeats, drops blanks, maps the class after the dictionary to a space', () => {
+    const dict = ['a', 'b'];
+    const classes = 4; // blank, a, b, space
+    const steps = [1, 1, 0, 1, 3, 2, 2];
+    const probs = new Float32Array(steps.length * classes);
+    steps.forEach((c, t) => (probs[t * classes + c] = 0.8));
+    const d = ctcDecode(probs, 0, steps.length, classes, dict);
+    expect(d.text).toBe('aa b');
+    expect(d.confidence).toBeCloseTo(0.8, 5);
+  });
+});
+
+describe('fuzzy matching', () => {
+  it('measures edits, whole and within a longer text', () => {
+    expect(levenshtein('kingpin', 'kngpn')).toBe(2);
+    expect(similarity('goldeneye', 'goldeneye')).toBe(1);
+    expect(containment('hearyouscream', 'inspacenoonecanhearyouscream')).toBe(1);
+    expect(containment('spielberg', 'astevenspie1bergfilm')).toBeCloseTo(1 - 1 / 9, 5);
+  });
+
+  it('squashes accents, case, punctuation and spaces', () => {
+    expect(squash('Amélie — The FABULOUS  Destiny & co.')).toBe('ameliethefabulousdestinyandco');
+  });
+
+  it('knows the ways a title is printed', () => {
+    expect(titleVariants('The Blue Angel (Blaue Engel, Der)')).toEqual(expect.arrayContaining(['theblueangel', 'blueangel', 'derblaueengel', 'blaueengel']));
+    expect(titleVariants('Star Wars: Episode IV - A New Hope')).toEqual(expect.arrayContaining(['starwars', 'starwarsepisodeivanewhope']));
+    expect(titleVariants('Sholay', { original_title: 'शोले|Flames' })).toEqual(expect.arrayContaining(['sholay', 'flames']));
+  });
+});
+
+describe('title matcher', () => {
+  const matcher = new TitleMatcher([
+    { key: 1, title: 'Scream' },
+    { key: 2, title: 'Scream 2' },
+    { key: 3, title: 'Fear and Loathing in Las Vegas' },
+    { key: 4, title: 'The Fear' },
+    { key: 5, title: 'Toy Story' },
+  ]);
+
+  it('reads a title set over several lines and prefers the longer title it spells', () => {
+    const lines = [line('JOHNNY DEPP', 0), line('fear', 1, 0.06), line('AND', 2, 0.03), line('LOATAING', 3, 0.06), line('inLASVEGAS', 4, 0.04)];
+    expect(matcher.match(lines)[0]!.key).toBe(3);
+    expect(matcher.match([line('DisNEp Pictures', 0, 0.02), line('ToY', 1, 0.12), line('STORY', 2, 0.04)])[0]!.key).toBe(5);
+  });
+
+  it('tells a sequel from the first film by its number', () => {
+    expect(matcher.match([line('SCREAM2', 0, 0.1)])[0]!.key).toBe(2);
+    expect(matcher.match([line('SCREAM', 0, 0.1)])[0]!.key).toBe(1);
+  });
+
+  it('finds nothing in text that spells no title', () => {
+    expect(matcher.match([line('OPENS DECEMBER 15', 0)])).toEqual([]);
+  });
+});
+
+describe('printed text index', () => {
+  const index = new PrintedTextIndex([
+    { key: 1, lines: [line('INSPACENOONE', 0), line('CANHEARYOUSCREAM', 1), line('ALIEN', 2, 0.1)] },
+    { key: 2, lines: [line('A STEVEN SPIELBERG FILM', 0), line('JAWS', 1, 0.1), line('music by John Williams', 2)] },
+    { key: 3, lines: [] },
+  ]);
+
+  it('finds a tagline printed without spaces, with the matching lines', () => {
+    const hits = index.search('in space no one can hear you scream', 5);
+    expect(hits.map((h) => h.key)).toEqual([1]);
+    expect(hits[0]!.matched).toEqual(['INSPACENOONE', 'CANHEARYOUSCREAM']);
+  });
+
+  it('matches scattered credit words and tolerates a misread letter', () => {
+    expect(index.search('spielbreg williams', 5).map((h) => h.key)).toEqual([2]);
+    expect([...index.scores('spielberg', [1, 2, 3, 99])].map((s) => (Number.isNaN(s) ? 'unread' : s > 0))).toEqual([false, true, false, 'unread']);
+  });
+
+  it('respects allowed and excluded keys', () => {
+    expect(index.search('spielberg', 5, new Set([1]))).toEqual([]);
+    expect(index.search('spielberg', 5, undefined, new Set([2]))).toEqual([]);
+  });
+});
