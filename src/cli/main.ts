@@ -6,6 +6,7 @@ import { runGenresEval, runGenresPredict, runGenresTrain } from './genres-comman
 import { runAtlasBuild } from './atlas-command.js';
 import { runIndexCommand } from './index-command.js';
 import { runServeCommand } from './serve-command.js';
+import { runIdentifyCommand } from './identify-command.js';
 import { runInfoCommand } from './info-command.js';
 import { runMigrateCommand } from './migrate-command.js';
 import { runWorkerCommand } from './worker-command.js';
@@ -214,8 +215,20 @@ program
   .addOption(dbOption())
   .option('--port <n>', 'port', number('port', 0, 65535, true), 8080)
   .option('--host <host>', 'interface to listen on', '127.0.0.1')
+  .option('--read-text', 'read the printed text of posters not read yet in the background while serving (progress: GET /api/text/status)')
   .action(async (opts) => {
     process.exitCode = await runServeCommand(opts);
+  });
+
+program
+  .command('identify')
+  .description('which catalog film a poster shows (its printed title and text, and the image), or "not in the catalog"')
+  .addOption(dbOption())
+  .option('--image <file>', 'the poster')
+  .option('--k <n>', 'candidates to list', number('k', 1, 100, true), 5)
+  .option('--json', 'print {"match":{id,title,year,confidence,by}|null,"candidates":[...],"lines":[...]}')
+  .action(async (opts) => {
+    process.exitCode = await runIdentifyCommand(opts);
   });
 
 program

@@ -1,13 +1,20 @@
 import { accessConfigFromEnv } from '../server/access.js';
+import { availableParallelism } from 'node:os';
 import { buildServer } from '../server/app.js';
+import { BackgroundTextReader } from '../server/text-reading.js';
 import { openExistingLibrary } from './open-library.js';
 
-export async function runServeCommand(opts: { db?: string; port: number; host: string }): Promise<number> {
+export async function runServeCommand(opts: { db?: string; port: number; host: string; readText?: boolean }): Promise<number> {
   const access = accessConfigFromEnv();
   const library = await openExistingLibrary(opts.db);
-  const app = await buildServer({ library, logger: false, access });
+  const textReader = opts.readText ? new BackgroundTextReader(library, Number(process.env.MARQUEE_OCR_THREADS ?? availableParallelism())) : undefined;
+  const app = await buildServer({ library, logger: false, access, textReader });
   const address = await app.listen({ port: opts.port, host: opts.host });
   process.stderr.write(`Marquee API on ${address}/api (OpenAPI: ${address}/api/openapi.json)\n`);
+  if (textReader) {
+    textReader.start();
+    process.stderr.write('reading poster text in the background (GET /api/text/status)\n');
+  }
   process.stderr.write(
     `reads: ${access.readAccess}; writes: ${access.token ? 'need the token' : 'disabled (set MARQUEE_TOKEN)'}; CORS: ${access.corsOrigins.length ? access.corsOrigins.join(', ') : 'off'}\n`,
   );
@@ -16,6 +23,7 @@ export async function runServeCommand(opts: { db?: string; port: number; host: s
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  await textReader?.stop();
   await app.close();
   await library.close();
   return 0;

@@ -182,7 +182,7 @@ export class SearchEngine {
     const weights = q.weights ?? DEFAULT_IMAGE_WEIGHTS;
     let identity: Map<number, IdentityEvidence> | undefined;
     if (q.image && !q.image2 && (weights.identity ?? 0) > 0) {
-      const lines = await this.embedder.readText(q.image);
+      const lines = q.imageText ?? (await this.embedder.readText(q.image));
       identity = identityEvidence(lines, await this.indexes.titles(), printed ?? new PrintedTextIndex([]));
     }
     return { query: text, printed: text ? printed : undefined, identity };

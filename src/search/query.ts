@@ -1,5 +1,6 @@
 /** A search request, independent of where it came from (CLI flags, JSONL batch, HTTP). */
 import type { SearchFilters } from './filters.js';
+import type { TextLine } from '../text/types.js';
 import { IMAGE_CHANNELS } from '../store/channels.js';
 import { MarqueeError } from '../util/errors.js';
 
@@ -29,6 +30,8 @@ export interface SearchQuery {
   colors?: string[];
   filters?: SearchFilters;
   k?: number;
+  /** The printed text of `image`, when the caller has read it already (identify). */
+  imageText?: TextLine[];
 }
 
 /** A search request that cannot be run as given (kind bad_query: the client's mistake). */

@@ -25,6 +25,8 @@ import { registerAtlasRoutes } from './routes/atlas.js';
 import { registerMovieRoutes } from './routes/movies.js';
 import { registerSearchRoutes } from './routes/search.js';
 import { registerStillsRoutes } from './routes/stills.js';
+import { registerTextRoutes } from './routes/text.js';
+import type { BackgroundTextReader } from './text-reading.js';
 import { MAX_UPLOAD_BYTES } from './uploads.js';
 
 export interface ServerOptions {
@@ -33,6 +35,8 @@ export interface ServerOptions {
   logger?: boolean;
   /** Token, read access and CORS; default: public reads, writes disabled, CORS off. */
   access?: AccessConfig;
+  /** The OCR pass running in the background of this process (`serve --read-text`), for its status. */
+  textReader?: BackgroundTextReader;
 }
 
 /** Bounds on every request (documented in the README's "Guarantees and limits"). */
@@ -94,7 +98,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     return p;
   };
 
-  const ctx: ServerContext = { library, engine, genres, stills, access, jobs, changed, cached };
+  const ctx: ServerContext = { library, engine, genres, stills, access, jobs, changed, cached, textReader: opts.textReader };
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
@@ -108,6 +112,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   registerAnalysisRoutes(app, ctx);
   registerAtlasRoutes(app, ctx);
   registerStillsRoutes(app, ctx);
+  registerTextRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
 
   // The web UI (built by vite into dist-web), with client-side routes falling back to index.html.

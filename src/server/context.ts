@@ -5,6 +5,7 @@ import type { StillsService } from '../stills/service.js';
 import type { Store } from '../store/store.js';
 import type { AccessConfig } from './access.js';
 import type { JobRunner } from './jobs.js';
+import type { BackgroundTextReader } from './text-reading.js';
 
 export interface ServerContext {
   library: Store;
@@ -13,6 +14,8 @@ export interface ServerContext {
   stills: StillsService;
   access: AccessConfig;
   jobs: JobRunner;
+  /** The background OCR pass of this process, when it runs one (`serve --read-text`). */
+  textReader?: BackgroundTextReader;
   /** The library changed (here or elsewhere): drop every cache; things reload on next use. */
   changed(): void;
   /** Expensive answers (pairs, dupes) computed once per library state. */

@@ -5,6 +5,21 @@ export const errorSchema = {
   required: ['error'],
 } as const;
 
+export const textLinesSchema = {
+  type: 'array',
+  items: {
+    type: 'object',
+    properties: {
+      text: { type: 'string' },
+      confidence: { type: 'number' },
+      box: { type: 'array', items: { type: 'array', items: { type: 'number' } } },
+      size: { type: 'number' },
+      order: { type: 'integer' },
+    },
+    required: ['text', 'confidence', 'box', 'size', 'order'],
+  },
+} as const;
+
 export const resultSchema = {
   type: 'object',
   properties: {
@@ -19,6 +34,12 @@ export const resultSchema = {
     identity: { type: 'object', properties: { score: { type: 'number' }, by: { type: 'string', enum: ['title', 'text'] }, text: { type: 'string' } }, required: ['score', 'by', 'text'] },
   },
   required: ['id', 'title', 'year', 'score', 'genres', 'countries', 'scores'],
+} as const;
+
+/** The film an upload shows (identify), or null. */
+export const identifiedSchema = {
+  type: ['object', 'null'],
+  properties: { id: { type: 'string' }, title: { type: 'string' }, year: { type: ['integer', 'null'] }, confidence: { type: 'number' }, by: { type: 'string', enum: ['title', 'text', 'image'] } },
 } as const;
 
 export const resultsSchema = {

@@ -10,6 +10,28 @@ import type { WhichMovieResult } from '../../src/stills/service.js';
 import type { MovieFaceStats } from '../../src/stills/still-faces.js';
 import type { AtlasView, AtlasViewPoint } from '../../src/server/services/atlas-view.js';
 import type { MoviePage } from '../../src/server/services/movie-page.js';
+import type { Identification } from '../../src/search/identify.js';
+import type { TextLine } from '../../src/text/types.js';
+
+export type Line = TextLine;
+/** The film an image search's upload shows, when the evidence is strong (null: not in the catalog). */
+export type Identified = Identification['match'];
+
+/** GET /api/movies/{id}/text */
+export interface PosterTextAnswer {
+  state: 'read' | 'failed' | 'pending';
+  lines: Line[];
+  error: string | null;
+}
+
+/** GET /api/text/status */
+export interface TextStatus {
+  read: number;
+  failed: number;
+  pending: number;
+  running: boolean;
+  rate?: number;
+}
 
 export type Result = SearchResult;
 export type Pair = ClosestPair;
@@ -56,12 +78,21 @@ export async function searchJson(body: Record<string, unknown>): Promise<Result[
   return (await json<{ results: Result[] }>(res)).results;
 }
 
-export async function searchImage(files: { image: Blob; image2?: Blob }, fields: Record<string, string>): Promise<Result[]> {
+export async function searchImage(files: { image: Blob; image2?: Blob }, fields: Record<string, string>): Promise<{ results: Result[]; identified: Identified }> {
   const form = new FormData();
   form.append('image', files.image, 'image');
   if (files.image2) form.append('image2', files.image2, 'image2');
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  return (await json<{ results: Result[] }>(await fetch('/api/search/image', { method: 'POST', body: form }))).results;
+  const body = await json<{ results: Result[]; identified?: Identified }>(await fetch('/api/search/image', { method: 'POST', body: form }));
+  return { results: body.results, identified: body.identified ?? null };
+}
+
+export async function posterText(id: string): Promise<PosterTextAnswer> {
+  return json<PosterTextAnswer>(await fetch(`/api/movies/${encodeURIComponent(id)}/text`));
+}
+
+export async function textStatus(): Promise<TextStatus> {
+  return json<TextStatus>(await fetch('/api/text/status'));
 }
 
 export async function movie(id: string): Promise<Movie> {

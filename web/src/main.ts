@@ -1,4 +1,5 @@
 /** Client-side routing between the pages; each page's render returns a cleanup, run when it is left. */
+import { textStatus } from './api.js';
 import { navigate, type Cleanup } from './dom.js';
 import { renderAtlas } from './pages/atlas.js';
 import { renderHome } from './pages/home.js';
@@ -30,3 +31,21 @@ document.addEventListener('click', (e) => {
 });
 window.addEventListener('popstate', route);
 route();
+
+/** While posters' text is being read in the background (serve --read-text), the header says how far it is. */
+async function watchTextReading(): Promise<void> {
+  const badge = document.getElementById('text-status');
+  if (!badge) return;
+  try {
+    const s = await textStatus();
+    const total = s.read + s.failed + s.pending;
+    if (s.running && s.pending > 0) {
+      badge.hidden = false;
+      badge.textContent = `Reading poster text: ${(s.read + s.failed).toLocaleString()} of ${total.toLocaleString()}${s.rate ? ` (${s.rate.toFixed(1)}/s)` : ''}`;
+      setTimeout(() => void watchTextReading(), 5000);
+    } else badge.hidden = true;
+  } catch {
+    badge.hidden = true;
+  }
+}
+void watchTextReading();

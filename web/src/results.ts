@@ -2,7 +2,7 @@
 import { thumbUrl, type Result } from './api.js';
 import { h } from './dom.js';
 
-const CHANNEL_LABEL: Record<string, string> = { content: 'content', color: 'colour', layout: 'layout', text: 'text', faces: 'faces', palette: 'palette' };
+const CHANNEL_LABEL: Record<string, string> = { content: 'content', color: 'colour', layout: 'layout', text: 'synopsis', printed: 'printed', identity: 'identity', faces: 'faces', palette: 'palette' };
 
 export function scoreBars(scores: Record<string, number | null>): HTMLElement {
   return h(
@@ -22,6 +22,8 @@ export function resultCard(r: Result, rank: number): HTMLElement {
     h('img', { src: thumbUrl(r.id), alt, loading: 'lazy', width: '160', height: '240' }),
     h('div', { class: 'card-title' }, `${rank}. ${r.title}`),
     h('div', { class: 'card-meta' }, `${r.year ?? '—'} · score ${r.score.toFixed(3)}`),
+    r.printed?.length ? h('div', { class: 'printed', title: 'printed on the poster' }, `“${r.printed.join(' / ')}”`) : null,
+    r.identity ? h('div', { class: 'identity-note' }, r.identity.by === 'title' ? `title read: ${r.identity.text}` : 'same printed text') : null,
     scoreBars(r.scores),
   );
 }

@@ -1,10 +1,13 @@
 /** Search routes: by JSON (id, text, palette, weights, filters) and by uploaded image(s); genre prediction of an upload. */
 import type { FastifyInstance } from 'fastify';
 import { searchQueryFrom } from '../../search/query-input.js';
+import { verdict } from '../../search/identify.js';
 import type { ChannelWeights, SearchQuery } from '../../search/query.js';
 import type { ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
-import { errorSchema, genresSchema, resultsSchema, searchBodySchema } from '../schemas.js';
+import { errorSchema, genresSchema, identifiedSchema, resultSchema, resultsSchema, searchBodySchema } from '../schemas.js';
+
+const imageResultsSchema = { type: 'object', properties: { results: { type: 'array', items: resultSchema }, identified: identifiedSchema }, required: ['results'] } as const;
 import { readUpload, requireFile } from '../uploads.js';
 
 interface SearchBody {
@@ -37,7 +40,7 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
       schema: {
         summary: 'Search by an uploaded image (multipart: image, optional image2 to blend; fields text, weights, weightImage, mix, blend, k, yearFrom, yearTo, genres, countries)',
         consumes: ['multipart/form-data'],
-        response: { 200: resultsSchema, 400: errorSchema, 413: errorSchema, 415: errorSchema, 422: errorSchema },
+        response: { 200: imageResultsSchema, 400: errorSchema, 413: errorSchema, 415: errorSchema, 422: errorSchema },
       },
     },
     async (req) => {
@@ -58,7 +61,9 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
         },
         { k: 24 },
       );
-      return { results: await engine.search(query) };
+      const results = await engine.search(query);
+      // One upload, nothing blended or mixed in: say which film it is when the evidence is strong.
+      return { results, identified: query.image2 || query.text ? null : verdict(results) };
     },
   );
 

@@ -186,7 +186,8 @@ END $$;
 
 /** One statement-level trigger per table (CREATE TRIGGER has no IF NOT EXISTS before PostgreSQL 14's OR REPLACE). */
 export function notifyTriggersSql(): string {
-  return TABLES.filter((t) => t !== 'meta' && t !== 'index_failures' && t !== 'index_batches')
+  // poster_text is written a row at a time by a long OCR pass: servers re-check it themselves (ChannelIndexes.printedText) instead of dropping every cache per reading.
+  return TABLES.filter((t) => t !== 'meta' && t !== 'index_failures' && t !== 'index_batches' && t !== 'poster_text')
     .map((t) => `DROP TRIGGER IF EXISTS ${t}_notify ON ${t}; CREATE TRIGGER ${t}_notify AFTER INSERT OR UPDATE OR DELETE ON ${t} FOR EACH STATEMENT EXECUTE FUNCTION marquee_notify();`)
     .join('\n');
 }

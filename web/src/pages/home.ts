@@ -1,5 +1,5 @@
 /** Home: one search bar for text, images (drop, paste, pick), a blend slot, weights, filters; results grid. URL mirrors the query. */
-import { searchImage, searchJson, type Result } from '../api.js';
+import { searchImage, searchJson, type Identified, type Result } from '../api.js';
 import { h, type Cleanup } from '../dom.js';
 import { resultsGrid } from '../results.js';
 
@@ -66,7 +66,7 @@ export function renderHome(root: HTMLElement): Cleanup {
     h('div', { class: 'row images' }, dropZone('image', 'Drop, paste or pick a poster', () => sync()), dropZone('image2', 'Second poster to blend', () => sync()), blendBox),
     h('details', { class: 'tuning', open: params.has('wc') || params.has('g') || params.has('y1') },
       h('summary', {}, 'Weights and filters'),
-      h('div', { class: 'row' }, slider('wc', 'content', params.get('wc') ?? '0.7'), slider('wk', 'colour', params.get('wk') ?? '0.15'), slider('wl', 'layout', params.get('wl') ?? '0.15'), slider('wt', 'text', params.get('wt') ?? '0.5')),
+      h('div', { class: 'row' }, slider('wc', 'content', params.get('wc') ?? '0.7'), slider('wk', 'colour', params.get('wk') ?? '0.15'), slider('wl', 'layout', params.get('wl') ?? '0.15'), slider('wi', 'identity', params.get('wi') ?? '0.5'), slider('wt', 'text', params.get('wt') ?? '0.5')),
       h('div', { class: 'row' },
         h('label', {}, 'from ', h('input', { type: 'number', name: 'y1', min: '1870', max: '2100', placeholder: 'year', value: params.get('y1') ?? '' })),
         h('label', {}, 'to ', h('input', { type: 'number', name: 'y2', min: '1870', max: '2100', placeholder: 'year', value: params.get('y2') ?? '' })),
@@ -103,7 +103,7 @@ export function renderHome(root: HTMLElement): Cleanup {
     const mine = ++generation;
     const started = performance.now();
     const url = new URLSearchParams();
-    for (const n of ['q', 'wc', 'wk', 'wl', 'wt', 'y1', 'y2', 'c', 'mix']) if (value(n)) url.set(n, value(n));
+    for (const n of ['q', 'wc', 'wk', 'wl', 'wi', 'wt', 'y1', 'y2', 'c', 'mix']) if (value(n)) url.set(n, value(n));
     if (id) url.set('id', id);
     if (selected.size) url.set('g', [...selected].join(','));
     history.replaceState(null, '', `/?${url}`);
@@ -117,20 +117,26 @@ export function renderHome(root: HTMLElement): Cleanup {
     status.textContent = 'Searching…';
     try {
       let found: Result[];
+      let identified: Identified = null;
       if (images.image) {
-        const fields: Record<string, string> = { k: '24', weights: Object.entries(weights).map(([k, v]) => `${k}=${v}`).join(','), weightImage: String(1 - Number(value('wt'))) };
+        const fields: Record<string, string> = { k: '24', weights: Object.entries({ ...weights, identity: Number(value('wi')) }).map(([k, v]) => `${k}=${v}`).join(','), weightImage: String(1 - Number(value('wt'))) };
         if (text) fields.text = text;
         if (images.image2) (fields.mix = value('mix')), (fields.blend = value('blend'));
         if (filters.yearFrom) fields.yearFrom = String(filters.yearFrom);
         if (filters.yearTo) fields.yearTo = String(filters.yearTo);
         if (selected.size) fields.genres = [...selected].join(',');
         if (countries.length) fields.countries = countries.join(',');
-        found = await searchImage({ image: images.image, image2: images.image2 }, fields);
+        ({ results: found, identified } = await searchImage({ image: images.image, image2: images.image2 }, fields));
       } else {
         found = await searchJson({ ...(text ? { text } : {}), ...(id ? { id, weights } : {}), ...(id && text ? { weightImage: 1 - Number(value('wt')) } : {}), filters, k: 24 });
       }
       if (mine !== generation) return;
-      results.replaceChildren(resultsGrid(found));
+      results.replaceChildren(
+        ...(identified
+          ? [h('p', { class: 'identified', role: 'note' }, 'This is the poster of ', h('a', { href: `/movie/${encodeURIComponent(identified.id)}`, 'data-link': true }, `${identified.title}${identified.year ? ` (${identified.year})` : ''}`), ` — confidence ${(identified.confidence * 100).toFixed(0)}%`)]
+          : []),
+        resultsGrid(found),
+      );
       const ms = performance.now() - started;
       results.dataset.renderMs = ms.toFixed(1);
       status.textContent = `${found.length} results in ${ms.toFixed(0)} ms`;

@@ -1,5 +1,5 @@
 /** Movie page: poster, metadata, palette, genre predictions vs truth, more like this per channel, "why similar" heatmaps. */
-import { explainUrl, movie, posterUrl, stillUrl } from '../api.js';
+import { explainUrl, movie, posterText, posterUrl, stillUrl, type PosterTextAnswer } from '../api.js';
 import { asyncPage, h, type Cleanup } from '../dom.js';
 import { resultCard } from '../results.js';
 import { lookSection } from './look.js';
@@ -11,8 +11,9 @@ export function renderMovie(root: HTMLElement, id: string): Cleanup {
 async function moviePage(root: HTMLElement, id: string, signal: AbortSignal): Promise<void> {
   root.replaceChildren(h('p', { class: 'status' }, 'Loading…'));
   let m;
+  let text: PosterTextAnswer | null = null;
   try {
-    m = await movie(id);
+    [m, text] = await Promise.all([movie(id), posterText(id).catch(() => null)]);
   } catch (err) {
     if (!signal.aborted) root.replaceChildren(h('p', { class: 'status' }, `Error: ${(err as Error).message}`));
     return;
@@ -40,7 +41,7 @@ async function moviePage(root: HTMLElement, id: string, signal: AbortSignal): Pr
   root.replaceChildren(
     h('article', { class: 'movie' },
       m.hasPoster
-        ? h('img', { class: 'poster', src: posterUrl(m.id), alt: `${m.title}${m.year ? ` (${m.year})` : ''}` })
+        ? posterWithText(posterUrl(m.id), `${m.title}${m.year ? ` (${m.year})` : ''}`, text)
         : m.stills > 0
           ? h('img', { class: 'poster still', src: stillUrl(m.id, Math.ceil(m.stills / 2)), alt: `a still of ${m.title} (no poster)` })
           : h('div', { class: 'poster none' }, 'no poster'),
@@ -55,7 +56,8 @@ async function moviePage(root: HTMLElement, id: string, signal: AbortSignal): Pr
           ? h('div', { class: 'genres' }, h('h3', {}, 'Predicted genres (poster only)'),
               ...m.predictedGenres.slice(0, 8).map((g) => h('div', { class: `gbar${truth.has(g.genre) ? ' true' : ''}` }, h('span', {}, `${g.genre}${truth.has(g.genre) ? ' ✓' : ''}`), h('span', { class: 'gfill', style: `width:${g.p * 100}%` }), h('span', { class: 'gp' }, `${(g.p * 100).toFixed(0)}%`))))
           : m.hasPoster ? h('p', { class: 'hint' }, 'Train the genre model (marquee genres train) to see predictions.') : null,
-        m.faces ? h('p', {}, `${m.faces} face${m.faces > 1 ? 's' : ''} detected`) : null)),
+        m.faces ? h('p', {}, `${m.faces} face${m.faces > 1 ? 's' : ''} detected`) : null,
+        m.hasPoster ? printedTextSection(text) : null)),
     why,
     ...channels,
   );
@@ -68,4 +70,39 @@ async function moviePage(root: HTMLElement, id: string, signal: AbortSignal): Pr
       placeholder.textContent = `Error: ${(err as Error).message}`;
     }
   }
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** The poster with the boxes of its recognised lines drawn over it (fractions of the poster, so any display size fits). */
+function posterWithText(src: string, alt: string, text: PosterTextAnswer | null): HTMLElement {
+  const figure = h('figure', { class: 'poster-text' }, h('img', { class: 'poster', src, alt }));
+  if (!text?.lines.length) return figure;
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('viewBox', '0 0 1 1');
+  svg.setAttribute('preserveAspectRatio', 'none');
+  svg.setAttribute('class', 'text-boxes');
+  svg.setAttribute('aria-hidden', 'true');
+  for (const line of text.lines) {
+    const poly = document.createElementNS(SVG, 'polygon');
+    poly.setAttribute('points', line.box.map(([x, y]) => `${x},${y}`).join(' '));
+    poly.setAttribute('data-order', String(line.order));
+    const title = document.createElementNS(SVG, 'title');
+    title.textContent = `${line.text} (${(line.confidence * 100).toFixed(0)}%)`;
+    poly.append(title);
+    svg.append(poly);
+  }
+  figure.append(svg);
+  return figure;
+}
+
+/** The printed text in reading order, biggest letters emphasised. */
+function printedTextSection(text: PosterTextAnswer | null): HTMLElement {
+  if (!text || text.state === 'pending') return h('p', { class: 'hint printed-text' }, 'The poster\'s printed text has not been read yet.');
+  if (text.state === 'failed') return h('p', { class: 'hint printed-text' }, `The poster's text could not be read: ${text.error}`);
+  if (!text.lines.length) return h('p', { class: 'hint printed-text' }, 'No printed text found on the poster.');
+  const largest = Math.max(...text.lines.map((l) => l.size));
+  return h('section', { class: 'printed-text' },
+    h('h3', {}, 'Printed on the poster'),
+    h('ol', {}, ...text.lines.map((l) => h('li', { class: l.size >= 0.6 * largest ? 'big' : '', title: `confidence ${(l.confidence * 100).toFixed(0)}%` }, l.text))));
 }

@@ -1,0 +1,50 @@
+/**
+ * "Which film is this poster?": an image search with the identity channel, and a verdict on its
+ * best result. The verdict rests on two kinds of evidence: the upload's text naming the film
+ * (identity score: its title read, or its printed text matching the catalog poster's), or the
+ * upload being a copy of the catalog poster (content cosine near 1). Below both thresholds the
+ * answer is "not in the catalog". The thresholds were calibrated on degraded copies of demo
+ * posters against the same queries with their own film removed (bench `ocr`; README).
+ */
+import type { TextLine } from '../text/types.js';
+import type { SearchEngine } from './engine.js';
+import type { ImageInput, SearchResult } from './query.js';
+
+/** An identity score at or above this names the film (calibrated: see the header). */
+export const IDENTITY_THRESHOLD = 0.6;
+/** A content cosine at or above this is the same poster, whatever its text. */
+export const COPY_THRESHOLD = 0.9;
+
+export interface Identification {
+  /** The film, when the evidence is strong enough; null: not in the catalog. */
+  match: { id: string; title: string; year: number | null; confidence: number; by: 'title' | 'text' | 'image' } | null;
+  /** The best candidates, best first (also when there is no match). */
+  candidates: SearchResult[];
+  /** What was read on the upload. */
+  lines: TextLine[];
+}
+
+/** 0–1 evidence that a result is the upload's film: its identity score, or how near a copy its poster is. */
+export function evidenceOf(r: SearchResult): { confidence: number; by: 'title' | 'text' | 'image' } {
+  const identity = r.identity?.score ?? 0;
+  const content = r.scores.content ?? 0;
+  // Content cosines from COPY_THRESHOLD to 1 map onto IDENTITY_THRESHOLD to 1, so one threshold reads both.
+  const copy = content >= COPY_THRESHOLD ? IDENTITY_THRESHOLD + ((1 - IDENTITY_THRESHOLD) * (content - COPY_THRESHOLD)) / (1 - COPY_THRESHOLD) : (IDENTITY_THRESHOLD * content) / COPY_THRESHOLD;
+  if (identity >= copy) return { confidence: Math.min(1, identity), by: r.identity!.by };
+  return { confidence: Math.min(1, copy), by: 'image' };
+}
+
+/** The verdict on a ranked list of image-search results. */
+export function verdict(results: SearchResult[]): Identification['match'] {
+  const top = results[0];
+  if (!top) return null;
+  const e = evidenceOf(top);
+  if (e.confidence < IDENTITY_THRESHOLD) return null;
+  return { id: top.id, title: top.title, year: top.year, confidence: Math.round(e.confidence * 1000) / 1000, by: e.by };
+}
+
+export async function identify(engine: SearchEngine, image: ImageInput, k = 5): Promise<Identification> {
+  const lines = await engine.embedder.readText(image);
+  const candidates = await engine.search({ image, imageText: lines, k });
+  return { match: verdict(candidates), candidates, lines };
+}

@@ -1,0 +1,76 @@
+/** Printed text: the OCR pass's progress, a movie's recognised lines, and "which film is this poster". */
+import type { FastifyInstance } from 'fastify';
+import { identify } from '../../search/identify.js';
+import { MarqueeError } from '../../util/errors.js';
+import { ocrVersionKey } from '../../text/poster-ocr.js';
+import type { ServerContext } from '../context.js';
+import { idParam } from '../context.js';
+import { errorSchema, identifiedSchema, resultSchema, textLinesSchema } from '../schemas.js';
+import { readUpload, requireFile } from '../uploads.js';
+
+const statusSchema = {
+  type: 'object',
+  properties: {
+    read: { type: 'integer' },
+    failed: { type: 'integer' },
+    pending: { type: 'integer' },
+    running: { type: 'boolean' },
+    rate: { type: 'number' },
+    error: { type: ['string', 'null'] },
+  },
+  required: ['read', 'failed', 'pending', 'running'],
+} as const;
+
+const identifySchema = {
+  type: 'object',
+  properties: {
+    match: identifiedSchema,
+    candidates: { type: 'array', items: resultSchema },
+    lines: textLinesSchema,
+  },
+  required: ['match', 'candidates', 'lines'],
+} as const;
+
+export function registerTextRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const { library, engine } = ctx;
+
+  app.get('/api/text/status', { schema: { summary: 'How far reading the posters\' printed text (OCR) is', response: { 200: statusSchema } } }, async () => {
+    const progress = await library.posterTextProgress(ocrVersionKey());
+    const reader = ctx.textReader?.status();
+    return { ...progress, running: reader?.running ?? false, rate: Math.round((reader?.rate ?? 0) * 100) / 100, error: reader?.error ?? null };
+  });
+
+  app.get<{ Params: { id: string } }>(
+    '/api/movies/:id/text',
+    {
+      schema: {
+        summary: 'The printed text read on a movie\'s poster: lines with boxes (fractions of the poster), confidence and reading order',
+        params: idParam,
+        response: { 200: { type: 'object', properties: { state: { type: 'string', enum: ['read', 'failed', 'pending'] }, lines: textLinesSchema, error: { type: ['string', 'null'] } } }, 404: errorSchema },
+      },
+    },
+    async (req) => {
+      const key = await library.keyOf(req.params.id);
+      if (key === undefined) throw new MarqueeError('unknown_movie', `no movie with id "${req.params.id}"`);
+      const [reading, hash] = await Promise.all([library.getPosterText(key), library.posterHash(key)]);
+      if (!reading || reading.version !== ocrVersionKey() || reading.sourceHash !== hash) return { state: 'pending', lines: [], error: null };
+      return { state: reading.error ? 'failed' : 'read', lines: reading.lines, error: reading.error };
+    },
+  );
+
+  app.post(
+    '/api/identify',
+    {
+      schema: {
+        summary: 'Which catalog film an uploaded poster shows (multipart: image): match with confidence, or null for "not in the catalog"',
+        consumes: ['multipart/form-data'],
+        response: { 200: identifySchema, 400: errorSchema, 413: errorSchema, 415: errorSchema, 422: errorSchema },
+      },
+    },
+    async (req) => {
+      const upload = await readUpload(req, ['image']);
+      const image = requireFile(upload, 'image');
+      return identify(engine, { bytes: image.bytes, source: `upload ${image.filename}` });
+    },
+  );
+}
