@@ -11,6 +11,8 @@ import { benchFusion } from './fusion-eval.js';
 import { benchIndex } from './index-throughput.js';
 import { benchQueries } from './query-latency.js';
 import { benchScale } from './scale.js';
+import { benchOcr } from './ocr.js';
+import { spawnSync } from 'node:child_process';
 import { benchStills } from './stills.js';
 
 const catalog = resolve(process.env.MARQUEE_CATALOG ?? '../shared/catalog');
@@ -57,6 +59,15 @@ try {
   if (only.has('scale')) {
     process.stderr.write('bench: storage engines (SQLite, PostgreSQL, pgvector) and workers...\n');
     out.scale = await benchScale(catalog, dir);
+  }
+  if (only.has('ocr')) {
+    if (!existingDb) {
+      process.stderr.write('bench: indexing the catalog with the OCR pass (set MARQUEE_BENCH_DB to reuse a library)...\n');
+      const r = spawnSync(process.execPath, [join(import.meta.dirname, '../cli/main.js'), 'index', catalog, '--db', db], { stdio: ['ignore', 'ignore', 'inherit'] });
+      if (r.status !== 0) throw new Error('indexing for the OCR benchmark failed');
+    }
+    process.stderr.write('bench: poster text (OCR speed, titles, degraded copies, hubs)...\n');
+    out.ocr = await benchOcr(db);
   }
   if (want('ann')) {
     process.stderr.write('bench: ANN on 100k synthetic vectors...\n');

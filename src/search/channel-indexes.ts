@@ -46,7 +46,8 @@ export class ChannelIndexes {
     let c = this.channels.get(name);
     if (!c) {
       const ref = this.modelOf(name);
-      c = ref ? loadChannelIndex(this.store, name, ref, () => this.filterRows()) : Promise.resolve(undefined);
+      // Hub correction on the content channel, where MobileNet's common component makes hubs.
+      c = ref ? loadChannelIndex(this.store, name, ref, () => this.filterRows(), { centre: name === CONTENT_CHANNEL }) : Promise.resolve(undefined);
       this.channels.set(name, c);
       c.catch(() => this.channels.delete(name));
     }

@@ -8,6 +8,9 @@ import { ExactIndex } from './exact-index.js';
 import { allowedKeys, type SearchFilters } from './filters.js';
 import { HnswIndex, DEFAULT_HNSW } from './hnsw-index.js';
 import type { FilterResolver, VectorIndex } from './vector-index.js';
+import { CentredIndex } from './centred-index.js';
+import { referenceSample } from './fusion.js';
+import { meanVector } from '../util/vectors.js';
 
 /**
  * Above this many vectors the HNSW index is used. Measured with `npm run bench`
@@ -42,13 +45,38 @@ export function filterResolver(rows: () => Promise<FilterRow[]>): FilterResolver
   };
 }
 
-export async function loadChannelIndex(store: Store, channel: string, model: ModelRef, rows: () => Promise<FilterRow[]>, threshold = annThreshold()): Promise<LoadedChannel> {
+/** Vectors averaged to estimate an engine index's mean (an even sample; all of them below this). */
+const MEAN_SAMPLE = 1000;
+
+/** Mean of unit vectors (float64 sums). */
+function mean(vectors: Float32Array[]): Float32Array {
+  return Float32Array.from(meanVector(vectors));
+}
+
+/**
+ * `centre`: rank by cosines centred on the channel's mean (hub correction, centred-index.ts).
+ * MARQUEE_HUB_CORRECTION=off turns it off everywhere.
+ */
+export async function loadChannelIndex(
+  store: Store,
+  channel: string,
+  model: ModelRef,
+  rows: () => Promise<FilterRow[]>,
+  opts: { threshold?: number; centre?: boolean } = {},
+): Promise<LoadedChannel> {
+  const centre = opts.centre === true && process.env.MARQUEE_HUB_CORRECTION !== 'off';
   const inEngine = store.vectors.engineIndex(channel, model);
-  if (inEngine) return { index: inEngine, keys: await store.vectorKeys(channel, model) };
+  if (inEngine) {
+    const keys = await store.vectorKeys(channel, model);
+    if (!centre || keys.length === 0) return { index: inEngine, keys };
+    const sample = await Promise.all(referenceSample(keys, MEAN_SAMPLE).map((k) => store.getVector(k, channel, model)));
+    return { index: new CentredIndex(inEngine, mean(sample.filter((v): v is Float32Array => v !== undefined))), keys };
+  }
   const entries = await store.loadVectors(channel, model);
   const resolve = filterResolver(rows);
-  const index: VectorIndex =
-    entries.length >= threshold ? new HnswIndex(model.dimension, entries.length, DEFAULT_HNSW, resolve) : new ExactIndex(model.dimension, entries.length, resolve);
-  await index.upsert(entries);
+  const raw: VectorIndex =
+    entries.length >= (opts.threshold ?? annThreshold()) ? new HnswIndex(model.dimension, entries.length, DEFAULT_HNSW, resolve) : new ExactIndex(model.dimension, entries.length, resolve);
+  await raw.upsert(entries);
+  const index = centre && entries.length > 0 ? new CentredIndex(raw, mean(entries.map((e) => e.vector))) : raw;
   return { index, keys: entries.map((e) => e.key) };
 }
