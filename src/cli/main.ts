@@ -62,7 +62,7 @@ program
   .option('--weight-image <w>', 'image weight when combined with --text (0..1)', number('weight-image', 0, 1), 0.5)
   .option('--mix <m>', 'blend position between --image (0) and --image2 (1)', number('mix', 0, 1), 0.5)
   .addOption(new Option('--blend <mode>', 'how to blend two images').choices(['embedding', 'pixel']).default('embedding'))
-  .option('--weights <list>', 'poster channel weights for image/id queries, e.g. content=0.6,color=0.3,layout=0.1 (default content=0.7,color=0.15,layout=0.15)')
+  .option('--weights <list>', 'poster channel weights for image/id queries, e.g. content=0.6,color=0.3,layout=0.1,typography=0.3 (default content=0.7,color=0.15,layout=0.15,identity=0.5; also faces; channels not named get 0)')
   .option('--colors <hex-list>', 'palette query: posters containing these colours, e.g. "#0b3d4c,#e07a1f"')
   .option('--year <range>', 'year filter: 1995, 1980-1999, 1980- or -1999')
   .option('--genre <genre>', 'genre filter, repeatable (all must match)', collect)

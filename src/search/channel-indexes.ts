@@ -15,6 +15,12 @@ import { PaletteScorer } from './palette-scorer.js';
 import { ocrVersionKey } from '../text/poster-ocr.js';
 import { PrintedTextIndex } from '../text/printed-text-index.js';
 import { TitleMatcher } from '../text/title-matcher.js';
+import { TypographyScorer } from './typography-scorer.js';
+
+interface TextIndexes {
+  printed: PrintedTextIndex;
+  typography: TypographyScorer;
+}
 
 /** How stale the printed-text index may get while an OCR pass writes readings. */
 const PRINTED_TEXT_RECHECK_MS = 5000;
@@ -25,7 +31,7 @@ export class ChannelIndexes {
   private paletteCache?: Promise<PaletteScorer>;
   private faceCache?: Promise<FaceScorer>;
   private titleCache?: Promise<TitleMatcher>;
-  private printedCache?: { checkedAt: number; read: number; index: Promise<PrintedTextIndex> };
+  private printedCache?: { checkedAt: number; read: number; index: Promise<TextIndexes> };
 
   constructor(
     readonly store: Store,
@@ -81,6 +87,15 @@ export class ChannelIndexes {
    * checked and the index rebuilt when it grew, without touching the vector indexes.
    */
   async printedText(): Promise<PrintedTextIndex> {
+    return (await this.readings()).printed;
+  }
+
+  /** Typography descriptors of every poster read so far (same freshness as printedText). */
+  async typography(): Promise<TypographyScorer> {
+    return (await this.readings()).typography;
+  }
+
+  private async readings(): Promise<TextIndexes> {
     const now = Date.now();
     const cache = this.printedCache;
     if (cache && now - cache.checkedAt < PRINTED_TEXT_RECHECK_MS) return cache.index;
@@ -90,7 +105,7 @@ export class ChannelIndexes {
       cache.checkedAt = now;
       return cache.index;
     }
-    const index = this.store.allPosterText(version).then((rows) => new PrintedTextIndex(rows));
+    const index = this.store.allPosterText(version).then((rows) => ({ printed: new PrintedTextIndex(rows), typography: new TypographyScorer(rows) }));
     this.printedCache = { checkedAt: now, read, index };
     index.catch(() => (this.printedCache = undefined));
     return index;

@@ -15,19 +15,23 @@ import { fuseZScores, type ChannelScores } from './fusion.js';
 import type { LoadedChannel } from './index-factory.js';
 import { faceChannel, paletteChannel, vectorChannel, type QueryChannel } from './query-channel.js';
 import { PrintedTextIndex } from '../text/printed-text-index.js';
-import { identityChannel, identityEvidence, printedTextChannel, type IdentityEvidence } from './text-channels.js';
+import { identityChannel, identityEvidence, printedTextChannel, typographyChannel, type IdentityEvidence } from './text-channels.js';
+import type { TypographyScorer } from './typography-scorer.js';
+import { ocrVersionKey } from '../text/poster-ocr.js';
+import type { TextLine } from '../text/types.js';
 import { DEFAULT_IMAGE_WEIGHTS, MAX_K, PRINTED_TEXT_SHARE, QueryError, WEIGHTED_CHANNELS, type ImageInput, type SearchQuery, type SearchResult } from './query.js';
 
 export { QueryError };
 
 type ImageVectors = Partial<PosterVectors>;
 
-/** The text side of a query: free text (synopsis vector, printed words) and an upload's identity evidence. */
+/** The text side of a query: free text (synopsis vector, printed words), an upload's identity evidence, the query poster's typography. */
 interface TextSide {
   query: string | undefined;
   vector: Float32Array | undefined;
   printed: PrintedTextIndex | undefined;
   identity: Map<number, IdentityEvidence> | undefined;
+  typography: { vector: Float32Array; scorer: TypographyScorer } | undefined;
 }
 
 /** Blend results that are near-identical to one of the two inputs are dropped (they are the inputs). */
@@ -145,7 +149,8 @@ export class SearchEngine {
     const weights = image ? (q.weights ?? DEFAULT_IMAGE_WEIGHTS) : undefined;
     // Identity takes part only when the upload's text named some film; otherwise its weight would just dilute the image side.
     const identity = text.identity?.size ? text.identity : undefined;
-    const weightTotal = weights ? WEIGHTED_CHANNELS.reduce((s, c) => s + (c === 'identity' && !identity ? 0 : (weights[c] ?? 0)), 0) || 1 : 1;
+    const unused = (c: string): boolean => (c === 'identity' && !identity) || (c === 'typography' && !text.typography);
+    const weightTotal = weights ? WEIGHTED_CHANNELS.reduce((s, c) => s + (unused(c) ? 0 : (weights[c] ?? 0)), 0) || 1 : 1;
     if (image && weights) {
       for (const c of IMAGE_CHANNELS) {
         const vector = image.vectors[c as ImageChannel];
@@ -159,6 +164,7 @@ export class SearchEngine {
       if (faces.length === 0) throw new QueryError('no face found in the query poster');
       channels.push(faceChannel((imageSide * weights!.faces!) / weightTotal, faces, await this.indexes.faces()));
     }
+    if (image && text.typography) channels.push(typographyChannel((imageSide * (weights?.typography ?? 0)) / weightTotal, text.typography.vector, text.typography.scorer));
     if (image && identity) channels.push(identityChannel((imageSide * (weights?.identity ?? 0)) / weightTotal, identity, (await this.indexes.filterRows()).map((r) => r.key)));
     if (q.colors) channels.push(paletteChannel(imageSide, q.colors, await this.indexes.palette()));
     const textSide = image || q.colors ? 1 - wImage : 1;
@@ -180,12 +186,27 @@ export class SearchEngine {
   /** What the query's text side needs: the synopsis vector, the printed-text index, the upload's identity evidence. */
   private async textSide(q: SearchQuery, text: string | undefined, printed: PrintedTextIndex | undefined): Promise<Omit<TextSide, 'vector'>> {
     const weights = q.weights ?? DEFAULT_IMAGE_WEIGHTS;
-    let identity: Map<number, IdentityEvidence> | undefined;
-    if (q.image && !q.image2 && (weights.identity ?? 0) > 0) {
-      const lines = q.imageText ?? (await this.embedder.readText(q.image));
-      identity = identityEvidence(lines, await this.indexes.titles(), printed ?? new PrintedTextIndex([]));
+    const wantIdentity = q.image !== undefined && !q.image2 && (weights.identity ?? 0) > 0;
+    const wantTypography = (q.image !== undefined || q.id !== undefined) && !q.image2 && (weights.typography ?? 0) > 0;
+    let lines: TextLine[] | undefined;
+    if (wantIdentity || wantTypography) lines = await this.queryLines(q);
+    const identity = wantIdentity && lines ? identityEvidence(lines, await this.indexes.titles(), printed ?? new PrintedTextIndex([])) : undefined;
+    let typography: TextSide['typography'];
+    if (wantTypography) {
+      if (!lines) throw new QueryError(`the poster of movie "${q.id}" has not been read yet: typography needs its text (marquee index, or serve --read-text)`);
+      const scorer = await this.indexes.typography();
+      typography = { vector: scorer.queryOf(lines), scorer };
     }
-    return { query: text, printed: text ? printed : undefined, identity };
+    return { query: text, printed: text ? printed : undefined, identity, typography };
+  }
+
+  /** The query poster's printed text: read off an upload, or a library movie's stored reading (undefined when not read). */
+  private async queryLines(q: SearchQuery): Promise<TextLine[] | undefined> {
+    if (q.image) return q.imageText ?? this.embedder.readText(q.image);
+    const key = q.id === undefined ? undefined : await this.store.keyOf(q.id);
+    if (key === undefined) return undefined;
+    const [reading, hash] = await Promise.all([this.store.getPosterText(key), this.store.posterHash(key)]);
+    return reading && !reading.error && reading.version === ocrVersionKey() && reading.sourceHash === hash ? reading.lines : undefined;
   }
 
   async search(q: SearchQuery): Promise<SearchResult[]> {

@@ -42,16 +42,17 @@ export class QueryError extends MarqueeError {
   }
 }
 
-export const WEIGHTED_CHANNELS = [...IMAGE_CHANNELS, 'faces', 'identity'] as const;
+export const WEIGHTED_CHANNELS = [...IMAGE_CHANNELS, 'faces', 'identity', 'typography'] as const;
 export type WeightedChannel = (typeof WEIGHTED_CHANNELS)[number];
 export type ChannelWeights = Partial<Record<WeightedChannel, number>>;
 
 /**
  * Content carries what is shown; colour and layout add the design; faces only when asked for;
  * identity (the upload's printed text naming a catalog film, image uploads only) is 0 for almost
- * every poster and decisive for the few it names. Documented in the README.
+ * every poster and decisive for the few it names; typography (title placement and size, text
+ * layout, from OCR) only when asked for. Documented in the README.
  */
-export const DEFAULT_IMAGE_WEIGHTS: Record<WeightedChannel, number> = { content: 0.7, color: 0.15, layout: 0.15, faces: 0, identity: 0.5 };
+export const DEFAULT_IMAGE_WEIGHTS: Record<WeightedChannel, number> = { content: 0.7, color: 0.15, layout: 0.15, faces: 0, identity: 0.5, typography: 0 };
 
 /** Share of a text query's weight given to words printed on posters (the rest: synopses). */
 export const PRINTED_TEXT_SHARE = 0.4;

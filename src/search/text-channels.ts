@@ -8,6 +8,7 @@
 import type { PrintedTextIndex } from '../text/printed-text-index.js';
 import type { TitleMatcher } from '../text/title-matcher.js';
 import type { TextLine } from '../text/types.js';
+import type { TypographyScorer } from './typography-scorer.js';
 import { referenceSample } from './fusion.js';
 import type { QueryChannel } from './query-channel.js';
 
@@ -64,5 +65,17 @@ export function printedTextChannel(weight: number, query: string, index: Printed
     search: async (k, only, exclude) => index.search(query, k, only.allow, exclude).map((h) => ({ key: h.key, score: h.score })),
     scores: async (keys) => index.scores(query, keys),
     reference: async () => index.scores(query, referenceSample(index.keys)),
+  };
+}
+
+/** Posters whose text is laid out like the query's (typography-scorer.ts). */
+export function typographyChannel(weight: number, query: Float32Array, scorer: TypographyScorer): QueryChannel {
+  return {
+    name: 'typography',
+    weight,
+    needsKeys: true,
+    search: async (k, only, exclude) => scorer.search(query, k, only.allow, exclude),
+    scores: async (keys) => scorer.scores(query, keys),
+    reference: async () => scorer.scores(query, referenceSample(scorer.keys)),
   };
 }

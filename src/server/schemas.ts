@@ -50,7 +50,7 @@ export const resultsSchema = {
 
 const weights = {
   type: 'object',
-  properties: { content: { type: 'number', minimum: 0, maximum: 1 }, color: { type: 'number', minimum: 0, maximum: 1 }, layout: { type: 'number', minimum: 0, maximum: 1 }, faces: { type: 'number', minimum: 0, maximum: 1 }, identity: { type: 'number', minimum: 0, maximum: 1 } },
+  properties: { content: { type: 'number', minimum: 0, maximum: 1 }, color: { type: 'number', minimum: 0, maximum: 1 }, layout: { type: 'number', minimum: 0, maximum: 1 }, faces: { type: 'number', minimum: 0, maximum: 1 }, identity: { type: 'number', minimum: 0, maximum: 1 }, typography: { type: 'number', minimum: 0, maximum: 1 } },
   additionalProperties: false,
 } as const;
 

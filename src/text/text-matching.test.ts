@@ -122,3 +122,21 @@ describe('printed text index', () => {
     expect(index.search('spielberg', 5, undefined, new Set([2]))).toEqual([]);
   });
 });
+
+describe('typography', () => {
+  it('finds the title, the text mass and the coverage', async () => {
+    const { typographyOf } = await import('./typography.js');
+    const box = (x0: number, y0: number, x1: number, y1: number): [number, number][] => [[x0, y0], [x1, y0], [x1, y1], [x0, y1]];
+    const t = typographyOf([
+      { text: 'BIG TITLE', confidence: 0.9, box: box(0.1, 0.05, 0.9, 0.2), size: 0.15, order: 0 },
+      { text: 'credits', confidence: 0.9, box: box(0.2, 0.9, 0.8, 0.95), size: 0.05, order: 1 },
+    ]);
+    expect(t.title).toMatchObject({ text: 'BIG TITLE', y: 0.125, size: 0.15 });
+    expect(t.title!.width).toBeCloseTo(0.8, 6);
+    expect(t.coverage).toBeCloseTo(0.8 * 0.15 + 0.6 * 0.05, 6);
+    expect(t.thirds[0]).toBeCloseTo(0.12 / 0.15, 6);
+    expect(t.thirds[2]).toBeCloseTo(0.03 / 0.15, 6);
+    expect(t.blocks).toBe(2);
+    expect(typographyOf([]).title).toBeNull();
+  });
+});

@@ -74,6 +74,17 @@ describe('printed text on posters', () => {
     expect(results[0]!.scores.printed).toBeGreaterThan(0.7);
   });
 
+  it('finds posters whose text is laid out alike (typography weight)', () => {
+    const r = runCli(['search', '--db', db, '--id', '9', '--weights', 'typography=1', '--k', '5', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const results = (JSON.parse(r.stdout) as { results: { id: string; scores: Record<string, number | null> }[] }).results;
+    expect(results).toHaveLength(5);
+    expect(results.map((x) => x.id)).not.toContain('9');
+    const typo = results.map((x) => x.scores.typography!);
+    expect(typo.every((s) => s >= -1 && s <= 1)).toBe(true);
+    expect([...typo].sort((a, b) => b - a)).toEqual(typo);
+  });
+
   it('the identity channel puts a degraded copy\'s film first, and identify names it', async () => {
     const copy = await degraded('9');
     const r = runCli(['search', '--db', db, '--image', copy, '--json']);
@@ -117,6 +128,9 @@ describe('printed text on posters', () => {
       expect(text.state).toBe('read');
       expect(text.lines.some((l) => l.text.toLowerCase().replace(/\s/g, '') === 'goldeneye')).toBe(true);
       for (const l of text.lines) expect(l.box).toHaveLength(4);
+      const page = (await (await fetch(`${base}/api/movies/10`)).json()) as { typography: { title: { text: string }; blocks: number } | null };
+      expect(page.typography!.blocks).toBe(text.lines.length);
+      expect(page.typography!.title.text.toLowerCase()).toContain('goldeneye');
       expect((await fetch(`${base}/api/movies/no-such-movie/text`)).status).toBe(404);
     });
 

@@ -26,6 +26,16 @@ const moviePageSchema = {
     stills: { type: 'integer' },
     predictedGenres: { type: ['array', 'null'], items: { type: 'object', properties: { genre: { type: 'string' }, p: { type: 'number' } } } },
     neighbours: { type: 'object', additionalProperties: { type: 'array', items: resultSchema } },
+    typography: {
+      type: ['object', 'null'],
+      properties: {
+        blocks: { type: 'integer' },
+        coverage: { type: 'number' },
+        title: { type: ['object', 'null'], properties: { text: { type: 'string' }, x: { type: 'number' }, y: { type: 'number' }, size: { type: 'number' }, width: { type: 'number' } } },
+        thirds: { type: 'array', items: { type: 'number' } },
+        alignment: { type: 'object', properties: { centre: { type: 'number' }, spread: { type: 'number' } } },
+      },
+    },
   },
 } as const;
 

@@ -13,6 +13,14 @@ import { IMAGE_CHANNELS } from '../../store/channels.js';
 import type { Store } from '../../store/store.js';
 import type { StoredMovie } from '../../store/types.js';
 import { MarqueeError } from '../../util/errors.js';
+import { ocrVersionKey } from '../../text/poster-ocr.js';
+import { typographyOf, type Typography } from '../../text/typography.js';
+
+async function posterTypography(library: Store, key: number): Promise<Typography | null> {
+  const [reading, hash] = await Promise.all([library.getPosterText(key), library.posterHash(key)]);
+  if (!reading || reading.error || reading.version !== ocrVersionKey() || reading.sourceHash !== hash) return null;
+  return typographyOf(reading.lines);
+}
 
 export type MoviePage = Pick<StoredMovie, 'id' | 'title' | 'year' | 'genres' | 'countries' | 'overview' | 'tagline' | 'imdbId' | 'extra' | 'hasPoster'> & {
   palette: PaletteColor[];
@@ -20,6 +28,8 @@ export type MoviePage = Pick<StoredMovie, 'id' | 'title' | 'year' | 'genres' | '
   stills: number;
   predictedGenres: GenreProbability[] | null;
   neighbours: Record<string, SearchResult[]>;
+  /** Title placement and text layout read off the poster (null until its text has been read). */
+  typography: Typography | null;
 };
 
 export async function moviePage(ctx: { library: Store; engine: SearchEngine; genres: GenreService }, id: string): Promise<MoviePage> {
@@ -38,5 +48,6 @@ export async function moviePage(ctx: { library: Store; engine: SearchEngine; gen
     stills: await library.stillsOfMovie(m.key),
     predictedGenres,
     neighbours,
+    typography: await posterTypography(library, m.key),
   };
 }

@@ -66,7 +66,7 @@ export function renderHome(root: HTMLElement): Cleanup {
     h('div', { class: 'row images' }, dropZone('image', 'Drop, paste or pick a poster', () => sync()), dropZone('image2', 'Second poster to blend', () => sync()), blendBox),
     h('details', { class: 'tuning', open: params.has('wc') || params.has('g') || params.has('y1') },
       h('summary', {}, 'Weights and filters'),
-      h('div', { class: 'row' }, slider('wc', 'content', params.get('wc') ?? '0.7'), slider('wk', 'colour', params.get('wk') ?? '0.15'), slider('wl', 'layout', params.get('wl') ?? '0.15'), slider('wi', 'identity', params.get('wi') ?? '0.5'), slider('wt', 'text', params.get('wt') ?? '0.5')),
+      h('div', { class: 'row' }, slider('wc', 'content', params.get('wc') ?? '0.7'), slider('wk', 'colour', params.get('wk') ?? '0.15'), slider('wl', 'layout', params.get('wl') ?? '0.15'), slider('wi', 'identity', params.get('wi') ?? '0.5'), slider('wy', 'typography', params.get('wy') ?? '0'), slider('wt', 'text', params.get('wt') ?? '0.5')),
       h('div', { class: 'row' },
         h('label', {}, 'from ', h('input', { type: 'number', name: 'y1', min: '1870', max: '2100', placeholder: 'year', value: params.get('y1') ?? '' })),
         h('label', {}, 'to ', h('input', { type: 'number', name: 'y2', min: '1870', max: '2100', placeholder: 'year', value: params.get('y2') ?? '' })),
@@ -103,11 +103,11 @@ export function renderHome(root: HTMLElement): Cleanup {
     const mine = ++generation;
     const started = performance.now();
     const url = new URLSearchParams();
-    for (const n of ['q', 'wc', 'wk', 'wl', 'wi', 'wt', 'y1', 'y2', 'c', 'mix']) if (value(n)) url.set(n, value(n));
+    for (const n of ['q', 'wc', 'wk', 'wl', 'wi', 'wy', 'wt', 'y1', 'y2', 'c', 'mix']) if (value(n)) url.set(n, value(n));
     if (id) url.set('id', id);
     if (selected.size) url.set('g', [...selected].join(','));
     history.replaceState(null, '', `/?${url}`);
-    const weights = { content: Number(value('wc')), color: Number(value('wk')), layout: Number(value('wl')) };
+    const weights = { content: Number(value('wc')), color: Number(value('wk')), layout: Number(value('wl')), typography: Number(value('wy')) };
     const filters: Record<string, unknown> = {};
     if (value('y1')) filters.yearFrom = Number(value('y1'));
     if (value('y2')) filters.yearTo = Number(value('y2'));

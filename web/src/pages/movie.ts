@@ -1,5 +1,5 @@
 /** Movie page: poster, metadata, palette, genre predictions vs truth, more like this per channel, "why similar" heatmaps. */
-import { explainUrl, movie, posterText, posterUrl, stillUrl, type PosterTextAnswer } from '../api.js';
+import { explainUrl, movie, posterText, posterUrl, stillUrl, type Movie, type PosterTextAnswer } from '../api.js';
 import { asyncPage, h, type Cleanup } from '../dom.js';
 import { resultCard } from '../results.js';
 import { lookSection } from './look.js';
@@ -57,7 +57,8 @@ async function moviePage(root: HTMLElement, id: string, signal: AbortSignal): Pr
               ...m.predictedGenres.slice(0, 8).map((g) => h('div', { class: `gbar${truth.has(g.genre) ? ' true' : ''}` }, h('span', {}, `${g.genre}${truth.has(g.genre) ? ' ✓' : ''}`), h('span', { class: 'gfill', style: `width:${g.p * 100}%` }), h('span', { class: 'gp' }, `${(g.p * 100).toFixed(0)}%`))))
           : m.hasPoster ? h('p', { class: 'hint' }, 'Train the genre model (marquee genres train) to see predictions.') : null,
         m.faces ? h('p', {}, `${m.faces} face${m.faces > 1 ? 's' : ''} detected`) : null,
-        m.hasPoster ? printedTextSection(text) : null)),
+        m.hasPoster ? printedTextSection(text) : null,
+        m.typography ? typographySection(m.typography) : null)),
     why,
     ...channels,
   );
@@ -105,4 +106,16 @@ function printedTextSection(text: PosterTextAnswer | null): HTMLElement {
   return h('section', { class: 'printed-text' },
     h('h3', {}, 'Printed on the poster'),
     h('ol', {}, ...text.lines.map((l) => h('li', { class: l.size >= 0.6 * largest ? 'big' : '', title: `confidence ${(l.confidence * 100).toFixed(0)}%` }, l.text))));
+}
+
+/** Where the title sits and how much of the poster is text, in words. */
+function typographySection(t: NonNullable<Movie['typography']>): HTMLElement {
+  const third = (y: number) => (y < 1 / 3 ? 'top' : y < 2 / 3 ? 'middle' : 'bottom');
+  const side = (x: number) => (x < 0.4 ? 'left' : x > 0.6 ? 'right' : 'centre');
+  const items = [
+    t.title ? `Title “${t.title.text}” at the ${third(t.title.y)} ${side(t.title.x)}, letters ${(t.title.size * 100).toFixed(1)} % of the poster's height, ${(t.title.width * 100).toFixed(0)} % of its width` : 'No title found',
+    `${(t.coverage * 100).toFixed(0)} % of the poster is text, in ${t.blocks} block${t.blocks === 1 ? '' : 's'}`,
+    `Text mass: top ${(t.thirds[0] * 100).toFixed(0)} %, middle ${(t.thirds[1] * 100).toFixed(0)} %, bottom ${(t.thirds[2] * 100).toFixed(0)} %`,
+  ];
+  return h('section', { class: 'typography' }, h('h3', {}, 'Typography'), h('ul', {}, ...items.map((s) => h('li', {}, s))));
 }
