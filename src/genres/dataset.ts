@@ -3,6 +3,8 @@ import { COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL } from '..
 import type { Store } from '../store/store.js';
 import type { ModelRef } from '../store/types.js';
 import { GENRES, multiHot } from './labels.js';
+import { ocrVersionKey } from '../text/poster-ocr.js';
+import { PRINTED_CHANNEL, printedWordsVector } from '../text/word-features.js';
 
 export type FeatureSet = 'poster' | 'poster+synopsis';
 
@@ -27,13 +29,22 @@ export interface GenreDataset {
   blocks: { channel: string; offset: number; length: number }[];
 }
 
+/** The channels of a feature set given the library's models: poster words go with the poster channels when read. */
+export function featureChannels(features: FeatureSet, models: Record<string, ModelRef>): string[] {
+  const base = FEATURE_CHANNELS[features];
+  return models[PRINTED_CHANNEL] ? [...base.slice(0, 3), PRINTED_CHANNEL, ...base.slice(3)] : base;
+}
+
 export async function loadDataset(library: Store, features: FeatureSet, models: Record<string, ModelRef>): Promise<GenreDataset> {
-  const channels = FEATURE_CHANNELS[features];
+  const channels = featureChannels(features, models);
   const byChannel: Map<number, Float32Array>[] = [];
+  /** Poster words of a poster not read (or without text) are the zero vector: such rows still train. */
+  const optional = new Set([PRINTED_CHANNEL]);
   for (const c of channels) {
     const model = models[c];
     if (!model) throw new Error(`the library has no ${c} vectors: index the catalog first`);
-    byChannel.push(new Map((await library.loadVectors(c, model)).map((e) => [e.key, e.vector])));
+    if (c === PRINTED_CHANNEL) byChannel.push(new Map((await library.allPosterText(ocrVersionKey())).map((r) => [r.key, printedWordsVector(r.lines)])));
+    else byChannel.push(new Map((await library.loadVectors(c, model)).map((e) => [e.key, e.vector])));
   }
   const blocks: GenreDataset['blocks'] = [];
   let d = 0;
@@ -42,14 +53,17 @@ export async function loadDataset(library: Store, features: FeatureSet, models: 
     d += models[c]!.dimension;
     void i;
   });
-  const rows = (await library.filterRows()).filter((r) => byChannel.every((m) => m.has(r.key)) && multiHot(r.genres).some((v) => v));
+  const rows = (await library.filterRows()).filter((r) => byChannel.every((m, i) => optional.has(channels[i]!) || m.has(r.key)) && multiHot(r.genres).some((v) => v));
   const movies = await library.getMoviesByKeys(rows.map((r) => r.key));
   const n = rows.length;
   const g = GENRES.length;
   const x = new Float32Array(n * d);
   const y = new Uint8Array(n * g);
   rows.forEach((r, i) => {
-    blocks.forEach((b, c) => x.set(byChannel[c]!.get(r.key)!, i * d + b.offset));
+    blocks.forEach((b, c) => {
+      const v = byChannel[c]!.get(r.key);
+      if (v) x.set(v, i * d + b.offset);
+    });
     y.set(multiHot(r.genres), i * g);
   });
   return { features, ids: rows.map((r) => movies.get(r.key)!.id), keys: rows.map((r) => r.key), n, d, g, x, y, blocks };

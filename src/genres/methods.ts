@@ -1,5 +1,6 @@
 /** The genre predictors compared by cross-validation: label prior, kNN voting, logistic regression, and their blend. */
 import { CONTENT_CHANNEL, TEXT_CHANNEL } from '../store/channels.js';
+import { PRINTED_CHANNEL } from '../text/word-features.js';
 import { labelPrior, takeBlock, takeRows, type GenreDataset } from './dataset.js';
 import { knnPredict } from './knn.js';
 import { DEFAULT_LOGISTIC, predictLogistic, trainLogistic, type LogisticModel } from './logistic.js';
@@ -16,7 +17,10 @@ export interface LogisticGroup {
 }
 
 export function logisticGroups(ds: GenreDataset): LogisticGroup[] {
-  const groups: LogisticGroup[] = [{ channels: ds.blocks.filter((b) => b.channel !== TEXT_CHANNEL).map((b) => b.channel), l2: 0.5 }];
+  const own = new Set([TEXT_CHANNEL, PRINTED_CHANNEL]);
+  const groups: LogisticGroup[] = [{ channels: ds.blocks.filter((b) => !own.has(b.channel)).map((b) => b.channel), l2: 0.5 }];
+  // Poster words are a modality of their own (late fusion, as the synopsis).
+  if (ds.blocks.some((b) => b.channel === PRINTED_CHANNEL)) groups.push({ channels: [PRINTED_CHANNEL], l2: 0.1 });
   if (ds.blocks.some((b) => b.channel === TEXT_CHANNEL)) groups.push({ channels: [TEXT_CHANNEL], l2: 0.1 });
   return groups;
 }

@@ -2,6 +2,8 @@
 import { COLOR_MODEL, LAYOUT_MODEL } from '../design/design-features.js';
 import { COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL } from '../store/channels.js';
 import { MarqueeError } from '../util/errors.js';
+import { ocrVersionKey } from '../text/poster-ocr.js';
+import { PRINTED_CHANNEL, printedWordsModel } from '../text/word-features.js';
 import type { Store } from '../store/store.js';
 import type { ModelRef } from '../store/types.js';
 import { labelPrior, loadDataset, type FeatureSet, type GenreDataset } from './dataset.js';
@@ -37,6 +39,8 @@ export async function libraryModels(library: Store): Promise<Record<string, Mode
   if (!img) throw new Error(`library ${library.location} has no indexed posters: run "marquee index" first`);
   const models: Record<string, ModelRef> = { [CONTENT_CHANNEL]: JSON.parse(img) as ModelRef, [COLOR_CHANNEL]: COLOR_MODEL, [LAYOUT_CHANNEL]: LAYOUT_MODEL };
   if (txt) models[TEXT_CHANNEL] = JSON.parse(txt) as ModelRef;
+  // Poster words join the features once posters have been read (MARQUEE_GENRE_WORDS=off leaves them out).
+  if (process.env.MARQUEE_GENRE_WORDS !== 'off' && (await library.posterTextProgress(ocrVersionKey())).read > 0) models[PRINTED_CHANNEL] = printedWordsModel();
   return models;
 }
 

@@ -2,7 +2,9 @@
 import type { Embedder } from '../search/embedder.js';
 import type { Store } from '../store/store.js';
 import type { ImageInput } from '../search/query.js';
-import { FEATURE_CHANNELS, type FeatureSet } from './dataset.js';
+import type { FeatureSet } from './dataset.js';
+import { ocrVersionKey } from '../text/poster-ocr.js';
+import { PRINTED_CHANNEL, printedWordsVector } from '../text/word-features.js';
 import { GENRES } from './labels.js';
 import { GenrePredictor } from './model.js';
 
@@ -34,13 +36,27 @@ export class GenreService {
     return p;
   }
 
+  /** Poster words of the image: a library poster's stored reading, else read now. */
+  private async posterWords(image: ImageInput, key?: number): Promise<Float32Array> {
+    if (key !== undefined) {
+      const reading = await this.store.getPosterText(key);
+      if (reading && !reading.error && reading.version === ocrVersionKey()) return printedWordsVector(reading.lines);
+    }
+    return printedWordsVector(await this.embedder.readText(image));
+  }
+
   /** All genres, most probable first. Uses the poster+synopsis model when an overview is given. */
   async predict(image: ImageInput, overview?: string, excludeKey?: number): Promise<GenreProbability[]> {
     const text = overview?.trim();
     const features: FeatureSet = text ? 'poster+synopsis' : 'poster';
     const predictor = await this.predictor(features);
-    const [vectors, textVector] = await Promise.all([this.embedder.describeImage(image), text ? this.embedder.embedText(text) : undefined]);
-    const parts: Float32Array[] = FEATURE_CHANNELS[features].map((c) => (c === 'text' ? textVector! : vectors[c as keyof typeof vectors]));
+    const channels = Object.keys(predictor.meta.models);
+    const [vectors, textVector, words] = await Promise.all([
+      this.embedder.describeImage(image),
+      text ? this.embedder.embedText(text) : undefined,
+      channels.includes(PRINTED_CHANNEL) ? this.posterWords(image, excludeKey) : undefined,
+    ]);
+    const parts: Float32Array[] = channels.map((c) => (c === 'text' ? textVector! : c === PRINTED_CHANNEL ? words! : vectors[c as keyof typeof vectors]));
     const x = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
     let offset = 0;
     for (const p of parts) {
