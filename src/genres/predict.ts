@@ -2,7 +2,7 @@
 import type { Embedder } from '../search/embedder.js';
 import type { Store } from '../store/store.js';
 import type { ImageInput } from '../search/query.js';
-import type { FeatureSet } from './dataset.js';
+import { featureChannels, type FeatureSet } from './dataset.js';
 import { ocrVersionKey } from '../text/poster-ocr.js';
 import { PRINTED_CHANNEL, printedWordsVector } from '../text/word-features.js';
 import { GENRES } from './labels.js';
@@ -50,7 +50,8 @@ export class GenreService {
     const text = overview?.trim();
     const features: FeatureSet = text ? 'poster+synopsis' : 'poster';
     const predictor = await this.predictor(features);
-    const channels = Object.keys(predictor.meta.models);
+    // The training layout's order (a model's meta may come back from jsonb with its keys reordered).
+    const channels = featureChannels(features, predictor.meta.models);
     const [vectors, textVector, words] = await Promise.all([
       this.embedder.describeImage(image),
       text ? this.embedder.embedText(text) : undefined,

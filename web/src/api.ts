@@ -91,8 +91,10 @@ export async function posterText(id: string): Promise<PosterTextAnswer> {
   return json<PosterTextAnswer>(await fetch(`/api/movies/${encodeURIComponent(id)}/text`));
 }
 
-export async function textStatus(): Promise<TextStatus> {
-  return json<TextStatus>(await fetch('/api/text/status'));
+/** The OCR pass's progress, or null when it cannot be read (never prompts for the token: the page's own requests do). */
+export async function textStatus(): Promise<TextStatus | null> {
+  const res = await fetch('/api/text/status');
+  return res.ok ? ((await res.json()) as TextStatus) : null;
 }
 
 export async function movie(id: string): Promise<Movie> {

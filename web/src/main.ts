@@ -38,6 +38,11 @@ async function watchTextReading(): Promise<void> {
   if (!badge) return;
   try {
     const s = await textStatus();
+    if (!s) {
+      // Not readable (yet): the token may still be asked for by the page; look again later.
+      setTimeout(() => void watchTextReading(), 15_000);
+      return;
+    }
     const total = s.read + s.failed + s.pending;
     if (s.running && s.pending > 0) {
       badge.hidden = false;
