@@ -3,11 +3,12 @@
  * (the cheapest way to turn `needle` into some substring of `hay`), both O(|a|·|b|) with one row.
  */
 
-export function levenshtein(a: string, b: string): number {
-  if (a === b) return 0;
-  if (!a.length) return b.length;
-  if (!b.length) return a.length;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+/**
+ * One-row dynamic programme over `a` × `b`. `anywhere`: a free start and end in `b` (the
+ * cheapest way to turn `a` into some substring of `b`), else whole-string Levenshtein.
+ */
+function editDistance(a: string, b: string, anywhere: boolean): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => (anywhere ? 0 : j));
   let cur = new Array<number>(b.length + 1);
   for (let i = 1; i <= a.length; i++) {
     cur[0] = i;
@@ -17,7 +18,14 @@ export function levenshtein(a: string, b: string): number {
     }
     [prev, cur] = [cur, prev];
   }
-  return prev[b.length]!;
+  return anywhere ? Math.min(a.length, ...prev) : prev[b.length]!;
+}
+
+export function levenshtein(a: string, b: string): number {
+  if (a === b) return 0;
+  if (!a.length) return b.length;
+  if (!b.length) return a.length;
+  return editDistance(a, b, false);
 }
 
 /** 1 − distance / longer length: 1 for equal strings, 0 for nothing in common. */
@@ -28,20 +36,7 @@ export function similarity(a: string, b: string): number {
 
 /** Fewest edits turning `needle` into a substring of `hay` (a free start and end in `hay`). */
 export function substringDistance(needle: string, hay: string): number {
-  if (!needle.length) return 0;
-  let prev = new Array<number>(hay.length + 1).fill(0);
-  let cur = new Array<number>(hay.length + 1);
-  for (let i = 1; i <= needle.length; i++) {
-    cur[0] = i;
-    for (let j = 1; j <= hay.length; j++) {
-      const sub = prev[j - 1]! + (needle.charCodeAt(i - 1) === hay.charCodeAt(j - 1) ? 0 : 1);
-      cur[j] = Math.min(sub, prev[j]! + 1, cur[j - 1]! + 1);
-    }
-    [prev, cur] = [cur, prev];
-  }
-  let best = needle.length;
-  for (const d of prev) if (d < best) best = d;
-  return best;
+  return needle.length ? editDistance(needle, hay, true) : 0;
 }
 
 /** 1 − substringDistance / |needle|: how well the needle occurs somewhere in the hay. */
