@@ -3,7 +3,7 @@ import type { Embedder } from '../search/embedder.js';
 import type { Store } from '../store/store.js';
 import type { ImageInput } from '../search/query.js';
 import { featureChannels, type FeatureSet } from './dataset.js';
-import { ocrVersionKey } from '../text/poster-ocr.js';
+import { currentReading } from '../text/current-reading.js';
 import { PRINTED_CHANNEL, printedWordsVector } from '../text/word-features.js';
 import { GENRES } from './labels.js';
 import { GenrePredictor } from './model.js';
@@ -39,8 +39,8 @@ export class GenreService {
   /** Poster words of the image: a library poster's stored reading, else read now. */
   private async posterWords(image: ImageInput, key?: number): Promise<Float32Array> {
     if (key !== undefined) {
-      const reading = await this.store.getPosterText(key);
-      if (reading && !reading.error && reading.version === ocrVersionKey()) return printedWordsVector(reading.lines);
+      const reading = await currentReading(this.store, key);
+      if (reading && !reading.error) return printedWordsVector(reading.lines);
     }
     return printedWordsVector(await this.embedder.readText(image));
   }

@@ -17,7 +17,7 @@ import { faceChannel, paletteChannel, vectorChannel, type QueryChannel } from '.
 import { PrintedTextIndex } from '../text/printed-text-index.js';
 import { identityChannel, identityEvidence, printedTextChannel, typographyChannel, type IdentityEvidence } from './text-channels.js';
 import type { TypographyScorer } from './typography-scorer.js';
-import { ocrVersionKey } from '../text/poster-ocr.js';
+import { currentReading } from '../text/current-reading.js';
 import type { TextLine } from '../text/types.js';
 import { DEFAULT_IMAGE_WEIGHTS, MAX_K, PRINTED_TEXT_SHARE, QueryError, WEIGHTED_CHANNELS, type ImageInput, type SearchQuery, type SearchResult } from './query.js';
 
@@ -205,8 +205,8 @@ export class SearchEngine {
     if (q.image) return q.imageText ?? this.embedder.readText(q.image);
     const key = q.id === undefined ? undefined : await this.store.keyOf(q.id);
     if (key === undefined) return undefined;
-    const [reading, hash] = await Promise.all([this.store.getPosterText(key), this.store.posterHash(key)]);
-    return reading && !reading.error && reading.version === ocrVersionKey() && reading.sourceHash === hash ? reading.lines : undefined;
+    const reading = await currentReading(this.store, key);
+    return reading && !reading.error ? reading.lines : undefined;
   }
 
   async search(q: SearchQuery): Promise<SearchResult[]> {

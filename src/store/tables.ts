@@ -53,3 +53,12 @@ export const ENGINE_META_KEYS = new Set(['schema_version']);
 
 /** Rows per page when copying. */
 export const COPY_PAGE = 500;
+
+/** A per-poster pass's record table: which reader version saw which poster bytes (both engines). */
+export interface PosterPass {
+  table: 'face_scans' | 'poster_text';
+  versionColumn: 'model_version' | 'version';
+}
+
+export const FACE_PASS: PosterPass = { table: 'face_scans', versionColumn: 'model_version' };
+export const TEXT_PASS: PosterPass = { table: 'poster_text', versionColumn: 'version' };

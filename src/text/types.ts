@@ -16,9 +16,3 @@ export interface TextLine {
 export interface PosterText {
   lines: TextLine[];
 }
-
-/** The reader's identity: a change re-reads every poster, like a new model version for a vector channel. */
-export interface OcrVersion {
-  id: string;
-  version: string;
-}

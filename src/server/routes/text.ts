@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { identify } from '../../search/identify.js';
 import { MarqueeError } from '../../util/errors.js';
 import { ocrVersionKey } from '../../text/poster-ocr.js';
+import { currentReading } from '../../text/current-reading.js';
 import type { ServerContext } from '../context.js';
 import { idParam } from '../context.js';
 import { errorSchema, identifiedSchema, resultSchema, textLinesSchema } from '../schemas.js';
@@ -52,8 +53,8 @@ export function registerTextRoutes(app: FastifyInstance, ctx: ServerContext): vo
     async (req) => {
       const key = await library.keyOf(req.params.id);
       if (key === undefined) throw new MarqueeError('unknown_movie', `no movie with id "${req.params.id}"`);
-      const [reading, hash] = await Promise.all([library.getPosterText(key), library.posterHash(key)]);
-      if (!reading || reading.version !== ocrVersionKey() || reading.sourceHash !== hash) return { state: 'pending', lines: [], error: null };
+      const reading = await currentReading(library, key);
+      if (!reading) return { state: 'pending', lines: [], error: null };
       return { state: reading.error ? 'failed' : 'read', lines: reading.lines, error: reading.error };
     },
   );

@@ -13,13 +13,12 @@ import { IMAGE_CHANNELS } from '../../store/channels.js';
 import type { Store } from '../../store/store.js';
 import type { StoredMovie } from '../../store/types.js';
 import { MarqueeError } from '../../util/errors.js';
-import { ocrVersionKey } from '../../text/poster-ocr.js';
+import { currentReading } from '../../text/current-reading.js';
 import { typographyOf, type Typography } from '../../text/typography.js';
 
 async function posterTypography(library: Store, key: number): Promise<Typography | null> {
-  const [reading, hash] = await Promise.all([library.getPosterText(key), library.posterHash(key)]);
-  if (!reading || reading.error || reading.version !== ocrVersionKey() || reading.sourceHash !== hash) return null;
-  return typographyOf(reading.lines);
+  const reading = await currentReading(library, key);
+  return reading && !reading.error ? typographyOf(reading.lines) : null;
 }
 
 export type MoviePage = Pick<StoredMovie, 'id' | 'title' | 'year' | 'genres' | 'countries' | 'overview' | 'tagline' | 'imdbId' | 'extra' | 'hasPoster'> & {

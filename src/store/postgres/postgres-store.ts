@@ -19,7 +19,7 @@ import type { LibraryStats, MovieWrite, PosterTextReading, StillsMovie, Store, S
 import type { TextLine } from '../../text/types.js';
 import type { AtlasPoint, BatchCounts, FilterRow, TitleRow, ModelRef, MovieRecord, StillLook, StillRecord, StillState, StoredFaceJson, StoredMovie, StoredStill, VectorRecord, VectorState } from '../types.js';
 import { ensureVectorIndex, PgVectorIndex, vectorLiteral } from './pgvector-index.js';
-import { COPY_PAGE, ENGINE_META_KEYS, TABLE_SPECS, type TableRow, type TableSpec } from '../tables.js';
+import { COPY_PAGE, ENGINE_META_KEYS, FACE_PASS, TABLE_SPECS, TEXT_PASS, type PosterPass, type TableRow, type TableSpec } from '../tables.js';
 import { NOTIFY_CHANNEL, notifyTriggersSql, PG_MIGRATIONS, PG_SCHEMA_SQL, PG_SCHEMA_VERSION } from './schema.js';
 
 type Row = Record<string, unknown>;
@@ -415,14 +415,19 @@ export class PostgresStore implements Store {
     });
   }
 
-  async postersNeedingFaceScan(modelVersion: string): Promise<{ key: number; path: string; contentHash: string }[]> {
+  /** Posters a per-poster pass (faces, OCR) has not done with this version, or did on older bytes. */
+  private async postersNeeding(pass: PosterPass, version: string): Promise<{ key: number; path: string; contentHash: string }[]> {
     return (
       await this.q(
-        `SELECT p.movie_key AS key, p.path, p.content_hash FROM posters p LEFT JOIN face_scans f ON f.movie_key = p.movie_key
-         WHERE f.movie_key IS NULL OR f.model_version <> $1 OR f.source_hash <> p.content_hash ORDER BY p.movie_key`,
-        [modelVersion],
+        `SELECT p.movie_key AS key, p.path, p.content_hash FROM posters p LEFT JOIN ${pass.table} d ON d.movie_key = p.movie_key
+         WHERE d.movie_key IS NULL OR d.${pass.versionColumn} <> $1 OR d.source_hash <> p.content_hash ORDER BY p.movie_key`,
+        [version],
       )
     ).map((r) => ({ key: r.key as number, path: r.path as string, contentHash: r.content_hash as string }));
+  }
+
+  async postersNeedingFaceScan(modelVersion: string): Promise<{ key: number; path: string; contentHash: string }[]> {
+    return this.postersNeeding(FACE_PASS, modelVersion);
   }
 
   async getFaces(key: number): Promise<DetectedFace[]> {
@@ -448,13 +453,7 @@ export class PostgresStore implements Store {
   }
 
   async postersNeedingText(version: string): Promise<{ key: number; path: string; contentHash: string }[]> {
-    return (
-      await this.q(
-        `SELECT p.movie_key AS key, p.path, p.content_hash FROM posters p LEFT JOIN poster_text t ON t.movie_key = p.movie_key
-         WHERE t.movie_key IS NULL OR t.version <> $1 OR t.source_hash <> p.content_hash ORDER BY p.movie_key`,
-        [version],
-      )
-    ).map((r) => ({ key: r.key as number, path: r.path as string, contentHash: r.content_hash as string }));
+    return this.postersNeeding(TEXT_PASS, version);
   }
 
   async getPosterText(key: number): Promise<StoredPosterText | undefined> {

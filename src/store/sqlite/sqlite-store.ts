@@ -16,7 +16,7 @@ import type { TextLine } from '../../text/types.js';
 import { StoreError } from '../errors.js';
 import type { AtlasPoint, BatchCounts, FilterRow, TitleRow, ModelRef, MovieRecord, StillLook, StillRecord, StillState, StoredFaceJson, StoredMovie, StoredStill, VectorRecord, VectorState } from '../types.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
-import { COPY_PAGE, ENGINE_META_KEYS, type TableRow, type TableSpec } from '../tables.js';
+import { COPY_PAGE, ENGINE_META_KEYS, FACE_PASS, TEXT_PASS, type PosterPass, type TableRow, type TableSpec } from '../tables.js';
 
 type Row = Record<string, unknown>;
 
@@ -331,15 +331,20 @@ export class SqliteStore implements Store {
     });
   }
 
-  async postersNeedingFaceScan(modelVersion: string): Promise<{ key: number; path: string; contentHash: string }[]> {
+  /** Posters a per-poster pass (faces, OCR) has not done with this version, or did on older bytes. */
+  private postersNeeding(pass: PosterPass, version: string): { key: number; path: string; contentHash: string }[] {
     return (
       this.db
         .prepare(
-          `SELECT p.movie_key AS key, p.path, p.content_hash FROM posters p LEFT JOIN face_scans f ON f.movie_key = p.movie_key
-           WHERE f.movie_key IS NULL OR f.model_version != ? OR f.source_hash != p.content_hash ORDER BY p.movie_key`,
+          `SELECT p.movie_key AS key, p.path, p.content_hash FROM posters p LEFT JOIN ${pass.table} d ON d.movie_key = p.movie_key
+           WHERE d.movie_key IS NULL OR d.${pass.versionColumn} != ? OR d.source_hash != p.content_hash ORDER BY p.movie_key`,
         )
-        .all(modelVersion) as Row[]
+        .all(version) as Row[]
     ).map((r) => ({ key: r.key as number, path: r.path as string, contentHash: r.content_hash as string }));
+  }
+
+  async postersNeedingFaceScan(modelVersion: string): Promise<{ key: number; path: string; contentHash: string }[]> {
+    return this.postersNeeding(FACE_PASS, modelVersion);
   }
 
   async getFaces(key: number): Promise<DetectedFace[]> {
@@ -366,14 +371,7 @@ export class SqliteStore implements Store {
   }
 
   async postersNeedingText(version: string): Promise<{ key: number; path: string; contentHash: string }[]> {
-    return (
-      this.db
-        .prepare(
-          `SELECT p.movie_key AS key, p.path, p.content_hash FROM posters p LEFT JOIN poster_text t ON t.movie_key = p.movie_key
-           WHERE t.movie_key IS NULL OR t.version != ? OR t.source_hash != p.content_hash ORDER BY p.movie_key`,
-        )
-        .all(version) as Row[]
-    ).map((r) => ({ key: r.key as number, path: r.path as string, contentHash: r.content_hash as string }));
+    return this.postersNeeding(TEXT_PASS, version);
   }
 
   async getPosterText(key: number): Promise<StoredPosterText | undefined> {
