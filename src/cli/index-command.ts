@@ -13,7 +13,7 @@ import { FaceModel } from '../models/face-model.js';
 import { DEFAULT_IMAGE_MODEL, loadImageModel, loadTextModel } from '../models/registry.js';
 import type { Store } from '../store/store.js';
 import { openLibraryForWriting } from './open-library.js';
-import { createProgressReporter } from './progress.js';
+import { countingProgress, createProgressReporter } from './progress.js';
 import { indexStills } from '../stills/index-stills.js';
 import { scanStillFaces, type StillFacesSummary } from '../stills/still-faces.js';
 import type { ImageEmbeddingModel } from '../models/types.js';
@@ -65,17 +65,13 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
     if (opts.faces && !summary.interrupted) {
       const faceModel = await FaceModel.load();
       const faceReporter = createProgressReporter({ json: !!opts.json, tty: process.stderr.isTTY === true, label: 'faces' });
-      const started = performance.now();
       faces = await scanFaces(library, faceModel, {
         shouldStop: stop.requested,
         onProblem: (file, reason) => {
           summary.problemCount++;
           summary.problems.push({ item: 'faces', file, reason });
         },
-        onProgress: (done, total) => {
-          const rate = done / Math.max(1e-3, (performance.now() - started) / 1000);
-          faceReporter.update({ done, total, indexed: done, unchanged: 0, skipped: 0, failed: 0, rate, etaSeconds: (total - done) / Math.max(rate, 1e-6) });
-        },
+        onProgress: countingProgress(faceReporter),
       });
       faceReporter.stop();
     }
@@ -117,17 +113,13 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
 async function ocrPass(library: Store, problems: { item: string; file: string | null; reason: string }[], json: boolean, shouldStop: () => boolean): Promise<TextPassSummary> {
   const pool = OcrPool.start(Number(process.env.MARQUEE_OCR_THREADS ?? availableParallelism()));
   const reporter = createProgressReporter({ json, tty: process.stderr.isTTY === true, label: 'text' });
-  const started = performance.now();
   try {
     return await readPosterText(library, pool, {
       shouldStop,
       onProblem: (file, reason) => {
         if (problems.length < 200) problems.push({ item: 'text', file, reason });
       },
-      onProgress: (done, total) => {
-        const rate = done / Math.max(1e-3, (performance.now() - started) / 1000);
-        reporter.update({ done, total, indexed: done, unchanged: 0, skipped: 0, failed: 0, rate, etaSeconds: (total - done) / Math.max(rate, 1e-6) });
-      },
+      onProgress: countingProgress(reporter),
     });
   } finally {
     reporter.stop();
@@ -216,13 +208,9 @@ async function stillsPass(library: Store, imageModel: ImageEmbeddingModel, opts:
   let faces: StillFacesSummary | undefined;
   if (opts.faces && !s.interrupted) {
     const faceReporter = createProgressReporter({ json: !!opts.json, tty: process.stderr.isTTY === true, label: 'faces on stills' });
-    const started = performance.now();
     faces = await scanStillFaces(library, await FaceModel.load(), {
       shouldStop,
-      onProgress: (done, total) => {
-        const rate = done / Math.max(1e-3, (performance.now() - started) / 1000);
-        faceReporter.update({ done, total, indexed: done, unchanged: 0, skipped: 0, failed: 0, rate, etaSeconds: (total - done) / Math.max(rate, 1e-6) });
-      },
+      onProgress: countingProgress(faceReporter),
     });
     faceReporter.stop();
     s.problems.push(...faces.problems);

@@ -45,3 +45,12 @@ export function createProgressReporter(mode: { json: boolean; tty: boolean; labe
     },
   };
 }
+
+/** For a pass that only counts (faces, text): done/total reported with the rate and ETA since its start. */
+export function countingProgress(reporter: ProgressReporter): (done: number, total: number) => void {
+  const started = performance.now();
+  return (done, total) => {
+    const rate = done / Math.max(1e-3, (performance.now() - started) / 1000);
+    reporter.update({ done, total, indexed: done, unchanged: 0, skipped: 0, failed: 0, rate, etaSeconds: (total - done) / Math.max(rate, 1e-6) });
+  };
+}

@@ -31,7 +31,7 @@ export class ChannelIndexes {
   private paletteCache?: Promise<PaletteScorer>;
   private faceCache?: Promise<FaceScorer>;
   private titleCache?: Promise<TitleMatcher>;
-  private printedCache?: { checkedAt: number; read: number; index: Promise<TextIndexes> };
+  private readingsCache?: { checkedAt: number; read: number; index: Promise<TextIndexes> };
 
   constructor(
     readonly store: Store,
@@ -97,7 +97,7 @@ export class ChannelIndexes {
 
   private async readings(): Promise<TextIndexes> {
     const now = Date.now();
-    const cache = this.printedCache;
+    const cache = this.readingsCache;
     if (cache && now - cache.checkedAt < PRINTED_TEXT_RECHECK_MS) return cache.index;
     const version = ocrVersionKey();
     const { read } = await this.store.posterTextProgress(version);
@@ -106,15 +106,15 @@ export class ChannelIndexes {
       return cache.index;
     }
     const index = this.store.allPosterText(version).then((rows) => ({ printed: new PrintedTextIndex(rows), typography: new TypographyScorer(rows) }));
-    this.printedCache = { checkedAt: now, read, index };
-    index.catch(() => (this.printedCache = undefined));
+    this.readingsCache = { checkedAt: now, read, index };
+    index.catch(() => (this.readingsCache = undefined));
     return index;
   }
 
   /** Drops everything loaded after the library changed; it reloads on next use. */
   invalidate(): void {
     this.titleCache = undefined;
-    this.printedCache = undefined;
+    this.readingsCache = undefined;
     this.channels.clear();
     this.filterRowsCache = undefined;
     this.paletteCache = undefined;
