@@ -39,6 +39,8 @@ export interface AtlasBuildOptions {
   seed?: number;
   tsne?: boolean;
   onStage?: (stage: string) => void;
+  /** Steps within a long stage (UMAP epochs, t-SNE iterations, posters put on texture sheets). */
+  onStep?: (stage: string, done: number, total: number) => void;
 }
 
 export async function channelModel(library: Store, channel: string): Promise<ModelRef> {
@@ -64,7 +66,7 @@ export async function buildAtlas(library: Store, opts: AtlasBuildOptions = {}): 
   const result = previous && existing.length ? await placeNew(library, channel, entries, existing, previous) : await fullBuild(library, channel, entries, seed, opts);
   opts.onStage?.('texture atlases');
   const t = performance.now();
-  const { sheets, sprites } = await buildSheets(library, entries.map((e) => e.key));
+  const { sheets, sprites } = await buildSheets(library, entries.map((e) => e.key), (done, total) => opts.onStep?.('texture atlases', done, total));
   await library.saveAtlasSheets(sheets, sprites);
   result.seconds.sheets = r4((performance.now() - t) / 1000);
   await library.saveAtlasMeta(channel, result);
@@ -83,8 +85,8 @@ async function fullBuild(library: Store, channel: string, entries: { key: number
   const vectors = entries.map((e) => e.vector);
   const reduced = time('pca', () => pca(vectors, 50, seed));
   const pcaXY = pca2d(reduced);
-  const umapXY = time('umap', () => umap2d(reduced, seed));
-  const tsneXY = opts.tsne === false ? umapXY : time('tsne', () => tsne2d(reduced, seed));
+  const umapXY = time('umap', () => umap2d(reduced, seed, (done, total) => opts.onStep?.('umap', done, total)));
+  const tsneXY = opts.tsne === false ? umapXY : time('tsne', () => tsne2d(reduced, seed, 300, (done, total) => opts.onStep?.('tsne', done, total)));
   const grid = time('grid', () => assignGrid(umapXY));
   const d = reduced[0]!.length;
   const flat = new Float32Array(entries.length * d);

@@ -41,12 +41,27 @@ export function pca2d(reduced: number[][]): Points2D {
   return flatten(reduced.map((r) => [r[0] ?? 0, r[1] ?? 0]));
 }
 
-export function umap2d(reduced: number[][], seed: number): Points2D {
+/** Called after each optimisation step of a long projection (UMAP epochs, t-SNE iterations). */
+export type StepProgress = (done: number, total: number) => void;
+
+export function umap2d(reduced: number[][], seed: number, onStep?: StepProgress): Points2D {
   const model = new UMAP({ nComponents: 2, nNeighbors: Math.min(15, reduced.length - 1), minDist: 0.1, random: seededRandom(seed) });
-  return flatten(model.fit(reduced));
+  // fit() is initializeFit + every epoch; stepping by hand gives the same layout and a progress count.
+  const epochs = model.initializeFit(reduced);
+  for (let e = 0; e < epochs; e++) {
+    model.step();
+    onStep?.(e + 1, epochs);
+  }
+  return flatten(model.getEmbedding());
 }
 
-export function tsne2d(reduced: number[][], seed: number, iterations = 300): Points2D {
+export function tsne2d(reduced: number[][], seed: number, iterations = 300, onStep?: StepProgress): Points2D {
   const model = new druid.TSNE(druid.Matrix.from(reduced), { d: 2, perplexity: Math.min(30, Math.max(2, Math.floor((reduced.length - 1) / 3))), seed });
-  return flatten(toRows(model.transform(iterations) as unknown as { shape: number[]; row(i: number): ArrayLike<number> }));
+  let projection: unknown;
+  let i = 0;
+  for (const y of model.generator(iterations)) {
+    projection = y;
+    onStep?.(++i, iterations);
+  }
+  return flatten(toRows(projection as { shape: number[]; row(i: number): ArrayLike<number> }));
 }

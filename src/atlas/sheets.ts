@@ -8,7 +8,7 @@ export const SHEET_SIZE = 2048;
 export const TILES_PER_ROW = SHEET_SIZE / TILE_W; // 32
 export const TILES_PER_SHEET = TILES_PER_ROW * Math.floor(SHEET_SIZE / TILE_H); // 32 x 21
 
-export async function buildSheets(library: Store, keys: number[]): Promise<{ sheets: Buffer[]; sprites: { key: number; sheet: number; slot: number }[] }> {
+export async function buildSheets(library: Store, keys: number[], onStep?: (done: number, total: number) => void): Promise<{ sheets: Buffer[]; sprites: { key: number; sheet: number; slot: number }[] }> {
   const movies = await library.getMoviesByKeys(keys);
   const sheets: Buffer[] = [];
   const sprites: { key: number; sheet: number; slot: number }[] = [];
@@ -23,6 +23,7 @@ export async function buildSheets(library: Store, keys: number[]): Promise<{ she
     );
     sheets.push(await sharp({ create: { width: SHEET_SIZE, height: SHEET_SIZE, channels: 3, background: '#000' } }).composite(tiles).jpeg({ quality: 82 }).toBuffer());
     chunk.forEach((key, slot) => sprites.push({ key, sheet: sheets.length - 1, slot }));
+    onStep?.(sprites.length, keys.length);
   }
   return { sheets, sprites };
 }

@@ -1,11 +1,22 @@
 import { buildAtlas } from '../atlas/build.js';
 import { openExistingLibrary } from './open-library.js';
+import { stageProgress } from './progress.js';
 
 export async function runAtlasBuild(opts: { db?: string; channel: string; rebuild?: boolean; k?: number; seed: number; tsne: boolean; json?: boolean }): Promise<number> {
   const library = await openExistingLibrary(opts.db);
   try {
     const started = performance.now();
-    const meta = await buildAtlas(library, { channel: opts.channel, rebuild: opts.rebuild, k: opts.k, seed: opts.seed, tsne: opts.tsne, onStage: (s) => !opts.json && process.stderr.write(`atlas: ${s}...\n`) });
+    const steps = stageProgress({ tty: process.stderr.isTTY === true }, 'atlas');
+    const meta = await buildAtlas(library, {
+      channel: opts.channel,
+      rebuild: opts.rebuild,
+      k: opts.k,
+      seed: opts.seed,
+      tsne: opts.tsne,
+      onStage: (stage) => !opts.json && steps.stage(stage),
+      onStep: (_stage, done, total) => !opts.json && steps.step(done, total),
+    });
+    steps.stop();
     const seconds = (performance.now() - started) / 1000;
     if (opts.json) process.stdout.write(`${JSON.stringify({ ...meta, totalSeconds: Math.round(seconds * 100) / 100 })}\n`);
     else {

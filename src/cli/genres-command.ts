@@ -6,11 +6,23 @@ import { SearchEngine } from '../search/engine.js';
 import { runJsonlBatch } from './jsonl-batch.js';
 import { openExistingLibrary } from './open-library.js';
 import { readImage } from './search-args.js';
+import { stageProgress } from './progress.js';
 
 export async function runGenresTrain(opts: { db?: string; folds: number; seed: number; json?: boolean }): Promise<number> {
   const library = await openExistingLibrary(opts.db);
   try {
-    const summary = await trainGenreModels(library, { folds: opts.folds, seed: opts.seed, onProgress: (m) => !opts.json && process.stderr.write(`${m}\n`) });
+    const steps = stageProgress({ tty: process.stderr.isTTY === true }, 'genres');
+    let stage = '';
+    const summary = await trainGenreModels(library, {
+      folds: opts.folds,
+      seed: opts.seed,
+      onStep: (features, done, total) => {
+        if (opts.json) return;
+        if (stage !== features) steps.stage(`${(stage = features)} cross-validation folds`);
+        steps.step(done, total);
+      },
+    });
+    steps.stop();
     if (opts.json) process.stdout.write(`${JSON.stringify({ models: summary })}\n`);
     else for (const s of summary) process.stdout.write(`${s.features}: kept ${s.method} (cross-validated macro-mAP ${s.macroMAP}, top-3 hit ${s.top3Hit}) on ${s.trainingSize} movies in ${s.seconds.toFixed(1)} s\n`);
     return 0;

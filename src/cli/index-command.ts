@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { indexCatalog, type IndexSummary } from '../ingest/indexer.js';
@@ -10,13 +10,28 @@ import { scanFaces, type FaceScanSummary } from '../ingest/face-scan.js';
 import { readPosterText, type TextPassSummary } from '../ingest/text-pass.js';
 import { OcrPool } from '../text/ocr-pool.js';
 import { FaceModel } from '../models/face-model.js';
-import { DEFAULT_IMAGE_MODEL, loadImageModel, loadTextModel } from '../models/registry.js';
+import { checkImageModelSpec, DEFAULT_IMAGE_MODEL, loadImageModel, loadTextModel } from '../models/registry.js';
+import { MarqueeError } from '../util/errors.js';
 import type { Store } from '../store/store.js';
 import { openLibraryForWriting } from './open-library.js';
 import { countingProgress, createProgressReporter } from './progress.js';
 import { indexStills } from '../stills/index-stills.js';
 import { scanStillFaces, type StillFacesSummary } from '../stills/still-faces.js';
-import type { ImageEmbeddingModel } from '../models/types.js';
+import type { ImageEmbeddingModel, TextEmbeddingModel } from '../models/types.js';
+
+/**
+ * Loads the image and text models side by side; when one fails the other is closed before the
+ * error goes on (the text model's worker pool kept `index --model no-such-model` alive forever).
+ */
+async function loadBoth(
+  image: () => Promise<ImageEmbeddingModel>,
+  text: () => Promise<TextEmbeddingModel | null>,
+): Promise<{ imageModel: ImageEmbeddingModel; textModel: TextEmbeddingModel | null }> {
+  const [i, t] = await Promise.allSettled([image(), text()]);
+  if (i.status === 'fulfilled' && t.status === 'fulfilled') return { imageModel: i.value, textModel: t.value };
+  await Promise.allSettled([i.status === 'fulfilled' ? i.value.close() : undefined, t.status === 'fulfilled' ? t.value?.close() : undefined]);
+  throw i.status === 'rejected' ? i.reason : (t as PromiseRejectedResult).reason;
+}
 
 export interface IndexCommandOptions {
   db?: string;
@@ -38,13 +53,25 @@ const CLI = join(dirname(fileURLToPath(import.meta.url)), 'main.js');
 export async function runIndexCommand(catalog: string | undefined, opts: IndexCommandOptions): Promise<number> {
   if (!catalog) return runStillsOnly(opts);
   const modelSpec = resolveModelSpec(opts.model ?? process.env.MARQUEE_IMAGE_MODEL ?? DEFAULT_IMAGE_MODEL);
+  // Arguments that cannot work fail before a library file is created or locked.
+  checkImageModelSpec(modelSpec);
+  if (!isFolder(catalog)) throw new MarqueeError('missing', `catalog ${catalog} is not a folder`);
+  if (opts.stills && !isFolder(opts.stills)) throw new MarqueeError('missing', `stills folder ${opts.stills} is not a folder`);
   const library = await openLibraryForWriting(opts.db);
   const release = await lockOrClose(library);
   const coordinated = opts.workers !== undefined;
-  const [imageModel, textModel] = await Promise.all([
-    loadImageModel(modelSpec, coordinated ? { threads: 1 } : {}),
-    opts.text === false ? null : loadTextModel({ workers: coordinated ? 0 : availableParallelism() }),
-  ]);
+  let models: { imageModel: ImageEmbeddingModel; textModel: TextEmbeddingModel | null };
+  try {
+    models = await loadBoth(
+      () => loadImageModel(modelSpec, coordinated ? { threads: 1 } : {}),
+      () => (opts.text === false ? Promise.resolve(null) : loadTextModel({ workers: coordinated ? 0 : availableParallelism() })),
+    );
+  } catch (err) {
+    await release();
+    await library.close();
+    throw err;
+  }
+  const { imageModel, textModel } = models;
   await library.setMeta('image_model_spec', modelSpec);
   const reporter = createProgressReporter({ json: !!opts.json, tty: process.stderr.isTTY === true });
   const stop = stopOnSignal();
@@ -183,12 +210,21 @@ async function lockOrClose(library: Store): Promise<() => Promise<void>> {
 
 /** `marquee index --stills <dir>` without a catalog. */
 async function runStillsOnly(opts: IndexCommandOptions): Promise<number> {
+  if (opts.stills && !isFolder(opts.stills)) throw new MarqueeError('missing', `stills folder ${opts.stills} is not a folder`);
+  if (opts.model) checkImageModelSpec(resolveModelSpec(opts.model));
   const library = await openLibraryForWriting(opts.db);
   const release = await lockOrClose(library);
   // Stills must be embedded with the library's image model, so posters and stills are comparable.
   const stored = await library.getMeta('image_model_spec');
   const modelSpec = resolveModelSpec(opts.model ?? stored ?? process.env.MARQUEE_IMAGE_MODEL ?? DEFAULT_IMAGE_MODEL);
-  const imageModel = await loadImageModel(modelSpec);
+  let imageModel: ImageEmbeddingModel;
+  try {
+    imageModel = await loadImageModel(modelSpec);
+  } catch (err) {
+    await release();
+    await library.close();
+    throw err;
+  }
   if (!stored) await library.setMeta('image_model_spec', modelSpec);
   const stop = stopOnSignal();
   try {
@@ -226,6 +262,14 @@ async function stillsPass(library: Store, imageModel: ImageEmbeddingModel, opts:
   }
   if (s.interrupted) return 130;
   return s.indexed + s.unchanged === 0 ? 1 : 0;
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** A model id as given, or a manifest file made absolute (it is stored in the library and used from other folders). */

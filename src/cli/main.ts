@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** The `marquee` command line. */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { runDupesCommand, runExplainCommand, runPairsCommand } from './analysis-commands.js';
 import { runGenresEval, runGenresPredict, runGenresTrain } from './genres-command.js';
 import { runAtlasBuild } from './atlas-command.js';
@@ -27,10 +27,13 @@ const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 /** Every command works on one library file. */
 const dbOption = () => new Option('--db <file|url>', 'library: a SQLite file, or postgres://user@host:port/db (default: $MARQUEE_DB or ./marquee.db)');
 
+// Usage errors (unknown option, bad value, missing argument) exit 2 like every other bad input,
+// not commander's 1: exitOverride makes commander throw, and the catch below sets the code.
 const program = new Command()
   .name('marquee')
   .description('Visual search engine for movie posters: index a catalog, search by image, text, both, or a blend.')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .exitOverride();
 
 program
   .command('index')
@@ -47,7 +50,7 @@ program
   .option('--batch-size <n>', 'posters per model batch and commit', number('batch-size', 1, 256, true), 16)
   .option('--workers <n>', 'PostgreSQL libraries: queue the catalog and index it with n local worker processes (0: only workers started elsewhere with "marquee worker")', number('workers', 0, 256, true))
   .action(async (dir: string | undefined, opts) => {
-    if (!dir && !opts.stills) throw new InvalidArgumentError('give a catalog folder, --stills <dir>, or both');
+    if (!dir && !opts.stills) throw new Error('give a catalog folder, --stills <dir>, or both');
     process.exitCode = await runIndexCommand(dir, opts);
   });
 
@@ -261,7 +264,25 @@ program
     process.exitCode = await runMigrateCommand(from, to, opts);
   });
 
-program.parseAsync(process.argv).catch((err: unknown) => {
-  process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exitCode = 2;
+program.parseAsync(process.argv).then(exitWhenIdle, (err: unknown) => {
+  if (err instanceof CommanderError) {
+    // Commander has printed its message (or the help) already.
+    process.exitCode = err.exitCode === 0 ? 0 : 2;
+  } else {
+    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 2;
+  }
+  exitWhenIdle();
 });
+
+/**
+ * A finished command exits with its code even if something it started (a worker pool, a
+ * socket) still holds the event loop: the grace period lets output flush and closes finish.
+ * `serve` and `worker` only return when they are told to stop, so this never cuts them short.
+ */
+function exitWhenIdle(): void {
+  setTimeout(() => {
+    process.stderr.write('warning: exiting with handles still open\n');
+    process.exit();
+  }, 3000).unref();
+}

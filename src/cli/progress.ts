@@ -1,4 +1,8 @@
-/** Index progress: a bar on a terminal, JSON lines with --json, quiet otherwise. */
+/**
+ * Progress of a long pass: a bar on a terminal, JSON lines with --json, and otherwise (a log
+ * file, CI, a supervisor) one plain line at a steady interval — a redirected run used to print
+ * nothing for ten minutes.
+ */
 import cliProgress from 'cli-progress';
 import type { IndexProgress } from '../ingest/indexer.js';
 
@@ -7,7 +11,7 @@ export interface ProgressReporter {
   stop(): void;
 }
 
-export function createProgressReporter(mode: { json: boolean; tty: boolean; label?: string }): ProgressReporter {
+export function createProgressReporter(mode: { json: boolean; tty: boolean; label?: string; intervalMs?: number }): ProgressReporter {
   const label = mode.label ?? 'posters';
   if (mode.json) {
     let last = 0;
@@ -21,7 +25,7 @@ export function createProgressReporter(mode: { json: boolean; tty: boolean; labe
       stop() {},
     };
   }
-  if (!mode.tty) return { update() {}, stop() {} };
+  if (!mode.tty) return plainProgress(label, mode.intervalMs ?? plainIntervalMs());
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
@@ -51,6 +55,71 @@ export function countingProgress(reporter: ProgressReporter): (done: number, tot
   const started = performance.now();
   return (done, total) => {
     const rate = done / Math.max(1e-3, (performance.now() - started) / 1000);
-    reporter.update({ done, total, indexed: done, unchanged: 0, skipped: 0, failed: 0, rate, etaSeconds: (total - done) / Math.max(rate, 1e-6) });
+    reporter.update({ done, total, indexed: done, unchanged: 0, skipped: 0, failed: 0, rate, etaSeconds: done > 0 ? (total - done) / rate : null });
+  };
+}
+
+/** Seconds between plain progress lines: MARQUEE_PROGRESS_SECONDS, default 10. */
+function plainIntervalMs(): number {
+  const s = Number(process.env.MARQUEE_PROGRESS_SECONDS ?? 10);
+  return (Number.isFinite(s) && s >= 0 ? s : 10) * 1000;
+}
+
+/** "posters 1200/3253 (37%) · 5.1/s · ETA 6m 40s · new 1190 unchanged 0 failed 10 skipped 0" */
+export function formatProgressLine(label: string, p: IndexProgress): string {
+  const pct = p.total > 0 ? ` (${Math.floor((100 * p.done) / p.total)}%)` : '';
+  const counts = p.indexed !== p.done || p.unchanged || p.failed || p.skipped ? ` · new ${p.indexed} unchanged ${p.unchanged} failed ${p.failed} skipped ${p.skipped}` : '';
+  return `${label} ${p.done}/${p.total}${pct} · ${p.rate.toFixed(1)}/s · ETA ${p.done >= p.total ? 'done' : formatDuration(p.etaSeconds)}${counts}`;
+}
+
+export function formatDuration(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '?';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`;
+  return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+}
+
+/** One line on the first update, then at most one per interval, and the last state when it ends. */
+function plainProgress(label: string, intervalMs: number): ProgressReporter {
+  let lastAt = -Infinity;
+  let last: IndexProgress | undefined;
+  let printed: IndexProgress | undefined;
+  const print = (p: IndexProgress): void => {
+    process.stderr.write(`${formatProgressLine(label, p)}\n`);
+    printed = p;
+    lastAt = performance.now();
+  };
+  return {
+    update(p) {
+      last = p;
+      if (performance.now() - lastAt >= intervalMs) print(p);
+    },
+    stop() {
+      if (last && last !== printed) print(last);
+    },
+  };
+}
+
+/**
+ * Progress for in-memory stages (atlas projections, genre folds): a line naming each stage as it
+ * starts, then the stage's own steps as done/total with rate and ETA, through the same reporter
+ * as the indexing passes.
+ */
+export function stageProgress(mode: { tty: boolean }, prefix: string): { stage(name: string): void; step(done: number, total: number): void; stop(): void } {
+  let current: { name: string; reporter: ProgressReporter; started: number } | undefined;
+  const stop = (): void => current?.reporter.stop();
+  return {
+    stage(name) {
+      stop();
+      current = { name, reporter: createProgressReporter({ json: false, tty: mode.tty, label: `${prefix} ${name}` }), started: performance.now() };
+      process.stderr.write(`${prefix}: ${name}...\n`);
+    },
+    step(done, total) {
+      if (!current) return;
+      const rate = done / Math.max(1e-3, (performance.now() - current.started) / 1000);
+      current.reporter.update({ done, total, indexed: done, unchanged: 0, skipped: 0, failed: 0, rate, etaSeconds: done > 0 ? (total - done) / rate : null });
+    },
+    stop,
   };
 }

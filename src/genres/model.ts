@@ -78,7 +78,10 @@ export interface TrainSummary {
 }
 
 /** Cross-validates every method per feature set, keeps the best, refits it on all movies and stores it. */
-export async function trainGenreModels(library: Store, opts: { folds?: number; seed?: number; onProgress?: (msg: string) => void } = {}): Promise<TrainSummary[]> {
+export async function trainGenreModels(
+  library: Store,
+  opts: { folds?: number; seed?: number; /** Folds done of each feature set's cross-validation. */ onStep?: (features: string, done: number, total: number) => void } = {},
+): Promise<TrainSummary[]> {
   const folds = opts.folds ?? 5;
   const seed = opts.seed ?? 42;
   const models = await libraryModels(library);
@@ -88,7 +91,8 @@ export async function trainGenreModels(library: Store, opts: { folds?: number; s
     const started = performance.now();
     const ds = await loadDataset(library, features, models);
     if (ds.n < folds * 4) throw new Error(`only ${ds.n} movies with ${features} features and a known genre: too few to train`);
-    const ev = crossValidate(ds, folds, seed, (f) => opts.onProgress?.(`${features}: fold ${f + 1}/${folds}`));
+    const ev = crossValidate(ds, folds, seed, (f) => opts.onStep?.(features, f, folds));
+    opts.onStep?.(features, folds, folds);
     const logistic = ev.best === 'logistic' || ev.best === 'blend' ? fitLogisticGroups(ds, ds.x, ds.y, ds.n, seed) : undefined;
     const groups = logisticGroups(ds);
     const meta: GenreModelMeta = {

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { MarqueeError } from '../util/errors.js';
 import { readImageModelManifest } from './manifest.js';
 import { ensureMobilenetOnnx, MOBILENET_ID, MOBILENET_PREPROCESSING, mobilenetVersion } from './mobilenet-v2.js';
 import { OnnxImageModel } from './onnx-image-model.js';
@@ -16,6 +17,13 @@ export function modelCacheDir(): string {
   if (process.env.MARQUEE_CACHE) return process.env.MARQUEE_CACHE;
   const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
   return join(base, 'marquee');
+}
+
+/** Throws the "unknown image model" error before anything is opened or created for a spec that cannot load. */
+export function checkImageModelSpec(spec: string): void {
+  if (spec === MOBILENET_ID) return;
+  if (spec.endsWith('.json') && existsSync(spec)) return;
+  throw new MarqueeError('unknown_model', `unknown image model "${spec}": use "${MOBILENET_ID}" or the path of a model manifest .json file`);
 }
 
 /** `spec` is a built-in model id or a path to a manifest JSON file. */
@@ -44,7 +52,8 @@ export async function loadImageModel(spec: string = DEFAULT_IMAGE_MODEL, opts: {
       threads: opts.threads,
     });
   }
-  throw new Error(`unknown image model "${spec}": use "${MOBILENET_ID}" or the path of a model manifest .json file`);
+  checkImageModelSpec(spec);
+  throw new MarqueeError('unknown_model', `unknown image model "${spec}"`);
 }
 
 /** In-process for queries (fast start); `workers` > 0 runs it in a worker pool, for indexing. */

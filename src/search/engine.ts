@@ -10,7 +10,7 @@ import type { ModelRef } from '../store/types.js';
 import { l2normalize } from '../util/vectors.js';
 import { ChannelIndexes } from './channel-indexes.js';
 import { Embedder, type PosterVectors } from './embedder.js';
-import { allowedKeys, hasFilters } from './filters.js';
+import { allowedKeys, checkFilters, hasFilters } from './filters.js';
 import { fuseZScores, type ChannelScores } from './fusion.js';
 import type { LoadedChannel } from './index-factory.js';
 import { faceChannel, paletteChannel, vectorChannel, type QueryChannel } from './query-channel.js';
@@ -209,9 +209,10 @@ export class SearchEngine {
     return reading && !reading.error ? reading.lines : undefined;
   }
 
-  async search(q: SearchQuery): Promise<SearchResult[]> {
+  async search(query: SearchQuery): Promise<SearchResult[]> {
     const printed = await this.printedIndex();
-    const { k, text, wImage } = this.validate(q, printed !== undefined);
+    const { k, text, wImage } = this.validate(query, printed !== undefined);
+    const q: SearchQuery = { ...query, filters: checkFilters(query.filters, await this.indexes.filterRows()) };
     const exclude = new Set<number>();
     // The image model runs on onnxruntime's threads, the text model in a worker: embed both at once.
     const [image, textVector, side] = await Promise.all([

@@ -1,5 +1,7 @@
 /** Metadata filters, resolved in memory to the set of allowed movie keys. */
 import type { FilterRow } from '../store/types.js';
+import { levenshtein } from '../text/fuzzy.js';
+import { MarqueeError } from '../util/errors.js';
 
 export interface SearchFilters {
   yearFrom?: number;
@@ -13,10 +15,10 @@ export interface SearchFilters {
 /** Parses "1980-1999", "1995", "1980-" or "-1999". */
 export function parseYearRange(s: string): { yearFrom?: number; yearTo?: number } {
   const m = /^\s*(\d{4})?\s*(-)?\s*(\d{4})?\s*$/.exec(s);
-  if (!m || (!m[1] && !m[3])) throw new Error(`invalid year range "${s}": use 1995, 1980-1999, 1980- or -1999`);
+  if (!m || (!m[1] && !m[3])) throw new MarqueeError('bad_query', `invalid year range "${s}": use 1995, 1980-1999, 1980- or -1999`);
   const from = m[1] ? Number(m[1]) : undefined;
   const to = m[3] ? Number(m[3]) : m[2] ? undefined : from;
-  if (from !== undefined && to !== undefined && from > to) throw new Error(`invalid year range "${s}": start is after end`);
+  if (from !== undefined && to !== undefined && from > to) throw new MarqueeError('bad_query', `invalid year range "${s}": start is after end`);
   return { yearFrom: from, yearTo: to };
 }
 
@@ -32,8 +34,8 @@ export function matchesFilters(row: FilterRow, f: SearchFilters): boolean {
     if (!f.genres.every((g) => have.has(g.toLowerCase()))) return false;
   }
   if (f.countries?.length) {
-    const have = new Set(row.countries.map((c) => c.toUpperCase()));
-    if (!f.countries.some((c) => have.has(c.toUpperCase()))) return false;
+    const have = new Set(row.countries.map(countryCode));
+    if (!f.countries.some((c) => have.has(countryCode(c)))) return false;
   }
   return true;
 }
@@ -44,4 +46,46 @@ export function allowedKeys(rows: FilterRow[], f: SearchFilters | undefined): Se
   const out = new Set<number>();
   for (const r of rows) if (matchesFilters(r, f!)) out.add(r.key);
   return out;
+}
+
+/**
+ * Rejects filters that can only match nothing by mistake: a genre or country the library does
+ * not have (a typo'd "Comdy" used to answer an empty list, as if no comedy matched), and a year
+ * range whose start is after its end. The message lists what the library does have. Returns the
+ * filters with country codes normalised (upper case, UK as GB) for every index to apply alike.
+ */
+export function checkFilters(f: SearchFilters | undefined, rows: FilterRow[]): SearchFilters | undefined {
+  if (!f) return f;
+  if (f.yearFrom !== undefined && f.yearTo !== undefined && f.yearFrom > f.yearTo)
+    throw new MarqueeError('bad_query', `invalid year range ${f.yearFrom}-${f.yearTo}: start is after end`);
+  const known = (pick: (r: FilterRow) => string[], norm: (s: string) => string) => {
+    const out = new Map<string, string>();
+    for (const r of rows) for (const v of pick(r)) out.set(norm(v), v);
+    return out;
+  };
+  if (f.genres?.length) {
+    const genres = known((r) => r.genres, (g) => g.toLowerCase());
+    for (const g of f.genres) if (!genres.has(g.toLowerCase())) throw new MarqueeError('bad_query', unknownValue('genre', g, [...genres.values()]));
+  }
+  if (f.countries?.length) {
+    const countries = known((r) => r.countries, countryCode);
+    // Countries are alternatives: only when none is known can the filter match nothing.
+    const unknown = f.countries.filter((c) => !countries.has(countryCode(c)));
+    if (unknown.length === f.countries.length) throw new MarqueeError('bad_query', unknownValue('country', unknown[0]!, [...countries.values()]));
+  }
+  return f.countries?.length ? { ...f, countries: f.countries.map(countryCode) } : f;
+}
+
+/** ISO 3166 codes compared upper-case; "UK" (reserved by ISO for the United Kingdom) means GB. */
+function countryCode(c: string): string {
+  const u = c.trim().toUpperCase();
+  return u === 'UK' ? 'GB' : u;
+}
+
+function unknownValue(what: string, value: string, known: string[]): string {
+  const sorted = [...known].sort((a, b) => a.localeCompare(b));
+  const nearest = sorted.map((k) => ({ k, d: levenshtein(value.toLowerCase(), k.toLowerCase()) })).sort((a, b) => a.d - b.d)[0];
+  const hint = nearest && nearest.d <= Math.max(1, Math.floor(value.length / 3)) ? ` (did you mean "${nearest.k}"?)` : '';
+  const list = sorted.length > 60 ? `${sorted.slice(0, 60).join(', ')}, … (${sorted.length} in all)` : sorted.join(', ');
+  return `unknown ${what} "${value}"${hint}: the library's ${what === 'country' ? 'countries' : `${what}s`} are ${list || 'none'}`;
 }

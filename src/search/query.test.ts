@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allowedKeys, hasFilters, matchesFilters, parseYearRange } from './filters.js';
+import { allowedKeys, checkFilters, hasFilters, matchesFilters, parseYearRange } from './filters.js';
 import { parseWeights } from './query.js';
 
 describe('weights', () => {
@@ -35,5 +35,28 @@ describe('filters', () => {
     expect(hasFilters({ genres: [] })).toBe(false);
     expect(allowedKeys([row, { ...row, key: 2, year: 2001 }], { yearTo: 2000 })).toEqual(new Set([1]));
     expect(allowedKeys([row], {})).toBeUndefined();
+  });
+});
+
+describe('filter values the library does not have', () => {
+  const rows = [
+    { key: 1, year: 1994, genres: ['Drama', 'Crime'], countries: ['US'] },
+    { key: 2, year: 2001, genres: ['Comedy'], countries: ['GB', 'FR'] },
+  ];
+
+  it('names a typo\'d genre, suggests the nearest and lists the known ones', () => {
+    expect(() => checkFilters({ genres: ['Comdy'] }, rows)).toThrow(/unknown genre "Comdy" \(did you mean "Comedy"\?\): the library's genres are Comedy, Crime, Drama/);
+    expect(() => checkFilters({ genres: ['comedy'] }, rows)).not.toThrow();
+  });
+
+  it('rejects countries only when none is known, and reads UK as GB', () => {
+    expect(() => checkFilters({ countries: ['XX'] }, rows)).toThrow(/unknown country "XX".*FR, GB, US/);
+    expect(checkFilters({ countries: ['XX', 'us'] }, rows)?.countries).toEqual(['XX', 'US']);
+    expect(checkFilters({ countries: ['uk'] }, rows)?.countries).toEqual(['GB']);
+  });
+
+  it('explains a reversed year range', () => {
+    expect(() => checkFilters({ yearFrom: 1999, yearTo: 1980 }, rows)).toThrow(/start is after end/);
+    expect(() => parseYearRange('1999-1980')).toThrow(/start is after end/);
   });
 });

@@ -20,6 +20,7 @@ export class HttpError extends Error {
 export const STATUS_OF: Record<ErrorKind, { status: number; code: string }> = {
   bad_query: { status: 400, code: 'bad_query' },
   bad_image: { status: 422, code: 'bad_image' },
+  unknown_model: { status: 400, code: 'unknown_model' },
   invalid_movie: { status: 400, code: 'invalid_movie' },
   unknown_movie: { status: 404, code: 'not_found' },
   no_stills: { status: 409, code: 'no_stills' },

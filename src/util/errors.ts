@@ -6,6 +6,8 @@
 export type ErrorKind =
   /** A search request that cannot be run as given (bad k, weights, nothing to search by…). */
   | 'bad_query'
+  /** An image model name that is neither built in nor a manifest file. */
+  | 'unknown_model'
   /** An image that cannot be read or used. */
   | 'bad_image'
   /** Movie metadata that cannot be used (ingest). */
