@@ -54,7 +54,7 @@ export interface DuplicatePair {
 }
 
 /** All duplicate pairs of the library (keys, a < b). */
-export async function findDuplicatePairs(indexes: ChannelIndexes, threshold = DUPLICATE_THRESHOLD): Promise<DuplicatePair[]> {
+export async function findDuplicatePairs(indexes: ChannelIndexes, threshold = DUPLICATE_THRESHOLD, onProgress?: (done: number, total: number) => void): Promise<DuplicatePair[]> {
   const detector = await DuplicateDetector.load(indexes.store);
   const content = await indexes.channel(CONTENT_CHANNEL);
   const layout = await indexes.channel(LAYOUT_CHANNEL);
@@ -63,13 +63,16 @@ export async function findDuplicatePairs(indexes: ChannelIndexes, threshold = DU
   // One read of each channel's vectors (a batch job; the per-key reads cost a round trip each on PostgreSQL).
   const contentVectors = new Map((await indexes.store.loadVectors(CONTENT_CHANNEL, indexes.modelOf(CONTENT_CHANNEL)!)).map((e) => [e.key, e.vector]));
   const layoutVectors = layout ? new Map((await indexes.store.loadVectors(LAYOUT_CHANNEL, indexes.modelOf(LAYOUT_CHANNEL)!)).map((e) => [e.key, e.vector])) : new Map<number, Float32Array>();
+  let done = 0;
   for (const key of content.keys) {
+    if (done++ % 50 === 0) onProgress?.(done - 1, content.keys.length);
     const exclude = new Set([key]);
     const cv = contentVectors.get(key)!;
     for (const h of await content.index.search(cv, NEIGHBOURS, { exclude })) if (h.score >= MIN_CONTENT) candidates.add(key < h.key ? `${key}:${h.key}` : `${h.key}:${key}`);
     const lv = layoutVectors.get(key);
     if (layout && lv) for (const h of await layout.index.search(lv, NEIGHBOURS, { exclude })) candidates.add(key < h.key ? `${key}:${h.key}` : `${h.key}:${key}`);
   }
+  onProgress?.(content.keys.length, content.keys.length);
   const out: DuplicatePair[] = [];
   for (const c of candidates) {
     const [a, b] = c.split(':').map(Number) as [number, number];

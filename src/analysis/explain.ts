@@ -44,15 +44,16 @@ function ramp(t: number): [number, number, number] {
   return stops[i]!.map((c, j) => Math.round(c + (stops[i + 1]![j]! - c) * f)) as [number, number, number];
 }
 
-export async function renderHeatmap(posterBytes: Buffer, source: string, heat: number[], cells: number, maxSide = 600): Promise<Buffer> {
+/** Draws a cols x rows heat grid (row-major, values in [0, 1]) over the poster. */
+export async function renderHeatmap(posterBytes: Buffer, source: string, heat: number[], cells: number, maxSide = 600, rows = cells): Promise<Buffer> {
   const base = await sharp(posterBytes).rotate().flatten({ background: '#ffffff' }).resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true }).removeAlpha().toBuffer({ resolveWithObject: true });
   const { width, height } = base.info;
-  const overlay = Buffer.alloc(cells * cells * 4);
+  const overlay = Buffer.alloc(cells * rows * 4);
   heat.forEach((h, i) => {
     const [r, g, b] = ramp(h);
     overlay.set([r, g, b, Math.round(40 + 160 * h)], i * 4);
   });
-  const scaled = await sharp(overlay, { raw: { width: cells, height: cells, channels: 4 } }).resize(width, height, { fit: 'fill', kernel: 'cubic' }).png().toBuffer();
+  const scaled = await sharp(overlay, { raw: { width: cells, height: rows, channels: 4 } }).resize(width, height, { fit: 'fill', kernel: 'cubic' }).png().toBuffer();
   try {
     return await sharp(base.data).composite([{ input: scaled }]).png().toBuffer();
   } catch (err) {

@@ -6,6 +6,10 @@ import { DuplicateDetector } from './duplicates.js';
 export interface ClosestPair {
   a: string;
   b: string;
+  aTitle: string;
+  aYear: number | null;
+  bTitle: string;
+  bYear: number | null;
   score: number;
   channel: string;
   duplicate: boolean;
@@ -14,19 +18,22 @@ export interface ClosestPair {
 /** Nearest neighbours looked at per poster; the k best pairs overall are among them. */
 const PER_POSTER = 3;
 
-export async function closestPairs(indexes: ChannelIndexes, channel: ImageChannel, k: number): Promise<ClosestPair[]> {
+export async function closestPairs(indexes: ChannelIndexes, channel: ImageChannel, k: number, onProgress?: (done: number, total: number) => void): Promise<ClosestPair[]> {
   const loaded = await indexes.channel(channel);
   if (!loaded) return [];
   const model = indexes.modelOf(channel)!;
   const best = new Map<string, { a: number; b: number; score: number }>();
   const vectors = new Map((await indexes.store.loadVectors(channel, model)).map((e) => [e.key, e.vector]));
+  let done = 0;
   for (const key of loaded.keys) {
     const v = vectors.get(key)!;
     for (const h of await loaded.index.search(v, PER_POSTER, { exclude: new Set([key]) })) {
       const [a, b] = key < h.key ? [key, h.key] : [h.key, key];
       best.set(`${a}:${b}`, { a, b, score: h.score });
     }
+    if (++done % 50 === 0) onProgress?.(done, loaded.keys.length);
   }
+  onProgress?.(loaded.keys.length, loaded.keys.length);
   const top = [...best.values()].sort((x, y) => y.score - x.score || x.a - y.a || x.b - y.b).slice(0, k);
   const detector = await DuplicateDetector.load(indexes.store);
   const content = channel === CONTENT_CHANNEL ? undefined : await indexes.channel(CONTENT_CHANNEL);
@@ -35,9 +42,14 @@ export async function closestPairs(indexes: ChannelIndexes, channel: ImageChanne
   const out: ClosestPair[] = [];
   for (const p of top) {
     const contentScore = content ? (await content.index.scores((await indexes.store.getVector(p.a, CONTENT_CHANNEL, contentModel))!, [p.b]))[0]! : p.score;
+    const [ma, mb] = [movies.get(p.a)!, movies.get(p.b)!];
     out.push({
-      a: movies.get(p.a)!.id,
-      b: movies.get(p.b)!.id,
+      a: ma.id,
+      b: mb.id,
+      aTitle: ma.title,
+      aYear: ma.year,
+      bTitle: mb.title,
+      bYear: mb.year,
       score: Math.round(p.score * 1e6) / 1e6,
       channel,
       duplicate: detector.judge(p.a, p.b, contentScore).duplicate,

@@ -12,7 +12,7 @@ import type { Store } from '../store/store.js';
 import type { ModelRef, StoredMovie } from '../store/types.js';
 import { cluster } from './clusters.js';
 import { assignGrid, cellPosition, gridPoints, knnOverlap, type GridLayout } from './grid.js';
-import { labelCluster, type ClusterLabel } from './labels.js';
+import { labelClusters, libraryShares, type ClusterLabel } from './labels.js';
 import { pca, pca2d, tsne2d, umap2d } from './projections.js';
 import { buildSheets } from './sheets.js';
 import type { AtlasPoint } from '../store/types.js';
@@ -114,14 +114,15 @@ async function fullBuild(library: Store, channel: string, entries: { key: number
 }
 
 function labels(movies: Map<number, StoredMovie>, color: Map<number, Float32Array>, entries: { key: number }[], assignment: Int32Array, k: number, distance: (i: number, c: number) => number): ClusterLabel[] {
-  const all = [...movies.values()];
-  const genreShare = new Map<string, number>();
-  for (const m of all) for (const g of m.genres) genreShare.set(g, (genreShare.get(g) ?? 0) + 1 / all.length);
-  return Array.from({ length: k }, (_, c) => {
+  const colourOf = (i: number) => color.get(entries[i]!.key);
+  const present = (v: Float32Array | undefined): v is Float32Array => !!v;
+  const all = libraryShares(entries.map((e) => movies.get(e.key)!), entries.map((_, i) => colourOf(i)).filter(present));
+  const clusters = Array.from({ length: k }, (_, c) => {
     const idx = entries.map((_, i) => i).filter((i) => assignment[i] === c);
-    const central = [...idx].sort((a, b) => distance(a, c) - distance(b, c)).slice(0, 5).map((i) => movies.get(entries[i]!.key)!.id);
-    return labelCluster(c, idx.map((i) => movies.get(entries[i]!.key)!), { genreShare }, idx.map((i) => color.get(entries[i]!.key)).filter((v): v is Float32Array => !!v), central);
+    const central = [...idx].sort((a, b) => distance(a, c) - distance(b, c)).slice(0, 5).map((i) => movies.get(entries[i]!.key)!);
+    return { id: c, members: idx.map((i) => movies.get(entries[i]!.key)!), colours: idx.map(colourOf).filter(present), central: central.map((m) => ({ id: m.id, title: m.title })) };
   });
+  return labelClusters(clusters, all);
 }
 
 async function placeNew(library: Store, channel: string, entries: { key: number; vector: Float32Array }[], existing: AtlasPoint[], meta: AtlasMeta): Promise<AtlasMeta> {

@@ -14,6 +14,7 @@ import { benchScale } from './scale.js';
 import { benchOcr } from './ocr.js';
 import { spawnSync } from 'node:child_process';
 import { benchStills } from './stills.js';
+import { benchDefaultWeights } from './default-weights.js';
 
 const catalog = resolve(process.env.MARQUEE_CATALOG ?? '../shared/catalog');
 const only = new Set(process.argv.slice(2));
@@ -68,6 +69,11 @@ try {
     }
     process.stderr.write('bench: poster text (OCR speed, titles, degraded copies, hubs)...\n');
     out.ocr = await benchOcr(db);
+  }
+  if (only.has('weights')) {
+    if (!existingDb) throw new Error('the weights benchmark needs MARQUEE_BENCH_DB: an indexed library (with poster text read)');
+    process.stderr.write('bench: default weights (genre/decade sharing, same-film image+text)...\n');
+    out.weights = await benchDefaultWeights(db);
   }
   if (want('ann')) {
     process.stderr.write('bench: ANN on 100k synthetic vectors...\n');

@@ -1,3 +1,4 @@
+import { countingProgress, createProgressReporter } from './progress.js';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { explainMatch } from '../analysis/explain.js';
@@ -23,19 +24,26 @@ export async function runPairsCommand(opts: { db?: string; k: number; channel: s
   const channels: ImageChannel[] = opts.channel === 'all' ? [...IMAGE_CHANNELS] : [opts.channel as ImageChannel];
   const pairs = await withEngine(opts.db, async (engine) => {
     const out: ClosestPair[] = [];
-    for (const c of channels) out.push(...(await closestPairs(engine.indexes, c, opts.k)));
+    for (const c of channels) {
+      const reporter = createProgressReporter({ json: false, tty: process.stderr.isTTY === true, label: `pairs ${c}` });
+      out.push(...(await closestPairs(engine.indexes, c, opts.k, countingProgress(reporter))));
+      reporter.stop();
+    }
     return out;
   });
+  const name = (id: string, title: string, year: number | null) => `${title}${year ? ` (${year})` : ''} [${id}]`;
   if (opts.json) process.stdout.write(`${JSON.stringify({ pairs })}\n`);
   else
     for (const p of pairs)
-      process.stdout.write(`${p.channel.padEnd(8)} ${p.score.toFixed(4)}  ${p.a.padEnd(10)} ${p.b.padEnd(10)}${p.duplicate ? '  duplicate' : ''}\n`);
+      process.stdout.write(`${p.channel.padEnd(8)} ${p.score.toFixed(4)}  ${name(p.a, p.aTitle, p.aYear)}  ~  ${name(p.b, p.bTitle, p.bYear)}${p.duplicate ? '  duplicate' : ''}\n`);
   return 0;
 }
 
 export async function runDupesCommand(opts: { db?: string; threshold?: number; json?: boolean }): Promise<number> {
   const groups = await withEngine(opts.db, async (engine) => {
-    const keyGroups = groupDuplicates(await findDuplicatePairs(engine.indexes, opts.threshold));
+    const reporter = createProgressReporter({ json: false, tty: process.stderr.isTTY === true, label: 'dupes' });
+    const keyGroups = groupDuplicates(await findDuplicatePairs(engine.indexes, opts.threshold, countingProgress(reporter)));
+    reporter.stop();
     const movies = await engine.store.getMoviesByKeys(keyGroups.flat());
     return keyGroups.map((g) => g.map((k) => movies.get(k)!));
   });

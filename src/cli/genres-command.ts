@@ -17,7 +17,6 @@ export async function runGenresTrain(opts: { db?: string; folds: number; seed: n
       folds: opts.folds,
       seed: opts.seed,
       onStep: (features, done, total) => {
-        if (opts.json) return;
         if (stage !== features) steps.stage(`${(stage = features)} cross-validation folds`);
         steps.step(done, total);
       },

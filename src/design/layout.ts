@@ -40,6 +40,15 @@ function boxBlur(src: Float32Array, w: number, h: number, r: number): Float32Arr
 
 /** `img` should be the analysis image (a multiple of the grid size, e.g. 64x96). */
 export function layoutDescriptor(img: RgbImage, labPixels?: Float32Array): Float32Array {
+  const { mass, energy } = layoutGrids(img, labPixels);
+  const out = new Float32Array(LAYOUT_DIM);
+  out.set(mass, 0);
+  out.set(energy, GRID_W * GRID_H);
+  return l2normalize(out);
+}
+
+/** The two standardised GRID_W x GRID_H grids (row-major, top row first): luminance mass and edge energy. */
+export function layoutGrids(img: RgbImage, labPixels?: Float32Array): { mass: Float32Array; energy: Float32Array } {
   const { width: w, height: h } = img;
   const lab = labPixels ?? rgbBufferToLab(img.data);
   const lum = new Float32Array(w * h);
@@ -64,8 +73,5 @@ export function layoutDescriptor(img: RgbImage, labPixels?: Float32Array): Float
       mass[cell] = mass[cell]! + blurred[y * w + x]!;
       energy[cell] = energy[cell]! + edgesBlurred[y * w + x]!;
     }
-  const out = new Float32Array(LAYOUT_DIM);
-  out.set(standardise(mass), 0);
-  out.set(standardise(energy), GRID_W * GRID_H);
-  return l2normalize(out);
+  return { mass: standardise(mass), energy: standardise(energy) };
 }

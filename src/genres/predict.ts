@@ -1,5 +1,6 @@
 /** Genre prediction for a poster image (and optionally a synopsis) through the stored models. */
 import type { Embedder } from '../search/embedder.js';
+import { MarqueeError } from '../util/errors.js';
 import type { Store } from '../store/store.js';
 import type { ImageInput } from '../search/query.js';
 import { featureChannels, type FeatureSet } from './dataset.js';
@@ -34,6 +35,21 @@ export class GenreService {
       p.catch(() => this.predictors.delete(features));
     }
     return p;
+  }
+
+  /**
+   * Whether the poster model can predict: 'missing' (never trained), 'stale' (trained on vectors
+   * of another model than the library now holds) or 'ready'.
+   */
+  async modelState(): Promise<'ready' | 'missing' | 'stale'> {
+    if (!(await this.store.getGenreModel('poster'))) return 'missing';
+    try {
+      await this.predictor('poster');
+      return 'ready';
+    } catch (err) {
+      if (err instanceof MarqueeError && err.kind === 'no_genre_model') return 'stale';
+      throw err;
+    }
   }
 
   /** Poster words of the image: a library poster's stored reading, else read now. */

@@ -11,7 +11,7 @@ import { l2normalize } from '../util/vectors.js';
 import { ChannelIndexes } from './channel-indexes.js';
 import { Embedder, type PosterVectors } from './embedder.js';
 import { allowedKeys, checkFilters, hasFilters } from './filters.js';
-import { fuseZScores, type ChannelScores } from './fusion.js';
+import { fuseZScores, matchShares, type ChannelScores } from './fusion.js';
 import type { LoadedChannel } from './index-factory.js';
 import { faceChannel, paletteChannel, vectorChannel, type QueryChannel } from './query-channel.js';
 import { PrintedTextIndex } from '../text/printed-text-index.js';
@@ -233,7 +233,7 @@ export class SearchEngine {
     for (const c of active) for (const h of await c.search(pool, { filter, allow }, exclude)) candidates.add(h.key);
     let keys = [...candidates];
     let scored: ChannelScores[] = [];
-    for (const c of channels) scored.push({ channel: c.name, weight: c.weight, minStd: c.minStd, scores: await c.scores(keys), reference: active.length > 1 && c.weight > 0 ? await c.reference() : new Float32Array() });
+    for (const c of channels) scored.push({ channel: c.name, weight: c.weight, minStd: c.minStd, scores: await c.scores(keys), reference: c.weight > 0 ? await c.reference() : new Float32Array() });
 
     if (image?.inputs.length) {
       const content = await this.indexes.channel(CONTENT_CHANNEL);
@@ -245,6 +245,7 @@ export class SearchEngine {
     }
     const activeScores = scored.filter((c) => c.weight > 0);
     const fused = activeScores.length === 1 ? activeScores[0]!.scores : fuseZScores(activeScores, keys.length);
+    const match = matchShares(activeScores, keys.length);
     const order = keys.map((key, i) => ({ key, i, score: fused[i]! })).filter((r) => !Number.isNaN(r.score));
     order.sort((a, b) => b.score - a.score || a.key - b.key);
     const top = order.slice(0, k);
@@ -254,7 +255,7 @@ export class SearchEngine {
       const m = movies.get(t.key)!;
       const scores: Record<string, number | null> = {};
       for (const c of scored) scores[c.channel] = Number.isNaN(c.scores[t.i]!) ? null : round(c.scores[t.i]!);
-      const result: SearchResult = { id: m.id, title: m.title, year: m.year, score: round(t.score), genres: m.genres, countries: m.countries, scores };
+      const result: SearchResult = { id: m.id, title: m.title, year: m.year, score: round(t.score), match: Number.isNaN(match[t.i]!) ? null : Math.round(match[t.i]! * 1000) / 1000, genres: m.genres, countries: m.countries, scores };
       if (side.printed && text && (scores.printed ?? 0) > 0) result.printed = side.printed.matched(text, t.key);
       const evidence = side.identity?.get(t.key);
       if (evidence) result.identity = { score: round(evidence.score), by: evidence.by, text: evidence.text };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fuseZScores, meanStd, referenceSample } from './fusion.js';
+import { fuseZScores, matchShares, meanStd, referenceSample, shareBelow } from './fusion.js';
 
 describe('fusion', () => {
   it('z-scores each channel against its reference and weighs them (weights normalised)', () => {
@@ -24,5 +24,27 @@ describe('fusion', () => {
     const keys = Array.from({ length: 10 }, (_, i) => i * 10);
     expect(referenceSample(keys, 20)).toBe(keys);
     expect(referenceSample(keys, 5)).toEqual([0, 20, 40, 60, 80]);
+  });
+});
+
+describe('match share', () => {
+  it('is the weighted share of the reference each candidate beats, ties counting half', () => {
+    const reference = Float32Array.from({ length: 100 }, (_, i) => i / 100);
+    const m = matchShares(
+      [
+        { channel: 'content', weight: 3, scores: Float32Array.from([0.995, 0.5, Number.NaN]), reference },
+        { channel: 'color', weight: 1, scores: Float32Array.from([0.995, 0.005, 0.995]), reference },
+      ],
+      3,
+    );
+    expect(m[0]).toBeCloseTo(1, 5);
+    expect(m[1]).toBeCloseTo(0.75 * 0.505 + 0.25 * 0.01, 5);
+    // A channel the candidate lacks counts as average.
+    expect(m[2]).toBeCloseTo(0.75 * 0.5 + 0.25 * 1, 5);
+  });
+
+  it('counts ties half', () => {
+    expect(shareBelow(Float32Array.from([0, 0, 0, 1]), 0)).toBeCloseTo(0.375);
+    expect(shareBelow(Float32Array.from([0, 0, 0, 1]), 2)).toBe(1);
   });
 });

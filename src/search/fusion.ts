@@ -63,3 +63,46 @@ export function referenceSample(keys: number[], n = 1000): number[] {
   for (let i = 0; i < n; i++) out.push(keys[Math.floor(i * step)]!);
   return out;
 }
+
+/**
+ * The one match measure the app shows, whatever the channels: per channel, the share of the
+ * reference sample (the library) the candidate is more alike to the query than (ties count
+ * half), averaged with the channel weights. 0.99 reads "more alike than 99 % of the library".
+ * Raw cosines (text 0.2-0.6, posters 0.3-0.9) and fused z-scores (unbounded) mean nothing to a
+ * reader; this is comparable across text, image and mixed queries.
+ */
+export function matchShares(channels: ChannelScores[], count: number): Float32Array {
+  const active = channels.filter((c) => c.weight > 0 && c.reference.length > 0);
+  const total = active.reduce((a, c) => a + c.weight, 0);
+  const out = new Float32Array(count);
+  if (total === 0) return out.fill(Number.NaN);
+  for (const c of active) {
+    const sorted = Float32Array.from(c.reference.filter((v) => !Number.isNaN(v))).sort();
+    const w = c.weight / total;
+    for (let i = 0; i < count; i++) {
+      const s = c.scores[i]!;
+      out[i] = out[i]! + w * (Number.isNaN(s) ? 0.5 : shareBelow(sorted, s));
+    }
+  }
+  return out;
+}
+
+/** Fraction of `sorted` below x, ties counted half. */
+export function shareBelow(sorted: Float32Array, x: number): number {
+  if (sorted.length === 0) return 0.5;
+  const lower = bound(sorted, x, false);
+  const upper = bound(sorted, x, true);
+  return (lower + (upper - lower) / 2) / sorted.length;
+}
+
+/** First index with sorted[i] >= x (or > x when `after`). */
+function bound(sorted: Float32Array, x: number, after: boolean): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < x || (after && sorted[mid]! === x)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

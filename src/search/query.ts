@@ -77,8 +77,10 @@ export interface SearchResult {
   id: string;
   title: string;
   year: number | null;
-  /** Cosine for single-channel queries; weighted sum of per-query z-scores for fused ones. */
+  /** Cosine for single-channel queries; weighted sum of per-query z-scores for fused ones (the ranking score). */
   score: number;
+  /** Share of the library this movie is more alike to the query than, channel weights applied (0-1; what the app shows). */
+  match: number | null;
   genres: string[];
   countries: string[];
   /** Raw cosine per channel that took part. */

@@ -18,7 +18,10 @@ import type { Store } from '../store/store.js';
 import { requireReadAccess, type AccessConfig } from './access.js';
 import type { ServerContext } from './context.js';
 import { errorHandler } from './errors.js';
+import { documentMultipart } from './multipart-docs.js';
+import { GenreTraining } from './genre-training.js';
 import { JobRunner } from './jobs.js';
+import { PairAnalyses } from './services/pair-analyses.js';
 import { registerAdminRoutes } from './routes/admin.js';
 import { registerAnalysisRoutes } from './routes/analysis.js';
 import { registerAtlasRoutes } from './routes/atlas.js';
@@ -37,6 +40,10 @@ export interface ServerOptions {
   access?: AccessConfig;
   /** The OCR pass running in the background of this process (`serve --read-text`), for its status. */
   textReader?: BackgroundTextReader;
+  /** Train the genre model in the background when there is none usable (`serve --train-genres`). */
+  trainGenres?: boolean;
+  /** Compute the closest pairs and duplicate groups at start and after changes (a serving process), not on first request. */
+  computeAhead?: boolean;
 }
 
 /** Bounds on every request (documented in the README's "Guarantees and limits"). */
@@ -68,22 +75,35 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     if (req.url.startsWith('/api/')) requireReadAccess(access, req);
   });
   await app.register(swagger, {
+    transform: documentMultipart,
     openapi: { info: { title: 'Marquee API', version: '0.1.0', description: 'Visual search over a poster library.' } },
   });
   await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 2 } });
   const analysisCache = new Map<string, Promise<unknown>>();
   const stills = new StillsService(library, engine.embedder);
+  const pairAnalyses = new PairAnalyses(engine, opts.computeAhead === true);
   const changed = (): void => {
     engine.invalidate();
     genres.reset();
     stills.reset();
     analysisCache.clear();
+    pairAnalyses.reset();
   };
-  const jobs = new JobRunner(library.connection, changed);
+  let genreTraining: GenreTraining | undefined;
+  const jobs = new JobRunner(library.connection, (job) => {
+    changed();
+    genreTraining?.finished(job);
+  });
+  genreTraining = new GenreTraining(genres, jobs, opts.trainGenres === true);
+  // A finished OCR pass changes the poster-words features: train on every reading.
+  opts.textReader?.onFinished(() => genreTraining?.retrain());
+  genreTraining.ensure().catch((err: unknown) => app.log.error(err));
+  pairAnalyses.warm();
   // Another server's ingest, a CLI index run or a job's child process changed the library:
   // drop what is cached; it reloads on next use (PostgreSQL: LISTEN/NOTIFY; SQLite: data_version).
   const stopWatching = await library.onExternalChange(changed);
   app.addHook('onClose', async () => {
+    pairAnalyses.close();
     jobs.stopAll();
     await stopWatching();
     await engine.close();
@@ -98,7 +118,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     return p;
   };
 
-  const ctx: ServerContext = { library, engine, genres, stills, access, jobs, changed, cached, textReader: opts.textReader };
+  const ctx: ServerContext = { library, engine, genres, genreTraining, stills, pairAnalyses, access, jobs, changed, cached, textReader: opts.textReader };
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

@@ -4,14 +4,20 @@ import type { SearchEngine } from '../search/engine.js';
 import type { StillsService } from '../stills/service.js';
 import type { Store } from '../store/store.js';
 import type { AccessConfig } from './access.js';
+import type { GenreTraining } from './genre-training.js';
 import type { JobRunner } from './jobs.js';
+import type { PairAnalyses } from './services/pair-analyses.js';
 import type { BackgroundTextReader } from './text-reading.js';
 
 export interface ServerContext {
   library: Store;
   engine: SearchEngine;
   genres: GenreService;
+  /** Whether genre predictions work, and the background training that makes them work. */
+  genreTraining: GenreTraining;
   stills: StillsService;
+  /** Closest pairs and duplicate groups, computed once per library state (ahead of time when serving). */
+  pairAnalyses: PairAnalyses;
   access: AccessConfig;
   jobs: JobRunner;
   /** The background OCR pass of this process, when it runs one (`serve --read-text`). */

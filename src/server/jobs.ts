@@ -24,6 +24,8 @@ export interface Job {
   result: unknown;
   /** The end of its error output when it failed. */
   error: string | null;
+  /** Its latest progress line while it runs (e.g. "genres poster cross-validation folds 3/5 (60%) · … · ETA 40s"). */
+  progress: string | null;
 }
 
 const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '../cli/main.js');
@@ -47,12 +49,17 @@ export class JobRunner {
   start(kind: JobKind): Job {
     const running = [...this.jobs.values()].find((j) => j.kind === kind && j.state === 'running');
     if (running) throw new HttpError(409, 'job_running', `a ${kind} job is already running (${running.id})`);
-    const job: Job = { id: randomUUID(), kind, state: 'running', startedAt: new Date().toISOString(), finishedAt: null, exitCode: null, result: null, error: null };
-    const child = spawn(process.execPath, [CLI, ...ARGS[kind], '--db', this.dbPath], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    const job: Job = { id: randomUUID(), kind, state: 'running', startedAt: new Date().toISOString(), finishedAt: null, exitCode: null, result: null, error: null, progress: null };
+    // The child's stderr is a pipe, so it prints plain progress lines; every 2 s keeps the status fresh.
+    const child = spawn(process.execPath, [CLI, ...ARGS[kind], '--db', this.dbPath], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MARQUEE_PROGRESS_SECONDS: '2' } });
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err = (err + d).slice(-TAIL)));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      err = (err + d).slice(-TAIL);
+      const lines = err.split('\n').filter((l) => l.trim());
+      job.progress = lines.at(-1) ?? job.progress;
+    });
     const finish = (code: number | null, reason?: string): void => {
       if (job.state !== 'running') return;
       this.children.delete(job.id);
@@ -78,6 +85,11 @@ export class JobRunner {
 
   get(id: string): Job | undefined {
     return this.jobs.get(id);
+  }
+
+  /** The newest job of a kind, running or not. */
+  latest(kind: JobKind): Job | undefined {
+    return [...this.jobs.values()].reverse().find((j) => j.kind === kind);
   }
 
   list(): Job[] {

@@ -26,7 +26,8 @@ export const resultSchema = {
     id: { type: 'string' },
     title: { type: 'string' },
     year: { type: ['integer', 'null'] },
-    score: { type: 'number' },
+    score: { type: 'number', description: 'ranking score: cosine (one channel) or weighted sum of per-query z-scores (several)' },
+    match: { type: ['number', 'null'], description: 'share of the library this movie is more alike to the query than, channel weights applied (0-1)' },
     genres: { type: 'array', items: { type: 'string' } },
     countries: { type: 'array', items: { type: 'string' } },
     scores: { type: 'object', additionalProperties: { type: ['number', 'null'] } },
@@ -88,4 +89,14 @@ export const genresSchema = {
   type: 'object',
   properties: { genres: { type: 'array', items: { type: 'object', properties: { genre: { type: 'string' }, p: { type: 'number' } }, required: ['genre', 'p'] } } },
   required: ['genres'],
+} as const;
+
+export const genreModelStatusSchema = {
+  type: 'object',
+  properties: {
+    state: { type: 'string', enum: ['ready', 'training', 'missing', 'stale', 'failed'] },
+    progress: { type: ['string', 'null'] },
+    error: { type: ['string', 'null'] },
+  },
+  required: ['state', 'progress', 'error'],
 } as const;

@@ -23,10 +23,13 @@ export class BackgroundTextReader {
   private readonly state: TextReadingState = { running: false, rate: 0, finished: null, error: null };
   private run?: Promise<void>;
   private pool?: OcrPool;
+  private readonly finishedListeners: (() => void)[] = [];
 
   constructor(
     private readonly library: Store,
     private readonly threads: number,
+    /** Posters done of those pending at the start (serve prints it to its log). */
+    private readonly onProgress?: (done: number, total: number) => void,
   ) {}
 
   start(): void {
@@ -36,14 +39,25 @@ export class BackgroundTextReader {
     const started = performance.now();
     this.run = readPosterText(this.library, this.pool, {
       shouldStop: () => this.stopping,
-      onProgress: (done) => (this.state.rate = done / Math.max(1e-3, (performance.now() - started) / 1000)),
+      onProgress: (done, total) => {
+        this.state.rate = done / Math.max(1e-3, (performance.now() - started) / 1000);
+        this.onProgress?.(done, total);
+      },
     })
-      .then((s) => void (this.state.finished = s))
+      .then((s) => {
+        this.state.finished = s;
+        if (s.read > 0 && !s.interrupted) for (const f of this.finishedListeners) f();
+      })
       .catch((err: Error) => void (this.state.error = err.message))
       .finally(async () => {
         this.state.running = false;
         await this.pool?.close();
       });
+  }
+
+  /** Called when a run has read every pending poster (and read at least one). */
+  onFinished(listener: () => void): void {
+    this.finishedListeners.push(listener);
   }
 
   status(): TextReadingState {

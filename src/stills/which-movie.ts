@@ -92,6 +92,25 @@ export class StillsMatcher {
     return out.sort((a, b) => b.score - a.score || a.key - b.key);
   }
 
+  /**
+   * How sure a ranking is: the best movie's lead over the second (what sets a frame of an indexed
+   * film apart from an image of none; see CONFIDENT_LEAD).
+   */
+  static lead(ranked: { score: number }[]): number {
+    return ranked.length < 2 ? (ranked[0]?.score ?? 0) : ranked[0]!.score - ranked[1]!.score;
+  }
+
+  /** Leads of leave-one-out still queries, split by whether the best movie was right. */
+  leaveOneOutLeads(window: number): { right: number[]; wrong: number[] } {
+    const right: number[] = [];
+    const wrong: number[] = [];
+    this.stills.forEach((q, i) => {
+      const ranked = this.rankCentred({ content: this.content[i]!, color: this.color[i]! }, DEFAULT_VARIANT, (j) => this.stills[j]!.movieKey === q.movieKey && Math.abs(this.stills[j]!.seq - q.seq) <= window);
+      (ranked[0]?.key === q.movieKey ? right : wrong).push(StillsMatcher.lead(ranked));
+    });
+    return { right, wrong };
+  }
+
   /** Leave-one-out run of one variant: still i against all others, its movie's frames within ±window left out. */
   leaveOneOut(variant: WhichVariant, window: number): { top1: number; top3: number; hits: Map<number, { n: number; ok: number }> } {
     let top1 = 0;

@@ -10,6 +10,7 @@ import type { WhichMovieResult } from '../../src/stills/service.js';
 import type { MovieFaceStats } from '../../src/stills/still-faces.js';
 import type { AtlasView, AtlasViewPoint } from '../../src/server/services/atlas-view.js';
 import type { MoviePage } from '../../src/server/services/movie-page.js';
+import type { AnalysisProgress, DuplicateGroups } from '../../src/server/services/pair-analyses.js';
 import type { Identification } from '../../src/search/identify.js';
 import type { TextLine } from '../../src/text/types.js';
 
@@ -71,7 +72,28 @@ async function json<T>(res: Response): Promise<T> {
 
 export const thumbUrl = (id: string) => `/api/movies/${encodeURIComponent(id)}/thumbnail`;
 export const posterUrl = (id: string) => `/api/movies/${encodeURIComponent(id)}/poster`;
-export const explainUrl = (a: string, b: string) => `/api/explain?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`;
+/** PNG explaining why a and b match on a channel, drawn over one side's poster. */
+export const explainUrl = (a: string, b: string, channel: string, side: 'a' | 'b') =>
+  `/api/explain?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}&channel=${encodeURIComponent(channel)}&side=${side}`;
+
+export interface SharedColour {
+  a: { hex: string; share: number };
+  b: { hex: string; share: number };
+  deltaE: number;
+}
+
+/** GET /api/explain/colors: the palette colours two posters share. */
+export async function sharedColours(a: string, b: string): Promise<SharedColour[]> {
+  return (await json<{ shared: SharedColour[] }>(await fetch(`/api/explain/colors?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`))).shared;
+}
+
+export type GenreModelStatus = Movie['genreModel'];
+
+/** GET /api/genres/status (never prompts for the token). */
+export async function genreStatus(): Promise<GenreModelStatus | null> {
+  const res = await fetch('/api/genres/status');
+  return res.ok ? ((await res.json()) as GenreModelStatus) : null;
+}
 
 export async function searchJson(body: Record<string, unknown>): Promise<Result[]> {
   const res = await fetch('/api/search', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -97,6 +119,20 @@ export async function textStatus(): Promise<TextStatus | null> {
   return res.ok ? ((await res.json()) as TextStatus) : null;
 }
 
+/** GET /api/movies/{id}/summary */
+export interface MovieSummary {
+  id: string;
+  title: string;
+  year: number | null;
+  genres: string[];
+  countries: string[];
+  hasPoster: boolean;
+}
+
+export async function movieSummary(id: string): Promise<MovieSummary> {
+  return json<MovieSummary>(await fetch(`/api/movies/${encodeURIComponent(id)}/summary`));
+}
+
 export async function movie(id: string): Promise<Movie> {
   return json<Movie>(await fetch(`/api/movies/${encodeURIComponent(id)}`));
 }
@@ -105,8 +141,16 @@ export async function pairs(channel: string, k: number): Promise<Pair[]> {
   return (await json<{ pairs: Pair[] }>(await fetch(`/api/pairs?channel=${channel}&k=${k}`))).pairs;
 }
 
-export async function dupes(): Promise<string[][]> {
-  return (await json<{ groups: string[][] }>(await fetch('/api/dupes'))).groups;
+export async function dupes(): Promise<DuplicateGroups> {
+  return json<DuplicateGroups>(await fetch('/api/dupes'));
+}
+
+export type { AnalysisProgress, DuplicateGroups };
+
+/** GET /api/analyses/status (never prompts for the token). */
+export async function analysesStatus(): Promise<{ pairs: Record<string, AnalysisProgress>; dupes: AnalysisProgress } | null> {
+  const res = await fetch('/api/analyses/status');
+  return res.ok ? ((await res.json()) as { pairs: Record<string, AnalysisProgress>; dupes: AnalysisProgress }) : null;
 }
 
 export const barcodeUrl = (id: string) => `/api/movies/${encodeURIComponent(id)}/barcode`;

@@ -10,6 +10,7 @@ import { renderStills } from './pages/stills.js';
 const root = document.getElementById('app')!;
 
 let leave: Cleanup = () => undefined;
+let firstPage = true;
 
 function route(): void {
   leave();
@@ -20,7 +21,10 @@ function route(): void {
   else if (path === '/atlas') leave = renderAtlas(root);
   else if (path === '/stills') leave = renderStills(root);
   else leave = renderHome(root);
-  root.focus();
+  // After a page change focus moves to the new page (screen readers read from there); not on the
+  // first load, where the browser's own start is right.
+  if (!firstPage) root.focus({ preventScroll: true });
+  firstPage = false;
 }
 
 document.addEventListener('click', (e) => {

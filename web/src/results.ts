@@ -14,14 +14,29 @@ export function scoreBars(scores: Record<string, number | null>): HTMLElement {
   );
 }
 
+/** "match 98": the share of the library the movie is more alike to the query than (the API's `match`). */
+export function matchLabel(r: Result): { text: string; title: string } {
+  if (r.match === null) return { text: '', title: '' };
+  const pct = (x: number) => (x >= 0.995 && x < 1 ? (x * 100).toFixed(1) : (x * 100).toFixed(0));
+  const channels = Object.entries(r.scores)
+    .filter(([, s]) => s !== null)
+    .map(([c, s]) => `${CHANNEL_LABEL[c] ?? c} ${s!.toFixed(2)}`)
+    .join(', ');
+  return {
+    text: `match ${pct(r.match)}`,
+    title: `Match ${pct(r.match)}: more alike to your query than ${pct(r.match)} % of the library's movies, averaged over the channels by their weights. Raw similarities: ${channels}.`,
+  };
+}
+
 export function resultCard(r: Result, rank: number): HTMLElement {
   const alt = `${r.title}${r.year ? ` (${r.year})` : ''}`;
+  const match = matchLabel(r);
   return h(
     'a',
     { class: 'card', href: `/movie/${encodeURIComponent(r.id)}`, 'data-link': true, 'data-id': r.id, 'data-genres': r.genres.join('|') },
     h('img', { src: thumbUrl(r.id), alt, loading: 'lazy', width: '160', height: '240' }),
-    h('div', { class: 'card-title' }, `${rank}. ${r.title}`),
-    h('div', { class: 'card-meta' }, `${r.year ?? '—'} · score ${r.score.toFixed(3)}`),
+    h('div', { class: 'card-title', title: alt }, `${rank}. ${r.title}`),
+    h('div', { class: 'card-meta' }, h('span', {}, String(r.year ?? '—')), match.text ? h('span', { class: 'match', title: match.title }, match.text) : null),
     r.printed?.length ? h('div', { class: 'printed', title: 'printed on the poster' }, `“${r.printed.join(' / ')}”`) : null,
     r.identity ? h('div', { class: 'identity-note' }, r.identity.by === 'title' ? `title read: ${r.identity.text}` : 'same printed text') : null,
     scoreBars(r.scores),

@@ -11,6 +11,7 @@ import type { ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import type { JobKind } from '../jobs.js';
 import { errorSchema } from '../schemas.js';
+import { file, text } from '../multipart-docs.js';
 import { readUpload, requireFile } from '../uploads.js';
 
 
@@ -57,6 +58,14 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: ServerContext): v
       schema: {
         summary: 'Add or update a movie (token). Multipart: file "poster", field "movie" = JSON metadata {id, title, year, genres, countries, overview, tagline, imdb_id, …}',
         consumes: ['multipart/form-data'],
+        multipartBody: {
+          type: 'object',
+          properties: {
+            poster: file('the poster image'),
+            movie: text('JSON metadata: {"id","title","year","genres","countries","overview","tagline","imdb_id",…}; id and title are required'),
+          },
+          required: ['poster', 'movie'],
+        },
         response: {
           201: { type: 'object', properties: { id: { type: 'string' }, created: { type: 'boolean' } } },
           200: { type: 'object', properties: { id: { type: 'string' }, created: { type: 'boolean' } } },

@@ -1,57 +1,151 @@
 /** Analysis routes: closest pairs per channel, near-duplicate groups, and explain heatmaps. */
 import type { FastifyInstance } from 'fastify';
-import { findDuplicatePairs, groupDuplicates } from '../../analysis/duplicates.js';
 import { explainMatch } from '../../analysis/explain.js';
-import { closestPairs, type ClosestPair } from '../../analysis/pairs.js';
+import { colourMask, layoutAgreement, renderLayoutAgreement, sharedColours } from '../../analysis/explain-design.js';
 import { storedPosterImage } from '../../analysis/poster-image.js';
 import { IMAGE_CHANNELS, type ImageChannel } from '../../store/channels.js';
 import { MarqueeError } from '../../util/errors.js';
 import type { ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
+import { errorSchema } from '../schemas.js';
+
+const paletteColorSchema = { type: 'object', properties: { hex: { type: 'string' }, lab: { type: 'array', items: { type: 'number' } }, share: { type: 'number' } } } as const;
 
 export function registerAnalysisRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { library, engine, cached } = ctx;
+
+  const { pairAnalyses } = ctx;
+  const progressSchema = { type: 'object', properties: { state: { type: 'string', enum: ['idle', 'computing', 'ready', 'failed'] }, done: { type: 'integer' }, total: { type: 'integer' } } } as const;
 
   app.get<{ Querystring: { channel: string; k: number } }>(
     '/api/pairs',
     {
       schema: {
-        summary: 'Closest pairs of the collection for a channel, near-duplicates flagged',
+        summary: 'Closest pairs of the collection for a channel, near-duplicates flagged, with titles (computed once per library state; progress: GET /api/analyses/status)',
         querystring: { type: 'object', properties: { channel: { type: 'string', enum: [...IMAGE_CHANNELS], default: 'content' }, k: { type: 'integer', minimum: 1, maximum: 1000, default: 200 } } },
         response: {
-          200: { type: 'object', properties: { pairs: { type: 'array', items: { type: 'object', properties: { a: { type: 'string' }, b: { type: 'string' }, score: { type: 'number' }, channel: { type: 'string' }, duplicate: { type: 'boolean' } } } } } },
+          200: {
+            type: 'object',
+            properties: {
+              pairs: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    a: { type: 'string' }, b: { type: 'string' }, aTitle: { type: 'string' }, aYear: { type: ['integer', 'null'] }, bTitle: { type: 'string' }, bYear: { type: ['integer', 'null'] },
+                    score: { type: 'number' }, channel: { type: 'string' }, duplicate: { type: 'boolean' },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    async (req) => ({ pairs: (await pairAnalyses.pairs(req.query.channel as ImageChannel)).slice(0, req.query.k) }),
+  );
+
+  app.get(
+    '/api/dupes',
+    {
+      schema: {
+        summary: 'Groups of near-duplicate posters, with the title and year of each movie in them',
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              groups: { type: 'array', items: { type: 'array', items: { type: 'string' } } },
+              movies: { type: 'object', additionalProperties: { type: 'object', properties: { title: { type: 'string' }, year: { type: ['integer', 'null'] } } } },
+            },
+          },
+        },
+      },
+    },
+    async () => pairAnalyses.dupes(),
+  );
+
+  app.get(
+    '/api/analyses/status',
+    {
+      schema: {
+        summary: 'Progress of the closest-pairs (per channel) and duplicate computations: idle, computing (posters done of total), ready or failed',
+        response: { 200: { type: 'object', properties: { pairs: { type: 'object', additionalProperties: progressSchema }, dupes: progressSchema } } },
+      },
+    },
+    async () => pairAnalyses.status(),
+  );
+
+  const explainQuery = {
+    type: 'object',
+    properties: {
+      a: { type: 'string', maxLength: 200 },
+      b: { type: 'string', maxLength: 200 },
+      channel: { type: 'string', enum: [...IMAGE_CHANNELS], default: 'content' },
+      side: { type: 'string', enum: ['a', 'b'], default: 'a' },
+    },
+    required: ['a', 'b'],
+  } as const;
+
+  const posterOf = async (id: string) => {
+    const key = await library.keyOf(id);
+    if (key === undefined) throw new MarqueeError('unknown_movie', `no movie with id "${id}"`);
+    const poster = await storedPosterImage(library, id);
+    if (!poster) throw new HttpError(404, 'no_poster', `movie "${id}" has no poster`);
+    return { key, poster };
+  };
+
+  app.get<{ Querystring: { a: string; b: string; channel: ImageChannel; side: 'a' | 'b' } }>(
+    '/api/explain',
+    {
+      schema: {
+        summary:
+          'PNG explaining why posters a and b match on a channel, drawn over one of them (side a or b). content: regions whose occlusion lowers the similarity (warmer = matters more); color: the poster with only its colours shared with the other kept; layout: cells where light/dark masses and edges agree',
+        querystring: explainQuery,
+        produces: ['image/png'],
+      },
+    },
+    async (req, reply) => {
+      const { a, b, channel, side } = req.query;
+      const [pa, pb] = await Promise.all([posterOf(a), posterOf(b)]);
+      const [self, other] = side === 'a' ? [pa, pb] : [pb, pa];
+      const png = await cached(`explain:${channel}:${self.key}:${other.key}`, async () => {
+        if (channel === 'color') {
+          const [own, theirs] = await Promise.all([library.getPalette(self.key), library.getPalette(other.key)]);
+          const shared = sharedColours(own ?? [], theirs ?? []);
+          return colourMask(self.poster.bytes, self.poster.source, shared.map((c) => c.a.lab));
+        }
+        if (channel === 'layout') return renderLayoutAgreement(self.poster, await layoutAgreement(self.poster, other.poster));
+        const target = (await engine.movieVectors(side === 'a' ? b : a)).vectors.content!;
+        return (await explainMatch(engine.embedder, self.poster, target)).png;
+      });
+      return reply.type('image/png').header('cache-control', 'private, max-age=3600').send(png);
+    },
+  );
+
+  app.get<{ Querystring: { a: string; b: string } }>(
+    '/api/explain/colors',
+    {
+      schema: {
+        summary: 'The palette colours posters a and b share (CIE76 ΔE ≤ 20), closest first, with each colour\'s share of its poster',
+        querystring: { type: 'object', properties: { a: { type: 'string', maxLength: 200 }, b: { type: 'string', maxLength: 200 } }, required: ['a', 'b'] },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              shared: {
+                type: 'array',
+                items: { type: 'object', properties: { a: paletteColorSchema, b: paletteColorSchema, deltaE: { type: 'number' } } },
+              },
+            },
+          },
+          404: errorSchema,
         },
       },
     },
     async (req) => {
-      const all = await cached<ClosestPair[]>(`pairs:${req.query.channel}`, () => closestPairs(engine.indexes, req.query.channel as ImageChannel, 1000));
-      return { pairs: all.slice(0, req.query.k) };
-    },
-  );
-
-  app.get('/api/dupes', { schema: { summary: 'Groups of near-duplicate posters', response: { 200: { type: 'object', properties: { groups: { type: 'array', items: { type: 'array', items: { type: 'string' } } } } } } } }, async () =>
-    cached('dupes', async () => {
-      const groups = groupDuplicates(await findDuplicatePairs(engine.indexes));
-      const movies = await library.getMoviesByKeys(groups.flat());
-      return { groups: groups.map((g) => g.filter((k) => movies.has(k)).map((k) => movies.get(k)!.id)) };
-    }),
-  );
-
-  app.get<{ Querystring: { a: string; b: string } }>(
-    '/api/explain',
-    {
-      schema: {
-        summary: 'PNG heatmap over poster a of the regions that make it similar to b',
-        querystring: { type: 'object', properties: { a: { type: 'string', maxLength: 200 }, b: { type: 'string', maxLength: 200 } }, required: ['a', 'b'] },
-      },
-    },
-    async (req, reply) => {
-      for (const id of [req.query.a, req.query.b]) if ((await library.keyOf(id)) === undefined) throw new MarqueeError('unknown_movie', `no movie with id "${id}"`);
-      const poster = await storedPosterImage(library, req.query.a);
-      if (!poster) throw new HttpError(404, 'no_poster', `movie "${req.query.a}" has no poster`);
-      const target = (await engine.movieVectors(req.query.b)).vectors.content!;
-      const result = await explainMatch(engine.embedder, poster, target);
-      return reply.type('image/png').header('X-Similarity', String(result.score)).send(result.png);
+      const [pa, pb] = await Promise.all([posterOf(req.query.a), posterOf(req.query.b)]);
+      const [ca, cb] = await Promise.all([library.getPalette(pa.key), library.getPalette(pb.key)]);
+      return { shared: sharedColours(ca ?? [], cb ?? []) };
     },
   );
 }

@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { MarqueeError } from '../../util/errors.js';
 import { idParam, type ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
-import { errorSchema, paletteSchema, resultSchema } from '../schemas.js';
+import { errorSchema, genreModelStatusSchema, paletteSchema, resultSchema } from '../schemas.js';
 import { moviePage } from '../services/movie-page.js';
 
 const moviePageSchema = {
@@ -25,6 +25,7 @@ const moviePageSchema = {
     faces: { type: 'integer' },
     stills: { type: 'integer' },
     predictedGenres: { type: ['array', 'null'], items: { type: 'object', properties: { genre: { type: 'string' }, p: { type: 'number' } } } },
+    genreModel: genreModelStatusSchema,
     neighbours: { type: 'object', additionalProperties: { type: 'array', items: resultSchema } },
     typography: {
       type: ['object', 'null'],
@@ -39,6 +40,19 @@ const moviePageSchema = {
   },
 } as const;
 
+const movieSummarySchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    title: { type: 'string' },
+    year: { type: ['integer', 'null'] },
+    genres: { type: 'array', items: { type: 'string' } },
+    countries: { type: 'array', items: { type: 'string' } },
+    hasPoster: { type: 'boolean' },
+  },
+  required: ['id', 'title', 'year', 'genres', 'countries', 'hasPoster'],
+} as const;
+
 export function registerMovieRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { library } = ctx;
 
@@ -46,6 +60,22 @@ export function registerMovieRoutes(app: FastifyInstance, ctx: ServerContext): v
     '/api/movies/:id',
     { schema: { summary: 'A movie: metadata, palette, faces, predicted genres, neighbours per channel', params: idParam, response: { 200: moviePageSchema, 404: errorSchema } } },
     async (req) => moviePage(ctx, req.params.id),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/movies/:id/summary',
+    {
+      schema: {
+        summary: 'A movie\'s title, year, genres and countries only (cheap: for labels and query chips)',
+        params: idParam,
+        response: { 200: movieSummarySchema, 404: errorSchema },
+      },
+    },
+    async (req) => {
+      const m = await library.getMovie(req.params.id);
+      if (!m) throw new MarqueeError('unknown_movie', `no movie with id "${req.params.id}"`);
+      return { id: m.id, title: m.title, year: m.year, genres: m.genres, countries: m.countries, hasPoster: m.hasPoster };
+    },
   );
 
   const sendImage = async (id: string, kind: 'thumbnail' | 'poster', ifNoneMatch: string | undefined, reply: FastifyReply) => {

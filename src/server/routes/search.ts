@@ -5,9 +5,10 @@ import { verdict } from '../../search/identify.js';
 import type { ChannelWeights, SearchQuery } from '../../search/query.js';
 import type { ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
-import { errorSchema, genresSchema, identifiedSchema, resultSchema, resultsSchema, searchBodySchema } from '../schemas.js';
+import { errorSchema, genreModelStatusSchema, genresSchema, identifiedSchema, resultSchema, resultsSchema, searchBodySchema } from '../schemas.js';
 
 const imageResultsSchema = { type: 'object', properties: { results: { type: 'array', items: resultSchema }, identified: identifiedSchema }, required: ['results'] } as const;
+import { file, integer, text } from '../multipart-docs.js';
 import { readUpload, requireFile } from '../uploads.js';
 
 interface SearchBody {
@@ -40,6 +41,24 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
       schema: {
         summary: 'Search by an uploaded image (multipart: image, optional image2 to blend; fields text, weights, weightImage, mix, blend, k, yearFrom, yearTo, genres, countries)',
         consumes: ['multipart/form-data'],
+        multipartBody: {
+          type: 'object',
+          properties: {
+            image: file('the query poster (JPEG, PNG, WebP, GIF, AVIF or TIFF)'),
+            image2: file('a second poster: find posters between image and image2'),
+            text: text('free text or a synopsis, searched together with the image'),
+            weights: text('poster channel weights, e.g. "content=0.7,color=0.15,layout=0.15,identity=0.5"'),
+            weightImage: text('image side weight (0-1) when text is given'),
+            mix: text('blend position between image (0) and image2 (1)'),
+            blend: text('how to blend two images', { enum: ['embedding', 'pixel'] }),
+            k: integer('number of results', 1, 1000),
+            yearFrom: text('earliest year'),
+            yearTo: text('latest year'),
+            genres: text('comma-separated genres, all must match'),
+            countries: text('comma-separated ISO country codes, any may match'),
+          },
+          required: ['image'],
+        },
         response: { 200: imageResultsSchema, 400: errorSchema, 413: errorSchema, 415: errorSchema, 422: errorSchema },
       },
     },
@@ -69,12 +88,25 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
 
   app.post(
     '/api/genres/predict',
-    { schema: { summary: 'Genre probabilities of an uploaded poster (multipart: image, optional field overview)', consumes: ['multipart/form-data'], response: { 200: genresSchema, 400: errorSchema, 409: errorSchema, 422: errorSchema } } },
+    {
+      schema: {
+        summary: 'Genre probabilities of an uploaded poster (multipart: image, optional field overview)',
+        consumes: ['multipart/form-data'],
+        multipartBody: { type: 'object', properties: { image: file('the poster'), overview: text('a synopsis: uses the poster + synopsis model') }, required: ['image'] },
+        response: { 200: genresSchema, 400: errorSchema, 409: errorSchema, 422: errorSchema },
+      },
+    },
     async (req) => {
       const upload = await readUpload(req, ['image']);
       const { fields } = upload;
       const image = requireFile(upload, 'image');
       return { genres: await genres.predict({ bytes: image.bytes, source: `upload ${image.filename}` }, fields.get('overview')) };
     },
+  );
+
+  app.get(
+    '/api/genres/status',
+    { schema: { summary: 'Whether genre predictions work: ready, training (with its progress line), missing, stale (trained on another image model) or failed', response: { 200: genreModelStatusSchema } } },
+    async () => ctx.genreTraining.status(),
   );
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { idParam, type ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { errorSchema } from '../schemas.js';
+import { file, integer } from '../multipart-docs.js';
 import { numberField, readUpload, requireFile } from '../uploads.js';
 
 
@@ -55,7 +56,14 @@ export function registerStillsRoutes(app: FastifyInstance, ctx: ServerContext): 
 
   app.post(
     '/api/stills/which-movie',
-    { schema: { summary: 'Which indexed movie an uploaded still comes from (multipart: image, optional field k)', consumes: ['multipart/form-data'], response: { 200: movieMatches, 400: errorSchema, 409: errorSchema, 422: errorSchema } } },
+    {
+      schema: {
+        summary: 'Which indexed movie an uploaded still comes from (multipart: image, optional field k)',
+        consumes: ['multipart/form-data'],
+        multipartBody: { type: 'object', properties: { image: file('the still (a frame of a film)'), k: integer('number of movies', 1, 200) }, required: ['image'] },
+        response: { 200: movieMatches, 400: errorSchema, 409: errorSchema, 422: errorSchema },
+      },
+    },
     async (req) => {
       const upload = await readUpload(req, ['image']);
       const { fields } = upload;

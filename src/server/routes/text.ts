@@ -7,6 +7,7 @@ import { currentReading } from '../../text/current-reading.js';
 import type { ServerContext } from '../context.js';
 import { idParam } from '../context.js';
 import { errorSchema, identifiedSchema, resultSchema, textLinesSchema } from '../schemas.js';
+import { file } from '../multipart-docs.js';
 import { readUpload, requireFile } from '../uploads.js';
 
 const statusSchema = {
@@ -65,6 +66,7 @@ export function registerTextRoutes(app: FastifyInstance, ctx: ServerContext): vo
       schema: {
         summary: 'Which catalog film an uploaded poster shows (multipart: image): match with confidence, or null for "not in the catalog"',
         consumes: ['multipart/form-data'],
+        multipartBody: { type: 'object', properties: { image: file('the poster') }, required: ['image'] },
         response: { 200: identifySchema, 400: errorSchema, 413: errorSchema, 415: errorSchema, 422: errorSchema },
       },
     },

@@ -13,6 +13,7 @@ import { IMAGE_CHANNELS } from '../../store/channels.js';
 import type { Store } from '../../store/store.js';
 import type { StoredMovie } from '../../store/types.js';
 import { MarqueeError } from '../../util/errors.js';
+import type { GenreModelStatus, GenreTraining } from '../genre-training.js';
 import { currentReading } from '../../text/current-reading.js';
 import { typographyOf, type Typography } from '../../text/typography.js';
 
@@ -26,12 +27,14 @@ export type MoviePage = Pick<StoredMovie, 'id' | 'title' | 'year' | 'genres' | '
   faces: number;
   stills: number;
   predictedGenres: GenreProbability[] | null;
+  /** Why there are no predictions yet, when there are none (a model being trained, none, a failed training). */
+  genreModel: GenreModelStatus;
   neighbours: Record<string, SearchResult[]>;
   /** Title placement and text layout read off the poster (null until its text has been read). */
   typography: Typography | null;
 };
 
-export async function moviePage(ctx: { library: Store; engine: SearchEngine; genres: GenreService }, id: string): Promise<MoviePage> {
+export async function moviePage(ctx: { library: Store; engine: SearchEngine; genres: GenreService; genreTraining: GenreTraining }, id: string): Promise<MoviePage> {
   const { library, engine, genres } = ctx;
   const m = await library.getMovie(id);
   if (!m) throw new MarqueeError('unknown_movie', `no movie with id "${id}"`);
@@ -39,13 +42,17 @@ export async function moviePage(ctx: { library: Store; engine: SearchEngine; gen
   if (m.hasPoster) for (const c of IMAGE_CHANNELS) neighbours[c] = await engine.search({ id: m.id, weights: { [c]: 1 } as ChannelWeights, k: 8 });
   let predictedGenres: GenreProbability[] | null = null;
   const path = (await library.posterFile(m.id))?.path;
-  if (path && existsSync(path) && (await library.getGenreModel('poster'))) predictedGenres = await genres.predict({ bytes: await readFile(path), source: m.id }, undefined, m.key);
+  const genreModel = await ctx.genreTraining.status();
+  // While a new model trains the stored one (if usable) still predicts.
+  if (path && existsSync(path) && (genreModel.state === 'ready' || (genreModel.state === 'training' && (await genres.modelState()) === 'ready')))
+    predictedGenres = await genres.predict({ bytes: await readFile(path), source: m.id }, undefined, m.key);
   return {
     id: m.id, title: m.title, year: m.year, genres: m.genres, countries: m.countries, overview: m.overview, tagline: m.tagline, imdbId: m.imdbId, extra: m.extra, hasPoster: m.hasPoster,
     palette: (await library.getPalette(m.key)) ?? [],
     faces: (await library.getFaces(m.key)).length,
     stills: await library.stillsOfMovie(m.key),
     predictedGenres,
+    genreModel,
     neighbours,
     typography: await posterTypography(library, m.key),
   };

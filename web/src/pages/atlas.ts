@@ -6,7 +6,7 @@
  */
 import { Application, Container, Graphics, Matrix, Particle, ParticleContainer, Rectangle, RenderTexture, Sprite, Texture } from 'pixi.js';
 import { seededRandom } from '../../../src/util/random.js';
-import { askForTokenOn401, searchJson, type Atlas, type AtlasPoint } from '../api.js';
+import { askForTokenOn401, posterUrl, searchJson, thumbUrl, type Atlas, type AtlasPoint } from '../api.js';
 import { asyncPage, h, navigate, type Cleanup } from '../dom.js';
 
 type AtlasData = Atlas;
@@ -83,14 +83,23 @@ async function atlasPage(root: HTMLElement, signal: AbortSignal): Promise<void> 
   const viewSel = h('select', { 'aria-label': 'view' }, ...(['umap', 'pca', 'tsne', 'grid', 'clusters'] as View[]).map((v) => h('option', { value: v }, ({ umap: 'UMAP', pca: 'PCA', tsne: 't-SNE', grid: 'grid', clusters: 'clusters' } as const)[v])));
   const colourSel = h('select', { 'aria-label': 'colour by' }, ...(['none', 'genre', 'decade', 'cluster'] as ColourBy[]).map((c) => h('option', { value: c }, c === 'none' ? 'no colour' : `colour by ${c}`)));
   const query = h('input', { type: 'search', placeholder: 'highlight a text search…', 'aria-label': 'highlight search' });
-  const legend = h('div', { class: 'atlas-legend' });
-  root.replaceChildren(h('div', { class: 'atlas-bar' }, viewSel, colourSel, query, h('span', { class: 'status' }, `${points.length} posters · ${data.meta.k} clusters`)), stage, legend, tooltip, selection);
+  // The legend sits over the map's corner: below it, it fell under the fold at 1366 x 900.
+  const legend = h('div', { class: 'atlas-legend', hidden: true, 'aria-label': 'legend' });
+  const stageWrap = h('div', { class: 'atlas-wrap' }, stage, legend);
+  root.replaceChildren(h('div', { class: 'atlas-bar' }, viewSel, colourSel, query, h('span', { class: 'status' }, `${points.length} posters · ${data.meta.k} clusters`)), stageWrap, tooltip, selection);
 
   const app = new Application();
   const sources = new Map<number, Texture>();
+  const hiresTextures = new Map<string, Promise<Texture | null>>();
+  let destroyed = false;
   const destroy = (): void => {
+    if (destroyed) return;
+    destroyed = true;
     window.__atlas = undefined;
+    tooltip.remove();
+    selection.remove();
     app.ticker?.stop();
+    for (const t of hiresTextures.values()) void t.then((x) => x?.destroy(true));
     app.destroy({ removeView: true }, { children: true, texture: true, textureSource: true });
     for (const t of sources.values()) t.destroy(true);
   };
@@ -138,6 +147,10 @@ async function atlasPage(root: HTMLElement, signal: AbortSignal): Promise<void> 
     containers.get(p.sheet)?.addParticle(part);
     return part;
   });
+  // The order posters are drawn in (sheet containers one after another, points in order within
+  // each): the last drawn is on top, so a click goes to the first hit walking this backwards.
+  const sheetRank = new Map(sheetIds.map((s, r) => [s, r]));
+  const drawOrder = points.map((_, i) => i).sort((a, b) => (sheetRank.get(points[a]!.sheet) ?? -1) - (sheetRank.get(points[b]!.sheet) ?? -1) || a - b);
   /**
    * Level of detail: at overview zoom the whole map is drawn once into a 2048-px render
    * texture, so pan/zoom moves one quad instead of every poster; zoomed in past LOD_ZOOM x
@@ -174,6 +187,69 @@ async function atlasPage(root: HTMLElement, signal: AbortSignal): Promise<void> 
   const halfW = (tw * scale) / 2;
   const halfH = (th * scale) / 2;
 
+  /**
+   * Sharp posters when zoomed in: the sheets hold 64 x 96 tiles, blurry once a poster is drawn
+   * bigger than that. Visible posters then get a sprite of their thumbnail (240 px high), or of
+   * the original poster past 300 px on screen, in a container above the sheet particles (a
+   * ParticleContainer takes one texture source only); they go when zooming out or animating.
+   */
+  const hires = new Container();
+  hires.sortableChildren = true;
+  world.addChild(hires);
+  const HIRES_MAX = 120;
+  const hiresSprites = new Map<number, { sprite: Sprite; level: 1 | 2 }>();
+  const drawRank = new Map(drawOrder.map((i, r) => [i, r]));
+  const hiresTexture = (url: string): Promise<Texture | null> => {
+    let t = hiresTextures.get(url);
+    if (!t) {
+      t = fetch(url)
+        .then(async (r) => (r.ok ? Texture.from(await createImageBitmap(await r.blob())) : null))
+        .catch(() => null);
+      hiresTextures.set(url, t);
+    }
+    return t;
+  };
+  const clearHires = () => {
+    for (const { sprite } of hiresSprites.values()) sprite.destroy();
+    hiresSprites.clear();
+  };
+  const updateHires = () => {
+    if (destroyed) return;
+    const onScreen = th * scale * world.scale.x;
+    if (anim || onScreen < tw * 1.6) return clearHires();
+    const level: 1 | 2 = onScreen > 300 ? 2 : 1;
+    const a = toWorld(0, 0);
+    const b = toWorld(stage.clientWidth, stage.clientHeight);
+    const visible = points.map((_, i) => i).filter((i) => current[i * 2]! >= a.x - halfW && current[i * 2]! <= b.x + halfW && current[i * 2 + 1]! >= a.y - halfH && current[i * 2 + 1]! <= b.y + halfH);
+    const keep = new Set(visible.length <= HIRES_MAX ? visible : []);
+    for (const [i, h2] of hiresSprites) if (!keep.has(i) || h2.level !== level) (h2.sprite.destroy(), hiresSprites.delete(i));
+    for (const i of keep) {
+      if (hiresSprites.has(i)) continue;
+      const sprite = new Sprite();
+      sprite.visible = false;
+      hiresSprites.set(i, { sprite, level });
+      hires.addChild(sprite);
+      const id = points[i]!.id;
+      void hiresTexture(level === 2 ? posterUrl(id) : thumbUrl(id)).then((tex) => {
+        if (!tex || sprite.destroyed) return;
+        sprite.texture = tex;
+        sprite.anchor.set(0.5);
+        sprite.width = tw * scale;
+        sprite.height = th * scale;
+        sprite.position.set(current[i * 2]!, current[i * 2 + 1]!);
+        sprite.tint = particles[i]!.tint;
+        sprite.alpha = particles[i]!.alpha;
+        sprite.zIndex = drawRank.get(i) ?? 0;
+        sprite.visible = true;
+      });
+    }
+  };
+  let hiresTimer: ReturnType<typeof setTimeout> | undefined;
+  const scheduleHires = () => {
+    clearTimeout(hiresTimer);
+    hiresTimer = setTimeout(updateHires, 150);
+  };
+
   let view: View = (params.get('view') as View) || 'umap';
   viewSel.value = view;
   let current = layout(points, data, view);
@@ -189,6 +265,8 @@ async function atlasPage(root: HTMLElement, signal: AbortSignal): Promise<void> 
   fit();
 
   const setView = (v: View) => {
+    tooltip.hidden = true;
+    clearHires();
     view = v;
     anim = { from: current.slice(), to: layout(points, data, v), start: performance.now() };
     params.set('view', v);
@@ -203,21 +281,27 @@ async function atlasPage(root: HTMLElement, signal: AbortSignal): Promise<void> 
     for (let i = 0; i < current.length; i++) current[i] = anim.from[i]! + (anim.to[i]! - anim.from[i]!) * e;
     particles.forEach((part, i) => ((part.x = current[i * 2]!), (part.y = current[i * 2 + 1]!)));
     refresh();
-    if (t >= 1) anim = null;
+    if (t >= 1) {
+      anim = null;
+      scheduleHires();
+    }
   });
 
   const recolour = () => {
     const by = colourSel.value as ColourBy;
-    const categories = new Map<string, number>();
     const cat = (p: AtlasPoint) => (by === 'genre' ? (p.genres[0] ?? 'none') : by === 'decade' ? (p.year ? `${Math.floor(p.year / 10) * 10}s` : 'unknown') : String(p.cluster));
-    particles.forEach((part, i) => {
-      if (by === 'none') return void (part.tint = 0xffffff);
-      const c = cat(points[i]!);
-      if (!categories.has(c)) categories.set(c, COLOURS[categories.size % COLOURS.length]!);
-      part.tint = categories.get(c)!;
-    });
+    // Legend order: decades in time, clusters by number, genres by size; "unknown"/"none" last. Colours follow that order.
+    const counts = new Map<string, number>();
+    for (const p of points) counts.set(cat(p), (counts.get(cat(p)) ?? 0) + 1);
+    const last = (c: string) => (c === 'unknown' || c === 'none' ? 1 : 0);
+    const order = [...counts.keys()].sort((a, b) => last(a) - last(b) || (by === 'genre' ? counts.get(b)! - counts.get(a)! || a.localeCompare(b) : by === 'cluster' ? Number(a) - Number(b) : a.localeCompare(b)));
+    const categories = new Map(order.map((c, i) => [c, COLOURS[i % COLOURS.length]!]));
+    particles.forEach((part, i) => (part.tint = by === 'none' ? 0xffffff : categories.get(cat(points[i]!))!));
     refresh();
-    legend.replaceChildren(...[...categories].slice(0, 18).map(([c, col]) => h('span', { class: 'legend-item' }, h('i', { style: `background:#${col.toString(16).padStart(6, '0')}` }), by === 'cluster' ? data.meta.clusters[Number(c)]?.label ?? c : c)));
+    clearHires();
+    scheduleHires();
+    legend.hidden = by === 'none';
+    legend.replaceChildren(...(by === 'none' ? [] : order.map((c) => h('span', { class: 'legend-item', title: `${counts.get(c)} posters` }, h('i', { style: `background:#${categories.get(c)!.toString(16).padStart(6, '0')}` }), by === 'cluster' ? data.meta.clusters[Number(c)]?.label ?? c : c))));
   };
   colourSel.addEventListener('change', recolour);
 
@@ -226,12 +310,17 @@ async function atlasPage(root: HTMLElement, signal: AbortSignal): Promise<void> 
     const hits = text ? new Set((await searchJson({ text, k: 60 })).map((r) => r.id)) : undefined;
     particles.forEach((part, i) => (part.alpha = !hits || hits.has(points[i]!.id) ? 1 : 0.12));
     refresh();
+    clearHires();
+    scheduleHires();
   });
 
   const toWorld = (x: number, y: number) => ({ x: (x - world.position.x) / world.scale.x, y: (y - world.position.y) / world.scale.y });
   const hit = (sx: number, sy: number): number => {
     const w = toWorld(sx, sy);
-    for (let i = points.length - 1; i >= 0; i--) if (Math.abs(current[i * 2]! - w.x) <= halfW && Math.abs(current[i * 2 + 1]! - w.y) <= halfH) return i;
+    for (let r = drawOrder.length - 1; r >= 0; r--) {
+      const i = drawOrder[r]!;
+      if (particles[i]!.alpha > 0 && Math.abs(current[i * 2]! - w.x) <= halfW && Math.abs(current[i * 2 + 1]! - w.y) <= halfH) return i;
+    }
     return -1;
   };
   const zoomAt = (sx: number, sy: number, factor: number) => {
@@ -239,12 +328,14 @@ async function atlasPage(root: HTMLElement, signal: AbortSignal): Promise<void> 
     const s = Math.min(40, Math.max(0.02, world.scale.x * factor));
     world.scale.set(s);
     world.position.set(sx - before.x * s, sy - before.y * s);
+    scheduleHires();
   };
-  stage.addEventListener('wheel', (e) => (e.preventDefault(), zoomAt(e.offsetX, e.offsetY, Math.exp(-e.deltaY * 0.0015))), { passive: false });
+  stage.addEventListener('wheel', (e) => (e.preventDefault(), (tooltip.hidden = true), zoomAt(e.offsetX, e.offsetY, Math.exp(-e.deltaY * 0.0015))), { passive: false });
+  stage.addEventListener('pointerleave', () => (tooltip.hidden = true));
   stage.addEventListener('keydown', (e) => {
     if (e.key === '+' || e.key === '=') zoomAt(stage.clientWidth / 2, stage.clientHeight / 2, 1.25);
     if (e.key === '-') zoomAt(stage.clientWidth / 2, stage.clientHeight / 2, 0.8);
-    if (e.key === '0') fit();
+    if (e.key === '0') (fit(), scheduleHires());
   });
   let drag: { x: number; y: number; px: number; py: number; box: boolean; moved: boolean } | null = null;
   const box = new Graphics();
@@ -270,6 +361,7 @@ async function atlasPage(root: HTMLElement, signal: AbortSignal): Promise<void> 
     const d = drag;
     drag = null;
     if (!d) return;
+    if (d.moved && !d.box) scheduleHires();
     if (d.box && d.moved) {
       box.clear();
       const a = toWorld(Math.min(d.x, e.offsetX), Math.min(d.y, e.offsetY));

@@ -1,5 +1,5 @@
 /** Home: one search bar for text, images (drop, paste, pick), a blend slot, weights, filters; results grid. URL mirrors the query. */
-import { searchImage, searchJson, type Identified, type Result } from '../api.js';
+import { movieSummary, searchImage, searchJson, thumbUrl, type Identified, type Result } from '../api.js';
 import { h, type Cleanup } from '../dom.js';
 import { resultsGrid } from '../results.js';
 
@@ -12,17 +12,46 @@ function slider(name: string, label: string, value: string): HTMLElement {
   return h('label', { class: 'slider' }, h('span', {}, label), h('input', { type: 'range', name, min: '0', max: '1', step: '0.05', value }), h('output', {}, value));
 }
 
-function dropZone(slot: 'image' | 'image2', label: string, onChange: () => void): HTMLElement {
-  const input = h('input', { type: 'file', accept: 'image/*', name: slot, id: `file-${slot}`, class: 'visually-hidden' });
+/** A file the page can send as a query image, or the reason it cannot. */
+function imageProblem(f: File): string | null {
+  if (f.type && !f.type.startsWith('image/')) return `${f.name} is not an image (${f.type}): choose a JPEG, PNG or WebP poster.`;
+  if (!f.type && !/\.(jpe?g|png|webp|gif|avif|tiff?)$/i.test(f.name)) return `${f.name} does not look like an image: choose a JPEG, PNG or WebP poster.`;
+  return null;
+}
+
+/**
+ * A poster slot: click, Enter/Space, drop or paste. One Tab stop (the zone; its file input is
+ * reached through it). A file that is not an image, or that the browser cannot show, is refused
+ * with `onError` and leaves the slot empty (no broken-image icon).
+ */
+function dropZone(slot: 'image' | 'image2', label: string, onChange: () => void, onError: (message: string) => void): { element: HTMLElement; set(f: File | undefined): void } {
+  const input = h('input', { type: 'file', accept: 'image/*', name: slot, id: `file-${slot}`, class: 'visually-hidden', tabindex: '-1' });
   const preview = h('img', { class: 'preview', alt: '' });
   const zone = h('label', { class: 'drop', for: `file-${slot}`, tabindex: '0', role: 'button', 'aria-label': label }, h('span', { class: 'drop-text' }, label), preview, input);
   const set = (f: File | undefined) => {
+    const problem = f ? imageProblem(f) : null;
+    if (problem) {
+      input.value = '';
+      onError(problem);
+      f = undefined;
+    }
+    if (preview.src.startsWith('blob:')) URL.revokeObjectURL(preview.src);
     images[slot] = f;
     zone.classList.toggle('has-image', !!f);
-    preview.src = f ? URL.createObjectURL(f) : '';
+    if (f) preview.src = URL.createObjectURL(f);
+    else preview.removeAttribute('src');
     preview.alt = f ? `query image ${f.name}` : '';
-    onChange();
+    if (!problem) onChange();
   };
+  preview.addEventListener('error', () => {
+    if (!images[slot]) return;
+    const name = images[slot]!.name;
+    input.value = '';
+    images[slot] = undefined;
+    zone.classList.remove('has-image');
+    preview.removeAttribute('src');
+    onError(`${name} could not be read as an image: choose a JPEG, PNG or WebP poster.`);
+  });
   input.addEventListener('change', () => set(input.files?.[0]));
   zone.addEventListener('dragover', (e) => (e.preventDefault(), zone.classList.add('over')));
   zone.addEventListener('dragleave', () => zone.classList.remove('over'));
@@ -33,12 +62,14 @@ function dropZone(slot: 'image' | 'image2', label: string, onChange: () => void)
     if (f) set(f);
   });
   zone.addEventListener('keydown', (e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), input.click()));
-  const clear = h('button', { type: 'button', class: 'clear', onclick: () => ((input.value = ''), set(undefined)) }, '×');
-  return h('div', { class: 'drop-wrap' }, zone, clear);
+  const clear = h('button', { type: 'button', class: 'clear', 'aria-label': `remove the ${slot === 'image' ? 'poster' : 'second poster'}`, onclick: () => ((input.value = ''), set(undefined)) }, '×');
+  return { element: h('div', { class: 'drop-wrap' }, zone, clear), set };
 }
 
 export function renderHome(root: HTMLElement): Cleanup {
+  images.image = images.image2 = undefined;
   const params = new URLSearchParams(location.search);
+  let generation = 0;
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
   const results = h('section', { class: 'results', 'aria-label': 'results' });
   const selected = new Set((params.get('g') ?? '').split(',').filter(Boolean));
@@ -56,14 +87,45 @@ export function renderHome(root: HTMLElement): Cleanup {
       } }, g),
     ),
   );
-  const blendBox = h('div', { class: 'blend', hidden: true }, slider('mix', 'mix', params.get('mix') ?? '0.5'), h('select', { name: 'blend', 'aria-label': 'blend mode' }, h('option', { value: 'embedding' }, 'blend embeddings'), h('option', { value: 'pixel' }, 'blend pixels')));
+  const blendMode = h('select', { name: 'blend', 'aria-label': 'blend mode' }, h('option', { value: 'embedding' }, 'blend embeddings'), h('option', { value: 'pixel' }, 'blend pixels'));
+  blendMode.value = params.get('blend') === 'pixel' ? 'pixel' : 'embedding';
+  blendMode.addEventListener('change', () => void run());
+  const blendBox = h('div', { class: 'blend', hidden: true }, slider('mix', 'mix', params.get('mix') ?? '0.5'), blendMode);
+  const showError = (message: string): void => {
+    generation++;
+    results.replaceChildren();
+    status.textContent = `Error: ${message}`;
+    status.classList.add('error');
+  };
+  const zone1 = dropZone('image', 'Drop, paste or pick a poster', () => sync(), showError);
+  const zone2 = dropZone('image2', 'Second poster to blend', () => sync(), showError);
+  // "More like this" (?id=): the query movie is shown as the query, and can be removed.
+  const queryMovie = h('div', { class: 'query-movie', hidden: true });
+  const showQueryMovie = (id: string): void => {
+    queryMovie.hidden = false;
+    const title = h('span', { class: 'query-title' }, `movie ${id}`);
+    queryMovie.replaceChildren(
+      h('img', { src: thumbUrl(id), alt: '', width: '40', height: '60' }),
+      h('span', {}, 'More like ', title),
+      h('button', { type: 'button', class: 'clear-query', 'aria-label': 'remove the query movie', onclick: () => {
+        params.delete('id');
+        queryMovie.hidden = true;
+        void run();
+      } }, '×'),
+    );
+    void movieSummary(id).then(
+      (m) => (title.textContent = `${m.title}${m.year ? ` (${m.year})` : ''}`),
+      () => (title.textContent = `movie ${id} (not in the library)`),
+    );
+  };
   const form = h(
     'form',
     { class: 'search', role: 'search' },
     h('div', { class: 'row' },
       h('input', { type: 'search', name: 'q', placeholder: 'Describe a movie, or drop / paste a poster…', 'aria-label': 'search text', value: params.get('q') ?? '' }),
       h('button', { type: 'submit' }, 'Search')),
-    h('div', { class: 'row images' }, dropZone('image', 'Drop, paste or pick a poster', () => sync()), dropZone('image2', 'Second poster to blend', () => sync()), blendBox),
+    queryMovie,
+    h('div', { class: 'row images' }, zone1.element, zone2.element, blendBox),
     h('details', { class: 'tuning', open: params.has('wc') || params.has('g') || params.has('y1') },
       h('summary', {}, 'Weights and filters'),
       h('div', { class: 'row' }, slider('wc', 'content', params.get('wc') ?? '0.7'), slider('wk', 'colour', params.get('wk') ?? '0.15'), slider('wl', 'layout', params.get('wl') ?? '0.15'), slider('wi', 'identity', params.get('wi') ?? '0.5'), slider('wy', 'typography', params.get('wy') ?? '0'), slider('wt', 'text', params.get('wt') ?? '0.5')),
@@ -85,25 +147,26 @@ export function renderHome(root: HTMLElement): Cleanup {
   };
   const onPaste = (e: ClipboardEvent): void => {
     const f = [...(e.clipboardData?.files ?? [])].find((x) => x.type.startsWith('image/'));
-    if (f) {
-      images.image = f;
-      const zone = form.querySelector('.drop') as HTMLElement;
-      zone.classList.add('has-image');
-      (zone.querySelector('img') as HTMLImageElement).src = URL.createObjectURL(f);
-      sync();
-    }
+    if (f) zone1.set(f);
   };
   form.addEventListener('submit', (e) => (e.preventDefault(), void run()));
 
-  let generation = 0;
   async function run(): Promise<void> {
     const text = value('q').trim();
     const id = params.get('id') ?? '';
-    if (!text && !images.image && !id) return;
+    status.classList.remove('error');
+    if (!text && !images.image && !id) {
+      // No query (the last one was cleared): no results, no count.
+      generation++;
+      results.replaceChildren();
+      status.textContent = '';
+      history.replaceState(null, '', '/');
+      return;
+    }
     const mine = ++generation;
     const started = performance.now();
     const url = new URLSearchParams();
-    for (const n of ['q', 'wc', 'wk', 'wl', 'wi', 'wy', 'wt', 'y1', 'y2', 'c', 'mix']) if (value(n)) url.set(n, value(n));
+    for (const n of ['q', 'wc', 'wk', 'wl', 'wi', 'wy', 'wt', 'y1', 'y2', 'c', 'mix', 'blend']) if (value(n)) url.set(n, value(n));
     if (id) url.set('id', id);
     if (selected.size) url.set('g', [...selected].join(','));
     history.replaceState(null, '', `/?${url}`);
@@ -141,13 +204,16 @@ export function renderHome(root: HTMLElement): Cleanup {
       results.dataset.renderMs = ms.toFixed(1);
       status.textContent = `${found.length} results in ${ms.toFixed(0)} ms`;
     } catch (err) {
-      if (mine === generation) status.textContent = `Error: ${(err as Error).message}`;
+      if (mine === generation) showError((err as Error).message);
     }
   }
 
   document.addEventListener('paste', onPaste);
   root.replaceChildren(form, status, results);
-  if (params.get('id')) status.textContent = 'More like this…';
+  if (params.get('id')) showQueryMovie(params.get('id')!);
   void run();
-  return () => document.removeEventListener('paste', onPaste);
+  return () => {
+    document.removeEventListener('paste', onPaste);
+    generation++;
+  };
 }

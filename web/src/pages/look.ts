@@ -1,5 +1,6 @@
 /** A movie's look from its stills (barcode, palette, HSL, filmstrip, similar looks), shown on the movie page. */
 import { barcodeUrl, movieLook, similarLooks, stillUrl, type MovieLook } from '../api.js';
+import { readableOn } from '../contrast.js';
 import { h } from '../dom.js';
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
@@ -16,7 +17,7 @@ export async function lookSection(id: string): Promise<HTMLElement> {
   return h('section', { class: 'look', 'aria-label': 'look from stills' },
     h('h2', {}, `Look (${look.stills} stills)`),
     h('img', { class: 'barcode', src: barcodeUrl(id), alt: `colour barcode of ${look.title}: one column per still in film order` }),
-    h('div', { class: 'palette named' }, ...look.palette.map((c) => h('span', { class: 'swatch', style: `background:${c.hex};flex-grow:${c.share}`, title: `${c.name} ${c.hex} ${pct(c.share)}` }, `${c.name} ${pct(c.share)}`))),
+    h('div', { class: 'palette named' }, ...look.palette.map((c) => h('span', { class: 'swatch', style: `background:${c.hex};color:${readableOn(c.hex)};flex-grow:${c.share}`, title: `${c.name} ${c.hex} ${pct(c.share)}` }, `${c.name} ${pct(c.share)}`))),
     h('div', { class: 'hsl' }, h('div', { class: 'hues', 'aria-label': 'hue distribution' }, ...hues), h('p', {}, hslLine(look))),
     look.faces.scanned ? h('p', { class: 'faces' }, `Faces in ${pct(look.faces.withFaces)} of stills, close-ups in ${pct(look.faces.closeUps)}`) : null,
     h('div', { class: 'filmstrip', 'aria-label': 'filmstrip' }, ...look.frames.map((f) => h('img', { src: stillUrl(id, f.seq), alt: `still ${f.seq}`, loading: 'lazy', 'data-seq': String(f.seq) }))),

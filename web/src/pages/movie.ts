@@ -1,8 +1,11 @@
 /** Movie page: poster, metadata, palette, genre predictions vs truth, more like this per channel, "why similar" heatmaps. */
-import { explainUrl, movie, posterText, posterUrl, stillUrl, type Movie, type PosterTextAnswer } from '../api.js';
-import { asyncPage, h, type Cleanup } from '../dom.js';
+import { explainUrl, genreStatus, movie, posterText, posterUrl, sharedColours, stillUrl, type Movie, type PosterTextAnswer, type Result } from '../api.js';
+import { readableOn } from '../contrast.js';
+import { asyncPage, h, rerender, type Cleanup } from '../dom.js';
 import { resultCard } from '../results.js';
 import { lookSection } from './look.js';
+
+const CHANNEL_NAME: Record<string, string> = { content: 'content', color: 'colour', layout: 'layout' };
 
 export function renderMovie(root: HTMLElement, id: string): Cleanup {
   return asyncPage((signal) => moviePage(root, id, signal));
@@ -20,20 +23,15 @@ async function moviePage(root: HTMLElement, id: string, signal: AbortSignal): Pr
   }
   if (signal.aborted) return;
   document.title = `${m.title} — Marquee`;
-  const truth = new Set(m.genres);
-  const why = h('figure', { class: 'why', hidden: true }, h('img', { alt: '' }), h('figcaption', {}));
+  const why = whyPanel(m);
   const channels = Object.entries(m.neighbours).map(([channel, list]) =>
     h('section', { class: 'more', 'data-channel': channel },
-      h('h3', {}, `More like this: ${channel === 'color' ? 'colour' : channel}`),
+      h('h3', {}, `More like this: ${CHANNEL_NAME[channel] ?? channel}`),
       h('div', { class: 'strip' }, ...list.map((r, i) => {
         const card = resultCard(r, i + 1);
-        const button = h('button', { type: 'button', class: 'why-btn', onclick: (e: Event) => {
+        const button = h('button', { type: 'button', class: 'why-btn', 'aria-label': `why ${r.title} is similar in ${CHANNEL_NAME[channel] ?? channel}`, onclick: (e: Event) => {
           e.preventDefault();
-          why.hidden = false;
-          (why.querySelector('img') as HTMLImageElement).src = explainUrl(m!.id, r.id);
-          (why.querySelector('img') as HTMLImageElement).alt = `regions of ${m!.title} that match ${r.title}`;
-          why.querySelector('figcaption')!.textContent = `Why ${m!.title} looks like ${r.title}: warmer = matters more`;
-          why.scrollIntoView({ block: 'nearest' });
+          why.show(channel, r);
         } }, 'why similar?');
         return h('div', { class: 'strip-item' }, card, button);
       }))),
@@ -51,15 +49,12 @@ async function moviePage(root: HTMLElement, id: string, signal: AbortSignal): Pr
         m.tagline ? h('p', { class: 'tagline' }, m.tagline) : null,
         h('p', {}, m.overview || 'No synopsis.'),
         m.hasPoster ? h('h3', {}, 'Poster palette') : null,
-        h('div', { class: 'palette' }, ...m.palette.map((c) => h('span', { class: 'swatch', style: `background:${c.hex};flex-grow:${c.share}`, title: `${c.hex} ${(c.share * 100).toFixed(0)}%` }, c.hex))),
-        m.predictedGenres
-          ? h('div', { class: 'genres' }, h('h3', {}, 'Predicted genres (poster only)'),
-              ...m.predictedGenres.slice(0, 8).map((g) => h('div', { class: `gbar${truth.has(g.genre) ? ' true' : ''}` }, h('span', {}, `${g.genre}${truth.has(g.genre) ? ' ✓' : ''}`), h('span', { class: 'gfill', style: `width:${g.p * 100}%` }), h('span', { class: 'gp' }, `${(g.p * 100).toFixed(0)}%`))))
-          : m.hasPoster ? h('p', { class: 'hint' }, 'Train the genre model (marquee genres train) to see predictions.') : null,
+        h('div', { class: 'palette' }, ...m.palette.map((c) => h('span', { class: 'swatch', style: `background:${c.hex};color:${readableOn(c.hex)};flex-grow:${c.share}`, title: `${c.hex} ${(c.share * 100).toFixed(0)}%` }, c.hex))),
+        m.hasPoster ? genresSection(m, signal) : null,
         m.faces ? h('p', {}, `${m.faces} face${m.faces > 1 ? 's' : ''} detected`) : null,
         m.hasPoster ? printedTextSection(text) : null,
         m.typography ? typographySection(m.typography) : null)),
-    why,
+    why.element,
     ...channels,
   );
   if (m.stills > 0) {
@@ -119,3 +114,103 @@ function typographySection(t: NonNullable<Movie['typography']>): HTMLElement {
   ];
   return h('section', { class: 'typography' }, h('h3', {}, 'Typography'), h('ul', {}, ...items.map((s) => h('li', {}, s))));
 }
+
+/** Predicted genres, or why there are none yet; while a model trains, its progress, and the page refreshes when it is ready. */
+function genresSection(m: Movie, signal: AbortSignal): HTMLElement {
+  const truth = new Set(m.genres);
+  if (m.predictedGenres)
+    return h('div', { class: 'genres' }, h('h3', {}, 'Predicted genres (poster only)'),
+      ...m.predictedGenres.slice(0, 8).map((g) => h('div', { class: `gbar${truth.has(g.genre) ? ' true' : ''}` }, h('span', {}, `${g.genre}${truth.has(g.genre) ? ' ✓' : ''}`), h('span', { class: 'gfill', style: `width:${g.p * 100}%` }), h('span', { class: 'gp' }, `${(g.p * 100).toFixed(0)}%`))));
+  const hint = h('p', { class: 'hint genre-status', role: 'status' }, genreHint(m.genreModel));
+  if (m.genreModel.state === 'training') {
+    const poll = async (): Promise<void> => {
+      if (signal.aborted) return;
+      const s = await genreStatus().catch(() => null);
+      if (signal.aborted) return;
+      if (s?.state === 'ready') return rerender();
+      if (s) hint.textContent = genreHint(s);
+      setTimeout(() => void poll(), 5000);
+    };
+    setTimeout(() => void poll(), 5000);
+  }
+  return h('div', { class: 'genres' }, h('h3', {}, 'Predicted genres'), hint);
+}
+
+function genreHint(s: Movie['genreModel']): string {
+  switch (s.state) {
+    case 'training':
+      return `The genre model is being trained; predictions appear here when it is ready.${s.progress ? ` (${s.progress.replace(/^genres /, '')})` : ''}`;
+    case 'failed':
+      return 'Genre predictions are unavailable: training the genre model failed (see the server log).';
+    case 'stale':
+      return 'Genre predictions are unavailable: the genre model was trained for another image model and has not been retrained yet.';
+    default:
+      return 'Genre predictions are not available: this library has no genre model yet.';
+  }
+}
+
+/**
+ * "Why similar?": the two posters side by side, each with the explanation of the channel whose
+ * strip the button was in, and a loading state while the server computes it (content: ~5 s).
+ */
+function whyPanel(m: Movie): { element: HTMLElement; show(channel: string, other: Result): void } {
+  const element = h('section', { class: 'why', hidden: true, 'aria-live': 'polite', tabindex: '-1' });
+  let generation = 0;
+  const side = (id: string, title: string, channel: string, which: 'a' | 'b', alt: string): HTMLElement => {
+    const img = h('img', { alt, width: '300', height: '450' });
+    const fig = h('figure', { class: 'why-side loading' }, h('div', { class: 'why-frame' }, img, h('span', { class: 'why-loading' }, 'Computing…')), h('figcaption', {}, title));
+    img.addEventListener('load', () => fig.classList.remove('loading'));
+    img.addEventListener('error', () => {
+      fig.classList.remove('loading');
+      fig.classList.add('failed');
+      fig.querySelector('.why-loading')!.textContent = 'Could not compute this explanation.';
+    });
+    img.src = explainUrl(m.id, id, channel, which);
+    return fig;
+  };
+  return {
+    element,
+    show(channel, other) {
+      const mine = ++generation;
+      const aTitle = `${m.title}${m.year ? ` (${m.year})` : ''}`;
+      const bTitle = `${other.title}${other.year ? ` (${other.year})` : ''}`;
+      const caption = WHY_CAPTION[channel] ?? WHY_CAPTION.content!;
+      const colours = h('div', { class: 'shared-colours' });
+      element.hidden = false;
+      element.dataset.channel = channel;
+      element.replaceChildren(
+        h('h3', {}, `Why ${m.title} and ${other.title} are alike in ${CHANNEL_NAME[channel] ?? channel}`),
+        h('p', { class: 'hint' }, caption),
+        ...(channel === 'color' ? [colours] : []),
+        h('div', { class: 'why-pair' },
+          side(other.id, aTitle, channel, 'a', `${aTitle}: ${caption}`),
+          side(other.id, bTitle, channel, 'b', `${bTitle}: ${caption}`)),
+        h('button', { type: 'button', class: 'why-close', onclick: () => (element.hidden = true) }, 'Close'),
+      );
+      if (channel === 'color') {
+        colours.textContent = 'Finding the shared colours…';
+        void sharedColours(m.id, other.id).then(
+          (shared) => {
+            if (mine !== generation) return;
+            colours.replaceChildren(
+              ...(shared.length
+                ? shared.map((c) => h('span', { class: 'colour-pair', title: `ΔE ${c.deltaE}: ${(c.a.share * 100).toFixed(0)} % of ${m.title}, ${(c.b.share * 100).toFixed(0)} % of ${other.title}` },
+                    h('span', { class: 'swatch', style: `background:${c.a.hex};color:${readableOn(c.a.hex)}` }, c.a.hex),
+                    h('span', { class: 'swatch', style: `background:${c.b.hex};color:${readableOn(c.b.hex)}` }, c.b.hex)))
+                : [h('span', {}, 'No palette colour is shared closely; the colour channel matched their overall colour distributions.')]),
+            );
+          },
+          (err: Error) => mine === generation && (colours.textContent = `Error: ${err.message}`),
+        );
+      }
+      element.focus({ preventScroll: true });
+      element.scrollIntoView({ block: 'nearest' });
+    },
+  };
+}
+
+const WHY_CAPTION: Record<string, string> = {
+  content: 'What the image model sees in common: on each poster, warmer regions matter more to the match (covering them lowers the similarity the most).',
+  color: 'The palette colours both posters share, and where they sit: everything in other colours is greyed out.',
+  layout: 'Matching composition: warmer cells have their light and dark masses and edges in the same places on both posters.',
+};

@@ -1,0 +1,92 @@
+/**
+ * The default weights, by measurement (`npm run bench -- weights`, MARQUEE_BENCH_DB = an indexed
+ * library). Two questions:
+ * 1. Poster channel weights for "more like this" (id queries): over a grid of content / colour /
+ *    layout weights, how many of the top 10 share a genre with the query movie, how many share its
+ *    decade, and how many share neither (the "Blade Runner finds The Flintstones" failure).
+ * 2. The image/text balance for a poster plus words: the query movie's own poster (as an upload,
+ *    so identity and OCR take part as in the app) plus a short description of it (the first eight
+ *    words of its synopsis, like a person's "a detective in a rainy city"); where does the movie
+ *    itself rank, at each weightImage?
+ */
+import { readFile } from 'node:fs/promises';
+import { SearchEngine } from '../search/engine.js';
+import type { ChannelWeights } from '../search/query.js';
+import { openStore } from '../store/open-store.js';
+import { round } from './stats.js';
+
+const GRID: ChannelWeights[] = [
+  { content: 1 },
+  { content: 0.7, color: 0.15, layout: 0.15 },
+  { content: 0.8, color: 0.1, layout: 0.1 },
+  { content: 0.85, color: 0.05, layout: 0.1 },
+  { content: 0.85, color: 0.1, layout: 0.05 },
+  { content: 0.9, color: 0.05, layout: 0.05 },
+  { content: 0.6, color: 0.2, layout: 0.2 },
+];
+const BALANCES = [0.3, 0.5, 0.6, 0.7, 0.8, 0.9];
+
+const decade = (y: number | null) => (y === null ? null : Math.floor(y / 10));
+
+export async function benchDefaultWeights(dbPath: string, queries = Number(process.env.MARQUEE_BENCH_WEIGHT_QUERIES ?? 300)) {
+  const library = await openStore(dbPath, { create: false });
+  const engine = await SearchEngine.fromLibrary(library);
+  try {
+    const rows = (await library.filterRows()).filter((r) => r.genres.length > 0);
+    const step = Math.max(1, Math.floor(rows.length / queries));
+    const sample = rows.filter((_, i) => i % step === 0).slice(0, queries);
+    const movies = await library.getMoviesByKeys(sample.map((r) => r.key));
+
+    const channelWeights = [];
+    for (const weights of GRID) {
+      let genre = 0;
+      let dec = 0;
+      let neither = 0;
+      let n = 0;
+      for (const r of sample) {
+        const m = movies.get(r.key)!;
+        if (!m.hasPoster) continue;
+        const res = await engine.search({ id: m.id, weights, k: 10 });
+        for (const x of res) {
+          const g = x.genres.some((a) => m.genres.includes(a));
+          const d = decade(x.year) !== null && decade(x.year) === decade(m.year);
+          genre += g ? 1 : 0;
+          dec += d ? 1 : 0;
+          neither += !g && !d ? 1 : 0;
+          n++;
+        }
+      }
+      channelWeights.push({ weights, genreSharing: round(genre / n, 3), decadeSharing: round(dec / n, 3), sharingNeither: round(neither / n, 3) });
+    }
+
+    const balance = [];
+    const same = sample.slice(0, Math.min(sample.length, Number(process.env.MARQUEE_BENCH_BALANCE_QUERIES ?? 100)));
+    const inputs: { id: string; genres: string[]; text: string; bytes: Buffer; path: string }[] = [];
+    for (const r of same) {
+      const m = movies.get(r.key)!;
+      const path = (await library.posterFile(m.id))?.path;
+      const words = m.overview.split(/\s+/).filter(Boolean).slice(0, 8).join(' ');
+      if (path && words) inputs.push({ id: m.id, genres: m.genres, text: words, bytes: await readFile(path), path });
+    }
+    for (const weightImage of BALANCES) {
+      let first = 0;
+      let top10 = 0;
+      let genre = 0;
+      let n = 0;
+      for (const q of inputs) {
+        const res = await engine.search({ image: { bytes: q.bytes, source: q.path }, text: q.text, weightImage, k: 11 });
+        const rank = res.findIndex((x) => x.id === q.id);
+        if (rank === 0) first++;
+        if (rank >= 0 && rank < 10) top10++;
+        const others = res.filter((x) => x.id !== q.id).slice(0, 10);
+        genre += others.filter((x) => x.genres.some((a) => q.genres.includes(a))).length;
+        n += others.length;
+      }
+      balance.push({ weightImage, sameFilmFirst: round(first / inputs.length, 3), sameFilmTop10: round(top10 / inputs.length, 3), genreSharingOfOthers: round(genre / Math.max(1, n), 3) });
+    }
+    return { queries: sample.length, balanceQueries: inputs.length, channelWeights, balance };
+  } finally {
+    await engine.close();
+    await library.close();
+  }
+}
