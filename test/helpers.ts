@@ -1,6 +1,6 @@
 /** Shared test helpers: real catalog subsets from ../shared/catalog and running the real CLI. */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -66,4 +66,21 @@ export function jsonLines(s: string): Record<string, unknown>[] {
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/** Debian's Chromium, or MARQUEE_CHROMIUM. */
+export const CHROMIUM = process.env.MARQUEE_CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * Launches the browser for the web tests, failing at once with what to install when it is
+ * missing (instead of a launch error deep in playwright or a timeout).
+ */
+export async function launchChromium(): Promise<import('playwright-core').Browser> {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium is not installed at ${CHROMIUM}: the browser tests need Debian's chromium package (apt-get install chromium), or set MARQUEE_CHROMIUM to a Chromium binary`);
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
 }

@@ -27,6 +27,12 @@ const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 /** Every command works on one library file. */
 const dbOption = () => new Option('--db <file|url>', 'library: a SQLite file, or postgres://user@host:port/db (default: $MARQUEE_DB or ./marquee.db)');
 
+// Output piped into a reader that stops early (`| head`): stop quietly, as Unix tools do.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 // Usage errors (unknown option, bad value, missing argument) exit 2 like every other bad input,
 // not commander's 1: exitOverride makes commander throw, and the catch below sets the code.
 const program = new Command()

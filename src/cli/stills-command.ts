@@ -37,12 +37,20 @@ export async function runWhichMovieCommand(opts: { db?: string; image?: string; 
     if (opts.batch) {
       return runJsonlBatch(opts.batch, async (q, line) => {
         if (typeof q.image !== 'string' || !q.image) throw new Error(`line ${line}: "image" (a file path) is required`);
-        return { movies: await s.whichMovie(await readImage(q.image), q.image, typeof q.k === 'number' ? q.k : opts.k) };
+        return { ...(await s.whichMovie(await readImage(q.image), q.image, typeof q.k === 'number' ? q.k : opts.k)) };
       });
     }
-    const movies = await s.whichMovie(await readImage(opts.image!), opts.image!, opts.k);
-    if (opts.json) print({ movies });
-    else for (const m of movies) process.stdout.write(`${m.score.toFixed(3)}  ${m.title} (${m.id})\n`);
+    const answer = await s.whichMovie(await readImage(opts.image!), opts.image!, opts.k);
+    if (opts.json) print(answer);
+    else {
+      const best = answer.movies[0];
+      process.stdout.write(
+        answer.confident && best
+          ? `most likely ${best.title} (${best.id})\n`
+          : `low confidence: probably not a frame of any indexed film (the best match scores ${best?.score.toFixed(3) ?? 'nothing'}, under the ${answer.threshold} measured on the stills)\n`,
+      );
+      for (const m of answer.movies) process.stdout.write(`${m.score.toFixed(3)}  ${m.title} (${m.id})\n`);
+    }
     return 0;
   });
 }
@@ -85,6 +93,12 @@ export async function runStillsEvalCommand(opts: { db?: string; window: number; 
       const describe = (v: { content: number; color: number; top: number; hub: boolean }) => `content ${v.content}, colour ${v.color}, top ${v.top} stills per movie, hub correction ${v.hub ? 'on' : 'off'}`;
       process.stdout.write(`  method: ${describe(e.method)}\n`);
       for (const v of e.variants) process.stdout.write(`  variant ${describe(v.variant)}: top-1 ${v.top1}, top-3 ${v.top3}\n`);
+      const c = e.confidence;
+      if (c)
+        process.stdout.write(
+          `confidence (best score ≥ ${c.score}): keeps ${c.rightKept}/${c.rightStills} right answers, ${c.wrongKept}/${c.wrongStills} wrong ones, ` +
+            `and lets ${c.otherKept}/${c.otherImages} posters through (images of no indexed film); the score letting 5 % of posters through is ${c.scoreAt5PercentOthers}\n`,
+        );
     }
     return 0;
   });

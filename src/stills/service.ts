@@ -1,5 +1,8 @@
 /** Stills queries over one library, shared by the CLI and the server; loaded data is cached until reset(). */
 import type { Embedder } from '../search/embedder.js';
+import { COLOR_CHANNEL, CONTENT_CHANNEL } from '../store/channels.js';
+import { COLOR_MODEL } from '../design/design-features.js';
+import type { ModelRef } from '../store/types.js';
 import type { Store } from '../store/store.js';
 import { MarqueeError } from '../util/errors.js';
 import { clusterStills, type StillsClustering } from './clusters.js';
@@ -7,7 +10,7 @@ import { loadMovieStills, similarLooks, type LookMatch, type MovieStills } from 
 import type { MovieLook } from './movie-look.js';
 import type { StoredStill } from '../store/types.js';
 import { movieFaceStats, stillFaceSummaries, type MovieFaceStats } from './still-faces.js';
-import { evaluateWhichMovie, StillsMatcher, type StillsEvaluation } from './which-movie.js';
+import { CONFIDENT_SCORE, evaluateConfidence, evaluateWhichMovie, StillsMatcher, type StillsEvaluation } from './which-movie.js';
 
 export class StillsError extends MarqueeError {
   constructor(
@@ -24,6 +27,14 @@ export interface WhichMovieResult {
   id: string;
   title: string;
   score: number;
+}
+
+/** Which movie an image comes from: the ranked films, and whether the best is a confident answer. */
+export interface WhichMovieAnswer {
+  movies: WhichMovieResult[];
+  /** The best film scores at least `threshold` (measured on the stills); otherwise the image is likely a frame of no indexed film. */
+  confident: boolean;
+  threshold: number;
 }
 
 export class StillsService {
@@ -86,12 +97,16 @@ export class StillsService {
     }
   }
 
-  async whichMovie(bytes: Buffer, source: string, k = 5): Promise<WhichMovieResult[]> {
+  async whichMovie(bytes: Buffer, source: string, k = 5): Promise<WhichMovieAnswer> {
     const matcher = await this.matcher();
     const q = await this.embedder.describeImage({ bytes, source });
     const ranked = matcher.rank(q).slice(0, k);
     const movies = await this.store.getMoviesByKeys(ranked.map((r) => r.key));
-    return ranked.map((r) => ({ id: movies.get(r.key)!.id, title: movies.get(r.key)!.title, score: r.score }));
+    return {
+      movies: ranked.map((r) => ({ id: movies.get(r.key)!.id, title: movies.get(r.key)!.title, score: r.score })),
+      confident: (ranked[0]?.score ?? 0) >= CONFIDENT_SCORE,
+      threshold: CONFIDENT_SCORE,
+    };
   }
 
   private async names(): Promise<Map<number, { id: string; title: string }>> {
@@ -101,7 +116,17 @@ export class StillsService {
   }
 
   async evaluate(window = 2): Promise<StillsEvaluation> {
-    return evaluateWhichMovie(await this.matcher(), await this.names(), window);
+    const matcher = await this.matcher();
+    const evaluation = evaluateWhichMovie(matcher, await this.names(), window);
+    // The library's posters are images of no indexed film's frames: what the confidence threshold must reject.
+    const imageModel = await this.store.getMeta('image_model');
+    if (imageModel) {
+      const content = await this.store.loadVectors(CONTENT_CHANNEL, JSON.parse(imageModel) as ModelRef);
+      const color = new Map((await this.store.loadVectors(COLOR_CHANNEL, COLOR_MODEL)).map((e) => [e.key, e.vector]));
+      const others = content.filter((e) => color.has(e.key)).map((e) => ({ content: e.vector, color: color.get(e.key)! }));
+      if (others.length) evaluation.confidence = evaluateConfidence(matcher, others, window);
+    }
+    return evaluation;
   }
 
   /** Kinds of shot; computed once per options until reset(). */

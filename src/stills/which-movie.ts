@@ -92,21 +92,13 @@ export class StillsMatcher {
     return out.sort((a, b) => b.score - a.score || a.key - b.key);
   }
 
-  /**
-   * How sure a ranking is: the best movie's lead over the second (what sets a frame of an indexed
-   * film apart from an image of none; see CONFIDENT_LEAD).
-   */
-  static lead(ranked: { score: number }[]): number {
-    return ranked.length < 2 ? (ranked[0]?.score ?? 0) : ranked[0]!.score - ranked[1]!.score;
-  }
-
-  /** Leads of leave-one-out still queries, split by whether the best movie was right. */
-  leaveOneOutLeads(window: number): { right: number[]; wrong: number[] } {
+  /** Best scores of leave-one-out still queries, split by whether the best film was right. */
+  leaveOneOutBest(window: number): { right: number[]; wrong: number[] } {
     const right: number[] = [];
     const wrong: number[] = [];
     this.stills.forEach((q, i) => {
       const ranked = this.rankCentred({ content: this.content[i]!, color: this.color[i]! }, DEFAULT_VARIANT, (j) => this.stills[j]!.movieKey === q.movieKey && Math.abs(this.stills[j]!.seq - q.seq) <= window);
-      (ranked[0]?.key === q.movieKey ? right : wrong).push(StillsMatcher.lead(ranked));
+      (ranked[0]?.key === q.movieKey ? right : wrong).push(ranked[0]?.score ?? 0);
     });
     return { right, wrong };
   }
@@ -130,6 +122,58 @@ export class StillsMatcher {
   }
 }
 
+/**
+ * A which-movie answer is confident when the best film scores at least this: below it the image
+ * is most likely a frame of no indexed film. Measured by `marquee stills eval` on the 720 demo
+ * stills (leave-one-out, ±2 frames left out) against the 3,253 catalog posters used as queries
+ * (images of no indexed film): 0.24 lets 5 % of posters through and keeps 80 % of right answers.
+ * The best film's lead over the second separates them far worse (5 % of posters: 23 % of right
+ * answers kept), as does the lead relative to the mean score. Figures in the README.
+ */
+export const CONFIDENT_SCORE = 0.24;
+
+export interface ConfidenceEvaluation {
+  /** The threshold in use. */
+  score: number;
+  /** Leave-one-out still queries whose best film was right / wrong, and how many of each the threshold keeps. */
+  rightStills: number;
+  rightKept: number;
+  wrongStills: number;
+  wrongKept: number;
+  /** Images of no indexed film (the library's posters) and how many the threshold wrongly keeps. */
+  otherImages: number;
+  otherKept: number;
+  /** The lowest best score that lets at most 5 % of the other images through, measured now. */
+  scoreAt5PercentOthers: number;
+  /** Shares kept at other thresholds: right still answers, wrong ones, other images. */
+  curve: { score: number; right: number; wrong: number; others: number }[];
+}
+
+/** The confidence threshold against leave-one-out stills and images of no indexed film. */
+export function evaluateConfidence(matcher: StillsMatcher, others: { content: Float32Array; color: Float32Array }[], window = 2, threshold = CONFIDENT_SCORE): ConfidenceEvaluation {
+  const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
+  const { right, wrong } = matcher.leaveOneOutBest(window);
+  const otherBest = others.map((q) => matcher.rank(q)[0]?.score ?? 0).sort((a, b) => a - b);
+  const kept = (xs: number[], t: number) => xs.filter((x) => x >= t).length;
+  const at5 = otherBest.length ? otherBest[Math.min(otherBest.length - 1, Math.floor(otherBest.length * 0.95))]! : 0;
+  return {
+    score: threshold,
+    rightStills: right.length,
+    rightKept: kept(right, threshold),
+    wrongStills: wrong.length,
+    wrongKept: kept(wrong, threshold),
+    otherImages: otherBest.length,
+    otherKept: kept(otherBest, threshold),
+    scoreAt5PercentOthers: r4(at5),
+    curve: [0.16, 0.2, 0.22, 0.24, 0.26, 0.3].map((t) => ({
+      score: t,
+      right: r4(kept(right, t) / Math.max(1, right.length)),
+      wrong: r4(kept(wrong, t) / Math.max(1, wrong.length)),
+      others: r4(kept(otherBest, t) / Math.max(1, otherBest.length)),
+    })),
+  };
+}
+
 export interface StillsEvaluation {
   stills: number;
   movies: number;
@@ -141,6 +185,8 @@ export interface StillsEvaluation {
   perMovie: { id: string; title: string; top1: number }[];
   /** The same leave-one-out run with other settings, for comparison. */
   variants: { variant: WhichVariant; top1: number; top3: number }[];
+  /** How well the confidence threshold tells frames of indexed films from other images (posters), when the library has posters. */
+  confidence?: ConfidenceEvaluation;
 }
 
 export function evaluateWhichMovie(matcher: StillsMatcher, names: Map<number, { id: string; title: string }>, window = 2): StillsEvaluation {

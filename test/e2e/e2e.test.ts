@@ -2,24 +2,26 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessConfigFromEnv } from '../../dist/server/access.js';
 import { buildServer } from '../../dist/server/app.js';
 import { openStore } from '../../dist/store/open-store.js';
 import type { Store } from '../../dist/store/store.js';
-import { makeCatalog, POSTERS, ROOT, runCli, spreadRows, tempDir } from '../helpers.js';
+import { launchChromium, makeCatalog, POSTERS, ROOT, runCli, spreadRows, tempDir } from '../helpers.js';
 
 declare global {
   interface Window {
-    __atlas?: { ready: boolean; points: number; scale(): number; screenPos(id: string): { x: number; y: number } | null; bench(ms: number): Promise<{ fps: number; p50: number; p95: number; frames: number }> };
+    __atlas?: { ready: boolean; points: number; scale(): number; screenPos(id: string): { x: number; y: number } | null; sharp(): number; bench(ms: number): Promise<{ fps: number; p50: number; p95: number; frames: number }> };
   }
 }
 
 const rows = spreadRows(120, 8);
 const STILLS = join(ROOT, '../shared/stills');
 const db = join(tempDir(), 'lib.db');
+/** The same posters before any genre model was trained: the app must train one by itself. */
+const untrainedDb = join(tempDir(), 'untrained.db');
 const artifacts = join(ROOT, 'test-artifacts');
 let app: FastifyInstance;
 let library: Store;
@@ -31,16 +33,14 @@ const timings: Record<string, number> = {};
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
   expect(runCli(['index', makeCatalog(rows), '--no-ocr', '--db', db]).code).toBe(0);
+  expect(runCli(['migrate', db, untrainedDb]).code).toBe(0);
   expect(runCli(['genres', 'train', '--db', db, '--folds', '3']).code).toBe(0);
   expect(runCli(['atlas', 'build', '--db', db]).code).toBe(0);
   expect(runCli(['index', '--stills', STILLS, '--db', db]).code).toBe(0);
   library = await openStore(db, { create: true });
   app = await buildServer({ library });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await chromium.launch({
-    executablePath: process.env.MARQUEE_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 });
 
@@ -133,11 +133,31 @@ describe('web app', () => {
     expect((await page.$$('.gbar')).length).toBeGreaterThan(0);
     expect((await page.$$('.more')).length).toBe(3);
     await page.click('.more[data-channel=content] .why-btn >> nth=0');
-    await page.waitForFunction(() => {
-      const img = document.querySelector('.why img') as HTMLImageElement | null;
-      return !!img && img.complete && img.naturalWidth > 0;
-    });
+    // Both posters, side by side, each with a loading state until its explanation arrives.
+    expect(await page.$$eval('.why .why-side', (f) => f.length)).toBe(2);
+    await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('.why .why-side img')].every((i) => i.complete && i.naturalWidth > 0));
+    expect(await page.$$eval('.why .why-side.loading', (f) => f.length)).toBe(0);
+    const [left, right] = await page.$$eval('.why .why-side', (f) => f.map((x) => x.getBoundingClientRect().toJSON() as DOMRect));
+    expect(Math.abs(left!.top - right!.top)).toBeLessThan(2);
+    expect(right!.left).toBeGreaterThan(left!.right - 1);
+    const captions = await page.$$eval('.why figcaption', (c) => c.map((x) => x.textContent));
+    expect(captions[0]).toContain(rows[25]!.title!);
+    expect(captions[1]).not.toBe(captions[0]);
+    expect(await page.textContent('.why')).toMatch(/image model/);
     await page.screenshot({ path: join(artifacts, 'movie.png'), fullPage: true });
+    // From the colour strip, the panel explains colour: the shared colours and where they sit.
+    await page.click('.more[data-channel=color] .why-btn >> nth=0');
+    await page.waitForFunction(() => document.querySelector('.why')?.getAttribute('data-channel') === 'color');
+    await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('.why .why-side img')].every((i) => i.complete && i.naturalWidth > 0));
+    await page.waitForSelector('.shared-colours .colour-pair, .shared-colours span');
+    expect(await page.textContent('.why')).toMatch(/colours both posters share/);
+    expect(await page.textContent('.why')).not.toMatch(/image model/);
+    // And from the layout strip, matching composition.
+    await page.click('.more[data-channel=layout] .why-btn >> nth=0');
+    await page.waitForFunction(() => document.querySelector('.why')?.getAttribute('data-channel') === 'layout');
+    await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('.why .why-side img')].every((i) => i.complete && i.naturalWidth > 0));
+    expect(await page.textContent('.why')).toMatch(/composition/);
+    await page.screenshot({ path: join(artifacts, 'movie-why-layout.png'), fullPage: true });
     // Keyboard: the first card link is reachable and focus is visible.
     await page.focus('.more .card');
     expect(await page.evaluate(() => document.activeElement?.classList.contains('card'))).toBe(true);
@@ -258,3 +278,233 @@ describe('web app on a token-protected server', () => {
   });
 });
 
+
+/** Contrast ratio of two CSS colours "rgb(r, g, b)" (WCAG). */
+function contrast(a: string, b: string): number {
+  const lum = (c: string) => {
+    const [r, g, bl] = c.match(/\d+(\.\d+)?/g)!.slice(0, 3).map((v) => {
+      const x = Number(v) / 255;
+      return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+    }) as [number, number, number];
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+describe('first hour of a new user (issue 14)', () => {
+  it('clearing the uploaded poster clears its results and the count', async () => {
+    await page.goto(`${base}/`);
+    await page.setInputFiles('#file-image', join(POSTERS, `${rows[17]!.id}.jpg`));
+    await waitForResults();
+    expect((await cardIds()).length).toBeGreaterThan(0);
+    await page.click('.drop-wrap .clear >> nth=0');
+    await page.waitForFunction(() => !document.querySelector('.grid .card'));
+    expect((await page.textContent('.status'))!.trim()).toBe('');
+    expect(new URL(page.url()).search).toBe('');
+  });
+
+  it('a file that is not an image is refused with an error: no stale results, no broken image', async () => {
+    await page.goto(`${base}/?q=${encodeURIComponent('a haunted house')}`);
+    await waitForResults();
+    const notImage = join(tempDir(), 'notes.txt');
+    writeFileSync(notImage, 'not a poster');
+    await page.setInputFiles('#file-image', notImage);
+    await page.waitForFunction(() => document.querySelector('.status')?.textContent?.startsWith('Error:'));
+    expect(await page.textContent('.status')).toContain('notes.txt is not an image');
+    expect(await page.$$('.grid .card')).toHaveLength(0);
+    expect(await page.$('.drop.has-image')).toBeNull();
+    // A file named like an image that the browser cannot decode: refused by the server, same outcome.
+    const fake = join(tempDir(), 'fake.jpg');
+    writeFileSync(fake, 'this is not a JPEG');
+    await page.setInputFiles('#file-image', fake);
+    await page.waitForFunction(() => document.querySelector('.status')?.textContent?.startsWith('Error:') && !document.querySelector('.drop.has-image'));
+    expect(await page.$$('.grid .card')).toHaveLength(0);
+  });
+
+  it('switching the blend mode re-runs the search', async () => {
+    await page.goto(`${base}/`);
+    await page.setInputFiles('#file-image', join(POSTERS, `${rows[18]!.id}.jpg`));
+    await waitForResults();
+    let prev = await page.getAttribute('.results', 'data-render-ms');
+    await page.setInputFiles('#file-image2', join(POSTERS, `${rows[60]!.id}.jpg`));
+    await waitForResults(prev!);
+    prev = await page.getAttribute('.results', 'data-render-ms');
+    await page.selectOption('select[name=blend]', 'pixel');
+    await waitForResults(prev!);
+    expect(new URL(page.url()).searchParams.get('blend')).toBe('pixel');
+  });
+
+  it('"more like this" shows the query movie, and removing it clears the results', async () => {
+    const q = rows[25]!;
+    await page.goto(`${base}/?id=${encodeURIComponent(q.id!)}`);
+    await waitForResults();
+    await page.waitForFunction((t) => document.querySelector('.query-movie')?.textContent?.includes(t), q.title!);
+    expect(await page.isVisible('.query-movie img')).toBe(true);
+    await page.click('.query-movie .clear-query');
+    await page.waitForFunction(() => !document.querySelector('.grid .card'));
+    expect(await page.isVisible('.query-movie')).toBe(false);
+  });
+
+  it('every result shows one match measure, explained, for text and image queries alike', async () => {
+    for (const url of [`/?q=${encodeURIComponent('a haunted house')}`, `/?id=${encodeURIComponent(rows[25]!.id!)}`]) {
+      await page.goto(`${base}${url}`);
+      await waitForResults();
+      const metas = await page.$$eval('.grid .card-meta', (m) => m.map((x) => ({ text: x.textContent!, tip: x.querySelector('.match')?.getAttribute('title') ?? '', lines: x.getBoundingClientRect().height / parseFloat(getComputedStyle(x).fontSize) })));
+      for (const m of metas) {
+        expect(m.text).toMatch(/match \d+(\.\d)?$/);
+        expect(m.text).not.toContain('score');
+        expect(m.tip).toMatch(/more alike to your query than .* % of the library/);
+        // Year and match on one line (they used to wrap).
+        expect(m.lines).toBeLessThan(2);
+      }
+    }
+  });
+
+  it('a typo\'d genre and a reversed year range are explained, not answered with nothing', async () => {
+    const res = await fetch(`${base}/api/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'love', filters: { genres: ['Comdy'] } }) });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/unknown genre "Comdy" \(did you mean "Comedy"\?\).*Action/);
+    await page.goto(`${base}/?q=love&y1=1999&y2=1980`);
+    await page.waitForFunction(() => document.querySelector('.status')?.textContent?.includes('start is after end'));
+    expect(await page.$$('.grid .card')).toHaveLength(0);
+  });
+
+  it('palette labels are readable on light and dark swatches', async () => {
+    for (const r of [rows[25]!, rows[40]!, rows[90]!]) {
+      await page.goto(`${base}/movie/${r.id}`);
+      await page.waitForSelector('.palette .swatch');
+      const pairs = await page.$$eval('.palette .swatch', (s) => s.map((x) => [getComputedStyle(x).color, getComputedStyle(x).backgroundColor] as [string, string]));
+      for (const [fg, bg] of pairs) expect(contrast(fg, bg)).toBeGreaterThanOrEqual(4.5);
+    }
+  });
+
+  it('the pairs page names every poster, fits the viewport and keeps its badges inside their tiles', async () => {
+    await page.setViewportSize({ width: 1366, height: 900 });
+    try {
+      await page.goto(`${base}/pairs`);
+      await page.waitForSelector('.pair', { timeout: 120_000 });
+      const titles = await page.$$eval('.pair .pair-title', (t) => t.map((x) => x.textContent!.trim()));
+      expect(titles.length).toBeGreaterThan(10);
+      for (const t of titles) expect(t.length).toBeGreaterThan(0);
+      const alts = await page.$$eval('.pair img, .group img', (i) => i.map((x) => x.getAttribute('alt')!));
+      for (const a of alts) expect(a).not.toMatch(/^poster \d+$/);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1366);
+      const clipped = await page.$$eval('.pair.dup', (tiles) =>
+        tiles.filter((t) => {
+          const b = t.querySelector('.badge')!.getBoundingClientRect();
+          const r = t.getBoundingClientRect();
+          return b.right > r.right + 0.5 || b.bottom > r.bottom + 0.5;
+        }).length,
+      );
+      expect(clipped).toBe(0);
+      // The progress the page shows while they are computed comes from here.
+      const status = (await (await fetch(`${base}/api/analyses/status`)).json()) as { pairs: Record<string, { state: string; done: number; total: number }> };
+      expect(status.pairs.content).toMatchObject({ state: 'ready', done: rows.length, total: rows.length });
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+
+  it('`marquee pairs` prints titles and years, like `marquee dupes`', () => {
+    const r = runCli(['pairs', '--db', db, '--k', '3']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    for (const l of lines) expect(l).toMatch(/^content\s+\d\.\d{4}\s+.+ \(\d{4}\) \[.+\]\s+~\s+.+ \(\d{4}\) \[.+\]/);
+  });
+
+  it('atlas: distinct cluster labels, a sorted legend inside the viewport, sharp posters when zoomed, tooltip and app gone on leaving', async () => {
+    await page.setViewportSize({ width: 1366, height: 900 });
+    try {
+      const atlas = (await (await fetch(`${base}/api/atlas`)).json()) as { meta: { clusters: { label: string }[] } };
+      const labels = atlas.meta.clusters.map((c) => c.label);
+      expect(new Set(labels).size).toBe(labels.length);
+      await page.goto(`${base}/atlas`);
+      await page.waitForFunction(() => window.__atlas?.ready === true);
+      await page.selectOption('select[aria-label="colour by"]', 'decade');
+      const legend = await page.$$eval('.atlas-legend .legend-item', (l) => l.map((x) => x.textContent!));
+      const decades = legend.filter((d) => d !== 'unknown');
+      expect(decades).toEqual([...decades].sort());
+      const box = (await page.$eval('.atlas-legend', (l) => l.getBoundingClientRect().toJSON())) as DOMRect;
+      expect(box.bottom).toBeLessThanOrEqual(900);
+      // Zoomed in, visible posters get their thumbnails (sharper than the 64x96 sheet tiles).
+      const stage = (await page.$('.atlas-stage'))!;
+      const b = (await stage.boundingBox())!;
+      await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
+      for (let i = 0; i < 6; i++) await page.mouse.wheel(0, -500);
+      await page.waitForFunction(() => (window.__atlas?.sharp() ?? 0) > 0, null, { timeout: 20_000 });
+      // The hover tooltip goes with a view switch.
+      await page.mouse.move(b.x + b.width / 2 + 3, b.y + b.height / 2 + 3);
+      await page.selectOption('select[aria-label=view]', 'grid');
+      expect(await page.isVisible('.atlas-tip')).toBe(false);
+      await page.click('nav a[href="/pairs"]');
+      await page.waitForSelector('h1');
+      expect(await page.evaluate(() => ({ atlas: window.__atlas === undefined, canvases: document.querySelectorAll('canvas').length, tips: document.querySelectorAll('.atlas-tip').length }))).toEqual({ atlas: true, canvases: 0, tips: 0 });
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+
+  it('keyboard and small screens: no focus ring on load, one Tab stop per drop zone, the whole nav at 390 px', async () => {
+    await page.goto(`${base}/`);
+    await page.waitForSelector('form.search');
+    expect(await page.evaluate(() => document.activeElement === document.body || document.activeElement === document.documentElement)).toBe(true);
+    expect(await page.$eval('main', (m) => getComputedStyle(m).outlineStyle)).toBe('none');
+    const stops = await page.$$eval('.drop-wrap', (zones) => zones.map((z) => [...z.querySelectorAll<HTMLElement>('a, button, input, select, [tabindex]')].filter((e) => e.tabIndex >= 0 && e.offsetParent !== null).length));
+    expect(stops).toEqual([1, 1]);
+    await page.focus('.drop >> nth=0');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('drop'))).toBe(true);
+    await page.setViewportSize({ width: 390, height: 800 });
+    try {
+      await page.goto(`${base}/`);
+      const overflow = await page.$$eval('nav a', (links) => links.map((a) => a.getBoundingClientRect().right).filter((r) => r > 390).length);
+      expect(overflow).toBe(0);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+
+  it('the OpenAPI document describes the multipart bodies of every upload', async () => {
+    const doc = (await (await fetch(`${base}/api/openapi.json`)).json()) as { paths: Record<string, { post?: { requestBody?: { content: Record<string, { schema: { properties: Record<string, { format?: string }>; required: string[] } }> } } }> };
+    const files: Record<string, string> = { '/api/search/image': 'image', '/api/genres/predict': 'image', '/api/stills/which-movie': 'image', '/api/movies': 'poster', '/api/identify': 'image' };
+    for (const [path, file] of Object.entries(files)) {
+      const body = doc.paths[path]!.post!.requestBody!.content['multipart/form-data']!.schema;
+      expect(body.properties[file]!.format).toBe('binary');
+      expect(body.required).toContain(file);
+    }
+  });
+
+  it('which movie: a poster (no film\'s frame) is reported as low confidence', async () => {
+    await page.goto(`${base}/stills`);
+    await page.waitForSelector('.barcodes li');
+    await page.setInputFiles('input[name=still]', join(POSTERS, `${rows[3]!.id}.jpg`));
+    await page.waitForSelector('ol.which li');
+    expect(await page.textContent('.stills-page .status')).toMatch(/Low confidence/);
+    await page.setInputFiles('input[name=still]', join(STILLS, 'the-ring', '040.jpg'));
+    await page.waitForFunction(() => document.querySelector('.stills-page .status')?.textContent?.startsWith('Most likely'));
+  });
+
+  it('a library without a genre model trains one by itself; the movie page shows progress, never a command', async () => {
+    const untrained = await openStore(untrainedDb, { create: false });
+    const server = await buildServer({ library: untrained, trainGenres: true });
+    const url = await server.listen({ port: 0, host: '127.0.0.1' });
+    const tab = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    try {
+      await tab.goto(`${url}/movie/${rows[25]!.id}`);
+      await tab.waitForSelector('.genres');
+      const hint = await tab.textContent('.genres');
+      expect(hint).not.toMatch(/marquee |npx|npm /);
+      // Predictions appear when the background training finishes (the page refreshes itself).
+      await tab.waitForSelector('.gbar', { timeout: 180_000 });
+      expect(await tab.evaluate(() => document.body.textContent!.includes('marquee genres'))).toBe(false);
+      expect(((await (await fetch(`${url}/api/genres/status`)).json()) as { state: string }).state).toBe('ready');
+    } finally {
+      await tab.close();
+      await server.close();
+      await untrained.close();
+    }
+  }, 240_000);
+});

@@ -6,7 +6,7 @@ import type { ClosestPair } from '../../src/analysis/pairs.js';
 import type { SearchResult } from '../../src/search/query.js';
 import type { MovieLook as StoredLook } from '../../src/stills/movie-look.js';
 import type { LookMatch } from '../../src/stills/looks.js';
-import type { WhichMovieResult } from '../../src/stills/service.js';
+import type { WhichMovieAnswer, WhichMovieResult } from '../../src/stills/service.js';
 import type { MovieFaceStats } from '../../src/stills/still-faces.js';
 import type { AtlasView, AtlasViewPoint } from '../../src/server/services/atlas-view.js';
 import type { MoviePage } from '../../src/server/services/movie-page.js';
@@ -63,10 +63,20 @@ export function askForTokenOn401(res: Response): void {
   }
 }
 
+/** An API error reply: pages choose what to say by its code, never by its text. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 async function json<T>(res: Response): Promise<T> {
   askForTokenOn401(res);
-  const body = (await res.json()) as T & { error?: { message: string } };
-  if (!res.ok) throw new Error(body.error?.message ?? `HTTP ${res.status}`);
+  const body = (await res.json()) as T & { error?: { code: string; message: string } };
+  if (!res.ok) throw new ApiError(body.error?.code ?? `http_${res.status}`, body.error?.message ?? `HTTP ${res.status}`);
   return body;
 }
 
@@ -164,11 +174,14 @@ export async function similarLooks(id: string, k = 8): Promise<MovieMatch[]> {
   return (await json<{ movies: MovieMatch[] }>(await fetch(`/api/movies/${encodeURIComponent(id)}/looks?k=${k}`))).movies;
 }
 
-export async function whichMovie(image: Blob): Promise<MovieMatch[]> {
+/** POST /api/stills/which-movie */
+export type WhichMovie = WhichMovieAnswer;
+
+export async function whichMovie(image: Blob): Promise<WhichMovie> {
   const form = new FormData();
   form.append('image', image, 'still');
   form.append('k', '5');
-  return (await json<{ movies: MovieMatch[] }>(await fetch('/api/stills/which-movie', { method: 'POST', body: form }))).movies;
+  return json<WhichMovie>(await fetch('/api/stills/which-movie', { method: 'POST', body: form }));
 }
 
 export async function moviesWithStills(): Promise<{ id: string; title: string; year: number | null; stills: number }[]> {

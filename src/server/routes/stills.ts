@@ -61,7 +61,19 @@ export function registerStillsRoutes(app: FastifyInstance, ctx: ServerContext): 
         summary: 'Which indexed movie an uploaded still comes from (multipart: image, optional field k)',
         consumes: ['multipart/form-data'],
         multipartBody: { type: 'object', properties: { image: file('the still (a frame of a film)'), k: integer('number of movies', 1, 200) }, required: ['image'] },
-        response: { 200: movieMatches, 400: errorSchema, 409: errorSchema, 422: errorSchema },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              ...movieMatches.properties,
+              confident: { type: 'boolean', description: 'the best film scores at least threshold (measured on the stills); false: likely a frame of no indexed film' },
+              threshold: { type: 'number' },
+            },
+          },
+          400: errorSchema,
+          409: errorSchema,
+          422: errorSchema,
+        },
       },
     },
     async (req) => {
@@ -69,7 +81,7 @@ export function registerStillsRoutes(app: FastifyInstance, ctx: ServerContext): 
       const { fields } = upload;
       const image = requireFile(upload, 'image');
       const k = numberField(fields, 'k', 1, 200, true) ?? 5;
-      return { movies: await stills.whichMovie(image.bytes, `upload ${image.filename}`, k) };
+      return stills.whichMovie(image.bytes, `upload ${image.filename}`, k);
     },
   );
 

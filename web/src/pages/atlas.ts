@@ -17,7 +17,7 @@ const WORLD = 4000;
 const COLOURS = [0xe6194b, 0x3cb44b, 0xffe119, 0x4363d8, 0xf58231, 0x911eb4, 0x46f0f0, 0xf032e6, 0xbcf60c, 0xfabebe, 0x008080, 0xe6beff, 0x9a6324, 0xfffac8, 0x800000, 0xaaffc3, 0x808000, 0xffd8b1];
 
 declare global {
-  interface Window { __atlas?: { ready: boolean; points: number; scale(): number; screenPos(id: string): { x: number; y: number } | null; bench(ms: number): Promise<{ fps: number; p50: number; p95: number; frames: number }> } }
+  interface Window { __atlas?: { ready: boolean; points: number; scale(): number; screenPos(id: string): { x: number; y: number } | null; sharp(): number; bench(ms: number): Promise<{ fps: number; p50: number; p95: number; frames: number }> } }
 }
 
 function layout(points: AtlasPoint[], data: AtlasData, view: View): Float32Array {
@@ -390,6 +390,7 @@ async function atlasPage(root: HTMLElement, signal: AbortSignal): Promise<void> 
     ready: true,
     points: points.length,
     scale: () => world.scale.x,
+    sharp: () => [...hiresSprites.values()].filter((x) => x.sprite.visible).length,
     screenPos(id) {
       const i = points.findIndex((p) => p.id === id);
       if (i < 0) return null;

@@ -66,6 +66,7 @@ async function pairsPage(root: HTMLElement, signal: AbortSignal): Promise<void> 
     heading,
     h('section', { class: 'dupes', 'aria-label': 'duplicate groups' },
       h('h2', {}, `Duplicates (${groups.groups.length} group${groups.groups.length === 1 ? '' : 's'})`),
+      groups.groups.length ? null : h('p', { class: 'hint' }, 'No near-duplicate posters (re-encodes, resizes, crops or recolourings of one artwork) in this library.'),
       ...groups.groups.map((g) => h('div', { class: 'group' }, ...g.map((id) => labelled(id, groups.movies[id]?.title ?? id, groups.movies[id]?.year ?? null))))),
     h('section', { class: 'pairs', 'aria-label': 'closest pairs' }, ...list.map(pairTile)),
   );

@@ -1,5 +1,5 @@
 /** Stills: "which movie is this frame from?" and every movie with stills, by barcode. */
-import { barcodeUrl, moviesWithStills, whichMovie } from '../api.js';
+import { ApiError, barcodeUrl, moviesWithStills, whichMovie } from '../api.js';
 import { asyncPage, h, type Cleanup } from '../dom.js';
 
 export function renderStills(root: HTMLElement): Cleanup {
@@ -14,13 +14,21 @@ async function stillsPage(root: HTMLElement, signal: AbortSignal): Promise<void>
     const f = input.files?.[0];
     if (!f) return;
     status.textContent = 'Looking…';
+    status.classList.remove('low-confidence');
     answer.replaceChildren();
     try {
-      const movies = await whichMovie(f);
-      status.textContent = movies.length ? `Most likely ${movies[0]!.title}` : 'No movie with stills.';
+      const { movies, confident, threshold } = await whichMovie(f);
+      const best = movies[0];
+      if (!best) status.textContent = 'No movie with stills.';
+      else if (confident) status.textContent = `Most likely ${best.title}`;
+      else {
+        status.classList.add('low-confidence');
+        status.textContent = `Low confidence: this is probably not a frame of any film here (the closest, ${best.title}, scores ${best.score.toFixed(2)}; frames of indexed films usually score above ${threshold}).`;
+      }
+      answer.classList.toggle('uncertain', !confident);
       answer.replaceChildren(...movies.map((m) => h('li', { 'data-id': m.id }, h('a', { href: `/movie/${encodeURIComponent(m.id)}`, 'data-link': true }, m.title), ` ${m.score.toFixed(3)}`)));
     } catch (err) {
-      status.textContent = `Error: ${(err as Error).message}`;
+      status.textContent = err instanceof ApiError && err.code === 'no_stills' ? 'This library has no film stills yet.' : `Error: ${(err as Error).message}`;
     }
   });
   root.replaceChildren(
@@ -36,6 +44,10 @@ async function stillsPage(root: HTMLElement, signal: AbortSignal): Promise<void>
   try {
     const list = await moviesWithStills();
     if (signal.aborted) return;
+    if (!list.length) {
+      root.querySelector('.stills-page > p.status:last-child')!.textContent = 'This library has no film stills yet.';
+      return;
+    }
     root.querySelector('.stills-page > p.status:last-child')!.replaceWith(
       h('ul', { class: 'barcodes' }, ...list.map((m) => h('li', {}, h('a', { href: `/movie/${encodeURIComponent(m.id)}`, 'data-link': true }, h('img', { src: barcodeUrl(m.id), alt: '', class: 'barcode' }), h('span', {}, `${m.title}${m.year ? ` (${m.year})` : ''} · ${m.stills} stills`))))),
     );
