@@ -5,9 +5,11 @@
  *    layout weights, how many of the top 10 share a genre with the query movie, how many share its
  *    decade, and how many share neither (the "Blade Runner finds The Flintstones" failure).
  * 2. The image/text balance for a poster plus words: the query movie's own poster (as an upload,
- *    so identity and OCR take part as in the app) plus a short description of it (the first eight
- *    words of its synopsis, like a person's "a detective in a rainy city"); where does the movie
- *    itself rank, at each weightImage?
+ *    so identity and OCR take part as in the app) plus words about it — the first eight words of
+ *    its synopsis (a close description), or only its genres ("sci-fi film-noir movie": as vague
+ *    as a person's "a detective in a rainy city"); where does the movie itself rank, at each
+ *    weightImage, and how many of the other top 10 share a genre?
+ * MARQUEE_BENCH_WEIGHT_PARTS=channels,balance picks the parts.
  */
 import { readFile } from 'node:fs/promises';
 import { SearchEngine } from '../search/engine.js';
@@ -37,8 +39,9 @@ export async function benchDefaultWeights(dbPath: string, queries = Number(proce
     const sample = rows.filter((_, i) => i % step === 0).slice(0, queries);
     const movies = await library.getMoviesByKeys(sample.map((r) => r.key));
 
+    const parts = new Set((process.env.MARQUEE_BENCH_WEIGHT_PARTS ?? 'channels,balance').split(','));
     const channelWeights = [];
-    for (const weights of GRID) {
+    for (const weights of parts.has('channels') ? GRID : []) {
       let genre = 0;
       let dec = 0;
       let neither = 0;
@@ -61,28 +64,30 @@ export async function benchDefaultWeights(dbPath: string, queries = Number(proce
 
     const balance = [];
     const same = sample.slice(0, Math.min(sample.length, Number(process.env.MARQUEE_BENCH_BALANCE_QUERIES ?? 100)));
-    const inputs: { id: string; genres: string[]; text: string; bytes: Buffer; path: string }[] = [];
+    const inputs: { id: string; genres: string[]; text: string; vague: string; bytes: Buffer; path: string }[] = [];
     for (const r of same) {
       const m = movies.get(r.key)!;
       const path = (await library.posterFile(m.id))?.path;
       const words = m.overview.split(/\s+/).filter(Boolean).slice(0, 8).join(' ');
-      if (path && words) inputs.push({ id: m.id, genres: m.genres, text: words, bytes: await readFile(path), path });
+      if (path && words) inputs.push({ id: m.id, genres: m.genres, text: words, vague: `${m.genres.join(' ').toLowerCase()} movie`, bytes: await readFile(path), path });
     }
-    for (const weightImage of BALANCES) {
-      let first = 0;
-      let top10 = 0;
-      let genre = 0;
-      let n = 0;
-      for (const q of inputs) {
-        const res = await engine.search({ image: { bytes: q.bytes, source: q.path }, text: q.text, weightImage, k: 11 });
-        const rank = res.findIndex((x) => x.id === q.id);
-        if (rank === 0) first++;
-        if (rank >= 0 && rank < 10) top10++;
-        const others = res.filter((x) => x.id !== q.id).slice(0, 10);
-        genre += others.filter((x) => x.genres.some((a) => q.genres.includes(a))).length;
-        n += others.length;
+    for (const words of parts.has('balance') ? (['synopsis', 'genres'] as const) : []) {
+      for (const weightImage of BALANCES) {
+        let first = 0;
+        let top10 = 0;
+        let genre = 0;
+        let n = 0;
+        for (const q of inputs) {
+          const res = await engine.search({ image: { bytes: q.bytes, source: q.path }, text: words === 'synopsis' ? q.text : q.vague, weightImage, k: 11 });
+          const rank = res.findIndex((x) => x.id === q.id);
+          if (rank === 0) first++;
+          if (rank >= 0 && rank < 10) top10++;
+          const others = res.filter((x) => x.id !== q.id).slice(0, 10);
+          genre += others.filter((x) => x.genres.some((a) => q.genres.includes(a))).length;
+          n += others.length;
+        }
+        balance.push({ words, weightImage, sameFilmFirst: round(first / inputs.length, 3), sameFilmTop10: round(top10 / inputs.length, 3), genreSharingOfOthers: round(genre / Math.max(1, n), 3) });
       }
-      balance.push({ weightImage, sameFilmFirst: round(first / inputs.length, 3), sameFilmTop10: round(top10 / inputs.length, 3), genreSharingOfOthers: round(genre / Math.max(1, n), 3) });
     }
     return { queries: sample.length, balanceQueries: inputs.length, channelWeights, balance };
   } finally {

@@ -3,11 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import { explainMatch } from '../../analysis/explain.js';
 import { colourMask, layoutAgreement, renderLayoutAgreement, sharedColours } from '../../analysis/explain-design.js';
 import { storedPosterImage } from '../../analysis/poster-image.js';
-import { IMAGE_CHANNELS, type ImageChannel } from '../../store/channels.js';
+import { COLOR_CHANNEL, IMAGE_CHANNELS, type ImageChannel } from '../../store/channels.js';
 import { MarqueeError } from '../../util/errors.js';
 import type { ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { errorSchema } from '../schemas.js';
+import { COLOR_MODEL } from '../../design/design-features.js';
+import { dot } from '../../util/vectors.js';
 
 const paletteColorSchema = { type: 'object', properties: { hex: { type: 'string' }, lab: { type: 'array', items: { type: 'number' } }, share: { type: 'number' } } } as const;
 
@@ -108,17 +110,23 @@ export function registerAnalysisRoutes(app: FastifyInstance, ctx: ServerContext)
       const { a, b, channel, side } = req.query;
       const [pa, pb] = await Promise.all([posterOf(a), posterOf(b)]);
       const [self, other] = side === 'a' ? [pa, pb] : [pb, pa];
-      const png = await cached(`explain:${channel}:${self.key}:${other.key}`, async () => {
+      const { png, score } = await cached(`explain:${channel}:${self.key}:${other.key}`, async () => {
         if (channel === 'color') {
           const [own, theirs] = await Promise.all([library.getPalette(self.key), library.getPalette(other.key)]);
           const shared = sharedColours(own ?? [], theirs ?? []);
-          return colourMask(self.poster.bytes, self.poster.source, shared.map((c) => c.a.lab));
+          const [va, vb] = await Promise.all([library.getVector(self.key, COLOR_CHANNEL, COLOR_MODEL), library.getVector(other.key, COLOR_CHANNEL, COLOR_MODEL)]);
+          return { png: await colourMask(self.poster.bytes, self.poster.source, shared.map((c) => c.a.lab)), score: va && vb ? dot(va, vb) : Number.NaN };
         }
-        if (channel === 'layout') return renderLayoutAgreement(self.poster, await layoutAgreement(self.poster, other.poster));
+        if (channel === 'layout') {
+          const agreement = await layoutAgreement(self.poster, other.poster);
+          return { png: await renderLayoutAgreement(self.poster, agreement), score: agreement.score };
+        }
         const target = (await engine.movieVectors(side === 'a' ? b : a)).vectors.content!;
-        return (await explainMatch(engine.embedder, self.poster, target)).png;
+        const explained = await explainMatch(engine.embedder, self.poster, target);
+        return { png: explained.png, score: explained.score };
       });
-      return reply.type('image/png').header('cache-control', 'private, max-age=3600').send(png);
+      // X-Similarity: the two posters' similarity on the channel (content: model cosine; color: histogram cosine; layout: layout cosine).
+      return reply.type('image/png').header('cache-control', 'private, max-age=3600').header('X-Similarity', String(Math.round(score * 1e6) / 1e6)).send(png);
     },
   );
 

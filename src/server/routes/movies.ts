@@ -8,19 +8,26 @@ import { HttpError } from '../errors.js';
 import { errorSchema, genreModelStatusSchema, paletteSchema, resultSchema } from '../schemas.js';
 import { moviePage } from '../services/movie-page.js';
 
+/** What every movie answer starts with; also the whole of GET /api/movies/{id}/summary. */
+const movieSummaryProperties = {
+  id: { type: 'string' },
+  title: { type: 'string' },
+  year: { type: ['integer', 'null'] },
+  genres: { type: 'array', items: { type: 'string' } },
+  countries: { type: 'array', items: { type: 'string' } },
+  hasPoster: { type: 'boolean' },
+} as const;
+
+const movieSummarySchema = { type: 'object', properties: movieSummaryProperties, required: ['id', 'title', 'year', 'genres', 'countries', 'hasPoster'] } as const;
+
 const moviePageSchema = {
   type: 'object',
   properties: {
-    id: { type: 'string' },
-    title: { type: 'string' },
-    year: { type: ['integer', 'null'] },
-    genres: { type: 'array', items: { type: 'string' } },
-    countries: { type: 'array', items: { type: 'string' } },
+    ...movieSummaryProperties,
     overview: { type: 'string' },
     tagline: { type: 'string' },
     imdbId: { type: ['string', 'null'] },
     extra: { type: 'object', additionalProperties: { type: 'string' } },
-    hasPoster: { type: 'boolean' },
     palette: paletteSchema,
     faces: { type: 'integer' },
     stills: { type: 'integer' },
@@ -40,18 +47,7 @@ const moviePageSchema = {
   },
 } as const;
 
-const movieSummarySchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    title: { type: 'string' },
-    year: { type: ['integer', 'null'] },
-    genres: { type: 'array', items: { type: 'string' } },
-    countries: { type: 'array', items: { type: 'string' } },
-    hasPoster: { type: 'boolean' },
-  },
-  required: ['id', 'title', 'year', 'genres', 'countries', 'hasPoster'],
-} as const;
+
 
 export function registerMovieRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { library } = ctx;
