@@ -9,7 +9,9 @@
  *    its synopsis (a close description), or only its genres ("sci-fi film-noir movie": as vague
  *    as a person's "a detective in a rainy city"); where does the movie itself rank, at each
  *    weightImage, and how many of the other top 10 share a genre?
- * MARQUEE_BENCH_WEIGHT_PARTS=channels,balance picks the parts.
+ * 3. "More like this" with the movie's own synopsis blended in (an id query with weightImage < 1):
+ *    genre and decade sharing of the top 10 at each weightImage (1 = posters only).
+ * MARQUEE_BENCH_WEIGHT_PARTS=channels,balance,story picks the parts.
  */
 import { readFile } from 'node:fs/promises';
 import { SearchEngine } from '../search/engine.js';
@@ -39,7 +41,7 @@ export async function benchDefaultWeights(dbPath: string, queries = Number(proce
     const sample = rows.filter((_, i) => i % step === 0).slice(0, queries);
     const movies = await library.getMoviesByKeys(sample.map((r) => r.key));
 
-    const parts = new Set((process.env.MARQUEE_BENCH_WEIGHT_PARTS ?? 'channels,balance').split(','));
+    const parts = new Set((process.env.MARQUEE_BENCH_WEIGHT_PARTS ?? 'channels,balance,story').split(','));
     const channelWeights = [];
     for (const weights of parts.has('channels') ? GRID : []) {
       let genre = 0;
@@ -60,6 +62,28 @@ export async function benchDefaultWeights(dbPath: string, queries = Number(proce
         }
       }
       channelWeights.push({ weights, genreSharing: round(genre / n, 3), decadeSharing: round(dec / n, 3), sharingNeither: round(neither / n, 3) });
+    }
+
+    const story = [];
+    for (const weightImage of parts.has('story') ? [1, 0.9, 0.8, 0.7, 0.6, 0.5] : []) {
+      let genre = 0;
+      let dec = 0;
+      let neither = 0;
+      let n = 0;
+      for (const r of sample) {
+        const m = movies.get(r.key)!;
+        if (!m.hasPoster) continue;
+        const res = await engine.search({ id: m.id, weightImage, k: 10 });
+        for (const x of res) {
+          const g = x.genres.some((a) => m.genres.includes(a));
+          const d = decade(x.year) !== null && decade(x.year) === decade(m.year);
+          genre += g ? 1 : 0;
+          dec += d ? 1 : 0;
+          neither += !g && !d ? 1 : 0;
+          n++;
+        }
+      }
+      story.push({ weightImage, genreSharing: round(genre / n, 3), decadeSharing: round(dec / n, 3), sharingNeither: round(neither / n, 3) });
     }
 
     const balance = [];
@@ -89,7 +113,7 @@ export async function benchDefaultWeights(dbPath: string, queries = Number(proce
         balance.push({ words, weightImage, sameFilmFirst: round(first / inputs.length, 3), sameFilmTop10: round(top10 / inputs.length, 3), genreSharingOfOthers: round(genre / Math.max(1, n), 3) });
       }
     }
-    return { queries: sample.length, balanceQueries: inputs.length, channelWeights, balance };
+    return { queries: sample.length, balanceQueries: inputs.length, channelWeights, story, balance };
   } finally {
     await engine.close();
     await library.close();

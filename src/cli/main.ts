@@ -68,7 +68,7 @@ program
   .option('--image2 <file>', 'second image: find posters between --image and --image2')
   .option('--id <movie-id>', 'more like this movie (excluded from results)')
   .option('--text <text>', 'synopsis or free text')
-  .option('--weight-image <w>', 'image weight when combined with --text (0..1)', number('weight-image', 0, 1), 0.5)
+  .option('--weight-image <w>', 'image weight against the text side (0..1): with --text, default 0.5; with --id alone, below 1 blends in the movie\'s own synopsis (default 1: posters only)', number('weight-image', 0, 1))
   .option('--mix <m>', 'blend position between --image (0) and --image2 (1)', number('mix', 0, 1), 0.5)
   .addOption(new Option('--blend <mode>', 'how to blend two images').choices(['embedding', 'pixel']).default('embedding'))
   .option('--weights <list>', 'poster channel weights for image/id queries, e.g. content=0.6,color=0.3,layout=0.1,typography=0.3 (default content=0.7,color=0.15,layout=0.15,identity=0.5; also faces; channels not named get 0)')

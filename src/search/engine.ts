@@ -11,7 +11,7 @@ import { l2normalize } from '../util/vectors.js';
 import { ChannelIndexes } from './channel-indexes.js';
 import { Embedder, type PosterVectors } from './embedder.js';
 import { allowedKeys, checkFilters, hasFilters } from './filters.js';
-import { fuseZScores, matchShares, type ChannelScores } from './fusion.js';
+import { fuseZScores, matchScale, type ChannelScores } from './fusion.js';
 import type { LoadedChannel } from './index-factory.js';
 import { faceChannel, paletteChannel, vectorChannel, type QueryChannel } from './query-channel.js';
 import { PrintedTextIndex } from '../text/printed-text-index.js';
@@ -29,6 +29,8 @@ type ImageVectors = Partial<PosterVectors>;
 interface TextSide {
   query: string | undefined;
   vector: Float32Array | undefined;
+  /** The vector is the query movie's own synopsis ("more like this" blending in its story). */
+  story?: boolean;
   printed: PrintedTextIndex | undefined;
   identity: Map<number, IdentityEvidence> | undefined;
   typography: { vector: Float32Array; scorer: TypographyScorer } | undefined;
@@ -94,6 +96,16 @@ export class SearchEngine {
     return { key, vectors };
   }
 
+  /**
+   * A library movie's stored synopsis vector: "more like this" with weightImage < 1 and no text
+   * blends in the movie's story (undefined when it has no synopsis: then posters only).
+   */
+  private async synopsisVector(id: string): Promise<Float32Array | undefined> {
+    const key = await this.store.keyOf(id);
+    const model = this.modelOf(TEXT_CHANNEL);
+    return key === undefined || !model ? undefined : this.store.getVector(key, TEXT_CHANNEL, model);
+  }
+
   /** Face descriptors of the query: stored ones for a movie id, detected ones for an image. */
   private async queryFaces(q: SearchQuery): Promise<Float32Array[]> {
     if (q.id !== undefined) {
@@ -144,7 +156,7 @@ export class SearchEngine {
   /** The channels a query is scored on, with their weights. */
   private async plan(q: SearchQuery, image: { vectors: ImageVectors } | undefined, text: TextSide, wImage: number): Promise<QueryChannel[]> {
     const textVector = text.vector;
-    const imageSide = text.query ? wImage : 1;
+    const imageSide = text.query || text.story ? wImage : 1;
     const channels: QueryChannel[] = [];
     const weights = image ? (q.weights ?? DEFAULT_IMAGE_WEIGHTS) : undefined;
     // Identity takes part only when the upload's text named some film; otherwise its weight would just dilute the image side.
@@ -215,12 +227,13 @@ export class SearchEngine {
     const q: SearchQuery = { ...query, filters: checkFilters(query.filters, await this.indexes.filterRows()) };
     const exclude = new Set<number>();
     // The image model runs on onnxruntime's threads, the text model in a worker: embed both at once.
+    const story = !text && q.id !== undefined && q.weightImage !== undefined && q.weightImage < 1;
     const [image, textVector, side] = await Promise.all([
       this.imageQueryVectors(q, exclude),
-      text && this.embedder.hasText ? this.embedder.embedText(text) : undefined,
+      text && this.embedder.hasText ? this.embedder.embedText(text) : story ? this.synopsisVector(q.id!) : undefined,
       this.textSide(q, text, printed),
     ]);
-    const channels = await this.plan(q, image, { ...side, vector: textVector }, wImage);
+    const channels = await this.plan(q, image, { ...side, vector: textVector, story: story && textVector !== undefined }, wImage);
 
     // Vector indexes get the filter itself (an engine index applies it in its query); the in-process
     // palette and face scorers get the resolved set of keys.
@@ -233,6 +246,7 @@ export class SearchEngine {
     for (const c of active) for (const h of await c.search(pool, { filter, allow }, exclude)) candidates.add(h.key);
     let keys = [...candidates];
     let scored: ChannelScores[] = [];
+    // Every weighted channel's reference (the z-score one; a single channel needs it for `match` only).
     for (const c of channels) scored.push({ channel: c.name, weight: c.weight, minStd: c.minStd, scores: await c.scores(keys), reference: c.weight > 0 ? await c.reference() : new Float32Array() });
 
     if (image?.inputs.length) {
@@ -245,7 +259,7 @@ export class SearchEngine {
     }
     const activeScores = scored.filter((c) => c.weight > 0);
     const fused = activeScores.length === 1 ? activeScores[0]!.scores : fuseZScores(activeScores, keys.length);
-    const match = matchShares(activeScores, keys.length);
+    const match = matchScale(activeScores, keys.length);
     const order = keys.map((key, i) => ({ key, i, score: fused[i]! })).filter((r) => !Number.isNaN(r.score));
     order.sort((a, b) => b.score - a.score || a.key - b.key);
     const top = order.slice(0, k);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fuseZScores, matchShares, meanStd, referenceSample, shareBelow } from './fusion.js';
+import { fuseZScores, matchScale, meanStd, referenceSample } from './fusion.js';
 
 describe('fusion', () => {
   it('z-scores each channel against its reference and weighs them (weights normalised)', () => {
@@ -27,24 +27,22 @@ describe('fusion', () => {
   });
 });
 
-describe('match share', () => {
-  it('is the weighted share of the reference each candidate beats, ties counting half', () => {
-    const reference = Float32Array.from({ length: 100 }, (_, i) => i / 100);
-    const m = matchShares(
-      [
-        { channel: 'content', weight: 3, scores: Float32Array.from([0.995, 0.5, Number.NaN]), reference },
-        { channel: 'color', weight: 1, scores: Float32Array.from([0.995, 0.005, 0.995]), reference },
-      ],
-      3,
-    );
-    expect(m[0]).toBeCloseTo(1, 5);
-    expect(m[1]).toBeCloseTo(0.75 * 0.505 + 0.25 * 0.01, 5);
-    // A channel the candidate lacks counts as average.
-    expect(m[2]).toBeCloseTo(0.75 * 0.5 + 0.25 * 1, 5);
+describe('match scale', () => {
+  const reference = Float32Array.from({ length: 100 }, (_, i) => 0.2 + (i % 2) * 0.2);
+  it('is (s - mean) / (1 - mean) for one channel: 0 an average movie, 1 a perfect match', () => {
+    const m = matchScale([{ channel: 'text', weight: 1, scores: Float32Array.from([1, 0.3, 0.65, 0.1]), reference }], 4);
+    expect(Array.from(m)).toEqual([1, 0, 0.5, 0].map((x) => expect.closeTo(x, 5)));
   });
 
-  it('counts ties half', () => {
-    expect(shareBelow(Float32Array.from([0, 0, 0, 1]), 0)).toBeCloseTo(0.375);
-    expect(shareBelow(Float32Array.from([0, 0, 0, 1]), 2)).toBe(1);
+  it('follows the fused ranking over several channels', () => {
+    const channels = [
+      { channel: 'content', weight: 0.7, scores: Float32Array.from([0.9, 0.6, 0.5]), reference },
+      { channel: 'color', weight: 0.3, scores: Float32Array.from([0.4, 0.9, Number.NaN]), reference },
+    ];
+    const m = matchScale(channels, 3);
+    const fused = fuseZScores(channels, 3);
+    const order = (xs: ArrayLike<number>) => Array.from(xs).map((x, i) => [x, i] as const).sort((a, b) => b[0] - a[0]).map(([, i]) => i);
+    expect(order(m)).toEqual(order(fused));
+    for (const x of m) expect(x).toBeGreaterThanOrEqual(0), expect(x).toBeLessThanOrEqual(1);
   });
 });

@@ -65,44 +65,17 @@ export function referenceSample(keys: number[], n = 1000): number[] {
 }
 
 /**
- * The one match measure the app shows, whatever the channels: per channel, the share of the
- * reference sample (the library) the candidate is more alike to the query than (ties count
- * half), averaged with the channel weights. 0.99 reads "more alike than 99 % of the library".
- * Raw cosines (text 0.2-0.6, posters 0.3-0.9) and fused z-scores (unbounded) mean nothing to a
- * reader; this is comparable across text, image and mixed queries.
+ * The one match measure the app shows, whatever the channels: where the candidate sits between
+ * an average movie of the library (0) and a perfect match on every weighted channel (1), on the
+ * fused z-score scale — the candidate's weighted z-score over the one a similarity of 1 on every
+ * channel would get. It follows the ranking (same score, one scale per query) and reads the same
+ * for text, image and mixed queries, where raw cosines (text 0.2-0.6, posters 0.3-0.9) and fused
+ * z-scores (unbounded) meant nothing to a reader. For one channel it is (s − mean) / (1 − mean).
+ * A percentile of the library was tried first: every top-24 result read 99.8-100.
  */
-export function matchShares(channels: ChannelScores[], count: number): Float32Array {
+export function matchScale(channels: ChannelScores[], count: number): Float32Array {
   const active = channels.filter((c) => c.weight > 0 && c.reference.length > 0);
-  const total = active.reduce((a, c) => a + c.weight, 0);
-  const out = new Float32Array(count);
-  if (total === 0) return out.fill(Number.NaN);
-  for (const c of active) {
-    const sorted = Float32Array.from(c.reference.filter((v) => !Number.isNaN(v))).sort();
-    const w = c.weight / total;
-    for (let i = 0; i < count; i++) {
-      const s = c.scores[i]!;
-      out[i] = out[i]! + w * (Number.isNaN(s) ? 0.5 : shareBelow(sorted, s));
-    }
-  }
-  return out;
-}
-
-/** Fraction of `sorted` below x, ties counted half. */
-export function shareBelow(sorted: Float32Array, x: number): number {
-  if (sorted.length === 0) return 0.5;
-  const lower = bound(sorted, x, false);
-  const upper = bound(sorted, x, true);
-  return (lower + (upper - lower) / 2) / sorted.length;
-}
-
-/** First index with sorted[i] >= x (or > x when `after`). */
-function bound(sorted: Float32Array, x: number, after: boolean): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]! < x || (after && sorted[mid]! === x)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  const perfect = fuseZScores(active.map((c) => ({ ...c, scores: Float32Array.of(1) })), 1)[0]!;
+  const fused = fuseZScores(active, count);
+  return fused.map((z) => (active.length === 0 || !(perfect > 0) ? Number.NaN : Math.min(1, Math.max(0, z / perfect))));
 }

@@ -14,17 +14,17 @@ export function scoreBars(scores: Record<string, number | null>): HTMLElement {
   );
 }
 
-/** "match 98": the share of the library the movie is more alike to the query than (the API's `match`). */
+/** "match 46": 0 an average movie of the library, 100 a perfect match on the weighted channels (the API's `match`). */
 export function matchLabel(r: Result): { text: string; title: string } {
   if (r.match === null) return { text: '', title: '' };
-  const pct = (x: number) => (x >= 0.995 && x < 1 ? (x * 100).toFixed(1) : (x * 100).toFixed(0));
+  const value = Math.round(r.match * 100);
   const channels = Object.entries(r.scores)
     .filter(([, s]) => s !== null)
     .map(([c, s]) => `${CHANNEL_LABEL[c] ?? c} ${s!.toFixed(2)}`)
     .join(', ');
   return {
-    text: `match ${pct(r.match)}`,
-    title: `Match ${pct(r.match)}: more alike to your query than ${pct(r.match)} % of the library's movies, averaged over the channels by their weights. Raw similarities: ${channels}.`,
+    text: `match ${value}`,
+    title: `Match ${value} of 100: 0 is an average movie of this library, 100 a perfect match on every channel you weighted. Raw similarities: ${channels}.`,
   };
 }
 
