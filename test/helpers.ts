@@ -75,12 +75,12 @@ export const CHROMIUM = process.env.MARQUEE_CHROMIUM ?? '/usr/bin/chromium';
  * Launches the browser for the web tests, failing at once with what to install when it is
  * missing (instead of a launch error deep in playwright or a timeout).
  */
-export async function launchChromium(): Promise<import('playwright-core').Browser> {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`Chromium is not installed at ${CHROMIUM}: the browser tests need Debian's chromium package (apt-get install chromium), or set MARQUEE_CHROMIUM to a Chromium binary`);
+export async function launchChromium(executablePath = CHROMIUM): Promise<import('playwright-core').Browser> {
+  if (!existsSync(executablePath))
+    throw new Error(`Chromium is not installed at ${executablePath}: the browser tests need Debian's chromium package (apt-get install chromium), or set MARQUEE_CHROMIUM to a Chromium binary`);
   const { chromium } = await import('playwright-core');
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }

@@ -293,6 +293,12 @@ function contrast(a: string, b: string): number {
 }
 
 describe('first hour of a new user (issue 14)', () => {
+  it('without Chromium the browser tests fail at once, saying what to install', async () => {
+    const started = performance.now();
+    await expect(launchChromium('/nonexistent/chromium')).rejects.toThrow(/apt-get install chromium\).*MARQUEE_CHROMIUM/);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
   it('clearing the uploaded poster clears its results and the count', async () => {
     await page.goto(`${base}/`);
     await page.setInputFiles('#file-image', join(POSTERS, `${rows[17]!.id}.jpg`));

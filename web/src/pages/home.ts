@@ -8,8 +8,8 @@ const GENRES = ['Action', 'Adventure', 'Animation', "Children's", 'Comedy', 'Cri
 /** Images live only in the page (they are not in the URL). */
 const images: { image?: File; image2?: File } = {};
 
-function slider(name: string, label: string, value: string): HTMLElement {
-  return h('label', { class: 'slider' }, h('span', {}, label), h('input', { type: 'range', name, min: '0', max: '1', step: '0.05', value }), h('output', {}, value));
+function slider(name: string, label: string, value: string, title = ''): HTMLElement {
+  return h('label', { class: 'slider', ...(title ? { title } : {}) }, h('span', {}, label), h('input', { type: 'range', name, min: '0', max: '1', step: '0.05', value }), h('output', {}, value));
 }
 
 /** A file the page can send as a query image, or the reason it cannot. */
@@ -128,7 +128,7 @@ export function renderHome(root: HTMLElement): Cleanup {
     h('div', { class: 'row images' }, zone1.element, zone2.element, blendBox),
     h('details', { class: 'tuning', open: params.has('wc') || params.has('g') || params.has('y1') },
       h('summary', {}, 'Weights and filters'),
-      h('div', { class: 'row' }, slider('wc', 'content', params.get('wc') ?? '0.7'), slider('wk', 'colour', params.get('wk') ?? '0.15'), slider('wl', 'layout', params.get('wl') ?? '0.15'), slider('wi', 'identity', params.get('wi') ?? '0.5'), slider('wy', 'typography', params.get('wy') ?? '0'), slider('wt', 'text', params.get('wt') ?? '0.5')),
+      h('div', { class: 'row' }, slider('wc', 'content', params.get('wc') ?? '0.7'), slider('wk', 'colour', params.get('wk') ?? '0.15'), slider('wl', 'layout', params.get('wl') ?? '0.15'), slider('wi', 'identity', params.get('wi') ?? '0.5'), slider('wy', 'typography', params.get('wy') ?? '0'), slider('wt', 'text', params.get('wt') ?? '0.5', 'weight of the text side against the poster: your words, or for "more like this" without words the movie\'s own synopsis')),
       h('div', { class: 'row' },
         h('label', {}, 'from ', h('input', { type: 'number', name: 'y1', min: '1870', max: '2100', placeholder: 'year', value: params.get('y1') ?? '' })),
         h('label', {}, 'to ', h('input', { type: 'number', name: 'y2', min: '1870', max: '2100', placeholder: 'year', value: params.get('y2') ?? '' })),
@@ -143,6 +143,11 @@ export function renderHome(root: HTMLElement): Cleanup {
   }
   const sync = () => {
     blendBox.hidden = !(images.image && images.image2);
+    // A poster replaces the "more like this" movie as the query.
+    if (images.image && params.has('id')) {
+      params.delete('id');
+      queryMovie.hidden = true;
+    }
     void run();
   };
   const onPaste = (e: ClipboardEvent): void => {
@@ -191,7 +196,9 @@ export function renderHome(root: HTMLElement): Cleanup {
         if (countries.length) fields.countries = countries.join(',');
         ({ results: found, identified } = await searchImage({ image: images.image, image2: images.image2 }, fields));
       } else {
-        found = await searchJson({ ...(text ? { text } : {}), ...(id ? { id, weights } : {}), ...(id && text ? { weightImage: 1 - Number(value('wt')) } : {}), filters, k: 24 });
+        // "More like this": the text slider weighs the typed text, or without any the movie's own synopsis
+        // (posters and story: 0.5 shares a genre most often, `npm run bench -- weights`).
+        found = await searchJson({ ...(text ? { text } : {}), ...(id ? { id, weights, weightImage: 1 - Number(value('wt')) } : {}), filters, k: 24 });
       }
       if (mine !== generation) return;
       results.replaceChildren(
