@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The `marquee` command line. */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { runDupesCommand, runExplainCommand, runPairsCommand } from './analysis-commands.js';
 import { runGenresEval, runGenresPredict, runGenresTrain } from './genres-command.js';
@@ -12,6 +13,10 @@ import { runMigrateCommand } from './migrate-command.js';
 import { runWorkerCommand } from './worker-command.js';
 import { runSearchCommand } from './search-command.js';
 import { runLooksCommand, runStillsClustersCommand, runStillsEvalCommand, runStillsLookCommand, runWhichMovieCommand } from './stills-command.js';
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
 
 function number(name: string, min: number, max: number, integer = false) {
   return (v: string): number => {
@@ -38,6 +43,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 const program = new Command()
   .name('marquee')
   .description('Visual search engine for movie posters: index a catalog, search by image, text, both, or a blend.')
+  .version(packageVersion(), '-V, --version', 'print the Marquee version')
   .showHelpAfterError()
   .exitOverride();
 
