@@ -8,6 +8,7 @@
  * while distinct posters whose content embeddings are close (cosine >= 0.8) score <= 0.81,
  * apart from a handful of real variants of one artwork in the catalog.
  */
+import { periodicYield } from '../util/yield.js';
 import { SIGNATURE_MODEL } from '../design/grey-signature.js';
 import { alignedSimilarity } from './aligned-similarity.js';
 import { CONTENT_CHANNEL, LAYOUT_CHANNEL, SIGNATURE_CHANNEL } from '../store/channels.js';
@@ -64,7 +65,9 @@ export async function findDuplicatePairs(indexes: ChannelIndexes, threshold = DU
   const contentVectors = new Map((await indexes.store.loadVectors(CONTENT_CHANNEL, indexes.modelOf(CONTENT_CHANNEL)!)).map((e) => [e.key, e.vector]));
   const layoutVectors = layout ? new Map((await indexes.store.loadVectors(LAYOUT_CHANNEL, indexes.modelOf(LAYOUT_CHANNEL)!)).map((e) => [e.key, e.vector])) : new Map<number, Float32Array>();
   let done = 0;
+  const breathe = periodicYield();
   for (const key of content.keys) {
+    await breathe();
     if (done++ % 50 === 0) onProgress?.(done - 1, content.keys.length);
     const exclude = new Set([key]);
     const cv = contentVectors.get(key)!;
@@ -75,6 +78,7 @@ export async function findDuplicatePairs(indexes: ChannelIndexes, threshold = DU
   onProgress?.(content.keys.length, content.keys.length);
   const out: DuplicatePair[] = [];
   for (const c of candidates) {
+    await breathe();
     const [a, b] = c.split(':').map(Number) as [number, number];
     const [cs] = await content.index.scores(contentVectors.get(a)!, [b]);
     const { duplicate, similarity } = detector.judge(a, b, cs!, threshold);

@@ -2,6 +2,7 @@
 import { CONTENT_CHANNEL, type ImageChannel } from '../store/channels.js';
 import type { ChannelIndexes } from '../search/channel-indexes.js';
 import { DuplicateDetector } from './duplicates.js';
+import { periodicYield } from '../util/yield.js';
 
 export interface ClosestPair {
   a: string;
@@ -25,7 +26,9 @@ export async function closestPairs(indexes: ChannelIndexes, channel: ImageChanne
   const best = new Map<string, { a: number; b: number; score: number }>();
   const vectors = new Map((await indexes.store.loadVectors(channel, model)).map((e) => [e.key, e.vector]));
   let done = 0;
+  const breathe = periodicYield();
   for (const key of loaded.keys) {
+    await breathe();
     const v = vectors.get(key)!;
     for (const h of await loaded.index.search(v, PER_POSTER, { exclude: new Set([key]) })) {
       const [a, b] = key < h.key ? [key, h.key] : [h.key, key];

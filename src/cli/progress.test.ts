@@ -42,3 +42,9 @@ describe('progress line', () => {
     expect(formatDuration(7500)).toBe('2h 5m');
   });
 });
+
+describe('slow passes', () => {
+  it('give their rate per minute', () => {
+    expect(formatProgressLine('genres folds', { ...at(2, 5), rate: 0.02 })).toContain('1.2/min');
+  });
+});

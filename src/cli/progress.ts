@@ -69,7 +69,8 @@ function plainIntervalMs(): number {
 export function formatProgressLine(label: string, p: IndexProgress): string {
   const pct = p.total > 0 ? ` (${Math.floor((100 * p.done) / p.total)}%)` : '';
   const counts = p.indexed !== p.done || p.unchanged || p.failed || p.skipped ? ` · new ${p.indexed} unchanged ${p.unchanged} failed ${p.failed} skipped ${p.skipped}` : '';
-  return `${label} ${p.done}/${p.total}${pct} · ${p.rate.toFixed(1)}/s · ETA ${p.done >= p.total ? 'done' : formatDuration(p.etaSeconds)}${counts}`;
+  const rate = p.rate > 0 && p.rate < 0.1 ? `${(p.rate * 60).toFixed(1)}/min` : `${p.rate.toFixed(1)}/s`;
+  return `${label} ${p.done}/${p.total}${pct} · ${rate} · ETA ${p.done >= p.total ? 'done' : formatDuration(p.etaSeconds)}${counts}`;
 }
 
 export function formatDuration(seconds: number | null): string {
@@ -107,18 +108,23 @@ function plainProgress(label: string, intervalMs: number): ProgressReporter {
  * as the indexing passes.
  */
 export function stageProgress(mode: { tty: boolean }, prefix: string): { stage(name: string): void; step(done: number, total: number): void; stop(): void } {
-  let current: { name: string; reporter: ProgressReporter; started: number } | undefined;
+  let current: { name: string; reporter: ProgressReporter; first?: { at: number; done: number } } | undefined;
   const stop = (): void => current?.reporter.stop();
   return {
     stage(name) {
       stop();
-      current = { name, reporter: createProgressReporter({ json: false, tty: mode.tty, label: `${prefix} ${name}` }), started: performance.now() };
+      current = { name, reporter: createProgressReporter({ json: false, tty: mode.tty, label: `${prefix} ${name}` }) };
       process.stderr.write(`${prefix}: ${name}...\n`);
     },
     step(done, total) {
       if (!current) return;
-      const rate = done / Math.max(1e-3, (performance.now() - current.started) / 1000);
-      current.reporter.update({ done, total, indexed: done, unchanged: 0, skipped: 0, failed: 0, rate, etaSeconds: done > 0 ? (total - done) / rate : null });
+      // Rate and ETA from the first step on: the time before it is set-up (t-SNE's affinities, UMAP's
+      // neighbour graph), which made the first ETA read "38 minutes" for a one-minute stage.
+      const now = performance.now();
+      current.first ??= { at: now, done };
+      const steps = done - current.first.done;
+      const rate = steps / Math.max(1e-3, (now - current.first.at) / 1000);
+      current.reporter.update({ done, total, indexed: done, unchanged: 0, skipped: 0, failed: 0, rate, etaSeconds: steps > 0 ? (total - done) / rate : null });
     },
     stop,
   };

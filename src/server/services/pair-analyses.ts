@@ -60,12 +60,20 @@ export class PairAnalyses {
     return { pairs: Object.fromEntries(IMAGE_CHANNELS.map((c) => [c, of(`pairs:${c}`)])), dupes: of('dupes') };
   }
 
-  /** Starts the pairs page's default view (content pairs) and the duplicate groups, one after the other. */
-  warm(): void {
+  /**
+   * Starts the pairs page's default view (content pairs) and the duplicate groups, one after the
+   * other, a moment after the server is up (the loops yield to the event loop as they go).
+   */
+  warm(delayMs = 2000): void {
     if (!this.ahead || this.closed) return;
-    void this.pairs(CONTENT_CHANNEL)
-      .then(() => this.dupes())
-      .catch(() => undefined);
+    clearTimeout(this.settle);
+    this.settle = setTimeout(() => {
+      if (this.closed) return;
+      void this.pairs(CONTENT_CHANNEL)
+        .then(() => this.dupes())
+        .catch(() => undefined);
+    }, delayMs);
+    this.settle.unref();
   }
 
   /** The library changed: forget the results; a serving process computes them again once changes settle. */
@@ -73,9 +81,7 @@ export class PairAnalyses {
     this.results.clear();
     this.progress.clear();
     if (!this.ahead || this.closed) return;
-    clearTimeout(this.settle);
-    this.settle = setTimeout(() => this.warm(), SETTLE_MS);
-    this.settle.unref();
+    this.warm(SETTLE_MS);
   }
 
   close(): void {
