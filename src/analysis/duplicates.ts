@@ -55,7 +55,12 @@ export interface DuplicatePair {
 }
 
 /** All duplicate pairs of the library (keys, a < b). */
-export async function findDuplicatePairs(indexes: ChannelIndexes, threshold = DUPLICATE_THRESHOLD, onProgress?: (done: number, total: number) => void): Promise<DuplicatePair[]> {
+export async function findDuplicatePairs(
+  indexes: ChannelIndexes,
+  threshold = DUPLICATE_THRESHOLD,
+  onProgress?: (done: number, total: number) => void,
+  signal?: AbortSignal,
+): Promise<DuplicatePair[]> {
   const detector = await DuplicateDetector.load(indexes.store);
   const content = await indexes.channel(CONTENT_CHANNEL);
   const layout = await indexes.channel(LAYOUT_CHANNEL);
@@ -68,6 +73,7 @@ export async function findDuplicatePairs(indexes: ChannelIndexes, threshold = DU
   const breathe = periodicYield();
   for (const key of content.keys) {
     await breathe();
+    signal?.throwIfAborted();
     if (done++ % 50 === 0) onProgress?.(done - 1, content.keys.length);
     const exclude = new Set([key]);
     const cv = contentVectors.get(key)!;
@@ -79,6 +85,7 @@ export async function findDuplicatePairs(indexes: ChannelIndexes, threshold = DU
   const out: DuplicatePair[] = [];
   for (const c of candidates) {
     await breathe();
+    signal?.throwIfAborted();
     const [a, b] = c.split(':').map(Number) as [number, number];
     const [cs] = await content.index.scores(contentVectors.get(a)!, [b]);
     const { duplicate, similarity } = detector.judge(a, b, cs!, threshold);

@@ -19,7 +19,7 @@ export interface ClosestPair {
 /** Nearest neighbours looked at per poster; the k best pairs overall are among them. */
 const PER_POSTER = 3;
 
-export async function closestPairs(indexes: ChannelIndexes, channel: ImageChannel, k: number, onProgress?: (done: number, total: number) => void): Promise<ClosestPair[]> {
+export async function closestPairs(indexes: ChannelIndexes, channel: ImageChannel, k: number, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<ClosestPair[]> {
   const loaded = await indexes.channel(channel);
   if (!loaded) return [];
   const model = indexes.modelOf(channel)!;
@@ -29,6 +29,7 @@ export async function closestPairs(indexes: ChannelIndexes, channel: ImageChanne
   const breathe = periodicYield();
   for (const key of loaded.keys) {
     await breathe();
+    signal?.throwIfAborted();
     const v = vectors.get(key)!;
     for (const h of await loaded.index.search(v, PER_POSTER, { exclude: new Set([key]) })) {
       const [a, b] = key < h.key ? [key, h.key] : [h.key, key];

@@ -32,6 +32,8 @@ export class PairAnalyses {
   private readonly progress = new Map<string, AnalysisProgress>();
   private settle?: NodeJS.Timeout;
   private closed = false;
+  /** Aborts computations in flight when the server closes (they would hold the process up). */
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly engine: SearchEngine,
@@ -40,12 +42,12 @@ export class PairAnalyses {
   ) {}
 
   pairs(channel: ImageChannel): Promise<ClosestPair[]> {
-    return this.once(`pairs:${channel}`, (onProgress) => closestPairs(this.engine.indexes, channel, PAIRS_KEPT, onProgress));
+    return this.once(`pairs:${channel}`, (onProgress) => closestPairs(this.engine.indexes, channel, PAIRS_KEPT, onProgress, this.stopping.signal));
   }
 
   dupes(): Promise<DuplicateGroups> {
     return this.once('dupes', async (onProgress) => {
-      const groups = groupDuplicates(await findDuplicatePairs(this.engine.indexes, undefined, onProgress));
+      const groups = groupDuplicates(await findDuplicatePairs(this.engine.indexes, undefined, onProgress, this.stopping.signal));
       const movies = await this.engine.store.getMoviesByKeys(groups.flat());
       const present = groups.map((g) => g.filter((k) => movies.has(k)));
       return {
@@ -87,6 +89,7 @@ export class PairAnalyses {
   close(): void {
     this.closed = true;
     clearTimeout(this.settle);
+    this.stopping.abort();
   }
 
   private once<T>(key: string, compute: (onProgress: (done: number, total: number) => void) => Promise<T>): Promise<T> {
