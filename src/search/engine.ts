@@ -205,9 +205,14 @@ export class SearchEngine {
     const identity = wantIdentity && lines ? identityEvidence(lines, await this.indexes.titles(), printed ?? new PrintedTextIndex([])) : undefined;
     let typography: TextSide['typography'];
     if (wantTypography) {
-      if (!lines) throw new QueryError(`the poster of movie "${q.id}" has not been read yet: typography needs its text (marquee index, or serve --read-text)`);
-      const scorer = await this.indexes.typography();
-      typography = { vector: scorer.queryOf(lines), scorer };
+      // A poster not read yet has no typography: with other channels weighted the query goes on
+      // without it (as identity does when nothing was read); alone it is an error.
+      const othersWeighted = WEIGHTED_CHANNELS.some((c) => c !== 'typography' && c !== 'identity' && (weights[c] ?? 0) > 0);
+      if (!lines && !othersWeighted) throw new QueryError(`the poster of movie "${q.id}" has not been read yet: typography needs its text (marquee index, or serve --read-text)`);
+      if (lines) {
+        const scorer = await this.indexes.typography();
+        typography = { vector: scorer.queryOf(lines), scorer };
+      }
     }
     return { query: text, printed: text ? printed : undefined, identity, typography };
   }

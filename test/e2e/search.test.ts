@@ -69,6 +69,28 @@ describe.each(ENGINES)('search on %s', (engine) => {
     expect(results.map((r) => r.id)).toEqual(viaImage.slice(0, 10));
   });
 
+  it('by id with its own synopsis: weight-image below 1 blends the story in; the match measure follows the ranking', () => {
+    const id = withOverview[3]!.id!;
+    const looks = search(['--id', id, '--k', '10']);
+    const story = search(['--id', id, '--weight-image', '0.5', '--k', '10']);
+    expect(story.map((r) => r.id)).not.toContain(id);
+    expect(story[0]!.scores.text).toBeDefined();
+    expect(looks[0]!.scores.text).toBeUndefined();
+    expect(story.map((r) => r.id)).not.toEqual(looks.map((r) => r.id));
+    for (const list of [looks, story]) {
+      for (let i = 1; i < list.length; i++) expect(list[i - 1]!.match!).toBeGreaterThanOrEqual(list[i]!.match!);
+      for (const r of list) expect(r.match).toBeGreaterThanOrEqual(0), expect(r.match).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('typography on a poster not read yet: skipped beside other channels, an error alone', () => {
+    const id = rows[20]!.id!;
+    expect(search(['--id', id, '--weights', 'content=0.7,typography=0.3', '--k', '5'])).toHaveLength(5);
+    const alone = runCli(['search', '--db', db, '--id', id, '--weights', 'typography=1']);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toMatch(/has not been read yet/);
+  });
+
   it('by text: a movie\'s own synopsis finds it first for most movies', () => {
     const sample = withOverview.slice(0, 12);
     let hits = 0;
