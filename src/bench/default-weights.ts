@@ -15,7 +15,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { SearchEngine } from '../search/engine.js';
-import type { ChannelWeights } from '../search/query.js';
+import type { ChannelWeights, SearchQuery } from '../search/query.js';
 import { openStore } from '../store/open-store.js';
 import { round } from './stats.js';
 
@@ -42,49 +42,30 @@ export async function benchDefaultWeights(dbPath: string, queries = Number(proce
     const movies = await library.getMoviesByKeys(sample.map((r) => r.key));
 
     const parts = new Set((process.env.MARQUEE_BENCH_WEIGHT_PARTS ?? 'channels,balance,story').split(','));
+    /** Share of the top 10 of "more like this" (plus `query`) sharing a genre, the decade, or neither with the query movie. */
+    const sharing = async (query: Partial<SearchQuery>) => {
+      let genre = 0;
+      let dec = 0;
+      let neither = 0;
+      let n = 0;
+      for (const r of sample) {
+        const m = movies.get(r.key)!;
+        if (!m.hasPoster) continue;
+        for (const x of await engine.search({ ...query, id: m.id, k: 10 })) {
+          const g = x.genres.some((a) => m.genres.includes(a));
+          const d = decade(x.year) !== null && decade(x.year) === decade(m.year);
+          genre += g ? 1 : 0;
+          dec += d ? 1 : 0;
+          neither += !g && !d ? 1 : 0;
+          n++;
+        }
+      }
+      return { genreSharing: round(genre / n, 3), decadeSharing: round(dec / n, 3), sharingNeither: round(neither / n, 3) };
+    };
     const channelWeights = [];
-    for (const weights of parts.has('channels') ? GRID : []) {
-      let genre = 0;
-      let dec = 0;
-      let neither = 0;
-      let n = 0;
-      for (const r of sample) {
-        const m = movies.get(r.key)!;
-        if (!m.hasPoster) continue;
-        const res = await engine.search({ id: m.id, weights, k: 10 });
-        for (const x of res) {
-          const g = x.genres.some((a) => m.genres.includes(a));
-          const d = decade(x.year) !== null && decade(x.year) === decade(m.year);
-          genre += g ? 1 : 0;
-          dec += d ? 1 : 0;
-          neither += !g && !d ? 1 : 0;
-          n++;
-        }
-      }
-      channelWeights.push({ weights, genreSharing: round(genre / n, 3), decadeSharing: round(dec / n, 3), sharingNeither: round(neither / n, 3) });
-    }
-
+    for (const weights of parts.has('channels') ? GRID : []) channelWeights.push({ weights, ...(await sharing({ weights })) });
     const story = [];
-    for (const weightImage of parts.has('story') ? [1, 0.9, 0.8, 0.7, 0.6, 0.5] : []) {
-      let genre = 0;
-      let dec = 0;
-      let neither = 0;
-      let n = 0;
-      for (const r of sample) {
-        const m = movies.get(r.key)!;
-        if (!m.hasPoster) continue;
-        const res = await engine.search({ id: m.id, weightImage, k: 10 });
-        for (const x of res) {
-          const g = x.genres.some((a) => m.genres.includes(a));
-          const d = decade(x.year) !== null && decade(x.year) === decade(m.year);
-          genre += g ? 1 : 0;
-          dec += d ? 1 : 0;
-          neither += !g && !d ? 1 : 0;
-          n++;
-        }
-      }
-      story.push({ weightImage, genreSharing: round(genre / n, 3), decadeSharing: round(dec / n, 3), sharingNeither: round(neither / n, 3) });
-    }
+    for (const weightImage of parts.has('story') ? [1, 0.9, 0.8, 0.7, 0.6, 0.5] : []) story.push({ weightImage, ...(await sharing({ weightImage })) });
 
     const balance = [];
     const same = sample.slice(0, Math.min(sample.length, Number(process.env.MARQUEE_BENCH_BALANCE_QUERIES ?? 100)));
