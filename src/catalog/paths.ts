@@ -1,4 +1,6 @@
+import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { MarqueeError } from '../util/errors.js';
 
 /** Resolves a catalog-relative path, refusing anything that would leave the catalog folder. */
 export function resolveInside(root: string, relPath: string): string {
@@ -9,4 +11,9 @@ export function resolveInside(root: string, relPath: string): string {
   const rel = relative(resolve(root), full);
   if (rel === '' || rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel)) throw new Error(`path ${relPath} points outside the catalog folder`);
   return full;
+}
+
+/** Throws "<what> <path> is not a folder" (kind missing) unless `path` is a folder: a catalog, a stills folder. */
+export function requireFolder(path: string, what: string): void {
+  if (!existsSync(path) || !statSync(path).isDirectory()) throw new MarqueeError('missing', `${what} ${path} is not a folder`);
 }

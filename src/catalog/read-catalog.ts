@@ -2,13 +2,13 @@
  * Streams a catalog folder as entries: `movies.csv`, else `movies.jsonl`, else a plain
  * folder of images (id = file name). Rows are streamed, never all loaded at once.
  */
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse';
 import type { MovieRecord } from '../store/types.js';
-import { resolveInside } from './paths.js';
+import { requireFolder, resolveInside } from './paths.js';
 import { CatalogTextDecoder, NON_UTF8_WARNING } from './text-decoding.js';
 import { parseRow, type RawRow } from './record.js';
 
@@ -33,7 +33,7 @@ export interface CatalogEntry {
 export type CatalogKind = 'csv' | 'jsonl' | 'images';
 
 export function catalogKind(dir: string): CatalogKind {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`catalog ${dir} is not a folder`);
+  requireFolder(dir, 'catalog');
   if (existsSync(join(dir, 'movies.csv'))) return 'csv';
   if (existsSync(join(dir, 'movies.jsonl'))) return 'jsonl';
   return 'images';

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { indexCatalog, type IndexSummary } from '../ingest/indexer.js';
@@ -11,7 +11,7 @@ import { readPosterText, type TextPassSummary } from '../ingest/text-pass.js';
 import { OcrPool } from '../text/ocr-pool.js';
 import { FaceModel } from '../models/face-model.js';
 import { checkImageModelSpec, DEFAULT_IMAGE_MODEL, loadImageModel, loadTextModel } from '../models/registry.js';
-import { MarqueeError } from '../util/errors.js';
+import { requireFolder } from '../catalog/paths.js';
 import type { Store } from '../store/store.js';
 import { openLibraryForWriting } from './open-library.js';
 import { countingProgress, createProgressReporter } from './progress.js';
@@ -55,8 +55,8 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
   const modelSpec = resolveModelSpec(opts.model ?? process.env.MARQUEE_IMAGE_MODEL ?? DEFAULT_IMAGE_MODEL);
   // Arguments that cannot work fail before a library file is created or locked.
   checkImageModelSpec(modelSpec);
-  if (!isFolder(catalog)) throw new MarqueeError('missing', `catalog ${catalog} is not a folder`);
-  if (opts.stills && !isFolder(opts.stills)) throw new MarqueeError('missing', `stills folder ${opts.stills} is not a folder`);
+  requireFolder(catalog, 'catalog');
+  if (opts.stills) requireFolder(opts.stills, 'stills folder');
   const library = await openLibraryForWriting(opts.db);
   const release = await lockOrClose(library);
   const coordinated = opts.workers !== undefined;
@@ -210,7 +210,7 @@ async function lockOrClose(library: Store): Promise<() => Promise<void>> {
 
 /** `marquee index --stills <dir>` without a catalog. */
 async function runStillsOnly(opts: IndexCommandOptions): Promise<number> {
-  if (opts.stills && !isFolder(opts.stills)) throw new MarqueeError('missing', `stills folder ${opts.stills} is not a folder`);
+  if (opts.stills) requireFolder(opts.stills, 'stills folder');
   if (opts.model) checkImageModelSpec(resolveModelSpec(opts.model));
   const library = await openLibraryForWriting(opts.db);
   const release = await lockOrClose(library);
@@ -262,14 +262,6 @@ async function stillsPass(library: Store, imageModel: ImageEmbeddingModel, opts:
   }
   if (s.interrupted) return 130;
   return s.indexed + s.unchanged === 0 ? 1 : 0;
-}
-
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 /** A model id as given, or a manifest file made absolute (it is stored in the library and used from other folders). */

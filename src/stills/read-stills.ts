@@ -11,7 +11,7 @@ import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { parse } from 'csv-parse';
 import { IMAGE_EXTENSIONS } from '../catalog/read-catalog.js';
-import { resolveInside } from '../catalog/paths.js';
+import { requireFolder, resolveInside } from '../catalog/paths.js';
 import { parseYear } from '../catalog/record.js';
 import { cleanText } from '../catalog/text.js';
 import { CatalogTextDecoder } from '../catalog/text-decoding.js';
@@ -117,7 +117,7 @@ async function fromStillsCsv(root: string): Promise<StillsCatalog> {
 }
 
 export async function readStillsCatalog(root: string): Promise<StillsCatalog> {
-  if (!existsSync(root) || !statSync(root).isDirectory()) throw new Error(`stills folder ${root} is not a folder`);
+  requireFolder(root, 'stills folder');
   if (existsSync(join(root, 'stills.csv'))) return fromStillsCsv(root);
   if (existsSync(join(root, 'movies.csv'))) return fromMoviesCsv(root);
   throw new Error(`stills folder ${root} has neither stills.csv (file, movie_id[, timestamp]) nor movies.csv (slug, title, year) with one folder per slug`);
