@@ -263,8 +263,10 @@ export class SearchEngine {
       scored = scored.map((c) => ({ ...c, scores: c.scores.filter((_, i) => keep[i]) }));
     }
     const activeScores = scored.filter((c) => c.weight > 0);
-    const fused = activeScores.length === 1 ? activeScores[0]!.scores : fuseZScores(activeScores, keys.length);
-    const match = matchScale(activeScores, keys.length);
+    const z = fuseZScores(activeScores, keys.length);
+    // One channel ranks by its raw similarity (the same order as its z-score); several by fused z.
+    const fused = activeScores.length === 1 ? activeScores[0]!.scores : z;
+    const match = matchScale(activeScores, z);
     const order = keys.map((key, i) => ({ key, i, score: fused[i]! })).filter((r) => !Number.isNaN(r.score));
     order.sort((a, b) => b.score - a.score || a.key - b.key);
     const top = order.slice(0, k);

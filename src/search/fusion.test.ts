@@ -30,7 +30,8 @@ describe('fusion', () => {
 describe('match scale', () => {
   const reference = Float32Array.from({ length: 100 }, (_, i) => 0.2 + (i % 2) * 0.2);
   it('is (s - mean) / (1 - mean) for one channel: 0 an average movie, 1 a perfect match', () => {
-    const m = matchScale([{ channel: 'text', weight: 1, scores: Float32Array.from([1, 0.3, 0.65, 0.1]), reference }], 4);
+    const text = [{ channel: 'text', weight: 1, scores: Float32Array.from([1, 0.3, 0.65, 0.1]), reference }];
+    const m = matchScale(text, fuseZScores(text, 4));
     expect(Array.from(m)).toEqual([1, 0, 0.5, 0].map((x) => expect.closeTo(x, 5)));
   });
 
@@ -39,8 +40,8 @@ describe('match scale', () => {
       { channel: 'content', weight: 0.7, scores: Float32Array.from([0.9, 0.6, 0.5]), reference },
       { channel: 'color', weight: 0.3, scores: Float32Array.from([0.4, 0.9, Number.NaN]), reference },
     ];
-    const m = matchScale(channels, 3);
     const fused = fuseZScores(channels, 3);
+    const m = matchScale(channels, fused);
     const order = (xs: ArrayLike<number>) => Array.from(xs).map((x, i) => [x, i] as const).sort((a, b) => b[0] - a[0]).map(([, i]) => i);
     expect(order(m)).toEqual(order(fused));
     for (const x of m) expect(x).toBeGreaterThanOrEqual(0), expect(x).toBeLessThanOrEqual(1);

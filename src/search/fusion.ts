@@ -72,10 +72,10 @@ export function referenceSample(keys: number[], n = 1000): number[] {
  * for text, image and mixed queries, where raw cosines (text 0.2-0.6, posters 0.3-0.9) and fused
  * z-scores (unbounded) meant nothing to a reader. For one channel it is (s − mean) / (1 − mean).
  * A percentile of the library was tried first: every top-24 result read 99.8-100.
+ * `fused`: fuseZScores of the same channels (the caller has it already).
  */
-export function matchScale(channels: ChannelScores[], count: number): Float32Array {
+export function matchScale(channels: ChannelScores[], fused: Float32Array): Float32Array {
   const active = channels.filter((c) => c.weight > 0 && c.reference.length > 0);
   const perfect = fuseZScores(active.map((c) => ({ ...c, scores: Float32Array.of(1) })), 1)[0]!;
-  const fused = fuseZScores(active, count);
   return fused.map((z) => (active.length === 0 || !(perfect > 0) ? Number.NaN : Math.min(1, Math.max(0, z / perfect))));
 }
