@@ -2,8 +2,7 @@
  * The built-in image model: ImageNet MobileNetV2-1.4 from nsfwjs@4.4.0, converted once
  * to ONNX by our converter and cached on disk (keyed by source + converter version).
  */
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cachedConversion } from './converted-cache.js';
 import { installedPackageVersion, loadBrowserifiedGraphModel, nsfwjsMobilenetDir } from './tfjs-graph-source.js';
 import { convertTfjsGraphToOnnx } from './tfjs-to-onnx.js';
 import type { ImagePreprocessing } from './types.js';
@@ -35,18 +34,12 @@ export function mobilenetFeatureNode(nodes: { name: string }[]): string {
 /** Returns the path of the cached ONNX file, converting it first if needed. */
 export function ensureMobilenetOnnx(cacheDir: string): string {
   const version = mobilenetVersion();
-  const file = join(cacheDir, `${MOBILENET_ID}-${version.replace(/[^a-zA-Z0-9.@-]+/g, '_')}.onnx`);
-  if (existsSync(file)) return file;
-  const artifacts = loadBrowserifiedGraphModel(nsfwjsMobilenetDir());
-  const bytes = convertTfjsGraphToOnnx(artifacts, {
-    outputNode: mobilenetFeatureNode(artifacts.json.modelTopology.node),
-    inputSize: 224,
-    producerVersion: version,
+  return cachedConversion(cacheDir, MOBILENET_ID, version, () => {
+    const artifacts = loadBrowserifiedGraphModel(nsfwjsMobilenetDir());
+    return convertTfjsGraphToOnnx(artifacts, {
+      outputNode: mobilenetFeatureNode(artifacts.json.modelTopology.node),
+      inputSize: 224,
+      producerVersion: version,
+    });
   });
-  mkdirSync(cacheDir, { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, bytes);
-  renameSync(tmp, file); // atomic: concurrent processes never read a half-written model
-  return file;
 }
-

@@ -16,6 +16,7 @@ function manifestFor(): string {
 }
 
 imageModelConformance('mobilenet-v2-1.4 (built in)', () => loadImageModel('mobilenet-v2-1.4', { threads: 1 }));
+imageModelConformance('inception-v3 (built in)', () => loadImageModel('inception-v3', { threads: 1 }));
 imageModelConformance('ONNX model from a manifest', () => loadImageModel(manifestFor(), { threads: 1 }));
 textModelConformance('USE lite, in-process', () => loadTextModel({ workers: 0 }));
 

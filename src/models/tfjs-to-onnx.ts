@@ -6,17 +6,9 @@
  * Supported ops: Placeholder, Const (weights), Mul, Sub, AddV2/Add, _FusedConv2D,
  * FusedDepthwiseConv2dNative (fused BiasAdd / Relu / Relu6), AvgPool, Squeeze, Identity.
  */
-import onnxProto from 'onnx-proto';
+import { convFilterToOnnx, int, ints, OnnxGraphBuilder, str, type OnnxAttr } from './onnx-builder.js';
 import type { TfjsAttrValue, TfjsGraphArtifacts, TfjsGraphNode } from './tfjs-graph-source.js';
 import { decodeWeights } from './tfjs-graph-source.js';
-
-const { onnx } = onnxProto;
-
-const FLOAT = 1;
-const INT64 = 7;
-const ATTR_INT = 2;
-const ATTR_STRING = 3;
-const ATTR_INTS = 7;
 
 export interface ConvertOptions {
   /** Name of the tfjs node whose output becomes the ONNX output. */
@@ -36,42 +28,6 @@ function attrStringList(v: TfjsAttrValue | undefined): string[] {
 
 function attrIntList(v: TfjsAttrValue | undefined): number[] {
   return (v?.list?.i ?? []).map((s) => Number(s));
-}
-
-type OnnxAttr = { name: string; type: number; i?: number; s?: Uint8Array; ints?: number[] };
-
-const ints = (name: string, values: number[]): OnnxAttr => ({ name, type: ATTR_INTS, ints: values });
-const int = (name: string, value: number): OnnxAttr => ({ name, type: ATTR_INT, i: value });
-const str = (name: string, value: string): OnnxAttr => ({ name, type: ATTR_STRING, s: Buffer.from(value) });
-
-interface Builder {
-  nodes: ReturnType<typeof onnx.NodeProto.create>[];
-  initializers: ReturnType<typeof onnx.TensorProto.create>[];
-  counter: number;
-}
-
-function addInitializer(b: Builder, name: string, dims: number[], data: Float32Array | BigInt64Array): string {
-  const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  b.initializers.push(
-    onnx.TensorProto.create({ name, dims, dataType: data instanceof Float32Array ? FLOAT : INT64, rawData: bytes }),
-  );
-  return name;
-}
-
-function addNode(b: Builder, opType: string, inputs: string[], output: string, attribute: OnnxAttr[] = []): string {
-  b.nodes.push(onnx.NodeProto.create({ opType, input: inputs, output: [output], name: `${opType}_${b.counter++}`, attribute }));
-  return output;
-}
-
-/** TF conv filter [kh, kw, cin, cout] -> ONNX [cout, cin, kh, kw]. */
-function convFilterToOnnx(shape: number[], data: Float32Array): { dims: number[]; data: Float32Array } {
-  const [kh, kw, cin, cout] = shape as [number, number, number, number];
-  const out = new Float32Array(data.length);
-  for (let i = 0; i < kh; i++)
-    for (let j = 0; j < kw; j++)
-      for (let c = 0; c < cin; c++)
-        for (let o = 0; o < cout; o++) out[((o * cin + c) * kh + i) * kw + j] = data[((i * kw + j) * cin + c) * cout + o]!;
-  return { dims: [cout, cin, kh, kw], data: out };
 }
 
 /** TF depthwise filter [kh, kw, cin, mult] -> ONNX grouped conv [cin*mult, 1, kh, kw]. */
@@ -106,10 +62,10 @@ export function convertTfjsGraphToOnnx(artifacts: TfjsGraphArtifacts, options: C
   const weights = decodeWeights(artifacts);
   const byName = new Map(artifacts.json.modelTopology.node.map((n) => [n.name, n]));
   const order = requiredNodes(byName, options.outputNode);
-  const b: Builder = { nodes: [], initializers: [], counter: 0 };
+  const b = new OnnxGraphBuilder();
   const tensorOf = new Map<string, string>();
-  const clipMin = addInitializer(b, 'clip_min', [], new Float32Array([0]));
-  const clipMax = addInitializer(b, 'clip_max', [], new Float32Array([6]));
+  const clipMin = b.initializer('clip_min', [], new Float32Array([0]));
+  const clipMax = b.initializer('clip_max', [], new Float32Array([6]));
   let inputName = '';
 
   const weight = (name: string) => {
@@ -121,15 +77,15 @@ export function convertTfjsGraphToOnnx(artifacts: TfjsGraphArtifacts, options: C
     const existing = tensorOf.get(name);
     if (existing) return existing;
     const w = weight(name);
-    return addInitializer(b, name, w.shape, w.data);
+    return b.initializer(name, w.shape, w.data);
   };
   const applyFused = (node: TfjsGraphNode, convOut: string): string => {
     const ops = attrStringList(node.attr?.fused_ops);
     let out = convOut;
     for (const op of ops) {
       if (op === 'BiasAdd') continue; // folded into the Conv bias
-      if (op === 'Relu6') out = addNode(b, 'Clip', [out, clipMin, clipMax], `${node.name}/relu6`);
-      else if (op === 'Relu') out = addNode(b, 'Relu', [out], `${node.name}/relu`);
+      if (op === 'Relu6') out = b.node('Clip', [out, clipMin, clipMax], `${node.name}/relu6`);
+      else if (op === 'Relu') out = b.node('Relu', [out], `${node.name}/relu`);
       else throw new Error(`${node.name}: fused op ${op} is not supported`);
     }
     if (!ops.includes('BiasAdd')) throw new Error(`${node.name}: fused conv without BiasAdd is not supported`);
@@ -172,22 +128,22 @@ export function convertTfjsGraphToOnnx(artifacts: TfjsGraphArtifacts, options: C
           const w = tensorOf.has(x) ? undefined : weights.get(x);
           if (w && w.data.length !== 1) throw new Error(`${node.name}: non-scalar constant operand is not supported`);
         }
-        tensorOf.set(node.name, addNode(b, op, [operand(a), operand(c)], node.name));
+        tensorOf.set(node.name, b.node(op, [operand(a), operand(c)], node.name));
         break;
       }
       case '_FusedConv2D': {
         const w = weight(inputs[1]!);
         const f = convFilterToOnnx(w.shape, w.data);
-        const filter = addInitializer(b, `${inputs[1]}/oihw`, f.dims, f.data);
-        const conv = addNode(b, 'Conv', [operand(inputs[0]!), filter, operand(inputs[2]!)], `${node.name}/conv`, convAttrs(node, w.shape[0]!, w.shape[1]!, 1));
+        const filter = b.initializer(`${inputs[1]}/oihw`, f.dims, f.data);
+        const conv = b.node('Conv', [operand(inputs[0]!), filter, operand(inputs[2]!)], `${node.name}/conv`, convAttrs(node, w.shape[0]!, w.shape[1]!, 1));
         tensorOf.set(node.name, applyFused(node, conv));
         break;
       }
       case 'FusedDepthwiseConv2dNative': {
         const w = weight(inputs[1]!);
         const f = depthwiseFilterToOnnx(w.shape, w.data);
-        const filter = addInitializer(b, `${inputs[1]}/oihw`, f.dims, f.data);
-        const conv = addNode(b, 'Conv', [operand(inputs[0]!), filter, operand(inputs[2]!)], `${node.name}/conv`, convAttrs(node, w.shape[0]!, w.shape[1]!, w.shape[2]!));
+        const filter = b.initializer(`${inputs[1]}/oihw`, f.dims, f.data);
+        const conv = b.node('Conv', [operand(inputs[0]!), filter, operand(inputs[2]!)], `${node.name}/conv`, convAttrs(node, w.shape[0]!, w.shape[1]!, w.shape[2]!));
         tensorOf.set(node.name, applyFused(node, conv));
         break;
       }
@@ -198,19 +154,19 @@ export function convertTfjsGraphToOnnx(artifacts: TfjsGraphArtifacts, options: C
         if (padding !== 'VALID') throw new Error(`${node.name}: AvgPool padding ${padding} is not supported`);
         tensorOf.set(
           node.name,
-          addNode(b, 'AveragePool', [operand(inputs[0]!)], node.name, [ints('kernel_shape', [k[1]!, k[2]!]), ints('strides', [s[1]!, s[2]!])]),
+          b.node('AveragePool', [operand(inputs[0]!)], node.name, [ints('kernel_shape', [k[1]!, k[2]!]), ints('strides', [s[1]!, s[2]!])]),
         );
         break;
       }
       case 'Squeeze': {
         const dims = attrIntList(node.attr?.squeeze_dims);
         const nhwcToNchw = [0, 2, 3, 1];
-        const axes = addInitializer(b, `${node.name}/axes`, [dims.length], BigInt64Array.from(dims.map((d) => BigInt(nhwcToNchw[d]!))));
-        tensorOf.set(node.name, addNode(b, 'Squeeze', [operand(inputs[0]!), axes], node.name));
+        const axes = b.initializer(`${node.name}/axes`, [dims.length], BigInt64Array.from(dims.map((d) => BigInt(nhwcToNchw[d]!))));
+        tensorOf.set(node.name, b.node('Squeeze', [operand(inputs[0]!), axes], node.name));
         break;
       }
       case 'Identity':
-        tensorOf.set(node.name, addNode(b, 'Identity', [operand(inputs[0]!)], node.name));
+        tensorOf.set(node.name, b.node('Identity', [operand(inputs[0]!)], node.name));
         break;
       default:
         throw new Error(`${node.name}: op ${node.op} is not supported by the converter`);
@@ -218,32 +174,10 @@ export function convertTfjsGraphToOnnx(artifacts: TfjsGraphArtifacts, options: C
   }
   if (!inputName) throw new Error('graph has no Placeholder input on the path to the output');
   const output = tensorOf.get(options.outputNode)!;
-  const finalName = addNode(b, 'Identity', [output], 'embedding');
-  const graph = onnx.GraphProto.create({
-    name: 'marquee-converted',
-    node: b.nodes,
-    initializer: b.initializers,
-    input: [valueInfo(inputName, ['batch', 3, options.inputSize, options.inputSize])],
-    output: [valueInfo(finalName, ['batch', 'features'])],
-  });
-  const model = onnx.ModelProto.create({
-    irVersion: 7,
-    producerName: 'marquee',
+  const finalName = b.node('Identity', [output], 'embedding');
+  return b.encode({
+    inputs: [{ name: inputName, dims: ['batch', 3, options.inputSize, options.inputSize] }],
+    outputs: [{ name: finalName, dims: ['batch', 'features'] }],
     producerVersion: options.producerVersion,
-    opsetImport: [{ domain: '', version: 13 }],
-    graph,
-  });
-  return onnx.ModelProto.encode(model).finish();
-}
-
-function valueInfo(name: string, dims: (number | string)[]) {
-  return onnx.ValueInfoProto.create({
-    name,
-    type: {
-      tensorType: {
-        elemType: FLOAT,
-        shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
-      },
-    },
   });
 }

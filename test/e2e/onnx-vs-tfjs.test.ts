@@ -1,4 +1,4 @@
-/** Our ONNX conversion of the nsfwjs MobileNetV2-1.4 backbone agrees with the tfjs graph on real posters. */
+/** Our ONNX conversions of the nsfwjs MobileNetV2-1.4 (tfjs graph) and InceptionV3 (Keras layers) backbones agree with tfjs on real posters. */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -7,8 +7,9 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
 import { decodeResized } from '../../dist/image/decode.js';
 import { loadImageModel } from '../../dist/models/registry.js';
+import { INCEPTION_FEATURE_LAYER, INCEPTION_PREPROCESSING } from '../../dist/models/inception-v3.js';
 import { MOBILENET_PREPROCESSING, mobilenetFeatureNode } from '../../dist/models/mobilenet-v2.js';
-import { loadBrowserifiedGraphModel, nsfwjsMobilenetDir } from '../../dist/models/tfjs-graph-source.js';
+import { loadBrowserifiedGraphModel, loadBrowserifiedModel, nsfwjsMobilenetDir, nsfwjsModelDir } from '../../dist/models/tfjs-graph-source.js';
 import { POSTERS, spreadRows } from '../helpers.js';
 
 const require = createRequire(import.meta.url);
@@ -23,10 +24,14 @@ function cosine(a: Float32Array, b: Float32Array): number {
   return d / Math.sqrt(na * nb);
 }
 
+async function wasmBackend(): Promise<void> {
+  setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}/`);
+  await tf.setBackend('wasm');
+}
+
 describe('ONNX conversion', () => {
-  it('matches the tfjs reference (cosine >= 0.999) on real posters', async () => {
-    setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}/`);
-    await tf.setBackend('wasm');
+  it('MobileNetV2 matches the tfjs reference (cosine >= 0.999) on real posters', async () => {
+    await wasmBackend();
     const artifacts = loadBrowserifiedGraphModel(nsfwjsMobilenetDir());
     const reference = await tf.loadGraphModel(
       tf.io.fromMemory({ modelTopology: artifacts.json.modelTopology, weightSpecs: artifacts.weightSpecs as tf.io.WeightsManifestEntry[], weightData: artifacts.weightData }),
@@ -46,6 +51,30 @@ describe('ONNX conversion', () => {
       expect(cosine(ref, ours[i]!)).toBeGreaterThanOrEqual(0.999);
     }
     // Different posters really differ: the check above is not trivially satisfied.
+    expect(cosine(ours[0]!, ours[1]!)).toBeLessThan(0.95);
+    await onnx.close();
+  });
+
+  it('InceptionV3 matches the tfjs layers model (cosine >= 0.999) on real posters', async () => {
+    await wasmBackend();
+    const artifacts = loadBrowserifiedModel(nsfwjsModelDir('inception_v3'));
+    const full = await tf.loadLayersModel(
+      tf.io.fromMemory({ modelTopology: artifacts.json.modelTopology as object, weightSpecs: artifacts.weightSpecs as tf.io.WeightsManifestEntry[], weightData: artifacts.weightData }),
+    );
+    const reference = tf.model({ inputs: full.inputs, outputs: full.getLayer(INCEPTION_FEATURE_LAYER).output as tf.SymbolicTensor });
+    const onnx = await loadImageModel('inception-v3');
+    const { width, height } = INCEPTION_PREPROCESSING;
+    const rows = spreadRows(6, 7);
+    const images = await Promise.all(rows.map((r) => decodeResized(readFileSync(join(POSTERS, `${r.id}.jpg`)), r.id!, width, height)));
+    const ours = await onnx.embedBatch(images);
+    for (let i = 0; i < images.length; i++) {
+      const nhwc = Float32Array.from(images[i]!.data, (v) => v / 127.5 - 1);
+      const y = reference.predict(tf.tensor4d(nhwc, [1, height, width, 3])) as tf.Tensor;
+      const ref = new Float32Array(await y.data());
+      y.dispose();
+      expect(ref.length).toBe(2048);
+      expect(cosine(ref, ours[i]!)).toBeGreaterThanOrEqual(0.999);
+    }
     expect(cosine(ours[0]!, ours[1]!)).toBeLessThan(0.95);
     await onnx.close();
   });
