@@ -7,12 +7,19 @@
  *   "weights": "./resnet50.onnx",            // relative to the manifest
  *   "input": { "name": "data", "width": 224, "height": 224, "layout": "nchw",
  *              "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225] },
- *   "output": "resnetv17_pool1_fwd"          // optional; default: first output
+ *   "output": "resnetv17_pool1_fwd",         // optional; default: first output
+ *   "metric": "l2",                          // optional: cosine (default), l2 or dot
+ *   "normalize": false                       // optional; default true (unit vectors)
  * }
+ *
+ * `metric` is how the model's makers rank its vectors (cosine for CLIP, Euclidean for the
+ * ImageNet CNNs in most retrieval papers); `normalize: false` keeps the raw feature lengths,
+ * which only matters for l2 and dot (cosine ignores length).
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ImagePreprocessing } from './types.js';
+import { isMetric, METRICS, type Metric } from '../util/metric.js';
 
 export interface ImageModelManifest {
   id: string;
@@ -21,6 +28,8 @@ export interface ImageModelManifest {
   weights: string;
   input: ImagePreprocessing & { name?: string };
   output?: string;
+  metric: Metric;
+  normalize: boolean;
 }
 
 function fail(file: string, problem: string): never {
@@ -54,6 +63,8 @@ export function readImageModelManifest(file: string): ImageModelManifest {
   if (typeof width !== 'number' || typeof height !== 'number' || width < 8 || height < 8) fail(file, 'input.width/height must be numbers >= 8');
   if (input.layout !== 'nchw' && input.layout !== 'nhwc') fail(file, 'input.layout must be "nchw" or "nhwc"');
   if (m.output !== undefined && typeof m.output !== 'string') fail(file, 'output must be a string');
+  if (m.metric !== undefined && !isMetric(m.metric)) fail(file, `metric must be one of ${METRICS.join(', ')} (not ${JSON.stringify(m.metric)})`);
+  if (m.normalize !== undefined && typeof m.normalize !== 'boolean') fail(file, 'normalize must be true or false');
   return {
     id: m.id,
     version: m.version,
@@ -68,5 +79,7 @@ export function readImageModelManifest(file: string): ImageModelManifest {
       std: triple(file, input.std ?? [1, 1, 1], 'input.std'),
     },
     output: m.output as string | undefined,
+    metric: (m.metric as Metric | undefined) ?? 'cosine',
+    normalize: (m.normalize as boolean | undefined) ?? true,
   };
 }

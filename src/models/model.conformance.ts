@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { RgbImage } from '../image/decode.js';
+import { isMetric, similarity } from '../util/metric.js';
 import { dot } from '../util/vectors.js';
 import type { ImageEmbeddingModel, TextEmbeddingModel } from './types.js';
 
@@ -25,22 +26,28 @@ export function syntheticImage(width: number, height: number, seed: number): Rgb
 
 const norm = (v: Float32Array): number => Math.sqrt(dot(v, v));
 
-function expectUnitVectors(vs: Float32Array[], n: number, dimension: number): void {
+function expectVectors(vs: Float32Array[], n: number, dimension: number, unit: boolean): void {
   expect(vs).toHaveLength(n);
   for (const v of vs) {
     expect(v).toBeInstanceOf(Float32Array);
     expect(v.length).toBe(dimension);
     expect(v.every(Number.isFinite)).toBe(true);
-    expect(norm(v)).toBeCloseTo(1, 4);
+    if (unit) expect(norm(v)).toBeCloseTo(1, 4);
+    else expect(norm(v)).toBeGreaterThan(0);
   }
 }
 
+const expectUnitVectors = (vs: Float32Array[], n: number, dimension: number): void => expectVectors(vs, n, dimension, true);
+const cos = (a: Float32Array, b: Float32Array): number => similarity('cosine', a, b);
+
 export function imageModelConformance(name: string, load: () => Promise<ImageEmbeddingModel>): void {
   describe(`ImageEmbeddingModel conformance: ${name}`, () => {
-    it('says what it is and embeds batches into unit vectors, deterministically, batch = one by one', async () => {
+    it('says what it is and embeds batches into (unit, unless normalize is off) vectors, deterministically, batch = one by one', async () => {
       const model = await load();
       try {
         expect(model.modality).toBe('image');
+        expect(isMetric(model.metric)).toBe(true);
+        expect(typeof model.normalize).toBe('boolean');
         expect(model.id).toMatch(/^[\w.@-]+$/);
         expect(model.version.length).toBeGreaterThan(0);
         expect(model.dimension).toBeGreaterThan(0);
@@ -49,12 +56,12 @@ export function imageModelConformance(name: string, load: () => Promise<ImageEmb
         const images = [1, 2, 3].map((s) => syntheticImage(width, height, s));
         expect(await model.embedBatch([])).toEqual([]);
         const batch = await model.embedBatch(images);
-        expectUnitVectors(batch, 3, model.dimension);
+        expectVectors(batch, 3, model.dimension, model.normalize);
         const one = await model.embedBatch([images[1]!]);
-        expect(dot(one[0]!, batch[1]!)).toBeGreaterThan(0.9999);
+        expect(cos(one[0]!, batch[1]!)).toBeGreaterThan(0.9999);
         const again = await model.embedBatch(images);
-        batch.forEach((v, i) => expect(dot(v, again[i]!)).toBeGreaterThan(0.99999));
-        expect(dot(batch[0]!, batch[2]!)).toBeLessThan(0.999); // different pictures, different vectors
+        batch.forEach((v, i) => expect(cos(v, again[i]!)).toBeGreaterThan(0.99999));
+        expect(cos(batch[0]!, batch[2]!)).toBeLessThan(0.999); // different pictures, different vectors
       } finally {
         await model.close();
       }

@@ -4,12 +4,17 @@ import * as ort from 'onnxruntime-node';
 import type { RgbImage } from '../image/decode.js';
 import { packBatch } from './pixels-to-tensor.js';
 import { l2normalize, type ImageEmbeddingModel, type ImagePreprocessing } from './types.js';
+import type { Metric } from '../util/metric.js';
 
 export interface OnnxImageModelOptions {
   id: string;
   version: string;
   dimension: number;
   preprocessing: ImagePreprocessing;
+  /** Default cosine. */
+  metric?: Metric;
+  /** Default true: vectors are scaled to unit length. */
+  normalize?: boolean;
   /** Path to the .onnx file or its bytes. */
   weights: string | Uint8Array;
   inputName?: string;
@@ -25,6 +30,8 @@ export class OnnxImageModel implements ImageEmbeddingModel {
   readonly version: string;
   readonly dimension: number;
   readonly preprocessing: ImagePreprocessing;
+  readonly metric: Metric;
+  readonly normalize: boolean;
   private readonly maxBatch: number;
 
   private constructor(
@@ -37,6 +44,8 @@ export class OnnxImageModel implements ImageEmbeddingModel {
     this.version = opts.version;
     this.dimension = opts.dimension;
     this.preprocessing = opts.preprocessing;
+    this.metric = opts.metric ?? 'cosine';
+    this.normalize = opts.normalize ?? true;
     this.maxBatch = opts.maxBatch ?? 8;
   }
 
@@ -70,7 +79,10 @@ export class OnnxImageModel implements ImageEmbeddingModel {
       const data = tensor.data as Float32Array;
       const dim = data.length / chunk.length;
       if (dim !== this.dimension) throw new Error(`model ${this.id}: produced ${dim}-d vectors, manifest says ${this.dimension}`);
-      for (let b = 0; b < chunk.length; b++) out.push(l2normalize(data.slice(b * dim, (b + 1) * dim)));
+      for (let b = 0; b < chunk.length; b++) {
+        const v = data.slice(b * dim, (b + 1) * dim);
+        out.push(this.normalize ? l2normalize(v) : v);
+      }
     }
     return out;
   }

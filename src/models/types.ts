@@ -1,5 +1,6 @@
 /** The model layer: every embedding model, image or text, is one of these. */
 import type { RgbImage } from '../image/decode.js';
+import type { Metric } from '../util/metric.js';
 
 export interface ModelIdentity {
   /** Stable id, e.g. "mobilenet-v2-1.4". */
@@ -7,6 +8,10 @@ export interface ModelIdentity {
   /** Changes whenever the weights or preprocessing change; stored with every vector. */
   version: string;
   dimension: number;
+  /** How this model's vectors are compared (what its makers ranked by). */
+  metric: Metric;
+  /** Whether embedBatch returns unit vectors (true unless a manifest says otherwise). */
+  normalize: boolean;
 }
 
 export interface ImagePreprocessing {
@@ -22,7 +27,7 @@ export interface ImagePreprocessing {
 export interface ImageEmbeddingModel extends ModelIdentity {
   readonly modality: 'image';
   readonly preprocessing: ImagePreprocessing;
-  /** Embeds images already resized to preprocessing.width x height. Returns L2-normalised vectors. */
+  /** Embeds images already resized to preprocessing.width x height; unit vectors when `normalize`. */
   embedBatch(images: RgbImage[]): Promise<Float32Array[]>;
   close(): Promise<void>;
 }

@@ -8,6 +8,8 @@ export const USE_ID = 'use-lite-512';
 
 export class UseTextModel implements TextEmbeddingModel {
   readonly modality = 'text' as const;
+  readonly metric = 'cosine' as const;
+  readonly normalize = true;
   readonly id = USE_ID;
   readonly dimension = 512;
   readonly version: string;

@@ -1,5 +1,10 @@
-/** Exact cosine search over one contiguous in-memory float32 matrix (the default engine). */
+/**
+ * Exact search over one contiguous in-memory float32 matrix (the default engine), by the
+ * channel's metric: cosine keeps unit rows (one dot product per row); l2 and dot keep the raw
+ * rows and their squared norms, so every metric costs one dot product per row.
+ */
 import { l2normalize } from '../models/types.js';
+import { similarityFromDot, type Metric } from '../util/metric.js';
 import { TopK } from './top-k.js';
 import type { FilterResolver, VectorHit, VectorIndex, VectorSearchOptions } from './vector-index.js';
 
@@ -12,6 +17,8 @@ export class ExactIndex implements VectorIndex {
   readonly kind = 'exact';
   private matrix: Float32Array;
   private keys: Int32Array;
+  /** Squared norm of each row (l2 and dot; rows are unit for cosine). */
+  private norms: Float64Array;
   private rows = 0;
   private readonly rowOf = new Map<number, number>();
 
@@ -19,9 +26,11 @@ export class ExactIndex implements VectorIndex {
     readonly dimension: number,
     capacity = 1024,
     private readonly resolveFilter?: FilterResolver,
+    readonly metric: Metric = 'cosine',
   ) {
     this.matrix = new Float32Array(capacity * dimension);
     this.keys = new Int32Array(capacity);
+    this.norms = new Float64Array(capacity);
   }
 
   async size(): Promise<number> {
@@ -43,8 +52,11 @@ export class ExactIndex implements VectorIndex {
     m.set(this.matrix.subarray(0, this.rows * this.dimension));
     const k = new Int32Array(cap);
     k.set(this.keys.subarray(0, this.rows));
+    const n = new Float64Array(cap);
+    n.set(this.norms.subarray(0, this.rows));
     this.matrix = m;
     this.keys = k;
+    this.norms = n;
   }
 
   async upsert(entries: { key: number; vector: Float32Array }[]): Promise<void> {
@@ -57,8 +69,11 @@ export class ExactIndex implements VectorIndex {
         this.rowOf.set(key, row);
         this.keys[row] = key;
       }
-      const v = l2normalize(Float32Array.from(vector));
+      const v = this.metric === 'cosine' ? l2normalize(Float32Array.from(vector)) : vector;
       this.matrix.set(v, row * this.dimension);
+      let n = 0;
+      for (let i = 0; i < v.length; i++) n += v[i]! * v[i]!;
+      this.norms[row] = n;
     }
   }
 
@@ -70,6 +85,7 @@ export class ExactIndex implements VectorIndex {
       const last = --this.rows;
       if (row !== last) {
         this.matrix.copyWithin(row * d, last * d, (last + 1) * d);
+        this.norms[row] = this.norms[last]!;
         const movedKey = this.keys[last]!;
         this.keys[row] = movedKey;
         this.rowOf.set(movedKey, row);
@@ -94,6 +110,19 @@ export class ExactIndex implements VectorIndex {
     return s0 + s1 + s2 + s3;
   }
 
+  /** The query as compared: unit for cosine, as given otherwise; with its squared norm. */
+  private prepare(query: Float32Array): { q: Float32Array; qq: number } {
+    const q = this.metric === 'cosine' ? l2normalize(Float32Array.from(query)) : query;
+    let qq = 0;
+    for (let i = 0; i < q.length; i++) qq += q[i]! * q[i]!;
+    return { q, qq };
+  }
+
+  private score(q: Float32Array, qq: number, row: number): number {
+    const ab = this.dot(q, row);
+    return this.metric === 'cosine' ? ab : similarityFromDot(this.metric, ab, qq, this.norms[row]!);
+  }
+
   async search(query: Float32Array, k: number, opts: VectorSearchOptions = {}): Promise<VectorHit[]> {
     if (!opts.filter) return this.searchKeys(query, k, undefined, opts.exclude);
     if (!this.resolveFilter) throw noResolver(this.kind);
@@ -102,30 +131,30 @@ export class ExactIndex implements VectorIndex {
 
   /** Search among `allow` keys (all when undefined). */
   searchKeys(query: Float32Array, k: number, allow: ReadonlySet<number> | undefined, exclude: ReadonlySet<number> | undefined): VectorHit[] {
-    const q = l2normalize(Float32Array.from(query));
+    const { q, qq } = this.prepare(query);
     const top = new TopK(k);
     if (allow && allow.size < this.rows / 4) {
       for (const key of allow) {
         const row = this.rowOf.get(key);
         if (row === undefined || exclude?.has(key)) continue;
-        top.push(key, this.dot(q, row));
+        top.push(key, this.score(q, qq, row));
       }
     } else {
       for (let row = 0; row < this.rows; row++) {
         const key = this.keys[row]!;
         if ((allow && !allow.has(key)) || exclude?.has(key)) continue;
-        top.push(key, this.dot(q, row));
+        top.push(key, this.score(q, qq, row));
       }
     }
     return top.result();
   }
 
   async scores(query: Float32Array, keys: number[]): Promise<Float32Array> {
-    const q = l2normalize(Float32Array.from(query));
+    const { q, qq } = this.prepare(query);
     const out = new Float32Array(keys.length);
     keys.forEach((key, i) => {
       const row = this.rowOf.get(key);
-      out[i] = row === undefined ? NaN : this.dot(q, row);
+      out[i] = row === undefined ? NaN : this.score(q, qq, row);
     });
     return out;
   }

@@ -4,7 +4,7 @@ import { DEFAULT_HNSW, HnswIndex } from './hnsw-index.js';
 import { filterResolver } from './index-factory.js';
 import { conformanceData, vectorIndexConformance } from './vector-index.conformance.js';
 
-vectorIndexConformance('hnsw', async (dim, rows) => ({ index: new HnswIndex(dim, 16, DEFAULT_HNSW, filterResolver(async () => rows)), close: async () => undefined }), { exact: false });
+vectorIndexConformance('hnsw', async (dim, rows, metric) => ({ index: new HnswIndex(dim, 16, DEFAULT_HNSW, filterResolver(async () => rows), metric), close: async () => undefined }), { exact: false });
 
 describe('HnswIndex at 5,000 vectors', () => {
   it('reaches recall@10 >= 0.95 against exact search', async () => {

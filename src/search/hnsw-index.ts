@@ -1,10 +1,12 @@
 /**
- * Approximate search (HNSW, hnswlib-node) for large collections. Exact vectors are
- * kept too (in an ExactIndex) so `scores()` and very selective filters stay exact.
+ * Approximate search (HNSW, hnswlib-node) for large collections, in the space of the channel's
+ * metric (hnswlib's cosine, l2 or ip). Exact vectors are kept too (in an ExactIndex) so
+ * `scores()`, the scores of hits and very selective filters stay exact.
  */
 import hnswlib from 'hnswlib-node';
 import { ExactIndex } from './exact-index.js';
 import { noResolver } from './exact-index.js';
+import type { Metric } from '../util/metric.js';
 import type { FilterResolver, VectorHit, VectorIndex, VectorSearchOptions } from './vector-index.js';
 
 const { HierarchicalNSW } = hnswlib;
@@ -29,10 +31,11 @@ export class HnswIndex implements VectorIndex {
     capacity: number,
     private readonly params: HnswParams = DEFAULT_HNSW,
     private readonly resolveFilter?: FilterResolver,
+    readonly metric: Metric = 'cosine',
   ) {
-    this.exact = new ExactIndex(dimension, capacity);
+    this.exact = new ExactIndex(dimension, capacity, undefined, metric);
     this.capacity = Math.max(capacity, 16);
-    this.hnsw = new HierarchicalNSW('cosine', dimension);
+    this.hnsw = new HierarchicalNSW(metric === 'dot' ? 'ip' : metric, dimension);
     this.hnsw.initIndex({ maxElements: this.capacity, m: params.m, efConstruction: params.efConstruction, randomSeed: params.seed, allowReplaceDeleted: true });
     this.hnsw.setEf(params.efSearch);
   }
@@ -71,8 +74,12 @@ export class HnswIndex implements VectorIndex {
     const filter = allow || exclude ? (label: number) => (!allow || allow.has(label)) && !exclude?.has(label) : undefined;
     this.hnsw.setEf(Math.max(this.params.efSearch, n));
     const r = this.hnsw.searchKnn(Array.from(query), n, filter);
-    const hits = r.neighbors.map((key, i) => ({ key, score: 1 - r.distances[i]! }));
-    return hits.filter((h) => !exclude?.has(h.key)).slice(0, k);
+    const keys = r.neighbors.filter((key) => !exclude?.has(key));
+    const scores = await this.exact.scores(query, keys);
+    return keys
+      .map((key, i) => ({ key, score: scores[i]! }))
+      .sort((a, b) => b.score - a.score || a.key - b.key)
+      .slice(0, k);
   }
 
   async scores(query: Float32Array, keys: number[]): Promise<Float32Array> {

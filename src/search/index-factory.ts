@@ -54,7 +54,8 @@ function mean(vectors: Float32Array[]): Float32Array {
 }
 
 /**
- * `centre`: rank by cosines centred on the channel's mean (hub correction, centred-index.ts).
+ * Ranks by the model's metric. `centre`: rank by cosines centred on the channel's mean (hub
+ * correction, centred-index.ts; cosine channels only).
  * MARQUEE_HUB_CORRECTION=off turns it off everywhere.
  */
 export async function loadChannelIndex(
@@ -64,7 +65,9 @@ export async function loadChannelIndex(
   rows: () => Promise<FilterRow[]>,
   opts: { threshold?: number; centre?: boolean } = {},
 ): Promise<LoadedChannel> {
-  const centre = opts.centre === true && process.env.MARQUEE_HUB_CORRECTION !== 'off';
+  const metric = model.metric ?? 'cosine';
+  // Centring is a correction of cosine neighbourhoods; other metrics are ranked as their makers rank them.
+  const centre = opts.centre === true && metric === 'cosine' && process.env.MARQUEE_HUB_CORRECTION !== 'off';
   const inEngine = store.vectors.engineIndex(channel, model);
   if (inEngine) {
     const keys = await store.vectorKeys(channel, model);
@@ -75,7 +78,7 @@ export async function loadChannelIndex(
   const entries = await store.loadVectors(channel, model);
   const resolve = filterResolver(rows);
   const raw: VectorIndex =
-    entries.length >= (opts.threshold ?? annThreshold()) ? new HnswIndex(model.dimension, entries.length, DEFAULT_HNSW, resolve) : new ExactIndex(model.dimension, entries.length, resolve);
+    entries.length >= (opts.threshold ?? annThreshold()) ? new HnswIndex(model.dimension, entries.length, DEFAULT_HNSW, resolve, metric) : new ExactIndex(model.dimension, entries.length, resolve, metric);
   await raw.upsert(entries);
   const index = centre && entries.length > 0 ? new CentredIndex(raw, mean(entries.map((e) => e.vector))) : raw;
   return { index, keys: entries.map((e) => e.key) };

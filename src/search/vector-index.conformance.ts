@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { FilterRow } from '../store/types.js';
+import { METRICS, similarity, type Metric } from '../util/metric.js';
 import { seededRandom } from '../util/random.js';
 import { matchesFilters, type SearchFilters } from './filters.js';
 import type { VectorIndex } from './vector-index.js';
@@ -15,8 +16,8 @@ export interface IndexUnderTest {
   close(): Promise<void>;
 }
 
-/** Builds an empty index of `dim` dimensions over movies with these keys and metadata. */
-export type IndexFactory = (dim: number, rows: FilterRow[]) => Promise<IndexUnderTest>;
+/** Builds an empty index of `dim` dimensions, ranking by `metric`, over movies with these keys and metadata. */
+export type IndexFactory = (dim: number, rows: FilterRow[], metric: Metric) => Promise<IndexUnderTest>;
 
 const GENRES = ['Drama', 'Comedy', 'Horror', 'Action', 'Romance'];
 const COUNTRIES = ['US', 'FR', 'JP', 'IN'];
@@ -69,7 +70,7 @@ export function vectorIndexConformance(name: string, make: IndexFactory, opts: {
     const queries = conformanceData(20, dim, 77).vectors;
 
     const withIndex = async (fn: (index: VectorIndex) => Promise<void>): Promise<void> => {
-      const t = await make(dim, data.rows);
+      const t = await make(dim, data.rows, 'cosine');
       try {
         await t.index.upsert(entries);
         await fn(t.index);
@@ -170,7 +171,7 @@ export function vectorIndexConformance(name: string, make: IndexFactory, opts: {
     });
 
     it('answers an empty index and k larger than the collection', async () => {
-      const t = await make(dim, data.rows);
+      const t = await make(dim, data.rows, 'cosine');
       try {
         expect(await t.index.search(queries[0]!, 5)).toEqual([]);
         await t.index.upsert(entries.slice(0, 3));
@@ -179,5 +180,49 @@ export function vectorIndexConformance(name: string, make: IndexFactory, opts: {
         await t.close();
       }
     });
+  
+    // Vectors of very different lengths (unnormalised CNN features): the metrics disagree here.
+    const scaled = conformanceData(300, dim, 5);
+    const lengths = seededRandom(9);
+    scaled.vectors.forEach((v, i) => {
+      const f = 0.2 + 4.8 * lengths();
+      scaled.vectors[i] = Float32Array.from(v, (x) => x * f);
+    });
+    const rank = (metric: Metric, q: Float32Array, k: number) =>
+      scaled.vectors
+        .map((v, i) => ({ key: i + 1, score: similarity(metric, v, q) }))
+        .sort((a, b) => b.score - a.score || a.key - b.key)
+        .slice(0, k);
+
+    it('the metrics rank unnormalised vectors differently (so the next case can fail)', () => {
+      const q = queries[0]!;
+      const keys = (m: Metric) => rank(m, q, 10).map((h) => h.key).join();
+      expect(new Set(METRICS.map(keys)).size).toBe(3);
+    });
+
+    for (const metric of METRICS)
+      it(`ranks and scores by the ${metric} metric when built with it`, async () => {
+        const t = await make(dim, scaled.rows, metric);
+        try {
+          await t.index.upsert(scaled.vectors.map((vector, i) => ({ key: i + 1, vector })));
+          let found = 0;
+          for (const q of queries.slice(0, 8)) {
+            const want = rank(metric, q, 10);
+            const got = await t.index.search(q, 10);
+            if (opts.exact) expect(got.map((h) => h.key)).toEqual(want.map((h) => h.key));
+            found += recall(got, want) * 10;
+            for (const h of got) {
+              const truth = similarity(metric, scaled.vectors[h.key - 1]!, q);
+              expect(Math.abs(h.score - truth)).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(truth)));
+            }
+            const s = await t.index.scores(q, [3, 5000]);
+            expect(s[0]).toBeCloseTo(similarity(metric, scaled.vectors[2]!, q), 3);
+            expect(Number.isNaN(s[1])).toBe(true);
+          }
+          expect(found / 80).toBeGreaterThanOrEqual(opts.exact ? 1 : 0.9);
+        } finally {
+          await t.close();
+        }
+      });
   });
 }

@@ -10,3 +10,18 @@ export const SIGNATURE_CHANNEL = 'signature';
 export const IMAGE_CHANNELS = [CONTENT_CHANNEL, COLOR_CHANNEL, LAYOUT_CHANNEL] as const;
 export type ImageChannel = (typeof IMAGE_CHANNELS)[number];
 export type Channel = ImageChannel | typeof TEXT_CHANNEL;
+
+/**
+ * A library can hold several image models: the first model ever indexed keeps the `content`
+ * channel, every model added later gets `content:<model id>` (the vectors table is keyed by
+ * movie and channel, so each model's vectors are their own rows and engine index).
+ */
+export function contentChannelFor(modelId: string, first: boolean): string {
+  return first ? CONTENT_CHANNEL : `${CONTENT_CHANNEL}:${modelId}`;
+}
+
+/** The kind of a channel: `content:inception-v3` is a content channel. */
+export function channelKind(channel: string): string {
+  const i = channel.indexOf(':');
+  return i < 0 ? channel : channel.slice(0, i);
+}

@@ -1,6 +1,7 @@
 /** Records the store keeps. `key` is the numeric row id vector indexes use. */
 import type { PaletteColor } from '../design/palette.js';
 import type { LookStats } from '../stills/look-stats.js';
+import type { Metric } from '../util/metric.js';
 
 export interface MovieRecord {
   id: string;
@@ -40,12 +41,16 @@ export interface VectorRecord {
   /** Hash of the input the vector was computed from (poster bytes, synopsis text). */
   sourceHash: string;
   vector: Float32Array;
+  /** How the model's vectors are compared (cosine when absent): an engine index is built for it. */
+  metric?: Metric;
 }
 
 export interface ModelRef {
   id: string;
   version: string;
   dimension: number;
+  /** How vectors are compared; cosine when absent (libraries made before metrics existed). */
+  metric?: Metric;
 }
 
 export interface VectorState {

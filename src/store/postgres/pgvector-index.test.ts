@@ -18,7 +18,7 @@ afterAll(async () => {
 
 vectorIndexConformance(
   'pgvector (PGlite)',
-  async (dim, rows) => {
+  async (dim, rows, metric) => {
     const store = await openPostgresStore(server.url, { create: true, poolSize: 1 });
     await store.close();
     await resetLibrary(server.url);
@@ -26,7 +26,7 @@ vectorIndexConformance(
     if (fresh.vectors.kind !== 'pgvector') throw new Error('pgvector was not detected in PGlite');
     for (const r of rows)
       await fresh.upsertMovie({ id: `m${r.key}`, title: `movie ${r.key}`, year: r.year, genres: r.genres, countries: r.countries, overview: '', tagline: '', imdbId: null, tmdbId: null, extra: {} }, 'conformance');
-    return { index: fresh.vectors.engineIndex('content', { id: 'conformance', version: '1', dimension: dim })!, close: () => fresh.close() };
+    return { index: fresh.vectors.engineIndex('content', { id: 'conformance', version: '1', dimension: dim, metric })!, close: () => fresh.close() };
   },
   { exact: false },
 );

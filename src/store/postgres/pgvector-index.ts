@@ -5,7 +5,8 @@
  * WHERE clauses on the joined movie with `hnsw.iterative_scan` (pgvector ≥ 0.8), so a selective
  * filter still fills k. The ORDER BY is the bare distance with nothing after it: a tie-breaker
  * column makes PostgreSQL skip the index (immich issue 31299: 1.2 s instead of 15 ms); hits are
- * re-scored with the exact float32 cosine and re-sorted here.
+ * re-scored with the exact float32 similarity and re-sorted here. The model's metric picks the
+ * operator and the index's operator class: cosine `<=>`, l2 `<->`, dot `<#>` (negative inner product).
  */
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
@@ -13,6 +14,16 @@ import type { SearchFilters } from '../../search/filters.js';
 import type { VectorHit, VectorIndex, VectorSearchOptions } from '../../search/vector-index.js';
 import { toBlob } from '../blob.js';
 import type { ModelRef } from '../types.js';
+import type { Metric } from '../../util/metric.js';
+
+const OPERATOR: Record<Metric, string> = { cosine: '<=>', l2: '<->', dot: '<#>' };
+const OPS_CLASS: Record<Metric, string> = { cosine: 'halfvec_cosine_ops', l2: 'halfvec_l2_ops', dot: 'halfvec_ip_ops' };
+
+/** SQL for the similarity (higher is closer) of column `e` with parameter `q` under the metric. */
+function similaritySql(metric: Metric, e: string, q: string): string {
+  if (metric === 'cosine') return `1 - (${e} <=> ${q})`;
+  return `-(${e} ${OPERATOR[metric]} ${q})`;
+}
 
 /** halfvec HNSW indexes take at most 4,000 dimensions; larger vectors are scanned exactly. */
 const MAX_INDEXED_DIMS = 4000;
@@ -37,7 +48,10 @@ function predicate(channel: string, model: ModelRef, alias = ''): string {
 }
 
 export function indexName(channel: string, model: ModelRef): string {
-  return `vectors_hnsw_${createHash('sha1').update(`${channel}\0${model.id}\0${model.version}\0${model.dimension}`).digest('hex').slice(0, 16)}`;
+  const metric = model.metric ?? 'cosine';
+  // Cosine indexes keep their old names (libraries made before metrics existed).
+  const key = `${channel}\0${model.id}\0${model.version}\0${model.dimension}${metric === 'cosine' ? '' : `\0${metric}`}`;
+  return `vectors_hnsw_${createHash('sha1').update(key).digest('hex').slice(0, 16)}`;
 }
 
 /**
@@ -57,7 +71,7 @@ export async function ensureVectorIndex(pool: Pick<pg.Pool, 'query'>, channel: s
   try {
     // One simple-protocol query is one implicit transaction, so SET LOCAL ends with the build.
     await pool.query(
-      `SET LOCAL maintenance_work_mem = ${literal(buildMemory())}; CREATE INDEX IF NOT EXISTS ${indexName(channel, model)} ON vectors USING hnsw ((embedding::halfvec(${model.dimension})) halfvec_cosine_ops) WHERE ${predicate(channel, model)}`,
+      `SET LOCAL maintenance_work_mem = ${literal(buildMemory())}; CREATE INDEX IF NOT EXISTS ${indexName(channel, model)} ON vectors USING hnsw ((embedding::halfvec(${model.dimension})) ${OPS_CLASS[model.metric ?? 'cosine']}) WHERE ${predicate(channel, model)}`,
     );
   } catch (err) {
     // Two processes creating the same index at once: the loser sees a unique violation on pg_class.
@@ -81,6 +95,9 @@ const configured = new WeakSet<pg.PoolClient>();
 export class PgVectorIndex implements VectorIndex {
   readonly kind = 'pgvector';
   readonly dimension: number;
+  private readonly metric: Metric;
+  /** The HNSW index is created on first search when no write created it (a library migrated or made before its metric was known). */
+  private ensured?: Promise<void>;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -88,6 +105,7 @@ export class PgVectorIndex implements VectorIndex {
     private readonly model: ModelRef,
   ) {
     this.dimension = model.dimension;
+    this.metric = model.metric ?? 'cosine';
   }
 
   async size(): Promise<number> {
@@ -95,8 +113,14 @@ export class PgVectorIndex implements VectorIndex {
   }
 
   /** Writes vectors of existing movies into this channel (the store's index runs do this through writeMovies). */
+  private ensureIndex(): Promise<void> {
+    this.ensured ??= ensureVectorIndex(this.pool, this.channel, this.model);
+    this.ensured.catch(() => (this.ensured = undefined));
+    return this.ensured;
+  }
+
   async upsert(entries: { key: number; vector: Float32Array }[]): Promise<void> {
-    await ensureVectorIndex(this.pool, this.channel, this.model);
+    await this.ensureIndex();
     for (const { key, vector } of entries) {
       if (vector.length !== this.dimension) throw new Error(`vector for key ${key} has ${vector.length} dims, index has ${this.dimension}`);
       await this.pool.query(
@@ -116,9 +140,11 @@ export class PgVectorIndex implements VectorIndex {
     const params: unknown[] = [vectorLiteral(query)];
     const conditions = [predicate(this.channel, this.model, 'v'), ...filterConditions(opts.filter, params)];
     if (opts.exclude?.size) conditions.push(`v.movie_key <> ALL($${params.push([...opts.exclude])}::int[])`);
-    const distance = d <= MAX_INDEXED_DIMS ? `v.embedding::halfvec(${d}) <=> $1::halfvec(${d})` : `v.embedding <=> $1::vector`;
+    const op = OPERATOR[this.metric];
+    const distance = d <= MAX_INDEXED_DIMS ? `v.embedding::halfvec(${d}) ${op} $1::halfvec(${d})` : `v.embedding ${op} $1::vector`;
     const join = opts.filter ? 'JOIN movies m ON m.key = v.movie_key' : '';
-    const sql = `SELECT v.movie_key AS key, 1 - (v.embedding <=> $1::vector) AS score FROM vectors v ${join} WHERE ${conditions.join(' AND ')} ORDER BY ${distance} LIMIT ${Math.floor(k)}`;
+    await this.ensureIndex();
+    const sql = `SELECT v.movie_key AS key, ${similaritySql(this.metric, 'v.embedding', '$1::vector')} AS score FROM vectors v ${join} WHERE ${conditions.join(' AND ')} ORDER BY ${distance} LIMIT ${Math.floor(k)}`;
     const client = await this.pool.connect();
     try {
       if (!configured.has(client)) {
@@ -138,7 +164,7 @@ export class PgVectorIndex implements VectorIndex {
     if (keys.length === 0) return out;
     const rows = (
       await this.pool.query<{ key: number; score: number }>(
-        `SELECT movie_key AS key, 1 - (embedding <=> $1::vector) AS score FROM vectors WHERE ${predicate(this.channel, this.model)} AND movie_key = ANY($2::int[])`,
+        `SELECT movie_key AS key, ${similaritySql(this.metric, 'embedding', '$1::vector')} AS score FROM vectors WHERE ${predicate(this.channel, this.model)} AND movie_key = ANY($2::int[])`,
         [vectorLiteral(query), keys],
       )
     ).rows;

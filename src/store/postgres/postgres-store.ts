@@ -12,7 +12,7 @@ import type { PaletteColor } from '../../design/palette.js';
 import type { DetectedFace } from '../../models/face-model.js';
 import { fromBlob, toBlob } from '../blob.js';
 import { rowLines, rowToAtlasPoint, rowToFace, rowToPosterText } from '../rows.js';
-import { COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL } from '../channels.js';
+import { channelKind, COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL } from '../channels.js';
 import { StoreError } from '../errors.js';
 import { redactLocation } from '../location.js';
 import type { LibraryStats, MovieWrite, PosterTextReading, StillsMovie, Store, StoredPosterText, VectorBackend } from '../store.js';
@@ -175,7 +175,7 @@ export class PostgresStore implements Store {
   ) {
     this.vectors = {
       kind: pgvector ? 'pgvector' : 'bytes',
-      engineIndex: (channel, model) => (pgvector && SEARCHED_CHANNELS.has(channel) ? new PgVectorIndex(pool, channel, model) : undefined),
+      engineIndex: (channel, model) => (pgvector && SEARCHED_CHANNELS.has(channelKind(channel)) ? new PgVectorIndex(pool, channel, model) : undefined),
     };
   }
 
@@ -306,9 +306,9 @@ export class PostgresStore implements Store {
   private async ensureIndexes(vectors: VectorRecord[]): Promise<void> {
     if (!this.pgvector) return;
     for (const v of vectors) {
-      const id = `${v.channel}/${v.modelId}/${v.modelVersion}`;
-      if (this.indexed.has(id) || !SEARCHED_CHANNELS.has(v.channel)) continue;
-      await ensureVectorIndex(this.pool, v.channel, { id: v.modelId, version: v.modelVersion, dimension: v.vector.length });
+      const id = `${v.channel}/${v.modelId}/${v.modelVersion}/${v.metric ?? 'cosine'}`;
+      if (this.indexed.has(id) || !SEARCHED_CHANNELS.has(channelKind(v.channel))) continue;
+      await ensureVectorIndex(this.pool, v.channel, { id: v.modelId, version: v.modelVersion, dimension: v.vector.length, metric: v.metric });
       this.indexed.add(id);
     }
   }
@@ -745,7 +745,7 @@ export class PostgresStore implements Store {
     if (!this.pgvector) return;
     const kinds = await this.q('SELECT DISTINCT channel, model_id, model_version, dim FROM vectors');
     for (const k of kinds)
-      if (SEARCHED_CHANNELS.has(k.channel as string)) await ensureVectorIndex(this.pool, k.channel as string, { id: k.model_id as string, version: k.model_version as string, dimension: k.dim as number });
+      if (SEARCHED_CHANNELS.has(channelKind(k.channel as string))) await ensureVectorIndex(this.pool, k.channel as string, { id: k.model_id as string, version: k.model_version as string, dimension: k.dim as number });
   }
 
   // Atlas
