@@ -11,7 +11,8 @@
 import { periodicYield } from '../util/yield.js';
 import { SIGNATURE_MODEL } from '../design/grey-signature.js';
 import { alignedSimilarity } from './aligned-similarity.js';
-import { CONTENT_CHANNEL, LAYOUT_CHANNEL, SIGNATURE_CHANNEL } from '../store/channels.js';
+import { LAYOUT_CHANNEL, SIGNATURE_CHANNEL } from '../store/channels.js';
+import { similarity as metricSimilarity } from '../util/metric.js';
 import type { ChannelIndexes } from '../search/channel-indexes.js';
 import type { Store } from '../store/store.js';
 
@@ -48,6 +49,26 @@ export class DuplicateDetector {
   }
 }
 
+/**
+ * The content similarity the duplicate rule gates on, for a content channel: the channel's own
+ * score for a cosine model (hub-corrected, as MIN_CONTENT was measured), the plain cosine of the
+ * two vectors for an l2 or dot model (their scores have no fixed scale).
+ */
+export async function contentGate(indexes: ChannelIndexes, channel: string): Promise<(a: number, b: number) => Promise<number>> {
+  const loaded = await indexes.channel(channel);
+  const model = indexes.modelOf(channel);
+  if (!loaded || !model) return async () => NaN;
+  if ((model.metric ?? 'cosine') === 'cosine')
+    return async (a, b) => {
+      const va = await indexes.store.getVector(a, channel, model);
+      return va ? (await loaded.index.scores(va, [b]))[0]! : NaN;
+    };
+  return async (a, b) => {
+    const [va, vb] = await Promise.all([indexes.store.getVector(a, channel, model), indexes.store.getVector(b, channel, model)]);
+    return va && vb ? metricSimilarity('cosine', va, vb) : NaN;
+  };
+}
+
 export interface DuplicatePair {
   a: number;
   b: number;
@@ -62,12 +83,16 @@ export async function findDuplicatePairs(
   signal?: AbortSignal,
 ): Promise<DuplicatePair[]> {
   const detector = await DuplicateDetector.load(indexes.store);
-  const content = await indexes.channel(CONTENT_CHANNEL);
+  // The library's default image model: duplicates are one judgement per library, whatever model a query uses.
+  const contentChannel = indexes.contentChannel();
+  const content = await indexes.channel(contentChannel);
   const layout = await indexes.channel(LAYOUT_CHANNEL);
   if (!content) return [];
+  const contentModel = indexes.modelOf(contentChannel)!;
+  const cosineModel = (contentModel.metric ?? 'cosine') === 'cosine';
   const candidates = new Set<string>();
   // One read of each channel's vectors (a batch job; the per-key reads cost a round trip each on PostgreSQL).
-  const contentVectors = new Map((await indexes.store.loadVectors(CONTENT_CHANNEL, indexes.modelOf(CONTENT_CHANNEL)!)).map((e) => [e.key, e.vector]));
+  const contentVectors = new Map((await indexes.store.loadVectors(contentChannel, contentModel)).map((e) => [e.key, e.vector]));
   const layoutVectors = layout ? new Map((await indexes.store.loadVectors(LAYOUT_CHANNEL, indexes.modelOf(LAYOUT_CHANNEL)!)).map((e) => [e.key, e.vector])) : new Map<number, Float32Array>();
   let done = 0;
   const breathe = periodicYield();
@@ -77,7 +102,7 @@ export async function findDuplicatePairs(
     if (done++ % 50 === 0) onProgress?.(done - 1, content.keys.length);
     const exclude = new Set([key]);
     const cv = contentVectors.get(key)!;
-    for (const h of await content.index.search(cv, NEIGHBOURS, { exclude })) if (h.score >= MIN_CONTENT) candidates.add(key < h.key ? `${key}:${h.key}` : `${h.key}:${key}`);
+    for (const h of await content.index.search(cv, NEIGHBOURS, { exclude })) if (!cosineModel || h.score >= MIN_CONTENT) candidates.add(key < h.key ? `${key}:${h.key}` : `${h.key}:${key}`);
     const lv = layoutVectors.get(key);
     if (layout && lv) for (const h of await layout.index.search(lv, NEIGHBOURS, { exclude })) candidates.add(key < h.key ? `${key}:${h.key}` : `${h.key}:${key}`);
   }
@@ -87,8 +112,8 @@ export async function findDuplicatePairs(
     await breathe();
     signal?.throwIfAborted();
     const [a, b] = c.split(':').map(Number) as [number, number];
-    const [cs] = await content.index.scores(contentVectors.get(a)!, [b]);
-    const { duplicate, similarity } = detector.judge(a, b, cs!, threshold);
+    const cs = cosineModel ? (await content.index.scores(contentVectors.get(a)!, [b]))[0]! : metricSimilarity('cosine', contentVectors.get(a)!, contentVectors.get(b)!);
+    const { duplicate, similarity } = detector.judge(a, b, cs, threshold);
     if (duplicate) out.push({ a, b, similarity });
   }
   return out.sort((x, y) => y.similarity - x.similarity || x.a - y.a || x.b - y.b);

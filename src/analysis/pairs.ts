@@ -1,7 +1,10 @@
-/** The most similar pairs of posters in the collection, per channel, with near-duplicates flagged. */
+/**
+ * The most similar pairs of posters in the collection, per channel (content by any of the
+ * library's image models, ranked by its metric), with near-duplicates flagged.
+ */
 import { CONTENT_CHANNEL, type ImageChannel } from '../store/channels.js';
 import type { ChannelIndexes } from '../search/channel-indexes.js';
-import { DuplicateDetector } from './duplicates.js';
+import { contentGate, DuplicateDetector } from './duplicates.js';
 import { periodicYield } from '../util/yield.js';
 
 export interface ClosestPair {
@@ -13,18 +16,29 @@ export interface ClosestPair {
   bYear: number | null;
   score: number;
   channel: string;
+  /** The image model of a content channel. */
+  model?: string;
   duplicate: boolean;
 }
 
 /** Nearest neighbours looked at per poster; the k best pairs overall are among them. */
 const PER_POSTER = 3;
 
-export async function closestPairs(indexes: ChannelIndexes, channel: ImageChannel, k: number, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<ClosestPair[]> {
-  const loaded = await indexes.channel(channel);
+/** `imageModel`: which image model's content vectors (default: the library's first). */
+export async function closestPairs(
+  indexes: ChannelIndexes,
+  channel: ImageChannel,
+  k: number,
+  onProgress?: (done: number, total: number) => void,
+  signal?: AbortSignal,
+  imageModel?: string,
+): Promise<ClosestPair[]> {
+  const stored = channel === CONTENT_CHANNEL ? indexes.contentChannel(imageModel) : channel;
+  const loaded = await indexes.channel(stored);
   if (!loaded) return [];
-  const model = indexes.modelOf(channel)!;
+  const model = indexes.modelOf(stored)!;
   const best = new Map<string, { a: number; b: number; score: number }>();
-  const vectors = new Map((await indexes.store.loadVectors(channel, model)).map((e) => [e.key, e.vector]));
+  const vectors = new Map((await indexes.store.loadVectors(stored, model)).map((e) => [e.key, e.vector]));
   let done = 0;
   const breathe = periodicYield();
   for (const key of loaded.keys) {
@@ -40,12 +54,11 @@ export async function closestPairs(indexes: ChannelIndexes, channel: ImageChanne
   onProgress?.(loaded.keys.length, loaded.keys.length);
   const top = [...best.values()].sort((x, y) => y.score - x.score || x.a - y.a || x.b - y.b).slice(0, k);
   const detector = await DuplicateDetector.load(indexes.store);
-  const content = channel === CONTENT_CHANNEL ? undefined : await indexes.channel(CONTENT_CHANNEL);
-  const contentModel = indexes.modelOf(CONTENT_CHANNEL)!;
+  const gate = await contentGate(indexes, channel === CONTENT_CHANNEL ? stored : indexes.contentChannel());
   const movies = await indexes.store.getMoviesByKeys([...new Set(top.flatMap((p) => [p.a, p.b]))]);
   const out: ClosestPair[] = [];
   for (const p of top) {
-    const contentScore = content ? (await content.index.scores((await indexes.store.getVector(p.a, CONTENT_CHANNEL, contentModel))!, [p.b]))[0]! : p.score;
+    const contentScore = await gate(p.a, p.b);
     const [ma, mb] = [movies.get(p.a)!, movies.get(p.b)!];
     out.push({
       a: ma.id,
@@ -56,6 +69,7 @@ export async function closestPairs(indexes: ChannelIndexes, channel: ImageChanne
       bYear: mb.year,
       score: Math.round(p.score * 1e6) / 1e6,
       channel,
+      ...(channel === CONTENT_CHANNEL ? { model: model.id } : {}),
       duplicate: detector.judge(p.a, p.b, contentScore).duplicate,
     });
   }

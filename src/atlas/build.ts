@@ -4,10 +4,18 @@
  * since the last build are placed with the layout frozen: each takes the similarity-weighted
  * mean position of its 5 nearest already-placed posters, their majority cluster, and the
  * nearest free grid cell; nothing already placed moves.
+ *
+ * The content atlas is built from any of the library's image models (`model`, default its
+ * first) and stored under that model's channel. Distances follow the model's metric: cosine
+ * models are laid out from unit vectors (Euclidean distance between unit vectors ranks as
+ * cosine), l2 models from the raw vectors; a dot model has no geometry of its own and is laid
+ * out from its raw vectors too.
  */
 import { COLOR_MODEL } from '../design/design-features.js';
 import { ExactIndex } from '../search/exact-index.js';
 import { COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL } from '../store/channels.js';
+import { pickImageModel, readImageModels, refOf } from '../models/library-models.js';
+import { l2normalize } from '../util/vectors.js';
 import type { Store } from '../store/store.js';
 import type { ModelRef, StoredMovie } from '../store/types.js';
 import { cluster } from './clusters.js';
@@ -21,6 +29,8 @@ export const ATLAS_CHANNELS = [CONTENT_CHANNEL, COLOR_CHANNEL, LAYOUT_CHANNEL, T
 
 export interface AtlasMeta {
   channel: string;
+  /** The image model of a content atlas. */
+  model?: string;
   seed: number;
   points: number;
   grid: { cols: number; rows: number };
@@ -34,6 +44,8 @@ export interface AtlasMeta {
 
 export interface AtlasBuildOptions {
   channel?: string;
+  /** Image model of the content atlas (its id; default: the library's first). */
+  model?: string;
   rebuild?: boolean;
   k?: number;
   seed?: number;
@@ -43,27 +55,39 @@ export interface AtlasBuildOptions {
   onStep?: (stage: string, done: number, total: number) => void;
 }
 
-export async function channelModel(library: Store, channel: string): Promise<ModelRef> {
-  const image = await library.getMeta('image_model');
+/** The store channel and model of an atlas channel (`content` by image model `model`). */
+export async function channelModel(library: Store, channel: string, model?: string): Promise<{ channel: string; model: ModelRef }> {
   const text = await library.getMeta('text_model');
-  if (channel === CONTENT_CHANNEL && image) return JSON.parse(image) as ModelRef;
-  if (channel === TEXT_CHANNEL && text) return JSON.parse(text) as ModelRef;
-  if (channel === COLOR_CHANNEL) return COLOR_MODEL;
-  if (channel === LAYOUT_CHANNEL) return { id: 'layout-grid-8x12', version: '1', dimension: 192 };
+  if (channel === CONTENT_CHANNEL) {
+    const images = await readImageModels(library);
+    if (images.length) {
+      const m = pickImageModel(images, model, `library ${library.location}`);
+      return { channel: m.channel, model: refOf(m) };
+    }
+  }
+  if (channel === TEXT_CHANNEL && text) return { channel, model: JSON.parse(text) as ModelRef };
+  if (channel === COLOR_CHANNEL) return { channel, model: COLOR_MODEL };
+  if (channel === LAYOUT_CHANNEL) return { channel, model: { id: 'layout-grid-8x12', version: '1', dimension: 192 } };
   throw new Error(`no vectors for channel "${channel}" in the library (use ${ATLAS_CHANNELS.join(', ')})`);
+}
+
+/** Vectors as the model's metric compares them: unit for cosine, raw for l2 and dot. */
+function forMetric(entries: { key: number; vector: Float32Array }[], model: ModelRef): { key: number; vector: Float32Array }[] {
+  if ((model.metric ?? 'cosine') !== 'cosine') return entries;
+  return entries.map((e) => ({ key: e.key, vector: l2normalize(Float32Array.from(e.vector)) }));
 }
 
 const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
 
 export async function buildAtlas(library: Store, opts: AtlasBuildOptions = {}): Promise<AtlasMeta> {
-  const channel = opts.channel ?? CONTENT_CHANNEL;
   const seed = opts.seed ?? 42;
-  const model = await channelModel(library, channel);
-  const entries = await library.loadVectors(channel, model);
+  const { channel, model } = await channelModel(library, opts.channel ?? CONTENT_CHANNEL, opts.model);
+  const entries = forMetric(await library.loadVectors(channel, model), model);
   if (entries.length < 10) throw new Error(`only ${entries.length} ${channel} vectors: index more posters before building an atlas`);
   const previous = opts.rebuild ? undefined : await library.loadAtlasMeta<AtlasMeta>(channel);
   const existing = previous ? await library.loadAtlasPoints(channel) : [];
-  const result = previous && existing.length ? await placeNew(library, channel, entries, existing, previous) : await fullBuild(library, channel, entries, seed, opts);
+  const result = previous && existing.length ? await placeNew(library, channel, entries, existing, previous, model) : await fullBuild(library, channel, entries, seed, opts);
+  if ((opts.channel ?? CONTENT_CHANNEL) === CONTENT_CHANNEL) result.model = model.id;
   opts.onStage?.('texture atlases');
   const t = performance.now();
   const { sheets, sprites } = await buildSheets(library, entries.map((e) => e.key), (done, total) => opts.onStep?.('texture atlases', done, total));
@@ -125,11 +149,13 @@ function labels(movies: Map<number, StoredMovie>, color: Map<number, Float32Arra
   return labelClusters(clusters, all);
 }
 
-async function placeNew(library: Store, channel: string, entries: { key: number; vector: Float32Array }[], existing: AtlasPoint[], meta: AtlasMeta): Promise<AtlasMeta> {
+async function placeNew(library: Store, channel: string, entries: { key: number; vector: Float32Array }[], existing: AtlasPoint[], meta: AtlasMeta, model: ModelRef): Promise<AtlasMeta> {
   const started = performance.now();
   const placed = new Map(existing.map((p) => [p.key, p]));
   const fresh = entries.filter((e) => !placed.has(e.key));
-  const index = new ExactIndex(entries[0]!.vector.length, existing.length);
+  const cosine = (model.metric ?? 'cosine') === 'cosine';
+  // Neighbours as the layout saw them: cosine of unit vectors, else Euclidean on the raw ones.
+  const index = new ExactIndex(entries[0]!.vector.length, existing.length, undefined, cosine ? 'cosine' : 'l2');
   await index.upsert(entries.filter((e) => placed.has(e.key)));
   let { cols, rows } = meta.grid;
   const total = existing.length + fresh.length;
@@ -139,7 +165,8 @@ async function placeNew(library: Store, channel: string, entries: { key: number;
   const added: AtlasPoint[] = [];
   for (const e of fresh) {
     const hits = await index.search(e.vector, 5);
-    const w = hits.map((h) => Math.exp((h.score - hits[0]!.score) / 0.05));
+    // Cosine neighbours weigh by similarity (0.05 wide); Euclidean ones by distance relative to the nearest.
+    const w = hits.map((h) => (cosine ? Math.exp((h.score - hits[0]!.score) / 0.05) : Math.exp((h.score - hits[0]!.score) / Math.max(1e-9, 0.1 * Math.abs(hits[0]!.score)))));
     const sw = w.reduce((a, b) => a + b, 0);
     const mean = (f: (p: AtlasPoint) => [number, number]): [number, number] => [
       hits.reduce((s, h, i) => s + w[i]! * f(placed.get(h.key)!)[0], 0) / sw,

@@ -4,7 +4,8 @@
  * Ours (per-query z-scored channel fusion) vs the seed system's method (z-score every
  * feature dimension over the collection, concatenate the two feature vectors, cosine).
  */
-import { CONTENT_CHANNEL as IMAGE_CHANNEL, TEXT_CHANNEL } from '../store/channels.js';
+import { TEXT_CHANNEL } from '../store/channels.js';
+import { defaultImageModel, refOf } from '../models/library-models.js';
 import { SearchEngine } from '../search/engine.js';
 import { openStore } from '../store/open-store.js';
 import type { ModelRef } from '../store/types.js';
@@ -25,9 +26,9 @@ function standardise(rows: Float32Array[]): Float32Array[] {
 
 export async function benchFusion(dbPath: string, queries = 300) {
   const library = await openStore(dbPath, { create: true });
-  const imageRef = JSON.parse((await library.getMeta('image_model'))!) as ModelRef;
+  const imageModel = (await defaultImageModel(library))!;
   const textRef = JSON.parse((await library.getMeta('text_model'))!) as ModelRef;
-  const image = new Map((await library.loadVectors(IMAGE_CHANNEL, imageRef)).map((e) => [e.key, e.vector]));
+  const image = new Map((await library.loadVectors(imageModel.channel, refOf(imageModel))).map((e) => [e.key, e.vector]));
   const text = new Map((await library.loadVectors(TEXT_CHANNEL, textRef)).map((e) => [e.key, e.vector]));
   const keys = [...image.keys()].filter((k) => text.has(k));
   const movies = await library.getMoviesByKeys(keys);

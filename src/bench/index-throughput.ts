@@ -6,17 +6,19 @@ import { readCatalog } from '../catalog/read-catalog.js';
 import { decodeResized, type RgbImage } from '../image/decode.js';
 import { indexCatalog } from '../ingest/indexer.js';
 import { synopsisOf } from '../ingest/synopsis.js';
-import { loadImageModel, loadTextModel } from '../models/registry.js';
+import { DEFAULT_IMAGE_MODEL, loadTextModel } from '../models/registry.js';
+import { applyModelPlan, modelsForIndexRun } from '../ingest/run-models.js';
 import { openStore } from '../store/open-store.js';
 import { memorySampler, round } from './stats.js';
 
 export async function benchIndex(catalog: string, dbPath: string) {
-  const imageModel = await loadImageModel();
   const textModel = await loadTextModel({ workers: availableParallelism() });
   const library = await openStore(dbPath, { create: true });
-  await library.setMeta('image_model_spec', imageModel.id);
+  const { plan, loaded } = await modelsForIndexRun(library, [DEFAULT_IMAGE_MODEL], []);
+  await applyModelPlan(library, plan);
+  const imageModel = loaded[0]!.model;
   const mem = memorySampler();
-  const summary = await indexCatalog(catalog, { library, imageModel, textModel });
+  const summary = await indexCatalog(catalog, { library, imageModels: loaded, textModel });
   const peakRssMiB = mem.stop();
   await library.close();
 

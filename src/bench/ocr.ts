@@ -17,7 +17,8 @@ import { hubStats } from '../analysis/hubness.js';
 import { evidenceOf, IDENTITY_THRESHOLD } from '../search/identify.js';
 import { SearchEngine } from '../search/engine.js';
 import type { SearchResult } from '../search/query.js';
-import { CONTENT_CHANNEL } from '../store/channels.js';
+import { defaultImageModel, refOf } from '../models/library-models.js';
+import type { ModelRef } from '../store/types.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { OcrPool } from '../text/ocr-pool.js';
@@ -144,8 +145,8 @@ async function degradedCopies(engine: SearchEngine, store: Store, n: number): Pr
   };
 }
 
-async function hubs(store: Store, model: { id: string; version: string; dimension: number }): Promise<Record<string, unknown>> {
-  const entries = await store.loadVectors(CONTENT_CHANNEL, model);
+async function hubs(store: Store, model: ModelRef, channel: string): Promise<Record<string, unknown>> {
+  const entries = await store.loadVectors(channel, model);
   const movies = await store.getMoviesByKeys(entries.map((e) => e.key));
   const genres = entries.map((e) => movies.get(e.key)?.genres ?? []);
   const title = (i: number) => movies.get(entries[i]!.key)?.title ?? '?';
@@ -169,8 +170,8 @@ export async function benchOcr(db: string): Promise<Record<string, unknown>> {
     if (parts.has('titles')) out.titleRecognition = await titleRecognition(store);
     if (parts.has('hubs')) {
       process.stderr.write('bench ocr: hubs...\n');
-      const model = JSON.parse((await store.getMeta('image_model'))!) as { id: string; version: string; dimension: number };
-      out.hubs = await hubs(store, model);
+      const model = (await defaultImageModel(store))!;
+      out.hubs = await hubs(store, refOf(model), model.channel);
     }
     if (parts.has('copies')) {
       const engine = await SearchEngine.fromLibrary(store);

@@ -20,13 +20,13 @@ async function withEngine<T>(db: string | undefined, fn: (engine: SearchEngine) 
   }
 }
 
-export async function runPairsCommand(opts: { db?: string; k: number; channel: string; json?: boolean }): Promise<number> {
+export async function runPairsCommand(opts: { db?: string; k: number; channel: string; model?: string; json?: boolean }): Promise<number> {
   const channels: ImageChannel[] = opts.channel === 'all' ? [...IMAGE_CHANNELS] : [opts.channel as ImageChannel];
   const pairs = await withEngine(opts.db, async (engine) => {
     const out: ClosestPair[] = [];
     for (const c of channels) {
       const reporter = createProgressReporter({ json: false, tty: process.stderr.isTTY === true, label: `pairs ${c}` });
-      out.push(...(await closestPairs(engine.indexes, c, opts.k, countingProgress(reporter))));
+      out.push(...(await closestPairs(engine.indexes, c, opts.k, countingProgress(reporter), undefined, opts.model)));
       reporter.stop();
     }
     return out;
@@ -35,7 +35,7 @@ export async function runPairsCommand(opts: { db?: string; k: number; channel: s
   if (opts.json) process.stdout.write(`${JSON.stringify({ pairs })}\n`);
   else
     for (const p of pairs)
-      process.stdout.write(`${p.channel.padEnd(8)} ${p.score.toFixed(4)}  ${name(p.a, p.aTitle, p.aYear)}  ~  ${name(p.b, p.bTitle, p.bYear)}${p.duplicate ? '  duplicate' : ''}\n`);
+      process.stdout.write(`${(p.model ? `${p.channel}:${p.model}` : p.channel).padEnd(8)} ${p.score.toFixed(4)}  ${name(p.a, p.aTitle, p.aYear)}  ~  ${name(p.b, p.bTitle, p.bYear)}${p.duplicate ? '  duplicate' : ''}\n`);
   return 0;
 }
 

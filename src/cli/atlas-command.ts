@@ -2,13 +2,14 @@ import { buildAtlas } from '../atlas/build.js';
 import { openExistingLibrary } from './open-library.js';
 import { stageProgress } from './progress.js';
 
-export async function runAtlasBuild(opts: { db?: string; channel: string; rebuild?: boolean; k?: number; seed: number; tsne: boolean; json?: boolean }): Promise<number> {
+export async function runAtlasBuild(opts: { db?: string; channel: string; model?: string; rebuild?: boolean; k?: number; seed: number; tsne: boolean; json?: boolean }): Promise<number> {
   const library = await openExistingLibrary(opts.db);
   try {
     const started = performance.now();
     const steps = stageProgress({ tty: process.stderr.isTTY === true }, 'atlas');
     const meta = await buildAtlas(library, {
       channel: opts.channel,
+      model: opts.model,
       rebuild: opts.rebuild,
       k: opts.k,
       seed: opts.seed,
@@ -20,7 +21,7 @@ export async function runAtlasBuild(opts: { db?: string; channel: string; rebuil
     const seconds = (performance.now() - started) / 1000;
     if (opts.json) process.stdout.write(`${JSON.stringify({ ...meta, totalSeconds: Math.round(seconds * 100) / 100 })}\n`);
     else {
-      process.stdout.write(`atlas of ${meta.points} posters (${meta.channel}) in ${seconds.toFixed(1)} s; grid ${meta.grid.cols}x${meta.grid.rows}; ${meta.k} clusters; ${meta.incremental} placed incrementally\n`);
+      process.stdout.write(`atlas of ${meta.points} posters (${meta.channel}${meta.model ? ` by ${meta.model}` : ''}) in ${seconds.toFixed(1)} s; grid ${meta.grid.cols}x${meta.grid.rows}; ${meta.k} clusters; ${meta.incremental} placed incrementally\n`);
       for (const c of meta.clusters) process.stdout.write(`  ${String(c.id).padStart(2)} ${String(c.size).padStart(5)}  ${c.label}  ${c.palette.join(' ')}\n`);
     }
     return 0;

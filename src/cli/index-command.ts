@@ -10,7 +10,10 @@ import { scanFaces, type FaceScanSummary } from '../ingest/face-scan.js';
 import { readPosterText, type TextPassSummary } from '../ingest/text-pass.js';
 import { OcrPool } from '../text/ocr-pool.js';
 import { FaceModel } from '../models/face-model.js';
-import { checkImageModelSpec, DEFAULT_IMAGE_MODEL, loadImageModel, loadTextModel } from '../models/registry.js';
+import { checkImageModelSpec, loadTextModel } from '../models/registry.js';
+import type { ModelPlan } from '../models/library-models.js';
+import { applyModelPlan, closeAll, modelsForIndexRun } from '../ingest/run-models.js';
+import type { ChannelModel } from '../ingest/indexer.js';
 import { requireFolder } from '../catalog/paths.js';
 import type { Store } from '../store/store.js';
 import { openLibraryForWriting } from './open-library.js';
@@ -20,16 +23,17 @@ import { scanStillFaces, type StillFacesSummary } from '../stills/still-faces.js
 import type { ImageEmbeddingModel, TextEmbeddingModel } from '../models/types.js';
 
 /**
- * Loads the image and text models side by side; when one fails the other is closed before the
- * error goes on (the text model's worker pool kept `index --model no-such-model` alive forever).
+ * Loads the image models (planned against the library) and the text model side by side; when one
+ * side fails the other is closed before the error goes on (the text model's worker pool kept
+ * `index --model no-such-model` alive forever).
  */
 async function loadBoth(
-  image: () => Promise<ImageEmbeddingModel>,
+  image: () => Promise<{ plan: ModelPlan; loaded: ChannelModel[] }>,
   text: () => Promise<TextEmbeddingModel | null>,
-): Promise<{ imageModel: ImageEmbeddingModel; textModel: TextEmbeddingModel | null }> {
+): Promise<{ images: { plan: ModelPlan; loaded: ChannelModel[] }; textModel: TextEmbeddingModel | null }> {
   const [i, t] = await Promise.allSettled([image(), text()]);
-  if (i.status === 'fulfilled' && t.status === 'fulfilled') return { imageModel: i.value, textModel: t.value };
-  await Promise.allSettled([i.status === 'fulfilled' ? i.value.close() : undefined, t.status === 'fulfilled' ? t.value?.close() : undefined]);
+  if (i.status === 'fulfilled' && t.status === 'fulfilled') return { images: i.value, textModel: t.value };
+  await Promise.allSettled([i.status === 'fulfilled' ? closeAll(i.value.loaded) : undefined, t.status === 'fulfilled' ? t.value?.close() : undefined]);
   throw i.status === 'rejected' ? i.reason : (t as PromiseRejectedResult).reason;
 }
 
@@ -37,7 +41,10 @@ export interface IndexCommandOptions {
   db?: string;
   prune?: boolean;
   json?: boolean;
-  model?: string;
+  /** Image models, repeatable (--model a --model b): the library's models after the run, the first the default. */
+  model?: string[];
+  /** Models whose vectors are deleted (--drop-model id, repeatable). */
+  dropModel?: string[];
   text?: boolean;
   batchSize?: number;
   faces?: boolean;
@@ -52,35 +59,37 @@ const CLI = join(dirname(fileURLToPath(import.meta.url)), 'main.js');
 
 export async function runIndexCommand(catalog: string | undefined, opts: IndexCommandOptions): Promise<number> {
   if (!catalog) return runStillsOnly(opts);
-  const modelSpec = resolveModelSpec(opts.model ?? process.env.MARQUEE_IMAGE_MODEL ?? DEFAULT_IMAGE_MODEL);
+  const specs = requestedSpecs(opts);
   // Arguments that cannot work fail before a library file is created or locked.
-  checkImageModelSpec(modelSpec);
+  specs?.forEach(checkImageModelSpec);
   requireFolder(catalog, 'catalog');
   if (opts.stills) requireFolder(opts.stills, 'stills folder');
   const library = await openLibraryForWriting(opts.db);
   const release = await lockOrClose(library);
   const coordinated = opts.workers !== undefined;
-  let models: { imageModel: ImageEmbeddingModel; textModel: TextEmbeddingModel | null };
+  let models: Awaited<ReturnType<typeof loadBoth>> | undefined;
   try {
     models = await loadBoth(
-      () => loadImageModel(modelSpec, coordinated ? { threads: 1 } : {}),
+      () => modelsForIndexRun(library, specs, opts.dropModel ?? [], coordinated ? 1 : undefined),
       () => (opts.text === false ? Promise.resolve(null) : loadTextModel({ workers: coordinated ? 0 : availableParallelism() })),
     );
+    await applyModelPlan(library, models.images.plan);
   } catch (err) {
+    if (models) await Promise.allSettled([closeAll(models.images.loaded), models.textModel?.close()]);
     await release();
     await library.close();
     throw err;
   }
-  const { imageModel, textModel } = models;
-  await library.setMeta('image_model_spec', modelSpec);
+  const { textModel } = models;
+  const imageModels = models.images.loaded;
   const reporter = createProgressReporter({ json: !!opts.json, tty: process.stderr.isTTY === true });
   const stop = stopOnSignal();
   try {
     const summary = coordinated
-      ? await runCoordinated(catalog, library, { imageModel, textModel }, opts, reporter.update.bind(reporter), stop.requested)
+      ? await runCoordinated(catalog, library, { textModel }, opts, reporter.update.bind(reporter), stop.requested)
       : await indexCatalog(catalog, {
           library,
-          imageModel,
+          imageModels,
           textModel,
           prune: opts.prune,
           batchSize: opts.batchSize,
@@ -126,11 +135,11 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
       process.stderr.write(`error: nothing could be indexed from ${catalog}\n`);
       return 1;
     }
-    if (opts.stills) return await stillsPass(library, imageModel, opts, stop.requested);
+    if (opts.stills) return await stillsPass(library, imageModels[0]!.model, opts, stop.requested);
     return 0;
   } finally {
     stop.dispose();
-    await Promise.all([imageModel.close(), textModel?.close()]);
+    await Promise.all([closeAll(imageModels), textModel?.close()]);
     await release();
     await library.close();
   }
@@ -158,7 +167,7 @@ async function ocrPass(library: Store, problems: { item: string; file: string | 
 async function runCoordinated(
   catalog: string,
   library: Store,
-  models: { imageModel: ImageEmbeddingModel; textModel: { id: string; version: string; dimension: number } | null },
+  models: { textModel: { id: string; version: string; dimension: number } | null },
   opts: IndexCommandOptions,
   onProgress: Parameters<typeof indexCatalogCoordinated>[1]['onProgress'],
   shouldStop: () => boolean,
@@ -170,7 +179,6 @@ async function runCoordinated(
     return await indexCatalogCoordinated(catalog, {
       library,
       queue,
-      imageModel: models.imageModel,
       textModel: models.textModel,
       prune: opts.prune,
       batchSize: opts.batchSize,
@@ -211,27 +219,28 @@ async function lockOrClose(library: Store): Promise<() => Promise<void>> {
 /** `marquee index --stills <dir>` without a catalog. */
 async function runStillsOnly(opts: IndexCommandOptions): Promise<number> {
   if (opts.stills) requireFolder(opts.stills, 'stills folder');
-  if (opts.model) checkImageModelSpec(resolveModelSpec(opts.model));
+  const specs = requestedSpecs(opts);
+  specs?.forEach(checkImageModelSpec);
   const library = await openLibraryForWriting(opts.db);
   const release = await lockOrClose(library);
-  // Stills must be embedded with the library's image model, so posters and stills are comparable.
-  const stored = await library.getMeta('image_model_spec');
-  const modelSpec = resolveModelSpec(opts.model ?? stored ?? process.env.MARQUEE_IMAGE_MODEL ?? DEFAULT_IMAGE_MODEL);
-  let imageModel: ImageEmbeddingModel;
+  // Stills are embedded with the library's default image model, so posters and stills are comparable.
+  let imageModels: ChannelModel[];
   try {
-    imageModel = await loadImageModel(modelSpec);
+    const { plan, loaded } = await modelsForIndexRun(library, specs, opts.dropModel ?? []);
+    await applyModelPlan(library, plan);
+    imageModels = loaded;
   } catch (err) {
     await release();
     await library.close();
     throw err;
   }
-  if (!stored) await library.setMeta('image_model_spec', modelSpec);
+  const imageModel = imageModels[0]!.model;
   const stop = stopOnSignal();
   try {
     return await stillsPass(library, imageModel, opts, stop.requested);
   } finally {
     stop.dispose();
-    await imageModel.close();
+    await closeAll(imageModels);
     await release();
     await library.close();
   }
@@ -262,6 +271,12 @@ async function stillsPass(library: Store, imageModel: ImageEmbeddingModel, opts:
   }
   if (s.interrupted) return 130;
   return s.indexed + s.unchanged === 0 ? 1 : 0;
+}
+
+/** The image models named by --model (or $MARQUEE_IMAGE_MODEL), undefined when none: the library's own. */
+function requestedSpecs(opts: IndexCommandOptions): string[] | undefined {
+  const given = opts.model?.length ? opts.model : process.env.MARQUEE_IMAGE_MODEL ? [process.env.MARQUEE_IMAGE_MODEL] : undefined;
+  return given?.map(resolveModelSpec);
 }
 
 /** A model id as given, or a manifest file made absolute (it is stored in the library and used from other folders). */

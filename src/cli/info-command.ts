@@ -1,15 +1,26 @@
 import { ocrVersionKey } from '../text/poster-ocr.js';
 import { openExistingLibrary } from './open-library.js';
+import { readImageModels, refOf } from '../models/library-models.js';
 
 export async function runInfoCommand(opts: { db?: string; json?: boolean }): Promise<number> {
   const library = await openExistingLibrary(opts.db);
   try {
-    const imageModel = await library.getMeta('image_model');
-    const stats = { path: library.location, engine: library.engine, vectorSearch: library.vectors.kind === 'pgvector' ? 'pgvector (in the database)' : 'in-process (vectors stored as bytes)', ...(await library.stats()), imageModel: imageModel ? (JSON.parse(imageModel) as unknown) : null, posterText: await library.posterTextProgress(ocrVersionKey()) };
+    const imageModels = await readImageModels(library);
+    const stats = {
+      path: library.location,
+      engine: library.engine,
+      vectorSearch: library.vectors.kind === 'pgvector' ? 'pgvector (in the database)' : 'in-process (vectors stored as bytes)',
+      ...(await library.stats()),
+      imageModel: imageModels[0] ? refOf(imageModels[0]) : null,
+      imageModels,
+      posterText: await library.posterTextProgress(ocrVersionKey()),
+    };
     if (opts.json) process.stdout.write(`${JSON.stringify(stats)}\n`);
     else {
       process.stdout.write(`library ${stats.path} (${stats.engine}; vector search ${stats.vectorSearch})\n  movies  ${stats.movies}\n  posters ${stats.posters}\n`);
-      for (const v of stats.vectors) process.stdout.write(`  ${v.channel.padEnd(6)} ${String(v.count).padStart(6)} vectors  ${v.modelId} ${v.modelVersion}\n`);
+      imageModels.forEach((m, i) => process.stdout.write(`  image model ${m.id}${i === 0 ? ' (default)' : ''}: ${m.dimension}-d, ${m.metric}${m.normalize ? '' : ', unnormalised'}, channel ${m.channel} (${m.spec})\n`));
+      const width = Math.max(6, ...stats.vectors.map((v) => v.channel.length));
+      for (const v of stats.vectors) process.stdout.write(`  ${v.channel.padEnd(width)} ${String(v.count).padStart(6)} vectors  ${v.modelId} ${v.modelVersion}\n`);
       const t = stats.posterText;
       process.stdout.write(`  printed text: ${t.read} posters read, ${t.failed} unreadable, ${t.pending} to read${t.pending ? ' (marquee index, or serve --read-text)' : ''}\n`);
     }

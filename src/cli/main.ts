@@ -55,7 +55,8 @@ program
   .addOption(dbOption())
   .option('--prune', 'remove movies of this catalog that are no longer listed')
   .option('--json', 'print JSON-lines progress and a JSON summary on stdout')
-  .option('--model <id|manifest.json>', 'image model (default: mobilenet-v2-1.4, or $MARQUEE_IMAGE_MODEL)')
+  .option('--model <id|manifest.json>', 'image model, repeatable: the library\'s image models, the first the default (built in: mobilenet-v2-1.4, inception-v3; or a manifest); default: the library\'s own, for a new library mobilenet-v2-1.4 or $MARQUEE_IMAGE_MODEL', collect)
+  .option('--drop-model <id>', 'delete the vectors of this image model from the library (repeatable)', collect)
   .option('--no-text', 'skip synopsis (text) embeddings')
   .option('--faces', 'also detect faces and their descriptors on posters and stills (slow: about 4 images/s on 2 cores)')
   .option('--no-ocr', 'skip reading the printed text of posters (OCR pass; `serve --read-text` can do it later)')
@@ -77,6 +78,7 @@ program
   .option('--weight-image <w>', 'image weight against the text side (0..1): with --text, default 0.5; with --id alone, below 1 blends in the movie\'s own synopsis (default 1: posters only)', number('weight-image', 0, 1))
   .option('--mix <m>', 'blend position between --image (0) and --image2 (1)', number('mix', 0, 1), 0.5)
   .addOption(new Option('--blend <mode>', 'how to blend two images').choices(['embedding', 'pixel']).default('embedding'))
+  .option('--model <id>', 'which of the library\'s image models the content channel uses (default: its first; see marquee info)')
   .option('--weights <list>', 'poster channel weights for image/id queries, e.g. content=0.6,color=0.3,layout=0.1,typography=0.3 (default content=0.7,color=0.15,layout=0.15,identity=0.5; also faces; channels not named get 0)')
   .option('--colors <hex-list>', 'palette query: posters containing these colours, e.g. "#0b3d4c,#e07a1f"')
   .option('--year <range>', 'year filter: 1995, 1980-1999, 1980- or -1999')
@@ -95,7 +97,8 @@ program
   .addOption(dbOption())
   .option('--k <n>', 'pairs per channel', number('k', 1, 100000, true), 200)
   .addOption(new Option('--channel <name>', 'channel').choices(['content', 'color', 'layout', 'all']).default('content'))
-  .option('--json', 'print {"pairs":[{"a","b","score","channel","duplicate"}]}')
+  .option('--model <id>', 'image model of the content channel (default: the library\'s first)')
+  .option('--json', 'print {"pairs":[{"a","b","score","channel","model","duplicate"}]}')
   .action(async (opts) => {
     process.exitCode = await runPairsCommand(opts);
   });
@@ -215,6 +218,7 @@ atlas
   .description('projections (PCA, UMAP, t-SNE), grid layout, clusters and texture atlases; new posters are placed incrementally')
   .addOption(dbOption())
   .addOption(new Option('--channel <name>', 'which vectors to map').choices(['content', 'color', 'layout', 'text']).default('content'))
+  .option('--model <id>', 'image model of the content atlas (default: the library\'s first)')
   .option('--rebuild', 'recompute everything instead of placing new posters into the frozen layout')
   .option('--k <n>', 'number of clusters (default: chosen by silhouette, 6-16)', number('k', 2, 100, true))
   .option('--seed <n>', 'random seed', number('seed', 0, 2 ** 31, true), 42)

@@ -2,6 +2,7 @@
 import { COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL } from '../store/channels.js';
 import type { Store } from '../store/store.js';
 import type { ModelRef } from '../store/types.js';
+import type { Metric } from '../util/metric.js';
 import { GENRES, multiHot } from './labels.js';
 import { ocrVersionKey } from '../text/poster-ocr.js';
 import { PRINTED_CHANNEL, printedWordsVector } from '../text/word-features.js';
@@ -25,8 +26,8 @@ export interface GenreDataset {
   x: Float32Array;
   /** n x g multi-hot labels. */
   y: Uint8Array;
-  /** Offset and length of each channel's block inside a feature row. */
-  blocks: { channel: string; offset: number; length: number }[];
+  /** Offset and length of each channel's block inside a feature row, and how its model compares vectors. */
+  blocks: { channel: string; offset: number; length: number; metric: Metric }[];
 }
 
 /** The channels of a feature set given the library's models: poster words go with the poster channels when read. */
@@ -35,7 +36,8 @@ export function featureChannels(features: FeatureSet, models: Record<string, Mod
   return models[PRINTED_CHANNEL] ? [...base.slice(0, 3), PRINTED_CHANNEL, ...base.slice(3)] : base;
 }
 
-export async function loadDataset(library: Store, features: FeatureSet, models: Record<string, ModelRef>): Promise<GenreDataset> {
+/** `models`: each feature channel's model; a content model may live on another store channel (`channel`, several image models). */
+export async function loadDataset(library: Store, features: FeatureSet, models: Record<string, ModelRef & { channel?: string }>): Promise<GenreDataset> {
   const channels = featureChannels(features, models);
   const byChannel: Map<number, Float32Array>[] = [];
   /** Poster words of a poster not read (or without text) are the zero vector: such rows still train. */
@@ -44,12 +46,12 @@ export async function loadDataset(library: Store, features: FeatureSet, models: 
     const model = models[c];
     if (!model) throw new Error(`the library has no ${c} vectors: index the catalog first`);
     if (c === PRINTED_CHANNEL) byChannel.push(new Map((await library.allPosterText(ocrVersionKey())).map((r) => [r.key, printedWordsVector(r.lines)])));
-    else byChannel.push(new Map((await library.loadVectors(c, model)).map((e) => [e.key, e.vector])));
+    else byChannel.push(new Map((await library.loadVectors(model.channel ?? c, model)).map((e) => [e.key, e.vector])));
   }
   const blocks: GenreDataset['blocks'] = [];
   let d = 0;
   channels.forEach((c, i) => {
-    blocks.push({ channel: c, offset: d, length: models[c]!.dimension });
+    blocks.push({ channel: c, offset: d, length: models[c]!.dimension, metric: models[c]!.metric ?? 'cosine' });
     d += models[c]!.dimension;
     void i;
   });

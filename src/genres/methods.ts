@@ -61,18 +61,46 @@ export function predictLogisticGroups(ds: GenreDataset, models: LogisticModel[],
 export const METHODS = ['prior', 'knn', 'logistic', 'blend'] as const;
 export type Method = (typeof METHODS)[number];
 
-/** kNN compares movies by content (and synopsis, when the feature set has it): the mean of their cosines. */
-export function knnFeatures(ds: GenreDataset, x: Float32Array, n: number): { x: Float32Array; d: number } {
+/** Median length of a block's rows: the unit an l2 or dot block is scaled by, so its similarities are on a cosine-like scale. */
+function medianNorm(x: Float32Array, n: number, d: number): number {
+  const norms = Float64Array.from({ length: n }, (_, i) => {
+    let s = 0;
+    for (let j = 0; j < d; j++) s += x[i * d + j]! ** 2;
+    return Math.sqrt(s);
+  }).sort();
+  return norms[Math.floor(n / 2)] || 1;
+}
+
+/**
+ * kNN compares movies by content (and synopsis, when the feature set has it), each block by its
+ * model's metric, as one inner product (knn.ts): cosine blocks are unit already; a dot block is
+ * scaled by its median length s; an l2 block becomes [t/s, −|t/s|²/2] for training rows and
+ * [q/s, 1] for queries, whose product q·t/s² − |t|²/2s² ranks like −|q − t|² (the |q|² term is
+ * the same for every neighbour, and the softmax over neighbours ignores it). `trainX` is where s
+ * is measured (the training rows, for queries too).
+ */
+export function knnFeatures(ds: GenreDataset, x: Float32Array, n: number, role: 'train' | 'query' = 'train', trainX: Float32Array = ds.x, trainN: number = ds.n): { x: Float32Array; d: number } {
   const channels = ds.blocks.some((b) => b.channel === TEXT_CHANNEL) ? [CONTENT_CHANNEL, TEXT_CHANNEL] : [CONTENT_CHANNEL];
-  const parts = channels.map((c) => takeBlock(ds, x, n, c));
-  const d = parts.reduce((s, p) => s + p.d, 0);
+  const parts = channels.map((c) => {
+    const metric = ds.blocks.find((b) => b.channel === c)!.metric;
+    const block = takeBlock(ds, x, n, c);
+    const s = metric === 'cosine' ? 1 : medianNorm(takeBlock(ds, trainX, trainN, c).x, trainN, block.d);
+    return { ...block, metric, s, width: block.d + (metric === 'l2' ? 1 : 0) };
+  });
+  const d = parts.reduce((sum, p) => sum + p.width, 0);
   const out = new Float32Array(n * d);
   const scale = 1 / Math.sqrt(parts.length);
   for (let i = 0; i < n; i++) {
     let offset = 0;
     for (const p of parts) {
-      for (let j = 0; j < p.d; j++) out[i * d + offset + j] = p.x[i * p.d + j]! * scale;
-      offset += p.d;
+      let sq = 0;
+      for (let j = 0; j < p.d; j++) {
+        const v = p.x[i * p.d + j]! / p.s;
+        out[i * d + offset + j] = v * scale;
+        sq += v * v;
+      }
+      if (p.metric === 'l2') out[i * d + offset + p.d] = (role === 'train' ? -sq / 2 : 1) * scale;
+      offset += p.width;
     }
   }
   return { x: out, d };
@@ -94,8 +122,8 @@ export function fitPredictAll(ds: GenreDataset, train: number[], test: number[],
   const prior = labelPrior(yTrain, train.length, g);
   const priorPred = new Float32Array(test.length * g);
   for (let i = 0; i < test.length; i++) priorPred.set(prior, i * g);
-  const kTrain = knnFeatures(ds, xTrain, train.length);
-  const kTest = knnFeatures(ds, xTest, test.length);
+  const kTrain = knnFeatures(ds, xTrain, train.length, 'train', xTrain, train.length);
+  const kTest = knnFeatures(ds, xTest, test.length, 'query', xTrain, train.length);
   const knn = knnPredict(kTrain.x, yTrain, train.length, kTest.x, test.length, kTrain.d, g, prior);
   const models = fitLogisticGroups(ds, xTrain, yTrain, train.length, seed);
   const logistic = predictLogisticGroups(ds, models, xTest, test.length);

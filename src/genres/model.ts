@@ -1,6 +1,7 @@
 /** Training, storing and applying the genre models (one per feature set). */
 import { COLOR_MODEL, LAYOUT_MODEL } from '../design/design-features.js';
 import { COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL } from '../store/channels.js';
+import { defaultImageModel, refOf } from '../models/library-models.js';
 import { MarqueeError } from '../util/errors.js';
 import { ocrVersionKey } from '../text/poster-ocr.js';
 import { PRINTED_CHANNEL, printedWordsModel } from '../text/word-features.js';
@@ -34,10 +35,11 @@ export interface GenreModelMeta {
 }
 
 export async function libraryModels(library: Store): Promise<Record<string, ModelRef>> {
-  const img = await library.getMeta('image_model');
+  const image = await defaultImageModel(library);
   const txt = await library.getMeta('text_model');
-  if (!img) throw new Error(`library ${library.location} has no indexed posters: run "marquee index" first`);
-  const models: Record<string, ModelRef> = { [CONTENT_CHANNEL]: JSON.parse(img) as ModelRef, [COLOR_CHANNEL]: COLOR_MODEL, [LAYOUT_CHANNEL]: LAYOUT_MODEL };
+  if (!image) throw new Error(`library ${library.location} has no indexed posters: run "marquee index" first`);
+  // Content features come from the library's default image model, read from its channel.
+  const models: Record<string, ModelRef & { channel?: string }> = { [CONTENT_CHANNEL]: { ...refOf(image), channel: image.channel }, [COLOR_CHANNEL]: COLOR_MODEL, [LAYOUT_CHANNEL]: LAYOUT_MODEL };
   if (txt) models[TEXT_CHANNEL] = JSON.parse(txt) as ModelRef;
   // Poster words join the features once posters have been read (MARQUEE_GENRE_WORDS=off leaves them out).
   if (process.env.MARQUEE_GENRE_WORDS !== 'off' && (await library.posterTextProgress(ocrVersionKey())).read > 0) models[PRINTED_CHANNEL] = printedWordsModel();
@@ -128,7 +130,7 @@ export class GenrePredictor {
   /** The training set (loaded with the model, so predict() stays synchronous). */
   private async loadTraining(): Promise<void> {
     const ds = await loadDataset(this.library, this.meta.features, this.meta.models);
-    this.train = { ds, ...knnFeatures(ds, ds.x, ds.n) };
+    this.train = { ds, ...knnFeatures(ds, ds.x, ds.n, 'train') };
   }
 
   static async load(library: Store, features: FeatureSet): Promise<GenrePredictor> {
@@ -161,7 +163,7 @@ export class GenrePredictor {
     const { ds, x: trainX, d } = this.train!;
     const logistic = method === 'logistic' || method === 'blend' ? predictLogisticGroups(ds, this.logistic!, x, n) : undefined;
     if (method === 'logistic') return logistic!;
-    const q = knnFeatures(ds, x, n);
+    const q = knnFeatures(ds, x, n, 'query');
     const knn = knnPredict(trainX, ds.y, ds.n, q.x, n, d, g, prior, undefined, excludeKey === undefined ? undefined : (_q, t) => ds.keys[t] === excludeKey);
     return method === 'knn' ? knn : blendProbabilities(logistic!, this.logistic!.length, knn);
   }

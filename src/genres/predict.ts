@@ -69,7 +69,7 @@ export class GenreService {
     // The training layout's order (a model's meta may come back from jsonb with its keys reordered).
     const channels = featureChannels(features, predictor.meta.models);
     const [vectors, textVector, words] = await Promise.all([
-      this.embedder.describeImage(image),
+      this.embedder.describeImage(image, predictor.meta.models.content?.id),
       text ? this.embedder.embedText(text) : undefined,
       channels.includes(PRINTED_CHANNEL) ? this.posterWords(image, excludeKey) : undefined,
     ]);

@@ -103,6 +103,8 @@ export interface DecodedPoster {
   info: ImageInfo;
   /** RGB8 squashed to the model's input size. */
   pixels: RgbImage;
+  /** RGB8 squashed to each of `extraSizes` (the inputs of a library's other image models). */
+  extra: RgbImage[];
   /** RGB8 squashed to the design-analysis size (colour, layout). */
   analysis: RgbImage;
   /** JPEG thumbnail within THUMBNAIL_MAX_WIDTH x THUMBNAIL_MAX_HEIGHT (JPEG: ~3x cheaper to encode than WebP here); empty when not asked for. */
@@ -117,7 +119,7 @@ export interface DecodedPoster {
 export async function decodeForIndex(
   bytes: Buffer,
   source: string,
-  size: { width: number; height: number; analysisWidth: number; analysisHeight: number; thumbnail?: boolean },
+  size: { width: number; height: number; analysisWidth: number; analysisHeight: number; thumbnail?: boolean; extraSizes?: { width: number; height: number }[] },
   limits: DecodeLimits = DEFAULT_LIMITS,
 ): Promise<DecodedPoster> {
   const { width, height, analysisWidth, analysisHeight } = size;
@@ -125,14 +127,22 @@ export async function decodeForIndex(
   try {
     const full = await pipeline(bytes, limits).removeAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     const raw = { raw: { width: full.info.width, height: full.info.height, channels: 3 as const } };
-    const [model, analysis, thumbnail] = await Promise.all([
+    const extraSizes = size.extraSizes ?? [];
+    const [model, analysis, thumbnail, ...extra] = await Promise.all([
       sharp(full.data, raw).resize(width, height, { fit: 'fill', kernel: 'lanczos3' }).raw().toBuffer(),
       sharp(full.data, raw).resize(analysisWidth, analysisHeight, { fit: 'fill' }).raw().toBuffer(),
       size.thumbnail === false
         ? Promise.resolve(Buffer.alloc(0))
         : sharp(full.data, raw).resize(THUMBNAIL_MAX_WIDTH, THUMBNAIL_MAX_HEIGHT, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 80 }).toBuffer(),
+      ...extraSizes.map((e) => sharp(full.data, raw).resize(e.width, e.height, { fit: 'fill', kernel: 'lanczos3' }).raw().toBuffer()),
     ]);
-    return { info, pixels: { width, height, data: model }, analysis: { width: analysisWidth, height: analysisHeight, data: analysis }, thumbnail };
+    return {
+      info,
+      pixels: { width, height, data: model },
+      extra: extra.map((data, i) => ({ ...extraSizes[i]!, data })),
+      analysis: { width: analysisWidth, height: analysisHeight, data: analysis },
+      thumbnail,
+    };
   } catch (err) {
     throw new ImageInputError(source, `cannot decode image (${(err as Error).message})`);
   }

@@ -10,10 +10,10 @@ import { parseRow, type ParsedRow, type RawRow } from '../catalog/record.js';
 import type { CatalogEntry } from '../catalog/read-catalog.js';
 import { DEFAULT_LIMITS, inspectImage } from '../image/decode.js';
 import { contentHash } from '../image/hash.js';
-import type { ImageEmbeddingModel, TextEmbeddingModel } from '../models/types.js';
+import type { TextEmbeddingModel } from '../models/types.js';
 import type { Store } from '../store/store.js';
 import { MarqueeError } from '../util/errors.js';
-import { indexEntries, type IndexProblem } from './indexer.js';
+import { indexEntries, type ChannelModel, type IndexProblem } from './indexer.js';
 
 /** Movies added over the API are grouped under this source (never pruned by a catalog run). */
 export const API_SOURCE = 'api';
@@ -34,7 +34,7 @@ export interface AddMovieResult {
 
 export async function addMovie(
   library: Store,
-  models: { image: ImageEmbeddingModel; text: TextEmbeddingModel | null },
+  models: { images: ChannelModel[]; text: TextEmbeddingModel | null },
   metadata: RawRow,
   poster: { bytes: Buffer; name: string },
 ): Promise<AddMovieResult> {
@@ -56,7 +56,7 @@ export async function addMovie(
   async function* one(): AsyncGenerator<CatalogEntry> {
     yield { where: `upload (id ${parsed.record.id})`, record: parsed.record, posterPath: path, posterRef: poster.name };
   }
-  const summary = await indexEntries({ source: API_SOURCE, entries: one(), total: 1 }, { library, imageModel: models.image, textModel: models.text });
+  const summary = await indexEntries({ source: API_SOURCE, entries: one(), total: 1 }, { library, imageModels: models.images, textModel: models.text });
   if (previous && previous !== path) await removeUnusedUpload(library, previous);
   return { id: parsed.record.id, created, problems: summary.problems };
 }

@@ -8,12 +8,11 @@ import { resolve } from 'node:path';
 import { readCatalog, type CatalogEntry } from '../catalog/read-catalog.js';
 import type { Store } from '../store/store.js';
 import type { IndexJob, IndexQueue } from './index-queue.js';
-import { MAX_PROBLEMS_KEPT, recordModels, type IndexProgress, type IndexSummary } from './indexer.js';
+import { MAX_PROBLEMS_KEPT, recordTextModel, type IndexProgress, type IndexSummary } from './indexer.js';
 
 export interface CoordinatedOptions {
   library: Store;
   queue: IndexQueue;
-  imageModel: { id: string; version: string; dimension: number };
   textModel: { id: string; version: string; dimension: number } | null;
   prune?: boolean;
   batchSize?: number;
@@ -30,7 +29,7 @@ export async function indexCatalogCoordinated(catalogDir: string, opts: Coordina
   const batchSize = opts.batchSize ?? 16;
   const started = performance.now();
   const runId = await library.startRun(root);
-  await recordModels(library, opts.imageModel, opts.textModel);
+  await recordTextModel(library, opts.textModel);
   const libraryId = (await library.getMeta('library_id'))!;
 
   const s: IndexSummary = {

@@ -3,6 +3,10 @@
  * while the previous batch is embedded; each batch (metadata, poster, thumbnail,
  * vectors) commits in one store call (one transaction in either engine), so a killed run loses only the batch in flight
  * and the next run skips everything already committed (by content hash + model version).
+ *
+ * A library may hold several image models, each on its own content channel: a poster is embedded
+ * only by the models whose vector is missing or stale, so adding a model to a library embeds
+ * every poster with that model alone (the others' vectors are kept, not recomputed).
  */
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
@@ -11,7 +15,7 @@ import { contentHash } from '../image/hash.js';
 import { readCatalog, type CatalogEntry } from '../catalog/read-catalog.js';
 import type { ImageEmbeddingModel, TextEmbeddingModel } from '../models/types.js';
 import type { Store } from '../store/store.js';
-import { COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, SIGNATURE_CHANNEL, TEXT_CHANNEL } from '../store/channels.js';
+import { COLOR_CHANNEL, LAYOUT_CHANNEL, SIGNATURE_CHANNEL, TEXT_CHANNEL } from '../store/channels.js';
 import { SIGNATURE_MODEL } from '../design/grey-signature.js';
 import { COLOR_MODEL, LAYOUT_MODEL, PALETTE_VERSION } from '../design/design-features.js';
 import type { MovieRecord, VectorState } from '../store/types.js';
@@ -65,9 +69,16 @@ export interface IndexSummary {
 /** Problems kept in memory for the summary (a 100k-row catalog of bad rows must not fill memory). */
 export const MAX_PROBLEMS_KEPT = 1000;
 
+/** An image model and the content channel its vectors go to (library-models.ts). */
+export interface ChannelModel {
+  model: ImageEmbeddingModel;
+  channel: string;
+}
+
 export interface IndexOptions {
   library: Store;
-  imageModel: ImageEmbeddingModel;
+  /** Every image model of the library, the default first. */
+  imageModels: ChannelModel[];
   textModel: TextEmbeddingModel | null;
   prune?: boolean;
   batchSize?: number;
@@ -87,6 +98,8 @@ export interface IndexOptions {
 interface WorkItem {
   entry: CatalogEntry & { record: MovieRecord };
   prepared?: PreparedPoster;
+  /** The image models this poster must be embedded with (aligned with prepared.pixels). */
+  embedWith: ChannelModel[];
   posterUnchanged: boolean;
   posterError?: string;
   synopsis: string;
@@ -114,7 +127,7 @@ export interface EntrySource {
 }
 
 export async function indexEntries(input: EntrySource, opts: IndexOptions): Promise<IndexSummary> {
-  const { library, imageModel, textModel } = opts;
+  const { library, imageModels, textModel } = opts;
   const root = input.source;
   const total = input.total;
   const limits = opts.limits ?? DEFAULT_LIMITS;
@@ -122,7 +135,7 @@ export async function indexEntries(input: EntrySource, opts: IndexOptions): Prom
   const prefetch = opts.prefetch ?? 32;
   const started = performance.now();
   const runId = opts.runId ?? (await library.startRun(root));
-  if (opts.runId === undefined) await recordModels(library, imageModel, textModel);
+  if (opts.runId === undefined) await recordTextModel(library, textModel);
 
   const s: IndexSummary = {
     catalog: root, total, indexed: 0, unchanged: 0, skipped: 0, failed: 0, textsEmbedded: 0, pruned: 0, warnings: 0,
@@ -144,11 +157,10 @@ export async function indexEntries(input: EntrySource, opts: IndexOptions): Prom
 
   const current = (state: VectorState | undefined, hash: string, model: { id: string; version: string }): boolean =>
     !!state && state.sourceHash === hash && state.modelId === model.id && state.modelVersion === model.version;
-  /** Whether every channel computed from the poster is up to date for these bytes. */
-  const posterChannelsCurrent = async (key: number, hash: string, states: Map<string, VectorState>): Promise<boolean> => {
+  /** Whether the design channels computed from the poster (colour, layout, signature, palette) are up to date for these bytes. */
+  const designChannelsCurrent = async (key: number, hash: string, states: Map<string, VectorState>): Promise<boolean> => {
     const palette = await library.paletteState(key);
     return (
-      current(states.get(CONTENT_CHANNEL), hash, imageModel) &&
       current(states.get(COLOR_CHANNEL), hash, COLOR_MODEL) &&
       current(states.get(LAYOUT_CHANNEL), hash, LAYOUT_MODEL) &&
       current(states.get(SIGNATURE_CHANNEL), hash, SIGNATURE_MODEL) &&
@@ -165,17 +177,19 @@ export async function indexEntries(input: EntrySource, opts: IndexOptions): Prom
     const textState = states.get(TEXT_CHANNEL);
     const textNeeded =
       textModel !== null && synopsis !== '' && !(textState && textState.sourceHash === synopsisHash && textState.modelId === textModel.id && textState.modelVersion === textModel.version);
-    const item: WorkItem = { entry, posterUnchanged: false, synopsis, synopsisHash, textNeeded };
+    const item: WorkItem = { entry, embedWith: [], posterUnchanged: false, synopsis, synopsisHash, textNeeded };
     if (!entry.posterPath) {
       item.posterError = entry.posterError ?? 'no poster';
       return item;
     }
     try {
       const { bytes, hash } = await readPosterBytes(entry.posterPath);
-      if (key !== undefined && (await library.posterHash(key)) === hash && (await posterChannelsCurrent(key, hash, states))) {
+      const samePoster = key !== undefined && (await library.posterHash(key)) === hash;
+      item.embedWith = samePoster ? imageModels.filter((m) => !current(states.get(m.channel), hash, m.model)) : imageModels;
+      if (samePoster && item.embedWith.length === 0 && (await designChannelsCurrent(key, hash, states))) {
         item.posterUnchanged = true;
       } else {
-        item.prepared = await preparePoster(entry.posterPath, bytes, hash, imageModel.preprocessing, limits);
+        item.prepared = await preparePoster(entry.posterPath, bytes, hash, item.embedWith.map((m) => m.model.preprocessing), limits);
       }
     } catch (err) {
       item.posterError = (err as Error).message.replace(`${entry.posterPath}: `, '');
@@ -186,8 +200,7 @@ export async function indexEntries(input: EntrySource, opts: IndexOptions): Prom
   // Embedding of one batch overlaps the next; commits happen strictly in order.
   let lastCommit: Promise<void> = Promise.resolve();
   const pendingFlushes: Promise<void>[] = [];
-  const commit = async (batch: WorkItem[], imageVectors: Float32Array[], textVectors: Float32Array[]): Promise<void> => {
-    const toEmbed = batch.filter((w) => w.prepared);
+  const commit = async (batch: WorkItem[], imageVectors: Map<WorkItem, Float32Array[]>, textVectors: Float32Array[]): Promise<void> => {
     const textItems = batch.filter((w) => w.textNeeded);
     const writes: MovieWrite[] = batch.map((w) => {
       const write: MovieWrite = { movie: w.entry.record };
@@ -197,7 +210,7 @@ export async function indexEntries(input: EntrySource, opts: IndexOptions): Prom
         write.poster = {
           record: poster,
           vectors: [
-            { channel: CONTENT_CHANNEL, modelId: imageModel.id, modelVersion: imageModel.version, sourceHash, vector: imageVectors[toEmbed.indexOf(w)]! },
+            ...w.embedWith.map((m, i) => ({ channel: m.channel, modelId: m.model.id, modelVersion: m.model.version, sourceHash, vector: imageVectors.get(w)![i]!, metric: m.model.metric })),
             { channel: COLOR_CHANNEL, modelId: COLOR_MODEL.id, modelVersion: COLOR_MODEL.version, sourceHash, vector: design.color },
             { channel: LAYOUT_CHANNEL, modelId: LAYOUT_MODEL.id, modelVersion: LAYOUT_MODEL.version, sourceHash, vector: design.layout },
             { channel: SIGNATURE_CHANNEL, modelId: SIGNATURE_MODEL.id, modelVersion: SIGNATURE_MODEL.version, sourceHash, vector: design.signature },
@@ -225,9 +238,9 @@ export async function indexEntries(input: EntrySource, opts: IndexOptions): Prom
   };
   const flush = async (batch: WorkItem[]): Promise<void> => {
     if (batch.length === 0) return;
-    // Image model (onnxruntime threads) and text model (worker threads) run at the same time.
+    // Image models (onnxruntime threads, one model at a time) and the text model (worker threads) run at the same time.
     const embedded = Promise.all([
-      imageModel.embedBatch(batch.filter((w) => w.prepared).map((w) => w.prepared!.pixels)),
+      embedImages(batch.filter((w) => w.prepared)),
       textModel ? textModel.embedBatch(batch.filter((w) => w.textNeeded).map((w) => w.synopsis)) : Promise.resolve([]),
     ]);
     const previous = lastCommit;
@@ -286,11 +299,25 @@ export async function indexEntries(input: EntrySource, opts: IndexOptions): Prom
   return s;
 }
 
-/** The models a library's vectors come from (searches and workers load exactly these). */
-export async function recordModels(library: Store, imageModel: ModelIdentity, textModel: ModelIdentity | null): Promise<void> {
+/** Each item's vectors from each model it needs, in the order of its `embedWith`. */
+async function embedImages(items: WorkItem[]): Promise<Map<WorkItem, Float32Array[]>> {
+  const out = new Map<WorkItem, Float32Array[]>(items.map((w) => [w, []]));
+  const models = [...new Set(items.flatMap((w) => w.embedWith))];
+  for (const m of models) {
+    const users = items.filter((w) => w.embedWith.includes(m));
+    const vectors = await m.model.embedBatch(users.map((w) => w.prepared!.pixels[w.embedWith.indexOf(m)]!));
+    users.forEach((w, i) => (out.get(w)![w.embedWith.indexOf(m)] = vectors[i]!));
+  }
+  return out;
+}
+
+/**
+ * The library's identity and text model (searches and workers load exactly this one; the image
+ * models are recorded by whoever planned them, library-models.ts).
+ */
+export async function recordTextModel(library: Store, textModel: ModelIdentity | null): Promise<void> {
   // The library's identity, which workers check their batches against (kept by migrate).
   if (!(await library.getMeta('library_id'))) await library.setMeta('library_id', randomUUID());
-  await library.setMeta('image_model', JSON.stringify({ id: imageModel.id, version: imageModel.version, dimension: imageModel.dimension }));
   if (textModel) await library.setMeta('text_model', JSON.stringify({ id: textModel.id, version: textModel.version, dimension: textModel.dimension }));
 }
 

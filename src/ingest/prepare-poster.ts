@@ -8,7 +8,8 @@ import type { PosterRecord } from '../store/types.js';
 
 export interface PreparedPoster {
   poster: PosterRecord;
-  pixels: RgbImage;
+  /** The poster at each requested model input size, in the order asked. */
+  pixels: RgbImage[];
   design: DesignFeatures;
 }
 
@@ -23,15 +24,17 @@ export async function readPosterBytes(path: string): Promise<{ bytes: Buffer; ha
   return { bytes, hash: contentHash(bytes) };
 }
 
-export async function preparePoster(path: string, bytes: Buffer, hash: string, pre: ImagePreprocessing, limits: DecodeLimits): Promise<PreparedPoster> {
-  const { info, pixels, analysis, thumbnail } = await decodeForIndex(
+/** `inputs`: the preprocessing of each model that must embed this poster (at least one size is decoded). */
+export async function preparePoster(path: string, bytes: Buffer, hash: string, inputs: ImagePreprocessing[], limits: DecodeLimits): Promise<PreparedPoster> {
+  const [first, ...rest] = inputs.length ? inputs : [{ width: ANALYSIS_WIDTH, height: ANALYSIS_HEIGHT }];
+  const { info, pixels, extra, analysis, thumbnail } = await decodeForIndex(
     bytes,
     path,
-    { width: pre.width, height: pre.height, analysisWidth: ANALYSIS_WIDTH, analysisHeight: ANALYSIS_HEIGHT },
+    { width: first!.width, height: first!.height, analysisWidth: ANALYSIS_WIDTH, analysisHeight: ANALYSIS_HEIGHT, extraSizes: rest.map((p) => ({ width: p.width, height: p.height })) },
     limits,
   );
   return {
-    pixels,
+    pixels: inputs.length ? [pixels, ...extra] : [],
     design: designFeatures(analysis),
     poster: { path, contentHash: hash, width: info.width, height: info.height, format: info.format, bytes: bytes.length, thumbnail },
   };

@@ -6,12 +6,14 @@
  */
 import { hostname } from 'node:os';
 import type { CatalogEntry } from '../catalog/read-catalog.js';
-import { loadImageModel, loadTextModel } from '../models/registry.js';
-import type { ImageEmbeddingModel, TextEmbeddingModel } from '../models/types.js';
+import { readImageModels } from '../models/library-models.js';
+import { loadTextModel } from '../models/registry.js';
+import type { TextEmbeddingModel } from '../models/types.js';
+import { closeAll, libraryModelsForIndexing } from './run-models.js';
 import type { Store } from '../store/store.js';
 import type { BatchCounts } from '../store/types.js';
 import type { IndexJob, IndexQueue } from './index-queue.js';
-import { indexEntries } from './indexer.js';
+import { indexEntries, type ChannelModel } from './indexer.js';
 
 export interface WorkerOptions {
   /** onnxruntime threads for the image model (one per worker process when several share a machine). */
@@ -30,17 +32,17 @@ export async function startWorker(store: Store, queue: IndexQueue, opts: WorkerO
   if (!libraryId) throw new WorkerError(`library ${store.location} has not been indexed yet: start a run with "marquee index <catalog> --workers N --db ..."`);
   if (opts.libraryId && opts.libraryId !== libraryId)
     throw new WorkerError(`library ${store.location} is library ${libraryId}, not ${opts.libraryId}: this worker is pointed at a different library`);
-  const spec = await store.getMeta('image_model_spec');
-  const imageRef = await store.getMeta('image_model');
-  if (!spec || !imageRef) throw new WorkerError(`library ${store.location} does not say which image model it uses`);
-  const expected = JSON.parse(imageRef) as { id: string; version: string };
-  let image: Promise<ImageEmbeddingModel> | undefined;
+  if ((await readImageModels(store)).length === 0) throw new WorkerError(`library ${store.location} does not say which image model it uses`);
+  let image: Promise<ChannelModel[]> | undefined;
   let text: Promise<TextEmbeddingModel> | undefined;
-  const imageModel = (): Promise<ImageEmbeddingModel> =>
-    (image ??= loadImageModel(spec, { threads: opts.threads }).then((m) => {
-      if (m.id !== expected.id || m.version !== expected.version) throw new WorkerError(`library ${store.location} was indexed with ${expected.id} ${expected.version}, this worker has ${m.id} ${m.version}`);
-      return m;
-    }));
+  // Every model the library holds, each checked against the version its vectors came from.
+  const imageModels = (): Promise<ChannelModel[]> =>
+    (image ??= libraryModelsForIndexing(store, opts.threads).then(
+      (r) => r.loaded,
+      (err: Error) => {
+        throw new WorkerError(err.message);
+      },
+    ));
   // In-process (single-threaded wasm): a worker is one process per core.
   const textModel = (): Promise<TextEmbeddingModel> => (text ??= loadTextModel({ workers: 0 }));
   const name = `${hostname()}:${process.pid}`;
@@ -53,7 +55,7 @@ export async function startWorker(store: Store, queue: IndexQueue, opts: WorkerO
     }
     const s = await indexEntries(
       { source: job.source, entries: entries(), total: job.entries.length },
-      { library: store, imageModel: await imageModel(), textModel: job.text ? await textModel() : null, runId: job.runId, batchSize: job.entries.length, prefetch: job.entries.length },
+      { library: store, imageModels: await imageModels(), textModel: job.text ? await textModel() : null, runId: job.runId, batchSize: job.entries.length, prefetch: job.entries.length },
     );
     const counts: BatchCounts = { entries: job.entries.length, indexed: s.indexed, unchanged: s.unchanged, failed: s.failed, texts: s.textsEmbedded };
     await store.recordBatch(job.runId, job.batch, name, counts);
@@ -63,8 +65,9 @@ export async function startWorker(store: Store, queue: IndexQueue, opts: WorkerO
   return {
     stop: async () => {
       await queue.stop();
-      const models = await Promise.allSettled([image, text]);
-      for (const m of models) if (m.status === 'fulfilled' && m.value) await m.value.close();
+      const [images, texts] = await Promise.allSettled([image, text]);
+      if (images.status === 'fulfilled' && images.value) await closeAll(images.value);
+      if (texts.status === 'fulfilled' && texts.value) await texts.value.close();
     },
   };
 }

@@ -5,7 +5,8 @@
  * text side: title variants and the printed text of posters (OCR).
  */
 import { COLOR_MODEL, LAYOUT_MODEL } from '../design/design-features.js';
-import { COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL } from '../store/channels.js';
+import { channelKind, COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL } from '../store/channels.js';
+import { pickImageModel, refOf } from '../models/library-models.js';
 import type { Store } from '../store/store.js';
 import type { FilterRow, ModelRef } from '../store/types.js';
 import type { LibraryModels } from './embedder.js';
@@ -40,7 +41,8 @@ export class ChannelIndexes {
 
   /** The model a channel's vectors come from (undefined for a channel the library cannot have). */
   modelOf(channel: string): ModelRef | undefined {
-    if (channel === CONTENT_CHANNEL) return this.models.image;
+    const image = this.models.images.find((m) => m.channel === channel);
+    if (image) return refOf(image);
     if (channel === COLOR_CHANNEL) return COLOR_MODEL;
     if (channel === LAYOUT_CHANNEL) return LAYOUT_MODEL;
     if (channel === TEXT_CHANNEL) return this.models.text;
@@ -52,12 +54,17 @@ export class ChannelIndexes {
     let c = this.channels.get(name);
     if (!c) {
       const ref = this.modelOf(name);
-      // Hub correction on the content channel, where MobileNet's common component makes hubs.
-      c = ref ? loadChannelIndex(this.store, name, ref, () => this.filterRows(), { centre: name === CONTENT_CHANNEL }) : Promise.resolve(undefined);
+      // Hub correction on content channels, where a CNN's common component makes hubs (cosine models only).
+      c = ref ? loadChannelIndex(this.store, name, ref, () => this.filterRows(), { centre: channelKind(name) === CONTENT_CHANNEL }) : Promise.resolve(undefined);
       this.channels.set(name, c);
       c.catch(() => this.channels.delete(name));
     }
     return c;
+  }
+
+  /** The store channel of an image model's content vectors (the default model's when undefined). */
+  contentChannel(model?: string): string {
+    return pickImageModel(this.models.images, model, 'this library').channel;
   }
 
   filterRows(): Promise<FilterRow[]> {

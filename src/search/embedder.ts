@@ -13,6 +13,8 @@ import type { ImageEmbeddingModel, TextEmbeddingModel } from '../models/types.js
 import type { ImageChannel } from '../store/channels.js';
 import type { Store } from '../store/store.js';
 import type { ModelRef } from '../store/types.js';
+import { pickImageModel, readImageModels, type LibraryImageModel } from '../models/library-models.js';
+import type { ChannelModel } from '../ingest/indexer.js';
 import { QueryError, type ImageInput } from './query.js';
 import { PosterOcr } from '../text/poster-ocr.js';
 import type { TextLine } from '../text/types.js';
@@ -26,21 +28,23 @@ export interface DecodedImage {
 }
 
 export interface LibraryModels {
-  image: ModelRef & { spec: string };
+  /** Every image model of the library, the default first (library-models.ts). */
+  images: LibraryImageModel[];
+  /** The default image model. */
+  image: LibraryImageModel;
   text: ModelRef | undefined;
 }
 
 /** The models recorded in a library (QueryError when nothing has been indexed yet). */
 export async function libraryModels(store: Store): Promise<LibraryModels> {
-  const img = await store.getMeta('image_model');
-  if (!img) throw new QueryError(`library ${store.location} has no indexed posters yet: run "marquee index <catalog>" first`);
-  const image = JSON.parse(img) as ModelRef;
+  const images = await readImageModels(store);
+  if (images.length === 0) throw new QueryError(`library ${store.location} has no indexed posters yet: run "marquee index <catalog>" first`);
   const txt = await store.getMeta('text_model');
-  return { image: { ...image, spec: (await store.getMeta('image_model_spec')) ?? image.id }, text: txt ? (JSON.parse(txt) as ModelRef) : undefined };
+  return { images, image: images[0]!, text: txt ? (JSON.parse(txt) as ModelRef) : undefined };
 }
 
 export class Embedder {
-  private imageModel?: Promise<ImageEmbeddingModel>;
+  private readonly imageModels = new Map<string, Promise<ImageEmbeddingModel>>();
   private textModel?: Promise<TextEmbeddingModel>;
   private faceModel?: Promise<FaceModel>;
   private ocr?: Promise<PosterOcr>;
@@ -55,13 +59,28 @@ export class Embedder {
     return this.models.text !== undefined;
   }
 
-  getImageModel(): Promise<ImageEmbeddingModel> {
-    const ref = this.models.image;
-    this.imageModel ??= loadImageModel(ref.spec).then((m) => {
-      if (m.id !== ref.id || m.version !== ref.version) throw new QueryError(`library was indexed with ${ref.id} ${ref.version} but ${m.id} ${m.version} is installed: re-run "marquee index"`);
-      return m;
-    });
-    return this.imageModel;
+  /** The library's image model of this id (its default when undefined); unknown ids are an unknown_model error naming the ones held. */
+  imageModelRef(id?: string): LibraryImageModel {
+    return pickImageModel(this.models.images, id, 'this library');
+  }
+
+  getImageModel(id?: string): Promise<ImageEmbeddingModel> {
+    const ref = this.imageModelRef(id);
+    let model = this.imageModels.get(ref.id);
+    if (!model) {
+      model = loadImageModel(ref.spec).then((m) => {
+        if (m.id !== ref.id || m.version !== ref.version) throw new QueryError(`library was indexed with ${ref.id} ${ref.version} but ${m.id} ${m.version} is installed: re-run "marquee index"`);
+        return m;
+      });
+      model.catch(() => this.imageModels.delete(ref.id));
+      this.imageModels.set(ref.id, model);
+    }
+    return model;
+  }
+
+  /** Every image model of the library with its channel (indexing an upload embeds it with all of them). */
+  async channelModels(): Promise<ChannelModel[]> {
+    return Promise.all(this.models.images.map(async (m) => ({ model: await this.getImageModel(m.id), channel: m.channel })));
   }
 
   /** In a worker thread, so a query's text embedding runs in parallel with its image embedding. */
@@ -80,23 +99,23 @@ export class Embedder {
     return this.faceModel;
   }
 
-  /** Decodes an upload once, exactly as indexing does (so a catalog poster given as a file gets its stored vectors). */
-  async decode(input: ImageInput): Promise<DecodedImage> {
-    const { width, height } = (await this.getImageModel()).preprocessing;
+  /** Decodes an upload once, exactly as indexing does (so a catalog poster given as a file gets its stored vectors), at the input size of image model `model` (default: the library's). */
+  async decode(input: ImageInput, model?: string): Promise<DecodedImage> {
+    const { width, height } = (await this.getImageModel(model)).preprocessing;
     const { pixels, analysis } = await decodeForIndex(input.bytes, input.source, { width, height, analysisWidth: ANALYSIS_WIDTH, analysisHeight: ANALYSIS_HEIGHT, thumbnail: false });
     return { pixels, analysis };
   }
 
-  /** Every poster channel of a decoded image. */
-  async vectorsOf(image: DecodedImage): Promise<PosterVectors> {
-    const [content] = await (await this.getImageModel()).embedBatch([image.pixels]);
+  /** Every poster channel of a decoded image (decoded for the same model). */
+  async vectorsOf(image: DecodedImage, model?: string): Promise<PosterVectors> {
+    const [content] = await (await this.getImageModel(model)).embedBatch([image.pixels]);
     const design = designFeatures(image.analysis);
     return { content: content!, color: design.color, layout: design.layout };
   }
 
-  /** All poster channels of an image file. */
-  async describeImage(input: ImageInput): Promise<PosterVectors> {
-    return this.vectorsOf(await this.decode(input));
+  /** All poster channels of an image file, content by image model `model` (default: the library's). */
+  async describeImage(input: ImageInput, model?: string): Promise<PosterVectors> {
+    return this.vectorsOf(await this.decode(input, model), model);
   }
 
   /** The two images mixed per pixel at each size, (1 − mix)·a + mix·b. */
@@ -124,7 +143,7 @@ export class Embedder {
   }
 
   async close(): Promise<void> {
-    const models = await Promise.allSettled([this.imageModel, this.textModel, this.ocr]);
+    const models = await Promise.allSettled([...this.imageModels.values(), this.textModel, this.ocr]);
     for (const m of models) if (m.status === 'fulfilled' && m.value) await m.value.close();
   }
 }

@@ -8,6 +8,7 @@ import { CONTENT_CHANNEL, IMAGE_CHANNELS, TEXT_CHANNEL, type ImageChannel } from
 import type { Store } from '../store/store.js';
 import type { ModelRef } from '../store/types.js';
 import { l2normalize } from '../util/vectors.js';
+import { similarity } from '../util/metric.js';
 import { ChannelIndexes } from './channel-indexes.js';
 import { Embedder, type PosterVectors } from './embedder.js';
 import { allowedKeys, checkFilters, hasFilters } from './filters.js';
@@ -39,8 +40,10 @@ interface TextSide {
 /** Blend results that are near-identical to one of the two inputs are dropped (they are the inputs). */
 const BLEND_INPUT_COPY = 0.97;
 
-function nlerp(a: Float32Array, b: Float32Array, mix: number): Float32Array {
-  return l2normalize(Float32Array.from(a, (x, i) => (1 - mix) * x + mix * b[i]!));
+/** (1 − mix)·a + mix·b, back to unit length unless the model keeps raw lengths. */
+function lerp(a: Float32Array, b: Float32Array, mix: number, normalize = true): Float32Array {
+  const v = Float32Array.from(a, (x, i) => (1 - mix) * x + mix * b[i]!);
+  return normalize ? l2normalize(v) : v;
 }
 
 function round(x: number): number {
@@ -78,18 +81,24 @@ export class SearchEngine {
     return this.indexes.channel(name);
   }
 
-  /** All poster channels of an image file (the same decode and models as indexing). */
-  describeImage(input: ImageInput): Promise<PosterVectors> {
-    return this.embedder.describeImage(input);
+  /** All poster channels of an image file (the same decode and models as indexing); content by image model `model` (default: the library's). */
+  describeImage(input: ImageInput, model?: string): Promise<PosterVectors> {
+    return this.embedder.describeImage(input, model);
   }
 
-  /** Stored vectors of a movie's poster. */
-  async movieVectors(id: string): Promise<{ key: number; vectors: ImageVectors }> {
+  /** The store channel of a poster channel: `content` is the chosen image model's. */
+  storeChannel(channel: ImageChannel, model?: string): string {
+    return channel === CONTENT_CHANNEL ? this.indexes.contentChannel(model) : channel;
+  }
+
+  /** Stored vectors of a movie's poster (content by image model `model`, default the library's). */
+  async movieVectors(id: string, model?: string): Promise<{ key: number; vectors: ImageVectors }> {
     const key = await this.store.keyOf(id);
     if (key === undefined) throw new QueryError(`no movie with id "${id}" in the library`);
     const vectors: ImageVectors = {};
     for (const c of IMAGE_CHANNELS) {
-      const v = await this.store.getVector(key, c, this.modelOf(c)!);
+      const stored = this.storeChannel(c, model);
+      const v = await this.store.getVector(key, stored, this.modelOf(stored)!);
       if (v) vectors[c] = v;
     }
     if (!vectors.content) throw new QueryError(`movie "${id}" has no indexed poster`);
@@ -118,19 +127,20 @@ export class SearchEngine {
   /** The poster-channel vectors of the query, and (for blends) the inputs' content vectors. */
   private async imageQueryVectors(q: SearchQuery, exclude: Set<number>): Promise<{ vectors: ImageVectors; inputs: Float32Array[] } | undefined> {
     if (q.id !== undefined) {
-      const { key, vectors } = await this.movieVectors(q.id);
+      const { key, vectors } = await this.movieVectors(q.id, q.model);
       exclude.add(key);
       return { vectors, inputs: [] };
     }
     if (!q.image) return undefined;
-    if (!q.image2) return { vectors: await this.embedder.describeImage(q.image), inputs: [] };
+    if (!q.image2) return { vectors: await this.embedder.describeImage(q.image, q.model), inputs: [] };
     const mix = q.mix ?? 0.5;
     // Each upload is decoded once; its vectors and (for a pixel blend) the blend come from that.
-    const [da, db] = await Promise.all([this.embedder.decode(q.image), this.embedder.decode(q.image2)]);
-    const [a, b] = await Promise.all([this.embedder.vectorsOf(da), this.embedder.vectorsOf(db)]);
+    const [da, db] = await Promise.all([this.embedder.decode(q.image, q.model), this.embedder.decode(q.image2, q.model)]);
+    const [a, b] = await Promise.all([this.embedder.vectorsOf(da, q.model), this.embedder.vectorsOf(db, q.model)]);
     const inputs = [a.content, b.content];
-    if ((q.blend ?? 'embedding') === 'pixel') return { vectors: await this.embedder.vectorsOf(this.embedder.blend(da, db, mix)), inputs };
-    return { vectors: { content: nlerp(a.content, b.content, mix), color: nlerp(a.color, b.color, mix), layout: nlerp(a.layout, b.layout, mix) }, inputs };
+    if ((q.blend ?? 'embedding') === 'pixel') return { vectors: await this.embedder.vectorsOf(this.embedder.blend(da, db, mix), q.model), inputs };
+    const unit = this.embedder.imageModelRef(q.model).normalize;
+    return { vectors: { content: lerp(a.content, b.content, mix, unit), color: lerp(a.color, b.color, mix), layout: lerp(a.layout, b.layout, mix) }, inputs };
   }
 
   /** What only the engine can check: combinations and ranges (types were checked when the query was built). */
@@ -141,6 +151,7 @@ export class SearchEngine {
     if (q.image2 && !q.image) throw new QueryError('image2 needs image: a blend is between two images');
     if (q.mix !== undefined && !(q.mix >= 0 && q.mix <= 1)) throw new QueryError(`mix must be between 0 and 1, got ${q.mix}`);
     if (q.weights && !q.image && q.id === undefined) throw new QueryError('weights apply to image or movie-id queries: give --image or --id');
+    if (q.model !== undefined) this.embedder.imageModelRef(q.model); // unknown_model, naming the library's models
     if (q.colors && (q.image || q.id !== undefined)) throw new QueryError('colors is a query of its own: to weigh an image\'s colours use weights (color=...)');
     const text = q.text?.trim();
     if (q.text !== undefined && !text) throw new QueryError('text is empty');
@@ -166,7 +177,7 @@ export class SearchEngine {
     if (image && weights) {
       for (const c of IMAGE_CHANNELS) {
         const vector = image.vectors[c as ImageChannel];
-        const loaded = vector && (await this.indexes.channel(c));
+        const loaded = vector && (await this.indexes.channel(this.storeChannel(c, q.model)));
         if (vector && loaded) channels.push(vectorChannel(c, (imageSide * (weights[c] ?? 0)) / weightTotal, vector, loaded));
       }
     }
@@ -255,9 +266,18 @@ export class SearchEngine {
     for (const c of channels) scored.push({ channel: c.name, weight: c.weight, minStd: c.minStd, scores: await c.scores(keys), reference: c.weight > 0 ? await c.reference() : new Float32Array() });
 
     if (image?.inputs.length) {
-      const content = await this.indexes.channel(CONTENT_CHANNEL);
+      // Copies of an input: the content channel's cosine (hub-corrected, as BLEND_INPUT_COPY was
+      // measured); for an l2 or dot model, the plain cosine of the stored vectors.
+      const channel = this.storeChannel(CONTENT_CHANNEL, q.model);
+      const model = this.modelOf(channel)!;
       const copies = new Set<number>();
-      for (const input of image.inputs) (await content!.index.scores(input, keys)).forEach((s, i) => s >= BLEND_INPUT_COPY && copies.add(keys[i]!));
+      if ((model.metric ?? 'cosine') === 'cosine') {
+        const content = (await this.indexes.channel(channel))!;
+        for (const input of image.inputs) (await content.index.scores(input, keys)).forEach((s, i) => s >= BLEND_INPUT_COPY && copies.add(keys[i]!));
+      } else {
+        const stored = await Promise.all(keys.map((key) => this.store.getVector(key, channel, model)));
+        for (const input of image.inputs) stored.forEach((v, i) => v && similarity('cosine', input, v) >= BLEND_INPUT_COPY && copies.add(keys[i]!));
+      }
       const keep = keys.map((key) => !copies.has(key));
       keys = keys.filter((_, i) => keep[i]);
       scored = scored.map((c) => ({ ...c, scores: c.scores.filter((_, i) => keep[i]) }));

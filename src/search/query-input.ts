@@ -27,6 +27,8 @@ export interface QueryFields {
   countries?: unknown;
   colors?: unknown;
   k?: unknown;
+  /** An image model id of the library. */
+  model?: unknown;
 }
 
 function num(v: unknown, name: string): number | undefined {
@@ -89,5 +91,6 @@ export function searchQueryFrom(f: QueryFields, defaults: { k?: number } = {}): 
     weights: parsedWeights,
     colors: list(f.colors, 'colors'),
     k: num(f.k, 'k') ?? defaults.k,
+    model: str(f.model, 'model') || undefined,
   };
 }

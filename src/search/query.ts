@@ -32,6 +32,8 @@ export interface SearchQuery {
   k?: number;
   /** The printed text of `image`, when the caller has read it already (identify). */
   imageText?: TextLine[];
+  /** Which of the library's image models the content channel uses (its id; default: the library's first). */
+  model?: string;
 }
 
 /** A search request that cannot be run as given (kind bad_query: the client's mistake). */

@@ -76,6 +76,7 @@ export const searchBodySchema = {
     weightImage: { type: 'number', minimum: 0, maximum: 1 },
     filters: filtersSchema,
     k: { type: 'integer', minimum: 1, maximum: 200, default: 24 },
+    model: { type: 'string', maxLength: 200, description: 'image model of the content channel (an id from GET /api/models; default: the library\'s first)' },
   },
   additionalProperties: false,
 } as const;

@@ -1,8 +1,8 @@
 /** Stills queries over one library, shared by the CLI and the server; loaded data is cached until reset(). */
 import type { Embedder } from '../search/embedder.js';
-import { COLOR_CHANNEL, CONTENT_CHANNEL } from '../store/channels.js';
+import { COLOR_CHANNEL } from '../store/channels.js';
+import { defaultImageModel, refOf } from '../models/library-models.js';
 import { COLOR_MODEL } from '../design/design-features.js';
-import type { ModelRef } from '../store/types.js';
 import type { Store } from '../store/store.js';
 import { MarqueeError } from '../util/errors.js';
 import { clusterStills, type StillsClustering } from './clusters.js';
@@ -119,9 +119,10 @@ export class StillsService {
     const matcher = await this.matcher();
     const evaluation = evaluateWhichMovie(matcher, await this.names(), window);
     // The library's posters are images of no indexed film's frames: what the confidence threshold must reject.
-    const imageModel = await this.store.getMeta('image_model');
+    // Stills are embedded with the library's default image model: its poster vectors compare with them.
+    const imageModel = await defaultImageModel(this.store);
     if (imageModel) {
-      const content = await this.store.loadVectors(CONTENT_CHANNEL, JSON.parse(imageModel) as ModelRef);
+      const content = await this.store.loadVectors(imageModel.channel, refOf(imageModel));
       const color = new Map((await this.store.loadVectors(COLOR_CHANNEL, COLOR_MODEL)).map((e) => [e.key, e.vector]));
       const others = content.filter((e) => color.has(e.key)).map((e) => ({ content: e.vector, color: color.get(e.key)! }));
       if (others.length) evaluation.confidence = evaluateConfidence(matcher, others, window);

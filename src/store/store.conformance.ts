@@ -330,5 +330,24 @@ export function storeConformance(name: string, make: StoreFactory): void {
         expect([...(await store.loadAtlasSprites())]).toEqual([[keys[2], { sheet: 0, slot: 1 }]]);
       });
     });
+
+    it('keeps the content vectors of several image models side by side and deletes one model\'s channel whole', async () => {
+      await withLibrary(async ({ store }) => {
+        const [a, b] = await store.writeMovies([write('a', 1), write('b', 2)], '/catalog');
+        const second = { id: 'm2', version: '1', dimension: 20 };
+        await store.putVectors(a!, [{ ...vector('content:m2', 5, 20, 'm2'), metric: 'l2' }]);
+        await store.putVectors(b!, [{ ...vector('content:m2', 6, 20, 'm2'), metric: 'l2' }]);
+        await store.saveAtlasPoints('content:m2', [{ key: a!, pca: [0, 0], umap: [0, 0], tsne: [0, 0], cell: 0, cluster: 0, placed: 'build' }], true);
+        await store.saveAtlasMeta('content:m2', { k: 1 });
+        expect(bits(await store.getVector(a!, 'content:m2', second))).toEqual(bits(vec(5, 20)));
+        expect(bits(await store.getVector(a!, 'content', { id: 'm1', version: '1', dimension: 32 }))).toEqual(bits(vec(1, 32)));
+        expect((await store.vectorStates(a!)).get('content:m2')).toEqual({ modelId: 'm2', modelVersion: '1', sourceHash: 'h5' });
+        expect(await store.deleteChannel('content:m2')).toBe(2);
+        expect(await store.loadVectors('content:m2', second)).toEqual([]);
+        expect(await store.loadAtlasPoints('content:m2')).toEqual([]);
+        expect(await store.loadAtlasMeta('content:m2')).toBeUndefined();
+        expect(await store.vectorKeys('content', { id: 'm1', version: '1', dimension: 32 })).toEqual([a, b]);
+      });
+    });
   });
 }

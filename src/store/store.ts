@@ -121,6 +121,8 @@ export interface Store {
   vectorKeys(channel: string, model: ModelRef): Promise<number[]>;
   /** Replaces vectors one by one outside an index batch (genre or analysis tools; tests). */
   putVectors(key: number, vectors: VectorRecord[]): Promise<void>;
+  /** Deletes every vector of a channel and its atlas, atomically (a model dropped from the library); returns the vectors deleted. */
+  deleteChannel(channel: string): Promise<number>;
 
   // Faces on posters
   putFaces(key: number, modelVersion: string, sourceHash: string, faces: DetectedFace[]): Promise<void>;

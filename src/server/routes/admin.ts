@@ -87,8 +87,8 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: ServerContext): v
         throw new HttpError(400, 'invalid_movie', `"movie" is not JSON: ${(err as Error).message}`);
       }
       if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) throw new HttpError(400, 'invalid_movie', '"movie" must be a JSON object');
-      const [image, text] = await Promise.all([engine.embedder.getImageModel(), engine.embedder.textModelForIndexing() ?? null]);
-      const result = await mutate(() => addMovie(library, { image, text }, metadata as RawRow, { bytes: poster.bytes, name: `upload ${poster.filename}` }));
+      const [images, text] = await Promise.all([engine.embedder.channelModels(), engine.embedder.textModelForIndexing() ?? null]);
+      const result = await mutate(() => addMovie(library, { images, text }, metadata as RawRow, { bytes: poster.bytes, name: `upload ${poster.filename}` }));
       if (result.problems.length) throw new HttpError(422, 'not_indexed', result.problems.map((p) => `${p.item}: ${p.reason}`).join('; '));
       return reply.status(result.created ? 201 : 200).send({ id: result.id, created: result.created });
     },

@@ -19,12 +19,19 @@ export function registerAnalysisRoutes(app: FastifyInstance, ctx: ServerContext)
   const { pairAnalyses } = ctx;
   const progressSchema = { type: 'object', properties: { state: { type: 'string', enum: ['idle', 'computing', 'ready', 'failed'] }, done: { type: 'integer' }, total: { type: 'integer' } } } as const;
 
-  app.get<{ Querystring: { channel: string; k: number } }>(
+  app.get<{ Querystring: { channel: string; k: number; model?: string } }>(
     '/api/pairs',
     {
       schema: {
         summary: 'Closest pairs of the collection for a channel, near-duplicates flagged, with titles (computed once per library state; progress: GET /api/analyses/status)',
-        querystring: { type: 'object', properties: { channel: { type: 'string', enum: [...IMAGE_CHANNELS], default: 'content' }, k: { type: 'integer', minimum: 1, maximum: 1000, default: 200 } } },
+        querystring: {
+          type: 'object',
+          properties: {
+            channel: { type: 'string', enum: [...IMAGE_CHANNELS], default: 'content' },
+            k: { type: 'integer', minimum: 1, maximum: 1000, default: 200 },
+            model: { type: 'string', maxLength: 200, description: 'image model of the content channel (default: the library\'s first)' },
+          },
+        },
         response: {
           200: {
             type: 'object',
@@ -35,7 +42,7 @@ export function registerAnalysisRoutes(app: FastifyInstance, ctx: ServerContext)
                   type: 'object',
                   properties: {
                     a: { type: 'string' }, b: { type: 'string' }, aTitle: { type: 'string' }, aYear: { type: ['integer', 'null'] }, bTitle: { type: 'string' }, bYear: { type: ['integer', 'null'] },
-                    score: { type: 'number' }, channel: { type: 'string' }, duplicate: { type: 'boolean' },
+                    score: { type: 'number' }, channel: { type: 'string' }, model: { type: 'string' }, duplicate: { type: 'boolean' },
                   },
                 },
               },
@@ -44,7 +51,7 @@ export function registerAnalysisRoutes(app: FastifyInstance, ctx: ServerContext)
         },
       },
     },
-    async (req) => ({ pairs: (await pairAnalyses.pairs(req.query.channel as ImageChannel)).slice(0, req.query.k) }),
+    async (req) => ({ pairs: (await pairAnalyses.pairs(req.query.channel as ImageChannel, req.query.model || undefined)).slice(0, req.query.k) }),
   );
 
   app.get(

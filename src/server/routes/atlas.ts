@@ -3,21 +3,30 @@ import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { atlasView } from '../services/atlas-view.js';
+import { channelModel } from '../../atlas/build.js';
 
 export function registerAtlasRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { library } = ctx;
 
-  app.get<{ Querystring: { channel: string } }>(
+  app.get<{ Querystring: { channel: string; model?: string } }>(
     '/api/atlas',
     {
       schema: {
         summary: 'The atlas of a channel: every poster with its projections, grid cell, cluster and sprite; cluster labels',
-        querystring: { type: 'object', properties: { channel: { type: 'string', enum: ['content', 'color', 'layout', 'text'], default: 'content' } } },
+        querystring: {
+          type: 'object',
+          properties: {
+            channel: { type: 'string', enum: ['content', 'color', 'layout', 'text'], default: 'content' },
+            model: { type: 'string', maxLength: 200, description: 'image model of the content atlas (default: the library\'s first)' },
+          },
+        },
       },
     },
     async (req) => {
-      const view = await atlasView(library, req.query.channel);
-      if (!view) throw new HttpError(404, 'no_atlas', `no ${req.query.channel} atlas yet: run "marquee atlas build --channel ${req.query.channel}"`);
+      const { channel } = await channelModel(library, req.query.channel, req.query.model);
+      const view = await atlasView(library, channel);
+      const how = `--channel ${req.query.channel}${req.query.model ? ` --model ${req.query.model}` : ''}`;
+      if (!view) throw new HttpError(404, 'no_atlas', `no ${req.query.channel}${req.query.model ? ` (${req.query.model})` : ''} atlas yet: run "marquee atlas build ${how}"`);
       return view;
     },
   );

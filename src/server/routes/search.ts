@@ -19,6 +19,7 @@ interface SearchBody {
   weightImage?: number;
   filters?: SearchQuery['filters'];
   k?: number;
+  model?: string;
 }
 
 export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): void {
@@ -30,7 +31,7 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
     async (req) => {
       const b = req.body;
       const f = b.filters ?? {};
-      const query = searchQueryFrom({ id: b.id, text: b.text, colors: b.colors, weights: b.weights, weightImage: b.weightImage, yearFrom: f.yearFrom, yearTo: f.yearTo, genres: f.genres, countries: f.countries, k: b.k });
+      const query = searchQueryFrom({ id: b.id, text: b.text, colors: b.colors, weights: b.weights, weightImage: b.weightImage, yearFrom: f.yearFrom, yearTo: f.yearTo, genres: f.genres, countries: f.countries, k: b.k, model: b.model });
       return { results: await engine.search(query) };
     },
   );
@@ -56,6 +57,7 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
             yearTo: text('latest year'),
             genres: text('comma-separated genres, all must match'),
             countries: text('comma-separated ISO country codes, any may match'),
+            model: text('image model of the content channel (an id from GET /api/models; default: the library\'s first)'),
           },
           required: ['image'],
         },
@@ -67,7 +69,7 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
       const { files, fields } = upload;
       const image = requireFile(upload, 'image');
       const image2 = files.get('image2');
-      const allowed = new Set(['text', 'weights', 'weightImage', 'mix', 'blend', 'k', 'yearFrom', 'yearTo', 'genres', 'countries']);
+      const allowed = new Set(['text', 'weights', 'weightImage', 'mix', 'blend', 'k', 'yearFrom', 'yearTo', 'genres', 'countries', 'model']);
       const unknown = [...fields.keys()].filter((k) => !allowed.has(k));
       if (unknown.length) throw new HttpError(400, 'invalid_field', `unknown field(s): ${unknown.join(', ')}`);
       const get = (name: string): string | undefined => fields.get(name) || undefined;
@@ -76,7 +78,7 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
           image: { bytes: image.bytes, source: `upload ${image.filename}` },
           image2: image2 ? { bytes: image2.bytes, source: `upload ${image2.filename}` } : undefined,
           text: get('text'), weights: get('weights'), weightImage: get('weightImage'), mix: get('mix'), blend: get('blend'), k: get('k'),
-          yearFrom: get('yearFrom'), yearTo: get('yearTo'), genres: get('genres'), countries: get('countries'),
+          yearFrom: get('yearFrom'), yearTo: get('yearTo'), genres: get('genres'), countries: get('countries'), model: get('model'),
         },
         { k: 24 },
       );
@@ -102,6 +104,32 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
       const image = requireFile(upload, 'image');
       return { genres: await genres.predict({ bytes: image.bytes, source: `upload ${image.filename}` }, fields.get('overview')) };
     },
+  );
+
+  app.get(
+    '/api/models',
+    {
+      schema: {
+        summary: 'The image models of the library, the default first: what a search\'s "model" may name',
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              models: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: { id: { type: 'string' }, version: { type: 'string' }, dimension: { type: 'integer' }, metric: { type: 'string' }, normalize: { type: 'boolean' }, default: { type: 'boolean' } },
+                  required: ['id', 'dimension', 'metric', 'default'],
+                },
+              },
+            },
+            required: ['models'],
+          },
+        },
+      },
+    },
+    async () => ({ models: engine.embedder.models.images.map((m, i) => ({ id: m.id, version: m.version, dimension: m.dimension, metric: m.metric, normalize: m.normalize, default: i === 0 })) }),
   );
 
   app.get(

@@ -41,8 +41,11 @@ export class PairAnalyses {
     private readonly ahead: boolean,
   ) {}
 
-  pairs(channel: ImageChannel): Promise<ClosestPair[]> {
-    return this.once(`pairs:${channel}`, (onProgress) => closestPairs(this.engine.indexes, channel, PAIRS_KEPT, onProgress, this.stopping.signal));
+  /** `model`: image model of the content channel (default: the library's first). */
+  pairs(channel: ImageChannel, model?: string): Promise<ClosestPair[]> {
+    if (model !== undefined) this.engine.indexes.contentChannel(model); // unknown_model before anything is cached
+    const key = channel === CONTENT_CHANNEL && model ? `pairs:${channel}:${model}` : `pairs:${channel}`;
+    return this.once(key, (onProgress) => closestPairs(this.engine.indexes, channel, PAIRS_KEPT, onProgress, this.stopping.signal, model));
   }
 
   dupes(): Promise<DuplicateGroups> {

@@ -402,6 +402,15 @@ export class PostgresStore implements Store {
     });
   }
 
+  async deleteChannel(channel: string): Promise<number> {
+    return this.tx(async (c) => {
+      const n = (await c.query('DELETE FROM vectors WHERE channel = $1', [channel])).rowCount ?? 0;
+      await c.query('DELETE FROM atlas_points WHERE channel = $1', [channel]);
+      await c.query('DELETE FROM atlas WHERE channel = $1', [channel]);
+      return n;
+    });
+  }
+
   async putFaces(key: number, modelVersion: string, sourceHash: string, faces: DetectedFace[]): Promise<void> {
     await this.tx(async (c) => {
       await c.query('DELETE FROM faces WHERE movie_key = $1', [key]);

@@ -317,6 +317,15 @@ export class SqliteStore implements Store {
     this.tx(() => vectors.forEach((v) => this.putVectorSync(key, v)));
   }
 
+  async deleteChannel(channel: string): Promise<number> {
+    return this.tx(() => {
+      const n = this.db.prepare('DELETE FROM vectors WHERE channel = ?').run(channel).changes;
+      this.db.prepare('DELETE FROM atlas_points WHERE channel = ?').run(channel);
+      this.db.prepare('DELETE FROM atlas WHERE channel = ?').run(channel);
+      return n;
+    });
+  }
+
   async putFaces(key: number, modelVersion: string, sourceHash: string, faces: DetectedFace[]): Promise<void> {
     this.tx(() => {
       this.db.prepare('DELETE FROM faces WHERE movie_key = ?').run(key);
