@@ -42,7 +42,7 @@ export async function loadImageModel(spec: string = DEFAULT_IMAGE_MODEL, opts: {
   if (spec.endsWith('.json') && existsSync(spec)) {
     const m = readImageModelManifest(spec);
     const { name, ...preprocessing } = m.input;
-    return OnnxImageModel.load({
+    const model = await OnnxImageModel.load({
       id: m.id,
       version: m.version,
       dimension: m.dimension,
@@ -54,9 +54,25 @@ export async function loadImageModel(spec: string = DEFAULT_IMAGE_MODEL, opts: {
       normalize: m.normalize,
       threads: opts.threads,
     });
+    await probeDimension(model, spec);
+    return model;
   }
   checkImageModelSpec(spec);
   throw new MarqueeError('unknown_model', `unknown image model "${spec}"`);
+}
+
+/**
+ * A brought model is run once on a blank image when loaded, so a manifest whose dimension (or
+ * input size) does not fit its weights fails before anything is indexed, naming the file.
+ */
+async function probeDimension(model: OnnxImageModel, spec: string): Promise<void> {
+  const { width, height } = model.preprocessing;
+  try {
+    await model.embedBatch([{ width, height, data: Buffer.alloc(width * height * 3, 128) }]);
+  } catch (err) {
+    await model.close();
+    throw new MarqueeError('unknown_model', `model manifest ${spec}: ${(err as Error).message.replace(/^model [^:]+: /, '')}`);
+  }
 }
 
 /** In-process for queries (fast start); `workers` > 0 runs it in a worker pool, for indexing. */
