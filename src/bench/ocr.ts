@@ -41,7 +41,7 @@ export const DEGRADATIONS: Record<string, Degrade> = {
       .extend({ top: Math.round(h * 0.14), bottom: Math.round(h * 0.08), left: Math.round(w * 0.11), right: Math.round(w * 0.11), background: '#101010' }),
 };
 
-async function degrade(bytes: Buffer, how: Degrade): Promise<Buffer> {
+export async function degrade(bytes: Buffer, how: Degrade): Promise<Buffer> {
   const meta = await sharp(bytes).metadata();
   return how(sharp(bytes), meta.width!, meta.height!).jpeg({ quality: 85 }).toBuffer();
 }

@@ -15,6 +15,7 @@ import { benchOcr } from './ocr.js';
 import { spawnSync } from 'node:child_process';
 import { benchStills } from './stills.js';
 import { benchDefaultWeights } from './default-weights.js';
+import { benchModels } from './models.js';
 
 const catalog = resolve(process.env.MARQUEE_CATALOG ?? '../shared/catalog');
 const only = new Set(process.argv.slice(2));
@@ -74,6 +75,11 @@ try {
     if (!existingDb) throw new Error('the weights benchmark needs MARQUEE_BENCH_DB: an indexed library (with poster text read)');
     process.stderr.write('bench: default weights (genre/decade sharing, same-film image+text)...\n');
     out.weights = await benchDefaultWeights(db);
+  }
+  if (only.has('models')) {
+    if (!existingDb) throw new Error('the models benchmark needs MARQUEE_BENCH_DB: a library indexed with several --model');
+    process.stderr.write('bench: image models side by side (speed, degraded copies, neighbours, genres)...\n');
+    out.models = await benchModels(db);
   }
   if (want('ann')) {
     process.stderr.write('bench: ANN on 100k synthetic vectors...\n');

@@ -45,11 +45,11 @@ export async function runDupesCommand(opts: { db?: string; threshold?: number; j
     const keyGroups = groupDuplicates(await findDuplicatePairs(engine.indexes, opts.threshold, countingProgress(reporter)));
     reporter.stop();
     const movies = await engine.store.getMoviesByKeys(keyGroups.flat());
-    return keyGroups.map((g) => g.map((k) => movies.get(k)!));
+    return { groups: keyGroups.map((g) => g.map((k) => movies.get(k)!)), model: engine.embedder.models.image.id };
   });
-  if (opts.json) process.stdout.write(`${JSON.stringify({ groups: groups.map((g) => g.map((m) => m.id)) })}\n`);
-  else if (groups.length === 0) process.stdout.write('no duplicates\n');
-  else for (const g of groups) process.stdout.write(`${g.map((m) => `${m.id} (${m.title}${m.year ? `, ${m.year}` : ''})`).join('  =  ')}\n`);
+  if (opts.json) process.stdout.write(`${JSON.stringify({ groups: groups.groups.map((g) => g.map((m) => m.id)), model: groups.model })}\n`);
+  else if (groups.groups.length === 0) process.stdout.write('no duplicates\n');
+  else for (const g of groups.groups) process.stdout.write(`${g.map((m) => `${m.id} (${m.title}${m.year ? `, ${m.year}` : ''})`).join('  =  ')}\n`);
   return 0;
 }
 

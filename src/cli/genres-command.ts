@@ -23,7 +23,7 @@ export async function runGenresTrain(opts: { db?: string; folds: number; seed: n
     });
     steps.stop();
     if (opts.json) process.stdout.write(`${JSON.stringify({ models: summary })}\n`);
-    else for (const s of summary) process.stdout.write(`${s.features}: kept ${s.method} (cross-validated macro-mAP ${s.macroMAP}, top-3 hit ${s.top3Hit}) on ${s.trainingSize} movies in ${s.seconds.toFixed(1)} s\n`);
+    else for (const s of summary) process.stdout.write(`${s.features} (content by ${s.imageModel}): kept ${s.method} (cross-validated macro-mAP ${s.macroMAP}, top-3 hit ${s.top3Hit}) on ${s.trainingSize} movies in ${s.seconds.toFixed(1)} s\n`);
     return 0;
   } finally {
     await library.close();

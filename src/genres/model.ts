@@ -72,6 +72,8 @@ function unpackLogistic(p: Float32Array, shapes: { d: number; g: number }[]): Lo
 
 export interface TrainSummary {
   features: FeatureSet;
+  /** The image model of the content features (the library's default). */
+  imageModel: string;
   method: Method;
   trainingSize: number;
   macroMAP: number;
@@ -112,7 +114,7 @@ export async function trainGenreModels(
       logistic: logistic?.map((m, i) => ({ channels: groups[i]!.channels, d: m.d, g: m.g })),
     };
     await library.putGenreModel(features, meta, logistic ? packLogistic(logistic) : null);
-    out.push({ features, method: ev.best, trainingSize: ds.n, macroMAP: ev.methods[ev.best].macroMAP, top3Hit: ev.methods[ev.best].top3Hit, seconds: (performance.now() - started) / 1000 });
+    out.push({ features, imageModel: models[CONTENT_CHANNEL]!.id, method: ev.best, trainingSize: ds.n, macroMAP: ev.methods[ev.best].macroMAP, top3Hit: ev.methods[ev.best].top3Hit, seconds: (performance.now() - started) / 1000 });
   }
   return out;
 }

@@ -5,7 +5,7 @@
  * cannot load or conflicts with the library changes nothing.
  */
 import { loadImageModel } from '../models/registry.js';
-import { BUILT_IN_IMAGE_MODELS, DEFAULT_IMAGE_MODEL } from '../models/registry.js';
+import { BUILT_IN_IMAGE_MODELS, DEFAULT_IMAGE_MODEL, hasTextTower, loadTextTower } from '../models/registry.js';
 import { planImageModels, readImageModels, writeImageModels, type LibraryImageModel, type ModelPlan } from '../models/library-models.js';
 import type { ImageEmbeddingModel } from '../models/types.js';
 import type { Store } from '../store/store.js';
@@ -35,7 +35,18 @@ export async function modelsForIndexRun(library: Store, specs: string[] | undefi
   const wanted = specs ?? (held.length ? held.filter((m) => !drop.includes(m.id)).map((m) => m.spec) : [DEFAULT_IMAGE_MODEL]);
   const models = await loadAll(wanted, threads);
   try {
-    const requested = models.map((model, i) => ({ spec: wanted[i]!, builtIn: BUILT_IN_IMAGE_MODELS.includes(wanted[i]!), model }));
+    const requested = models.map((model, i) => ({ spec: wanted[i]!, builtIn: BUILT_IN_IMAGE_MODELS.includes(wanted[i]!), textTower: hasTextTower(wanted[i]!), model }));
+    // A dual encoder's text tower must load and run too, before anything is written.
+    for (const r of requested.filter((x) => x.textTower)) {
+      const tower = await loadTextTower(r.spec, { threads });
+      try {
+        await tower.embedBatch(['a poster']);
+      } catch (err) {
+        throw new MarqueeError('unknown_model', `model manifest ${r.spec}: ${(err as Error).message}`);
+      } finally {
+        await tower.close();
+      }
+    }
     const plan = planImageModels(held, requested, drop, library.location);
     if (plan.models.length === 0) throw new MarqueeError('unknown_model', `library ${library.location} would hold no image model: name one with --model`);
     return { plan, loaded: plan.models.map((m, i) => ({ model: models[i]!, channel: m.channel })) };

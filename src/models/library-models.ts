@@ -27,12 +27,15 @@ export interface LibraryImageModel {
   channel: string;
   /** Whether its weights come with Marquee (a new version then re-embeds instead of failing). */
   builtIn: boolean;
+  /** A dual encoder: its manifest has a text tower (text finds posters by what they show). */
+  textTower?: boolean;
 }
 
 /** A model an index run was asked for, loaded. */
 export interface RequestedModel {
   spec: string;
   builtIn: boolean;
+  textTower?: boolean;
   model: { id: string; version: string; dimension: number; metric: Metric; normalize: boolean };
 }
 
@@ -71,6 +74,11 @@ export async function writeImageModels(store: Store, models: LibraryImageModel[]
 /** The library's default image model (its first), or undefined when nothing was indexed. */
 export async function defaultImageModel(store: Store): Promise<LibraryImageModel | undefined> {
   return (await readImageModels(store))[0];
+}
+
+/** The library's first dual encoder (an image model with a text tower), if any. */
+export function dualEncoderOf(models: LibraryImageModel[]): LibraryImageModel | undefined {
+  return models.find((m) => m.textTower);
 }
 
 /** The model a query or analysis names (by id), or the default; a clear error naming the ones held. `where`: "library x.db", "this library". */
@@ -125,7 +133,7 @@ export function planImageModels(held: LibraryImageModel[], requested: RequestedM
       firstChannelFree = false;
     }
     const { id, version, dimension, metric, normalize } = r.model;
-    return { id, version, dimension, metric, normalize, spec: r.spec, channel, builtIn: r.builtIn };
+    return { id, version, dimension, metric, normalize, spec: r.spec, channel, builtIn: r.builtIn, ...(r.textTower ? { textTower: true } : {}) };
   });
   return { models, dropped };
 }

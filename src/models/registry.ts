@@ -7,6 +7,7 @@ import { readImageModelManifest } from './manifest.js';
 import { ensureInceptionOnnx, INCEPTION_DIMENSION, INCEPTION_ID, INCEPTION_PREPROCESSING, inceptionVersion } from './inception-v3.js';
 import { ensureMobilenetOnnx, MOBILENET_ID, MOBILENET_PREPROCESSING, mobilenetVersion } from './mobilenet-v2.js';
 import { OnnxImageModel, type OnnxImageModelOptions } from './onnx-image-model.js';
+import { OnnxClipTextModel } from './onnx-clip-text-model.js';
 import { PooledTextModel } from './pooled-text-model.js';
 import { UseTextModel } from './use-text-model.js';
 import type { ImageEmbeddingModel, TextEmbeddingModel } from './types.js';
@@ -72,6 +73,22 @@ async function probeDimension(model: OnnxImageModel, spec: string): Promise<void
   } catch (err) {
     await model.close();
     throw new MarqueeError('unknown_model', `model manifest ${spec}: ${(err as Error).message.replace(/^model [^:]+: /, '')}`);
+  }
+}
+
+/** Whether a model spec is a dual encoder (a manifest with a text tower). */
+export function hasTextTower(spec: string): boolean {
+  return spec.endsWith('.json') && existsSync(spec) && readImageModelManifest(spec).text !== undefined;
+}
+
+/** The text tower of a dual-encoder manifest (its vectors compare with the image tower's). */
+export async function loadTextTower(spec: string, opts: { threads?: number } = {}): Promise<OnnxClipTextModel> {
+  const m = readImageModelManifest(spec);
+  if (!m.text) throw new MarqueeError('unknown_model', `model manifest ${spec} has no text tower`);
+  try {
+    return await OnnxClipTextModel.load(m.id, m.version, m.text, opts.threads);
+  } catch (err) {
+    throw new MarqueeError('unknown_model', `model manifest ${spec}: ${(err as Error).message}`);
   }
 }
 

@@ -8,12 +8,12 @@ import { ANALYSIS_HEIGHT, ANALYSIS_WIDTH, designFeatures } from '../design/desig
 import { blendRgb } from '../image/blend.js';
 import { decodeBounded, decodeForIndex, type RgbImage } from '../image/decode.js';
 import { FaceModel } from '../models/face-model.js';
-import { loadImageModel, loadTextModel } from '../models/registry.js';
+import { loadImageModel, loadTextModel, loadTextTower } from '../models/registry.js';
 import type { ImageEmbeddingModel, TextEmbeddingModel } from '../models/types.js';
 import type { ImageChannel } from '../store/channels.js';
 import type { Store } from '../store/store.js';
 import type { ModelRef } from '../store/types.js';
-import { pickImageModel, readImageModels, type LibraryImageModel } from '../models/library-models.js';
+import { dualEncoderOf, pickImageModel, readImageModels, type LibraryImageModel } from '../models/library-models.js';
 import type { ChannelModel } from '../ingest/indexer.js';
 import { QueryError, type ImageInput } from './query.js';
 import { PosterOcr } from '../text/poster-ocr.js';
@@ -45,6 +45,7 @@ export async function libraryModels(store: Store): Promise<LibraryModels> {
 
 export class Embedder {
   private readonly imageModels = new Map<string, Promise<ImageEmbeddingModel>>();
+  private visualTextModel?: Promise<TextEmbeddingModel>;
   private textModel?: Promise<TextEmbeddingModel>;
   private faceModel?: Promise<FaceModel>;
   private ocr?: Promise<PosterOcr>;
@@ -76,6 +77,25 @@ export class Embedder {
       this.imageModels.set(ref.id, model);
     }
     return model;
+  }
+
+  /** The library's dual encoder (an image model with a text tower), if it has one. */
+  get dualEncoder(): LibraryImageModel | undefined {
+    return dualEncoderOf(this.models.images);
+  }
+
+  /** The dual encoder's text tower: text embedded into its image space. */
+  getVisualTextModel(): Promise<TextEmbeddingModel> {
+    const m = this.dualEncoder;
+    if (!m) return Promise.reject(new QueryError('this library has no dual-encoder (CLIP-style) image model'));
+    this.visualTextModel ??= loadTextTower(m.spec, { threads: 2 });
+    this.visualTextModel.catch(() => (this.visualTextModel = undefined));
+    return this.visualTextModel;
+  }
+
+  /** A text in the dual encoder's image space (what posters showing it are near). */
+  async embedVisualText(text: string): Promise<Float32Array> {
+    return (await (await this.getVisualTextModel()).embedBatch([text]))[0]!;
   }
 
   /** Every image model of the library with its channel (indexing an upload embeds it with all of them). */
@@ -143,7 +163,7 @@ export class Embedder {
   }
 
   async close(): Promise<void> {
-    const models = await Promise.allSettled([...this.imageModels.values(), this.textModel, this.ocr]);
+    const models = await Promise.allSettled([...this.imageModels.values(), this.textModel, this.visualTextModel, this.ocr]);
     for (const m of models) if (m.status === 'fulfilled' && m.value) await m.value.close();
   }
 }

@@ -20,7 +20,7 @@ import { identityChannel, identityEvidence, printedTextChannel, typographyChanne
 import type { TypographyScorer } from './typography-scorer.js';
 import { currentReading } from '../text/current-reading.js';
 import type { TextLine } from '../text/types.js';
-import { DEFAULT_IMAGE_WEIGHTS, MAX_K, PRINTED_TEXT_SHARE, QueryError, WEIGHTED_CHANNELS, type ImageInput, type SearchQuery, type SearchResult } from './query.js';
+import { DEFAULT_IMAGE_WEIGHTS, MAX_K, PRINTED_TEXT_SHARE, QueryError, VISUAL_CHANNEL, VISUAL_TEXT_SHARE, WEIGHTED_CHANNELS, type ImageInput, type SearchQuery, type SearchResult } from './query.js';
 
 export { QueryError };
 
@@ -30,6 +30,8 @@ type ImageVectors = Partial<PosterVectors>;
 interface TextSide {
   query: string | undefined;
   vector: Float32Array | undefined;
+  /** The text in a dual encoder's image space: posters that show what the text says. */
+  visual?: Float32Array;
   /** The vector is the query movie's own synopsis ("more like this" blending in its story). */
   story?: boolean;
   printed: PrintedTextIndex | undefined;
@@ -155,7 +157,8 @@ export class SearchEngine {
     if (q.colors && (q.image || q.id !== undefined)) throw new QueryError('colors is a query of its own: to weigh an image\'s colours use weights (color=...)');
     const text = q.text?.trim();
     if (q.text !== undefined && !text) throw new QueryError('text is empty');
-    if (text && !this.embedder.hasText && !printedAvailable) throw new QueryError('this library has no synopsis embeddings and no printed text: re-index with the text model enabled, or without --no-ocr');
+    if (text && !this.embedder.hasText && !printedAvailable && !this.embedder.dualEncoder)
+      throw new QueryError('this library has no synopsis embeddings, no printed text and no dual-encoder image model: re-index with the text model enabled, or without --no-ocr');
     const wImage = q.weightImage ?? 0.5;
     if (!(wImage >= 0 && wImage <= 1)) throw new QueryError(`weight-image must be between 0 and 1, got ${q.weightImage}`);
     for (const [c, w] of Object.entries(q.weights ?? {}))
@@ -191,12 +194,18 @@ export class SearchEngine {
     if (image && identity) channels.push(identityChannel((imageSide * (weights?.identity ?? 0)) / weightTotal, identity, (await this.indexes.filterRows()).map((r) => r.key)));
     if (q.colors) channels.push(paletteChannel(imageSide, q.colors, await this.indexes.palette()));
     const textSide = image || q.colors ? 1 - wImage : 1;
+    // What posters show (a dual encoder's text tower), beside synopses and printed words.
+    const visual = text.query && text.visual ? await this.indexes.channel(this.embedder.dualEncoder!.channel) : undefined;
+    const others = textVector !== undefined || text.printed !== undefined;
+    const visualShare = visual ? (others ? VISUAL_TEXT_SHARE : 1) : 0;
+    if (visual) channels.push(vectorChannel(VISUAL_CHANNEL, textSide * visualShare, text.visual!, visual));
+    const rest = textSide * (1 - visualShare);
     const printedShare = text.printed ? (textVector ? PRINTED_TEXT_SHARE : 1) : 0;
     if (textVector) {
       const loaded = await this.indexes.channel(TEXT_CHANNEL);
-      if (loaded) channels.push(vectorChannel(TEXT_CHANNEL, textSide * (1 - printedShare), textVector, loaded));
+      if (loaded) channels.push(vectorChannel(TEXT_CHANNEL, rest * (1 - printedShare), textVector, loaded));
     }
-    if (text.query && text.printed) channels.push(printedTextChannel(textSide * printedShare, text.query, text.printed));
+    if (text.query && text.printed) channels.push(printedTextChannel(rest * printedShare, text.query, text.printed));
     return channels;
   }
 
@@ -244,12 +253,13 @@ export class SearchEngine {
     const exclude = new Set<number>();
     // The image model runs on onnxruntime's threads, the text model in a worker: embed both at once.
     const story = !text && q.id !== undefined && q.weightImage !== undefined && q.weightImage < 1;
-    const [image, textVector, side] = await Promise.all([
+    const [image, textVector, side, visual] = await Promise.all([
       this.imageQueryVectors(q, exclude),
       text && this.embedder.hasText ? this.embedder.embedText(text) : story ? this.synopsisVector(q.id!) : undefined,
       this.textSide(q, text, printed),
+      text && this.embedder.dualEncoder ? this.embedder.embedVisualText(text) : undefined,
     ]);
-    const channels = await this.plan(q, image, { ...side, vector: textVector, story: story && textVector !== undefined }, wImage);
+    const channels = await this.plan(q, image, { ...side, vector: textVector, visual, story: story && textVector !== undefined }, wImage);
 
     // Vector indexes get the filter itself (an engine index applies it in its query); the in-process
     // palette and face scorers get the resolved set of keys.

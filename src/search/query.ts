@@ -59,6 +59,14 @@ export const DEFAULT_IMAGE_WEIGHTS: Record<WeightedChannel, number> = { content:
 /** Share of a text query's weight given to words printed on posters (the rest: synopses). */
 export const PRINTED_TEXT_SHARE = 0.4;
 
+/**
+ * With a dual-encoder image model (CLIP-style), a text query also scores what posters show: the
+ * `visual` channel, this share of the text side (synopses and printed words share the rest as
+ * above). Not measured: no dual encoder's weights can be had here (README, Limits).
+ */
+export const VISUAL_TEXT_SHARE = 0.4;
+export const VISUAL_CHANNEL = 'visual';
+
 /** Parses "content=0.6,color=0.3,layout=0.1"; channels not named get weight 0. */
 export function parseWeights(s: string): ChannelWeights {
   const out: ChannelWeights = {};

@@ -6,14 +6,17 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServer } from '../../dist/server/app.js';
 import { ensureMobilenetOnnx, MOBILENET_PREPROCESSING } from '../../dist/models/mobilenet-v2.js';
 import { modelCacheDir } from '../../dist/models/registry.js';
 import { openStore } from '../../dist/store/open-store.js';
 import type { SearchResult } from '../../dist/search/query.js';
 import { similarity, type Metric } from '../../dist/util/metric.js';
 import { ENGINES, freshLibrary, type TestLibrary } from '../engines.js';
-import { makeCatalog, runCli, spreadRows, tempDir } from '../helpers.js';
+import { launchChromium, makeCatalog, runCli, spreadRows, tempDir } from '../helpers.js';
 
 const rows = spreadRows(24, 5);
 const catalog = makeCatalog(rows);
@@ -32,8 +35,8 @@ const cosineRaw = manifest('mobilenet-cos-raw', { metric: 'cosine', normalize: f
 const contentOnly = ['--weights', 'content=1'];
 const env = { MARQUEE_HUB_CORRECTION: 'off' };
 
-function search(db: string, args: string[]): SearchResult[] {
-  const r = runCli(['search', '--db', db, '--json', ...args], env);
+function search(db: string, args: string[], withEnv: Record<string, string> = env): SearchResult[] {
+  const r = runCli(['search', '--db', db, '--json', ...args], withEnv);
   if (r.code !== 0) throw new Error(`search failed (${r.code}): ${r.stderr}`);
   return (JSON.parse(r.stdout) as { results: SearchResult[] }).results;
 }
@@ -138,5 +141,52 @@ describe.each(ENGINES)('image models and metrics on %s', (engine) => {
     const after = JSON.parse(runCli(['info', '--db', library.db, '--json']).stdout) as { imageModels: unknown[]; vectors: unknown[] };
     expect(after.imageModels).toEqual(before.imageModels);
     expect(after.vectors).toEqual(before.vectors);
+  });
+});
+
+describe('the web app with two image models', () => {
+  const db = join(tempDir(), 'two-models.db');
+  let app: FastifyInstance;
+  let browser: Browser;
+  let base = '';
+  let store: Awaited<ReturnType<typeof openStore>>;
+
+  beforeAll(async () => {
+    const r = runCli(['index', catalog, '--no-ocr', '--no-text', '--db', db, '--model', 'mobilenet-v2-1.4', '--model', 'inception-v3']);
+    expect(r.code, r.stderr).toBe(0);
+    store = await openStore(db, { create: false });
+    app = await buildServer({ library: store });
+    base = await app.listen({ port: 0, host: '127.0.0.1' });
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await store?.close();
+  });
+
+  it('lists the models, picks one, and compares them side by side on one query', async () => {
+    const listed = (await (await fetch(`${base}/api/models`)).json()) as { models: { id: string; default: boolean }[] };
+    expect(listed.models.map((m) => [m.id, m.default])).toEqual([['mobilenet-v2-1.4', true], ['inception-v3', false]]);
+    const id = rows[5]!.id!;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${base}/?id=${encodeURIComponent(id)}&m=*compare`);
+    await page.waitForSelector('.compare-col .card');
+    const columns = await page.$$eval('.compare-col', (cols) => cols.map((c) => ({ model: (c as HTMLElement).dataset.model, ids: [...c.querySelectorAll('.card')].map((x) => (x as HTMLElement).dataset.id) })));
+    expect(columns.map((c) => c.model)).toEqual(['mobilenet-v2-1.4', 'inception-v3']);
+    // Each column is that model's own ranking, as the CLI gives it.
+    for (const c of columns) {
+      const cli = search(db, ['--id', id, '--k', '24', ...(c.model === 'inception-v3' ? ['--model', 'inception-v3'] : [])], {}).map((x) => x.id);
+      expect(c.ids).toEqual(cli);
+    }
+    expect(columns[0]!.ids).not.toEqual(columns[1]!.ids);
+    // Picking one model: one grid, that model's results, and the URL keeps the choice.
+    await page.selectOption('select[name=m]', 'inception-v3');
+    await page.waitForFunction(() => !document.querySelector('.compare') && !!document.querySelector('.results .grid .card'));
+    const single = await page.$$eval('.results .grid .card', (cards) => cards.map((c) => (c as HTMLElement).dataset.id));
+    expect(single).toEqual(columns[1]!.ids);
+    expect(new URL(page.url()).searchParams.get('m')).toBe('inception-v3');
+    await page.close();
   });
 });

@@ -105,6 +105,18 @@ export async function genreStatus(): Promise<GenreModelStatus | null> {
   return res.ok ? ((await res.json()) as GenreModelStatus) : null;
 }
 
+/** GET /api/models: the library's image models, the default first. */
+export interface ImageModelInfo {
+  id: string;
+  dimension: number;
+  metric: string;
+  default: boolean;
+}
+
+export async function imageModels(): Promise<ImageModelInfo[]> {
+  return (await json<{ models: ImageModelInfo[] }>(await fetch('/api/models'))).models;
+}
+
 export async function searchJson(body: Record<string, unknown>): Promise<Result[]> {
   const res = await fetch('/api/search', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return (await json<{ results: Result[] }>(res)).results;

@@ -2,7 +2,7 @@
 import { thumbUrl, type Result } from './api.js';
 import { h } from './dom.js';
 
-const CHANNEL_LABEL: Record<string, string> = { content: 'content', color: 'colour', layout: 'layout', text: 'synopsis', printed: 'printed', identity: 'identity', faces: 'faces', palette: 'palette' };
+const CHANNEL_LABEL: Record<string, string> = { content: 'content', color: 'colour', layout: 'layout', text: 'synopsis', visual: 'shows', printed: 'printed', identity: 'identity', faces: 'faces', palette: 'palette' };
 
 export function scoreBars(scores: Record<string, number | null>): HTMLElement {
   return h(

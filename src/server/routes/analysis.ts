@@ -65,6 +65,7 @@ export function registerAnalysisRoutes(app: FastifyInstance, ctx: ServerContext)
             properties: {
               groups: { type: 'array', items: { type: 'array', items: { type: 'string' } } },
               movies: { type: 'object', additionalProperties: { type: 'object', properties: { title: { type: 'string' }, year: { type: ['integer', 'null'] } } } },
+              model: { type: 'string', description: 'the image model whose content vectors proposed the candidates' },
             },
           },
         },

@@ -25,6 +25,8 @@ export interface DuplicateGroups {
   groups: string[][];
   /** Title and year of every movie in a group. */
   movies: Record<string, { title: string; year: number | null }>;
+  /** The image model whose content vectors proposed the candidates (the library's default). */
+  model: string;
 }
 
 export class PairAnalyses {
@@ -56,6 +58,7 @@ export class PairAnalyses {
       return {
         groups: present.map((g) => g.map((k) => movies.get(k)!.id)),
         movies: Object.fromEntries(present.flat().map((k) => [movies.get(k)!.id, { title: movies.get(k)!.title, year: movies.get(k)!.year }])),
+        model: this.engine.embedder.models.image.id,
       };
     });
   }

@@ -1,9 +1,16 @@
-/** Home: one search bar for text, images (drop, paste, pick), a blend slot, weights, filters; results grid. URL mirrors the query. */
-import { movieSummary, searchImage, searchJson, thumbUrl, type Identified, type Result } from '../api.js';
+/**
+ * Home: one search bar for text, images (drop, paste, pick), a blend slot, weights, filters; results
+ * grid. With several image models in the library a picker chooses the content channel's model, or
+ * compares them: the same query, one column of results per model. URL mirrors the query.
+ */
+import { imageModels, movieSummary, searchImage, searchJson, thumbUrl, type ImageModelInfo, type Identified, type Result } from '../api.js';
 import { h, type Cleanup } from '../dom.js';
 import { resultsGrid } from '../results.js';
 
 const GENRES = ['Action', 'Adventure', 'Animation', "Children's", 'Comedy', 'Crime', 'Documentary', 'Drama', 'Fantasy', 'Film-Noir', 'Horror', 'Musical', 'Mystery', 'Romance', 'Sci-Fi', 'Thriller', 'War', 'Western'];
+
+/** The model picker's value that runs the query once per image model. */
+const COMPARE = '*compare';
 
 /** Images live only in the page (they are not in the URL). */
 const images: { image?: File; image2?: File } = {};
@@ -91,6 +98,25 @@ export function renderHome(root: HTMLElement): Cleanup {
   blendMode.value = params.get('blend') === 'pixel' ? 'pixel' : 'embedding';
   blendMode.addEventListener('change', () => void run());
   const blendBox = h('div', { class: 'blend', hidden: true }, slider('mix', 'mix', params.get('mix') ?? '0.5'), blendMode);
+  // The image model picker: shown when the library holds more than one (GET /api/models).
+  let models: ImageModelInfo[] = [];
+  const modelPick = h('select', { name: 'm', 'aria-label': 'image model' });
+  const modelBox = h('label', { class: 'model-pick', hidden: true, title: 'which image model judges what posters show (content); "compare" runs the query once per model, side by side' }, 'image model ', modelPick);
+  modelPick.addEventListener('change', () => void run());
+  void imageModels().then(
+    (list) => {
+      models = list;
+      if (list.length < 2) return;
+      modelPick.replaceChildren(
+        ...list.map((m) => h('option', { value: m.default ? '' : m.id }, `${m.id}${m.default ? ' (default)' : ''}`)),
+        h('option', { value: COMPARE }, 'compare all, side by side'),
+      );
+      modelPick.value = params.get('m') ?? '';
+      modelBox.hidden = false;
+      if (params.get('m')) void run();
+    },
+    () => undefined,
+  );
   const showError = (message: string): void => {
     generation++;
     results.replaceChildren();
@@ -125,7 +151,7 @@ export function renderHome(root: HTMLElement): Cleanup {
       h('input', { type: 'search', name: 'q', placeholder: 'Describe a movie, or drop / paste a poster…', 'aria-label': 'search text', value: params.get('q') ?? '' }),
       h('button', { type: 'submit' }, 'Search')),
     queryMovie,
-    h('div', { class: 'row images' }, zone1.element, zone2.element, blendBox),
+    h('div', { class: 'row images' }, zone1.element, zone2.element, blendBox, modelBox),
     h('details', { class: 'tuning', open: params.has('wc') || params.has('g') || params.has('y1') },
       h('summary', {}, 'Weights and filters'),
       h('div', { class: 'row' }, slider('wc', 'content', params.get('wc') ?? '0.7'), slider('wk', 'colour', params.get('wk') ?? '0.15'), slider('wl', 'layout', params.get('wl') ?? '0.15'), slider('wi', 'identity', params.get('wi') ?? '0.5'), slider('wy', 'typography', params.get('wy') ?? '0'), slider('wt', 'text', params.get('wt') ?? '0.5', 'weight of the text side against the poster: your words, or for "more like this" without words the movie\'s own synopsis')),
@@ -171,7 +197,7 @@ export function renderHome(root: HTMLElement): Cleanup {
     const mine = ++generation;
     const started = performance.now();
     const url = new URLSearchParams();
-    for (const n of ['q', 'wc', 'wk', 'wl', 'wi', 'wy', 'wt', 'y1', 'y2', 'c', 'mix', 'blend']) if (value(n)) url.set(n, value(n));
+    for (const n of ['q', 'wc', 'wk', 'wl', 'wi', 'wy', 'wt', 'y1', 'y2', 'c', 'mix', 'blend', 'm']) if (value(n)) url.set(n, value(n));
     if (id) url.set('id', id);
     if (selected.size) url.set('g', [...selected].join(','));
     history.replaceState(null, '', `/?${url}`);
@@ -183,23 +209,20 @@ export function renderHome(root: HTMLElement): Cleanup {
     const countries = value('c').split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
     if (countries.length) filters.countries = countries;
     status.textContent = 'Searching…';
+    // The model only matters to image and movie queries (their content channel).
+    const picked = images.image || id ? value('m') : '';
     try {
-      let found: Result[];
-      let identified: Identified = null;
-      if (images.image) {
-        const fields: Record<string, string> = { k: '24', weights: Object.entries({ ...weights, identity: Number(value('wi')) }).map(([k, v]) => `${k}=${v}`).join(','), weightImage: String(1 - Number(value('wt'))) };
-        if (text) fields.text = text;
-        if (images.image2) (fields.mix = value('mix')), (fields.blend = value('blend'));
-        if (filters.yearFrom) fields.yearFrom = String(filters.yearFrom);
-        if (filters.yearTo) fields.yearTo = String(filters.yearTo);
-        if (selected.size) fields.genres = [...selected].join(',');
-        if (countries.length) fields.countries = countries.join(',');
-        ({ results: found, identified } = await searchImage({ image: images.image, image2: images.image2 }, fields));
-      } else {
-        // "More like this": the text slider weighs the typed text, or without any the movie's own synopsis
-        // (posters and story: 0.5 shares a genre most often, `npm run bench -- weights`).
-        found = await searchJson({ ...(text ? { text } : {}), ...(id ? { id, weights, weightImage: 1 - Number(value('wt')) } : {}), filters, k: 24 });
+      if (picked === COMPARE) {
+        const columns = await Promise.all(models.map((m) => query(m.default ? '' : m.id).then((r) => ({ model: m, found: r.found }))));
+        if (mine !== generation) return;
+        results.replaceChildren(
+          h('div', { class: 'compare' }, ...columns.map((c) => h('section', { class: 'compare-col', 'aria-label': `results by ${c.model.id}`, 'data-model': c.model.id }, h('h2', {}, `${c.model.id}${c.model.default ? ' (default)' : ''}`), resultsGrid(c.found)))),
+        );
+        const ms = performance.now() - started;
+        status.textContent = `${models.length} models compared in ${ms.toFixed(0)} ms`;
+        return;
       }
+      const { found, identified } = await query(picked);
       if (mine !== generation) return;
       results.replaceChildren(
         ...(identified
@@ -212,6 +235,28 @@ export function renderHome(root: HTMLElement): Cleanup {
       status.textContent = `${found.length} results in ${ms.toFixed(0)} ms`;
     } catch (err) {
       if (mine === generation) showError((err as Error).message);
+    }
+
+    /** The query as the form says, content by image model `model` ('' the default). */
+    async function query(model: string): Promise<{ found: Result[]; identified: Identified }> {
+      let found: Result[];
+      let identified: Identified = null;
+      if (images.image) {
+        const fields: Record<string, string> = { k: '24', weights: Object.entries({ ...weights, identity: Number(value('wi')) }).map(([k, v]) => `${k}=${v}`).join(','), weightImage: String(1 - Number(value('wt'))) };
+        if (text) fields.text = text;
+        if (images.image2) (fields.mix = value('mix')), (fields.blend = value('blend'));
+        if (filters.yearFrom) fields.yearFrom = String(filters.yearFrom);
+        if (filters.yearTo) fields.yearTo = String(filters.yearTo);
+        if (selected.size) fields.genres = [...selected].join(',');
+        if (countries.length) fields.countries = countries.join(',');
+        if (model) fields.model = model;
+        ({ results: found, identified } = await searchImage({ image: images.image, image2: images.image2 }, fields));
+      } else {
+        // "More like this": the text slider weighs the typed text, or without any the movie's own synopsis
+        // (posters and story: 0.5 shares a genre most often, `npm run bench -- weights`).
+        found = await searchJson({ ...(text ? { text } : {}), ...(id ? { id, weights, weightImage: 1 - Number(value('wt')) } : {}), ...(model ? { model } : {}), filters, k: 24 });
+      }
+      return { found, identified };
     }
   }
 
