@@ -23,6 +23,7 @@ import { assignGrid, cellPosition, gridPoints, knnOverlap, type GridLayout } fro
 import { labelClusters, libraryShares, type ClusterLabel } from './labels.js';
 import { pca, pca2d, tsne2d, umap2d } from './projections.js';
 import { buildSheets } from './sheets.js';
+import { promptLabels } from './prompts.js';
 import type { AtlasPoint } from '../store/types.js';
 
 export const ATLAS_CHANNELS = [CONTENT_CHANNEL, COLOR_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL] as const;
@@ -44,6 +45,8 @@ export interface AtlasMeta {
 
 export interface AtlasBuildOptions {
   channel?: string;
+  /** Prompts a dual encoder labels clusters with (default DEFAULT_PROMPTS). */
+  prompts?: string[];
   /** Image model of the content atlas (its id; default: the library's first). */
   model?: string;
   rebuild?: boolean;
@@ -134,6 +137,10 @@ async function fullBuild(library: Store, channel: string, entries: { key: number
     for (let t = 0; t < d; t++) s += (flat[i * d + t]! - clustering.centroids[c * d + t]!) ** 2;
     return s;
   }));
+  opts.onStage?.('prompt labels');
+  const members = clusters.map((c) => entries.filter((_, i) => clustering.assignment[i] === c.id).map((e) => e.key));
+  const shows = await promptLabels(library, members, opts.prompts);
+  shows?.forEach((s, i) => (clusters[i]!.shows = s));
   return { channel, seed, points: points.length, grid: { cols: grid.cols, rows: grid.rows }, clusters, k: clustering.k, silhouetteByK: clustering.tried, quality, seconds, incremental: 0 };
 }
 

@@ -23,6 +23,8 @@ export interface ClusterLabel {
   /** The colour most over-represented in the cluster, named ("dark red"). */
   colour: string | null;
   tone: 'dark' | 'light' | null;
+  /** What the cluster's posters show, by a dual encoder's best prompt (libraries with one). */
+  shows?: { prompt: string; p: number };
 }
 
 /** What the whole map holds, for lifts. */

@@ -49,15 +49,21 @@ export class ChannelIndexes {
     return undefined;
   }
 
-  /** The vector index of a channel (undefined when the library has none). */
-  channel(name: string): Promise<LoadedChannel | undefined> {
-    let c = this.channels.get(name);
+  /**
+   * The vector index of a channel (undefined when the library has none). `raw`: without the hub
+   * correction, for queries from another modality (a dual encoder's text vectors are not centred
+   * on the posters' mean: the text and image clouds of CLIP sit apart).
+   */
+  channel(name: string, opts: { raw?: boolean } = {}): Promise<LoadedChannel | undefined> {
+    const cacheKey = opts.raw ? `${name}#raw` : name;
+    let c = this.channels.get(cacheKey);
     if (!c) {
       const ref = this.modelOf(name);
       // Hub correction on content channels, where a CNN's common component makes hubs (cosine models only).
-      c = ref ? loadChannelIndex(this.store, name, ref, () => this.filterRows(), { centre: channelKind(name) === CONTENT_CHANNEL }) : Promise.resolve(undefined);
-      this.channels.set(name, c);
-      c.catch(() => this.channels.delete(name));
+      const centre = !opts.raw && channelKind(name) === CONTENT_CHANNEL;
+      c = ref ? loadChannelIndex(this.store, name, ref, () => this.filterRows(), { centre }) : Promise.resolve(undefined);
+      this.channels.set(cacheKey, c);
+      c.catch(() => this.channels.delete(cacheKey));
     }
     return c;
   }

@@ -195,7 +195,7 @@ export class SearchEngine {
     if (q.colors) channels.push(paletteChannel(imageSide, q.colors, await this.indexes.palette()));
     const textSide = image || q.colors ? 1 - wImage : 1;
     // What posters show (a dual encoder's text tower), beside synopses and printed words.
-    const visual = text.query && text.visual ? await this.indexes.channel(this.embedder.dualEncoder!.channel) : undefined;
+    const visual = text.query && text.visual ? await this.indexes.channel(this.embedder.dualEncoder!.channel, { raw: true }) : undefined;
     const others = textVector !== undefined || text.printed !== undefined;
     const visualShare = visual ? (others ? VISUAL_TEXT_SHARE : 1) : 0;
     if (visual) channels.push(vectorChannel(VISUAL_CHANNEL, textSide * visualShare, text.visual!, visual));

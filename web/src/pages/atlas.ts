@@ -49,6 +49,12 @@ function layout(points: AtlasPoint[], data: AtlasData, view: View): Float32Array
 }
 
 /** The atlas page; leaving it destroys the WebGL application, its ticker and its textures. */
+/** A cluster's legend name: its label, and what a dual encoder says its posters show. */
+function clusterName(c: Atlas['meta']['clusters'][number] | undefined): string | undefined {
+  if (!c) return undefined;
+  return c.shows ? `${c.label} · ${c.shows.prompt.replace(/^a poster (with |of )?/, '')}` : c.label;
+}
+
 export function renderAtlas(root: HTMLElement): Cleanup {
   return asyncPage((signal) => atlasPage(root, signal));
 }
@@ -301,7 +307,7 @@ async function atlasPage(root: HTMLElement, signal: AbortSignal): Promise<void> 
     clearHires();
     scheduleHires();
     legend.hidden = by === 'none';
-    legend.replaceChildren(...(by === 'none' ? [] : order.map((c) => h('span', { class: 'legend-item', title: `${counts.get(c)} posters` }, h('i', { style: `background:#${categories.get(c)!.toString(16).padStart(6, '0')}` }), by === 'cluster' ? data.meta.clusters[Number(c)]?.label ?? c : c))));
+    legend.replaceChildren(...(by === 'none' ? [] : order.map((c) => h('span', { class: 'legend-item', title: `${counts.get(c)} posters` }, h('i', { style: `background:#${categories.get(c)!.toString(16).padStart(6, '0')}` }), by === 'cluster' ? clusterName(data.meta.clusters[Number(c)]) ?? c : c))));
   };
   colourSel.addEventListener('change', recolour);
 
