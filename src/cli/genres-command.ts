@@ -1,5 +1,5 @@
 import { loadDataset } from '../genres/dataset.js';
-import { crossValidate } from '../genres/evaluate.js';
+import { crossValidate, heldOutEvaluation } from '../genres/evaluate.js';
 import { FEATURE_SETS, libraryModels, trainGenreModels } from '../genres/model.js';
 import { GenreService, type GenreProbability } from '../genres/predict.js';
 import { SearchEngine } from '../search/engine.js';
@@ -30,7 +30,7 @@ export async function runGenresTrain(opts: { db?: string; folds: number; seed: n
   }
 }
 
-export async function runGenresEval(opts: { db?: string; folds: number; seed: number; json?: boolean }): Promise<number> {
+export async function runGenresEval(opts: { db?: string; folds: number; seed: number; json?: boolean; heldOut?: boolean }): Promise<number> {
   const library = await openExistingLibrary(opts.db);
   try {
     const models = await libraryModels(library);
@@ -39,7 +39,8 @@ export async function runGenresEval(opts: { db?: string; folds: number; seed: nu
       const ds = await loadDataset(library, features, models);
       const { foldOf, outOfFold, ...ev } = crossValidate(ds, opts.folds, opts.seed, (f) => !opts.json && process.stderr.write(`${features}: fold ${f + 1}/${opts.folds}\n`));
       void outOfFold;
-      evaluations.push({ ...ev, foldOf });
+      const heldOut = opts.heldOut ? heldOutEvaluation(ds, 0.2, opts.seed, opts.folds) : undefined;
+      evaluations.push({ ...ev, foldOf, ...(heldOut ? { heldOut } : {}) });
     }
     if (opts.json) {
       process.stdout.write(`${JSON.stringify({ evaluations })}\n`);
@@ -51,6 +52,8 @@ export async function runGenresEval(opts: { db?: string; folds: number; seed: nu
       for (const [m, r] of Object.entries(ev.methods))
         process.stdout.write(`  ${m.padEnd(9)}  ${r.macroMAP.toFixed(3).padStart(9)}  ${r.microF1.toFixed(3).padStart(8)}  ${r.macroF1.toFixed(3).padStart(8)}  ${r.top1Accuracy.toFixed(3)}  ${r.top3Hit.toFixed(3).padStart(9)}\n`);
       process.stdout.write(`  per-genre AP (${ev.best}): ${Object.entries(ev.methods[ev.best].perGenreAP).map(([g, ap]) => `${g} ${ap ?? '-'}`).join(', ')}\n`);
+      if (ev.heldOut)
+        process.stdout.write(`  held out: trained on ${ev.heldOut.trainMovies} films (kept ${ev.heldOut.method}), macro-mAP ${ev.heldOut.macroMAP} and top-3 hit ${ev.heldOut.top3Hit} on the posters of ${ev.heldOut.heldOutMovies} films it never saw\n`);
     }
     return 0;
   } finally {

@@ -142,6 +142,7 @@ genres
   .addOption(dbOption())
   .option('--folds <k>', 'cross-validation folds', number('folds', 2, 20, true), 5)
   .option('--seed <n>', 'random seed', number('seed', 0, 2 ** 31, true), 42)
+  .option('--held-out', 'also set 20% of the films aside, train as "genres train" does on the rest, and score the posters of the films it never saw')
   .option('--json', 'print {"evaluations":[...]}')
   .action(async (opts) => {
     process.exitCode = await runGenresEval(opts);

@@ -6,6 +6,7 @@ import type { Metric } from '../util/metric.js';
 import { GENRES, multiHot } from './labels.js';
 import { ocrVersionKey } from '../text/poster-ocr.js';
 import { PRINTED_CHANNEL, printedWordsVector } from '../text/word-features.js';
+import { FACE_CUES_CHANNEL } from './face-cues.js';
 
 export type FeatureSet = 'poster' | 'poster+synopsis';
 
@@ -33,7 +34,8 @@ export interface GenreDataset {
 /** The channels of a feature set given the library's models: poster words go with the poster channels when read. */
 export function featureChannels(features: FeatureSet, models: Record<string, ModelRef>): string[] {
   const base = FEATURE_CHANNELS[features];
-  return models[PRINTED_CHANNEL] ? [...base.slice(0, 3), PRINTED_CHANNEL, ...base.slice(3)] : base;
+  const extra = [PRINTED_CHANNEL, FACE_CUES_CHANNEL].filter((c) => models[c]);
+  return [...base.slice(0, 3), ...extra, ...base.slice(3)];
 }
 
 /** `models`: each feature channel's model; a content model may live on another store channel (`channel`, several image models). */
@@ -41,7 +43,7 @@ export async function loadDataset(library: Store, features: FeatureSet, models: 
   const channels = featureChannels(features, models);
   const byChannel: Map<number, Float32Array>[] = [];
   /** Poster words of a poster not read (or without text) are the zero vector: such rows still train. */
-  const optional = new Set([PRINTED_CHANNEL]);
+  const optional = new Set([PRINTED_CHANNEL, FACE_CUES_CHANNEL]);
   for (const c of channels) {
     const model = models[c];
     if (!model) throw new Error(`the library has no ${c} vectors: index the catalog first`);

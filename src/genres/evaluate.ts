@@ -1,5 +1,5 @@
 /** k-fold cross-validation (folds split by movie) of every method, with the metrics the README reports. */
-import type { GenreDataset } from './dataset.js';
+import { takeRows, type GenreDataset } from './dataset.js';
 import { assignFolds } from './folds.js';
 import { GENRES } from './labels.js';
 import { f1Scores, meanDefined, perGenreAP, topKHit, tuneThresholds, type Scored } from './metrics.js';
@@ -69,4 +69,33 @@ export function crossValidate(ds: GenreDataset, folds = 5, seed = 42, onFold?: (
     foldOf: Object.fromEntries(ds.ids.map((id, i) => [id, fold[i]!])),
     outOfFold: oof[best],
   };
+}
+
+export interface HeldOutEvaluation {
+  features: string;
+  /** Films the model was trained on, and films it never saw (the "not in the catalog" posters). */
+  trainMovies: number;
+  heldOutMovies: number;
+  /** The method the training films' own cross-validation kept (as `genres train` does). */
+  method: Method;
+  macroMAP: number;
+  top3Hit: number;
+}
+
+/**
+ * Held-out evaluation: a share of the films (seeded) is set aside, the model is chosen and fitted
+ * on the rest exactly as `genres train` does (inner cross-validation picks the method), and
+ * scored on posters of films it never saw — what a user's new posters get.
+ */
+export function heldOutEvaluation(ds: GenreDataset, share = 0.2, seed = 42, folds = 5): HeldOutEvaluation {
+  const parts = Math.round(1 / share);
+  const fold = assignFolds(ds.n, parts, seed + 1000);
+  const train: number[] = [];
+  const test: number[] = [];
+  for (let i = 0; i < ds.n; i++) (fold[i] === 0 ? test : train).push(i);
+  const trainDs: GenreDataset = { ...ds, ids: train.map((i) => ds.ids[i]!), keys: train.map((i) => ds.keys[i]!), n: train.length, x: takeRows(ds.x, ds.d, train), y: takeRows(ds.y, ds.g, train) };
+  const method = crossValidate(trainDs, folds, seed).best;
+  const pred = fitPredictAll(ds, train, test, seed)[method];
+  const metrics = metricsOf({ p: pred, y: takeRows(ds.y, ds.g, test), n: test.length, g: ds.g });
+  return { features: ds.features, trainMovies: train.length, heldOutMovies: test.length, method, macroMAP: metrics.macroMAP, top3Hit: metrics.top3Hit };
 }

@@ -2,6 +2,8 @@
 import { COLOR_MODEL, LAYOUT_MODEL } from '../design/design-features.js';
 import { COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL } from '../store/channels.js';
 import { defaultImageModel, refOf } from '../models/library-models.js';
+import { FACE_MODEL_VERSION } from '../models/face-model.js';
+import { FACE_CUES_CHANNEL, faceCuesModel } from './face-cues.js';
 import { MarqueeError } from '../util/errors.js';
 import { ocrVersionKey } from '../text/poster-ocr.js';
 import { PRINTED_CHANNEL, printedWordsModel } from '../text/word-features.js';
@@ -43,6 +45,9 @@ export async function libraryModels(library: Store): Promise<Record<string, Mode
   if (txt) models[TEXT_CHANNEL] = JSON.parse(txt) as ModelRef;
   // Poster words join the features once posters have been read (MARQUEE_GENRE_WORDS=off leaves them out).
   if (process.env.MARQUEE_GENRE_WORDS !== 'off' && (await library.posterTextProgress(ocrVersionKey())).read > 0) models[PRINTED_CHANNEL] = printedWordsModel();
+  // Faces' expressions, age and gender join once posters have been scanned (MARQUEE_GENRE_FACES=off leaves them out).
+  const cues = faceCuesModel(FACE_MODEL_VERSION);
+  if (process.env.MARQUEE_GENRE_FACES !== 'off' && (await library.vectorKeys(FACE_CUES_CHANNEL, cues)).length > 0) models[FACE_CUES_CHANNEL] = cues;
   return models;
 }
 

@@ -7,6 +7,8 @@ import { featureChannels, type FeatureSet } from './dataset.js';
 import { currentReading } from '../text/current-reading.js';
 import { PRINTED_CHANNEL, printedWordsVector } from '../text/word-features.js';
 import { GENRES } from './labels.js';
+import { FACE_CUES_CHANNEL, faceCues } from './face-cues.js';
+import type { ModelRef } from '../store/types.js';
 import { GenrePredictor } from './model.js';
 
 export interface GenreProbability {
@@ -52,6 +54,15 @@ export class GenreService {
     }
   }
 
+  /** Face cues of the image: a library poster's stored scan, else its faces detected now. */
+  private async posterFaceCues(image: ImageInput, model: ModelRef, key?: number): Promise<Float32Array> {
+    if (key !== undefined) {
+      const stored = await this.store.getVector(key, FACE_CUES_CHANNEL, model);
+      if (stored) return stored;
+    }
+    return faceCues(await this.embedder.detectFaces(image));
+  }
+
   /** Poster words of the image: a library poster's stored reading, else read now. */
   private async posterWords(image: ImageInput, key?: number): Promise<Float32Array> {
     if (key !== undefined) {
@@ -73,7 +84,10 @@ export class GenreService {
       text ? this.embedder.embedText(text) : undefined,
       channels.includes(PRINTED_CHANNEL) ? this.posterWords(image, excludeKey) : undefined,
     ]);
-    const parts: Float32Array[] = channels.map((c) => (c === 'text' ? textVector! : c === PRINTED_CHANNEL ? words! : vectors[c as keyof typeof vectors]));
+    const cues = channels.includes(FACE_CUES_CHANNEL) ? await this.posterFaceCues(image, predictor.meta.models[FACE_CUES_CHANNEL]!, excludeKey) : undefined;
+    const parts: Float32Array[] = channels.map((c) =>
+      c === 'text' ? textVector! : c === PRINTED_CHANNEL ? words! : c === FACE_CUES_CHANNEL ? cues! : vectors[c as keyof typeof vectors],
+    );
     const x = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
     let offset = 0;
     for (const p of parts) {

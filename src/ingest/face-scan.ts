@@ -2,6 +2,7 @@
 import { decodeBounded } from '../image/decode.js';
 import type { FaceModel } from '../models/face-model.js';
 import type { Store } from '../store/store.js';
+import { FACE_CUES_CHANNEL, faceCues, faceCuesModel } from '../genres/face-cues.js';
 import { readPosterBytes } from './prepare-poster.js';
 
 /** Posters are scanned at this size: big enough for faces of ~20 px, small enough to be quick. */
@@ -29,6 +30,9 @@ export async function scanFaces(
       if (hash !== p.contentHash) throw new Error('poster changed since it was indexed; re-run index to pick it up');
       const faces = await model.detect(await decodeBounded(bytes, p.path, FACE_SCAN_MAX_SIDE));
       await library.putFaces(p.key, model.version, hash, faces);
+      // The faces' expressions, age and gender as one genre-cue vector (the faces table keeps boxes and descriptors).
+      const cues = faceCuesModel(model.version);
+      await library.putVectors(p.key, [{ channel: FACE_CUES_CHANNEL, modelId: cues.id, modelVersion: cues.version, sourceHash: hash, vector: faceCues(faces) }]);
       s.scanned++;
       s.faces += faces.length;
     } catch (err) {

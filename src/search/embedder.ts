@@ -7,7 +7,7 @@
 import { ANALYSIS_HEIGHT, ANALYSIS_WIDTH, designFeatures } from '../design/design-features.js';
 import { blendRgb } from '../image/blend.js';
 import { decodeBounded, decodeForIndex, type RgbImage } from '../image/decode.js';
-import { FaceModel } from '../models/face-model.js';
+import { FaceModel, type DetectedFace } from '../models/face-model.js';
 import { loadImageModel, loadTextModel, loadTextTower } from '../models/registry.js';
 import type { ImageEmbeddingModel, TextEmbeddingModel } from '../models/types.js';
 import type { ImageChannel } from '../store/channels.js';
@@ -149,8 +149,13 @@ export class Embedder {
 
   /** Face descriptors found in an image. */
   async faces(input: ImageInput): Promise<Float32Array[]> {
+    return (await this.detectFaces(input)).map((f) => f.descriptor);
+  }
+
+  /** The faces of an image with their expressions, age and gender (scanned as posters are). */
+  async detectFaces(input: ImageInput): Promise<DetectedFace[]> {
     const model = await this.getFaceModel();
-    return (await model.detect(await decodeBounded(input.bytes, input.source, 640))).map((f) => f.descriptor);
+    return model.detect(await decodeBounded(input.bytes, input.source, 640));
   }
 
   /**

@@ -45,6 +45,28 @@ describe('faces', () => {
     expect(again.faces).toMatchObject({ scanned: 0 });
   });
 
+  it('keeps each scanned poster\'s face cues (expressions, age, gender, face area)', () => {
+    const lib = new Database(db, { readonly: true });
+    const cues = lib.prepare("SELECT m.id, v.data, v.dim FROM vectors v JOIN movies m ON m.key = v.movie_key WHERE v.channel = 'face-cues'").all() as { id: string; data: Buffer; dim: number }[];
+    const counts = new Map((lib.prepare('SELECT m.id, COUNT(f.idx) AS n FROM movies m LEFT JOIN faces f ON f.movie_key = m.key GROUP BY m.id').all() as { id: string; n: number }[]).map((r) => [r.id, r.n]));
+    lib.close();
+    expect(cues).toHaveLength(rows.length);
+    let expressive = 0;
+    for (const c of cues) {
+      const v = new Float32Array(c.data.buffer.slice(c.data.byteOffset, c.data.byteOffset + c.data.length));
+      expect(c.dim).toBe(21);
+      expect(v[0]).toBe(1); // scanned
+      expect(v[1]).toBe(counts.get(c.id)! > 0 ? 1 : 0);
+      if (v[1] === 1) {
+        const meanExpressions = Array.from(v.slice(5, 12));
+        expect(meanExpressions.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 2); // a probability over the 7 expressions
+        expect(v[20]).toBeGreaterThan(0.1); // mean age / 60: grown-ups mostly
+        if (Math.max(...meanExpressions) < 0.99) expressive++;
+      } else expect(Array.from(v.slice(1)).every((x) => x === 0)).toBe(true);
+    }
+    expect(expressive).toBeGreaterThan(0);
+  });
+
   it('same-face search finds the poster a face was cut from, pasted onto a faceless poster', async () => {
     const lib = new Database(db, { readonly: true });
     const face = lib.prepare('SELECT m.id, f.* FROM faces f JOIN movies m ON m.key = f.movie_key WHERE f.width > 0.12 ORDER BY f.score DESC LIMIT 1').get() as FaceRow;
