@@ -34,8 +34,10 @@ export interface GenreDataset {
 /** The channels of a feature set given the library's models: poster words go with the poster channels when read. */
 export function featureChannels(features: FeatureSet, models: Record<string, ModelRef>): string[] {
   const base = FEATURE_CHANNELS[features];
+  // The library's other image models' content (`content:<id>`, sorted), then the optional poster cues.
+  const otherContent = Object.keys(models).filter((c) => c.startsWith(`${CONTENT_CHANNEL}:`)).sort();
   const extra = [PRINTED_CHANNEL, FACE_CUES_CHANNEL].filter((c) => models[c]);
-  return [...base.slice(0, 3), ...extra, ...base.slice(3)];
+  return [base[0]!, ...otherContent, ...base.slice(1, 3), ...extra, ...base.slice(3)];
 }
 
 /** `models`: each feature channel's model; a content model may live on another store channel (`channel`, several image models). */

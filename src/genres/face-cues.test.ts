@@ -38,9 +38,11 @@ describe('faceCues', () => {
     expect(v[20]).toBeCloseTo(45 / 60, 5);
   });
 
-  it('joins the poster features after the design channels (and printed words), before the synopsis', () => {
+  it('joins the poster features after the design channels (and printed words), before the synopsis; other models\' content after the default\'s', () => {
     const models = { content: { id: 'm', version: '1', dimension: 4 }, color: COLOR_MODEL, layout: LAYOUT_MODEL, text: { id: 't', version: '1', dimension: 4 }, [FACE_CUES_CHANNEL]: faceCuesModel('f') };
     expect(featureChannels('poster+synopsis', models)).toEqual(['content', 'color', 'layout', FACE_CUES_CHANNEL, 'text']);
     expect(featureChannels('poster', { ...models, printed: { id: 'w', version: '1', dimension: 4 } })).toEqual(['content', 'color', 'layout', 'printed', FACE_CUES_CHANNEL]);
+    // Other image models' content follows the default model's.
+    expect(featureChannels('poster', { ...models, 'content:b': { id: 'b', version: '1', dimension: 4 }, 'content:a': { id: 'a', version: '1', dimension: 4 } })).toEqual(['content', 'content:a', 'content:b', 'color', 'layout', FACE_CUES_CHANNEL]);
   });
 });

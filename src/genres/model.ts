@@ -1,7 +1,7 @@
 /** Training, storing and applying the genre models (one per feature set). */
 import { COLOR_MODEL, LAYOUT_MODEL } from '../design/design-features.js';
 import { COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL } from '../store/channels.js';
-import { defaultImageModel, refOf } from '../models/library-models.js';
+import { defaultImageModel, readImageModels, refOf } from '../models/library-models.js';
 import { FACE_MODEL_VERSION } from '../models/face-model.js';
 import { FACE_CUES_CHANNEL, faceCuesModel } from './face-cues.js';
 import { MarqueeError } from '../util/errors.js';
@@ -42,6 +42,9 @@ export async function libraryModels(library: Store): Promise<Record<string, Mode
   if (!image) throw new Error(`library ${library.location} has no indexed posters: run "marquee index" first`);
   // Content features come from the library's default image model, read from its channel.
   const models: Record<string, ModelRef & { channel?: string }> = { [CONTENT_CHANNEL]: { ...refOf(image), channel: image.channel }, [COLOR_CHANNEL]: COLOR_MODEL, [LAYOUT_CHANNEL]: LAYOUT_MODEL };
+  // The library's other image models add their content as features of their own (MARQUEE_GENRE_MODELS=default: the default model only).
+  if (process.env.MARQUEE_GENRE_MODELS !== 'default')
+    for (const m of (await readImageModels(library)).slice(1)) models[`${CONTENT_CHANNEL}:${m.id}`] = { ...refOf(m), channel: m.channel };
   if (txt) models[TEXT_CHANNEL] = JSON.parse(txt) as ModelRef;
   // Poster words join the features once posters have been read (MARQUEE_GENRE_WORDS=off leaves them out).
   if (process.env.MARQUEE_GENRE_WORDS !== 'off' && (await library.posterTextProgress(ocrVersionKey())).read > 0) models[PRINTED_CHANNEL] = printedWordsModel();

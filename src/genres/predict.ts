@@ -85,8 +85,11 @@ export class GenreService {
       channels.includes(PRINTED_CHANNEL) ? this.posterWords(image, excludeKey) : undefined,
     ]);
     const cues = channels.includes(FACE_CUES_CHANNEL) ? await this.posterFaceCues(image, predictor.meta.models[FACE_CUES_CHANNEL]!, excludeKey) : undefined;
+    // The content of the library's other image models, each embedded by its own model.
+    const others = new Map<string, Float32Array>();
+    for (const c of channels.filter((x) => x.startsWith('content:'))) others.set(c, (await this.embedder.describeImage(image, predictor.meta.models[c]!.id)).content);
     const parts: Float32Array[] = channels.map((c) =>
-      c === 'text' ? textVector! : c === PRINTED_CHANNEL ? words! : c === FACE_CUES_CHANNEL ? cues! : vectors[c as keyof typeof vectors],
+      c === 'text' ? textVector! : c === PRINTED_CHANNEL ? words! : c === FACE_CUES_CHANNEL ? cues! : (others.get(c) ?? vectors[c as keyof typeof vectors]),
     );
     const x = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
     let offset = 0;
