@@ -35,7 +35,7 @@ export async function runPairsCommand(opts: { db?: string; k: number; channel: s
   if (opts.json) process.stdout.write(`${JSON.stringify({ pairs })}\n`);
   else
     for (const p of pairs)
-      process.stdout.write(`${(p.model ? `${p.channel}:${p.model}` : p.channel).padEnd(8)} ${p.score.toFixed(4)}  ${name(p.a, p.aTitle, p.aYear)}  ~  ${name(p.b, p.bTitle, p.bYear)}${p.duplicate ? '  duplicate' : ''}\n`);
+      process.stdout.write(`${(p.model && opts.model ? `${p.channel}:${p.model}` : p.channel).padEnd(8)} ${p.score.toFixed(4)}  ${name(p.a, p.aTitle, p.aYear)}  ~  ${name(p.b, p.bTitle, p.bYear)}${p.duplicate ? '  duplicate' : ''}\n`);
   return 0;
 }
 

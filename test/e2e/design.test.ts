@@ -170,7 +170,7 @@ describe('design search and analysis on a library', () => {
     const list = (JSON.parse(pairs.stdout) as { pairs: { a: string; b: string; score: number; channel: string; duplicate: boolean }[] }).pairs;
     expect(list).toHaveLength(200);
     for (let i = 1; i < list.length; i++) expect(list[i - 1]!.score).toBeGreaterThanOrEqual(list[i]!.score);
-    expect(Object.keys(list[0]!).sort()).toEqual(['a', 'aTitle', 'aYear', 'b', 'bTitle', 'bYear', 'channel', 'duplicate', 'score']);
+    expect(Object.keys(list[0]!).sort()).toEqual(['a', 'aTitle', 'aYear', 'b', 'bTitle', 'bYear', 'channel', 'duplicate', 'model', 'score']);
     const flagged = list.filter((p) => p.duplicate).map((p) => key(p.a, p.b));
     const flaggedTrue = flagged.filter((p) => truth.has(p)).length;
     const plantedInPairs = planted.filter(([a, b]) => flagged.includes(key(a, b))).length;

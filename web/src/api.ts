@@ -113,8 +113,10 @@ export interface ImageModelInfo {
   default: boolean;
 }
 
+/** Never prompts for the token (the page's own search does; the page reloads once it is given). */
 export async function imageModels(): Promise<ImageModelInfo[]> {
-  return (await json<{ models: ImageModelInfo[] }>(await fetch('/api/models'))).models;
+  const res = await fetch('/api/models');
+  return res.ok ? ((await res.json()) as { models: ImageModelInfo[] }).models : [];
 }
 
 export async function searchJson(body: Record<string, unknown>): Promise<Result[]> {
