@@ -264,7 +264,7 @@ async function stillsPass(library: Store, imageModel: ImageEmbeddingModel, opts:
   else {
     for (const p of s.problems.slice(0, 50)) process.stderr.write(`  ${p.item}: ${p.reason}\n`);
     process.stderr.write(
-      `${s.interrupted ? 'interrupted' : 'done'}: ${s.total} stills of ${s.movies} movies in ${s.seconds.toFixed(1)} s (${s.stillsPerSecond.toFixed(1)}/s) — ` +
+      `${s.interrupted ? 'interrupted' : 'done'}: ${s.total} stills of ${s.movies} movies (content by ${s.model}) in ${s.seconds.toFixed(1)} s (${s.stillsPerSecond.toFixed(1)}/s) — ` +
         `indexed ${s.indexed}, unchanged ${s.unchanged}, failed ${s.failed}, removed ${s.pruned}; looks computed ${s.looksComputed}` +
         `${faces ? `; faces: ${faces.scanned} stills scanned in ${faces.seconds.toFixed(1)} s, ${faces.faces} faces found` : ''}\n`,
     );

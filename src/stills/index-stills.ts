@@ -29,6 +29,8 @@ export interface StillsIndexProgress {
 
 export interface StillsIndexSummary {
   folder: string;
+  /** The image model the stills' content vectors come from (the library's default). */
+  model: string;
   movies: number;
   total: number;
   indexed: number;
@@ -70,7 +72,7 @@ export async function indexStills(folder: string, opts: StillsIndexOptions): Pro
   const versions = stillVersions(imageModel);
   const catalog = await readStillsCatalog(root);
   const s: StillsIndexSummary = {
-    folder: root, movies: catalog.movies.length, total: 0, indexed: 0, unchanged: 0, failed: 0, pruned: 0, looksComputed: 0,
+    folder: root, model: imageModel.id, movies: catalog.movies.length, total: 0, indexed: 0, unchanged: 0, failed: 0, pruned: 0, looksComputed: 0,
     interrupted: false, seconds: 0, stillsPerSecond: 0, problems: [...catalog.problems],
   };
   if (!(await library.getMeta('image_model'))) await library.setMeta('image_model', JSON.stringify({ id: imageModel.id, version: imageModel.version, dimension: imageModel.dimension }));

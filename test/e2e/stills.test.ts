@@ -12,7 +12,7 @@ const frames = (slug: string) => readdirSync(join(STILLS, slug)).filter((f) => f
 const totalStills = films.reduce((n, f) => n + frames(f).length, 0);
 const db = join(tempDir(), 'stills.db');
 
-type Summary = { total: number; movies: number; indexed: number; unchanged: number; failed: number; looksComputed: number; stillsPerSecond: number };
+type Summary = { model: string; total: number; movies: number; indexed: number; unchanged: number; failed: number; looksComputed: number; stillsPerSecond: number };
 let first: Summary;
 
 beforeAll(() => {
@@ -29,7 +29,7 @@ const json = <T>(args: string[]): T => {
 
 describe('stills of real films', () => {
   it('indexes every still, linked to its movie; a second run changes nothing', () => {
-    expect(first).toMatchObject({ total: totalStills, movies: films.length, indexed: totalStills, failed: 0, looksComputed: films.length });
+    expect(first).toMatchObject({ model: 'mobilenet-v2-1.4', total: totalStills, movies: films.length, indexed: totalStills, failed: 0, looksComputed: films.length });
     console.log(`stills indexed: ${first.stillsPerSecond} per second`);
     const again = jsonLines(runCli(['index', '--stills', STILLS, '--db', db, '--json']).stdout).at(-1) as unknown as Summary;
     expect(again).toMatchObject({ indexed: 0, unchanged: totalStills, looksComputed: 0 });
