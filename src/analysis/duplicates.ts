@@ -12,7 +12,6 @@ import { periodicYield } from '../util/yield.js';
 import { SIGNATURE_MODEL } from '../design/grey-signature.js';
 import { alignedSimilarity } from './aligned-similarity.js';
 import { LAYOUT_CHANNEL, SIGNATURE_CHANNEL } from '../store/channels.js';
-import { similarity as metricSimilarity } from '../util/metric.js';
 import type { ChannelIndexes } from '../search/channel-indexes.js';
 import type { Store } from '../store/store.js';
 
@@ -49,26 +48,6 @@ export class DuplicateDetector {
   }
 }
 
-/**
- * The content similarity the duplicate rule gates on, for a content channel: the channel's own
- * score for a cosine model (hub-corrected, as MIN_CONTENT was measured), the plain cosine of the
- * two vectors for an l2 or dot model (their scores have no fixed scale).
- */
-export async function contentGate(indexes: ChannelIndexes, channel: string): Promise<(a: number, b: number) => Promise<number>> {
-  const loaded = await indexes.channel(channel);
-  const model = indexes.modelOf(channel);
-  if (!loaded || !model) return async () => NaN;
-  if ((model.metric ?? 'cosine') === 'cosine')
-    return async (a, b) => {
-      const va = await indexes.store.getVector(a, channel, model);
-      return va ? (await loaded.index.scores(va, [b]))[0]! : NaN;
-    };
-  return async (a, b) => {
-    const [va, vb] = await Promise.all([indexes.store.getVector(a, channel, model), indexes.store.getVector(b, channel, model)]);
-    return va && vb ? metricSimilarity('cosine', va, vb) : NaN;
-  };
-}
-
 export interface DuplicatePair {
   a: number;
   b: number;
@@ -89,6 +68,7 @@ export async function findDuplicatePairs(
   const layout = await indexes.channel(LAYOUT_CHANNEL);
   if (!content) return [];
   const contentModel = indexes.modelOf(contentChannel)!;
+  // MIN_CONTENT is on the cosine scale: an l2 or dot model's neighbours are all candidates, gated below.
   const cosineModel = (contentModel.metric ?? 'cosine') === 'cosine';
   const candidates = new Set<string>();
   // One read of each channel's vectors (a batch job; the per-key reads cost a round trip each on PostgreSQL).
@@ -112,8 +92,8 @@ export async function findDuplicatePairs(
     await breathe();
     signal?.throwIfAborted();
     const [a, b] = c.split(':').map(Number) as [number, number];
-    const cs = cosineModel ? (await content.index.scores(contentVectors.get(a)!, [b]))[0]! : metricSimilarity('cosine', contentVectors.get(a)!, contentVectors.get(b)!);
-    const { duplicate, similarity } = detector.judge(a, b, cs, threshold);
+    const [cs] = await indexes.cosineScores(contentChannel, contentVectors.get(a)!, [b], contentVectors);
+    const { duplicate, similarity } = detector.judge(a, b, cs!, threshold);
     if (duplicate) out.push({ a, b, similarity });
   }
   return out.sort((x, y) => y.similarity - x.similarity || x.a - y.a || x.b - y.b);

@@ -4,7 +4,7 @@
  */
 import { CONTENT_CHANNEL, type ImageChannel } from '../store/channels.js';
 import type { ChannelIndexes } from '../search/channel-indexes.js';
-import { contentGate, DuplicateDetector } from './duplicates.js';
+import { DuplicateDetector } from './duplicates.js';
 import { periodicYield } from '../util/yield.js';
 
 export interface ClosestPair {
@@ -33,7 +33,7 @@ export async function closestPairs(
   signal?: AbortSignal,
   imageModel?: string,
 ): Promise<ClosestPair[]> {
-  const stored = channel === CONTENT_CHANNEL ? indexes.contentChannel(imageModel) : channel;
+  const stored = indexes.storeChannel(channel, imageModel);
   const loaded = await indexes.channel(stored);
   if (!loaded) return [];
   const model = indexes.modelOf(stored)!;
@@ -54,11 +54,15 @@ export async function closestPairs(
   onProgress?.(loaded.keys.length, loaded.keys.length);
   const top = [...best.values()].sort((x, y) => y.score - x.score || x.a - y.a || x.b - y.b).slice(0, k);
   const detector = await DuplicateDetector.load(indexes.store);
-  const gate = await contentGate(indexes, channel === CONTENT_CHANNEL ? stored : indexes.contentChannel());
+  // The duplicate rule gates on content: this channel's vectors when it is content, else the default model's.
+  const gateChannel = channel === CONTENT_CHANNEL ? stored : indexes.contentChannel();
+  const gateVectors = gateChannel === stored ? vectors : undefined;
+  const gateModel = indexes.modelOf(gateChannel);
   const movies = await indexes.store.getMoviesByKeys([...new Set(top.flatMap((p) => [p.a, p.b]))]);
   const out: ClosestPair[] = [];
   for (const p of top) {
-    const contentScore = await gate(p.a, p.b);
+    const va = gateVectors?.get(p.a) ?? (gateModel && (await indexes.store.getVector(p.a, gateChannel, gateModel)));
+    const contentScore = va ? (await indexes.cosineScores(gateChannel, va, [p.b], gateVectors))[0]! : NaN;
     const [ma, mb] = [movies.get(p.a)!, movies.get(p.b)!];
     out.push({
       a: ma.id,

@@ -7,6 +7,7 @@
 import { COLOR_MODEL, LAYOUT_MODEL } from '../design/design-features.js';
 import { channelKind, COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL } from '../store/channels.js';
 import { pickImageModel, refOf } from '../models/library-models.js';
+import { similarity } from '../util/metric.js';
 import type { Store } from '../store/store.js';
 import type { FilterRow, ModelRef } from '../store/types.js';
 import type { LibraryModels } from './embedder.js';
@@ -71,6 +72,26 @@ export class ChannelIndexes {
   /** The store channel of an image model's content vectors (the default model's when undefined). */
   contentChannel(model?: string): string {
     return pickImageModel(this.models.images, model, 'this library').channel;
+  }
+
+  /** The store channel of a poster channel: `content` is image model `model`'s (the default's when undefined). */
+  storeChannel(channel: string, model?: string): string {
+    return channel === CONTENT_CHANNEL ? this.contentChannel(model) : channel;
+  }
+
+  /**
+   * Cosine-scale similarities of a query vector to stored posters on a content channel, what the
+   * duplicate rule and the blend-copy check gate on: the channel's own scores for a cosine model
+   * (hub-corrected, as their thresholds were measured), the plain cosine of the stored vectors for
+   * an l2 or dot model (whose scores have no fixed scale). `stored`: vectors already loaded.
+   */
+  async cosineScores(channel: string, query: Float32Array, keys: number[], stored?: ReadonlyMap<number, Float32Array>): Promise<Float32Array> {
+    const model = this.modelOf(channel);
+    const loaded = await this.channel(channel);
+    if (!model || !loaded) return new Float32Array(keys.length).fill(NaN);
+    if ((model.metric ?? 'cosine') === 'cosine') return loaded.index.scores(query, keys);
+    const vectors = await Promise.all(keys.map((k) => stored?.get(k) ?? this.store.getVector(k, channel, model)));
+    return Float32Array.from(vectors, (v) => (v ? similarity('cosine', query, v) : NaN));
   }
 
   filterRows(): Promise<FilterRow[]> {

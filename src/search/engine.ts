@@ -8,7 +8,6 @@ import { CONTENT_CHANNEL, IMAGE_CHANNELS, TEXT_CHANNEL, type ImageChannel } from
 import type { Store } from '../store/store.js';
 import type { ModelRef } from '../store/types.js';
 import { l2normalize } from '../util/vectors.js';
-import { similarity } from '../util/metric.js';
 import { ChannelIndexes } from './channel-indexes.js';
 import { Embedder, type PosterVectors } from './embedder.js';
 import { allowedKeys, checkFilters, hasFilters } from './filters.js';
@@ -88,18 +87,13 @@ export class SearchEngine {
     return this.embedder.describeImage(input, model);
   }
 
-  /** The store channel of a poster channel: `content` is the chosen image model's. */
-  storeChannel(channel: ImageChannel, model?: string): string {
-    return channel === CONTENT_CHANNEL ? this.indexes.contentChannel(model) : channel;
-  }
-
   /** Stored vectors of a movie's poster (content by image model `model`, default the library's). */
   async movieVectors(id: string, model?: string): Promise<{ key: number; vectors: ImageVectors }> {
     const key = await this.store.keyOf(id);
     if (key === undefined) throw new QueryError(`no movie with id "${id}" in the library`);
     const vectors: ImageVectors = {};
     for (const c of IMAGE_CHANNELS) {
-      const stored = this.storeChannel(c, model);
+      const stored = this.indexes.storeChannel(c, model);
       const v = await this.store.getVector(key, stored, this.modelOf(stored)!);
       if (v) vectors[c] = v;
     }
@@ -180,7 +174,7 @@ export class SearchEngine {
     if (image && weights) {
       for (const c of IMAGE_CHANNELS) {
         const vector = image.vectors[c as ImageChannel];
-        const loaded = vector && (await this.indexes.channel(this.storeChannel(c, q.model)));
+        const loaded = vector && (await this.indexes.channel(this.indexes.storeChannel(c, q.model)));
         if (vector && loaded) channels.push(vectorChannel(c, (imageSide * (weights[c] ?? 0)) / weightTotal, vector, loaded));
       }
     }
@@ -276,18 +270,10 @@ export class SearchEngine {
     for (const c of channels) scored.push({ channel: c.name, weight: c.weight, minStd: c.minStd, scores: await c.scores(keys), reference: c.weight > 0 ? await c.reference() : new Float32Array() });
 
     if (image?.inputs.length) {
-      // Copies of an input: the content channel's cosine (hub-corrected, as BLEND_INPUT_COPY was
-      // measured); for an l2 or dot model, the plain cosine of the stored vectors.
-      const channel = this.storeChannel(CONTENT_CHANNEL, q.model);
-      const model = this.modelOf(channel)!;
+      // Copies of an input, on the cosine scale BLEND_INPUT_COPY was measured on.
+      const channel = this.indexes.storeChannel(CONTENT_CHANNEL, q.model);
       const copies = new Set<number>();
-      if ((model.metric ?? 'cosine') === 'cosine') {
-        const content = (await this.indexes.channel(channel))!;
-        for (const input of image.inputs) (await content.index.scores(input, keys)).forEach((s, i) => s >= BLEND_INPUT_COPY && copies.add(keys[i]!));
-      } else {
-        const stored = await Promise.all(keys.map((key) => this.store.getVector(key, channel, model)));
-        for (const input of image.inputs) stored.forEach((v, i) => v && similarity('cosine', input, v) >= BLEND_INPUT_COPY && copies.add(keys[i]!));
-      }
+      for (const input of image.inputs) (await this.indexes.cosineScores(channel, input, keys)).forEach((s, i) => s >= BLEND_INPUT_COPY && copies.add(keys[i]!));
       const keep = keys.map((key) => !copies.has(key));
       keys = keys.filter((_, i) => keep[i]);
       scored = scored.map((c) => ({ ...c, scores: c.scores.filter((_, i) => keep[i]) }));

@@ -45,9 +45,8 @@ export class PairAnalyses {
 
   /** `model`: image model of the content channel (default: the library's first). */
   pairs(channel: ImageChannel, model?: string): Promise<ClosestPair[]> {
-    if (model !== undefined) this.engine.indexes.contentChannel(model); // unknown_model before anything is cached
-    const key = channel === CONTENT_CHANNEL && model ? `pairs:${channel}:${model}` : `pairs:${channel}`;
-    return this.once(key, (onProgress) => closestPairs(this.engine.indexes, channel, PAIRS_KEPT, onProgress, this.stopping.signal, model));
+    // Keyed by the store channel: naming the default model shares its pairs; an unknown model fails here, before anything is cached.
+    return this.once(`pairs:${this.engine.indexes.storeChannel(channel, model)}`, (onProgress) => closestPairs(this.engine.indexes, channel, PAIRS_KEPT, onProgress, this.stopping.signal, model));
   }
 
   dupes(): Promise<DuplicateGroups> {
@@ -65,7 +64,7 @@ export class PairAnalyses {
 
   status(): { pairs: Record<string, AnalysisProgress>; dupes: AnalysisProgress } {
     const of = (key: string): AnalysisProgress => this.progress.get(key) ?? { state: 'idle', done: 0, total: 0 };
-    return { pairs: Object.fromEntries(IMAGE_CHANNELS.map((c) => [c, of(`pairs:${c}`)])), dupes: of('dupes') };
+    return { pairs: Object.fromEntries(IMAGE_CHANNELS.map((c) => [c, of(`pairs:${this.engine.indexes.storeChannel(c)}`)])), dupes: of('dupes') };
   }
 
   /**
