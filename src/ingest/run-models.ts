@@ -4,16 +4,16 @@
  * upload or a stills pass. Every model is loaded before anything is written, so a model that
  * cannot load or conflicts with the library changes nothing.
  */
-import { loadImageModel } from '../models/registry.js';
-import { BUILT_IN_IMAGE_MODELS, DEFAULT_IMAGE_MODEL, hasTextTower, loadTextTower } from '../models/registry.js';
+import { BUILT_IN_IMAGE_MODELS, DEFAULT_IMAGE_MODEL, hasTextTower, loadImageModel, loadTextTower } from '../models/registry.js';
 import { planImageModels, readImageModels, writeImageModels, type LibraryImageModel, type ModelPlan } from '../models/library-models.js';
 import type { ImageEmbeddingModel } from '../models/types.js';
 import type { Store } from '../store/store.js';
 import { MarqueeError } from '../util/errors.js';
 import type { ChannelModel } from './indexer.js';
 
-async function loadAll(specs: string[], threads: number | undefined): Promise<ImageEmbeddingModel[]> {
-  const settled = await Promise.allSettled(specs.map((s) => loadImageModel(s, { threads })));
+/** Runs every loader; when one fails, closes the ones that loaded and throws its error. */
+async function loadAll(loaders: (() => Promise<ImageEmbeddingModel>)[]): Promise<ImageEmbeddingModel[]> {
+  const settled = await Promise.allSettled(loaders.map((load) => load()));
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
     await Promise.allSettled(settled.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));
@@ -33,7 +33,7 @@ export async function closeAll(models: ChannelModel[]): Promise<void> {
 export async function modelsForIndexRun(library: Store, specs: string[] | undefined, drop: string[], threads?: number): Promise<{ plan: ModelPlan; loaded: ChannelModel[] }> {
   const held = await readImageModels(library);
   const wanted = specs ?? (held.length ? held.filter((m) => !drop.includes(m.id)).map((m) => m.spec) : [DEFAULT_IMAGE_MODEL]);
-  const models = await loadAll(wanted, threads);
+  const models = await loadAll(wanted.map((spec) => () => loadImageModel(spec, { threads })));
   try {
     const requested = models.map((model, i) => ({ spec: wanted[i]!, builtIn: BUILT_IN_IMAGE_MODELS.includes(wanted[i]!), textTower: hasTextTower(wanted[i]!), model }));
     // A dual encoder's text tower must load and run too, before anything is written.
@@ -62,17 +62,21 @@ export async function applyModelPlan(library: Store, plan: ModelPlan): Promise<v
   await writeImageModels(library, plan.models);
 }
 
-/** Loads every model a library holds, checking each is the version its vectors came from. */
-export async function libraryModelsForIndexing(library: Store, threads?: number): Promise<{ held: LibraryImageModel[]; loaded: ChannelModel[] }> {
-  const held = await readImageModels(library);
-  if (held.length === 0) throw new MarqueeError('bad_query', `library ${library.location} does not say which image model it uses: index a catalog first`);
-  const models = await loadAll(held.map((m) => m.spec), threads);
-  const wrong = held.findIndex((m, i) => models[i]!.id !== m.id || models[i]!.version !== m.version);
-  if (wrong >= 0) {
-    const m = held[wrong]!;
-    const got = models[wrong]!;
-    await Promise.allSettled(models.map((x) => x.close()));
-    throw new MarqueeError('unknown_model', `library ${library.location} was indexed with ${m.id} ${m.version}, but ${m.spec} loads ${got.id} ${got.version}: re-run "marquee index"`);
+/** Loads one of the library's models, refusing weights other than those its vectors came from. */
+export async function loadLibraryImageModel(m: LibraryImageModel, threads?: number): Promise<ImageEmbeddingModel> {
+  const model = await loadImageModel(m.spec, { threads });
+  if (model.id !== m.id || model.version !== m.version) {
+    await model.close();
+    throw new MarqueeError('unknown_model', `the library was indexed with ${m.id} ${m.version}, but ${m.spec} loads ${model.id} ${model.version}: re-run "marquee index"`);
   }
+  return model;
+}
+
+/** Loads every model a library holds (or only its default), each checked against the version its vectors came from. */
+export async function libraryModelsForIndexing(library: Store, threads?: number, which: 'all' | 'default' = 'all'): Promise<{ held: LibraryImageModel[]; loaded: ChannelModel[] }> {
+  const all = await readImageModels(library);
+  if (all.length === 0) throw new MarqueeError('bad_query', `library ${library.location} does not say which image model it uses: index a catalog first`);
+  const held = which === 'all' ? all : all.slice(0, 1);
+  const models = await loadAll(held.map((m) => () => loadLibraryImageModel(m, threads)));
   return { held, loaded: held.map((m, i) => ({ model: models[i]!, channel: m.channel })) };
 }

@@ -8,7 +8,8 @@ import { ANALYSIS_HEIGHT, ANALYSIS_WIDTH, designFeatures } from '../design/desig
 import { blendRgb } from '../image/blend.js';
 import { decodeBounded, decodeForIndex, type RgbImage } from '../image/decode.js';
 import { FaceModel, type DetectedFace } from '../models/face-model.js';
-import { loadImageModel, loadTextModel, loadTextTower } from '../models/registry.js';
+import { loadTextModel, loadTextTower } from '../models/registry.js';
+import { loadLibraryImageModel } from '../ingest/run-models.js';
 import type { ImageEmbeddingModel, TextEmbeddingModel } from '../models/types.js';
 import type { ImageChannel } from '../store/channels.js';
 import type { Store } from '../store/store.js';
@@ -69,10 +70,7 @@ export class Embedder {
     const ref = this.imageModelRef(id);
     let model = this.imageModels.get(ref.id);
     if (!model) {
-      model = loadImageModel(ref.spec).then((m) => {
-        if (m.id !== ref.id || m.version !== ref.version) throw new QueryError(`library was indexed with ${ref.id} ${ref.version} but ${m.id} ${m.version} is installed: re-run "marquee index"`);
-        return m;
-      });
+      model = loadLibraryImageModel(ref);
       model.catch(() => this.imageModels.delete(ref.id));
       this.imageModels.set(ref.id, model);
     }
