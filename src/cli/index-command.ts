@@ -11,8 +11,8 @@ import { readPosterText, type TextPassSummary } from '../ingest/text-pass.js';
 import { OcrPool } from '../text/ocr-pool.js';
 import { FaceModel } from '../models/face-model.js';
 import { checkImageModelSpec, loadTextModel } from '../models/registry.js';
-import type { ModelPlan } from '../models/library-models.js';
-import { applyModelPlan, closeAll, modelsForIndexRun } from '../ingest/run-models.js';
+import { readImageModels, type ModelPlan } from '../models/library-models.js';
+import { applyModelPlan, closeAll, libraryModelsForIndexing, modelsForIndexRun } from '../ingest/run-models.js';
 import type { ChannelModel } from '../ingest/indexer.js';
 import { requireFolder } from '../catalog/paths.js';
 import type { Store } from '../store/store.js';
@@ -223,12 +223,15 @@ async function runStillsOnly(opts: IndexCommandOptions): Promise<number> {
   specs?.forEach(checkImageModelSpec);
   const library = await openLibraryForWriting(opts.db);
   const release = await lockOrClose(library);
-  // Stills are embedded with the library's default image model, so posters and stills are comparable.
+  // Stills are embedded with the library's default image model, so posters and stills are comparable:
+  // only that one is loaded, unless this run names or drops models (a new library records its first).
   let imageModels: ChannelModel[];
   try {
-    const { plan, loaded } = await modelsForIndexRun(library, specs, opts.dropModel ?? []);
-    await applyModelPlan(library, plan);
-    imageModels = loaded;
+    if (specs || opts.dropModel?.length || (await readImageModels(library)).length === 0) {
+      const { plan, loaded } = await modelsForIndexRun(library, specs, opts.dropModel ?? []);
+      await applyModelPlan(library, plan);
+      imageModels = loaded;
+    } else imageModels = (await libraryModelsForIndexing(library, undefined, 'default')).loaded;
   } catch (err) {
     await release();
     await library.close();
