@@ -11,7 +11,7 @@
  * cosine), l2 models from the raw vectors; a dot model has no geometry of its own and is laid
  * out from its raw vectors too.
  */
-import { COLOR_MODEL } from '../design/design-features.js';
+import { COLOR_MODEL, LAYOUT_MODEL } from '../design/design-features.js';
 import { ExactIndex } from '../search/exact-index.js';
 import { COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL } from '../store/channels.js';
 import { pickImageModel, readImageModels, refOf } from '../models/library-models.js';
@@ -70,7 +70,7 @@ export async function channelModel(library: Store, channel: string, model?: stri
   }
   if (channel === TEXT_CHANNEL && text) return { channel, model: JSON.parse(text) as ModelRef };
   if (channel === COLOR_CHANNEL) return { channel, model: COLOR_MODEL };
-  if (channel === LAYOUT_CHANNEL) return { channel, model: { id: 'layout-grid-8x12', version: '1', dimension: 192 } };
+  if (channel === LAYOUT_CHANNEL) return { channel, model: LAYOUT_MODEL };
   throw new Error(`no vectors for channel "${channel}" in the library (use ${ATLAS_CHANNELS.join(', ')})`);
 }
 
