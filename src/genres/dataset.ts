@@ -7,6 +7,7 @@ import { GENRES, multiHot } from './labels.js';
 import { ocrVersionKey } from '../text/poster-ocr.js';
 import { PRINTED_CHANNEL, printedWordsVector } from '../text/word-features.js';
 import { FACE_CUES_CHANNEL } from './face-cues.js';
+import { TILE_CHANNELS } from './poster-tiles.js';
 
 export type FeatureSet = 'poster' | 'poster+synopsis';
 
@@ -36,16 +37,17 @@ export function featureChannels(features: FeatureSet, models: Record<string, Mod
   const base = FEATURE_CHANNELS[features];
   // The library's other image models' content (`content:<id>`, sorted), then the optional poster cues.
   const otherContent = Object.keys(models).filter((c) => c.startsWith(`${CONTENT_CHANNEL}:`)).sort();
+  const tiles = TILE_CHANNELS.filter((c) => models[c]);
   const extra = [PRINTED_CHANNEL, FACE_CUES_CHANNEL].filter((c) => models[c]);
-  return [base[0]!, ...otherContent, ...base.slice(1, 3), ...extra, ...base.slice(3)];
+  return [base[0]!, ...otherContent, ...tiles, ...base.slice(1, 3), ...extra, ...base.slice(3)];
 }
 
 /** `models`: each feature channel's model; a content model may live on another store channel (`channel`, several image models). */
 export async function loadDataset(library: Store, features: FeatureSet, models: Record<string, ModelRef & { channel?: string }>): Promise<GenreDataset> {
   const channels = featureChannels(features, models);
   const byChannel: Map<number, Float32Array>[] = [];
-  /** Poster words of a poster not read (or without text) are the zero vector: such rows still train. */
-  const optional = new Set([PRINTED_CHANNEL, FACE_CUES_CHANNEL]);
+  /** Poster words of a poster not read (or without text), faces not scanned, tiles not embedded yet: zero vectors, such rows still train. */
+  const optional = new Set([PRINTED_CHANNEL, FACE_CUES_CHANNEL, ...TILE_CHANNELS]);
   for (const c of channels) {
     const model = models[c];
     if (!model) throw new Error(`the library has no ${c} vectors: index the catalog first`);

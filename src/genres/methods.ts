@@ -10,19 +10,37 @@ import { DEFAULT_LOGISTIC, predictLogistic, trainLogistic, type LogisticModel } 
  * one model on the poster channels, one on the synopsis. Measured on the demo catalog
  * (2 folds): poster+synopsis in one model 0.437 macro-mAP; late fusion with kNN 0.507.
  * l2 per modality chosen by the same CV (poster 0.5, synopsis 0.1).
+ *
+ * The poster model sees signed square roots of its features (power normalisation: a few large
+ * CNN activations stop dominating) and learns 10x slower (fewer effective steps: a lighter fit
+ * of 4,000+ features from 2,600 posters). Held out (20 % of the demo films, content + colour +
+ * layout + faces + tiles): lr 0.002 plain 0.266, lr 0.0002 0.283, and signed roots 0.296;
+ * content alone 0.236 → 0.253 → 0.258.
  */
 export interface LogisticGroup {
   channels: string[];
   l2: number;
+  learningRate: number;
+  /** Features enter as sign(x)·√|x|. */
+  signedSqrt: boolean;
 }
 
 export function logisticGroups(ds: GenreDataset): LogisticGroup[] {
   const own = new Set([TEXT_CHANNEL, PRINTED_CHANNEL]);
-  const groups: LogisticGroup[] = [{ channels: ds.blocks.filter((b) => !own.has(b.channel)).map((b) => b.channel), l2: 0.5 }];
+  const text = { l2: 0.1, learningRate: DEFAULT_LOGISTIC.learningRate, signedSqrt: false };
+  const groups: LogisticGroup[] = [{ channels: ds.blocks.filter((b) => !own.has(b.channel)).map((b) => b.channel), l2: 0.5, learningRate: 0.0002, signedSqrt: true }];
   // Poster words are a modality of their own (late fusion, as the synopsis).
-  if (ds.blocks.some((b) => b.channel === PRINTED_CHANNEL)) groups.push({ channels: [PRINTED_CHANNEL], l2: 0.1 });
-  if (ds.blocks.some((b) => b.channel === TEXT_CHANNEL)) groups.push({ channels: [TEXT_CHANNEL], l2: 0.1 });
+  if (ds.blocks.some((b) => b.channel === PRINTED_CHANNEL)) groups.push({ channels: [PRINTED_CHANNEL], ...text });
+  if (ds.blocks.some((b) => b.channel === TEXT_CHANNEL)) groups.push({ channels: [TEXT_CHANNEL], ...text });
   return groups;
+}
+
+/** A group's input matrix: its channels' columns, transformed as the group says. */
+function groupInput(ds: GenreDataset, x: Float32Array, n: number, gr: LogisticGroup): { x: Float32Array; d: number } {
+  const cols = groupColumns(ds, x, n, gr.channels);
+  // groupColumns copies, so the transform may write in place.
+  if (gr.signedSqrt) for (let i = 0; i < cols.x.length; i++) cols.x[i] = Math.sign(cols.x[i]!) * Math.sqrt(Math.abs(cols.x[i]!));
+  return cols;
 }
 
 /** The columns of the given channels (in block order) of an n x d matrix. */
@@ -43,8 +61,8 @@ export function groupColumns(ds: GenreDataset, x: Float32Array, n: number, chann
 
 export function fitLogisticGroups(ds: GenreDataset, x: Float32Array, y: Uint8Array, n: number, seed: number): LogisticModel[] {
   return logisticGroups(ds).map((gr) => {
-    const cols = groupColumns(ds, x, n, gr.channels);
-    return trainLogistic(cols.x, y, n, cols.d, ds.g, { ...DEFAULT_LOGISTIC, l2: gr.l2, seed });
+    const cols = groupInput(ds, x, n, gr);
+    return trainLogistic(cols.x, y, n, cols.d, ds.g, { ...DEFAULT_LOGISTIC, l2: gr.l2, learningRate: gr.learningRate, seed });
   });
 }
 
@@ -52,7 +70,7 @@ export function predictLogisticGroups(ds: GenreDataset, models: LogisticModel[],
   const groups = logisticGroups(ds);
   const out = new Float32Array(n * ds.g);
   models.forEach((m, i) => {
-    const p = predictLogistic(m, groupColumns(ds, x, n, groups[i]!.channels).x, n);
+    const p = predictLogistic(m, groupInput(ds, x, n, groups[i]!).x, n);
     for (let j = 0; j < out.length; j++) out[j] += p[j]! / models.length;
   });
   return out;

@@ -4,6 +4,7 @@ import { COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL } from '..
 import { defaultImageModel, readImageModels, refOf } from '../models/library-models.js';
 import { FACE_MODEL_VERSION } from '../models/face-model.js';
 import { FACE_CUES_CHANNEL, faceCuesModel } from './face-cues.js';
+import { TILE_CHANNELS, tileModel, tilesEnabled } from './poster-tiles.js';
 import { MarqueeError } from '../util/errors.js';
 import { ocrVersionKey } from '../text/poster-ocr.js';
 import { PRINTED_CHANNEL, printedWordsModel } from '../text/word-features.js';
@@ -18,7 +19,14 @@ import { blendProbabilities, fitLogisticGroups, knnFeatures, logisticGroups, pre
 
 export const FEATURE_SETS: FeatureSet[] = ['poster', 'poster+synopsis'];
 
+/**
+ * How features enter the stored models; a model of another format is stale (retrained, never
+ * misread). 2: the poster model reads signed square roots (methods.ts).
+ */
+export const GENRE_MODEL_FORMAT = 2;
+
 export interface GenreModelMeta {
+  format?: number;
   features: FeatureSet;
   method: Method;
   genres: string[];
@@ -47,6 +55,9 @@ export async function libraryModels(library: Store): Promise<Record<string, Mode
   // macro-mAP 0.217 vs 0.226, held out 0.250 vs 0.258; README, Models).
   if (process.env.MARQUEE_GENRE_MODELS === 'all')
     for (const m of (await readImageModels(library)).slice(1)) models[`${CONTENT_CHANNEL}:${m.id}`] = { ...refOf(m), channel: m.channel };
+  // The default model's poster tiles, once indexed (poster-tiles.ts; MARQUEE_POSTER_TILES=off leaves them out).
+  const tiles = tileModel(refOf(image));
+  if (tilesEnabled() && (await library.vectorKeys(TILE_CHANNELS[0]!, tiles)).length > 0) for (const c of TILE_CHANNELS) models[c] = tiles;
   if (txt) models[TEXT_CHANNEL] = JSON.parse(txt) as ModelRef;
   // Poster words join the features once posters have been read (MARQUEE_GENRE_WORDS=off leaves them out).
   if (process.env.MARQUEE_GENRE_WORDS !== 'off' && (await library.posterTextProgress(ocrVersionKey())).read > 0) models[PRINTED_CHANNEL] = printedWordsModel();
@@ -110,6 +121,7 @@ export async function trainGenreModels(
     const logistic = ev.best === 'logistic' || ev.best === 'blend' ? fitLogisticGroups(ds, ds.x, ds.y, ds.n, seed) : undefined;
     const groups = logisticGroups(ds);
     const meta: GenreModelMeta = {
+      format: GENRE_MODEL_FORMAT,
       features,
       method: ev.best,
       genres: [...GENRES],
@@ -149,6 +161,8 @@ export class GenrePredictor {
     const stored = await library.getGenreModel(features);
     if (!stored) throw new MarqueeError('no_genre_model', `no ${features} genre model in ${library.location}: run "marquee genres train" first`);
     const meta = stored.meta as GenreModelMeta;
+    if (meta.format !== GENRE_MODEL_FORMAT)
+      throw new MarqueeError('no_genre_model', `the ${features} genre model was trained by an older Marquee (format ${meta.format ?? 1}, now ${GENRE_MODEL_FORMAT}): re-run "marquee genres train"`);
     const current = await libraryModels(library);
     for (const [channel, ref] of Object.entries(meta.models))
       if (current[channel]?.id !== ref.id || current[channel]?.version !== ref.version)

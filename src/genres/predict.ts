@@ -8,6 +8,7 @@ import { currentReading } from '../text/current-reading.js';
 import { PRINTED_CHANNEL, printedWordsVector } from '../text/word-features.js';
 import { GENRES } from './labels.js';
 import { FACE_CUES_CHANNEL, faceCues } from './face-cues.js';
+import { TILE_CHANNELS } from './poster-tiles.js';
 import type { ModelRef } from '../store/types.js';
 import { GenrePredictor } from './model.js';
 
@@ -72,6 +73,15 @@ export class GenreService {
     return printedWordsVector(await this.embedder.readText(image));
   }
 
+  /** Tile vectors of the image (in TILE_CHANNELS order): a library poster's stored ones, else embedded now. */
+  private async posterTiles(image: ImageInput, model: ModelRef, key?: number): Promise<Float32Array[]> {
+    if (key !== undefined) {
+      const stored = await Promise.all(TILE_CHANNELS.map((c) => this.store.getVector(key, c, model)));
+      if (stored.every((v) => v)) return stored as Float32Array[];
+    }
+    return this.embedder.tileVectors(image, model.id);
+  }
+
   /** All genres, most probable first. Uses the poster+synopsis model when an overview is given. */
   async predict(image: ImageInput, overview?: string, excludeKey?: number): Promise<GenreProbability[]> {
     const text = overview?.trim();
@@ -84,12 +94,13 @@ export class GenreService {
       text ? this.embedder.embedText(text) : undefined,
       channels.includes(PRINTED_CHANNEL) ? this.posterWords(image, excludeKey) : undefined,
     ]);
+    const tiles = channels.includes(TILE_CHANNELS[0]!) ? await this.posterTiles(image, predictor.meta.models[TILE_CHANNELS[0]!]!, excludeKey) : undefined;
     const cues = channels.includes(FACE_CUES_CHANNEL) ? await this.posterFaceCues(image, predictor.meta.models[FACE_CUES_CHANNEL]!, excludeKey) : undefined;
     // The content of the library's other image models, each embedded by its own model.
     const others = new Map<string, Float32Array>();
     for (const c of channels.filter((x) => x.startsWith('content:'))) others.set(c, (await this.embedder.describeImage(image, predictor.meta.models[c]!.id)).content);
     const parts: Float32Array[] = channels.map((c) =>
-      c === 'text' ? textVector! : c === PRINTED_CHANNEL ? words! : c === FACE_CUES_CHANNEL ? cues! : (others.get(c) ?? vectors[c as keyof typeof vectors]),
+      c === 'text' ? textVector! : c === PRINTED_CHANNEL ? words! : c === FACE_CUES_CHANNEL ? cues! : TILE_CHANNELS.includes(c) ? tiles![TILE_CHANNELS.indexOf(c)]! : (others.get(c) ?? vectors[c as keyof typeof vectors]),
     );
     const x = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
     let offset = 0;

@@ -99,11 +99,32 @@ export async function decodeBounded(bytes: Buffer, source: string, maxSide: numb
 export const THUMBNAIL_MAX_WIDTH = 160;
 export const THUMBNAIL_MAX_HEIGHT = 240;
 
+/**
+ * A square view of a poster for a model's input: the whole poster squashed (undefined), or the
+ * top, middle or bottom square of its width (portrait posters; a landscape image's squares are
+ * its left, centre and right). See genres/poster-tiles.ts for why.
+ */
+export type PosterTile = 'top' | 'middle' | 'bottom';
+
+/** A model input to derive from a decoded image: its size, and which view of the image. */
+export interface InputSize {
+  width: number;
+  height: number;
+  tile?: PosterTile;
+}
+
+/** The region (left, top, side) of a tile in a width x height image. */
+export function tileRegion(width: number, height: number, tile: PosterTile): { left: number; top: number; width: number; height: number } {
+  const side = Math.min(width, height);
+  const along = (extent: number) => (tile === 'top' ? 0 : tile === 'bottom' ? extent - side : Math.floor((extent - side) / 2));
+  return height >= width ? { left: Math.floor((width - side) / 2), top: along(height), width: side, height: side } : { left: along(width), top: 0, width: side, height: side };
+}
+
 export interface DecodedPoster {
   info: ImageInfo;
-  /** RGB8 squashed to the model's input size. */
+  /** RGB8 squashed to the model's input size (or its tile, when one is asked for). */
   pixels: RgbImage;
-  /** RGB8 squashed to each of `extraSizes` (the inputs of a library's other image models). */
+  /** RGB8 squashed to each of `extraSizes` (the inputs of a library's other image models, and tiles). */
   extra: RgbImage[];
   /** RGB8 squashed to the design-analysis size (colour, layout). */
   analysis: RgbImage;
@@ -119,7 +140,7 @@ export interface DecodedPoster {
 export async function decodeForIndex(
   bytes: Buffer,
   source: string,
-  size: { width: number; height: number; analysisWidth: number; analysisHeight: number; thumbnail?: boolean; extraSizes?: { width: number; height: number }[] },
+  size: InputSize & { analysisWidth: number; analysisHeight: number; thumbnail?: boolean; extraSizes?: InputSize[] },
   limits: DecodeLimits = DEFAULT_LIMITS,
 ): Promise<DecodedPoster> {
   const { width, height, analysisWidth, analysisHeight } = size;
@@ -128,18 +149,23 @@ export async function decodeForIndex(
     const full = await pipeline(bytes, limits).removeAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     const raw = { raw: { width: full.info.width, height: full.info.height, channels: 3 as const } };
     const extraSizes = size.extraSizes ?? [];
+    const input = (e: InputSize) => {
+      const img = sharp(full.data, raw);
+      if (e.tile) img.extract(tileRegion(full.info.width, full.info.height, e.tile));
+      return img.resize(e.width, e.height, { fit: 'fill', kernel: 'lanczos3' }).raw().toBuffer();
+    };
     const [model, analysis, thumbnail, ...extra] = await Promise.all([
-      sharp(full.data, raw).resize(width, height, { fit: 'fill', kernel: 'lanczos3' }).raw().toBuffer(),
+      input(size),
       sharp(full.data, raw).resize(analysisWidth, analysisHeight, { fit: 'fill' }).raw().toBuffer(),
       size.thumbnail === false
         ? Promise.resolve(Buffer.alloc(0))
         : sharp(full.data, raw).resize(THUMBNAIL_MAX_WIDTH, THUMBNAIL_MAX_HEIGHT, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 80 }).toBuffer(),
-      ...extraSizes.map((e) => sharp(full.data, raw).resize(e.width, e.height, { fit: 'fill', kernel: 'lanczos3' }).raw().toBuffer()),
+      ...extraSizes.map(input),
     ]);
     return {
       info,
       pixels: { width, height, data: model },
-      extra: extra.map((data, i) => ({ ...extraSizes[i]!, data })),
+      extra: extra.map((data, i) => ({ width: extraSizes[i]!.width, height: extraSizes[i]!.height, data })),
       analysis: { width: analysisWidth, height: analysisHeight, data: analysis },
       thumbnail,
     };

@@ -6,11 +6,12 @@
  *
  * A library may hold several image models, each on its own content channel: a poster is embedded
  * only by the models whose vector is missing or stale, so adding a model to a library embeds
- * every poster with that model alone (the others' vectors are kept, not recomputed).
+ * every poster with that model alone (the others' vectors are kept, not recomputed). The default
+ * model also embeds three square tiles of each poster (genre features, genres/poster-tiles.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { DEFAULT_LIMITS, type DecodeLimits } from '../image/decode.js';
+import { DEFAULT_LIMITS, type DecodeLimits, type PosterTile } from '../image/decode.js';
 import { contentHash } from '../image/hash.js';
 import { readCatalog, type CatalogEntry } from '../catalog/read-catalog.js';
 import type { ImageEmbeddingModel, TextEmbeddingModel } from '../models/types.js';
@@ -22,6 +23,7 @@ import type { MovieRecord, VectorState } from '../store/types.js';
 import type { MovieWrite } from '../store/store.js';
 import { preparePoster, readPosterBytes, type PreparedPoster } from './prepare-poster.js';
 import { synopsisOf } from './synopsis.js';
+import { withPosterTiles } from '../genres/poster-tiles.js';
 
 
 export interface IndexProgress {
@@ -69,10 +71,11 @@ export interface IndexSummary {
 /** Problems kept in memory for the summary (a 100k-row catalog of bad rows must not fill memory). */
 export const MAX_PROBLEMS_KEPT = 1000;
 
-/** An image model and the content channel its vectors go to (library-models.ts). */
+/** An image model and the channel its vectors go to (library-models.ts), of the whole poster or of one tile (genres/poster-tiles.ts). */
 export interface ChannelModel {
   model: ImageEmbeddingModel;
   channel: string;
+  tile?: PosterTile;
 }
 
 export interface IndexOptions {
@@ -127,7 +130,9 @@ export interface EntrySource {
 }
 
 export async function indexEntries(input: EntrySource, opts: IndexOptions): Promise<IndexSummary> {
-  const { library, imageModels, textModel } = opts;
+  const { library, textModel } = opts;
+  // Every poster is also embedded in tiles by the default model (genre features, poster-tiles.ts).
+  const imageModels = withPosterTiles(opts.imageModels);
   const root = input.source;
   const total = input.total;
   const limits = opts.limits ?? DEFAULT_LIMITS;
@@ -189,7 +194,7 @@ export async function indexEntries(input: EntrySource, opts: IndexOptions): Prom
       if (samePoster && item.embedWith.length === 0 && (await designChannelsCurrent(key, hash, states))) {
         item.posterUnchanged = true;
       } else {
-        item.prepared = await preparePoster(entry.posterPath, bytes, hash, item.embedWith.map((m) => m.model.preprocessing), limits);
+        item.prepared = await preparePoster(entry.posterPath, bytes, hash, item.embedWith.map((m) => ({ width: m.model.preprocessing.width, height: m.model.preprocessing.height, tile: m.tile })), limits);
       }
     } catch (err) {
       item.posterError = (err as Error).message.replace(`${entry.posterPath}: `, '');

@@ -1,9 +1,8 @@
 /** Reads, validates, decodes and thumbnails one poster file (runs concurrently, off the model thread). */
 import { readFile } from 'node:fs/promises';
-import { decodeForIndex, type DecodeLimits, type RgbImage } from '../image/decode.js';
+import { decodeForIndex, type DecodeLimits, type InputSize, type RgbImage } from '../image/decode.js';
 import { contentHash } from '../image/hash.js';
 import { ANALYSIS_HEIGHT, ANALYSIS_WIDTH, designFeatures, type DesignFeatures } from '../design/design-features.js';
-import type { ImagePreprocessing } from '../models/types.js';
 import type { PosterRecord } from '../store/types.js';
 
 export interface PreparedPoster {
@@ -24,13 +23,13 @@ export async function readPosterBytes(path: string): Promise<{ bytes: Buffer; ha
   return { bytes, hash: contentHash(bytes) };
 }
 
-/** `inputs`: the preprocessing of each model that must embed this poster (at least one size is decoded). */
-export async function preparePoster(path: string, bytes: Buffer, hash: string, inputs: ImagePreprocessing[], limits: DecodeLimits): Promise<PreparedPoster> {
+/** `inputs`: the input (size and view) of each model that must embed this poster (at least one size is decoded). */
+export async function preparePoster(path: string, bytes: Buffer, hash: string, inputs: InputSize[], limits: DecodeLimits): Promise<PreparedPoster> {
   const [first, ...rest] = inputs.length ? inputs : [{ width: ANALYSIS_WIDTH, height: ANALYSIS_HEIGHT }];
   const { info, pixels, extra, analysis, thumbnail } = await decodeForIndex(
     bytes,
     path,
-    { width: first!.width, height: first!.height, analysisWidth: ANALYSIS_WIDTH, analysisHeight: ANALYSIS_HEIGHT, extraSizes: rest.map((p) => ({ width: p.width, height: p.height })) },
+    { width: first!.width, height: first!.height, tile: first!.tile, analysisWidth: ANALYSIS_WIDTH, analysisHeight: ANALYSIS_HEIGHT, extraSizes: rest.map((p) => ({ width: p.width, height: p.height, tile: p.tile })) },
     limits,
   );
   return {

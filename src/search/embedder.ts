@@ -18,6 +18,7 @@ import { dualEncoderOf, pickImageModel, readImageModels, type LibraryImageModel 
 import type { ChannelModel } from '../ingest/indexer.js';
 import { QueryError, type ImageInput } from './query.js';
 import { PosterOcr } from '../text/poster-ocr.js';
+import { POSTER_TILES } from '../genres/poster-tiles.js';
 import type { TextLine } from '../text/types.js';
 
 export type PosterVectors = Record<ImageChannel, Float32Array>;
@@ -122,6 +123,14 @@ export class Embedder {
     const { width, height } = (await this.getImageModel(model)).preprocessing;
     const { pixels, analysis } = await decodeForIndex(input.bytes, input.source, { width, height, analysisWidth: ANALYSIS_WIDTH, analysisHeight: ANALYSIS_HEIGHT, thumbnail: false });
     return { pixels, analysis };
+  }
+
+  /** The image's poster tiles (genres/poster-tiles.ts) by image model `model`, cut and resized as indexing does. */
+  async tileVectors(input: ImageInput, model?: string): Promise<Float32Array[]> {
+    const m = await this.getImageModel(model);
+    const [first, ...rest] = POSTER_TILES.map((tile) => ({ width: m.preprocessing.width, height: m.preprocessing.height, tile }));
+    const d = await decodeForIndex(input.bytes, input.source, { ...first!, analysisWidth: ANALYSIS_WIDTH, analysisHeight: ANALYSIS_HEIGHT, thumbnail: false, extraSizes: rest });
+    return m.embedBatch([d.pixels, ...d.extra]);
   }
 
   /** Every poster channel of a decoded image (decoded for the same model). */
