@@ -269,6 +269,23 @@ export function storeConformance(name: string, make: StoreFactory): void {
       });
     });
 
+    it('stores a film analysis per movie, replaces it, and drops it with its movie', async () => {
+      await withLibrary(async ({ store }) => {
+        const [a, b] = await store.writeMovies([write('a', 1), write('b', 2)], '/catalog');
+        expect(await store.getFilm(a!)).toBeUndefined();
+        const analysis = { shots: [{ start: 0, end: 2.5, transition: 'cut' }], asl: 2.5, title: 'ü “q”' };
+        await store.putFilm(a!, { source: '/films/a.mp4', sourceHash: 'h1', version: 'v1', analysis }, Buffer.from('bar1'));
+        await store.putFilm(b!, { source: '/films/b.mp4', sourceHash: 'h2', version: 'v1', analysis: { shots: [] } }, Buffer.from('bar2'));
+        await store.putFilm(a!, { source: '/films/a2.mp4', sourceHash: 'h3', version: 'v2', analysis: { ...analysis, asl: 3 } }, Buffer.from('bar3'));
+        expect(await store.getFilm(a!)).toEqual({ source: '/films/a2.mp4', sourceHash: 'h3', version: 'v2', analysis: { ...analysis, asl: 3 } });
+        expect((await store.getFilmBarcode(a!))!.toString()).toBe('bar3');
+        expect(await store.moviesWithFilms()).toEqual([a, b].sort((x, y) => x! - y!));
+        await store.deleteMovies(['b']);
+        expect(await store.moviesWithFilms()).toEqual([a]);
+        expect(await store.getFilmBarcode(b!)).toBeUndefined();
+      });
+    });
+
     it('keeps stills, joins them to movies by IMDb id, prunes gone frames, and stores looks', async () => {
       await withLibrary(async ({ store }) => {
         const [catalogKey] = await store.writeMovies([write('a', 1)], '/catalog');

@@ -10,7 +10,7 @@ import type { DetectedFace } from '../models/face-model.js';
 import type { VectorIndex } from '../search/vector-index.js';
 import type { TextLine } from '../text/types.js';
 import type { TableRow, TableSpec } from './tables.js';
-import type { AtlasPoint, BatchCounts, FilterRow, TitleRow, ModelRef, MovieRecord, PosterRecord, StillRecord, StillState, StoredFaceJson, StoredMovie, StoredStill, VectorRecord, VectorState } from './types.js';
+import type { AtlasPoint, BatchCounts, FilterRow, TitleRow, ModelRef, MovieRecord, PosterRecord, StillRecord, StillState, StoredFaceJson, StoredFilm, StoredMovie, StoredStill, VectorRecord, VectorState } from './types.js';
 
 /** A poster's OCR outcome: the lines read, or the reason reading failed. */
 export type PosterTextReading = { lines: TextLine[] } | { error: string };
@@ -178,6 +178,12 @@ export interface Store {
   stillsOfMovie(movieKey: number): Promise<number>;
   stillsCount(): Promise<number>;
   putMovieLook<T>(movieKey: number, stillsHash: string, look: T, barcode: Buffer): Promise<void>;
+  /** A film analysed from a video (films/): replaces the movie's previous one. */
+  putFilm<T>(movieKey: number, film: StoredFilm<T>, barcode: Buffer): Promise<void>;
+  getFilm<T>(movieKey: number): Promise<StoredFilm<T> | undefined>;
+  getFilmBarcode(movieKey: number): Promise<Buffer | undefined>;
+  /** Movies with an analysed film. */
+  moviesWithFilms(): Promise<number[]>;
   movieLookHash(movieKey: number): Promise<string | undefined>;
   getMovieLook<T>(movieKey: number): Promise<T | undefined>;
   getBarcode(movieKey: number): Promise<Buffer | undefined>;

@@ -44,6 +44,7 @@ export const TABLE_SPECS: TableSpec[] = [
   t('stills', 'key, movie_key, seq, path, timestamp, content_hash, width, height, thumbnail, versions, content, color, layout, look', 'key', { json: ['look'], identity: 'key' }),
   t('movie_looks', 'movie_key, stills_hash, look, barcode', 'movie_key', { json: ['look'] }),
   t('still_faces', 'still_key, model_version, source_hash, faces', 'still_key', { json: ['faces'] }),
+  t('films', 'movie_key, source, source_hash, version, analysis, barcode', 'movie_key', { json: ['analysis'] }),
 ];
 
 export type TableRow = Record<string, unknown>;

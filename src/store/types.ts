@@ -131,6 +131,17 @@ export interface StoredStill {
   look: StillLook;
 }
 
+/** A film analysed from a video file: where it came from, and the analysis (films/film-analysis.ts). */
+export interface StoredFilm<T> {
+  /** The video file. */
+  source: string;
+  /** Identity of the file's bytes when analysed (size, time and sampled bytes; films/video-hash.ts). */
+  sourceHash: string;
+  /** Version of the analysis (detector and settings): another version re-analyses. */
+  version: string;
+  analysis: T;
+}
+
 export interface StillState {
   contentHash: string;
   versions: string;

@@ -16,6 +16,12 @@ export type ErrorKind =
   | 'unknown_movie'
   /** The library has no stills (yet), or the movie has none. */
   | 'no_stills'
+  /** A video file that cannot be read (missing, not a video, nothing decodes). */
+  | 'bad_video'
+  /** The movie has no analysed film (no shots). */
+  | 'no_shots'
+  /** An external program Marquee needs (ffmpeg) is not installed. */
+  | 'tool_missing'
   /** No genre model has been trained, or it was trained on other vectors. */
   | 'no_genre_model'
   /** The library cannot be reached or opened. */

@@ -17,7 +17,7 @@ import { StoreError } from '../errors.js';
 import { redactLocation } from '../location.js';
 import type { LibraryStats, MovieWrite, PosterTextReading, StillsMovie, Store, StoredPosterText, VectorBackend } from '../store.js';
 import type { TextLine } from '../../text/types.js';
-import type { AtlasPoint, BatchCounts, FilterRow, TitleRow, ModelRef, MovieRecord, StillLook, StillRecord, StillState, StoredFaceJson, StoredMovie, StoredStill, VectorRecord, VectorState } from '../types.js';
+import type { AtlasPoint, BatchCounts, FilterRow, TitleRow, ModelRef, MovieRecord, StillLook, StillRecord, StillState, StoredFaceJson, StoredFilm, StoredMovie, StoredStill, VectorRecord, VectorState } from '../types.js';
 import { ensureVectorIndex, PgVectorIndex, vectorLiteral } from './pgvector-index.js';
 import { COPY_PAGE, ENGINE_META_KEYS, FACE_PASS, TABLE_SPECS, TEXT_PASS, type PosterPass, type TableRow, type TableSpec } from '../tables.js';
 import { NOTIFY_CHANNEL, notifyTriggersSql, PG_MIGRATIONS, PG_SCHEMA_SQL, PG_SCHEMA_VERSION } from './schema.js';
@@ -666,6 +666,26 @@ export class PostgresStore implements Store {
 
   async movieLookHash(movieKey: number): Promise<string | undefined> {
     return (await this.one('SELECT stills_hash FROM movie_looks WHERE movie_key = $1', [movieKey]))?.stills_hash as string | undefined;
+  }
+
+  async putFilm<T>(movieKey: number, film: StoredFilm<T>, barcode: Buffer): Promise<void> {
+    await this.q(
+      'INSERT INTO films (movie_key, source, source_hash, version, analysis, barcode) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (movie_key) DO UPDATE SET source = excluded.source, source_hash = excluded.source_hash, version = excluded.version, analysis = excluded.analysis, barcode = excluded.barcode',
+      [movieKey, film.source, film.sourceHash, film.version, JSON.stringify(film.analysis), barcode],
+    );
+  }
+
+  async getFilm<T>(movieKey: number): Promise<StoredFilm<T> | undefined> {
+    const r = await this.one('SELECT source, source_hash, version, analysis FROM films WHERE movie_key = $1', [movieKey]);
+    return r ? { source: r.source as string, sourceHash: r.source_hash as string, version: r.version as string, analysis: r.analysis as T } : undefined;
+  }
+
+  async getFilmBarcode(movieKey: number): Promise<Buffer | undefined> {
+    return (await this.one('SELECT barcode FROM films WHERE movie_key = $1', [movieKey]))?.barcode as Buffer | undefined;
+  }
+
+  async moviesWithFilms(): Promise<number[]> {
+    return (await this.q('SELECT movie_key FROM films ORDER BY movie_key')).map((r) => r.movie_key as number);
   }
 
   async getMovieLook<T>(movieKey: number): Promise<T | undefined> {

@@ -6,13 +6,13 @@
  * A statement-level trigger on every table NOTIFYs `marquee_changes`, so every server on the
  * database hears of an ingest, a delete or a CLI index run (delivered on commit only).
  */
-export const PG_SCHEMA_VERSION = 2;
+export const PG_SCHEMA_VERSION = 3;
 
 export const NOTIFY_CHANNEL = 'marquee_changes';
 
 export const TABLES = [
   'meta', 'movies', 'posters', 'vectors', 'palettes', 'faces', 'face_scans', 'poster_text', 'genre_models', 'atlas', 'atlas_points',
-  'atlas_sheets', 'atlas_sprites', 'index_runs', 'index_failures', 'index_batches', 'stills', 'movie_looks', 'still_faces',
+  'atlas_sheets', 'atlas_sprites', 'index_runs', 'index_failures', 'index_batches', 'stills', 'movie_looks', 'still_faces', 'films',
 ] as const;
 
 export const PG_SCHEMA_SQL = `
@@ -171,6 +171,14 @@ CREATE TABLE IF NOT EXISTS movie_looks (
   look        jsonb NOT NULL,
   barcode     bytea NOT NULL
 );
+CREATE TABLE IF NOT EXISTS films (
+  movie_key   integer PRIMARY KEY REFERENCES movies(key) ON DELETE CASCADE,
+  source      text NOT NULL,
+  source_hash text NOT NULL,
+  version     text NOT NULL,
+  analysis    jsonb NOT NULL,
+  barcode     bytea NOT NULL
+);
 CREATE TABLE IF NOT EXISTS still_faces (
   still_key     integer PRIMARY KEY REFERENCES stills(key) ON DELETE CASCADE,
   model_version text NOT NULL,
@@ -195,4 +203,5 @@ export function notifyTriggersSql(): string {
 /** Migrations from version v (index + 1) to v + 1; tables a version adds come from PG_SCHEMA_SQL's CREATE IF NOT EXISTS. */
 export const PG_MIGRATIONS: string[] = [
   /* 1 -> 2: poster_text (OCR) */ 'SELECT 1',
+  /* 2 -> 3: films (shots of analysed videos; created by the schema above) */ 'SELECT 1',
 ];

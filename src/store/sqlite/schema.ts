@@ -1,5 +1,5 @@
 /** v4: poster_text (OCR). */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -149,6 +149,14 @@ CREATE TABLE IF NOT EXISTS movie_looks (
   movie_key   INTEGER PRIMARY KEY REFERENCES movies(key) ON DELETE CASCADE,
   stills_hash TEXT NOT NULL,
   look        TEXT NOT NULL,
+  barcode     BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS films (
+  movie_key   INTEGER PRIMARY KEY REFERENCES movies(key) ON DELETE CASCADE,
+  source      TEXT NOT NULL,
+  source_hash TEXT NOT NULL,
+  version     TEXT NOT NULL,
+  analysis    TEXT NOT NULL,
   barcode     BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS still_faces (

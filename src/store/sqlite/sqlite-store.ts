@@ -14,7 +14,7 @@ import { acquireIndexLock } from '../index-lock.js';
 import type { LibraryStats, MovieWrite, PosterTextReading, StillsMovie, Store, StoredPosterText, VectorBackend } from '../store.js';
 import type { TextLine } from '../../text/types.js';
 import { StoreError } from '../errors.js';
-import type { AtlasPoint, BatchCounts, FilterRow, TitleRow, ModelRef, MovieRecord, StillLook, StillRecord, StillState, StoredFaceJson, StoredMovie, StoredStill, VectorRecord, VectorState } from '../types.js';
+import type { AtlasPoint, BatchCounts, FilterRow, TitleRow, ModelRef, MovieRecord, StillLook, StillRecord, StillState, StoredFaceJson, StoredFilm, StoredMovie, StoredStill, VectorRecord, VectorState } from '../types.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 import { COPY_PAGE, ENGINE_META_KEYS, FACE_PASS, TEXT_PASS, type PosterPass, type TableRow, type TableSpec } from '../tables.js';
 
@@ -558,6 +558,25 @@ export class SqliteStore implements Store {
   async movieLookHash(movieKey: number): Promise<string | undefined> {
     const r = this.db.prepare('SELECT stills_hash FROM movie_looks WHERE movie_key = ?').get(movieKey) as Row | undefined;
     return r?.stills_hash as string | undefined;
+  }
+
+  async putFilm<T>(movieKey: number, film: StoredFilm<T>, barcode: Buffer): Promise<void> {
+    this.db
+      .prepare('INSERT INTO films (movie_key, source, source_hash, version, analysis, barcode) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(movie_key) DO UPDATE SET source = excluded.source, source_hash = excluded.source_hash, version = excluded.version, analysis = excluded.analysis, barcode = excluded.barcode')
+      .run(movieKey, film.source, film.sourceHash, film.version, JSON.stringify(film.analysis), barcode);
+  }
+
+  async getFilm<T>(movieKey: number): Promise<StoredFilm<T> | undefined> {
+    const r = this.db.prepare('SELECT source, source_hash, version, analysis FROM films WHERE movie_key = ?').get(movieKey) as Row | undefined;
+    return r ? { source: r.source as string, sourceHash: r.source_hash as string, version: r.version as string, analysis: JSON.parse(r.analysis as string) as T } : undefined;
+  }
+
+  async getFilmBarcode(movieKey: number): Promise<Buffer | undefined> {
+    return (this.db.prepare('SELECT barcode FROM films WHERE movie_key = ?').get(movieKey) as Row | undefined)?.barcode as Buffer | undefined;
+  }
+
+  async moviesWithFilms(): Promise<number[]> {
+    return (this.db.prepare('SELECT movie_key FROM films ORDER BY movie_key').all() as Row[]).map((r) => r.movie_key as number);
   }
 
   async getMovieLook<T>(movieKey: number): Promise<T | undefined> {
