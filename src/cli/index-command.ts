@@ -19,6 +19,7 @@ import type { Store } from '../store/store.js';
 import { openLibraryForWriting } from './open-library.js';
 import { countingProgress, createProgressReporter } from './progress.js';
 import { indexStills } from '../stills/index-stills.js';
+import { indexVideos, listVideos } from '../films/index-video.js';
 import { scanStillFaces, type StillFacesSummary } from '../stills/still-faces.js';
 import type { ImageEmbeddingModel, TextEmbeddingModel } from '../models/types.js';
 
@@ -51,6 +52,9 @@ export interface IndexCommandOptions {
   /** false: skip the OCR pass (--no-ocr). */
   ocr?: boolean;
   stills?: string;
+  /** A video file or a folder of them (--video), and the movie id of a single one (--movie). */
+  video?: string;
+  movie?: string;
   /** Coordinated run: queue the catalog in batches and start this many local worker processes (0: remote workers only). */
   workers?: number;
 }
@@ -135,8 +139,7 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
       process.stderr.write(`error: nothing could be indexed from ${catalog}\n`);
       return 1;
     }
-    if (opts.stills) return await stillsPass(library, imageModels[0]!.model, opts, stop.requested);
-    return 0;
+    return await stillsAndVideos(library, imageModels[0]!.model, opts, stop.requested);
   } finally {
     stop.dispose();
     await Promise.all([closeAll(imageModels), textModel?.close()]);
@@ -219,6 +222,7 @@ async function lockOrClose(library: Store): Promise<() => Promise<void>> {
 /** `marquee index --stills <dir>` without a catalog. */
 async function runStillsOnly(opts: IndexCommandOptions): Promise<number> {
   if (opts.stills) requireFolder(opts.stills, 'stills folder');
+  if (opts.video) listVideos(opts.video);
   const specs = requestedSpecs(opts);
   specs?.forEach(checkImageModelSpec);
   const library = await openLibraryForWriting(opts.db);
@@ -240,13 +244,42 @@ async function runStillsOnly(opts: IndexCommandOptions): Promise<number> {
   const imageModel = imageModels[0]!.model;
   const stop = stopOnSignal();
   try {
-    return await stillsPass(library, imageModel, opts, stop.requested);
+    return await stillsAndVideos(library, imageModel, opts, stop.requested);
   } finally {
     stop.dispose();
     await closeAll(imageModels);
     await release();
     await library.close();
   }
+}
+
+/** The stills folder and the videos a run names, in that order (0 when neither). */
+async function stillsAndVideos(library: Store, imageModel: ImageEmbeddingModel, opts: IndexCommandOptions, shouldStop: () => boolean): Promise<number> {
+  const stills = opts.stills ? await stillsPass(library, imageModel, opts, shouldStop) : 0;
+  if (stills !== 0 || !opts.video) return stills;
+  return videoPass(library, imageModel, opts, shouldStop);
+}
+
+/** `--video`: each film analysed, its keyframes indexed as stills (films/index-video.ts). */
+async function videoPass(library: Store, imageModel: ImageEmbeddingModel, opts: IndexCommandOptions, shouldStop: () => boolean): Promise<number> {
+  const reporter = createProgressReporter({ json: !!opts.json, tty: process.stderr.isTTY === true, label: 'film' });
+  const s = await indexVideos(opts.video!, {
+    library,
+    imageModel,
+    movie: opts.movie,
+    shouldStop,
+    onProgress: (_file, seconds, total) => reporter.update({ done: Math.round(seconds), total: Math.round(total ?? seconds), indexed: 0, unchanged: 0, skipped: 0, failed: 0, rate: 0, etaSeconds: null }),
+  });
+  reporter.stop();
+  if (opts.faces && !s.interrupted && s.analysed > 0) await scanStillFaces(library, await FaceModel.load(), { shouldStop });
+  if (opts.json) process.stdout.write(`${JSON.stringify({ type: 'video-summary', ...s, seconds: Math.round(s.seconds * 100) / 100 })}\n`);
+  else {
+    for (const p of s.problems.slice(0, 50)) process.stderr.write(`  ${p.item}: ${p.reason}\n`);
+    for (const f of s.films) process.stderr.write(`  ${f.movie}: ${f.shots} shots, average shot ${f.asl.toFixed(2)} s over ${f.duration.toFixed(1)} s (analysed at ${f.speed}x real time)\n`);
+    process.stderr.write(`${s.interrupted ? 'interrupted' : 'done'}: ${s.videos} videos in ${s.seconds.toFixed(1)} s — analysed ${s.analysed}, unchanged ${s.unchanged}, failed ${s.failed}\n`);
+  }
+  if (s.interrupted) return 130;
+  return s.analysed + s.unchanged === 0 ? 1 : 0;
 }
 
 async function stillsPass(library: Store, imageModel: ImageEmbeddingModel, opts: IndexCommandOptions, shouldStop: () => boolean): Promise<number> {

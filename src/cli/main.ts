@@ -12,6 +12,7 @@ import { runInfoCommand } from './info-command.js';
 import { runMigrateCommand } from './migrate-command.js';
 import { runWorkerCommand } from './worker-command.js';
 import { runSearchCommand } from './search-command.js';
+import { runShotsCommand } from './shots-command.js';
 import { runLooksCommand, runStillsClustersCommand, runStillsEvalCommand, runStillsLookCommand, runWhichMovieCommand } from './stills-command.js';
 
 function packageVersion(): string {
@@ -52,6 +53,8 @@ program
   .description('index a catalog folder (movies.csv, movies.jsonl, or just images) and/or a stills folder into the library')
   .argument('[catalog-dir]', 'catalog folder')
   .option('--stills <dir>', 'stills folder: movies.csv (slug,title,year) + <slug>/NNN.jpg, or stills.csv (file,movie_id[,timestamp])')
+  .option('--video <file|dir>', 'a film (or a folder of them): shots, cutting rhythm and colour over time, each shot\'s keyframe indexed as a still (needs ffmpeg)')
+  .option('--movie <id>', 'with --video of one file: the movie it is (default: the file name)')
   .addOption(dbOption())
   .option('--prune', 'remove movies of this catalog that are no longer listed')
   .option('--json', 'print JSON-lines progress and a JSON summary on stdout')
@@ -63,7 +66,7 @@ program
   .option('--batch-size <n>', 'posters per model batch and commit', number('batch-size', 1, 256, true), 16)
   .option('--workers <n>', 'PostgreSQL libraries: queue the catalog and index it with n local worker processes (0: only workers started elsewhere with "marquee worker")', number('workers', 0, 256, true))
   .action(async (dir: string | undefined, opts) => {
-    if (!dir && !opts.stills) throw new Error('give a catalog folder, --stills <dir>, or both');
+    if (!dir && !opts.stills && !opts.video) throw new Error('give a catalog folder, --stills <dir>, --video <file|dir>, or several');
     process.exitCode = await runIndexCommand(dir, opts);
   });
 
@@ -180,6 +183,16 @@ program
   .option('--json', 'print {"movies":[{"id","title","score"}]}')
   .action(async (opts) => {
     process.exitCode = await runWhichMovieCommand(opts);
+  });
+
+program
+  .command('shots')
+  .description('a film\'s shots (start, end, transition), shot lengths, cutting rhythm and colour over time: of a movie whose video was indexed, or of a video file (analysed, not indexed)')
+  .argument('<movie-or-video>', 'movie id, or a video file')
+  .addOption(dbOption())
+  .option('--json', 'print {"shots":[{"start","end","transition","keyframe","color"}],"asl",…}')
+  .action(async (target: string, opts) => {
+    process.exitCode = await runShotsCommand(target, opts);
   });
 
 const stills = program.command('stills').description('film stills: a movie\'s look, evaluation, kinds of shot');

@@ -41,9 +41,9 @@ export interface VideoInfo {
 /** The first video stream's size, rate and duration; a clear error when the file has none. */
 export function probeVideo(file: string): VideoInfo {
   if (!existsSync(file)) throw new MarqueeError('bad_video', `${file}: video file does not exist`);
-  const r = spawnSync(ffprobePath(), ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height,avg_frame_rate,r_frame_rate:format=duration', '-of', 'json', file], { encoding: 'utf8' });
+  const r = spawnSync(ffprobePath(), ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height,avg_frame_rate,r_frame_rate:format=duration,format_name', '-of', 'json', file], { encoding: 'utf8' });
   if (r.error) throw new MarqueeError('tool_missing', `cannot run ffprobe (${r.error.message})`);
-  let parsed: { streams?: { width?: number; height?: number; avg_frame_rate?: string; r_frame_rate?: string }[]; format?: { duration?: string } };
+  let parsed: { streams?: { width?: number; height?: number; avg_frame_rate?: string; r_frame_rate?: string }[]; format?: { duration?: string; format_name?: string } };
   try {
     parsed = JSON.parse(r.stdout || '{}') as typeof parsed;
   } catch {
@@ -51,6 +51,9 @@ export function probeVideo(file: string): VideoInfo {
   }
   const s = parsed.streams?.[0];
   if (!s?.width || !s.height) throw new MarqueeError('bad_video', `${file}: not a video ffmpeg can read${r.stderr.trim() ? ` (${r.stderr.trim().split('\n')[0]})` : ''}`);
+  // ffmpeg reads a picture as a one-frame video; a film it is not.
+  const format = parsed.format?.format_name ?? '';
+  if (/(^|,)image2($|,)|_pipe($|,)/.test(format)) throw new MarqueeError('bad_video', `${file}: is a still image (${format.replace(/_pipe/g, '')}), not a video`);
   const rate = (v?: string) => {
     const [n, d] = (v ?? '').split('/').map(Number);
     return n && d ? n / d : NaN;
@@ -138,7 +141,7 @@ export async function encodeFrames(
 ): Promise<void> {
   const args = ['-v', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${size.width}x${size.height}`, '-r', String(size.fps), '-i', 'pipe:0'];
   if (opts.filters) args.push('-vf', opts.filters);
-  args.push('-c:v', 'libx264', '-preset', opts.preset ?? 'veryfast', '-crf', String(opts.crf ?? 23), '-pix_fmt', 'yuv420p', file);
+  args.push('-c:v', 'libx264', '-preset', opts.preset ?? 'veryfast', '-crf', String(opts.crf ?? 23), '-pix_fmt', 'yuv420p', '-movflags', '+faststart', file);
   const child = spawn(ffmpegPath(), args, { stdio: ['pipe', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

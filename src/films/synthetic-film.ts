@@ -5,6 +5,8 @@
  * the speed bench. Frames are drawn here (bilinear crop of a still per frame) and encoded by
  * ffmpeg, which also adds temporal grain (`noise`) and can upscale (the 720p bench film).
  */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { seededRandom } from '../util/random.js';
 import { encodeFrames } from './ffmpeg.js';
@@ -226,4 +228,19 @@ export async function renderFilm(film: SyntheticFilm, file: string, opts: Render
     { filters: filters || undefined, crf: opts.crf },
   );
   return trueBoundaries(film);
+}
+
+/** Every `step`-th frame of every film of a stills folder (`<slug>/NNN.jpg`): the pictures synthetic shots are made of. */
+export function stillsForFilms(root: string, step = 7): string[] {
+  return readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort()
+    .flatMap((d) =>
+      readdirSync(join(root, d))
+        .filter((f) => f.endsWith('.jpg'))
+        .sort()
+        .filter((_, i) => i % step === 0)
+        .map((f) => join(root, d, f)),
+    );
 }

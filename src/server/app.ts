@@ -28,6 +28,7 @@ import { registerAtlasRoutes } from './routes/atlas.js';
 import { registerMovieRoutes } from './routes/movies.js';
 import { registerSearchRoutes } from './routes/search.js';
 import { registerStillsRoutes } from './routes/stills.js';
+import { registerFilmRoutes } from './routes/films.js';
 import { registerTextRoutes } from './routes/text.js';
 import type { BackgroundTextReader } from './text-reading.js';
 import { MAX_UPLOAD_BYTES } from './uploads.js';
@@ -132,6 +133,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   registerAnalysisRoutes(app, ctx);
   registerAtlasRoutes(app, ctx);
   registerStillsRoutes(app, ctx);
+  registerFilmRoutes(app, ctx);
   registerTextRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
 
