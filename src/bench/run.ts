@@ -16,6 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { benchStills } from './stills.js';
 import { benchDefaultWeights } from './default-weights.js';
 import { benchModels } from './models.js';
+import { benchShots } from './shots.js';
 
 const catalog = resolve(process.env.MARQUEE_CATALOG ?? '../shared/catalog');
 const only = new Set(process.argv.slice(2));
@@ -57,6 +58,10 @@ try {
   if (want('stills')) {
     process.stderr.write('bench: film stills...\n');
     out.stills = await benchStills(resolve(process.env.MARQUEE_STILLS ?? '../shared/stills'), join(dir, 'stills.db'));
+  }
+  if (want('shots')) {
+    process.stderr.write('bench: shot detection on a synthetic 720p film...\n');
+    out.shots = await benchShots(resolve(process.env.MARQUEE_STILLS ?? '../shared/stills'), dir);
   }
   if (only.has('scale')) {
     process.stderr.write('bench: storage engines (SQLite, PostgreSQL, pgvector) and workers...\n');

@@ -59,6 +59,19 @@ export class FilmService {
     return out;
   }
 
+  /** Every movie with an analysed film, by title. */
+  async list(): Promise<{ id: string; title: string; shotCount: number; asl: number; duration: number }[]> {
+    const keys = await this.store.moviesWithFilms();
+    const movies = await this.store.getMoviesByKeys(keys);
+    const out = [];
+    for (const key of keys) {
+      const film = await this.store.getFilm<FilmAnalysis>(key);
+      const m = movies.get(key);
+      if (film && m) out.push({ id: m.id, title: m.title, shotCount: film.analysis.shotCount, asl: film.analysis.asl, duration: film.analysis.duration });
+    }
+    return out.sort((a, b) => a.title.localeCompare(b.title) || a.id.localeCompare(b.id));
+  }
+
   async barcode(movieId: string): Promise<Buffer> {
     const key = await this.store.keyOf(movieId);
     const png = key === undefined ? undefined : await this.store.getFilmBarcode(key);

@@ -84,6 +84,20 @@ function meanAbsDiff(a: Uint8Array, b: Uint8Array): number {
   return s / a.length;
 }
 
+/** An RGB frame at half width and height (2 x 2 means). */
+function halve(f: Uint8Array, width: number, height: number): Uint8Array {
+  const w = width >> 1;
+  const h = height >> 1;
+  const out = new Uint8Array(w * h * 3);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++)
+      for (let c = 0; c < 3; c++) {
+        const p = ((2 * y) * width + 2 * x) * 3 + c;
+        out[(y * w + x) * 3 + c] = (f[p]! + f[p + 3]! + f[p + width * 3]! + f[p + width * 3 + 3]! + 2) >> 2;
+      }
+  return out;
+}
+
 /** Mean absolute luma gradient (horizontal + vertical) of an RGB frame. */
 function edgeEnergy(f: Uint8Array, width: number, height: number): number {
   const y = (p: number) => 0.299 * f[p * 3]! + 0.587 * f[p * 3 + 1]! + 0.114 * f[p * 3 + 2]!;
@@ -159,6 +173,8 @@ interface Candidate {
 
 export class ShotDetector {
   private readonly ring: Uint8Array[] = [];
+  /** The same frames at half size: dissolve fits run on these (4x fewer values, as accurate). */
+  private readonly halfRing: Uint8Array[] = [];
   private readonly ringSize: number;
   private count = 0;
   /** Frame-to-frame difference (d1[i]: frames i−1 → i). */
@@ -186,6 +202,7 @@ export class ShotDetector {
   push(rgb: Uint8Array): void {
     const i = this.count++;
     this.ring[i % this.ringSize] = Uint8Array.from(rgb);
+    this.halfRing[i % this.ringSize] = halve(rgb, this.opts.width, this.opts.height);
     const f = this.frame(i);
     let sum = 0;
     let sq = 0;
@@ -208,8 +225,10 @@ export class ShotDetector {
       if (start < 0) continue;
       const ends = meanAbsDiff(this.frame(start), f);
       if (ends < DETECTOR_SETTINGS.dissolveMin) continue;
+      // A window with a hard cut in it is no dissolve (most windows whose ends differ are these).
+      if (this.hasSpike(start + 1, i)) continue;
       const window: Uint8Array[] = [];
-      for (let t = start; t <= i; t++) window.push(this.frame(t));
+      for (let t = start; t <= i; t++) window.push(this.halfRing[t % this.ringSize]!);
       const fit = mixFit(window);
       const s = DETECTOR_SETTINGS;
       if (fit.residual > s.mixResidual || fit.ramp < s.rampShare || fit.order < s.rampOrder) continue;
@@ -224,6 +243,15 @@ export class ShotDetector {
         this.dissolves.push({ centre: start + fit.half, start: start + fit.from, end: start + fit.to, score: fit.d * (1 - fit.residual) * fit.ramp });
       }
     }
+  }
+
+  /** Whether frames from..to hold a frame difference far above the window's median (a cut's spike). */
+  private hasSpike(from: number, to: number): boolean {
+    const d = this.d1.slice(from, to + 1);
+    const max = Math.max(...d);
+    if (max < DETECTOR_SETTINGS.cutMin) return false;
+    const median = [...d].sort((a, b) => a - b)[Math.floor(d.length / 2)]!;
+    return max >= DETECTOR_SETTINGS.cutRatio * median + 1 && max >= 2 * DETECTOR_SETTINGS.cutMin;
   }
 
   private persistenceAt(c: number, last: number): number {

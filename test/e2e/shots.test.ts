@@ -13,7 +13,7 @@ import { openStore } from '../../dist/store/open-store.js';
 import { planFilm, renderFilm, stillsForFilms, type SyntheticFilm, type TrueBoundary } from '../../dist/films/synthetic-film.js';
 import { scoreBoundaries, type ClassScore } from '../../dist/films/boundary-score.js';
 import type { FilmView } from '../../dist/films/service.js';
-import { POSTERS, ROOT, runCli, tempDir } from '../helpers.js';
+import { launchChromium, POSTERS, ROOT, runCli, tempDir } from '../helpers.js';
 
 const STILLS = resolve(ROOT, '../shared/stills');
 const dir = tempDir('marquee-films-');
@@ -130,6 +130,36 @@ describe('films indexed from video files', () => {
     expect(JSON.parse(again.stdout.trim().split('\n').at(-1)!)).toMatchObject({ type: 'video-summary', analysed: 0, unchanged: 1 });
     const none = await app.inject({ method: 'GET', url: '/api/movies/no-such-movie/shots' });
     expect(none.statusCode).toBe(404);
+  });
+
+  it('the movie page shows the timeline (one strip cell per shot, widths by length, rhythm chart, barcode); two films compare side by side', async () => {
+    expect(runCli(['index', '--video', films[3]!.file, '--movie', 'synthetic-four', '--db', db]).code).toBe(0);
+    const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${base}/movie/synthetic-one`);
+      const strip = page.locator('section.film .shot-strip .shot');
+      await strip.first().waitFor({ timeout: 60_000 });
+      const view = shots('synthetic-one', db);
+      expect(await strip.count()).toBe(view.shotCount);
+      // Widths follow the shots' lengths: the longest shot's cell is the widest.
+      const widths = await strip.evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
+      const longest = view.shots.reduce((best, sh, i) => (sh.end - sh.start > view.shots[best]!.end - view.shots[best]!.start ? i : best), 0);
+      expect(widths.indexOf(Math.max(...widths))).toBe(longest);
+      expect(await page.locator('section.film .rhythm-chart canvas').count()).toBe(1);
+      expect(await page.locator('section.film img.film-barcode').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+      expect(await page.locator('section.film .film-summary').textContent()).toContain(`${view.shotCount} shots`);
+      await page.goto(`${base}/films?a=synthetic-one&b=synthetic-four`);
+      await page.locator('.film-compare .rhythm-chart canvas').waitFor({ timeout: 60_000 });
+      expect(await page.locator('.film-side').evaluateAll((els) => els.map((e) => e.getAttribute('data-film')))).toEqual(['synthetic-one', 'synthetic-four']);
+      // Both films are series of the one chart (uPlot's legend lists them).
+      const legend = await page.locator('.film-compare .u-legend').textContent();
+      expect(legend).toContain('film-11');
+      expect(legend).toContain('film-14');
+    } finally {
+      await browser.close();
+    }
   });
 
   it('a truncated video indexes what decodes; a non-video file and a missing ffmpeg are clear errors and store nothing', async () => {

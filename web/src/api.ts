@@ -201,3 +201,41 @@ export async function whichMovie(image: Blob): Promise<WhichMovie> {
 export async function moviesWithStills(): Promise<{ id: string; title: string; year: number | null; stills: number }[]> {
   return (await json<{ movies: { id: string; title: string; year: number | null; stills: number }[] }>(await fetch('/api/stills'))).movies;
 }
+
+export interface FilmShot {
+  start: number;
+  end: number;
+  transition: 'cut' | 'dissolve' | 'fade';
+  keyframe: number;
+  color: string;
+  scale?: 'close-up' | 'medium' | 'long' | null;
+}
+
+export interface FilmView {
+  movie: { id: string; title: string } | null;
+  duration: number;
+  shotCount: number;
+  asl: number;
+  medianShotLength: number;
+  shotLengths: { from: number; to: number | null; count: number }[];
+  rhythm: { t: number; cutsPerMinute: number; asl: number }[];
+  colors: { t: number; color: string; lightness: number }[];
+  shots: FilmShot[];
+  scales: boolean;
+}
+
+/** A movie's film (shots, rhythm), or null when no video of it was indexed. */
+export async function filmShots(id: string): Promise<FilmView | null> {
+  try {
+    return await json<FilmView>(await fetch(`/api/movies/${encodeURIComponent(id)}/shots`));
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 'no_shots') return null;
+    throw err;
+  }
+}
+
+export async function filmList(): Promise<{ id: string; title: string; shotCount: number; asl: number; duration: number }[]> {
+  return (await json<{ films: { id: string; title: string; shotCount: number; asl: number; duration: number }[] }>(await fetch('/api/films'))).films;
+}
+
+export const filmBarcodeUrl = (id: string) => `/api/movies/${encodeURIComponent(id)}/film-barcode`;

@@ -6,6 +6,7 @@ import { errorSchema } from '../schemas.js';
 
 export function registerFilmRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const films = new FilmService(ctx.library);
+  app.get('/api/films', { schema: { summary: 'Movies with a film analysed from a video: id, title, shots, average shot length, duration' } }, async () => ({ films: await films.list() }));
   app.get<{ Params: { id: string } }>(
     '/api/movies/:id/shots',
     {

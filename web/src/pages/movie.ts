@@ -4,6 +4,7 @@ import { readableOn } from '../contrast.js';
 import { asyncPage, h, rerender, type Cleanup } from '../dom.js';
 import { resultCard } from '../results.js';
 import { lookSection } from './look.js';
+import { filmSection } from './film.js';
 
 const CHANNEL_NAME: Record<string, string> = { content: 'content', color: 'colour', layout: 'layout' };
 
@@ -65,6 +66,16 @@ async function moviePage(root: HTMLElement, id: string, signal: AbortSignal): Pr
       placeholder.replaceWith(await lookSection(m.id));
     } catch (err) {
       placeholder.textContent = `Error: ${(err as Error).message}`;
+    }
+    // A film analysed from its video: the timeline (its stills are the shots' keyframes).
+    try {
+      const film = await filmSection(m.id);
+      if (film && !signal.aborted) {
+        root.append(film.element);
+        signal.addEventListener('abort', film.cleanup);
+      } else film?.cleanup();
+    } catch (err) {
+      root.append(h('p', { class: 'status' }, `Error: ${(err as Error).message}`));
     }
   }
 }
