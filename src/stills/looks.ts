@@ -9,7 +9,11 @@
  * - `palette`: exp(−EMD/20) of the movies' palettes (EMD in ΔE units);
  * - `hsl`: 1 − the mean of the L1 distance of the hue distributions (/2) and the absolute
  *   differences of saturation mean, lightness mean and the warm/cool balance (/2).
- * score = Σ LOOK_WEIGHTS[part] · part. Deterministic and symmetric by construction.
+ * - `rhythm` (only when both movies have a film analysed from its video): half exp(−|ln of the
+ *   ratio of their average shot lengths|), half 1 − the L1 distance of their shot-length
+ *   distributions (/2): films cut alike.
+ * score = Σ LOOK_WEIGHTS[part] · part; with a rhythm part, (1 − RHYTHM_WEIGHT) of that plus
+ * RHYTHM_WEIGHT · rhythm. Deterministic and symmetric by construction.
  */
 import { paletteDistance } from '../design/palette-distance.js';
 import { centre, dot, l2normalize, meanVector } from '../util/vectors.js';
@@ -18,7 +22,15 @@ import type { StoredStill } from '../store/types.js';
 import type { MovieLook } from './movie-look.js';
 
 export const LOOK_WEIGHTS = { chamfer: 0.35, mean: 0.2, sequence: 0.15, palette: 0.15, hsl: 0.15 } as const;
+export const RHYTHM_WEIGHT = 0.15;
 export type LookPart = keyof typeof LOOK_WEIGHTS;
+export type LookParts = Record<LookPart, number> & { rhythm?: number };
+
+/** What of a film's cutting the looks compare (films/film-analysis.ts). */
+export interface FilmCutting {
+  asl: number;
+  shotLengths: { count: number }[];
+}
 export const SEGMENTS = 5;
 
 export interface MovieStills {
@@ -31,6 +43,8 @@ export interface MovieStills {
   mean: Float32Array;
   segments: Float32Array[];
   look: MovieLook;
+  /** Present when the movie's video was analysed. */
+  film?: FilmCutting;
 }
 
 /** Normalised mean of unit vectors (centred vectors can cancel out: then the zero vector). */
@@ -58,7 +72,8 @@ export async function loadMovieStills(library: Store): Promise<MovieStills[]> {
       const part = vectors.slice(Math.floor((i * vectors.length) / SEGMENTS), Math.max(Math.floor(((i + 1) * vectors.length) / SEGMENTS), Math.floor((i * vectors.length) / SEGMENTS) + 1));
       return normalisedMean(part);
     });
-    out.push({ key, id: movies.get(key)!.id, title: movies.get(key)!.title, stills, vectors, mean: normalisedMean(vectors), segments, look });
+    const film = (await library.getFilm<FilmCutting>(key))?.analysis;
+    out.push({ key, id: movies.get(key)!.id, title: movies.get(key)!.title, stills, vectors, mean: normalisedMean(vectors), segments, look, ...(film ? { film: { asl: film.asl, shotLengths: film.shotLengths } } : {}) });
   }
   return out.sort((a, b) => a.key - b.key);
 }
@@ -79,9 +94,21 @@ function hslSimilarity(a: MovieLook, b: MovieLook): number {
   return 1 - d.reduce((x, y) => x + y, 0) / d.length;
 }
 
-export function lookParts(a: MovieStills, b: MovieStills): Record<LookPart, number> {
+export function rhythmSimilarity(a: FilmCutting, b: FilmCutting): number {
+  const ratio = Math.exp(-Math.abs(Math.log(Math.max(a.asl, 1e-3) / Math.max(b.asl, 1e-3))));
+  const share = (f: FilmCutting) => {
+    const n = f.shotLengths.reduce((s, x) => s + x.count, 0) || 1;
+    return f.shotLengths.map((x) => x.count / n);
+  };
+  const [ha, hb] = [share(a), share(b)];
+  const l1 = ha.reduce((s, x, i) => s + Math.abs(x - (hb[i] ?? 0)), 0) / 2;
+  return 0.5 * ratio + 0.5 * (1 - l1);
+}
+
+export function lookParts(a: MovieStills, b: MovieStills): LookParts {
   const r = (x: number) => Math.round(x * 1e6) / 1e6;
   return {
+    ...(a.film && b.film ? { rhythm: r(rhythmSimilarity(a.film, b.film)) } : {}),
     chamfer: r((chamferDirection(a.vectors, b.vectors) + chamferDirection(b.vectors, a.vectors)) / 2),
     mean: r(dot(a.mean, b.mean)),
     sequence: r(a.segments.reduce((s, seg, i) => s + dot(seg, b.segments[i]!), 0) / SEGMENTS),
@@ -90,9 +117,10 @@ export function lookParts(a: MovieStills, b: MovieStills): Record<LookPart, numb
   };
 }
 
-export function lookScore(parts: Record<LookPart, number>): number {
+export function lookScore(parts: LookParts): number {
   let s = 0;
   for (const [p, w] of Object.entries(LOOK_WEIGHTS)) s += w * parts[p as LookPart];
+  if (parts.rhythm !== undefined) s = (1 - RHYTHM_WEIGHT) * s + RHYTHM_WEIGHT * parts.rhythm;
   return Math.round(s * 1e6) / 1e6;
 }
 
@@ -100,7 +128,7 @@ export interface LookMatch {
   id: string;
   title: string;
   score: number;
-  parts: Record<LookPart, number>;
+  parts: LookParts;
 }
 
 /** Movies ranked by similarity of look to `id`, best first (the movie itself excluded). */

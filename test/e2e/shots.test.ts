@@ -134,6 +134,11 @@ describe('films indexed from video files', () => {
 
   it('the movie page shows the timeline (one strip cell per shot, widths by length, rhythm chart, barcode); two films compare side by side', async () => {
     expect(runCli(['index', '--video', films[3]!.file, '--movie', 'synthetic-four', '--db', db]).code).toBe(0);
+    // Two films: the looks comparison has their cutting rhythm as a part.
+    const looks = JSON.parse(runCli(['looks', 'synthetic-one', '--db', db, '--json']).stdout) as { movies: { id: string; parts: Record<string, number> }[] };
+    const four = looks.movies.find((m) => m.id === 'synthetic-four')!;
+    expect(four.parts.rhythm).toBeGreaterThan(0);
+    expect(four.parts.rhythm).toBeLessThanOrEqual(1);
     const base = await app.listen({ port: 0, host: '127.0.0.1' });
     const browser = await launchChromium();
     try {
