@@ -64,7 +64,9 @@ describe('shot detector', () => {
     const b = frame(B);
     const dissolve = Array.from({ length: 20 }, (_, i) => mix(a, b, (i + 0.5) / 20));
     const c = frame(C);
-    const fade = [...Array.from({ length: 10 }, (_, i) => mix(b, new Uint8Array(b.length), (i + 0.5) / 10)), ...Array.from({ length: 10 }, (_, i) => mix(new Uint8Array(c.length), c, (i + 0.5) / 10))];
+    // Out to black over 10 frames, two black frames, in from black over 10.
+    const black = new Uint8Array(b.length);
+    const fade = [...Array.from({ length: 10 }, (_, i) => mix(b, black, (i + 1) / 10)), black, ...Array.from({ length: 10 }, (_, i) => mix(black, c, (i + 1) / 10))];
     const found = detect([...still(A, 40), ...dissolve, ...still(B, 40), ...fade, ...still(C, 40)]);
     expect(found.map((f) => f.transition)).toEqual(['dissolve', 'fade']);
     expect(Math.abs(found[0]!.frame - 50)).toBeLessThanOrEqual(2);

@@ -44,8 +44,8 @@ export const DETECTOR_SETTINGS = {
   /** Every before/after pair around a cut differs at least this share of the cut's own difference. */
   persist: 0.5,
   /** Black frame: mean luma at most this, and its spread at most fadeFlat. */
-  fadeDark: 16,
-  fadeFlat: 14,
+  fadeDark: 8,
+  fadeFlat: 10,
   /** Longest black between a fade out and a fade in, seconds (longer: a dark shot). */
   fadeHold: 3,
   /** Light lost into and gained out of a fade, at least (luma, 0–255; and half of what there was). */
