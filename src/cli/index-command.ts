@@ -20,6 +20,7 @@ import { openLibraryForWriting } from './open-library.js';
 import { countingProgress, createProgressReporter } from './progress.js';
 import { indexStills } from '../stills/index-stills.js';
 import { indexVideos, listVideos } from '../films/index-video.js';
+import { tilesEnabled } from '../genres/poster-tiles.js';
 import { scanStillFaces, type StillFacesSummary } from '../stills/still-faces.js';
 import type { ImageEmbeddingModel, TextEmbeddingModel } from '../models/types.js';
 
@@ -101,6 +102,15 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
           shouldStop: stop.requested,
         });
     reporter.stop();
+    // The posters' tiles (genre features) in a pass of their own: the posters are searchable first.
+    let tiles: { indexed: number; seconds: number; postersPerSecond: number; interrupted: boolean } | undefined;
+    if (!summary.interrupted && tilesEnabled()) {
+      const tilesReporter = createProgressReporter({ json: !!opts.json, tty: process.stderr.isTTY === true, label: 'tiles' });
+      const t = await indexCatalog(catalog, { library, imageModels, textModel: null, tiles: true, recordRun: false, batchSize: opts.batchSize, onProgress: (p) => tilesReporter.update(p), shouldStop: stop.requested });
+      tilesReporter.stop();
+      tiles = { indexed: t.indexed, seconds: Math.round(t.seconds * 100) / 100, postersPerSecond: Math.round((t.indexed / Math.max(t.seconds, 1e-3)) * 10) / 10, interrupted: t.interrupted };
+      summary.interrupted ||= t.interrupted;
+    }
     let faces: FaceScanSummary | undefined;
     if (opts.faces && !summary.interrupted) {
       const faceModel = await FaceModel.load();
@@ -122,7 +132,7 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
       if (ocr.interrupted) summary.interrupted = true;
     }
     if (opts.json) {
-      process.stdout.write(`${JSON.stringify({ type: 'summary', ...summary, faces, ocr, seconds: Math.round(summary.seconds * 100) / 100, postersPerSecond: Math.round(summary.postersPerSecond * 10) / 10 })}\n`);
+      process.stdout.write(`${JSON.stringify({ type: 'summary', ...summary, tiles, faces, ocr, seconds: Math.round(summary.seconds * 100) / 100, postersPerSecond: Math.round(summary.postersPerSecond * 10) / 10 })}\n`);
     } else {
       for (const p of summary.problems.slice(0, 50)) process.stderr.write(`  ${p.item}${p.file ? ` (${p.file})` : ''}: ${p.reason}\n`);
       if (summary.problemCount > 50) process.stderr.write(`  ... and ${summary.problemCount - 50} more problems (all are in the index_failures table)\n`);
@@ -130,6 +140,7 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
         `${summary.interrupted ? 'interrupted' : 'done'}: ${summary.total} entries in ${summary.seconds.toFixed(1)} s — ` +
           `indexed ${summary.indexed}, unchanged ${summary.unchanged}, skipped ${summary.skipped}, failed ${summary.failed}, ` +
           `synopses embedded ${summary.textsEmbedded}${opts.prune ? `, pruned ${summary.pruned}` : ''}` +
+          `${tiles?.indexed ? `; tiles: ${tiles.indexed} posters in ${tiles.seconds.toFixed(1)} s` : ''}` +
           `${faces ? `; faces: ${faces.scanned} posters scanned in ${faces.seconds.toFixed(1)} s, ${faces.faces} faces found` : ''}` +
           `${ocr ? `; text: ${ocr.read} posters read in ${ocr.seconds.toFixed(1)} s (${ocr.postersPerSecond.toFixed(1)}/s), ${ocr.lines} lines, ${ocr.failed} failed` : ''}\n`,
       );

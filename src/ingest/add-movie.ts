@@ -56,7 +56,7 @@ export async function addMovie(
   async function* one(): AsyncGenerator<CatalogEntry> {
     yield { where: `upload (id ${parsed.record.id})`, record: parsed.record, posterPath: path, posterRef: poster.name };
   }
-  const summary = await indexEntries({ source: API_SOURCE, entries: one(), total: 1 }, { library, imageModels: models.images, textModel: models.text });
+  const summary = await indexEntries({ source: API_SOURCE, entries: one(), total: 1 }, { library, imageModels: models.images, textModel: models.text, tiles: true });
   if (previous && previous !== path) await removeUnusedUpload(library, previous);
   return { id: parsed.record.id, created, problems: summary.problems };
 }

@@ -6,8 +6,8 @@
  *
  * A library may hold several image models, each on its own content channel: a poster is embedded
  * only by the models whose vector is missing or stale, so adding a model to a library embeds
- * every poster with that model alone (the others' vectors are kept, not recomputed). The default
- * model also embeds three square tiles of each poster (genre features, genres/poster-tiles.ts).
+ * every poster with that model alone (the others' vectors are kept, not recomputed). Asked to
+ * (`tiles`), the default model also embeds three square tiles of each poster (genre features).
  */
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
@@ -84,6 +84,12 @@ export interface IndexOptions {
   imageModels: ChannelModel[];
   textModel: TextEmbeddingModel | null;
   prune?: boolean;
+  /**
+   * Also embed each poster's three tiles with the default model (genres/poster-tiles.ts). The
+   * index command does it in a pass of its own after the posters (searchable sooner; the tiles
+   * quadruple the model's work); an API upload in one go.
+   */
+  tiles?: boolean;
   batchSize?: number;
   /** How many posters may be read/decoded ahead of the model. */
   prefetch?: number;
@@ -96,6 +102,11 @@ export interface IndexOptions {
    * this run, and the run itself is neither started nor finished here.
    */
   runId?: number;
+  /**
+   * false: a follow-up pass over a catalog just indexed (the tiles): no run of its own is recorded
+   * and problems stay in the summary (the run before recorded them already).
+   */
+  recordRun?: boolean;
 }
 
 interface WorkItem {
@@ -131,16 +142,17 @@ export interface EntrySource {
 
 export async function indexEntries(input: EntrySource, opts: IndexOptions): Promise<IndexSummary> {
   const { library, textModel } = opts;
-  // Every poster is also embedded in tiles by the default model (genre features, poster-tiles.ts).
-  const imageModels = withPosterTiles(opts.imageModels);
+  // With `tiles`, posters are also embedded in tiles by the default model (genre features, poster-tiles.ts).
+  const imageModels = opts.tiles ? withPosterTiles(opts.imageModels) : opts.imageModels;
   const root = input.source;
   const total = input.total;
   const limits = opts.limits ?? DEFAULT_LIMITS;
   const batchSize = opts.batchSize ?? 16;
   const prefetch = opts.prefetch ?? 32;
   const started = performance.now();
-  const runId = opts.runId ?? (await library.startRun(root));
-  if (opts.runId === undefined) await recordTextModel(library, textModel);
+  const recordRun = opts.recordRun !== false;
+  const runId = opts.runId ?? (recordRun ? await library.startRun(root) : undefined);
+  if (opts.runId === undefined && recordRun) await recordTextModel(library, textModel);
 
   const s: IndexSummary = {
     catalog: root, total, indexed: 0, unchanged: 0, skipped: 0, failed: 0, textsEmbedded: 0, pruned: 0, warnings: 0,
@@ -152,7 +164,7 @@ export async function indexEntries(input: EntrySource, opts: IndexOptions): Prom
   const problem = async (item: string, file: string | null, reason: string): Promise<void> => {
     s.problemCount++;
     if (s.problems.length < MAX_PROBLEMS_KEPT) s.problems.push({ item, file, reason });
-    await library.recordFailure(runId, item, file, reason);
+    if (runId !== undefined) await library.recordFailure(runId, item, file, reason);
   };
   const progress = (): void => {
     const elapsed = (performance.now() - started) / 1000;
@@ -300,7 +312,7 @@ export async function indexEntries(input: EntrySource, opts: IndexOptions): Prom
   }
   s.seconds = (performance.now() - started) / 1000;
   s.postersPerSecond = (s.indexed + s.unchanged) / Math.max(s.seconds, 1e-3);
-  if (opts.runId === undefined) await library.finishRun(runId, s.interrupted ? 'interrupted' : 'done', { ...s, problems: s.problems.length });
+  if (opts.runId === undefined && runId !== undefined) await library.finishRun(runId, s.interrupted ? 'interrupted' : 'done', { ...s, problems: s.problems.length });
   return s;
 }
 
