@@ -6,8 +6,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ffmpegPath } from '../films/ffmpeg.js';
-import { analyseVideo } from '../films/film-analysis.js';
+import { decodeArgs, ffmpegPath, probeVideo } from '../films/ffmpeg.js';
+import { analyseVideo, samplingOf } from '../films/film-analysis.js';
 import { scoreBoundaries } from '../films/boundary-score.js';
 import { planFilm, renderFilm, stillsForFilms } from '../films/synthetic-film.js';
 
@@ -18,9 +18,9 @@ export async function benchShots(stillsRoot: string, dir: string): Promise<Recor
   let t0 = performance.now();
   const truth = await renderFilm(film, file, { width: 320, height: 180, outWidth: 1280, outHeight: 720, grain: 8, crf: 20 });
   const makeSeconds = (performance.now() - t0) / 1000;
-  // ffmpeg alone: decode at the same settings and drop the frames.
+  // ffmpeg alone: decode exactly as the analysis does (same sampling and size) and drop the frames.
   t0 = performance.now();
-  spawnSync(ffmpegPath(), ['-v', 'error', '-nostdin', '-threads', '0', '-skip_loop_filter', 'all', '-i', file, '-an', '-vf', 'scale=64:36:flags=area', '-f', 'null', '-']);
+  spawnSync(ffmpegPath(), [...decodeArgs(file, samplingOf(probeVideo(file))), '-f', 'null', '-']);
   const decodeSeconds = (performance.now() - t0) / 1000;
   t0 = performance.now();
   const { analysis } = await analyseVideo(file);

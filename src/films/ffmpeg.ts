@@ -80,8 +80,13 @@ export interface FrameStreamResult {
  * Streams a video's frames, sampled at `fps` and scaled to width x height RGB8, to `onFrame`
  * (index, pixels). A damaged file yields what decodes; its errors are returned, not thrown.
  */
+/** ffmpeg's arguments that decode a video, sampled and scaled as `opts` says (the caller adds the output). */
+export function decodeArgs(file: string, opts: FrameStreamOptions): string[] {
+  return ['-v', 'error', '-nostdin', '-threads', '0', '-skip_loop_filter', 'all', '-i', file, '-an', '-sn', '-vf', `fps=${opts.fps},scale=${opts.width}:${opts.height}:flags=area`];
+}
+
 export async function streamFrames(file: string, opts: FrameStreamOptions, onFrame: (index: number, rgb: Uint8Array) => void, shouldStop?: () => boolean): Promise<FrameStreamResult> {
-  const args = ['-v', 'error', '-nostdin', '-threads', '0', '-skip_loop_filter', 'all', '-i', file, '-an', '-sn', '-vf', `fps=${opts.fps},scale=${opts.width}:${opts.height}:flags=area`, '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1'];
+  const args = [...decodeArgs(file, opts), '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1'];
   const child = spawn(ffmpegPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const frameBytes = opts.width * opts.height * 3;
   let pending: Buffer = Buffer.alloc(0);

@@ -82,11 +82,14 @@ export function shotsFromBoundaries(boundaries: DetectedBoundary[], frames: numb
   return out;
 }
 
+/** How a video is sampled for analysis: its own rate up to MAX_SAMPLE_FPS, ANALYSIS_WIDTH wide at its aspect. */
+export function samplingOf(video: VideoInfo): { fps: number; width: number; height: number } {
+  return { fps: Math.min(video.fps, MAX_SAMPLE_FPS), width: ANALYSIS_WIDTH, height: Math.max(8, Math.min(64, 2 * Math.round((ANALYSIS_WIDTH * video.height) / video.width / 2))) };
+}
+
 export async function analyseVideo(file: string, opts: AnalyseOptions = {}): Promise<AnalysedFilm> {
   const video = probeVideo(file);
-  const fps = Math.min(video.fps, MAX_SAMPLE_FPS);
-  const width = ANALYSIS_WIDTH;
-  const height = Math.max(8, Math.min(64, 2 * Math.round((width * video.height) / video.width / 2)));
+  const { fps, width, height } = samplingOf(video);
   const sw = SIGNATURE_WIDTH;
   const sh = Math.max(4, Math.round((sw * height) / width));
   const detector = new ShotDetector({ fps, width, height });

@@ -187,7 +187,6 @@ export class ShotDetector {
   private readonly edges: number[] = [];
   private readonly dissolves: Candidate[] = [];
   private readonly halfWidths: number[];
-  readonly settings = DETECTOR_SETTINGS;
 
   constructor(private readonly opts: DetectorOptions) {
     this.halfWidths = [...new Set(DETECTOR_SETTINGS.halfWidths.map((s) => Math.max(3, Math.round(s * opts.fps))))];

@@ -4,7 +4,7 @@ import { COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL } from '..
 import { defaultImageModel, readImageModels, refOf } from '../models/library-models.js';
 import { FACE_MODEL_VERSION } from '../models/face-model.js';
 import { FACE_CUES_CHANNEL, faceCuesModel } from './face-cues.js';
-import { TILE_CHANNELS, tileModel, tilesEnabled } from './poster-tiles.js';
+import { TILE_CHANNELS, tilesEnabled } from './poster-tiles.js';
 import { MarqueeError } from '../util/errors.js';
 import { ocrVersionKey } from '../text/poster-ocr.js';
 import { PRINTED_CHANNEL, printedWordsModel } from '../text/word-features.js';
@@ -55,8 +55,8 @@ export async function libraryModels(library: Store): Promise<Record<string, Mode
   // macro-mAP 0.217 vs 0.226, held out 0.250 vs 0.258; README, Models).
   if (process.env.MARQUEE_GENRE_MODELS === 'all')
     for (const m of (await readImageModels(library)).slice(1)) models[`${CONTENT_CHANNEL}:${m.id}`] = { ...refOf(m), channel: m.channel };
-  // The default model's poster tiles, once indexed (poster-tiles.ts; MARQUEE_POSTER_TILES=off leaves them out).
-  const tiles = tileModel(refOf(image));
+  // The default model's poster tiles, once indexed: their vectors carry that model's ref (poster-tiles.ts; MARQUEE_POSTER_TILES=off leaves them out).
+  const tiles = refOf(image);
   if (tilesEnabled() && (await library.vectorKeys(TILE_CHANNELS[0]!, tiles)).length > 0) for (const c of TILE_CHANNELS) models[c] = tiles;
   if (txt) models[TEXT_CHANNEL] = JSON.parse(txt) as ModelRef;
   // Poster words join the features once posters have been read (MARQUEE_GENRE_WORDS=off leaves them out).

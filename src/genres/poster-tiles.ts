@@ -11,7 +11,6 @@
  * (the decode is shared). MARQUEE_POSTER_TILES=off leaves them out of index runs.
  */
 import type { PosterTile } from '../image/decode.js';
-import type { ModelRef } from '../store/types.js';
 
 export const POSTER_TILES: readonly PosterTile[] = ['top', 'middle', 'bottom'];
 
@@ -26,15 +25,11 @@ export function tilesEnabled(): boolean {
 
 /**
  * The models of an index run (ingest/indexer.ts's ChannelModel) with the tiles of its default
- * (first) model appended: the tiles' vectors are that model's, of each tile, and go stale with it.
+ * (first) model appended: the tiles' vectors are that model's (its ModelRef, refOf), of each
+ * tile, and go stale with it.
  */
 export function withPosterTiles<T extends { channel: string; tile?: PosterTile }>(models: T[]): T[] {
   const main = models.find((m) => !m.tile);
   if (!main || !tilesEnabled()) return models;
   return [...models, ...POSTER_TILES.map((tile) => ({ ...main, channel: tileChannel(tile), tile }))];
-}
-
-/** The model ref of the tile channels of a library whose default image model is `image`. */
-export function tileModel(image: ModelRef): ModelRef {
-  return { id: image.id, version: image.version, dimension: image.dimension, metric: image.metric };
 }

@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../dist/store/open-store.js';
 import { Embedder } from '../../dist/search/embedder.js';
-import { TILE_CHANNELS, tileModel } from '../../dist/genres/poster-tiles.js';
+import { TILE_CHANNELS } from '../../dist/genres/poster-tiles.js';
 import { readImageModels, refOf } from '../../dist/models/library-models.js';
 import { similarity } from '../../dist/util/metric.js';
 import { makeCatalog, POSTERS, runCli, spreadRows, tempDir } from '../helpers.js';
@@ -65,7 +65,7 @@ describe('poster tiles', () => {
     const store = await openStore(db, { create: false });
     try {
       const image = (await readImageModels(store))[0]!;
-      const model = tileModel(refOf(image));
+      const model = refOf(image);
       const embedder = await Embedder.forLibrary(store);
       const id = rows[3]!.id;
       const file = join(POSTERS, `${id}.jpg`);
