@@ -81,10 +81,12 @@ export async function findDuplicatePairs(
     signal?.throwIfAborted();
     if (done++ % 50 === 0) onProgress?.(done - 1, content.keys.length);
     const exclude = new Set([key]);
-    const cv = contentVectors.get(key)!;
-    for (const h of await content.index.search(cv, NEIGHBOURS, { exclude })) if (!cosineModel || h.score >= MIN_CONTENT) candidates.add(key < h.key ? `${key}:${h.key}` : `${h.key}:${key}`);
+    // Duplicates between films: each film's main poster (the index also holds further posters; poster-variants.ts groups a film's own).
+    const cv = contentVectors.get(key);
+    if (!cv) continue;
+    for (const h of await content.index.search(cv, NEIGHBOURS, { exclude })) if (contentVectors.has(h.key) && (!cosineModel || h.score >= MIN_CONTENT)) candidates.add(key < h.key ? `${key}:${h.key}` : `${h.key}:${key}`);
     const lv = layoutVectors.get(key);
-    if (layout && lv) for (const h of await layout.index.search(lv, NEIGHBOURS, { exclude })) candidates.add(key < h.key ? `${key}:${h.key}` : `${h.key}:${key}`);
+    if (layout && lv) for (const h of await layout.index.search(lv, NEIGHBOURS, { exclude })) if (contentVectors.has(h.key)) candidates.add(key < h.key ? `${key}:${h.key}` : `${h.key}:${key}`);
   }
   onProgress?.(content.keys.length, content.keys.length);
   const out: DuplicatePair[] = [];

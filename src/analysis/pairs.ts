@@ -41,11 +41,14 @@ export async function closestPairs(
   const vectors = new Map((await indexes.store.loadVectors(stored, model)).map((e) => [e.key, e.vector]));
   let done = 0;
   const breathe = periodicYield();
+  // Pairs of films: the index also holds further posters (search ranks every poster); pairs use each film's main poster.
   for (const key of loaded.keys) {
     await breathe();
     signal?.throwIfAborted();
-    const v = vectors.get(key)!;
-    for (const h of await loaded.index.search(v, PER_POSTER, { exclude: new Set([key]) })) {
+    const v = vectors.get(key);
+    if (!v) continue;
+    for (const h of await loaded.index.search(v, PER_POSTER + 2, { exclude: new Set([key]) })) {
+      if (!vectors.has(h.key)) continue;
       const [a, b] = key < h.key ? [key, h.key] : [h.key, key];
       best.set(`${a}:${b}`, { a, b, score: h.score });
     }

@@ -7,7 +7,8 @@ import { readdir } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse';
-import type { MovieRecord } from '../store/types.js';
+import type { MovieRecord, PosterMeta } from '../store/types.js';
+import { NO_META, readPosterListings, type PosterListing, type PosterListings } from './poster-listing.js';
 import { requireFolder, resolveInside } from './paths.js';
 import { CatalogTextDecoder, NON_UTF8_WARNING } from './text-decoding.js';
 import { parseRow, type RawRow } from './record.js';
@@ -28,6 +29,17 @@ export interface CatalogEntry {
   error?: string;
   /** Something the row was read despite (e.g. not UTF-8). */
   warning?: string;
+  /** The film's further posters (more paths in the row, posters.csv), in order: each resolved, or with its problem. */
+  morePosters?: MorePosterEntry[];
+  /** What posters.csv says of the main poster, when it lists it. */
+  mainMeta?: PosterMeta;
+}
+
+export interface MorePosterEntry extends PosterListing {
+  /** Absolute path inside the catalog folder. */
+  path?: string;
+  /** Why the file cannot be used. */
+  error?: string;
 }
 
 export type CatalogKind = 'csv' | 'jsonl' | 'images';
@@ -39,23 +51,56 @@ export function catalogKind(dir: string): CatalogKind {
   return 'images';
 }
 
-function entryFromRow(root: string, where: string, row: RawRow, seen: Set<string>): CatalogEntry {
+/**
+ * The film's posters from its row and posters.csv. The main poster is the row's first path, else
+ * posters/<id>.jpg when it exists, else the first poster posters.csv lists; the others follow in
+ * order (row paths, then posters.csv), each once.
+ */
+function postersOf(root: string, id: string, rowPaths: string[], where: string, listings: PosterListings): { main: string; mainMeta?: PosterMeta; more: MorePosterEntry[] } {
+  const listed = listings.byMovie.get(id) ?? [];
+  listings.byMovie.delete(id);
+  const fallback = `posters/${id}.jpg`;
+  const main = rowPaths[0] ?? (listed.length === 0 || existsSync(join(root, fallback)) ? fallback : listed[0]!.ref);
+  const candidates: PosterListing[] = [...rowPaths.slice(1).map((ref) => ({ ref, where, meta: NO_META })), ...listed];
+  const more: MorePosterEntry[] = [];
+  const seenRefs = new Set([main]);
+  for (const l of candidates) {
+    if (seenRefs.has(l.ref)) continue;
+    seenRefs.add(l.ref);
+    try {
+      more.push({ ...l, path: resolveInside(root, l.ref) });
+    } catch (err) {
+      more.push({ ...l, error: (err as Error).message });
+    }
+  }
+  return { main, mainMeta: listed.find((l) => l.ref === main)?.meta, more };
+}
+
+function entryFromRow(root: string, where: string, row: RawRow, seen: Set<string>, listings: PosterListings): CatalogEntry {
   let parsed;
   try {
     parsed = parseRow(row);
   } catch (err) {
     return { where, error: (err as Error).message };
   }
-  const { record, poster } = parsed;
+  const { record, poster, morePosters } = parsed;
+  const line = where;
   where = `${where} (id ${record.id})`;
   if (seen.has(record.id)) return { where, error: `duplicate id ${record.id} (first occurrence kept)` };
   seen.add(record.id);
-  const rel = poster || `posters/${record.id}.jpg`;
+  const { main: rel, mainMeta, more } = postersOf(root, record.id, poster ? [poster, ...morePosters] : [], line, listings);
+  const extras = { ...(more.length ? { morePosters: more } : {}), ...(mainMeta ? { mainMeta } : {}) };
   try {
-    return { where, record, posterRef: rel, posterPath: resolveInside(root, rel) };
+    return { where, record, posterRef: rel, posterPath: resolveInside(root, rel), ...extras };
   } catch (err) {
-    return { where, record, posterRef: rel, posterError: (err as Error).message };
+    return { where, record, posterRef: rel, posterError: (err as Error).message, ...extras };
   }
+}
+
+/** posters.csv rows no catalog row took: reported once the catalog has been read. */
+function* unusedListings(listings: PosterListings): Generator<CatalogEntry> {
+  for (const p of listings.problems) yield { where: p.where, error: p.reason };
+  for (const [id, list] of listings.byMovie) yield { where: list[0]!.where, error: `no movie with id ${id} in the catalog (${list.length} poster${list.length === 1 ? '' : 's'} not indexed)` };
 }
 
 class CatalogHeaderError extends Error {}
@@ -75,10 +120,11 @@ async function* csvRows(root: string): AsyncGenerator<CatalogEntry> {
     parse({ columns: csvHeader, bom: true, relax_column_count: true, skip_empty_lines: true, info: true, relax_quotes: true }),
   );
   const seen = new Set<string>();
+  const listings = await readPosterListings(root);
   let lastLine = 1; // the header
   try {
     for await (const item of parser as AsyncIterable<{ record: RawRow; info: { lines: number } }>) {
-      const entry = entryFromRow(root, `movies.csv:${item.info.lines}`, item.record, seen);
+      const entry = entryFromRow(root, `movies.csv:${item.info.lines}`, item.record, seen, listings);
       if (text.anyNonUtf8(lastLine + 1, item.info.lines)) entry.warning = NON_UTF8_WARNING;
       if (lastLine === 1 && text.anyNonUtf8(1, 1)) entry.warning = `header: ${NON_UTF8_WARNING}`;
       lastLine = item.info.lines;
@@ -87,13 +133,16 @@ async function* csvRows(root: string): AsyncGenerator<CatalogEntry> {
   } catch (err) {
     const header = err instanceof CatalogHeaderError;
     yield { where: 'movies.csv', error: header ? (err as Error).message : `CSV is malformed, stopped reading: ${(err as Error).message}` };
+    return;
   }
+  yield* unusedListings(listings);
 }
 
 async function* jsonlRows(root: string): AsyncGenerator<CatalogEntry> {
   const text = new CatalogTextDecoder();
   const lines = createInterface({ input: createReadStream(join(root, 'movies.jsonl')).pipe(text), crlfDelay: Infinity });
   const seen = new Set<string>();
+  const listings = await readPosterListings(root);
   let n = 0;
   for await (const line of lines) {
     n++;
@@ -109,10 +158,11 @@ async function* jsonlRows(root: string): AsyncGenerator<CatalogEntry> {
       yield { where: `movies.jsonl:${n}`, error: 'line is not a JSON object' };
       continue;
     }
-    const entry = entryFromRow(root, `movies.jsonl:${n}`, row as RawRow, seen);
+    const entry = entryFromRow(root, `movies.jsonl:${n}`, row as RawRow, seen, listings);
     if (text.nonUtf8Lines.has(n)) entry.warning = NON_UTF8_WARNING;
     yield entry;
   }
+  yield* unusedListings(listings);
 }
 
 async function* imageFiles(root: string): AsyncGenerator<CatalogEntry> {

@@ -2,14 +2,21 @@
 import type { MovieRecord } from '../store/types.js';
 import { cleanText, splitList } from './text.js';
 
-export const KNOWN_COLUMNS = new Set(['id', 'title', 'year', 'genres', 'countries', 'overview', 'tagline', 'imdb_id', 'tmdb_id', 'poster']);
+export const KNOWN_COLUMNS = new Set(['id', 'title', 'year', 'genres', 'countries', 'overview', 'tagline', 'imdb_id', 'tmdb_id', 'poster', 'posters']);
 
 export type RawRow = Record<string, unknown>;
 
 export interface ParsedRow {
   record: MovieRecord;
-  /** The poster path as written in the row ('' if none). */
+  /** The main poster path as written in the row ('' if none). */
   poster: string;
+  /** Further poster paths of the row: `poster` may list several paths separated by "|", and a `posters` column more. */
+  morePosters: string[];
+}
+
+/** Poster paths of a field, "|"-separated (commas and semicolons may be part of a file name). */
+function pathList(s: string): string[] {
+  return s.split('|').map((p) => cleanText(p)).filter(Boolean);
 }
 
 function field(row: RawRow, name: string): string {
@@ -50,6 +57,11 @@ export function parseRow(row: RawRow): ParsedRow {
       tmdbId: tmdb || null,
       extra,
     },
-    poster: cleanText(field(row, 'poster')),
+    ...posterPaths(row),
   };
+}
+
+function posterPaths(row: RawRow): { poster: string; morePosters: string[] } {
+  const paths = [...new Set([...pathList(field(row, 'poster')), ...pathList(field(row, 'posters'))])];
+  return { poster: paths[0] ?? '', morePosters: paths.slice(1) };
 }

@@ -21,6 +21,7 @@ import { countingProgress, createProgressReporter } from './progress.js';
 import { indexStills } from '../stills/index-stills.js';
 import { indexVideos, listVideos } from '../films/index-video.js';
 import { tilesEnabled } from '../genres/poster-tiles.js';
+import { indexMorePosters } from '../ingest/more-posters.js';
 import { scanStillFaces, type StillFacesSummary } from '../stills/still-faces.js';
 import type { ImageEmbeddingModel, TextEmbeddingModel } from '../models/types.js';
 
@@ -111,6 +112,17 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
       tiles = { indexed: t.indexed, seconds: Math.round(t.seconds * 100) / 100, postersPerSecond: Math.round((t.indexed / Math.max(t.seconds, 1e-3)) * 10) / 10, interrupted: t.interrupted };
       summary.interrupted ||= t.interrupted;
     }
+    // Further posters of the films (posters.csv, several paths in a row), each with every channel.
+    let morePosters: { listed: number; indexed: number; unchanged: number; removed: number; failed: number; seconds: number } | undefined;
+    if (!summary.interrupted) {
+      const moreReporter = createProgressReporter({ json: !!opts.json, tty: process.stderr.isTTY === true, label: 'more posters' });
+      const m = await indexMorePosters(catalog, { library, imageModels, batchSize: opts.batchSize, onProgress: (p) => moreReporter.update(p), shouldStop: stop.requested });
+      moreReporter.stop();
+      if (m.films > 0) morePosters = { listed: m.listed, indexed: m.indexed, unchanged: m.unchanged, removed: m.removed, failed: m.failed, seconds: Math.round(m.seconds * 100) / 100 };
+      summary.problems.push(...m.problems);
+      summary.problemCount += m.problems.length;
+      summary.interrupted ||= m.interrupted;
+    }
     let faces: FaceScanSummary | undefined;
     if (opts.faces && !summary.interrupted) {
       const faceModel = await FaceModel.load();
@@ -132,7 +144,7 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
       if (ocr.interrupted) summary.interrupted = true;
     }
     if (opts.json) {
-      process.stdout.write(`${JSON.stringify({ type: 'summary', ...summary, tiles, faces, ocr, seconds: Math.round(summary.seconds * 100) / 100, postersPerSecond: Math.round(summary.postersPerSecond * 10) / 10 })}\n`);
+      process.stdout.write(`${JSON.stringify({ type: 'summary', ...summary, tiles, morePosters, faces, ocr, seconds: Math.round(summary.seconds * 100) / 100, postersPerSecond: Math.round(summary.postersPerSecond * 10) / 10 })}\n`);
     } else {
       for (const p of summary.problems.slice(0, 50)) process.stderr.write(`  ${p.item}${p.file ? ` (${p.file})` : ''}: ${p.reason}\n`);
       if (summary.problemCount > 50) process.stderr.write(`  ... and ${summary.problemCount - 50} more problems (all are in the index_failures table)\n`);
@@ -141,6 +153,7 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
           `indexed ${summary.indexed}, unchanged ${summary.unchanged}, skipped ${summary.skipped}, failed ${summary.failed}, ` +
           `synopses embedded ${summary.textsEmbedded}${opts.prune ? `, pruned ${summary.pruned}` : ''}` +
           `${tiles?.indexed ? `; tiles: ${tiles.indexed} posters in ${tiles.seconds.toFixed(1)} s` : ''}` +
+          `${morePosters ? `; further posters: ${morePosters.listed} listed, ${morePosters.indexed} indexed, ${morePosters.unchanged} unchanged, ${morePosters.removed} removed, ${morePosters.failed} failed` : ''}` +
           `${faces ? `; faces: ${faces.scanned} posters scanned in ${faces.seconds.toFixed(1)} s, ${faces.faces} faces found` : ''}` +
           `${ocr ? `; text: ${ocr.read} posters read in ${ocr.seconds.toFixed(1)} s (${ocr.postersPerSecond.toFixed(1)}/s), ${ocr.lines} lines, ${ocr.failed} failed` : ''}\n`,
       );

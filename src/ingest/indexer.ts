@@ -16,10 +16,9 @@ import { contentHash } from '../image/hash.js';
 import { readCatalog, type CatalogEntry } from '../catalog/read-catalog.js';
 import type { ImageEmbeddingModel, TextEmbeddingModel } from '../models/types.js';
 import type { Store } from '../store/store.js';
-import { COLOR_CHANNEL, LAYOUT_CHANNEL, SIGNATURE_CHANNEL, TEXT_CHANNEL } from '../store/channels.js';
-import { SIGNATURE_MODEL } from '../design/grey-signature.js';
-import { COLOR_MODEL, LAYOUT_MODEL, PALETTE_VERSION } from '../design/design-features.js';
+import { TEXT_CHANNEL } from '../store/channels.js';
 import type { MovieRecord, VectorState } from '../store/types.js';
+import { designChannelsCurrent, embedPosters, isCurrent, posterContent } from './poster-content.js';
 import type { MovieWrite } from '../store/store.js';
 import { preparePoster, readPosterBytes, type PreparedPoster } from './prepare-poster.js';
 import { synopsisOf } from './synopsis.js';
@@ -172,20 +171,6 @@ export async function indexEntries(input: EntrySource, opts: IndexOptions): Prom
     opts.onProgress?.({ done, total, indexed: s.indexed, unchanged: s.unchanged, skipped: s.skipped, failed: s.failed, rate, etaSeconds: rate > 0 ? (total - done) / rate : null });
   };
 
-  const current = (state: VectorState | undefined, hash: string, model: { id: string; version: string }): boolean =>
-    !!state && state.sourceHash === hash && state.modelId === model.id && state.modelVersion === model.version;
-  /** Whether the design channels computed from the poster (colour, layout, signature, palette) are up to date for these bytes. */
-  const designChannelsCurrent = async (key: number, hash: string, states: Map<string, VectorState>): Promise<boolean> => {
-    const palette = await library.paletteState(key);
-    return (
-      current(states.get(COLOR_CHANNEL), hash, COLOR_MODEL) &&
-      current(states.get(LAYOUT_CHANNEL), hash, LAYOUT_MODEL) &&
-      current(states.get(SIGNATURE_CHANNEL), hash, SIGNATURE_MODEL) &&
-      palette?.version === PALETTE_VERSION &&
-      palette.sourceHash === hash
-    );
-  };
-
   const prepare = async (entry: CatalogEntry & { record: MovieRecord }): Promise<WorkItem> => {
     const key = await library.keyOf(entry.record.id);
     const synopsis = synopsisOf(entry.record);
@@ -202,8 +187,8 @@ export async function indexEntries(input: EntrySource, opts: IndexOptions): Prom
     try {
       const { bytes, hash } = await readPosterBytes(entry.posterPath);
       const samePoster = key !== undefined && (await library.posterHash(key)) === hash;
-      item.embedWith = samePoster ? imageModels.filter((m) => !current(states.get(m.channel), hash, m.model)) : imageModels;
-      if (samePoster && item.embedWith.length === 0 && (await designChannelsCurrent(key, hash, states))) {
+      item.embedWith = samePoster ? imageModels.filter((m) => !isCurrent(states.get(m.channel), hash, m.model)) : imageModels;
+      if (samePoster && item.embedWith.length === 0 && (await designChannelsCurrent(library, key, hash, states))) {
         item.posterUnchanged = true;
       } else {
         item.prepared = await preparePoster(entry.posterPath, bytes, hash, item.embedWith.map((m) => ({ width: m.model.preprocessing.width, height: m.model.preprocessing.height, tile: m.tile })), limits);
@@ -221,20 +206,7 @@ export async function indexEntries(input: EntrySource, opts: IndexOptions): Prom
     const textItems = batch.filter((w) => w.textNeeded);
     const writes: MovieWrite[] = batch.map((w) => {
       const write: MovieWrite = { movie: w.entry.record };
-      if (w.prepared) {
-        const { poster, design } = w.prepared;
-        const sourceHash = poster.contentHash;
-        write.poster = {
-          record: poster,
-          vectors: [
-            ...w.embedWith.map((m, i) => ({ channel: m.channel, modelId: m.model.id, modelVersion: m.model.version, sourceHash, vector: imageVectors.get(w)![i]!, metric: m.model.metric })),
-            { channel: COLOR_CHANNEL, modelId: COLOR_MODEL.id, modelVersion: COLOR_MODEL.version, sourceHash, vector: design.color },
-            { channel: LAYOUT_CHANNEL, modelId: LAYOUT_MODEL.id, modelVersion: LAYOUT_MODEL.version, sourceHash, vector: design.layout },
-            { channel: SIGNATURE_CHANNEL, modelId: SIGNATURE_MODEL.id, modelVersion: SIGNATURE_MODEL.version, sourceHash, vector: design.signature },
-          ],
-          palette: { version: PALETTE_VERSION, sourceHash, colors: design.palette },
-        };
-      }
+      if (w.prepared) write.poster = posterContent(w.prepared, w.embedWith, imageVectors.get(w)!);
       if (w.textNeeded && textModel)
         write.text = { channel: TEXT_CHANNEL, modelId: textModel.id, modelVersion: textModel.version, sourceHash: w.synopsisHash, vector: textVectors[textItems.indexOf(w)]! };
       else if (w.synopsis === '') write.dropText = true;
@@ -257,7 +229,7 @@ export async function indexEntries(input: EntrySource, opts: IndexOptions): Prom
     if (batch.length === 0) return;
     // Image models (onnxruntime threads, one model at a time) and the text model (worker threads) run at the same time.
     const embedded = Promise.all([
-      embedImages(batch.filter((w) => w.prepared)),
+      embedPosters(batch.filter((w) => w.prepared)),
       textModel ? textModel.embedBatch(batch.filter((w) => w.textNeeded).map((w) => w.synopsis)) : Promise.resolve([]),
     ]);
     const previous = lastCommit;
@@ -314,18 +286,6 @@ export async function indexEntries(input: EntrySource, opts: IndexOptions): Prom
   s.postersPerSecond = (s.indexed + s.unchanged) / Math.max(s.seconds, 1e-3);
   if (opts.runId === undefined && runId !== undefined) await library.finishRun(runId, s.interrupted ? 'interrupted' : 'done', { ...s, problems: s.problems.length });
   return s;
-}
-
-/** Each item's vectors from each model it needs, in the order of its `embedWith`. */
-async function embedImages(items: WorkItem[]): Promise<Map<WorkItem, Float32Array[]>> {
-  const out = new Map<WorkItem, Float32Array[]>(items.map((w) => [w, []]));
-  const models = [...new Set(items.flatMap((w) => w.embedWith))];
-  for (const m of models) {
-    const users = items.filter((w) => w.embedWith.includes(m));
-    const vectors = await m.model.embedBatch(users.map((w) => w.prepared!.pixels[w.embedWith.indexOf(m)]!));
-    users.forEach((w, i) => (out.get(w)![w.embedWith.indexOf(m)] = vectors[i]!));
-  }
-  return out;
 }
 
 /**

@@ -14,6 +14,7 @@ import type { LibraryModels } from './embedder.js';
 import { FaceScorer } from './face-scorer.js';
 import { loadChannelIndex, type LoadedChannel } from './index-factory.js';
 import { PaletteScorer } from './palette-scorer.js';
+import { PosterOwners } from './poster-owners.js';
 import { ocrVersionKey } from '../text/poster-ocr.js';
 import { PrintedTextIndex } from '../text/printed-text-index.js';
 import { TitleMatcher } from '../text/title-matcher.js';
@@ -30,6 +31,7 @@ const PRINTED_TEXT_RECHECK_MS = 5000;
 export class ChannelIndexes {
   private readonly channels = new Map<string, Promise<LoadedChannel | undefined>>();
   private filterRowsCache?: Promise<FilterRow[]>;
+  private ownersCache?: Promise<PosterOwners>;
   private paletteCache?: Promise<PaletteScorer>;
   private faceCache?: Promise<FaceScorer>;
   private titleCache?: Promise<TitleMatcher>;
@@ -94,8 +96,19 @@ export class ChannelIndexes {
     return Float32Array.from(vectors, (v) => (v ? similarity('cosine', query, v) : NaN));
   }
 
+  /** Which film each poster belongs to. */
+  owners(): Promise<PosterOwners> {
+    this.ownersCache ??= this.store.allPosters().then((posters) => new PosterOwners(posters));
+    return this.ownersCache;
+  }
+
+  /** Filter metadata of every searchable key: each movie, and each further poster with its movie's metadata. */
   filterRows(): Promise<FilterRow[]> {
-    this.filterRowsCache ??= this.store.filterRows();
+    this.filterRowsCache ??= Promise.all([this.store.filterRows(), this.store.allPosters()]).then(([rows, posters]) => {
+      const byKey = new Map(rows.map((r) => [r.key, r]));
+      const further = posters.filter((p) => p.key !== p.movieKey && byKey.has(p.movieKey)).map((p) => ({ ...byKey.get(p.movieKey)!, key: p.key }));
+      return [...rows, ...further];
+    });
     return this.filterRowsCache;
   }
 
@@ -139,7 +152,7 @@ export class ChannelIndexes {
       cache.checkedAt = now;
       return cache.index;
     }
-    const index = this.store.allPosterText(version).then((rows) => ({ printed: new PrintedTextIndex(rows), typography: new TypographyScorer(rows) }));
+    const index = this.store.allPosterText(version, 'posters').then((rows) => ({ printed: new PrintedTextIndex(rows), typography: new TypographyScorer(rows) }));
     this.readingsCache = { checkedAt: now, read, index };
     index.catch(() => (this.readingsCache = undefined));
     return index;
@@ -151,6 +164,7 @@ export class ChannelIndexes {
     this.readingsCache = undefined;
     this.channels.clear();
     this.filterRowsCache = undefined;
+    this.ownersCache = undefined;
     this.paletteCache = undefined;
     this.faceCache = undefined;
   }

@@ -14,6 +14,7 @@ import { allowedKeys, checkFilters, hasFilters } from './filters.js';
 import { fuseZScores, matchScale, type ChannelScores } from './fusion.js';
 import type { LoadedChannel } from './index-factory.js';
 import { faceChannel, paletteChannel, vectorChannel, type QueryChannel } from './query-channel.js';
+import type { PosterOwners } from './poster-owners.js';
 import { PrintedTextIndex } from '../text/printed-text-index.js';
 import { identityChannel, identityEvidence, printedTextChannel, typographyChannel, type IdentityEvidence } from './text-channels.js';
 import type { TypographyScorer } from './typography-scorer.js';
@@ -45,6 +46,21 @@ const BLEND_INPUT_COPY = 0.97;
 function lerp(a: Float32Array, b: Float32Array, mix: number, normalize = true): Float32Array {
   const v = Float32Array.from(a, (x, i) => (1 - mix) * x + mix * b[i]!);
   return normalize ? l2normalize(v) : v;
+}
+
+/**
+ * A channel scored per movie (the synopsis; the upload's identity evidence): a further poster gets
+ * the higher of its own score and its movie's, so a film's teaser is found by its story too.
+ */
+function inheritFromMovie(c: QueryChannel, owners: PosterOwners): QueryChannel {
+  if (owners.furtherCount === 0) return c;
+  return {
+    ...c,
+    scores: async (keys) => {
+      const [own, movie] = await Promise.all([c.scores(keys), c.scores(keys.map((k) => owners.movieOf(k)))]);
+      return own.map((s, i) => (Number.isNaN(s) ? movie[i]! : Number.isNaN(movie[i]!) ? s : Math.max(s, movie[i]!)));
+    },
+  };
 }
 
 function round(x: number): number {
@@ -149,6 +165,7 @@ export class SearchEngine {
     if (q.weights && !q.image && q.id === undefined) throw new QueryError('weights apply to image or movie-id queries: give --image or --id');
     if (q.model !== undefined) this.embedder.imageModelRef(q.model); // unknown_model, naming the library's models
     if (q.colors && (q.image || q.id !== undefined)) throw new QueryError('colors is a query of its own: to weigh an image\'s colours use weights (color=...)');
+    if (q.per !== undefined && q.per !== 'film' && q.per !== 'poster') throw new QueryError(`per must be film or poster, got ${String(q.per)}`);
     const text = q.text?.trim();
     if (q.text !== undefined && !text) throw new QueryError('text is empty');
     if (text && !this.embedder.hasText && !printedAvailable && !this.embedder.dualEncoder)
@@ -253,7 +270,13 @@ export class SearchEngine {
       this.textSide(q, text, printed),
       text && this.embedder.dualEncoder ? this.embedder.embedVisualText(text) : undefined,
     ]);
-    const channels = await this.plan(q, image, { ...side, vector: textVector, visual, story: story && textVector !== undefined }, wImage);
+    const owners = await this.indexes.owners();
+    const perPoster = q.per === 'poster';
+    // "More like this film" leaves out every poster of the film.
+    for (const key of [...exclude]) for (const p of owners.furtherOf(key)) exclude.add(p);
+    const channels = (await this.plan(q, image, { ...side, vector: textVector, visual, story: story && textVector !== undefined }, wImage)).map((c) =>
+      c.name === TEXT_CHANNEL || c.name === 'identity' ? inheritFromMovie(c, owners) : c,
+    );
 
     // Vector indexes get the filter itself (an engine index applies it in its query); the in-process
     // palette and face scorers get the resolved set of keys.
@@ -264,6 +287,8 @@ export class SearchEngine {
     const pool = active.length === 1 ? k + blendExtra : Math.min(Math.max(k * 10, 100) + blendExtra, MAX_K * 10);
     const candidates = new Set<number>();
     for (const c of active) for (const h of await c.search(pool, { filter, allow }, exclude)) candidates.add(h.key);
+    // A film found by its synopsis brings its further posters along (they inherit the synopsis score).
+    for (const key of [...candidates]) for (const p of owners.furtherOf(key)) if (!exclude.has(p) && (!allow || allow.has(p))) candidates.add(p);
     let keys = [...candidates];
     let scored: ChannelScores[] = [];
     // Every weighted channel's reference (the z-score one; a single channel needs it for `match` only).
@@ -285,17 +310,21 @@ export class SearchEngine {
     const match = matchScale(activeScores, z);
     const order = keys.map((key, i) => ({ key, i, score: fused[i]! })).filter((r) => !Number.isNaN(r.score));
     order.sort((a, b) => b.score - a.score || a.key - b.key);
-    const top = order.slice(0, k);
-    const movies = await this.store.getMoviesByKeys(top.map((t) => t.key));
+    // Per film: a film ranks by its best poster.
+    const seen = new Set<number>();
+    const top = perPoster ? order.slice(0, k) : order.filter((t) => !seen.has(owners.movieOf(t.key)) && seen.add(owners.movieOf(t.key))).slice(0, k);
+    const movies = await this.store.getMoviesByKeys([...new Set(top.map((t) => owners.movieOf(t.key)))]);
     // A movie deleted while this query ran is left out rather than failing the query.
-    return top.filter((t) => movies.has(t.key)).map((t) => {
-      const m = movies.get(t.key)!;
+    return top.filter((t) => movies.has(owners.movieOf(t.key))).map((t) => {
+      const m = movies.get(owners.movieOf(t.key))!;
       const scores: Record<string, number | null> = {};
       for (const c of scored) scores[c.channel] = Number.isNaN(c.scores[t.i]!) ? null : round(c.scores[t.i]!);
       const result: SearchResult = { id: m.id, title: m.title, year: m.year, score: round(t.score), match: Number.isNaN(match[t.i]!) ? null : Math.round(match[t.i]! * 1000) / 1000, genres: m.genres, countries: m.countries, scores };
       if (side.printed && text && (scores.printed ?? 0) > 0) result.printed = side.printed.matched(text, t.key);
-      const evidence = side.identity?.get(t.key);
+      const evidence = side.identity?.get(t.key) ?? side.identity?.get(owners.movieOf(t.key));
       if (evidence) result.identity = { score: round(evidence.score), by: evidence.by, text: evidence.text };
+      const poster = owners.furtherCount > 0 ? owners.poster(t.key) : undefined;
+      if (poster) result.poster = { rank: poster.rank, kind: poster.kind, country: poster.country, year: poster.year };
       return result;
     });
   }

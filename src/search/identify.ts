@@ -11,7 +11,7 @@
  */
 import type { TextLine } from '../text/types.js';
 import type { SearchEngine } from './engine.js';
-import type { ImageInput, SearchResult } from './query.js';
+import type { ImageInput, ResultPoster, SearchResult } from './query.js';
 
 /** Evidence at or above this names the film (calibrated: see the header). */
 export const IDENTITY_THRESHOLD = 0.66;
@@ -22,7 +22,7 @@ const LOOK_WEIGHT = 0.5;
 
 export interface Identification {
   /** The film, when the evidence is strong enough; null: not in the catalog. */
-  match: { id: string; title: string; year: number | null; confidence: number; by: 'title' | 'text' | 'image' } | null;
+  match: { id: string; title: string; year: number | null; confidence: number; by: 'title' | 'text' | 'image'; poster?: ResultPoster } | null;
   /** The best candidates, best first (also when there is no match). */
   candidates: SearchResult[];
   /** What was read on the upload. */
@@ -46,7 +46,8 @@ export function verdict(results: SearchResult[]): Identification['match'] {
   if (!top) return null;
   const e = evidenceOf(top);
   if (e.confidence < IDENTITY_THRESHOLD) return null;
-  return { id: top.id, title: top.title, year: top.year, confidence: Math.round(e.confidence * 1000) / 1000, by: e.by };
+  // With several posters per film, the best result's poster is the one the upload is (or resembles most).
+  return { id: top.id, title: top.title, year: top.year, confidence: Math.round(e.confidence * 1000) / 1000, by: e.by, ...(top.poster ? { poster: top.poster } : {}) };
 }
 
 export async function identify(engine: SearchEngine, image: ImageInput, k = 5): Promise<Identification> {

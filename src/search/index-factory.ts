@@ -70,12 +70,13 @@ export async function loadChannelIndex(
   const centre = opts.centre === true && metric === 'cosine' && process.env.MARQUEE_HUB_CORRECTION !== 'off';
   const inEngine = store.vectors.engineIndex(channel, model);
   if (inEngine) {
-    const keys = await store.vectorKeys(channel, model);
+    const keys = await store.vectorKeys(channel, model, 'posters');
     if (!centre || keys.length === 0) return { index: inEngine, keys };
     const sample = await Promise.all(referenceSample(keys, MEAN_SAMPLE).map((k) => store.getVector(k, channel, model)));
     return { index: new CentredIndex(inEngine, mean(sample.filter((v): v is Float32Array => v !== undefined))), keys };
   }
-  const entries = await store.loadVectors(channel, model);
+  // Every poster of every film: search ranks posters (the engine keeps the best per film).
+  const entries = await store.loadVectors(channel, model, 'posters');
   const resolve = filterResolver(rows);
   const raw: VectorIndex =
     entries.length >= (opts.threshold ?? annThreshold()) ? new HnswIndex(model.dimension, entries.length, DEFAULT_HNSW, resolve, metric) : new ExactIndex(model.dimension, entries.length, resolve, metric);

@@ -34,7 +34,15 @@ export interface SearchQuery {
   imageText?: TextLine[];
   /** Which of the library's image models the content channel uses (its id; default: the library's first). */
   model?: string;
+  /**
+   * 'film' (default): one result per film, ranked by its best poster; 'poster': every poster is a
+   * result of its own (a film with a teaser and a re-release poster can appear twice).
+   */
+  per?: ResultUnit;
 }
+
+export type ResultUnit = 'film' | 'poster';
+export const RESULT_UNITS: readonly ResultUnit[] = ['film', 'poster'];
 
 /** A search request that cannot be run as given (kind bad_query: the client's mistake). */
 export class QueryError extends MarqueeError {
@@ -99,6 +107,17 @@ export interface SearchResult {
   printed?: string[];
   /** Image uploads: why the upload is taken for this film's poster (its title read, or its text matching). */
   identity?: { score: number; by: 'title' | 'text'; text: string };
+  /** The poster that scored (libraries with several posters per film): 0 is the film's main poster. */
+  poster?: ResultPoster;
+}
+
+/** Which of a film's posters a result is. */
+export interface ResultPoster {
+  /** 0: the main poster; 1, 2…: further posters in catalog order. */
+  rank: number;
+  kind: string | null;
+  country: string | null;
+  year: number | null;
 }
 
 export const MAX_K = 1000;

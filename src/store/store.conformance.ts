@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { StoreError } from './errors.js';
-import type { MovieWrite, Store } from './store.js';
+import type { MorePosterWrite, MovieWrite, Store } from './store.js';
 import type { MovieRecord, StillRecord, VectorRecord } from './types.js';
 
 export interface LibraryUnderTest {
@@ -159,6 +159,65 @@ export function storeConformance(name: string, make: StoreFactory): void {
         expect((await store.loadAtlasPoints('content')).map((p) => p.key)).toEqual([b]);
         expect(await store.stillsCount()).toBe(0);
         expect(await store.deleteMovies([])).toBe(0);
+        expect(await store.checkIntegrity()).toEqual([]);
+      });
+    });
+
+    it('keeps several posters per movie: further posters have keys no movie gets, every channel, and go with their movie', async () => {
+      await withLibrary(async ({ store }) => {
+        const [a, b] = await store.writeMovies([write('a', 1), write('b', 2)], '/catalog');
+        const more = (path: string, rank: number, seed: number, year: number | null = null): MorePosterWrite => ({
+          path,
+          rank,
+          meta: { kind: rank === 1 ? 'teaser' : null, country: 'FR', year },
+          content: {
+            record: { path, contentHash: `hash-${path}`, width: 200, height: 300, format: 'png', bytes: 99, thumbnail: Buffer.from(`thumb ${path}`) },
+            vectors: [vector('content', seed, 32), vector('color', seed + 1, 8, 'colour'), vector('signature', seed + 2, 6, 'sig')],
+            palette: { version: 'p1', sourceHash: `hash-${path}`, colors: [] },
+          },
+        });
+        const { keys: [t1, t2], removed } = await store.writeMorePosters(a!, [more('/p/a-teaser.jpg', 1, 10, 1998), more('/p/a-intl.jpg', 2, 20)], ['/p/a-teaser.jpg', '/p/a-intl.jpg'], { kind: 'final', country: 'US', year: 1999 });
+        expect(removed).toBe(0);
+        const movieKeys = new Set([a, b]);
+        expect(movieKeys.has(t1!) || movieKeys.has(t2!) || t1 === t2).toBe(false);
+        // A movie written after them never takes a further poster's key.
+        const [c] = await store.writeMovies([write('c', 3)], '/catalog');
+        expect([t1, t2]).not.toContain(c);
+        const posters = await store.moviePosters(a!);
+        expect(posters.map((p) => [p.key, p.rank, p.kind, p.country, p.year, p.path])).toEqual([
+          [a, 0, 'final', 'US', 1999, '/posters/a.jpg'],
+          [t1, 1, 'teaser', 'FR', 1998, '/p/a-teaser.jpg'],
+          [t2, 2, null, 'FR', null, '/p/a-intl.jpg'],
+        ]);
+        expect(posters.every((p) => p.movieKey === a)).toBe(true);
+        expect((await store.allPosters()).map((p) => p.key)).toEqual([a, b, c, t1, t2].sort((x, y) => x! - y!));
+        expect((await store.posterThumbnail(t1!))!.equals(Buffer.from('thumb /p/a-teaser.jpg'))).toBe(true);
+        expect(await store.posterHash(t2!)).toBe('hash-/p/a-intl.jpg');
+        const content = { id: 'm1', version: '1', dimension: 32 };
+        // One item per film by default; every poster when asked.
+        expect(await store.vectorKeys('content', content)).toEqual([a, b, c].sort((x, y) => x! - y!));
+        expect((await store.loadVectors('content', content, 'posters')).map((e) => e.key)).toEqual([a, b, c, t1, t2].sort((x, y) => x! - y!));
+        expect(bits(await store.getVector(t1!, 'content', content))).toEqual(bits(vec(10, 32)));
+        expect((await store.postersNeedingFaceScan('f1')).map((p) => p.key)).toEqual([a, b, c, t1, t2].sort((x, y) => x! - y!));
+        await store.putFaces(t1!, 'f1', 'hash-/p/a-teaser.jpg', [{ box: { x: 0.1, y: 0.2, width: 0.3, height: 0.4 }, score: 0.9, descriptor: vec(5, 128) }]);
+        expect((await store.allFaceDescriptors()).length).toBe(0);
+        expect((await store.allFaceDescriptors('posters')).map((f) => f.key)).toEqual([t1]);
+        await store.putPosterText(t2!, 'o1', 'hash-/p/a-intl.jpg', { lines: [{ text: 'LE FILM', confidence: 0.9, box: [0, 0, 1, 1] } as never] });
+        expect(await store.allPosterText('o1')).toEqual([]);
+        expect((await store.allPosterText('o1', 'posters')).map((r) => r.key)).toEqual([t2]);
+        // Meta-only rewrite, and a poster no longer listed goes with everything computed from it.
+        const again = await store.writeMorePosters(a!, [{ path: '/p/a-teaser.jpg', rank: 1, meta: { kind: 'teaser', country: null, year: 1997 } }], ['/p/a-teaser.jpg']);
+        expect(again).toEqual({ keys: [t1], removed: 1 });
+        expect((await store.moviePosters(a!)).map((p) => [p.key, p.year, p.country])).toEqual([[a, 1999, 'US'], [t1, 1997, null]]);
+        expect(await store.getVector(t2!, 'content', content)).toBeUndefined();
+        expect(await store.getPosterText(t2!)).toBeUndefined();
+        // Deleting the movie takes its further posters, their vectors and faces; the other films keep theirs.
+        await store.deleteMovies(['a']);
+        expect(await store.moviePosters(a!)).toEqual([]);
+        expect(await store.getVector(t1!, 'content', content)).toBeUndefined();
+        expect(await store.getFaces(t1!)).toEqual([]);
+        expect((await store.loadVectors('content', content, 'posters')).map((e) => e.key)).toEqual([b, c].sort((x, y) => x! - y!));
+        expect(await store.vectorKeys('text', { id: 'text-model', version: '1', dimension: 12 })).toEqual([b, c].sort((x, y) => x! - y!));
         expect(await store.checkIntegrity()).toEqual([]);
       });
     });

@@ -10,7 +10,7 @@ import type { DetectedFace } from '../models/face-model.js';
 import type { VectorIndex } from '../search/vector-index.js';
 import type { TextLine } from '../text/types.js';
 import type { TableRow, TableSpec } from './tables.js';
-import type { AtlasPoint, BatchCounts, FilterRow, TitleRow, ModelRef, MovieRecord, PosterRecord, StillRecord, StillState, StoredFaceJson, StoredFilm, StoredMovie, StoredStill, VectorRecord, VectorState } from './types.js';
+import type { AtlasPoint, BatchCounts, FilterRow, TitleRow, ModelRef, MovieRecord, PosterMeta, PosterRecord, PosterScope, StoredPoster, StillRecord, StillState, StoredFaceJson, StoredFilm, StoredMovie, StoredStill, VectorRecord, VectorState } from './types.js';
 
 /** A poster's OCR outcome: the lines read, or the reason reading failed. */
 export type PosterTextReading = { lines: TextLine[] } | { error: string };
@@ -42,6 +42,20 @@ export interface MovieWrite {
   text?: VectorRecord;
   /** Removes the synopsis vector (the synopsis became empty). */
   dropText?: boolean;
+}
+
+/** A further poster of a movie (rank ≥ 1) as an index run found it. */
+export interface MorePosterWrite {
+  /** The poster file; a movie's further posters are told apart by path. */
+  path: string;
+  rank: number;
+  meta: PosterMeta;
+  /** Present when the poster is new or its bytes or models changed; absent, only rank and meta are updated. */
+  content?: {
+    record: PosterRecord;
+    vectors: VectorRecord[];
+    palette: { version: string; sourceHash: string; colors: PaletteColor[] };
+  };
 }
 
 /** A movie the stills index joins to (created from stills metadata when missing). */
@@ -110,15 +124,28 @@ export interface Store {
   paletteState(key: number): Promise<{ version: string; sourceHash: string } | undefined>;
   getPalette(key: number): Promise<PaletteColor[] | undefined>;
 
+  /** Every poster of a movie, main poster first (by rank). */
+  moviePosters(movieKey: number): Promise<StoredPoster[]>;
+  /** Every poster of the library, main posters included, in key order. */
+  allPosters(): Promise<StoredPoster[]>;
+  /** A poster's thumbnail by poster key. */
+  posterThumbnail(key: number): Promise<Buffer | undefined>;
+  /**
+   * Writes a movie's further posters (new ones get fresh keys), sets the main poster's meta when
+   * given, and deletes the movie's further posters whose path is not in `keep` with everything
+   * computed from them, atomically. Returns the keys of `posters` in order and how many were deleted.
+   */
+  writeMorePosters(movieKey: number, posters: MorePosterWrite[], keep: string[], mainMeta?: PosterMeta): Promise<{ keys: number[]; removed: number }>;
+
   // Vectors
   vectorState(key: number, channel: string): Promise<VectorState | undefined>;
   /** Every channel's state of a movie at once (the indexer's "is it current?" check). */
   vectorStates(key: number): Promise<Map<string, VectorState>>;
   getVector(key: number, channel: string, model: ModelRef): Promise<Float32Array | undefined>;
-  /** All vectors of one channel made by exactly this model, in key order (never mixing models). */
-  loadVectors(channel: string, model: ModelRef): Promise<{ key: number; vector: Float32Array }[]>;
-  /** Keys holding a vector of this channel and model, in key order. */
-  vectorKeys(channel: string, model: ModelRef): Promise<number[]>;
+  /** All vectors of one channel made by exactly this model, in key order (never mixing models); main posters only unless scope is 'posters'. */
+  loadVectors(channel: string, model: ModelRef, scope?: PosterScope): Promise<{ key: number; vector: Float32Array }[]>;
+  /** Keys holding a vector of this channel and model, in key order (scope as loadVectors). */
+  vectorKeys(channel: string, model: ModelRef, scope?: PosterScope): Promise<number[]>;
   /** Replaces vectors one by one outside an index batch (genre or analysis tools; tests). */
   putVectors(key: number, vectors: VectorRecord[]): Promise<void>;
   /** Deletes every vector of a channel and its atlas, atomically (a model dropped from the library); returns the vectors deleted. */
@@ -128,7 +155,7 @@ export interface Store {
   putFaces(key: number, modelVersion: string, sourceHash: string, faces: DetectedFace[]): Promise<void>;
   postersNeedingFaceScan(modelVersion: string): Promise<{ key: number; path: string; contentHash: string }[]>;
   getFaces(key: number): Promise<DetectedFace[]>;
-  allFaceDescriptors(): Promise<{ key: number; descriptor: Float32Array }[]>;
+  allFaceDescriptors(scope?: PosterScope): Promise<{ key: number; descriptor: Float32Array }[]>;
   faceScanCount(): Promise<number>;
 
   // Printed text on posters (OCR)
@@ -138,7 +165,7 @@ export interface Store {
   postersNeedingText(version: string): Promise<{ key: number; path: string; contentHash: string }[]>;
   getPosterText(key: number): Promise<StoredPosterText | undefined>;
   /** Every current reading with lines (this version, matching poster hash), in key order. */
-  allPosterText(version: string): Promise<{ key: number; lines: TextLine[] }[]>;
+  allPosterText(version: string, scope?: PosterScope): Promise<{ key: number; lines: TextLine[] }[]>;
   /** How far the OCR pass is for this version: posters read, failed, and still to read. */
   posterTextProgress(version: string): Promise<{ read: number; failed: number; pending: number }>;
 

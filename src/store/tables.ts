@@ -27,7 +27,7 @@ const t = (name: string, columns: string, key: string, extra: Partial<TableSpec>
 export const TABLE_SPECS: TableSpec[] = [
   t('meta', 'key, value', 'key'),
   t('movies', 'key, id, title, year, genres, countries, overview, tagline, imdb_id, tmdb_id, extra, source, updated_at', 'key', { json: ['genres', 'countries', 'extra'], time: ['updated_at'], identity: 'key' }),
-  t('posters', 'movie_key, path, content_hash, width, height, format, bytes, thumbnail, indexed_at', 'movie_key', { time: ['indexed_at'] }),
+  t('posters', 'key, movie_key, rank, kind, country, year, path, content_hash, width, height, format, bytes, thumbnail, indexed_at', 'key', { time: ['indexed_at'] }),
   t('vectors', 'movie_key, channel, model_id, model_version, source_hash, dim, data', 'movie_key, channel'),
   t('palettes', 'movie_key, version, source_hash, colors', 'movie_key', { json: ['colors'] }),
   t('faces', 'movie_key, idx, x, y, width, height, score, descriptor', 'movie_key, idx'),

@@ -33,6 +33,36 @@ export interface PosterRecord {
   thumbnail: Buffer;
 }
 
+/** What a catalog says of a poster beyond its file (posters.csv: kind, country, year); null when not said. */
+export interface PosterMeta {
+  /** teaser, final, international, re-release… as the catalog names it. */
+  kind: string | null;
+  country: string | null;
+  year: number | null;
+}
+
+/**
+ * One poster of a movie. Rank 0 is the movie's main poster (the catalog's `poster`) and has the
+ * movie's own key; further posters (rank 1, 2… in catalog order) have keys no movie has.
+ */
+export interface StoredPoster extends PosterMeta {
+  key: number;
+  movieKey: number;
+  rank: number;
+  path: string;
+  contentHash: string;
+  width: number;
+  height: number;
+  format: string;
+}
+
+/**
+ * Which rows a bulk read covers: 'films' — synopses and each movie's main poster, one item per
+ * film (atlas, genres, duplicates; the default) — or 'posters', every poster of every film
+ * (per-poster search, trends).
+ */
+export type PosterScope = 'films' | 'posters';
+
 /** A stored embedding: which channel, which model made it, from which input. */
 export interface VectorRecord {
   channel: string;

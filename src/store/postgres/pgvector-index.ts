@@ -142,7 +142,8 @@ export class PgVectorIndex implements VectorIndex {
     if (opts.exclude?.size) conditions.push(`v.movie_key <> ALL($${params.push([...opts.exclude])}::int[])`);
     const op = OPERATOR[this.metric];
     const distance = d <= MAX_INDEXED_DIMS ? `v.embedding::halfvec(${d}) ${op} $1::halfvec(${d})` : `v.embedding ${op} $1::vector`;
-    const join = opts.filter ? 'JOIN movies m ON m.key = v.movie_key' : '';
+    // A further poster's vector is keyed by the poster: its movie's metadata filters it.
+    const join = opts.filter ? 'JOIN movies m ON m.key = COALESCE((SELECT p.movie_key FROM posters p WHERE p.key = v.movie_key), v.movie_key)' : '';
     await this.ensureIndex();
     const sql = `SELECT v.movie_key AS key, ${similaritySql(this.metric, 'v.embedding', '$1::vector')} AS score FROM vectors v ${join} WHERE ${conditions.join(' AND ')} ORDER BY ${distance} LIMIT ${Math.floor(k)}`;
     const client = await this.pool.connect();

@@ -62,3 +62,57 @@ describe('PostgreSQL store: opening', () => {
     }
   });
 });
+
+/** Turns a library into the schema 3 shape (one poster per film, everything keyed by movie), rows kept. */
+const DOWNGRADE_TO_SCHEMA_3 = `
+DROP TRIGGER movies_drop_vectors ON movies; DROP TRIGGER posters_drop_vectors ON posters;
+ALTER TABLE palettes DROP CONSTRAINT palettes_movie_key_fkey, ADD CONSTRAINT palettes_movie_key_fkey FOREIGN KEY (movie_key) REFERENCES movies(key) ON DELETE CASCADE;
+ALTER TABLE faces DROP CONSTRAINT faces_movie_key_fkey, ADD CONSTRAINT faces_movie_key_fkey FOREIGN KEY (movie_key) REFERENCES movies(key) ON DELETE CASCADE;
+ALTER TABLE face_scans DROP CONSTRAINT face_scans_movie_key_fkey, ADD CONSTRAINT face_scans_movie_key_fkey FOREIGN KEY (movie_key) REFERENCES movies(key) ON DELETE CASCADE;
+ALTER TABLE poster_text DROP CONSTRAINT poster_text_movie_key_fkey, ADD CONSTRAINT poster_text_movie_key_fkey FOREIGN KEY (movie_key) REFERENCES movies(key) ON DELETE CASCADE;
+ALTER TABLE vectors ADD CONSTRAINT vectors_movie_key_fkey FOREIGN KEY (movie_key) REFERENCES movies(key) ON DELETE CASCADE;
+DROP INDEX posters_movie;
+ALTER TABLE posters DROP CONSTRAINT posters_pkey, DROP COLUMN key, DROP COLUMN rank, DROP COLUMN kind, DROP COLUMN country, DROP COLUMN year, ADD PRIMARY KEY (movie_key);
+UPDATE meta SET value = '3' WHERE key = 'schema_version';`;
+
+describe('PostgreSQL store: schema 3 to 4 (several posters per film)', () => {
+  it('migrates a library of one poster per film without changing a vector, face or reading', async () => {
+    const db = await createTestDatabase(admin);
+    try {
+      const store = await openPostgresStore(db.url, { create: true });
+      const vector = (seed: number, dim: number): Float32Array => Float32Array.from({ length: dim }, (_, i) => Math.cos(seed + i * 0.37) * 1e-3 * (i + 1));
+      const poster = (id: string, seed: number) => ({
+        record: { path: `/p/${id}.jpg`, contentHash: `h-${id}`, width: 10, height: 15, format: 'jpeg', bytes: 5, thumbnail: Buffer.from(id) },
+        vectors: [{ channel: 'content', modelId: 'm', modelVersion: '1', sourceHash: `h-${id}`, vector: vector(seed, 16) }],
+        palette: { version: 'p', sourceHash: `h-${id}`, colors: [] },
+      });
+      const movie = (id: string) => ({ id, title: id, year: 2000, genres: ['Drama'], countries: [], overview: '', tagline: '', imdbId: null, tmdbId: null, extra: {} });
+      const [a, b] = await store.writeMovies([{ movie: movie('a'), poster: poster('a', 1) }, { movie: movie('b'), poster: poster('b', 2) }], '/c');
+      await store.putFaces(a!, 'f', 'h-a', [{ box: { x: 0, y: 0, width: 1, height: 1 }, score: 0.5, descriptor: vector(3, 128) }]);
+      await store.putPosterText(b!, 'o', 'h-b', { lines: [] });
+      const content = { id: 'm', version: '1', dimension: 16 };
+      const before = await store.loadVectors('content', content);
+      await store.close();
+      await runSql(db.url, DOWNGRADE_TO_SCHEMA_3);
+
+      const migrated = await openPostgresStore(db.url, { create: false });
+      try {
+        const after = await migrated.loadVectors('content', content);
+        expect(after.map((e) => [e.key, [...e.vector]])).toEqual(before.map((e) => [e.key, [...e.vector]]));
+        expect((await migrated.moviePosters(a!)).map((p) => [p.key, p.rank, p.path])).toEqual([[a, 0, '/p/a.jpg']]);
+        expect((await migrated.getFaces(a!)).length).toBe(1);
+        expect(await migrated.getPosterText(b!)).toMatchObject({ version: 'o', sourceHash: 'h-b' });
+        const { keys } = await migrated.writeMorePosters(a!, [{ path: '/p/a2.jpg', rank: 1, meta: { kind: null, country: null, year: null }, content: poster('a2', 5) }], ['/p/a2.jpg']);
+        expect([a, b]).not.toContain(keys[0]);
+        await migrated.deleteMovies(['a']);
+        expect(await migrated.vectorStates(keys[0]!)).toEqual(new Map());
+        expect(await migrated.getFaces(a!)).toEqual([]);
+        expect(await migrated.getMeta('schema_version')).toBe(String(PG_SCHEMA_VERSION));
+      } finally {
+        await migrated.close();
+      }
+    } finally {
+      await db.drop();
+    }
+  });
+});

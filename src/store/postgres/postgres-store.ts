@@ -15,9 +15,9 @@ import { rowLines, rowToAtlasPoint, rowToFace, rowToPosterText } from '../rows.j
 import { channelKind, COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL } from '../channels.js';
 import { StoreError } from '../errors.js';
 import { redactLocation } from '../location.js';
-import type { LibraryStats, MovieWrite, PosterTextReading, StillsMovie, Store, StoredPosterText, VectorBackend } from '../store.js';
+import type { LibraryStats, MorePosterWrite, MovieWrite, PosterTextReading, StillsMovie, Store, StoredPosterText, VectorBackend } from '../store.js';
 import type { TextLine } from '../../text/types.js';
-import type { AtlasPoint, BatchCounts, FilterRow, TitleRow, ModelRef, MovieRecord, StillLook, StillRecord, StillState, StoredFaceJson, StoredFilm, StoredMovie, StoredStill, VectorRecord, VectorState } from '../types.js';
+import type { AtlasPoint, BatchCounts, FilterRow, TitleRow, ModelRef, MovieRecord, PosterMeta, PosterScope, StillLook, StoredPoster, StillRecord, StillState, StoredFaceJson, StoredFilm, StoredMovie, StoredStill, VectorRecord, VectorState } from '../types.js';
 import { ensureVectorIndex, PgVectorIndex, vectorLiteral } from './pgvector-index.js';
 import { COPY_PAGE, ENGINE_META_KEYS, FACE_PASS, TABLE_SPECS, TEXT_PASS, type PosterPass, type TableRow, type TableSpec } from '../tables.js';
 import { NOTIFY_CHANNEL, notifyTriggersSql, PG_MIGRATIONS, PG_SCHEMA_SQL, PG_SCHEMA_VERSION } from './schema.js';
@@ -30,6 +30,25 @@ const SEARCHED_CHANNELS = new Set<string>([CONTENT_CHANNEL, COLOR_CHANNEL, LAYOU
 
 const MOVIE_COLUMNS = `m.key, m.id, m.title, m.year, m.genres, m.countries, m.overview, m.tagline, m.imdb_id, m.tmdb_id, m.extra, m.source,
   EXISTS(SELECT 1 FROM posters p WHERE p.movie_key = m.key) AS has_poster`;
+const POSTER_COLUMNS = 'key, movie_key, rank, kind, country, year, path, content_hash, width, height, format';
+
+const rowToPoster = (r: Row): StoredPoster => ({
+  key: r.key as number,
+  movieKey: r.movie_key as number,
+  rank: r.rank as number,
+  kind: (r.kind as string | null) ?? null,
+  country: (r.country as string | null) ?? null,
+  year: (r.year as number | null) ?? null,
+  path: r.path as string,
+  contentHash: r.content_hash as string,
+  width: r.width as number,
+  height: r.height as number,
+  format: r.format as string,
+});
+
+/** SQL condition keeping one item per film (synopses, main posters) unless every poster is wanted. */
+const scoped = (scope: PosterScope | undefined, column: string): string => (scope === 'posters' ? '' : ` AND ${column} IN (SELECT key FROM movies)`);
+
 const STILL_COLUMNS = 'key, movie_key, seq, path, timestamp, content_hash, content, color, layout, look';
 
 function rowToMovie(r: Row): StoredMovie {
@@ -119,7 +138,8 @@ async function setUpSchema(client: pg.PoolClient, location: string, create: bool
     await client.query('BEGIN');
     await client.query(PG_SCHEMA_SQL);
     await client.query(notifyTriggersSql());
-    for (let v = Math.max(version, 1); v < PG_SCHEMA_VERSION; v++) await client.query(PG_MIGRATIONS[v - 1]!);
+    // A new library is created in the current shape; an older one is migrated step by step.
+    if (version > 0) for (let v = version; v < PG_SCHEMA_VERSION; v++) await client.query(PG_MIGRATIONS[v - 1]!);
     await client.query("INSERT INTO meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [String(PG_SCHEMA_VERSION)]);
     await client.query('COMMIT');
   } catch (err) {
@@ -259,7 +279,7 @@ export class PostgresStore implements Store {
   }
 
   async movieIdsWithPoster(limit: number): Promise<string[]> {
-    return (await this.q('SELECT m.id FROM movies m JOIN posters p ON p.movie_key = m.key ORDER BY m.key LIMIT $1', [limit])).map((r) => r.id as string);
+    return (await this.q('SELECT m.id FROM movies m JOIN posters p ON p.key = m.key ORDER BY m.key LIMIT $1', [limit])).map((r) => r.id as string);
   }
 
   async deleteMovies(ids: string[]): Promise<number> {
@@ -322,8 +342,8 @@ export class PostgresStore implements Store {
         if (w.poster) {
           const p = w.poster.record;
           await c.query(
-            `INSERT INTO posters (movie_key, path, content_hash, width, height, format, bytes, thumbnail, indexed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())
-             ON CONFLICT (movie_key) DO UPDATE SET path = excluded.path, content_hash = excluded.content_hash, width = excluded.width, height = excluded.height,
+            `INSERT INTO posters (key, movie_key, rank, path, content_hash, width, height, format, bytes, thumbnail, indexed_at) VALUES ($1, $1, 0, $2, $3, $4, $5, $6, $7, $8, now())
+             ON CONFLICT (key) DO UPDATE SET path = excluded.path, content_hash = excluded.content_hash, width = excluded.width, height = excluded.height,
                format = excluded.format, bytes = excluded.bytes, thumbnail = excluded.thumbnail, indexed_at = excluded.indexed_at`,
             [key, p.path, p.contentHash, p.width, p.height, p.format, p.bytes, p.thumbnail],
           );
@@ -343,16 +363,66 @@ export class PostgresStore implements Store {
   }
 
   async posterHash(key: number): Promise<string | undefined> {
-    return (await this.one('SELECT content_hash FROM posters WHERE movie_key = $1', [key]))?.content_hash as string | undefined;
+    return (await this.one('SELECT content_hash FROM posters WHERE key = $1', [key]))?.content_hash as string | undefined;
   }
 
   async getThumbnail(id: string): Promise<Buffer | undefined> {
-    return (await this.one('SELECT p.thumbnail FROM posters p JOIN movies m ON m.key = p.movie_key WHERE m.id = $1', [id]))?.thumbnail as Buffer | undefined;
+    return (await this.one('SELECT p.thumbnail FROM posters p JOIN movies m ON m.key = p.key WHERE m.id = $1', [id]))?.thumbnail as Buffer | undefined;
   }
 
   async posterFile(id: string): Promise<{ path: string; contentHash: string; format: string } | undefined> {
-    const r = await this.one('SELECT p.path, p.content_hash, p.format FROM posters p JOIN movies m ON m.key = p.movie_key WHERE m.id = $1', [id]);
+    const r = await this.one('SELECT p.path, p.content_hash, p.format FROM posters p JOIN movies m ON m.key = p.key WHERE m.id = $1', [id]);
     return r ? { path: r.path as string, contentHash: r.content_hash as string, format: r.format as string } : undefined;
+  }
+
+  async moviePosters(movieKey: number): Promise<StoredPoster[]> {
+    return (await this.q(`SELECT ${POSTER_COLUMNS} FROM posters WHERE movie_key = $1 ORDER BY rank, key`, [movieKey])).map(rowToPoster);
+  }
+
+  async allPosters(): Promise<StoredPoster[]> {
+    return (await this.q(`SELECT ${POSTER_COLUMNS} FROM posters ORDER BY key`)).map(rowToPoster);
+  }
+
+  async posterThumbnail(key: number): Promise<Buffer | undefined> {
+    return (await this.one('SELECT thumbnail FROM posters WHERE key = $1', [key]))?.thumbnail as Buffer | undefined;
+  }
+
+  async writeMorePosters(movieKey: number, posters: MorePosterWrite[], keep: string[], mainMeta?: PosterMeta): Promise<{ keys: number[]; removed: number }> {
+    await this.ensureIndexes(posters.flatMap((w) => w.content?.vectors ?? []));
+    return this.tx(async (c) => {
+      const keys: number[] = [];
+      for (const w of posters) {
+        if (w.rank < 1) throw new Error(`a further poster has rank ≥ 1, got ${w.rank} (${w.path})`);
+        const existing = ((await c.query('SELECT key FROM posters WHERE movie_key = $1 AND rank > 0 AND path = $2', [movieKey, w.path])).rows[0] as Row | undefined)?.key as number | undefined;
+        if (!w.content) {
+          if (existing === undefined) throw new Error(`poster ${w.path} of movie ${movieKey} is not stored yet: its content is needed`);
+          await c.query('UPDATE posters SET rank = $1, kind = $2, country = $3, year = $4 WHERE key = $5', [w.rank, w.meta.kind, w.meta.country, w.meta.year, existing]);
+          keys.push(existing);
+          continue;
+        }
+        // A further poster's key comes from the movies' sequence: no movie ever gets it.
+        const key = existing ?? (((await c.query("SELECT nextval(pg_get_serial_sequence('movies', 'key'))::int AS k")).rows[0] as Row).k as number);
+        const p = w.content.record;
+        await c.query(
+          `INSERT INTO posters (key, movie_key, rank, kind, country, year, path, content_hash, width, height, format, bytes, thumbnail, indexed_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, now())
+           ON CONFLICT (key) DO UPDATE SET rank = excluded.rank, kind = excluded.kind, country = excluded.country, year = excluded.year,
+             content_hash = excluded.content_hash, width = excluded.width, height = excluded.height, format = excluded.format,
+             bytes = excluded.bytes, thumbnail = excluded.thumbnail, indexed_at = excluded.indexed_at`,
+          [key, movieKey, w.rank, w.meta.kind, w.meta.country, w.meta.year, w.path, p.contentHash, p.width, p.height, p.format, p.bytes, p.thumbnail],
+        );
+        for (const v of w.content.vectors) await this.putVectorOn(c, key, v);
+        await c.query(
+          `INSERT INTO palettes (movie_key, version, source_hash, colors) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (movie_key) DO UPDATE SET version = excluded.version, source_hash = excluded.source_hash, colors = excluded.colors`,
+          [key, w.content.palette.version, w.content.palette.sourceHash, JSON.stringify(w.content.palette.colors)],
+        );
+        keys.push(key);
+      }
+      if (mainMeta) await c.query('UPDATE posters SET kind = $1, country = $2, year = $3 WHERE key = $4 AND rank = 0', [mainMeta.kind, mainMeta.country, mainMeta.year, movieKey]);
+      const removed = (await c.query('DELETE FROM posters WHERE movie_key = $1 AND rank > 0 AND NOT (path = ANY($2::text[]))', [movieKey, keep])).rowCount ?? 0;
+      return { keys, removed };
+    });
   }
 
   async postersAtPath(path: string): Promise<number> {
@@ -383,16 +453,16 @@ export class PostgresStore implements Store {
     return r ? fromBlob(r.data as Buffer) : undefined;
   }
 
-  async loadVectors(channel: string, model: ModelRef): Promise<{ key: number; vector: Float32Array }[]> {
-    const rows = await this.q('SELECT movie_key, dim, data FROM vectors WHERE channel = $1 AND model_id = $2 AND model_version = $3 ORDER BY movie_key', [channel, model.id, model.version]);
+  async loadVectors(channel: string, model: ModelRef, scope?: PosterScope): Promise<{ key: number; vector: Float32Array }[]> {
+    const rows = await this.q(`SELECT movie_key, dim, data FROM vectors WHERE channel = $1 AND model_id = $2 AND model_version = $3${scoped(scope, 'movie_key')} ORDER BY movie_key`, [channel, model.id, model.version]);
     return rows.map((r) => {
       if (r.dim !== model.dimension) throw new StoreError('corrupt', `library ${this.location}: vector of movie ${r.movie_key} has ${r.dim} dims, model ${model.id} has ${model.dimension}`);
       return { key: r.movie_key as number, vector: fromBlob(r.data as Buffer) };
     });
   }
 
-  async vectorKeys(channel: string, model: ModelRef): Promise<number[]> {
-    return (await this.q('SELECT movie_key FROM vectors WHERE channel = $1 AND model_id = $2 AND model_version = $3 ORDER BY movie_key', [channel, model.id, model.version])).map((r) => r.movie_key as number);
+  async vectorKeys(channel: string, model: ModelRef, scope?: PosterScope): Promise<number[]> {
+    return (await this.q(`SELECT movie_key FROM vectors WHERE channel = $1 AND model_id = $2 AND model_version = $3${scoped(scope, 'movie_key')} ORDER BY movie_key`, [channel, model.id, model.version])).map((r) => r.movie_key as number);
   }
 
   async putVectors(key: number, vectors: VectorRecord[]): Promise<void> {
@@ -428,8 +498,8 @@ export class PostgresStore implements Store {
   private async postersNeeding(pass: PosterPass, version: string): Promise<{ key: number; path: string; contentHash: string }[]> {
     return (
       await this.q(
-        `SELECT p.movie_key AS key, p.path, p.content_hash FROM posters p LEFT JOIN ${pass.table} d ON d.movie_key = p.movie_key
-         WHERE d.movie_key IS NULL OR d.${pass.versionColumn} <> $1 OR d.source_hash <> p.content_hash ORDER BY p.movie_key`,
+        `SELECT p.key, p.path, p.content_hash FROM posters p LEFT JOIN ${pass.table} d ON d.movie_key = p.key
+         WHERE d.movie_key IS NULL OR d.${pass.versionColumn} <> $1 OR d.source_hash <> p.content_hash ORDER BY p.key`,
         [version],
       )
     ).map((r) => ({ key: r.key as number, path: r.path as string, contentHash: r.content_hash as string }));
@@ -443,8 +513,8 @@ export class PostgresStore implements Store {
     return (await this.q('SELECT * FROM faces WHERE movie_key = $1 ORDER BY idx', [key])).map(rowToFace);
   }
 
-  async allFaceDescriptors(): Promise<{ key: number; descriptor: Float32Array }[]> {
-    return (await this.q('SELECT movie_key, descriptor FROM faces ORDER BY movie_key, idx')).map((r) => ({ key: r.movie_key as number, descriptor: fromBlob(r.descriptor as Buffer) }));
+  async allFaceDescriptors(scope?: PosterScope): Promise<{ key: number; descriptor: Float32Array }[]> {
+    return (await this.q(`SELECT movie_key, descriptor FROM faces WHERE true${scoped(scope, 'movie_key')} ORDER BY movie_key, idx`)).map((r) => ({ key: r.movie_key as number, descriptor: fromBlob(r.descriptor as Buffer) }));
   }
 
   async faceScanCount(): Promise<number> {
@@ -470,11 +540,11 @@ export class PostgresStore implements Store {
     return r ? rowToPosterText(r) : undefined;
   }
 
-  async allPosterText(version: string): Promise<{ key: number; lines: TextLine[] }[]> {
+  async allPosterText(version: string, scope?: PosterScope): Promise<{ key: number; lines: TextLine[] }[]> {
     return (
       await this.q(
-        `SELECT t.movie_key, t.lines FROM poster_text t JOIN posters p ON p.movie_key = t.movie_key
-         WHERE t.version = $1 AND t.source_hash = p.content_hash AND t.error IS NULL ORDER BY t.movie_key`,
+        `SELECT t.movie_key, t.lines FROM poster_text t JOIN posters p ON p.key = t.movie_key
+         WHERE t.version = $1 AND t.source_hash = p.content_hash AND t.error IS NULL${scope === 'posters' ? '' : ' AND p.rank = 0'} ORDER BY t.movie_key`,
         [version],
       )
     ).map((r) => ({ key: r.movie_key as number, lines: rowLines(r) }));
@@ -485,7 +555,7 @@ export class PostgresStore implements Store {
       `SELECT COUNT(*) FILTER (WHERE t.version = $1 AND t.source_hash = p.content_hash AND t.error IS NULL)::int AS read,
               COUNT(*) FILTER (WHERE t.version = $1 AND t.source_hash = p.content_hash AND t.error IS NOT NULL)::int AS failed,
               COUNT(*)::int AS total
-       FROM posters p LEFT JOIN poster_text t ON t.movie_key = p.movie_key`,
+       FROM posters p LEFT JOIN poster_text t ON t.movie_key = p.key`,
       [version],
     ))!;
     const read = r.read as number;
@@ -769,8 +839,11 @@ export class PostgresStore implements Store {
   }
 
   async finishImport(): Promise<void> {
-    for (const spec of TABLE_SPECS.filter((s) => s.identity))
-      await this.q(`SELECT setval(pg_get_serial_sequence('${spec.name}', '${spec.identity}'), COALESCE((SELECT MAX(${spec.identity}) FROM ${spec.name}), 0) + 1, false)`);
+    for (const spec of TABLE_SPECS.filter((s) => s.identity)) {
+      // Further posters' keys come from the movies' sequence too: it moves past them as well.
+      const max = spec.name === 'movies' ? 'GREATEST((SELECT MAX(key) FROM movies), (SELECT MAX(key) FROM posters))' : `(SELECT MAX(${spec.identity}) FROM ${spec.name})`;
+      await this.q(`SELECT setval(pg_get_serial_sequence('${spec.name}', '${spec.identity}'), COALESCE(${max}, 0) + 1, false)`);
+    }
     if (!this.pgvector) return;
     const kinds = await this.q('SELECT DISTINCT channel, model_id, model_version, dim FROM vectors');
     for (const k of kinds)

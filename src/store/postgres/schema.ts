@@ -5,8 +5,10 @@
  * meta('schema_version'); MIGRATIONS[v] takes a library from v to v + 1.
  * A statement-level trigger on every table NOTIFYs `marquee_changes`, so every server on the
  * database hears of an ingest, a delete or a CLI index run (delivered on commit only).
+ * v4: several posters per movie, with the same poster keys as SQLite (sqlite/schema.ts "Poster
+ * keys"): a further poster's key comes from the movies' identity sequence.
  */
-export const PG_SCHEMA_VERSION = 3;
+export const PG_SCHEMA_VERSION = 4;
 
 export const NOTIFY_CHANNEL = 'marquee_changes';
 
@@ -42,7 +44,12 @@ CREATE INDEX IF NOT EXISTS movies_source ON movies(source);
 CREATE INDEX IF NOT EXISTS movies_genre_keys ON movies USING gin (genre_keys);
 CREATE INDEX IF NOT EXISTS movies_country_keys ON movies USING gin (country_keys);
 CREATE TABLE IF NOT EXISTS posters (
-  movie_key    integer PRIMARY KEY REFERENCES movies(key) ON DELETE CASCADE,
+  key          integer PRIMARY KEY,
+  movie_key    integer NOT NULL REFERENCES movies(key) ON DELETE CASCADE,
+  rank         integer NOT NULL DEFAULT 0,
+  kind         text,
+  country      text,
+  year         integer,
   path         text NOT NULL,
   content_hash text NOT NULL,
   width        integer NOT NULL,
@@ -53,8 +60,9 @@ CREATE TABLE IF NOT EXISTS posters (
   indexed_at   timestamptz NOT NULL
 );
 CREATE INDEX IF NOT EXISTS posters_path ON posters(path);
+CREATE INDEX IF NOT EXISTS posters_movie ON posters(movie_key);
 CREATE TABLE IF NOT EXISTS vectors (
-  movie_key     integer NOT NULL REFERENCES movies(key) ON DELETE CASCADE,
+  movie_key     integer NOT NULL,
   channel       text NOT NULL,
   model_id      text NOT NULL,
   model_version text NOT NULL,
@@ -65,13 +73,13 @@ CREATE TABLE IF NOT EXISTS vectors (
 );
 CREATE INDEX IF NOT EXISTS vectors_model ON vectors(channel, model_id, model_version, movie_key);
 CREATE TABLE IF NOT EXISTS palettes (
-  movie_key   integer PRIMARY KEY REFERENCES movies(key) ON DELETE CASCADE,
+  movie_key   integer PRIMARY KEY REFERENCES posters(key) ON DELETE CASCADE,
   version     text NOT NULL,
   source_hash text NOT NULL,
   colors      jsonb NOT NULL
 );
 CREATE TABLE IF NOT EXISTS faces (
-  movie_key  integer NOT NULL REFERENCES movies(key) ON DELETE CASCADE,
+  movie_key  integer NOT NULL REFERENCES posters(key) ON DELETE CASCADE,
   idx        integer NOT NULL,
   x          double precision NOT NULL,
   y          double precision NOT NULL,
@@ -82,13 +90,13 @@ CREATE TABLE IF NOT EXISTS faces (
   PRIMARY KEY (movie_key, idx)
 );
 CREATE TABLE IF NOT EXISTS face_scans (
-  movie_key     integer PRIMARY KEY REFERENCES movies(key) ON DELETE CASCADE,
+  movie_key     integer PRIMARY KEY REFERENCES posters(key) ON DELETE CASCADE,
   model_version text NOT NULL,
   source_hash   text NOT NULL,
   count         integer NOT NULL
 );
 CREATE TABLE IF NOT EXISTS poster_text (
-  movie_key   integer PRIMARY KEY REFERENCES movies(key) ON DELETE CASCADE,
+  movie_key   integer PRIMARY KEY REFERENCES posters(key) ON DELETE CASCADE,
   version     text NOT NULL,
   source_hash text NOT NULL,
   lines       jsonb NOT NULL,
@@ -185,6 +193,16 @@ CREATE TABLE IF NOT EXISTS still_faces (
   source_hash   text NOT NULL,
   faces         jsonb NOT NULL
 );
+CREATE OR REPLACE FUNCTION marquee_drop_vectors() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  -- A movie takes its synopsis vector along; a poster the vectors computed from it.
+  DELETE FROM vectors WHERE movie_key = OLD.key AND (TG_TABLE_NAME = 'movies' OR channel <> 'text');
+  RETURN NULL;
+END $$;
+DROP TRIGGER IF EXISTS movies_drop_vectors ON movies;
+CREATE TRIGGER movies_drop_vectors AFTER DELETE ON movies FOR EACH ROW EXECUTE FUNCTION marquee_drop_vectors();
+DROP TRIGGER IF EXISTS posters_drop_vectors ON posters;
+CREATE TRIGGER posters_drop_vectors AFTER DELETE ON posters FOR EACH ROW EXECUTE FUNCTION marquee_drop_vectors();
 CREATE OR REPLACE FUNCTION marquee_notify() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM pg_notify('${NOTIFY_CHANNEL}', TG_TABLE_NAME);
@@ -204,4 +222,14 @@ export function notifyTriggersSql(): string {
 export const PG_MIGRATIONS: string[] = [
   /* 1 -> 2: poster_text (OCR) */ 'SELECT 1',
   /* 2 -> 3: films (shots of analysed videos; created by the schema above) */ 'SELECT 1',
+  /* 3 -> 4: several posters per movie: posters get a key of their own (the movie's, for the
+     poster a library already has), per-poster tables reference posters, vectors neither table. */ `
+  ALTER TABLE posters ADD COLUMN key integer, ADD COLUMN rank integer NOT NULL DEFAULT 0, ADD COLUMN kind text, ADD COLUMN country text, ADD COLUMN year integer;
+  UPDATE posters SET key = movie_key;
+  ALTER TABLE posters ALTER COLUMN key SET NOT NULL, DROP CONSTRAINT posters_pkey, ADD PRIMARY KEY (key);
+  ALTER TABLE vectors DROP CONSTRAINT IF EXISTS vectors_movie_key_fkey;
+  ALTER TABLE palettes DROP CONSTRAINT IF EXISTS palettes_movie_key_fkey, ADD CONSTRAINT palettes_movie_key_fkey FOREIGN KEY (movie_key) REFERENCES posters(key) ON DELETE CASCADE;
+  ALTER TABLE faces DROP CONSTRAINT IF EXISTS faces_movie_key_fkey, ADD CONSTRAINT faces_movie_key_fkey FOREIGN KEY (movie_key) REFERENCES posters(key) ON DELETE CASCADE;
+  ALTER TABLE face_scans DROP CONSTRAINT IF EXISTS face_scans_movie_key_fkey, ADD CONSTRAINT face_scans_movie_key_fkey FOREIGN KEY (movie_key) REFERENCES posters(key) ON DELETE CASCADE;
+  ALTER TABLE poster_text DROP CONSTRAINT IF EXISTS poster_text_movie_key_fkey, ADD CONSTRAINT poster_text_movie_key_fkey FOREIGN KEY (movie_key) REFERENCES posters(key) ON DELETE CASCADE;`,
 ];

@@ -1,5 +1,16 @@
-/** v4: poster_text (OCR). */
-export const SCHEMA_VERSION = 5;
+/**
+ * The SQLite schema. v4: poster_text (OCR). v5: films. v6: several posters per movie (the
+ * `posters` table has a key of its own; see "Poster keys" below) — migrate.ts rebuilds the
+ * tables whose references changed, copying rows (no poster is embedded again).
+ *
+ * Poster keys: a movie's first poster (rank 0, the catalog's `poster`) has the movie's own key;
+ * a further poster gets a key of the same sequence that no movie has. Per-poster tables (vectors
+ * of image channels, palettes, faces, face_scans, poster_text) keep their column name
+ * `movie_key` but hold that poster key, so a library of one poster per film reads exactly as
+ * before. The synopsis vector (channel 'text') is keyed by the movie. Vectors therefore reference
+ * neither table; triggers delete them with their poster or movie.
+ */
+export const SCHEMA_VERSION = 6;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -23,7 +34,12 @@ CREATE TABLE IF NOT EXISTS movies (
 );
 CREATE INDEX IF NOT EXISTS movies_imdb ON movies(imdb_id);
 CREATE TABLE IF NOT EXISTS posters (
-  movie_key    INTEGER PRIMARY KEY REFERENCES movies(key) ON DELETE CASCADE,
+  key          INTEGER PRIMARY KEY,
+  movie_key    INTEGER NOT NULL REFERENCES movies(key) ON DELETE CASCADE,
+  rank         INTEGER NOT NULL DEFAULT 0,
+  kind         TEXT,
+  country      TEXT,
+  year         INTEGER,
   path         TEXT NOT NULL,
   content_hash TEXT NOT NULL,
   width        INTEGER NOT NULL,
@@ -33,8 +49,9 @@ CREATE TABLE IF NOT EXISTS posters (
   thumbnail    BLOB NOT NULL,
   indexed_at   TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS posters_movie ON posters(movie_key, rank);
 CREATE TABLE IF NOT EXISTS vectors (
-  movie_key     INTEGER NOT NULL REFERENCES movies(key) ON DELETE CASCADE,
+  movie_key     INTEGER NOT NULL,
   channel       TEXT NOT NULL,
   model_id      TEXT NOT NULL,
   model_version TEXT NOT NULL,
@@ -44,14 +61,20 @@ CREATE TABLE IF NOT EXISTS vectors (
   PRIMARY KEY (movie_key, channel)
 );
 CREATE INDEX IF NOT EXISTS vectors_model ON vectors(channel, model_id, model_version);
+CREATE TRIGGER IF NOT EXISTS movies_drop_vectors AFTER DELETE ON movies BEGIN
+  DELETE FROM vectors WHERE movie_key = OLD.key;
+END;
+CREATE TRIGGER IF NOT EXISTS posters_drop_vectors AFTER DELETE ON posters BEGIN
+  DELETE FROM vectors WHERE movie_key = OLD.key AND channel <> 'text';
+END;
 CREATE TABLE IF NOT EXISTS palettes (
-  movie_key   INTEGER PRIMARY KEY REFERENCES movies(key) ON DELETE CASCADE,
+  movie_key   INTEGER PRIMARY KEY REFERENCES posters(key) ON DELETE CASCADE,
   version     TEXT NOT NULL,
   source_hash TEXT NOT NULL,
   colors      TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS faces (
-  movie_key  INTEGER NOT NULL REFERENCES movies(key) ON DELETE CASCADE,
+  movie_key  INTEGER NOT NULL REFERENCES posters(key) ON DELETE CASCADE,
   idx        INTEGER NOT NULL,
   x          REAL NOT NULL,
   y          REAL NOT NULL,
@@ -62,13 +85,13 @@ CREATE TABLE IF NOT EXISTS faces (
   PRIMARY KEY (movie_key, idx)
 );
 CREATE TABLE IF NOT EXISTS face_scans (
-  movie_key     INTEGER PRIMARY KEY REFERENCES movies(key) ON DELETE CASCADE,
+  movie_key     INTEGER PRIMARY KEY REFERENCES posters(key) ON DELETE CASCADE,
   model_version TEXT NOT NULL,
   source_hash   TEXT NOT NULL,
   count         INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS poster_text (
-  movie_key   INTEGER PRIMARY KEY REFERENCES movies(key) ON DELETE CASCADE,
+  movie_key   INTEGER PRIMARY KEY REFERENCES posters(key) ON DELETE CASCADE,
   version     TEXT NOT NULL,
   source_hash TEXT NOT NULL,
   lines       TEXT NOT NULL,

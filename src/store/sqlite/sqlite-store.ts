@@ -11,10 +11,10 @@ import type { DetectedFace } from '../../models/face-model.js';
 import { fromBlob, toBlob } from '../blob.js';
 import { rowLines, rowToAtlasPoint, rowToFace, rowToPosterText } from '../rows.js';
 import { acquireIndexLock } from '../index-lock.js';
-import type { LibraryStats, MovieWrite, PosterTextReading, StillsMovie, Store, StoredPosterText, VectorBackend } from '../store.js';
+import type { LibraryStats, MorePosterWrite, MovieWrite, PosterTextReading, StillsMovie, Store, StoredPosterText, VectorBackend } from '../store.js';
 import type { TextLine } from '../../text/types.js';
 import { StoreError } from '../errors.js';
-import type { AtlasPoint, BatchCounts, FilterRow, TitleRow, ModelRef, MovieRecord, StillLook, StillRecord, StillState, StoredFaceJson, StoredFilm, StoredMovie, StoredStill, VectorRecord, VectorState } from '../types.js';
+import type { AtlasPoint, BatchCounts, FilterRow, TitleRow, ModelRef, MovieRecord, PosterMeta, PosterScope, StillLook, StoredPoster, StillRecord, StillState, StoredFaceJson, StoredFilm, StoredMovie, StoredStill, VectorRecord, VectorState } from '../types.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 import { COPY_PAGE, ENGINE_META_KEYS, FACE_PASS, TEXT_PASS, type PosterPass, type TableRow, type TableSpec } from '../tables.js';
 
@@ -40,6 +40,25 @@ function rowToMovie(r: Row): StoredMovie {
 
 const MOVIE_COLUMNS = `m.key, m.id, m.title, m.year, m.genres, m.countries, m.overview, m.tagline, m.imdb_id, m.tmdb_id, m.extra, m.source,
   EXISTS(SELECT 1 FROM posters p WHERE p.movie_key = m.key) AS has_poster`;
+
+const POSTER_COLUMNS = 'key, movie_key, rank, kind, country, year, path, content_hash, width, height, format';
+
+const rowToPoster = (r: Row): StoredPoster => ({
+  key: r.key as number,
+  movieKey: r.movie_key as number,
+  rank: r.rank as number,
+  kind: (r.kind as string | null) ?? null,
+  country: (r.country as string | null) ?? null,
+  year: (r.year as number | null) ?? null,
+  path: r.path as string,
+  contentHash: r.content_hash as string,
+  width: r.width as number,
+  height: r.height as number,
+  format: r.format as string,
+});
+
+/** SQL condition keeping one item per film (synopses, main posters) unless every poster is wanted. */
+const scoped = (scope: PosterScope | undefined, column: string): string => (scope === 'posters' ? '' : ` AND ${column} IN (SELECT key FROM movies)`);
 
 const STILL_COLUMNS = 'key, movie_key, seq, path, timestamp, content_hash, content, color, layout, look';
 
@@ -103,10 +122,44 @@ export class SqliteStore implements Store {
         throw new StoreError('foreign', `${this.path} holds another application's tables (${tables.slice(0, 3).join(', ')}…), not a Marquee library`);
       }
     }
+    if (current > 0 && current < 6) this.rebuildForPosterKeys();
     this.db.exec(SCHEMA_SQL);
     // v1 -> v2: the poster-embedding channel was called "image"; it is "content" now.
     if (current === 1) this.db.exec("UPDATE vectors SET channel = 'content' WHERE channel = 'image'");
     this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }
+
+  /**
+   * v5 -> v6 (several posters per movie): SQLite cannot change a table's key or references in
+   * place, so the poster tables are rebuilt (rename, create, copy, drop) in one transaction with
+   * reference checks off, then checked. Every existing poster becomes its movie's first poster with
+   * the movie's key, so no vector, palette, face or reading changes; nothing is embedded again.
+   */
+  private rebuildForPosterKeys(): void {
+    const tables = ['posters', 'vectors', 'palettes', 'faces', 'face_scans', 'poster_text'];
+    const copy: Record<string, string> = {
+      posters: `INSERT INTO posters (key, movie_key, rank, path, content_hash, width, height, format, bytes, thumbnail, indexed_at)
+                SELECT movie_key, movie_key, 0, path, content_hash, width, height, format, bytes, thumbnail, indexed_at FROM posters_v5`,
+    };
+    this.db.pragma('foreign_keys = OFF');
+    try {
+      this.tx(() => {
+        for (const t of tables) {
+          // Indexes follow a renamed table: drop them so the new tables get theirs.
+          for (const r of this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL").all(t) as Row[]) this.db.exec(`DROP INDEX ${r.name as string}`);
+          this.db.exec(`ALTER TABLE ${t} RENAME TO ${t}_v5`);
+        }
+        this.db.exec(SCHEMA_SQL);
+        for (const t of tables) {
+          this.db.exec(copy[t] ?? `INSERT INTO ${t} SELECT * FROM ${t}_v5`);
+          this.db.exec(`DROP TABLE ${t}_v5`);
+        }
+        const broken = this.db.prepare('PRAGMA foreign_key_check').all() as Row[];
+        if (broken.length) throw new StoreError('corrupt', `library ${this.path}: ${broken.length} rows lost their poster while migrating to schema ${SCHEMA_VERSION} (first: ${String(broken[0]!.table)})`);
+      });
+    } finally {
+      this.db.pragma('foreign_keys = ON');
+    }
   }
 
   async close(): Promise<void> {
@@ -129,8 +182,9 @@ export class SqliteStore implements Store {
   private upsertMovieSync(movie: MovieRecord, source: string): number {
     const r = this.db
       .prepare(
-        `INSERT INTO movies (id, title, year, genres, countries, overview, tagline, imdb_id, tmdb_id, extra, source, updated_at)
-         VALUES (@id, @title, @year, @genres, @countries, @overview, @tagline, @imdb, @tmdb, @extra, @source, @now)
+        // A new movie's key is past every poster key too (further posters draw keys from the same sequence).
+        `INSERT INTO movies (key, id, title, year, genres, countries, overview, tagline, imdb_id, tmdb_id, extra, source, updated_at)
+         VALUES ((SELECT MAX(COALESCE((SELECT MAX(key) FROM movies), 0), COALESCE((SELECT MAX(key) FROM posters), 0)) + 1), @id, @title, @year, @genres, @countries, @overview, @tagline, @imdb, @tmdb, @extra, @source, @now)
          ON CONFLICT(id) DO UPDATE SET title = excluded.title, year = excluded.year, genres = excluded.genres,
            countries = excluded.countries, overview = excluded.overview, tagline = excluded.tagline,
            imdb_id = excluded.imdb_id, tmdb_id = excluded.tmdb_id, extra = excluded.extra, source = excluded.source,
@@ -187,7 +241,7 @@ export class SqliteStore implements Store {
   }
 
   async movieIdsWithPoster(limit: number): Promise<string[]> {
-    return (this.db.prepare('SELECT m.id FROM movies m JOIN posters p ON p.movie_key = m.key ORDER BY m.key LIMIT ?').all(limit) as Row[]).map((r) => r.id as string);
+    return (this.db.prepare('SELECT m.id FROM movies m JOIN posters p ON p.key = m.key ORDER BY m.key LIMIT ?').all(limit) as Row[]).map((r) => r.id as string);
   }
 
   async deleteMovies(ids: string[]): Promise<number> {
@@ -225,9 +279,9 @@ export class SqliteStore implements Store {
 
   async writeMovies(batch: MovieWrite[], source: string): Promise<number[]> {
     const poster = this.db.prepare(
-      `INSERT INTO posters (movie_key, path, content_hash, width, height, format, bytes, thumbnail, indexed_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(movie_key) DO UPDATE SET path = excluded.path, content_hash = excluded.content_hash,
+      `INSERT INTO posters (key, movie_key, rank, path, content_hash, width, height, format, bytes, thumbnail, indexed_at)
+       VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(key) DO UPDATE SET path = excluded.path, content_hash = excluded.content_hash,
          width = excluded.width, height = excluded.height, format = excluded.format, bytes = excluded.bytes,
          thumbnail = excluded.thumbnail, indexed_at = excluded.indexed_at`,
     );
@@ -242,7 +296,7 @@ export class SqliteStore implements Store {
         const key = this.upsertMovieSync(w.movie, source);
         if (w.poster) {
           const p = w.poster.record;
-          poster.run(key, p.path, p.contentHash, p.width, p.height, p.format, p.bytes, p.thumbnail, now);
+          poster.run(key, key, p.path, p.contentHash, p.width, p.height, p.format, p.bytes, p.thumbnail, now);
           for (const v of w.poster.vectors) this.putVectorSync(key, v);
           palette.run(key, w.poster.palette.version, w.poster.palette.sourceHash, JSON.stringify(w.poster.palette.colors));
         }
@@ -254,22 +308,76 @@ export class SqliteStore implements Store {
   }
 
   async posterHash(key: number): Promise<string | undefined> {
-    const r = this.db.prepare('SELECT content_hash FROM posters WHERE movie_key = ?').get(key) as Row | undefined;
+    const r = this.db.prepare('SELECT content_hash FROM posters WHERE key = ?').get(key) as Row | undefined;
     return r?.content_hash as string | undefined;
   }
 
   async getThumbnail(id: string): Promise<Buffer | undefined> {
-    const r = this.db.prepare('SELECT p.thumbnail FROM posters p JOIN movies m ON m.key = p.movie_key WHERE m.id = ?').get(id) as Row | undefined;
+    const r = this.db.prepare('SELECT p.thumbnail FROM posters p JOIN movies m ON m.key = p.key WHERE m.id = ?').get(id) as Row | undefined;
     return r?.thumbnail as Buffer | undefined;
   }
 
   async posterFile(id: string): Promise<{ path: string; contentHash: string; format: string } | undefined> {
-    const r = this.db.prepare('SELECT p.path, p.content_hash, p.format FROM posters p JOIN movies m ON m.key = p.movie_key WHERE m.id = ?').get(id) as Row | undefined;
+    const r = this.db.prepare('SELECT p.path, p.content_hash, p.format FROM posters p JOIN movies m ON m.key = p.key WHERE m.id = ?').get(id) as Row | undefined;
     return r ? { path: r.path as string, contentHash: r.content_hash as string, format: r.format as string } : undefined;
   }
 
   async postersAtPath(path: string): Promise<number> {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM posters WHERE path = ?').get(path) as Row).n as number;
+  }
+
+  async moviePosters(movieKey: number): Promise<StoredPoster[]> {
+    return (this.db.prepare(`SELECT ${POSTER_COLUMNS} FROM posters WHERE movie_key = ? ORDER BY rank, key`).all(movieKey) as Row[]).map(rowToPoster);
+  }
+
+  async allPosters(): Promise<StoredPoster[]> {
+    return (this.db.prepare(`SELECT ${POSTER_COLUMNS} FROM posters ORDER BY key`).all() as Row[]).map(rowToPoster);
+  }
+
+  async posterThumbnail(key: number): Promise<Buffer | undefined> {
+    return (this.db.prepare('SELECT thumbnail FROM posters WHERE key = ?').get(key) as Row | undefined)?.thumbnail as Buffer | undefined;
+  }
+
+  async writeMorePosters(movieKey: number, posters: MorePosterWrite[], keep: string[], mainMeta?: PosterMeta): Promise<{ keys: number[]; removed: number }> {
+    const find = this.db.prepare('SELECT key FROM posters WHERE movie_key = ? AND rank > 0 AND path = ?');
+    const nextKey = this.db.prepare('SELECT MAX(COALESCE((SELECT MAX(key) FROM movies), 0), COALESCE((SELECT MAX(key) FROM posters), 0)) + 1 AS k');
+    const insert = this.db.prepare(
+      `INSERT INTO posters (key, movie_key, rank, kind, country, year, path, content_hash, width, height, format, bytes, thumbnail, indexed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(key) DO UPDATE SET rank = excluded.rank, kind = excluded.kind, country = excluded.country, year = excluded.year,
+         content_hash = excluded.content_hash, width = excluded.width, height = excluded.height, format = excluded.format,
+         bytes = excluded.bytes, thumbnail = excluded.thumbnail, indexed_at = excluded.indexed_at`,
+    );
+    const setMeta = this.db.prepare('UPDATE posters SET rank = ?, kind = ?, country = ?, year = ? WHERE key = ?');
+    const palette = this.db.prepare(
+      `INSERT INTO palettes (movie_key, version, source_hash, colors) VALUES (?, ?, ?, ?)
+       ON CONFLICT(movie_key) DO UPDATE SET version = excluded.version, source_hash = excluded.source_hash, colors = excluded.colors`,
+    );
+    const now = new Date().toISOString();
+    return this.tx(() => {
+      const keys = posters.map((w) => {
+        if (w.rank < 1) throw new Error(`a further poster has rank ≥ 1, got ${w.rank} (${w.path})`);
+        const existing = (find.get(movieKey, w.path) as Row | undefined)?.key as number | undefined;
+        if (!w.content) {
+          if (existing === undefined) throw new Error(`poster ${w.path} of movie ${movieKey} is not stored yet: its content is needed`);
+          setMeta.run(w.rank, w.meta.kind, w.meta.country, w.meta.year, existing);
+          return existing;
+        }
+        const key = existing ?? ((nextKey.get() as Row).k as number);
+        const p = w.content.record;
+        insert.run(key, movieKey, w.rank, w.meta.kind, w.meta.country, w.meta.year, w.path, p.contentHash, p.width, p.height, p.format, p.bytes, p.thumbnail, now);
+        for (const v of w.content.vectors) this.putVectorSync(key, v);
+        palette.run(key, w.content.palette.version, w.content.palette.sourceHash, JSON.stringify(w.content.palette.colors));
+        return key;
+      });
+      if (mainMeta) this.db.prepare('UPDATE posters SET kind = ?, country = ?, year = ? WHERE key = ? AND rank = 0').run(mainMeta.kind, mainMeta.country, mainMeta.year, movieKey);
+      const kept = new Set(keep);
+      let removed = 0;
+      const del = this.db.prepare('DELETE FROM posters WHERE key = ?');
+      for (const r of this.db.prepare('SELECT key, path FROM posters WHERE movie_key = ? AND rank > 0').all(movieKey) as Row[])
+        if (!kept.has(r.path as string)) removed += del.run(r.key).changes;
+      return { keys, removed };
+    });
   }
 
   async paletteState(key: number): Promise<{ version: string; sourceHash: string } | undefined> {
@@ -299,8 +407,8 @@ export class SqliteStore implements Store {
     return r ? fromBlob(r.data as Buffer) : undefined;
   }
 
-  async loadVectors(channel: string, model: ModelRef): Promise<{ key: number; vector: Float32Array }[]> {
-    const stmt = this.db.prepare('SELECT movie_key, dim, data FROM vectors WHERE channel = ? AND model_id = ? AND model_version = ? ORDER BY movie_key');
+  async loadVectors(channel: string, model: ModelRef, scope?: PosterScope): Promise<{ key: number; vector: Float32Array }[]> {
+    const stmt = this.db.prepare(`SELECT movie_key, dim, data FROM vectors WHERE channel = ? AND model_id = ? AND model_version = ?${scoped(scope, 'movie_key')} ORDER BY movie_key`);
     const out: { key: number; vector: Float32Array }[] = [];
     for (const r of stmt.iterate(channel, model.id, model.version) as Iterable<Row>) {
       if (r.dim !== model.dimension) throw new StoreError('corrupt', `library ${this.path}: vector of movie ${r.movie_key} has ${r.dim} dims, model ${model.id} has ${model.dimension}`);
@@ -309,8 +417,8 @@ export class SqliteStore implements Store {
     return out;
   }
 
-  async vectorKeys(channel: string, model: ModelRef): Promise<number[]> {
-    return (this.db.prepare('SELECT movie_key FROM vectors WHERE channel = ? AND model_id = ? AND model_version = ? ORDER BY movie_key').all(channel, model.id, model.version) as Row[]).map((r) => r.movie_key as number);
+  async vectorKeys(channel: string, model: ModelRef, scope?: PosterScope): Promise<number[]> {
+    return (this.db.prepare(`SELECT movie_key FROM vectors WHERE channel = ? AND model_id = ? AND model_version = ?${scoped(scope, 'movie_key')} ORDER BY movie_key`).all(channel, model.id, model.version) as Row[]).map((r) => r.movie_key as number);
   }
 
   async putVectors(key: number, vectors: VectorRecord[]): Promise<void> {
@@ -345,8 +453,8 @@ export class SqliteStore implements Store {
     return (
       this.db
         .prepare(
-          `SELECT p.movie_key AS key, p.path, p.content_hash FROM posters p LEFT JOIN ${pass.table} d ON d.movie_key = p.movie_key
-           WHERE d.movie_key IS NULL OR d.${pass.versionColumn} != ? OR d.source_hash != p.content_hash ORDER BY p.movie_key`,
+          `SELECT p.key, p.path, p.content_hash FROM posters p LEFT JOIN ${pass.table} d ON d.movie_key = p.key
+           WHERE d.movie_key IS NULL OR d.${pass.versionColumn} != ? OR d.source_hash != p.content_hash ORDER BY p.key`,
         )
         .all(version) as Row[]
     ).map((r) => ({ key: r.key as number, path: r.path as string, contentHash: r.content_hash as string }));
@@ -360,8 +468,8 @@ export class SqliteStore implements Store {
     return (this.db.prepare('SELECT * FROM faces WHERE movie_key = ? ORDER BY idx').all(key) as Row[]).map(rowToFace);
   }
 
-  async allFaceDescriptors(): Promise<{ key: number; descriptor: Float32Array }[]> {
-    return (this.db.prepare('SELECT movie_key, descriptor FROM faces ORDER BY movie_key, idx').all() as Row[]).map((r) => ({ key: r.movie_key as number, descriptor: fromBlob(r.descriptor as Buffer) }));
+  async allFaceDescriptors(scope?: PosterScope): Promise<{ key: number; descriptor: Float32Array }[]> {
+    return (this.db.prepare(`SELECT movie_key, descriptor FROM faces WHERE 1 = 1${scoped(scope, 'movie_key')} ORDER BY movie_key, idx`).all() as Row[]).map((r) => ({ key: r.movie_key as number, descriptor: fromBlob(r.descriptor as Buffer) }));
   }
 
   async faceScanCount(): Promise<number> {
@@ -388,12 +496,12 @@ export class SqliteStore implements Store {
     return r ? rowToPosterText(r) : undefined;
   }
 
-  async allPosterText(version: string): Promise<{ key: number; lines: TextLine[] }[]> {
+  async allPosterText(version: string, scope?: PosterScope): Promise<{ key: number; lines: TextLine[] }[]> {
     return (
       this.db
         .prepare(
-          `SELECT t.movie_key, t.lines FROM poster_text t JOIN posters p ON p.movie_key = t.movie_key
-           WHERE t.version = ? AND t.source_hash = p.content_hash AND t.error IS NULL ORDER BY t.movie_key`,
+          `SELECT t.movie_key, t.lines FROM poster_text t JOIN posters p ON p.key = t.movie_key
+           WHERE t.version = ? AND t.source_hash = p.content_hash AND t.error IS NULL${scope === 'posters' ? '' : ' AND p.rank = 0'} ORDER BY t.movie_key`,
         )
         .all(version) as Row[]
     ).map((r) => ({ key: r.movie_key as number, lines: rowLines(r) }));
@@ -405,7 +513,7 @@ export class SqliteStore implements Store {
         `SELECT SUM(CASE WHEN t.movie_key IS NOT NULL AND t.version = ? AND t.source_hash = p.content_hash AND t.error IS NULL THEN 1 ELSE 0 END) AS read,
                 SUM(CASE WHEN t.movie_key IS NOT NULL AND t.version = ? AND t.source_hash = p.content_hash AND t.error IS NOT NULL THEN 1 ELSE 0 END) AS failed,
                 COUNT(*) AS total
-         FROM posters p LEFT JOIN poster_text t ON t.movie_key = p.movie_key`,
+         FROM posters p LEFT JOIN poster_text t ON t.movie_key = p.key`,
       )
       .get(version, version) as Row;
     const read = (r.read as number | null) ?? 0;
