@@ -30,6 +30,16 @@ export class DuplicateDetector {
     return new DuplicateDetector(m);
   }
 
+  /** A detector over a few posters only (a film's own, poster-variants.ts): their signatures read one by one. */
+  static async forPosters(store: Store, keys: number[]): Promise<DuplicateDetector> {
+    const m = new Map<number, Float32Array>();
+    for (const key of keys) {
+      const v = await store.getVector(key, SIGNATURE_CHANNEL, SIGNATURE_MODEL);
+      if (v) m.set(key, v);
+    }
+    return new DuplicateDetector(m);
+  }
+
   /** Aligned correlation of two posters (NaN when one has no signature). */
   similarity(a: number, b: number): number {
     const sa = this.signatures.get(a);

@@ -8,6 +8,7 @@ import { storedPosterImage } from '../analysis/poster-image.js';
 import { SearchEngine } from '../search/engine.js';
 import { IMAGE_CHANNELS, type ImageChannel } from '../store/channels.js';
 import { openExistingLibrary } from './open-library.js';
+import { filmPosters } from '../analysis/film-posters.js';
 
 async function withEngine<T>(db: string | undefined, fn: (engine: SearchEngine) => Promise<T>): Promise<T> {
   const library = await openExistingLibrary(db);
@@ -72,5 +73,18 @@ export async function runExplainCommand(a: string, b: string, opts: { db?: strin
   await writeFile(opts.out, result.png);
   if (opts.json) process.stdout.write(`${JSON.stringify({ a, b, score: result.score, seconds: Math.round(result.seconds * 1000) / 1000, out: opts.out, cells: result.cells, heat: result.heat })}\n`);
   else process.stdout.write(`content similarity ${result.score.toFixed(3)}; heatmap written to ${opts.out} (${result.seconds.toFixed(2)} s)\n`);
+  return 0;
+}
+
+/** `marquee posters <movie-id>`: every poster of a film, grouped into designs (near-duplicates are variants of one). */
+export async function runPostersCommand(id: string, opts: { db?: string; json?: boolean }): Promise<number> {
+  const film = await withEngine(opts.db, (engine) => filmPosters({ library: engine.store, engine }, id));
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(film)}\n`);
+    return 0;
+  }
+  process.stdout.write(`${id}: ${film.posters.length} poster${film.posters.length === 1 ? '' : 's'}, ${film.designs} design${film.designs === 1 ? '' : 's'}\n`);
+  for (const p of film.posters)
+    process.stdout.write(`  design ${p.design + 1}  poster ${p.rank}${p.rank === 0 ? ' (main)' : ''}  ${[p.kind, p.country, p.year].filter((x) => x !== null).join(', ') || '-'}  ${p.width}×${p.height}\n`);
   return 0;
 }

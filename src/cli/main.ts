@@ -2,7 +2,7 @@
 /** The `marquee` command line. */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { runDupesCommand, runExplainCommand, runPairsCommand } from './analysis-commands.js';
+import { runDupesCommand, runExplainCommand, runPairsCommand, runPostersCommand } from './analysis-commands.js';
 import { runGenresEval, runGenresPredict, runGenresTrain } from './genres-command.js';
 import { runAtlasBuild } from './atlas-command.js';
 import { runIndexCommand } from './index-command.js';
@@ -88,6 +88,7 @@ program
   .option('--genre <genre>', 'genre filter, repeatable (all must match)', collect)
   .option('--country <code>', 'country filter, repeatable (any may match)', collect)
   .option('--k <n>', 'number of results', number('k', 1, 1000, true), 10)
+  .addOption(new Option('--per <unit>', 'one result per film (its best poster) or per poster (films with several posters)').choices(['film', 'poster']).default('film'))
   .option('--json', 'print {"results":[...]} as JSON')
   .option('--batch <queries.jsonl>', 'run one query per JSON line ("-" for stdin), print one JSON line each')
   .action(async (opts) => {
@@ -183,6 +184,16 @@ program
   .option('--json', 'print {"movies":[{"id","title","score"}]}')
   .action(async (opts) => {
     process.exitCode = await runWhichMovieCommand(opts);
+  });
+
+program
+  .command('posters')
+  .description('every poster of a film (main and further: posters.csv), grouped into designs: near-duplicates are variants of one design')
+  .argument('<movie-id>', 'movie id')
+  .addOption(dbOption())
+  .option('--json', 'print {"id","designs","posters":[{"rank","kind","country","year","width","height","design"}]}')
+  .action(async (id: string, opts) => {
+    process.exitCode = await runPostersCommand(id, opts);
   });
 
 program

@@ -18,6 +18,7 @@ export interface SearchFlags {
   colors?: string;
   k?: number;
   model?: string;
+  per?: string;
 }
 
 /** Reads a query image file, with a clear error naming it. */
@@ -30,7 +31,7 @@ export async function readImage(path: string): Promise<ImageInput> {
   }
 }
 
-const BATCH_KEYS = new Set(['weights', 'colors', 'qid', 'image', 'image2', 'id', 'text', 'weight-image', 'weightImage', 'mix', 'blend', 'year', 'genre', 'genres', 'country', 'countries', 'k', 'model']);
+const BATCH_KEYS = new Set(['weights', 'colors', 'qid', 'image', 'image2', 'id', 'text', 'weight-image', 'weightImage', 'mix', 'blend', 'year', 'genre', 'genres', 'country', 'countries', 'k', 'model', 'per']);
 
 /** A JSONL batch line: the flag names ("weight-image", "genre") and camelCase/plural ones are both accepted. */
 export async function queryFromJson(obj: Record<string, unknown>): Promise<SearchQuery> {
@@ -45,7 +46,7 @@ export async function queryFromJson(obj: Record<string, unknown>): Promise<Searc
   const [image, image2] = await Promise.all([path(obj.image, 'image'), path(obj.image2, 'image2')].map((p) => (p ? readImage(p) : undefined)));
   return searchQueryFrom({
     image, image2, id: obj.id, text: obj.text, weights: obj.weights, weightImage: get('weight-image', 'weightImage'), mix: obj.mix, blend: obj.blend,
-    year: obj.year, genres: get('genre', 'genres'), countries: get('country', 'countries'), colors: obj.colors, k: obj.k, model: obj.model,
+    year: obj.year, genres: get('genre', 'genres'), countries: get('country', 'countries'), colors: obj.colors, k: obj.k, model: obj.model, per: obj.per,
   });
 }
 
@@ -53,6 +54,6 @@ export async function queryFromFlags(f: SearchFlags): Promise<SearchQuery> {
   const [image, image2] = await Promise.all([f.image ? readImage(f.image) : undefined, f.image2 ? readImage(f.image2) : undefined]);
   return searchQueryFrom({
     image, image2, id: f.id, text: f.text, weights: f.weights, weightImage: f.weightImage, mix: f.mix, blend: f.blend, year: f.year,
-    genres: f.genre, countries: f.country, colors: f.colors, k: f.k, model: f.model,
+    genres: f.genre, countries: f.country, colors: f.colors, k: f.k, model: f.model, per: f.per,
   });
 }

@@ -6,7 +6,7 @@
  * bad_query).
  */
 import { parseYearRange, type SearchFilters } from './filters.js';
-import { parseWeights, QueryError, type BlendMode, type ImageInput, type SearchQuery } from './query.js';
+import { parseWeights, QueryError, RESULT_UNITS, type BlendMode, type ImageInput, type ResultUnit, type SearchQuery } from './query.js';
 
 export interface QueryFields {
   image?: ImageInput;
@@ -29,6 +29,8 @@ export interface QueryFields {
   k?: unknown;
   /** An image model id of the library. */
   model?: unknown;
+  /** "film" or "poster": one result per film, or per poster. */
+  per?: unknown;
 }
 
 function num(v: unknown, name: string): number | undefined {
@@ -63,6 +65,8 @@ function weights(v: unknown): string | undefined {
 export function searchQueryFrom(f: QueryFields, defaults: { k?: number } = {}): SearchQuery {
   const blend = str(f.blend, 'blend');
   if (blend !== undefined && blend !== 'embedding' && blend !== 'pixel') throw new QueryError(`blend must be "embedding" or "pixel", got "${blend}"`);
+  const per = str(f.per, 'per') || undefined;
+  if (per !== undefined && !(RESULT_UNITS as readonly string[]).includes(per)) throw new QueryError(`per must be "film" or "poster", got "${per}"`);
   let filters: SearchFilters;
   let parsedWeights: SearchQuery['weights'];
   try {
@@ -92,5 +96,6 @@ export function searchQueryFrom(f: QueryFields, defaults: { k?: number } = {}): 
     colors: list(f.colors, 'colors'),
     k: num(f.k, 'k') ?? defaults.k,
     model: str(f.model, 'model') || undefined,
+    ...(per ? { per: per as ResultUnit } : {}),
   };
 }

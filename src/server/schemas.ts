@@ -20,6 +20,14 @@ export const textLinesSchema = {
   },
 } as const;
 
+/** Which of a film's posters a result or identification is (libraries with several posters per film). */
+export const resultPosterSchema = {
+  type: 'object',
+  description: 'which of the film\'s posters: rank 0 is its main poster, 1, 2… further ones (GET /api/movies/{id}/posters)',
+  properties: { rank: { type: 'integer' }, kind: { type: ['string', 'null'] }, country: { type: ['string', 'null'] }, year: { type: ['integer', 'null'] } },
+  required: ['rank', 'kind', 'country', 'year'],
+} as const;
+
 export const resultSchema = {
   type: 'object',
   properties: {
@@ -33,14 +41,17 @@ export const resultSchema = {
     scores: { type: 'object', additionalProperties: { type: ['number', 'null'] } },
     printed: { type: 'array', items: { type: 'string' } },
     identity: { type: 'object', properties: { score: { type: 'number' }, by: { type: 'string', enum: ['title', 'text'] }, text: { type: 'string' } }, required: ['score', 'by', 'text'] },
+    poster: resultPosterSchema,
   },
   required: ['id', 'title', 'year', 'score', 'genres', 'countries', 'scores'],
 } as const;
 
+
+
 /** The film an upload shows (identify), or null. */
 export const identifiedSchema = {
   type: ['object', 'null'],
-  properties: { id: { type: 'string' }, title: { type: 'string' }, year: { type: ['integer', 'null'] }, confidence: { type: 'number' }, by: { type: 'string', enum: ['title', 'text', 'image'] } },
+  properties: { id: { type: 'string' }, title: { type: 'string' }, year: { type: ['integer', 'null'] }, confidence: { type: 'number' }, by: { type: 'string', enum: ['title', 'text', 'image'] }, poster: resultPosterSchema },
 } as const;
 
 export const resultsSchema = {
@@ -77,6 +88,7 @@ export const searchBodySchema = {
     filters: filtersSchema,
     k: { type: 'integer', minimum: 1, maximum: 200, default: 24 },
     model: { type: 'string', maxLength: 200, description: 'image model of the content channel (an id from GET /api/models; default: the library\'s first)' },
+    per: { type: 'string', enum: ['film', 'poster'], default: 'film', description: 'one result per film (its best poster) or per poster' },
   },
   additionalProperties: false,
 } as const;

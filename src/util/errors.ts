@@ -14,6 +14,8 @@ export type ErrorKind =
   | 'invalid_movie'
   /** No movie with that id. */
   | 'unknown_movie'
+  /** The movie has no poster of that rank. */
+  | 'unknown_poster'
   /** The library has no stills (yet), or the movie has none. */
   | 'no_stills'
   /** A video file that cannot be read (missing, not a video, nothing decodes). */

@@ -7,6 +7,35 @@ import { idParam, type ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { errorSchema, genreModelStatusSchema, paletteSchema, resultSchema } from '../schemas.js';
 import { moviePage } from '../services/movie-page.js';
+import { filmPoster, filmPosters } from '../../analysis/film-posters.js';
+import type { StoredPoster } from '../../store/types.js';
+
+const posterParams = { type: 'object', properties: { id: idParam.properties.id, rank: { type: 'integer', minimum: 0, maximum: 10000 } }, required: ['id', 'rank'] } as const;
+
+const filmPostersSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    designs: { type: 'integer', description: 'distinct designs among the posters (near-duplicates are variants of one design)' },
+    posters: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          rank: { type: 'integer', description: '0: the main poster; 1, 2…: further posters in catalog order' },
+          kind: { type: ['string', 'null'] },
+          country: { type: ['string', 'null'] },
+          year: { type: ['integer', 'null'] },
+          width: { type: 'integer' },
+          height: { type: 'integer' },
+          design: { type: 'integer', description: 'which design (0: the earliest) this poster is a variant of' },
+        },
+        required: ['rank', 'kind', 'country', 'year', 'width', 'height', 'design'],
+      },
+    },
+  },
+  required: ['id', 'designs', 'posters'],
+} as const;
 
 /** What every movie answer starts with; also the whole of GET /api/movies/{id}/summary. */
 const movieSummaryProperties = {
@@ -74,14 +103,14 @@ export function registerMovieRoutes(app: FastifyInstance, ctx: ServerContext): v
     },
   );
 
-  const sendImage = async (id: string, kind: 'thumbnail' | 'poster', ifNoneMatch: string | undefined, reply: FastifyReply) => {
-    if ((await library.keyOf(id)) === undefined) throw new MarqueeError('unknown_movie', `no movie with id "${id}"`);
-    const file = await library.posterFile(id);
+  const sendImage = async (id: string, kind: 'thumbnail' | 'poster', ifNoneMatch: string | undefined, reply: FastifyReply, poster?: StoredPoster) => {
+    if (!poster && (await library.keyOf(id)) === undefined) throw new MarqueeError('unknown_movie', `no movie with id "${id}"`);
+    const file = poster ?? (await library.posterFile(id));
     if (!file) throw new HttpError(404, 'no_poster', `movie "${id}" has no poster`);
     const etag = `"${file.contentHash.slice(0, 32)}-${kind[0]}"`;
     reply.header('ETag', etag).header('Cache-Control', 'public, max-age=3600');
     if (ifNoneMatch === etag) return reply.status(304).send();
-    if (kind === 'thumbnail') return reply.type('image/jpeg').send(await library.getThumbnail(id));
+    if (kind === 'thumbnail') return reply.type('image/jpeg').send(poster ? await library.posterThumbnail(poster.key) : await library.getThumbnail(id));
     // The path comes from the library (written at index time), never from the request; the format was sniffed then too.
     if (!existsSync(file.path)) throw new HttpError(404, 'poster_missing', `the poster file of "${id}" is no longer on disk`);
     return reply.type(`image/${file.format}`).send(await readFile(file.path));
@@ -92,5 +121,17 @@ export function registerMovieRoutes(app: FastifyInstance, ctx: ServerContext): v
   );
   app.get<{ Params: { id: string } }>('/api/movies/:id/poster', { schema: { summary: 'The original poster (ETag, cacheable)', params: idParam } }, async (req, reply) =>
     sendImage(req.params.id, 'poster', req.headers['if-none-match'], reply),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/movies/:id/posters',
+    { schema: { summary: 'Every poster of a film (main and further: teaser, international, re-release), grouped into designs, earliest first', params: idParam, response: { 200: filmPostersSchema, 404: errorSchema } } },
+    async (req) => filmPosters(ctx, req.params.id),
+  );
+  app.get<{ Params: { id: string; rank: number } }>('/api/movies/:id/posters/:rank/thumbnail', { schema: { summary: 'JPEG thumbnail of one of the film\'s posters (ETag, cacheable)', params: posterParams } }, async (req, reply) =>
+    sendImage(req.params.id, 'thumbnail', req.headers['if-none-match'], reply, await filmPoster(library, req.params.id, req.params.rank)),
+  );
+  app.get<{ Params: { id: string; rank: number } }>('/api/movies/:id/posters/:rank/image', { schema: { summary: 'One of the film\'s posters, the original file (ETag, cacheable)', params: posterParams } }, async (req, reply) =>
+    sendImage(req.params.id, 'poster', req.headers['if-none-match'], reply, await filmPoster(library, req.params.id, req.params.rank)),
   );
 }

@@ -20,6 +20,7 @@ interface SearchBody {
   filters?: SearchQuery['filters'];
   k?: number;
   model?: string;
+  per?: string;
 }
 
 export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): void {
@@ -31,7 +32,7 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
     async (req) => {
       const b = req.body;
       const f = b.filters ?? {};
-      const query = searchQueryFrom({ id: b.id, text: b.text, colors: b.colors, weights: b.weights, weightImage: b.weightImage, yearFrom: f.yearFrom, yearTo: f.yearTo, genres: f.genres, countries: f.countries, k: b.k, model: b.model });
+      const query = searchQueryFrom({ id: b.id, text: b.text, colors: b.colors, weights: b.weights, weightImage: b.weightImage, yearFrom: f.yearFrom, yearTo: f.yearTo, genres: f.genres, countries: f.countries, k: b.k, model: b.model, per: b.per });
       return { results: await engine.search(query) };
     },
   );
@@ -58,6 +59,7 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
             genres: text('comma-separated genres, all must match'),
             countries: text('comma-separated ISO country codes, any may match'),
             model: text('image model of the content channel (an id from GET /api/models; default: the library\'s first)'),
+            per: text('one result per film (its best poster; default) or per poster', { enum: ['film', 'poster'] }),
           },
           required: ['image'],
         },
@@ -69,7 +71,7 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
       const { files, fields } = upload;
       const image = requireFile(upload, 'image');
       const image2 = files.get('image2');
-      const allowed = new Set(['text', 'weights', 'weightImage', 'mix', 'blend', 'k', 'yearFrom', 'yearTo', 'genres', 'countries', 'model']);
+      const allowed = new Set(['text', 'weights', 'weightImage', 'mix', 'blend', 'k', 'yearFrom', 'yearTo', 'genres', 'countries', 'model', 'per']);
       const unknown = [...fields.keys()].filter((k) => !allowed.has(k));
       if (unknown.length) throw new HttpError(400, 'invalid_field', `unknown field(s): ${unknown.join(', ')}`);
       const get = (name: string): string | undefined => fields.get(name) || undefined;
@@ -78,7 +80,7 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
           image: { bytes: image.bytes, source: `upload ${image.filename}` },
           image2: image2 ? { bytes: image2.bytes, source: `upload ${image2.filename}` } : undefined,
           text: get('text'), weights: get('weights'), weightImage: get('weightImage'), mix: get('mix'), blend: get('blend'), k: get('k'),
-          yearFrom: get('yearFrom'), yearTo: get('yearTo'), genres: get('genres'), countries: get('countries'), model: get('model'),
+          yearFrom: get('yearFrom'), yearTo: get('yearTo'), genres: get('genres'), countries: get('countries'), model: get('model'), per: get('per'),
         },
         { k: 24 },
       );

@@ -1,0 +1,46 @@
+/**
+ * A film's posters for the movie page and GET /api/movies/{id}/posters: every poster with what
+ * the catalog says of it, sorted into designs (analysis/poster-variants.ts: near-duplicates are
+ * variants of one design), earliest design first.
+ */
+import { posterDesigns } from './poster-variants.js';
+import type { SearchEngine } from '../search/engine.js';
+import type { Store } from '../store/store.js';
+import type { StoredPoster } from '../store/types.js';
+import { MarqueeError } from '../util/errors.js';
+
+export interface FilmPoster {
+  /** 0: the main poster; 1, 2…: further posters in catalog order (what URLs name). */
+  rank: number;
+  kind: string | null;
+  country: string | null;
+  year: number | null;
+  width: number;
+  height: number;
+  /** Which design (0: the earliest) the poster is a variant of. */
+  design: number;
+}
+
+export interface FilmPosters {
+  id: string;
+  /** Designs in order, each its posters in order. */
+  posters: FilmPoster[];
+  designs: number;
+}
+
+export async function filmPosters(ctx: { library: Store; engine: SearchEngine }, id: string): Promise<FilmPosters> {
+  const movie = await ctx.library.getMovie(id);
+  if (!movie) throw new MarqueeError('unknown_movie', `no movie with id "${id}"`);
+  const designs = await posterDesigns(ctx.engine.indexes, await ctx.library.moviePosters(movie.key), movie.year);
+  const posters = designs.flatMap((d, design) => d.posters.map((p) => ({ rank: p.rank, kind: p.kind, country: p.country, year: p.year, width: p.width, height: p.height, design })));
+  return { id, posters, designs: designs.length };
+}
+
+/** One poster of a film by rank (404-kinded errors when the film or the poster is not there). */
+export async function filmPoster(library: Store, id: string, rank: number): Promise<StoredPoster> {
+  const key = await library.keyOf(id);
+  if (key === undefined) throw new MarqueeError('unknown_movie', `no movie with id "${id}"`);
+  const poster = (await library.moviePosters(key)).find((p) => p.rank === rank);
+  if (!poster) throw new MarqueeError('unknown_poster', `movie "${id}" has no poster ${rank}`);
+  return poster;
+}
