@@ -13,6 +13,7 @@ import { runMigrateCommand } from './migrate-command.js';
 import { runWorkerCommand } from './worker-command.js';
 import { runSearchCommand } from './search-command.js';
 import { runShotsCommand } from './shots-command.js';
+import { runTrendsCommand } from './trends-command.js';
 import { runLooksCommand, runStillsClustersCommand, runStillsEvalCommand, runStillsLookCommand, runWhichMovieCommand } from './stills-command.js';
 
 function packageVersion(): string {
@@ -184,6 +185,22 @@ program
   .option('--json', 'print {"movies":[{"id","title","score"}]}')
   .action(async (opts) => {
     process.exitCode = await runWhichMovieCommand(opts);
+  });
+
+program
+  .command('trends')
+  .description('how poster design changed: a measure\'s mean per year or decade with a 95 % bootstrap interval, from stored features (no image is decoded)')
+  .addOption(dbOption())
+  .addOption(new Option('--by <unit>', 'period').choices(['year', 'decade']).default('decade'))
+  .option('--measure <name>', 'brightness, saturation, warmth, hue:<red|orange|yellow|green|cyan|blue|purple|neutral>, palette-size, symmetry, faces, face-count, text-area, title-position, genre:<genre> (repeatable; --list shows all)', collect)
+  .option('--genre <genre>', 'only posters of films of this genre')
+  .option('--country <code>', 'only posters of this country (the poster\'s own, else its film\'s)')
+  .option('--main-only', 'only each film\'s main poster (default: every poster)')
+  .option('--list', 'list the measures and how many posters have each')
+  .option('--json', 'print {"measure","periods":[{"period","n","mean","low","high","small"}],…} per measure, one line each')
+  .option('--csv', 'print CSV: measure,by,genre,country,period,start,n,mean,low,high,small')
+  .action(async (opts) => {
+    process.exitCode = await runTrendsCommand(opts);
   });
 
 program

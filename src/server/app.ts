@@ -29,6 +29,7 @@ import { registerMovieRoutes } from './routes/movies.js';
 import { registerSearchRoutes } from './routes/search.js';
 import { registerStillsRoutes } from './routes/stills.js';
 import { registerFilmRoutes } from './routes/films.js';
+import { registerTrendRoutes } from './routes/trends.js';
 import { registerTextRoutes } from './routes/text.js';
 import type { BackgroundTextReader } from './text-reading.js';
 import { MAX_UPLOAD_BYTES } from './uploads.js';
@@ -134,6 +135,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   registerAtlasRoutes(app, ctx);
   registerStillsRoutes(app, ctx);
   registerFilmRoutes(app, ctx);
+  registerTrendRoutes(app, ctx);
   registerTextRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
 

@@ -230,6 +230,8 @@ export function storeConformance(name: string, make: StoreFactory): void {
         await store.putFaces(a!, 'f1', 'hash-a', [face, { ...face, score: 0.5, descriptor: vec(6, 128) }]);
         await store.putFaces(b!, 'f1', 'hash-b', []);
         expect(await store.postersNeedingFaceScan('f1')).toEqual([]);
+        expect(await store.faceCounts()).toEqual([{ key: a, count: 2 }, { key: b, count: 0 }].sort((x, y) => x.key! - y.key!));
+        expect((await store.allPalettes()).map((p) => [p.key, p.colors[0]!.hex])).toEqual([[a, '#112233'], [b, '#112233']].sort((x, y) => (x[0] as number) - (y[0] as number)));
         expect((await store.postersNeedingFaceScan('f2')).map((p) => p.key)).toEqual([a, b]);
         const faces = await store.getFaces(a!);
         expect(faces).toHaveLength(2);

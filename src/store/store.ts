@@ -123,6 +123,8 @@ export interface Store {
   postersAtPath(path: string): Promise<number>;
   paletteState(key: number): Promise<{ version: string; sourceHash: string } | undefined>;
   getPalette(key: number): Promise<PaletteColor[] | undefined>;
+  /** The palette of every poster (main and further), in key order. */
+  allPalettes(): Promise<{ key: number; colors: PaletteColor[] }[]>;
 
   /** Every poster of a movie, main poster first (by rank). */
   moviePosters(movieKey: number): Promise<StoredPoster[]>;
@@ -157,6 +159,8 @@ export interface Store {
   getFaces(key: number): Promise<DetectedFace[]>;
   allFaceDescriptors(scope?: PosterScope): Promise<{ key: number; descriptor: Float32Array }[]>;
   faceScanCount(): Promise<number>;
+  /** How many faces each poster scanned on its current bytes holds (posters not scanned are absent), in key order. */
+  faceCounts(): Promise<{ key: number; count: number }[]>;
 
   // Printed text on posters (OCR)
   /** Stores what was read off a poster (or why it could not be read), replacing an older reading. */

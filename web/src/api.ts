@@ -13,6 +13,8 @@ import type { MoviePage } from '../../src/server/services/movie-page.js';
 import type { AnalysisProgress, DuplicateGroups } from '../../src/server/services/pair-analyses.js';
 import type { Identification } from '../../src/search/identify.js';
 import type { TextLine } from '../../src/text/types.js';
+import type { MeasureInfo } from '../../src/trends/measures.js';
+import type { Trend as TrendData } from '../../src/trends/trend-table.js';
 
 export type Line = TextLine;
 /** The film an image search's upload shows, when the evidence is strong (null: not in the catalog). */
@@ -239,3 +241,34 @@ export async function filmList(): Promise<{ id: string; title: string; shotCount
 }
 
 export const filmBarcodeUrl = (id: string) => `/api/movies/${encodeURIComponent(id)}/film-barcode`;
+
+export type { Trend } from '../../src/trends/trend-table.js';
+export type TrendMeasure = MeasureInfo & { posters: number };
+
+/** The trend measures of the library, and how many posters have a value for each. */
+export async function trendMeasures(): Promise<TrendMeasure[]> {
+  return (await json<{ measures: TrendMeasure[] }>(await fetch('/api/trends/measures'))).measures;
+}
+
+/** What a trend chart asks: measure, period, filters (the page's URL query carries the same names). */
+export interface TrendParams {
+  measure: string;
+  by: 'year' | 'decade';
+  genre?: string;
+  country?: string;
+  mainOnly?: boolean;
+}
+
+const trendQuery = (p: TrendParams): string => {
+  const q = new URLSearchParams({ measure: p.measure, by: p.by });
+  if (p.genre) q.set('genre', p.genre);
+  if (p.country) q.set('country', p.country);
+  if (p.mainOnly) q.set('mainOnly', 'true');
+  return q.toString();
+};
+
+export async function trend(p: TrendParams): Promise<TrendData> {
+  return json<TrendData>(await fetch(`/api/trends?${trendQuery(p)}`));
+}
+
+export const trendCsvUrl = (p: TrendParams): string => `/api/trends/csv?${trendQuery(p)}`;

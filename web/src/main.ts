@@ -7,6 +7,7 @@ import { renderMovie } from './pages/movie.js';
 import { renderPairs } from './pages/pairs.js';
 import { renderStills } from './pages/stills.js';
 import { renderFilms } from './pages/film.js';
+import { renderTrends } from './pages/trends.js';
 
 const root = document.getElementById('app')!;
 
@@ -22,6 +23,7 @@ function route(): void {
   else if (path === '/atlas') leave = renderAtlas(root);
   else if (path === '/stills') leave = renderStills(root);
   else if (path === '/films') leave = renderFilms(root);
+  else if (path === '/trends') leave = renderTrends(root);
   else leave = renderHome(root);
   // After a page change focus moves to the new page (screen readers read from there); not on the
   // first load, where the browser's own start is right.

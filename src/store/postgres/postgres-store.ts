@@ -438,6 +438,10 @@ export class PostgresStore implements Store {
     return (await this.one('SELECT colors FROM palettes WHERE movie_key = $1', [key]))?.colors as PaletteColor[] | undefined;
   }
 
+  async allPalettes(): Promise<{ key: number; colors: PaletteColor[] }[]> {
+    return (await this.q('SELECT movie_key, colors FROM palettes ORDER BY movie_key')).map((r) => ({ key: r.movie_key as number, colors: r.colors as PaletteColor[] }));
+  }
+
   async vectorState(key: number, channel: string): Promise<VectorState | undefined> {
     const r = await this.one('SELECT model_id, model_version, source_hash FROM vectors WHERE movie_key = $1 AND channel = $2', [key, channel]);
     return r ? vectorState(r) : undefined;
@@ -515,6 +519,10 @@ export class PostgresStore implements Store {
 
   async allFaceDescriptors(scope?: PosterScope): Promise<{ key: number; descriptor: Float32Array }[]> {
     return (await this.q(`SELECT movie_key, descriptor FROM faces WHERE true${scoped(scope, 'movie_key')} ORDER BY movie_key, idx`)).map((r) => ({ key: r.movie_key as number, descriptor: fromBlob(r.descriptor as Buffer) }));
+  }
+
+  async faceCounts(): Promise<{ key: number; count: number }[]> {
+    return (await this.q('SELECT s.movie_key, s.count FROM face_scans s JOIN posters p ON p.key = s.movie_key WHERE s.source_hash = p.content_hash ORDER BY s.movie_key')).map((r) => ({ key: r.movie_key as number, count: r.count as number }));
   }
 
   async faceScanCount(): Promise<number> {

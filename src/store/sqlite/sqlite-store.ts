@@ -390,6 +390,10 @@ export class SqliteStore implements Store {
     return r ? (JSON.parse(r.colors as string) as PaletteColor[]) : undefined;
   }
 
+  async allPalettes(): Promise<{ key: number; colors: PaletteColor[] }[]> {
+    return (this.db.prepare('SELECT movie_key, colors FROM palettes ORDER BY movie_key').all() as Row[]).map((r) => ({ key: r.movie_key as number, colors: JSON.parse(r.colors as string) as PaletteColor[] }));
+  }
+
   async vectorState(key: number, channel: string): Promise<VectorState | undefined> {
     const r = this.db.prepare('SELECT model_id, model_version, source_hash FROM vectors WHERE movie_key = ? AND channel = ?').get(key, channel) as Row | undefined;
     return r ? { modelId: r.model_id as string, modelVersion: r.model_version as string, sourceHash: r.source_hash as string } : undefined;
@@ -470,6 +474,12 @@ export class SqliteStore implements Store {
 
   async allFaceDescriptors(scope?: PosterScope): Promise<{ key: number; descriptor: Float32Array }[]> {
     return (this.db.prepare(`SELECT movie_key, descriptor FROM faces WHERE 1 = 1${scoped(scope, 'movie_key')} ORDER BY movie_key, idx`).all() as Row[]).map((r) => ({ key: r.movie_key as number, descriptor: fromBlob(r.descriptor as Buffer) }));
+  }
+
+  async faceCounts(): Promise<{ key: number; count: number }[]> {
+    return (
+      this.db.prepare('SELECT s.movie_key, s.count FROM face_scans s JOIN posters p ON p.key = s.movie_key WHERE s.source_hash = p.content_hash ORDER BY s.movie_key').all() as Row[]
+    ).map((r) => ({ key: r.movie_key as number, count: r.count as number }));
   }
 
   async faceScanCount(): Promise<number> {

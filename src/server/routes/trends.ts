@@ -1,0 +1,81 @@
+/**
+ * Trend routes: the measures, one measure's trend by year or decade (filters: genre, country,
+ * main posters only), and CSV of any set of measures (every chart's export). The poster table is
+ * loaded from stored features once per library state (ctx.cached) and grouped per request.
+ */
+import type { FastifyInstance } from 'fastify';
+import { TrendTable, type TrendUnit } from '../../trends/trend-table.js';
+import { trendCsv } from '../../trends/trend-csv.js';
+import type { ServerContext } from '../context.js';
+import { errorSchema } from '../schemas.js';
+
+interface TrendParams {
+  measure: string | string[];
+  by?: TrendUnit;
+  genre?: string;
+  country?: string;
+  mainOnly?: boolean;
+}
+
+const trendQuerySchema = {
+  type: 'object',
+  properties: {
+    measure: { anyOf: [{ type: 'string', maxLength: 80 }, { type: 'array', items: { type: 'string', maxLength: 80 }, maxItems: 40 }], description: 'a measure name (GET /api/trends/measures); CSV takes several' },
+    by: { type: 'string', enum: ['year', 'decade'], default: 'decade' },
+    genre: { type: 'string', maxLength: 50, description: 'only posters of films of this genre' },
+    country: { type: 'string', maxLength: 10, description: 'only posters of this country (the poster\'s own, else its film\'s)' },
+    mainOnly: { type: 'boolean', default: false, description: 'only each film\'s main poster' },
+  },
+  required: ['measure'],
+  additionalProperties: false,
+} as const;
+
+const trendSchema = {
+  type: 'object',
+  properties: {
+    measure: { type: 'string' },
+    label: { type: 'string' },
+    unit: { type: 'string' },
+    by: { type: 'string' },
+    filters: { type: 'object', properties: { genre: { type: ['string', 'null'] }, country: { type: ['string', 'null'] }, mainOnly: { type: 'boolean' } } },
+    periods: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          period: { type: 'string' },
+          start: { type: 'integer' },
+          n: { type: 'integer' },
+          mean: { type: 'number' },
+          low: { type: 'number', description: '95 % bootstrap interval of the mean, low end' },
+          high: { type: 'number' },
+          small: { type: 'boolean', description: 'fewer than 10 posters' },
+        },
+        required: ['period', 'start', 'n', 'mean', 'low', 'high', 'small'],
+      },
+    },
+    undated: { type: 'integer' },
+    missing: { type: 'integer' },
+  },
+  required: ['measure', 'label', 'unit', 'by', 'filters', 'periods', 'undated', 'missing'],
+} as const;
+
+export function registerTrendRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const table = (): Promise<TrendTable> => ctx.cached('trends', () => TrendTable.load(ctx.library));
+  const trends = async (q: TrendParams) => {
+    const t = await table();
+    return [q.measure].flat().map((measure) => t.trend({ measure, by: q.by ?? 'decade', genre: q.genre, country: q.country, mainOnly: q.mainOnly }));
+  };
+
+  app.get('/api/trends/measures', { schema: { summary: 'The trend measures, and how many posters have a value for each' } }, async () => ({ measures: (await table()).measures() }));
+  app.get<{ Querystring: TrendParams }>(
+    '/api/trends',
+    { schema: { summary: 'A measure of poster design per year or decade: mean, 95 % bootstrap interval, posters per period (small periods marked)', querystring: trendQuerySchema, response: { 200: trendSchema, 400: errorSchema } } },
+    async (req) => (await trends({ ...req.query, measure: [req.query.measure].flat()[0]! }))[0]!,
+  );
+  app.get<{ Querystring: TrendParams }>(
+    '/api/trends/csv',
+    { schema: { summary: 'Trends as CSV (measure,by,genre,country,period,start,n,mean,low,high,small), any number of measures', querystring: trendQuerySchema } },
+    async (req, reply) => reply.type('text/csv; charset=utf-8').header('Content-Disposition', 'attachment; filename="marquee-trends.csv"').send(trendCsv(await trends(req.query))),
+  );
+}

@@ -1,0 +1,188 @@
+/**
+ * Every poster of the library with its year, its film's genres and countries, and its value on
+ * every trend measure, loaded once from stored features (measures.ts) and then grouped by year or
+ * decade for any measure and filter without touching the store again. A poster's year is its own
+ * (posters.csv) or, failing that, its film's; its countries are its own or its film's.
+ */
+import { COLOR_MODEL } from '../design/design-features.js';
+import { SIGNATURE_MODEL } from '../design/grey-signature.js';
+import { COLOR_CHANNEL, SIGNATURE_CHANNEL } from '../store/channels.js';
+import type { Store } from '../store/store.js';
+import { ocrVersionKey } from '../text/poster-ocr.js';
+import { MarqueeError } from '../util/errors.js';
+import { meanWithInterval } from './bootstrap.js';
+import { measures, type Measure, type MeasureInfo, type PosterEvidence } from './measures.js';
+
+export interface TrendPoster {
+  key: number;
+  movieKey: number;
+  /** 0: the film's main poster. */
+  rank: number;
+  year: number | null;
+  genres: string[];
+  countries: string[];
+}
+
+export type TrendUnit = 'year' | 'decade';
+
+export interface TrendQuery {
+  measure: string;
+  by: TrendUnit;
+  /** Posters of films with this genre (any case). */
+  genre?: string;
+  /** Posters of this country (the poster's own, else its film's). */
+  country?: string;
+  /** Only each film's main poster (default: every poster). */
+  mainOnly?: boolean;
+}
+
+export interface TrendPeriod {
+  /** "1990s" or "1994". */
+  period: string;
+  /** First year of the period. */
+  start: number;
+  n: number;
+  mean: number;
+  /** 95 % bootstrap interval of the mean. */
+  low: number;
+  high: number;
+  /** Fewer than SMALL_PERIOD posters: shown, marked, not to be read much into. */
+  small: boolean;
+}
+
+export interface Trend {
+  measure: string;
+  label: string;
+  unit: string;
+  by: TrendUnit;
+  filters: { genre: string | null; country: string | null; mainOnly: boolean };
+  periods: TrendPeriod[];
+  /** Posters the filters keep that have no year (left out of every period). */
+  undated: number;
+  /** Dated posters the filters keep that lack what the measure needs (not scanned, not read). */
+  missing: number;
+}
+
+/** Periods with fewer posters than this are marked small. */
+export const SMALL_PERIOD = 10;
+
+const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
+
+export const periodOf = (year: number, by: TrendUnit): number => (by === 'decade' ? Math.floor(year / 10) * 10 : year);
+export const periodLabel = (start: number, by: TrendUnit): string => (by === 'decade' ? `${start}s` : String(start));
+
+export class TrendTable {
+  private readonly byName: Map<string, Measure>;
+
+  private constructor(
+    readonly posters: TrendPoster[],
+    private readonly measureList: Measure[],
+    /** One value per poster, per measure name (NaN: the poster lacks what the measure needs). */
+    private readonly values: Map<string, Float64Array>,
+  ) {
+    this.byName = new Map(measureList.map((m) => [m.name, m]));
+  }
+
+  static async load(store: Store): Promise<TrendTable> {
+    const [posters, films, colour, palettes, signatures, faces, readings] = await Promise.all([
+      store.allPosters(),
+      store.filterRows(),
+      store.loadVectors(COLOR_CHANNEL, COLOR_MODEL, 'posters'),
+      store.allPalettes(),
+      store.loadVectors(SIGNATURE_CHANNEL, SIGNATURE_MODEL, 'posters'),
+      store.faceCounts(),
+      store.allPosterText(ocrVersionKey(), 'posters'),
+    ]);
+    const film = new Map(films.map((f) => [f.key, f]));
+    const colourOf = new Map(colour.map((e) => [e.key, e.vector]));
+    const paletteOf = new Map(palettes.map((p) => [p.key, p.colors]));
+    const signatureOf = new Map(signatures.map((e) => [e.key, e.vector]));
+    const facesOf = new Map(faces.map((f) => [f.key, f.count]));
+    const linesOf = new Map(readings.map((r) => [r.key, r.lines]));
+    const rows: TrendPoster[] = [];
+    const evidence: PosterEvidence[] = [];
+    for (const p of posters) {
+      const f = film.get(p.movieKey);
+      if (!f) continue;
+      rows.push({ key: p.key, movieKey: p.movieKey, rank: p.rank, year: p.year ?? f.year, genres: f.genres, countries: p.country ? [p.country] : f.countries });
+      evidence.push({ colorDescriptor: colourOf.get(p.key), palette: paletteOf.get(p.key), signature: signatureOf.get(p.key), faces: facesOf.get(p.key), lines: linesOf.get(p.key), genres: f.genres });
+    }
+    const genres = [...new Set(films.flatMap((f) => f.genres))].sort((a, b) => a.localeCompare(b));
+    const list = measures(genres);
+    const values = new Map(list.map((m) => [m.name, Float64Array.from(evidence, (e) => m.compute(e))]));
+    return new TrendTable(rows, list, values);
+  }
+
+  /** Every measure the table offers, and how many posters have a value for it. */
+  measures(): (MeasureInfo & { posters: number })[] {
+    return this.measureList.map(({ name, label, unit, needs }) => ({ name, label, unit, needs, posters: this.values.get(name)!.filter((v) => !Number.isNaN(v)).length }));
+  }
+
+  /** A poster's value on a measure, by its index in `posters`. */
+  value(measure: string, index: number): number {
+    return this.measureValues(measure)[index]!;
+  }
+
+  private measureValues(name: string): Float64Array {
+    const v = this.values.get(name);
+    if (!v) throw new MarqueeError('bad_query', `unknown measure "${name}": use one of ${this.measureList.slice(0, 14).map((m) => m.name).join(', ')}, genre:<genre> (GET /api/trends/measures lists them all)`);
+    return v;
+  }
+
+  /** Indexes of the posters the filters keep. */
+  select(q: Pick<TrendQuery, 'genre' | 'country' | 'mainOnly'>): number[] {
+    const genre = q.genre?.toLowerCase();
+    const country = q.country?.toUpperCase();
+    const out: number[] = [];
+    this.posters.forEach((p, i) => {
+      if (q.mainOnly && p.rank !== 0) return;
+      if (genre && !p.genres.some((g) => g.toLowerCase() === genre)) return;
+      if (country && !p.countries.some((c) => c.toUpperCase() === country)) return;
+      out.push(i);
+    });
+    return out;
+  }
+
+  trend(q: TrendQuery): Trend {
+    const measure = this.byName.get(q.measure);
+    const values = this.measureValues(q.measure);
+    const known = (pick: (p: TrendPoster) => string[], wanted: string): boolean => this.posters.some((p) => pick(p).some((x) => x.toLowerCase() === wanted.toLowerCase()));
+    if (q.genre && !known((p) => p.genres, q.genre)) throw new MarqueeError('bad_query', `no poster is of a film with genre "${q.genre}"`);
+    if (q.country && !known((p) => p.countries, q.country)) throw new MarqueeError('bad_query', `no poster is of country "${q.country}"`);
+    if (q.by !== 'year' && q.by !== 'decade') throw new MarqueeError('bad_query', `by must be year or decade, got ${String(q.by)}`);
+    const groups = new Map<number, number[]>();
+    let undated = 0;
+    let missing = 0;
+    for (const i of this.select(q)) {
+      const year = this.posters[i]!.year;
+      if (year === null) {
+        undated++;
+        continue;
+      }
+      const v = values[i]!;
+      if (Number.isNaN(v)) {
+        missing++;
+        continue;
+      }
+      const start = periodOf(year, q.by);
+      (groups.get(start) ?? groups.set(start, []).get(start)!).push(v);
+    }
+    const periods = [...groups.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([start, vs]) => {
+        // Seeded by period and measure: the same library always gives the same interval.
+        const stat = meanWithInterval(vs, start * 31 + q.measure.length);
+        return { period: periodLabel(start, q.by), start, n: stat.n, mean: round6(stat.mean), low: round6(stat.low), high: round6(stat.high), small: vs.length < SMALL_PERIOD };
+      });
+    return {
+      measure: q.measure,
+      label: measure!.label,
+      unit: measure!.unit,
+      by: q.by,
+      filters: { genre: q.genre ?? null, country: q.country ?? null, mainOnly: q.mainOnly === true },
+      periods,
+      undated,
+      missing,
+    };
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * /trends: how poster design changed. One measure per chart — its mean per decade or year with the
+ * 95 % bootstrap interval as a band; periods with fewer than 10 posters are drawn as hollow grey
+ * points and marked in the table, not hidden. Filters (genre, country, main posters only) and the
+ * measure live in the URL, so a chart can be linked; every chart exports its numbers as CSV.
+ * Charts are uPlot (already used for film rhythm).
+ */
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { trend, trendCsvUrl, trendMeasures, type Trend, type TrendMeasure, type TrendParams } from '../api.js';
+import { asyncPage, h, type Cleanup } from '../dom.js';
+
+const fmt = (x: number): string => (Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(3));
+
+function paramsFromUrl(measures: TrendMeasure[]): TrendParams {
+  const q = new URLSearchParams(location.search);
+  const measure = measures.some((m) => m.name === q.get('measure')) ? q.get('measure')! : 'brightness';
+  return { measure, by: q.get('by') === 'year' ? 'year' : 'decade', genre: q.get('genre') || undefined, country: q.get('country') || undefined, mainOnly: q.get('main') === '1' };
+}
+
+function urlOf(p: TrendParams): string {
+  const q = new URLSearchParams({ measure: p.measure, by: p.by });
+  if (p.genre) q.set('genre', p.genre);
+  if (p.country) q.set('country', p.country);
+  if (p.mainOnly) q.set('main', '1');
+  return `/trends?${q}`;
+}
+
+function chart(t: Trend, width: number): uPlot {
+  const xs = t.periods.map((p) => p.start);
+  const small = t.periods.map((p) => (p.small ? p.mean : null));
+  const data = [xs, t.periods.map((p) => p.low), t.periods.map((p) => p.high), t.periods.map((p) => p.mean), small];
+  return new uPlot(
+    {
+      width,
+      height: 280,
+      scales: { x: { time: false } },
+      axes: [{ label: t.by === 'decade' ? 'decade' : 'year', values: (_u, v) => v.map((x) => (t.by === 'decade' ? `${x}s` : `${x}`)) }, { label: `${t.label} (${t.unit})`, size: 70 }],
+      series: [
+        {},
+        { label: '95 % low', stroke: '#9bb7d4', dash: [4, 4], width: 1 },
+        { label: '95 % high', stroke: '#9bb7d4', dash: [4, 4], width: 1 },
+        { label: 'mean', stroke: '#1f4e79', width: 2, points: { size: 6 } },
+        { label: 'fewer than 10 posters', stroke: '#999', width: 0, points: { size: 9, fill: '#fff', stroke: '#999' }, paths: () => null },
+      ],
+      bands: [{ series: [2, 1], fill: 'rgba(31, 78, 121, 0.12)' }],
+    },
+    data as uPlot.AlignedData,
+  );
+}
+
+function table(t: Trend): HTMLElement {
+  return h('table', { class: 'trend-table' },
+    h('thead', {}, h('tr', {}, h('th', {}, 'period'), h('th', {}, 'posters'), h('th', {}, 'mean'), h('th', {}, '95 % interval'))),
+    h('tbody', {}, ...t.periods.map((p) => h('tr', { class: p.small ? 'small' : '', 'data-period': p.period },
+      h('td', {}, p.period), h('td', {}, `${p.n}${p.small ? ' (few)' : ''}`), h('td', {}, fmt(p.mean)), h('td', {}, `${fmt(p.low)} – ${fmt(p.high)}`)))));
+}
+
+export function renderTrends(root: HTMLElement): Cleanup {
+  let plot: uPlot | undefined;
+  const cleanupPage = asyncPage(async (signal) => {
+    root.replaceChildren(h('h1', {}, 'Trends'), h('p', { class: 'status' }, 'Loading…'));
+    const measures = await trendMeasures();
+    if (signal.aborted) return;
+    const p = paramsFromUrl(measures);
+    const fixed = measures.filter((m) => !m.name.startsWith('genre:'));
+    const genres = measures.filter((m) => m.name.startsWith('genre:')).map((m) => m.name.slice('genre:'.length));
+    const option = (value: string, label: string, selected: boolean) => h('option', { value, ...(selected ? { selected: true } : {}) }, label);
+    const measure = h('select', { name: 'measure', 'aria-label': 'measure' },
+      h('optgroup', { label: 'Design' }, ...fixed.map((m) => option(m.name, `${m.label}${m.posters === 0 ? ' — nothing measured yet' : ''}`, m.name === p.measure))),
+      h('optgroup', { label: 'Genre shares' }, ...genres.map((g) => option(`genre:${g}`, `${g} posters`, `genre:${g}` === p.measure))));
+    const by = h('select', { name: 'by', 'aria-label': 'period' }, option('decade', 'by decade', p.by === 'decade'), option('year', 'by year', p.by === 'year'));
+    const genre = h('select', { name: 'genre', 'aria-label': 'genre filter' }, option('', 'all genres', !p.genre), ...genres.map((g) => option(g, g, g.toLowerCase() === p.genre?.toLowerCase())));
+    const country = h('input', { name: 'country', 'aria-label': 'country filter (ISO code)', placeholder: 'country, e.g. FR', size: '8', value: p.country ?? '' });
+    const mainOnly = h('input', { type: 'checkbox', name: 'main', ...(p.mainOnly ? { checked: true } : {}) });
+    const body = h('div', { class: 'trend' });
+    const apply = () => {
+      const next: TrendParams = { measure: measure.value, by: by.value === 'year' ? 'year' : 'decade', genre: genre.value || undefined, country: country.value.trim() || undefined, mainOnly: mainOnly.checked };
+      history.replaceState(null, '', urlOf(next));
+      void show(next);
+    };
+    for (const el of [measure, by, genre, mainOnly]) el.addEventListener('change', apply);
+    country.addEventListener('change', apply);
+    root.replaceChildren(
+      h('h1', {}, 'Trends'),
+      h('p', {}, 'How poster design changed, from what indexing measured (no poster is decoded again): the mean per period with its 95 % bootstrap interval. A poster counts in the year it carries (posters.csv), else its film\'s.'),
+      h('form', { class: 'trend-controls', onsubmit: ((e: Event) => e.preventDefault()) as EventListener }, measure, by, genre, country, h('label', {}, mainOnly, ' main posters only')),
+      body);
+    const show = async (q: TrendParams) => {
+      body.replaceChildren(h('p', { class: 'status' }, 'Computing…'));
+      let t: Trend;
+      try {
+        t = await trend(q);
+      } catch (err) {
+        if (!signal.aborted) body.replaceChildren(h('p', { class: 'error' }, (err as Error).message));
+        return;
+      }
+      if (signal.aborted) return;
+      plot?.destroy();
+      plot = undefined;
+      const holder = h('div', { class: 'trend-chart' });
+      const note = [t.undated && `${t.undated} posters without a year`, t.missing && `${t.missing} posters without what this measure needs`].filter(Boolean).join(' and ');
+      body.replaceChildren(
+        h('h2', {}, `${t.label}, by ${t.by}`),
+        holder,
+        h('p', { class: 'trend-note' }, `${t.periods.reduce((n, x) => n + x.n, 0)} posters in ${t.periods.length} periods; hollow grey points: fewer than 10 posters.${note ? ` Left out: ${note}.` : ''} `,
+          h('a', { href: trendCsvUrl(q), download: 'marquee-trends.csv', class: 'csv' }, 'Download CSV')),
+        t.periods.length ? table(t) : h('p', {}, 'No poster matches these filters.'));
+      if (t.periods.length) {
+        plot = chart(t, Math.min(860, Math.max(320, root.clientWidth - 20)));
+        holder.append(plot.root);
+      }
+    };
+    await show(p);
+  });
+  return () => {
+    cleanupPage();
+    plot?.destroy();
+  };
+}
