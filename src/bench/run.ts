@@ -17,6 +17,7 @@ import { benchStills } from './stills.js';
 import { benchDefaultWeights } from './default-weights.js';
 import { benchModels } from './models.js';
 import { benchShots } from './shots.js';
+import { benchTrends } from './trends.js';
 
 const catalog = resolve(process.env.MARQUEE_CATALOG ?? '../shared/catalog');
 const only = new Set(process.argv.slice(2));
@@ -62,6 +63,15 @@ try {
   if (want('shots')) {
     process.stderr.write('bench: shot detection on a synthetic 720p film...\n');
     out.shots = await benchShots(resolve(process.env.MARQUEE_STILLS ?? '../shared/stills'), dir);
+  }
+  if (only.has('trends')) {
+    if (!existingDb) {
+      process.stderr.write('bench: indexing the catalog for trends (set MARQUEE_BENCH_DB to reuse a library)...\n');
+      const r = spawnSync(process.execPath, [join(import.meta.dirname, '../cli/main.js'), 'index', catalog, '--db', db, '--no-ocr'], { stdio: ['ignore', 'ignore', 'inherit'] });
+      if (r.status !== 0) throw new Error('indexing for the trends benchmark failed');
+    }
+    process.stderr.write('bench: trend measures from stored features...\n');
+    out.trends = await benchTrends(db);
   }
   if (only.has('scale')) {
     process.stderr.write('bench: storage engines (SQLite, PostgreSQL, pgvector) and workers...\n');

@@ -28,3 +28,22 @@ describe('meanWithInterval', () => {
     expect(meanWithInterval([], 1).n).toBe(0);
   });
 });
+
+describe('meanWithInterval on shares (0/1 values)', () => {
+  it('gives the interval resampling would give', () => {
+    const shares = Array.from({ length: 200 }, (_, i) => (i % 10 < 3 ? 1 : 0));
+    const exact = meanWithInterval(shares, 5);
+    expect(exact.mean).toBeCloseTo(0.3, 10);
+    // Resampling the same data by hand: the intervals agree to within a resampling's noise.
+    const random = seededRandom(11);
+    const means = Array.from({ length: 4000 }, () => {
+      let s = 0;
+      for (let i = 0; i < shares.length; i++) s += shares[Math.floor(random() * shares.length)]!;
+      return s / shares.length;
+    }).sort((a, b) => a - b);
+    expect(exact.low).toBeCloseTo(means[Math.round(0.025 * 3999)]!, 1);
+    expect(exact.high).toBeCloseTo(means[Math.round(0.975 * 3999)]!, 1);
+    expect(Math.abs(exact.low - means[Math.round(0.025 * 3999)]!)).toBeLessThanOrEqual(0.011);
+    expect(meanWithInterval([0, 0, 0], 1)).toEqual({ n: 3, mean: 0, low: 0, high: 0 });
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BIN_CENTRES, COLOR_HISTOGRAM_DIM } from '../design/color-histogram.js';
-import { GREY_H, GREY_W } from '../design/grey-signature.js';
+import { GRID_H, GRID_W } from '../design/layout.js';
 import { measures, type PosterEvidence } from './measures.js';
 
 const byName = new Map(measures(['Horror']).map((m) => [m.name, m]));
@@ -43,11 +43,19 @@ describe('trend measures', () => {
     expect(value('brightness', { genres: [] })).toBeNaN();
   });
 
-  it('measures left–right symmetry of the grey signature', () => {
-    const mirrored = Float32Array.from({ length: GREY_W * GREY_H }, (_, i) => Math.abs((i % GREY_W) - (GREY_W - 1) / 2) + Math.floor(i / GREY_W));
-    expect(value('symmetry', { signature: mirrored, genres: [] })).toBeCloseTo(1, 6);
-    const ramp = Float32Array.from({ length: GREY_W * GREY_H }, (_, i) => i % GREY_W);
-    expect(value('symmetry', { signature: ramp, genres: [] })).toBeCloseTo(-1, 6);
+  it('measures left–right symmetry of the layout grids', () => {
+    const cells = GRID_W * GRID_H;
+    const centred = (f: (x: number, y: number) => number): Float32Array => {
+      const grid = Float32Array.from({ length: 2 * cells }, (_, i) => f(i % GRID_W, Math.floor((i % cells) / GRID_W)));
+      for (const g of [0, 1]) {
+        const mean = grid.slice(g * cells, (g + 1) * cells).reduce((a, b) => a + b, 0) / cells;
+        for (let i = g * cells; i < (g + 1) * cells; i++) grid[i] = grid[i]! - mean;
+      }
+      return grid;
+    };
+    expect(value('symmetry', { layout: centred((x, y) => Math.abs(x - (GRID_W - 1) / 2) + y), genres: [] })).toBeCloseTo(1, 6);
+    expect(value('symmetry', { layout: centred((x) => x), genres: [] })).toBeCloseTo(-1, 6);
+    expect(value('symmetry', { genres: [] })).toBeNaN();
   });
 
   it('counts faces and text only on posters that were scanned or read, and genre shares per film', () => {

@@ -1,7 +1,7 @@
 /**
  * What a poster measures for the trend charts, computed from what indexing stored (no image is
  * decoded): the colour histogram (the `color` channel is the square root of a 320-bin CIELAB
- * histogram, color-histogram.ts), the k-means palette, the grey signature, face scans, the OCR
+ * histogram, color-histogram.ts), the k-means palette, the layout grids, face scans, the OCR
  * lines and the film's genres. A value is NaN where the poster lacks what the measure needs
  * (faces never scanned, text never read): such posters are left out of that measure's periods.
  *
@@ -15,13 +15,15 @@
  *   cool = green, cyan, blue, purple; −1 all cool … 1 all warm; NaN for a poster without colour.
  * - palette size: the effective number of colours, exp(entropy) of the histogram (1 for one flat
  *   colour; a few for a duotone; tens for a photograph in many colours).
- * - symmetry: correlation of the grey signature with its mirror image (1: left and right alike).
+ * - symmetry: correlation of the layout descriptor (8 × 12 grids of light mass and edge energy,
+ *   layout.ts) with its mirror image (1: left and right alike). The 32 × 48 grey signature would
+ *   be finer, but reading it costs 8x the bytes for a chart about composition.
  * - text area: share of the poster inside OCR text boxes; title position: the vertical centre of
  *   the tallest line (0 top … 1 bottom), NaN when nothing was read on it.
  */
 import { BIN_CENTRES } from '../design/color-histogram.js';
 import type { PaletteColor } from '../design/palette.js';
-import { GREY_H, GREY_W } from '../design/grey-signature.js';
+import { GRID_H, GRID_W } from '../design/layout.js';
 import { typographyOf } from '../text/typography.js';
 import type { TextLine } from '../text/types.js';
 
@@ -51,8 +53,8 @@ export interface PosterEvidence {
   /** The `color` channel vector: square roots of the CIELAB histogram. */
   colorDescriptor?: Float32Array;
   palette?: PaletteColor[];
-  /** The grey signature (GREY_W × GREY_H, standardised). */
-  signature?: Float32Array;
+  /** The `layout` channel vector: two standardised GRID_W × GRID_H grids, row-major (layout.ts). */
+  layout?: Float32Array;
   /** Faces found, when the poster was scanned. */
   faces?: number;
   /** OCR lines, when the poster was read. */
@@ -75,15 +77,36 @@ interface Measure extends MeasureInfo {
   compute: Compute;
 }
 
+/** Per-poster values several measures share, computed once per poster. */
+const derived = new WeakMap<PosterEvidence, { histogram?: Float32Array; families?: Float64Array; typography?: ReturnType<typeof typographyOf> }>();
+const cache = (p: PosterEvidence) => derived.get(p) ?? derived.set(p, {}).get(p)!;
+
 function histogram(p: PosterEvidence): Float32Array | undefined {
-  return p.colorDescriptor?.map((x) => x * x);
+  const c = cache(p);
+  c.histogram ??= p.colorDescriptor?.map((x) => x * x);
+  return c.histogram;
 }
 
 function familyShares(p: PosterEvidence): Float64Array | undefined {
-  const h = histogram(p);
-  if (!h) return undefined;
+  const c = cache(p);
+  c.families ??= computeFamilyShares(p);
+  return c.families;
+}
+
+function typography(p: PosterEvidence): ReturnType<typeof typographyOf> | undefined {
+  const c = cache(p);
+  if (p.lines) c.typography ??= typographyOf(p.lines);
+  return c.typography;
+}
+
+function computeFamilyShares(p: PosterEvidence): Float64Array | undefined {
+  const d = p.colorDescriptor;
+  if (!d) return undefined;
   const out = new Float64Array(HUE_FAMILIES.length + 1); // last: neutral
-  h.forEach((v, i) => (out[BIN_FAMILY[i]! < 0 ? HUE_FAMILIES.length : BIN_FAMILY[i]!] += v));
+  for (let i = 0; i < d.length; i++) {
+    const f = BIN_FAMILY[i]!;
+    out[f < 0 ? HUE_FAMILIES.length : f] += d[i]! * d[i]!;
+  }
   const total = out.reduce((a, b) => a + b, 0);
   return total > 0 ? out.map((v) => v / total) : undefined;
 }
@@ -91,18 +114,18 @@ function familyShares(p: PosterEvidence): Float64Array | undefined {
 const paletteMean = (p: PosterEvidence, of: (c: PaletteColor) => number): number =>
   p.palette?.length ? p.palette.reduce((s, c) => s + c.share * of(c), 0) / p.palette.reduce((s, c) => s + c.share, 0) : NaN;
 
-function mirrorCorrelation(sig: Float32Array | undefined): number {
-  if (!sig || sig.length !== GREY_W * GREY_H) return NaN;
-  let sxy = 0, sxx = 0, mean = 0;
-  for (const v of sig) mean += v;
-  mean /= sig.length;
-  for (let y = 0; y < GREY_H; y++)
-    for (let x = 0; x < GREY_W; x++) {
-      const a = sig[y * GREY_W + x]! - mean;
-      const b = sig[y * GREY_W + (GREY_W - 1 - x)]! - mean;
-      sxy += a * b;
-      sxx += a * a;
-    }
+/** Correlation of the layout grids with their mirror images (each grid has zero mean already). */
+function mirrorCorrelation(layout: Float32Array | undefined): number {
+  const cells = GRID_W * GRID_H;
+  if (!layout || layout.length !== 2 * cells) return NaN;
+  let sxy = 0, sxx = 0;
+  for (let g = 0; g < 2; g++)
+    for (let y = 0; y < GRID_H; y++)
+      for (let x = 0; x < GRID_W; x++) {
+        const a = layout[g * cells + y * GRID_W + x]!;
+        sxy += a * layout[g * cells + y * GRID_W + (GRID_W - 1 - x)]!;
+        sxx += a * a;
+      }
   return sxx > 0 ? sxy / sxx : NaN;
 }
 
@@ -142,11 +165,11 @@ const MEASURES: Measure[] = [
       return Math.exp(entropy);
     },
   },
-  { name: 'symmetry', label: 'Layout symmetry (left–right)', unit: 'correlation −1…1', needs: 'index', compute: (p) => mirrorCorrelation(p.signature) },
+  { name: 'symmetry', label: 'Layout symmetry (left–right)', unit: 'correlation −1…1', needs: 'index', compute: (p) => mirrorCorrelation(p.layout) },
   { name: 'faces', label: 'Posters with a face', unit: 'share of posters', needs: 'faces', compute: (p) => (p.faces === undefined ? NaN : p.faces > 0 ? 1 : 0) },
   { name: 'face-count', label: 'Faces per poster', unit: 'faces', needs: 'faces', compute: (p) => p.faces ?? NaN },
-  { name: 'text-area', label: 'Text area', unit: 'share of area', needs: 'text', compute: (p) => (p.lines ? typographyOf(p.lines).coverage : NaN) },
-  { name: 'title-position', label: 'Title position (0 top … 1 bottom)', unit: 'height fraction', needs: 'text', compute: (p) => (p.lines ? (typographyOf(p.lines).title?.y ?? NaN) : NaN) },
+  { name: 'text-area', label: 'Text area', unit: 'share of area', needs: 'text', compute: (p) => typography(p)?.coverage ?? NaN },
+  { name: 'title-position', label: 'Title position (0 top … 1 bottom)', unit: 'height fraction', needs: 'text', compute: (p) => typography(p)?.title?.y ?? NaN },
 ];
 
 /** Genre shares are measures too, one per genre of the library: `genre:Horror`. */

@@ -5,8 +5,8 @@
  * (posters.csv) or, failing that, its film's; its countries are its own or its film's.
  */
 import { COLOR_MODEL } from '../design/design-features.js';
-import { SIGNATURE_MODEL } from '../design/grey-signature.js';
-import { COLOR_CHANNEL, SIGNATURE_CHANNEL } from '../store/channels.js';
+import { LAYOUT_MODEL } from '../design/design-features.js';
+import { COLOR_CHANNEL, LAYOUT_CHANNEL } from '../store/channels.js';
 import type { Store } from '../store/store.js';
 import { ocrVersionKey } from '../text/poster-ocr.js';
 import { MarqueeError } from '../util/errors.js';
@@ -84,19 +84,19 @@ export class TrendTable {
   }
 
   static async load(store: Store): Promise<TrendTable> {
-    const [posters, films, colour, palettes, signatures, faces, readings] = await Promise.all([
+    const [posters, films, colour, palettes, layouts, faces, readings] = await Promise.all([
       store.allPosters(),
       store.filterRows(),
       store.loadVectors(COLOR_CHANNEL, COLOR_MODEL, 'posters'),
       store.allPalettes(),
-      store.loadVectors(SIGNATURE_CHANNEL, SIGNATURE_MODEL, 'posters'),
+      store.loadVectors(LAYOUT_CHANNEL, LAYOUT_MODEL, 'posters'),
       store.faceCounts(),
       store.allPosterText(ocrVersionKey(), 'posters'),
     ]);
     const film = new Map(films.map((f) => [f.key, f]));
     const colourOf = new Map(colour.map((e) => [e.key, e.vector]));
     const paletteOf = new Map(palettes.map((p) => [p.key, p.colors]));
-    const signatureOf = new Map(signatures.map((e) => [e.key, e.vector]));
+    const layoutOf = new Map(layouts.map((e) => [e.key, e.vector]));
     const facesOf = new Map(faces.map((f) => [f.key, f.count]));
     const linesOf = new Map(readings.map((r) => [r.key, r.lines]));
     const rows: TrendPoster[] = [];
@@ -105,7 +105,7 @@ export class TrendTable {
       const f = film.get(p.movieKey);
       if (!f) continue;
       rows.push({ key: p.key, movieKey: p.movieKey, rank: p.rank, year: p.year ?? f.year, genres: f.genres, countries: p.country ? [p.country] : f.countries });
-      evidence.push({ colorDescriptor: colourOf.get(p.key), palette: paletteOf.get(p.key), signature: signatureOf.get(p.key), faces: facesOf.get(p.key), lines: linesOf.get(p.key), genres: f.genres });
+      evidence.push({ colorDescriptor: colourOf.get(p.key), palette: paletteOf.get(p.key), layout: layoutOf.get(p.key), faces: facesOf.get(p.key), lines: linesOf.get(p.key), genres: f.genres });
     }
     const genres = [...new Set(films.flatMap((f) => f.genres))].sort((a, b) => a.localeCompare(b));
     const list = measures(genres);

@@ -17,7 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SearchEngine } from '../../dist/search/engine.js';
 import { openStore } from '../../dist/store/open-store.js';
 import { freshLibrary, type TestLibrary } from '../engines.js';
-import { catalogRows, makeCatalog, POSTERS, runCli, spreadRows, tempDir, type CatalogRow } from '../helpers.js';
+import { buildServer } from '../../dist/server/app.js';
+import { catalogRows, launchChromium, makeCatalog, POSTERS, runCli, spreadRows, tempDir, type CatalogRow } from '../helpers.js';
 
 const rows = spreadRows(40, 7);
 const inCatalog = new Set(rows.map((r) => r.id));
@@ -152,6 +153,39 @@ describe('several posters per film', () => {
     expect(r.code, r.stderr).toBe(0);
     const { match } = JSON.parse(r.stdout) as { match: { id: string; poster?: { rank: number; kind: string } } | null };
     expect(match).toMatchObject({ id: planted[6]!.id, poster: { rank: 1, kind: 're-release' } });
+  });
+
+  it('shows a film\'s posters by design on its page, and per-poster results with the poster that matched', async () => {
+    const library = await openStore(db, { create: false });
+    const app = await buildServer({ library });
+    const film = planted[9]!;
+    try {
+      const api = (await app.inject({ method: 'GET', url: `/api/movies/${film.id}/posters` })).json() as { designs: number; posters: { rank: number }[] };
+      expect(api.designs).toBe(2);
+      const thumb = await app.inject({ method: 'GET', url: `/api/movies/${film.id}/posters/2/thumbnail` });
+      expect(thumb.statusCode).toBe(200);
+      expect(thumb.headers['content-type']).toBe('image/jpeg');
+      expect((await app.inject({ method: 'GET', url: `/api/movies/${film.id}/posters/7/thumbnail` })).statusCode).toBe(404);
+      const base = await app.listen({ port: 0, host: '127.0.0.1' });
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage();
+        await page.goto(`${base}/movie/${film.id}`);
+        await page.locator('section.film-posters figure.film-poster').first().waitFor({ timeout: 60_000 });
+        expect(await page.locator('section.film-posters .design').count()).toBe(2);
+        expect(await page.locator('section.film-posters figure.film-poster').count()).toBe(3);
+        expect(await page.locator('section.film-posters figure.film-poster img').evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0))).toBe(true);
+        await page.goto(`${base}/?q=${encodeURIComponent(film.overview!)}&wt=1&per=poster`);
+        await page.locator('.grid .card').first().waitFor({ timeout: 60_000 });
+        const shown = await page.locator('.grid .card').evaluateAll((cards) => cards.slice(0, 3).map((c) => [c.getAttribute('data-id'), c.querySelector('img')!.getAttribute('data-poster')]));
+        expect(shown).toEqual([[film.id, '0'], [film.id, '1'], [film.id, '2']]);
+      } finally {
+        await browser.close();
+      }
+    } finally {
+      await app.close();
+      await library.close();
+    }
   });
 
   describe('kept up to date', () => {

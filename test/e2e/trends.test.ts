@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { catalogRows, makeCatalog, POSTERS, runCli, tempDir, type CatalogRow } from '../helpers.js';
+import { buildServer } from '../../dist/server/app.js';
+import { openStore } from '../../dist/store/open-store.js';
+import { catalogRows, launchChromium, makeCatalog, POSTERS, runCli, tempDir, type CatalogRow } from '../helpers.js';
 
 const DECADES = [1950, 1960, 1970, 1980, 1990, 2000];
 const DARKEN = [1, 0.87, 0.74, 0.61, 0.48, 0.35];
@@ -129,6 +131,48 @@ describe('trends with a planted drift', () => {
       expect(Number(row.mean)).toBeCloseTo(p.mean, 5);
       expect(Number(row.low)).toBeCloseTo(p.low, 5);
       expect(Number(row.n)).toBe(p.n);
+    }
+  });
+
+  it('answers over HTTP (JSON, CSV, bad requests) and charts a trend in the browser, linkable by URL', async () => {
+    const library = await openStore(db, { create: false });
+    const app = await buildServer({ library });
+    try {
+      const cli = trends(['--measure', 'brightness', '--by', 'decade', '--genre', planted[0]!.genres[0]!]);
+      const res = await app.inject({ method: 'GET', url: `/api/trends?measure=brightness&by=decade&genre=${encodeURIComponent(planted[0]!.genres[0]!)}` });
+      expect(res.statusCode).toBe(200);
+      expect((res.json() as TrendJson).periods).toEqual(cli.periods);
+      const csv = await app.inject({ method: 'GET', url: '/api/trends/csv?measure=brightness&measure=symmetry&by=year' });
+      expect(csv.statusCode).toBe(200);
+      expect(csv.headers['content-type']).toMatch(/text\/csv/);
+      expect((parse(csv.body, { columns: true }) as unknown[]).length).toBe(2 * DECADES.length * 10);
+      expect((await app.inject({ method: 'GET', url: '/api/trends?measure=loudness' })).statusCode).toBe(400);
+      expect((await app.inject({ method: 'GET', url: '/api/trends?measure=brightness&by=century' })).statusCode).toBe(400);
+      const measures = (await app.inject({ method: 'GET', url: '/api/trends/measures' })).json() as { measures: { name: string; posters: number }[] };
+      expect(measures.measures.find((m) => m.name === 'brightness')!.posters).toBe(planted.length);
+      expect(measures.measures.find((m) => m.name === 'faces')!.posters).toBe(0);
+
+      const base = await app.listen({ port: 0, host: '127.0.0.1' });
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage();
+        await page.goto(`${base}/trends?measure=brightness&by=decade`);
+        await page.locator('.trend-chart canvas').first().waitFor({ timeout: 60_000 });
+        const rows = page.locator('.trend-table tbody tr');
+        expect(await rows.count()).toBe(DECADES.length);
+        expect(await page.locator('.trend-chart .u-legend').textContent()).toContain('95 % low');
+        // Switching to years: every period has 2 posters, all marked as few.
+        await page.selectOption('select[name=by]', 'year');
+        await page.locator('.trend-table tbody tr[data-period="1951"]').waitFor({ timeout: 60_000 });
+        expect(await page.locator('.trend-table tbody tr.small').count()).toBe(DECADES.length * 10);
+        expect(new URL(page.url()).searchParams.get('by')).toBe('year');
+        expect(await page.locator('a.csv').getAttribute('href')).toMatch(/\/api\/trends\/csv\?measure=brightness&by=year/);
+      } finally {
+        await browser.close();
+      }
+    } finally {
+      await app.close();
+      await library.close();
     }
   });
 });

@@ -15,6 +15,7 @@ import type { Identification } from '../../src/search/identify.js';
 import type { TextLine } from '../../src/text/types.js';
 import type { MeasureInfo } from '../../src/trends/measures.js';
 import type { Trend as TrendData } from '../../src/trends/trend-table.js';
+import type { FilmPosters as FilmPostersData } from '../../src/analysis/film-posters.js';
 
 export type Line = TextLine;
 /** The film an image search's upload shows, when the evidence is strong (null: not in the catalog). */
@@ -272,3 +273,13 @@ export async function trend(p: TrendParams): Promise<TrendData> {
 }
 
 export const trendCsvUrl = (p: TrendParams): string => `/api/trends/csv?${trendQuery(p)}`;
+
+export type { FilmPosters } from '../../src/analysis/film-posters.js';
+
+/** Every poster of a film, grouped into designs (GET /api/movies/{id}/posters). */
+export async function filmPosters(id: string): Promise<FilmPostersData> {
+  return json<FilmPostersData>(await fetch(`/api/movies/${encodeURIComponent(id)}/posters`));
+}
+
+export const posterThumbUrl = (id: string, rank: number) => `/api/movies/${encodeURIComponent(id)}/posters/${rank}/thumbnail`;
+export const posterImageUrl = (id: string, rank: number) => `/api/movies/${encodeURIComponent(id)}/posters/${rank}/image`;

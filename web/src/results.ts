@@ -1,5 +1,5 @@
 /** The results grid: poster thumbnails with title, year, score and per-channel score bars. */
-import { thumbUrl, type Result } from './api.js';
+import { posterThumbUrl, thumbUrl, type Result } from './api.js';
 import { h } from './dom.js';
 
 const CHANNEL_LABEL: Record<string, string> = { content: 'content', color: 'colour', layout: 'layout', text: 'synopsis', visual: 'shows', printed: 'printed', identity: 'identity', faces: 'faces', palette: 'palette' };
@@ -34,9 +34,11 @@ export function resultCard(r: Result, rank: number): HTMLElement {
   return h(
     'a',
     { class: 'card', href: `/movie/${encodeURIComponent(r.id)}`, 'data-link': true, 'data-id': r.id, 'data-genres': r.genres.join('|') },
-    h('img', { src: thumbUrl(r.id), alt, loading: 'lazy', width: '160', height: '240' }),
+    // The poster that matched, when it is one of the film's further posters (teaser, international…).
+    h('img', { src: r.poster && r.poster.rank > 0 ? posterThumbUrl(r.id, r.poster.rank) : thumbUrl(r.id), alt, loading: 'lazy', width: '160', height: '240', ...(r.poster ? { 'data-poster': String(r.poster.rank) } : {}) }),
     h('div', { class: 'card-title', title: alt }, `${rank}. ${r.title}`),
     h('div', { class: 'card-meta' }, h('span', {}, String(r.year ?? '—')), match.text ? h('span', { class: 'match', title: match.title }, match.text) : null),
+    r.poster && r.poster.rank > 0 ? h('div', { class: 'poster-note' }, [r.poster.kind ?? `poster ${r.poster.rank}`, r.poster.country, r.poster.year].filter((x) => x !== null).join(' · ')) : null,
     r.printed?.length ? h('div', { class: 'printed', title: 'printed on the poster' }, `“${r.printed.join(' / ')}”`) : null,
     r.identity ? h('div', { class: 'identity-note' }, r.identity.by === 'title' ? `title read: ${r.identity.text}` : 'same printed text') : null,
     scoreBars(r.scores),

@@ -158,7 +158,10 @@ export function renderHome(root: HTMLElement): Cleanup {
       h('div', { class: 'row' },
         h('label', {}, 'from ', h('input', { type: 'number', name: 'y1', min: '1870', max: '2100', placeholder: 'year', value: params.get('y1') ?? '' })),
         h('label', {}, 'to ', h('input', { type: 'number', name: 'y2', min: '1870', max: '2100', placeholder: 'year', value: params.get('y2') ?? '' })),
-        h('label', {}, 'country ', h('input', { type: 'text', name: 'c', placeholder: 'US, GB', size: '8', value: params.get('c') ?? '' }))),
+        h('label', {}, 'country ', h('input', { type: 'text', name: 'c', placeholder: 'US, GB', size: '8', value: params.get('c') ?? '' })),
+        h('label', { title: 'a film with several posters (teaser, international, re-release) is one result, ranked by its best poster, or each of its posters is a result of its own' }, 'one result per ',
+          h('select', { name: 'per', 'aria-label': 'one result per film or per poster', onchange: (() => void run()) as EventListener },
+            h('option', { value: '' }, 'film'), h('option', { value: 'poster', ...(params.get('per') === 'poster' ? { selected: true } : {}) }, 'poster')))),
       chips),
   );
   const value = (name: string) => (form.elements.namedItem(name) as HTMLInputElement | null)?.value ?? '';
@@ -197,7 +200,7 @@ export function renderHome(root: HTMLElement): Cleanup {
     const mine = ++generation;
     const started = performance.now();
     const url = new URLSearchParams();
-    for (const n of ['q', 'wc', 'wk', 'wl', 'wi', 'wy', 'wt', 'y1', 'y2', 'c', 'mix', 'blend', 'm']) if (value(n)) url.set(n, value(n));
+    for (const n of ['q', 'wc', 'wk', 'wl', 'wi', 'wy', 'wt', 'y1', 'y2', 'c', 'mix', 'blend', 'm', 'per']) if (value(n)) url.set(n, value(n));
     if (id) url.set('id', id);
     if (selected.size) url.set('g', [...selected].join(','));
     history.replaceState(null, '', `/?${url}`);
@@ -250,11 +253,12 @@ export function renderHome(root: HTMLElement): Cleanup {
         if (selected.size) fields.genres = [...selected].join(',');
         if (countries.length) fields.countries = countries.join(',');
         if (model) fields.model = model;
+        if (value('per')) fields.per = value('per');
         ({ results: found, identified } = await searchImage({ image: images.image, image2: images.image2 }, fields));
       } else {
         // "More like this": the text slider weighs the typed text, or without any the movie's own synopsis
         // (posters and story: 0.5 shares a genre most often, `npm run bench -- weights`).
-        found = await searchJson({ ...(text ? { text } : {}), ...(id ? { id, weights, weightImage: 1 - Number(value('wt')) } : {}), ...(model ? { model } : {}), filters, k: 24 });
+        found = await searchJson({ ...(text ? { text } : {}), ...(id ? { id, weights, weightImage: 1 - Number(value('wt')) } : {}), ...(model ? { model } : {}), ...(value('per') ? { per: value('per') } : {}), filters, k: 24 });
       }
       return { found, identified };
     }

@@ -1,5 +1,5 @@
 /** Movie page: poster, metadata, palette, genre predictions vs truth, more like this per channel, "why similar" heatmaps. */
-import { explainUrl, genreStatus, movie, posterText, posterUrl, sharedColours, stillUrl, type Movie, type PosterTextAnswer, type Result } from '../api.js';
+import { explainUrl, filmPosters, genreStatus, movie, posterImageUrl, posterText, posterThumbUrl, posterUrl, sharedColours, stillUrl, type FilmPosters, type Movie, type PosterTextAnswer, type Result } from '../api.js';
 import { readableOn } from '../contrast.js';
 import { asyncPage, h, rerender, type Cleanup } from '../dom.js';
 import { resultCard } from '../results.js';
@@ -16,8 +16,9 @@ async function moviePage(root: HTMLElement, id: string, signal: AbortSignal): Pr
   root.replaceChildren(h('p', { class: 'status' }, 'Loading…'));
   let m;
   let text: PosterTextAnswer | null = null;
+  let posters: FilmPosters | null = null;
   try {
-    [m, text] = await Promise.all([movie(id), posterText(id).catch(() => null)]);
+    [m, text, posters] = await Promise.all([movie(id), posterText(id).catch(() => null), filmPosters(id).catch(() => null)]);
   } catch (err) {
     if (!signal.aborted) root.replaceChildren(h('p', { class: 'status' }, `Error: ${(err as Error).message}`));
     return;
@@ -56,6 +57,7 @@ async function moviePage(root: HTMLElement, id: string, signal: AbortSignal): Pr
         m.faces ? h('p', {}, `${m.faces} face${m.faces > 1 ? 's' : ''} detected`) : null,
         m.hasPoster ? printedTextSection(text) : null,
         m.typography ? typographySection(m.typography) : null)),
+    ...(posters && posters.posters.length > 1 ? [postersSection(m, posters)] : []),
     why.element,
     ...channels,
   );
@@ -78,6 +80,21 @@ async function moviePage(root: HTMLElement, id: string, signal: AbortSignal): Pr
       root.append(h('p', { class: 'status' }, `Error: ${(err as Error).message}`));
     }
   }
+}
+
+/** All of a film's posters, grouped into designs (near-duplicates are variants of one), earliest first. */
+function postersSection(m: Movie, film: FilmPosters): HTMLElement {
+  const designs = [...new Set(film.posters.map((p) => p.design))];
+  return h('section', { class: 'film-posters', 'aria-label': 'the film\'s posters' },
+    h('h2', {}, `${film.posters.length} posters, ${film.designs} design${film.designs === 1 ? '' : 's'}`),
+    h('div', { class: 'designs' }, ...designs.map((d) => h('div', { class: 'design', 'data-design': String(d) },
+      h('h3', {}, `Design ${d + 1}`),
+      h('div', { class: 'strip' }, ...film.posters.filter((p) => p.design === d).map((p) => {
+        const what = [p.rank === 0 ? 'main poster' : p.kind, p.country, p.year].filter((x) => x !== null && x !== undefined).join(' · ') || `poster ${p.rank}`;
+        return h('figure', { class: 'film-poster', 'data-rank': String(p.rank) },
+          h('a', { href: posterImageUrl(m.id, p.rank), target: '_blank' }, h('img', { src: posterThumbUrl(m.id, p.rank), alt: `${m.title}: ${what}`, loading: 'lazy' })),
+          h('figcaption', {}, what));
+      }))))));
 }
 
 const SVG = 'http://www.w3.org/2000/svg';

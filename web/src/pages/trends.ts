@@ -35,15 +35,19 @@ function chart(t: Trend, width: number): uPlot {
       width,
       height: 280,
       scales: { x: { time: false } },
-      axes: [{ label: t.by === 'decade' ? 'decade' : 'year', values: (_u, v) => v.map((x) => (t.by === 'decade' ? `${x}s` : `${x}`)) }, { label: `${t.label} (${t.unit})`, size: 70 }],
-      series: [
-        {},
-        { label: '95 % low', stroke: '#9bb7d4', dash: [4, 4], width: 1 },
-        { label: '95 % high', stroke: '#9bb7d4', dash: [4, 4], width: 1 },
-        { label: 'mean', stroke: '#1f4e79', width: 2, points: { size: 6 } },
-        { label: 'fewer than 10 posters', stroke: '#999', width: 0, points: { size: 9, fill: '#fff', stroke: '#999' }, paths: () => null },
+      // Colours for the app's dark page: light axes, the gold of the header for the mean.
+      axes: [
+        { label: t.by === 'decade' ? 'decade' : 'year', stroke: '#c8c8c8', grid: { stroke: '#2c2c2c' }, ticks: { stroke: '#444' }, values: (_u, v) => v.map((x) => (t.by === 'decade' ? `${x}s` : `${x}`)) },
+        { label: t.unit, size: 70, stroke: '#c8c8c8', grid: { stroke: '#2c2c2c' }, ticks: { stroke: '#444' } },
       ],
-      bands: [{ series: [2, 1], fill: 'rgba(31, 78, 121, 0.12)' }],
+      series: [
+        { label: t.by, value: (_u, v) => (v === null ? '--' : t.by === 'decade' ? `${v}s` : `${v}`) },
+        { label: '95 % low', stroke: '#8c7a4f', dash: [4, 4], width: 1 },
+        { label: '95 % high', stroke: '#8c7a4f', dash: [4, 4], width: 1 },
+        { label: 'mean', stroke: '#f0b43c', width: 2, points: { size: 6 } },
+        { label: 'fewer than 10 posters', stroke: '#aaa', width: 0, points: { size: 10, fill: '#151515', stroke: '#aaa' }, paths: () => null },
+      ],
+      bands: [{ series: [2, 1], fill: 'rgba(240, 180, 60, 0.16)' }],
     },
     data as uPlot.AlignedData,
   );
