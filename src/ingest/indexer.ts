@@ -11,14 +11,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { DEFAULT_LIMITS, type DecodeLimits, type PosterTile } from '../image/decode.js';
+import { DEFAULT_LIMITS, type DecodeLimits } from '../image/decode.js';
 import { contentHash } from '../image/hash.js';
 import { readCatalog, type CatalogEntry } from '../catalog/read-catalog.js';
-import type { ImageEmbeddingModel, TextEmbeddingModel } from '../models/types.js';
+import type { TextEmbeddingModel } from '../models/types.js';
 import type { Store } from '../store/store.js';
 import { TEXT_CHANNEL } from '../store/channels.js';
 import type { MovieRecord, VectorState } from '../store/types.js';
-import { designChannelsCurrent, embedPosters, isCurrent, posterContent } from './poster-content.js';
+import { designChannelsCurrent, embedPosters, isCurrent, posterContent, type ChannelModel } from './poster-content.js';
 import type { MovieWrite } from '../store/store.js';
 import { preparePoster, readPosterBytes, type PreparedPoster } from './prepare-poster.js';
 import { synopsisOf } from './synopsis.js';
@@ -70,12 +70,7 @@ export interface IndexSummary {
 /** Problems kept in memory for the summary (a 100k-row catalog of bad rows must not fill memory). */
 export const MAX_PROBLEMS_KEPT = 1000;
 
-/** An image model and the channel its vectors go to (library-models.ts), of the whole poster or of one tile (genres/poster-tiles.ts). */
-export interface ChannelModel {
-  model: ImageEmbeddingModel;
-  channel: string;
-  tile?: PosterTile;
-}
+export type { ChannelModel } from './poster-content.js';
 
 export interface IndexOptions {
   library: Store;
