@@ -9,6 +9,8 @@ import { SearchEngine } from '../search/engine.js';
 import { IMAGE_CHANNELS, type ImageChannel } from '../store/channels.js';
 import { openExistingLibrary } from './open-library.js';
 import { filmPosters } from '../analysis/film-posters.js';
+import { BorrowingFinder, type Borrowing, type BorrowingChannel } from '../analysis/borrowings.js';
+import { MarqueeError } from '../util/errors.js';
 
 async function withEngine<T>(db: string | undefined, fn: (engine: SearchEngine) => Promise<T>): Promise<T> {
   const library = await openExistingLibrary(db);
@@ -86,5 +88,31 @@ export async function runPostersCommand(id: string, opts: { db?: string; json?: 
   process.stdout.write(`${id}: ${film.posters.length} poster${film.posters.length === 1 ? '' : 's'}, ${film.designs} design${film.designs === 1 ? '' : 's'}\n`);
   for (const p of film.posters)
     process.stdout.write(`  design ${p.design + 1}  poster ${p.rank}${p.rank === 0 ? ' (main)' : ''}  ${[p.kind, p.country, p.year].filter((x) => x !== null).join(', ') || '-'}  ${p.width}×${p.height}\n`);
+  return 0;
+}
+
+/** `marquee borrowings`: posters unusually like an earlier film's, most unusual for their decades and genres first; or one film's later look-alikes. */
+export async function runBorrowingsCommand(opts: { db?: string; channel: BorrowingChannel; k: number; from?: string; earlier?: boolean; copies?: boolean; json?: boolean }): Promise<number> {
+  const list = await withEngine(opts.db, async (engine) => {
+    const finder = await BorrowingFinder.load(engine.indexes, opts.channel);
+    if (opts.from !== undefined) {
+      const key = await engine.store.keyOf(opts.from);
+      if (key === undefined) throw new MarqueeError('unknown_movie', `no movie with id "${opts.from}"`);
+      return finder.around(key, opts.earlier ? 'earlier' : 'later', opts.k, opts.copies);
+    }
+    const reporter = createProgressReporter({ json: false, tty: process.stderr.isTTY === true, label: `borrowings ${opts.channel}` });
+    try {
+      return await finder.top(opts.k, opts.copies, countingProgress(reporter));
+    } finally {
+      reporter.stop();
+    }
+  });
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify({ channel: opts.channel, borrowings: list })}\n`);
+    return 0;
+  }
+  const poster = (p: Borrowing['from']): string => `${p.title} (${p.year})${p.rank ? ` [${p.kind ?? `poster ${p.rank}`}]` : ''}`;
+  for (const [i, b] of list.entries()) process.stdout.write(`${String(i + 1).padStart(3)}. z ${b.z.toFixed(1).padStart(5)}  sim ${b.similarity.toFixed(3)}  ${poster(b.from)} → ${poster(b.to)}${b.sameArtwork ? '  [same artwork]' : ''}\n`);
+  if (list.length === 0) process.stdout.write('no borrowing found\n');
   return 0;
 }

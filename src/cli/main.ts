@@ -2,7 +2,7 @@
 /** The `marquee` command line. */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { runDupesCommand, runExplainCommand, runPairsCommand, runPostersCommand } from './analysis-commands.js';
+import { runBorrowingsCommand, runDupesCommand, runExplainCommand, runPairsCommand, runPostersCommand } from './analysis-commands.js';
 import { runGenresEval, runGenresPredict, runGenresTrain } from './genres-command.js';
 import { runAtlasBuild } from './atlas-command.js';
 import { runIndexCommand } from './index-command.js';
@@ -201,6 +201,20 @@ program
   .option('--csv', 'print CSV: measure,by,genre,country,period,start,n,mean,low,high,small')
   .action(async (opts) => {
     process.exitCode = await runTrendsCommand(opts);
+  });
+
+program
+  .command('borrowings')
+  .description('posters unusually like an earlier film\'s poster on one channel, directed earlier → later, ranked by a z-score against pairs from the same decades and genres')
+  .addOption(dbOption())
+  .addOption(new Option('--channel <channel>', 'what is borrowed').choices(['layout', 'color', 'content', 'typography']).default('layout'))
+  .option('--k <n>', 'how many', number('k', 1, 1000, true), 20)
+  .option('--from <movie-id>', 'only this film\'s poster: the later posters that look like it')
+  .option('--earlier', 'with --from: the earlier posters it looks like instead')
+  .option('--copies', 'also pairs that are one artwork (a reissue under another title, a catalog error): flagged "same artwork"')
+  .option('--json', 'print {"channel","borrowings":[{"from","to","similarity","z","reference"}]}')
+  .action(async (opts) => {
+    process.exitCode = await runBorrowingsCommand(opts);
   });
 
 program

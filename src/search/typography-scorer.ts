@@ -29,6 +29,11 @@ export class TypographyScorer {
     return [...this.vectors.keys()];
   }
 
+  /** A poster's standardised, unit-length descriptor (undefined when it was not read). */
+  vector(key: number): Float32Array | undefined {
+    return this.vectors.get(key);
+  }
+
   /** A descriptor standardised and scaled to unit length. */
   private standardise(v: Float32Array): Float32Array {
     const z = Float32Array.from(v, (x, i) => (x - this.mean[i]!) / this.std[i]!);

@@ -30,6 +30,7 @@ import { registerSearchRoutes } from './routes/search.js';
 import { registerStillsRoutes } from './routes/stills.js';
 import { registerFilmRoutes } from './routes/films.js';
 import { registerTrendRoutes } from './routes/trends.js';
+import { registerBorrowingRoutes } from './routes/borrowings.js';
 import { registerTextRoutes } from './routes/text.js';
 import type { BackgroundTextReader } from './text-reading.js';
 import { MAX_UPLOAD_BYTES } from './uploads.js';
@@ -136,6 +137,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   registerStillsRoutes(app, ctx);
   registerFilmRoutes(app, ctx);
   registerTrendRoutes(app, ctx);
+  registerBorrowingRoutes(app, ctx);
   registerTextRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
 

@@ -93,6 +93,7 @@ export interface VectorState {
 /** What title matching needs of every movie. */
 export interface TitleRow {
   key: number;
+  id: string;
   title: string;
   year: number | null;
   extra: Record<string, unknown>;

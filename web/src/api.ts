@@ -16,6 +16,7 @@ import type { TextLine } from '../../src/text/types.js';
 import type { MeasureInfo } from '../../src/trends/measures.js';
 import type { Trend as TrendData } from '../../src/trends/trend-table.js';
 import type { FilmPosters as FilmPostersData } from '../../src/analysis/film-posters.js';
+import type { Borrowing as BorrowingData } from '../../src/analysis/borrowings.js';
 
 export type Line = TextLine;
 /** The film an image search's upload shows, when the evidence is strong (null: not in the catalog). */
@@ -283,3 +284,15 @@ export async function filmPosters(id: string): Promise<FilmPostersData> {
 
 export const posterThumbUrl = (id: string, rank: number) => `/api/movies/${encodeURIComponent(id)}/posters/${rank}/thumbnail`;
 export const posterImageUrl = (id: string, rank: number) => `/api/movies/${encodeURIComponent(id)}/posters/${rank}/image`;
+
+export type { Borrowing } from '../../src/analysis/borrowings.js';
+
+/** The library's most unusual borrowings on a channel (computed once per library state; the first call takes a while). */
+export async function borrowings(channel: string, k = 60): Promise<BorrowingData[]> {
+  return (await json<{ borrowings: BorrowingData[] }>(await fetch(`/api/borrowings?channel=${encodeURIComponent(channel)}&k=${k}`))).borrowings;
+}
+
+/** Later posters that look like a film's poster (or earlier ones it looks like). */
+export async function movieBorrowings(id: string, channel: string, direction: 'later' | 'earlier', k = 8): Promise<BorrowingData[]> {
+  return (await json<{ borrowings: BorrowingData[] }>(await fetch(`/api/movies/${encodeURIComponent(id)}/borrowings?channel=${encodeURIComponent(channel)}&direction=${direction}&k=${k}`))).borrowings;
+}

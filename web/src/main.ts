@@ -8,6 +8,7 @@ import { renderPairs } from './pages/pairs.js';
 import { renderStills } from './pages/stills.js';
 import { renderFilms } from './pages/film.js';
 import { renderTrends } from './pages/trends.js';
+import { renderBorrowings } from './pages/borrowings.js';
 
 const root = document.getElementById('app')!;
 
@@ -24,6 +25,7 @@ function route(): void {
   else if (path === '/stills') leave = renderStills(root);
   else if (path === '/films') leave = renderFilms(root);
   else if (path === '/trends') leave = renderTrends(root);
+  else if (path === '/borrowings') leave = renderBorrowings(root);
   else leave = renderHome(root);
   // After a page change focus moves to the new page (screen readers read from there); not on the
   // first load, where the browser's own start is right.

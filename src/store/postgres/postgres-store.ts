@@ -288,8 +288,9 @@ export class PostgresStore implements Store {
   }
 
   async titleRows(): Promise<TitleRow[]> {
-    return (await this.q('SELECT key, title, year, extra FROM movies ORDER BY key')).map((r) => ({
+    return (await this.q('SELECT key, id, title, year, extra FROM movies ORDER BY key')).map((r) => ({
       key: r.key as number,
+      id: r.id as string,
       title: r.title as string,
       year: (r.year as number | null) ?? null,
       extra: r.extra as Record<string, unknown>,

@@ -250,8 +250,9 @@ export class SqliteStore implements Store {
   }
 
   async titleRows(): Promise<TitleRow[]> {
-    return (this.db.prepare('SELECT key, title, year, extra FROM movies ORDER BY key').all() as Row[]).map((r) => ({
+    return (this.db.prepare('SELECT key, id, title, year, extra FROM movies ORDER BY key').all() as Row[]).map((r) => ({
       key: r.key as number,
+      id: r.id as string,
       title: r.title as string,
       year: (r.year as number | null) ?? null,
       extra: JSON.parse(r.extra as string) as Record<string, unknown>,

@@ -1,10 +1,11 @@
 /** Movie page: poster, metadata, palette, genre predictions vs truth, more like this per channel, "why similar" heatmaps. */
-import { explainUrl, filmPosters, genreStatus, movie, posterImageUrl, posterText, posterThumbUrl, posterUrl, sharedColours, stillUrl, type FilmPosters, type Movie, type PosterTextAnswer, type Result } from '../api.js';
+import { explainUrl, filmPosters, movieBorrowings, genreStatus, movie, posterImageUrl, posterText, posterThumbUrl, posterUrl, sharedColours, stillUrl, type FilmPosters, type Movie, type PosterTextAnswer, type Result } from '../api.js';
 import { readableOn } from '../contrast.js';
 import { asyncPage, h, rerender, type Cleanup } from '../dom.js';
 import { resultCard } from '../results.js';
 import { lookSection } from './look.js';
 import { filmSection } from './film.js';
+import { borrowingCard } from './borrowings.js';
 
 const CHANNEL_NAME: Record<string, string> = { content: 'content', color: 'colour', layout: 'layout' };
 
@@ -61,6 +62,7 @@ async function moviePage(root: HTMLElement, id: string, signal: AbortSignal): Pr
     why.element,
     ...channels,
   );
+  if (m.hasPoster) void laterLookalikes(root, m, signal);
   if (m.stills > 0) {
     const placeholder = h('p', { class: 'status' }, 'Loading the look from stills…');
     root.append(placeholder);
@@ -80,6 +82,19 @@ async function moviePage(root: HTMLElement, id: string, signal: AbortSignal): Pr
       root.append(h('p', { class: 'status' }, `Error: ${(err as Error).message}`));
     }
   }
+}
+
+/** "What later posters look like this one": on layout, most unusual for their decades and genres first (appended when there are any). */
+async function laterLookalikes(root: HTMLElement, m: Movie, signal: AbortSignal): Promise<void> {
+  const list = await movieBorrowings(m.id, 'layout', 'later', 6).catch(() => []);
+  if (signal.aborted || list.length === 0) return;
+  const section = h('section', { class: 'later-lookalikes', 'aria-label': 'later posters that look like this one' },
+    h('h3', {}, 'Later posters laid out like this one'),
+    h('p', { class: 'hint' }, 'Unusually alike for posters of their decades and genres. ', h('a', { href: '/borrowings', 'data-link': true }, 'All borrowings →')),
+    h('div', { class: 'borrowings' }, ...list.map((b) => borrowingCard(b))));
+  const why = root.querySelector('section.why');
+  if (why) why.before(section);
+  else root.append(section);
 }
 
 /** All of a film's posters, grouped into designs (near-duplicates are variants of one), earliest first. */

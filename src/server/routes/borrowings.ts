@@ -1,0 +1,93 @@
+/**
+ * Borrowing routes: the library's most unusual borrowings on a channel (computed once per library
+ * state and channel: a nearest-neighbour pass over every poster, ~10 s for the demo catalog's
+ * layouts), and one film's later look-alikes or earlier sources.
+ */
+import type { FastifyInstance } from 'fastify';
+import { BORROWING_CHANNELS, BorrowingFinder, type BorrowingChannel } from '../../analysis/borrowings.js';
+import { MarqueeError } from '../../util/errors.js';
+import { idParam, type ServerContext } from '../context.js';
+import { errorSchema } from '../schemas.js';
+
+const posterSchema = {
+  type: 'object',
+  properties: { id: { type: 'string' }, title: { type: 'string' }, year: { type: 'integer' }, rank: { type: 'integer' }, kind: { type: ['string', 'null'] } },
+  required: ['id', 'title', 'year', 'rank', 'kind'],
+} as const;
+
+const borrowingsSchema = {
+  type: 'object',
+  properties: {
+    channel: { type: 'string' },
+    borrowings: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          from: posterSchema,
+          to: posterSchema,
+          channel: { type: 'string' },
+          similarity: { type: 'number' },
+          z: { type: 'number', description: 'how unusual the similarity is against random pairs of the same decades and genres' },
+          reference: { type: 'object', properties: { pairs: { type: 'integer' }, mean: { type: 'number' }, sd: { type: 'number' } } },
+          sameArtwork: { type: 'boolean', description: 'one artwork under two films (duplicate rule): a copy, not a borrowing' },
+        },
+        required: ['from', 'to', 'channel', 'similarity', 'z', 'reference', 'sameArtwork'],
+      },
+    },
+  },
+  required: ['channel', 'borrowings'],
+} as const;
+
+const channelProperty = { type: 'string', enum: [...BORROWING_CHANNELS], default: 'layout' } as const;
+
+export function registerBorrowingRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const finder = (channel: BorrowingChannel) => ctx.cached(`borrowings-finder:${channel}`, () => BorrowingFinder.load(ctx.engine.indexes, channel));
+
+  app.get<{ Querystring: { channel: BorrowingChannel; k: number; copies: boolean } }>(
+    '/api/borrowings',
+    {
+      schema: {
+        summary: 'Posters unusually like an earlier film\'s poster on a channel, earlier → later, most unusual for their decades and genres first',
+        querystring: { type: 'object', properties: { channel: channelProperty, k: { type: 'integer', minimum: 1, maximum: 500, default: 50 }, copies: { type: 'boolean', default: false } }, additionalProperties: false },
+        response: { 200: borrowingsSchema, 400: errorSchema },
+      },
+    },
+    async (req) => {
+      const { channel, k, copies } = req.query;
+      // The whole list is computed once per channel and library state; k and copies only cut it.
+      const all = await ctx.cached(`borrowings:${channel}:${copies}`, async () => (await finder(channel)).top(500, copies));
+      return { channel, borrowings: all.slice(0, k) };
+    },
+  );
+
+  app.get<{ Params: { id: string }; Querystring: { channel: BorrowingChannel; direction: 'later' | 'earlier'; k: number; rank: number; copies: boolean } }>(
+    '/api/movies/:id/borrowings',
+    {
+      schema: {
+        summary: 'Later posters that look unusually like this film\'s poster (direction=later), or earlier ones it looks like (earlier)',
+        params: idParam,
+        querystring: {
+          type: 'object',
+          properties: {
+            channel: channelProperty,
+            direction: { type: 'string', enum: ['later', 'earlier'], default: 'later' },
+            k: { type: 'integer', minimum: 1, maximum: 100, default: 8 },
+            rank: { type: 'integer', minimum: 0, default: 0, description: 'which of the film\'s posters (0: its main one)' },
+            copies: { type: 'boolean', default: false },
+          },
+          additionalProperties: false,
+        },
+        response: { 200: borrowingsSchema, 400: errorSchema, 404: errorSchema },
+      },
+    },
+    async (req) => {
+      const { channel, direction, k, rank, copies } = req.query;
+      const key = await ctx.library.keyOf(req.params.id);
+      if (key === undefined) throw new MarqueeError('unknown_movie', `no movie with id "${req.params.id}"`);
+      const poster = (await ctx.library.moviePosters(key)).find((p) => p.rank === rank);
+      if (!poster) throw new MarqueeError('unknown_poster', `movie "${req.params.id}" has no poster ${rank}`);
+      return { channel, borrowings: await (await finder(channel)).around(poster.key, direction, k, copies) };
+    },
+  );
+}
