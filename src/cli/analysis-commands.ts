@@ -9,6 +9,7 @@ import { SearchEngine } from '../search/engine.js';
 import { IMAGE_CHANNELS, type ImageChannel } from '../store/channels.js';
 import { openExistingLibrary } from './open-library.js';
 import { filmPosters } from '../analysis/film-posters.js';
+import { posterVsFilm, posterVsFilmRanking, type PosterVsFilm } from '../analysis/poster-vs-film.js';
 import { BorrowingFinder, type Borrowing, type BorrowingChannel } from '../analysis/borrowings.js';
 import { MarqueeError } from '../util/errors.js';
 
@@ -115,4 +116,33 @@ export async function runBorrowingsCommand(opts: { db?: string; channel: Borrowi
   for (const [i, b] of list.entries()) process.stdout.write(`${String(i + 1).padStart(3)}. z ${b.z.toFixed(1).padStart(5)}  sim ${b.similarity.toFixed(3)}  ${poster(b.from)} → ${poster(b.to)}${b.sameArtwork ? '  [same artwork]' : ''}\n`);
   if (list.length === 0) process.stdout.write('no borrowing found\n');
   return 0;
+}
+
+/** `marquee poster-vs-film [movie-id]`: how a poster's colours compare with its film's look; without an id, the films ranked. */
+export async function runPosterVsFilmCommand(id: string | undefined, opts: { db?: string; least?: boolean; k: number; json?: boolean }): Promise<number> {
+  const library = await openExistingLibrary(opts.db);
+  try {
+    if (id !== undefined) {
+      const c = await posterVsFilm(library, id);
+      if (!c) throw new MarqueeError('no_stills', `movie "${id}" needs both a poster and stills (or an indexed video) to compare`);
+      if (opts.json) process.stdout.write(`${JSON.stringify(c)}\n`);
+      else process.stdout.write(`${describeComparison(c)}\n`);
+      return 0;
+    }
+    const list = (await posterVsFilmRanking(library, opts.least ? 'least' : 'most')).slice(0, opts.k);
+    if (opts.json) process.stdout.write(`${JSON.stringify({ order: opts.least ? 'least' : 'most', films: list })}\n`);
+    else {
+      process.stdout.write(`posters that misrepresent their film ${opts.least ? 'least' : 'most'} (palette distance in ΔE):\n`);
+      for (const [i, c] of list.entries()) process.stdout.write(`${String(i + 1).padStart(3)}. ${describeComparison(c)}\n`);
+      if (list.length === 0) process.stdout.write('no film has both a poster and stills (index --stills or --video)\n');
+    }
+    return 0;
+  } finally {
+    await library.close();
+  }
+}
+
+function describeComparison(c: PosterVsFilm): string {
+  const signed = (x: number): string => `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;
+  return `${c.title}${c.year ? ` (${c.year})` : ''}: palette distance ${c.paletteDistance.toFixed(1)}; poster lightness ${signed(c.lightnessDifference)} L*, chroma ${signed(c.chromaDifference)}${c.hueDifference === null ? '' : `, hue ${c.hueDifference.toFixed(0)}° apart`} (from ${c.film.stills} stills)`;
 }

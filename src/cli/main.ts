@@ -2,7 +2,7 @@
 /** The `marquee` command line. */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { runBorrowingsCommand, runDupesCommand, runExplainCommand, runPairsCommand, runPostersCommand } from './analysis-commands.js';
+import { runBorrowingsCommand, runDupesCommand, runExplainCommand, runPairsCommand, runPostersCommand, runPosterVsFilmCommand } from './analysis-commands.js';
 import { runGenresEval, runGenresPredict, runGenresTrain } from './genres-command.js';
 import { runAtlasBuild } from './atlas-command.js';
 import { runIndexCommand } from './index-command.js';
@@ -215,6 +215,18 @@ program
   .option('--json', 'print {"channel","borrowings":[{"from","to","similarity","z","reference"}]}')
   .action(async (opts) => {
     process.exitCode = await runBorrowingsCommand(opts);
+  });
+
+program
+  .command('poster-vs-film')
+  .description('how a poster\'s colours compare with its film\'s look (stills or an indexed video): palette distance, lightness, chroma, hue; without an id, the films whose poster misrepresents them most')
+  .argument('[movie-id]', 'one film')
+  .addOption(dbOption())
+  .option('--least', 'the films whose poster represents them best first')
+  .option('--k <n>', 'how many films', number('k', 1, 10000, true), 20)
+  .option('--json', 'print the comparison(s) as JSON')
+  .action(async (id: string | undefined, opts) => {
+    process.exitCode = await runPosterVsFilmCommand(id, opts);
   });
 
 program

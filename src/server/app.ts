@@ -31,6 +31,7 @@ import { registerStillsRoutes } from './routes/stills.js';
 import { registerFilmRoutes } from './routes/films.js';
 import { registerTrendRoutes } from './routes/trends.js';
 import { registerBorrowingRoutes } from './routes/borrowings.js';
+import { registerPosterVsFilmRoutes } from './routes/poster-vs-film.js';
 import { registerTextRoutes } from './routes/text.js';
 import type { BackgroundTextReader } from './text-reading.js';
 import { MAX_UPLOAD_BYTES } from './uploads.js';
@@ -138,6 +139,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   registerFilmRoutes(app, ctx);
   registerTrendRoutes(app, ctx);
   registerBorrowingRoutes(app, ctx);
+  registerPosterVsFilmRoutes(app, ctx);
   registerTextRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
 

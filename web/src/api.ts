@@ -17,6 +17,7 @@ import type { MeasureInfo } from '../../src/trends/measures.js';
 import type { Trend as TrendData } from '../../src/trends/trend-table.js';
 import type { FilmPosters as FilmPostersData } from '../../src/analysis/film-posters.js';
 import type { Borrowing as BorrowingData } from '../../src/analysis/borrowings.js';
+import type { PosterVsFilm as PosterVsFilmData } from '../../src/analysis/poster-vs-film.js';
 
 export type Line = TextLine;
 /** The film an image search's upload shows, when the evidence is strong (null: not in the catalog). */
@@ -295,4 +296,20 @@ export async function borrowings(channel: string, k = 60): Promise<BorrowingData
 /** Later posters that look like a film's poster (or earlier ones it looks like). */
 export async function movieBorrowings(id: string, channel: string, direction: 'later' | 'earlier', k = 8): Promise<BorrowingData[]> {
   return (await json<{ borrowings: BorrowingData[] }>(await fetch(`/api/movies/${encodeURIComponent(id)}/borrowings?channel=${encodeURIComponent(channel)}&direction=${direction}&k=${k}`))).borrowings;
+}
+
+export type { PosterVsFilm } from '../../src/analysis/poster-vs-film.js';
+
+/** A film's poster against its look, or null when it lacks a poster or stills. */
+export async function posterVsFilm(id: string): Promise<PosterVsFilmData | null> {
+  try {
+    return await json<PosterVsFilmData>(await fetch(`/api/movies/${encodeURIComponent(id)}/poster-vs-film`));
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 'no_stills') return null;
+    throw err;
+  }
+}
+
+export async function posterVsFilmRanking(order: 'most' | 'least', k = 50): Promise<PosterVsFilmData[]> {
+  return (await json<{ films: PosterVsFilmData[] }>(await fetch(`/api/poster-vs-film?order=${order}&k=${k}`))).films;
 }

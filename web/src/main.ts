@@ -9,6 +9,7 @@ import { renderStills } from './pages/stills.js';
 import { renderFilms } from './pages/film.js';
 import { renderTrends } from './pages/trends.js';
 import { renderBorrowings } from './pages/borrowings.js';
+import { renderPosterVsFilm } from './pages/poster-vs-film.js';
 
 const root = document.getElementById('app')!;
 
@@ -26,6 +27,7 @@ function route(): void {
   else if (path === '/films') leave = renderFilms(root);
   else if (path === '/trends') leave = renderTrends(root);
   else if (path === '/borrowings') leave = renderBorrowings(root);
+  else if (path === '/poster-vs-film') leave = renderPosterVsFilm(root);
   else leave = renderHome(root);
   // After a page change focus moves to the new page (screen readers read from there); not on the
   // first load, where the browser's own start is right.

@@ -6,6 +6,7 @@ import { resultCard } from '../results.js';
 import { lookSection } from './look.js';
 import { filmSection } from './film.js';
 import { borrowingCard } from './borrowings.js';
+import { posterVsFilmSection } from './poster-vs-film.js';
 
 const CHANNEL_NAME: Record<string, string> = { content: 'content', color: 'colour', layout: 'layout' };
 
@@ -70,6 +71,10 @@ async function moviePage(root: HTMLElement, id: string, signal: AbortSignal): Pr
       placeholder.replaceWith(await lookSection(m.id));
     } catch (err) {
       placeholder.textContent = `Error: ${(err as Error).message}`;
+    }
+    if (m.hasPoster) {
+      const versus = await posterVsFilmSection(m.id).catch(() => null);
+      if (versus && !signal.aborted) root.append(versus);
     }
     // A film analysed from its video: the timeline (its stills are the shots' keyframes).
     try {

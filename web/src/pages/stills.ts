@@ -38,6 +38,7 @@ async function stillsPage(root: HTMLElement, signal: AbortSignal): Promise<void>
       status,
       answer,
       h('h2', {}, 'Movies with stills'),
+      h('p', {}, h('a', { href: '/poster-vs-film', 'data-link': true }, 'Which posters misrepresent their film? →')),
       h('p', { class: 'status' }, 'Loading…'),
     ),
   );
