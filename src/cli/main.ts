@@ -199,6 +199,8 @@ program
   .option('--list', 'list the measures and how many posters have each')
   .option('--json', 'print {"measure","periods":[{"period","n","mean","low","high","small"}],…} per measure, one line each')
   .option('--csv', 'print CSV: measure,by,genre,country,period,start,n,mean,low,high,small')
+  .option('--typical', 'instead of a measure: the most typical posters of each period (medoids on the content model)')
+  .option('--out <dir>', 'with --typical: write each period\'s average poster image (average-<period>.jpg) here')
   .action(async (opts) => {
     process.exitCode = await runTrendsCommand(opts);
   });

@@ -2,6 +2,10 @@
 import { TrendTable, type Trend, type TrendUnit } from '../trends/trend-table.js';
 import { trendCsv } from '../trends/trend-csv.js';
 import { openExistingLibrary } from './open-library.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SearchEngine } from '../search/engine.js';
+import { averagePoster, typicalPosters } from '../trends/typical-posters.js';
 
 export interface TrendsFlags {
   db?: string;
@@ -13,11 +17,37 @@ export interface TrendsFlags {
   list?: boolean;
   json?: boolean;
   csv?: boolean;
+  /** The typical posters of each period instead of a measure. */
+  typical?: boolean;
+  /** With typical: write each period's average image here. */
+  out?: string;
+}
+
+async function runTypical(opts: TrendsFlags): Promise<number> {
+  const library = await openExistingLibrary(opts.db);
+  const engine = await SearchEngine.fromLibrary(library);
+  try {
+    const table = await TrendTable.load(library);
+    const q = { by: opts.by, genre: opts.genre, country: opts.country, mainOnly: opts.mainOnly };
+    const periods = await typicalPosters(table, engine.indexes, q);
+    if (opts.out) {
+      mkdirSync(opts.out, { recursive: true });
+      for (const p of periods) writeFileSync(join(opts.out, `average-${p.period}.jpg`), await averagePoster(table, engine.indexes, q, p.period));
+    }
+    if (opts.json) process.stdout.write(`${JSON.stringify({ by: opts.by, periods })}\n`);
+    else for (const p of periods) process.stdout.write(`${p.period.padEnd(6)} ${String(p.n).padStart(5)} posters; most typical: ${p.medoids.map((m) => `${m.id}${m.rank ? `#${m.rank}` : ''} (${m.centrality.toFixed(3)})`).join(', ')}\n`);
+    if (opts.out && !opts.json) process.stderr.write(`average images written to ${opts.out}\n`);
+    return 0;
+  } finally {
+    await engine.close();
+    await library.close();
+  }
 }
 
 const fmt = (x: number): string => (Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(3));
 
 export async function runTrendsCommand(opts: TrendsFlags): Promise<number> {
+  if (opts.typical) return runTypical(opts);
   const library = await openExistingLibrary(opts.db);
   let table: TrendTable;
   try {

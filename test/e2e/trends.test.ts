@@ -14,6 +14,7 @@ import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../dist/server/app.js';
 import { openStore } from '../../dist/store/open-store.js';
+import { defaultImageModel, refOf } from '../../dist/models/library-models.js';
 import { catalogRows, launchChromium, makeCatalog, POSTERS, runCli, tempDir, type CatalogRow } from '../helpers.js';
 
 const DECADES = [1950, 1960, 1970, 1980, 1990, 2000];
@@ -161,6 +162,8 @@ describe('trends with a planted drift', () => {
         const rows = page.locator('.trend-table tbody tr');
         expect(await rows.count()).toBe(DECADES.length);
         expect(await page.locator('.trend-chart .u-legend').textContent()).toContain('95 % low');
+        await page.locator('.typical-period img.average').first().waitFor({ timeout: 60_000 });
+        expect(await page.locator('.typical-period').count()).toBe(DECADES.length);
         // Switching to years: every period has 2 posters, all marked as few.
         await page.selectOption('select[name=by]', 'year');
         await page.locator('.trend-table tbody tr[data-period="1951"]').waitFor({ timeout: 60_000 });
@@ -170,6 +173,42 @@ describe('trends with a planted drift', () => {
       } finally {
         await browser.close();
       }
+    } finally {
+      await app.close();
+      await library.close();
+    }
+  });
+
+  it('finds each decade\'s typical poster (its medoid, recomputed here) and an average image that darkens with the drift', async () => {
+    const r = runCli(['trends', '--typical', '--db', db, '--json', '--by', 'decade', '--out', join(tempDir(), 'averages')]);
+    expect(r.code, r.stderr).toBe(0);
+    const typical = JSON.parse(r.stdout) as { periods: { period: string; start: number; n: number; medoids: { id: string; centrality: number }[] }[] };
+    expect(typical.periods.map((p) => p.n)).toEqual(DECADES.map(() => PER_DECADE));
+    const library = await openStore(db, { create: false });
+    const app = await buildServer({ library });
+    try {
+      const model = (await defaultImageModel(library))!;
+      const content = await library.loadVectors(model.channel, refOf(model));
+      expect(content.length).toBe(planted.length);
+      const ids = new Map((await library.titleRows()).map((t) => [t.key, t.id]));
+      const unit = content.map((e) => {
+        const norm = Math.sqrt(e.vector.reduce((s, x) => s + x * x, 0));
+        return { id: ids.get(e.key)!, v: Float64Array.from(e.vector, (x) => x / norm) };
+      });
+      for (const p of typical.periods) {
+        const members = unit.filter((u) => planted.find((x) => x.id === u.id)!.year - (planted.find((x) => x.id === u.id)!.year % 10) === p.start);
+        const sums = members.map((a) => members.reduce((s, b) => s + a.v.reduce((t, x, i) => t + x * b.v[i]!, 0), 0));
+        expect(p.medoids[0]!.id).toBe(members[sums.indexOf(Math.max(...sums))]!.id);
+      }
+      const luma = async (period: string) => {
+        const res = await app.inject({ method: 'GET', url: `/api/trends/average?by=decade&period=${period}` });
+        expect(res.statusCode).toBe(200);
+        expect(res.headers['content-type']).toBe('image/jpeg');
+        return (await sharp(res.rawPayload).greyscale().stats()).channels[0]!.mean;
+      };
+      const [first, last] = [await luma('1950s'), await luma('2000s')];
+      expect(last).toBeLessThan(first * 0.6);
+      expect((await app.inject({ method: 'GET', url: '/api/trends/average?by=decade&period=1890s' })).statusCode).toBe(400);
     } finally {
       await app.close();
       await library.close();

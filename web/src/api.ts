@@ -18,6 +18,7 @@ import type { Trend as TrendData } from '../../src/trends/trend-table.js';
 import type { FilmPosters as FilmPostersData } from '../../src/analysis/film-posters.js';
 import type { Borrowing as BorrowingData } from '../../src/analysis/borrowings.js';
 import type { PosterVsFilm as PosterVsFilmData } from '../../src/analysis/poster-vs-film.js';
+import type { TypicalPeriod as TypicalPeriodData } from '../../src/trends/typical-posters.js';
 
 export type Line = TextLine;
 /** The film an image search's upload shows, when the evidence is strong (null: not in the catalog). */
@@ -313,3 +314,24 @@ export async function posterVsFilm(id: string): Promise<PosterVsFilmData | null>
 export async function posterVsFilmRanking(order: 'most' | 'least', k = 50): Promise<PosterVsFilmData[]> {
   return (await json<{ films: PosterVsFilmData[] }>(await fetch(`/api/poster-vs-film?order=${order}&k=${k}`))).films;
 }
+
+export type { TypicalPeriod } from '../../src/trends/typical-posters.js';
+
+const filterQuery = (p: Omit<TrendParams, 'measure'>): URLSearchParams => {
+  const q = new URLSearchParams({ by: p.by });
+  if (p.genre) q.set('genre', p.genre);
+  if (p.country) q.set('country', p.country);
+  if (p.mainOnly) q.set('mainOnly', 'true');
+  return q;
+};
+
+/** The typical posters (medoids) of each period under the filters. */
+export async function typicalPosters(p: Omit<TrendParams, 'measure'>): Promise<TypicalPeriodData[]> {
+  return (await json<{ periods: TypicalPeriodData[] }>(await fetch(`/api/trends/typical?${filterQuery(p)}`))).periods;
+}
+
+export const averagePosterUrl = (p: Omit<TrendParams, 'measure'>, period: string): string => {
+  const q = filterQuery(p);
+  q.set('period', period);
+  return `/api/trends/average?${q}`;
+};

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { TrendTable, type TrendUnit } from '../../trends/trend-table.js';
 import { trendCsv } from '../../trends/trend-csv.js';
+import { averagePoster, typicalPosters } from '../../trends/typical-posters.js';
 import type { ServerContext } from '../context.js';
 import { errorSchema } from '../schemas.js';
 
@@ -66,6 +67,36 @@ export function registerTrendRoutes(app: FastifyInstance, ctx: ServerContext): v
     const t = await table();
     return [q.measure].flat().map((measure) => t.trend({ measure, by: q.by ?? 'decade', genre: q.genre, country: q.country, mainOnly: q.mainOnly }));
   };
+
+  const filtersSchema = { type: 'object', properties: { by: trendQuerySchema.properties.by, genre: trendQuerySchema.properties.genre, country: trendQuerySchema.properties.country, mainOnly: trendQuerySchema.properties.mainOnly }, additionalProperties: false } as const;
+  app.get<{ Querystring: Omit<TrendParams, 'measure'> }>(
+    '/api/trends/typical',
+    {
+      schema: {
+        summary: 'The typical posters of each period: the medoids (most like the others on the content model), with the filters of /api/trends',
+        querystring: filtersSchema,
+        response: { 400: errorSchema },
+      },
+    },
+    async (req) => {
+      const q = { by: req.query.by ?? 'decade', genre: req.query.genre, country: req.query.country, mainOnly: req.query.mainOnly };
+      return { by: q.by, periods: await ctx.cached(`typical:${JSON.stringify(q)}`, async () => typicalPosters(await table(), ctx.engine.indexes, q)) };
+    },
+  );
+  app.get<{ Querystring: Omit<TrendParams, 'measure'> & { period: string } }>(
+    '/api/trends/average',
+    {
+      schema: {
+        summary: 'The average image (JPEG) of a period\'s posters, each scaled to one 2:3 frame',
+        querystring: { ...filtersSchema, properties: { ...filtersSchema.properties, period: { type: 'string', maxLength: 10, description: '"1990s" or "1994"' } }, required: ['period'] },
+      },
+    },
+    async (req, reply) => {
+      const q = { by: req.query.by ?? 'decade', genre: req.query.genre, country: req.query.country, mainOnly: req.query.mainOnly };
+      const jpeg = await ctx.cached(`average:${JSON.stringify(q)}:${req.query.period}`, async () => averagePoster(await table(), ctx.engine.indexes, q, req.query.period));
+      return reply.type('image/jpeg').header('Cache-Control', 'public, max-age=300').send(jpeg);
+    },
+  );
 
   app.get('/api/trends/measures', { schema: { summary: 'The trend measures, and how many posters have a value for each' } }, async () => ({ measures: (await table()).measures() }));
   app.get<{ Querystring: TrendParams }>(

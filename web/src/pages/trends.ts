@@ -7,7 +7,7 @@
  */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { trend, trendCsvUrl, trendMeasures, type Trend, type TrendMeasure, type TrendParams } from '../api.js';
+import { averagePosterUrl, posterThumbUrl, trend, trendCsvUrl, trendMeasures, typicalPosters, type Trend, type TrendMeasure, type TrendParams } from '../api.js';
 import { asyncPage, h, type Cleanup } from '../dom.js';
 
 const fmt = (x: number): string => (Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(3));
@@ -53,6 +53,24 @@ function chart(t: Trend, width: number): uPlot {
   );
 }
 
+/** Each decade's average image and its most typical poster (the medoid), under the page's filters. */
+async function typicalSection(q: TrendParams, signal: AbortSignal): Promise<HTMLElement> {
+  const section = h('section', { class: 'typical', 'aria-label': 'typical posters per decade' }, h('h2', {}, 'Typical posters'));
+  if (q.by !== 'decade') return (section.append(h('p', { class: 'hint' }, 'Shown by decade.')), section);
+  const periods = await typicalPosters(q);
+  if (signal.aborted) return section;
+  section.append(
+    h('p', { class: 'hint' }, 'Per decade: the average of its posters (each scaled to one frame), and the poster most like all the others.'),
+    h('div', { class: 'typical-strip' }, ...periods.map((p) => {
+      const medoid = p.medoids[0];
+      return h('figure', { class: 'typical-period', 'data-period': p.period },
+        h('img', { class: 'average', src: averagePosterUrl(q, p.period), alt: `average of ${p.n} posters of the ${p.period}`, loading: 'lazy' }),
+        medoid ? h('a', { href: `/movie/${encodeURIComponent(medoid.id)}`, 'data-link': true }, h('img', { class: 'medoid', src: posterThumbUrl(medoid.id, medoid.rank), alt: `the most typical poster of the ${p.period}`, loading: 'lazy' })) : null,
+        h('figcaption', {}, `${p.period} · ${p.n}`));
+    })));
+  return section;
+}
+
 function table(t: Trend): HTMLElement {
   return h('table', { class: 'trend-table' },
     h('thead', {}, h('tr', {}, h('th', {}, 'period'), h('th', {}, 'posters'), h('th', {}, 'mean'), h('th', {}, '95 % interval'))),
@@ -78,6 +96,8 @@ export function renderTrends(root: HTMLElement): Cleanup {
     const country = h('input', { name: 'country', 'aria-label': 'country filter (ISO code)', placeholder: 'country, e.g. FR', size: '8', value: p.country ?? '' });
     const mainOnly = h('input', { type: 'checkbox', name: 'main', ...(p.mainOnly ? { checked: true } : {}) });
     const body = h('div', { class: 'trend' });
+    const typical = h('div', {});
+    let typicalKey = '';
     const apply = () => {
       const next: TrendParams = { measure: measure.value, by: by.value === 'year' ? 'year' : 'decade', genre: genre.value || undefined, country: country.value.trim() || undefined, mainOnly: mainOnly.checked };
       history.replaceState(null, '', urlOf(next));
@@ -89,7 +109,8 @@ export function renderTrends(root: HTMLElement): Cleanup {
       h('h1', {}, 'Trends'),
       h('p', {}, 'How poster design changed, from what indexing measured (no poster is decoded again): the mean per period with its 95 % bootstrap interval. A poster counts in the year it carries (posters.csv), else its film\'s.'),
       h('form', { class: 'trend-controls', onsubmit: ((e: Event) => e.preventDefault()) as EventListener }, measure, by, genre, country, h('label', {}, mainOnly, ' main posters only')),
-      body);
+      body,
+      typical);
     const show = async (q: TrendParams) => {
       body.replaceChildren(h('p', { class: 'status' }, 'Computing…'));
       let t: Trend;
@@ -113,6 +134,14 @@ export function renderTrends(root: HTMLElement): Cleanup {
       if (t.periods.length) {
         plot = chart(t, Math.min(860, Math.max(320, root.clientWidth - 20)));
         holder.append(plot.root);
+        // The typical posters depend on the filters only: drawn again when they change.
+        const key = JSON.stringify([q.by, q.genre, q.country, q.mainOnly]);
+        if (key !== typicalKey) {
+          typicalKey = key;
+          const placeholder = h('p', { class: 'status' }, 'Finding the typical posters…');
+          typical.replaceChildren(placeholder);
+          void typicalSection(q, signal).then((s) => !signal.aborted && typicalKey === key && typical.replaceChildren(s), (err: Error) => (placeholder.textContent = `Error: ${err.message}`));
+        }
       }
     };
     await show(p);
