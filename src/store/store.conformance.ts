@@ -262,7 +262,7 @@ export function storeConformance(name: string, make: StoreFactory): void {
         expect(new Date(stored!.readAt).getTime()).toBeGreaterThan(0);
         expect((await store.getPosterText(c!))!.error).toBe('cannot decode image');
         expect((await store.allPosterText('ocr1')).map((r) => [r.key, r.lines.length])).toEqual([[a, 2], [b, 0]]);
-        expect(await store.titleRows()).toEqual(['a', 'b', 'c'].map((id, i) => ({ key: [a, b, c][i], title: movie(id).title, year: 1999, extra: movie(id).extra })));
+        expect(await store.titleRows()).toEqual(['a', 'b', 'c'].map((id, i) => ({ key: [a, b, c][i], id, title: movie(id).title, year: 1999, extra: movie(id).extra })));
         // A new reader version re-reads everything; a changed poster is read again.
         expect((await store.postersNeedingText('ocr2')).map((p) => p.key)).toEqual([a, b, c]);
         await store.writeMovies([write('a', 1, { poster: { ...write('a', 1).poster!, record: { ...write('a', 1).poster!.record, contentHash: 'hash-a2' } } })], '/catalog');

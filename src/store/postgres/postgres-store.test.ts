@@ -5,6 +5,7 @@ import { storeConformance } from '../store.conformance.js';
 import { createTestDatabase, runSql } from './databases.testkit.js';
 import { openPostgresStore } from './postgres-store.js';
 import { PG_SCHEMA_VERSION } from './schema.js';
+import { FIXTURE_CONTENT_MODEL, fixtureFurtherPoster, fixtureMovie, fixturePoster, fixtureVector } from '../migration.testkit.js';
 
 const admin = inject('pgUrl');
 
@@ -80,17 +81,10 @@ describe('PostgreSQL store: schema 3 to 4 (several posters per film)', () => {
     const db = await createTestDatabase(admin);
     try {
       const store = await openPostgresStore(db.url, { create: true });
-      const vector = (seed: number, dim: number): Float32Array => Float32Array.from({ length: dim }, (_, i) => Math.cos(seed + i * 0.37) * 1e-3 * (i + 1));
-      const poster = (id: string, seed: number) => ({
-        record: { path: `/p/${id}.jpg`, contentHash: `h-${id}`, width: 10, height: 15, format: 'jpeg', bytes: 5, thumbnail: Buffer.from(id) },
-        vectors: [{ channel: 'content', modelId: 'm', modelVersion: '1', sourceHash: `h-${id}`, vector: vector(seed, 16) }],
-        palette: { version: 'p', sourceHash: `h-${id}`, colors: [] },
-      });
-      const movie = (id: string) => ({ id, title: id, year: 2000, genres: ['Drama'], countries: [], overview: '', tagline: '', imdbId: null, tmdbId: null, extra: {} });
-      const [a, b] = await store.writeMovies([{ movie: movie('a'), poster: poster('a', 1) }, { movie: movie('b'), poster: poster('b', 2) }], '/c');
-      await store.putFaces(a!, 'f', 'h-a', [{ box: { x: 0, y: 0, width: 1, height: 1 }, score: 0.5, descriptor: vector(3, 128) }]);
+      const [a, b] = await store.writeMovies([{ movie: fixtureMovie('a'), poster: fixturePoster('a', 1) }, { movie: fixtureMovie('b'), poster: fixturePoster('b', 2) }], '/c');
+      await store.putFaces(a!, 'f', 'h-a', [{ box: { x: 0, y: 0, width: 1, height: 1 }, score: 0.5, descriptor: fixtureVector(3, 128) }]);
       await store.putPosterText(b!, 'o', 'h-b', { lines: [] });
-      const content = { id: 'm', version: '1', dimension: 16 };
+      const content = FIXTURE_CONTENT_MODEL;
       const before = await store.loadVectors('content', content);
       await store.close();
       await runSql(db.url, DOWNGRADE_TO_SCHEMA_3);
@@ -102,7 +96,7 @@ describe('PostgreSQL store: schema 3 to 4 (several posters per film)', () => {
         expect((await migrated.moviePosters(a!)).map((p) => [p.key, p.rank, p.path])).toEqual([[a, 0, '/p/a.jpg']]);
         expect((await migrated.getFaces(a!)).length).toBe(1);
         expect(await migrated.getPosterText(b!)).toMatchObject({ version: 'o', sourceHash: 'h-b' });
-        const { keys } = await migrated.writeMorePosters(a!, [{ path: '/p/a2.jpg', rank: 1, meta: { kind: null, country: null, year: null }, content: poster('a2', 5) }], ['/p/a2.jpg']);
+        const { keys } = await migrated.writeMorePosters(a!, [fixtureFurtherPoster('a2', 5)], ['/p/a2.jpg']);
         expect([a, b]).not.toContain(keys[0]);
         await migrated.deleteMovies(['a']);
         expect(await migrated.vectorStates(keys[0]!)).toEqual(new Map());

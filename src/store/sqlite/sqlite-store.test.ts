@@ -7,6 +7,7 @@ import { openStore } from '../open-store.js';
 import { storeConformance } from '../store.conformance.js';
 import { SCHEMA_VERSION } from './schema.js';
 import { SqliteStore } from './sqlite-store.js';
+import { fixtureFurtherPoster, fixtureMovie, fixturePoster, fixtureVector } from '../migration.testkit.js';
 
 const tempFile = (): { file: string; dir: string } => {
   const dir = mkdtempSync(join(tmpdir(), 'marquee-sqlite-'));
@@ -81,18 +82,11 @@ describe('SQLite store: schema 5 to 6 (several posters per film)', () => {
   it('migrates a library of one poster per film without changing a vector, face, palette or reading', async () => {
     const { dir, file } = tempFile();
     const store = new SqliteStore(file, { create: true });
-    const vector = (seed: number, dim: number): Float32Array => Float32Array.from({ length: dim }, (_, i) => Math.cos(seed + i * 0.37) * 1e-3 * (i + 1));
-    const poster = (id: string, seed: number) => ({
-      record: { path: `/p/${id}.jpg`, contentHash: `h-${id}`, width: 10, height: 15, format: 'jpeg', bytes: 5, thumbnail: Buffer.from(id) },
-      vectors: [{ channel: 'content', modelId: 'm', modelVersion: '1', sourceHash: `h-${id}`, vector: vector(seed, 16) }],
-      palette: { version: 'p', sourceHash: `h-${id}`, colors: [] },
-    });
-    const movie = (id: string) => ({ id, title: id, year: 2000, genres: ['Drama'], countries: [], overview: '', tagline: '', imdbId: null, tmdbId: null, extra: {} });
     const [a, b] = await store.writeMovies([
-      { movie: movie('a'), poster: poster('a', 1), text: { channel: 'text', modelId: 't', modelVersion: '1', sourceHash: 's', vector: vector(9, 8) } },
-      { movie: movie('b'), poster: poster('b', 2) },
+      { movie: fixtureMovie('a'), poster: fixturePoster('a', 1), text: { channel: 'text', modelId: 't', modelVersion: '1', sourceHash: 's', vector: fixtureVector(9, 8) } },
+      { movie: fixtureMovie('b'), poster: fixturePoster('b', 2) },
     ], '/c');
-    await store.putFaces(a!, 'f', 'h-a', [{ box: { x: 0, y: 0, width: 1, height: 1 }, score: 0.5, descriptor: vector(3, 128) }]);
+    await store.putFaces(a!, 'f', 'h-a', [{ box: { x: 0, y: 0, width: 1, height: 1 }, score: 0.5, descriptor: fixtureVector(3, 128) }]);
     await store.putPosterText(b!, 'o', 'h-b', { lines: [] });
     await store.close();
     downgradeToSchema5(file);
@@ -112,7 +106,7 @@ describe('SQLite store: schema 5 to 6 (several posters per film)', () => {
     expect(await migrated.getPosterText(b!)).toMatchObject({ version: 'o', sourceHash: 'h-b' });
     expect(await migrated.checkIntegrity()).toEqual([]);
     // The migrated library takes further posters, and deletes still cascade.
-    const { keys } = await migrated.writeMorePosters(a!, [{ path: '/p/a2.jpg', rank: 1, meta: { kind: null, country: null, year: null }, content: poster('a2', 5) }], ['/p/a2.jpg']);
+    const { keys } = await migrated.writeMorePosters(a!, [fixtureFurtherPoster('a2', 5)], ['/p/a2.jpg']);
     expect(keys[0]).not.toBe(b);
     await migrated.deleteMovies(['a']);
     expect(await migrated.vectorStates(a!)).toEqual(new Map());

@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import type { PaletteColor } from '../../design/palette.js';
 import type { DetectedFace } from '../../models/face-model.js';
 import { fromBlob, toBlob } from '../blob.js';
-import { rowLines, rowToAtlasPoint, rowToFace, rowToPosterText } from '../rows.js';
+import { POSTER_COLUMNS, rowLines, rowToAtlasPoint, rowToFace, rowToPoster, rowToPosterText, scoped } from '../rows.js';
 import { acquireIndexLock } from '../index-lock.js';
 import type { LibraryStats, MorePosterWrite, MovieWrite, PosterTextReading, StillsMovie, Store, StoredPosterText, VectorBackend } from '../store.js';
 import type { TextLine } from '../../text/types.js';
@@ -40,25 +40,6 @@ function rowToMovie(r: Row): StoredMovie {
 
 const MOVIE_COLUMNS = `m.key, m.id, m.title, m.year, m.genres, m.countries, m.overview, m.tagline, m.imdb_id, m.tmdb_id, m.extra, m.source,
   EXISTS(SELECT 1 FROM posters p WHERE p.movie_key = m.key) AS has_poster`;
-
-const POSTER_COLUMNS = 'key, movie_key, rank, kind, country, year, path, content_hash, width, height, format';
-
-const rowToPoster = (r: Row): StoredPoster => ({
-  key: r.key as number,
-  movieKey: r.movie_key as number,
-  rank: r.rank as number,
-  kind: (r.kind as string | null) ?? null,
-  country: (r.country as string | null) ?? null,
-  year: (r.year as number | null) ?? null,
-  path: r.path as string,
-  contentHash: r.content_hash as string,
-  width: r.width as number,
-  height: r.height as number,
-  format: r.format as string,
-});
-
-/** SQL condition keeping one item per film (synopses, main posters) unless every poster is wanted. */
-const scoped = (scope: PosterScope | undefined, column: string): string => (scope === 'posters' ? '' : ` AND ${column} IN (SELECT key FROM movies)`);
 
 const STILL_COLUMNS = 'key, movie_key, seq, path, timestamp, content_hash, content, color, layout, look';
 
