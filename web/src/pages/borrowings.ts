@@ -58,7 +58,7 @@ export function borrowingCard(b: Borrowing, index?: number): HTMLElement {
   return h('div', { class: 'borrowing', ...(index !== undefined ? { 'data-index': String(index) } : {}) },
     side(b.from), h('span', { class: 'arrow', 'aria-hidden': 'true' }, '→'), side(b.to),
     h('span', { class: 'borrowing-numbers', title: `similarity ${b.similarity.toFixed(3)}; pairs of the same decades and genres: mean ${b.reference.mean.toFixed(3)}, spread ${b.reference.sd.toFixed(3)} (${b.reference.pairs} pairs)` },
-      `z ${b.z.toFixed(1)} · similarity ${b.similarity.toFixed(2)} · ${b.to.year - b.from.year} years later`));
+      `z ${b.z.toFixed(1)} · similarity ${b.similarity.toFixed(2)} · ${b.to.year - b.from.year} year${b.to.year - b.from.year === 1 ? '' : 's'} later`));
 }
 
 export function renderBorrowings(root: HTMLElement): Cleanup {
