@@ -229,7 +229,7 @@ export function renderHome(root: HTMLElement): Cleanup {
       if (mine !== generation) return;
       results.replaceChildren(
         ...(identified
-          ? [h('p', { class: 'identified', role: 'note' }, 'This is the poster of ', h('a', { href: `/movie/${encodeURIComponent(identified.id)}`, 'data-link': true }, `${identified.title}${identified.year ? ` (${identified.year})` : ''}`), ` — confidence ${(identified.confidence * 100).toFixed(0)}%`)]
+          ? [h('p', { class: 'identified', role: 'note' }, identified.poster && identified.poster.rank > 0 ? `This is a further poster (${[identified.poster.kind ?? `poster ${identified.poster.rank}`, identified.poster.country, identified.poster.year].filter((x) => x !== null).join(', ')}) of ` : 'This is the poster of ', h('a', { href: `/movie/${encodeURIComponent(identified.id)}`, 'data-link': true }, `${identified.title}${identified.year ? ` (${identified.year})` : ''}`), ` — confidence ${(identified.confidence * 100).toFixed(0)}%`)]
           : []),
         resultsGrid(found),
       );
