@@ -6,10 +6,13 @@
  * posters sharing a genre with its own side (the pair's years and genres), i.e. how far out it is
  * among posters that had every reason to look alike anyway.
  *
- * Candidates are each poster's nearest neighbours on the channel (the search index); similarity
- * is the cosine of the stored vectors (typography: of the library-standardised descriptors). The
- * reference of a (decade, genres, decade, genres) combination is REFERENCE_PAIRS random pairs,
- * seeded, cached per combination; with fewer than MIN_POOL posters on a side, the side's genre
+ * Candidates are each poster's nearest neighbours on the channel (all-nearest.ts over the whole
+ * library; the search index for one poster's look-alikes); similarity is the cosine of the
+ * stored vectors (typography: of the library-standardised descriptors). The
+ * reference of a (decade, genres, decade, genres) combination is the mean similarity of the two
+ * pools' posters — exactly the dot product of the pools' mean vectors — and the spread of
+ * REFERENCE_PAIRS random pairs around it, seeded, cached per combination (sampling 300 pairs for
+ * the mean too made the demo catalog's content borrowings take 25 s); with fewer than MIN_POOL posters on a side, the side's genre
  * condition is dropped (its decade alone), and a decade that small takes in its neighbours.
  */
 import { COLOR_MODEL, LAYOUT_MODEL } from '../design/design-features.js';
@@ -20,12 +23,13 @@ import { seededRandom } from '../util/random.js';
 import { l2normalize } from '../util/vectors.js';
 import { periodicYield } from '../util/yield.js';
 import { DuplicateDetector } from './duplicates.js';
+import { allNearest } from './all-nearest.js';
 
 export const BORROWING_CHANNELS = ['layout', 'color', 'content', 'typography'] as const;
 export type BorrowingChannel = (typeof BORROWING_CHANNELS)[number];
 
 /** Random pairs per reference combination. */
-const REFERENCE_PAIRS = 300;
+const REFERENCE_PAIRS = 150;
 /** A side's pool must hold this many posters for its genre condition to apply. */
 const MIN_POOL = 8;
 /** Nearest neighbours per poster that become candidates (global list). */
@@ -85,6 +89,8 @@ export class BorrowingFinder {
   private readonly byKey: Map<number, Item>;
   private readonly byDecade = new Map<number, Item[]>();
   private readonly references = new Map<string, { pairs: number; mean: number; sd: number }>();
+  private readonly pools = new Map<string, Item[]>();
+  private readonly poolMeans = new Map<Item[], Float64Array>();
 
   private constructor(
     private readonly indexes: ChannelIndexes,
@@ -139,6 +145,13 @@ export class BorrowingFinder {
    * 1910s poster would otherwise be its own reference).
    */
   private pool(dec: number, genres: string[]): Item[] {
+    const key = `${dec}|${genres.join(',')}`;
+    let pool = this.pools.get(key);
+    if (!pool) this.pools.set(key, (pool = this.computePool(dec, genres)));
+    return pool;
+  }
+
+  private computePool(dec: number, genres: string[]): Item[] {
     let all = this.byDecade.get(dec) ?? [];
     for (let reach = 10; all.length < MIN_POOL && reach <= 50; reach += 10) all = [...all, ...(this.byDecade.get(dec - reach) ?? []), ...(this.byDecade.get(dec + reach) ?? [])];
     if (genres.length === 0) return all;
@@ -154,18 +167,33 @@ export class BorrowingFinder {
     const xs = this.pool(decade(a.year), a.genres);
     const ys = this.pool(decade(b.year), b.genres);
     const random = seededRandom(key.length * 7919 + decade(a.year) * 31 + decade(b.year));
-    const sims: number[] = [];
-    for (let t = 0; t < REFERENCE_PAIRS * 3 && sims.length < REFERENCE_PAIRS; t++) {
+    // The mean over every pair of the two pools is the dot product of their mean vectors.
+    const mx = this.poolMean(xs);
+    const my = this.poolMean(ys);
+    let mean = 0;
+    for (let d = 0; d < mx.length; d++) mean += mx[d]! * my[d]!;
+    let squares = 0;
+    let pairs = 0;
+    for (let t = 0; t < REFERENCE_PAIRS * 3 && pairs < REFERENCE_PAIRS; t++) {
       const x = xs[Math.floor(random() * xs.length)];
       const y = ys[Math.floor(random() * ys.length)];
       if (!x || !y || x.movieKey === y.movieKey) continue;
-      sims.push(dot(x.vector, y.vector));
+      squares += (dot(x.vector, y.vector) - mean) ** 2;
+      pairs++;
     }
-    const mean = sims.reduce((s, v) => s + v, 0) / Math.max(1, sims.length);
-    const sd = Math.sqrt(sims.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, sims.length - 1));
-    ref = { pairs: sims.length, mean, sd: Math.max(sd, 1e-3) };
+    ref = { pairs, mean, sd: Math.max(Math.sqrt(squares / Math.max(1, pairs - 1)), 1e-3) };
     this.references.set(key, ref);
     return ref;
+  }
+
+  private poolMean(pool: Item[]): Float64Array {
+    let mean = this.poolMeans.get(pool);
+    if (!mean) {
+      mean = new Float64Array(pool[0]?.vector.length ?? 0);
+      for (const i of pool) for (let d = 0; d < mean.length; d++) mean[d] += i.vector[d]! / pool.length;
+      this.poolMeans.set(pool, mean);
+    }
+    return mean;
   }
 
   /** The pair as a borrowing from the earlier poster to the later; undefined for posters of one film, of one year, or without a reference. */
@@ -201,12 +229,13 @@ export class BorrowingFinder {
     const out: Borrowing[] = [];
     const breathe = periodicYield();
     let done = 0;
-    for (const item of this.items) {
+    const nearest = await allNearest(this.items.map((i) => i.vector), NEIGHBOURS);
+    signal?.throwIfAborted();
+    for (const [n, item] of this.items.entries()) {
       await breathe();
       signal?.throwIfAborted();
-      for (const key of await this.neighbours(item, NEIGHBOURS)) {
-        const other = this.byKey.get(key);
-        if (!other) continue;
+      for (const other of nearest[n]!.map((j) => this.items[j]!)) {
+        const key = other.key;
         const id = item.key < key ? `${item.key}:${key}` : `${key}:${item.key}`;
         if (seen.has(id)) continue;
         seen.add(id);
