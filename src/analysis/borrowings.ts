@@ -117,9 +117,12 @@ export class BorrowingFinder {
       const stored = channel === 'content' ? indexes.contentChannel() : channel === 'color' ? COLOR_CHANNEL : LAYOUT_CHANNEL;
       const model = channel === 'content' ? indexes.modelOf(stored)! : channel === 'color' ? COLOR_MODEL : LAYOUT_MODEL;
       for (const e of await store.loadVectors(stored, model, 'posters')) vectors.set(e.key, l2normalize(Float32Array.from(e.vector)));
-      const loaded = await indexes.channel(stored);
-      if (!loaded) throw new MarqueeError('bad_query', `this library has no ${channel === 'content' ? CONTENT_CHANNEL : channel} vectors`);
-      neighbours = async (item, k) => (await loaded.index.search(item.vector, k, { exclude: new Set([item.key]) })).map((h) => h.key);
+      // The search index serves one poster's look-alikes only (the library-wide list uses allNearest): loaded when first asked.
+      neighbours = async (item, k) => {
+        const loaded = await indexes.channel(stored);
+        if (!loaded) throw new MarqueeError('bad_query', `this library has no ${channel === 'content' ? CONTENT_CHANNEL : channel} vectors`);
+        return (await loaded.index.search(item.vector, k, { exclude: new Set([item.key]) })).map((h) => h.key);
+      };
     }
     const [posters, films] = await Promise.all([store.allPosters(), store.titleRows()]);
     const genres = new Map((await store.filterRows()).map((r) => [r.key, r.genres]));

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { BORROWING_CHANNELS, BorrowingFinder, type BorrowingChannel } from '../../analysis/borrowings.js';
-import { MarqueeError } from '../../util/errors.js';
+import { filmPoster } from '../../analysis/film-posters.js';
 import { idParam, type ServerContext } from '../context.js';
 import { errorSchema } from '../schemas.js';
 
@@ -83,10 +83,7 @@ export function registerBorrowingRoutes(app: FastifyInstance, ctx: ServerContext
     },
     async (req) => {
       const { channel, direction, k, rank, copies } = req.query;
-      const key = await ctx.library.keyOf(req.params.id);
-      if (key === undefined) throw new MarqueeError('unknown_movie', `no movie with id "${req.params.id}"`);
-      const poster = (await ctx.library.moviePosters(key)).find((p) => p.rank === rank);
-      if (!poster) throw new MarqueeError('unknown_poster', `movie "${req.params.id}" has no poster ${rank}`);
+      const poster = await filmPoster(ctx.library, req.params.id, rank);
       return { channel, borrowings: await (await finder(channel)).around(poster.key, direction, k, copies) };
     },
   );
