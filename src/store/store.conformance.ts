@@ -427,5 +427,60 @@ export function storeConformance(name: string, make: StoreFactory): void {
         expect(await store.vectorKeys('content', { id: 'm1', version: '1', dimension: 32 })).toEqual([a, b]);
       });
     });
+    it('searches movie fields and printed text in the engine, kept by every write (lexical)', async () => {
+      await withLibrary(async ({ store }) => {
+        const keys = await store.writeMovies(
+          [
+            { movie: movie('groundhog', { title: 'Groundhog Day', overview: 'A cynical weatherman finds himself reliving the same day over and over.', tagline: "He's having the day of his life... over and over again." }) },
+            { movie: movie('alien', { title: 'Alien', year: 1979, genres: ['Horror'], overview: 'The crew of a commercial spaceship meets a deadly creature.', tagline: 'In space no one can hear you scream.' }) },
+            { movie: movie('weather', { title: 'The Weather Man', year: 2005, genres: ['Comedy'], overview: 'A weatherman in Chicago with a troubled family.', tagline: '' }) },
+            { movie: movie('noise', { title: 'Outer Space Stories', year: 1960, overview: 'Nothing to do with it.', tagline: '', extra: { original_title: 'Histoires du cosmos' } }) },
+          ],
+          '/catalog',
+        );
+        const [groundhog, alien, weather, noise] = keys as [number, number, number, number];
+        // Stemmed words over every field; a title word outranks a synopsis word.
+        const hits = await store.lexical.searchMovies('weatherman relives days', 10);
+        expect(hits[0]).toMatchObject({ key: groundhog });
+        expect(hits[0]!.fields).toEqual(expect.arrayContaining(['title', 'overview']));
+        expect(hits.map((h) => h.key)).toContain(weather);
+        expect((await store.lexical.searchMovies('weather man', 10))[0]!.key).toBe(weather);
+        expect((await store.lexical.searchMovies('cosmos', 10)).map((h) => [h.key, h.fields])).toEqual([[noise, ['alt_titles']]]);
+        // Filters are applied in the engine.
+        expect((await store.lexical.searchMovies('weatherman', 10, { yearFrom: 2000 })).map((h) => h.key)).toEqual([weather]);
+        expect(await store.lexical.searchMovies('  !! ', 10)).toEqual([]);
+        // A phrase: the whole query in the title, other titles or tagline.
+        expect(await store.lexical.phraseMovies('in space no one can hear you scream', 5)).toEqual([{ key: alien, field: 'tagline' }]);
+        expect(await store.lexical.phraseMovies('space scream', 5)).toEqual([]);
+        // Updates and deletes reach the index in the same write.
+        await store.upsertMovie(movie('weather', { title: 'The Forecaster', year: 2005, overview: 'A man in Chicago.', tagline: '' }), '/catalog');
+        expect((await store.lexical.searchMovies('weatherman', 10)).map((h) => h.key)).toEqual([groundhog]);
+        expect((await store.lexical.searchMovies('forecaster', 10)).map((h) => h.key)).toEqual([weather]);
+        await store.deleteMovies(['noise']);
+        expect(await store.lexical.searchMovies('cosmos', 10)).toEqual([]);
+
+        // Printed text: current readings only, squashed (OCR drops spaces), fuzzy words.
+        await store.writeMovies([write('p1', 1, { movie: movie('p1', { year: 1979, genres: ['Horror'] }) }), write('p2', 2), write('p3', 3)], '/catalog');
+        const [p1, p2, p3] = [(await store.keyOf('p1'))!, (await store.keyOf('p2'))!, (await store.keyOf('p3'))!];
+        const line = (text: string, order: number) => ({ text, confidence: 0.9, box: [[0, 0], [1, 0], [1, 1], [0, 1]], size: 0.1, order }) as never;
+        await store.putPosterText(p1, 'ocr1', 'hash-p1', { lines: [line('CANHEARYOU SCREAM', 1), line('IN SPACE NO ONE', 0)] });
+        await store.putPosterText(p2, 'ocr1', 'hash-p2', { lines: [line('SPACE CAMP', 0)] });
+        await store.putPosterText(p3, 'ocr0', 'hash-p3', { lines: [line('SCREAM AND SPACE', 0)] });
+        const printed = await store.lexical.printedCandidates('in space no one can hear you scream', 'ocr1', 10);
+        expect(printed[0]).toEqual({ key: p1, lines: ['IN SPACE NO ONE', 'CANHEARYOU SCREAM'] });
+        expect(printed.map((c) => c.key)).not.toContain(p3);
+        // Candidates share letter trigrams with the query (the caller scores them); filters apply to the poster's movie.
+        expect((await store.lexical.printedCandidates('space screem', 'ocr1', 10, { genres: ['Horror'] })).map((c) => c.key)).toEqual([p1]);
+        // A newer reading replaces the old one; a failed reading and a deleted poster leave the index.
+        await store.putPosterText(p2, 'ocr1', 'hash-p2', { lines: [line('MOONRAKER', 0)] });
+        expect((await store.lexical.printedCandidates('moonraker', 'ocr1', 10))[0]!.key).toBe(p2);
+        expect((await store.lexical.printedCandidates('camp', 'ocr1', 10)).map((c) => c.key)).not.toContain(p2);
+        await store.putPosterText(p2, 'ocr1', 'hash-p2', { error: 'unreadable' });
+        expect((await store.lexical.printedCandidates('moonraker', 'ocr1', 10)).map((c) => c.key)).not.toContain(p2);
+        await store.deleteMovies(['p1']);
+        expect(await store.lexical.printedCandidates('scream', 'ocr1', 10)).toEqual([]);
+        expect(await store.checkIntegrity()).toEqual([]);
+      });
+    });
   });
 }

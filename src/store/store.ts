@@ -10,6 +10,7 @@ import type { DetectedFace } from '../models/face-model.js';
 import type { VectorIndex } from '../search/vector-index.js';
 import type { TextLine } from '../text/types.js';
 import type { TableRow, TableSpec } from './tables.js';
+import type { LexicalSearch } from './lexical.js';
 import type { AtlasPoint, BatchCounts, FilterRow, TitleRow, ModelRef, MovieRecord, PosterMeta, PosterRecord, PosterScope, StoredPoster, StillRecord, StillState, StoredFaceJson, StoredFilm, StoredMovie, StoredStill, VectorRecord, VectorState } from './types.js';
 
 /** A poster's OCR outcome: the lines read, or the reason reading failed. */
@@ -93,6 +94,8 @@ export interface Store {
    */
   readonly uploadsDir: string;
   readonly vectors: VectorBackend;
+  /** Words searched in the engine: movie fields (title, other titles, tagline, overview) and posters' printed text. */
+  readonly lexical: LexicalSearch;
   close(): Promise<void>;
 
   getMeta(key: string): Promise<string | undefined>;

@@ -80,7 +80,7 @@ export async function ensureVectorIndex(pool: Pick<pg.Pool, 'query'>, channel: s
 }
 
 /** WHERE conditions on movies `m` for the filters, with their parameters appended to `params`. */
-function filterConditions(f: SearchFilters | undefined, params: unknown[]): string[] {
+export function filterConditions(f: SearchFilters | undefined, params: unknown[]): string[] {
   if (!f) return [];
   const out: string[] = [];
   if (f.yearFrom !== undefined) out.push(`m.year >= $${params.push(f.yearFrom)}`);

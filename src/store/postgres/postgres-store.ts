@@ -18,6 +18,8 @@ import { redactLocation } from '../location.js';
 import type { LibraryStats, MorePosterWrite, MovieWrite, PosterTextReading, StillsMovie, Store, StoredPosterText, VectorBackend } from '../store.js';
 import type { TextLine } from '../../text/types.js';
 import type { AtlasPoint, BatchCounts, FilterRow, TitleRow, ModelRef, MovieRecord, PosterMeta, PosterScope, StillLook, StoredPoster, StillRecord, StillState, StoredFaceJson, StoredFilm, StoredMovie, StoredStill, VectorRecord, VectorState } from '../types.js';
+import { PG_LEXICAL_SCHEMA_SQL, PostgresLexicalSearch, setUpTrigrams } from './lexical-postgres.js';
+import type { LexicalSearch } from '../lexical.js';
 import { ensureVectorIndex, PgVectorIndex, vectorLiteral } from './pgvector-index.js';
 import { COPY_PAGE, ENGINE_META_KEYS, FACE_PASS, TABLE_SPECS, TEXT_PASS, type PosterPass, type TableRow, type TableSpec } from '../tables.js';
 import { NOTIFY_CHANNEL, notifyTriggersSql, PG_MIGRATIONS, PG_SCHEMA_SQL, PG_SCHEMA_VERSION } from './schema.js';
@@ -88,15 +90,17 @@ export async function openPostgresStore(url: string, opts: { create: boolean; po
     throw connectError(location, err);
   }
   let pgvector: boolean;
+  let trigrams: boolean;
   try {
     pgvector = await setUpSchema(client, location, opts.create);
+    trigrams = await setUpTrigrams(client);
   } catch (err) {
     client.release();
     await pool.end().catch(() => undefined);
     throw err instanceof StoreError ? err : connectError(location, err);
   }
   client.release();
-  return new PostgresStore(url, location, pool, pgvector);
+  return new PostgresStore(url, location, pool, pgvector, trigrams);
 }
 
 /** Creates or migrates the schema; returns whether vectors are searched with pgvector. */
@@ -119,6 +123,7 @@ async function setUpSchema(client: pg.PoolClient, location: string, create: bool
     await client.query('BEGIN');
     await client.query(PG_SCHEMA_SQL);
     await client.query(notifyTriggersSql());
+    await client.query(PG_LEXICAL_SCHEMA_SQL);
     // A new library is created in the current shape; an older one is migrated step by step.
     if (version > 0) for (let v = version; v < PG_SCHEMA_VERSION; v++) await client.query(PG_MIGRATIONS[v - 1]!);
     await client.query("INSERT INTO meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [String(PG_SCHEMA_VERSION)]);
@@ -165,6 +170,7 @@ export class PostgresStore implements Store {
   readonly engine = 'postgres' as const;
   readonly uploadsDir = process.env.MARQUEE_UPLOADS ?? './marquee.uploads';
   readonly vectors: VectorBackend;
+  readonly lexical: LexicalSearch;
   /** (channel, model) pairs whose HNSW index this process has made sure of. */
   private readonly indexed = new Set<string>();
 
@@ -173,7 +179,9 @@ export class PostgresStore implements Store {
     readonly location: string,
     private readonly pool: pg.Pool,
     readonly pgvector: boolean,
+    trigrams = false,
   ) {
+    this.lexical = new PostgresLexicalSearch(pool, trigrams);
     this.vectors = {
       kind: pgvector ? 'pgvector' : 'bytes',
       engineIndex: (channel, model) => (pgvector && SEARCHED_CHANNELS.has(channelKind(channel)) ? new PgVectorIndex(pool, channel, model) : undefined),

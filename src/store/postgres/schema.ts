@@ -8,7 +8,9 @@
  * v4: several posters per movie, with the same poster keys as SQLite (sqlite/schema.ts "Poster
  * keys"): a further poster's key comes from the movies' identity sequence.
  */
-export const PG_SCHEMA_VERSION = 4;
+import { PG_LEXICAL_BACKFILL_SQL } from './lexical-postgres.js';
+
+export const PG_SCHEMA_VERSION = 5;
 
 export const NOTIFY_CHANNEL = 'marquee_changes';
 
@@ -232,4 +234,5 @@ export const PG_MIGRATIONS: string[] = [
   ALTER TABLE faces DROP CONSTRAINT IF EXISTS faces_movie_key_fkey, ADD CONSTRAINT faces_movie_key_fkey FOREIGN KEY (movie_key) REFERENCES posters(key) ON DELETE CASCADE;
   ALTER TABLE face_scans DROP CONSTRAINT IF EXISTS face_scans_movie_key_fkey, ADD CONSTRAINT face_scans_movie_key_fkey FOREIGN KEY (movie_key) REFERENCES posters(key) ON DELETE CASCADE;
   ALTER TABLE poster_text DROP CONSTRAINT IF EXISTS poster_text_movie_key_fkey, ADD CONSTRAINT poster_text_movie_key_fkey FOREIGN KEY (movie_key) REFERENCES posters(key) ON DELETE CASCADE;`,
+  /* 4 -> 5: lexical search columns (lexical-postgres.ts; created at every open), filled once by their triggers. */ PG_LEXICAL_BACKFILL_SQL,
 ];

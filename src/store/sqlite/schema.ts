@@ -9,8 +9,10 @@
  * `movie_key` but hold that poster key, so a library of one poster per film reads exactly as
  * before. The synopsis vector (channel 'text') is keyed by the movie. Vectors therefore reference
  * neither table; triggers delete them with their poster or movie.
+ *
+ * v7: lexical search (FTS5 tables kept by triggers: lexical-sqlite.ts).
  */
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS meta (

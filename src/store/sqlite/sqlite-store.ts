@@ -16,6 +16,8 @@ import type { TextLine } from '../../text/types.js';
 import { StoreError } from '../errors.js';
 import type { AtlasPoint, BatchCounts, FilterRow, TitleRow, ModelRef, MovieRecord, PosterMeta, PosterScope, StillLook, StoredPoster, StillRecord, StillState, StoredFaceJson, StoredFilm, StoredMovie, StoredStill, VectorRecord, VectorState } from '../types.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
+import { LEXICAL_BACKFILL_SQL, LEXICAL_SCHEMA_SQL, registerLexicalFunctions, SqliteLexicalSearch } from './lexical-sqlite.js';
+import type { LexicalSearch } from '../lexical.js';
 import { COPY_PAGE, ENGINE_META_KEYS, FACE_PASS, TEXT_PASS, type PosterPass, type TableRow, type TableSpec } from '../tables.js';
 
 type Row = Record<string, unknown>;
@@ -67,6 +69,7 @@ export class SqliteStore implements Store {
   readonly connection: string;
   readonly uploadsDir: string;
   readonly vectors: VectorBackend = { kind: 'bytes', engineIndex: () => undefined };
+  readonly lexical: LexicalSearch;
   private readonly db: Database.Database;
 
   constructor(readonly path: string, opts: { create: boolean }) {
@@ -87,7 +90,9 @@ export class SqliteStore implements Store {
     }
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
+    registerLexicalFunctions(this.db);
     this.migrate();
+    this.lexical = new SqliteLexicalSearch(this.db);
   }
 
   private migrate(): void {
@@ -105,6 +110,11 @@ export class SqliteStore implements Store {
     }
     if (current > 0 && current < 6) this.rebuildForPosterKeys();
     this.db.exec(SCHEMA_SQL);
+    // v6 -> v7: lexical search tables (FTS5), filled once from the rows already there.
+    this.tx(() => {
+      this.db.exec(LEXICAL_SCHEMA_SQL);
+      if (current > 0 && current < 7) this.db.exec(LEXICAL_BACKFILL_SQL);
+    });
     // v1 -> v2: the poster-embedding channel was called "image"; it is "content" now.
     if (current === 1) this.db.exec("UPDATE vectors SET channel = 'content' WHERE channel = 'image'");
     this.db.pragma(`user_version = ${SCHEMA_VERSION}`);

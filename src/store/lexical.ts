@@ -1,0 +1,100 @@
+/**
+ * Lexical retrieval in the store's engine: a stemmed field index over each movie's title, other
+ * titles, tagline and overview (SQLite FTS5 with BM25, PostgreSQL tsvector + GIN), and a trigram
+ * index over the printed text of each poster (OCR lines squashed to letters and digits: SQLite
+ * FTS5 trigram, PostgreSQL pg_trgm). Both are kept by triggers in the transaction that writes the
+ * rows they index, so nothing lexical is loaded into a serving process (issue 26: the in-process
+ * trigram indexes made a text query 1.5 s p50 on the demo catalog with every poster read).
+ *
+ * This file holds what both engines share: the interface and how a typed query becomes words.
+ */
+import type { SearchFilters } from '../search/filters.js';
+
+/** The fields of a movie's lexical document, in the order the engines index them. */
+export const LEXICAL_FIELDS = ['title', 'alt_titles', 'tagline', 'overview'] as const;
+export type LexicalField = (typeof LEXICAL_FIELDS)[number];
+
+/** Catalog `extra` columns holding other titles of a film (as title-variants.ts reads them). */
+export const EXTRA_TITLE_FIELDS = ['original_title', 'originalTitle', 'alternate_titles', 'alternative_titles', 'aka'] as const;
+
+export interface MovieTextHit {
+  /** Movie key. */
+  key: number;
+  /** Engine relevance, higher is better (BM25 in SQLite, ts_rank in PostgreSQL): a rank, not a scale. */
+  score: number;
+  /** Fields holding a query word. */
+  fields: LexicalField[];
+}
+
+export interface PhraseHit {
+  key: number;
+  /** The field holding the whole query as a phrase. */
+  field: LexicalField;
+}
+
+export interface PrintedTextCandidate {
+  /** Poster key. */
+  key: number;
+  /** The poster's printed lines in reading order. */
+  lines: string[];
+}
+
+export interface LexicalSearch {
+  /** Movies whose fields hold any of the query's words, best first (at most k), filters applied in the engine. */
+  searchMovies(query: string, k: number, filter?: SearchFilters): Promise<MovieTextHit[]>;
+  /** Movies whose title, other titles or tagline hold the whole query as a phrase (stemmed; at most k). */
+  phraseMovies(query: string, k: number, filter?: SearchFilters): Promise<PhraseHit[]>;
+  /**
+   * Posters whose current reading (reader `version`, on the poster's current bytes) shares the
+   * most letter trigrams with the query's words, best first: candidates that the caller scores by
+   * edit distance. Filters apply to the poster's movie.
+   */
+  printedCandidates(query: string, version: string, k: number, filter?: SearchFilters): Promise<PrintedTextCandidate[]>;
+}
+
+/** Words that carry no meaning of their own in a search box (a short English list; BM25 gives them little weight anyway, but they cost a long posting list each). */
+const STOPWORDS = new Set(
+  `a about after all also an and any are as at be been before being but by can could did do does for from had has have he her him his how i if in into is it its just me more most my no not now of on one only or our out over she so some such than that the their them then there these they this those through to too up very was we were what when where which while who whom why will with would you your`.split(' '),
+);
+
+/** Lower-cased words of a query, accents folded, apostrophes dropped ("don't" → "dont"), in order. */
+export function queryWords(query: string): string[] {
+  return query
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/['’]/g, '')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 0);
+}
+
+/** The words a query is searched by: no stopwords (all of them when the query is only stopwords: "it", "up"), each once. */
+export function searchTerms(query: string): string[] {
+  const words = queryWords(query);
+  const content = words.filter((w) => !STOPWORDS.has(w));
+  return [...new Set(content.length ? content : words)].slice(0, 32);
+}
+
+/** Letters and digits only, lower case, accents folded: how printed text is indexed (PP-OCRv4 often drops spaces). */
+export function squashText(s: string): string {
+  return s
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/&/g, 'and')
+    .replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
+/** Query words worth looking up in printed text: squashed, at least 3 letters, stopwords out (a lone stopword query keeps its words). */
+export function printedTerms(query: string): string[] {
+  return searchTerms(query)
+    .map(squashText)
+    .filter((w) => w.length >= 3);
+}
+
+/** The distinct letter trigrams of some words (what printed text is shortlisted by). */
+export function wordTrigrams(words: string[]): string[] {
+  const out = new Set<string>();
+  for (const w of words) for (let i = 0; i + 3 <= w.length; i++) out.add(w.slice(i, i + 3));
+  return [...out];
+}

@@ -1,0 +1,151 @@
+/**
+ * Lexical retrieval in PostgreSQL (schema 5): `movies.search_doc`, a weighted tsvector (title and
+ * other titles A, tagline B, overview C; the 'english' configuration's stemmer) with a GIN index,
+ * ranked with ts_rank; `poster_text.squashed`, each reading's lines squashed to letters and digits
+ * and joined, searched with pg_trgm's word similarity through a GIN trigram index. Both columns
+ * are set by BEFORE triggers, so every write path fills them in its own transaction.
+ *
+ * pg_trgm ships with PostgreSQL (contrib) and is a trusted extension (a database owner may create
+ * it). Where it cannot be created, printed text is still searched, by exact substrings without an
+ * index (slow on large libraries; the store says so once on stderr).
+ */
+import type pg from 'pg';
+import type { SearchFilters } from '../../search/filters.js';
+import { EXTRA_TITLE_FIELDS, printedTerms, queryWords, searchTerms, type LexicalField, type LexicalSearch, type MovieTextHit, type PhraseHit, type PrintedTextCandidate } from '../lexical.js';
+import { filterConditions } from './pgvector-index.js';
+
+type Row = Record<string, unknown>;
+type Queryable = Pick<pg.Pool, 'query'>;
+
+const ALT_TITLES = (extra: string) => `concat_ws(' ', ${EXTRA_TITLE_FIELDS.map((f) => `${extra}->>'${f}'`).join(', ')})`;
+
+/** Columns, functions, triggers and the tsvector index (idempotent: run at every open). */
+export const PG_LEXICAL_SCHEMA_SQL = `
+ALTER TABLE movies ADD COLUMN IF NOT EXISTS search_doc tsvector;
+ALTER TABLE poster_text ADD COLUMN IF NOT EXISTS squashed text;
+CREATE OR REPLACE FUNCTION marquee_movie_doc() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.search_doc := setweight(to_tsvector('english', NEW.title), 'A') || setweight(to_tsvector('english', ${ALT_TITLES('NEW.extra')}), 'A')
+    || setweight(to_tsvector('english', NEW.tagline), 'B') || setweight(to_tsvector('english', NEW.overview), 'C');
+  RETURN NEW;
+END $$;
+DROP TRIGGER IF EXISTS movies_search_doc ON movies;
+CREATE TRIGGER movies_search_doc BEFORE INSERT OR UPDATE OF title, extra, tagline, overview ON movies FOR EACH ROW EXECUTE FUNCTION marquee_movie_doc();
+CREATE INDEX IF NOT EXISTS movies_search_doc ON movies USING gin (search_doc);
+CREATE OR REPLACE FUNCTION marquee_printed_text() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.squashed := CASE WHEN NEW.error IS NULL THEN (
+    SELECT coalesce(string_agg(regexp_replace(lower(replace(l->>'text', '&', 'and')), '[^[:alnum:]]+', '', 'g'), '' ORDER BY (l->>'order')::int), '')
+    FROM jsonb_array_elements(NEW.lines) l) END;
+  RETURN NEW;
+END $$;
+DROP TRIGGER IF EXISTS poster_text_squashed ON poster_text;
+CREATE TRIGGER poster_text_squashed BEFORE INSERT OR UPDATE OF lines, error ON poster_text FOR EACH ROW EXECUTE FUNCTION marquee_printed_text();
+`;
+
+/** Fills the columns for rows written before schema 5 (the triggers compute them). */
+export const PG_LEXICAL_BACKFILL_SQL = 'UPDATE movies SET title = title; UPDATE poster_text SET lines = lines;';
+
+/** Creates pg_trgm and the printed-text trigram index when it can; returns whether it could. */
+export async function setUpTrigrams(client: Queryable): Promise<boolean> {
+  try {
+    const installed = (await client.query("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).rowCount === 1;
+    if (!installed) {
+      const available = (await client.query("SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'")).rowCount === 1;
+      if (!available) return false;
+      await client.query('CREATE EXTENSION IF NOT EXISTS pg_trgm');
+    }
+    await client.query('CREATE INDEX IF NOT EXISTS poster_text_squashed ON poster_text USING gin (squashed gin_trgm_ops)');
+    return true;
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    // Not allowed to create it (42501), or another process created it at the same moment.
+    if (code === '42501') return false;
+    if (code === '23505' || code === '42P07' || code === '42710') return true;
+    throw err;
+  }
+}
+
+/** A tsquery of alternatives from words that are letters and digits only (no tsquery syntax can get in). */
+const orQuery = (terms: string[]): string => terms.map((t) => t.replace(/[^\p{L}\p{N}]/gu, '')).filter(Boolean).join(' | ');
+
+const FIELD_VECTORS: [LexicalField, string][] = [
+  ['title', "to_tsvector('english', m.title)"],
+  ['alt_titles', `to_tsvector('english', ${ALT_TITLES('m.extra')})`],
+  ['tagline', "to_tsvector('english', m.tagline)"],
+  ['overview', "to_tsvector('english', m.overview)"],
+];
+
+export class PostgresLexicalSearch implements LexicalSearch {
+  private warned = false;
+
+  constructor(
+    private readonly pool: Queryable,
+    private readonly trigrams: boolean,
+  ) {}
+
+  async searchMovies(query: string, k: number, filter?: SearchFilters): Promise<MovieTextHit[]> {
+    const terms = orQuery(searchTerms(query));
+    if (!terms) return [];
+    const params: unknown[] = [terms];
+    const where = filterConditions(filter, params).map((c) => ` AND ${c}`).join('');
+    params.push(k);
+    const fields = FIELD_VECTORS.map(([f, v]) => `${v} @@ q AS ${f}`).join(', ');
+    const rows = (
+      await this.pool.query(
+        `SELECT m.key, ts_rank('{0, 0.1, 0.4, 1.0}', m.search_doc, q, 1) AS score, ${fields}
+         FROM movies m, to_tsquery('english', $1) q
+         WHERE m.search_doc @@ q${where} ORDER BY score DESC, m.key LIMIT $${params.length}`,
+        params,
+      )
+    ).rows as Row[];
+    return rows.map((r) => ({ key: r.key as number, score: r.score as number, fields: FIELD_VECTORS.map(([f]) => f).filter((f) => r[f]) }));
+  }
+
+  async phraseMovies(query: string, k: number, filter?: SearchFilters): Promise<PhraseHit[]> {
+    const words = queryWords(query);
+    if (!words.length) return [];
+    const params: unknown[] = [words.join(' ')];
+    const where = filterConditions(filter, params).map((c) => ` AND ${c}`).join('');
+    params.push(k);
+    const fields = FIELD_VECTORS.slice(0, 3).map(([f, v]) => `${v} @@ q AS ${f}`).join(', ');
+    const rows = (
+      await this.pool.query(
+        `SELECT * FROM (SELECT m.key, ${fields} FROM movies m, phraseto_tsquery('english', $1) q
+           WHERE numnode(q) > 0 AND m.search_doc @@ q${where}) t
+         WHERE title OR alt_titles OR tagline ORDER BY key LIMIT $${params.length}`,
+        params,
+      )
+    ).rows as Row[];
+    return rows.map((r) => ({ key: r.key as number, field: (['title', 'alt_titles', 'tagline'] as const).find((f) => r[f]) ?? 'title' }));
+  }
+
+  async printedCandidates(query: string, version: string, k: number, filter?: SearchFilters): Promise<PrintedTextCandidate[]> {
+    const terms = printedTerms(query);
+    if (!terms.length) return [];
+    const params: unknown[] = [version];
+    const where = filterConditions(filter, params).map((c) => ` AND ${c}`).join('');
+    const refs = terms.map((t) => `$${params.push(t)}`);
+    let match: string, score: string;
+    if (this.trigrams) {
+      match = refs.map((r) => `${r} <% t.squashed`).join(' OR ');
+      score = refs.map((r) => `word_similarity(${r}, t.squashed)`).join(' + ');
+    } else {
+      if (!this.warned) process.stderr.write('marquee: pg_trgm is not available in this database: printed text is searched without an index\n');
+      this.warned = true;
+      match = refs.map((r) => `strpos(t.squashed, ${r}) > 0`).join(' OR ');
+      score = refs.map((r) => `(strpos(t.squashed, ${r}) > 0)::int`).join(' + ');
+    }
+    params.push(k);
+    const rows = (
+      await this.pool.query(
+        `SELECT t.movie_key AS key, t.lines, ${score} AS score FROM poster_text t JOIN posters p ON p.key = t.movie_key
+         ${where ? 'JOIN movies m ON m.key = p.movie_key' : ''}
+         WHERE (${match}) AND t.error IS NULL AND t.version = $1 AND t.source_hash = p.content_hash${where}
+         ORDER BY score DESC, t.movie_key LIMIT $${params.length}`,
+        params,
+      )
+    ).rows as Row[];
+    return rows.map((r) => ({ key: r.key as number, lines: (r.lines as { text: string; order: number }[]).sort((a, b) => a.order - b.order).map((l) => l.text) }));
+  }
+}
