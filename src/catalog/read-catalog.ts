@@ -11,7 +11,7 @@ import type { MovieRecord, PosterMeta } from '../store/types.js';
 import { NO_META, readPosterListings, type PosterListing, type PosterListings } from './poster-listing.js';
 import { requireFolder, resolveInside } from './paths.js';
 import { CatalogTextDecoder, NON_UTF8_WARNING } from './text-decoding.js';
-import { parseRow, type RawRow } from './record.js';
+import { describeTextRepair, parseRow, type RawRow, type TextRepair } from './record.js';
 
 export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif', '.tif', '.tiff', '.avif']);
 
@@ -33,6 +33,27 @@ export interface CatalogEntry {
   morePosters?: MorePosterEntry[];
   /** What posters.csv says of the main poster, when it lists it. */
   mainMeta?: PosterMeta;
+  /** Text fields repaired from mojibake (record.ts; the originals are in record.extra): counted, not a warning. */
+  textRepairs?: TextRepair[];
+}
+
+/** How many rows of a catalog had text repaired, with a few examples for the output. */
+export interface TextRepairTally {
+  /** Catalog rows with at least one text field repaired from mojibake. */
+  textRepaired: number;
+  /** The first few ("movies.csv:1321 (id 1320): title "Alien¬≥" → "Alien³" (Mac Roman)"), a title's repair preferred. */
+  textRepairExamples: string[];
+}
+
+export const MAX_TEXT_REPAIR_EXAMPLES = 3;
+
+/** Adds an entry's repairs to a tally (one count per row, however many of its fields were repaired). */
+export function tallyTextRepairs(tally: TextRepairTally, entry: CatalogEntry): void {
+  if (!entry.textRepairs?.length) return;
+  tally.textRepaired++;
+  if (tally.textRepairExamples.length >= MAX_TEXT_REPAIR_EXAMPLES) return;
+  const shown = entry.textRepairs.find((r) => r.column === 'title') ?? entry.textRepairs[0]!;
+  tally.textRepairExamples.push(`${entry.where}: ${describeTextRepair(shown)}`);
 }
 
 export interface MorePosterEntry extends PosterListing {
@@ -83,13 +104,13 @@ function entryFromRow(root: string, where: string, row: RawRow, seen: Set<string
   } catch (err) {
     return { where, error: (err as Error).message };
   }
-  const { record, poster, morePosters } = parsed;
+  const { record, poster, morePosters, textRepairs } = parsed;
   const line = where;
   where = `${where} (id ${record.id})`;
   if (seen.has(record.id)) return { where, error: `duplicate id ${record.id} (first occurrence kept)` };
   seen.add(record.id);
   const { main: rel, mainMeta, more } = postersOf(root, record.id, poster ? [poster, ...morePosters] : [], line, listings);
-  const extras = { ...(more.length ? { morePosters: more } : {}), ...(mainMeta ? { mainMeta } : {}) };
+  const extras = { ...(more.length ? { morePosters: more } : {}), ...(mainMeta ? { mainMeta } : {}), ...(textRepairs.length ? { textRepairs } : {}) };
   try {
     return { where, record, posterRef: rel, posterPath: resolveInside(root, rel), ...extras };
   } catch (err) {

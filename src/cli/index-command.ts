@@ -15,6 +15,7 @@ import { readImageModels, type ModelPlan } from '../models/library-models.js';
 import { applyModelPlan, closeAll, libraryModelsForIndexing, modelsForIndexRun } from '../ingest/run-models.js';
 import type { ChannelModel } from '../ingest/indexer.js';
 import { requireFolder } from '../catalog/paths.js';
+import { ORIGINAL_TEXT_PREFIX } from '../catalog/record.js';
 import type { Store } from '../store/store.js';
 import { openLibraryForWriting } from './open-library.js';
 import { countingProgress, createProgressReporter } from './progress.js';
@@ -148,6 +149,10 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
     } else {
       for (const p of summary.problems.slice(0, 50)) process.stderr.write(`  ${p.item}${p.file ? ` (${p.file})` : ''}: ${p.reason}\n`);
       if (summary.problemCount > 50) process.stderr.write(`  ... and ${summary.problemCount - 50} more problems (all are in the index_failures table)\n`);
+      if (summary.textRepaired) {
+        process.stderr.write(`  text repaired in ${summary.textRepaired} row${summary.textRepaired === 1 ? '' : 's'}: UTF-8 that had been read as Mac Roman or Windows-1252 (originals kept in extra as ${ORIGINAL_TEXT_PREFIX}<column>), e.g.\n`);
+        for (const e of summary.textRepairExamples) process.stderr.write(`    ${e}\n`);
+      }
       process.stderr.write(
         `${summary.interrupted ? 'interrupted' : 'done'}: ${summary.total} entries in ${summary.seconds.toFixed(1)} s — ` +
           `indexed ${summary.indexed}, unchanged ${summary.unchanged}, skipped ${summary.skipped}, failed ${summary.failed}, ` +

@@ -5,7 +5,7 @@
  * run's, summed from the batches' tallies in the library. Ctrl-C cancels the batches not taken.
  */
 import { resolve } from 'node:path';
-import { readCatalog, type CatalogEntry } from '../catalog/read-catalog.js';
+import { readCatalog, tallyTextRepairs, type CatalogEntry } from '../catalog/read-catalog.js';
 import type { Store } from '../store/store.js';
 import type { IndexJob, IndexQueue } from './index-queue.js';
 import { MAX_PROBLEMS_KEPT, recordTextModel, type IndexProgress, type IndexSummary } from './indexer.js';
@@ -33,7 +33,7 @@ export async function indexCatalogCoordinated(catalogDir: string, opts: Coordina
   const libraryId = (await library.getMeta('library_id'))!;
 
   const s: IndexSummary = {
-    catalog: root, total: 0, indexed: 0, unchanged: 0, skipped: 0, failed: 0, textsEmbedded: 0, pruned: 0, warnings: 0,
+    catalog: root, total: 0, indexed: 0, unchanged: 0, skipped: 0, failed: 0, textsEmbedded: 0, pruned: 0, warnings: 0, textRepaired: 0, textRepairExamples: [],
     interrupted: false, seconds: 0, postersPerSecond: 0, problems: [], problemCount: 0,
   };
   const problem = async (item: string, reason: string): Promise<void> => {
@@ -63,6 +63,7 @@ export async function indexCatalogCoordinated(catalogDir: string, opts: Coordina
       s.warnings++;
       await problem(entry.where, entry.warning);
     }
+    tallyTextRepairs(s, entry);
     seenIds.add(entry.record.id);
     batch.push(entry);
     if (batch.length >= batchSize) await flush();

@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { DEFAULT_LIMITS, type DecodeLimits } from '../image/decode.js';
 import { contentHash } from '../image/hash.js';
-import { readCatalog, type CatalogEntry } from '../catalog/read-catalog.js';
+import { readCatalog, tallyTextRepairs, type CatalogEntry, type TextRepairTally } from '../catalog/read-catalog.js';
 import type { TextEmbeddingModel } from '../models/types.js';
 import type { Store } from '../store/store.js';
 import { TEXT_CHANNEL } from '../store/channels.js';
@@ -43,7 +43,8 @@ export interface IndexProblem {
   reason: string;
 }
 
-export interface IndexSummary {
+/** A run's tallies; the catalog's text repairs (TextRepairTally) are a count and a few examples, not problems. */
+export interface IndexSummary extends TextRepairTally {
   catalog: string;
   total: number;
   /** Posters embedded in this run (new or changed, or model changed). */
@@ -149,7 +150,7 @@ export async function indexEntries(input: EntrySource, opts: IndexOptions): Prom
   if (opts.runId === undefined && recordRun) await recordTextModel(library, textModel);
 
   const s: IndexSummary = {
-    catalog: root, total, indexed: 0, unchanged: 0, skipped: 0, failed: 0, textsEmbedded: 0, pruned: 0, warnings: 0,
+    catalog: root, total, indexed: 0, unchanged: 0, skipped: 0, failed: 0, textsEmbedded: 0, pruned: 0, warnings: 0, textRepaired: 0, textRepairExamples: [],
     interrupted: false, seconds: 0, postersPerSecond: 0, problems: [], problemCount: 0,
   };
   const seenIds = new Set<string>();
@@ -265,6 +266,7 @@ export async function indexEntries(input: EntrySource, opts: IndexOptions): Prom
       s.warnings++;
       await problem(entry.where, null, entry.warning);
     }
+    tallyTextRepairs(s, entry);
     inFlight.push(prepare(entry as CatalogEntry & { record: MovieRecord }));
     if (inFlight.length >= prefetch) await drainOne();
   }
