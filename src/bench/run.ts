@@ -18,6 +18,7 @@ import { benchDefaultWeights } from './default-weights.js';
 import { benchModels } from './models.js';
 import { benchShots } from './shots.js';
 import { benchTrends } from './trends.js';
+import { benchCliStart } from './cli-start.js';
 
 const catalog = resolve(process.env.MARQUEE_CATALOG ?? '../shared/catalog');
 const only = new Set(process.argv.slice(2));
@@ -72,6 +73,10 @@ try {
     }
     process.stderr.write('bench: trend measures from stored features...\n');
     out.trends = await benchTrends(db);
+  }
+  if (only.has('cli')) {
+    process.stderr.write('bench: CLI cold start (--version, --help against node -e 0)...\n');
+    out.cli = benchCliStart();
   }
   if (only.has('scale')) {
     process.stderr.write('bench: storage engines (SQLite, PostgreSQL, pgvector) and workers...\n');

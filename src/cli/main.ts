@@ -1,20 +1,12 @@
 #!/usr/bin/env node
-/** The `marquee` command line. */
+/**
+ * The `marquee` command line. Only commander is loaded up front: each command's action imports
+ * its module (models, onnxruntime, sharp, stores, server...) when it runs. Importing them all
+ * here made `--version` and `--help` cost 6-11x a bare `node -e 0`; lazily, about 1.8x
+ * (hyperfine medians, 2 cores; `npm run bench -- cli` measures it).
+ */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { runBorrowingsCommand, runDupesCommand, runExplainCommand, runPairsCommand, runPostersCommand, runPosterVsFilmCommand } from './analysis-commands.js';
-import { runGenresEval, runGenresPredict, runGenresTrain } from './genres-command.js';
-import { runAtlasBuild } from './atlas-command.js';
-import { runIndexCommand } from './index-command.js';
-import { runServeCommand } from './serve-command.js';
-import { runIdentifyCommand } from './identify-command.js';
-import { runInfoCommand } from './info-command.js';
-import { runMigrateCommand } from './migrate-command.js';
-import { runWorkerCommand } from './worker-command.js';
-import { runSearchCommand } from './search-command.js';
-import { runShotsCommand } from './shots-command.js';
-import { runTrendsCommand } from './trends-command.js';
-import { runLooksCommand, runStillsClustersCommand, runStillsEvalCommand, runStillsLookCommand, runWhichMovieCommand } from './stills-command.js';
 
 function packageVersion(): string {
   return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -68,6 +60,7 @@ program
   .option('--workers <n>', 'PostgreSQL libraries: queue the catalog and index it with n local worker processes (0: only workers started elsewhere with "marquee worker")', number('workers', 0, 256, true))
   .action(async (dir: string | undefined, opts) => {
     if (!dir && !opts.stills && !opts.video) throw new Error('give a catalog folder, --stills <dir>, --video <file|dir>, or several');
+    const { runIndexCommand } = await import('./index-command.js');
     process.exitCode = await runIndexCommand(dir, opts);
   });
 
@@ -93,6 +86,7 @@ program
   .option('--json', 'print {"results":[...]} as JSON')
   .option('--batch <queries.jsonl>', 'run one query per JSON line ("-" for stdin), print one JSON line each')
   .action(async (opts) => {
+    const { runSearchCommand } = await import('./search-command.js');
     process.exitCode = await runSearchCommand(opts);
   });
 
@@ -105,6 +99,7 @@ program
   .option('--model <id>', 'image model of the content channel (default: the library\'s first)')
   .option('--json', 'print {"pairs":[{"a","b","score","channel","model","duplicate"}]}')
   .action(async (opts) => {
+    const { runPairsCommand } = await import('./analysis-commands.js');
     process.exitCode = await runPairsCommand(opts);
   });
 
@@ -115,6 +110,7 @@ program
   .option('--threshold <t>', 'aligned-correlation threshold', number('threshold', 0, 1), 0.9)
   .option('--json', 'print {"groups":[[id,...],...]}')
   .action(async (opts) => {
+    const { runDupesCommand } = await import('./analysis-commands.js');
     process.exitCode = await runDupesCommand(opts);
   });
 
@@ -127,6 +123,7 @@ program
   .option('--out <file>', 'PNG to write', 'explain.png')
   .option('--json', 'print the score, timing and heat grid as JSON')
   .action(async (a: string, b: string, opts) => {
+    const { runExplainCommand } = await import('./analysis-commands.js');
     process.exitCode = await runExplainCommand(a, b, opts);
   });
 
@@ -139,6 +136,7 @@ genres
   .option('--seed <n>', 'random seed (folds, shuffling)', number('seed', 0, 2 ** 31, true), 42)
   .option('--json', 'print a JSON summary')
   .action(async (opts) => {
+    const { runGenresTrain } = await import('./genres-command.js');
     process.exitCode = await runGenresTrain(opts);
   });
 genres
@@ -150,6 +148,7 @@ genres
   .option('--held-out', 'also set 20% of the films aside, train as "genres train" does on the rest, and score the posters of the films it never saw')
   .option('--json', 'print {"evaluations":[...]}')
   .action(async (opts) => {
+    const { runGenresEval } = await import('./genres-command.js');
     process.exitCode = await runGenresEval(opts);
   });
 genres
@@ -161,6 +160,7 @@ genres
   .option('--batch <queries.jsonl>', 'one {"qid","image","overview"} per line ("-" for stdin)')
   .option('--json', 'print {"genres":[{"genre","p"}]} for all genres, most probable first')
   .action(async (opts) => {
+    const { runGenresPredict } = await import('./genres-command.js');
     process.exitCode = await runGenresPredict(opts);
   });
 
@@ -172,6 +172,7 @@ program
   .option('--k <n>', 'number of movies', number('k', 1, 1000, true), 20)
   .option('--json', 'print {"movies":[{"id","title","score","parts"}]}')
   .action(async (id: string, opts) => {
+    const { runLooksCommand } = await import('./stills-command.js');
     process.exitCode = await runLooksCommand(id, opts);
   });
 
@@ -184,6 +185,7 @@ program
   .option('--k <n>', 'number of movies', number('k', 1, 1000, true), 5)
   .option('--json', 'print {"movies":[{"id","title","score"}]}')
   .action(async (opts) => {
+    const { runWhichMovieCommand } = await import('./stills-command.js');
     process.exitCode = await runWhichMovieCommand(opts);
   });
 
@@ -202,6 +204,7 @@ program
   .option('--typical', 'instead of a measure: the most typical posters of each period (medoids on the content model)')
   .option('--out <dir>', 'with --typical: write each period\'s average poster image (average-<period>.jpg) here')
   .action(async (opts) => {
+    const { runTrendsCommand } = await import('./trends-command.js');
     process.exitCode = await runTrendsCommand(opts);
   });
 
@@ -216,6 +219,7 @@ program
   .option('--copies', 'also pairs that are one artwork (a reissue under another title, a catalog error): flagged "same artwork"')
   .option('--json', 'print {"channel","borrowings":[{"from","to","similarity","z","reference"}]}')
   .action(async (opts) => {
+    const { runBorrowingsCommand } = await import('./analysis-commands.js');
     process.exitCode = await runBorrowingsCommand(opts);
   });
 
@@ -228,6 +232,7 @@ program
   .option('--k <n>', 'how many films', number('k', 1, 10000, true), 20)
   .option('--json', 'print the comparison(s) as JSON')
   .action(async (id: string | undefined, opts) => {
+    const { runPosterVsFilmCommand } = await import('./analysis-commands.js');
     process.exitCode = await runPosterVsFilmCommand(id, opts);
   });
 
@@ -238,6 +243,7 @@ program
   .addOption(dbOption())
   .option('--json', 'print {"id","designs","posters":[{"rank","kind","country","year","width","height","design"}]}')
   .action(async (id: string, opts) => {
+    const { runPostersCommand } = await import('./analysis-commands.js');
     process.exitCode = await runPostersCommand(id, opts);
   });
 
@@ -248,6 +254,7 @@ program
   .addOption(dbOption())
   .option('--json', 'print {"shots":[{"start","end","transition","keyframe","color"}],"asl",…}')
   .action(async (target: string, opts) => {
+    const { runShotsCommand } = await import('./shots-command.js');
     process.exitCode = await runShotsCommand(target, opts);
   });
 
@@ -260,6 +267,7 @@ stills
   .option('--barcode <file.png>', 'write the colour barcode (one column per still, in film order)')
   .option('--json', 'print the look as JSON')
   .action(async (id: string, opts) => {
+    const { runStillsLookCommand } = await import('./stills-command.js');
     process.exitCode = await runStillsLookCommand(id, opts);
   });
 stills
@@ -269,6 +277,7 @@ stills
   .option('--window <n>', 'frames on each side of the query left out', number('window', 0, 1000, true), 2)
   .option('--json', 'print the evaluation as JSON')
   .action(async (opts) => {
+    const { runStillsEvalCommand } = await import('./stills-command.js');
     process.exitCode = await runStillsEvalCommand(opts);
   });
 stills
@@ -279,6 +288,7 @@ stills
   .option('--seed <n>', 'random seed', number('seed', 0, 2 ** 31, true), 42)
   .option('--json', 'print clusters and every still\'s cluster and grid cell')
   .action(async (opts) => {
+    const { runStillsClustersCommand } = await import('./stills-command.js');
     process.exitCode = await runStillsClustersCommand(opts);
   });
 
@@ -296,6 +306,7 @@ atlas
   .option('--no-tsne', 'skip the t-SNE projection')
   .option('--json', 'print the atlas summary as JSON')
   .action(async (opts) => {
+    const { runAtlasBuild } = await import('./atlas-command.js');
     process.exitCode = await runAtlasBuild(opts);
   });
 
@@ -308,6 +319,7 @@ program
   .option('--read-text', 'read the printed text of posters not read yet in the background while serving (progress: GET /api/text/status)')
   .option('--train-genres', 'train the genre model in the background when there is none usable, and again when --read-text finishes (progress: GET /api/genres/status)')
   .action(async (opts) => {
+    const { runServeCommand } = await import('./serve-command.js');
     process.exitCode = await runServeCommand(opts);
   });
 
@@ -319,6 +331,7 @@ program
   .option('--k <n>', 'candidates to list', number('k', 1, 100, true), 5)
   .option('--json', 'print {"match":{id,title,year,confidence,by}|null,"candidates":[...],"lines":[...]}')
   .action(async (opts) => {
+    const { runIdentifyCommand } = await import('./identify-command.js');
     process.exitCode = await runIdentifyCommand(opts);
   });
 
@@ -328,6 +341,7 @@ program
   .addOption(dbOption())
   .option('--json', 'print JSON')
   .action(async (opts) => {
+    const { runInfoCommand } = await import('./info-command.js');
     process.exitCode = await runInfoCommand(opts);
   });
 
@@ -339,6 +353,7 @@ program
   .option('--library <id>', 'refuse to work unless the library has this id (printed by the coordinating index run)')
   .option('--json', 'print a JSON line per batch')
   .action(async (opts) => {
+    const { runWorkerCommand } = await import('./worker-command.js');
     process.exitCode = await runWorkerCommand(opts);
   });
 
@@ -349,6 +364,7 @@ program
   .argument('<to>', 'target library: a file or a postgres:// URL (created if missing, must be empty)')
   .option('--json', 'print a JSON summary')
   .action(async (from: string, to: string, opts) => {
+    const { runMigrateCommand } = await import('./migrate-command.js');
     process.exitCode = await runMigrateCommand(from, to, opts);
   });
 
