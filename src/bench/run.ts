@@ -18,6 +18,7 @@ import { benchDefaultWeights } from './default-weights.js';
 import { benchModels } from './models.js';
 import { benchShots } from './shots.js';
 import { benchTrends } from './trends.js';
+import { benchRelevance } from './relevance-bench.js';
 import { benchCliStart } from './cli-start.js';
 
 const catalog = resolve(process.env.MARQUEE_CATALOG ?? '../shared/catalog');
@@ -90,6 +91,15 @@ try {
     }
     process.stderr.write('bench: poster text (OCR speed, titles, degraded copies, hubs)...\n');
     out.ocr = await benchOcr(db);
+  }
+  if (only.has('relevance')) {
+    if (!existingDb) {
+      process.stderr.write('bench: indexing the catalog for relevance, without OCR (set MARQUEE_BENCH_DB to a library with poster text read)...\n');
+      const r = spawnSync(process.execPath, [join(import.meta.dirname, '../cli/main.js'), 'index', catalog, '--db', db, '--no-ocr'], { stdio: ['ignore', 'ignore', 'inherit'] });
+      if (r.status !== 0) throw new Error('indexing for the relevance benchmark failed');
+    }
+    process.stderr.write('bench: relevance (query sets, fusion alternatives on the development half, text latency)...\n');
+    out.relevance = await benchRelevance(db);
   }
   if (only.has('weights')) {
     if (!existingDb) throw new Error('the weights benchmark needs MARQUEE_BENCH_DB: an indexed library (with poster text read)');

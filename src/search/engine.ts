@@ -15,12 +15,13 @@ import { fuseZScores, matchScale, type ChannelScores } from './fusion.js';
 import type { LoadedChannel } from './index-factory.js';
 import { faceChannel, paletteChannel, vectorChannel, type QueryChannel } from './query-channel.js';
 import type { PosterOwners } from './poster-owners.js';
-import { PrintedTextIndex } from '../text/printed-text-index.js';
-import { identityChannel, identityEvidence, printedTextChannel, typographyChannel, type IdentityEvidence } from './text-channels.js';
+import { identityChannel, identityEvidence, typographyChannel, type IdentityEvidence } from './text-channels.js';
+import { textRetrieval, type RankFusion, type TextMatch } from './text-retrieval.js';
+import { ocrVersionKey } from '../text/poster-ocr.js';
 import type { TypographyScorer } from './typography-scorer.js';
 import { currentReading } from '../text/current-reading.js';
 import type { TextLine } from '../text/types.js';
-import { DEFAULT_IMAGE_WEIGHTS, MAX_K, PRINTED_TEXT_SHARE, QueryError, VISUAL_CHANNEL, VISUAL_TEXT_SHARE, WEIGHTED_CHANNELS, type ImageInput, type SearchQuery, type SearchResult } from './query.js';
+import { DEFAULT_IMAGE_WEIGHTS, MAX_K, QueryError, WEIGHTED_CHANNELS, type ImageInput, type SearchQuery, type SearchResult } from './query.js';
 
 export { QueryError };
 
@@ -34,7 +35,6 @@ interface TextSide {
   visual?: Float32Array;
   /** The vector is the query movie's own synopsis ("more like this" blending in its story). */
   story?: boolean;
-  printed: PrintedTextIndex | undefined;
   identity: Map<number, IdentityEvidence> | undefined;
   typography: { vector: Float32Array; scorer: TypographyScorer } | undefined;
 }
@@ -68,6 +68,9 @@ function round(x: number): number {
 }
 
 export class SearchEngine {
+  /** Rank fusion of the text side (benchmarks compare settings; undefined: the chosen default). */
+  rankFusion: RankFusion | undefined;
+
   constructor(
     readonly store: Store,
     readonly embedder: Embedder,
@@ -156,7 +159,7 @@ export class SearchEngine {
   }
 
   /** What only the engine can check: combinations and ranges (types were checked when the query was built). */
-  private validate(q: SearchQuery, printedAvailable: boolean): { k: number; text: string | undefined; wImage: number } {
+  private async validate(q: SearchQuery): Promise<{ k: number; text: string | undefined; wImage: number }> {
     const k = q.k ?? 10;
     if (!Number.isInteger(k) || k < 1 || k > MAX_K) throw new QueryError(`k must be an integer from 1 to ${MAX_K}, got ${q.k}`);
     if (q.id !== undefined && q.image) throw new QueryError('give either an image or a movie id, not both');
@@ -168,7 +171,7 @@ export class SearchEngine {
     if (q.per !== undefined && q.per !== 'film' && q.per !== 'poster') throw new QueryError(`per must be film or poster, got ${String(q.per)}`);
     const text = q.text?.trim();
     if (q.text !== undefined && !text) throw new QueryError('text is empty');
-    if (text && !this.embedder.hasText && !printedAvailable && !this.embedder.dualEncoder)
+    if (text && !this.embedder.hasText && !this.embedder.dualEncoder && !(await this.anyPrintedText()))
       throw new QueryError('this library has no synopsis embeddings, no printed text and no dual-encoder image model: re-index with the text model enabled, or without --no-ocr');
     const wImage = q.weightImage ?? 0.5;
     if (!(wImage >= 0 && wImage <= 1)) throw new QueryError(`weight-image must be between 0 and 1, got ${q.weightImage}`);
@@ -178,8 +181,14 @@ export class SearchEngine {
     return { k, text, wImage };
   }
 
-  /** The channels a query is scored on, with their weights. */
-  private async plan(q: SearchQuery, image: { vectors: ImageVectors } | undefined, text: TextSide, wImage: number): Promise<QueryChannel[]> {
+  /** The channels a query is scored on, with their weights, and what the text side matched per key. */
+  private async plan(
+    q: SearchQuery,
+    image: { vectors: ImageVectors } | undefined,
+    text: TextSide,
+    wImage: number,
+    ctx: { owners: PosterOwners; exclude: ReadonlySet<number> },
+  ): Promise<{ channels: QueryChannel[]; matches?: Map<number, TextMatch> }> {
     const textVector = text.vector;
     const imageSide = text.query || text.story ? wImage : 1;
     const channels: QueryChannel[] = [];
@@ -205,35 +214,47 @@ export class SearchEngine {
     if (image && identity) channels.push(identityChannel((imageSide * (weights?.identity ?? 0)) / weightTotal, identity, (await this.indexes.filterRows()).map((r) => r.key)));
     if (q.colors) channels.push(paletteChannel(imageSide, q.colors, await this.indexes.palette()));
     const textSide = image || q.colors ? 1 - wImage : 1;
-    // What posters show (a dual encoder's text tower), beside synopses and printed words.
-    const visual = text.query && text.visual ? await this.indexes.channel(this.embedder.dualEncoder!.channel, { raw: true }) : undefined;
-    const others = textVector !== undefined || text.printed !== undefined;
-    const visualShare = visual ? (others ? VISUAL_TEXT_SHARE : 1) : 0;
-    if (visual) channels.push(vectorChannel(VISUAL_CHANNEL, textSide * visualShare, text.visual!, visual));
-    const rest = textSide * (1 - visualShare);
-    const printedShare = text.printed ? (textVector ? PRINTED_TEXT_SHARE : 1) : 0;
-    if (textVector) {
-      const loaded = await this.indexes.channel(TEXT_CHANNEL);
-      if (loaded) channels.push(vectorChannel(TEXT_CHANNEL, rest * (1 - printedShare), textVector, loaded));
+    if (text.query) {
+      // Free text: every text retriever (words in the engine, synopses, printed text, what posters show) fused by rank.
+      const synopsis = textVector ? await this.indexes.channel(TEXT_CHANNEL) : undefined;
+      const visual = text.visual ? await this.indexes.channel(this.embedder.dualEncoder!.channel, { raw: true }) : undefined;
+      const { channel, matches } = await textRetrieval({
+        query: text.query,
+        weight: textSide,
+        lexical: this.store.lexical,
+        ocrVersion: ocrVersionKey(),
+        synopsis: synopsis && textVector ? { vector: textVector, loaded: synopsis } : undefined,
+        visual: visual && text.visual ? { vector: text.visual, loaded: visual } : undefined,
+        owners: ctx.owners,
+        referenceKeys: (await this.indexes.filterRows()).map((r) => r.key),
+        filter: hasFilters(q.filters) ? q.filters : undefined,
+        exclude: ctx.exclude,
+        fusion: this.rankFusion,
+      });
+      channels.push(channel);
+      return { channels, matches };
     }
-    if (text.query && text.printed) channels.push(printedTextChannel(rest * printedShare, text.query, text.printed));
-    return channels;
+    if (textVector) {
+      // "More like this" blending in the movie's own synopsis.
+      const loaded = await this.indexes.channel(TEXT_CHANNEL);
+      if (loaded) channels.push(vectorChannel(TEXT_CHANNEL, textSide, textVector, loaded));
+    }
+    return { channels };
   }
 
-  /** The printed-text index when any poster has been read (undefined otherwise). */
-  private async printedIndex(): Promise<PrintedTextIndex | undefined> {
-    const index = await this.indexes.printedText();
-    return index.size > 0 ? index : undefined;
+  /** Whether any poster's printed text has been read (a text query can then search it). */
+  private async anyPrintedText(): Promise<boolean> {
+    return (await this.store.posterTextProgress(ocrVersionKey())).read > 0;
   }
 
   /** What the query's text side needs: the synopsis vector, the printed-text index, the upload's identity evidence. */
-  private async textSide(q: SearchQuery, text: string | undefined, printed: PrintedTextIndex | undefined): Promise<Omit<TextSide, 'vector'>> {
+  private async textSide(q: SearchQuery, text: string | undefined): Promise<Omit<TextSide, 'vector'>> {
     const weights = q.weights ?? DEFAULT_IMAGE_WEIGHTS;
     const wantIdentity = q.image !== undefined && !q.image2 && (weights.identity ?? 0) > 0;
     const wantTypography = (q.image !== undefined || q.id !== undefined) && !q.image2 && (weights.typography ?? 0) > 0;
     let lines: TextLine[] | undefined;
     if (wantIdentity || wantTypography) lines = await this.queryLines(q);
-    const identity = wantIdentity && lines ? identityEvidence(lines, await this.indexes.titles(), printed ?? new PrintedTextIndex([])) : undefined;
+    const identity = wantIdentity && lines ? identityEvidence(lines, await this.indexes.titles(), await this.indexes.printedText()) : undefined;
     let typography: TextSide['typography'];
     if (wantTypography) {
       // A poster not read yet has no typography: with other channels weighted the query goes on
@@ -245,7 +266,7 @@ export class SearchEngine {
         typography = { vector: scorer.queryOf(lines), scorer };
       }
     }
-    return { query: text, printed: text ? printed : undefined, identity, typography };
+    return { query: text, identity, typography };
   }
 
   /** The query poster's printed text: read off an upload, or a library movie's stored reading (undefined when not read). */
@@ -258,8 +279,7 @@ export class SearchEngine {
   }
 
   async search(query: SearchQuery): Promise<SearchResult[]> {
-    const printed = await this.printedIndex();
-    const { k, text, wImage } = this.validate(query, printed !== undefined);
+    const { k, text, wImage } = await this.validate(query);
     const q: SearchQuery = { ...query, filters: checkFilters(query.filters, await this.indexes.filterRows()) };
     const exclude = new Set<number>();
     // The image model runs on onnxruntime's threads, the text model in a worker: embed both at once.
@@ -267,16 +287,15 @@ export class SearchEngine {
     const [image, textVector, side, visual] = await Promise.all([
       this.imageQueryVectors(q, exclude),
       text && this.embedder.hasText ? this.embedder.embedText(text) : story ? this.synopsisVector(q.id!) : undefined,
-      this.textSide(q, text, printed),
+      this.textSide(q, text),
       text && this.embedder.dualEncoder ? this.embedder.embedVisualText(text) : undefined,
     ]);
     const owners = await this.indexes.owners();
     const perPoster = q.per === 'poster';
     // "More like this film" leaves out every poster of the film.
     for (const key of [...exclude]) for (const p of owners.furtherOf(key)) exclude.add(p);
-    const channels = (await this.plan(q, image, { ...side, vector: textVector, visual, story: story && textVector !== undefined }, wImage)).map((c) =>
-      c.name === TEXT_CHANNEL || c.name === 'identity' ? inheritFromMovie(c, owners) : c,
-    );
+    const planned = await this.plan(q, image, { ...side, vector: textVector, visual, story: story && textVector !== undefined }, wImage, { owners, exclude });
+    const channels = planned.channels.map((c) => (c.name === TEXT_CHANNEL && !text) || c.name === 'identity' ? inheritFromMovie(c, owners) : c);
 
     // Vector indexes get the filter itself (an engine index applies it in its query); the in-process
     // palette and face scorers get the resolved set of keys.
@@ -320,7 +339,10 @@ export class SearchEngine {
       const scores: Record<string, number | null> = {};
       for (const c of scored) scores[c.channel] = Number.isNaN(c.scores[t.i]!) ? null : round(c.scores[t.i]!);
       const result: SearchResult = { id: m.id, title: m.title, year: m.year, score: round(t.score), match: Number.isNaN(match[t.i]!) ? null : Math.round(match[t.i]! * 1000) / 1000, genres: m.genres, countries: m.countries, scores };
-      if (side.printed && text && (scores.printed ?? 0) > 0) result.printed = side.printed.matched(text, t.key);
+      const matched = planned.matches?.get(t.key) ?? planned.matches?.get(owners.movieOf(t.key));
+      if (matched?.printed?.length) result.printed = matched.printed;
+      if (matched?.fields.length) result.fields = matched.fields;
+      if (matched?.phrase) result.phrase = matched.phrase;
       const evidence = side.identity?.get(t.key) ?? side.identity?.get(owners.movieOf(t.key));
       if (evidence) result.identity = { score: round(evidence.score), by: evidence.by, text: evidence.text };
       const poster = owners.furtherCount > 0 ? owners.poster(t.key) : undefined;

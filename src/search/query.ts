@@ -3,6 +3,7 @@ import type { SearchFilters } from './filters.js';
 import type { TextLine } from '../text/types.js';
 import { IMAGE_CHANNELS } from '../store/channels.js';
 import { MarqueeError } from '../util/errors.js';
+import type { LexicalField } from '../store/lexical.js';
 
 export interface ImageInput {
   bytes: Buffer;
@@ -64,15 +65,7 @@ export type ChannelWeights = Partial<Record<WeightedChannel, number>>;
  */
 export const DEFAULT_IMAGE_WEIGHTS: Record<WeightedChannel, number> = { content: 0.7, color: 0.15, layout: 0.15, faces: 0, identity: 0.5, typography: 0 };
 
-/** Share of a text query's weight given to words printed on posters (the rest: synopses). */
-export const PRINTED_TEXT_SHARE = 0.4;
-
-/**
- * With a dual-encoder image model (CLIP-style), a text query also scores what posters show: the
- * `visual` channel, this share of the text side (synopses and printed words share the rest as
- * above). Not measured: no dual encoder's weights can be had here (README, Limits).
- */
-export const VISUAL_TEXT_SHARE = 0.4;
+/** A dual encoder's text tower against posters: one of the text retrievers (text-retrieval.ts). */
 export const VISUAL_CHANNEL = 'visual';
 
 /** Parses "content=0.6,color=0.3,layout=0.1"; channels not named get weight 0. */
@@ -105,6 +98,10 @@ export interface SearchResult {
   scores: Record<string, number | null>;
   /** Text queries: the lines printed on this poster that match the query. */
   printed?: string[];
+  /** Text queries: the movie fields holding query words (title, alt_titles, tagline, overview). */
+  fields?: LexicalField[];
+  /** Text queries: the field holding the whole query as a phrase. */
+  phrase?: LexicalField;
   /** Image uploads: why the upload is taken for this film's poster (its title read, or its text matching). */
   identity?: { score: number; by: 'title' | 'text'; text: string };
   /** The poster that scored (libraries with several posters per film): 0 is the film's main poster. */

@@ -1,6 +1,5 @@
 /**
- * Query channels from printed text (OCR): `printed` scores posters whose printed words match a
- * text query; `identity` scores how surely an uploaded poster is a catalog film's poster, from
+ * Query channels from printed text (OCR): `identity` scores how surely an uploaded poster is a catalog film's poster, from
  * its text alone: its lines spelling the film's title (TitleMatcher), or its text matching that
  * film's poster text (a copy, a crop, another print). Most posters score 0 on both, so their
  * z-scores use a floor on the spread (minStd): a lone weak match must not look like a miracle.
@@ -53,18 +52,6 @@ export function identityChannel(weight: number, evidence: Map<number, IdentityEv
         .map((e) => ({ key: e.key, score: e.score })),
     scores: async (keys) => Float32Array.from(keys, score),
     reference: async () => Float32Array.from(referenceSample(allKeys), score),
-  };
-}
-
-export function printedTextChannel(weight: number, query: string, index: PrintedTextIndex): QueryChannel {
-  return {
-    name: 'printed',
-    weight,
-    needsKeys: true,
-    minStd: TEXT_CHANNEL_MIN_STD,
-    search: async (k, only, exclude) => index.search(query, k, only.allow, exclude).map((h) => ({ key: h.key, score: h.score })),
-    scores: async (keys) => index.scores(query, keys),
-    reference: async () => index.scores(query, referenceSample(index.keys)),
   };
 }
 

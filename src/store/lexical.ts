@@ -39,7 +39,15 @@ export interface PrintedTextCandidate {
   lines: string[];
 }
 
+export interface TitleCandidate {
+  /** Movie key. */
+  key: number;
+  title: string;
+}
+
 export interface LexicalSearch {
+  /** Movies whose title shares the most letter trigrams with the query (typos: "termnator"), best first: candidates the caller scores. */
+  titleCandidates(query: string, k: number, filter?: SearchFilters): Promise<TitleCandidate[]>;
   /** Movies whose fields hold any of the query's words, best first (at most k), filters applied in the engine. */
   searchMovies(query: string, k: number, filter?: SearchFilters): Promise<MovieTextHit[]>;
   /** Movies whose title, other titles or tagline hold the whole query as a phrase (stemmed; at most k). */

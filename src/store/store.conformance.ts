@@ -446,6 +446,8 @@ export function storeConformance(name: string, make: StoreFactory): void {
         expect(hits.map((h) => h.key)).toContain(weather);
         expect((await store.lexical.searchMovies('weather man', 10))[0]!.key).toBe(weather);
         expect((await store.lexical.searchMovies('cosmos', 10)).map((h) => [h.key, h.fields])).toEqual([[noise, ['alt_titles']]]);
+        // Misspelt titles: trigram candidates.
+        expect((await store.lexical.titleCandidates('grondhog dya', 5))[0]).toEqual({ key: groundhog, title: 'Groundhog Day' });
         // Filters are applied in the engine.
         expect((await store.lexical.searchMovies('weatherman', 10, { yearFrom: 2000 })).map((h) => h.key)).toEqual([weather]);
         expect(await store.lexical.searchMovies('  !! ', 10)).toEqual([]);

@@ -2,7 +2,8 @@
  * Lexical retrieval in PostgreSQL (schema 5): `movies.search_doc`, a weighted tsvector (title and
  * other titles A, tagline B, overview C; the 'english' configuration's stemmer) with a GIN index,
  * ranked with ts_rank; `poster_text.squashed`, each reading's lines squashed to letters and digits
- * and joined, searched with pg_trgm's word similarity through a GIN trigram index. Both columns
+ * and joined, shortlisted by shared letter trigrams (LIKE patterns served by a pg_trgm GIN index;
+ * pg_trgm's word_similarity pads words, so a word inside squashed text scored only 0.5 and was missed). Both columns
  * are set by BEFORE triggers, so every write path fills them in its own transaction.
  *
  * pg_trgm ships with PostgreSQL (contrib) and is a trusted extension (a database owner may create
@@ -11,7 +12,7 @@
  */
 import type pg from 'pg';
 import type { SearchFilters } from '../../search/filters.js';
-import { EXTRA_TITLE_FIELDS, printedTerms, queryWords, searchTerms, type LexicalField, type LexicalSearch, type MovieTextHit, type PhraseHit, type PrintedTextCandidate } from '../lexical.js';
+import { EXTRA_TITLE_FIELDS, printedTerms, queryWords, searchTerms, wordTrigrams, type LexicalField, type LexicalSearch, type MovieTextHit, type PhraseHit, type PrintedTextCandidate, type TitleCandidate } from '../lexical.js';
 import { filterConditions } from './pgvector-index.js';
 
 type Row = Record<string, unknown>;
@@ -56,6 +57,7 @@ export async function setUpTrigrams(client: Queryable): Promise<boolean> {
       await client.query('CREATE EXTENSION IF NOT EXISTS pg_trgm');
     }
     await client.query('CREATE INDEX IF NOT EXISTS poster_text_squashed ON poster_text USING gin (squashed gin_trgm_ops)');
+    await client.query('CREATE INDEX IF NOT EXISTS movies_title_trigrams ON movies USING gin (lower(title) gin_trgm_ops)');
     return true;
   } catch (err) {
     const code = (err as { code?: string }).code;
@@ -120,22 +122,32 @@ export class PostgresLexicalSearch implements LexicalSearch {
     return rows.map((r) => ({ key: r.key as number, field: (['title', 'alt_titles', 'tagline'] as const).find((f) => r[f]) ?? 'title' }));
   }
 
+  async titleCandidates(query: string, k: number, filter?: SearchFilters): Promise<TitleCandidate[]> {
+    const q = query.toLowerCase().trim();
+    if (q.length < 3) return [];
+    const params: unknown[] = [q];
+    const where = filterConditions(filter, params).map((c) => ` AND ${c}`).join('');
+    params.push(k);
+    // pg_trgm's similarity over the (lower-cased) title; without pg_trgm, titles holding the query's longest word.
+    const sql = this.trigrams
+      ? `SELECT m.key, m.title FROM movies m WHERE lower(m.title) % $1${where} ORDER BY similarity(lower(m.title), $1) DESC, m.key LIMIT $${params.length}`
+      : `SELECT m.key, m.title FROM movies m WHERE strpos(lower(m.title), $1) > 0${where} ORDER BY m.key LIMIT $${params.length}`;
+    return ((await this.pool.query(sql, params)).rows as Row[]).map((r) => ({ key: r.key as number, title: r.title as string }));
+  }
+
   async printedCandidates(query: string, version: string, k: number, filter?: SearchFilters): Promise<PrintedTextCandidate[]> {
-    const terms = printedTerms(query);
-    if (!terms.length) return [];
+    const grams = wordTrigrams(printedTerms(query));
+    if (!grams.length) return [];
     const params: unknown[] = [version];
     const where = filterConditions(filter, params).map((c) => ` AND ${c}`).join('');
-    const refs = terms.map((t) => `$${params.push(t)}`);
-    let match: string, score: string;
-    if (this.trigrams) {
-      match = refs.map((r) => `${r} <% t.squashed`).join(' OR ');
-      score = refs.map((r) => `word_similarity(${r}, t.squashed)`).join(' + ');
-    } else {
-      if (!this.warned) process.stderr.write('marquee: pg_trgm is not available in this database: printed text is searched without an index\n');
+    // Letter trigrams as LIKE patterns (the trigram GIN index serves them): candidates share some, ranked by how many, as in SQLite.
+    const refs = grams.map((g) => `$${params.push(`%${g}%`)}`);
+    if (!this.trigrams && !this.warned) {
+      process.stderr.write('marquee: pg_trgm is not available in this database: printed text is searched without an index\n');
       this.warned = true;
-      match = refs.map((r) => `strpos(t.squashed, ${r}) > 0`).join(' OR ');
-      score = refs.map((r) => `(strpos(t.squashed, ${r}) > 0)::int`).join(' + ');
     }
+    const match = refs.map((r) => `t.squashed LIKE ${r}`).join(' OR ');
+    const score = refs.map((r) => `(t.squashed LIKE ${r})::int`).join(' + ');
     params.push(k);
     const rows = (
       await this.pool.query(

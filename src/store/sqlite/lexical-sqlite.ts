@@ -6,6 +6,7 @@
  * - `movie_search`: title, other titles (catalog extra columns), tagline, overview; porter stemming
  *   over unicode61 with diacritics folded; ranked by BM25 with field weights (title and other
  *   titles 10, tagline 4, overview 1: a word of the title says more than one of the synopsis).
+ * - `title_search`: each title squashed to letters and digits, trigram tokenizer (misspelt titles).
  * - `printed_search`: each current-or-stale reading's lines squashed to letters and digits and
  *   joined (PP-OCRv4 drops spaces), trigram tokenizer; the search keeps only readings of the
  *   current reader version on the poster's current bytes.
@@ -15,7 +16,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { SearchFilters } from '../../search/filters.js';
-import { LEXICAL_FIELDS, printedTerms, queryWords, searchTerms, squashText, wordTrigrams, type LexicalField, type LexicalSearch, type MovieTextHit, type PhraseHit, type PrintedTextCandidate } from '../lexical.js';
+import { LEXICAL_FIELDS, printedTerms, queryWords, searchTerms, squashText, wordTrigrams, type LexicalField, type LexicalSearch, type MovieTextHit, type PhraseHit, type PrintedTextCandidate, type TitleCandidate } from '../lexical.js';
 
 type Row = Record<string, unknown>;
 
@@ -41,6 +42,17 @@ END;
 CREATE TRIGGER IF NOT EXISTS movies_search_delete AFTER DELETE ON movies BEGIN
   DELETE FROM movie_search WHERE rowid = old.key;
 END;
+CREATE VIRTUAL TABLE IF NOT EXISTS title_search USING fts5(title, tokenize = 'trigram remove_diacritics 1');
+CREATE TRIGGER IF NOT EXISTS movies_title_insert AFTER INSERT ON movies BEGIN
+  INSERT INTO title_search (rowid, title) VALUES (new.key, marquee_squash(new.title));
+END;
+CREATE TRIGGER IF NOT EXISTS movies_title_update AFTER UPDATE OF title ON movies WHEN old.title IS NOT new.title BEGIN
+  DELETE FROM title_search WHERE rowid = old.key;
+  INSERT INTO title_search (rowid, title) VALUES (new.key, marquee_squash(new.title));
+END;
+CREATE TRIGGER IF NOT EXISTS movies_title_delete AFTER DELETE ON movies BEGIN
+  DELETE FROM title_search WHERE rowid = old.key;
+END;
 CREATE VIRTUAL TABLE IF NOT EXISTS printed_search USING fts5(text, tokenize = 'trigram remove_diacritics 1');
 CREATE TRIGGER IF NOT EXISTS poster_text_search_insert AFTER INSERT ON poster_text WHEN new.error IS NULL BEGIN
   INSERT INTO printed_search (rowid, text) VALUES (new.movie_key, ${PRINTED_TEXT_SQL('new.lines')});
@@ -58,6 +70,8 @@ END;
 export const LEXICAL_BACKFILL_SQL = `
 DELETE FROM movie_search;
 INSERT INTO movie_search (rowid, title, alt_titles, tagline, overview) SELECT key, title, ${ALT_TITLES_SQL('extra')}, tagline, overview FROM movies;
+DELETE FROM title_search;
+INSERT INTO title_search (rowid, title) SELECT key, marquee_squash(title) FROM movies;
 DELETE FROM printed_search;
 INSERT INTO printed_search (rowid, text) SELECT movie_key, ${PRINTED_TEXT_SQL('lines')} FROM poster_text WHERE error IS NULL;
 `;
@@ -125,6 +139,21 @@ export class SqliteLexicalSearch implements LexicalSearch {
       )
       .all(...params, k) as Row[];
     return rows.map((r) => ({ key: r.key as number, field: LEXICAL_FIELDS.find((_, i) => Boolean(r[`f${i}`])) ?? ('title' as LexicalField) }));
+  }
+
+  async titleCandidates(query: string, k: number, filter?: SearchFilters): Promise<TitleCandidate[]> {
+    const grams = wordTrigrams([squashText(query)]);
+    if (!grams.length) return [];
+    const params: unknown[] = [grams.map(quote).join(' OR ')];
+    const where = filterSql(filter, params);
+    return (
+      this.db
+        .prepare(
+          `SELECT m.key, m.title FROM title_search s JOIN movies m ON m.key = s.rowid
+           WHERE title_search MATCH ?${where} ORDER BY bm25(title_search), s.rowid LIMIT ?`,
+        )
+        .all(...params, k) as Row[]
+    ).map((r) => ({ key: r.key as number, title: r.title as string }));
   }
 
   async printedCandidates(query: string, version: string, k: number, filter?: SearchFilters): Promise<PrintedTextCandidate[]> {
