@@ -2,7 +2,9 @@
 import { posterThumbUrl, thumbUrl, type Result } from './api.js';
 import { h } from './dom.js';
 
-const CHANNEL_LABEL: Record<string, string> = { content: 'content', color: 'colour', layout: 'layout', text: 'synopsis', visual: 'shows', printed: 'printed', identity: 'identity', faces: 'faces', palette: 'palette' };
+/** How a text match's fields read on a card. */
+const FIELD_LABEL: Record<string, string> = { title: 'title', alt_titles: 'other titles', tagline: 'tagline', overview: 'synopsis' };
+const CHANNEL_LABEL: Record<string, string> = { content: 'content', color: 'colour', layout: 'layout', text: 'text', visual: 'shows', printed: 'printed', identity: 'identity', faces: 'faces', palette: 'palette' };
 
 export function scoreBars(scores: Record<string, number | null>): HTMLElement {
   return h(
@@ -39,6 +41,7 @@ export function resultCard(r: Result, rank: number): HTMLElement {
     h('div', { class: 'card-title', title: alt }, `${rank}. ${r.title}`),
     h('div', { class: 'card-meta' }, h('span', {}, String(r.year ?? '—')), match.text ? h('span', { class: 'match', title: match.title }, match.text) : null),
     r.poster && r.poster.rank > 0 ? h('div', { class: 'poster-note' }, [r.poster.kind ?? `poster ${r.poster.rank}`, r.poster.country, r.poster.year].filter((x) => x !== null).join(' · ')) : null,
+    r.phrase || r.fields?.length ? h('div', { class: 'fields', title: 'where your words are' }, r.phrase ? `phrase in ${FIELD_LABEL[r.phrase]}` : `in ${r.fields!.map((f) => FIELD_LABEL[f]).join(', ')}`) : null,
     r.printed?.length ? h('div', { class: 'printed', title: 'printed on the poster' }, `“${r.printed.join(' / ')}”`) : null,
     r.identity ? h('div', { class: 'identity-note' }, r.identity.by === 'title' ? `title read: ${r.identity.text}` : 'same printed text') : null,
     scoreBars(r.scores),
