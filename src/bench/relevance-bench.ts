@@ -21,7 +21,7 @@ export const FUSION_ALTERNATIVES: Record<string, RankFusion> = {
   'lexical-only': { ...DEFAULT_RANK_FUSION, title: 0, phrase: 0, synopsis: 0, printed: 0, visual: 0 },
   'synopsis-only': { ...DEFAULT_RANK_FUSION, lexical: 0, title: 0, phrase: 0, printed: 0, visual: 0 },
   'synopsis-equal': { ...DEFAULT_RANK_FUSION, synopsis: 1 },
-  'printed-equal': { ...DEFAULT_RANK_FUSION, printed: 1 },
+  'printed-half': { ...DEFAULT_RANK_FUSION, printed: 0.5 },
 };
 
 export async function benchRelevance(db: string, opts: { alternatives?: boolean } = {}) {

@@ -99,7 +99,7 @@ try {
       if (r.status !== 0) throw new Error('indexing for the relevance benchmark failed');
     }
     process.stderr.write('bench: relevance (query sets, fusion alternatives on the development half, text latency)...\n');
-    out.relevance = await benchRelevance(db);
+    out.relevance = await benchRelevance(db, { alternatives: process.env.MARQUEE_BENCH_ALTERNATIVES !== '0' });
   }
   if (only.has('weights')) {
     if (!existingDb) throw new Error('the weights benchmark needs MARQUEE_BENCH_DB: an indexed library (with poster text read)');
