@@ -44,7 +44,7 @@ const LIST_DEPTH = 100;
 /** Printed-text candidates scored by edit distance per query. */
 const PRINTED_CANDIDATES = 200;
 /** Printed matches below this are noise (a 9-letter word with two wrong letters still scores 0.78). */
-export const MIN_PRINTED_SCORE = 0.7;
+export const MIN_PRINTED_SCORE = 0.5;
 /** Words this short must be printed exactly (a 4-letter word one edit away is usually another word: "love" / "lovett"). */
 const EXACT_WORD_LENGTH = 4;
 /** A word matched with edits counts from this similarity on. */
