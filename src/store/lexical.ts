@@ -9,6 +9,7 @@
  * This file holds what both engines share: the interface and how a typed query becomes words.
  */
 import type { SearchFilters } from '../search/filters.js';
+import { squash } from '../text/normalize.js';
 
 /** The fields of a movie's lexical document, in the order the engines index them. */
 export const LEXICAL_FIELDS = ['title', 'alt_titles', 'tagline', 'overview'] as const;
@@ -83,15 +84,8 @@ export function searchTerms(query: string): string[] {
   return [...new Set(content.length ? content : words)].slice(0, 32);
 }
 
-/** Letters and digits only, lower case, accents folded: how printed text is indexed (PP-OCRv4 often drops spaces). */
-export function squashText(s: string): string {
-  return s
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(/&/g, 'and')
-    .replace(/[^\p{L}\p{N}]+/gu, '');
-}
+/** Letters and digits only, lower case, accents folded: how printed text and titles are indexed (PP-OCRv4 often drops spaces); the squash OCR text is compared by. */
+export const squashText = squash;
 
 /** Query words worth looking up in printed text: squashed, at least 3 letters, stopwords out (a lone stopword query keeps its words). */
 export function printedTerms(query: string): string[] {
