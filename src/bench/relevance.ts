@@ -53,7 +53,7 @@ function hash(s: string): number {
   return h;
 }
 
-const splitOf = (set: string, id: string): Split => (hash(`${set}:${id}`) % 2 === 0 ? 'dev' : 'report');
+export const splitOf = (set: string, id: string): Split => (hash(`${set}:${id}`) % 2 === 0 ? 'dev' : 'report');
 const norm = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 
 function readJsonl(file: string): { id: string; query: string }[] {

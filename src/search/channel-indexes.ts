@@ -16,16 +16,9 @@ import { loadChannelIndex, type LoadedChannel } from './index-factory.js';
 import { PaletteScorer } from './palette-scorer.js';
 import { PosterOwners } from './poster-owners.js';
 import { ocrVersionKey } from '../text/poster-ocr.js';
-import { PrintedTextIndex } from '../text/printed-text-index.js';
-import { TitleMatcher } from '../text/title-matcher.js';
 import { TypographyScorer } from './typography-scorer.js';
 
-interface TextIndexes {
-  printed: PrintedTextIndex;
-  typography: TypographyScorer;
-}
-
-/** How stale the printed-text index may get while an OCR pass writes readings. */
+/** How stale the typography descriptors may get while an OCR pass writes readings. */
 const PRINTED_TEXT_RECHECK_MS = 5000;
 
 export class ChannelIndexes {
@@ -34,8 +27,7 @@ export class ChannelIndexes {
   private ownersCache?: Promise<PosterOwners>;
   private paletteCache?: Promise<PaletteScorer>;
   private faceCache?: Promise<FaceScorer>;
-  private titleCache?: Promise<TitleMatcher>;
-  private readingsCache?: { checkedAt: number; read: number; index: Promise<TextIndexes> };
+  private readingsCache?: { checkedAt: number; read: number; index: Promise<TypographyScorer> };
 
   constructor(
     readonly store: Store,
@@ -122,27 +114,16 @@ export class ChannelIndexes {
     return this.faceCache;
   }
 
-  /** Title variants of every movie, for identifying a poster by its text. */
-  titles(): Promise<TitleMatcher> {
-    this.titleCache ??= this.store.titleRows().then((rows) => new TitleMatcher(rows));
-    return this.titleCache;
-  }
-
   /**
-   * The printed text of every poster read so far. The OCR pass may still be running (in the
+   * Typography descriptors of every poster read so far. The OCR pass may still be running (in the
    * background of `serve --read-text`): at most every few seconds the count of readings is
-   * checked and the index rebuilt when it grew, without touching the vector indexes.
+   * checked and the descriptors reloaded when it grew, without touching the vector indexes.
    */
-  async printedText(): Promise<PrintedTextIndex> {
-    return (await this.readings()).printed;
+  typography(): Promise<TypographyScorer> {
+    return this.readings();
   }
 
-  /** Typography descriptors of every poster read so far (same freshness as printedText). */
-  async typography(): Promise<TypographyScorer> {
-    return (await this.readings()).typography;
-  }
-
-  private async readings(): Promise<TextIndexes> {
+  private async readings(): Promise<TypographyScorer> {
     const now = Date.now();
     const cache = this.readingsCache;
     if (cache && now - cache.checkedAt < PRINTED_TEXT_RECHECK_MS) return cache.index;
@@ -152,7 +133,7 @@ export class ChannelIndexes {
       cache.checkedAt = now;
       return cache.index;
     }
-    const index = this.store.allPosterText(version, 'posters').then((rows) => ({ printed: new PrintedTextIndex(rows), typography: new TypographyScorer(rows) }));
+    const index = this.store.allPosterText(version, 'posters').then((rows) => new TypographyScorer(rows));
     this.readingsCache = { checkedAt: now, read, index };
     index.catch(() => (this.readingsCache = undefined));
     return index;
@@ -160,7 +141,6 @@ export class ChannelIndexes {
 
   /** Drops everything loaded after the library changed; it reloads on next use. */
   invalidate(): void {
-    this.titleCache = undefined;
     this.readingsCache = undefined;
     this.channels.clear();
     this.filterRowsCache = undefined;

@@ -254,7 +254,7 @@ export class SearchEngine {
     const wantTypography = (q.image !== undefined || q.id !== undefined) && !q.image2 && (weights.typography ?? 0) > 0;
     let lines: TextLine[] | undefined;
     if (wantIdentity || wantTypography) lines = await this.queryLines(q);
-    const identity = wantIdentity && lines ? identityEvidence(lines, await this.indexes.titles(), await this.indexes.printedText()) : undefined;
+    const identity = wantIdentity && lines ? await identityEvidence(lines, this.store, ocrVersionKey()) : undefined;
     let typography: TextSide['typography'];
     if (wantTypography) {
       // A poster not read yet has no typography: with other channels weighted the query goes on
@@ -305,7 +305,7 @@ export class SearchEngine {
     const blendExtra = image?.inputs.length ? 2 * k + 20 : 0;
     const pool = active.length === 1 ? k + blendExtra : Math.min(Math.max(k * 10, 100) + blendExtra, MAX_K * 10);
     const candidates = new Set<number>();
-    for (const c of active) for (const h of await c.search(pool, { filter, allow }, exclude)) candidates.add(h.key);
+    for (const c of active) for (const h of await c.retrieve(pool, { filter, allow, exclude })) candidates.add(h.key);
     // A film found by its synopsis brings its further posters along (they inherit the synopsis score).
     for (const key of [...candidates]) for (const p of owners.furtherOf(key)) if (!exclude.has(p) && (!allow || allow.has(p))) candidates.add(p);
     let keys = [...candidates];

@@ -11,7 +11,12 @@
  */
 import type { TextLine } from '../text/types.js';
 import type { SearchEngine } from './engine.js';
-import type { ImageInput, ResultPoster, SearchResult } from './query.js';
+import { hasFilters } from './filters.js';
+import { DEFAULT_IMAGE_WEIGHTS, WEIGHTED_CHANNELS, type ChannelWeights, type ImageInput, type ResultPoster, type SearchQuery, type SearchResult } from './query.js';
+
+/** How an image search treats the upload's identity: read and fused into one answer, or left for a second request. */
+export const IDENTIFY_MODES = ['fused', 'later'] as const;
+export type IdentifyMode = (typeof IDENTIFY_MODES)[number];
 
 /** Evidence at or above this names the film (calibrated: see the header). */
 export const IDENTITY_THRESHOLD = 0.66;
@@ -50,8 +55,25 @@ export function verdict(results: SearchResult[]): Identification['match'] {
   return { id: top.id, title: top.title, year: top.year, confidence: Math.round(e.confidence * 1000) / 1000, by: e.by, ...(top.poster ? { poster: top.poster } : {}) };
 }
 
+/** Which film an uploaded poster shows, on the whole library (no filters) with the default channels. */
 export async function identify(engine: SearchEngine, image: ImageInput, k = 5): Promise<Identification> {
   const lines = await engine.embedder.readText(image);
   const candidates = await engine.search({ image, imageText: lines, k });
   return { match: verdict(candidates), candidates, lines };
+}
+
+function defaultWeights(w: ChannelWeights | undefined): boolean {
+  return !w || WEIGHTED_CHANNELS.every((c) => (w[c] ?? 0) === DEFAULT_IMAGE_WEIGHTS[c]);
+}
+
+/**
+ * The identity of a single-upload search: its own results when they were ranked as identification
+ * ranks (the whole library, default channels and model, one result per film), otherwise a search
+ * of its own. The answer never depends on filters or weights (a year filter used to turn it off);
+ * the upload's vectors and reading are cached by content hash, so the second search reads nothing again.
+ */
+export async function identificationOf(engine: SearchEngine, q: SearchQuery, results: SearchResult[]): Promise<Identification['match']> {
+  if (!q.image) return null;
+  const asIdentification = !hasFilters(q.filters) && defaultWeights(q.weights) && q.model === undefined && (q.per ?? 'film') === 'film';
+  return asIdentification ? verdict(results) : (await identify(engine, q.image)).match;
 }

@@ -1,11 +1,15 @@
 /**
  * Query channels from printed text (OCR): `identity` scores how surely an uploaded poster is a catalog film's poster, from
- * its text alone: its lines spelling the film's title (TitleMatcher), or its text matching that
- * film's poster text (a copy, a crop, another print). Most posters score 0 on both, so their
- * z-scores use a floor on the spread (minStd): a lone weak match must not look like a miracle.
+ * its text alone: its words spelling the film's title (title-matcher.ts, whole words, numbers
+ * agreeing), or its text matching that film's poster text (a copy, a crop, another print). The
+ * candidates come from the store's title and printed-text indexes (nothing lexical is held in the
+ * serving process); only they are scored here. Most posters score 0 on both, so their z-scores use
+ * a floor on the spread (minStd): a lone weak match must not look like a miracle.
  */
-import type { PrintedTextIndex } from '../text/printed-text-index.js';
-import type { TitleMatcher } from '../text/title-matcher.js';
+import type { Store } from '../store/store.js';
+import { squash } from '../text/normalize.js';
+import { matchTitles, titleQueries } from '../text/title-matcher.js';
+import { trigrams } from '../text/trigrams.js';
 import type { TextLine } from '../text/types.js';
 import type { TypographyScorer } from './typography-scorer.js';
 import { referenceSample } from './fusion.js';
@@ -17,6 +21,10 @@ export const MIN_TITLE_SCORE = 0.5;
 export const MIN_TEXT_DICE = 0.35;
 /** Spread floor for the z-scores of these mostly-zero channels. */
 export const TEXT_CHANNEL_MIN_STD = 0.1;
+/** Titles looked up per line or run of lines of the upload. */
+const TITLES_PER_TEXT = 8;
+/** Posters whose printed text is compared with the upload's. */
+const PRINTED_CANDIDATES = 40;
 
 export interface IdentityEvidence {
   key: number;
@@ -26,13 +34,31 @@ export interface IdentityEvidence {
   text: string;
 }
 
-/** Identity of the query poster per catalog key, from title matches and poster-text similarity. */
-export function identityEvidence(lines: TextLine[], titles: TitleMatcher, printed: PrintedTextIndex): Map<number, IdentityEvidence> {
+/** Trigram Dice similarity of two squashed texts. */
+function dice(a: Set<string>, b: Set<string>): number {
+  let shared = 0;
+  for (const g of a) if (b.has(g)) shared++;
+  return a.size + b.size ? (2 * shared) / (a.size + b.size) : 0;
+}
+
+/**
+ * Identity of the query poster per catalog key (movie keys for titles, poster keys for printed
+ * text), from title matches and poster-text similarity, read of reader version `ocrVersion`.
+ */
+export async function identityEvidence(lines: TextLine[], store: Store, ocrVersion: string): Promise<Map<number, IdentityEvidence>> {
   const out = new Map<number, IdentityEvidence>();
-  for (const m of titles.match(lines, 50, MIN_TITLE_SCORE)) out.set(m.key, { key: m.key, score: m.score, by: 'title', text: m.text });
-  for (const [key, dice] of printed.similarTo(lines)) {
-    if (dice < MIN_TEXT_DICE) continue;
-    if (dice > (out.get(key)?.score ?? 0)) out.set(key, { key, score: dice, by: 'text', text: '' });
+  if (!lines.length) return out;
+  const ordered = [...lines].sort((a, b) => a.order - b.order);
+  const [titles, printed] = await Promise.all([store.lexical.titlesInText(titleQueries(ordered), TITLES_PER_TEXT), store.lexical.printedCandidates(ordered.map((l) => l.text).join(' '), ocrVersion, PRINTED_CANDIDATES)]);
+  const movies = await store.getMoviesByKeys(titles.map((t) => t.key));
+  for (const m of matchTitles(ordered, titles.map((t) => ({ key: t.key, title: t.title, extra: movies.get(t.key)?.extra })), 50, MIN_TITLE_SCORE))
+    out.set(m.key, { key: m.key, score: m.score, by: 'title', text: m.text });
+  const text = squash(ordered.map((l) => l.text).join(''));
+  if (text.length < 4) return out;
+  const grams = trigrams(text);
+  for (const c of printed) {
+    const d = dice(grams, trigrams(squash(c.lines.join(''))));
+    if (d >= MIN_TEXT_DICE && d > (out.get(c.key)?.score ?? 0)) out.set(c.key, { key: c.key, score: d, by: 'text', text: '' });
   }
   return out;
 }
@@ -41,12 +67,13 @@ export function identityChannel(weight: number, evidence: Map<number, IdentityEv
   const score = (key: number): number => evidence.get(key)?.score ?? 0;
   return {
     name: 'identity',
+    level: 'movie',
     weight,
     needsKeys: true,
     minStd: TEXT_CHANNEL_MIN_STD,
-    search: async (k, only, exclude) =>
+    retrieve: async (k, scope) =>
       [...evidence.values()]
-        .filter((e) => (!only.allow || only.allow.has(e.key)) && !exclude.has(e.key))
+        .filter((e) => (!scope.allow || scope.allow.has(e.key)) && !scope.exclude.has(e.key))
         .sort((a, b) => b.score - a.score || a.key - b.key)
         .slice(0, k)
         .map((e) => ({ key: e.key, score: e.score })),
@@ -59,9 +86,10 @@ export function identityChannel(weight: number, evidence: Map<number, IdentityEv
 export function typographyChannel(weight: number, query: Float32Array, scorer: TypographyScorer): QueryChannel {
   return {
     name: 'typography',
+    level: 'poster',
     weight,
     needsKeys: true,
-    search: async (k, only, exclude) => scorer.search(query, k, only.allow, exclude),
+    retrieve: async (k, scope) => scorer.search(query, k, scope.allow, scope.exclude),
     scores: async (keys) => scorer.scores(query, keys),
     reference: async () => scorer.scores(query, referenceSample(scorer.keys)),
   };

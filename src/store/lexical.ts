@@ -49,6 +49,12 @@ export interface TitleCandidate {
 export interface LexicalSearch {
   /** Movies whose title shares the most letter trigrams with the query (typos: "termnator"), best first: candidates the caller scores. */
   titleCandidates(query: string, k: number, filter?: SearchFilters): Promise<TitleCandidate[]>;
+  /**
+   * Titles that may be printed in these texts (an upload's lines and runs of lines): for each text,
+   * the `kEach` titles sharing the most letter trigrams with it, each film once. No filters: which
+   * film a poster shows does not depend on what the user narrowed the results to.
+   */
+  titlesInText(texts: string[], kEach: number): Promise<TitleCandidate[]>;
   /** Movies whose fields hold any of the query's words, best first (at most k), filters applied in the engine. */
   searchMovies(query: string, k: number, filter?: SearchFilters): Promise<MovieTextHit[]>;
   /** Movies whose title, other titles or tagline hold the whole query as a phrase (stemmed; at most k). */

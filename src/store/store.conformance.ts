@@ -448,6 +448,11 @@ export function storeConformance(name: string, make: StoreFactory): void {
         expect((await store.lexical.searchMovies('cosmos', 10)).map((h) => [h.key, h.fields])).toEqual([[noise, ['alt_titles']]]);
         // Misspelt titles: trigram candidates.
         expect((await store.lexical.titleCandidates('grondhog dya', 5))[0]).toEqual({ key: groundhog, title: 'Groundhog Day' });
+        // Titles printed in a poster's lines, one lookup per line in one call, each film once.
+        const printedTitles = await store.lexical.titlesInText(['A FILM BY HAROLD RAMIS', 'GROUNDHOG DAY', 'Groundhog  Day', 'ALIEN'], 3);
+        expect(printedTitles.map((c) => c.key)).toEqual(expect.arrayContaining([groundhog, alien]));
+        expect(new Set(printedTitles.map((c) => c.key)).size).toBe(printedTitles.length);
+        expect(await store.lexical.titlesInText(['', '!!'], 3)).toEqual([]);
         // Filters are applied in the engine.
         expect((await store.lexical.searchMovies('weatherman', 10, { yearFrom: 2000 })).map((h) => h.key)).toEqual([weather]);
         expect(await store.lexical.searchMovies('  !! ', 10)).toEqual([]);

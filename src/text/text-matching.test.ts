@@ -4,7 +4,6 @@ import { ctcDecode } from './ctc.js';
 import { containment, levenshtein, similarity } from './fuzzy.js';
 import { minAreaRect, rectCorners } from './geometry.js';
 import { squash } from './normalize.js';
-import { PrintedTextIndex } from './printed-text-index.js';
 import { textRegions } from './text-regions.js';
 import { titleVariants } from './title-variants.js';
 import { TitleMatcher } from './title-matcher.js';
@@ -96,30 +95,6 @@ describe('title matcher', () => {
 
   it('finds nothing in text that spells no title', () => {
     expect(matcher.match([line('OPENS DECEMBER 15', 0)])).toEqual([]);
-  });
-});
-
-describe('printed text index', () => {
-  const index = new PrintedTextIndex([
-    { key: 1, lines: [line('INSPACENOONE', 0), line('CANHEARYOUSCREAM', 1), line('ALIEN', 2, 0.1)] },
-    { key: 2, lines: [line('A STEVEN SPIELBERG FILM', 0), line('JAWS', 1, 0.1), line('music by John Williams', 2)] },
-    { key: 3, lines: [] },
-  ]);
-
-  it('finds a tagline printed without spaces, with the matching lines', () => {
-    const hits = index.search('in space no one can hear you scream', 5);
-    expect(hits.map((h) => h.key)).toEqual([1]);
-    expect(hits[0]!.matched).toEqual(['INSPACENOONE', 'CANHEARYOUSCREAM']);
-  });
-
-  it('matches scattered credit words and tolerates a misread letter', () => {
-    expect(index.search('spielbreg williams', 5).map((h) => h.key)).toEqual([2]);
-    expect([...index.scores('spielberg', [1, 2, 3, 99])].map((s) => (Number.isNaN(s) ? 'unread' : s > 0))).toEqual([false, true, false, 'unread']);
-  });
-
-  it('respects allowed and excluded keys', () => {
-    expect(index.search('spielberg', 5, new Set([1]))).toEqual([]);
-    expect(index.search('spielberg', 5, undefined, new Set([2]))).toEqual([]);
   });
 });
 

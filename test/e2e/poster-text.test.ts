@@ -145,6 +145,21 @@ describe('printed text on posters', () => {
       const search = (await (await fetch(`${base}/api/search/image`, { method: 'POST', body: form() })).json()) as { results: { id: string }[]; identified: { id: string } | null };
       expect(search.results[0]!.id).toBe('10');
       expect(search.identified?.id).toBe('10');
+      // Filters narrow the results, never the answer (GoldenEye is from 1995).
+      const narrowed = form();
+      narrowed.append('yearFrom', '2000');
+      const filtered = (await (await fetch(`${base}/api/search/image`, { method: 'POST', body: narrowed })).json()) as typeof search;
+      expect(filtered.results.map((r) => r.id)).not.toContain('10');
+      expect(filtered.identified?.id).toBe('10');
+      // Later: the image channels at once, nothing read; the identity is a second request.
+      const first = form();
+      first.append('identify', 'later');
+      const quick = (await (await fetch(`${base}/api/search/image`, { method: 'POST', body: first })).json()) as typeof search & { identify: string };
+      expect(quick).toMatchObject({ identified: null, identify: 'later' });
+      expect(quick.results[0]!.id).toBe('10');
+      const wrongMode = form();
+      wrongMode.append('identify', 'soon');
+      expect(((await (await fetch(`${base}/api/search/image`, { method: 'POST', body: wrongMode })).json()) as { error: { code: string } }).error.code).toBe('invalid_field');
       const bad = await fetch(`${base}/api/identify`, { method: 'POST', body: new FormData() });
       expect(bad.status).toBe(400);
     });

@@ -139,6 +139,13 @@ export async function searchImage(files: { image: Blob; image2?: Blob }, fields:
   return { results: body.results, identified: body.identified ?? null };
 }
 
+/** POST /api/identify: which catalog film an upload shows (read once by the server: it caches uploads by content). */
+export async function identifyUpload(image: Blob): Promise<Identification> {
+  const form = new FormData();
+  form.append('image', image, 'image');
+  return json<Identification>(await fetch('/api/identify', { method: 'POST', body: form }));
+}
+
 export async function posterText(id: string): Promise<PosterTextAnswer> {
   return json<PosterTextAnswer>(await fetch(`/api/movies/${encodeURIComponent(id)}/text`));
 }

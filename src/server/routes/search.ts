@@ -1,13 +1,21 @@
 /** Search routes: by JSON (id, text, palette, weights, filters) and by uploaded image(s); genre prediction of an upload. */
 import type { FastifyInstance } from 'fastify';
 import { searchQueryFrom } from '../../search/query-input.js';
-import { verdict } from '../../search/identify.js';
-import type { ChannelWeights, SearchQuery } from '../../search/query.js';
+import { identificationOf, IDENTIFY_MODES, type IdentifyMode } from '../../search/identify.js';
+import { DEFAULT_IMAGE_WEIGHTS, type ChannelWeights, type SearchQuery } from '../../search/query.js';
 import type { ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { errorSchema, genreModelStatusSchema, genresSchema, identifiedSchema, resultSchema, resultsSchema, searchBodySchema } from '../schemas.js';
 
-const imageResultsSchema = { type: 'object', properties: { results: { type: 'array', items: resultSchema }, identified: identifiedSchema }, required: ['results'] } as const;
+const imageResultsSchema = {
+  type: 'object',
+  properties: {
+    results: { type: 'array', items: resultSchema },
+    identified: identifiedSchema,
+    identify: { type: 'string', enum: [...IDENTIFY_MODES], description: 'how the upload\'s identity was handled: fused (read and fused in), later (not read: ask POST /api/identify)' },
+  },
+  required: ['results', 'identify'],
+} as const;
 import { file, integer, text } from '../multipart-docs.js';
 import { readUpload, requireFile } from '../uploads.js';
 
@@ -60,6 +68,10 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
             countries: text('comma-separated ISO country codes, any may match'),
             model: text('image model of the content channel (an id from GET /api/models; default: the library\'s first)'),
             per: text('one result per film (its best poster; default) or per poster', { enum: ['film', 'poster'] }),
+            identify: text(
+              'fused (default): the upload\'s printed text is read and which film it shows is fused into the ranking and answered in `identified`; later: the image channels only, at once (ask POST /api/identify with the same image for the film; the upload is read once)',
+              { enum: [...IDENTIFY_MODES] },
+            ),
           },
           required: ['image'],
         },
@@ -71,7 +83,7 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
       const { files, fields } = upload;
       const image = requireFile(upload, 'image');
       const image2 = files.get('image2');
-      const allowed = new Set(['text', 'weights', 'weightImage', 'mix', 'blend', 'k', 'yearFrom', 'yearTo', 'genres', 'countries', 'model', 'per']);
+      const allowed = new Set(['text', 'weights', 'weightImage', 'mix', 'blend', 'k', 'yearFrom', 'yearTo', 'genres', 'countries', 'model', 'per', 'identify']);
       const unknown = [...fields.keys()].filter((k) => !allowed.has(k));
       if (unknown.length) throw new HttpError(400, 'invalid_field', `unknown field(s): ${unknown.join(', ')}`);
       const get = (name: string): string | undefined => fields.get(name) || undefined;
@@ -84,9 +96,14 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
         },
         { k: 24 },
       );
+      const mode = (get('identify') ?? 'fused') as IdentifyMode;
+      if (!IDENTIFY_MODES.includes(mode)) throw new HttpError(400, 'invalid_field', `identify must be one of ${IDENTIFY_MODES.join(', ')}, got "${mode}"`);
+      // Later: nothing is read now, so the image channels answer at once.
+      if (mode === 'later') query.weights = { ...(query.weights ?? DEFAULT_IMAGE_WEIGHTS), identity: 0, typography: 0 };
       const results = await engine.search(query);
-      // One upload, nothing blended or mixed in: say which film it is when the evidence is strong.
-      return { results, identified: query.image2 || query.text ? null : verdict(results) };
+      // One upload, nothing blended or mixed in: say which film it is when the evidence is strong (whatever the filters).
+      const identified = mode === 'fused' && !query.image2 && !query.text ? await identificationOf(engine, query, results) : null;
+      return { results, identified, identify: mode };
     },
   );
 

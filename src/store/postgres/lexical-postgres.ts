@@ -135,6 +135,18 @@ export class PostgresLexicalSearch implements LexicalSearch {
     return ((await this.pool.query(sql, params)).rows as Row[]).map((r) => ({ key: r.key as number, title: r.title as string }));
   }
 
+  async titlesInText(texts: string[], kEach: number): Promise<TitleCandidate[]> {
+    const qs = [...new Set(texts.map((t) => t.toLowerCase().trim()).filter((t) => t.length >= 3))];
+    if (!qs.length) return [];
+    // One round trip: each text's nearest titles by pg_trgm similarity (the GIN index on lower(title) serves %).
+    const sql = this.trigrams
+      ? `SELECT DISTINCT c.key, c.title FROM unnest($1::text[]) AS q(t)
+         CROSS JOIN LATERAL (SELECT m.key, m.title FROM movies m WHERE lower(m.title) % q.t ORDER BY similarity(lower(m.title), q.t) DESC, m.key LIMIT $2) c`
+      : `SELECT DISTINCT m.key, m.title FROM unnest($1::text[]) AS q(t) JOIN movies m ON strpos(q.t, lower(m.title)) > 0`;
+    const params = this.trigrams ? [qs, kEach] : [qs];
+    return ((await this.pool.query(sql, params)).rows as Row[]).map((r) => ({ key: r.key as number, title: r.title as string }));
+  }
+
   async printedCandidates(query: string, version: string, k: number, filter?: SearchFilters): Promise<PrintedTextCandidate[]> {
     const grams = wordTrigrams(printedTerms(query));
     if (!grams.length) return [];

@@ -156,6 +156,20 @@ export class SqliteLexicalSearch implements LexicalSearch {
     ).map((r) => ({ key: r.key as number, title: r.title as string }));
   }
 
+  async titlesInText(texts: string[], kEach: number): Promise<TitleCandidate[]> {
+    const stmt = this.db.prepare(
+      `SELECT m.key, m.title FROM title_search s JOIN movies m ON m.key = s.rowid
+       WHERE title_search MATCH ? ORDER BY bm25(title_search), s.rowid LIMIT ?`,
+    );
+    const out = new Map<number, TitleCandidate>();
+    for (const text of texts) {
+      const grams = wordTrigrams([squashText(text)]);
+      if (!grams.length) continue;
+      for (const r of stmt.all(grams.map(quote).join(' OR '), kEach) as Row[]) out.set(r.key as number, { key: r.key as number, title: r.title as string });
+    }
+    return [...out.values()];
+  }
+
   async printedCandidates(query: string, version: string, k: number, filter?: SearchFilters): Promise<PrintedTextCandidate[]> {
     const grams = wordTrigrams(printedTerms(query));
     if (!grams.length) return [];

@@ -3,7 +3,7 @@
  * grid. With several image models in the library a picker chooses the content channel's model, or
  * compares them: the same query, one column of results per model. URL mirrors the query.
  */
-import { imageModels, movieSummary, searchImage, searchJson, thumbUrl, type ImageModelInfo, type Identified, type Result } from '../api.js';
+import { identifyUpload, imageModels, movieSummary, searchImage, searchJson, thumbUrl, type ImageModelInfo, type Identified, type Result } from '../api.js';
 import { h, type Cleanup } from '../dom.js';
 import { resultsGrid } from '../results.js';
 
@@ -225,27 +225,46 @@ export function renderHome(root: HTMLElement): Cleanup {
         status.textContent = `${models.length} models compared in ${ms.toFixed(0)} ms`;
         return;
       }
-      const { found, identified } = await query(picked);
+      const { found, identified, later } = await query(picked);
       if (mine !== generation) return;
+      show(found, identified);
+      const ms = performance.now() - started;
+      results.dataset.renderMs = ms.toFixed(1);
+      status.textContent = `${found.length} results in ${ms.toFixed(0)} ms`;
+      if (later && images.image) {
+        // The image channels answered at once; the upload's text is read now, and the film it shows is pinned first.
+        status.textContent += ' · reading the poster\'s text…';
+        const answer = await identifyUpload(images.image);
+        if (mine !== generation) return;
+        // Filters narrow the results, not the answer: a film outside them gets the banner without a card.
+        const narrowed = Object.keys(filters).length > 0;
+        const pinned = answer.match && (found.find((r) => r.id === answer.match!.id) ?? (narrowed ? undefined : answer.candidates.find((r) => r.id === answer.match!.id)));
+        show(pinned ? [pinned, ...found.filter((r) => r.id !== pinned.id)].slice(0, Math.max(found.length, 1)) : found, answer.match);
+        status.textContent = `${found.length} results in ${ms.toFixed(0)} ms · ${answer.match ? 'film identified' : 'no catalog film named by its text or look'} in ${(performance.now() - started).toFixed(0)} ms`;
+      }
+    } catch (err) {
+      if (mine === generation) showError((err as Error).message);
+    }
+
+    function show(found: Result[], identified: Identified): void {
       results.replaceChildren(
         ...(identified
           ? [h('p', { class: 'identified', role: 'note' }, identified.poster && identified.poster.rank > 0 ? `This is a further poster (${[identified.poster.kind ?? `poster ${identified.poster.rank}`, identified.poster.country, identified.poster.year].filter((x) => x !== null).join(', ')}) of ` : 'This is the poster of ', h('a', { href: `/movie/${encodeURIComponent(identified.id)}`, 'data-link': true }, `${identified.title}${identified.year ? ` (${identified.year})` : ''}`), ` — confidence ${(identified.confidence * 100).toFixed(0)}%`)]
           : []),
         resultsGrid(found),
       );
-      const ms = performance.now() - started;
-      results.dataset.renderMs = ms.toFixed(1);
-      status.textContent = `${found.length} results in ${ms.toFixed(0)} ms`;
-    } catch (err) {
-      if (mine === generation) showError((err as Error).message);
     }
 
-    /** The query as the form says, content by image model `model` ('' the default). */
-    async function query(model: string): Promise<{ found: Result[]; identified: Identified }> {
+    /** The query as the form says, content by image model `model` ('' the default); `later`: the upload's identity is still to be asked for. */
+    async function query(model: string): Promise<{ found: Result[]; identified: Identified; later: boolean }> {
       let found: Result[];
       let identified: Identified = null;
+      let later = false;
       if (images.image) {
         const fields: Record<string, string> = { k: '24', weights: Object.entries({ ...weights, identity: Number(value('wi')) }).map(([k, v]) => `${k}=${v}`).join(','), weightImage: String(1 - Number(value('wt'))) };
+        // One upload: results at once, its identity asked for after (it waits for the text to be read).
+        later = !text && !images.image2 && Number(value('wi')) > 0;
+        if (later) fields.identify = 'later';
         if (text) fields.text = text;
         if (images.image2) (fields.mix = value('mix')), (fields.blend = value('blend'));
         if (filters.yearFrom) fields.yearFrom = String(filters.yearFrom);
@@ -260,7 +279,7 @@ export function renderHome(root: HTMLElement): Cleanup {
         // (posters and story: 0.5 shares a genre most often, `npm run bench -- weights`).
         found = await searchJson({ ...(text ? { text } : {}), ...(id ? { id, weights, weightImage: 1 - Number(value('wt')) } : {}), ...(model ? { model } : {}), ...(value('per') ? { per: value('per') } : {}), filters, k: 24 });
       }
-      return { found, identified };
+      return { found, identified, later };
     }
   }
 
