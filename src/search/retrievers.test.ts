@@ -22,7 +22,7 @@ import { faceChannel, paletteChannel, vectorChannel, vectorRetriever } from './q
 import { retrieverConformance, type RetrieverUnderTest } from './retriever.conformance.js';
 import { identityChannel, typographyChannel } from './text-channels.js';
 import { textRetrieval } from './text-retrieval.js';
-import { fieldWords, misspeltTitles, phrases, printedWords } from './text-retrievers.js';
+import { fieldWords, misspeltTitles, phrases, printedText, printedWords } from './text-retrievers.js';
 import { TypographyScorer } from './typography-scorer.js';
 
 const FILMS: [string, string, number, string, string, string[]][] = [
@@ -31,7 +31,7 @@ const FILMS: [string, string, number, string, string, string[]][] = [
   ['gd2', 'Groundhog Day 2', 2009, 'The day comes back.', 'A weatherman and his daughter relive a day of snow.', ['GROUNDHOG DAY 2', 'SNOW DAY']],
   ['wm', 'The Weather Man', 2005, 'A forecast of a life.', 'A weatherman in Chicago with a troubled family and a bad day.', ['NICOLAS CAGE', 'THE WEATHER MAN', 'A DAY IN CHICAGO']],
   ['alien', 'Alien', 1979, 'In space no one can hear you scream.', 'The crew of a spaceship meets a deadly creature on a day of work.', ['IN SPACE NO ONE', 'CAN HEAR YOU SCREAM', 'ALIEN']],
-  ['aliens', 'Aliens', 1986, 'This time it is war. In space no one can hear you scream.', 'The weatherman of the colony is gone; marines come for a day.', ['ALIENS', 'THIS TIME ITS WAR', 'SPACE SCREAM']],
+  ['aliens', 'Aliens', 1986, 'This time it is war. In space no one can hear you scream.', 'The weatherman of the colony is gone; marines come for a day.', ['ALIENS', 'THIS TIME ITS WAR', 'INSPACE NOONE CANHEARYOU SCREAM']],
   ['dog', 'Groundhog Dog', 1962, 'A dog of a day.', 'A farm dog digs.', ['GROUNDHOG DOG', 'A FARM STORY']],
   ['jaws', 'Jaws', 1975, "Don't go in the water.", 'A shark off a beach town; a weatherman warns for a day.', ['JAWS', 'SPACE ON THE BEACH', 'SCREAM IN THE WATER']],
 ];
@@ -93,6 +93,7 @@ retrieverConformance('words in film fields (engine full-text)', async () => unde
 retrieverConformance('misspelt titles (engine trigrams + edit distance)', async () => under(misspeltTitles(store.lexical, 'grondhog day')));
 retrieverConformance('phrase in title or tagline (engine full-text)', async () => under(phrases(store.lexical, 'in space no one can hear you scream')));
 retrieverConformance('printed words (engine trigrams + edit distance)', async () => under(printedWords(store.lexical, 'space scream', OCR)));
+retrieverConformance('printed phrase (engine trigrams + edit distance)', async () => under(printedText(store.lexical, 'in space no one can hear you scream', OCR).phrase));
 retrieverConformance('vectors (exact index)', async () => {
   const { index, keys: all } = await contentIndex();
   return under(vectorRetriever('synopsis', 'movie', vec(1, 8), { index, keys: all }));

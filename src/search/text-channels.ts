@@ -25,6 +25,8 @@ export const TEXT_CHANNEL_MIN_STD = 0.1;
 const TITLES_PER_TEXT = 8;
 /** Posters whose printed text is compared with the upload's. */
 const PRINTED_CANDIDATES = 40;
+/** Lines of the upload (the largest) whose words shortlist those posters. */
+const PROMINENT_LINES = 8;
 
 export interface IdentityEvidence {
   key: number;
@@ -49,7 +51,9 @@ export async function identityEvidence(lines: TextLine[], store: Store, ocrVersi
   const out = new Map<number, IdentityEvidence>();
   if (!lines.length) return out;
   const ordered = [...lines].sort((a, b) => a.order - b.order);
-  const [titles, printed] = await Promise.all([store.lexical.titlesInText(titleQueries(ordered), TITLES_PER_TEXT), store.lexical.printedCandidates(ordered.map((l) => l.text).join(' '), ocrVersion, PRINTED_CANDIDATES)]);
+  // Posters sharing the upload's most prominent words are the candidates for the same poster text (its largest lines: credits are shared by many).
+  const prominent = [...ordered].sort((a, b) => b.size - a.size || a.order - b.order).slice(0, PROMINENT_LINES).map((l) => l.text).join(' ');
+  const [titles, printed] = await Promise.all([store.lexical.titlesInText(titleQueries(ordered), TITLES_PER_TEXT), store.lexical.printedCandidates(prominent, ocrVersion, PRINTED_CANDIDATES)]);
   const movies = await store.getMoviesByKeys(titles.map((t) => t.key));
   for (const m of matchTitles(ordered, titles.map((t) => ({ key: t.key, title: t.title, extra: movies.get(t.key)?.extra })), 50, MIN_TITLE_SCORE))
     out.set(m.key, { key: m.key, score: m.score, by: 'title', text: m.text });

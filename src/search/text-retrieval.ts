@@ -21,7 +21,7 @@ import type { PosterOwners } from './poster-owners.js';
 import { vectorRetriever, type QueryChannel } from './query-channel.js';
 import { referenceSample } from './fusion.js';
 import type { Retriever } from './retriever.js';
-import { fieldWords, misspeltTitles, phrases, printedWords, type TextCandidate } from './text-retrievers.js';
+import { fieldWords, misspeltTitles, phrases, printedText, type TextCandidate } from './text-retrievers.js';
 
 export { MIN_PRINTED_SCORE, MIN_TITLE_SIMILARITY, printedScore } from './text-retrievers.js';
 
@@ -34,10 +34,12 @@ export interface RankFusion {
   phrase: number;
   synopsis: number;
   printed: number;
+  /** The whole query printed in one piece on a poster. */
+  printedPhrase: number;
   visual: number;
 }
 
-export const DEFAULT_RANK_FUSION: RankFusion = { k: 10, lexical: 1, title: 1, phrase: 3, synopsis: 0.7, printed: 1, visual: 0.5 };
+export const DEFAULT_RANK_FUSION: RankFusion = { k: 10, lexical: 1, title: 1, phrase: 3, synopsis: 0.7, printed: 1, printedPhrase: 0, visual: 0.5 };
 
 /** How many candidates each retriever contributes. */
 const LIST_DEPTH = 100;
@@ -76,7 +78,10 @@ export function textRetrievers(input: TextRetrievalInput): { retriever: Retrieve
     { retriever: phrases(lexical, query), weight: f.phrase },
   ];
   if (input.synopsis) out.push({ retriever: vectorRetriever('synopsis', 'movie', input.synopsis.vector, input.synopsis.loaded), weight: f.synopsis });
-  if (input.ocrVersion) out.push({ retriever: printedWords(lexical, query, input.ocrVersion), weight: f.printed });
+  if (input.ocrVersion) {
+    const printed = printedText(lexical, query, input.ocrVersion);
+    out.push({ retriever: printed.words, weight: f.printed }, { retriever: printed.phrase, weight: f.printedPhrase });
+  }
   if (input.visual) out.push({ retriever: vectorRetriever('visual', 'poster', input.visual.vector, input.visual.loaded), weight: f.visual });
   return out.filter((r) => r.weight > 0);
 }

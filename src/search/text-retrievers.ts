@@ -96,21 +96,62 @@ export function phrases(lexical: LexicalSearch, query: string): Retriever<TextCa
   };
 }
 
-/** Posters whose current reading (reader `version`) holds the query, scored by printedScore. */
-export function printedWords(lexical: LexicalSearch, query: string, version: string): Retriever<TextCandidate> {
+/** A printed phrase: the whole query (MIN_PHRASE_WORDS words or more) printed in one piece with at most this share of its letters misread. */
+export const MIN_PRINTED_PHRASE = 0.9;
+
+/**
+ * Posters whose current reading (reader `version`) holds the query, scored by printedScore
+ * (`words`), and those holding the whole query in one piece (`phrase`: a remembered tagline or
+ * credit line, as a phrase of the catalog's fields counts for more than its words). Both rank the
+ * same engine candidates, fetched once per scope.
+ */
+export function printedText(lexical: LexicalSearch, query: string, version: string): { words: Retriever<TextCandidate>; phrase: Retriever<TextCandidate> } {
   const terms = printedTerms(query);
-  return {
-    name: 'printed',
-    level: 'poster',
-    retrieve: async (k, scope) =>
-      keep(
-        (await lexical.printedCandidates(query, version, PRINTED_CANDIDATES + scope.exclude.size, scope.filter))
-          .map((c) => ({ key: c.key, lines: c.lines, score: printedScore(query, c.lines.map(squashText).join('')) }))
-          .filter((h) => h.score >= MIN_PRINTED_SCORE)
-          .sort(byScore)
-          .map((h) => ({ key: h.key, score: h.score, printed: h.lines.filter((l) => terms.some((w) => containment(w, squashText(l)) >= (w.length <= EXACT_WORD_LENGTH ? 1 : MIN_WORD_SCORE))) })),
-        k,
-        scope,
-      ),
+  const squashed = squashText(query);
+  const long = query.trim().split(/\s+/).length >= MIN_PHRASE_WORDS;
+  const fetched = new Map<string, Promise<{ key: number; lines: string[]; text: string }[]>>();
+  const candidates = (scope: RetrievalScope) => {
+    const id = `${scope.exclude.size}|${JSON.stringify(scope.filter ?? {})}`;
+    let p = fetched.get(id);
+    if (!p) fetched.set(id, (p = lexical.printedCandidates(query, version, PRINTED_CANDIDATES + scope.exclude.size, scope.filter).then((cs) => cs.map((c) => ({ key: c.key, lines: c.lines, text: c.lines.map(squashText).join('') })))));
+    return p;
   };
+  const matchedLines = (lines: string[]) => lines.filter((l) => terms.some((w) => containment(w, squashText(l)) >= (w.length <= EXACT_WORD_LENGTH ? 1 : MIN_WORD_SCORE)));
+  return {
+    words: {
+      name: 'printed',
+      level: 'poster',
+      retrieve: async (k, scope) =>
+        keep(
+          (await candidates(scope))
+            .map((c) => ({ key: c.key, lines: c.lines, score: printedScore(query, c.text) }))
+            .filter((h) => h.score >= MIN_PRINTED_SCORE)
+            .sort(byScore)
+            .map((h) => ({ key: h.key, score: h.score, printed: matchedLines(h.lines) })),
+          k,
+          scope,
+        ),
+    },
+    phrase: {
+      name: 'printed-phrase',
+      level: 'poster',
+      retrieve: async (k, scope) =>
+        long
+          ? keep(
+              (await candidates(scope))
+                .map((c) => ({ key: c.key, lines: c.lines, score: containment(squashed, c.text) }))
+                .filter((h) => h.score >= MIN_PRINTED_PHRASE)
+                .sort(byScore)
+                .map((h) => ({ key: h.key, score: h.score, printed: matchedLines(h.lines) })),
+              k,
+              scope,
+            )
+          : [],
+    },
+  };
+}
+
+/** Posters whose current reading holds the query's words (printedText's `words`). */
+export function printedWords(lexical: LexicalSearch, query: string, version: string): Retriever<TextCandidate> {
+  return printedText(lexical, query, version).words;
 }

@@ -50,9 +50,12 @@ export interface LexicalSearch {
   /** Movies whose title shares the most letter trigrams with the query (typos: "termnator"), best first: candidates the caller scores. */
   titleCandidates(query: string, k: number, filter?: SearchFilters): Promise<TitleCandidate[]>;
   /**
-   * Titles that may be printed in these texts (an upload's lines and runs of lines): for each text,
-   * the `kEach` titles sharing the most letter trigrams with it, each film once. No filters: which
-   * film a poster shows does not depend on what the user narrowed the results to.
+   * Titles that may be printed in these texts (an upload's lines and runs of lines, the largest
+   * text first): films whose titles hold the texts' words (whole words, stemmed; the best
+   * TITLE_WORD_CANDIDATES), and for each of the first TITLE_TRIGRAM_TEXTS texts of at most
+   * TITLE_TRIGRAM_LETTERS letters the `kEach` titles sharing the most letter trigrams with it
+   * (misread letters); each film once. No filters: which film a poster shows does not depend on
+   * what the user narrowed the results to.
    */
   titlesInText(texts: string[], kEach: number): Promise<TitleCandidate[]>;
   /** Movies whose fields hold any of the query's words, best first (at most k), filters applied in the engine. */
@@ -65,6 +68,20 @@ export interface LexicalSearch {
    * edit distance. Filters apply to the poster's movie.
    */
   printedCandidates(query: string, version: string, k: number, filter?: SearchFilters): Promise<PrintedTextCandidate[]>;
+}
+
+/** Titles holding a poster's words taken as candidates (titlesInText). */
+export const TITLE_WORD_CANDIDATES = 60;
+/** Texts looked up by letter trigrams (the largest ones: a title is rarely small print), and their longest (titles longer are rare). */
+export const TITLE_TRIGRAM_TEXTS = 10;
+export const TITLE_TRIGRAM_LETTERS = 40;
+
+/** The texts titlesInText looks up by trigrams, squashed. */
+export function trigramTitleTexts(texts: string[]): string[] {
+  return texts
+    .map(squashText)
+    .filter((t) => t.length >= 3 && t.length <= TITLE_TRIGRAM_LETTERS)
+    .slice(0, TITLE_TRIGRAM_TEXTS);
 }
 
 /** Words that carry no meaning of their own in a search box (a short English list; BM25 gives them little weight anyway, but they cost a long posting list each). */

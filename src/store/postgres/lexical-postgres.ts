@@ -12,7 +12,7 @@
  */
 import type pg from 'pg';
 import type { SearchFilters } from '../../search/filters.js';
-import { EXTRA_TITLE_FIELDS, printedTerms, queryWords, searchTerms, wordTrigrams, type LexicalField, type LexicalSearch, type MovieTextHit, type PhraseHit, type PrintedTextCandidate, type TitleCandidate } from '../lexical.js';
+import { EXTRA_TITLE_FIELDS, printedTerms, queryWords, searchTerms, TITLE_WORD_CANDIDATES, trigramTitleTexts, wordTrigrams, type LexicalField, type LexicalSearch, type MovieTextHit, type PhraseHit, type PrintedTextCandidate, type TitleCandidate } from '../lexical.js';
 import { filterConditions } from './pgvector-index.js';
 
 type Row = Record<string, unknown>;
@@ -136,15 +136,37 @@ export class PostgresLexicalSearch implements LexicalSearch {
   }
 
   async titlesInText(texts: string[], kEach: number): Promise<TitleCandidate[]> {
-    const qs = [...new Set(texts.map((t) => t.toLowerCase().trim()).filter((t) => t.length >= 3))];
-    if (!qs.length) return [];
-    // One round trip: each text's nearest titles by pg_trgm similarity (the GIN index on lower(title) serves %).
-    const sql = this.trigrams
-      ? `SELECT DISTINCT c.key, c.title FROM unnest($1::text[]) AS q(t)
-         CROSS JOIN LATERAL (SELECT m.key, m.title FROM movies m WHERE lower(m.title) % q.t ORDER BY similarity(lower(m.title), q.t) DESC, m.key LIMIT $2) c`
-      : `SELECT DISTINCT m.key, m.title FROM unnest($1::text[]) AS q(t) JOIN movies m ON strpos(q.t, lower(m.title)) > 0`;
-    const params = this.trigrams ? [qs, kEach] : [qs];
-    return ((await this.pool.query(sql, params)).rows as Row[]).map((r) => ({ key: r.key as number, title: r.title as string }));
+    const out = new Map<number, TitleCandidate>();
+    const add = (rows: Row[]) => rows.forEach((r) => out.set(r.key as number, { key: r.key as number, title: r.title as string }));
+    // Whole words of the titles (weight A of search_doc: title and other titles), through its GIN index.
+    const words = searchTerms(texts.join(' '))
+      .map((t) => t.replace(/[^\p{L}\p{N}]/gu, ''))
+      .filter(Boolean)
+      .map((t) => `${t}:A`)
+      .join(' | ');
+    if (words)
+      add(
+        (
+          await this.pool.query(
+            `SELECT m.key, m.title FROM movies m, to_tsquery('english', $1) q WHERE m.search_doc @@ q
+             ORDER BY ts_rank('{0, 0, 0, 1.0}', m.search_doc, q, 1) DESC, m.key LIMIT $2`,
+            [words, TITLE_WORD_CANDIDATES],
+          )
+        ).rows as Row[],
+      );
+    const qs = trigramTitleTexts(texts);
+    if (qs.length && this.trigrams)
+      // One round trip: each text's nearest titles by pg_trgm similarity (the GIN index on lower(title) serves %).
+      add(
+        (
+          await this.pool.query(
+            `SELECT DISTINCT c.key, c.title FROM unnest($1::text[]) AS q(t)
+             CROSS JOIN LATERAL (SELECT m.key, m.title FROM movies m WHERE lower(m.title) % q.t ORDER BY similarity(lower(m.title), q.t) DESC, m.key LIMIT $2) c`,
+            [qs, kEach],
+          )
+        ).rows as Row[],
+      );
+    return [...out.values()];
   }
 
   async printedCandidates(query: string, version: string, k: number, filter?: SearchFilters): Promise<PrintedTextCandidate[]> {

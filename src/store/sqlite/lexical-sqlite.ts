@@ -16,7 +16,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { SearchFilters } from '../../search/filters.js';
-import { LEXICAL_FIELDS, printedTerms, queryWords, searchTerms, squashText, wordTrigrams, type LexicalField, type LexicalSearch, type MovieTextHit, type PhraseHit, type PrintedTextCandidate, type TitleCandidate } from '../lexical.js';
+import { LEXICAL_FIELDS, printedTerms, queryWords, searchTerms, squashText, TITLE_WORD_CANDIDATES, trigramTitleTexts, wordTrigrams, type LexicalField, type LexicalSearch, type MovieTextHit, type PhraseHit, type PrintedTextCandidate, type TitleCandidate } from '../lexical.js';
 
 type Row = Record<string, unknown>;
 
@@ -157,16 +157,23 @@ export class SqliteLexicalSearch implements LexicalSearch {
   }
 
   async titlesInText(texts: string[], kEach: number): Promise<TitleCandidate[]> {
-    const stmt = this.db.prepare(
+    const out = new Map<number, TitleCandidate>();
+    const add = (rows: Row[]) => rows.forEach((r) => out.set(r.key as number, { key: r.key as number, title: r.title as string }));
+    const terms = searchTerms(texts.join(' '));
+    if (terms.length)
+      add(
+        this.db
+          .prepare(
+            `SELECT m.key, m.title FROM movie_search s JOIN movies m ON m.key = s.rowid
+             WHERE movie_search MATCH ? ORDER BY bm25(movie_search, ${FIELD_WEIGHTS.join(', ')}), s.rowid LIMIT ?`,
+          )
+          .all(`{title alt_titles} : (${terms.map(quote).join(' OR ')})`, TITLE_WORD_CANDIDATES) as Row[],
+      );
+    const byTrigrams = this.db.prepare(
       `SELECT m.key, m.title FROM title_search s JOIN movies m ON m.key = s.rowid
        WHERE title_search MATCH ? ORDER BY bm25(title_search), s.rowid LIMIT ?`,
     );
-    const out = new Map<number, TitleCandidate>();
-    for (const text of texts) {
-      const grams = wordTrigrams([squashText(text)]);
-      if (!grams.length) continue;
-      for (const r of stmt.all(grams.map(quote).join(' OR '), kEach) as Row[]) out.set(r.key as number, { key: r.key as number, title: r.title as string });
-    }
+    for (const text of trigramTitleTexts(texts)) add(byTrigrams.all(wordTrigrams([text]).map(quote).join(' OR '), kEach) as Row[]);
     return [...out.values()];
   }
 
