@@ -55,8 +55,8 @@ export class ChannelIndexes {
     if (!c) {
       const ref = this.modelOf(name);
       // Hub correction on content channels, where a CNN's common component makes hubs (cosine models only).
-      const centre = !opts.raw && channelKind(name) === CONTENT_CHANNEL;
-      c = ref ? loadChannelIndex(this.store, name, ref, () => this.filterRows(), { centre }) : Promise.resolve(undefined);
+      const hubCorrection = !opts.raw && channelKind(name) === CONTENT_CHANNEL;
+      c = ref ? loadChannelIndex(this.store, name, ref, () => this.filterRows(), { hubCorrection }) : Promise.resolve(undefined);
       this.channels.set(cacheKey, c);
       c.catch(() => this.channels.delete(cacheKey));
     }
@@ -75,15 +75,16 @@ export class ChannelIndexes {
 
   /**
    * Cosine-scale similarities of a query vector to stored posters on a content channel, what the
-   * duplicate rule and the blend-copy check gate on: the channel's own scores for a cosine model
-   * (hub-corrected, as their thresholds were measured), the plain cosine of the stored vectors for
-   * an l2 or dot model (whose scores have no fixed scale). `stored`: vectors already loaded.
+   * duplicate rule and the blend-copy check gate on: for a cosine model the centred cosine (as
+   * their thresholds were measured; the channel ranks by whitened cosines, whose scale differs),
+   * the plain cosine of the stored vectors for an l2 or dot model (whose scores have no fixed
+   * scale). `stored`: vectors already loaded.
    */
   async cosineScores(channel: string, query: Float32Array, keys: number[], stored?: ReadonlyMap<number, Float32Array>): Promise<Float32Array> {
     const model = this.modelOf(channel);
     const loaded = await this.channel(channel);
     if (!model || !loaded) return new Float32Array(keys.length).fill(NaN);
-    if ((model.metric ?? 'cosine') === 'cosine') return loaded.index.scores(query, keys);
+    if ((model.metric ?? 'cosine') === 'cosine') return (loaded.cosine ?? loaded.index).scores(query, keys);
     const vectors = await Promise.all(keys.map((k) => stored?.get(k) ?? this.store.getVector(k, channel, model)));
     return Float32Array.from(vectors, (v) => (v ? similarity('cosine', query, v) : NaN));
   }

@@ -11,6 +11,8 @@ import type { FilterResolver, VectorIndex } from './vector-index.js';
 import { CentredIndex } from './centred-index.js';
 import { referenceSample } from './fusion.js';
 import { meanVector } from '../util/vectors.js';
+import { WhitenedIndex } from './whitened-index.js';
+import { Whitening, type WhiteningSpec } from './whitening.js';
 
 /**
  * Above this many vectors the HNSW index is used. Measured with `npm run bench`
@@ -26,6 +28,11 @@ export function annThreshold(): number {
 
 export interface LoadedChannel {
   index: VectorIndex;
+  /**
+   * Scores on the centred-cosine scale the copy and duplicate thresholds were measured on, when
+   * `index` ranks by another (the whitened cosine); undefined: `index`'s own scores are that scale.
+   */
+  cosine?: VectorIndex;
   /** Keys with a vector, for the fusion's reference sample. */
   keys: number[];
 }
@@ -48,39 +55,88 @@ export function filterResolver(rows: () => Promise<FilterRow[]>): FilterResolver
 /** Vectors averaged to estimate an engine index's mean (an even sample; all of them below this). */
 const MEAN_SAMPLE = 1000;
 
+/**
+ * The hub correction of content channels beyond centring (whitened-index.ts): the 128 leading
+ * principal axes of the library's vectors, each divided by its variance to the power 0.3 (between
+ * the square root of the standard deviation, 0.25, and full whitening, 0.5). Chosen on the dev
+ * half of the demo catalog (`npm run bench -- hubs`, docs/hub-correction.md).
+ */
+export const HUB_WHITENING: WhiteningSpec = { components: 128, power: 0.3, centre: true };
+/** In-process, the whitening is learned on an even sample of at most this many of the loaded vectors (all of the demo's 3,253). */
+export const WHITENING_SAMPLE = 10_000;
+/** Around an engine index, on an even sample of this many (each read from the store). */
+const ENGINE_WHITENING_SAMPLE = 2000;
+/**
+ * Fewer vectors than this (twice the axes) are centred only: their axes would be estimated from
+ * too few posters, and a query's part outside the few axes a tiny library spans would be dropped.
+ */
+export const MIN_WHITENING_VECTORS = 2 * HUB_WHITENING.components;
+
 /** Mean of unit vectors (float64 sums). */
 function mean(vectors: Float32Array[]): Float32Array {
   return Float32Array.from(meanVector(vectors));
 }
 
+export type HubCorrection = 'off' | 'centre' | 'whiten';
+
+/** MARQUEE_HUB_CORRECTION: off (raw cosines), centre (centred cosines only), whiten (the default). */
+export function hubCorrection(): HubCorrection {
+  const env = process.env.MARQUEE_HUB_CORRECTION;
+  return env === 'off' || env === 'centre' ? env : 'whiten';
+}
+
 /**
- * Ranks by the model's metric. `centre`: rank by cosines centred on the channel's mean (hub
- * correction, centred-index.ts; cosine channels only).
- * MARQUEE_HUB_CORRECTION=off turns it off everywhere.
+ * Ranks by the model's metric. `hubCorrection` (cosine channels only): rank by cosines of the
+ * vectors centred on the channel's mean (centred-index.ts), then whitened (whitened-index.ts),
+ * as MARQUEE_HUB_CORRECTION says (whitened unless it says otherwise).
  */
 export async function loadChannelIndex(
   store: Store,
   channel: string,
   model: ModelRef,
   rows: () => Promise<FilterRow[]>,
-  opts: { threshold?: number; centre?: boolean } = {},
+  opts: { threshold?: number; hubCorrection?: boolean } = {},
 ): Promise<LoadedChannel> {
   const metric = model.metric ?? 'cosine';
-  // Centring is a correction of cosine neighbourhoods; other metrics are ranked as their makers rank them.
-  const centre = opts.centre === true && metric === 'cosine' && process.env.MARQUEE_HUB_CORRECTION !== 'off';
+  // A correction of cosine neighbourhoods; other metrics are ranked as their makers rank them.
+  const correction = opts.hubCorrection === true && metric === 'cosine' ? hubCorrection() : 'off';
   const inEngine = store.vectors.engineIndex(channel, model);
   if (inEngine) {
     const keys = await store.vectorKeys(channel, model, 'posters');
-    if (!centre || keys.length === 0) return { index: inEngine, keys };
-    const sample = await Promise.all(referenceSample(keys, MEAN_SAMPLE).map((k) => store.getVector(k, channel, model)));
-    return { index: new CentredIndex(inEngine, mean(sample.filter((v): v is Float32Array => v !== undefined))), keys };
+    if (correction === 'off' || keys.length === 0) return { index: inEngine, keys };
+    const whiten = correction === 'whiten' && keys.length >= MIN_WHITENING_VECTORS;
+    const read = (ks: number[]) => Promise.all(ks.map((k) => store.getVector(k, channel, model)));
+    const meanKeys = referenceSample(keys, MEAN_SAMPLE);
+    const sampleKeys = whiten ? referenceSample(keys, ENGINE_WHITENING_SAMPLE) : [];
+    const wanted = [...new Set([...meanKeys, ...sampleKeys])];
+    const stored = new Map((await read(wanted)).map((v, i) => [wanted[i]!, v]));
+    const vectorsOf = (ks: number[]) => ks.map((k) => stored.get(k)).filter((v): v is Float32Array => v !== undefined);
+    const centred = new CentredIndex(inEngine, mean(vectorsOf(meanKeys)));
+    if (!whiten) return { index: centred, keys };
+    return { index: new WhitenedIndex(centred, await Whitening.learn(vectorsOf(sampleKeys), HUB_WHITENING), read), cosine: centred, keys };
   }
   // Every poster of every film: search ranks posters (the engine keeps the best per film).
   const entries = await store.loadVectors(channel, model, 'posters');
   const resolve = filterResolver(rows);
-  const raw: VectorIndex =
-    entries.length >= (opts.threshold ?? annThreshold()) ? new HnswIndex(model.dimension, entries.length, DEFAULT_HNSW, resolve, metric) : new ExactIndex(model.dimension, entries.length, resolve, metric);
-  await raw.upsert(entries);
-  const index = centre && entries.length > 0 ? new CentredIndex(raw, mean(entries.map((e) => e.vector))) : raw;
-  return { index, keys: entries.map((e) => e.key) };
+  const ann = entries.length >= (opts.threshold ?? annThreshold());
+  const keys = entries.map((e) => e.key);
+  const whiten = correction === 'whiten' && entries.length >= MIN_WHITENING_VECTORS;
+  // Whitened, the raw vectors only answer scores (the centred-cosine scale): no graph for them.
+  const raw: VectorIndex = ann && !whiten ? new HnswIndex(model.dimension, entries.length, DEFAULT_HNSW, resolve, metric) : new ExactIndex(model.dimension, entries.length, resolve, metric);
+  if (correction === 'off' || entries.length === 0) {
+    await raw.upsert(entries);
+    return { index: raw, keys };
+  }
+  const vectors = entries.map((e) => e.vector);
+  const centred = new CentredIndex(raw, mean(vectors));
+  if (!whiten) {
+    await centred.upsert(entries);
+    return { index: centred, keys };
+  }
+  const whitening = await Whitening.learn(vectors, HUB_WHITENING, WHITENING_SAMPLE);
+  // The whitened vectors in an index of their own (HNSW above the threshold), which ranks.
+  const copies = ann ? new HnswIndex(whitening.dimension, entries.length, DEFAULT_HNSW, resolve) : new ExactIndex(whitening.dimension, entries.length, resolve);
+  const whitened = new WhitenedIndex(centred, whitening, copies);
+  await whitened.upsert(entries);
+  return { index: whitened, cosine: centred, keys };
 }
