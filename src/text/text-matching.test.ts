@@ -93,6 +93,28 @@ describe('title matcher', () => {
     expect(matcher.match([line('SCREAM', 0, 0.1)])[0]!.key).toBe(1);
   });
 
+  it('matches whole words only: a fragment names no longer title, and numbers must agree', () => {
+    const films = new TitleMatcher([
+      { key: 1, title: 'Alien' },
+      { key: 2, title: 'Aliens' },
+      { key: 3, title: 'Alien³' },
+      { key: 4, title: 'Halloween' },
+      { key: 5, title: 'Halloween: The Curse of Michael Myers' },
+      { key: 6, title: 'Showgirls' },
+    ]);
+    const fragment = films.match([line('ALIEN R-', 0, 0.1)]);
+    expect(fragment[0]!.key).toBe(1);
+    expect(fragment.map((m) => m.key)).not.toContain(2);
+    // A title whose number is not printed counts for less (it may be printed apart, or misread).
+    expect(fragment.find((m) => m.key === 3)?.score ?? 0).toBeLessThan(0.8 * fragment[0]!.score);
+    expect(films.match([line('ALIEN3', 0, 0.1)])[0]!.key).toBe(3);
+    // A number after the title names a sequel the catalog's film is not, also on the next line or beyond a line between.
+    expect(films.match([line('HALLOWEEN II', 0, 0.1)])).toEqual([]);
+    expect(films.match([line('HALLOWEEN', 0, 0.06), line('5', 1, 0.06), line('THEREVENGEOFMICHAELMYERS', 2, 0.03)])).toEqual([]);
+    // A space OCR put inside a word splits it into real parts: still the title.
+    expect(films.match([line('SHOW', 0, 0.1), line('GIRLS', 1, 0.1)])[0]!.key).toBe(6);
+  });
+
   it('finds nothing in text that spells no title', () => {
     expect(matcher.match([line('OPENS DECEMBER 15', 0)])).toEqual([]);
   });

@@ -68,6 +68,8 @@ interface TextWord {
   word: string;
   /** Index of its line in reading order. */
   line: number;
+  /** Index of the word in the poster's words in reading order. */
+  at: number;
 }
 
 /** A run of consecutive words of one word sequence. */
@@ -75,6 +77,7 @@ interface Run {
   text: string;
   /** Positions in `text` where a word of the text ends inside the run. */
   breaks: number[];
+  /** Numbers printed from the run's first word to its last, in reading order. */
   markers: string;
   /** The word after the run in its sequence when it may continue the title ('' at the end or when printed small on another line). */
   next: string;
@@ -97,7 +100,8 @@ interface PreparedText {
 
 function sequences(lines: TextLine[], lineWords: string[][]): TextWord[][] {
   const all: TextWord[] = [];
-  lineWords.forEach((ws, line) => ws.forEach((word) => all.push({ word, line })));
+  lineWords.forEach((ws, line) => ws.forEach((word) => all.push({ word, line, at: all.length })));
+  const wordsOf = (line: number) => all.filter((w) => w.line === line);
   const out = [all];
   const largest = lines
     .map((l, i) => ({ i, size: l.size }))
@@ -108,7 +112,7 @@ function sequences(lines: TextLine[], lineWords: string[][]): TextWord[][] {
   for (let a = 0; a < largest.length; a++)
     for (let b = a + 1; b < largest.length; b++) {
       if (largest[b]! === largest[a]! + 1) continue; // already consecutive in the reading order
-      out.push([...lineWords[largest[a]!]!.map((word) => ({ word, line: largest[a]! })), ...lineWords[largest[b]!]!.map((word) => ({ word, line: largest[b]! }))]);
+      out.push([...wordsOf(largest[a]!), ...wordsOf(largest[b]!)]);
     }
   return out;
 }
@@ -120,15 +124,15 @@ export function prepareText(input: TextLine[]): PreparedText {
   const runs = new Map<number, Run[]>();
   const seen = new Set<string>();
   const markers = new Set(lineWords.flat().filter(isMarker));
-  for (const seq of sequences(lines, lineWords)) {
+  const seqs = sequences(lines, lineWords);
+  const all = seqs[0]!;
+  for (const seq of seqs) {
     for (let i = 0; i < seq.length; i++) {
       let text = '';
       const breaks: number[] = [];
-      let marks = '';
       for (let j = i; j < seq.length; j++) {
         if (j > i) breaks.push(text.length);
         text += seq[j]!.word;
-        if (isMarker(seq[j]!.word)) marks += `${seq[j]!.word} `;
         if (text.length > MAX_RUN_LETTERS) break;
         const first = seq[i]!;
         const last = seq[j]!;
@@ -137,11 +141,14 @@ export function prepareText(input: TextLine[]): PreparedText {
         const id = `${text}|${breaks.join(',')}|${lineSpan.join(',')}`;
         if (seen.has(id)) continue;
         seen.add(id);
-        const after = seq[j + 1];
+        // What follows the run on the poster (in reading order, also when the run joins two lines apart): a sequel's number.
+        const after = all[last.at + 1];
         const size = Math.max(...lineSpan.map((l) => lines[l]!.size));
         const next = after && (after.line === last.line || lines[after.line]!.size >= SEQUEL_NUMBER_SIZE * size) ? after.word : '';
         const wordLetters = seq.slice(i, j + 1).map((w) => w.word.length);
-        const run: Run = { text, breaks: [...breaks], markers: marks, next, wordLetters, lines: lineSpan, whole };
+        // Numbers printed anywhere between the run's first and last word count as the run's (a pair of lines apart must not skip "5").
+        const spanned = all.slice(first.at, last.at + 1).filter((w) => isMarker(w.word)).map((w) => `${w.word} `).join('');
+        const run: Run = { text, breaks: [...breaks], markers: spanned, next, wordLetters, lines: lineSpan, whole };
         let list = runs.get(text.length);
         if (!list) runs.set(text.length, (list = []));
         list.push(run);
@@ -179,8 +186,10 @@ function scoreVariant(v: TitleVariant, text: PreparedText): { score: number; run
       // A number right after the title names a sequel the title is not.
       if (isMarker(run.next) && !markers.includes(`${run.next} `)) continue;
       if (!run.whole && letters < MIN_CONTAINED_LENGTH) continue;
-      const d = levenshteinWithin(run.text, target, budget);
-      if (d > budget) continue;
+      // A title among other words of its line must be spelt more cleanly than one standing alone ("ALIEN R-" is not "Aliens").
+      const allowed = run.whole ? budget : Math.max(0, budget - 1);
+      const d = levenshteinWithin(run.text, target, allowed);
+      if (d > allowed) continue;
       // Every space the text has falls between two words of the title (give or take the edits), or splits a word in two real parts.
       if (!run.breaks.every((p, i) => breaks.some((q) => Math.abs(p - q) <= d) || Math.min(run.wordLetters[i]!, run.wordLetters[i + 1]!) >= MIN_SPLIT_PART)) continue;
       let s = 1 - d / Math.max(letters, run.text.length);
