@@ -13,9 +13,8 @@ import { percentile } from './stats.js';
 /** Fusion settings compared on the development half (the first is the default). */
 export const FUSION_ALTERNATIVES: Record<string, RankFusion> = {
   chosen: DEFAULT_RANK_FUSION,
-  'plain-rrf-k60': { k: 60, lexical: 1, title: 1, phrase: 1, synopsis: 1, printed: 1, printedPhrase: 0, visual: 1 },
-  'printed-phrase-1': { ...DEFAULT_RANK_FUSION, printedPhrase: 1 },
-  'printed-phrase-2': { ...DEFAULT_RANK_FUSION, printedPhrase: 2 },
+  'plain-rrf-k60': { k: 60, lexical: 1, title: 1, phrase: 1, synopsis: 1, printed: 1, printedPhrase: 1, visual: 1 },
+  'no-printed-phrase': { ...DEFAULT_RANK_FUSION, printedPhrase: 0 },
   'printed-phrase-3': { ...DEFAULT_RANK_FUSION, printedPhrase: 3 },
   'weighted-rrf-k60': { ...DEFAULT_RANK_FUSION, k: 60 },
   'no-phrase': { ...DEFAULT_RANK_FUSION, phrase: 0 },

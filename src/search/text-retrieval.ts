@@ -39,7 +39,7 @@ export interface RankFusion {
   visual: number;
 }
 
-export const DEFAULT_RANK_FUSION: RankFusion = { k: 10, lexical: 1, title: 1, phrase: 3, synopsis: 0.7, printed: 1, printedPhrase: 0, visual: 0.5 };
+export const DEFAULT_RANK_FUSION: RankFusion = { k: 10, lexical: 1, title: 1, phrase: 3, synopsis: 0.7, printed: 1, printedPhrase: 1, visual: 0.5 };
 
 /** How many candidates each retriever contributes. */
 const LIST_DEPTH = 100;
