@@ -21,7 +21,7 @@
  * `matchTitles` scores given candidate films (the serving path gets them from the store's title
  * index); `TitleMatcher` shortlists in process, for benchmarks and tests.
  */
-import { levenshteinWithin } from './fuzzy.js';
+import { containment, levenshteinWithin } from './fuzzy.js';
 import { squash } from './normalize.js';
 import { isMarker, matchWords, titleVariantWords, type TitleVariant } from './title-variants.js';
 import { TrigramIndex } from './trigrams.js';
@@ -42,14 +42,22 @@ export interface TitleMatch {
 }
 
 const MIN_CONTAINED_LENGTH = 5;
+/** A title inside a longer line keeps the share of the line's letters it spells, at least this much. */
+const MIN_CONTAINED_SHARE = 0.3;
 /** Of two equal matches the longer title wins (it explains more of the text: "Love and Death on Long Island"). */
 const LENGTH_BONUS = 0.02;
 /** Weight of a match on a title of one or two letters, rising to 1 at ten letters. */
 const SHORT_TITLE_WEIGHT = 0.85;
 const SMALLEST_TEXT_WEIGHT = 0.6;
-/** A short form leaving out a subtitle with a number ("Star Wars" for "Star Wars: Episode IV …"), or without one. */
-const DROPPED_NUMBERED_SUBTITLE = 0.8;
-const DROPPED_SUBTITLE = 0.95;
+/**
+ * A short form leaving out a subtitle ("Halloween" for "Halloween: The Curse of Michael Myers"):
+ * nearly full weight when the subtitle is printed elsewhere on the poster, little when it is not
+ * (a sequel needs its subtitle: "HALLOWEEN" is first of all the first film's title).
+ */
+const DROPPED_SUBTITLE_PRINTED = 0.95;
+const DROPPED_SUBTITLE_MISSING = 0.6;
+/** The dropped subtitle counts as printed from this containment in the poster's text on. */
+const SUBTITLE_PRINTED = 0.75;
 /** Runs longer than this many letters are never a title. */
 const MAX_RUN_LETTERS = 80;
 
@@ -92,8 +100,8 @@ interface PreparedText {
   lines: TextLine[];
   /** Runs by letter count. */
   runs: Map<number, Run[]>;
-  /** Every marker printed on the poster. */
-  markers: Set<string>;
+  /** All the poster's words joined, in reading order. */
+  all: string;
   lineLetters: number[];
   largest: number;
 }
@@ -123,7 +131,6 @@ export function prepareText(input: TextLine[]): PreparedText {
   const lineWords = lines.map((l) => matchWords(l.text));
   const runs = new Map<number, Run[]>();
   const seen = new Set<string>();
-  const markers = new Set(lineWords.flat().filter(isMarker));
   const seqs = sequences(lines, lineWords);
   const all = seqs[0]!;
   for (const seq of seqs) {
@@ -155,7 +162,7 @@ export function prepareText(input: TextLine[]): PreparedText {
       }
     }
   }
-  return { lines, runs, markers, lineLetters: lineWords.map((ws) => ws.join('').length), largest: Math.max(0, ...lines.map((l) => l.size)) || 1 };
+  return { lines, runs, all: lineWords.flat().join(''), lineLetters: lineWords.map((ws) => ws.join('').length), largest: Math.max(0, ...lines.map((l) => l.size)) || 1 };
 }
 
 /** Positions where the variant's words meet. */
@@ -173,9 +180,8 @@ function scoreVariant(v: TitleVariant, text: PreparedText): { score: number; run
   const budget = editBudget(letters);
   const markers = v.words.filter(isMarker).map((w) => `${w} `).join('');
   const breaks = wordBreaks(v.words);
-  const droppedMarkers = v.dropped.filter(isMarker);
-  // A short form whose dropped subtitle carries a number the poster does not show is weaker evidence.
-  const dropFactor = v.dropped.length === 0 ? 1 : droppedMarkers.length && !droppedMarkers.some((m) => text.markers.has(m)) ? DROPPED_NUMBERED_SUBTITLE : DROPPED_SUBTITLE;
+  // A short form whose dropped subtitle is not printed anywhere on the poster is weak evidence.
+  const dropFactor = v.dropped.length === 0 ? 1 : containment(v.dropped.join(''), text.all) >= SUBTITLE_PRINTED ? DROPPED_SUBTITLE_PRINTED : DROPPED_SUBTITLE_MISSING;
   let best = 0;
   let bestRun: Run | undefined;
   for (let len = letters - budget; len <= letters + budget; len++) {
@@ -195,7 +201,8 @@ function scoreVariant(v: TitleVariant, text: PreparedText): { score: number; run
       let s = 1 - d / Math.max(letters, run.text.length);
       if (!run.whole) {
         const around = run.lines.reduce((sum, l) => sum + text.lineLetters[l]!, 0);
-        s *= 0.6 + 0.4 * Math.min(1, letters / Math.max(1, around));
+        // The other words of the line are printed as large as the title: the line is more likely a longer title ("THE PHILADELPHIA STORY" is not Philadelphia).
+        s *= Math.max(MIN_CONTAINED_SHARE, Math.min(1, letters / Math.max(1, around)));
       }
       const size = Math.max(...run.lines.map((l) => text.lines[l]!.size));
       const weight = SMALLEST_TEXT_WEIGHT + (1 - SMALLEST_TEXT_WEIGHT) * Math.min(1, size / text.largest);
