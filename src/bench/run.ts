@@ -12,6 +12,7 @@ import { benchIndex } from './index-throughput.js';
 import { benchQueries } from './query-latency.js';
 import { benchScale } from './scale.js';
 import { benchOcr } from './ocr.js';
+import { benchHubs } from './hubs.js';
 import { spawnSync } from 'node:child_process';
 import { benchStills } from './stills.js';
 import { benchDefaultWeights } from './default-weights.js';
@@ -20,6 +21,9 @@ import { benchShots } from './shots.js';
 import { benchTrends } from './trends.js';
 import { benchRelevance } from './relevance-bench.js';
 import { benchCliStart } from './cli-start.js';
+import { benchIdentify } from './identify.js';
+import { benchLexical } from './lexical-scale.js';
+import { isPostgresUrl } from '../store/location.js';
 
 const catalog = resolve(process.env.MARQUEE_CATALOG ?? '../shared/catalog');
 const only = new Set(process.argv.slice(2));
@@ -92,6 +96,16 @@ try {
     process.stderr.write('bench: poster text (OCR speed, titles, degraded copies, hubs)...\n');
     out.ocr = await benchOcr(db);
   }
+  if (only.has('identify')) {
+    if (!existingDb) throw new Error('the identify benchmark needs MARQUEE_BENCH_DB: a library whose posters have been read');
+    process.stderr.write('bench: identification of uploads (present and absent films) and upload latency...\n');
+    out.identify = await benchIdentify(db);
+  }
+  if (only.has('hubs')) {
+    if (!existingDb) throw new Error('the hubs benchmark needs MARQUEE_BENCH_DB: an indexed library');
+    process.stderr.write('bench: hubs of the content channel (raw, centred, whitened; dev / report halves)...\n');
+    out.hubs = await benchHubs(db);
+  }
   if (only.has('relevance')) {
     if (!existingDb) {
       process.stderr.write('bench: indexing the catalog for relevance, without OCR (set MARQUEE_BENCH_DB to a library with poster text read)...\n');
@@ -100,6 +114,11 @@ try {
     }
     process.stderr.write('bench: relevance (query sets, fusion alternatives on the development half, text latency)...\n');
     out.relevance = await benchRelevance(db, { alternatives: process.env.MARQUEE_BENCH_ALTERNATIVES !== '0' });
+  }
+  if (only.has('lexical')) {
+    process.stderr.write('bench: lexical retrieval in the engines, demo catalog and synthetic 100k (MARQUEE_TEST_PG adds PostgreSQL)...\n');
+    // A PostgreSQL URL in MARQUEE_BENCH_DB is taken as it is (db is a resolved file path).
+    out.lexical = await benchLexical(catalog, dir, existingDb ? (isPostgresUrl(existingDb) ? existingDb : db) : undefined);
   }
   if (only.has('weights')) {
     if (!existingDb) throw new Error('the weights benchmark needs MARQUEE_BENCH_DB: an indexed library (with poster text read)');

@@ -20,6 +20,10 @@ import { LEXICAL_FIELDS, printedTerms, queryWords, searchTerms, squashText, TITL
 
 type Row = Record<string, unknown>;
 
+/** Shortlist lengths (times k) of title and printed-text candidates checked against the rows (see shortlisted). */
+const SHORTLIST = 2;
+const SHORTLIST_FILTERED = 8;
+
 /** BM25 weights of LEXICAL_FIELDS, in order. */
 const FIELD_WEIGHTS = [10, 10, 4, 1];
 
@@ -144,16 +148,24 @@ export class SqliteLexicalSearch implements LexicalSearch {
   async titleCandidates(query: string, k: number, filter?: SearchFilters): Promise<TitleCandidate[]> {
     const grams = wordTrigrams([squashText(query)]);
     if (!grams.length) return [];
-    const params: unknown[] = [grams.map(quote).join(' OR ')];
-    const where = filterSql(filter, params);
-    return (
-      this.db
-        .prepare(
-          `SELECT m.key, m.title FROM title_search s JOIN movies m ON m.key = s.rowid
-           WHERE title_search MATCH ?${where} ORDER BY bm25(title_search), s.rowid LIMIT ?`,
-        )
-        .all(...params, k) as Row[]
-    ).map((r) => ({ key: r.key as number, title: r.title as string }));
+    const match = grams.map(quote).join(' OR ');
+    const title = (r: Row): TitleCandidate => ({ key: r.key as number, title: r.title as string });
+    return this.shortlisted('title_search', match, k, filter, (keys) => {
+      const params: unknown[] = [...keys];
+      const where = filterSql(filter, params);
+      return (this.db.prepare(`SELECT m.key, m.title FROM movies m WHERE m.key IN (${keys.map(() => '?').join(', ')})${where}`).all(...params) as Row[]).map(title);
+    }, () => {
+      const params: unknown[] = [match];
+      const where = filterSql(filter, params);
+      return (
+        this.db
+          .prepare(
+            `SELECT m.key, m.title FROM title_search s JOIN movies m ON m.key = s.rowid
+             WHERE title_search MATCH ?${where} ORDER BY bm25(title_search), s.rowid LIMIT ?`,
+          )
+          .all(...params, k) as Row[]
+      ).map(title);
+    });
   }
 
   async titlesInText(texts: string[], kEach: number): Promise<TitleCandidate[]> {
@@ -180,18 +192,56 @@ export class SqliteLexicalSearch implements LexicalSearch {
   async printedCandidates(query: string, version: string, k: number, filter?: SearchFilters): Promise<PrintedTextCandidate[]> {
     const grams = wordTrigrams(printedTerms(query));
     if (!grams.length) return [];
-    const params: unknown[] = [grams.map(quote).join(' OR '), version];
-    const where = filterSql(filter, params);
-    const rows = this.db
-      .prepare(
-        `SELECT s.rowid AS key, t.lines FROM printed_search s
-         JOIN poster_text t ON t.movie_key = s.rowid JOIN posters p ON p.key = t.movie_key
-         ${where ? 'JOIN movies m ON m.key = p.movie_key' : ''}
-         WHERE printed_search MATCH ? AND t.version = ? AND t.source_hash = p.content_hash${where}
-         ORDER BY bm25(printed_search), s.rowid LIMIT ?`,
-      )
-      .all(...params, k) as Row[];
-    return rows.map((r) => ({ key: r.key as number, lines: orderedLines(r.lines as string) }));
+    const match = grams.map(quote).join(' OR ');
+    const candidate = (r: Row): PrintedTextCandidate => ({ key: r.key as number, lines: orderedLines(r.lines as string) });
+    // Only the current reading of each poster's current bytes counts (readings of an older reader or of replaced bytes stay indexed until read again).
+    return this.shortlisted('printed_search', match, k, filter, (keys) => {
+      const params: unknown[] = [...keys, version];
+      const where = filterSql(filter, params);
+      return (
+        this.db
+          .prepare(
+            `SELECT t.movie_key AS key, t.lines FROM poster_text t JOIN posters p ON p.key = t.movie_key ${where ? 'JOIN movies m ON m.key = p.movie_key' : ''}
+             WHERE t.movie_key IN (${keys.map(() => '?').join(', ')}) AND t.version = ? AND t.source_hash = p.content_hash${where}`,
+          )
+          .all(...params) as Row[]
+      ).map(candidate);
+    }, () => {
+      const params: unknown[] = [match, version];
+      const where = filterSql(filter, params);
+      return (
+        this.db
+          .prepare(
+            `SELECT s.rowid AS key, t.lines FROM printed_search s
+             JOIN poster_text t ON t.movie_key = s.rowid JOIN posters p ON p.key = t.movie_key
+             ${where ? 'JOIN movies m ON m.key = p.movie_key' : ''}
+             WHERE printed_search MATCH ? AND t.version = ? AND t.source_hash = p.content_hash${where}
+             ORDER BY bm25(printed_search), s.rowid LIMIT ?`,
+          )
+          .all(...params, k) as Row[]
+      ).map(candidate);
+    });
+  }
+
+  /**
+   * The best k matches of an FTS5 table (by BM25, then rowid) that pass conditions on other tables
+   * (`pass`: the passing rows among some keys), without looking up the rows of every match: on a
+   * large library most rows share a letter trigram with any query, and joining each match to its
+   * rows cost more than ranking them all (100k posters: about 4/5 of printedCandidates, pages of
+   * big rows read at random). So the index ranks alone, the conditions are checked on a shortlist,
+   * and the passing rows keep the ranking's order: the same rows in the same order as ranking the
+   * joined rows (`joined`), which runs instead when fewer than k of the shortlist pass.
+   */
+  private shortlisted<T extends { key: number }>(table: 'title_search' | 'printed_search', match: string, k: number, filter: SearchFilters | undefined, pass: (keys: number[]) => T[], joined: () => T[]): T[] {
+    // Stale readings are rare, filters may keep a small share: a longer shortlist with filters.
+    const size = (filterSql(filter, []) ? SHORTLIST_FILTERED : SHORTLIST) * k;
+    const keys = (this.db.prepare(`SELECT rowid AS key FROM ${table} WHERE ${table} MATCH ? ORDER BY bm25(${table}), rowid LIMIT ?`).all(match, size) as Row[]).map((r) => r.key as number);
+    if (!keys.length) return [];
+    const rows = new Map<number, T>();
+    for (const r of pass(keys)) rows.set(r.key, r);
+    const out = keys.flatMap((key) => (rows.has(key) ? [rows.get(key)!] : []));
+    // Every match was shortlisted, or k of them passed: nothing further down can come first.
+    return keys.length < size || out.length >= k ? out.slice(0, k) : joined();
   }
 }
 
