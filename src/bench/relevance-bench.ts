@@ -38,7 +38,7 @@ export async function benchRelevance(db: string, opts: { alternatives?: boolean 
     const out: Record<string, unknown> = {
       queries: queries.length,
       sets: chosen.sets,
-      latencyMs: { text: { n: text.length, p50: percentile(text, 0.5), p99: percentile(text, 0.99) }, ...(upload.length ? { upload: { n: upload.length, p50: percentile(upload, 0.5), p99: percentile(upload, 0.99) } } : {}) },
+      latencyMs: { text: { n: text.length, p50: percentile(text, 50), p99: percentile(text, 99) }, ...(upload.length ? { upload: { n: upload.length, p50: percentile(upload, 50), p99: percentile(upload, 99) } } : {}) },
       devMisses: Object.fromEntries(Object.entries(chosen.misses).map(([s, m]) => [s, m.slice(0, 8)])),
     };
     if (opts.alternatives !== false) {
