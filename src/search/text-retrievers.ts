@@ -117,37 +117,14 @@ export function printedText(lexical: LexicalSearch, query: string, version: stri
     return p;
   };
   const matchedLines = (lines: string[]) => lines.filter((l) => terms.some((w) => containment(w, squashText(l)) >= (w.length <= EXACT_WORD_LENGTH ? 1 : MIN_WORD_SCORE)));
+  // Both retrievers rank the same candidates by their own score; the matched lines are found for the kept ones only.
+  const ranked = async (k: number, scope: RetrievalScope, score: (text: string) => number, min: number): Promise<TextCandidate[]> => {
+    const scored = (await candidates(scope)).map((c) => ({ key: c.key, lines: c.lines, score: score(c.text) }));
+    return keep(scored.filter((h) => h.score >= min).sort(byScore), k, scope).map((h) => ({ key: h.key, score: h.score, printed: matchedLines(h.lines) }));
+  };
   return {
-    words: {
-      name: 'printed',
-      level: 'poster',
-      retrieve: async (k, scope) =>
-        keep(
-          (await candidates(scope))
-            .map((c) => ({ key: c.key, lines: c.lines, score: printedScore(query, c.text) }))
-            .filter((h) => h.score >= MIN_PRINTED_SCORE)
-            .sort(byScore)
-            .map((h) => ({ key: h.key, score: h.score, printed: matchedLines(h.lines) })),
-          k,
-          scope,
-        ),
-    },
-    phrase: {
-      name: 'printed-phrase',
-      level: 'poster',
-      retrieve: async (k, scope) =>
-        long
-          ? keep(
-              (await candidates(scope))
-                .map((c) => ({ key: c.key, lines: c.lines, score: containment(squashed, c.text) }))
-                .filter((h) => h.score >= MIN_PRINTED_PHRASE)
-                .sort(byScore)
-                .map((h) => ({ key: h.key, score: h.score, printed: matchedLines(h.lines) })),
-              k,
-              scope,
-            )
-          : [],
-    },
+    words: { name: 'printed', level: 'poster', retrieve: (k, scope) => ranked(k, scope, (text) => printedScore(query, text), MIN_PRINTED_SCORE) },
+    phrase: { name: 'printed-phrase', level: 'poster', retrieve: async (k, scope) => (long ? ranked(k, scope, (text) => containment(squashed, text), MIN_PRINTED_PHRASE) : []) },
   };
 }
 
