@@ -155,6 +155,18 @@ export class PostgresLexicalSearch implements LexicalSearch {
         ).rows as Row[],
       );
     const qs = trigramTitleTexts(texts);
+    if (qs.length && !this.trigrams)
+      // Without pg_trgm: titles whose letters, spaces and signs dropped, are one of the texts or inside one (a scan, as printed text is without it).
+      add(
+        (
+          await this.pool.query(
+            `SELECT m.key, m.title FROM movies m, unnest($1::text[]) AS q(t)
+             WHERE length(regexp_replace(lower(m.title), '[^[:alnum:]]', '', 'g')) >= 3 AND strpos(q.t, regexp_replace(lower(m.title), '[^[:alnum:]]', '', 'g')) > 0
+             ORDER BY m.key LIMIT $2`,
+            [qs, kEach * qs.length],
+          )
+        ).rows as Row[],
+      );
     if (qs.length && this.trigrams)
       // One round trip: each text's nearest titles by pg_trgm similarity (the GIN index on lower(title) serves %).
       add(

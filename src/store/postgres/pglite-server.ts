@@ -2,10 +2,13 @@
  * For tests and benchmarks only: the real pgvector (compiled to WebAssembly in @electric-sql/pglite-pgvector) inside
  * PGlite, served on a loopback port by @electric-sql/pglite-socket so the product's node-postgres
  * code runs against it unchanged. PGlite is one connection: open the store with a pool of one.
+ * pg_trgm (PGlite's contrib) is loaded as Debian's PostgreSQL has it: the store's title and printed-text
+ * lookups use it, and without it identification would differ from SQLite's.
  * Its packages are dev dependencies: only tests and `npm run bench -- scale` load this module.
  */
 import { createServer } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
@@ -31,7 +34,7 @@ export interface PgliteServer {
  * Session state (advisory locks, LISTEN) is shared by all of them: one PGlite is one backend.
  */
 export async function startPglite(opts: { maxConnections?: number } = {}): Promise<PgliteServer> {
-  const db = await PGlite.create({ extensions: { vector } });
+  const db = await PGlite.create({ extensions: { vector, pg_trgm } });
   await db.exec('CREATE EXTENSION IF NOT EXISTS vector');
   const port = await freePort();
   const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: opts.maxConnections ?? 1 });

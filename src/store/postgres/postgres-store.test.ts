@@ -1,8 +1,10 @@
 /** The PostgreSQL store on a real PostgreSQL 15 server (test/setup/postgres.ts), through the shared conformance suite. */
+import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
 import { openStore } from '../open-store.js';
 import { storeConformance } from '../store.conformance.js';
 import { createTestDatabase, runSql } from './databases.testkit.js';
+import { PostgresLexicalSearch } from './lexical-postgres.js';
 import { openPostgresStore } from './postgres-store.js';
 import { PG_SCHEMA_VERSION } from './schema.js';
 import { FIXTURE_CONTENT_MODEL, fixtureFurtherPoster, fixtureMovie, fixturePoster, fixtureVector } from '../migration.testkit.js';
@@ -60,6 +62,27 @@ describe('PostgreSQL store: opening', () => {
       await empty.drop();
       await foreign.drop();
       await newer.drop();
+    }
+  });
+});
+
+describe('PostgreSQL store: without pg_trgm', () => {
+  it('still finds titles printed on a poster, joined or spaced (a scan instead of the trigram index)', async () => {
+    const db = await createTestDatabase(admin);
+    const store = await openPostgresStore(db.url, { create: true });
+    const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+    try {
+      const movies = ['Blue Chips', 'Groundhog Day', 'Alien'].map((title, i) => ({ movie: { ...fixtureMovie(`m${i}`), title } }));
+      const [blue, groundhog, alien] = await store.writeMovies(movies, '/catalog');
+      const lexical = new PostgresLexicalSearch(pool, false);
+      const found = (await lexical.titlesInText(['BLUECHIPS', 'A FILM BY HAROLD RAMIS'], 3)).map((c) => c.key);
+      expect(found).toContain(blue);
+      expect(found).not.toContain(alien);
+      expect((await lexical.titlesInText(['GROUNDHOG DAY'], 3)).map((c) => c.key)).toContain(groundhog);
+    } finally {
+      await pool.end();
+      await store.close();
+      await db.drop();
     }
   });
 });
