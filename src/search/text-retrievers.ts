@@ -7,7 +7,7 @@
  */
 import type { LexicalField, LexicalSearch } from '../store/lexical.js';
 import { printedTerms, squashText } from '../store/lexical.js';
-import { containment, similarity } from '../text/fuzzy.js';
+import { needleOf, similarity } from '../text/fuzzy.js';
 import { titleVariants } from '../text/title-variants.js';
 import { byScore, type Candidate, type RetrievalScope, type Retriever } from './retriever.js';
 
@@ -43,17 +43,40 @@ export interface TextCandidate extends Candidate {
  * however exactly those words match ("space" alone for "in space no one can hear you scream").
  */
 export function printedScore(query: string, text: string): number {
+  return printedQuery(query).score(text, 0);
+}
+
+/** A query compiled once for scoring many posters' printed text. */
+export interface PrintedQuery {
+  /** printedScore when it is at least `min`; below `min` some lower value (the work to find it exactly is skipped). */
+  score(text: string, min: number): number;
+  /** The lines holding one of the query's words. */
+  matchedLines(lines: string[]): string[];
+}
+
+/** The bar a printed word must reach: short words exactly. */
+const wordBar = (w: string) => (w.length <= EXACT_WORD_LENGTH ? 1 : MIN_WORD_SCORE);
+
+export function printedQuery(query: string): PrintedQuery {
   const terms = printedTerms(query);
-  if (!text.length || !terms.length) return 0;
-  const phrase = containment(squashText(query), text);
-  let found = 0, total = 0;
-  for (const w of terms) {
-    const c = containment(w, text);
-    const ok = w.length <= EXACT_WORD_LENGTH ? c === 1 : c >= MIN_WORD_SCORE;
-    total += w.length;
-    if (ok) found += w.length * c;
-  }
-  return Math.max(phrase, 0.95 * (found / total));
+  const total = terms.reduce((s, w) => s + w.length, 0);
+  // Longest first: once the words left cannot lift the share to the bar, the rest is skipped.
+  const words = [...new Set(terms)].map((w) => ({ needle: needleOf(w), letters: w.length * terms.filter((t) => t === w).length, bar: wordBar(w) })).sort((a, b) => b.letters - a.letters);
+  const phrase = needleOf(squashText(query));
+  return {
+    score: (text, min) => {
+      if (!text.length || !total) return 0;
+      let found = 0, left = total;
+      for (const w of words) {
+        if ((0.95 * (found + left)) / total < min) break;
+        left -= w.letters;
+        found += w.letters * w.needle.containmentAtLeast(text, w.bar);
+      }
+      const share = (0.95 * found) / total;
+      return Math.max(share, phrase.containmentAtLeast(text, Math.max(min, share)));
+    },
+    matchedLines: (lines) => lines.filter((l) => { const t = squashText(l); return words.some((w) => w.needle.containmentAtLeast(t, w.bar) >= w.bar); }),
+  };
 }
 
 /** Engine lists filtered by the scope's filter; excluded keys are dropped here (over-fetching by their count). */
@@ -106,8 +129,8 @@ export const MIN_PRINTED_PHRASE = 0.9;
  * same engine candidates, fetched once per scope.
  */
 export function printedText(lexical: LexicalSearch, query: string, version: string): { words: Retriever<TextCandidate>; phrase: Retriever<TextCandidate> } {
-  const terms = printedTerms(query);
-  const squashed = squashText(query);
+  const printed = printedQuery(query);
+  const phrase = needleOf(squashText(query));
   const long = query.trim().split(/\s+/).length >= MIN_PHRASE_WORDS;
   const fetched = new Map<string, Promise<{ key: number; lines: string[]; text: string }[]>>();
   const candidates = (scope: RetrievalScope) => {
@@ -116,15 +139,14 @@ export function printedText(lexical: LexicalSearch, query: string, version: stri
     if (!p) fetched.set(id, (p = lexical.printedCandidates(query, version, PRINTED_CANDIDATES + scope.exclude.size, scope.filter).then((cs) => cs.map((c) => ({ key: c.key, lines: c.lines, text: c.lines.map(squashText).join('') })))));
     return p;
   };
-  const matchedLines = (lines: string[]) => lines.filter((l) => terms.some((w) => containment(w, squashText(l)) >= (w.length <= EXACT_WORD_LENGTH ? 1 : MIN_WORD_SCORE)));
-  // Both retrievers rank the same candidates by their own score; the matched lines are found for the kept ones only.
-  const ranked = async (k: number, scope: RetrievalScope, score: (text: string) => number, min: number): Promise<TextCandidate[]> => {
-    const scored = (await candidates(scope)).map((c) => ({ key: c.key, lines: c.lines, score: score(c.text) }));
-    return keep(scored.filter((h) => h.score >= min).sort(byScore), k, scope).map((h) => ({ key: h.key, score: h.score, printed: matchedLines(h.lines) }));
+  // Both retrievers rank the same candidates by their own score (exact from the bar up); the matched lines are found for the kept ones only.
+  const ranked = async (k: number, scope: RetrievalScope, score: (text: string, min: number) => number, min: number): Promise<TextCandidate[]> => {
+    const scored = (await candidates(scope)).map((c) => ({ key: c.key, lines: c.lines, score: score(c.text, min) }));
+    return keep(scored.filter((h) => h.score >= min).sort(byScore), k, scope).map((h) => ({ key: h.key, score: h.score, printed: printed.matchedLines(h.lines) }));
   };
   return {
-    words: { name: 'printed', level: 'poster', retrieve: (k, scope) => ranked(k, scope, (text) => printedScore(query, text), MIN_PRINTED_SCORE) },
-    phrase: { name: 'printed-phrase', level: 'poster', retrieve: async (k, scope) => (long ? ranked(k, scope, (text) => containment(squashed, text), MIN_PRINTED_PHRASE) : []) },
+    words: { name: 'printed', level: 'poster', retrieve: (k, scope) => ranked(k, scope, printed.score, MIN_PRINTED_SCORE) },
+    phrase: { name: 'printed-phrase', level: 'poster', retrieve: async (k, scope) => (long ? ranked(k, scope, phrase.containmentAtLeast, MIN_PRINTED_PHRASE) : []) },
   };
 }
 
