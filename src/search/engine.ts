@@ -30,7 +30,8 @@ type ImageVectors = Partial<PosterVectors>;
 /** The text side of a query: free text (synopsis vector, printed words), an upload's identity evidence, the query poster's typography. */
 interface TextSide {
   query: string | undefined;
-  vector: Float32Array | undefined;
+  /** A free-text query's synopsis vector, still being embedded (the text model runs in a worker while the engine looks up the words). */
+  vector: Float32Array | Promise<Float32Array> | undefined;
   /** The text in a dual encoder's image space: posters that show what the text says. */
   visual?: Float32Array;
   /** The vector is the query movie's own synopsis ("more like this" blending in its story). */
@@ -237,7 +238,7 @@ export class SearchEngine {
     if (textVector) {
       // "More like this" blending in the movie's own synopsis.
       const loaded = await this.indexes.channel(TEXT_CHANNEL);
-      if (loaded) channels.push(vectorChannel(TEXT_CHANNEL, textSide, textVector, loaded));
+      if (loaded) channels.push(vectorChannel(TEXT_CHANNEL, textSide, await textVector, loaded));
     }
     return { channels };
   }
@@ -282,11 +283,15 @@ export class SearchEngine {
     const { k, text, wImage } = await this.validate(query);
     const q: SearchQuery = { ...query, filters: checkFilters(query.filters, await this.indexes.filterRows()) };
     const exclude = new Set<number>();
-    // The image model runs on onnxruntime's threads, the text model in a worker: embed both at once.
+    // The image model runs on onnxruntime's threads, the text model in a worker: embed both at once,
+    // and look up the query's words in the engine while the text embeds (awaited by the synopsis
+    // retriever; an overview-long query embeds in ≈ 40 ms, as long as its lexical lookups).
     const story = !text && q.id !== undefined && q.weightImage !== undefined && q.weightImage < 1;
-    const [image, textVector, side, visual] = await Promise.all([
+    const embedding = text && this.embedder.hasText ? this.embedder.embedText(text) : undefined;
+    embedding?.catch(() => undefined); // a failure surfaces where it is awaited
+    const [image, storyVector, side, visual] = await Promise.all([
       this.imageQueryVectors(q, exclude),
-      text && this.embedder.hasText ? this.embedder.embedText(text) : story ? this.synopsisVector(q.id!) : undefined,
+      story ? this.synopsisVector(q.id!) : undefined,
       this.textSide(q, text),
       text && this.embedder.dualEncoder ? this.embedder.embedVisualText(text) : undefined,
     ]);
@@ -294,7 +299,7 @@ export class SearchEngine {
     const perPoster = q.per === 'poster';
     // "More like this film" leaves out every poster of the film.
     for (const key of [...exclude]) for (const p of owners.furtherOf(key)) exclude.add(p);
-    const planned = await this.plan(q, image, { ...side, vector: textVector, visual, story: story && textVector !== undefined }, wImage, { owners, exclude });
+    const planned = await this.plan(q, image, { ...side, vector: embedding ?? storyVector, visual, story: story && storyVector !== undefined }, wImage, { owners, exclude });
     const channels = planned.channels.map((c) => (c.name === TEXT_CHANNEL && !text) || c.name === 'identity' ? inheritFromMovie(c, owners) : c);
 
     // Vector indexes get the filter itself (an engine index applies it in its query); the in-process

@@ -58,7 +58,8 @@ export interface TextRetrievalInput {
   weight: number;
   lexical: LexicalSearch;
   ocrVersion: string | undefined;
-  synopsis?: { vector: Float32Array; loaded: LoadedChannel };
+  /** The query's synopsis vector (a promise while the text model embeds it: the other retrievers go on meanwhile). */
+  synopsis?: { vector: Float32Array | Promise<Float32Array>; loaded: LoadedChannel };
   visual?: { vector: Float32Array; loaded: LoadedChannel };
   owners: PosterOwners;
   /** Every searchable key (the z-score reference of mixed queries is sampled from them). */
@@ -77,7 +78,10 @@ export function textRetrievers(input: TextRetrievalInput): { retriever: Retrieve
     { retriever: misspeltTitles(lexical, query), weight: f.title },
     { retriever: phrases(lexical, query), weight: f.phrase },
   ];
-  if (input.synopsis) out.push({ retriever: vectorRetriever('synopsis', 'movie', input.synopsis.vector, input.synopsis.loaded), weight: f.synopsis });
+  if (input.synopsis) {
+    const { vector, loaded } = input.synopsis;
+    out.push({ retriever: { name: 'synopsis', level: 'movie', retrieve: async (k, scope) => vectorRetriever('synopsis', 'movie', await vector, loaded).retrieve(k, scope) }, weight: f.synopsis });
+  }
   if (input.ocrVersion) {
     const printed = printedText(lexical, query, input.ocrVersion);
     out.push({ retriever: printed.words, weight: f.printed }, { retriever: printed.phrase, weight: f.printedPhrase });
