@@ -29,7 +29,7 @@ import { join, resolve } from 'node:path';
 import { readCatalog } from '../catalog/read-catalog.js';
 import { PosterOwners } from '../search/poster-owners.js';
 import { textRetrieval } from '../search/text-retrieval.js';
-import { MIN_PHRASE_WORDS } from '../search/text-retrievers.js';
+import { couldBeTitle, MIN_PHRASE_WORDS, printedLookup } from '../search/text-retrievers.js';
 import { searchTerms } from '../store/lexical.js';
 import { createDatabase, databaseBytes } from '../store/postgres/admin.js';
 import { openStore } from '../store/open-store.js';
@@ -442,15 +442,15 @@ async function call(store: Store, kind: CallKind, q: string, version: string): P
     case 'searchMovies':
       return (await lex.searchMovies(q, DEPTH.searchMovies)).length;
     case 'titleCandidates':
-      return (await lex.titleCandidates(q, DEPTH.titleCandidates)).length;
+      return couldBeTitle(q) ? (await lex.titleCandidates(q, DEPTH.titleCandidates)).length : 0;
     case 'phraseMovies':
       return (await lex.phraseMovies(q, DEPTH.phraseMovies)).length;
     case 'printedCandidates':
-      return (await lex.printedCandidates(q, version, DEPTH.printedCandidates)).length;
+      return (await lex.printedCandidates(printedLookup(q), version, DEPTH.printedCandidates)).length;
   }
 }
 
-/** The lexical part of a text query: the four calls as textRetrieval makes them (concurrently; the phrase from 3 words). */
+/** The lexical part of a text query: the four calls as textRetrieval makes them (concurrently; the phrase from 3 words, titles for queries that could be one, printed text by printedLookup's words). */
 const lexicalPart = (store: Store, q: string, version: string): Promise<unknown> =>
   Promise.all([call(store, 'searchMovies', q, version), call(store, 'titleCandidates', q, version), phraseApplies(q) ? call(store, 'phraseMovies', q, version) : 0, call(store, 'printedCandidates', q, version)]);
 

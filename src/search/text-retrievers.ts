@@ -98,10 +98,13 @@ export function fieldWords(lexical: LexicalSearch, query: string): Retriever<Tex
  */
 export const MAX_TITLE_LETTERS = 120;
 
+/** Whether a query is short enough to be some title misspelt (misspeltTitles looks it up). */
+export const couldBeTitle = (query: string): boolean => squashText(query).length * MIN_TITLE_SIMILARITY <= MAX_TITLE_LETTERS;
+
 /** Films whose title (any printed form) is the query misspelt, by edit similarity. */
 export function misspeltTitles(lexical: LexicalSearch, query: string): Retriever<TextCandidate> {
   const squashed = squashText(query);
-  const possible = squashed.length * MIN_TITLE_SIMILARITY <= MAX_TITLE_LETTERS;
+  const possible = couldBeTitle(query);
   return {
     name: 'title',
     level: 'movie',

@@ -93,11 +93,13 @@ function letterDeficit(needle: string): (hay: string) => number {
     counts[at]!++;
   }
   const left = new Int32Array(counts.length);
+  const ascii = Int32Array.from({ length: 128 }, (_, c) => slot.get(c) ?? -1);
   return (hay) => {
     left.set(counts);
     for (let j = 0; j < hay.length; j++) {
-      const at = slot.get(hay.charCodeAt(j));
-      if (at !== undefined) left[at]!--;
+      const code = hay.charCodeAt(j);
+      const at = code < 128 ? ascii[code]! : (slot.get(code) ?? -1);
+      if (at >= 0) left[at]!--;
     }
     let missing = 0;
     for (const n of left) if (n > 0) missing += n;
@@ -122,6 +124,8 @@ function bitParallel(needle: string): (hay: string, max: number) => number {
     eq[(i / WORD_BITS) | 0]! |= 1 << i % WORD_BITS;
   }
   const none = new Int32Array(blocks);
+  // Squashed text is mostly ASCII: its masks by code in an array (a Map lookup per letter was a third of the time).
+  const ascii = Array.from({ length: 128 }, (_, c) => peq.get(c) ?? none);
   const lastHigh = 1 << (m - 1) % WORD_BITS;
   const pvs = new Int32Array(blocks), mvs = new Int32Array(blocks);
   return (hay, max) => {
@@ -129,7 +133,8 @@ function bitParallel(needle: string): (hay: string, max: number) => number {
     mvs.fill(0);
     let score = m, best = m;
     for (let j = 0; j < hay.length; j++) {
-      const eqs = peq.get(hay.charCodeAt(j)) ?? none;
+      const code = hay.charCodeAt(j);
+      const eqs = code < 128 ? ascii[code]! : (peq.get(code) ?? none);
       let hin = 0;
       for (let b = 0; b < blocks; b++) {
         const pv = pvs[b]!, mv = mvs[b]!;
