@@ -1,0 +1,44 @@
+/**
+ * `npm start` (dist/cli/demo-start.js) on a small catalog: it indexes, builds the atlas and serves;
+ * SIGTERM stops the server too and the command ends (chained with && in npm's shell, serve went on
+ * answering after the shell was gone).
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { makeCatalog, ROOT, spreadRows, tempDir } from '../helpers.js';
+
+it('indexes, builds the atlas, serves, and stops every step on SIGTERM', async () => {
+  const home = tempDir();
+  const catalog = makeCatalog(spreadRows(12, 301));
+  const child = spawn(process.execPath, [join(ROOT, 'dist/cli/demo-start.js'), '--port', '0'], {
+    cwd: home,
+    env: { ...process.env, MARQUEE_CATALOG: catalog, MARQUEE_STILLS: join(home, 'no-stills'), MARQUEE_DB: join(home, 'demo.db') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const address = await new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const m = /Marquee is running: open (\S+)\/ in a browser/.exec(out);
+      if (m) {
+        clearInterval(timer);
+        resolve(m[1]!);
+      }
+    }, 100);
+    void exited.then((code) => {
+      clearInterval(timer);
+      reject(new Error(`demo start ended (${code}) before serving: ${err.slice(-2000)}`));
+    });
+  });
+  const health = await fetch(`${address}/api/health`);
+  expect(health.status).toBe(200);
+  expect((await health.json()) as { posters: number }).toMatchObject({ posters: 12 });
+  child.kill('SIGTERM');
+  expect(await exited).not.toBe(0);
+  // Nothing answers on the port any more.
+  await expect(fetch(`${address}/api/health`)).rejects.toThrow();
+}, 240_000);
