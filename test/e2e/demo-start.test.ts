@@ -4,11 +4,26 @@
  * answering after the shell was gone).
  */
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { makeCatalog, ROOT, spreadRows, tempDir } from '../helpers.js';
 
-it('indexes, builds the atlas, serves, and stops every step on SIGTERM', async () => {
+/** Processes whose environment holds `marker` (every descendant inherits the launcher's), from /proc. */
+function processesWith(marker: string): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`).includes(marker);
+      } catch {
+        return false; // gone, or not ours to read
+      }
+    })
+    .map(Number);
+}
+
+it('indexes, builds the atlas, serves, and stops every step and worker within 5 s of SIGTERM', async () => {
   const home = tempDir();
   const catalog = makeCatalog(spreadRows(12, 301));
   const child = spawn(process.execPath, [join(ROOT, 'dist/cli/demo-start.js'), '--port', '0'], {
@@ -37,8 +52,15 @@ it('indexes, builds the atlas, serves, and stops every step on SIGTERM', async (
   const health = await fetch(`${address}/api/health`);
   expect(health.status).toBe(200);
   expect((await health.json()) as { posters: number }).toMatchObject({ posters: 12 });
+  // Background work is running (poster text, genre training): the stop must not wait for it.
+  const marker = `MARQUEE_DB=${join(home, 'demo.db')}`;
+  expect(processesWith(marker).length).toBeGreaterThan(0);
+  const t0 = Date.now();
   child.kill('SIGTERM');
   expect(await exited).not.toBe(0);
+  expect(Date.now() - t0).toBeLessThan(5000);
+  await new Promise((r) => setTimeout(r, 300));
+  expect(processesWith(marker)).toEqual([]);
   // Nothing answers on the port any more.
   await expect(fetch(`${address}/api/health`)).rejects.toThrow();
 }, 240_000);
