@@ -12,7 +12,7 @@
  */
 import type pg from 'pg';
 import type { SearchFilters } from '../../search/filters.js';
-import { EXTRA_TITLE_FIELDS, printedTerms, queryWords, searchTerms, TITLE_WORD_CANDIDATES, trigramTitleTexts, wordTrigrams, type LexicalField, type LexicalSearch, type MovieTextHit, type PhraseHit, type PrintedTextCandidate, type TitleCandidate } from '../lexical.js';
+import { EXTRA_TITLE_FIELDS, printedTerms, queryWords, searchTerms, TITLE_WORD_CANDIDATES, printedPieces, trigramTitleTexts, type LexicalField, type LexicalSearch, type MovieTextHit, type PhraseHit, type PrintedTextCandidate, type TitleCandidate } from '../lexical.js';
 import { filterConditions } from './pgvector-index.js';
 
 type Row = Record<string, unknown>;
@@ -182,11 +182,11 @@ export class PostgresLexicalSearch implements LexicalSearch {
   }
 
   async printedCandidates(query: string, version: string, k: number, filter?: SearchFilters): Promise<PrintedTextCandidate[]> {
-    const grams = wordTrigrams(printedTerms(query));
+    const grams = printedPieces(printedTerms(query));
     if (!grams.length) return [];
     const params: unknown[] = [version];
     const where = filterConditions(filter, params).map((c) => ` AND ${c}`).join('');
-    // Letter trigrams as LIKE patterns (the trigram GIN index serves them): candidates share some, ranked by how many, as in SQLite.
+    // 4-letter word pieces as LIKE patterns (the trigram GIN index serves them): candidates share some, ranked by how many, as in SQLite.
     const refs = grams.map((g) => `$${params.push(`%${g}%`)}`);
     if (!this.trigrams && !this.warned) {
       process.stderr.write('marquee: pg_trgm is not available in this database: printed text is searched without an index\n');

@@ -16,7 +16,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { SearchFilters } from '../../search/filters.js';
-import { LEXICAL_FIELDS, printedTerms, queryWords, searchTerms, squashText, TITLE_WORD_CANDIDATES, trigramTitleTexts, wordTrigrams, type LexicalField, type LexicalSearch, type MovieTextHit, type PhraseHit, type PrintedTextCandidate, type TitleCandidate } from '../lexical.js';
+import { LEXICAL_FIELDS, printedTerms, queryWords, searchTerms, squashText, TITLE_WORD_CANDIDATES, printedPieces, trigramTitleTexts, wordTrigrams, type LexicalField, type LexicalSearch, type MovieTextHit, type PhraseHit, type PrintedTextCandidate, type TitleCandidate } from '../lexical.js';
 
 type Row = Record<string, unknown>;
 
@@ -190,7 +190,7 @@ export class SqliteLexicalSearch implements LexicalSearch {
   }
 
   async printedCandidates(query: string, version: string, k: number, filter?: SearchFilters): Promise<PrintedTextCandidate[]> {
-    const grams = wordTrigrams(printedTerms(query));
+    const grams = printedPieces(printedTerms(query));
     if (!grams.length) return [];
     const match = grams.map(quote).join(' OR ');
     const candidate = (r: Row): PrintedTextCandidate => ({ key: r.key as number, lines: orderedLines(r.lines as string) });
