@@ -33,6 +33,12 @@ const dir = mkdtempSync(join(tmpdir(), 'marquee-bench-'));
 const existingDb = process.env.MARQUEE_BENCH_DB;
 const db = existingDb ? resolve(existingDb) : join(dir, 'bench.db');
 const out: Record<string, unknown> = { catalog, startedAt: new Date().toISOString() };
+/** Indexes the catalog into the bench library with the CLI (for benches given no MARQUEE_BENCH_DB). */
+function indexForBench(bench: string, how: string, flags: string[]): void {
+  process.stderr.write(`bench: indexing the catalog ${how}...\n`);
+  const r = spawnSync(process.execPath, [join(import.meta.dirname, '../cli/main.js'), 'index', catalog, '--db', db, ...flags], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) throw new Error(`indexing for the ${bench} benchmark failed`);
+}
 try {
   if (!existingDb && (want('index') || want('query') || want('fusion') || want('dupes') || want('genres'))) {
     process.stderr.write('bench: indexing the catalog...\n');
@@ -71,11 +77,7 @@ try {
     out.shots = await benchShots(resolve(process.env.MARQUEE_STILLS ?? '../shared/stills'), dir);
   }
   if (only.has('trends')) {
-    if (!existingDb) {
-      process.stderr.write('bench: indexing the catalog for trends (set MARQUEE_BENCH_DB to reuse a library)...\n');
-      const r = spawnSync(process.execPath, [join(import.meta.dirname, '../cli/main.js'), 'index', catalog, '--db', db, '--no-ocr'], { stdio: ['ignore', 'ignore', 'inherit'] });
-      if (r.status !== 0) throw new Error('indexing for the trends benchmark failed');
-    }
+    if (!existingDb) indexForBench('trends', 'for trends (set MARQUEE_BENCH_DB to reuse a library)', ['--no-ocr']);
     process.stderr.write('bench: trend measures from stored features...\n');
     out.trends = await benchTrends(db);
   }
@@ -88,11 +90,7 @@ try {
     out.scale = await benchScale(catalog, dir);
   }
   if (only.has('ocr')) {
-    if (!existingDb) {
-      process.stderr.write('bench: indexing the catalog with the OCR pass (set MARQUEE_BENCH_DB to reuse a library)...\n');
-      const r = spawnSync(process.execPath, [join(import.meta.dirname, '../cli/main.js'), 'index', catalog, '--db', db], { stdio: ['ignore', 'ignore', 'inherit'] });
-      if (r.status !== 0) throw new Error('indexing for the OCR benchmark failed');
-    }
+    if (!existingDb) indexForBench('OCR', 'with the OCR pass (set MARQUEE_BENCH_DB to reuse a library)', []);
     process.stderr.write('bench: poster text (OCR speed, titles, degraded copies, hubs)...\n');
     out.ocr = await benchOcr(db);
   }
@@ -107,11 +105,7 @@ try {
     out.hubs = await benchHubs(db);
   }
   if (only.has('relevance')) {
-    if (!existingDb) {
-      process.stderr.write('bench: indexing the catalog for relevance, without OCR (set MARQUEE_BENCH_DB to a library with poster text read)...\n');
-      const r = spawnSync(process.execPath, [join(import.meta.dirname, '../cli/main.js'), 'index', catalog, '--db', db, '--no-ocr'], { stdio: ['ignore', 'ignore', 'inherit'] });
-      if (r.status !== 0) throw new Error('indexing for the relevance benchmark failed');
-    }
+    if (!existingDb) indexForBench('relevance', 'for relevance, without OCR (set MARQUEE_BENCH_DB to a library with poster text read)', ['--no-ocr']);
     process.stderr.write('bench: relevance (query sets, fusion alternatives on the development half, text latency)...\n');
     out.relevance = await benchRelevance(db, { alternatives: process.env.MARQUEE_BENCH_ALTERNATIVES !== '0' });
   }
