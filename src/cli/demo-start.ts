@@ -7,6 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { constants } from 'node:os';
 import { join } from 'node:path';
 
 const main = join(import.meta.dirname, 'main.js');
@@ -31,7 +32,7 @@ const run = (args: string[]): Promise<number> =>
   new Promise((resolve, reject) => {
     running = spawn(process.execPath, [main, ...args], { stdio: 'inherit' });
     running.once('error', reject);
-    running.once('exit', (code, signal) => resolve(code ?? (signal ? 128 + (signal === 'SIGINT' ? 2 : signal === 'SIGHUP' ? 1 : 15) : 1)));
+    running.once('exit', (code, signal) => resolve(code ?? (signal ? 128 + constants.signals[signal] : 1)));
   });
 
 for (const step of steps) {

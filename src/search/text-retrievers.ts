@@ -50,6 +50,8 @@ export function printedScore(query: string, text: string): number {
 export interface PrintedQuery {
   /** printedScore when it is at least `min`; below `min` some lower value (the work to find it exactly is skipped). */
   score(text: string, min: number): number;
+  /** How well the whole query is printed in one piece, when at least `min` (below it, 0). */
+  phrase(text: string, min: number): number;
   /** The lines holding one of the query's words. */
   matchedLines(lines: string[]): string[];
 }
@@ -75,6 +77,7 @@ export function printedQuery(query: string): PrintedQuery {
       const share = (0.95 * found) / total;
       return Math.max(share, phrase.containmentAtLeast(text, Math.max(min, share)));
     },
+    phrase: phrase.containmentAtLeast,
     matchedLines: (lines) => lines.filter((l) => { const t = squashText(l); return words.some((w) => w.needle.containmentAtLeast(t, w.bar) >= w.bar); }),
   };
 }
@@ -142,7 +145,6 @@ export const MIN_PRINTED_PHRASE = 0.9;
 export function printedText(lexical: LexicalSearch, query: string, version: string): { words: Retriever<TextCandidate>; phrase: Retriever<TextCandidate> } {
   const printed = printedQuery(query);
   const lookup = printedLookup(query);
-  const phrase = needleOf(squashText(query));
   const long = query.trim().split(/\s+/).length >= MIN_PHRASE_WORDS;
   const fetched = new Map<string, Promise<{ key: number; lines: string[]; text: string }[]>>();
   const candidates = (scope: RetrievalScope) => {
@@ -158,7 +160,7 @@ export function printedText(lexical: LexicalSearch, query: string, version: stri
   };
   return {
     words: { name: 'printed', level: 'poster', retrieve: (k, scope) => ranked(k, scope, printed.score, MIN_PRINTED_SCORE) },
-    phrase: { name: 'printed-phrase', level: 'poster', retrieve: async (k, scope) => (long ? ranked(k, scope, phrase.containmentAtLeast, MIN_PRINTED_PHRASE) : []) },
+    phrase: { name: 'printed-phrase', level: 'poster', retrieve: async (k, scope) => (long ? ranked(k, scope, printed.phrase, MIN_PRINTED_PHRASE) : []) },
   };
 }
 

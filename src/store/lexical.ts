@@ -117,7 +117,6 @@ export function printedTerms(query: string): string[] {
     .filter((w) => w.length >= 3);
 }
 
-/** The distinct letter trigrams of some words (what printed text is shortlisted by). */
 /**
  * Overlapping pieces of `size` letters of each word (a shorter word whole, from 3 letters): what
  * printed-text candidates are looked up by. A 4-letter piece occurs in far fewer posters than a
@@ -145,8 +144,7 @@ export function printedPieces(terms: string[]): string[] {
 }
 const SHORT_PRINTED_LETTERS = 24;
 
+/** The distinct letter trigrams of some words (what titles are shortlisted by). */
 export function wordTrigrams(words: string[]): string[] {
-  const out = new Set<string>();
-  for (const w of words) for (let i = 0; i + 3 <= w.length; i++) out.add(w.slice(i, i + 3));
-  return [...out];
+  return wordPieces(words, 3);
 }

@@ -186,7 +186,7 @@ export class PostgresLexicalSearch implements LexicalSearch {
     if (!grams.length) return [];
     const params: unknown[] = [version];
     const where = filterConditions(filter, params).map((c) => ` AND ${c}`).join('');
-    // 4-letter word pieces as LIKE patterns (the trigram GIN index serves them): candidates share some, ranked by how many, as in SQLite.
+    // Word pieces (printedPieces) as LIKE patterns (the trigram GIN index serves them): candidates share some, ranked by how many, as in SQLite.
     const refs = grams.map((g) => `$${params.push(`%${g}%`)}`);
     if (!this.trigrams && !this.warned) {
       process.stderr.write('marquee: pg_trgm is not available in this database: printed text is searched without an index\n');
