@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { StoreError } from './errors.js';
+import { changedKeys } from './revisions.js';
 import type { MorePosterWrite, MovieWrite, Store } from './store.js';
 import type { MovieRecord, StillRecord, VectorRecord } from './types.js';
 
@@ -309,6 +310,40 @@ export function storeConformance(name: string, make: StoreFactory): void {
         } finally {
           await other.close();
         }
+      });
+    });
+
+    it('keeps a revision per area that only writes to that area move, also from another connection', async () => {
+      await withLibrary(async ({ store, reopen }) => {
+        let seen = await store.revisions();
+        /** The keys a step moved since the last call. */
+        const moved = async (): Promise<string[]> => {
+          const now = await store.revisions();
+          const keys = [...changedKeys(seen, now)].sort();
+          seen = now;
+          return keys;
+        };
+        const [a] = await store.writeMovies([write('a', 1)], '/catalog');
+        expect(await moved()).toEqual(['movies', 'palettes', 'posters', 'vectors:color', 'vectors:content', 'vectors:signature', 'vectors:text']);
+        await store.putGenreModel('poster', { method: 'prior' }, null);
+        expect(await moved()).toEqual(['genre-model']);
+        await store.putPosterText(a!, 'ocr1', 'hash-a', { lines: [{ text: 'ALIEN', confidence: 0.9, box: [[0, 0], [1, 0], [1, 1], [0, 1]], size: 0.1, order: 0 }] });
+        expect(await moved()).toEqual(['printed-text']);
+        await store.putVectors(a!, [vector('content', 9, 32)]);
+        expect(await moved()).toEqual(['vectors:content']);
+        expect(await store.deleteMovies(['no-such-movie'])).toBe(0);
+        expect(await moved()).toEqual([]);
+        await store.setMeta('note', 'bookkeeping has no area');
+        expect(await moved()).toEqual([]);
+        const other = await reopen();
+        try {
+          await other.putGenreModel('poster', { method: 'prior', again: true }, null);
+        } finally {
+          await other.close();
+        }
+        expect(await moved()).toEqual(['genre-model']);
+        await store.deleteMovies(['a']);
+        expect(await moved()).toEqual(expect.arrayContaining(['movies', 'posters', 'printed-text', 'vectors:content', 'vectors:text']));
       });
     });
 

@@ -195,8 +195,13 @@ export interface Store {
   /** Integrity problems the engine finds (empty when sound). */
   checkIntegrity(): Promise<string[]>;
   /**
-   * A number that changes whenever another connection or process changed the library.
-   * A server polls it (SQLite: PRAGMA data_version) or is told (PostgreSQL: LISTEN/NOTIFY).
+   * The revision of every area written so far (revisions.ts): kept by triggers in the transaction
+   * that wrote the rows, so it moves for this process's writes and every other's alike.
+   */
+  revisions(): Promise<Map<string, number>>;
+  /**
+   * Called soon after another connection or process committed a change (SQLite: polls PRAGMA
+   * data_version; PostgreSQL: LISTEN/NOTIFY); read revisions() to learn which areas it touched.
    */
   onExternalChange(listener: () => void): Promise<() => Promise<void>>;
 

@@ -22,7 +22,7 @@ import { PG_LEXICAL_SCHEMA_SQL, PostgresLexicalSearch, setUpTrigrams } from './l
 import type { LexicalSearch } from '../lexical.js';
 import { ensureVectorIndex, PgVectorIndex, vectorLiteral } from './pgvector-index.js';
 import { COPY_PAGE, ENGINE_META_KEYS, FACE_PASS, TABLE_SPECS, TEXT_PASS, type PosterPass, type TableRow, type TableSpec } from '../tables.js';
-import { NOTIFY_CHANNEL, notifyTriggersSql, PG_MIGRATIONS, PG_SCHEMA_SQL, PG_SCHEMA_VERSION } from './schema.js';
+import { NOTIFY_CHANNEL, revisionTriggersSql, PG_MIGRATIONS, PG_SCHEMA_SQL, PG_SCHEMA_VERSION } from './schema.js';
 
 type Row = Record<string, unknown>;
 type Queryable = Pick<pg.PoolClient, 'query'>;
@@ -122,7 +122,7 @@ async function setUpSchema(client: pg.PoolClient, location: string, create: bool
   try {
     await client.query('BEGIN');
     await client.query(PG_SCHEMA_SQL);
-    await client.query(notifyTriggersSql());
+    await client.query(revisionTriggersSql());
     await client.query(PG_LEXICAL_SCHEMA_SQL);
     // A new library is created in the current shape; an older one is migrated step by step.
     if (version > 0) for (let v = version; v < PG_SCHEMA_VERSION; v++) await client.query(PG_MIGRATIONS[v - 1]!);
@@ -644,6 +644,11 @@ export class PostgresStore implements Store {
       if (missing) problems.push(`${missing} vectors without a matching pgvector embedding`);
     }
     return problems;
+  }
+
+  async revisions(): Promise<Map<string, number>> {
+    const rows = await this.q('SELECT area, rev FROM revisions');
+    return new Map(rows.map((r) => [r.area as string, Number(r.rev)]));
   }
 
   async onExternalChange(listener: () => void): Promise<() => Promise<void>> {

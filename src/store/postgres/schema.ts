@@ -3,14 +3,18 @@
  * bytea blobs, double precision where SQLite keeps REAL doubles) and two lower/upper-cased
  * text[] columns so year/genre/country filters run in SQL (GIN-indexed). Versions live in
  * meta('schema_version'); MIGRATIONS[v] takes a library from v to v + 1.
- * A statement-level trigger on every table NOTIFYs `marquee_changes`, so every server on the
- * database hears of an ingest, a delete or a CLI index run (delivered on commit only).
+ * Statement-level triggers on every table with an area (../revisions.ts) bump its revision and
+ * NOTIFY `marquee_changes` with the area, so every server on the database hears of an ingest, a
+ * delete or a CLI index run (delivered on commit only). They read the statement's transition
+ * table, so a statement that changed no row bumps nothing (PostgreSQL allows a transition table
+ * on a trigger of one event only: three triggers per table). v6: revisions.
  * v4: several posters per movie, with the same poster keys as SQLite (sqlite/schema.ts "Poster
  * keys"): a further poster's key comes from the movies' identity sequence.
  */
+import { TABLE_AREAS } from '../revisions.js';
 import { PG_LEXICAL_BACKFILL_SQL } from './lexical-postgres.js';
 
-export const PG_SCHEMA_VERSION = 5;
+export const PG_SCHEMA_VERSION = 6;
 
 export const NOTIFY_CHANNEL = 'marquee_changes';
 
@@ -205,19 +209,44 @@ DROP TRIGGER IF EXISTS movies_drop_vectors ON movies;
 CREATE TRIGGER movies_drop_vectors AFTER DELETE ON movies FOR EACH ROW EXECUTE FUNCTION marquee_drop_vectors();
 DROP TRIGGER IF EXISTS posters_drop_vectors ON posters;
 CREATE TRIGGER posters_drop_vectors AFTER DELETE ON posters FOR EACH ROW EXECUTE FUNCTION marquee_drop_vectors();
-CREATE OR REPLACE FUNCTION marquee_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE TABLE IF NOT EXISTS revisions (
+  area text PRIMARY KEY,
+  rev  bigint NOT NULL
+);
+CREATE OR REPLACE FUNCTION marquee_bump(changed_area text) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM pg_notify('${NOTIFY_CHANNEL}', TG_TABLE_NAME);
+  INSERT INTO revisions (area, rev) VALUES (changed_area, 1) ON CONFLICT ON CONSTRAINT revisions_pkey DO UPDATE SET rev = revisions.rev + 1;
+  PERFORM pg_notify('${NOTIFY_CHANNEL}', changed_area);
+END $$;
+CREATE OR REPLACE FUNCTION marquee_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  key text;
+BEGIN
+  IF TG_ARGV[0] = 'vectors' THEN
+    FOR key IN SELECT DISTINCT 'vectors:' || channel FROM changed_rows ORDER BY 1 LOOP
+      PERFORM marquee_bump(key);
+    END LOOP;
+  ELSIF EXISTS (SELECT 1 FROM changed_rows) THEN
+    PERFORM marquee_bump(TG_ARGV[0]);
+  END IF;
   RETURN NULL;
 END $$;
 `;
 
-/** One statement-level trigger per table (CREATE TRIGGER has no IF NOT EXISTS before PostgreSQL 14's OR REPLACE). */
-export function notifyTriggersSql(): string {
-  // poster_text is written a row at a time by a long OCR pass: servers re-check it themselves (ChannelIndexes.printedText) instead of dropping every cache per reading.
-  return TABLES.filter((t) => t !== 'meta' && t !== 'index_failures' && t !== 'index_batches' && t !== 'poster_text')
-    .map((t) => `DROP TRIGGER IF EXISTS ${t}_notify ON ${t}; CREATE TRIGGER ${t}_notify AFTER INSERT OR UPDATE OR DELETE ON ${t} FOR EACH STATEMENT EXECUTE FUNCTION marquee_notify();`)
-    .join('\n');
+/**
+ * The revision triggers (CREATE TRIGGER has no IF NOT EXISTS before PostgreSQL 14's OR REPLACE),
+ * and the drop of v5's NOTIFY-only triggers they replace.
+ */
+export function revisionTriggersSql(): string {
+  const old = TABLES.map((t) => `DROP TRIGGER IF EXISTS ${t}_notify ON ${t};`).join('\n') + '\nDROP FUNCTION IF EXISTS marquee_notify();';
+  const triggers = Object.entries(TABLE_AREAS).flatMap(([table, area]) =>
+    (['INSERT', 'UPDATE', 'DELETE'] as const).map((op) => {
+      const name = `${table}_revision_${op.toLowerCase()}`;
+      const rows = op === 'DELETE' ? 'OLD' : 'NEW';
+      return `DROP TRIGGER IF EXISTS ${name} ON ${table}; CREATE TRIGGER ${name} AFTER ${op} ON ${table} REFERENCING ${rows} TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION marquee_changed('${area}');`;
+    }),
+  );
+  return [old, ...triggers].join('\n');
 }
 
 /** Migrations from version v (index + 1) to v + 1; tables a version adds come from PG_SCHEMA_SQL's CREATE IF NOT EXISTS. */
@@ -235,4 +264,5 @@ export const PG_MIGRATIONS: string[] = [
   ALTER TABLE face_scans DROP CONSTRAINT IF EXISTS face_scans_movie_key_fkey, ADD CONSTRAINT face_scans_movie_key_fkey FOREIGN KEY (movie_key) REFERENCES posters(key) ON DELETE CASCADE;
   ALTER TABLE poster_text DROP CONSTRAINT IF EXISTS poster_text_movie_key_fkey, ADD CONSTRAINT poster_text_movie_key_fkey FOREIGN KEY (movie_key) REFERENCES posters(key) ON DELETE CASCADE;`,
   /* 4 -> 5: lexical search columns (lexical-postgres.ts; created at every open), filled once by their triggers. */ PG_LEXICAL_BACKFILL_SQL,
+  /* 5 -> 6: revisions (created by the schema above, kept by revisionTriggersSql). */ 'SELECT 1',
 ];

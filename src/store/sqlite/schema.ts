@@ -11,8 +11,26 @@
  * neither table; triggers delete them with their poster or movie.
  *
  * v7: lexical search (FTS5 tables kept by triggers: lexical-sqlite.ts).
+ * v8: revisions per area (../revisions.ts), bumped by a trigger per table and operation. SQLite
+ * triggers are per row: an upsert of one row of a tiny table per row written.
  */
-export const SCHEMA_VERSION = 7;
+import { TABLE_AREAS } from '../revisions.js';
+
+export const SCHEMA_VERSION = 8;
+
+/** The revisions table and the triggers that keep it (created at every open, like the schema). */
+export function revisionsSql(): string {
+  const triggers = Object.entries(TABLE_AREAS).flatMap(([table, area]) =>
+    (['INSERT', 'UPDATE', 'DELETE'] as const).map((op) => {
+      const row = op === 'DELETE' ? 'OLD' : 'NEW';
+      const key = area === 'vectors' ? `'vectors:' || ${row}.channel` : `'${area}'`;
+      return `CREATE TRIGGER IF NOT EXISTS ${table}_revision_${op.toLowerCase()} AFTER ${op} ON ${table} BEGIN
+  INSERT INTO revisions (area, rev) VALUES (${key}, 1) ON CONFLICT (area) DO UPDATE SET rev = rev + 1;
+END;`;
+    }),
+  );
+  return ['CREATE TABLE IF NOT EXISTS revisions (area TEXT PRIMARY KEY, rev INTEGER NOT NULL) WITHOUT ROWID;', ...triggers].join('\n');
+}
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS meta (

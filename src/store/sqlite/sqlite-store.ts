@@ -15,7 +15,7 @@ import type { LibraryStats, MorePosterWrite, MovieWrite, PosterTextReading, Stil
 import type { TextLine } from '../../text/types.js';
 import { StoreError } from '../errors.js';
 import type { AtlasPoint, BatchCounts, FilterRow, TitleRow, ModelRef, MovieRecord, PosterMeta, PosterScope, StillLook, StoredPoster, StillRecord, StillState, StoredFaceJson, StoredFilm, StoredMovie, StoredStill, VectorRecord, VectorState } from '../types.js';
-import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
+import { revisionsSql, SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 import { LEXICAL_BACKFILL_SQL, LEXICAL_SCHEMA_SQL, registerLexicalFunctions, SqliteLexicalSearch } from './lexical-sqlite.js';
 import type { LexicalSearch } from '../lexical.js';
 import { COPY_PAGE, ENGINE_META_KEYS, FACE_PASS, TEXT_PASS, type PosterPass, type TableRow, type TableSpec } from '../tables.js';
@@ -110,6 +110,7 @@ export class SqliteStore implements Store {
     }
     if (current > 0 && current < 6) this.rebuildForPosterKeys();
     this.db.exec(SCHEMA_SQL);
+    this.db.exec(revisionsSql());
     // v6 -> v7: lexical search tables (FTS5), filled once from the rows already there.
     this.tx(() => {
       this.db.exec(LEXICAL_SCHEMA_SQL);
@@ -578,6 +579,10 @@ export class SqliteStore implements Store {
     const problems = (this.db.prepare('PRAGMA integrity_check').all() as Row[]).map((r) => r.integrity_check as string).filter((s) => s !== 'ok');
     const fk = this.db.prepare('PRAGMA foreign_key_check').all() as Row[];
     return [...problems, ...fk.map((r) => `foreign key: ${r.table} row ${r.rowid} -> ${r.parent}`)];
+  }
+
+  async revisions(): Promise<Map<string, number>> {
+    return new Map((this.db.prepare('SELECT area, rev FROM revisions').all() as Row[]).map((r) => [r.area as string, r.rev as number]));
   }
 
   async onExternalChange(listener: () => void): Promise<() => Promise<void>> {
