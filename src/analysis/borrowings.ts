@@ -86,6 +86,11 @@ const dot = (a: Float32Array, b: Float32Array): number => {
 };
 
 export class BorrowingFinder {
+  /** What a channel's finder reads (store/revisions.ts): posters, films and genres, and the channel's vectors or the readings. */
+  static readsOf(channel: BorrowingChannel): string[] {
+    return ['movies', 'posters', channel === 'typography' ? 'printed-text' : 'vectors'];
+  }
+
   private readonly byKey: Map<number, Item>;
   private readonly byDecade = new Map<number, Item[]>();
   private readonly references = new Map<string, { pairs: number; mean: number; sd: number }>();

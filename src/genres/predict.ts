@@ -18,6 +18,9 @@ export interface GenreProbability {
 }
 
 export class GenreService {
+  /** What loaded predictors read (store/revisions.ts): the models, and the training posters' vectors and genres for kNN. */
+  static readonly READS = ['genre-model', 'movies', 'posters', 'vectors'] as const;
+
   private readonly predictors = new Map<FeatureSet, Promise<GenrePredictor>>();
 
   constructor(

@@ -1,5 +1,6 @@
 /**
- * The library's searchable channels, loaded on first use and cached until invalidate(): one
+ * The library's searchable channels, loaded on first use and cached until invalidate() names an
+ * area they read (store/revisions.ts): one
  * VectorIndex per vector channel (in the database with pgvector, else in-process), the palette
  * scorer (colour descriptors) and the face scorer (face descriptors), the filter rows, and the
  * text side: title variants and the printed text of posters (OCR).
@@ -17,9 +18,13 @@ import { PaletteScorer } from './palette-scorer.js';
 import { PosterOwners } from './poster-owners.js';
 import { ocrVersionKey } from '../text/poster-ocr.js';
 import { TypographyScorer } from './typography-scorer.js';
+import { touches, vectorsArea } from '../store/revisions.js';
 
 /** How stale the typography descriptors may get while an OCR pass writes readings. */
 const PRINTED_TEXT_RECHECK_MS = 5000;
+
+/** What the filter rows and poster owners read. */
+const POSTER_ROWS = ['movies', 'posters'] as const;
 
 export class ChannelIndexes {
   private readonly channels = new Map<string, Promise<LoadedChannel | undefined>>();
@@ -27,7 +32,9 @@ export class ChannelIndexes {
   private ownersCache?: Promise<PosterOwners>;
   private paletteCache?: Promise<PaletteScorer>;
   private faceCache?: Promise<FaceScorer>;
-  private readingsCache?: { checkedAt: number; read: number; index: Promise<TypographyScorer> };
+  private readingsCache?: { checkedAt: number; index: Promise<TypographyScorer> };
+  /** Readings were written since the typography descriptors were loaded. */
+  private readingsChanged = false;
 
   constructor(
     readonly store: Store,
@@ -127,26 +134,29 @@ export class ChannelIndexes {
   private async readings(): Promise<TypographyScorer> {
     const now = Date.now();
     const cache = this.readingsCache;
-    if (cache && now - cache.checkedAt < PRINTED_TEXT_RECHECK_MS) return cache.index;
-    const version = ocrVersionKey();
-    const { read } = await this.store.posterTextProgress(version);
-    if (cache && cache.read === read) {
-      cache.checkedAt = now;
-      return cache.index;
-    }
-    const index = this.store.allPosterText(version, 'posters').then((rows) => new TypographyScorer(rows));
-    this.readingsCache = { checkedAt: now, read, index };
+    if (cache && (!this.readingsChanged || now - cache.checkedAt < PRINTED_TEXT_RECHECK_MS)) return cache.index;
+    this.readingsChanged = false;
+    const index = this.store.allPosterText(ocrVersionKey(), 'posters').then((rows) => new TypographyScorer(rows));
+    this.readingsCache = { checkedAt: now, index };
     index.catch(() => (this.readingsCache = undefined));
     return index;
   }
 
-  /** Drops everything loaded after the library changed; it reloads on next use. */
-  invalidate(): void {
-    this.readingsCache = undefined;
-    this.channels.clear();
-    this.filterRowsCache = undefined;
-    this.ownersCache = undefined;
-    this.paletteCache = undefined;
-    this.faceCache = undefined;
+  /**
+   * Drops what read an area that changed (`changed`: revision keys; everything when undefined);
+   * it reloads on next use. A channel's index reads its vectors and the filter rows; readings are
+   * reloaded at most every few seconds while an OCR pass writes them.
+   */
+  invalidate(changed?: ReadonlySet<string>): void {
+    const stale = (reads: readonly string[]): boolean => changed === undefined || touches(changed, reads);
+    if (stale(['printed-text', 'posters'])) this.readingsChanged = true;
+    if (changed === undefined) this.readingsCache = undefined;
+    for (const key of [...this.channels.keys()]) if (stale([vectorsArea(key.replace(/#raw$/, '')), ...POSTER_ROWS])) this.channels.delete(key);
+    if (stale(POSTER_ROWS)) {
+      this.filterRowsCache = undefined;
+      this.ownersCache = undefined;
+    }
+    if (stale(['palettes'])) this.paletteCache = undefined;
+    if (stale(['faces'])) this.faceCache = undefined;
   }
 }

@@ -356,9 +356,9 @@ export class SearchEngine {
     });
   }
 
-  /** Drops the loaded indexes and caches after the library changed (ingest, delete); they reload on next use. */
-  invalidate(): void {
-    this.indexes.invalidate();
+  /** Drops the loaded indexes and caches that read what changed (revision keys; everything when undefined); they reload on next use. */
+  invalidate(changed?: ReadonlySet<string>): void {
+    this.indexes.invalidate(changed);
   }
 
   async close(): Promise<void> {

@@ -21,6 +21,9 @@ import { errorHandler } from './errors.js';
 import { documentMultipart } from './multipart-docs.js';
 import { GenreTraining } from './genre-training.js';
 import { JobRunner } from './jobs.js';
+import { AnalysisCache } from './analysis-cache.js';
+import { LibraryChanges } from './library-changes.js';
+import { touches } from '../store/revisions.js';
 import { PairAnalyses } from './services/pair-analyses.js';
 import { registerAdminRoutes } from './routes/admin.js';
 import { registerAnalysisRoutes } from './routes/analysis.js';
@@ -83,44 +86,39 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     openapi: { info: { title: 'Marquee API', version: '0.1.0', description: 'Visual search over a poster library.' } },
   });
   await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 2 } });
-  const analysisCache = new Map<string, Promise<unknown>>();
+  const analyses = new AnalysisCache();
   const stills = new StillsService(library, engine.embedder);
   const pairAnalyses = new PairAnalyses(engine, opts.computeAhead === true);
-  const changed = (): void => {
-    engine.invalidate();
-    genres.reset();
-    stills.reset();
-    analysisCache.clear();
-    pairAnalyses.reset();
-  };
+  // Every write, by this process or another (an index run, a worker, a job's child process), moves
+  // the revisions of the areas it touched; what read another area is kept (store/revisions.ts).
+  const changes = await LibraryChanges.watch(library);
+  changes.onChange((changed) => {
+    engine.invalidate(changed);
+    if (touches(changed, GenreService.READS)) genres.reset();
+    if (touches(changed, StillsService.READS)) stills.reset();
+    analyses.invalidate(changed);
+    pairAnalyses.reset(changed);
+  });
   let genreTraining: GenreTraining | undefined;
   const jobs = new JobRunner(library.connection, (job) => {
-    changed();
-    genreTraining?.finished(job);
+    void changes
+      .check()
+      .catch(() => undefined)
+      .then(() => genreTraining?.finished(job));
   });
   genreTraining = new GenreTraining(genres, jobs, opts.trainGenres === true);
   // A finished OCR pass changes the poster-words features: train on every reading.
   opts.textReader?.onFinished(() => genreTraining?.retrain());
   genreTraining.ensure().catch((err: unknown) => app.log.error(err));
   pairAnalyses.warm();
-  // Another server's ingest, a CLI index run or a job's child process changed the library:
-  // drop what is cached; it reloads on next use (PostgreSQL: LISTEN/NOTIFY; SQLite: data_version).
-  const stopWatching = await library.onExternalChange(changed);
   app.addHook('onClose', async () => {
     pairAnalyses.close();
     jobs.stopAll();
-    await stopWatching();
+    await changes.close();
     await engine.close();
   });
-  const cached = <T>(key: string, fn: () => Promise<T>): Promise<T> => {
-    let p = analysisCache.get(key) as Promise<T> | undefined;
-    if (!p) {
-      p = fn();
-      analysisCache.set(key, p);
-      p.catch(() => analysisCache.delete(key));
-    }
-    return p;
-  };
+  const changed = async (): Promise<void> => void (await changes.check());
+  const cached = <T>(key: string, reads: readonly string[], fn: () => Promise<T>): Promise<T> => analyses.get(key, reads, fn);
 
   const ctx: ServerContext = { library, engine, genres, genreTraining, stills, pairAnalyses, access, jobs, changed, cached, textReader: opts.textReader };
 

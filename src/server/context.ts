@@ -22,10 +22,13 @@ export interface ServerContext {
   jobs: JobRunner;
   /** The background OCR pass of this process, when it runs one (`serve --read-text`). */
   textReader?: BackgroundTextReader;
-  /** The library changed (here or elsewhere): drop every cache; things reload on next use. */
-  changed(): void;
-  /** Expensive answers (pairs, dupes) computed once per library state. */
-  cached<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  /** This server changed the library: drops now what read the areas it touched (other changes are found within a second). */
+  changed(): Promise<void>;
+  /**
+   * Expensive answers computed once per state of the areas they read (store/revisions.ts: areas,
+   * `vectors` for every channel); after a change the last one is served while a newer is computed.
+   */
+  cached<T>(key: string, reads: readonly string[], fn: () => Promise<T>): Promise<T>;
 }
 
 export const idParam = { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 200 } }, required: ['id'] } as const;

@@ -1,9 +1,8 @@
 /**
  * `serve --read-text`: the OCR pass in the background of a serving process, so the app is up as
- * soon as posters and atlas are ready. Readings are written by this process (SQLite's change
- * counter, which other connections watch, does not move for them, and PostgreSQL does not NOTIFY
- * poster_text), so the vector indexes are not reloaded under it; search picks up new readings
- * within seconds (ChannelIndexes.printedText).
+ * soon as posters and atlas are ready. Each reading moves only the printed-text revision
+ * (store/revisions.ts), so the vector indexes and pairs are kept; typography descriptors reload
+ * at most every few seconds while it runs (ChannelIndexes.typography).
  */
 import { readPosterText, type TextPassSummary } from '../ingest/text-pass.js';
 import type { Store } from '../store/store.js';

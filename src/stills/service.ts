@@ -38,6 +38,9 @@ export interface WhichMovieAnswer {
 }
 
 export class StillsService {
+  /** What the loaded stills, matcher and clusterings read (store/revisions.ts). */
+  static readonly READS = ['stills', 'films', 'movies'] as const;
+
   private stillsCache?: StoredStill[];
   private moviesCache?: MovieStills[];
   private matcherCache?: StillsMatcher;

@@ -72,6 +72,9 @@ export const periodOf = (year: number, by: TrendUnit): number => (by === 'decade
 export const periodLabel = (start: number, by: TrendUnit): string => (by === 'decade' ? `${start}s` : String(start));
 
 export class TrendTable {
+  /** What the table reads (store/revisions.ts); typical and average posters add the content vectors, inside `vectors`. */
+  static readonly READS = ['movies', 'posters', 'vectors', 'palettes', 'faces', 'printed-text'] as const;
+
   private readonly byName: Map<string, Measure>;
 
   private constructor(

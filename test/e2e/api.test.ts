@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LAYOUT_MODEL } from '../../dist/design/design-features.js';
 import { buildServer } from '../../dist/server/app.js';
 import { openStore } from '../../dist/store/open-store.js';
 import type { Store } from '../../dist/store/store.js';
@@ -110,6 +111,36 @@ describe('HTTP API', () => {
     const explain = await fetch(`${base}/api/explain?a=${id}&b=${rows[6]!.id}`);
     expect(explain.headers.get('content-type')).toBe('image/png');
     expect(Number(explain.headers.get('x-similarity'))).toBeGreaterThan(0);
+  });
+
+  it('keeps the closest pairs through a genre model and a reading, serves them while recomputing after a layout change', async () => {
+    type Status = { pairs: Record<string, { state: string; updating: boolean; computedAt: string | null }> };
+    const status = async () => ((await (await fetch(`${base}/api/analyses/status`)).json()) as Status).pairs.layout!;
+    const pairs = async () => ((await (await fetch(`${base}/api/pairs?channel=layout&k=5`)).json()) as { pairs: { a: string; b: string }[] }).pairs;
+    const first = await pairs();
+    const computed = await status();
+    expect(computed).toMatchObject({ state: 'ready', updating: false });
+    expect(computed.computedAt).not.toBeNull();
+    // Writes to other areas: the server hears them within a second (it polls the revisions).
+    const key = (await library.keyOf(rows[7]!.id!))!;
+    await library.putGenreModel('scratch', { method: 'prior' }, null);
+    await library.putPosterText(key, 'scratch-ocr', 'scratch-hash', { lines: [] });
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(await pairs()).toEqual(first);
+    expect(await status()).toEqual(computed);
+    // Rewriting a layout vector moves vectors:layout: the same pairs at once, then a newer result.
+    const state = (await library.vectorState(key, 'layout'))!;
+    const vector = (await library.getVector(key, 'layout', LAYOUT_MODEL))!;
+    await library.putVectors(key, [{ channel: 'layout', modelId: state.modelId, modelVersion: state.modelVersion, sourceHash: state.sourceHash, vector }]);
+    const until = Date.now() + 20_000;
+    let now = await status();
+    while (now.computedAt === computed.computedAt && Date.now() < until) {
+      expect(await pairs()).toEqual(first);
+      await new Promise((r) => setTimeout(r, 250));
+      now = await status();
+    }
+    expect(now.computedAt! > computed.computedAt!).toBe(true);
+    expect(await pairs()).toEqual(first);
   });
 
   it('predicts genres of an upload once a model is trained (409 before)', async () => {

@@ -44,7 +44,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: ServerContext): v
         return await fn();
       } finally {
         await release();
-        ctx.changed();
+        await ctx.changed();
       }
     });
     queue = run.catch(() => undefined);

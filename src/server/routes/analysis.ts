@@ -17,7 +17,7 @@ export function registerAnalysisRoutes(app: FastifyInstance, ctx: ServerContext)
   const { library, engine, cached } = ctx;
 
   const { pairAnalyses } = ctx;
-  const progressSchema = { type: 'object', properties: { state: { type: 'string', enum: ['idle', 'computing', 'ready', 'failed'] }, done: { type: 'integer' }, total: { type: 'integer' } } } as const;
+  const progressSchema = { type: 'object', properties: { state: { type: 'string', enum: ['idle', 'computing', 'ready', 'failed'] }, updating: { type: 'boolean' }, computedAt: { type: ['string', 'null'] }, done: { type: 'integer' }, total: { type: 'integer' } } } as const;
 
   app.get<{ Querystring: { channel: string; k: number; model?: string } }>(
     '/api/pairs',
@@ -118,7 +118,7 @@ export function registerAnalysisRoutes(app: FastifyInstance, ctx: ServerContext)
       const { a, b, channel, side } = req.query;
       const [pa, pb] = await Promise.all([posterOf(a), posterOf(b)]);
       const [self, other] = side === 'a' ? [pa, pb] : [pb, pa];
-      const { png, score } = await cached(`explain:${channel}:${self.key}:${other.key}`, async () => {
+      const { png, score } = await cached(`explain:${channel}:${self.key}:${other.key}`, ['vectors', 'posters'], async () => {
         if (channel === 'color') {
           const [own, theirs] = await Promise.all([library.getPalette(self.key), library.getPalette(other.key)]);
           const shared = sharedColours(own ?? [], theirs ?? []);

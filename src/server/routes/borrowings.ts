@@ -42,7 +42,7 @@ const borrowingsSchema = {
 const channelProperty = { type: 'string', enum: [...BORROWING_CHANNELS], default: 'layout' } as const;
 
 export function registerBorrowingRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  const finder = (channel: BorrowingChannel) => ctx.cached(`borrowings-finder:${channel}`, () => BorrowingFinder.load(ctx.engine.indexes, channel));
+  const finder = (channel: BorrowingChannel) => ctx.cached(`borrowings-finder:${channel}`, BorrowingFinder.readsOf(channel), () => BorrowingFinder.load(ctx.engine.indexes, channel));
 
   app.get<{ Querystring: { channel: BorrowingChannel; k: number; copies: boolean } }>(
     '/api/borrowings',
@@ -56,7 +56,7 @@ export function registerBorrowingRoutes(app: FastifyInstance, ctx: ServerContext
     async (req) => {
       const { channel, k, copies } = req.query;
       // The whole list is computed once per channel and library state; k and copies only cut it.
-      const all = await ctx.cached(`borrowings:${channel}:${copies}`, async () => (await finder(channel)).top(500, copies));
+      const all = await ctx.cached(`borrowings:${channel}:${copies}`, BorrowingFinder.readsOf(channel), async () => (await finder(channel)).top(500, copies));
       return { channel, borrowings: all.slice(0, k) };
     },
   );

@@ -51,6 +51,6 @@ export function registerPosterVsFilmRoutes(app: FastifyInstance, ctx: ServerCont
         response: { 200: { type: 'object', properties: { order: { type: 'string' }, films: { type: 'array', items: comparisonSchema } }, required: ['order', 'films'] }, 400: errorSchema },
       },
     },
-    async (req) => ({ order: req.query.order, films: (await ctx.cached(`poster-vs-film:${req.query.order}`, () => posterVsFilmRanking(ctx.library, req.query.order))).slice(0, req.query.k) }),
+    async (req) => ({ order: req.query.order, films: (await ctx.cached(`poster-vs-film:${req.query.order}`, ['movies', 'palettes', 'stills', 'films'], () => posterVsFilmRanking(ctx.library, req.query.order))).slice(0, req.query.k) }),
   );
 }

@@ -62,7 +62,7 @@ const trendSchema = {
 } as const;
 
 export function registerTrendRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  const table = (): Promise<TrendTable> => ctx.cached('trends', () => TrendTable.load(ctx.library));
+  const table = (): Promise<TrendTable> => ctx.cached('trends', TrendTable.READS, () => TrendTable.load(ctx.library));
   const trends = async (q: TrendParams) => {
     const t = await table();
     return [q.measure].flat().map((measure) => t.trend({ measure, by: q.by ?? 'decade', genre: q.genre, country: q.country, mainOnly: q.mainOnly }));
@@ -80,7 +80,7 @@ export function registerTrendRoutes(app: FastifyInstance, ctx: ServerContext): v
     },
     async (req) => {
       const q = { by: req.query.by ?? 'decade', genre: req.query.genre, country: req.query.country, mainOnly: req.query.mainOnly };
-      return { by: q.by, periods: await ctx.cached(`typical:${JSON.stringify(q)}`, async () => typicalPosters(await table(), ctx.engine.indexes, q)) };
+      return { by: q.by, periods: await ctx.cached(`typical:${JSON.stringify(q)}`, TrendTable.READS, async () => typicalPosters(await table(), ctx.engine.indexes, q)) };
     },
   );
   app.get<{ Querystring: Omit<TrendParams, 'measure'> & { period: string } }>(
@@ -93,7 +93,7 @@ export function registerTrendRoutes(app: FastifyInstance, ctx: ServerContext): v
     },
     async (req, reply) => {
       const q = { by: req.query.by ?? 'decade', genre: req.query.genre, country: req.query.country, mainOnly: req.query.mainOnly };
-      const jpeg = await ctx.cached(`average:${JSON.stringify(q)}:${req.query.period}`, async () => averagePoster(await table(), ctx.engine.indexes, q, req.query.period));
+      const jpeg = await ctx.cached(`average:${JSON.stringify(q)}:${req.query.period}`, TrendTable.READS, async () => averagePoster(await table(), ctx.engine.indexes, q, req.query.period));
       return reply.type('image/jpeg').header('Cache-Control', 'public, max-age=300').send(jpeg);
     },
   );
