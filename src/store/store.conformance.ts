@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { StoreError } from './errors.js';
 import { changedKeys } from './revisions.js';
+import type { QueueUnderTest } from '../jobs/job-queue.conformance.js';
 import type { MorePosterWrite, MovieWrite, Store } from './store.js';
 import type { MovieRecord, StillRecord, VectorRecord } from './types.js';
 
@@ -17,6 +18,26 @@ export interface LibraryUnderTest {
 }
 
 export type StoreFactory = () => Promise<LibraryUnderTest>;
+
+/** The job queue of a store under test, for the job queue conformance suite (every connection opened is closed with it). */
+export function queueUnderTest(make: StoreFactory): () => Promise<QueueUnderTest> {
+  return async () => {
+    const t = await make();
+    const others: Store[] = [];
+    return {
+      queue: t.store.jobs,
+      reopen: async () => {
+        const other = await t.reopen();
+        others.push(other);
+        return other.jobs;
+      },
+      close: async () => {
+        for (const other of others) await other.close();
+        await t.close();
+      },
+    };
+  };
+}
 
 const movie = (id: string, over: Partial<MovieRecord> = {}): MovieRecord => ({
   id,

@@ -11,6 +11,7 @@ import type { VectorIndex } from '../search/vector-index.js';
 import type { TextLine } from '../text/types.js';
 import type { TableRow, TableSpec } from './tables.js';
 import type { LexicalSearch } from './lexical.js';
+import type { JobQueue } from '../jobs/job-queue.js';
 import type { AtlasPoint, BatchCounts, FilterRow, TitleRow, ModelRef, MovieRecord, PosterMeta, PosterRecord, PosterScope, StoredPoster, StillRecord, StillState, StoredFaceJson, StoredFilm, StoredMovie, StoredStill, VectorRecord, VectorState } from './types.js';
 
 /** A poster's OCR outcome: the lines read, or the reason reading failed. */
@@ -199,6 +200,8 @@ export interface Store {
    * that wrote the rows, so it moves for this process's writes and every other's alike.
    */
   revisions(): Promise<Map<string, number>>;
+  /** The library's durable job queue (jobs/job-queue.ts). */
+  readonly jobs: JobQueue;
   /**
    * Called soon after another connection or process committed a change (SQLite: polls PRAGMA
    * data_version; PostgreSQL: LISTEN/NOTIFY); read revisions() to learn which areas it touched.

@@ -2,7 +2,8 @@
 import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
 import { openStore } from '../open-store.js';
-import { storeConformance } from '../store.conformance.js';
+import { queueUnderTest, storeConformance, type StoreFactory } from '../store.conformance.js';
+import { jobQueueConformance } from '../../jobs/job-queue.conformance.js';
 import { createTestDatabase, runSql } from './databases.testkit.js';
 import { PostgresLexicalSearch } from './lexical-postgres.js';
 import { openPostgresStore } from './postgres-store.js';
@@ -11,7 +12,7 @@ import { FIXTURE_CONTENT_MODEL, fixtureFurtherPoster, fixtureMovie, fixturePoste
 
 const admin = inject('pgUrl');
 
-storeConformance('postgres', async () => {
+const makePostgres: StoreFactory = async () => {
   const db = await createTestDatabase(admin);
   const store = await openPostgresStore(db.url, { create: true });
   return {
@@ -22,7 +23,10 @@ storeConformance('postgres', async () => {
       await db.drop();
     },
   };
-});
+};
+
+storeConformance('postgres', makePostgres);
+jobQueueConformance('postgres', queueUnderTest(makePostgres));
 
 describe('PostgreSQL store: opening', () => {
   it('says which engine searches vectors and hides the password in messages', async () => {

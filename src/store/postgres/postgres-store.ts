@@ -22,6 +22,8 @@ import { PG_LEXICAL_SCHEMA_SQL, PostgresLexicalSearch, setUpTrigrams } from './l
 import type { LexicalSearch } from '../lexical.js';
 import { ensureVectorIndex, PgVectorIndex, vectorLiteral } from './pgvector-index.js';
 import { COPY_PAGE, ENGINE_META_KEYS, FACE_PASS, TABLE_SPECS, TEXT_PASS, type PosterPass, type TableRow, type TableSpec } from '../tables.js';
+import { PG_JOBS_SCHEMA_SQL, PostgresJobQueue } from './postgres-jobs.js';
+import type { JobQueue } from '../../jobs/job-queue.js';
 import { NOTIFY_CHANNEL, revisionTriggersSql, PG_MIGRATIONS, PG_SCHEMA_SQL, PG_SCHEMA_VERSION } from './schema.js';
 
 type Row = Record<string, unknown>;
@@ -123,6 +125,7 @@ async function setUpSchema(client: pg.PoolClient, location: string, create: bool
     await client.query('BEGIN');
     await client.query(PG_SCHEMA_SQL);
     await client.query(revisionTriggersSql());
+    await client.query(PG_JOBS_SCHEMA_SQL);
     await client.query(PG_LEXICAL_SCHEMA_SQL);
     // A new library is created in the current shape; an older one is migrated step by step.
     if (version > 0) for (let v = version; v < PG_SCHEMA_VERSION; v++) await client.query(PG_MIGRATIONS[v - 1]!);
@@ -171,6 +174,7 @@ export class PostgresStore implements Store {
   readonly uploadsDir = process.env.MARQUEE_UPLOADS ?? './marquee.uploads';
   readonly vectors: VectorBackend;
   readonly lexical: LexicalSearch;
+  readonly jobs: JobQueue;
   /** (channel, model) pairs whose HNSW index this process has made sure of. */
   private readonly indexed = new Set<string>();
 
@@ -182,6 +186,7 @@ export class PostgresStore implements Store {
     trigrams = false,
   ) {
     this.lexical = new PostgresLexicalSearch(pool, trigrams);
+    this.jobs = new PostgresJobQueue(pool);
     this.vectors = {
       kind: pgvector ? 'pgvector' : 'bytes',
       engineIndex: (channel, model) => (pgvector && SEARCHED_CHANNELS.has(channelKind(channel)) ? new PgVectorIndex(pool, channel, model) : undefined),

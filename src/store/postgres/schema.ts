@@ -7,7 +7,7 @@
  * NOTIFY `marquee_changes` with the area, so every server on the database hears of an ingest, a
  * delete or a CLI index run (delivered on commit only). They read the statement's transition
  * table, so a statement that changed no row bumps nothing (PostgreSQL allows a transition table
- * on a trigger of one event only: three triggers per table). v6: revisions.
+ * on a trigger of one event only: three triggers per table). v6: revisions and the job queue.
  * v4: several posters per movie, with the same poster keys as SQLite (sqlite/schema.ts "Poster
  * keys"): a further poster's key comes from the movies' identity sequence.
  */
@@ -264,5 +264,5 @@ export const PG_MIGRATIONS: string[] = [
   ALTER TABLE face_scans DROP CONSTRAINT IF EXISTS face_scans_movie_key_fkey, ADD CONSTRAINT face_scans_movie_key_fkey FOREIGN KEY (movie_key) REFERENCES posters(key) ON DELETE CASCADE;
   ALTER TABLE poster_text DROP CONSTRAINT IF EXISTS poster_text_movie_key_fkey, ADD CONSTRAINT poster_text_movie_key_fkey FOREIGN KEY (movie_key) REFERENCES posters(key) ON DELETE CASCADE;`,
   /* 4 -> 5: lexical search columns (lexical-postgres.ts; created at every open), filled once by their triggers. */ PG_LEXICAL_BACKFILL_SQL,
-  /* 5 -> 6: revisions (created by the schema above, kept by revisionTriggersSql). */ 'SELECT 1',
+  /* 5 -> 6: revisions (created by the schema above, kept by revisionTriggersSql) and the job queue (postgres-jobs.ts, created at every open). */ 'SELECT 1',
 ];

@@ -11,8 +11,9 @@
  * neither table; triggers delete them with their poster or movie.
  *
  * v7: lexical search (FTS5 tables kept by triggers: lexical-sqlite.ts).
- * v8: revisions per area (../revisions.ts), bumped by a trigger per table and operation. SQLite
- * triggers are per row: an upsert of one row of a tiny table per row written.
+ * v8: revisions per area (../revisions.ts), bumped by a trigger per table and operation (SQLite
+ * triggers are per row: an upsert of one row of a tiny table per row written), and the job queue
+ * (sqlite-jobs.ts).
  */
 import { TABLE_AREAS } from '../revisions.js';
 

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../open-store.js';
-import { storeConformance } from '../store.conformance.js';
+import { queueUnderTest, storeConformance, type StoreFactory } from '../store.conformance.js';
+import { jobQueueConformance } from '../../jobs/job-queue.conformance.js';
 import { SCHEMA_VERSION } from './schema.js';
 import { SqliteStore } from './sqlite-store.js';
 import { fixtureFurtherPoster, fixtureMovie, fixturePoster, fixtureVector } from '../migration.testkit.js';
@@ -14,7 +15,7 @@ const tempFile = (): { file: string; dir: string } => {
   return { dir, file: join(dir, 'library.db') };
 };
 
-storeConformance('sqlite', async () => {
+const makeSqlite: StoreFactory = async () => {
   const { dir, file } = tempFile();
   const store = new SqliteStore(file, { create: true });
   return {
@@ -25,7 +26,10 @@ storeConformance('sqlite', async () => {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-});
+};
+
+storeConformance('sqlite', makeSqlite);
+jobQueueConformance('sqlite', queueUnderTest(makeSqlite));
 
 describe('SQLite store: opening', () => {
   it('refuses a missing library for reading, another application\'s file, and a newer schema', async () => {

@@ -16,6 +16,8 @@ import type { TextLine } from '../../text/types.js';
 import { StoreError } from '../errors.js';
 import type { AtlasPoint, BatchCounts, FilterRow, TitleRow, ModelRef, MovieRecord, PosterMeta, PosterScope, StillLook, StoredPoster, StillRecord, StillState, StoredFaceJson, StoredFilm, StoredMovie, StoredStill, VectorRecord, VectorState } from '../types.js';
 import { revisionsSql, SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
+import { JOBS_SCHEMA_SQL, SqliteJobQueue } from './sqlite-jobs.js';
+import type { JobQueue } from '../../jobs/job-queue.js';
 import { LEXICAL_BACKFILL_SQL, LEXICAL_SCHEMA_SQL, registerLexicalFunctions, SqliteLexicalSearch } from './lexical-sqlite.js';
 import type { LexicalSearch } from '../lexical.js';
 import { COPY_PAGE, ENGINE_META_KEYS, FACE_PASS, TEXT_PASS, type PosterPass, type TableRow, type TableSpec } from '../tables.js';
@@ -70,6 +72,7 @@ export class SqliteStore implements Store {
   readonly uploadsDir: string;
   readonly vectors: VectorBackend = { kind: 'bytes', engineIndex: () => undefined };
   readonly lexical: LexicalSearch;
+  readonly jobs: JobQueue;
   private readonly db: Database.Database;
 
   constructor(readonly path: string, opts: { create: boolean }) {
@@ -93,6 +96,7 @@ export class SqliteStore implements Store {
     registerLexicalFunctions(this.db);
     this.migrate();
     this.lexical = new SqliteLexicalSearch(this.db);
+    this.jobs = new SqliteJobQueue(this.db);
   }
 
   private migrate(): void {
@@ -111,6 +115,7 @@ export class SqliteStore implements Store {
     if (current > 0 && current < 6) this.rebuildForPosterKeys();
     this.db.exec(SCHEMA_SQL);
     this.db.exec(revisionsSql());
+    this.db.exec(JOBS_SCHEMA_SQL);
     // v6 -> v7: lexical search tables (FTS5), filled once from the rows already there.
     this.tx(() => {
       this.db.exec(LEXICAL_SCHEMA_SQL);
