@@ -70,8 +70,8 @@ export interface KindCounts {
 }
 
 export interface JobQueue {
-  /** Adds a job, or returns the waiting or running one of the same kind and key. */
-  enqueue(spec: JobSpec): Promise<Job>;
+  /** Adds a job (created), or returns the waiting or running one of the same kind and key. */
+  enqueue(spec: JobSpec): Promise<{ job: Job; created: boolean }>;
   /**
    * Takes the next job of one of `kinds` for `worker` (highest priority, then oldest; never a
    * paused kind; a running job whose lease ran out counts as waiting), or undefined.
@@ -80,6 +80,8 @@ export interface JobQueue {
   /** Renews the lease and records progress; false when the job was cancelled or taken from this worker (stop working on it). */
   heartbeat(id: string, worker: string, leaseMs: number, progress?: JobProgress): Promise<boolean>;
   complete(id: string, worker: string, result?: unknown): Promise<void>;
+  /** Gives a running job back, waiting again, without counting the try (its worker is stopping, or died: see JobWorkers). */
+  release(id: string, worker: string): Promise<void>;
   /** A failed try: waits `retryDelayMs` and runs again while tries remain, else the job is failed. */
   fail(id: string, worker: string, reason: string, retryDelayMs: number): Promise<void>;
   /** Stops a waiting or running job (a running one stops at its next heartbeat); false when it had finished. */
@@ -89,8 +91,8 @@ export interface JobQueue {
   pause(kind: string): Promise<void>;
   resume(kind: string): Promise<void>;
   get(id: string): Promise<Job | undefined>;
-  /** The newest jobs first (of one kind when given). */
-  list(opts?: { kind?: string; limit?: number }): Promise<Job[]>;
+  /** The newest jobs first (of one kind, in one state, when given). */
+  list(opts?: { kind?: string; state?: JobState; limit?: number }): Promise<Job[]>;
   /** Jobs per kind and state, with whether the kind is paused. */
   counts(): Promise<KindCounts[]>;
 }

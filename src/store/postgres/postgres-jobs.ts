@@ -70,19 +70,20 @@ export class PostgresJobQueue implements JobQueue {
     return (await this.pool.query(sql, params)).rows as Row[];
   }
 
-  async enqueue(spec: JobSpec): Promise<Job> {
+  async enqueue(spec: JobSpec): Promise<{ job: Job; created: boolean }> {
     const key = spec.key ?? spec.kind;
     const now = Date.now();
     // Two enqueuers racing: one inserts, the other finds it (retry once if the first has not committed yet).
     for (let tries = 0; ; tries++) {
-      await this.q(
+      const inserted = await this.q(
         `INSERT INTO jobs (kind, key, state, priority, payload, max_attempts, created_at, run_after)
          VALUES ($1, $2, 'waiting', $3, $4, $5, $6, $6)
-         ON CONFLICT (kind, key) WHERE state IN ('waiting', 'running') DO NOTHING`,
+         ON CONFLICT (kind, key) WHERE state IN ('waiting', 'running') DO NOTHING RETURNING *`,
         [spec.kind, key, spec.priority ?? 0, JSON.stringify(spec.payload ?? null), spec.maxAttempts ?? 3, now],
       );
+      if (inserted[0]) return { job: jobOf(inserted[0]), created: true };
       const [row] = await this.q("SELECT * FROM jobs WHERE kind = $1 AND key = $2 AND state IN ('waiting', 'running')", [spec.kind, key]);
-      if (row) return jobOf(row);
+      if (row) return { job: jobOf(row), created: false };
       if (tries > 3) throw new StoreError('busy', `could not enqueue a ${spec.kind} job: its kind and key kept changing state`);
     }
   }
@@ -122,6 +123,15 @@ export class PostgresJobQueue implements JobQueue {
     if (!validId(id)) return;
     await this.q("UPDATE jobs SET state = 'done', result = $1, error = NULL, finished_at = $2, lease_until = NULL WHERE id = $3 AND worker = $4 AND state = 'running'", [
       JSON.stringify(result ?? null),
+      Date.now(),
+      id,
+      worker,
+    ]);
+  }
+
+  async release(id: string, worker: string): Promise<void> {
+    if (!validId(id)) return;
+    await this.q("UPDATE jobs SET state = 'waiting', attempts = greatest(0, attempts - 1), worker = NULL, lease_until = NULL, run_after = $1 WHERE id = $2 AND worker = $3 AND state = 'running'", [
       Date.now(),
       id,
       worker,
@@ -173,9 +183,8 @@ export class PostgresJobQueue implements JobQueue {
     return row && jobOf(row);
   }
 
-  async list(opts: { kind?: string; limit?: number } = {}): Promise<Job[]> {
-    const limit = opts.limit ?? 50;
-    const rows = opts.kind ? await this.q('SELECT * FROM jobs WHERE kind = $1 ORDER BY id DESC LIMIT $2', [opts.kind, limit]) : await this.q('SELECT * FROM jobs ORDER BY id DESC LIMIT $1', [limit]);
+  async list(opts: { kind?: string; state?: JobState; limit?: number } = {}): Promise<Job[]> {
+    const rows = await this.q('SELECT * FROM jobs WHERE ($1::text IS NULL OR kind = $1) AND ($2::text IS NULL OR state = $2) ORDER BY id DESC LIMIT $3', [opts.kind ?? null, opts.state ?? null, opts.limit ?? 50]);
     return rows.map(jobOf);
   }
 

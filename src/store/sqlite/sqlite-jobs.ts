@@ -65,17 +65,18 @@ function jobOf(r: Row): Job {
 export class SqliteJobQueue implements JobQueue {
   constructor(private readonly db: Database.Database) {}
 
-  async enqueue(spec: JobSpec): Promise<Job> {
+  async enqueue(spec: JobSpec): Promise<{ job: Job; created: boolean }> {
     const key = spec.key ?? spec.kind;
-    return this.db.transaction((): Job => {
+    return this.db.transaction(() => {
       const now = Date.now();
-      this.db
+      const created = this.db
         .prepare(
           `INSERT OR IGNORE INTO jobs (kind, key, state, priority, payload, max_attempts, created_at, run_after)
            VALUES (?, ?, 'waiting', ?, ?, ?, ?, ?)`,
         )
-        .run(spec.kind, key, spec.priority ?? 0, JSON.stringify(spec.payload ?? null), spec.maxAttempts ?? 3, now, now);
-      return jobOf(this.db.prepare("SELECT * FROM jobs WHERE kind = ? AND key = ? AND state IN ('waiting', 'running')").get(spec.kind, key) as Row);
+        .run(spec.kind, key, spec.priority ?? 0, JSON.stringify(spec.payload ?? null), spec.maxAttempts ?? 3, now, now).changes === 1;
+      const job = jobOf(this.db.prepare("SELECT * FROM jobs WHERE kind = ? AND key = ? AND state IN ('waiting', 'running')").get(spec.kind, key) as Row);
+      return { job, created };
     })();
   }
 
@@ -127,6 +128,12 @@ export class SqliteJobQueue implements JobQueue {
       .run(JSON.stringify(result ?? null), Date.now(), id, worker);
   }
 
+  async release(id: string, worker: string): Promise<void> {
+    this.db
+      .prepare("UPDATE jobs SET state = 'waiting', attempts = max(0, attempts - 1), worker = NULL, lease_until = NULL, run_after = ? WHERE id = ? AND worker = ? AND state = 'running'")
+      .run(Date.now(), id, worker);
+  }
+
   async fail(id: string, worker: string, reason: string, retryDelayMs: number): Promise<void> {
     const now = Date.now();
     this.db
@@ -168,11 +175,10 @@ export class SqliteJobQueue implements JobQueue {
     return row && jobOf(row);
   }
 
-  async list(opts: { kind?: string; limit?: number } = {}): Promise<Job[]> {
-    const limit = opts.limit ?? 50;
-    const rows = opts.kind
-      ? (this.db.prepare('SELECT * FROM jobs WHERE kind = ? ORDER BY id DESC LIMIT ?').all(opts.kind, limit) as Row[])
-      : (this.db.prepare('SELECT * FROM jobs ORDER BY id DESC LIMIT ?').all(limit) as Row[]);
+  async list(opts: { kind?: string; state?: JobState; limit?: number } = {}): Promise<Job[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM jobs WHERE (? IS NULL OR kind = ?) AND (? IS NULL OR state = ?) ORDER BY id DESC LIMIT ?')
+      .all(opts.kind ?? null, opts.kind ?? null, opts.state ?? null, opts.state ?? null, opts.limit ?? 50) as Row[];
     return rows.map(jobOf);
   }
 

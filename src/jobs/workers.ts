@@ -1,0 +1,195 @@
+/**
+ * Runs the library's jobs in this process: takes jobs of the kinds it has handlers for, at most
+ * `concurrency` of a kind and within a CPU budget (by default every core but one, which stays free
+ * for serving requests), renews each job's lease while it runs, records its progress, and marks it
+ * done, failed (retried with backoff) or — when this process stops — gives it back to the queue
+ * without counting the try, so the next start (or another machine's worker) resumes it.
+ *
+ * At start it also takes back jobs held by a dead process of this machine (kill -9, a crash):
+ * waiting for their lease to run out would leave a restarted server idle for that long.
+ */
+import { availableParallelism, hostname } from 'node:os';
+import { retryDelayMs, type Job, type JobProgress, type JobQueue } from './job-queue.js';
+
+export interface JobContext {
+  job: Job;
+  /** Aborted when the job is cancelled or this process stops: stop soon, at a point the job can resume from. */
+  signal: AbortSignal;
+  progress(p: JobProgress): void;
+}
+
+export interface JobHandler {
+  kind: string;
+  /** Cores the job keeps busy (counted against the budget; at least one job runs even when it asks for more). */
+  cpus: number;
+  /** Jobs of this kind at once in this process (default 1). */
+  concurrency?: number;
+  run(ctx: JobContext): Promise<unknown>;
+}
+
+export interface JobWorkerOptions {
+  /** Cores jobs may use together (default: all but one, at least one; MARQUEE_JOB_CPUS). */
+  cpuBudget?: number;
+  pollMs?: number;
+  /** How long a job stays this worker's without a heartbeat (MARQUEE_JOB_LEASE_SECONDS, default 30 s). */
+  leaseMs?: number;
+  /** Called when a job ends here (done, failed, cancelled or given back). */
+  onFinished?: (job: Job, outcome: 'done' | 'failed' | 'cancelled' | 'released') => void;
+}
+
+/** This process's name in the queue: host and pid, so a restart on the same host can tell a dead holder. */
+export const WORKER_ID = `${hostname()}:${process.pid}`;
+
+export function defaultCpuBudget(): number {
+  const configured = Number(process.env.MARQUEE_JOB_CPUS);
+  if (Number.isFinite(configured) && configured >= 1) return Math.floor(configured);
+  return Math.max(1, availableParallelism() - 1);
+}
+
+function leaseFromEnv(): number {
+  const seconds = Number(process.env.MARQUEE_JOB_LEASE_SECONDS);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 30_000;
+}
+
+/** Whether a worker id names a process of this machine that no longer exists. */
+function deadHere(worker: string | null): boolean {
+  if (!worker) return false;
+  const at = worker.lastIndexOf(':');
+  if (worker.slice(0, at) !== hostname()) return false;
+  const pid = Number(worker.slice(at + 1));
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+interface Running {
+  job: Job;
+  handler: JobHandler;
+  abort: AbortController;
+  stopping: boolean;
+  done: Promise<void>;
+}
+
+export class JobWorkers {
+  readonly cpuBudget: number;
+  private readonly pollMs: number;
+  private readonly leaseMs: number;
+  private readonly running = new Map<string, Running>();
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+  private polling = false;
+
+  constructor(
+    private readonly queue: JobQueue,
+    private readonly handlers: readonly JobHandler[],
+    private readonly opts: JobWorkerOptions = {},
+  ) {
+    this.cpuBudget = opts.cpuBudget ?? defaultCpuBudget();
+    this.pollMs = opts.pollMs ?? 500;
+    this.leaseMs = opts.leaseMs ?? leaseFromEnv();
+  }
+
+  async start(): Promise<void> {
+    for (const job of await this.queue.list({ state: 'running', limit: 1000 }))
+      if (deadHere(job.worker)) await this.queue.release(job.id, job.worker!);
+    this.timer = setInterval(() => void this.poll(), this.pollMs);
+    this.timer.unref();
+    await this.poll();
+  }
+
+  /** Takes what fits now (also called after a job is enqueued, so it starts without waiting for the poll). */
+  async poll(): Promise<void> {
+    if (this.polling || this.stopped) return;
+    this.polling = true;
+    try {
+      for (;;) {
+        const kinds = this.handlers.filter((h) => this.fits(h)).map((h) => h.kind);
+        if (kinds.length === 0) return;
+        const job = await this.queue.claim(kinds, WORKER_ID, this.leaseMs);
+        if (!job) return;
+        if (this.stopped) {
+          await this.queue.release(job.id, WORKER_ID);
+          return;
+        }
+        this.run(job, this.handlers.find((h) => h.kind === job.kind)!);
+      }
+    } catch {
+      // The database is away for a moment: the next poll tries again.
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  /** Jobs running in this process. */
+  active(): Job[] {
+    return [...this.running.values()].map((r) => r.job);
+  }
+
+  /** Stops taking jobs, stops the running ones and gives them back to the queue. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    for (const r of this.running.values()) {
+      r.stopping = true;
+      r.abort.abort();
+    }
+    await Promise.all([...this.running.values()].map((r) => r.done));
+  }
+
+  private fits(handler: JobHandler): boolean {
+    const of = [...this.running.values()].filter((r) => r.handler.kind === handler.kind).length;
+    if (of >= (handler.concurrency ?? 1)) return false;
+    const used = [...this.running.values()].reduce((sum, r) => sum + r.handler.cpus, 0);
+    return used === 0 || used + handler.cpus <= this.cpuBudget;
+  }
+
+  private run(job: Job, handler: JobHandler): void {
+    const abort = new AbortController();
+    let progress: JobProgress | undefined;
+    const entry: Running = { job, handler, abort, stopping: false, done: Promise.resolve() };
+    const beat = setInterval(() => {
+      void this.queue.heartbeat(job.id, WORKER_ID, this.leaseMs, progress).then(
+        (mine) => {
+          if (!mine) abort.abort();
+        },
+        () => undefined,
+      );
+    }, Math.max(200, Math.floor(this.leaseMs / 4)));
+    beat.unref();
+    const ctx: JobContext = { job, signal: abort.signal, progress: (p) => void (progress = p) };
+    this.running.set(job.id, entry);
+    entry.done = (async () => {
+      let outcome: 'done' | 'failed' | 'cancelled' | 'released';
+      try {
+        const result = await handler.run(ctx);
+        if (entry.stopping && abort.signal.aborted) {
+          await this.queue.release(job.id, WORKER_ID);
+          outcome = 'released';
+        } else if (abort.signal.aborted) outcome = 'cancelled';
+        else {
+          await this.queue.complete(job.id, WORKER_ID, result);
+          outcome = 'done';
+        }
+      } catch (err) {
+        if (entry.stopping) {
+          await this.queue.release(job.id, WORKER_ID).catch(() => undefined);
+          outcome = 'released';
+        } else if (abort.signal.aborted) outcome = 'cancelled';
+        else {
+          await this.queue.fail(job.id, WORKER_ID, (err as Error).message, retryDelayMs(job.attempts)).catch(() => undefined);
+          outcome = 'failed';
+        }
+      } finally {
+        clearInterval(beat);
+        this.running.delete(job.id);
+      }
+      const latest = (await this.queue.get(job.id).catch(() => undefined)) ?? job;
+      this.opts.onFinished?.(latest, outcome);
+      if (!this.stopped) void this.poll();
+    })();
+  }
+}
