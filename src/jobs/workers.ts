@@ -124,6 +124,11 @@ export class JobWorkers {
     }
   }
 
+  /** The kinds this process runs. */
+  kinds(): string[] {
+    return this.handlers.map((h) => h.kind);
+  }
+
   /** Jobs running in this process. */
   active(): Job[] {
     return [...this.running.values()].map((r) => r.job);

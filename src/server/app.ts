@@ -15,17 +15,21 @@ import { GenreService } from '../genres/predict.js';
 import { SearchEngine } from '../search/engine.js';
 import { StillsService } from '../stills/service.js';
 import type { Store } from '../store/store.js';
+import type { Job } from '../jobs/job-queue.js';
 import { requireReadAccess, type AccessConfig } from './access.js';
 import type { ServerContext } from './context.js';
 import { errorHandler } from './errors.js';
 import { documentMultipart } from './multipart-docs.js';
 import { GenreTraining } from './genre-training.js';
-import { JobRunner } from './jobs.js';
+import { defaultCpuBudget, JobWorkers } from '../jobs/workers.js';
+import { JOB_PRIORITY, libraryJobHandlers, POSTER_TEXT_JOB } from '../jobs/library-jobs.js';
+import type { TextPassSummary } from '../ingest/text-pass.js';
 import { AnalysisCache } from './analysis-cache.js';
 import { LibraryChanges } from './library-changes.js';
 import { touches } from '../store/revisions.js';
 import { PairAnalyses } from './services/pair-analyses.js';
 import { registerAdminRoutes } from './routes/admin.js';
+import { registerJobRoutes } from './routes/jobs.js';
 import { registerAnalysisRoutes } from './routes/analysis.js';
 import { registerAtlasRoutes } from './routes/atlas.js';
 import { registerMovieRoutes } from './routes/movies.js';
@@ -36,7 +40,6 @@ import { registerTrendRoutes } from './routes/trends.js';
 import { registerBorrowingRoutes } from './routes/borrowings.js';
 import { registerPosterVsFilmRoutes } from './routes/poster-vs-film.js';
 import { registerTextRoutes } from './routes/text.js';
-import type { BackgroundTextReader } from './text-reading.js';
 import { MAX_UPLOAD_BYTES } from './uploads.js';
 
 export interface ServerOptions {
@@ -45,8 +48,12 @@ export interface ServerOptions {
   logger?: boolean;
   /** Token, read access and CORS; default: public reads, writes disabled, CORS off. */
   access?: AccessConfig;
-  /** The OCR pass running in the background of this process (`serve --read-text`), for its status. */
-  textReader?: BackgroundTextReader;
+  /** Read the posters' printed text in the background (`serve --read-text`): enqueues the OCR pass. */
+  readText?: boolean;
+  /** Run the library's background jobs in this process (default: yes). */
+  runJobs?: boolean;
+  /** Cores the jobs share (default: all but one, MARQUEE_JOB_CPUS). */
+  cpuBudget?: number;
   /** Train the genre model in the background when there is none usable (`serve --train-genres`). */
   trainGenres?: boolean;
   /** Compute the closest pairs and duplicate groups at start and after changes (a serving process), not on first request. */
@@ -99,28 +106,44 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     analyses.invalidate(changed);
     pairAnalyses.reset(changed);
   });
+  // Background work is jobs in the library's queue, run here under a CPU budget (and by any
+  // `marquee worker` on the same library); a job that ends here reloads what it changed at once.
   let genreTraining: GenreTraining | undefined;
-  const jobs = new JobRunner(library.connection, (job) => {
-    void changes
-      .check()
-      .catch(() => undefined)
-      .then(() => genreTraining?.finished(job));
+  const cpuBudget = opts.cpuBudget ?? defaultCpuBudget();
+  const workers = new JobWorkers(library.jobs, libraryJobHandlers(library, cpuBudget), {
+    cpuBudget,
+    onFinished: (job, outcome) => {
+      void changes
+        .check()
+        .catch(() => undefined)
+        .then(() => {
+          genreTraining?.finished(job);
+          // A finished OCR pass changes the poster-words features: train on every reading.
+          if (job.kind === POSTER_TEXT_JOB && outcome === 'done' && ((job.result as TextPassSummary | null)?.read ?? 0) > 0) return genreTraining?.retrain();
+        })
+        .catch((err: unknown) => app.log.error(err));
+    },
   });
-  genreTraining = new GenreTraining(genres, jobs, opts.trainGenres === true);
-  // A finished OCR pass changes the poster-words features: train on every reading.
-  opts.textReader?.onFinished(() => genreTraining?.retrain());
+  const startJob = async (kind: string): Promise<{ job: Job; created: boolean }> => {
+    const started = await library.jobs.enqueue({ kind, priority: JOB_PRIORITY[kind] ?? 0 });
+    void workers.poll();
+    return started;
+  };
+  genreTraining = new GenreTraining(genres, library.jobs, startJob, opts.trainGenres === true);
+  if (opts.runJobs !== false) await workers.start();
+  if (opts.readText) await startJob(POSTER_TEXT_JOB);
   genreTraining.ensure().catch((err: unknown) => app.log.error(err));
   pairAnalyses.warm();
   app.addHook('onClose', async () => {
     pairAnalyses.close();
-    jobs.stopAll();
+    await workers.stop();
     await changes.close();
     await engine.close();
   });
   const changed = async (): Promise<void> => void (await changes.check());
   const cached = <T>(key: string, reads: readonly string[], fn: () => Promise<T>): Promise<T> => analyses.get(key, reads, fn);
 
-  const ctx: ServerContext = { library, engine, genres, genreTraining, stills, pairAnalyses, access, jobs, changed, cached, textReader: opts.textReader };
+  const ctx: ServerContext = { library, engine, genres, genreTraining, stills, pairAnalyses, access, jobs: library.jobs, workers, startJob, changed, cached };
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
@@ -140,6 +163,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   registerPosterVsFilmRoutes(app, ctx);
   registerTextRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
+  registerJobRoutes(app, ctx);
 
   // The web UI (built by vite into dist-web), with client-side routes falling back to index.html.
   const webRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist-web');

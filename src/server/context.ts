@@ -5,9 +5,9 @@ import type { StillsService } from '../stills/service.js';
 import type { Store } from '../store/store.js';
 import type { AccessConfig } from './access.js';
 import type { GenreTraining } from './genre-training.js';
-import type { JobRunner } from './jobs.js';
+import type { Job, JobQueue } from '../jobs/job-queue.js';
+import type { JobWorkers } from '../jobs/workers.js';
 import type { PairAnalyses } from './services/pair-analyses.js';
-import type { BackgroundTextReader } from './text-reading.js';
 
 export interface ServerContext {
   library: Store;
@@ -19,9 +19,12 @@ export interface ServerContext {
   /** Closest pairs and duplicate groups, computed once per library state (ahead of time when serving). */
   pairAnalyses: PairAnalyses;
   access: AccessConfig;
-  jobs: JobRunner;
-  /** The background OCR pass of this process, when it runs one (`serve --read-text`). */
-  textReader?: BackgroundTextReader;
+  /** The library's job queue (shared with every process on the library). */
+  jobs: JobQueue;
+  /** The jobs this process runs. */
+  workers: JobWorkers;
+  /** Enqueues a job of a kind (or finds the one waiting or running) and wakes this process's workers. */
+  startJob(kind: string): Promise<{ job: Job; created: boolean }>;
   /** This server changed the library: drops now what read the areas it touched (other changes are found within a second). */
   changed(): Promise<void>;
   /**

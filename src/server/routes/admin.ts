@@ -1,6 +1,5 @@
 /**
- * Routes that change the library: ingest a movie, delete one, re-train genres, rebuild the
- * atlas. All need the token (see access.ts). Ingest and delete hold the library's index lock
+ * Routes that change the library: ingest a movie, delete one (jobs: routes/jobs.ts). All need the token (see access.ts). Ingest and delete hold the library's index lock
  * (so they are refused while `marquee index` runs) and are serialised inside the server.
  */
 import type { FastifyInstance } from 'fastify';
@@ -9,30 +8,15 @@ import type { RawRow } from '../../catalog/record.js';
 import { requireWriteAccess } from '../access.js';
 import type { ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
-import type { JobKind } from '../jobs.js';
 import { errorSchema } from '../schemas.js';
 import { file, text } from '../multipart-docs.js';
 import { readUpload, requireFile } from '../uploads.js';
 
 
-const jobSchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    kind: { type: 'string' },
-    state: { type: 'string', enum: ['running', 'done', 'failed'] },
-    startedAt: { type: 'string' },
-    finishedAt: { type: ['string', 'null'] },
-    exitCode: { type: ['integer', 'null'] },
-    result: {},
-    error: { type: ['string', 'null'] },
-  },
-} as const;
-
 const MAX_METADATA_CHARS = 20_000;
 
 export function registerAdminRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  const { library, engine, jobs, access } = ctx;
+  const { library, engine, access } = ctx;
   const write = { onRequest: async (req: Parameters<typeof requireWriteAccess>[1]) => requireWriteAccess(access, req) };
 
   let queue: Promise<unknown> = Promise.resolve();
@@ -108,24 +92,6 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: ServerContext): v
       const deleted = await mutate(() => deleteMovie(library, req.params.id));
       if (!deleted) throw new HttpError(404, 'not_found', `no movie with id "${req.params.id}"`);
       return reply.status(204).send();
-    },
-  );
-
-  const startJob = (kind: JobKind, summary: string): void => {
-    app.post(`/api/jobs/${kind}`, { ...write, schema: { summary, response: { 202: jobSchema, 401: errorSchema, 403: errorSchema, 409: errorSchema } } }, async (_req, reply) =>
-      reply.status(202).send(jobs.start(kind)),
-    );
-  };
-  startJob('genres-train', 'Re-train the genre models in the background (token); poll GET /api/jobs/{id}');
-  startJob('atlas-build', 'Rebuild the atlas in the background (token); poll GET /api/jobs/{id}');
-
-  app.get<{ Params: { id: string } }>(
-    '/api/jobs/:id',
-    { ...write, schema: { summary: 'State of a background job (token)', params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] }, response: { 200: jobSchema, 404: errorSchema } } },
-    async (req) => {
-      const job = jobs.get(req.params.id);
-      if (!job) throw new HttpError(404, 'not_found', `no job ${req.params.id}`);
-      return job;
     },
   );
 }

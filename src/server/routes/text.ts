@@ -4,6 +4,7 @@ import { identify } from '../../search/identify.js';
 import { MarqueeError } from '../../util/errors.js';
 import { ocrVersionKey } from '../../text/poster-ocr.js';
 import { currentReading } from '../../text/current-reading.js';
+import { POSTER_TEXT_JOB } from '../../jobs/library-jobs.js';
 import type { ServerContext } from '../context.js';
 import { idParam } from '../context.js';
 import { errorSchema, identifiedSchema, resultSchema, textLinesSchema } from '../schemas.js';
@@ -38,8 +39,12 @@ export function registerTextRoutes(app: FastifyInstance, ctx: ServerContext): vo
 
   app.get('/api/text/status', { schema: { summary: 'How far reading the posters\' printed text (OCR) is', response: { 200: statusSchema } } }, async () => {
     const progress = await library.posterTextProgress(ocrVersionKey());
-    const reader = ctx.textReader?.status();
-    return { ...progress, running: reader?.running ?? false, rate: Math.round((reader?.rate ?? 0) * 100) / 100, error: reader?.error ?? null };
+    // The OCR pass is a job in the library's queue (run here or by any worker on the library).
+    const job = (await ctx.jobs.list({ kind: POSTER_TEXT_JOB, limit: 1 }))[0];
+    const running = job?.state === 'running' || job?.state === 'waiting';
+    const seconds = job?.startedAt ? Math.max(1e-3, (Date.now() - Date.parse(job.startedAt)) / 1000) : 0;
+    const rate = job?.state === 'running' && job.progress && seconds > 0 ? job.progress.done / seconds : 0;
+    return { ...progress, running, rate: Math.round(rate * 100) / 100, error: job?.state === 'failed' ? job.error : null };
   });
 
   app.get<{ Params: { id: string } }>(

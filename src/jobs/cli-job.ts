@@ -1,0 +1,42 @@
+/**
+ * A job that runs a `marquee` CLI command as a child process (genre training, atlas rebuild):
+ * minutes of CPU-bound work never stall the serving process's event loop, a crash cannot take
+ * the server down, and the work is exactly what the CLI does. The child prints plain progress
+ * lines to stderr (a pipe), the last of which becomes the job's progress message; its JSON
+ * output is the job's result. Abort kills it.
+ */
+import { spawn } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { JobContext } from './workers.js';
+
+const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '../cli/main.js');
+const TAIL = 4000;
+
+export function runCliJob(args: readonly string[], db: string, ctx: JobContext): Promise<unknown> {
+  return new Promise((resolvePromise, reject) => {
+    // Every 2 s keeps the progress fresh.
+    const child = spawn(process.execPath, [CLI, ...args, '--db', db], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MARQUEE_PROGRESS_SECONDS: '2' } });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      err = (err + d).slice(-TAIL);
+      const line = err.split('\n').filter((l) => l.trim()).at(-1);
+      if (line) ctx.progress({ done: 0, total: 0, message: line.trim() });
+    });
+    const kill = (): void => void child.kill('SIGTERM');
+    ctx.signal.addEventListener('abort', kill, { once: true });
+    child.on('error', (e) => reject(e));
+    child.on('close', (code, signal) => {
+      ctx.signal.removeEventListener('abort', kill);
+      if (code === 0) {
+        try {
+          resolvePromise(JSON.parse(out));
+        } catch {
+          resolvePromise(out.slice(-TAIL));
+        }
+      } else reject(new Error(signal ? `killed by ${signal}` : err.trim() || `exited with code ${code}`));
+    });
+  });
+}

@@ -1,0 +1,49 @@
+/**
+ * The kinds of background job a library has, and how this process runs each: the OCR pass on the
+ * OCR worker threads (as many as the CPU budget allows), genre training and the atlas rebuild as
+ * CLI child processes. `serve` and `marquee worker` run the same handlers, so the work spreads
+ * over every machine that opens the library.
+ */
+import { readPosterText } from '../ingest/text-pass.js';
+import type { Store } from '../store/store.js';
+import { OcrPool } from '../text/ocr-pool.js';
+import { runCliJob } from './cli-job.js';
+import type { JobHandler } from './workers.js';
+
+export const POSTER_TEXT_JOB = 'poster-text';
+export const GENRES_TRAIN_JOB = 'genres-train';
+export const ATLAS_BUILD_JOB = 'atlas-build';
+
+/** Kinds a client may start over HTTP or from `marquee jobs start` (the OCR pass is started by serve --read-text or marquee index). */
+export const STARTABLE_JOBS = [GENRES_TRAIN_JOB, ATLAS_BUILD_JOB] as const;
+export type StartableJob = (typeof STARTABLE_JOBS)[number];
+
+/** Priorities: reading comes first (search and genre features need it), then the model, then the map. */
+export const JOB_PRIORITY: Record<string, number> = { [POSTER_TEXT_JOB]: 20, [GENRES_TRAIN_JOB]: 10, [ATLAS_BUILD_JOB]: 5 };
+
+export function libraryJobHandlers(library: Store, cpuBudget: number): JobHandler[] {
+  return [
+    {
+      kind: POSTER_TEXT_JOB,
+      cpus: cpuBudget,
+      run: async (ctx) => {
+        const threads = Math.max(1, cpuBudget);
+        const pool = OcrPool.start(threads);
+        const started = performance.now();
+        try {
+          return await readPosterText(library, pool, {
+            shouldStop: () => ctx.signal.aborted,
+            onProgress: (done, total) => {
+              const rate = done / Math.max(1e-3, (performance.now() - started) / 1000);
+              ctx.progress({ done, total, message: `${rate.toFixed(2)} posters/s` });
+            },
+          });
+        } finally {
+          await pool.close();
+        }
+      },
+    },
+    { kind: GENRES_TRAIN_JOB, cpus: 1, run: (ctx) => runCliJob(['genres', 'train', '--json'], library.connection, ctx) },
+    { kind: ATLAS_BUILD_JOB, cpus: 1, run: (ctx) => runCliJob(['atlas', 'build', '--rebuild', '--json'], library.connection, ctx) },
+  ];
+}
