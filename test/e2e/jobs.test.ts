@@ -1,0 +1,109 @@
+/**
+ * Durable jobs on both engines: `serve --read-text` runs the OCR pass as a job; killed with -9
+ * mid-pass and started again, the same job resumes where it stopped and finishes, and no poster is
+ * read twice (the printed-text revision moves once per reading written). Also the jobs API.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../dist/store/open-store.js';
+import { ocrVersionKey } from '../../dist/text/poster-ocr.js';
+import { ENGINES, freshLibrary, type TestLibrary } from '../engines.js';
+import { CLI, makeCatalog, runCli, spreadRows } from '../helpers.js';
+
+const POSTERS = 24;
+const enginesHere = ENGINES.filter((e) => e === 'sqlite' || process.env.MARQUEE_TEST_PG);
+
+interface JobView { id: string; kind: string; state: string; attempts: number; progress: { done: number; total: number } | null; result: { read: number } | null; rate: number | null; etaSeconds: number | null }
+
+function serve(db: string): { child: ChildProcess; address: Promise<string> } {
+  // One core for jobs: the pass is slow enough to be killed in the middle.
+  const child = spawn(process.execPath, [CLI, 'serve', '--db', db, '--port', '0', '--read-text'], { env: { ...process.env, MARQUEE_JOB_CPUS: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const address = new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /open (http:\/\/\S+)\//.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited (${code}): ${err}`)));
+  });
+  return { child, address };
+}
+
+async function until<T>(what: () => Promise<T | undefined>, ms: number, label: string): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await what().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${label}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const ocrJob = async (base: string): Promise<JobView | undefined> =>
+  ((await (await fetch(`${base}/api/jobs?kind=poster-text`)).json()) as { jobs: JobView[] }).jobs[0];
+
+describe.each(enginesHere)('durable jobs (%s)', (engine) => {
+  let lib: TestLibrary;
+  beforeAll(async () => {
+    lib = await freshLibrary(engine);
+    const r = runCli(['index', makeCatalog(spreadRows(POSTERS, 77)), '--no-ocr', '--db', lib.db]);
+    expect(r.code, r.stderr).toBe(0);
+  }, 300_000);
+  afterAll(async () => lib?.drop());
+
+  it('resumes the OCR pass after kill -9 and reads every poster exactly once', async () => {
+    const first = serve(lib.db);
+    let job: JobView;
+    try {
+      const base = await first.address;
+      job = await until(async () => {
+        const j = await ocrJob(base);
+        return j && j.state === 'running' && (j.progress?.done ?? 0) >= 3 ? j : undefined;
+      }, 180_000, 'a few readings');
+      expect(job.progress!.total).toBe(POSTERS);
+      expect(job.rate).toBeGreaterThan(0);
+      expect(job.etaSeconds).not.toBeNull();
+    } finally {
+      first.child.kill('SIGKILL');
+    }
+    await new Promise((r) => first.child.once('exit', r));
+
+    const library = await openStore(lib.db, { create: false });
+    try {
+      const held = (await library.jobs.get(job.id))!;
+      expect(held.state).toBe('running');
+      expect(held.worker).toContain(`:${first.child.pid}`);
+      const before = await library.posterTextProgress(ocrVersionKey());
+      expect(before.read).toBeGreaterThanOrEqual(3);
+      expect(before.pending).toBeGreaterThan(0);
+    } finally {
+      await library.close();
+    }
+
+    const second = serve(lib.db);
+    try {
+      const base = await second.address;
+      const done = await until(async () => {
+        const j = await ocrJob(base);
+        return j?.state === 'done' ? j : undefined;
+      }, 240_000, 'the resumed pass');
+      expect(done.id).toBe(job.id);
+      expect(done.result!.read).toBeLessThan(POSTERS);
+    } finally {
+      second.child.kill('SIGTERM');
+      await new Promise((r) => second.child.once('exit', r));
+    }
+
+    const after = await openStore(lib.db, { create: false });
+    try {
+      expect(await after.posterTextProgress(ocrVersionKey())).toMatchObject({ read: POSTERS, pending: 0 });
+      // Each reading written moves the revision once: every poster was read once, none twice.
+      expect((await after.revisions()).get('printed-text')).toBe(POSTERS);
+    } finally {
+      await after.close();
+    }
+  }, 600_000);
+});
