@@ -347,7 +347,7 @@ program
 
 program
   .command('worker')
-  .description('index batches queued by "marquee index --workers" (PostgreSQL libraries), on this or any machine that sees the poster files; runs until Ctrl-C')
+  .description('run the library\'s background jobs (poster text, genre training, atlas; see "marquee jobs") and, on PostgreSQL libraries, the index batches queued by "marquee index --workers", on this or any machine that sees the poster files; runs until Ctrl-C')
   .addOption(dbOption())
   .option('--threads <n>', 'onnxruntime threads for the image model (1 per worker process is fastest on a shared machine)', number('threads', 1, 256, true), 1)
   .option('--library <id>', 'refuse to work unless the library has this id (printed by the coordinating index run)')
@@ -356,6 +356,37 @@ program
     const { runWorkerCommand } = await import('./worker-command.js');
     process.exitCode = await runWorkerCommand(opts);
   });
+
+const jobs = program.command('jobs').description('the library\'s background jobs (list, start, cancel, retry, pause, resume); run by `marquee serve` and `marquee worker`');
+jobs
+  .command('list', { isDefault: true })
+  .description('counts per kind and the newest jobs with progress and failure reasons (the default)')
+  .addOption(dbOption())
+  .option('--kind <kind>', 'only jobs of this kind')
+  .option('--limit <n>', 'jobs to list', number('limit', 1, 1000, true), 20)
+  .option('--json', 'print {"kinds":[...],"jobs":[...]}')
+  .action(async (opts) => {
+    const { runJobsList } = await import('./jobs-command.js');
+    process.exitCode = await runJobsList(opts);
+  });
+for (const [action, what, argument] of [
+  ['start', 'enqueue a job of a kind (genres-train, atlas-build, poster-text); a worker or a server runs it', '<kind>'],
+  ['cancel', 'cancel a waiting or running job', '<id>'],
+  ['retry', 'run a failed or cancelled job again', '<id>'],
+  ['pause', 'start no new job of a kind until resumed', '<kind>'],
+  ['resume', 'let the waiting jobs of a kind start again', '<kind>'],
+] as const) {
+  jobs
+    .command(action)
+    .description(what)
+    .argument(argument)
+    .addOption(dbOption())
+    .option('--json', 'print JSON')
+    .action(async (target: string, opts) => {
+      const { runJobAction } = await import('./jobs-command.js');
+      process.exitCode = await runJobAction(action, target, opts);
+    });
+}
 
 program
   .command('migrate')

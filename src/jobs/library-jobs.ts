@@ -14,6 +14,9 @@ export const POSTER_TEXT_JOB = 'poster-text';
 export const GENRES_TRAIN_JOB = 'genres-train';
 export const ATLAS_BUILD_JOB = 'atlas-build';
 
+/** Every kind a library has. */
+export const JOB_KINDS: readonly string[] = [POSTER_TEXT_JOB, GENRES_TRAIN_JOB, ATLAS_BUILD_JOB];
+
 /** Kinds a client may start over HTTP or from `marquee jobs start` (the OCR pass is started by serve --read-text or marquee index). */
 export const STARTABLE_JOBS = [GENRES_TRAIN_JOB, ATLAS_BUILD_JOB] as const;
 export type StartableJob = (typeof STARTABLE_JOBS)[number];

@@ -23,6 +23,7 @@ export const STATUS_OF: Record<ErrorKind, { status: number; code: string }> = {
   unknown_model: { status: 400, code: 'unknown_model' },
   invalid_movie: { status: 400, code: 'invalid_movie' },
   unknown_movie: { status: 404, code: 'not_found' },
+  unknown_job: { status: 404, code: 'not_found' },
   unknown_poster: { status: 404, code: 'not_found' },
   no_stills: { status: 409, code: 'no_stills' },
   bad_video: { status: 422, code: 'bad_video' },

@@ -14,6 +14,8 @@ export type ErrorKind =
   | 'invalid_movie'
   /** No movie with that id. */
   | 'unknown_movie'
+  /** No job with that id, or no job kind of that name. */
+  | 'unknown_job'
   /** The movie has no poster of that rank. */
   | 'unknown_poster'
   /** The library has no stills (yet), or the movie has none. */

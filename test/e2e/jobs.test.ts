@@ -106,4 +106,45 @@ describe.each(enginesHere)('durable jobs (%s)', (engine) => {
       await after.close();
     }
   }, 600_000);
+
+  it('marquee jobs starts, pauses, cancels and retries jobs, and marquee worker runs them', async () => {
+    const json = (args: string[]) => {
+      const r = runCli([...args, '--db', lib.db, '--json']);
+      return { code: r.code, out: JSON.parse(r.stdout || 'null') as Record<string, unknown> | null, err: r.stderr };
+    };
+    expect(json(['jobs', 'pause', 'atlas-build']).code).toBe(0);
+    const started = json(['jobs', 'start', 'atlas-build']);
+    expect(started.code).toBe(0);
+    const id = (started.out as { id: string }).id;
+    expect(json(['jobs', 'start', 'atlas-build']).code).toBe(1);
+    expect(runCli(['jobs', 'start', 'no-such-kind', '--db', lib.db]).stderr).toMatch(/no job kind "no-such-kind"/);
+    expect(json(['jobs', 'cancel', id]).out).toMatchObject({ id, state: 'cancelled' });
+    expect(json(['jobs', 'retry', id]).out).toMatchObject({ id, state: 'waiting', attempts: 0 });
+
+    const worker = spawn(process.execPath, [CLI, 'worker', '--db', lib.db], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MARQUEE_JOB_CPUS: '1' } });
+    let err = '';
+    worker.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    try {
+      // Paused: the worker leaves it waiting.
+      await new Promise((r) => setTimeout(r, 3000));
+      const listed = json(['jobs', '--kind', 'atlas-build']).out as { kinds: { kind: string; paused: boolean }[]; jobs: { id: string; state: string }[] };
+      expect(listed.kinds.find((k) => k.kind === 'atlas-build')?.paused).toBe(true);
+      expect(listed.jobs[0]).toMatchObject({ id, state: 'waiting' });
+      expect(json(['jobs', 'resume', 'atlas-build']).code).toBe(0);
+      const done = await until(async () => {
+        const job = (json(['jobs', '--kind', 'atlas-build']).out as { jobs: { id: string; state: string; result: unknown }[] }).jobs[0];
+        return job && job.state !== 'waiting' && job.state !== 'running' ? job : undefined;
+      }, 240_000, 'the atlas job');
+      expect(done, err).toMatchObject({ id, state: 'done' });
+    } finally {
+      worker.kill('SIGTERM');
+      await new Promise((r) => worker.once('exit', r));
+    }
+    const atlas = await openStore(lib.db, { create: false });
+    try {
+      expect((await atlas.loadAtlasPoints('content')).length).toBeGreaterThan(0);
+    } finally {
+      await atlas.close();
+    }
+  }, 400_000);
 });

@@ -9,6 +9,7 @@ import { STARTABLE_JOBS } from '../../jobs/library-jobs.js';
 import { requireWriteAccess } from '../access.js';
 import type { ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
+import { MarqueeError } from '../../util/errors.js';
 import { errorSchema } from '../schemas.js';
 
 const jobSchema = {
@@ -56,11 +57,11 @@ export function registerJobRoutes(app: FastifyInstance, ctx: ServerContext): voi
   const { jobs, access } = ctx;
   const write = { onRequest: async (req: Parameters<typeof requireWriteAccess>[1]) => requireWriteAccess(access, req) };
   const known = (kind: string): void => {
-    if (!ctx.workers.kinds().includes(kind)) throw new HttpError(404, 'not_found', `no job kind "${kind}" (kinds: ${ctx.workers.kinds().join(', ')})`);
+    if (!ctx.workers.kinds().includes(kind)) throw new MarqueeError('unknown_job', `no job kind "${kind}" (kinds: ${ctx.workers.kinds().join(', ')})`);
   };
   const found = async (id: string): Promise<Job> => {
     const job = await jobs.get(id);
-    if (!job) throw new HttpError(404, 'not_found', `no job ${id}`);
+    if (!job) throw new MarqueeError('unknown_job', `no job ${id}`);
     return job;
   };
 
