@@ -48,7 +48,11 @@ export function jobQueueConformance(name: string, make: () => Promise<QueueUnder
         const { job: high } = await queue.enqueue({ kind: 'pairs', key: 'high', priority: 5 });
         const { job: later } = await queue.enqueue({ kind: 'pairs', key: 'later' });
         const { job: other } = await queue.enqueue({ kind: 'atlas' });
+        expect(await queue.waitingAbove(['pairs', 'atlas'], 0)).toEqual(['pairs']);
+        expect(await queue.waitingAbove(['pairs', 'atlas'], -1)).toEqual(['atlas', 'pairs']);
+        expect(await queue.waitingAbove(['atlas'], 0)).toEqual([]);
         expect((await queue.claim(['pairs'], 'w1', LEASE))?.id).toBe(high.id);
+        expect(await queue.waitingAbove(['pairs'], 0)).toEqual([]);
         expect((await queue.claim(['pairs'], 'w1', LEASE))?.id).toBe(low.id);
         await queue.pause('pairs');
         expect(await queue.claim(['pairs'], 'w1', LEASE)).toBeUndefined();

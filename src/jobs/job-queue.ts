@@ -88,6 +88,8 @@ export interface JobQueue {
   cancel(id: string): Promise<boolean>;
   /** Runs a failed or cancelled job again from its first try; undefined when it is not failed or cancelled. */
   retry(id: string): Promise<Job | undefined>;
+  /** Kinds among `kinds` with a job ready to run (waiting, due, not paused) of priority above `priority`. */
+  waitingAbove(kinds: readonly string[], priority: number): Promise<string[]>;
   pause(kind: string): Promise<void>;
   resume(kind: string): Promise<void>;
   get(id: string): Promise<Job | undefined>;

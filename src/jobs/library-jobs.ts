@@ -8,7 +8,7 @@ import { readPosterText } from '../ingest/text-pass.js';
 import type { Store } from '../store/store.js';
 import { OcrPool } from '../text/ocr-pool.js';
 import { runCliJob } from './cli-job.js';
-import type { JobHandler } from './workers.js';
+import { JOB_YIELDED, type JobHandler } from './workers.js';
 
 export const POSTER_TEXT_JOB = 'poster-text';
 export const GENRES_TRAIN_JOB = 'genres-train';
@@ -34,13 +34,15 @@ export function libraryJobHandlers(library: Store, cpuBudget: number): JobHandle
         const pool = OcrPool.start(threads);
         const started = performance.now();
         try {
-          return await readPosterText(library, pool, {
-            shouldStop: () => ctx.signal.aborted,
+          const summary = await readPosterText(library, pool, {
+            // Stops between posters (every reading is stored as it arrives, so the job resumes where it stopped).
+            shouldStop: () => ctx.signal.aborted || ctx.yieldSignal.aborted,
             onProgress: (done, total) => {
               const rate = done / Math.max(1e-3, (performance.now() - started) / 1000);
               ctx.progress({ done, total, message: `${rate.toFixed(2)} posters/s` });
             },
           });
+          return summary.interrupted && ctx.yieldSignal.aborted && !ctx.signal.aborted ? JOB_YIELDED : summary;
         } finally {
           await pool.close();
         }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { JobQueue } from './job-queue.js';
-import { JobWorkers, WORKER_ID, type JobHandler } from './workers.js';
+import { JOB_YIELDED, JobWorkers, WORKER_ID, type JobHandler } from './workers.js';
 
 const open: { store: SqliteStore; dir: string }[] = [];
 afterEach(async () => {
@@ -129,5 +129,33 @@ describe('JobWorkers', () => {
     await next.start();
     expect(await finished(q, job.id)).toMatchObject({ state: 'done', result: 'resumed' });
     await next.stop();
+  });
+
+  it('makes a long job give way to a more urgent one when the budget is full, then resumes it', async () => {
+    const q = queue();
+    const order: string[] = [];
+    const long: JobHandler = {
+      kind: 'read',
+      cpus: 1,
+      run: async (ctx) => {
+        order.push('read starts');
+        for (let i = 0; i < 200; i++) {
+          if (ctx.yieldSignal.aborted) return order.push('read yields') && JOB_YIELDED;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        order.push('read done');
+        return 'all read';
+      },
+    };
+    const urgent: JobHandler = { kind: 'pairs', cpus: 1, run: async () => void order.push('pairs') };
+    const workers = new JobWorkers(q, [long, urgent], { pollMs: 20, leaseMs: 200, cpuBudget: 1 });
+    const { job: reading } = await q.enqueue({ kind: 'read', priority: 0 });
+    await workers.start();
+    await until(async () => order.includes('read starts'));
+    const { job: pairs } = await q.enqueue({ kind: 'pairs', priority: 10 });
+    expect((await finished(q, pairs.id)).state).toBe('done');
+    expect(await finished(q, reading.id)).toMatchObject({ state: 'done', result: 'all read', attempts: 1 });
+    expect(order).toEqual(['read starts', 'read yields', 'pairs', 'read starts', 'read done']);
+    await workers.stop();
   });
 });

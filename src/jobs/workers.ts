@@ -15,8 +15,17 @@ export interface JobContext {
   job: Job;
   /** Aborted when the job is cancelled or this process stops: stop soon, at a point the job can resume from. */
   signal: AbortSignal;
+  /**
+   * Aborted when a job of higher priority waits and the budget has no room for it: a long job
+   * that can stop at a resumable point (the OCR pass) returns early; it goes back to the queue
+   * and continues after. Jobs that cannot stop midway ignore it.
+   */
+  yieldSignal: AbortSignal;
   progress(p: JobProgress): void;
 }
+
+/** What a handler returns when it stopped early to make way (ctx.yieldSignal): the job goes back to the queue. */
+export const JOB_YIELDED = Symbol('job yielded');
 
 export interface JobHandler {
   kind: string;
@@ -70,6 +79,7 @@ interface Running {
   job: Job;
   handler: JobHandler;
   abort: AbortController;
+  yielding: AbortController;
   stopping: boolean;
   done: Promise<void>;
 }
@@ -154,24 +164,33 @@ export class JobWorkers {
 
   private run(job: Job, handler: JobHandler): void {
     const abort = new AbortController();
+    const yielding = new AbortController();
     let progress: JobProgress | undefined;
-    const entry: Running = { job, handler, abort, stopping: false, done: Promise.resolve() };
+    const entry: Running = { job, handler, abort, yielding, stopping: false, done: Promise.resolve() };
     const beat = setInterval(() => {
       void this.queue.heartbeat(job.id, WORKER_ID, this.leaseMs, progress).then(
-        (mine) => {
-          if (!mine) abort.abort();
+        async (mine) => {
+          if (!mine) return abort.abort();
+          // A more urgent job waits and cannot start beside this one: let this one make way.
+          const above = await this.queue.waitingAbove(this.kinds(), job.priority);
+          const blocked = above.some((kind) => {
+            const h = this.handlers.find((x) => x.kind === kind)!;
+            const used = [...this.running.values()].reduce((sum, r) => sum + r.handler.cpus, 0);
+            return used + h.cpus > this.cpuBudget || [...this.running.values()].filter((r) => r.handler.kind === kind).length >= (h.concurrency ?? 1);
+          });
+          if (blocked) yielding.abort();
         },
         () => undefined,
       );
     }, Math.max(200, Math.floor(this.leaseMs / 4)));
     beat.unref();
-    const ctx: JobContext = { job, signal: abort.signal, progress: (p) => void (progress = p) };
+    const ctx: JobContext = { job, signal: abort.signal, yieldSignal: yielding.signal, progress: (p) => void (progress = p) };
     this.running.set(job.id, entry);
     entry.done = (async () => {
       let outcome: 'done' | 'failed' | 'cancelled' | 'released';
       try {
         const result = await handler.run(ctx);
-        if (entry.stopping && abort.signal.aborted) {
+        if ((entry.stopping && abort.signal.aborted) || (result === JOB_YIELDED && !abort.signal.aborted)) {
           await this.queue.release(job.id, WORKER_ID);
           outcome = 'released';
         } else if (abort.signal.aborted) outcome = 'cancelled';

@@ -12,7 +12,7 @@
  */
 
 /** An area of the library that caches depend on. */
-export type ChangeArea = 'movies' | 'posters' | 'vectors' | 'palettes' | 'faces' | 'printed-text' | 'genre-model' | 'atlas' | 'stills' | 'films';
+export type ChangeArea = 'movies' | 'posters' | 'vectors' | 'palettes' | 'faces' | 'printed-text' | 'genre-model' | 'atlas' | 'stills' | 'films' | 'analyses';
 
 /** Which area each table's rows belong to (vectors: `vectors:<channel>`). */
 export const TABLE_AREAS: Readonly<Record<string, ChangeArea>> = {
@@ -32,6 +32,7 @@ export const TABLE_AREAS: Readonly<Record<string, ChangeArea>> = {
   movie_looks: 'stills',
   still_faces: 'stills',
   films: 'films',
+  analyses: 'analyses',
 };
 
 /** The revision key of a channel's vectors. */
@@ -41,6 +42,21 @@ export function vectorsArea(channel: string): string {
 
 /** Revision per key: an area, or `vectors:<channel>`. A key never written is absent (revision 0). */
 export type Revisions = ReadonlyMap<string, number>;
+
+/** The revisions of what a cache reads, as stored with an analysis (`vectors` stands for every channel). */
+export function revisionsOf(all: Revisions, reads: Reads): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, rev] of all) if (reads.includes(key) || (reads.includes('vectors') && key.startsWith('vectors:'))) out[key] = rev;
+  return out;
+}
+
+/** Whether a result computed at `then` (revisionsOf its reads) still holds now. */
+export function stillCurrent(then: Readonly<Record<string, number>>, now: Revisions, reads: Reads): boolean {
+  const current = revisionsOf(now, reads);
+  const keys = new Set([...Object.keys(then), ...Object.keys(current)]);
+  for (const key of keys) if ((then[key] ?? 0) !== (current[key] ?? 0)) return false;
+  return true;
+}
 
 /** The keys whose revision differs between two snapshots. */
 export function changedKeys(before: Revisions, after: Revisions): Set<string> {

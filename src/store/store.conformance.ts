@@ -368,6 +368,19 @@ export function storeConformance(name: string, make: StoreFactory): void {
       });
     });
 
+    it('stores an analysis result with the revisions it was computed from, and replaces it', async () => {
+      await withLibrary(async ({ store }) => {
+        expect(await store.getAnalysis('pairs:content')).toBeUndefined();
+        const before = await store.revisions();
+        await store.putAnalysis('pairs:content', { 'vectors:content': 3, posters: 2 }, { pairs: [{ a: 'x', b: 'ü “y”', score: 0.5 }] });
+        await store.putAnalysis('pairs:content', { 'vectors:content': 4, posters: 2 }, { pairs: [] });
+        const stored = await store.getAnalysis('pairs:content');
+        expect(stored).toMatchObject({ revisions: { 'vectors:content': 4, posters: 2 }, result: { pairs: [] } });
+        expect(Number.isNaN(Date.parse(stored!.computedAt))).toBe(false);
+        expect([...changedKeys(before, await store.revisions())]).toEqual(['analyses']);
+      });
+    });
+
     it('tells a reader about changes another connection commits', async () => {
       await withLibrary(async ({ store, reopen }) => {
         let heard = 0;

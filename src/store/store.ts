@@ -82,6 +82,12 @@ export interface VectorBackend {
   engineIndex(channel: string, model: ModelRef): VectorIndex | undefined;
 }
 
+export interface StoredAnalysis {
+  revisions: Record<string, number>;
+  result: unknown;
+  computedAt: string;
+}
+
 export interface Store {
   /** 'sqlite' or 'postgres'. */
   readonly engine: 'sqlite' | 'postgres';
@@ -200,6 +206,9 @@ export interface Store {
    * that wrote the rows, so it moves for this process's writes and every other's alike.
    */
   revisions(): Promise<Map<string, number>>;
+  /** A stored analysis result with the revisions of what it read when computed (revisions.ts revisionsOf). */
+  putAnalysis(key: string, revisions: Record<string, number>, result: unknown): Promise<void>;
+  getAnalysis(key: string): Promise<StoredAnalysis | undefined>;
   /** The library's durable job queue (jobs/job-queue.ts). */
   readonly jobs: JobQueue;
   /**

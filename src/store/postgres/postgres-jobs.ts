@@ -169,6 +169,16 @@ export class PostgresJobQueue implements JobQueue {
     }
   }
 
+  async waitingAbove(kinds: readonly string[], priority: number): Promise<string[]> {
+    if (kinds.length === 0) return [];
+    const rows = await this.q(
+      `SELECT DISTINCT kind FROM jobs WHERE state = 'waiting' AND priority > $1 AND run_after <= $2 AND kind = ANY($3)
+         AND kind NOT IN (SELECT kind FROM job_kinds WHERE paused) ORDER BY kind`,
+      [priority, Date.now(), [...kinds]],
+    );
+    return rows.map((r) => r.kind as string);
+  }
+
   async pause(kind: string): Promise<void> {
     await this.q('INSERT INTO job_kinds (kind, paused) VALUES ($1, true) ON CONFLICT (kind) DO UPDATE SET paused = true', [kind]);
   }

@@ -15,7 +15,7 @@ import { POSTER_COLUMNS, rowLines, rowToAtlasPoint, rowToFace, rowToPoster, rowT
 import { channelKind, COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL } from '../channels.js';
 import { StoreError } from '../errors.js';
 import { redactLocation } from '../location.js';
-import type { LibraryStats, MorePosterWrite, MovieWrite, PosterTextReading, StillsMovie, Store, StoredPosterText, VectorBackend } from '../store.js';
+import type { LibraryStats, MorePosterWrite, MovieWrite, PosterTextReading, StillsMovie, Store, StoredAnalysis, StoredPosterText, VectorBackend } from '../store.js';
 import type { TextLine } from '../../text/types.js';
 import type { AtlasPoint, BatchCounts, FilterRow, TitleRow, ModelRef, MovieRecord, PosterMeta, PosterScope, StillLook, StoredPoster, StillRecord, StillState, StoredFaceJson, StoredFilm, StoredMovie, StoredStill, VectorRecord, VectorState } from '../types.js';
 import { PG_LEXICAL_SCHEMA_SQL, PostgresLexicalSearch, setUpTrigrams } from './lexical-postgres.js';
@@ -564,6 +564,19 @@ export class PostgresStore implements Store {
     const read = r.read as number;
     const failed = r.failed as number;
     return { read, failed, pending: (r.total as number) - read - failed };
+  }
+
+  async putAnalysis(key: string, revisions: Record<string, number>, result: unknown): Promise<void> {
+    await this.q(
+      `INSERT INTO analyses (key, revisions, result, computed_at) VALUES ($1, $2, $3, now())
+       ON CONFLICT (key) DO UPDATE SET revisions = excluded.revisions, result = excluded.result, computed_at = excluded.computed_at`,
+      [key, JSON.stringify(revisions), JSON.stringify(result)],
+    );
+  }
+
+  async getAnalysis(key: string): Promise<StoredAnalysis | undefined> {
+    const r = await this.one('SELECT revisions, result, computed_at FROM analyses WHERE key = $1', [key]);
+    return r ? { revisions: r.revisions as Record<string, number>, result: r.result, computedAt: (r.computed_at as Date).toISOString() } : undefined;
   }
 
   async putGenreModel(name: string, meta: unknown, params: Float32Array | null): Promise<void> {

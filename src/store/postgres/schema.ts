@@ -7,7 +7,7 @@
  * NOTIFY `marquee_changes` with the area, so every server on the database hears of an ingest, a
  * delete or a CLI index run (delivered on commit only). They read the statement's transition
  * table, so a statement that changed no row bumps nothing (PostgreSQL allows a transition table
- * on a trigger of one event only: three triggers per table). v6: revisions and the job queue.
+ * on a trigger of one event only: three triggers per table). v6: revisions, the job queue and stored analyses.
  * v4: several posters per movie, with the same poster keys as SQLite (sqlite/schema.ts "Poster
  * keys"): a further poster's key comes from the movies' identity sequence.
  */
@@ -19,7 +19,7 @@ export const PG_SCHEMA_VERSION = 6;
 export const NOTIFY_CHANNEL = 'marquee_changes';
 
 export const TABLES = [
-  'meta', 'movies', 'posters', 'vectors', 'palettes', 'faces', 'face_scans', 'poster_text', 'genre_models', 'atlas', 'atlas_points',
+  'meta', 'analyses', 'movies', 'posters', 'vectors', 'palettes', 'faces', 'face_scans', 'poster_text', 'genre_models', 'atlas', 'atlas_points',
   'atlas_sheets', 'atlas_sprites', 'index_runs', 'index_failures', 'index_batches', 'stills', 'movie_looks', 'still_faces', 'films',
 ] as const;
 
@@ -108,6 +108,12 @@ CREATE TABLE IF NOT EXISTS poster_text (
   lines       jsonb NOT NULL,
   error       text,
   read_at     timestamptz NOT NULL
+);
+CREATE TABLE IF NOT EXISTS analyses (
+  key         text PRIMARY KEY,
+  revisions   jsonb NOT NULL,
+  result      jsonb NOT NULL,
+  computed_at timestamptz NOT NULL
 );
 CREATE TABLE IF NOT EXISTS genre_models (
   name       text PRIMARY KEY,

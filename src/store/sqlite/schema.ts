@@ -12,8 +12,8 @@
  *
  * v7: lexical search (FTS5 tables kept by triggers: lexical-sqlite.ts).
  * v8: revisions per area (../revisions.ts), bumped by a trigger per table and operation (SQLite
- * triggers are per row: an upsert of one row of a tiny table per row written), and the job queue
- * (sqlite-jobs.ts).
+ * triggers are per row: an upsert of one row of a tiny table per row written), the job queue
+ * (sqlite-jobs.ts) and stored analyses (results with the revisions they were computed from).
  */
 import { TABLE_AREAS } from '../revisions.js';
 
@@ -118,6 +118,12 @@ CREATE TABLE IF NOT EXISTS poster_text (
   lines       TEXT NOT NULL,
   error       TEXT,
   read_at     TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS analyses (
+  key         TEXT PRIMARY KEY,
+  revisions   TEXT NOT NULL,
+  result      TEXT NOT NULL,
+  computed_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS genre_models (
   name       TEXT PRIMARY KEY,

@@ -162,6 +162,17 @@ export class SqliteJobQueue implements JobQueue {
     }
   }
 
+  async waitingAbove(kinds: readonly string[], priority: number): Promise<string[]> {
+    if (kinds.length === 0) return [];
+    const rows = this.db
+      .prepare(
+        `SELECT DISTINCT kind FROM jobs WHERE state = 'waiting' AND priority > ? AND run_after <= ? AND kind IN (${kinds.map(() => '?').join(', ')})
+           AND kind NOT IN (SELECT kind FROM job_kinds WHERE paused = 1) ORDER BY kind`,
+      )
+      .all(priority, Date.now(), ...kinds) as Row[];
+    return rows.map((r) => r.kind as string);
+  }
+
   async pause(kind: string): Promise<void> {
     this.db.prepare('INSERT INTO job_kinds (kind, paused) VALUES (?, 1) ON CONFLICT (kind) DO UPDATE SET paused = 1').run(kind);
   }

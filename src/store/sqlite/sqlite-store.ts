@@ -11,7 +11,7 @@ import type { DetectedFace } from '../../models/face-model.js';
 import { fromBlob, toBlob } from '../blob.js';
 import { POSTER_COLUMNS, rowLines, rowToAtlasPoint, rowToFace, rowToPoster, rowToPosterText, scoped } from '../rows.js';
 import { acquireIndexLock } from '../index-lock.js';
-import type { LibraryStats, MorePosterWrite, MovieWrite, PosterTextReading, StillsMovie, Store, StoredPosterText, VectorBackend } from '../store.js';
+import type { LibraryStats, MorePosterWrite, MovieWrite, PosterTextReading, StillsMovie, Store, StoredAnalysis, StoredPosterText, VectorBackend } from '../store.js';
 import type { TextLine } from '../../text/types.js';
 import { StoreError } from '../errors.js';
 import type { AtlasPoint, BatchCounts, FilterRow, TitleRow, ModelRef, MovieRecord, PosterMeta, PosterScope, StillLook, StoredPoster, StillRecord, StillState, StoredFaceJson, StoredFilm, StoredMovie, StoredStill, VectorRecord, VectorState } from '../types.js';
@@ -527,6 +527,20 @@ export class SqliteStore implements Store {
     const read = (r.read as number | null) ?? 0;
     const failed = (r.failed as number | null) ?? 0;
     return { read, failed, pending: (r.total as number) - read - failed };
+  }
+
+  async putAnalysis(key: string, revisions: Record<string, number>, result: unknown): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO analyses (key, revisions, result, computed_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT(key) DO UPDATE SET revisions = excluded.revisions, result = excluded.result, computed_at = excluded.computed_at`,
+      )
+      .run(key, JSON.stringify(revisions), JSON.stringify(result), new Date().toISOString());
+  }
+
+  async getAnalysis(key: string): Promise<StoredAnalysis | undefined> {
+    const r = this.db.prepare('SELECT revisions, result, computed_at FROM analyses WHERE key = ?').get(key) as Row | undefined;
+    return r ? { revisions: JSON.parse(r.revisions as string) as Record<string, number>, result: JSON.parse(r.result as string) as unknown, computedAt: r.computed_at as string } : undefined;
   }
 
   async putGenreModel(name: string, meta: unknown, params: Float32Array | null): Promise<void> {
