@@ -43,6 +43,23 @@ export async function runPairsCommand(opts: { db?: string; k: number; channel: s
   return 0;
 }
 
+/** `marquee analysis compute pairs|dupes`: computes an analysis and stores it in the library (what the background job runs). */
+export async function runAnalysisCompute(kind: 'pairs' | 'dupes', opts: { db?: string; channel: ImageChannel; model?: string; json?: boolean }): Promise<number> {
+  const { computeAnalysis } = await import('../analysis/stored-analyses.js');
+  const req = kind === 'pairs' ? { kind, channel: opts.channel, model: opts.model } : { kind };
+  const out = await withEngine(opts.db, async (engine) => {
+    const reporter = createProgressReporter({ json: false, tty: process.stderr.isTTY === true, label: kind === 'pairs' ? `pairs ${opts.channel}` : 'dupes' });
+    const started = performance.now();
+    const { key, result } = await computeAnalysis(engine, req, countingProgress(reporter));
+    reporter.stop();
+    const count = 'pairs' in result ? result.pairs.length : result.groups.length;
+    return { key, count, seconds: Math.round((performance.now() - started) / 100) / 10 };
+  });
+  if (opts.json) process.stdout.write(`${JSON.stringify(out)}\n`);
+  else process.stdout.write(`${out.key}: ${out.count} ${kind === 'pairs' ? 'pairs' : 'groups'} stored in ${out.seconds} s\n`);
+  return 0;
+}
+
 export async function runDupesCommand(opts: { db?: string; threshold?: number; json?: boolean }): Promise<number> {
   const groups = await withEngine(opts.db, async (engine) => {
     const reporter = createProgressReporter({ json: false, tty: process.stderr.isTTY === true, label: 'dupes' });

@@ -115,6 +115,22 @@ program
   });
 
 program
+  .command('analysis')
+  .description('stored analyses (what servers serve and background jobs compute)')
+  .command('compute')
+  .description('compute the closest pairs of a channel or the duplicate groups and store them in the library')
+  .argument('<kind>', 'pairs or dupes')
+  .addOption(dbOption())
+  .addOption(new Option('--channel <name>', 'channel of pairs').choices(['content', 'color', 'layout']).default('content'))
+  .option('--model <id>', 'image model of the content channel (default: the library\'s first)')
+  .option('--json', 'print {"key","count","seconds"}')
+  .action(async (kind: string, opts) => {
+    if (kind !== 'pairs' && kind !== 'dupes') throw new InvalidArgumentError(`kind must be pairs or dupes, not "${kind}"`);
+    const { runAnalysisCompute } = await import('./analysis-commands.js');
+    process.exitCode = await runAnalysisCompute(kind, opts);
+  });
+
+program
   .command('explain')
   .description('heatmap over poster A of the regions that make it similar to B (occlusion sensitivity)')
   .argument('<a>', 'movie id or image file')

@@ -4,6 +4,7 @@
  * CLI child processes. `serve` and `marquee worker` run the same handlers, so the work spreads
  * over every machine that opens the library.
  */
+import type { AnalysisRequest } from '../analysis/stored-analyses.js';
 import { readPosterText } from '../ingest/text-pass.js';
 import type { Store } from '../store/store.js';
 import { OcrPool } from '../text/ocr-pool.js';
@@ -13,16 +14,22 @@ import { JOB_YIELDED, type JobHandler } from './workers.js';
 export const POSTER_TEXT_JOB = 'poster-text';
 export const GENRES_TRAIN_JOB = 'genres-train';
 export const ATLAS_BUILD_JOB = 'atlas-build';
+/** A stored analysis (closest pairs of a channel, duplicate groups); keyed by the analysis. */
+export const ANALYSIS_JOB = 'analysis';
 
 /** Every kind a library has. */
-export const JOB_KINDS: readonly string[] = [POSTER_TEXT_JOB, GENRES_TRAIN_JOB, ATLAS_BUILD_JOB];
+export const JOB_KINDS: readonly string[] = [POSTER_TEXT_JOB, ANALYSIS_JOB, GENRES_TRAIN_JOB, ATLAS_BUILD_JOB];
 
 /** Kinds a client may start over HTTP or from `marquee jobs start` (the OCR pass is started by serve --read-text or marquee index). */
 export const STARTABLE_JOBS = [GENRES_TRAIN_JOB, ATLAS_BUILD_JOB] as const;
 export type StartableJob = (typeof STARTABLE_JOBS)[number];
 
-/** Priorities: reading comes first (search and genre features need it), then the model, then the map. */
-export const JOB_PRIORITY: Record<string, number> = { [POSTER_TEXT_JOB]: 20, [GENRES_TRAIN_JOB]: 10, [ATLAS_BUILD_JOB]: 5 };
+/**
+ * Priorities: a page waits for an analysis (a minute or two of CPU), so it goes first, and the OCR
+ * pass (half an hour on the demo catalog) makes way for it between posters; reading comes before
+ * the genre model (whose features need it) and the map.
+ */
+export const JOB_PRIORITY: Record<string, number> = { [ANALYSIS_JOB]: 30, [POSTER_TEXT_JOB]: 20, [GENRES_TRAIN_JOB]: 10, [ATLAS_BUILD_JOB]: 5 };
 
 export function libraryJobHandlers(library: Store, cpuBudget: number): JobHandler[] {
   return [
@@ -46,6 +53,15 @@ export function libraryJobHandlers(library: Store, cpuBudget: number): JobHandle
         } finally {
           await pool.close();
         }
+      },
+    },
+    {
+      kind: ANALYSIS_JOB,
+      cpus: 1,
+      run: (ctx) => {
+        const req = ctx.job.payload as AnalysisRequest;
+        const args = req.kind === 'pairs' ? ['pairs', '--channel', req.channel, ...(req.model ? ['--model', req.model] : [])] : ['dupes'];
+        return runCliJob(['analysis', 'compute', ...args, '--json'], library.connection, ctx);
       },
     },
     { kind: GENRES_TRAIN_JOB, cpus: 1, run: (ctx) => runCliJob(['genres', 'train', '--json'], library.connection, ctx) },

@@ -195,6 +195,8 @@ export class JobWorkers {
           outcome = 'released';
         } else if (abort.signal.aborted) outcome = 'cancelled';
         else {
+          // The last progress (a short job may end before its first heartbeat), then the result.
+          if (progress) await this.queue.heartbeat(job.id, WORKER_ID, this.leaseMs, progress);
           await this.queue.complete(job.id, WORKER_ID, result);
           outcome = 'done';
         }

@@ -95,7 +95,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 2 } });
   const analyses = new AnalysisCache();
   const stills = new StillsService(library, engine.embedder);
-  const pairAnalyses = new PairAnalyses(engine, opts.computeAhead === true);
+  let startJob: (kind: string, key?: string, payload?: unknown) => Promise<{ job: Job; created: boolean }> = () => Promise.reject(new Error('jobs are not ready yet'));
+  const pairAnalyses = new PairAnalyses(engine, library.jobs, (kind, key, payload) => startJob(kind, key, payload), opts.computeAhead === true);
   // Every write, by this process or another (an index run, a worker, a job's child process), moves
   // the revisions of the areas it touched; what read another area is kept (store/revisions.ts).
   const changes = await LibraryChanges.watch(library);
@@ -124,8 +125,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         .catch((err: unknown) => app.log.error(err));
     },
   });
-  const startJob = async (kind: string): Promise<{ job: Job; created: boolean }> => {
-    const started = await library.jobs.enqueue({ kind, priority: JOB_PRIORITY[kind] ?? 0 });
+  startJob = async (kind: string, key?: string, payload?: unknown): Promise<{ job: Job; created: boolean }> => {
+    const started = await library.jobs.enqueue({ kind, key, payload, priority: JOB_PRIORITY[kind] ?? 0 });
     void workers.poll();
     return started;
   };

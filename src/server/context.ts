@@ -23,8 +23,8 @@ export interface ServerContext {
   jobs: JobQueue;
   /** The jobs this process runs. */
   workers: JobWorkers;
-  /** Enqueues a job of a kind (or finds the one waiting or running) and wakes this process's workers. */
-  startJob(kind: string): Promise<{ job: Job; created: boolean }>;
+  /** Enqueues a job of a kind (or finds the one of that kind and key waiting or running) and wakes this process's workers. */
+  startJob(kind: string, key?: string, payload?: unknown): Promise<{ job: Job; created: boolean }>;
   /** This server changed the library: drops now what read the areas it touched (other changes are found within a second). */
   changed(): Promise<void>;
   /**

@@ -17,7 +17,7 @@ export function registerAnalysisRoutes(app: FastifyInstance, ctx: ServerContext)
   const { library, engine, cached } = ctx;
 
   const { pairAnalyses } = ctx;
-  const progressSchema = { type: 'object', properties: { state: { type: 'string', enum: ['idle', 'computing', 'ready', 'failed'] }, updating: { type: 'boolean' }, computedAt: { type: ['string', 'null'] }, done: { type: 'integer' }, total: { type: 'integer' } } } as const;
+  const progressSchema = { type: 'object', properties: { state: { type: 'string', enum: ['idle', 'computing', 'ready', 'failed'] }, updating: { type: 'boolean' }, computedAt: { type: ['string', 'null'] }, error: { type: ['string', 'null'] }, done: { type: 'integer' }, total: { type: 'integer' } } } as const;
 
   app.get<{ Querystring: { channel: string; k: number; model?: string } }>(
     '/api/pairs',

@@ -1,128 +1,154 @@
 /**
- * Closest pairs and duplicate groups for the server: computed once per state of the vectors and
- * posters they read (a genre re-train or a batch of poster readings touches neither), with their
- * progress visible (GET /api/analyses/status), and — on a serving process — computed ahead in the
- * background when the server starts and again once changes settle, so the pairs page does not
- * make its first visitor wait ~90 s (3,253 posters, 2 cores) behind a spinner. After a change the
- * last result is served (`updating` in the status) while the new one is computed.
+ * Closest pairs and duplicate groups for the server, served from the library's stored analyses
+ * (analysis/stored-analyses.ts) and computed only by background jobs, never on a request: a
+ * request gets the stored result at once (with `updating` when what it read has changed since and
+ * a job is computing a newer one); only when none was ever stored does it wait for the job, whose
+ * progress GET /api/analyses/status shows. A serving process enqueues the jobs ahead: at start
+ * when the stored result is missing or out of date, and after a change to what it read once
+ * changes settle (an index run commits batch after batch). A genre re-train or a batch of poster
+ * readings touches nothing the pairs read, so they are not computed again.
  */
-import { findDuplicatePairs, groupDuplicates } from '../../analysis/duplicates.js';
-import { closestPairs, type ClosestPair } from '../../analysis/pairs.js';
+import { analysisKey, analysisReads, type AnalysisRequest, type DuplicateGroups, type PairsResult } from '../../analysis/stored-analyses.js';
+import type { ClosestPair } from '../../analysis/pairs.js';
+import type { Job, JobQueue } from '../../jobs/job-queue.js';
+import { ANALYSIS_JOB } from '../../jobs/library-jobs.js';
 import type { SearchEngine } from '../../search/engine.js';
 import { CONTENT_CHANNEL, IMAGE_CHANNELS, type ImageChannel } from '../../store/channels.js';
-import { vectorsArea } from '../../store/revisions.js';
-import { AnalysisCache } from '../analysis-cache.js';
+import { stillCurrent, touches } from '../../store/revisions.js';
+import type { StoredAnalysis } from '../../store/store.js';
+import { MarqueeError } from '../../util/errors.js';
 
-/** Pairs kept per channel; requests take a prefix. */
-const PAIRS_KEPT = 1000;
+export type { DuplicateGroups };
+
 /** After a change, wait this long for more (an index run commits batch after batch) before computing again. */
 const SETTLE_MS = 30_000;
+/** How often a request with no stored result yet looks for one. */
+const WAIT_POLL_MS = 500;
 
 export interface AnalysisProgress {
   state: 'idle' | 'computing' | 'ready' | 'failed';
-  /** A result is ready and a newer one is being computed after a change. */
+  /** A result is served and a newer one is being computed (what it read has changed). */
   updating: boolean;
-  /** When the result served was finished (ISO time; null before the first). */
+  /** When the result served was computed (ISO time; null before the first). */
   computedAt: string | null;
-  /** Posters looked at of all (of the computation in flight, if any). */
+  /** Posters looked at of all, by the computation in flight or else the last one (0 before the first). */
   done: number;
   total: number;
-}
-
-export interface DuplicateGroups {
-  groups: string[][];
-  /** Title and year of every movie in a group. */
-  movies: Record<string, { title: string; year: number | null }>;
-  /** The image model whose content vectors proposed the candidates (the library's default). */
-  model: string;
+  /** Why the last computation failed. */
+  error?: string | null;
 }
 
 export class PairAnalyses {
-  private readonly results = new AnalysisCache();
-  private readonly progress = new Map<string, AnalysisProgress>();
+  /** Stored results read so far (dropped when the library's analyses change). */
+  private readonly stored = new Map<string, Promise<StoredAnalysis | undefined>>();
   private settle?: NodeJS.Timeout;
   private closed = false;
-  /** Aborts computations in flight when the server closes (they would hold the process up). */
-  private readonly stopping = new AbortController();
 
   constructor(
     private readonly engine: SearchEngine,
-    /** Compute ahead (a serving process); otherwise only on request (tests, embedded use). */
+    private readonly jobs: JobQueue,
+    /** Enqueues a job and wakes this process's workers. */
+    private readonly startJob: (kind: string, key: string, payload: unknown) => Promise<{ job: Job }>,
+    /** Compute ahead (a serving process); otherwise only when a request finds no current result. */
     private readonly ahead: boolean,
   ) {}
 
   /** `model`: image model of the content channel (default: the library's first). */
-  pairs(channel: ImageChannel, model?: string): Promise<ClosestPair[]> {
-    // Keyed by the store channel: naming the default model shares its pairs; an unknown model fails here, before anything is cached.
-    const stored = this.engine.indexes.storeChannel(channel, model);
-    return this.once(`pairs:${stored}`, [vectorsArea(stored), 'posters'], (onProgress) => closestPairs(this.engine.indexes, channel, PAIRS_KEPT, onProgress, this.stopping.signal, model));
+  async pairs(channel: ImageChannel, model?: string): Promise<ClosestPair[]> {
+    return ((await this.result({ kind: 'pairs', channel, model })) as PairsResult).pairs;
   }
 
-  dupes(): Promise<DuplicateGroups> {
-    return this.once('dupes', [vectorsArea(this.engine.indexes.contentChannel()), 'posters', 'movies'], async (onProgress) => {
-      const groups = groupDuplicates(await findDuplicatePairs(this.engine.indexes, undefined, onProgress, this.stopping.signal));
-      const movies = await this.engine.store.getMoviesByKeys(groups.flat());
-      const present = groups.map((g) => g.filter((k) => movies.has(k)));
-      return {
-        groups: present.map((g) => g.map((k) => movies.get(k)!.id)),
-        movies: Object.fromEntries(present.flat().map((k) => [movies.get(k)!.id, { title: movies.get(k)!.title, year: movies.get(k)!.year }])),
-        model: this.engine.embedder.models.image.id,
-      };
-    });
+  async dupes(): Promise<DuplicateGroups> {
+    return (await this.result({ kind: 'dupes' })) as DuplicateGroups;
   }
 
-  status(): { pairs: Record<string, AnalysisProgress>; dupes: AnalysisProgress } {
-    const of = (key: string): AnalysisProgress => {
-      const progress = this.progress.get(key) ?? { state: 'idle', updating: false, computedAt: null, done: 0, total: 0 };
-      const computedAt = this.results.computedAt(key)?.toISOString() ?? null;
-      return this.results.has(key) ? { ...progress, state: 'ready', updating: this.results.updating(key), computedAt } : progress;
-    };
-    return { pairs: Object.fromEntries(IMAGE_CHANNELS.map((c) => [c, of(`pairs:${this.engine.indexes.storeChannel(c)}`)])), dupes: of('dupes') };
+  async status(): Promise<{ pairs: Record<string, AnalysisProgress>; dupes: AnalysisProgress }> {
+    const pairs = await Promise.all(IMAGE_CHANNELS.map(async (c) => [c, await this.progress({ kind: 'pairs', channel: c })] as const));
+    return { pairs: Object.fromEntries(pairs), dupes: await this.progress({ kind: 'dupes' }) };
   }
 
-  /**
-   * Starts the pairs page's default view (content pairs) and the duplicate groups, one after the
-   * other, a moment after the server is up (the loops yield to the event loop as they go).
-   */
+  /** Enqueues the pairs page's default view (content pairs) and the duplicate groups when missing or out of date. */
   warm(delayMs = 2000): void {
     if (!this.ahead || this.closed) return;
     clearTimeout(this.settle);
     this.settle = setTimeout(() => {
       if (this.closed) return;
-      // One after the other: each waits for its refresh, not just the stale result served meanwhile.
-      const pairsKey = `pairs:${this.engine.indexes.storeChannel(CONTENT_CHANNEL)}`;
-      void this.pairs(CONTENT_CHANNEL)
-        .then(() => this.results.latest(pairsKey))
-        .then(() => this.dupes())
-        .then(() => this.results.latest('dupes'))
-        .catch(() => undefined);
+      void (async () => {
+        for (const req of [{ kind: 'pairs', channel: CONTENT_CHANNEL }, { kind: 'dupes' }] as AnalysisRequest[]) if (!(await this.current(req))) await this.enqueue(req);
+      })().catch(() => undefined);
     }, delayMs);
     this.settle.unref();
   }
 
-  /** The library changed (revision keys): results that read it are recomputed, ahead once changes settle on a serving process. */
+  /** The library changed (revision keys): stored results are read again; a serving process computes what went out of date once changes settle. */
   reset(changed?: ReadonlySet<string>): void {
-    if (this.results.invalidate(changed).length === 0) return;
-    if (!this.ahead || this.closed) return;
+    if (!changed || changed.has('analyses')) this.stored.clear();
+    const reads = [...new Set([...IMAGE_CHANNELS.flatMap((c) => analysisReads(this.engine.indexes, { kind: 'pairs', channel: c })), ...analysisReads(this.engine.indexes, { kind: 'dupes' })])];
+    if (changed && !touches(changed, reads)) return;
     this.warm(SETTLE_MS);
   }
 
   close(): void {
     this.closed = true;
     clearTimeout(this.settle);
-    this.stopping.abort();
   }
 
-  private once<T>(key: string, reads: readonly string[], compute: (onProgress: (done: number, total: number) => void) => Promise<T>): Promise<T> {
-    return this.results.get(key, reads, () => {
-      const progress: AnalysisProgress = { state: 'computing', updating: false, computedAt: null, done: 0, total: 0 };
-      this.progress.set(key, progress);
-      const run = compute((done, total) => Object.assign(progress, { done, total }));
-      run.then(
-        () => (progress.state = 'ready'),
-        () => (progress.state = 'failed'),
-      );
-      return run;
-    });
+  private load(key: string): Promise<StoredAnalysis | undefined> {
+    let p = this.stored.get(key);
+    if (!p) {
+      p = this.engine.store.getAnalysis(key);
+      this.stored.set(key, p);
+      p.then((s) => s ?? this.stored.delete(key)).catch(() => this.stored.delete(key));
+    }
+    return p;
+  }
+
+  /** The stored result if it still holds for the library as it is now. */
+  private async current(req: AnalysisRequest): Promise<StoredAnalysis | undefined> {
+    const stored = await this.load(analysisKey(this.engine.indexes, req));
+    if (!stored) return undefined;
+    return stillCurrent(stored.revisions, await this.engine.store.revisions(), analysisReads(this.engine.indexes, req)) ? stored : undefined;
+  }
+
+  private enqueue(req: AnalysisRequest): Promise<{ job: Job }> {
+    return this.startJob(ANALYSIS_JOB, analysisKey(this.engine.indexes, req), req);
+  }
+
+  private async result(req: AnalysisRequest): Promise<unknown> {
+    const key = analysisKey(this.engine.indexes, req); // an unknown model fails here, before anything is enqueued
+    const stored = await this.load(key);
+    if (stored && (await this.current(req))) return stored.result;
+    const { job } = await this.enqueue(req);
+    if (stored) return stored.result;
+    // Nothing to show yet: wait for the job (the page shows its progress meanwhile).
+    for (;;) {
+      if (this.closed) throw new MarqueeError('unavailable', 'the server is stopping');
+      await new Promise((r) => setTimeout(r, WAIT_POLL_MS));
+      this.stored.delete(key);
+      const now = await this.load(key);
+      if (now) return now.result;
+      const state = await this.jobs.get(job.id);
+      if (!state || state.state === 'failed' || state.state === 'cancelled') throw new Error(`computing ${key} ${state?.state ?? 'stopped'}: ${state?.error ?? 'the job is gone'}`);
+    }
+  }
+
+  private async progress(req: AnalysisRequest): Promise<AnalysisProgress> {
+    const key = analysisKey(this.engine.indexes, req);
+    const [stored, job] = await Promise.all([this.load(key), this.latestJob(key)]);
+    const working = job && (job.state === 'waiting' || job.state === 'running');
+    // Of the computation in flight, or of the last one (how many posters the result looked at).
+    const counts = { done: job?.progress?.done ?? 0, total: job?.progress?.total ?? 0 };
+    if (stored) {
+      const fresh = stillCurrent(stored.revisions, await this.engine.store.revisions(), analysisReads(this.engine.indexes, req));
+      return { state: 'ready', updating: !fresh && working === true, computedAt: stored.computedAt, ...counts };
+    }
+    if (working) return { state: 'computing', updating: false, computedAt: null, ...counts };
+    if (job?.state === 'failed') return { state: 'failed', updating: false, computedAt: null, ...counts, error: job.error };
+    return { state: 'idle', updating: false, computedAt: null, ...counts };
+  }
+
+  private async latestJob(key: string): Promise<Job | undefined> {
+    return (await this.jobs.list({ kind: ANALYSIS_JOB, limit: 20 })).find((j) => j.key === key);
   }
 }
+

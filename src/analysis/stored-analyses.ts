@@ -1,0 +1,69 @@
+/**
+ * Analyses computed by background jobs and stored in the library with the revisions of what they
+ * read (store/revisions.ts): the closest pairs of a channel and the duplicate groups. A server
+ * serves the stored result at once, saying whether it still holds; a newer one is computed by a
+ * job (`marquee analysis compute`, a child process of whichever server or worker takes it), never
+ * on a request. A result survives restarts, so the pairs page is ready the moment a server is up.
+ */
+import { findDuplicatePairs, groupDuplicates } from './duplicates.js';
+import { closestPairs, type ClosestPair } from './pairs.js';
+import type { SearchEngine } from '../search/engine.js';
+import type { ChannelIndexes } from '../search/channel-indexes.js';
+import type { ImageChannel } from '../store/channels.js';
+import { revisionsOf, vectorsArea } from '../store/revisions.js';
+
+/** Pairs kept per channel; requests take a prefix. */
+export const PAIRS_KEPT = 1000;
+
+export type AnalysisRequest = { kind: 'pairs'; channel: ImageChannel; model?: string } | { kind: 'dupes' };
+
+export interface DuplicateGroups {
+  groups: string[][];
+  /** Title and year of every movie in a group. */
+  movies: Record<string, { title: string; year: number | null }>;
+  /** The image model whose content vectors proposed the candidates (the library's default). */
+  model: string;
+}
+
+export interface PairsResult {
+  pairs: ClosestPair[];
+}
+
+/** The key a request's result is stored under: its store channel for pairs (naming the default model shares its pairs). */
+export function analysisKey(indexes: ChannelIndexes, req: AnalysisRequest): string {
+  return req.kind === 'pairs' ? `pairs:${indexes.storeChannel(req.channel, req.model)}` : 'dupes';
+}
+
+/** What a request's result depends on: the vectors it compares, which posters exist, and the titles it names. */
+export function analysisReads(indexes: ChannelIndexes, req: AnalysisRequest): string[] {
+  const channel = req.kind === 'pairs' ? indexes.storeChannel(req.channel, req.model) : indexes.contentChannel();
+  return [vectorsArea(channel), 'posters', 'movies'];
+}
+
+/**
+ * Computes a request's result and stores it with the revisions read before it started (a change
+ * during the computation leaves the stored result out of date, so it is computed again).
+ */
+export async function computeAnalysis(
+  engine: SearchEngine,
+  req: AnalysisRequest,
+  onProgress?: (done: number, total: number) => void,
+  signal?: AbortSignal,
+): Promise<{ key: string; result: PairsResult | DuplicateGroups }> {
+  const key = analysisKey(engine.indexes, req);
+  const revisions = revisionsOf(await engine.store.revisions(), analysisReads(engine.indexes, req));
+  const result = req.kind === 'pairs' ? { pairs: await closestPairs(engine.indexes, req.channel, PAIRS_KEPT, onProgress, signal, req.model) } : await duplicateGroups(engine, onProgress, signal);
+  await engine.store.putAnalysis(key, revisions, result);
+  return { key, result };
+}
+
+async function duplicateGroups(engine: SearchEngine, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<DuplicateGroups> {
+  const groups = groupDuplicates(await findDuplicatePairs(engine.indexes, undefined, onProgress, signal));
+  const movies = await engine.store.getMoviesByKeys(groups.flat());
+  const present = groups.map((g) => g.filter((k) => movies.has(k)));
+  return {
+    groups: present.map((g) => g.map((k) => movies.get(k)!.id)),
+    movies: Object.fromEntries(present.flat().map((k) => [movies.get(k)!.id, { title: movies.get(k)!.title, year: movies.get(k)!.year }])),
+    model: engine.embedder.models.image.id,
+  };
+}
