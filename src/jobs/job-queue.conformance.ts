@@ -55,9 +55,11 @@ export function jobQueueConformance(name: string, make: () => Promise<QueueUnder
         expect(await queue.waitingAbove(['pairs'], 0)).toEqual([]);
         expect((await queue.claim(['pairs'], 'w1', LEASE))?.id).toBe(low.id);
         await queue.pause('pairs');
+        expect(await queue.pausedKinds()).toEqual(['pairs']);
         expect(await queue.claim(['pairs'], 'w1', LEASE)).toBeUndefined();
         expect((await queue.counts()).find((c) => c.kind === 'pairs')).toMatchObject({ paused: true, counts: { waiting: 1, running: 2 } });
         await queue.resume('pairs');
+        expect(await queue.pausedKinds()).toEqual([]);
         const taken = await queue.claim(['pairs'], 'w1', LEASE);
         expect(taken).toMatchObject({ id: later.id, state: 'running', worker: 'w1', attempts: 1 });
         expect(taken?.startedAt).not.toBeNull();

@@ -90,7 +90,9 @@ export interface JobQueue {
   retry(id: string): Promise<Job | undefined>;
   /** Kinds among `kinds` with a job ready to run (waiting, due, not paused) of priority above `priority`. */
   waitingAbove(kinds: readonly string[], priority: number): Promise<string[]>;
+  /** Stops new jobs of a kind from starting; workers also make a running job of it that can stop midway (the OCR pass) give way. */
   pause(kind: string): Promise<void>;
+  pausedKinds(): Promise<string[]>;
   resume(kind: string): Promise<void>;
   get(id: string): Promise<Job | undefined>;
   /** The newest jobs first (of one kind, in one state, when given). */

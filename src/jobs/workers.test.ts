@@ -158,4 +158,33 @@ describe('JobWorkers', () => {
     expect(order).toEqual(['read starts', 'read yields', 'pairs', 'read starts', 'read done']);
     await workers.stop();
   });
+
+  it('makes a running job of a paused kind stop at a resumable point; it resumes when the kind does', async () => {
+    const q = queue();
+    let runs = 0;
+    const long: JobHandler = {
+      kind: 'read',
+      cpus: 1,
+      run: async (ctx) => {
+        runs++;
+        for (let i = 0; i < 50; i++) {
+          if (ctx.yieldSignal.aborted) return JOB_YIELDED;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        return 'finished';
+      },
+    };
+    const workers = new JobWorkers(q, [long], { pollMs: 20, leaseMs: 200 });
+    const { job } = await q.enqueue({ kind: 'read' });
+    await workers.start();
+    await until(async () => (await q.get(job.id))?.state === 'running');
+    await q.pause('read');
+    await until(async () => (await q.get(job.id))?.state === 'waiting');
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await q.get(job.id))?.state).toBe('waiting');
+    await q.resume('read');
+    expect(await finished(q, job.id)).toMatchObject({ state: 'done', result: 'finished' });
+    expect(runs).toBe(2);
+    await workers.stop();
+  });
 });

@@ -171,6 +171,8 @@ export class JobWorkers {
       void this.queue.heartbeat(job.id, WORKER_ID, this.leaseMs, progress).then(
         async (mine) => {
           if (!mine) return abort.abort();
+          // Its kind was paused: stop at a resumable point (jobs that cannot, finish).
+          if ((await this.queue.pausedKinds()).includes(job.kind)) return yielding.abort();
           // A more urgent job waits and cannot start beside this one: let this one make way.
           const above = await this.queue.waitingAbove(this.kinds(), job.priority);
           const blocked = above.some((kind) => {

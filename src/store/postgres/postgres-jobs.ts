@@ -183,6 +183,10 @@ export class PostgresJobQueue implements JobQueue {
     await this.q('INSERT INTO job_kinds (kind, paused) VALUES ($1, true) ON CONFLICT (kind) DO UPDATE SET paused = true', [kind]);
   }
 
+  async pausedKinds(): Promise<string[]> {
+    return (await this.q('SELECT kind FROM job_kinds WHERE paused ORDER BY kind')).map((r) => r.kind as string);
+  }
+
   async resume(kind: string): Promise<void> {
     await this.q('INSERT INTO job_kinds (kind, paused) VALUES ($1, false) ON CONFLICT (kind) DO UPDATE SET paused = false', [kind]);
   }

@@ -177,6 +177,10 @@ export class SqliteJobQueue implements JobQueue {
     this.db.prepare('INSERT INTO job_kinds (kind, paused) VALUES (?, 1) ON CONFLICT (kind) DO UPDATE SET paused = 1').run(kind);
   }
 
+  async pausedKinds(): Promise<string[]> {
+    return (this.db.prepare('SELECT kind FROM job_kinds WHERE paused = 1 ORDER BY kind').all() as Row[]).map((r) => r.kind as string);
+  }
+
   async resume(kind: string): Promise<void> {
     this.db.prepare('INSERT INTO job_kinds (kind, paused) VALUES (?, 0) ON CONFLICT (kind) DO UPDATE SET paused = 0').run(kind);
   }
