@@ -24,6 +24,7 @@ import { benchCliStart } from './cli-start.js';
 import { benchIdentify } from './identify.js';
 import { benchLexical } from './lexical-scale.js';
 import { isPostgresUrl } from '../store/location.js';
+import { benchServing } from './serving.js';
 
 const catalog = resolve(process.env.MARQUEE_CATALOG ?? '../shared/catalog');
 const only = new Set(process.argv.slice(2));
@@ -123,6 +124,13 @@ try {
     if (!existingDb) throw new Error('the models benchmark needs MARQUEE_BENCH_DB: a library indexed with several --model');
     process.stderr.write('bench: image models side by side (speed, degraded copies, neighbours, genres)...\n');
     out.models = await benchModels(db);
+  }
+  if (only.has('serving')) {
+    // From an empty library, as npm start builds it: indexed without reading posters; serve reads them.
+    if (existingDb) throw new Error('the serving benchmark starts from a fresh library: unset MARQUEE_BENCH_DB');
+    indexForBench('serving', 'without OCR, as npm start does', ['--no-ocr']);
+    process.stderr.write('bench: serving while the background jobs run, then with them paused...\n');
+    out.serving = await benchServing(db, catalog);
   }
   if (want('ann')) {
     process.stderr.write('bench: ANN on 100k synthetic vectors...\n');

@@ -1,0 +1,155 @@
+/**
+ * `npm run bench -- serving`: the quick start as a new user lives it. A library freshly indexed
+ * from the catalog (no poster read yet) is served by a real `marquee serve --read-text
+ * --train-genres` process, exactly as `npm start` does, and one client measures the pages people
+ * open while every background job runs (the OCR pass, the closest pairs and duplicate groups, genre
+ * training), then the same requests with every job kind paused and no job running, in one run
+ * (the machine is shared: the ratio is the figure). It also counts how often the pairs were
+ * computed, and times /api/pairs once a result exists.
+ * MARQUEE_BENCH_SERVING_SECONDS: seconds per phase (default 60). MARQUEE_BENCH_SERVING_FULL=1
+ * lets the OCR pass finish afterwards and reports its duration inside the serving app.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { join } from 'node:path';
+import { percentile, round } from './stats.js';
+
+const CLI = join(import.meta.dirname, '../cli/main.js');
+const TOKEN = 'bench-serving-token-0123456789abcdef';
+
+interface JobView { id: string; kind: string; key: string; state: string; createdAt: string; startedAt: string | null; finishedAt: string | null; progress: { done: number; total: number } | null }
+interface JobsView { kinds: { kind: string; paused: boolean; counts: Record<string, number> }[]; jobs: JobView[] }
+
+type RequestKind = 'text' | 'upload' | 'moviePage' | 'thumbnail' | 'pairs';
+const KINDS: RequestKind[] = ['text', 'upload', 'moviePage', 'thumbnail', 'pairs'];
+
+const TEXTS = ['a lonely robot falls in love', 'weatherman keeps waking up to the same morning', 'in space no one can hear you scream', 'two detectives chase a serial killer', 'a family road trip', 'war in the pacific', 'a vampire in london', 'cowboys defend a town'];
+
+function serve(db: string): { child: ChildProcess; base: Promise<string> } {
+  const child = spawn(process.execPath, [CLI, 'serve', '--db', db, '--port', '0', '--read-text', '--train-genres'], {
+    env: { ...process.env, MARQUEE_TOKEN: TOKEN },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
+  const base = new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /open (http:\/\/\S+)\//.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited (${code}): ${err}`)));
+  });
+  return { child, base };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function timed(fn: () => Promise<Response>): Promise<number> {
+  const t0 = performance.now();
+  const res = await fn();
+  await res.arrayBuffer();
+  if (!res.ok) throw new Error(`HTTP ${res.status} from ${res.url}`);
+  return performance.now() - t0;
+}
+
+/** One client cycling through the pages people open, for `seconds`. */
+async function measure(base: string, ids: string[], posters: string[], seconds: number, pairsReady: () => boolean): Promise<Record<RequestKind, number[]>> {
+  const samples: Record<RequestKind, number[]> = { text: [], upload: [], moviePage: [], thumbnail: [], pairs: [] };
+  const uploads = posters.map((p) => readFileSync(p));
+  const end = performance.now() + seconds * 1000;
+  for (let i = 0; performance.now() < end; i++) {
+    const kind = KINDS[i % KINDS.length]!;
+    const id = ids[(i * 7) % ids.length]!;
+    if (kind === 'text') samples.text.push(await timed(() => fetch(`${base}/api/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: TEXTS[i % TEXTS.length], k: 24 }) })));
+    else if (kind === 'upload') {
+      const form = new FormData();
+      form.append('image', new Blob([uploads[i % uploads.length]!], { type: 'image/jpeg' }), 'upload.jpg');
+      samples.upload.push(await timed(() => fetch(`${base}/api/search/image`, { method: 'POST', body: form })));
+    } else if (kind === 'moviePage') samples.moviePage.push(await timed(() => fetch(`${base}/api/movies/${encodeURIComponent(id)}`)));
+    else if (kind === 'thumbnail') samples.thumbnail.push(await timed(() => fetch(`${base}/api/movies/${encodeURIComponent(id)}/thumbnail`, { headers: { 'cache-control': 'no-cache' } })));
+    // Only once a result exists: before that the request waits for the first computation by design.
+    else if (pairsReady()) samples.pairs.push(await timed(() => fetch(`${base}/api/pairs?channel=content&k=60`)));
+    await sleep(50);
+  }
+  return samples;
+}
+
+const summary = (ms: number[]) => ({ n: ms.length, p50: round(percentile(ms, 50), 1), p99: round(percentile(ms, 99), 1) });
+
+export async function benchServing(db: string, catalog: string): Promise<Record<string, unknown>> {
+  const seconds = Number(process.env.MARQUEE_BENCH_SERVING_SECONDS ?? 60);
+  const rows = parse(readFileSync(join(catalog, 'movies.csv')), { columns: true, bom: true, to: 400 }) as { id: string }[];
+  const ids = rows.map((r) => r.id).filter((id) => existsSync(join(catalog, 'posters', `${id}.jpg`)));
+  const posters = ids.slice(0, 40).map((id) => join(catalog, 'posters', `${id}.jpg`));
+  const started = performance.now();
+  const { child, base: baseP } = serve(db);
+  try {
+    const base = await baseP;
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    const jobs = async (): Promise<JobsView> => (await (await fetch(`${base}/api/jobs?limit=200`)).json()) as JobsView;
+    let pairsExist = false;
+    const watch = setInterval(() => {
+      void fetch(`${base}/api/analyses/status`)
+        .then((r) => r.json() as Promise<{ pairs: { content: { state: string } } }>)
+        .then((s) => (pairsExist ||= s.pairs.content.state === 'ready'))
+        .catch(() => undefined);
+    }, 1000);
+    const firstPairs = new Promise<number>((resolve) => {
+      const t = setInterval(() => {
+        if (pairsExist) {
+          clearInterval(t);
+          resolve((performance.now() - started) / 1000);
+        }
+      }, 200);
+      t.unref();
+    });
+
+    // Busy: measured from the moment the app is up, while its jobs run.
+    await sleep(3000);
+    const runningAtStart = (await jobs()).jobs.filter((j) => j.state === 'running' || j.state === 'waiting').map((j) => `${j.kind}${j.key !== j.kind ? ` ${j.key}` : ''}`);
+    const busy = await measure(base, ids, posters, seconds, () => pairsExist);
+    const runningDuringBusy = (await jobs()).jobs.filter((j) => j.state === 'running').map((j) => j.kind);
+
+    // Paused: every kind paused, and nothing running (training, which cannot stop midway, finishes).
+    const kinds = (await jobs()).kinds.map((k) => k.kind);
+    for (const kind of kinds) await fetch(`${base}/api/jobs/kinds/${kind}/pause`, { method: 'POST', headers: auth });
+    const quietFrom = performance.now();
+    while ((await jobs()).jobs.some((j) => j.state === 'running') && performance.now() - quietFrom < 600_000) await sleep(1000);
+    const waitedForQuiet = (performance.now() - quietFrom) / 1000;
+    const paused = await measure(base, ids, posters, seconds, () => pairsExist);
+    for (const kind of kinds) await fetch(`${base}/api/jobs/kinds/${kind}/resume`, { method: 'POST', headers: auth });
+
+    let ocrSeconds: number | null = null;
+    if (process.env.MARQUEE_BENCH_SERVING_FULL === '1') {
+      for (;;) {
+        const ocr = (await jobs()).jobs.find((j) => j.kind === 'poster-text');
+        if (ocr && (ocr.state === 'done' || ocr.state === 'failed')) break;
+        await sleep(5000);
+      }
+      ocrSeconds = round((performance.now() - started) / 1000, 0);
+    }
+    clearInterval(watch);
+    const all = (await jobs()).jobs;
+    const pairsComputations = all.filter((j) => j.kind === 'analysis' && j.key.startsWith('pairs:') && j.state === 'done').length;
+    const ratio = (k: RequestKind, p: 'p50' | 'p99') => round(summary(busy[k])[p] / summary(paused[k])[p], 2);
+    return {
+      secondsPerPhase: seconds,
+      jobsAtStart: runningAtStart,
+      jobsRunningAtEndOfBusyPhase: runningDuringBusy,
+      secondsWaitedForRunningJobsToStop: round(waitedForQuiet, 0),
+      busy: Object.fromEntries(KINDS.map((k) => [k, summary(busy[k])])),
+      paused: Object.fromEntries(KINDS.map((k) => [k, summary(paused[k])])),
+      textRatio: { p50: ratio('text', 'p50'), p99: ratio('text', 'p99') },
+      firstPairsAfterSeconds: pairsExist ? round(await firstPairs, 0) : null,
+      pairsComputations,
+      ocrPassSecondsInsideServingApp: ocrSeconds,
+      targets: { textP50Ratio: 2, textP99Ratio: 3, uploadP50Ms: 1000, moviePageP50Ms: 300, thumbnailP50Ms: 20, pairsP50Ms: 1000, pairsComputationsAtMost: 2 },
+    };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
