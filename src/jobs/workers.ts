@@ -90,6 +90,7 @@ export class JobWorkers {
   private readonly leaseMs: number;
   private readonly running = new Map<string, Running>();
   private timer?: NodeJS.Timeout;
+  private started = false;
   private stopped = false;
   private polling = false;
 
@@ -104,6 +105,7 @@ export class JobWorkers {
   }
 
   async start(): Promise<void> {
+    this.started = true;
     for (const job of await this.queue.list({ state: 'running', limit: 1000 }))
       if (deadHere(job.worker)) await this.queue.release(job.id, job.worker!);
     this.timer = setInterval(() => void this.poll(), this.pollMs);
@@ -113,7 +115,7 @@ export class JobWorkers {
 
   /** Takes what fits now (also called after a job is enqueued, so it starts without waiting for the poll). */
   async poll(): Promise<void> {
-    if (this.polling || this.stopped) return;
+    if (this.polling || this.stopped || !this.started) return;
     this.polling = true;
     try {
       for (;;) {

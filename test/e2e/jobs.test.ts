@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../dist/store/open-store.js';
 import { ocrVersionKey } from '../../dist/text/poster-ocr.js';
 import { ENGINES, freshLibrary, type TestLibrary } from '../engines.js';
-import { CLI, makeCatalog, runCli, spreadRows } from '../helpers.js';
+import { CLI, launchChromium, makeCatalog, runCli, spreadRows } from '../helpers.js';
+import { buildServer } from '../../dist/server/app.js';
 
 const POSTERS = 24;
 const enginesHere = ENGINES.filter((e) => e === 'sqlite' || process.env.MARQUEE_TEST_PG);
@@ -147,4 +148,41 @@ describe.each(enginesHere)('durable jobs (%s)', (engine) => {
       await atlas.close();
     }
   }, 400_000);
+});
+
+describe('the jobs page', () => {
+  it('shows each kind with its counts and the newest jobs with their failure reasons; pauses a kind and retries a job with the token', async () => {
+    const lib = await freshLibrary('sqlite');
+    expect(runCli(['index', makeCatalog(spreadRows(6, 5)), '--no-ocr', '--db', lib.db]).code).toBe(0);
+    const library = await openStore(lib.db, { create: false });
+    // A job that failed for good, as a worker would leave it.
+    const { job } = await library.jobs.enqueue({ kind: 'atlas-build', maxAttempts: 1 });
+    await library.jobs.claim(['atlas-build'], 'elsewhere:1', 60_000);
+    await library.jobs.fail(job.id, 'elsewhere:1', 'cannot write the atlas: disk full', 0);
+    const token = 'jobs-page-token-0123456789';
+    const app = await buildServer({ library, runJobs: false, access: { token, readAccess: 'public', corsOrigins: [] } });
+    const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      page.on('dialog', (d) => void d.accept(token));
+      await page.goto(`${base}/jobs`);
+      await page.waitForSelector('.jobs-kinds');
+      const kinds = await page.$$eval('.jobs-kinds tbody tr', (rows) => rows.map((r) => r.textContent!));
+      expect(kinds.some((k) => k.startsWith('atlas-build'))).toBe(true);
+      expect(kinds.some((k) => k.startsWith('poster-text'))).toBe(true);
+      expect(await page.textContent('.jobs-list')).toContain('disk full');
+      await page.click('.jobs-kinds tr:has-text("poster-text") button:has-text("Pause")');
+      await page.waitForSelector('.jobs-kinds tr.paused:has-text("poster-text")');
+      expect(await library.jobs.pausedKinds()).toEqual(['poster-text']);
+      await page.click(`.jobs-list tr:has-text("disk full") button:has-text("Retry")`);
+      await page.waitForFunction(() => !document.querySelector('.jobs-list')?.textContent?.includes('disk full'));
+      expect((await library.jobs.get(job.id))?.state).toBe('waiting');
+    } finally {
+      await browser.close();
+      await app.close();
+      await library.close();
+      await lib.drop();
+    }
+  }, 120_000);
 });

@@ -19,6 +19,7 @@ import type { FilmPosters as FilmPostersData } from '../../src/analysis/film-pos
 import type { Borrowing as BorrowingData } from '../../src/analysis/borrowings.js';
 import type { PosterVsFilm as PosterVsFilmData } from '../../src/analysis/poster-vs-film.js';
 import type { TypicalPeriod as TypicalPeriodData } from '../../src/trends/typical-posters.js';
+import type { Job as StoredJob, KindCounts } from '../../src/jobs/job-queue.js';
 
 export type Line = TextLine;
 /** The film an image search's upload shows, when the evidence is strong (null: not in the catalog). */
@@ -342,3 +343,34 @@ export const averagePosterUrl = (p: Omit<TrendParams, 'measure'>, period: string
   q.set('period', period);
   return `/api/trends/average?${q}`;
 };
+
+/** GET /api/jobs: a job with the rate and ETA of its running try. */
+export type Job = StoredJob & { rate: number | null; etaSeconds: number | null };
+export interface JobsView {
+  kinds: KindCounts[];
+  jobs: Job[];
+  cpuBudget: number;
+}
+
+export async function jobs(): Promise<JobsView> {
+  return json<JobsView>(await fetch('/api/jobs?limit=50'));
+}
+
+/**
+ * A change to the job queue (start, cancel, retry, pause, resume): writes need the token in a
+ * header (the cookie never authorises a change), asked for once and kept for the tab.
+ */
+export async function jobAction(path: string): Promise<void> {
+  let token = sessionStorage.getItem('marquee_write_token');
+  if (!token) {
+    token = window.prompt('Changing jobs needs the server\'s token (MARQUEE_TOKEN):')?.trim() ?? '';
+    if (!token) return;
+    sessionStorage.setItem('marquee_write_token', token);
+  }
+  const res = await fetch(path, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+  if (res.status === 401 || res.status === 403) sessionStorage.removeItem('marquee_write_token');
+  if (!res.ok) {
+    const body = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string } };
+    throw new ApiError(body.error?.code ?? `http_${res.status}`, body.error?.message ?? `HTTP ${res.status}`);
+  }
+}

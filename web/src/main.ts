@@ -10,6 +10,7 @@ import { renderFilms } from './pages/film.js';
 import { renderTrends } from './pages/trends.js';
 import { renderBorrowings } from './pages/borrowings.js';
 import { renderPosterVsFilm } from './pages/poster-vs-film.js';
+import { renderJobs } from './pages/jobs.js';
 
 const root = document.getElementById('app')!;
 
@@ -28,6 +29,7 @@ function route(): void {
   else if (path === '/trends') leave = renderTrends(root);
   else if (path === '/borrowings') leave = renderBorrowings(root);
   else if (path === '/poster-vs-film') leave = renderPosterVsFilm(root);
+  else if (path === '/jobs') leave = renderJobs(root);
   else leave = renderHome(root);
   // After a page change focus moves to the new page (screen readers read from there); not on the
   // first load, where the browser's own start is right.
@@ -44,7 +46,7 @@ document.addEventListener('click', (e) => {
 window.addEventListener('popstate', route);
 route();
 
-/** While posters' text is being read in the background (serve --read-text), the header says how far it is. */
+/** While posters' text is being read in the background (serve --read-text), the header says how far it is, and links to the jobs page. */
 async function watchTextReading(): Promise<void> {
   const badge = document.getElementById('text-status');
   if (!badge) return;
