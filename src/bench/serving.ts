@@ -21,10 +21,10 @@ const TOKEN = 'bench-serving-token-0123456789abcdef';
 interface JobView { id: string; kind: string; key: string; state: string; createdAt: string; startedAt: string | null; finishedAt: string | null; progress: { done: number; total: number } | null }
 interface JobsView { kinds: { kind: string; paused: boolean; counts: Record<string, number> }[]; jobs: JobView[] }
 
-type RequestKind = 'text' | 'upload' | 'moviePage' | 'thumbnail' | 'pairs';
-const KINDS: RequestKind[] = ['text', 'upload', 'moviePage', 'thumbnail', 'pairs'];
+/** upload: the results the page shows first (image channels, identify=later); uploadFused: with the upload's text read and its film fused in. */
+type RequestKind = 'text' | 'upload' | 'uploadFused' | 'moviePage' | 'thumbnail' | 'pairs';
+const KINDS: RequestKind[] = ['text', 'upload', 'uploadFused', 'moviePage', 'thumbnail', 'pairs'];
 
-const TEXTS = ['a lonely robot falls in love', 'weatherman keeps waking up to the same morning', 'in space no one can hear you scream', 'two detectives chase a serial killer', 'a family road trip', 'war in the pacific', 'a vampire in london', 'cowboys defend a town'];
 
 function serve(db: string): { child: ChildProcess; base: Promise<string> } {
   const child = spawn(process.execPath, [CLI, 'serve', '--db', db, '--port', '0', '--read-text', '--train-genres'], {
@@ -55,19 +55,28 @@ async function timed(fn: () => Promise<Response>): Promise<number> {
   return performance.now() - t0;
 }
 
+interface Workload {
+  ids: string[];
+  /** Queries and uploads never repeat within a run (the server caches an upload's reading by its bytes). */
+  texts: string[];
+  posters: string[];
+}
+
 /** One client cycling through the pages people open, for `seconds`. */
-async function measure(base: string, ids: string[], posters: string[], seconds: number, pairsReady: () => boolean): Promise<Record<RequestKind, number[]>> {
-  const samples: Record<RequestKind, number[]> = { text: [], upload: [], moviePage: [], thumbnail: [], pairs: [] };
-  const uploads = posters.map((p) => readFileSync(p));
+async function measure(base: string, work: Workload, seconds: number, pairsReady: () => boolean): Promise<Record<RequestKind, number[]>> {
+  const samples: Record<RequestKind, number[]> = { text: [], upload: [], uploadFused: [], moviePage: [], thumbnail: [], pairs: [] };
+  const { ids, texts, posters } = work;
+  let uploads = 0;
   const end = performance.now() + seconds * 1000;
   for (let i = 0; performance.now() < end; i++) {
     const kind = KINDS[i % KINDS.length]!;
     const id = ids[(i * 7) % ids.length]!;
-    if (kind === 'text') samples.text.push(await timed(() => fetch(`${base}/api/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: TEXTS[i % TEXTS.length], k: 24 }) })));
-    else if (kind === 'upload') {
+    if (kind === 'text') samples.text.push(await timed(() => fetch(`${base}/api/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: texts[i % texts.length], k: 24 }) })));
+    else if (kind === 'upload' || kind === 'uploadFused') {
       const form = new FormData();
-      form.append('image', new Blob([uploads[i % uploads.length]!], { type: 'image/jpeg' }), 'upload.jpg');
-      samples.upload.push(await timed(() => fetch(`${base}/api/search/image`, { method: 'POST', body: form })));
+      form.append('image', new Blob([readFileSync(posters[uploads++ % posters.length]!)], { type: 'image/jpeg' }), 'upload.jpg');
+      form.append('identify', kind === 'upload' ? 'later' : 'fused');
+      samples[kind].push(await timed(() => fetch(`${base}/api/search/image`, { method: 'POST', body: form })));
     } else if (kind === 'moviePage') samples.moviePage.push(await timed(() => fetch(`${base}/api/movies/${encodeURIComponent(id)}`)));
     else if (kind === 'thumbnail') samples.thumbnail.push(await timed(() => fetch(`${base}/api/movies/${encodeURIComponent(id)}/thumbnail`, { headers: { 'cache-control': 'no-cache' } })));
     // Only once a result exists: before that the request waits for the first computation by design.
@@ -81,9 +90,17 @@ const summary = (ms: number[]) => ({ n: ms.length, p50: round(percentile(ms, 50)
 
 export async function benchServing(db: string, catalog: string): Promise<Record<string, unknown>> {
   const seconds = Number(process.env.MARQUEE_BENCH_SERVING_SECONDS ?? 60);
-  const rows = parse(readFileSync(join(catalog, 'movies.csv')), { columns: true, bom: true, to: 400 }) as { id: string }[];
-  const ids = rows.map((r) => r.id).filter((id) => existsSync(join(catalog, 'posters', `${id}.jpg`)));
-  const posters = ids.slice(0, 40).map((id) => join(catalog, 'posters', `${id}.jpg`));
+  const rows = (parse(readFileSync(join(catalog, 'movies.csv')), { columns: true, bom: true }) as { id: string; tagline?: string; overview?: string }[]).filter((r) =>
+    existsSync(join(catalog, 'posters', `${r.id}.jpg`)),
+  );
+  // Each phase its own queries and uploads (the busy phase's are not cached for the paused one).
+  const half = Math.floor(rows.length / 2);
+  const workload = (part: typeof rows): Workload => ({
+    ids: part.map((r) => r.id),
+    texts: part.map((r) => (r.tagline || r.overview || '').split(/(?<=[.!?])\s/)[0]!.slice(0, 160)).filter((t) => t.length > 12),
+    posters: part.map((r) => join(catalog, 'posters', `${r.id}.jpg`)),
+  });
+  const [busyWork, pausedWork] = [workload(rows.slice(0, half)), workload(rows.slice(half))];
   const started = performance.now();
   const { child, base: baseP } = serve(db);
   try {
@@ -110,8 +127,10 @@ export async function benchServing(db: string, catalog: string): Promise<Record<
     // Busy: measured from the moment the app is up, while its jobs run.
     await sleep(3000);
     const runningAtStart = (await jobs()).jobs.filter((j) => j.state === 'running' || j.state === 'waiting').map((j) => `${j.kind}${j.key !== j.kind ? ` ${j.key}` : ''}`);
-    const busy = await measure(base, ids, posters, seconds, () => pairsExist);
-    const runningDuringBusy = (await jobs()).jobs.filter((j) => j.state === 'running').map((j) => j.kind);
+    const busy = await measure(base, busyWork, seconds, () => pairsExist);
+    const afterBusy = (await jobs()).jobs;
+    const runningDuringBusy = afterBusy.filter((j) => j.state === 'running').map((j) => j.kind);
+    const ocr = afterBusy.find((j) => j.kind === 'poster-text' && j.state === 'running') as (JobView & { rate: number | null }) | undefined;
 
     // Paused: every kind paused, and nothing running (training, which cannot stop midway, finishes).
     const kinds = (await jobs()).kinds.map((k) => k.kind);
@@ -119,7 +138,7 @@ export async function benchServing(db: string, catalog: string): Promise<Record<
     const quietFrom = performance.now();
     while ((await jobs()).jobs.some((j) => j.state === 'running') && performance.now() - quietFrom < 600_000) await sleep(1000);
     const waitedForQuiet = (performance.now() - quietFrom) / 1000;
-    const paused = await measure(base, ids, posters, seconds, () => pairsExist);
+    const paused = await measure(base, pausedWork, seconds, () => pairsExist);
     for (const kind of kinds) await fetch(`${base}/api/jobs/kinds/${kind}/resume`, { method: 'POST', headers: auth });
 
     let ocrSeconds: number | null = null;
@@ -146,6 +165,8 @@ export async function benchServing(db: string, catalog: string): Promise<Record<
       firstPairsAfterSeconds: pairsExist ? round(await firstPairs, 0) : null,
       pairsComputations,
       ocrPassSecondsInsideServingApp: ocrSeconds,
+      /** Posters read per second by the OCR job while the busy phase ran (its rate since its last start). */
+      ocrPostersPerSecondInsideServingApp: ocr?.rate ?? null,
       targets: { textP50Ratio: 2, textP99Ratio: 3, uploadP50Ms: 1000, moviePageP50Ms: 300, thumbnailP50Ms: 20, pairsP50Ms: 1000, pairsComputationsAtMost: 2 },
     };
   } finally {

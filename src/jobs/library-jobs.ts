@@ -25,11 +25,12 @@ export const STARTABLE_JOBS = [GENRES_TRAIN_JOB, ATLAS_BUILD_JOB] as const;
 export type StartableJob = (typeof STARTABLE_JOBS)[number];
 
 /**
- * Priorities: a page waits for an analysis (a minute or two of CPU), so it goes first, and the OCR
- * pass (half an hour on the demo catalog) makes way for it between posters; reading comes before
- * the genre model (whose features need it) and the map.
+ * Priorities: a page waits for an analysis (a minute or two of CPU), so it goes first; then the
+ * short jobs a person is waiting for, the atlas (≈ 100 s on the demo catalog) and genre training
+ * (≈ 200 s: predictions work minutes after the quick start, not after the reading); the OCR pass
+ * (half an hour and more) comes last and makes way for any of them between two posters.
  */
-export const JOB_PRIORITY: Record<string, number> = { [ANALYSIS_JOB]: 30, [POSTER_TEXT_JOB]: 20, [GENRES_TRAIN_JOB]: 10, [ATLAS_BUILD_JOB]: 5 };
+export const JOB_PRIORITY: Record<string, number> = { [ANALYSIS_JOB]: 30, [ATLAS_BUILD_JOB]: 26, [GENRES_TRAIN_JOB]: 25, [POSTER_TEXT_JOB]: 20 };
 
 export function libraryJobHandlers(library: Store, cpuBudget: number): JobHandler[] {
   return [
