@@ -1,6 +1,8 @@
 /**
  * Analyses computed by background jobs and stored in the library with the revisions of what they
- * read (store/revisions.ts): the closest pairs of a channel and the duplicate groups. A server
+ * read (store/revisions.ts): the closest pairs of a channel, the duplicate groups, and the list of
+ * the library's most unusual borrowings on a channel (whose first visit took over 30 s when it
+ * was computed on the request). A server
  * serves the stored result at once, saying whether it still holds; a newer one is computed by a
  * job (`marquee analysis compute`, a child process of whichever server or worker takes it), never
  * on a request. A result survives restarts, so the pairs page is ready the moment a server is up.
@@ -11,11 +13,18 @@ import type { SearchEngine } from '../search/engine.js';
 import type { ChannelIndexes } from '../search/channel-indexes.js';
 import type { ImageChannel } from '../store/channels.js';
 import { revisionsOf, vectorsArea } from '../store/revisions.js';
+import { BorrowingFinder, type Borrowing, type BorrowingChannel } from './borrowings.js';
 
 /** Pairs kept per channel; requests take a prefix. */
 export const PAIRS_KEPT = 1000;
+/** Borrowings kept per channel; requests take a prefix. */
+export const BORROWINGS_KEPT = 500;
 
-export type AnalysisRequest = { kind: 'pairs'; channel: ImageChannel; model?: string } | { kind: 'dupes' };
+export type AnalysisRequest = { kind: 'pairs'; channel: ImageChannel; model?: string } | { kind: 'dupes' } | { kind: 'borrowings'; channel: BorrowingChannel; copies: boolean };
+
+export interface BorrowingsResult {
+  borrowings: Borrowing[];
+}
 
 export interface DuplicateGroups {
   groups: string[][];
@@ -31,11 +40,14 @@ export interface PairsResult {
 
 /** The key a request's result is stored under: its store channel for pairs (naming the default model shares its pairs). */
 export function analysisKey(indexes: ChannelIndexes, req: AnalysisRequest): string {
-  return req.kind === 'pairs' ? `pairs:${indexes.storeChannel(req.channel, req.model)}` : 'dupes';
+  if (req.kind === 'pairs') return `pairs:${indexes.storeChannel(req.channel, req.model)}`;
+  if (req.kind === 'borrowings') return `borrowings:${req.channel}${req.copies ? ':copies' : ''}`;
+  return 'dupes';
 }
 
 /** What a request's result depends on: the vectors it compares, which posters exist, and the titles it names. */
 export function analysisReads(indexes: ChannelIndexes, req: AnalysisRequest): string[] {
+  if (req.kind === 'borrowings') return BorrowingFinder.readsOf(req.channel);
   const channel = req.kind === 'pairs' ? indexes.storeChannel(req.channel, req.model) : indexes.contentChannel();
   return [vectorsArea(channel), 'posters', 'movies'];
 }
@@ -49,10 +61,15 @@ export async function computeAnalysis(
   req: AnalysisRequest,
   onProgress?: (done: number, total: number) => void,
   signal?: AbortSignal,
-): Promise<{ key: string; result: PairsResult | DuplicateGroups }> {
+): Promise<{ key: string; result: PairsResult | DuplicateGroups | BorrowingsResult }> {
   const key = analysisKey(engine.indexes, req);
   const revisions = revisionsOf(await engine.store.revisions(), analysisReads(engine.indexes, req));
-  const result = req.kind === 'pairs' ? { pairs: await closestPairs(engine.indexes, req.channel, PAIRS_KEPT, onProgress, signal, req.model) } : await duplicateGroups(engine, onProgress, signal);
+  const result =
+    req.kind === 'pairs'
+      ? { pairs: await closestPairs(engine.indexes, req.channel, PAIRS_KEPT, onProgress, signal, req.model) }
+      : req.kind === 'borrowings'
+        ? { borrowings: await (await BorrowingFinder.load(engine.indexes, req.channel)).top(BORROWINGS_KEPT, req.copies, onProgress, signal) }
+        : await duplicateGroups(engine, onProgress, signal);
   await engine.store.putAnalysis(key, revisions, result);
   return { key, result };
 }

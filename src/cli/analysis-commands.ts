@@ -12,6 +12,7 @@ import { filmPosters } from '../analysis/film-posters.js';
 import { posterVsFilm, posterVsFilmRanking, type PosterVsFilm } from '../analysis/poster-vs-film.js';
 import { BorrowingFinder, type Borrowing, type BorrowingChannel } from '../analysis/borrowings.js';
 import { MarqueeError } from '../util/errors.js';
+import type { AnalysisRequest } from '../analysis/stored-analyses.js';
 
 async function withEngine<T>(db: string | undefined, fn: (engine: SearchEngine) => Promise<T>): Promise<T> {
   const library = await openExistingLibrary(db);
@@ -43,20 +44,25 @@ export async function runPairsCommand(opts: { db?: string; k: number; channel: s
   return 0;
 }
 
-/** `marquee analysis compute pairs|dupes`: computes an analysis and stores it in the library (what the background job runs). */
-export async function runAnalysisCompute(kind: 'pairs' | 'dupes', opts: { db?: string; channel: ImageChannel; model?: string; json?: boolean }): Promise<number> {
+/** `marquee analysis compute pairs|dupes|borrowings`: computes an analysis and stores it in the library (what the background job runs). */
+export async function runAnalysisCompute(kind: 'pairs' | 'dupes' | 'borrowings', opts: { db?: string; channel?: string; model?: string; copies?: boolean; json?: boolean }): Promise<number> {
   const { computeAnalysis } = await import('../analysis/stored-analyses.js');
-  const req = kind === 'pairs' ? { kind, channel: opts.channel, model: opts.model } : { kind };
+  const req: AnalysisRequest =
+    kind === 'pairs'
+      ? { kind, channel: (opts.channel ?? 'content') as ImageChannel, model: opts.model }
+      : kind === 'borrowings'
+        ? { kind, channel: (opts.channel ?? 'layout') as BorrowingChannel, copies: opts.copies === true }
+        : { kind };
   const out = await withEngine(opts.db, async (engine) => {
-    const reporter = createProgressReporter({ json: false, tty: process.stderr.isTTY === true, label: kind === 'pairs' ? `pairs ${opts.channel}` : 'dupes' });
+    const reporter = createProgressReporter({ json: false, tty: process.stderr.isTTY === true, label: kind === 'dupes' ? 'dupes' : `${kind} ${'channel' in req ? req.channel : ''}` });
     const started = performance.now();
     const { key, result } = await computeAnalysis(engine, req, countingProgress(reporter));
     reporter.stop();
-    const count = 'pairs' in result ? result.pairs.length : result.groups.length;
+    const count = 'pairs' in result ? result.pairs.length : 'borrowings' in result ? result.borrowings.length : result.groups.length;
     return { key, count, seconds: Math.round((performance.now() - started) / 100) / 10 };
   });
   if (opts.json) process.stdout.write(`${JSON.stringify(out)}\n`);
-  else process.stdout.write(`${out.key}: ${out.count} ${kind === 'pairs' ? 'pairs' : 'groups'} stored in ${out.seconds} s\n`);
+  else process.stdout.write(`${out.key}: ${out.count} ${kind === 'dupes' ? 'groups' : kind} stored in ${out.seconds} s\n`);
   return 0;
 }
 

@@ -67,11 +67,15 @@ export class GenreService {
     return faceCues(await this.embedder.detectFaces(image));
   }
 
-  /** Poster words of the image: a library poster's stored reading, else read now. */
+  /**
+   * Poster words of the image: a library poster's stored reading (none yet: no words, until the
+   * background OCR pass reads it — reading it here put ~0.6 s of OCR on every movie page of an
+   * unread poster, measured by the serving bench); an upload's text is read now.
+   */
   private async posterWords(image: ImageInput, key?: number): Promise<Float32Array> {
     if (key !== undefined) {
       const reading = await currentReading(this.store, key);
-      if (reading && !reading.error) return printedWordsVector(reading.lines);
+      return printedWordsVector(reading && !reading.error ? reading.lines : []);
     }
     return printedWordsVector(await this.embedder.readText(image));
   }

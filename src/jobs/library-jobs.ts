@@ -61,7 +61,12 @@ export function libraryJobHandlers(library: Store, cpuBudget: number): JobHandle
       cpus: 1,
       run: (ctx) => {
         const req = ctx.job.payload as AnalysisRequest;
-        const args = req.kind === 'pairs' ? ['pairs', '--channel', req.channel, ...(req.model ? ['--model', req.model] : [])] : ['dupes'];
+        const args =
+          req.kind === 'pairs'
+            ? ['pairs', '--channel', req.channel, ...(req.model ? ['--model', req.model] : [])]
+            : req.kind === 'borrowings'
+              ? ['borrowings', '--channel', req.channel, ...(req.copies ? ['--copies'] : [])]
+              : ['dupes'];
         return runCliJob(['analysis', 'compute', ...args, '--json'], library.connection, ctx);
       },
     },

@@ -27,7 +27,7 @@ import type { TextPassSummary } from '../ingest/text-pass.js';
 import { AnalysisCache } from './analysis-cache.js';
 import { LibraryChanges } from './library-changes.js';
 import { touches } from '../store/revisions.js';
-import { PairAnalyses } from './services/pair-analyses.js';
+import { AnalysisResults } from './services/analysis-results.js';
 import { registerAdminRoutes } from './routes/admin.js';
 import { registerJobRoutes } from './routes/jobs.js';
 import { registerAnalysisRoutes } from './routes/analysis.js';
@@ -96,7 +96,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const analyses = new AnalysisCache();
   const stills = new StillsService(library, engine.embedder);
   let startJob: (kind: string, key?: string, payload?: unknown) => Promise<{ job: Job; created: boolean }> = () => Promise.reject(new Error('jobs are not ready yet'));
-  const pairAnalyses = new PairAnalyses(engine, library.jobs, (kind, key, payload) => startJob(kind, key, payload), opts.computeAhead === true);
+  const analysisResults = new AnalysisResults(engine, library.jobs, (kind, key, payload) => startJob(kind, key, payload), opts.computeAhead === true);
   // Every write, by this process or another (an index run, a worker, a job's child process), moves
   // the revisions of the areas it touched; what read another area is kept (store/revisions.ts).
   const changes = await LibraryChanges.watch(library);
@@ -105,7 +105,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     if (touches(changed, GenreService.READS)) genres.reset();
     if (touches(changed, StillsService.READS)) stills.reset();
     analyses.invalidate(changed);
-    pairAnalyses.reset(changed);
+    analysisResults.reset(changed);
   });
   // Background work is jobs in the library's queue, run here under a CPU budget (and by any
   // `marquee worker` on the same library); a job that ends here reloads what it changed at once.
@@ -134,9 +134,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   if (opts.runJobs !== false) await workers.start();
   if (opts.readText) await startJob(POSTER_TEXT_JOB);
   genreTraining.ensure().catch((err: unknown) => app.log.error(err));
-  pairAnalyses.warm();
+  analysisResults.warm();
   app.addHook('onClose', async () => {
-    pairAnalyses.close();
+    analysisResults.close();
     await workers.stop();
     await changes.close();
     await engine.close();
@@ -144,7 +144,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const changed = async (): Promise<void> => void (await changes.check());
   const cached = <T>(key: string, reads: readonly string[], fn: () => Promise<T>): Promise<T> => analyses.get(key, reads, fn);
 
-  const ctx: ServerContext = { library, engine, genres, genreTraining, stills, pairAnalyses, access, jobs: library.jobs, workers, startJob, changed, cached };
+  const ctx: ServerContext = { library, engine, genres, genreTraining, stills, analysisResults, access, jobs: library.jobs, workers, startJob, changed, cached };
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

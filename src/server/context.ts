@@ -7,7 +7,7 @@ import type { AccessConfig } from './access.js';
 import type { GenreTraining } from './genre-training.js';
 import type { Job, JobQueue } from '../jobs/job-queue.js';
 import type { JobWorkers } from '../jobs/workers.js';
-import type { PairAnalyses } from './services/pair-analyses.js';
+import type { AnalysisResults } from './services/analysis-results.js';
 
 export interface ServerContext {
   library: Store;
@@ -16,8 +16,8 @@ export interface ServerContext {
   /** Whether genre predictions work, and the background training that makes them work. */
   genreTraining: GenreTraining;
   stills: StillsService;
-  /** Closest pairs and duplicate groups, computed once per library state (ahead of time when serving). */
-  pairAnalyses: PairAnalyses;
+  /** Closest pairs, duplicate groups and borrowings: stored analyses, computed by background jobs (ahead of time when serving). */
+  analysisResults: AnalysisResults;
   access: AccessConfig;
   /** The library's job queue (shared with every process on the library). */
   jobs: JobQueue;

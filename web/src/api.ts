@@ -10,7 +10,7 @@ import type { WhichMovieAnswer, WhichMovieResult } from '../../src/stills/servic
 import type { MovieFaceStats } from '../../src/stills/still-faces.js';
 import type { AtlasView, AtlasViewPoint } from '../../src/server/services/atlas-view.js';
 import type { MoviePage } from '../../src/server/services/movie-page.js';
-import type { AnalysisProgress, DuplicateGroups } from '../../src/server/services/pair-analyses.js';
+import type { AnalysisProgress, DuplicateGroups } from '../../src/server/services/analysis-results.js';
 import type { Identification } from '../../src/search/identify.js';
 import type { TextLine } from '../../src/text/types.js';
 import type { MeasureInfo } from '../../src/trends/measures.js';

@@ -16,7 +16,7 @@ const paletteColorSchema = { type: 'object', properties: { hex: { type: 'string'
 export function registerAnalysisRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { library, engine, cached } = ctx;
 
-  const { pairAnalyses } = ctx;
+  const { analysisResults } = ctx;
   const progressSchema = { type: 'object', properties: { state: { type: 'string', enum: ['idle', 'computing', 'ready', 'failed'] }, updating: { type: 'boolean' }, computedAt: { type: ['string', 'null'] }, error: { type: ['string', 'null'] }, done: { type: 'integer' }, total: { type: 'integer' } } } as const;
 
   app.get<{ Querystring: { channel: string; k: number; model?: string } }>(
@@ -51,7 +51,7 @@ export function registerAnalysisRoutes(app: FastifyInstance, ctx: ServerContext)
         },
       },
     },
-    async (req) => ({ pairs: (await pairAnalyses.pairs(req.query.channel as ImageChannel, req.query.model || undefined)).slice(0, req.query.k) }),
+    async (req) => ({ pairs: (await analysisResults.pairs(req.query.channel as ImageChannel, req.query.model || undefined)).slice(0, req.query.k) }),
   );
 
   app.get(
@@ -71,7 +71,7 @@ export function registerAnalysisRoutes(app: FastifyInstance, ctx: ServerContext)
         },
       },
     },
-    async () => pairAnalyses.dupes(),
+    async () => analysisResults.dupes(),
   );
 
   app.get(
@@ -82,7 +82,7 @@ export function registerAnalysisRoutes(app: FastifyInstance, ctx: ServerContext)
         response: { 200: { type: 'object', properties: { pairs: { type: 'object', additionalProperties: progressSchema }, dupes: progressSchema } } },
       },
     },
-    async () => pairAnalyses.status(),
+    async () => analysisResults.status(),
   );
 
   const explainQuery = {

@@ -55,9 +55,8 @@ export function registerBorrowingRoutes(app: FastifyInstance, ctx: ServerContext
     },
     async (req) => {
       const { channel, k, copies } = req.query;
-      // The whole list is computed once per channel and library state; k and copies only cut it.
-      const all = await ctx.cached(`borrowings:${channel}:${copies}`, BorrowingFinder.readsOf(channel), async () => (await finder(channel)).top(500, copies));
-      return { channel, borrowings: all.slice(0, k) };
+      // The whole list is a stored analysis, computed by a background job per channel and library state; k only cuts it.
+      return { channel, borrowings: (await ctx.analysisResults.borrowings(channel, copies)).slice(0, k) };
     },
   );
 

@@ -1,5 +1,5 @@
 /**
- * Closest pairs and duplicate groups for the server, served from the library's stored analyses
+ * Closest pairs, duplicate groups and borrowings for the server, served from the library's stored analyses
  * (analysis/stored-analyses.ts) and computed only by background jobs, never on a request: a
  * request gets the stored result at once (with `updating` when what it read has changed since and
  * a job is computing a newer one); only when none was ever stored does it wait for the job, whose
@@ -8,7 +8,8 @@
  * changes settle (an index run commits batch after batch). A genre re-train or a batch of poster
  * readings touches nothing the pairs read, so they are not computed again.
  */
-import { analysisKey, analysisReads, type AnalysisRequest, type DuplicateGroups, type PairsResult } from '../../analysis/stored-analyses.js';
+import { analysisKey, analysisReads, type AnalysisRequest, type BorrowingsResult, type DuplicateGroups, type PairsResult } from '../../analysis/stored-analyses.js';
+import type { Borrowing, BorrowingChannel } from '../../analysis/borrowings.js';
 import type { ClosestPair } from '../../analysis/pairs.js';
 import type { Job, JobQueue } from '../../jobs/job-queue.js';
 import { ANALYSIS_JOB } from '../../jobs/library-jobs.js';
@@ -38,7 +39,7 @@ export interface AnalysisProgress {
   error?: string | null;
 }
 
-export class PairAnalyses {
+export class AnalysisResults {
   /** Stored results read so far (dropped when the library's analyses change). */
   private readonly stored = new Map<string, Promise<StoredAnalysis | undefined>>();
   private settle?: NodeJS.Timeout;
@@ -60,6 +61,11 @@ export class PairAnalyses {
 
   async dupes(): Promise<DuplicateGroups> {
     return (await this.result({ kind: 'dupes' })) as DuplicateGroups;
+  }
+
+  /** The library's most unusual borrowings on a channel (`copies`: also pairs that are one artwork). */
+  async borrowings(channel: BorrowingChannel, copies: boolean): Promise<Borrowing[]> {
+    return ((await this.result({ kind: 'borrowings', channel, copies })) as BorrowingsResult).borrowings;
   }
 
   async status(): Promise<{ pairs: Record<string, AnalysisProgress>; dupes: AnalysisProgress }> {
