@@ -5,7 +5,7 @@
  * queue for the next worker.
  */
 import { openIndexQueue } from '../store/open-store.js';
-import { startWorker } from '../ingest/worker.js';
+import { startWorker, WorkerError } from '../ingest/worker.js';
 import { libraryJobHandlers } from '../jobs/library-jobs.js';
 import { defaultCpuBudget, JobWorkers } from '../jobs/workers.js';
 import type { IndexQueue } from '../ingest/index-queue.js';
@@ -17,6 +17,13 @@ export async function runWorkerCommand(opts: { db?: string; threads: number; lib
     if (opts.json) process.stdout.write(`${JSON.stringify(line)}\n`);
     else process.stderr.write(`${text}\n`);
   };
+  if (opts.library) {
+    const id = await library.getMeta('library_id');
+    if (id !== opts.library) {
+      await library.close();
+      throw new WorkerError(`library ${library.location} is library ${id ?? '(not indexed yet)'}, not ${opts.library}: this worker is pointed at a different library`);
+    }
+  }
   let queue: IndexQueue | undefined;
   let indexWorker: { stop: () => Promise<void> } | undefined;
   const cpuBudget = defaultCpuBudget();

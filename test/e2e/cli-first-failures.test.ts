@@ -75,7 +75,7 @@ const cases: [string, () => string[], RegExp][] = [
   ['identify: no image', () => ['identify', '--db', lib], /give the poster/],
   ['identify: not an image', () => ['identify', '--db', lib, '--image', notImage], /not a readable image/],
   ['info: not a library', () => ['info', '--db', garbage], /not a Marquee library/],
-  ['worker: SQLite library', () => ['worker', '--db', lib], /needs a PostgreSQL library/],
+  ['worker: pointed at another library', () => ['worker', '--db', lib, '--library', 'not-this-library'], /pointed at a different library/],
   ['migrate: missing source', () => ['migrate', missing, join(dir, 'target.db')], /does not exist/],
   ['migrate: target not empty', () => ['migrate', lib, lib], /not empty/],
   ['an unknown command', () => ['bogus'], /unknown command 'bogus'/],
