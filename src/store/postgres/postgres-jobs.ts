@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import { countsOf, type Job, type JobProgress, type JobQueue, type JobSpec, type JobState, type KindCounts } from '../../jobs/job-queue.js';
 import { StoreError } from '../errors.js';
+import { jobOfRow } from '../job-rows.js';
 
 type Row = Record<string, unknown>;
 
@@ -37,28 +38,7 @@ CREATE TABLE IF NOT EXISTS job_kinds (
 );
 `;
 
-const iso = (ms: unknown): string | null => (ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString());
-
-function jobOf(r: Row): Job {
-  return {
-    id: String(r.id),
-    kind: r.kind as string,
-    key: r.key as string,
-    state: r.state as JobState,
-    priority: r.priority as number,
-    payload: r.payload ?? null,
-    attempts: r.attempts as number,
-    maxAttempts: r.max_attempts as number,
-    progress: (r.progress as JobProgress | null) ?? null,
-    result: r.result ?? null,
-    error: (r.error as string | null) ?? null,
-    worker: (r.worker as string | null) ?? null,
-    createdAt: iso(r.created_at)!,
-    startedAt: iso(r.started_at),
-    finishedAt: iso(r.finished_at),
-    runAfter: iso(r.run_after)!,
-  };
-}
+const jobOf = (r: Row): Job => jobOfRow(r, (value) => value);
 
 /** Job ids are bigint: anything else names no job (and must not reach the query as a cast error). */
 const validId = (id: string): boolean => /^[0-9]{1,18}$/.test(id);

@@ -7,6 +7,7 @@
 import type Database from 'better-sqlite3';
 import { countsOf, type Job, type JobProgress, type JobQueue, type JobSpec, type JobState, type KindCounts } from '../../jobs/job-queue.js';
 import { StoreError } from '../errors.js';
+import { jobOfRow } from '../job-rows.js';
 
 type Row = Record<string, unknown>;
 
@@ -38,29 +39,7 @@ CREATE TABLE IF NOT EXISTS job_kinds (
 );
 `;
 
-const iso = (ms: unknown): string | null => (ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString());
-const json = (text: unknown): unknown => (text === null || text === undefined ? null : JSON.parse(String(text)));
-
-function jobOf(r: Row): Job {
-  return {
-    id: String(r.id),
-    kind: r.kind as string,
-    key: r.key as string,
-    state: r.state as JobState,
-    priority: r.priority as number,
-    payload: json(r.payload),
-    attempts: r.attempts as number,
-    maxAttempts: r.max_attempts as number,
-    progress: json(r.progress) as JobProgress | null,
-    result: json(r.result),
-    error: (r.error as string | null) ?? null,
-    worker: (r.worker as string | null) ?? null,
-    createdAt: iso(r.created_at)!,
-    startedAt: iso(r.started_at),
-    finishedAt: iso(r.finished_at),
-    runAfter: iso(r.run_after)!,
-  };
-}
+const jobOf = (r: Row): Job => jobOfRow(r, (text) => (text === null || text === undefined ? null : JSON.parse(String(text))));
 
 export class SqliteJobQueue implements JobQueue {
   constructor(private readonly db: Database.Database) {}
