@@ -12,7 +12,7 @@ import { closestPairs, type ClosestPair } from './pairs.js';
 import type { SearchEngine } from '../search/engine.js';
 import type { ChannelIndexes } from '../search/channel-indexes.js';
 import type { ImageChannel } from '../store/channels.js';
-import { revisionsOf, vectorsArea } from '../store/revisions.js';
+import { revisionsOf } from '../store/revisions.js';
 import { BorrowingFinder, type Borrowing, type BorrowingChannel } from './borrowings.js';
 
 /** Pairs kept per channel; requests take a prefix. */
@@ -45,11 +45,14 @@ export function analysisKey(indexes: ChannelIndexes, req: AnalysisRequest): stri
   return 'dupes';
 }
 
-/** What a request's result depends on: the vectors it compares, which posters exist, and the titles it names. */
-export function analysisReads(indexes: ChannelIndexes, req: AnalysisRequest): string[] {
+/**
+ * What a request's result depends on: the vectors it compares (pairs and duplicate groups read
+ * several channels: the signature and layout vectors judge near-duplicates, the content vectors
+ * rank colour and layout pairs' candidates), which posters exist, and the titles it names.
+ */
+export function analysisReads(_indexes: ChannelIndexes, req: AnalysisRequest): string[] {
   if (req.kind === 'borrowings') return BorrowingFinder.readsOf(req.channel);
-  const channel = req.kind === 'pairs' ? indexes.storeChannel(req.channel, req.model) : indexes.contentChannel();
-  return [vectorsArea(channel), 'posters', 'movies'];
+  return ['vectors', 'posters', 'movies'];
 }
 
 /**

@@ -1,6 +1,6 @@
 /** `marquee jobs`: the library's job queue from the command line (list, start, cancel, retry, pause, resume). */
 import { JOB_STATES, type Job } from '../jobs/job-queue.js';
-import { JOB_PRIORITY, JOB_KINDS } from '../jobs/library-jobs.js';
+import { JOB_KINDS, JOB_PRIORITY, POSTER_TEXT_JOB, STARTABLE_JOBS } from '../jobs/library-jobs.js';
 import { MarqueeError } from '../util/errors.js';
 import { openExistingLibrary } from './open-library.js';
 
@@ -34,9 +34,9 @@ export async function runJobAction(action: 'start' | 'cancel' | 'retry' | 'pause
   try {
     const q = library.jobs;
     const print = (job: Job | undefined, text: string): void => void process.stdout.write(opts.json ? `${JSON.stringify(job ?? { kind: target, action })}\n` : `${text}\n`);
-    if (action === 'start' || action === 'pause' || action === 'resume') {
-      if (!JOB_KINDS.includes(target)) throw new MarqueeError('unknown_job', `no job kind "${target}" (kinds: ${JOB_KINDS.join(', ')})`);
-    }
+    // An analysis job needs its request (pairs of which channel…): servers enqueue those.
+    const kinds = action === 'start' ? [...STARTABLE_JOBS, POSTER_TEXT_JOB] : JOB_KINDS;
+    if ((action === 'start' || action === 'pause' || action === 'resume') && !kinds.includes(target)) throw new MarqueeError('unknown_job', `no job kind "${target}" to ${action} (kinds: ${kinds.join(', ')})`);
     switch (action) {
       case 'start': {
         const { job, created } = await q.enqueue({ kind: target, priority: JOB_PRIORITY[target] ?? 0 });

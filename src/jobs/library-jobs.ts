@@ -20,7 +20,7 @@ export const ANALYSIS_JOB = 'analysis';
 /** Every kind a library has. */
 export const JOB_KINDS: readonly string[] = [POSTER_TEXT_JOB, ANALYSIS_JOB, GENRES_TRAIN_JOB, ATLAS_BUILD_JOB];
 
-/** Kinds a client may start over HTTP or from `marquee jobs start` (the OCR pass is started by serve --read-text or marquee index). */
+/** Kinds a client may start over HTTP (the OCR pass is started by serve --read-text; analyses, which need a payload, by the server). */
 export const STARTABLE_JOBS = [GENRES_TRAIN_JOB, ATLAS_BUILD_JOB] as const;
 export type StartableJob = (typeof STARTABLE_JOBS)[number];
 
@@ -50,7 +50,8 @@ export function libraryJobHandlers(library: Store, cpuBudget: number): JobHandle
               ctx.progress({ done, total, message: `${rate.toFixed(2)} posters/s` });
             },
           });
-          return summary.interrupted && ctx.yieldSignal.aborted && !ctx.signal.aborted ? JOB_YIELDED : summary;
+          // Stopped between posters (gave way, paused, this process stops, or cancelled): not finished.
+          return summary.interrupted ? JOB_YIELDED : summary;
         } finally {
           await pool.close();
         }

@@ -60,6 +60,18 @@ function leaseFromEnv(): number {
   return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 30_000;
 }
 
+/** Runs a write again after a moment when the database was briefly away (three tries). */
+async function retried(write: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+    }
+  }
+}
+
 /** Whether a worker id names a process of this machine that no longer exists. */
 function deadHere(worker: string | null): boolean {
   if (!worker) return false;
@@ -92,7 +104,7 @@ export class JobWorkers {
   private timer?: NodeJS.Timeout;
   private started = false;
   private stopped = false;
-  private polling = false;
+  private polling?: Promise<void>;
 
   constructor(
     private readonly queue: JobQueue,
@@ -108,15 +120,20 @@ export class JobWorkers {
     this.started = true;
     for (const job of await this.queue.list({ state: 'running', limit: 1000 }))
       if (deadHere(job.worker)) await this.queue.release(job.id, job.worker!);
+    if (this.stopped) return;
     this.timer = setInterval(() => void this.poll(), this.pollMs);
     this.timer.unref();
     await this.poll();
   }
 
   /** Takes what fits now (also called after a job is enqueued, so it starts without waiting for the poll). */
-  async poll(): Promise<void> {
-    if (this.polling || this.stopped || !this.started) return;
-    this.polling = true;
+  poll(): Promise<void> {
+    if (this.polling || this.stopped || !this.started) return this.polling ?? Promise.resolve();
+    this.polling = this.take().finally(() => (this.polling = undefined));
+    return this.polling;
+  }
+
+  private async take(): Promise<void> {
     try {
       for (;;) {
         const kinds = this.handlers.filter((h) => this.fits(h)).map((h) => h.kind);
@@ -131,8 +148,6 @@ export class JobWorkers {
       }
     } catch {
       // The database is away for a moment: the next poll tries again.
-    } finally {
-      this.polling = false;
     }
   }
 
@@ -150,6 +165,8 @@ export class JobWorkers {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    // A claim in flight gives its job back (take() sees `stopped`) before the store may close.
+    await this.polling;
     for (const r of this.running.values()) {
       r.stopping = true;
       r.abort.abort();
@@ -191,30 +208,41 @@ export class JobWorkers {
     const ctx: JobContext = { job, signal: abort.signal, yieldSignal: yielding.signal, progress: (p) => void (progress = p) };
     this.running.set(job.id, entry);
     entry.done = (async () => {
-      let outcome: 'done' | 'failed' | 'cancelled' | 'released';
+      // Only the handler's own failure fails the job: a database error while recording its end
+      // leaves the job running under a lease that runs out (handed out again), never re-run work
+      // that finished.
+      let result: unknown;
+      let threw: Error | undefined;
       try {
-        const result = await handler.run(ctx);
-        if ((entry.stopping && abort.signal.aborted) || (result === JOB_YIELDED && !abort.signal.aborted)) {
-          await this.queue.release(job.id, WORKER_ID);
-          outcome = 'released';
-        } else if (abort.signal.aborted) outcome = 'cancelled';
-        else {
-          // The last progress (a short job may end before its first heartbeat), then the result.
-          if (progress) await this.queue.heartbeat(job.id, WORKER_ID, this.leaseMs, progress);
-          await this.queue.complete(job.id, WORKER_ID, result);
-          outcome = 'done';
-        }
+        result = await handler.run(ctx);
       } catch (err) {
-        if (entry.stopping) {
-          await this.queue.release(job.id, WORKER_ID).catch(() => undefined);
-          outcome = 'released';
-        } else if (abort.signal.aborted) outcome = 'cancelled';
-        else {
-          await this.queue.fail(job.id, WORKER_ID, (err as Error).message, retryDelayMs(job.attempts)).catch(() => undefined);
-          outcome = 'failed';
-        }
+        threw = err as Error;
       } finally {
         clearInterval(beat);
+      }
+      let outcome: 'done' | 'failed' | 'cancelled' | 'released';
+      try {
+        const cancelled = abort.signal.aborted && !entry.stopping;
+        if (threw || result === JOB_YIELDED) {
+          if (cancelled) outcome = 'cancelled';
+          else if (threw && !entry.stopping) {
+            await this.queue.fail(job.id, WORKER_ID, threw.message, retryDelayMs(job.attempts));
+            outcome = 'failed';
+          } else {
+            // Stopped midway (this process stops, or it gave way): back to the queue, resumed later.
+            await this.queue.release(job.id, WORKER_ID);
+            outcome = 'released';
+          }
+        } else if (cancelled) outcome = 'cancelled';
+        else {
+          // Finished (also when this process began stopping meanwhile). The last progress first: a short job may end before its first heartbeat.
+          if (progress) await this.queue.heartbeat(job.id, WORKER_ID, this.leaseMs, progress);
+          await retried(() => this.queue.complete(job.id, WORKER_ID, result));
+          outcome = 'done';
+        }
+      } catch {
+        outcome = 'failed';
+      } finally {
         this.running.delete(job.id);
       }
       const latest = (await this.queue.get(job.id).catch(() => undefined)) ?? job;

@@ -156,7 +156,7 @@ export class ChannelIndexes {
       this.filterRowsCache = undefined;
       this.ownersCache = undefined;
     }
-    if (stale(['palettes'])) this.paletteCache = undefined;
+    if (stale(['palettes', vectorsArea(COLOR_CHANNEL)])) this.paletteCache = undefined;
     if (stale(['faces'])) this.faceCache = undefined;
   }
 }

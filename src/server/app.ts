@@ -135,8 +135,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   if (opts.readText) await startJob(POSTER_TEXT_JOB);
   genreTraining.ensure().catch((err: unknown) => app.log.error(err));
   analysisResults.warm();
+  // Before the server waits for requests in flight: one waiting for a first analysis ends now.
+  app.addHook('preClose', async () => analysisResults.close());
   app.addHook('onClose', async () => {
-    analysisResults.close();
     await workers.stop();
     await changes.close();
     await engine.close();

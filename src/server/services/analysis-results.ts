@@ -25,6 +25,8 @@ export type { DuplicateGroups };
 const SETTLE_MS = 30_000;
 /** How often a request with no stored result yet looks for one. */
 const WAIT_POLL_MS = 500;
+/** The longest a request waits for a first result. */
+const MAX_WAIT_MS = 10 * 60_000;
 
 export interface AnalysisProgress {
   state: 'idle' | 'computing' | 'ready' | 'failed';
@@ -126,7 +128,9 @@ export class AnalysisResults {
     if (stored && (await this.current(req))) return stored.result;
     const { job } = await this.enqueue(req);
     if (stored) return stored.result;
-    // Nothing to show yet: wait for the job (the page shows its progress meanwhile).
+    // Nothing to show yet: wait for the job (the page shows its progress meanwhile), but never
+    // past a paused kind, a job that ended without a result, the server stopping, or ten minutes.
+    const until = Date.now() + MAX_WAIT_MS;
     for (;;) {
       if (this.closed) throw new MarqueeError('unavailable', 'the server is stopping');
       await new Promise((r) => setTimeout(r, WAIT_POLL_MS));
@@ -134,7 +138,9 @@ export class AnalysisResults {
       const now = await this.load(key);
       if (now) return now.result;
       const state = await this.jobs.get(job.id);
-      if (!state || state.state === 'failed' || state.state === 'cancelled') throw new Error(`computing ${key} ${state?.state ?? 'stopped'}: ${state?.error ?? 'the job is gone'}`);
+      if (!state || state.state === 'done' || state.state === 'failed' || state.state === 'cancelled') throw new Error(`computing ${key} ${state?.state ?? 'stopped'} without a result${state?.error ? `: ${state.error}` : ''}`);
+      if ((await this.jobs.pausedKinds()).includes(ANALYSIS_JOB)) throw new MarqueeError('unavailable', `${key} is not computed yet and analysis jobs are paused (resume them on /jobs)`);
+      if (Date.now() > until) throw new MarqueeError('unavailable', `${key} is still being computed (job ${job.id}); try again in a while`);
     }
   }
 

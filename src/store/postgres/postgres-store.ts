@@ -24,7 +24,7 @@ import { ensureVectorIndex, PgVectorIndex, vectorLiteral } from './pgvector-inde
 import { COPY_PAGE, ENGINE_META_KEYS, FACE_PASS, TABLE_SPECS, TEXT_PASS, type PosterPass, type TableRow, type TableSpec } from '../tables.js';
 import { PG_JOBS_SCHEMA_SQL, PostgresJobQueue } from './postgres-jobs.js';
 import type { JobQueue } from '../../jobs/job-queue.js';
-import { NOTIFY_CHANNEL, revisionTriggersSql, PG_MIGRATIONS, PG_SCHEMA_SQL, PG_SCHEMA_VERSION } from './schema.js';
+import { NOTIFY_CHANNEL, revisionTriggersPresent, revisionTriggersSql, PG_MIGRATIONS, PG_SCHEMA_SQL, PG_SCHEMA_VERSION } from './schema.js';
 
 type Row = Record<string, unknown>;
 type Queryable = Pick<pg.PoolClient, 'query'>;
@@ -124,7 +124,9 @@ async function setUpSchema(client: pg.PoolClient, location: string, create: bool
   try {
     await client.query('BEGIN');
     await client.query(PG_SCHEMA_SQL);
-    await client.query(revisionTriggersSql());
+    // Dropping and creating triggers locks every table: only when some are missing (a new or older
+    // library), not at every open (each job's child process opens the library while others write).
+    if (!(await revisionTriggersPresent(client))) await client.query(revisionTriggersSql());
     await client.query(PG_JOBS_SCHEMA_SQL);
     await client.query(PG_LEXICAL_SCHEMA_SQL);
     // A new library is created in the current shape; an older one is migrated step by step.

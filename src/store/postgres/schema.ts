@@ -255,6 +255,15 @@ export function revisionTriggersSql(): string {
   return [old, ...triggers].join('\n');
 }
 
+/** Whether every revision trigger exists (and no v5 NOTIFY-only trigger is left). */
+export async function revisionTriggersPresent(client: { query: (sql: string) => Promise<{ rows: { n: number; old: number }[] }> }): Promise<boolean> {
+  const expected = Object.keys(TABLE_AREAS).length * 3;
+  const { rows } = await client.query(
+    "SELECT count(*) FILTER (WHERE tgname LIKE '%\\_revision\\_%')::int AS n, count(*) FILTER (WHERE tgname LIKE '%\\_notify')::int AS old FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relnamespace = current_schema()::regnamespace AND NOT t.tgisinternal",
+  );
+  return rows[0]!.n === expected && rows[0]!.old === 0;
+}
+
 /** Migrations from version v (index + 1) to v + 1; tables a version adds come from PG_SCHEMA_SQL's CREATE IF NOT EXISTS. */
 export const PG_MIGRATIONS: string[] = [
   /* 1 -> 2: poster_text (OCR) */ 'SELECT 1',
