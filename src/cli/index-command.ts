@@ -7,7 +7,7 @@ import { indexCatalog, type IndexSummary } from '../ingest/indexer.js';
 import { indexCatalogCoordinated } from '../ingest/coordinated-index.js';
 import { openIndexQueue } from '../store/open-store.js';
 import { scanFaces, type FaceScanSummary } from '../ingest/face-scan.js';
-import { readPosterText, type TextPassSummary } from '../ingest/text-pass.js';
+import { readPosterText, readSmallPrint, type TextPassSummary } from '../ingest/text-pass.js';
 import { OcrPool } from '../text/ocr-pool.js';
 import { FaceModel } from '../models/face-model.js';
 import { checkImageModelSpec, loadTextModel } from '../models/registry.js';
@@ -177,18 +177,26 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
   }
 }
 
-/** The OCR pass over posters not yet read, one reader per core (MARQUEE_OCR_THREADS), with its own progress line. */
+/**
+ * The OCR pass over posters not yet read, one reader per core (MARQUEE_OCR_THREADS), with its own
+ * progress line: each poster whole at once (the user waits for all of it), then the small print a
+ * server's background pass left for later, if any.
+ */
 async function ocrPass(library: Store, problems: { item: string; file: string | null; reason: string }[], json: boolean, shouldStop: () => boolean): Promise<TextPassSummary> {
   const pool = OcrPool.start(Number(process.env.MARQUEE_OCR_THREADS ?? availableParallelism()));
   const reporter = createProgressReporter({ json, tty: process.stderr.isTTY === true, label: 'text' });
+  const opts = {
+    shouldStop,
+    onProblem: (file: string, reason: string) => {
+      if (problems.length < 200) problems.push({ item: 'text', file, reason });
+    },
+    onProgress: countingProgress(reporter),
+  };
   try {
-    return await readPosterText(library, pool, {
-      shouldStop,
-      onProblem: (file, reason) => {
-        if (problems.length < 200) problems.push({ item: 'text', file, reason });
-      },
-      onProgress: countingProgress(reporter),
-    });
+    const posters = await readPosterText(library, pool, opts);
+    if (posters.interrupted || posters.smallPrintLeft === 0) return posters;
+    const small = await readSmallPrint(library, pool, { ...opts, onProgress: countingProgress(reporter) });
+    return { ...posters, failed: posters.failed + small.failed, interrupted: small.interrupted, seconds: posters.seconds + small.seconds, smallPrintLeft: small.smallPrintLeft };
   } finally {
     reporter.stop();
     await pool.close();

@@ -1,6 +1,6 @@
 /** `marquee jobs`: the library's job queue from the command line (list, start, cancel, retry, pause, resume). */
 import { JOB_STATES, type Job } from '../jobs/job-queue.js';
-import { JOB_KINDS, JOB_PRIORITY, POSTER_TEXT_JOB, STARTABLE_JOBS } from '../jobs/library-jobs.js';
+import { JOB_KINDS, JOB_PRIORITY, POSTER_TEXT_JOB, SMALL_PRINT_JOB, STARTABLE_JOBS } from '../jobs/library-jobs.js';
 import { MarqueeError } from '../util/errors.js';
 import { openExistingLibrary } from './open-library.js';
 
@@ -35,7 +35,7 @@ export async function runJobAction(action: 'start' | 'cancel' | 'retry' | 'pause
     const q = library.jobs;
     const print = (job: Job | undefined, text: string): void => void process.stdout.write(opts.json ? `${JSON.stringify(job ?? { kind: target, action })}\n` : `${text}\n`);
     // An analysis job needs its request (pairs of which channel…): servers enqueue those.
-    const kinds = action === 'start' ? [...STARTABLE_JOBS, POSTER_TEXT_JOB] : JOB_KINDS;
+    const kinds = action === 'start' ? [...STARTABLE_JOBS, POSTER_TEXT_JOB, SMALL_PRINT_JOB] : JOB_KINDS;
     if ((action === 'start' || action === 'pause' || action === 'resume') && !kinds.includes(target)) throw new MarqueeError('unknown_job', `no job kind "${target}" to ${action} (kinds: ${kinds.join(', ')})`);
     switch (action) {
       case 'start': {

@@ -1,12 +1,18 @@
 /**
- * The OCR pass: reads the printed text of every poster not yet read by this reader version (or
- * changed since), several at a time on the OCR pool, and stores each reading as it arrives, so
- * an interrupted or killed pass resumes where it stopped. A poster that cannot be read gets its
- * reason stored (retried once the poster changes); it never fails the poster or the pass.
+ * The OCR passes: read the printed text of every poster not yet read by this reader version (or
+ * changed since), several at a time on the OCR pool, storing each reading as it arrives, so an
+ * interrupted or killed pass resumes where it stopped. A poster that cannot be read gets its reason
+ * stored (retried once the poster changes); it never fails the poster or the pass.
+ *
+ * A background pass reads in two steps (poster-ocr.ts, "Small print later"): `readPosterText` with
+ * `smallPrint: 'later'` reads the title-sized lines and stores the small print's strips with the
+ * reading; `readSmallPrint`, a later pass of lower priority, reads those strips and stores the whole
+ * reading. The lines are the same as one reading in one go.
  */
 import type { Store } from '../store/store.js';
 import type { OcrPool } from '../text/ocr-pool.js';
-import { ocrVersionKey } from '../text/poster-ocr.js';
+import { ocrVersionKey, type SmallPrint } from '../text/poster-ocr.js';
+import type { PosterText } from '../text/types.js';
 import { readPosterBytes } from './prepare-poster.js';
 
 export interface TextPassSummary {
@@ -16,19 +22,46 @@ export interface TextPassSummary {
   interrupted: boolean;
   seconds: number;
   postersPerSecond: number;
+  /** Read posters whose small print is still to read once the pass ended. */
+  smallPrintLeft: number;
 }
 
 export interface TextPassOptions {
   onProgress?: (done: number, total: number) => void;
   shouldStop?: () => boolean;
   onProblem?: (file: string, reason: string) => void;
+  /** 'later': leave lines shorter than OCR_SETTINGS.smallPrintBelow for readSmallPrint (default 'now'). */
+  smallPrint?: SmallPrint;
 }
 
+interface Todo {
+  key: number;
+  path: string;
+  contentHash: string;
+}
+
+/** Reads the posters this reader version has not read, or whose bytes changed since. */
 export async function readPosterText(library: Store, pool: OcrPool, opts: TextPassOptions = {}): Promise<TextPassSummary> {
-  const started = performance.now();
   const versionKey = ocrVersionKey();
-  const todo = await library.postersNeedingText(versionKey);
-  const s: TextPassSummary = { read: 0, lines: 0, failed: 0, interrupted: false, seconds: 0, postersPerSecond: 0 };
+  return runTextPass(library, pool, await library.postersNeedingText(versionKey), versionKey, opts, (bytes, p) => pool.read(bytes, p.path, opts.smallPrint ?? 'now'));
+}
+
+/** Reads the small print earlier readings left for later; each poster's whole reading replaces its first. */
+export async function readSmallPrint(library: Store, pool: OcrPool, opts: Omit<TextPassOptions, 'smallPrint'> = {}): Promise<TextPassSummary> {
+  const versionKey = ocrVersionKey();
+  return runTextPass(library, pool, await library.postersWithSmallPrint(versionKey), versionKey, opts, async (bytes, p) => {
+    const earlier = await library.getPosterText(p.key);
+    // Re-read or changed since it was listed: nothing of the earlier reading is left to finish.
+    if (!earlier || earlier.version !== versionKey || earlier.sourceHash !== p.contentHash || earlier.smallPrint.length === 0) return undefined;
+    return pool.read(bytes, p.path, 'now', { lines: earlier.lines, smallPrint: earlier.smallPrint });
+  });
+}
+
+type ReadOne = (bytes: Buffer, p: Todo) => Promise<PosterText | { error: string } | undefined>;
+
+async function runTextPass(library: Store, pool: OcrPool, todo: Todo[], versionKey: string, opts: TextPassOptions, readOne: ReadOne): Promise<TextPassSummary> {
+  const started = performance.now();
+  const s: TextPassSummary = { read: 0, lines: 0, failed: 0, interrupted: false, seconds: 0, postersPerSecond: 0, smallPrintLeft: 0 };
   let next = 0;
   let done = 0;
   let readerFailures = 0;
@@ -59,9 +92,9 @@ export async function readPosterText(library: Store, pool: OcrPool, opts: TextPa
         await fail(p.key, p.path, null, 'poster changed since it was indexed; re-run index to pick it up');
       } else {
         try {
-          const answer = await pool.read(bytes, p.path);
-          if ('error' in answer) await fail(p.key, p.path, hash, answer.error);
-          else {
+          const answer = await readOne(bytes, p);
+          if (answer && 'error' in answer) await fail(p.key, p.path, hash, answer.error);
+          else if (answer) {
             await library.putPosterText(p.key, versionKey, hash, answer);
             s.read++;
             s.lines += answer.lines.length;
@@ -80,5 +113,6 @@ export async function readPosterText(library: Store, pool: OcrPool, opts: TextPa
   await Promise.all(Array.from({ length: pool.threads * 2 }, lane));
   s.seconds = (performance.now() - started) / 1000;
   s.postersPerSecond = s.seconds > 0 ? (s.read + s.failed) / s.seconds : 0;
+  s.smallPrintLeft = (await library.posterTextProgress(versionKey)).smallPrint;
   return s;
 }

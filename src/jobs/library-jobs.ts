@@ -5,20 +5,22 @@
  * over every machine that opens the library.
  */
 import type { AnalysisRequest } from '../analysis/stored-analyses.js';
-import { readPosterText } from '../ingest/text-pass.js';
+import { readPosterText, readSmallPrint, type TextPassOptions, type TextPassSummary } from '../ingest/text-pass.js';
 import type { Store } from '../store/store.js';
 import { OcrPool } from '../text/ocr-pool.js';
 import { runCliJob } from './cli-job.js';
-import { JOB_YIELDED, type JobHandler } from './workers.js';
+import { JOB_YIELDED, type JobContext, type JobHandler } from './workers.js';
 
 export const POSTER_TEXT_JOB = 'poster-text';
+/** The small print the OCR pass left for later (poster-ocr.ts, "Small print later"). */
+export const SMALL_PRINT_JOB = 'poster-small-print';
 export const GENRES_TRAIN_JOB = 'genres-train';
 export const ATLAS_BUILD_JOB = 'atlas-build';
 /** A stored analysis (closest pairs of a channel, duplicate groups); keyed by the analysis. */
 export const ANALYSIS_JOB = 'analysis';
 
 /** Every kind a library has. */
-export const JOB_KINDS: readonly string[] = [POSTER_TEXT_JOB, ANALYSIS_JOB, GENRES_TRAIN_JOB, ATLAS_BUILD_JOB];
+export const JOB_KINDS: readonly string[] = [POSTER_TEXT_JOB, SMALL_PRINT_JOB, ANALYSIS_JOB, GENRES_TRAIN_JOB, ATLAS_BUILD_JOB];
 
 /** Kinds a client may start over HTTP (the OCR pass is started by serve --read-text; analyses, which need a payload, by the server). */
 export const STARTABLE_JOBS = [GENRES_TRAIN_JOB, ATLAS_BUILD_JOB] as const;
@@ -28,9 +30,32 @@ export type StartableJob = (typeof STARTABLE_JOBS)[number];
  * Priorities: a page waits for an analysis (a minute or two of CPU), so it goes first; then the
  * short jobs a person is waiting for, the atlas (≈ 100 s on the demo catalog) and genre training
  * (≈ 200 s: predictions work minutes after the quick start, not after the reading); the OCR pass
- * (half an hour and more) comes last and makes way for any of them between two posters.
+ * (a quarter of an hour and more) makes way for any of them between two posters, and the small
+ * print it leaves comes last.
  */
-export const JOB_PRIORITY: Record<string, number> = { [ANALYSIS_JOB]: 30, [ATLAS_BUILD_JOB]: 26, [GENRES_TRAIN_JOB]: 25, [POSTER_TEXT_JOB]: 20 };
+export const JOB_PRIORITY: Record<string, number> = { [ANALYSIS_JOB]: 30, [ATLAS_BUILD_JOB]: 26, [GENRES_TRAIN_JOB]: 25, [POSTER_TEXT_JOB]: 20, [SMALL_PRINT_JOB]: 15 };
+
+type TextPass = (library: Store, pool: OcrPool, opts: TextPassOptions) => Promise<TextPassSummary>;
+
+/** Runs an OCR pass on as many reader threads as the budget allows; it stops between posters when asked and resumes where it stopped. */
+async function runTextPass(library: Store, ctx: JobContext, threads: number, pass: TextPass, smallPrint: TextPassOptions['smallPrint']): Promise<TextPassSummary | typeof JOB_YIELDED> {
+  const pool = OcrPool.start(Math.max(1, threads));
+  const started = performance.now();
+  try {
+    const summary = await pass(library, pool, {
+      smallPrint,
+      shouldStop: () => ctx.signal.aborted || ctx.yieldSignal.aborted,
+      onProgress: (done, total) => {
+        const rate = done / Math.max(1e-3, (performance.now() - started) / 1000);
+        ctx.progress({ done, total, message: `${rate.toFixed(2)} posters/s` });
+      },
+    });
+    // Stopped between posters (gave way, paused, this process stops, or cancelled): not finished.
+    return summary.interrupted ? JOB_YIELDED : summary;
+  } finally {
+    await pool.close();
+  }
+}
 
 export function libraryJobHandlers(library: Store, cpuBudget: number): JobHandler[] {
   return [
@@ -38,25 +63,13 @@ export function libraryJobHandlers(library: Store, cpuBudget: number): JobHandle
       kind: POSTER_TEXT_JOB,
       cpus: cpuBudget,
       run: async (ctx) => {
-        const threads = Math.max(1, cpuBudget);
-        const pool = OcrPool.start(threads);
-        const started = performance.now();
-        try {
-          const summary = await readPosterText(library, pool, {
-            // Stops between posters (every reading is stored as it arrives, so the job resumes where it stopped).
-            shouldStop: () => ctx.signal.aborted || ctx.yieldSignal.aborted,
-            onProgress: (done, total) => {
-              const rate = done / Math.max(1e-3, (performance.now() - started) / 1000);
-              ctx.progress({ done, total, message: `${rate.toFixed(2)} posters/s` });
-            },
-          });
-          // Stopped between posters (gave way, paused, this process stops, or cancelled): not finished.
-          return summary.interrupted ? JOB_YIELDED : summary;
-        } finally {
-          await pool.close();
-        }
+        // Title-sized lines now; the small print they leave is a job of its own, after everything else.
+        const outcome = await runTextPass(library, ctx, cpuBudget, readPosterText, 'later');
+        if (outcome !== JOB_YIELDED && outcome.smallPrintLeft > 0) await library.jobs.enqueue({ kind: SMALL_PRINT_JOB, priority: JOB_PRIORITY[SMALL_PRINT_JOB] });
+        return outcome;
       },
     },
+    { kind: SMALL_PRINT_JOB, cpus: cpuBudget, run: (ctx) => runTextPass(library, ctx, cpuBudget, readSmallPrint, undefined) },
     {
       kind: ANALYSIS_JOB,
       cpus: 1,

@@ -22,7 +22,7 @@ import { errorHandler } from './errors.js';
 import { documentMultipart } from './multipart-docs.js';
 import { GenreTraining } from './genre-training.js';
 import { defaultCpuBudget, JobWorkers } from '../jobs/workers.js';
-import { JOB_PRIORITY, libraryJobHandlers, POSTER_TEXT_JOB } from '../jobs/library-jobs.js';
+import { JOB_PRIORITY, libraryJobHandlers, POSTER_TEXT_JOB, SMALL_PRINT_JOB } from '../jobs/library-jobs.js';
 import type { TextPassSummary } from '../ingest/text-pass.js';
 import { AnalysisCache } from './analysis-cache.js';
 import { LibraryChanges } from './library-changes.js';
@@ -119,8 +119,10 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         .catch(() => undefined)
         .then(() => {
           genreTraining?.finished(job);
-          // A finished OCR pass changes the poster-words features: train on every reading.
-          if (job.kind === POSTER_TEXT_JOB && outcome === 'done' && ((job.result as TextPassSummary | null)?.read ?? 0) > 0) return genreTraining?.retrain();
+          // A finished OCR pass changes the poster-words features: train on every reading, once its small print is read too.
+          const pass = job.result as TextPassSummary | null;
+          const whole = job.kind === SMALL_PRINT_JOB || (job.kind === POSTER_TEXT_JOB && (pass?.smallPrintLeft ?? 0) === 0);
+          if (whole && outcome === 'done' && (pass?.read ?? 0) > 0) return genreTraining?.retrain();
         })
         .catch((err: unknown) => app.log.error(err));
     },

@@ -1,8 +1,8 @@
 /** Row shapes both engines return alike (same column names, numbers and blobs), mapped to records once. */
 import type { DetectedFace } from '../models/face-model.js';
 import { fromBlob } from './blob.js';
-import type { TextLine } from '../text/types.js';
-import type { StoredPosterText } from './store.js';
+import type { PendingStrip, TextLine } from '../text/types.js';
+import type { PosterTextReading, StoredPosterText } from './store.js';
 import type { AtlasPoint, PosterScope, StoredPoster } from './types.js';
 
 type Row = Record<string, unknown>;
@@ -32,10 +32,17 @@ const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T)
 
 export function rowToPosterText(r: Row): StoredPosterText {
   const readAt = r.read_at instanceof Date ? r.read_at.toISOString() : (r.read_at as string);
-  return { version: r.version as string, sourceHash: r.source_hash as string, lines: json<TextLine[]>(r.lines), error: (r.error as string | null) ?? null, readAt };
+  const smallPrint = (r.small_print == null ? null : json<PendingStrip[] | null>(r.small_print)) ?? [];
+  return { version: r.version as string, sourceHash: r.source_hash as string, lines: json<TextLine[]>(r.lines), smallPrint, error: (r.error as string | null) ?? null, readAt };
 }
 
 export const rowLines = (r: Row): TextLine[] => json<TextLine[]>(r.lines);
+
+/** A reading as its poster_text columns: lines and small print as JSON text (small print NULL when none is left), or the error. */
+export function readingColumns(reading: PosterTextReading): { lines: string; smallPrint: string | null; error: string | null } {
+  if ('error' in reading) return { lines: '[]', smallPrint: null, error: reading.error };
+  return { lines: JSON.stringify(reading.lines), smallPrint: reading.smallPrint?.length ? JSON.stringify(reading.smallPrint) : null, error: null };
+}
 
 export const POSTER_COLUMNS = 'key, movie_key, rank, kind, country, year, path, content_hash, width, height, format';
 

@@ -271,14 +271,15 @@ export function storeConformance(name: string, make: StoreFactory): void {
       await withLibrary(async ({ store }) => {
         const [a, b, c] = await store.writeMovies([write('a', 1), write('b', 2), write('c', 3)], '/catalog');
         expect((await store.postersNeedingText('ocr1')).map((p) => p.key)).toEqual([a, b, c]);
-        expect(await store.posterTextProgress('ocr1')).toEqual({ read: 0, failed: 0, pending: 3 });
+        expect(await store.posterTextProgress('ocr1')).toEqual({ read: 0, failed: 0, pending: 3, smallPrint: 0 });
         const line = { text: 'THE “QUOTED” TITLE — ü', confidence: 0.875, box: [[0.1, 0.2], [0.9, 0.2], [0.9, 0.3], [0.1, 0.3]] as [number, number][], size: 0.1, order: 0 };
         await store.putPosterText(a!, 'ocr1', 'hash-a', { lines: [line, { ...line, text: 'tagline', order: 1 }] });
         await store.putPosterText(b!, 'ocr1', 'hash-b', { lines: [] });
         await store.putPosterText(c!, 'ocr1', 'hash-c', { error: 'cannot decode image' });
         expect(await store.postersNeedingText('ocr1')).toEqual([]);
-        expect(await store.posterTextProgress('ocr1')).toEqual({ read: 2, failed: 1, pending: 0 });
+        expect(await store.posterTextProgress('ocr1')).toEqual({ read: 2, failed: 1, pending: 0, smallPrint: 0 });
         const stored = await store.getPosterText(a!);
+        expect(stored!.smallPrint).toEqual([]);
         expect(stored!.lines[0]).toEqual(line);
         expect(stored!.lines.map((l) => l.text)).toEqual([line.text, 'tagline']);
         expect(new Date(stored!.readAt).getTime()).toBeGreaterThan(0);
@@ -292,6 +293,32 @@ export function storeConformance(name: string, make: StoreFactory): void {
         expect((await store.allPosterText('ocr1')).map((r) => r.key)).toEqual([b]);
         await store.deleteMovies(['b']);
         expect(await store.getPosterText(b!)).toBeUndefined();
+      });
+    });
+
+    it('keeps the small print a reading left for later until the whole reading replaces it', async () => {
+      await withLibrary(async ({ store }) => {
+        const [a, b] = await store.writeMovies([write('a', 1), write('b', 2)], '/catalog');
+        const line = { text: 'TITLE', confidence: 0.9, box: [[0.1, 0.2], [0.9, 0.2], [0.9, 0.3], [0.1, 0.3]] as [number, number][], size: 0.1, order: 0 };
+        // Unrounded fractions survive exactly: the later reading samples the same pixels.
+        const strip = { strip: [[0.1234567891234, 0.9], [0.8, 0.9], [0.8, 0.91], [0.1234567891234, 0.91]] as [number, number][], box: [[0.1, 0.9], [0.8, 0.9], [0.8, 0.91], [0.1, 0.91]] as [number, number][] };
+        await store.putPosterText(a!, 'ocr1', 'hash-a', { lines: [line], smallPrint: [strip] });
+        await store.putPosterText(b!, 'ocr1', 'hash-b', { lines: [line], smallPrint: [] });
+        expect(await store.postersNeedingText('ocr1')).toEqual([]);
+        expect(await store.postersWithSmallPrint('ocr1')).toEqual([{ key: a, path: '/posters/a.jpg', contentHash: 'hash-a' }]);
+        expect(await store.postersWithSmallPrint('ocr2')).toEqual([]);
+        expect(await store.posterTextProgress('ocr1')).toEqual({ read: 2, failed: 0, pending: 0, smallPrint: 1 });
+        expect((await store.getPosterText(a!))!.smallPrint).toEqual([strip]);
+        expect((await store.allPosterText('ocr1')).map((r) => r.lines.map((l) => l.text))).toEqual([['TITLE'], ['TITLE']]);
+        const before = await store.revisions();
+        await store.putPosterText(a!, 'ocr1', 'hash-a', { lines: [line, { ...line, text: 'SMALL PRINT', order: 1 }] });
+        expect((await store.revisions()).get('printed-text')).toBeGreaterThan(before.get('printed-text') ?? 0);
+        expect(await store.postersWithSmallPrint('ocr1')).toEqual([]);
+        expect((await store.getPosterText(a!))!.smallPrint).toEqual([]);
+        // A changed poster's small print is not read against its new bytes.
+        await store.putPosterText(b!, 'ocr1', 'hash-b', { lines: [line], smallPrint: [strip] });
+        await store.writeMovies([write('b', 2, { poster: { ...write('b', 2).poster!, record: { ...write('b', 2).poster!.record, contentHash: 'hash-b2' } } })], '/catalog');
+        expect(await store.postersWithSmallPrint('ocr1')).toEqual([]);
       });
     });
 

@@ -8,21 +8,30 @@
 import type { PaletteColor } from '../design/palette.js';
 import type { DetectedFace } from '../models/face-model.js';
 import type { VectorIndex } from '../search/vector-index.js';
-import type { TextLine } from '../text/types.js';
+import type { PendingStrip, TextLine } from '../text/types.js';
 import type { TableRow, TableSpec } from './tables.js';
 import type { LexicalSearch } from './lexical.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import type { AtlasPoint, BatchCounts, FilterRow, TitleRow, ModelRef, MovieRecord, PosterMeta, PosterRecord, PosterScope, StoredPoster, StillRecord, StillState, StoredFaceJson, StoredFilm, StoredMovie, StoredStill, VectorRecord, VectorState } from './types.js';
 
-/** A poster's OCR outcome: the lines read, or the reason reading failed. */
-export type PosterTextReading = { lines: TextLine[] } | { error: string };
+/** A poster's OCR outcome: the lines read (and the small print left for later, if any), or the reason reading failed. */
+export type PosterTextReading = { lines: TextLine[]; smallPrint?: PendingStrip[] } | { error: string };
 
 export interface StoredPosterText {
   version: string;
   sourceHash: string;
   lines: TextLine[];
+  /** Small print detected but not read yet (empty once the reading is whole). */
+  smallPrint: PendingStrip[];
   error: string | null;
   readAt: string;
+}
+
+export interface PosterTextProgress {
+  read: number;
+  failed: number;
+  pending: number;
+  smallPrint: number;
 }
 
 export interface LibraryStats {
@@ -180,8 +189,10 @@ export interface Store {
   getPosterText(key: number): Promise<StoredPosterText | undefined>;
   /** Every current reading with lines (this version, matching poster hash), in key order. */
   allPosterText(version: string, scope?: PosterScope): Promise<{ key: number; lines: TextLine[] }[]>;
-  /** How far the OCR pass is for this version: posters read, failed, and still to read. */
-  posterTextProgress(version: string): Promise<{ read: number; failed: number; pending: number }>;
+  /** Current readings (this version, matching poster hash) whose small print is still to read, in key order. */
+  postersWithSmallPrint(version: string): Promise<{ key: number; path: string; contentHash: string }[]>;
+  /** How far the OCR pass is for this version: posters read, failed, and still to read; `smallPrint`: read posters whose small print is not read yet. */
+  posterTextProgress(version: string): Promise<PosterTextProgress>;
 
   // Genre models
   putGenreModel(name: string, meta: unknown, params: Float32Array | null): Promise<void>;

@@ -32,7 +32,7 @@ export const TABLE_SPECS: TableSpec[] = [
   t('palettes', 'movie_key, version, source_hash, colors', 'movie_key', { json: ['colors'] }),
   t('faces', 'movie_key, idx, x, y, width, height, score, descriptor', 'movie_key, idx'),
   t('face_scans', 'movie_key, model_version, source_hash, count', 'movie_key'),
-  t('poster_text', 'movie_key, version, source_hash, lines, error, read_at', 'movie_key', { json: ['lines'], time: ['read_at'] }),
+  t('poster_text', 'movie_key, version, source_hash, lines, small_print, error, read_at', 'movie_key', { json: ['lines', 'small_print'], time: ['read_at'] }),
   t('genre_models', 'name, created_at, meta, params', 'name', { json: ['meta'], time: ['created_at'] }),
   t('atlas', 'channel, built_at, meta', 'channel', { json: ['meta'], time: ['built_at'] }),
   t('atlas_points', 'channel, movie_key, pca_x, pca_y, umap_x, umap_y, tsne_x, tsne_y, cell, cluster, placed', 'channel, movie_key'),

@@ -6,6 +6,8 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { OcrAnswer, OcrTask } from './ocr-worker.js';
+import type { SmallPrint } from './poster-ocr.js';
+import type { PosterText } from './types.js';
 
 export class OcrPool {
   private constructor(
@@ -20,10 +22,13 @@ export class OcrPool {
     return new OcrPool(new Piscina<OcrTask, OcrAnswer>({ filename, minThreads: n, maxThreads: n, idleTimeout: 60_000 }), n);
   }
 
-  /** Reads one encoded image; rejects only when the reader itself failed (not for a bad image). */
-  read(bytes: Buffer, source: string): Promise<OcrAnswer> {
+  /**
+   * Reads one encoded image, or the small print an earlier reading of it left for later; rejects
+   * only when the reader itself failed (not for a bad image).
+   */
+  read(bytes: Buffer, source: string, smallPrint: SmallPrint = 'now', earlier?: PosterText): Promise<OcrAnswer> {
     const copy = new Uint8Array(bytes); // its own buffer, moved to the worker without copying again
-    return this.pool.run({ bytes: copy, source }, { transferList: [copy.buffer] });
+    return this.pool.run({ bytes: copy, source, smallPrint, earlier }, { transferList: [copy.buffer] });
   }
 
   async close(): Promise<void> {

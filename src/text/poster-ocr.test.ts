@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MarqueeError } from '../util/errors.js';
 import { squash } from './normalize.js';
-import { PosterOcr } from './poster-ocr.js';
+import { OCR_SETTINGS, PosterOcr } from './poster-ocr.js';
 import { TitleMatcher } from './title-matcher.js';
 
 const CATALOG = resolve(import.meta.dirname, '../../../shared/catalog');
@@ -52,6 +52,22 @@ describe('PosterOcr on demo posters', () => {
   it('reads a title off a poster only 150 px wide', async () => {
     const tiny = await sharp(poster('2')).resize(150).toBuffer();
     expect(read((await ocr.readImage(tiny, 'tiny.jpg')).lines)).toContain('jumanji');
+  });
+
+  it('reads the small print later from the same pixels: two steps give the lines of one', async () => {
+    // GoldenEye and Jumanji carry billing blocks; the sideways poster has too little text to leave any for later.
+    const sideways = await sharp(poster('9')).rotate(90).toBuffer();
+    let leftForLater = 0;
+    for (const [bytes, name] of [[poster('10'), '10.jpg'], [poster('2'), '2.jpg'], [sideways, 'sideways.jpg']] as const) {
+      const atOnce = await ocr.readImage(bytes, name);
+      const first = await ocr.readImage(bytes, name, 'later');
+      expect(atOnce.smallPrint).toBeUndefined();
+      for (const l of first.lines) expect(l.size).toBeGreaterThanOrEqual(OCR_SETTINGS.smallPrintBelow - 1e-4);
+      leftForLater += first.smallPrint?.length ?? 0;
+      if (first.smallPrint) expect(first.lines.length).toBeLessThan(atOnce.lines.length);
+      expect(await ocr.readPending(bytes, name, first)).toEqual(atOnce);
+    }
+    expect(leftForLater).toBeGreaterThan(0);
   });
 
   it('rejects bytes that are not an image with the file named', async () => {

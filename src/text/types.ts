@@ -13,6 +13,19 @@ export interface TextLine {
   order: number;
 }
 
+/**
+ * A detected line left for a later, lower-priority reading (small print). Corners are fractions of
+ * the detection image's width and height, unrounded, so the later reading samples the very pixels
+ * a reading in one go would have: `strip` turned upright (before the 0/180° classifier), `box` as
+ * the line's box is given.
+ */
+export interface PendingStrip {
+  strip: [number, number][];
+  box: [number, number][];
+}
+
 export interface PosterText {
   lines: TextLine[];
+  /** Small print detected but not read yet (absent once everything is read). */
+  smallPrint?: PendingStrip[];
 }

@@ -1,7 +1,8 @@
 /**
  * Durable jobs on both engines: `serve --read-text` runs the OCR pass as a job; killed with -9
  * mid-pass and started again, the same job resumes where it stopped and finishes, and no poster is
- * read twice (the printed-text revision moves once per reading written). Also the jobs API.
+ * read twice (the printed-text revision moves once per reading written: once for the titles, once
+ * more where the small-print job finished the reading). Also the jobs API.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,8 +44,9 @@ async function until<T>(what: () => Promise<T | undefined>, ms: number, label: s
   }
 }
 
-const ocrJob = async (base: string): Promise<JobView | undefined> =>
-  ((await (await fetch(`${base}/api/jobs?kind=poster-text`)).json()) as { jobs: JobView[] }).jobs[0];
+const jobOf = async (base: string, kind: string): Promise<JobView | undefined> =>
+  ((await (await fetch(`${base}/api/jobs?kind=${kind}`)).json()) as { jobs: JobView[] }).jobs[0];
+const ocrJob = (base: string): Promise<JobView | undefined> => jobOf(base, 'poster-text');
 
 describe.each(enginesHere)('durable jobs (%s)', (engine) => {
   let lib: TestLibrary;
@@ -85,6 +87,7 @@ describe.each(enginesHere)('durable jobs (%s)', (engine) => {
     }
 
     const second = serve(lib.db);
+    let smallPrint: JobView;
     try {
       const base = await second.address;
       const done = await until(async () => {
@@ -93,6 +96,12 @@ describe.each(enginesHere)('durable jobs (%s)', (engine) => {
       }, 240_000, 'the resumed pass');
       expect(done.id).toBe(job.id);
       expect(done.result!.read).toBeLessThan(POSTERS);
+      // The small print the pass left comes after, as a job of its own.
+      smallPrint = await until(async () => {
+        const j = await jobOf(base, 'poster-small-print');
+        return j?.state === 'done' ? j : undefined;
+      }, 240_000, 'the small-print pass');
+      expect(smallPrint.result!.read).toBeGreaterThan(0);
     } finally {
       second.child.kill('SIGTERM');
       await new Promise((r) => second.child.once('exit', r));
@@ -100,9 +109,9 @@ describe.each(enginesHere)('durable jobs (%s)', (engine) => {
 
     const after = await openStore(lib.db, { create: false });
     try {
-      expect(await after.posterTextProgress(ocrVersionKey())).toMatchObject({ read: POSTERS, pending: 0 });
-      // Each reading written moves the revision once: every poster was read once, none twice.
-      expect((await after.revisions()).get('printed-text')).toBe(POSTERS);
+      expect(await after.posterTextProgress(ocrVersionKey())).toMatchObject({ read: POSTERS, pending: 0, smallPrint: 0 });
+      // Each reading written moves the revision once: every poster's titles were read once, and its small print at most once.
+      expect((await after.revisions()).get('printed-text')).toBe(POSTERS + smallPrint!.result!.read);
     } finally {
       await after.close();
     }

@@ -57,7 +57,7 @@ describe('printed text on posters', () => {
     const resumed = jsonLines(runCli(['index', catalog, '--db', db, '--json', '--no-text']).stdout).at(-1) as { ocr: { read: number; failed: number } };
     // The resumed pass reads only what was left.
     expect(resumed.ocr.read + resumed.ocr.failed).toBe(partial.pending);
-    expect(info().posterText).toEqual({ read: rows.length, failed: 0, pending: 0 });
+    expect(info().posterText).toEqual({ read: rows.length, failed: 0, pending: 0, smallPrint: 0 });
   });
 
   it('an unchanged library is not read again', () => {

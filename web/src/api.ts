@@ -37,6 +37,8 @@ export interface TextStatus {
   read: number;
   failed: number;
   pending: number;
+  /** Read posters whose small print is still to read (a later job). */
+  smallPrint: number;
   running: boolean;
   rate?: number;
 }

@@ -58,9 +58,13 @@ async function watchTextReading(): Promise<void> {
       return;
     }
     const total = s.read + s.failed + s.pending;
-    if (s.running && s.pending > 0) {
+    const rate = s.rate ? ` (${s.rate.toFixed(1)}/s)` : '';
+    if (s.running && (s.pending > 0 || s.smallPrint > 0)) {
       badge.hidden = false;
-      badge.textContent = `Reading poster text: ${(s.read + s.failed).toLocaleString()} of ${total.toLocaleString()}${s.rate ? ` (${s.rate.toFixed(1)}/s)` : ''}`;
+      badge.textContent =
+        s.pending > 0
+          ? `Reading poster text: ${(s.read + s.failed).toLocaleString()} of ${total.toLocaleString()}${rate}`
+          : `Reading small print: ${(s.read - s.smallPrint).toLocaleString()} of ${s.read.toLocaleString()}${rate}`;
       setTimeout(() => void watchTextReading(), 5000);
     } else badge.hidden = true;
   } catch {

@@ -4,7 +4,7 @@ import { identify } from '../../search/identify.js';
 import { MarqueeError } from '../../util/errors.js';
 import { ocrVersionKey } from '../../text/poster-ocr.js';
 import { currentReading } from '../../text/current-reading.js';
-import { POSTER_TEXT_JOB } from '../../jobs/library-jobs.js';
+import { POSTER_TEXT_JOB, SMALL_PRINT_JOB } from '../../jobs/library-jobs.js';
 import type { ServerContext } from '../context.js';
 import { idParam } from '../context.js';
 import { errorSchema, identifiedSchema, resultSchema, textLinesSchema } from '../schemas.js';
@@ -17,11 +17,12 @@ const statusSchema = {
     read: { type: 'integer' },
     failed: { type: 'integer' },
     pending: { type: 'integer' },
+    smallPrint: { type: 'integer', description: 'Posters read whose small print (lines shorter than 2.5 % of the poster) is still to read, by a later, lower-priority job' },
     running: { type: 'boolean' },
     rate: { type: 'number' },
     error: { type: ['string', 'null'] },
   },
-  required: ['read', 'failed', 'pending', 'running'],
+  required: ['read', 'failed', 'pending', 'smallPrint', 'running'],
 } as const;
 
 const identifySchema = {
@@ -39,8 +40,9 @@ export function registerTextRoutes(app: FastifyInstance, ctx: ServerContext): vo
 
   app.get('/api/text/status', { schema: { summary: 'How far reading the posters\' printed text (OCR) is', response: { 200: statusSchema } } }, async () => {
     const progress = await library.posterTextProgress(ocrVersionKey());
-    // The OCR pass is a job in the library's queue (run here or by any worker on the library).
-    const job = (await ctx.jobs.list({ kind: POSTER_TEXT_JOB, limit: 1 }))[0];
+    // The OCR passes are jobs in the library's queue (run here or by any worker on the library): the titles first, then the small print.
+    const [titles, smallPrint] = await Promise.all([POSTER_TEXT_JOB, SMALL_PRINT_JOB].map(async (kind) => (await ctx.jobs.list({ kind, limit: 1 }))[0]));
+    const job = titles?.state !== 'done' || !smallPrint ? titles : smallPrint;
     const running = job?.state === 'running' || job?.state === 'waiting';
     const seconds = job?.startedAt ? Math.max(1e-3, (Date.now() - Date.parse(job.startedAt)) / 1000) : 0;
     const rate = job?.state === 'running' && job.progress && seconds > 0 ? job.progress.done / seconds : 0;

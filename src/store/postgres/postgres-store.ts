@@ -11,11 +11,11 @@ import pg from 'pg';
 import type { PaletteColor } from '../../design/palette.js';
 import type { DetectedFace } from '../../models/face-model.js';
 import { fromBlob, toBlob } from '../blob.js';
-import { POSTER_COLUMNS, rowLines, rowToAtlasPoint, rowToFace, rowToPoster, rowToPosterText, scoped } from '../rows.js';
+import { POSTER_COLUMNS, readingColumns, rowLines, rowToAtlasPoint, rowToFace, rowToPoster, rowToPosterText, scoped } from '../rows.js';
 import { channelKind, COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL } from '../channels.js';
 import { StoreError } from '../errors.js';
 import { redactLocation } from '../location.js';
-import type { LibraryStats, MorePosterWrite, MovieWrite, PosterTextReading, StillsMovie, Store, StoredAnalysis, StoredPosterText, VectorBackend } from '../store.js';
+import type { LibraryStats, MorePosterWrite, MovieWrite, PosterTextProgress, PosterTextReading, StillsMovie, Store, StoredAnalysis, StoredPosterText, VectorBackend } from '../store.js';
 import type { TextLine } from '../../text/types.js';
 import type { AtlasPoint, BatchCounts, FilterRow, TitleRow, ModelRef, MovieRecord, PosterMeta, PosterScope, StillLook, StoredPoster, StillRecord, StillState, StoredFaceJson, StoredFilm, StoredMovie, StoredStill, VectorRecord, VectorState } from '../types.js';
 import { PG_LEXICAL_SCHEMA_SQL, PostgresLexicalSearch, setUpTrigrams } from './lexical-postgres.js';
@@ -527,13 +527,22 @@ export class PostgresStore implements Store {
   }
 
   async putPosterText(key: number, version: string, sourceHash: string, reading: PosterTextReading): Promise<void> {
-    const lines = 'lines' in reading ? reading.lines : [];
-    const error = 'error' in reading ? reading.error : null;
+    const { lines, smallPrint, error } = readingColumns(reading);
     await this.q(
-      `INSERT INTO poster_text (movie_key, version, source_hash, lines, error, read_at) VALUES ($1, $2, $3, $4, $5, now())
-       ON CONFLICT (movie_key) DO UPDATE SET version = excluded.version, source_hash = excluded.source_hash, lines = excluded.lines, error = excluded.error, read_at = excluded.read_at`,
-      [key, version, sourceHash, JSON.stringify(lines), error],
+      `INSERT INTO poster_text (movie_key, version, source_hash, lines, small_print, error, read_at) VALUES ($1, $2, $3, $4, $5, $6, now())
+       ON CONFLICT (movie_key) DO UPDATE SET version = excluded.version, source_hash = excluded.source_hash, lines = excluded.lines, small_print = excluded.small_print, error = excluded.error, read_at = excluded.read_at`,
+      [key, version, sourceHash, lines, smallPrint, error],
     );
+  }
+
+  async postersWithSmallPrint(version: string): Promise<{ key: number; path: string; contentHash: string }[]> {
+    return (
+      await this.q(
+        `SELECT p.key, p.path, p.content_hash FROM poster_text t JOIN posters p ON p.key = t.movie_key
+         WHERE t.version = $1 AND t.source_hash = p.content_hash AND t.small_print IS NOT NULL ORDER BY p.key`,
+        [version],
+      )
+    ).map((r) => ({ key: r.key as number, path: r.path as string, contentHash: r.content_hash as string }));
   }
 
   async postersNeedingText(version: string): Promise<{ key: number; path: string; contentHash: string }[]> {
@@ -555,17 +564,18 @@ export class PostgresStore implements Store {
     ).map((r) => ({ key: r.movie_key as number, lines: rowLines(r) }));
   }
 
-  async posterTextProgress(version: string): Promise<{ read: number; failed: number; pending: number }> {
+  async posterTextProgress(version: string): Promise<PosterTextProgress> {
     const r = (await this.one(
       `SELECT COUNT(*) FILTER (WHERE t.version = $1 AND t.source_hash = p.content_hash AND t.error IS NULL)::int AS read,
               COUNT(*) FILTER (WHERE t.version = $1 AND t.source_hash = p.content_hash AND t.error IS NOT NULL)::int AS failed,
+              COUNT(*) FILTER (WHERE t.version = $1 AND t.source_hash = p.content_hash AND t.small_print IS NOT NULL)::int AS small_print,
               COUNT(*)::int AS total
        FROM posters p LEFT JOIN poster_text t ON t.movie_key = p.key`,
       [version],
     ))!;
     const read = r.read as number;
     const failed = r.failed as number;
-    return { read, failed, pending: (r.total as number) - read - failed };
+    return { read, failed, pending: (r.total as number) - read - failed, smallPrint: r.small_print as number };
   }
 
   async putAnalysis(key: string, revisions: Record<string, number>, result: unknown): Promise<void> {

@@ -8,13 +8,14 @@
  * delete or a CLI index run (delivered on commit only). They read the statement's transition
  * table, so a statement that changed no row bumps nothing (PostgreSQL allows a transition table
  * on a trigger of one event only: three triggers per table). v6: revisions, the job queue and stored analyses.
+ * v7: poster_text.small_print, the lines detected but left for a later reading (poster-ocr.ts).
  * v4: several posters per movie, with the same poster keys as SQLite (sqlite/schema.ts "Poster
  * keys"): a further poster's key comes from the movies' identity sequence.
  */
 import { TABLE_AREAS } from '../revisions.js';
 import { PG_LEXICAL_BACKFILL_SQL } from './lexical-postgres.js';
 
-export const PG_SCHEMA_VERSION = 6;
+export const PG_SCHEMA_VERSION = 7;
 
 export const NOTIFY_CHANNEL = 'marquee_changes';
 
@@ -106,6 +107,7 @@ CREATE TABLE IF NOT EXISTS poster_text (
   version     text NOT NULL,
   source_hash text NOT NULL,
   lines       jsonb NOT NULL,
+  small_print jsonb,
   error       text,
   read_at     timestamptz NOT NULL
 );
@@ -280,4 +282,5 @@ export const PG_MIGRATIONS: string[] = [
   ALTER TABLE poster_text DROP CONSTRAINT IF EXISTS poster_text_movie_key_fkey, ADD CONSTRAINT poster_text_movie_key_fkey FOREIGN KEY (movie_key) REFERENCES posters(key) ON DELETE CASCADE;`,
   /* 4 -> 5: lexical search columns (lexical-postgres.ts; created at every open), filled once by their triggers. */ PG_LEXICAL_BACKFILL_SQL,
   /* 5 -> 6: revisions (created by the schema above, kept by revisionTriggersSql) and the job queue (postgres-jobs.ts, created at every open). */ 'SELECT 1',
+  /* 6 -> 7: small print left for a later reading (poster-ocr.ts). */ 'ALTER TABLE poster_text ADD COLUMN IF NOT EXISTS small_print jsonb',
 ];

@@ -14,10 +14,11 @@
  * v8: revisions per area (../revisions.ts), bumped by a trigger per table and operation (SQLite
  * triggers are per row: an upsert of one row of a tiny table per row written), the job queue
  * (sqlite-jobs.ts) and stored analyses (results with the revisions they were computed from).
+ * v9: poster_text.small_print, the lines detected but left for a later reading (poster-ocr.ts).
  */
 import { TABLE_AREAS } from '../revisions.js';
 
-export const SCHEMA_VERSION = 8;
+export const SCHEMA_VERSION = 9;
 
 /** The revisions table and the triggers that keep it (created at every open, like the schema). */
 export function revisionsSql(): string {

@@ -75,7 +75,7 @@ function downgradeToSchema5(file: string): void {
     for (const t of tables) db.exec(`ALTER TABLE ${t} RENAME TO ${t}_new`);
     db.exec(SCHEMA_5_TABLES);
     db.exec('INSERT INTO posters SELECT movie_key, path, content_hash, width, height, format, bytes, thumbnail, indexed_at FROM posters_new');
-    for (const t of tables.slice(1)) db.exec(`INSERT INTO ${t} SELECT * FROM ${t}_new`);
+    for (const t of tables.slice(1)) db.exec(t === 'poster_text' ? 'INSERT INTO poster_text SELECT movie_key, version, source_hash, lines, error, read_at FROM poster_text_new' : `INSERT INTO ${t} SELECT * FROM ${t}_new`);
     for (const t of tables) db.exec(`DROP TABLE ${t}_new`);
   })();
   db.pragma('user_version = 5');

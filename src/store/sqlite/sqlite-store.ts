@@ -9,9 +9,9 @@ import Database from 'better-sqlite3';
 import type { PaletteColor } from '../../design/palette.js';
 import type { DetectedFace } from '../../models/face-model.js';
 import { fromBlob, toBlob } from '../blob.js';
-import { POSTER_COLUMNS, rowLines, rowToAtlasPoint, rowToFace, rowToPoster, rowToPosterText, scoped } from '../rows.js';
+import { POSTER_COLUMNS, readingColumns, rowLines, rowToAtlasPoint, rowToFace, rowToPoster, rowToPosterText, scoped } from '../rows.js';
 import { acquireIndexLock } from '../index-lock.js';
-import type { LibraryStats, MorePosterWrite, MovieWrite, PosterTextReading, StillsMovie, Store, StoredAnalysis, StoredPosterText, VectorBackend } from '../store.js';
+import type { LibraryStats, MorePosterWrite, MovieWrite, PosterTextProgress, PosterTextReading, StillsMovie, Store, StoredAnalysis, StoredPosterText, VectorBackend } from '../store.js';
 import type { TextLine } from '../../text/types.js';
 import { StoreError } from '../errors.js';
 import type { AtlasPoint, BatchCounts, FilterRow, TitleRow, ModelRef, MovieRecord, PosterMeta, PosterScope, StillLook, StoredPoster, StillRecord, StillState, StoredFaceJson, StoredFilm, StoredMovie, StoredStill, VectorRecord, VectorState } from '../types.js';
@@ -114,6 +114,8 @@ export class SqliteStore implements Store {
     }
     if (current > 0 && current < 6) this.rebuildForPosterKeys();
     this.db.exec(SCHEMA_SQL);
+    // v8 -> v9: small print left for a later reading (a column of its own: the v5 rebuild above copies poster_text by position).
+    if (!(this.db.prepare('PRAGMA table_info(poster_text)').all() as Row[]).some((c) => c.name === 'small_print')) this.db.exec('ALTER TABLE poster_text ADD COLUMN small_print TEXT');
     this.db.exec(revisionsSql());
     this.db.exec(JOBS_SCHEMA_SQL);
     // v6 -> v7: lexical search tables (FTS5), filled once from the rows already there.
@@ -485,14 +487,24 @@ export class SqliteStore implements Store {
   }
 
   async putPosterText(key: number, version: string, sourceHash: string, reading: PosterTextReading): Promise<void> {
-    const lines = 'lines' in reading ? reading.lines : [];
-    const error = 'error' in reading ? reading.error : null;
+    const { lines, smallPrint, error } = readingColumns(reading);
     this.db
       .prepare(
-        `INSERT INTO poster_text (movie_key, version, source_hash, lines, error, read_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT(movie_key) DO UPDATE SET version = excluded.version, source_hash = excluded.source_hash, lines = excluded.lines, error = excluded.error, read_at = excluded.read_at`,
+        `INSERT INTO poster_text (movie_key, version, source_hash, lines, small_print, error, read_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(movie_key) DO UPDATE SET version = excluded.version, source_hash = excluded.source_hash, lines = excluded.lines, small_print = excluded.small_print, error = excluded.error, read_at = excluded.read_at`,
       )
-      .run(key, version, sourceHash, JSON.stringify(lines), error, new Date().toISOString());
+      .run(key, version, sourceHash, lines, smallPrint, error, new Date().toISOString());
+  }
+
+  async postersWithSmallPrint(version: string): Promise<{ key: number; path: string; contentHash: string }[]> {
+    return (
+      this.db
+        .prepare(
+          `SELECT p.key, p.path, p.content_hash FROM poster_text t JOIN posters p ON p.key = t.movie_key
+           WHERE t.version = ? AND t.source_hash = p.content_hash AND t.small_print IS NOT NULL ORDER BY p.key`,
+        )
+        .all(version) as Row[]
+    ).map((r) => ({ key: r.key as number, path: r.path as string, contentHash: r.content_hash as string }));
   }
 
   async postersNeedingText(version: string): Promise<{ key: number; path: string; contentHash: string }[]> {
@@ -515,18 +527,19 @@ export class SqliteStore implements Store {
     ).map((r) => ({ key: r.movie_key as number, lines: rowLines(r) }));
   }
 
-  async posterTextProgress(version: string): Promise<{ read: number; failed: number; pending: number }> {
+  async posterTextProgress(version: string): Promise<PosterTextProgress> {
     const r = this.db
       .prepare(
         `SELECT SUM(CASE WHEN t.movie_key IS NOT NULL AND t.version = ? AND t.source_hash = p.content_hash AND t.error IS NULL THEN 1 ELSE 0 END) AS read,
                 SUM(CASE WHEN t.movie_key IS NOT NULL AND t.version = ? AND t.source_hash = p.content_hash AND t.error IS NOT NULL THEN 1 ELSE 0 END) AS failed,
+                SUM(CASE WHEN t.movie_key IS NOT NULL AND t.version = ? AND t.source_hash = p.content_hash AND t.small_print IS NOT NULL THEN 1 ELSE 0 END) AS small_print,
                 COUNT(*) AS total
          FROM posters p LEFT JOIN poster_text t ON t.movie_key = p.key`,
       )
-      .get(version, version) as Row;
+      .get(version, version, version) as Row;
     const read = (r.read as number | null) ?? 0;
     const failed = (r.failed as number | null) ?? 0;
-    return { read, failed, pending: (r.total as number) - read - failed };
+    return { read, failed, pending: (r.total as number) - read - failed, smallPrint: (r.small_print as number | null) ?? 0 };
   }
 
   async putAnalysis(key: string, revisions: Record<string, number>, result: unknown): Promise<void> {
