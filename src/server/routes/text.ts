@@ -17,7 +17,7 @@ const statusSchema = {
     read: { type: 'integer' },
     failed: { type: 'integer' },
     pending: { type: 'integer' },
-    smallPrint: { type: 'integer', description: 'Posters read whose small print (lines shorter than 2.5 % of the poster) is still to read, by a later, lower-priority job' },
+    smallPrint: { type: 'integer', description: 'Posters read whose small print (lines shorter than 2.8 % of the poster’s height) is still to read, by a later, lower-priority job' },
     running: { type: 'boolean' },
     rate: { type: 'number' },
     error: { type: ['string', 'null'] },
