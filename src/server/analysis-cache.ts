@@ -11,8 +11,6 @@ interface Entry {
   reads: Reads;
   /** The last result that succeeded. */
   good?: Promise<unknown>;
-  /** When the last good result was finished. */
-  computedAt?: Date;
   /** The computation in flight (the first, or a refresh). */
   pending?: Promise<unknown>;
   stale: boolean;
@@ -35,26 +33,10 @@ export class AnalysisCache {
     return (entry.pending ?? this.start(key, entry, compute)) as Promise<T>;
   }
 
-  /** Whether a result is being computed for `key` while an older one is served. */
-  updating(key: string): boolean {
-    const entry = this.entries.get(key);
-    return entry?.good !== undefined && entry.pending !== undefined;
-  }
-
   /** The newest result for `key`: the computation in flight, else the last good one. */
   latest(key: string): Promise<unknown> | undefined {
     const entry = this.entries.get(key);
     return entry?.pending ?? entry?.good;
-  }
-
-  /** When the result served for `key` was finished (undefined before the first). */
-  computedAt(key: string): Date | undefined {
-    return this.entries.get(key)?.computedAt;
-  }
-
-  /** Whether a result for `key` exists (possibly stale). */
-  has(key: string): boolean {
-    return this.entries.get(key)?.good !== undefined;
   }
 
   /** Marks stale every entry that reads a changed key (all when undefined); returns their keys. */
@@ -76,7 +58,6 @@ export class AnalysisCache {
       () => {
         if (entry.pending === run) entry.pending = undefined;
         entry.good = run;
-        entry.computedAt = new Date();
       },
       () => {
         if (entry.pending === run) entry.pending = undefined;
