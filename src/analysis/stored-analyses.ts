@@ -1,8 +1,9 @@
 /**
  * Analyses computed by background jobs and stored in the library with the revisions of what they
- * read (store/revisions.ts): the closest pairs of a channel, the duplicate groups, and the list of
- * the library's most unusual borrowings on a channel (whose first visit took over 30 s when it
- * was computed on the request). A server
+ * read (store/revisions.ts): the closest pairs of a channel, the duplicate groups, the list of
+ * the library's most unusual borrowings on a channel, the trends table (every poster's value on
+ * every trend measure) and the kinds of shot among the stills (each of the last three took over
+ * 30 s on a first visit when it was computed on the request). A server
  * serves the stored result at once, saying whether it still holds; a newer one is computed by a
  * job (`marquee analysis compute`, a child process of whichever server or worker takes it), never
  * on a request. A result survives restarts, so the pairs page is ready the moment a server is up.
@@ -14,13 +15,23 @@ import type { ChannelIndexes } from '../search/channel-indexes.js';
 import type { ImageChannel } from '../store/channels.js';
 import { revisionsOf } from '../store/revisions.js';
 import { BorrowingFinder, type Borrowing, type BorrowingChannel } from './borrowings.js';
+import { TrendTable, type StoredTrendTable } from '../trends/trend-table.js';
+import { StillsService } from '../stills/service.js';
+import type { StillsClustering } from '../stills/clusters.js';
 
 /** Pairs kept per channel; requests take a prefix. */
 export const PAIRS_KEPT = 1000;
 /** Borrowings kept per channel; requests take a prefix. */
 export const BORROWINGS_KEPT = 500;
 
-export type AnalysisRequest = { kind: 'pairs'; channel: ImageChannel; model?: string } | { kind: 'dupes' } | { kind: 'borrowings'; channel: BorrowingChannel; copies: boolean };
+export type AnalysisRequest =
+  | { kind: 'pairs'; channel: ImageChannel; model?: string }
+  | { kind: 'dupes' }
+  | { kind: 'borrowings'; channel: BorrowingChannel; copies: boolean }
+  | { kind: 'trends' }
+  | { kind: 'stills-clusters' };
+
+export type AnalysisResult = PairsResult | DuplicateGroups | BorrowingsResult | StoredTrendTable | StillsClustering;
 
 export interface BorrowingsResult {
   borrowings: Borrowing[];
@@ -42,7 +53,7 @@ export interface PairsResult {
 export function analysisKey(indexes: ChannelIndexes, req: AnalysisRequest): string {
   if (req.kind === 'pairs') return `pairs:${indexes.storeChannel(req.channel, req.model)}`;
   if (req.kind === 'borrowings') return `borrowings:${req.channel}${req.copies ? ':copies' : ''}`;
-  return 'dupes';
+  return req.kind;
 }
 
 /**
@@ -52,6 +63,8 @@ export function analysisKey(indexes: ChannelIndexes, req: AnalysisRequest): stri
  */
 export function analysisReads(_indexes: ChannelIndexes, req: AnalysisRequest): string[] {
   if (req.kind === 'borrowings') return BorrowingFinder.readsOf(req.channel);
+  if (req.kind === 'trends') return [...TrendTable.READS];
+  if (req.kind === 'stills-clusters') return [...StillsService.READS];
   return ['vectors', 'posters', 'movies'];
 }
 
@@ -64,17 +77,27 @@ export async function computeAnalysis(
   req: AnalysisRequest,
   onProgress?: (done: number, total: number) => void,
   signal?: AbortSignal,
-): Promise<{ key: string; result: PairsResult | DuplicateGroups | BorrowingsResult }> {
+): Promise<{ key: string; result: AnalysisResult }> {
   const key = analysisKey(engine.indexes, req);
   const revisions = revisionsOf(await engine.store.revisions(), analysisReads(engine.indexes, req));
-  const result =
-    req.kind === 'pairs'
-      ? { pairs: await closestPairs(engine.indexes, req.channel, PAIRS_KEPT, onProgress, signal, req.model) }
-      : req.kind === 'borrowings'
-        ? { borrowings: await (await BorrowingFinder.load(engine.indexes, req.channel)).top(BORROWINGS_KEPT, req.copies, onProgress, signal) }
-        : await duplicateGroups(engine, onProgress, signal);
+  const result = await compute(engine, req, onProgress, signal);
   await engine.store.putAnalysis(key, revisions, result);
   return { key, result };
+}
+
+async function compute(engine: SearchEngine, req: AnalysisRequest, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<AnalysisResult> {
+  switch (req.kind) {
+    case 'pairs':
+      return { pairs: await closestPairs(engine.indexes, req.channel, PAIRS_KEPT, onProgress, signal, req.model) };
+    case 'borrowings':
+      return { borrowings: await (await BorrowingFinder.load(engine.indexes, req.channel)).top(BORROWINGS_KEPT, req.copies, onProgress, signal) };
+    case 'dupes':
+      return duplicateGroups(engine, onProgress, signal);
+    case 'trends':
+      return (await TrendTable.load(engine.store)).toStored();
+    case 'stills-clusters':
+      return new StillsService(engine.store, engine.embedder).clusters();
+  }
 }
 
 async function duplicateGroups(engine: SearchEngine, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<DuplicateGroups> {

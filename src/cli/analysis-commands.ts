@@ -44,8 +44,8 @@ export async function runPairsCommand(opts: { db?: string; k: number; channel: s
   return 0;
 }
 
-/** `marquee analysis compute pairs|dupes|borrowings`: computes an analysis and stores it in the library (what the background job runs). */
-export async function runAnalysisCompute(kind: 'pairs' | 'dupes' | 'borrowings', opts: { db?: string; channel?: string; model?: string; copies?: boolean; json?: boolean }): Promise<number> {
+/** `marquee analysis compute pairs|dupes|borrowings|trends|stills-clusters`: computes an analysis and stores it in the library (what the background job runs). */
+export async function runAnalysisCompute(kind: AnalysisRequest['kind'], opts: { db?: string; channel?: string; model?: string; copies?: boolean; json?: boolean }): Promise<number> {
   const { computeAnalysis } = await import('../analysis/stored-analyses.js');
   const req: AnalysisRequest =
     kind === 'pairs'
@@ -58,11 +58,12 @@ export async function runAnalysisCompute(kind: 'pairs' | 'dupes' | 'borrowings',
     const started = performance.now();
     const { key, result } = await computeAnalysis(engine, req, countingProgress(reporter));
     reporter.stop();
-    const count = 'pairs' in result ? result.pairs.length : 'borrowings' in result ? result.borrowings.length : result.groups.length;
-    return { key, count, seconds: Math.round((performance.now() - started) / 100) / 10 };
+    const [count, what] =
+      'pairs' in result ? [result.pairs.length, 'pairs'] : 'borrowings' in result ? [result.borrowings.length, 'borrowings'] : 'groups' in result ? [result.groups.length, 'groups'] : 'values' in result ? [result.posters.length, 'posters'] : [result.clusters.length, 'clusters'];
+    return { key, count, what, seconds: Math.round((performance.now() - started) / 100) / 10 };
   });
   if (opts.json) process.stdout.write(`${JSON.stringify(out)}\n`);
-  else process.stdout.write(`${out.key}: ${out.count} ${kind === 'dupes' ? 'groups' : kind} stored in ${out.seconds} s\n`);
+  else process.stdout.write(`${out.key}: ${out.count} ${out.what} stored in ${out.seconds} s\n`);
   return 0;
 }
 

@@ -118,15 +118,15 @@ program
   .command('analysis')
   .description('stored analyses (what servers serve and background jobs compute)')
   .command('compute')
-  .description('compute the closest pairs of a channel, the duplicate groups or the borrowings of a channel, and store them in the library')
-  .argument('<kind>', 'pairs, dupes or borrowings')
+  .description('compute the closest pairs of a channel, the duplicate groups, the borrowings of a channel, the trends table or the kinds of shot among the stills, and store them in the library')
+  .argument('<kind>', 'pairs, dupes, borrowings, trends or stills-clusters')
   .addOption(dbOption())
   .addOption(new Option('--channel <name>', 'channel (pairs: content, color, layout; borrowings: also typography)').choices(['content', 'color', 'layout', 'typography']))
   .option('--model <id>', 'image model of the content channel (default: the library\'s first)')
   .option('--copies', 'borrowings: also pairs that are one artwork')
-  .option('--json', 'print {"key","count","seconds"}')
+  .option('--json', 'print {"key","count","what","seconds"}')
   .action(async (kind: string, opts) => {
-    if (kind !== 'pairs' && kind !== 'dupes' && kind !== 'borrowings') throw new InvalidArgumentError(`kind must be pairs, dupes or borrowings, not "${kind}"`);
+    if (kind !== 'pairs' && kind !== 'dupes' && kind !== 'borrowings' && kind !== 'trends' && kind !== 'stills-clusters') throw new InvalidArgumentError(`kind must be pairs, dupes, borrowings, trends or stills-clusters, not "${kind}"`);
     if (kind === 'pairs' && opts.channel === 'typography') throw new InvalidArgumentError('pairs have no typography channel');
     const { runAnalysisCompute } = await import('./analysis-commands.js');
     process.exitCode = await runAnalysisCompute(kind, opts);

@@ -80,7 +80,7 @@ export function libraryJobHandlers(library: Store, cpuBudget: number): JobHandle
             ? ['pairs', '--channel', req.channel, ...(req.model ? ['--model', req.model] : [])]
             : req.kind === 'borrowings'
               ? ['borrowings', '--channel', req.channel, ...(req.copies ? ['--copies'] : [])]
-              : ['dupes'];
+              : [req.kind];
         return runCliJob(['analysis', 'compute', ...args, '--json'], library.connection, ctx);
       },
     },

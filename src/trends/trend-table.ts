@@ -63,6 +63,14 @@ export interface Trend {
   missing: number;
 }
 
+/** The table as the trends analysis stores it (analysis/stored-analyses.ts): JSON, a missing value as null. */
+export interface StoredTrendTable {
+  /** The library's genres, which name the genre-share measures. */
+  genres: string[];
+  posters: TrendPoster[];
+  values: Record<string, (number | null)[]>;
+}
+
 /** Periods with fewer posters than this are marked small. */
 export const SMALL_PERIOD = 10;
 
@@ -77,13 +85,25 @@ export class TrendTable {
 
   private readonly byName: Map<string, Measure>;
 
+  private readonly measureList: Measure[];
+
   private constructor(
     readonly posters: TrendPoster[],
-    private readonly measureList: Measure[],
+    private readonly genres: string[],
     /** One value per poster, per measure name (NaN: the poster lacks what the measure needs). */
     private readonly values: Map<string, Float64Array>,
   ) {
-    this.byName = new Map(measureList.map((m) => [m.name, m]));
+    this.measureList = measures(genres);
+    this.byName = new Map(this.measureList.map((m) => [m.name, m]));
+  }
+
+  static fromStored(stored: StoredTrendTable): TrendTable {
+    const values = new Map(Object.entries(stored.values).map(([name, vs]) => [name, Float64Array.from(vs, (v) => v ?? Number.NaN)]));
+    return new TrendTable(stored.posters, stored.genres, values);
+  }
+
+  toStored(): StoredTrendTable {
+    return { genres: this.genres, posters: this.posters, values: Object.fromEntries([...this.values].map(([name, vs]) => [name, Array.from(vs, (v) => (Number.isNaN(v) ? null : v))])) };
   }
 
   static async load(store: Store): Promise<TrendTable> {
@@ -111,9 +131,8 @@ export class TrendTable {
       evidence.push({ colorDescriptor: colourOf.get(p.key), palette: paletteOf.get(p.key), layout: layoutOf.get(p.key), faces: facesOf.get(p.key), lines: linesOf.get(p.key), genres: f.genres });
     }
     const genres = [...new Set(films.flatMap((f) => f.genres))].sort((a, b) => a.localeCompare(b));
-    const list = measures(genres);
-    const values = new Map(list.map((m) => [m.name, Float64Array.from(evidence, (e) => m.compute(e))]));
-    return new TrendTable(rows, list, values);
+    const values = new Map(measures(genres).map((m) => [m.name, Float64Array.from(evidence, (e) => m.compute(e))]));
+    return new TrendTable(rows, genres, values);
   }
 
   /** Every measure the table offers, and how many posters have a value for it. */

@@ -4,7 +4,9 @@ import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { jsonLines, ROOT, runCli, tempDir } from '../helpers.js';
+import { jsonLines, makeCatalog, ROOT, runCli, spreadRows, tempDir } from '../helpers.js';
+import { buildServer } from '../../dist/server/app.js';
+import { openStore } from '../../dist/store/open-store.js';
 
 const STILLS = resolve(ROOT, '../shared/stills');
 const films = (parse(readFileSync(join(STILLS, 'movies.csv')), { columns: true }) as { slug: string; title: string }[]).map((f) => f.slug);
@@ -103,6 +105,39 @@ describe('stills of real films', () => {
     expect(new Set(c.stills.map((s) => s.cell.join(','))).size).toBe(totalStills);
     for (const s of c.stills) expect(s.cell[0] < c.grid.cols && s.cell[1] < c.grid.rows).toBe(true);
     for (const k of c.clusters) expect(k.label.length).toBeGreaterThan(3);
+  });
+
+  it('serves the kinds of shot as a stored analysis a job computed: the CLI\'s clustering, kept for the next server', async () => {
+    const cli = json<unknown>(['stills', 'clusters']);
+    const library = await openStore(db, { create: false });
+    try {
+      expect(await library.getAnalysis('stills-clusters')).toBeUndefined();
+      const app = await buildServer({ library });
+      try {
+        const res = await app.inject({ method: 'GET', url: '/api/stills/clusters' });
+        expect(res.statusCode, res.body).toBe(200);
+        expect(res.json()).toEqual(cli);
+      } finally {
+        await app.close();
+      }
+      expect((await library.getAnalysis('stills-clusters'))?.result).toEqual(cli);
+    } finally {
+      await library.close();
+    }
+    // A library of posters without stills says so (409), and enqueues nothing.
+    const postersOnly = join(tempDir(), 'posters.db');
+    expect(runCli(['index', makeCatalog(spreadRows(4, 5)), '--no-ocr', '--db', postersOnly]).code).toBe(0);
+    const empty = await openStore(postersOnly, { create: false });
+    const app = await buildServer({ library: empty, runJobs: false });
+    try {
+      const res = await app.inject({ method: 'GET', url: '/api/stills/clusters' });
+      expect(res.statusCode).toBe(409);
+      expect(res.json()).toMatchObject({ error: { code: 'no_stills' } });
+      expect(await empty.jobs.list({ limit: 10 })).toEqual([]);
+    } finally {
+      await app.close();
+      await empty.close();
+    }
   });
 });
 

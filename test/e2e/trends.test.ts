@@ -143,6 +143,8 @@ describe('trends with a planted drift', () => {
       const res = await app.inject({ method: 'GET', url: `/api/trends?measure=brightness&by=decade&genre=${encodeURIComponent(planted[0]!.genres[0]!)}` });
       expect(res.statusCode).toBe(200);
       expect((res.json() as TrendJson).periods).toEqual(cli.periods);
+      // The table is a stored analysis, computed by a job, not on the request.
+      expect((await library.getAnalysis('trends'))?.result).toMatchObject({ posters: expect.any(Array), values: expect.any(Object) });
       const csv = await app.inject({ method: 'GET', url: '/api/trends/csv?measure=brightness&measure=symmetry&by=year' });
       expect(csv.statusCode).toBe(200);
       expect(csv.headers['content-type']).toMatch(/text\/csv/);

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { idParam, type ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { errorSchema } from '../schemas.js';
+import { StillsError } from '../../stills/service.js';
 import { file, integer } from '../multipart-docs.js';
 import { numberField, readUpload, requireFile } from '../uploads.js';
 
@@ -91,7 +92,9 @@ export function registerStillsRoutes(app: FastifyInstance, ctx: ServerContext): 
     return { movies: counts.map((c) => ({ id: movies.get(c.key)!.id, title: movies.get(c.key)!.title, year: movies.get(c.key)!.year, stills: c.count })) };
   });
 
-  app.get('/api/stills/clusters', { schema: { summary: 'Kinds of shot across movies: clusters of stills with labels and grid cells', response: { 409: errorSchema } } }, async () =>
-    stills.clusters(),
-  );
+  // A stored analysis computed by a job (analysis/stored-analyses.ts): the last result at once, a newer one in the background.
+  app.get('/api/stills/clusters', { schema: { summary: 'Kinds of shot across movies: clusters of stills with labels and grid cells', response: { 409: errorSchema } } }, async () => {
+    if ((await library.moviesWithStills()).length === 0) throw new StillsError('no_stills', `library ${library.location} has no stills: run "marquee index --stills <folder>"`);
+    return ctx.analysisResults.stillsClusters();
+  });
 }

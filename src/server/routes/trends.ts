@@ -62,7 +62,10 @@ const trendSchema = {
 } as const;
 
 export function registerTrendRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  const table = (): Promise<TrendTable> => ctx.cached('trends', TrendTable.READS, () => TrendTable.load(ctx.library));
+  // The table is a stored analysis computed by a job (analysis/stored-analyses.ts); typical and
+  // average posters are computed here from one table and kept under its time, so a newer table
+  // never leaves them computed from an older one.
+  const table = async (): Promise<TrendTable> => (await ctx.analysisResults.trendTable()).table;
   const trends = async (q: TrendParams) => {
     const t = await table();
     return [q.measure].flat().map((measure) => t.trend({ measure, by: q.by ?? 'decade', genre: q.genre, country: q.country, mainOnly: q.mainOnly }));
@@ -80,7 +83,8 @@ export function registerTrendRoutes(app: FastifyInstance, ctx: ServerContext): v
     },
     async (req) => {
       const q = { by: req.query.by ?? 'decade', genre: req.query.genre, country: req.query.country, mainOnly: req.query.mainOnly };
-      return { by: q.by, periods: await ctx.cached(`typical:${JSON.stringify(q)}`, TrendTable.READS, async () => typicalPosters(await table(), ctx.engine.indexes, q)) };
+      const { table: t, computedAt } = await ctx.analysisResults.trendTable();
+      return { by: q.by, periods: await ctx.cached(`typical:${computedAt}:${JSON.stringify(q)}`, TrendTable.READS, () => typicalPosters(t, ctx.engine.indexes, q)) };
     },
   );
   app.get<{ Querystring: Omit<TrendParams, 'measure'> & { period: string } }>(
@@ -93,7 +97,8 @@ export function registerTrendRoutes(app: FastifyInstance, ctx: ServerContext): v
     },
     async (req, reply) => {
       const q = { by: req.query.by ?? 'decade', genre: req.query.genre, country: req.query.country, mainOnly: req.query.mainOnly };
-      const jpeg = await ctx.cached(`average:${JSON.stringify(q)}:${req.query.period}`, TrendTable.READS, async () => averagePoster(await table(), ctx.engine.indexes, q, req.query.period));
+      const { table: t, computedAt } = await ctx.analysisResults.trendTable();
+      const jpeg = await ctx.cached(`average:${computedAt}:${JSON.stringify(q)}:${req.query.period}`, TrendTable.READS, () => averagePoster(t, ctx.engine.indexes, q, req.query.period));
       return reply.type('image/jpeg').header('Cache-Control', 'public, max-age=300').send(jpeg);
     },
   );

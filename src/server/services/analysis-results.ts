@@ -1,5 +1,6 @@
 /**
- * Closest pairs, duplicate groups and borrowings for the server, served from the library's stored analyses
+ * Closest pairs, duplicate groups, borrowings, the trends table and the stills' kinds of shot for
+ * the server, served from the library's stored analyses
  * (analysis/stored-analyses.ts) and computed only by background jobs, never on a request: a
  * request gets the stored result at once (with `updating` when what it read has changed since and
  * a job is computing a newer one); only when none was ever stored does it wait for the job, whose
@@ -11,6 +12,8 @@
 import { analysisKey, analysisReads, type AnalysisRequest, type BorrowingsResult, type DuplicateGroups, type PairsResult } from '../../analysis/stored-analyses.js';
 import type { Borrowing, BorrowingChannel } from '../../analysis/borrowings.js';
 import type { ClosestPair } from '../../analysis/pairs.js';
+import type { StillsClustering } from '../../stills/clusters.js';
+import { TrendTable, type StoredTrendTable } from '../../trends/trend-table.js';
 import type { Job, JobQueue } from '../../jobs/job-queue.js';
 import { ANALYSIS_JOB } from '../../jobs/library-jobs.js';
 import type { SearchEngine } from '../../search/engine.js';
@@ -46,6 +49,8 @@ export class AnalysisResults {
   private readonly stored = new Map<string, Promise<StoredAnalysis | undefined>>();
   private settle?: NodeJS.Timeout;
   private closed = false;
+  /** The stored trends table, parsed once per result. */
+  private trends?: { computedAt: string; table: TrendTable };
 
   constructor(
     private readonly engine: SearchEngine,
@@ -68,6 +73,18 @@ export class AnalysisResults {
   /** The library's most unusual borrowings on a channel (`copies`: also pairs that are one artwork). */
   async borrowings(channel: BorrowingChannel, copies: boolean): Promise<Borrowing[]> {
     return ((await this.result({ kind: 'borrowings', channel, copies })) as BorrowingsResult).borrowings;
+  }
+
+  /** Every poster's value on every trend measure, and when that table was computed (what typical posters computed from it are keyed by). */
+  async trendTable(): Promise<{ table: TrendTable; computedAt: string }> {
+    const { result, computedAt } = await this.served({ kind: 'trends' });
+    if (this.trends?.computedAt !== computedAt) this.trends = { computedAt, table: TrendTable.fromStored(result as StoredTrendTable) };
+    return this.trends;
+  }
+
+  /** Kinds of shot among the library's stills (the caller checks there are stills). */
+  async stillsClusters(): Promise<StillsClustering> {
+    return (await this.result({ kind: 'stills-clusters' })) as StillsClustering;
   }
 
   async status(): Promise<{ pairs: Record<string, AnalysisProgress>; dupes: AnalysisProgress }> {
@@ -123,11 +140,16 @@ export class AnalysisResults {
   }
 
   private async result(req: AnalysisRequest): Promise<unknown> {
+    return (await this.served(req)).result;
+  }
+
+  /** The stored result to serve: the current one, else the last one while a job computes anew, else the first once a job stored it. */
+  private async served(req: AnalysisRequest): Promise<StoredAnalysis> {
     const key = analysisKey(this.engine.indexes, req); // an unknown model fails here, before anything is enqueued
     const stored = await this.load(key);
-    if (stored && (await this.current(req))) return stored.result;
+    if (stored && (await this.current(req))) return stored;
     const { job } = await this.enqueue(req);
-    if (stored) return stored.result;
+    if (stored) return stored;
     // Nothing to show yet: wait for the job (the page shows its progress meanwhile), but never
     // past a paused kind, a job that ended without a result, the server stopping, or ten minutes.
     const until = Date.now() + MAX_WAIT_MS;
@@ -136,7 +158,7 @@ export class AnalysisResults {
       await new Promise((r) => setTimeout(r, WAIT_POLL_MS));
       this.stored.delete(key);
       const now = await this.load(key);
-      if (now) return now.result;
+      if (now) return now;
       const state = await this.jobs.get(job.id);
       if (!state || state.state === 'done' || state.state === 'failed' || state.state === 'cancelled') throw new Error(`computing ${key} ${state?.state ?? 'stopped'} without a result${state?.error ? `: ${state.error}` : ''}`);
       if ((await this.jobs.pausedKinds()).includes(ANALYSIS_JOB)) throw new MarqueeError('unavailable', `${key} is not computed yet and analysis jobs are paused (resume them on /jobs)`);
