@@ -121,8 +121,20 @@ describe('JobWorkers', () => {
     expect(aborted).toBe(1);
     expect(await q.get(job.id)).toMatchObject({ state: 'waiting', attempts: 0, worker: null });
 
-    // A process that died holding it (pid far beyond any live one), with an hour of lease left.
-    const dead = `${hostname()}:4194303`;
+    // A process of another container with this host name (same name, another place) holds it: it waits for its lease.
+    const place = WORKER_ID.slice(0, WORKER_ID.lastIndexOf(':'));
+    expect(place.startsWith(hostname())).toBe(true);
+    const elsewhere = `${hostname()}/another-boot/4026531836:4194303`;
+    await q.claim(['read'], elsewhere, 3_600_000);
+    const waiting = new JobWorkers(q, [{ kind: 'read', cpus: 1, run: async () => 'taken' }], { pollMs: 20, leaseMs: 60_000 });
+    await waiting.start();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await q.get(job.id)).toMatchObject({ state: 'running', worker: elsewhere });
+    await waiting.stop();
+    await q.release(job.id, elsewhere);
+
+    // A process of this place that died holding it (pid far beyond any live one), with an hour of lease left.
+    const dead = `${place}:4194303`;
     expect(dead).not.toBe(WORKER_ID);
     await q.claim(['read'], dead, 3_600_000);
     const next = new JobWorkers(q, [{ kind: 'read', cpus: 1, run: async () => 'resumed' }], { pollMs: 20, leaseMs: 60_000 });

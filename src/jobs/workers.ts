@@ -8,6 +8,7 @@
  * At start it also takes back jobs held by a dead process of this machine (kill -9, a crash):
  * waiting for their lease to run out would leave a restarted server idle for that long.
  */
+import { readFileSync, readlinkSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
 import { retryDelayMs, type Job, type JobProgress, type JobQueue } from './job-queue.js';
 
@@ -46,8 +47,29 @@ export interface JobWorkerOptions {
   onFinished?: (job: Job, outcome: 'done' | 'failed' | 'cancelled' | 'released') => void;
 }
 
-/** This process's name in the queue: host and pid, so a restart on the same host can tell a dead holder. */
-export const WORKER_ID = `${hostname()}:${process.pid}`;
+/**
+ * Where a process's pid means something: the host name, the kernel's boot id and the pid
+ * namespace (Linux; elsewhere the host name alone). Two containers may share a host name and a
+ * kernel, and two machines a host name and the initial pid namespace's number: only a process in
+ * the very same place can tell from a pid that a holder is dead.
+ */
+function pidPlace(): string {
+  const read = (f: () => string): string => {
+    try {
+      return f().trim();
+    } catch {
+      return '';
+    }
+  };
+  const boot = read(() => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8'));
+  const namespace = read(() => readlinkSync('/proc/self/ns/pid')).replace(/\D/g, '');
+  return [hostname(), boot, namespace].filter(Boolean).join('/');
+}
+
+const PID_PLACE = pidPlace();
+
+/** This process's name in the queue: its place and pid, so a restart in the same place can tell a dead holder. */
+export const WORKER_ID = `${PID_PLACE}:${process.pid}`;
 
 export function defaultCpuBudget(): number {
   const configured = Number(process.env.MARQUEE_JOB_CPUS);
@@ -72,11 +94,11 @@ async function retried(write: () => Promise<void>): Promise<void> {
   }
 }
 
-/** Whether a worker id names a process of this machine that no longer exists. */
+/** Whether a worker id names a process of this place (host, boot, pid namespace) that no longer exists. */
 function deadHere(worker: string | null): boolean {
   if (!worker) return false;
   const at = worker.lastIndexOf(':');
-  if (worker.slice(0, at) !== hostname()) return false;
+  if (worker.slice(0, at) !== PID_PLACE) return false;
   const pid = Number(worker.slice(at + 1));
   if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
   try {
