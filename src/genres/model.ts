@@ -7,6 +7,7 @@ import { FACE_CUES_CHANNEL, faceCuesModel } from './face-cues.js';
 import { TILE_CHANNELS, tilesEnabled } from './poster-tiles.js';
 import { MarqueeError } from '../util/errors.js';
 import { ocrVersionKey } from '../text/poster-ocr.js';
+import { wholeReadings } from '../text/current-reading.js';
 import { PRINTED_CHANNEL, printedWordsModel } from '../text/word-features.js';
 import type { Store } from '../store/store.js';
 import type { ModelRef } from '../store/types.js';
@@ -42,6 +43,8 @@ export interface GenreModelMeta {
   metrics: Record<Method, MethodMetrics>;
   /** One logistic model per modality, packed one after the other in the stored params. */
   logistic?: { channels: string[]; d: number; g: number }[];
+  /** Posters whose text was read whole when training started (server/genre-training.ts trains again when there are more). */
+  wholeReadings?: number;
 }
 
 export async function libraryModels(library: Store): Promise<Record<string, ModelRef>> {
@@ -110,6 +113,7 @@ export async function trainGenreModels(
   const folds = opts.folds ?? 5;
   const seed = opts.seed ?? 42;
   const models = await libraryModels(library);
+  const readings = await wholeReadings(library);
   const out: TrainSummary[] = [];
   for (const features of FEATURE_SETS) {
     if (features === 'poster+synopsis' && !models[TEXT_CHANNEL]) continue;
@@ -134,6 +138,7 @@ export async function trainGenreModels(
       thresholds: ev.methods[ev.best].thresholds,
       metrics: ev.methods,
       logistic: logistic?.map((m, i) => ({ channels: groups[i]!.channels, d: m.d, g: m.g })),
+      wholeReadings: readings,
     };
     await library.putGenreModel(features, meta, logistic ? packLogistic(logistic) : null);
     out.push({ features, imageModel: models[CONTENT_CHANNEL]!.id, method: ev.best, trainingSize: ds.n, macroMAP: ev.methods[ev.best].macroMAP, top3Hit: ev.methods[ev.best].top3Hit, seconds: (performance.now() - started) / 1000 });

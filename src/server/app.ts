@@ -22,8 +22,7 @@ import { errorHandler } from './errors.js';
 import { documentMultipart } from './multipart-docs.js';
 import { GenreTraining } from './genre-training.js';
 import { defaultCpuBudget, JobWorkers } from '../jobs/workers.js';
-import { JOB_PRIORITY, libraryJobHandlers, POSTER_TEXT_JOB, SMALL_PRINT_JOB } from '../jobs/library-jobs.js';
-import type { TextPassSummary } from '../ingest/text-pass.js';
+import { JOB_PRIORITY, libraryJobHandlers, POSTER_TEXT_JOB } from '../jobs/library-jobs.js';
 import { AnalysisCache } from './analysis-cache.js';
 import { LibraryChanges } from './library-changes.js';
 import { touches } from '../store/revisions.js';
@@ -106,33 +105,22 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     if (touches(changed, StillsService.READS)) stills.reset();
     analyses.invalidate(changed);
     analysisResults.reset(changed);
+    // Readings written here or by any worker: the genre model may learn from more of them.
+    if (touches(changed, ['printed-text', 'genre-model'])) genreTraining.changed();
   });
   // Background work is jobs in the library's queue, run here under a CPU budget (and by any
   // `marquee worker` on the same library); a job that ends here reloads what it changed at once.
-  let genreTraining: GenreTraining | undefined;
   const cpuBudget = opts.cpuBudget ?? defaultCpuBudget();
   const workers = new JobWorkers(library.jobs, libraryJobHandlers(library, cpuBudget), {
     cpuBudget,
-    onFinished: (job, outcome) => {
-      void changes
-        .check()
-        .catch(() => undefined)
-        .then(() => {
-          genreTraining?.finished(job);
-          // A finished OCR pass changes the poster-words features: train on every reading, once its small print is read too.
-          const pass = job.result as TextPassSummary | null;
-          const whole = job.kind === SMALL_PRINT_JOB || (job.kind === POSTER_TEXT_JOB && (pass?.smallPrintLeft ?? 0) === 0);
-          if (whole && outcome === 'done' && (pass?.read ?? 0) > 0) return genreTraining?.retrain();
-        })
-        .catch((err: unknown) => app.log.error(err));
-    },
+    onFinished: () => void changes.check().catch((err: unknown) => app.log.error(err)),
   });
   startJob = async (kind: string, key?: string, payload?: unknown): Promise<{ job: Job; created: boolean }> => {
     const started = await library.jobs.enqueue({ kind, key, payload, priority: JOB_PRIORITY[kind] ?? 0 });
     void workers.poll();
     return started;
   };
-  genreTraining = new GenreTraining(genres, library.jobs, startJob, opts.trainGenres === true);
+  const genreTraining = new GenreTraining(library, genres, library.jobs, startJob, opts.trainGenres === true);
   if (opts.runJobs !== false) await workers.start();
   if (opts.readText) await startJob(POSTER_TEXT_JOB);
   genreTraining.ensure().catch((err: unknown) => app.log.error(err));
@@ -140,6 +128,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   // Before the server waits for requests in flight: one waiting for a first analysis ends now.
   app.addHook('preClose', async () => analysisResults.close());
   app.addHook('onClose', async () => {
+    genreTraining.close();
     await workers.stop();
     await changes.close();
     await engine.close();

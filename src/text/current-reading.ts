@@ -6,3 +6,9 @@ export async function currentReading(library: Store, key: number): Promise<Store
   const [reading, hash] = await Promise.all([library.getPosterText(key), library.posterHash(key)]);
   return reading && reading.version === ocrVersionKey() && reading.sourceHash === hash ? reading : undefined;
 }
+
+/** Posters whose current reading is whole (no small print left to read): what the genre model's poster-words features learn from. */
+export async function wholeReadings(library: Store): Promise<number> {
+  const p = await library.posterTextProgress(ocrVersionKey());
+  return p.read - p.smallPrint;
+}

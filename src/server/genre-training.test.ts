@@ -1,0 +1,48 @@
+/** When a server trains the genre model again: more whole readings than it learnt from, and nothing reading or training. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { fixtureMovie, fixturePoster } from '../store/migration.testkit.js';
+import { ocrVersionKey } from '../text/poster-ocr.js';
+import { moreReadingsToLearn } from './genre-training.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe('moreReadingsToLearn', () => {
+  it('asks for training once whole readings outgrow the model, never while text is read or a model trains', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'marquee-genre-training-'));
+    dirs.push(dir);
+    const store = new SqliteStore(join(dir, 'lib.db'), { create: true });
+    try {
+      const ids = ['a', 'b', 'c'];
+      const keys = await store.writeMovies(ids.map((id, i) => ({ movie: fixtureMovie(id), poster: fixturePoster(id, i + 1) })), '/c');
+      const hash = (i: number) => fixturePoster(ids[i]!, i + 1).record.contentHash;
+      const line = { text: 'TITLE', confidence: 0.9, box: [[0, 0], [1, 0], [1, 0.1], [0, 0.1]] as [number, number][], size: 0.1, order: 0 };
+      const strip = { strip: [[0, 0.9], [1, 0.9], [1, 0.91], [0, 0.91]] as [number, number][], box: [[0, 0.9], [1, 0.9], [1, 0.91], [0, 0.91]] as [number, number][] };
+      // No model: nothing to train again (a server trains a missing one at start, not here).
+      await store.putPosterText(keys[0]!, ocrVersionKey(), hash(0), { lines: [line] });
+      expect(await moreReadingsToLearn(store, store.jobs)).toBe(false);
+      await store.putGenreModel('poster', { method: 'prior', wholeReadings: 1 }, null);
+      expect(await moreReadingsToLearn(store, store.jobs)).toBe(false);
+      // A reading whose small print is still to read is not whole yet.
+      await store.putPosterText(keys[1]!, ocrVersionKey(), hash(1), { lines: [line], smallPrint: [strip] });
+      expect(await moreReadingsToLearn(store, store.jobs)).toBe(false);
+      await store.putPosterText(keys[1]!, ocrVersionKey(), hash(1), { lines: [line] });
+      expect(await moreReadingsToLearn(store, store.jobs)).toBe(true);
+      // Not while the OCR pass or a training waits or runs.
+      const { job } = await store.jobs.enqueue({ kind: 'poster-small-print' });
+      expect(await moreReadingsToLearn(store, store.jobs)).toBe(false);
+      await store.jobs.cancel(job.id);
+      expect(await moreReadingsToLearn(store, store.jobs)).toBe(true);
+      await store.putGenreModel('poster', { method: 'prior', wholeReadings: 2 }, null);
+      expect(await moreReadingsToLearn(store, store.jobs)).toBe(false);
+    } finally {
+      await store.close();
+    }
+  });
+});
