@@ -49,11 +49,19 @@ export interface PairsResult {
   pairs: ClosestPair[];
 }
 
+/**
+ * Formats of results whose shape or formulas change with the code: a result stored by another
+ * format is not served (its key differs) and is computed again. Bump when measures.ts or
+ * clusters.ts change what they compute.
+ */
+const RESULT_FORMAT = { trends: 1, 'stills-clusters': 1 } as const;
+
 /** The key a request's result is stored under: its store channel for pairs (naming the default model shares its pairs). */
 export function analysisKey(indexes: ChannelIndexes, req: AnalysisRequest): string {
   if (req.kind === 'pairs') return `pairs:${indexes.storeChannel(req.channel, req.model)}`;
   if (req.kind === 'borrowings') return `borrowings:${req.channel}${req.copies ? ':copies' : ''}`;
-  return req.kind;
+  if (req.kind === 'dupes') return 'dupes';
+  return `${req.kind}@${RESULT_FORMAT[req.kind]}`;
 }
 
 /**

@@ -43,8 +43,9 @@ export interface GenreModelMeta {
   metrics: Record<Method, MethodMetrics>;
   /** One logistic model per modality, packed one after the other in the stored params. */
   logistic?: { channels: string[]; d: number; g: number }[];
-  /** Posters whose text was read whole when training started (server/genre-training.ts trains again when there are more). */
+  /** Posters whose text was read whole when training started, and by which reader (server/genre-training.ts trains again when there are more). */
   wholeReadings?: number;
+  readingsVersion?: string;
 }
 
 export async function libraryModels(library: Store): Promise<Record<string, ModelRef>> {
@@ -139,6 +140,7 @@ export async function trainGenreModels(
       metrics: ev.methods,
       logistic: logistic?.map((m, i) => ({ channels: groups[i]!.channels, d: m.d, g: m.g })),
       wholeReadings: readings,
+      readingsVersion: ocrVersionKey(),
     };
     await library.putGenreModel(features, meta, logistic ? packLogistic(logistic) : null);
     out.push({ features, imageModel: models[CONTENT_CHANNEL]!.id, method: ev.best, trainingSize: ds.n, macroMAP: ev.methods[ev.best].macroMAP, top3Hit: ev.methods[ev.best].top3Hit, seconds: (performance.now() - started) / 1000 });

@@ -49,7 +49,8 @@ export async function readPosterText(library: Store, pool: OcrPool, opts: TextPa
 /** Reads the small print earlier readings left for later; each poster's whole reading replaces its first. */
 export async function readSmallPrint(library: Store, pool: OcrPool, opts: Omit<TextPassOptions, 'smallPrint'> = {}): Promise<TextPassSummary> {
   const versionKey = ocrVersionKey();
-  return runTextPass(library, pool, await library.postersWithSmallPrint(versionKey), versionKey, opts, async (bytes, p) => {
+  // A failure here stores nothing: the poster keeps the reading of its title-sized lines, and the small print is tried again by the next pass.
+  return runTextPass(library, pool, await library.postersWithSmallPrint(versionKey), versionKey, { ...opts, keepReadingOnFailure: true }, async (bytes, p) => {
     const earlier = await library.getPosterText(p.key);
     // Re-read or changed since it was listed: nothing of the earlier reading is left to finish.
     if (!earlier || earlier.version !== versionKey || earlier.sourceHash !== p.contentHash || earlier.smallPrint.length === 0) return undefined;
@@ -59,7 +60,7 @@ export async function readSmallPrint(library: Store, pool: OcrPool, opts: Omit<T
 
 type ReadOne = (bytes: Buffer, p: Todo) => Promise<PosterText | { error: string } | undefined>;
 
-async function runTextPass(library: Store, pool: OcrPool, todo: Todo[], versionKey: string, opts: TextPassOptions, readOne: ReadOne): Promise<TextPassSummary> {
+async function runTextPass(library: Store, pool: OcrPool, todo: Todo[], versionKey: string, opts: TextPassOptions & { keepReadingOnFailure?: boolean }, readOne: ReadOne): Promise<TextPassSummary> {
   const started = performance.now();
   const s: TextPassSummary = { read: 0, lines: 0, failed: 0, interrupted: false, seconds: 0, postersPerSecond: 0, smallPrintLeft: 0 };
   let next = 0;
@@ -68,7 +69,7 @@ async function runTextPass(library: Store, pool: OcrPool, todo: Todo[], versionK
   const fail = async (key: number, file: string, hash: string | null, reason: string): Promise<void> => {
     s.failed++;
     opts.onProblem?.(file, reason);
-    if (hash) await library.putPosterText(key, versionKey, hash, { error: reason });
+    if (hash && !opts.keepReadingOnFailure) await library.putPosterText(key, versionKey, hash, { error: reason });
   };
   // Two posters in flight per reader keep every worker busy while the main thread reads files and writes rows.
   const lane = async (): Promise<void> => {

@@ -38,7 +38,7 @@ export const JOB_PRIORITY: Record<string, number> = { [ANALYSIS_JOB]: 30, [ATLAS
 type TextPass = (library: Store, pool: OcrPool, opts: TextPassOptions) => Promise<TextPassSummary>;
 
 /** Runs an OCR pass on as many reader threads as the budget allows; it stops between posters when asked and resumes where it stopped. */
-async function runTextPass(library: Store, ctx: JobContext, threads: number, pass: TextPass, smallPrint: TextPassOptions['smallPrint']): Promise<TextPassSummary | typeof JOB_YIELDED> {
+async function runOcrJob(library: Store, ctx: JobContext, threads: number, pass: TextPass, smallPrint: TextPassOptions['smallPrint']): Promise<TextPassSummary | typeof JOB_YIELDED> {
   const pool = OcrPool.start(Math.max(1, threads));
   const started = performance.now();
   try {
@@ -64,12 +64,25 @@ export function libraryJobHandlers(library: Store, cpuBudget: number): JobHandle
       cpus: cpuBudget,
       run: async (ctx) => {
         // Title-sized lines now; the small print they leave is a job of its own, after everything else.
-        const outcome = await runTextPass(library, ctx, cpuBudget, readPosterText, 'later');
+        const outcome = await runOcrJob(library, ctx, cpuBudget, readPosterText, 'later');
         if (outcome !== JOB_YIELDED && outcome.smallPrintLeft > 0) await library.jobs.enqueue({ kind: SMALL_PRINT_JOB, priority: JOB_PRIORITY[SMALL_PRINT_JOB] });
         return outcome;
       },
     },
-    { kind: SMALL_PRINT_JOB, cpus: cpuBudget, run: (ctx) => runTextPass(library, ctx, cpuBudget, readSmallPrint, undefined) },
+    {
+      kind: SMALL_PRINT_JOB,
+      cpus: cpuBudget,
+      run: async (ctx) => {
+        // Again while it makes progress: an OCR pass elsewhere may have left more small print since this one listed its posters.
+        let total: TextPassSummary | undefined;
+        for (;;) {
+          const outcome = await runOcrJob(library, ctx, cpuBudget, readSmallPrint, undefined);
+          if (outcome === JOB_YIELDED) return outcome;
+          total = total ? { ...outcome, read: total.read + outcome.read, lines: total.lines + outcome.lines, failed: total.failed + outcome.failed, seconds: total.seconds + outcome.seconds } : outcome;
+          if (outcome.smallPrintLeft === 0 || outcome.read === 0) return total;
+        }
+      },
+    },
     {
       kind: ANALYSIS_JOB,
       cpus: 1,

@@ -113,7 +113,11 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const cpuBudget = opts.cpuBudget ?? defaultCpuBudget();
   const workers = new JobWorkers(library.jobs, libraryJobHandlers(library, cpuBudget), {
     cpuBudget,
-    onFinished: () => void changes.check().catch((err: unknown) => app.log.error(err)),
+    onFinished: () => {
+      void changes.check().catch((err: unknown) => app.log.error(err));
+      // A reading job that ended without writing (its last readings long stored) also lets the genre model learn from them.
+      genreTraining.changed();
+    },
   });
   startJob = async (kind: string, key?: string, payload?: unknown): Promise<{ job: Job; created: boolean }> => {
     const started = await library.jobs.enqueue({ kind, key, payload, priority: JOB_PRIORITY[kind] ?? 0 });

@@ -27,7 +27,7 @@ describe('moreReadingsToLearn', () => {
       // No model: nothing to train again (a server trains a missing one at start, not here).
       await store.putPosterText(keys[0]!, ocrVersionKey(), hash(0), { lines: [line] });
       expect(await moreReadingsToLearn(store, store.jobs)).toBe(false);
-      await store.putGenreModel('poster', { method: 'prior', wholeReadings: 1 }, null);
+      await store.putGenreModel('poster', { method: 'prior', wholeReadings: 1, readingsVersion: ocrVersionKey() }, null);
       expect(await moreReadingsToLearn(store, store.jobs)).toBe(false);
       // A reading whose small print is still to read is not whole yet.
       await store.putPosterText(keys[1]!, ocrVersionKey(), hash(1), { lines: [line], smallPrint: [strip] });
@@ -39,8 +39,11 @@ describe('moreReadingsToLearn', () => {
       expect(await moreReadingsToLearn(store, store.jobs)).toBe(false);
       await store.jobs.cancel(job.id);
       expect(await moreReadingsToLearn(store, store.jobs)).toBe(true);
-      await store.putGenreModel('poster', { method: 'prior', wholeReadings: 2 }, null);
+      await store.putGenreModel('poster', { method: 'prior', wholeReadings: 2, readingsVersion: ocrVersionKey() }, null);
       expect(await moreReadingsToLearn(store, store.jobs)).toBe(false);
+      // Learnt from as many readings of another reader version: these are new to it.
+      await store.putGenreModel('poster', { method: 'prior', wholeReadings: 2, readingsVersion: 'an older reader' }, null);
+      expect(await moreReadingsToLearn(store, store.jobs)).toBe(true);
     } finally {
       await store.close();
     }

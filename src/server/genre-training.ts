@@ -14,14 +14,15 @@ import type { Job, JobQueue } from '../jobs/job-queue.js';
 import { GENRES_TRAIN_JOB, POSTER_TEXT_JOB, SMALL_PRINT_JOB } from '../jobs/library-jobs.js';
 import type { Store } from '../store/store.js';
 import { wholeReadings } from '../text/current-reading.js';
+import { ocrVersionKey } from '../text/poster-ocr.js';
 
 /** After a change, wait this long for more (the OCR pass writes a reading a second) before looking again. */
 const SETTLE_MS = 30_000;
 
 /**
  * Whether to train the poster genre model again: it exists, no reading or training job waits or
- * runs, and it learnt from at least 1 % fewer whole readings than the library has now (a poster
- * or two read since is not worth 200 s of CPU).
+ * runs, and it learnt from at least 1 % fewer whole readings of this reader version than the
+ * library has now (a poster or two read since is not worth 200 s of CPU).
  */
 export async function moreReadingsToLearn(library: Store, queue: JobQueue): Promise<boolean> {
   const latest = await Promise.all([POSTER_TEXT_JOB, SMALL_PRINT_JOB, GENRES_TRAIN_JOB].map(async (kind) => (await queue.list({ kind, limit: 1 }))[0]));
@@ -29,7 +30,9 @@ export async function moreReadingsToLearn(library: Store, queue: JobQueue): Prom
   const model = await library.getGenreModel('poster');
   if (!model) return false;
   const now = await wholeReadings(library);
-  const learnt = (model.meta as GenreModelMeta).wholeReadings ?? 0;
+  const meta = model.meta as GenreModelMeta;
+  // Readings of another reader version are not the ones the model learnt from.
+  const learnt = meta.readingsVersion === ocrVersionKey() ? (meta.wholeReadings ?? 0) : 0;
   return now - learnt >= Math.max(1, now * 0.01);
 }
 

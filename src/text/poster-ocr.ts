@@ -168,16 +168,17 @@ export class PosterOcr {
     const upright = await this.readUpright(img, smallPrint === 'later' ? OCR_SETTINGS.smallPrintBelow : 0);
     let best = upright.lines;
     let pending = upright.pending;
-    if (evidence(best) < OCR_SETTINGS.sidewaysBelow) {
+    if (evidence(best) < OCR_SETTINGS.sidewaysBelow && pending.length > 0) {
       // Too little read to tell an upright poster from one on its side: read the small print too,
       // then decide exactly as a reading in one go does.
-      if (pending.length > 0) best = [...best, ...(await this.readStrips(img, pending))];
+      best = [...best, ...(await this.readStrips(img, pending))];
       pending = [];
+    }
+    if (evidence(best) < OCR_SETTINGS.sidewaysBelow)
       for (const turns of [1, 3] as const) {
         const { lines } = await this.readUpright(rotateQuarter(img, turns), 0);
         if (evidence(lines) > evidence(best)) best = lines.map((l) => ({ ...l, box: l.box.map(([x, y]) => unturn(x, y, turns)) }));
       }
-    }
     const lines = readingOrder(best);
     if (pending.length === 0) return { lines };
     const fractions = (q: Quad): [number, number][] => q.map((p) => [p.x / img.width, p.y / img.height]);
@@ -186,15 +187,19 @@ export class PosterOcr {
 
   /** Detects, orients and reads the lines at least `minSize` tall; the shorter ones come back pending. */
   private async readUpright(img: RgbImage, minSize: number): Promise<{ lines: Omit<TextLine, 'order'>[]; pending: Strip[] }> {
-    const strips = (await this.detect(img)).map((box) => ({ upright: uprightQuad(box), box }));
+    const boxes = await this.detect(img);
+    if (boxes.length === 0) return { lines: [], pending: [] };
+    // Every strip oriented in one classifier run, as a reading in one go does (a run's batch could nudge a strip near the flip threshold).
+    const oriented = await this.orient(img, boxes.map(uprightQuad));
+    const strips = boxes.map((box, i) => ({ upright: oriented[i]!, box }));
     const tallEnough = (s: Strip): boolean => stripSize(s, img) >= minSize;
     return { lines: await this.readStrips(img, strips.filter(tallEnough)), pending: strips.filter((s) => !tallEnough(s)) };
   }
 
-  /** Orients and recognises strips; lines read with too little confidence are dropped. */
+  /** Recognises oriented strips; lines read with too little confidence are dropped. */
   private async readStrips(img: RgbImage, strips: Strip[]): Promise<Omit<TextLine, 'order'>[]> {
     if (strips.length === 0) return [];
-    const decoded = await this.recognise(img, await this.orient(img, strips.map((s) => s.upright)));
+    const decoded = await this.recognise(img, strips.map((s) => s.upright));
     const lines: Omit<TextLine, 'order'>[] = [];
     decoded.forEach((d, i) => {
       if (!d.text || d.confidence < OCR_SETTINGS.minConfidence) return;
@@ -264,7 +269,7 @@ export class PosterOcr {
 
 const round4 = (v: number): number => Math.round(v * 10_000) / 10_000;
 
-/** A detected line: its quad turned upright (the classifier may still turn it half a turn) and the box it is given by. */
+/** A detected line: its quad turned upright and oriented by the 0/180° classifier, and the box it is given by. */
 interface Strip {
   upright: Quad;
   box: Quad;

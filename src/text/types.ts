@@ -16,8 +16,8 @@ export interface TextLine {
 /**
  * A detected line left for a later, lower-priority reading (small print). Corners are fractions of
  * the detection image's width and height, unrounded, so the later reading samples the very pixels
- * a reading in one go would have: `strip` turned upright (before the 0/180° classifier), `box` as
- * the line's box is given.
+ * a reading in one go would have: `strip` turned upright and oriented by the 0/180° classifier,
+ * `box` as the line's box is given.
  */
 export interface PendingStrip {
   strip: [number, number][];

@@ -97,8 +97,10 @@ export class TrendTable {
     this.byName = new Map(this.measureList.map((m) => [m.name, m]));
   }
 
+  /** A stored table; a measure it lacks (stored by older code) has no value for any poster. */
   static fromStored(stored: StoredTrendTable): TrendTable {
-    const values = new Map(Object.entries(stored.values).map(([name, vs]) => [name, Float64Array.from(vs, (v) => v ?? Number.NaN)]));
+    const missing = new Float64Array(stored.posters.length).fill(Number.NaN);
+    const values = new Map(measures(stored.genres).map((m) => [m.name, stored.values[m.name] ? Float64Array.from(stored.values[m.name]!, (v) => v ?? Number.NaN) : missing]));
     return new TrendTable(stored.posters, stored.genres, values);
   }
 

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { identify } from '../../search/identify.js';
 import { MarqueeError } from '../../util/errors.js';
-import { ocrVersionKey } from '../../text/poster-ocr.js';
+import { OCR_SETTINGS, ocrVersionKey } from '../../text/poster-ocr.js';
 import { currentReading } from '../../text/current-reading.js';
 import { POSTER_TEXT_JOB, SMALL_PRINT_JOB } from '../../jobs/library-jobs.js';
 import type { ServerContext } from '../context.js';
@@ -17,7 +17,7 @@ const statusSchema = {
     read: { type: 'integer' },
     failed: { type: 'integer' },
     pending: { type: 'integer' },
-    smallPrint: { type: 'integer', description: 'Posters read whose small print (lines shorter than 2.8 % of the poster’s height) is still to read, by a later, lower-priority job' },
+    smallPrint: { type: 'integer', description: `Posters read whose small print (lines shorter than ${OCR_SETTINGS.smallPrintBelow * 100} % of the poster’s height) is still to read, by a later, lower-priority job` },
     running: { type: 'boolean' },
     rate: { type: 'number' },
     error: { type: ['string', 'null'] },
@@ -42,7 +42,8 @@ export function registerTextRoutes(app: FastifyInstance, ctx: ServerContext): vo
     const progress = await library.posterTextProgress(ocrVersionKey());
     // The OCR passes are jobs in the library's queue (run here or by any worker on the library): the titles first, then the small print.
     const [titles, smallPrint] = await Promise.all([POSTER_TEXT_JOB, SMALL_PRINT_JOB].map(async (kind) => (await ctx.jobs.list({ kind, limit: 1 }))[0]));
-    const job = titles?.state !== 'done' || !smallPrint ? titles : smallPrint;
+    const working = (j: typeof titles): boolean => j?.state === 'running' || j?.state === 'waiting';
+    const job = working(titles) ? titles : working(smallPrint) ? smallPrint : (titles ?? smallPrint);
     const running = job?.state === 'running' || job?.state === 'waiting';
     const seconds = job?.startedAt ? Math.max(1e-3, (Date.now() - Date.parse(job.startedAt)) / 1000) : 0;
     const rate = job?.state === 'running' && job.progress && seconds > 0 ? job.progress.done / seconds : 0;

@@ -61,6 +61,9 @@ const trendSchema = {
   required: ['measure', 'label', 'unit', 'by', 'filters', 'periods', 'undated', 'missing'],
 } as const;
 
+/** What typical and average posters read besides their table (whose time is in their key): the posters' content vectors and images. */
+const FROM_TABLE_READS = ['vectors', 'posters'] as const;
+
 export function registerTrendRoutes(app: FastifyInstance, ctx: ServerContext): void {
   // The table is a stored analysis computed by a job (analysis/stored-analyses.ts); typical and
   // average posters are computed here from one table and kept under its time, so a newer table
@@ -84,7 +87,7 @@ export function registerTrendRoutes(app: FastifyInstance, ctx: ServerContext): v
     async (req) => {
       const q = { by: req.query.by ?? 'decade', genre: req.query.genre, country: req.query.country, mainOnly: req.query.mainOnly };
       const { table: t, computedAt } = await ctx.analysisResults.trendTable();
-      return { by: q.by, periods: await ctx.cached(`typical:${computedAt}:${JSON.stringify(q)}`, TrendTable.READS, () => typicalPosters(t, ctx.engine.indexes, q)) };
+      return { by: q.by, periods: await ctx.cached(`typical:${computedAt}:${JSON.stringify(q)}`, FROM_TABLE_READS, () => typicalPosters(t, ctx.engine.indexes, q)) };
     },
   );
   app.get<{ Querystring: Omit<TrendParams, 'measure'> & { period: string } }>(
@@ -98,7 +101,7 @@ export function registerTrendRoutes(app: FastifyInstance, ctx: ServerContext): v
     async (req, reply) => {
       const q = { by: req.query.by ?? 'decade', genre: req.query.genre, country: req.query.country, mainOnly: req.query.mainOnly };
       const { table: t, computedAt } = await ctx.analysisResults.trendTable();
-      const jpeg = await ctx.cached(`average:${computedAt}:${JSON.stringify(q)}:${req.query.period}`, TrendTable.READS, () => averagePoster(t, ctx.engine.indexes, q, req.query.period));
+      const jpeg = await ctx.cached(`average:${computedAt}:${JSON.stringify(q)}:${req.query.period}`, FROM_TABLE_READS, () => averagePoster(t, ctx.engine.indexes, q, req.query.period));
       return reply.type('image/jpeg').header('Cache-Control', 'public, max-age=300').send(jpeg);
     },
   );

@@ -30,6 +30,11 @@ const SETTLE_MS = 30_000;
 const WAIT_POLL_MS = 500;
 /** The longest a request waits for a first result. */
 const MAX_WAIT_MS = 10 * 60_000;
+/**
+ * A result that reads the printed text is refreshed at most this often: the OCR pass writes a
+ * reading a second, and each refresh is a job the pass makes way for.
+ */
+const PRINTED_TEXT_REFRESH_MS = 60_000;
 
 export interface AnalysisProgress {
   state: 'idle' | 'computing' | 'ready' | 'failed';
@@ -148,6 +153,8 @@ export class AnalysisResults {
     const key = analysisKey(this.engine.indexes, req); // an unknown model fails here, before anything is enqueued
     const stored = await this.load(key);
     if (stored && (await this.current(req))) return stored;
+    const young = stored !== undefined && Date.now() - Date.parse(stored.computedAt) < PRINTED_TEXT_REFRESH_MS;
+    if (young && analysisReads(this.engine.indexes, req).includes('printed-text')) return stored;
     const { job } = await this.enqueue(req);
     if (stored) return stored;
     // Nothing to show yet: wait for the job (the page shows its progress meanwhile), but never

@@ -115,7 +115,13 @@ export class SqliteStore implements Store {
     if (current > 0 && current < 6) this.rebuildForPosterKeys();
     this.db.exec(SCHEMA_SQL);
     // v8 -> v9: small print left for a later reading (a column of its own: the v5 rebuild above copies poster_text by position).
-    if (!(this.db.prepare('PRAGMA table_info(poster_text)').all() as Row[]).some((c) => c.name === 'small_print')) this.db.exec('ALTER TABLE poster_text ADD COLUMN small_print TEXT');
+    if (!(this.db.prepare('PRAGMA table_info(poster_text)').all() as Row[]).some((c) => c.name === 'small_print'))
+      try {
+        this.db.exec('ALTER TABLE poster_text ADD COLUMN small_print TEXT');
+      } catch (err) {
+        // Another process (a server and its job's child open the library together) added it first.
+        if (!/duplicate column name/i.test((err as Error).message)) throw err;
+      }
     this.db.exec(revisionsSql());
     this.db.exec(JOBS_SCHEMA_SQL);
     // v6 -> v7: lexical search tables (FTS5), filled once from the rows already there.
