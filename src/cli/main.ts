@@ -364,6 +364,18 @@ program
   });
 
 program
+  .command('faces')
+  .description('faces on posters (the faces pass of "marquee index --faces")')
+  .command('scan')
+  .description('detect the faces of every poster not yet scanned by this face model (resumes where it stopped; what the poster-faces job runs)')
+  .addOption(dbOption())
+  .option('--json', 'print {"scanned","faces","failed","seconds","interrupted","problems"}')
+  .action(async (opts) => {
+    const { runFacesScan } = await import('./faces-command.js');
+    process.exitCode = await runFacesScan(opts);
+  });
+
+program
   .command('worker')
   .description('run the library\'s background jobs (poster text, genre training, atlas; see "marquee jobs") and, on PostgreSQL libraries, the index batches queued by "marquee index --workers", on this or any machine that sees the poster files; runs until Ctrl-C')
   .addOption(dbOption())
@@ -388,7 +400,7 @@ jobs
     process.exitCode = await runJobsList(opts);
   });
 for (const [action, what, argument] of [
-  ['start', 'enqueue a job of a kind (genres-train, atlas-build, poster-text); a worker or a server runs it', '<kind>'],
+  ['start', 'enqueue a job of a kind (genres-train, atlas-build, poster-faces, poster-text, poster-small-print); a worker or a server runs it', '<kind>'],
   ['cancel', 'cancel a waiting or running job', '<id>'],
   ['retry', 'run a failed or cancelled job again', '<id>'],
   ['pause', 'start no new job of a kind until resumed', '<kind>'],

@@ -1,7 +1,7 @@
 /**
- * The kinds of background job a library has, and how this process runs each: the OCR pass on the
- * OCR worker threads (as many as the CPU budget allows), genre training and the atlas rebuild as
- * CLI child processes. `serve` and `marquee worker` run the same handlers, so the work spreads
+ * The kinds of background job a library has, and how this process runs each: the OCR passes on
+ * the OCR worker threads (as many as the CPU budget allows), genre training, the atlas rebuild,
+ * the faces pass and the stored analyses as CLI child processes. `serve` and `marquee worker` run the same handlers, so the work spreads
  * over every machine that opens the library.
  */
 import type { AnalysisRequest } from '../analysis/stored-analyses.js';
@@ -14,16 +14,18 @@ import { JOB_YIELDED, type JobContext, type JobHandler } from './workers.js';
 export const POSTER_TEXT_JOB = 'poster-text';
 /** The small print the OCR pass left for later (poster-ocr.ts, "Small print later"). */
 export const SMALL_PRINT_JOB = 'poster-small-print';
+/** Faces on posters not yet scanned (the faces pass of `marquee index --faces`). */
+export const FACES_JOB = 'poster-faces';
 export const GENRES_TRAIN_JOB = 'genres-train';
 export const ATLAS_BUILD_JOB = 'atlas-build';
 /** A stored analysis (closest pairs of a channel, duplicate groups); keyed by the analysis. */
 export const ANALYSIS_JOB = 'analysis';
 
 /** Every kind a library has. */
-export const JOB_KINDS: readonly string[] = [POSTER_TEXT_JOB, SMALL_PRINT_JOB, ANALYSIS_JOB, GENRES_TRAIN_JOB, ATLAS_BUILD_JOB];
+export const JOB_KINDS: readonly string[] = [POSTER_TEXT_JOB, SMALL_PRINT_JOB, FACES_JOB, ANALYSIS_JOB, GENRES_TRAIN_JOB, ATLAS_BUILD_JOB];
 
 /** Kinds a client may start over HTTP (the OCR pass is started by serve --read-text; analyses, which need a payload, by the server). */
-export const STARTABLE_JOBS = [GENRES_TRAIN_JOB, ATLAS_BUILD_JOB] as const;
+export const STARTABLE_JOBS = [GENRES_TRAIN_JOB, ATLAS_BUILD_JOB, FACES_JOB] as const;
 export type StartableJob = (typeof STARTABLE_JOBS)[number];
 
 /**
@@ -33,7 +35,7 @@ export type StartableJob = (typeof STARTABLE_JOBS)[number];
  * (a quarter of an hour and more) makes way for any of them between two posters, and the small
  * print it leaves comes last.
  */
-export const JOB_PRIORITY: Record<string, number> = { [ANALYSIS_JOB]: 30, [ATLAS_BUILD_JOB]: 26, [GENRES_TRAIN_JOB]: 25, [POSTER_TEXT_JOB]: 20, [SMALL_PRINT_JOB]: 15 };
+export const JOB_PRIORITY: Record<string, number> = { [ANALYSIS_JOB]: 30, [ATLAS_BUILD_JOB]: 26, [GENRES_TRAIN_JOB]: 25, [POSTER_TEXT_JOB]: 20, [FACES_JOB]: 18, [SMALL_PRINT_JOB]: 15 };
 
 type TextPass = (library: Store, pool: OcrPool, opts: TextPassOptions) => Promise<TextPassSummary>;
 
@@ -98,6 +100,7 @@ export function libraryJobHandlers(library: Store, cpuBudget: number): JobHandle
       },
     },
     { kind: GENRES_TRAIN_JOB, cpus: 1, run: (ctx) => runCliJob(['genres', 'train', '--json'], library.connection, ctx) },
+    { kind: FACES_JOB, cpus: 1, run: (ctx) => runCliJob(['faces', 'scan', '--json'], library.connection, ctx) },
     { kind: ATLAS_BUILD_JOB, cpus: 1, run: (ctx) => runCliJob(['atlas', 'build', '--rebuild', '--json'], library.connection, ctx) },
   ];
 }

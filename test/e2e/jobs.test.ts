@@ -156,7 +156,28 @@ describe.each(enginesHere)('durable jobs (%s)', (engine) => {
     } finally {
       await atlas.close();
     }
-  }, 400_000);
+
+    // The faces pass is a job too: a worker scans every poster, in a child process.
+    const faces = json(['jobs', 'start', 'poster-faces']);
+    expect(faces.code, faces.err).toBe(0);
+    const facesWorker = spawn(process.execPath, [CLI, 'worker', '--db', lib.db], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, MARQUEE_JOB_CPUS: '1' } });
+    try {
+      const done = await until(async () => {
+        const job = (json(['jobs', '--kind', 'poster-faces']).out as { jobs: { state: string; result: { scanned: number } | null }[] }).jobs[0];
+        return job && job.state !== 'waiting' && job.state !== 'running' ? job : undefined;
+      }, 240_000, 'the faces job');
+      expect(done).toMatchObject({ state: 'done', result: { scanned: POSTERS } });
+    } finally {
+      facesWorker.kill('SIGTERM');
+      await new Promise((r) => facesWorker.once('exit', r));
+    }
+    const scanned = await openStore(lib.db, { create: false });
+    try {
+      expect(await scanned.faceScanCount()).toBe(POSTERS);
+    } finally {
+      await scanned.close();
+    }
+  }, 600_000);
 });
 
 describe('the jobs page', () => {
