@@ -18,8 +18,10 @@ const enginesHere = ENGINES.filter((e) => e === 'sqlite' || process.env.MARQUEE_
 interface JobView { id: string; kind: string; state: string; attempts: number; progress: { done: number; total: number } | null; result: { read: number } | null; rate: number | null; etaSeconds: number | null }
 
 function serve(db: string): { child: ChildProcess; address: Promise<string> } {
-  // One core for jobs: the pass is slow enough to be killed in the middle.
-  const child = spawn(process.execPath, [CLI, 'serve', '--db', db, '--port', '0', '--read-text'], { env: { ...process.env, MARQUEE_JOB_CPUS: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // One core for jobs, and a heartbeat (which records progress) every second: the titles pass reads
+  // these 24 posters in about 8 s, shorter than the default heartbeat of 7.5 s, and must be seen
+  // and killed in the middle.
+  const child = spawn(process.execPath, [CLI, 'serve', '--db', db, '--port', '0', '--read-text'], { env: { ...process.env, MARQUEE_JOB_CPUS: '1', MARQUEE_JOB_LEASE_SECONDS: '4' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
@@ -66,7 +68,9 @@ describe.each(enginesHere)('durable jobs (%s)', (engine) => {
         const j = await ocrJob(base);
         return j && j.state === 'running' && (j.progress?.done ?? 0) >= 3 ? j : undefined;
       }, 180_000, 'a few readings');
-      expect(job.progress!.total).toBe(POSTERS);
+      // Of this run of the job: it may have given way to the pairs once and resumed with what was left.
+      expect(job.progress!.total).toBeLessThanOrEqual(POSTERS);
+      expect(job.progress!.total).toBeGreaterThanOrEqual(job.progress!.done);
       expect(job.rate).toBeGreaterThan(0);
       expect(job.etaSeconds).not.toBeNull();
     } finally {
