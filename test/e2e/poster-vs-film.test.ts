@@ -91,6 +91,8 @@ describe('poster vs film', () => {
         const page = await browser.newPage();
         await page.goto(`${base}/movie/${negative.slug}`);
         await page.locator('section.poster-vs-film img.pvf-barcode').waitFor({ timeout: 120_000 });
+        // Both images finished (loaded or broken) before they are judged: the barcode can appear while the poster is still loading.
+        await page.waitForFunction(() => [...document.querySelectorAll('section.poster-vs-film img')].every((i) => (i as HTMLImageElement).complete), null, { timeout: 60_000 });
         const loaded = await page.locator('section.poster-vs-film img').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0));
         expect(loaded).toEqual([true, true]);
         expect(await page.locator('section.poster-vs-film .palette').count()).toBe(2);
