@@ -18,6 +18,7 @@
 import { COLOR_MODEL, LAYOUT_MODEL } from '../design/design-features.js';
 import type { ChannelIndexes } from '../search/channel-indexes.js';
 import { COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL } from '../store/channels.js';
+import { POSTER_IMAGE_VECTORS } from '../store/revisions.js';
 import { MarqueeError } from '../util/errors.js';
 import { seededRandom } from '../util/random.js';
 import { l2normalize } from '../util/vectors.js';
@@ -88,7 +89,7 @@ const dot = (a: Float32Array, b: Float32Array): number => {
 export class BorrowingFinder {
   /** What a channel's finder reads (store/revisions.ts): posters, films and genres, and the channel's vectors or the readings. */
   static readsOf(channel: BorrowingChannel): string[] {
-    return ['movies', 'posters', channel === 'typography' ? 'printed-text' : 'vectors'];
+    return ['movies', 'posters', ...(channel === 'typography' ? ['printed-text'] : POSTER_IMAGE_VECTORS)];
   }
 
   private readonly byKey: Map<number, Item>;

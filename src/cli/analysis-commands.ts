@@ -44,22 +44,27 @@ export async function runPairsCommand(opts: { db?: string; k: number; channel: s
   return 0;
 }
 
-/** `marquee analysis compute pairs|dupes|borrowings|trends|stills-clusters`: computes an analysis and stores it in the library (what the background job runs). */
-export async function runAnalysisCompute(kind: AnalysisRequest['kind'], opts: { db?: string; channel?: string; model?: string; copies?: boolean; json?: boolean }): Promise<number> {
+/** `marquee analysis compute pairs|dupes|borrowings|trends|stills-clusters|typical`: computes an analysis and stores it in the library (what the background job runs). */
+export async function runAnalysisCompute(
+  kind: AnalysisRequest['kind'],
+  opts: { db?: string; channel?: string; model?: string; copies?: boolean; by?: 'decade' | 'year'; genre?: string; country?: string; mainOnly?: boolean; json?: boolean },
+): Promise<number> {
   const { computeAnalysis } = await import('../analysis/stored-analyses.js');
   const req: AnalysisRequest =
     kind === 'pairs'
       ? { kind, channel: (opts.channel ?? 'content') as ImageChannel, model: opts.model }
       : kind === 'borrowings'
         ? { kind, channel: (opts.channel ?? 'layout') as BorrowingChannel, copies: opts.copies === true }
-        : { kind };
+        : kind === 'typical'
+          ? { kind, filters: { by: opts.by ?? 'decade', genre: opts.genre, country: opts.country, mainOnly: opts.mainOnly } }
+          : { kind };
   const out = await withEngine(opts.db, async (engine) => {
     const reporter = createProgressReporter({ json: false, tty: process.stderr.isTTY === true, label: kind === 'dupes' ? 'dupes' : `${kind} ${'channel' in req ? req.channel : ''}` });
     const started = performance.now();
     const { key, result } = await computeAnalysis(engine, req, countingProgress(reporter));
     reporter.stop();
     const [count, what] =
-      'pairs' in result ? [result.pairs.length, 'pairs'] : 'borrowings' in result ? [result.borrowings.length, 'borrowings'] : 'groups' in result ? [result.groups.length, 'groups'] : 'values' in result ? [result.posters.length, 'posters'] : [result.clusters.length, 'clusters'];
+      'pairs' in result ? [result.pairs.length, 'pairs'] : 'borrowings' in result ? [result.borrowings.length, 'borrowings'] : 'groups' in result ? [result.groups.length, 'groups'] : 'values' in result ? [result.posters.length, 'posters'] : 'averages' in result ? [result.periods.length, 'periods'] : [result.clusters.length, 'clusters'];
     return { key, count, what, seconds: Math.round((performance.now() - started) / 100) / 10 };
   });
   if (opts.json) process.stdout.write(`${JSON.stringify(out)}\n`);

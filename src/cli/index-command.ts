@@ -22,6 +22,8 @@ import { countingProgress, createProgressReporter } from './progress.js';
 import { indexStills } from '../stills/index-stills.js';
 import { indexVideos, listVideos } from '../films/index-video.js';
 import { tilesEnabled } from '../genres/poster-tiles.js';
+import { tilesPass } from './tiles-command.js';
+import { enqueueFilms, enqueueFollowUps } from './enqueue-follow-ups.js';
 import { indexMorePosters } from '../ingest/more-posters.js';
 import { scanStillFaces, type StillFacesSummary } from '../stills/still-faces.js';
 import type { ImageEmbeddingModel, TextEmbeddingModel } from '../models/types.js';
@@ -60,6 +62,8 @@ export interface IndexCommandOptions {
   movie?: string;
   /** Coordinated run: queue the catalog in batches and start this many local worker processes (0: remote workers only). */
   workers?: number;
+  /** Index posters, synopses and stills here; enqueue the tiles, atlas, OCR, faces and films as jobs (enqueue-follow-ups.ts). */
+  background?: boolean;
 }
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), 'main.js');
@@ -91,6 +95,7 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
   const imageModels = models.images.loaded;
   const reporter = createProgressReporter({ json: !!opts.json, tty: process.stderr.isTTY === true });
   const stop = stopOnSignal();
+  const background = opts.background === true;
   try {
     const summary = coordinated
       ? await runCoordinated(catalog, library, { textModel }, opts, reporter.update.bind(reporter), stop.requested)
@@ -104,15 +109,6 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
           shouldStop: stop.requested,
         });
     reporter.stop();
-    // The posters' tiles (genre features) in a pass of their own: the posters are searchable first.
-    let tiles: { indexed: number; seconds: number; postersPerSecond: number; interrupted: boolean } | undefined;
-    if (!summary.interrupted && tilesEnabled()) {
-      const tilesReporter = createProgressReporter({ json: !!opts.json, tty: process.stderr.isTTY === true, label: 'tiles' });
-      const t = await indexCatalog(catalog, { library, imageModels, textModel: null, tiles: true, recordRun: false, batchSize: opts.batchSize, onProgress: (p) => tilesReporter.update(p), shouldStop: stop.requested });
-      tilesReporter.stop();
-      tiles = { indexed: t.indexed, seconds: Math.round(t.seconds * 100) / 100, postersPerSecond: Math.round((t.indexed / Math.max(t.seconds, 1e-3)) * 10) / 10, interrupted: t.interrupted };
-      summary.interrupted ||= t.interrupted;
-    }
     // Further posters of the films (posters.csv, several paths in a row), each with every channel.
     let morePosters: { listed: number; indexed: number; unchanged: number; removed: number; failed: number; seconds: number } | undefined;
     if (!summary.interrupted) {
@@ -124,8 +120,14 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
       summary.problemCount += m.problems.length;
       summary.interrupted ||= m.interrupted;
     }
+    // The posters' tiles (genre features) in a pass of their own: the posters are searchable first.
+    let tiles: Awaited<ReturnType<typeof tilesPass>> | undefined;
+    if (!summary.interrupted && !background && tilesEnabled()) {
+      tiles = await tilesPass(library, imageModels[0]!, !!opts.json, stop.requested);
+      summary.interrupted ||= tiles.interrupted;
+    }
     let faces: FaceScanSummary | undefined;
-    if (opts.faces && !summary.interrupted) {
+    if (opts.faces && !summary.interrupted && !background) {
       const faceModel = await FaceModel.load();
       const faceReporter = createProgressReporter({ json: !!opts.json, tty: process.stderr.isTTY === true, label: 'faces' });
       faces = await scanFaces(library, faceModel, {
@@ -139,13 +141,15 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
       faceReporter.stop();
     }
     let ocr: TextPassSummary | undefined;
-    if (opts.ocr !== false && !summary.interrupted) {
+    if (opts.ocr !== false && !summary.interrupted && !background) {
       ocr = await ocrPass(library, summary.problems, !!opts.json, stop.requested);
       summary.problemCount += ocr.failed;
       if (ocr.interrupted) summary.interrupted = true;
     }
+    // --background: the rest is left to the job queue (serve, worker), in the order of its priorities.
+    const queued = background && !summary.interrupted ? await enqueueFollowUps(library, { faces: !!opts.faces, ocr: opts.ocr !== false }) : [];
     if (opts.json) {
-      process.stdout.write(`${JSON.stringify({ type: 'summary', ...summary, tiles, morePosters, faces, ocr, seconds: Math.round(summary.seconds * 100) / 100, postersPerSecond: Math.round(summary.postersPerSecond * 10) / 10 })}\n`);
+      process.stdout.write(`${JSON.stringify({ type: 'summary', ...summary, tiles, morePosters, faces, ocr, queued, seconds: Math.round(summary.seconds * 100) / 100, postersPerSecond: Math.round(summary.postersPerSecond * 10) / 10 })}\n`);
     } else {
       for (const p of summary.problems.slice(0, 50)) process.stderr.write(`  ${p.item}${p.file ? ` (${p.file})` : ''}: ${p.reason}\n`);
       if (summary.problemCount > 50) process.stderr.write(`  ... and ${summary.problemCount - 50} more problems (all are in the index_failures table)\n`);
@@ -157,10 +161,11 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
         `${summary.interrupted ? 'interrupted' : 'done'}: ${summary.total} entries in ${summary.seconds.toFixed(1)} s — ` +
           `indexed ${summary.indexed}, unchanged ${summary.unchanged}, skipped ${summary.skipped}, failed ${summary.failed}, ` +
           `synopses embedded ${summary.textsEmbedded}${opts.prune ? `, pruned ${summary.pruned}` : ''}` +
-          `${tiles?.indexed ? `; tiles: ${tiles.indexed} posters in ${tiles.seconds.toFixed(1)} s` : ''}` +
+          `${tiles?.embedded ? `; tiles: ${tiles.embedded} posters in ${tiles.seconds.toFixed(1)} s` : ''}` +
           `${morePosters ? `; further posters: ${morePosters.listed} listed, ${morePosters.indexed} indexed, ${morePosters.unchanged} unchanged, ${morePosters.removed} removed, ${morePosters.failed} failed` : ''}` +
           `${faces ? `; faces: ${faces.scanned} posters scanned in ${faces.seconds.toFixed(1)} s, ${faces.faces} faces found` : ''}` +
-          `${ocr ? `; text: ${ocr.read} posters read in ${ocr.seconds.toFixed(1)} s (${ocr.postersPerSecond.toFixed(1)}/s), ${ocr.lines} lines, ${ocr.failed} failed` : ''}\n`,
+          `${ocr ? `; text: ${ocr.read} posters read in ${ocr.seconds.toFixed(1)} s (${ocr.postersPerSecond.toFixed(1)}/s), ${ocr.lines} lines, ${ocr.failed} failed` : ''}` +
+          `${queued.length ? `; queued for \`marquee serve\` or \`marquee worker\`: ${queued.join(', ')}` : ''}\n`,
       );
     }
     if (summary.interrupted) return 130;
@@ -294,6 +299,12 @@ async function runStillsOnly(opts: IndexCommandOptions): Promise<number> {
 async function stillsAndVideos(library: Store, imageModel: ImageEmbeddingModel, opts: IndexCommandOptions, shouldStop: () => boolean): Promise<number> {
   const stills = opts.stills ? await stillsPass(library, imageModel, opts, shouldStop) : 0;
   if (stills !== 0 || !opts.video) return stills;
+  if (opts.background) {
+    const films = await enqueueFilms(library, opts.video, opts.movie);
+    if (opts.json) process.stdout.write(`${JSON.stringify({ type: 'video-queued', films })}\n`);
+    else process.stderr.write(`queued for \`marquee serve\` or \`marquee worker\`: ${films.length} film${films.length === 1 ? '' : 's'} to analyse (film-analysis jobs)\n`);
+    return 0;
+  }
   return videoPass(library, imageModel, opts, shouldStop);
 }
 

@@ -56,6 +56,7 @@ program
   .option('--no-text', 'skip synopsis (text) embeddings')
   .option('--faces', 'also detect faces and their descriptors on posters and stills (slow: about 4 images/s on 2 cores)')
   .option('--no-ocr', 'skip reading the printed text of posters (OCR pass; `serve --read-text` can do it later)')
+  .option('--background', 'index the posters, synopses and stills here, and leave the rest to the library\'s job queue for `marquee serve` or `marquee worker`: the genre tiles, the atlas, the printed text (unless --no-ocr), the faces (with --faces) and each --video film')
   .option('--batch-size <n>', 'posters per model batch and commit', number('batch-size', 1, 256, true), 16)
   .option('--workers <n>', 'PostgreSQL libraries: queue the catalog and index it with n local worker processes (0: only workers started elsewhere with "marquee worker")', number('workers', 0, 256, true))
   .action(async (dir: string | undefined, opts) => {
@@ -118,15 +119,20 @@ program
   .command('analysis')
   .description('stored analyses (what servers serve and background jobs compute)')
   .command('compute')
-  .description('compute the closest pairs of a channel, the duplicate groups, the borrowings of a channel, the trends table or the kinds of shot among the stills, and store them in the library')
-  .argument('<kind>', 'pairs, dupes, borrowings, trends or stills-clusters')
+  .description('compute the closest pairs of a channel, the duplicate groups, the borrowings of a channel, the trends table, the kinds of shot among the stills or the typical posters of each period, and store them in the library')
+  .argument('<kind>', 'pairs, dupes, borrowings, trends, stills-clusters or typical')
   .addOption(dbOption())
   .addOption(new Option('--channel <name>', 'channel (pairs: content, color, layout; borrowings: also typography)').choices(['content', 'color', 'layout', 'typography']))
   .option('--model <id>', 'image model of the content channel (default: the library\'s first)')
   .option('--copies', 'borrowings: also pairs that are one artwork')
+  .addOption(new Option('--by <unit>', 'typical: periods of a decade or a year').choices(['decade', 'year']).default('decade'))
+  .option('--genre <name>', 'typical: only films of this genre')
+  .option('--country <code>', 'typical: only posters of this country (ISO code)')
+  .option('--main-only', 'typical: only each film\'s main poster')
   .option('--json', 'print {"key","count","what","seconds"}')
   .action(async (kind: string, opts) => {
-    if (kind !== 'pairs' && kind !== 'dupes' && kind !== 'borrowings' && kind !== 'trends' && kind !== 'stills-clusters') throw new InvalidArgumentError(`kind must be pairs, dupes, borrowings, trends or stills-clusters, not "${kind}"`);
+    if (kind !== 'pairs' && kind !== 'dupes' && kind !== 'borrowings' && kind !== 'trends' && kind !== 'stills-clusters' && kind !== 'typical')
+      throw new InvalidArgumentError(`kind must be pairs, dupes, borrowings, trends, stills-clusters or typical, not "${kind}"`);
     if (kind === 'pairs' && opts.channel === 'typography') throw new InvalidArgumentError('pairs have no typography channel');
     const { runAnalysisCompute } = await import('./analysis-commands.js');
     process.exitCode = await runAnalysisCompute(kind, opts);
@@ -156,6 +162,15 @@ genres
   .action(async (opts) => {
     const { runGenresTrain } = await import('./genres-command.js');
     process.exitCode = await runGenresTrain(opts);
+  });
+genres
+  .command('tiles')
+  .description('embed the three square tiles (genre features) of every main poster whose tiles are missing or stale, with the library\'s default model (resumes where it stopped; what the poster-tiles job runs)')
+  .addOption(dbOption())
+  .option('--json', 'print {"todo","embedded","failed","interrupted","seconds","problems"}')
+  .action(async (opts) => {
+    const { runGenresTiles } = await import('./tiles-command.js');
+    process.exitCode = await runGenresTiles(opts);
   });
 genres
   .command('eval')
@@ -400,7 +415,7 @@ jobs
     process.exitCode = await runJobsList(opts);
   });
 for (const [action, what, argument] of [
-  ['start', 'enqueue a job of a kind (genres-train, atlas-build, poster-faces, poster-text, poster-small-print); a worker or a server runs it', '<kind>'],
+  ['start', 'enqueue a job of a kind (genres-train, atlas-build, poster-faces, poster-tiles, poster-text, poster-small-print); a worker or a server runs it', '<kind>'],
   ['cancel', 'cancel a waiting or running job', '<id>'],
   ['retry', 'run a failed or cancelled job again', '<id>'],
   ['pause', 'start no new job of a kind until resumed', '<kind>'],

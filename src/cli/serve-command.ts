@@ -19,6 +19,8 @@ export async function runServeCommand(opts: { db?: string; port: number; host: s
   process.stdout.write(`Marquee is running: open ${address}/ in a browser\n`);
   process.stderr.write(`API on ${address}/api (OpenAPI: ${address}/api/openapi.json)\n`);
   if (opts.readText) process.stderr.write('reading poster text in the background (jobs: GET /api/jobs, /jobs)\n');
+  const pending = (await library.jobs.list({ limit: 200 })).filter((j) => j.state === 'waiting' || j.state === 'running');
+  if (pending.length) process.stderr.write(`background jobs: ${[...new Set(pending.map((j) => j.kind))].join(', ')} (progress: ${address}/jobs)\n`);
   if (opts.trainGenres) process.stderr.write('genre model: trained in the background when missing or out of date (GET /api/genres/status)\n');
   process.stderr.write(
     `reads: ${access.readAccess}; writes: ${access.token ? 'need the token' : 'disabled (set MARQUEE_TOKEN)'}; CORS: ${access.corsOrigins.length ? access.corsOrigins.join(', ') : 'off'}\n`,

@@ -1,7 +1,7 @@
 /**
  * The kinds of background job a library has, and how this process runs each: the OCR passes on
- * the OCR worker threads (as many as the CPU budget allows), genre training, the atlas rebuild,
- * the faces pass and the stored analyses as CLI child processes. `serve` and `marquee worker` run the same handlers, so the work spreads
+ * the OCR worker threads (as many as the CPU budget allows); the genre tiles, genre training, the
+ * atlas rebuild, the faces pass, a film's analysis and the stored analyses as CLI child processes. `serve` and `marquee worker` run the same handlers, so the work spreads
  * over every machine that opens the library.
  */
 import type { AnalysisRequest } from '../analysis/stored-analyses.js';
@@ -17,25 +17,50 @@ export const SMALL_PRINT_JOB = 'poster-small-print';
 /** Faces on posters not yet scanned (the faces pass of `marquee index --faces`). */
 export const FACES_JOB = 'poster-faces';
 export const GENRES_TRAIN_JOB = 'genres-train';
+/** The posters' genre tiles (`marquee genres tiles`), enqueued by `marquee index --background`. */
+export const POSTER_TILES_JOB = 'poster-tiles';
+/** One film's shots, rhythm and colour from its video (`marquee index --video`); keyed by the file. */
+export const FILM_ANALYSIS_JOB = 'film-analysis';
 export const ATLAS_BUILD_JOB = 'atlas-build';
 /** A stored analysis (closest pairs of a channel, duplicate groups); keyed by the analysis. */
 export const ANALYSIS_JOB = 'analysis';
 
 /** Every kind a library has. */
-export const JOB_KINDS: readonly string[] = [POSTER_TEXT_JOB, SMALL_PRINT_JOB, FACES_JOB, ANALYSIS_JOB, GENRES_TRAIN_JOB, ATLAS_BUILD_JOB];
+export const JOB_KINDS: readonly string[] = [POSTER_TEXT_JOB, SMALL_PRINT_JOB, FACES_JOB, POSTER_TILES_JOB, ANALYSIS_JOB, GENRES_TRAIN_JOB, ATLAS_BUILD_JOB, FILM_ANALYSIS_JOB];
 
-/** Kinds a client may start over HTTP (the OCR pass is started by serve --read-text; analyses, which need a payload, by the server). */
-export const STARTABLE_JOBS = [GENRES_TRAIN_JOB, ATLAS_BUILD_JOB, FACES_JOB] as const;
+/** Kinds a client may start over HTTP (the OCR pass is started by serve --read-text; analyses and films, which need a payload, by the server and `marquee index`). */
+export const STARTABLE_JOBS = [GENRES_TRAIN_JOB, ATLAS_BUILD_JOB, FACES_JOB, POSTER_TILES_JOB] as const;
 export type StartableJob = (typeof STARTABLE_JOBS)[number];
 
 /**
  * Priorities: a page waits for an analysis (a minute or two of CPU), so it goes first; then the
- * short jobs a person is waiting for, the atlas (≈ 100 s on the demo catalog) and genre training
- * (≈ 200 s: predictions work minutes after the quick start, not after the reading); the OCR pass
- * (a quarter of an hour and more) makes way for any of them between two posters, and the small
- * print it leaves comes last.
+ * short jobs a person is waiting for: the genre tiles (≈ 3 min on the demo catalog; before the
+ * training, which learns from them), the atlas (≈ 100 s) and genre training (≈ 200 s:
+ * predictions work minutes after the quick start, not after the reading); a film someone added;
+ * the OCR pass (a quarter of an hour and more) makes way for any of them between two posters, and
+ * the small print it leaves comes last.
  */
-export const JOB_PRIORITY: Record<string, number> = { [ANALYSIS_JOB]: 30, [ATLAS_BUILD_JOB]: 26, [GENRES_TRAIN_JOB]: 25, [POSTER_TEXT_JOB]: 20, [FACES_JOB]: 18, [SMALL_PRINT_JOB]: 15 };
+export const JOB_PRIORITY: Record<string, number> = {
+  [ANALYSIS_JOB]: 30,
+  [POSTER_TILES_JOB]: 27,
+  [ATLAS_BUILD_JOB]: 26,
+  [GENRES_TRAIN_JOB]: 25,
+  [FILM_ANALYSIS_JOB]: 22,
+  [POSTER_TEXT_JOB]: 20,
+  [FACES_JOB]: 18,
+  [SMALL_PRINT_JOB]: 15,
+};
+
+/** What an atlas-build job is given: incremental places new posters into the frozen layout (default: rebuild). */
+export interface AtlasBuildRequest {
+  incremental?: boolean;
+}
+
+/** What a film-analysis job is given: the video file (absolute) and, optionally, the movie it is. */
+export interface FilmAnalysisRequest {
+  video: string;
+  movie?: string;
+}
 
 type TextPass = (library: Store, pool: OcrPool, opts: TextPassOptions) => Promise<TextPassSummary>;
 
@@ -95,12 +120,28 @@ export function libraryJobHandlers(library: Store, cpuBudget: number): JobHandle
             ? ['pairs', '--channel', req.channel, ...(req.model ? ['--model', req.model] : [])]
             : req.kind === 'borrowings'
               ? ['borrowings', '--channel', req.channel, ...(req.copies ? ['--copies'] : [])]
-              : [req.kind];
+              : req.kind === 'typical'
+                ? ['typical', '--by', req.filters.by, ...(req.filters.genre ? ['--genre', req.filters.genre] : []), ...(req.filters.country ? ['--country', req.filters.country] : []), ...(req.filters.mainOnly ? ['--main-only'] : [])]
+                : [req.kind];
         return runCliJob(['analysis', 'compute', ...args, '--json'], library.connection, ctx);
       },
     },
     { kind: GENRES_TRAIN_JOB, cpus: 1, run: (ctx) => runCliJob(['genres', 'train', '--json'], library.connection, ctx) },
     { kind: FACES_JOB, cpus: 1, run: (ctx) => runCliJob(['faces', 'scan', '--json'], library.connection, ctx) },
-    { kind: ATLAS_BUILD_JOB, cpus: 1, run: (ctx) => runCliJob(['atlas', 'build', '--rebuild', '--json'], library.connection, ctx) },
+    {
+      kind: ATLAS_BUILD_JOB,
+      cpus: 1,
+      // A rebuild when asked for on /jobs; `marquee index --background` places new posters into the layout there is (a first build when none).
+      run: (ctx) => runCliJob(['atlas', 'build', ...((ctx.job.payload as AtlasBuildRequest | null)?.incremental ? [] : ['--rebuild']), '--json'], library.connection, ctx),
+    },
+    { kind: POSTER_TILES_JOB, cpus: 1, run: (ctx) => runCliJob(['genres', 'tiles', '--json'], library.connection, ctx) },
+    {
+      kind: FILM_ANALYSIS_JOB,
+      cpus: 1,
+      run: (ctx) => {
+        const req = ctx.job.payload as FilmAnalysisRequest;
+        return runCliJob(['index', '--video', req.video, ...(req.movie ? ['--movie', req.movie] : []), '--json'], library.connection, ctx);
+      },
+    },
   ];
 }

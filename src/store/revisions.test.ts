@@ -17,6 +17,16 @@ describe('revisions', () => {
     expect(touches(new Set(['posters']), ['vectors:content', 'posters'])).toBe(true);
   });
 
+  it('matches a read ending in * against every key it begins', () => {
+    expect(touches(new Set(['vectors:content:clip-b32']), ['vectors:content*'])).toBe(true);
+    expect(touches(new Set(['vectors:content']), ['vectors:content*'])).toBe(true);
+    expect(touches(new Set(['vectors:tile-top', 'vectors:text']), ['vectors:content*', 'vectors:color'])).toBe(false);
+    const then = revs({ 'vectors:content': 3, 'vectors:content:clip-b32': 2, 'vectors:tile-top': 9 });
+    expect(revisionsOf(then, ['vectors:content*'])).toEqual({ 'vectors:content': 3, 'vectors:content:clip-b32': 2 });
+    // The genre tiles written later leave a result that reads the content channels current.
+    expect(stillCurrent(revisionsOf(then, ['vectors:content*']), revs({ ...Object.fromEntries(then), 'vectors:tile-top': 10, 'vectors:tile-middle': 1 }), ['vectors:content*'])).toBe(true);
+  });
+
   it('keeps what a result read, and tells whether it still holds', () => {
     const then = revs({ movies: 2, posters: 5, 'vectors:content': 7, 'vectors:text': 1, 'genre-model': 3 });
     const read = revisionsOf(then, ['vectors:content', 'posters']);

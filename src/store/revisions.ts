@@ -43,10 +43,17 @@ export function vectorsArea(channel: string): string {
 /** Revision per key: an area, or `vectors:<channel>`. A key never written is absent (revision 0). */
 export type Revisions = ReadonlyMap<string, number>;
 
+/** Whether a revision key is one a read names: itself, `vectors` for any channel, or a prefix ending in `*`. */
+function readsKey(read: string, key: string): boolean {
+  if (read === key) return true;
+  if (read === 'vectors') return key.startsWith('vectors:');
+  return read.endsWith('*') && key.startsWith(read.slice(0, -1));
+}
+
 /** The revisions of what a cache reads, as stored with an analysis (`vectors` stands for every channel). */
 export function revisionsOf(all: Revisions, reads: Reads): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [key, rev] of all) if (reads.includes(key) || (reads.includes('vectors') && key.startsWith('vectors:'))) out[key] = rev;
+  for (const [key, rev] of all) if (reads.some((read) => readsKey(read, key))) out[key] = rev;
   return out;
 }
 
@@ -67,16 +74,22 @@ export function changedKeys(before: Revisions, after: Revisions): Set<string> {
 }
 
 /**
- * What a cache reads: areas, and vectors either of named channels (`vectors:content`) or of any
- * channel (`vectors`).
+ * What a cache reads: areas, and vectors either of named channels (`vectors:content`), of a family
+ * of channels (`vectors:content*`: the default model's content and every other model's
+ * `content:<id>`), or of any channel (`vectors`). Naming the channels keeps a pass that writes
+ * others (the genre tiles, `vectors:tile-*`) from invalidating what never reads them.
  */
 export type Reads = readonly string[];
 
+/**
+ * The vectors computed from whole posters: every image model's content channel, the design
+ * channels and the grey signature (not the synopses, not the genre tiles): what pairs, duplicate
+ * groups, borrowings and the trends read.
+ */
+export const POSTER_IMAGE_VECTORS: Reads = ['vectors:content*', 'vectors:color', 'vectors:layout', 'vectors:signature'];
+
 /** Whether a change touches what a cache reads. */
 export function touches(changed: ReadonlySet<string>, reads: Reads): boolean {
-  for (const read of reads) {
-    if (changed.has(read)) return true;
-    if (read === 'vectors') for (const key of changed) if (key.startsWith('vectors:')) return true;
-  }
+  for (const read of reads) for (const key of changed) if (readsKey(read, key)) return true;
   return false;
 }

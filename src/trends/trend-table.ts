@@ -8,6 +8,7 @@ import { COLOR_MODEL } from '../design/design-features.js';
 import { LAYOUT_MODEL } from '../design/design-features.js';
 import { COLOR_CHANNEL, LAYOUT_CHANNEL } from '../store/channels.js';
 import type { Store } from '../store/store.js';
+import type { FilterRow, StoredPoster } from '../store/types.js';
 import { ocrVersionKey } from '../text/poster-ocr.js';
 import { MarqueeError } from '../util/errors.js';
 import { meanWithInterval } from './bootstrap.js';
@@ -79,9 +80,20 @@ const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 export const periodOf = (year: number, by: TrendUnit): number => (by === 'decade' ? Math.floor(year / 10) * 10 : year);
 export const periodLabel = (start: number, by: TrendUnit): string => (by === 'decade' ? `${start}s` : String(start));
 
+/** Each poster of a known film with its year, genres and countries (its own, else its film's); the genres in order. */
+function trendRows(posters: StoredPoster[], films: FilterRow[]): { rows: TrendPoster[]; genres: string[] } {
+  const film = new Map(films.map((f) => [f.key, f]));
+  const rows: TrendPoster[] = [];
+  for (const p of posters) {
+    const f = film.get(p.movieKey);
+    if (f) rows.push({ key: p.key, movieKey: p.movieKey, rank: p.rank, year: p.year ?? f.year, genres: f.genres, countries: p.country ? [p.country] : f.countries });
+  }
+  return { rows, genres: [...new Set(films.flatMap((f) => f.genres))].sort((a, b) => a.localeCompare(b)) };
+}
+
 export class TrendTable {
-  /** What the table reads (store/revisions.ts); typical and average posters add the content vectors, inside `vectors`. */
-  static readonly READS = ['movies', 'posters', 'vectors', 'palettes', 'faces', 'printed-text'] as const;
+  /** What the table reads (store/revisions.ts): the colour and layout vectors among the others. */
+  static readonly READS = ['movies', 'posters', 'vectors:color', 'vectors:layout', 'palettes', 'faces', 'printed-text'] as const;
 
   private readonly byName: Map<string, Measure>;
 
@@ -118,23 +130,21 @@ export class TrendTable {
       store.faceCounts(),
       store.allPosterText(ocrVersionKey(), 'posters'),
     ]);
-    const film = new Map(films.map((f) => [f.key, f]));
     const colourOf = new Map(colour.map((e) => [e.key, e.vector]));
     const paletteOf = new Map(palettes.map((p) => [p.key, p.colors]));
     const layoutOf = new Map(layouts.map((e) => [e.key, e.vector]));
     const facesOf = new Map(faces.map((f) => [f.key, f.count]));
     const linesOf = new Map(readings.map((r) => [r.key, r.lines]));
-    const rows: TrendPoster[] = [];
-    const evidence: PosterEvidence[] = [];
-    for (const p of posters) {
-      const f = film.get(p.movieKey);
-      if (!f) continue;
-      rows.push({ key: p.key, movieKey: p.movieKey, rank: p.rank, year: p.year ?? f.year, genres: f.genres, countries: p.country ? [p.country] : f.countries });
-      evidence.push({ colorDescriptor: colourOf.get(p.key), palette: paletteOf.get(p.key), layout: layoutOf.get(p.key), faces: facesOf.get(p.key), lines: linesOf.get(p.key), genres: f.genres });
-    }
-    const genres = [...new Set(films.flatMap((f) => f.genres))].sort((a, b) => a.localeCompare(b));
+    const { rows, genres } = trendRows(posters, films);
+    const evidence: PosterEvidence[] = rows.map((p) => ({ colorDescriptor: colourOf.get(p.key), palette: paletteOf.get(p.key), layout: layoutOf.get(p.key), faces: facesOf.get(p.key), lines: linesOf.get(p.key), genres: p.genres }));
     const values = new Map(measures(genres).map((m) => [m.name, Float64Array.from(evidence, (e) => m.compute(e))]));
     return new TrendTable(rows, genres, values);
+  }
+
+  /** The posters with their years, genres and countries, and no measure (what selecting by the filters needs: typical posters). */
+  static async loadPosters(store: Store): Promise<TrendTable> {
+    const { rows, genres } = trendRows(await store.allPosters(), await store.filterRows());
+    return TrendTable.fromStored({ genres, posters: rows, values: {} });
   }
 
   /** Every measure the table offers, and how many posters have a value for it. */

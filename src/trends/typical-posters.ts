@@ -12,7 +12,7 @@ import type { ChannelIndexes } from '../search/channel-indexes.js';
 import { MarqueeError } from '../util/errors.js';
 import { seededRandom } from '../util/random.js';
 import { l2normalize } from '../util/vectors.js';
-import { periodLabel, periodOf, type TrendQuery, type TrendTable } from './trend-table.js';
+import { periodLabel, periodOf, TrendTable, type TrendQuery } from './trend-table.js';
 
 export const AVERAGE_WIDTH = 160;
 export const AVERAGE_HEIGHT = 240;
@@ -36,6 +36,41 @@ export interface TypicalPeriod {
 }
 
 type Filters = Omit<TrendQuery, 'measure'>;
+
+/** The filters of the trends page that typical posters follow. */
+export type TypicalFilters = Filters;
+
+/**
+ * What typical posters and average images read (store/revisions.ts): the posters and their
+ * thumbnails, the films' years, genres and countries, and the content vectors.
+ */
+export const TYPICAL_READS = ['movies', 'posters', 'vectors:content*'] as const;
+
+/** The filters as one canonical string (the stored result's key): genre in lower case, country in upper case, as selecting compares them. */
+export function typicalFiltersKey(q: TypicalFilters): string {
+  return JSON.stringify([q.by, q.genre?.toLowerCase() || null, q.country?.toUpperCase() || null, q.mainOnly === true]);
+}
+
+/**
+ * The typical posters of every period under the filters and each period's average image (base64
+ * JPEG): what a job stores, so the trends page never decodes hundreds of thumbnails on a request.
+ */
+export async function typicalWithAverages(
+  engine: { store: ChannelIndexes['store']; indexes: ChannelIndexes },
+  q: TypicalFilters,
+  onProgress?: (done: number, total: number) => void,
+  signal?: AbortSignal,
+): Promise<{ periods: TypicalPeriod[]; averages: Record<string, string> }> {
+  const table = await TrendTable.loadPosters(engine.store);
+  const periods = await typicalPosters(table, engine.indexes, q);
+  const averages: Record<string, string> = {};
+  for (const [i, p] of periods.entries()) {
+    signal?.throwIfAborted();
+    averages[p.period] = (await averagePoster(table, engine.indexes, q, p.period)).toString('base64');
+    onProgress?.(i + 1, periods.length);
+  }
+  return { periods, averages };
+}
 
 /** Poster keys of each period the filters keep, in period order. */
 function periods(table: TrendTable, q: Filters): Map<number, number[]> {

@@ -1,7 +1,8 @@
 /**
- * `npm start` (dist/cli/demo-start.js) on a small catalog: it indexes, builds the atlas and serves;
- * SIGTERM stops the server too and the command ends (chained with && in npm's shell, serve went on
- * answering after the shell was gone).
+ * `npm start` (dist/cli/demo-start.js) on a small catalog: it indexes the posters and serves at
+ * once, and the server's jobs embed the genre tiles and build the atlas behind it; SIGTERM stops
+ * the server too and the command ends (chained with && in npm's shell, serve went on answering
+ * after the shell was gone).
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -23,7 +24,7 @@ function processesWith(marker: string): number[] {
     .map(Number);
 }
 
-it('indexes, builds the atlas, serves, and stops every step and worker within 5 s of SIGTERM', async () => {
+it('indexes, serves, builds the tiles and the atlas in the background, and stops every step and worker within 5 s of SIGTERM', async () => {
   const home = tempDir();
   const catalog = makeCatalog(spreadRows(12, 301));
   const child = spawn(process.execPath, [join(ROOT, 'dist/cli/demo-start.js'), '--port', '0'], {
@@ -52,6 +53,23 @@ it('indexes, builds the atlas, serves, and stops every step and worker within 5 
   const health = await fetch(`${address}/api/health`);
   expect(health.status).toBe(200);
   expect((await health.json()) as { posters: number }).toMatchObject({ posters: 12 });
+  // The atlas page waits for the job that builds it, then shows it.
+  const end = Date.now() + 120_000;
+  let atlas = await fetch(`${address}/api/atlas`);
+  while (atlas.status !== 200 && Date.now() < end) {
+    expect(((await atlas.json()) as { error: { code: string } }).error.code).toBe('atlas_building');
+    await new Promise((r) => setTimeout(r, 500));
+    atlas = await fetch(`${address}/api/atlas`);
+  }
+  expect(((await atlas.json()) as { points: unknown[] }).points).toHaveLength(12);
+  const states = async (): Promise<string[]> =>
+    ((await (await fetch(`${address}/api/jobs`)).json()) as { jobs: { kind: string; state: string }[] }).jobs
+      .filter((j) => j.kind === 'poster-tiles' || j.kind === 'atlas-build')
+      .map((j) => `${j.kind}:${j.state}`)
+      .sort();
+  // The atlas job ends a moment after its child process stored the atlas.
+  while ((await states()).includes('atlas-build:running') && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
+  expect(await states()).toEqual(['atlas-build:done', 'poster-tiles:done']);
   // Background work is running (poster text, genre training): the stop must not wait for it.
   const marker = `MARQUEE_DB=${join(home, 'demo.db')}`;
   expect(processesWith(marker).length).toBeGreaterThan(0);

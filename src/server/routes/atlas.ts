@@ -4,6 +4,7 @@ import type { ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { atlasView } from '../services/atlas-view.js';
 import { channelModel } from '../../atlas/build.js';
+import { ATLAS_BUILD_JOB } from '../../jobs/library-jobs.js';
 
 export function registerAtlasRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { library } = ctx;
@@ -26,7 +27,13 @@ export function registerAtlasRoutes(app: FastifyInstance, ctx: ServerContext): v
       const { channel } = await channelModel(library, req.query.channel, req.query.model);
       const view = await atlasView(library, channel);
       const how = `--channel ${req.query.channel}${req.query.model ? ` --model ${req.query.model}` : ''}`;
-      if (!view) throw new HttpError(404, 'no_atlas', `no ${req.query.channel}${req.query.model ? ` (${req.query.model})` : ''} atlas yet: run "marquee atlas build ${how}"`);
+      if (!view) {
+        // The default map is built by a background job after `marquee index --background` (npm start): say so, and the page waits for it.
+        const job = (await ctx.jobs.list({ kind: ATLAS_BUILD_JOB, limit: 1 }))[0];
+        if (req.query.channel === 'content' && !req.query.model && job && (job.state === 'waiting' || job.state === 'running'))
+          throw new HttpError(404, 'atlas_building', `the atlas is being built in the background (job ${job.id}, ${job.state}${job.progress?.message ? `: ${job.progress.message}` : ''}); it shows here when ready`);
+        throw new HttpError(404, 'no_atlas', `no ${req.query.channel}${req.query.model ? ` (${req.query.model})` : ''} atlas yet: run "marquee atlas build ${how}"`);
+      }
       return view;
     },
   );

@@ -1,12 +1,13 @@
 /**
  * Trend routes: the measures, one measure's trend by year or decade (filters: genre, country,
- * main posters only), and CSV of any set of measures (every chart's export). The poster table is
- * loaded from stored features once per library state (ctx.cached) and grouped per request.
+ * main posters only), CSV of any set of measures (every chart's export), and each period's
+ * typical posters and average image. The poster table and the typical posters are stored
+ * analyses (analysis/stored-analyses.ts); a request only groups what is stored.
  */
 import type { FastifyInstance } from 'fastify';
 import { TrendTable, type TrendUnit } from '../../trends/trend-table.js';
 import { trendCsv } from '../../trends/trend-csv.js';
-import { averagePoster, typicalPosters } from '../../trends/typical-posters.js';
+import { MarqueeError } from '../../util/errors.js';
 import type { ServerContext } from '../context.js';
 import { errorSchema } from '../schemas.js';
 
@@ -61,13 +62,9 @@ const trendSchema = {
   required: ['measure', 'label', 'unit', 'by', 'filters', 'periods', 'undated', 'missing'],
 } as const;
 
-/** What typical and average posters read besides their table (whose time is in their key): the posters' content vectors and images. */
-const FROM_TABLE_READS = ['vectors', 'posters'] as const;
-
 export function registerTrendRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  // The table is a stored analysis computed by a job (analysis/stored-analyses.ts); typical and
-  // average posters are computed here from one table and kept under its time, so a newer table
-  // never leaves them computed from an older one.
+  // The table, and each period's typical posters and average image under the filters, are stored
+  // analyses computed by jobs (analysis/stored-analyses.ts), never on a request.
   const table = async (): Promise<TrendTable> => (await ctx.analysisResults.trendTable()).table;
   const trends = async (q: TrendParams) => {
     const t = await table();
@@ -86,8 +83,7 @@ export function registerTrendRoutes(app: FastifyInstance, ctx: ServerContext): v
     },
     async (req) => {
       const q = { by: req.query.by ?? 'decade', genre: req.query.genre, country: req.query.country, mainOnly: req.query.mainOnly };
-      const { table: t, computedAt } = await ctx.analysisResults.trendTable();
-      return { by: q.by, periods: await ctx.cached(`typical:${computedAt}:${JSON.stringify(q)}`, FROM_TABLE_READS, () => typicalPosters(t, ctx.engine.indexes, q)) };
+      return { by: q.by, periods: (await ctx.analysisResults.typical(q)).periods };
     },
   );
   app.get<{ Querystring: Omit<TrendParams, 'measure'> & { period: string } }>(
@@ -100,9 +96,9 @@ export function registerTrendRoutes(app: FastifyInstance, ctx: ServerContext): v
     },
     async (req, reply) => {
       const q = { by: req.query.by ?? 'decade', genre: req.query.genre, country: req.query.country, mainOnly: req.query.mainOnly };
-      const { table: t, computedAt } = await ctx.analysisResults.trendTable();
-      const jpeg = await ctx.cached(`average:${computedAt}:${JSON.stringify(q)}:${req.query.period}`, FROM_TABLE_READS, () => averagePoster(t, ctx.engine.indexes, q, req.query.period));
-      return reply.type('image/jpeg').header('Cache-Control', 'public, max-age=300').send(jpeg);
+      const jpeg = (await ctx.analysisResults.typical(q)).averages[req.query.period];
+      if (jpeg === undefined) throw new MarqueeError('bad_query', `no poster in period "${req.query.period}" with these filters`);
+      return reply.type('image/jpeg').header('Cache-Control', 'public, max-age=300').send(Buffer.from(jpeg, 'base64'));
     },
   );
 

@@ -9,7 +9,8 @@
  * changes settle (an index run commits batch after batch). A genre re-train or a batch of poster
  * readings touches nothing the pairs read, so they are not computed again.
  */
-import { analysisKey, analysisReads, type AnalysisRequest, type BorrowingsResult, type DuplicateGroups, type PairsResult } from '../../analysis/stored-analyses.js';
+import { analysisKey, analysisReads, type AnalysisRequest, type BorrowingsResult, type DuplicateGroups, type PairsResult, type TypicalPostersResult } from '../../analysis/stored-analyses.js';
+import type { TypicalFilters } from '../../trends/typical-posters.js';
 import type { Borrowing, BorrowingChannel } from '../../analysis/borrowings.js';
 import type { ClosestPair } from '../../analysis/pairs.js';
 import type { StillsClustering } from '../../stills/clusters.js';
@@ -35,6 +36,9 @@ const MAX_WAIT_MS = 10 * 60_000;
  * reading a second, and each refresh is a job the pass makes way for.
  */
 const PRINTED_TEXT_REFRESH_MS = 60_000;
+
+/** What a serving process computes ahead: the pairs page's default view, the duplicate groups, the trends page's typical posters by decade. */
+const AHEAD: readonly AnalysisRequest[] = [{ kind: 'pairs', channel: CONTENT_CHANNEL }, { kind: 'dupes' }, { kind: 'typical', filters: { by: 'decade' } }];
 
 export interface AnalysisProgress {
   state: 'idle' | 'computing' | 'ready' | 'failed';
@@ -87,6 +91,11 @@ export class AnalysisResults {
     return this.trends;
   }
 
+  /** Each period's typical posters and average image under the trends page's filters. */
+  async typical(filters: TypicalFilters): Promise<TypicalPostersResult> {
+    return (await this.result({ kind: 'typical', filters })) as TypicalPostersResult;
+  }
+
   /** Kinds of shot among the library's stills (the caller checks there are stills). */
   async stillsClusters(): Promise<StillsClustering> {
     return (await this.result({ kind: 'stills-clusters' })) as StillsClustering;
@@ -97,14 +106,14 @@ export class AnalysisResults {
     return { pairs: Object.fromEntries(pairs), dupes: await this.progress({ kind: 'dupes' }) };
   }
 
-  /** Enqueues the pairs page's default view (content pairs) and the duplicate groups when missing or out of date. */
+  /** Enqueues the pairs page's default view (content pairs), the duplicate groups and the trends page's typical posters (by decade, no filter) when missing or out of date. */
   warm(delayMs = 2000): void {
     if (!this.ahead || this.closed) return;
     clearTimeout(this.settle);
     this.settle = setTimeout(() => {
       if (this.closed) return;
       void (async () => {
-        for (const req of [{ kind: 'pairs', channel: CONTENT_CHANNEL }, { kind: 'dupes' }] as AnalysisRequest[]) if (!(await this.current(req))) await this.enqueue(req);
+        for (const req of AHEAD) if (!(await this.current(req))) await this.enqueue(req);
       })().catch(() => undefined);
     }, delayMs);
     this.settle.unref();
@@ -113,7 +122,7 @@ export class AnalysisResults {
   /** The library changed (revision keys): stored results are read again; a serving process computes what went out of date once changes settle. */
   reset(changed?: ReadonlySet<string>): void {
     if (!changed || changed.has('analyses')) this.stored.clear();
-    const reads = [...new Set([...IMAGE_CHANNELS.flatMap((c) => analysisReads(this.engine.indexes, { kind: 'pairs', channel: c })), ...analysisReads(this.engine.indexes, { kind: 'dupes' })])];
+    const reads = [...new Set([...IMAGE_CHANNELS.flatMap((c) => analysisReads(this.engine.indexes, { kind: 'pairs', channel: c })), ...AHEAD.flatMap((req) => analysisReads(this.engine.indexes, req))])];
     if (changed && !touches(changed, reads)) return;
     this.warm(SETTLE_MS);
   }

@@ -63,12 +63,18 @@ async function atlasPage(root: HTMLElement, signal: AbortSignal): Promise<void> 
   const params = new URLSearchParams(location.search);
   const status = h('p', { class: 'status' }, 'Loading atlas…');
   root.replaceChildren(status);
-  const res = await fetch('/api/atlas');
+  let res = await fetch('/api/atlas');
   if (signal.aborted) return;
   askForTokenOn401(res);
-  if (!res.ok) {
-    status.textContent = ((await res.json()) as { error: { message: string } }).error.message;
-    return;
+  // Built by a background job (a fresh `npm start`): say what it is doing, and look again every few seconds.
+  while (!res.ok) {
+    const { error } = (await res.json()) as { error: { code: string; message: string } };
+    if (signal.aborted) return;
+    status.replaceChildren(error.message, ...(error.code === 'atlas_building' ? [' · ', h('a', { href: '/jobs', 'data-link': true }, 'jobs')] : []));
+    if (error.code !== 'atlas_building') return;
+    await new Promise((r) => setTimeout(r, 3000));
+    if (signal.aborted) return;
+    res = await fetch('/api/atlas');
   }
   const data = (await res.json()) as AtlasData;
   if (signal.aborted) return;
