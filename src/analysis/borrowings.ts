@@ -87,9 +87,9 @@ const dot = (a: Float32Array, b: Float32Array): number => {
 };
 
 export class BorrowingFinder {
-  /** What a channel's finder reads (store/revisions.ts): posters, films and genres, and the channel's vectors or the readings. */
+  /** What a channel's finder reads (store/revisions.ts): posters, films and genres, the poster image vectors (every channel flags copies by them) and, for typography, the readings. */
   static readsOf(channel: BorrowingChannel): string[] {
-    return ['movies', 'posters', ...(channel === 'typography' ? ['printed-text'] : POSTER_IMAGE_VECTORS)];
+    return ['movies', 'posters', ...POSTER_IMAGE_VECTORS, ...(channel === 'typography' ? ['printed-text'] : [])];
   }
 
   private readonly byKey: Map<number, Item>;

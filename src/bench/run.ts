@@ -34,8 +34,7 @@ const dir = mkdtempSync(join(tmpdir(), 'marquee-bench-'));
 const existingDb = process.env.MARQUEE_BENCH_DB;
 const db = existingDb ? resolve(existingDb) : join(dir, 'bench.db');
 const out: Record<string, unknown> = { catalog, startedAt: new Date().toISOString() };
-/** Indexes the catalog into the bench library with the CLI (for benches given no MARQUEE_BENCH_DB). */
-/** Indexes the catalog into the bench library with the CLI; returns its seconds. */
+/** Indexes the catalog into the bench library with the CLI (for benches given no MARQUEE_BENCH_DB); returns its seconds. */
 function indexForBench(bench: string, how: string, flags: string[]): number {
   process.stderr.write(`bench: indexing the catalog ${how}...\n`);
   const t0 = performance.now();

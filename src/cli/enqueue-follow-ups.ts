@@ -5,25 +5,44 @@
  * machines) to run in the order of their priorities. A kind already waiting or running is not
  * enqueued twice (the queue returns that job).
  */
-import { listVideos } from '../films/index-video.js';
+import { videosToIndex } from '../films/index-video.js';
 import { tilesEnabled } from '../genres/poster-tiles.js';
 import { ATLAS_BUILD_JOB, FACES_JOB, FILM_ANALYSIS_JOB, JOB_PRIORITY, POSTER_TEXT_JOB, POSTER_TILES_JOB, type AtlasBuildRequest, type FilmAnalysisRequest } from '../jobs/library-jobs.js';
+import type { JobSpec } from '../jobs/job-queue.js';
 import type { Store } from '../store/store.js';
-import { MarqueeError } from '../util/errors.js';
+
+/**
+ * Enqueues a job unless one waits already. A running one listed its work before this run's
+ * posters existed: another is queued behind it (under a second key), so they are not left out.
+ */
+async function enqueueBehindRunning(library: Store, job: JobSpec): Promise<void> {
+  const first = await library.jobs.enqueue(job);
+  if (!first.created && first.job.state === 'running') await library.jobs.enqueue({ ...job, key: `${first.job.key}:again` });
+}
 
 /** Enqueues the passes after the posters; returns the kinds enqueued (or found waiting), in priority order. */
-export async function enqueueFollowUps(library: Store, what: { faces: boolean; ocr: boolean }): Promise<string[]> {
-  const kinds = [tilesEnabled() ? POSTER_TILES_JOB : undefined, ATLAS_BUILD_JOB, what.ocr ? POSTER_TEXT_JOB : undefined, what.faces ? FACES_JOB : undefined].filter((k): k is string => k !== undefined);
+export async function enqueueFollowUps(library: Store, what: { tiles: boolean; atlas: boolean; ocr: boolean; faces: boolean }): Promise<string[]> {
+  const kinds = [
+    what.tiles && tilesEnabled() ? POSTER_TILES_JOB : undefined,
+    what.atlas ? ATLAS_BUILD_JOB : undefined,
+    what.ocr ? POSTER_TEXT_JOB : undefined,
+    what.faces ? FACES_JOB : undefined,
+  ].filter((k): k is string => k !== undefined);
   // The atlas places new posters into the layout it has (a first build when there is none), as `marquee atlas build` does.
-  for (const kind of kinds) await library.jobs.enqueue({ kind, priority: JOB_PRIORITY[kind], payload: kind === ATLAS_BUILD_JOB ? ({ incremental: true } satisfies AtlasBuildRequest) : undefined });
+  for (const kind of kinds) await enqueueBehindRunning(library, { kind, priority: JOB_PRIORITY[kind], payload: kind === ATLAS_BUILD_JOB ? ({ incremental: true } satisfies AtlasBuildRequest) : undefined });
   return kinds;
 }
 
-/** Enqueues one film-analysis job per video file (keyed by its absolute path); returns what each job was given. */
-export async function enqueueFilms(library: Store, target: string, movie: string | undefined): Promise<FilmAnalysisRequest[]> {
-  const files = listVideos(target);
-  if (movie && files.length > 1) throw new MarqueeError('bad_query', `--movie names one movie, but ${target} holds ${files.length} videos`);
-  const requests = files.map((video): FilmAnalysisRequest => (movie ? { video, movie } : { video }));
-  for (const payload of requests) await library.jobs.enqueue({ kind: FILM_ANALYSIS_JOB, key: payload.video, priority: JOB_PRIORITY[FILM_ANALYSIS_JOB], payload });
-  return requests;
+/** What one film-analysis job per video file (keyed by its absolute path) will be given; checks the target first. */
+export function filmRequests(target: string, movie: string | undefined, faces: boolean): FilmAnalysisRequest[] {
+  return videosToIndex(target, movie).map((video) => ({ video, ...(movie ? { movie } : {}), ...(faces ? { faces } : {}) }));
+}
+
+/**
+ * Enqueues the film-analysis jobs. Their runs take the index lock: enqueued once this process has
+ * released it, and retried with backoff for about a quarter of an hour while another index run
+ * holds it (its reason shows with each try).
+ */
+export async function enqueueFilms(library: Store, requests: FilmAnalysisRequest[]): Promise<void> {
+  for (const payload of requests) await library.jobs.enqueue({ kind: FILM_ANALYSIS_JOB, key: payload.video, priority: JOB_PRIORITY[FILM_ANALYSIS_JOB], payload, maxAttempts: 10 });
 }

@@ -1,10 +1,11 @@
 /**
- * `marquee faces scan`: the faces pass over posters not yet scanned by this face model, on its own
- * (`marquee index --faces` runs it after indexing); what the `poster-faces` job runs in a child
- * process, so face detection (tfjs on the main thread) never stalls a serving process. Stored per
- * poster: interrupted, it resumes where it stopped.
+ * `marquee faces scan`: the faces pass over posters, then stills, not yet scanned by this face
+ * model, on its own (`marquee index --faces` runs it after indexing); what the `poster-faces` job
+ * runs in a child process, so face detection (tfjs on the main thread) never stalls a serving
+ * process. Stored per image: interrupted, it resumes where it stopped.
  */
 import { scanFaces } from '../ingest/face-scan.js';
+import { scanStillFaces } from '../stills/still-faces.js';
 import { FaceModel } from '../models/face-model.js';
 import { openExistingLibrary } from './open-library.js';
 import { countingProgress, createProgressReporter } from './progress.js';
@@ -21,9 +22,22 @@ export async function runFacesScan(opts: { db?: string; json?: boolean }): Promi
     const problems: string[] = [];
     const summary = await scanFaces(library, model, { shouldStop: () => stop, onProgress: countingProgress(reporter), onProblem: (file, reason) => void problems.push(`${file}: ${reason}`) });
     reporter.stop();
-    const out = { ...summary, seconds: Math.round(summary.seconds * 10) / 10, interrupted: stop, problems: problems.slice(0, 20) };
+    const stillsReporter = createProgressReporter({ json: false, tty: process.stderr.isTTY === true, label: 'faces on stills' });
+    const stills = stop ? undefined : await scanStillFaces(library, model, { shouldStop: () => stop, onProgress: countingProgress(stillsReporter) });
+    stillsReporter.stop();
+    problems.push(...(stills?.problems ?? []).map((p) => `${p.item}: ${p.reason}`));
+    const out = {
+      ...summary,
+      seconds: Math.round((summary.seconds + (stills?.seconds ?? 0)) * 10) / 10,
+      stills: { scanned: stills?.scanned ?? 0, faces: stills?.faces ?? 0, failed: stills?.failed ?? 0 },
+      interrupted: stop,
+      problems: problems.slice(0, 20),
+    };
     if (opts.json) process.stdout.write(`${JSON.stringify(out)}\n`);
-    else process.stdout.write(`faces: ${out.scanned} posters scanned in ${out.seconds} s, ${out.faces} faces found, ${out.failed} failed${stop ? ' (interrupted)' : ''}\n`);
+    else
+      process.stdout.write(
+        `faces: ${out.scanned} posters scanned, ${out.faces} faces found, ${out.failed} failed; ${out.stills.scanned} stills scanned, ${out.stills.faces} faces found, ${out.stills.failed} failed; ${out.seconds} s${stop ? ' (interrupted)' : ''}\n`,
+      );
     return stop ? 130 : 0;
   } finally {
     process.off('SIGINT', onSignal);

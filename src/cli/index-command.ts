@@ -23,7 +23,8 @@ import { indexStills } from '../stills/index-stills.js';
 import { indexVideos, listVideos } from '../films/index-video.js';
 import { tilesEnabled } from '../genres/poster-tiles.js';
 import { tilesPass } from './tiles-command.js';
-import { enqueueFilms, enqueueFollowUps } from './enqueue-follow-ups.js';
+import { enqueueFilms, enqueueFollowUps, filmRequests } from './enqueue-follow-ups.js';
+import type { FilmAnalysisRequest } from '../jobs/library-jobs.js';
 import { indexMorePosters } from '../ingest/more-posters.js';
 import { scanStillFaces, type StillFacesSummary } from '../stills/still-faces.js';
 import type { ImageEmbeddingModel, TextEmbeddingModel } from '../models/types.js';
@@ -96,6 +97,8 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
   const reporter = createProgressReporter({ json: !!opts.json, tty: process.stderr.isTTY === true });
   const stop = stopOnSignal();
   const background = opts.background === true;
+  // --background: what is left to the job queue once the index lock is released.
+  let leave: LeftToQueue | undefined;
   try {
     const summary = coordinated
       ? await runCoordinated(catalog, library, { textModel }, opts, reporter.update.bind(reporter), stop.requested)
@@ -123,8 +126,10 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
     // The posters' tiles (genre features) in a pass of their own: the posters are searchable first.
     let tiles: Awaited<ReturnType<typeof tilesPass>> | undefined;
     if (!summary.interrupted && !background && tilesEnabled()) {
-      tiles = await tilesPass(library, imageModels[0]!, !!opts.json, stop.requested);
+      tiles = await tilesPass(library, imageModels[0]!, { json: !!opts.json, batchSize: opts.batchSize, shouldStop: stop.requested });
       summary.interrupted ||= tiles.interrupted;
+      summary.problemCount += tiles.failed;
+      summary.problems.push(...tiles.problems.map((p) => ({ item: 'tiles', file: p.file, reason: p.reason })));
     }
     let faces: FaceScanSummary | undefined;
     if (opts.faces && !summary.interrupted && !background) {
@@ -146,10 +151,8 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
       summary.problemCount += ocr.failed;
       if (ocr.interrupted) summary.interrupted = true;
     }
-    // --background: the rest is left to the job queue (serve, worker), in the order of its priorities.
-    const queued = background && !summary.interrupted ? await enqueueFollowUps(library, { faces: !!opts.faces, ocr: opts.ocr !== false }) : [];
     if (opts.json) {
-      process.stdout.write(`${JSON.stringify({ type: 'summary', ...summary, tiles, morePosters, faces, ocr, queued, seconds: Math.round(summary.seconds * 100) / 100, postersPerSecond: Math.round(summary.postersPerSecond * 10) / 10 })}\n`);
+      process.stdout.write(`${JSON.stringify({ type: 'summary', ...summary, tiles, morePosters, faces, ocr, seconds: Math.round(summary.seconds * 100) / 100, postersPerSecond: Math.round(summary.postersPerSecond * 10) / 10 })}\n`);
     } else {
       for (const p of summary.problems.slice(0, 50)) process.stderr.write(`  ${p.item}${p.file ? ` (${p.file})` : ''}: ${p.reason}\n`);
       if (summary.problemCount > 50) process.stderr.write(`  ... and ${summary.problemCount - 50} more problems (all are in the index_failures table)\n`);
@@ -164,8 +167,7 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
           `${tiles?.embedded ? `; tiles: ${tiles.embedded} posters in ${tiles.seconds.toFixed(1)} s` : ''}` +
           `${morePosters ? `; further posters: ${morePosters.listed} listed, ${morePosters.indexed} indexed, ${morePosters.unchanged} unchanged, ${morePosters.removed} removed, ${morePosters.failed} failed` : ''}` +
           `${faces ? `; faces: ${faces.scanned} posters scanned in ${faces.seconds.toFixed(1)} s, ${faces.faces} faces found` : ''}` +
-          `${ocr ? `; text: ${ocr.read} posters read in ${ocr.seconds.toFixed(1)} s (${ocr.postersPerSecond.toFixed(1)}/s), ${ocr.lines} lines, ${ocr.failed} failed` : ''}` +
-          `${queued.length ? `; queued for \`marquee serve\` or \`marquee worker\`: ${queued.join(', ')}` : ''}\n`,
+          `${ocr ? `; text: ${ocr.read} posters read in ${ocr.seconds.toFixed(1)} s (${ocr.postersPerSecond.toFixed(1)}/s), ${ocr.lines} lines, ${ocr.failed} failed` : ''}\n`,
       );
     }
     if (summary.interrupted) return 130;
@@ -173,12 +175,18 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
       process.stderr.write(`error: nothing could be indexed from ${catalog}\n`);
       return 1;
     }
-    return await stillsAndVideos(library, imageModels[0]!.model, opts, stop.requested);
+    const { code, films } = await stillsAndVideos(library, imageModels[0]!.model, opts, stop.requested);
+    if (code === 0 && background) leave = { passes: true, films };
+    return code;
   } finally {
     stop.dispose();
     await Promise.all([closeAll(imageModels), textModel?.close()]);
     await release();
-    await library.close();
+    try {
+      if (leave) await leaveToQueue(library, opts, leave);
+    } finally {
+      await library.close();
+    }
   }
 }
 
@@ -285,27 +293,50 @@ async function runStillsOnly(opts: IndexCommandOptions): Promise<number> {
   }
   const imageModel = imageModels[0]!.model;
   const stop = stopOnSignal();
+  let leave: LeftToQueue | undefined;
   try {
-    return await stillsAndVideos(library, imageModel, opts, stop.requested);
+    const { code, films } = await stillsAndVideos(library, imageModel, opts, stop.requested);
+    if (code === 0 && opts.background) leave = { passes: false, films };
+    return code;
   } finally {
     stop.dispose();
     await closeAll(imageModels);
     await release();
-    await library.close();
+    try {
+      if (leave) await leaveToQueue(library, opts, leave);
+    } finally {
+      await library.close();
+    }
   }
 }
 
-/** The stills folder and the videos a run names, in that order (0 when neither). */
-async function stillsAndVideos(library: Store, imageModel: ImageEmbeddingModel, opts: IndexCommandOptions, shouldStop: () => boolean): Promise<number> {
+/** What `--background` leaves to the job queue: the passes after a catalog's posters, and the films of --video. */
+interface LeftToQueue {
+  passes: boolean;
+  films: FilmAnalysisRequest[];
+}
+
+/**
+ * Enqueues what `--background` leaves for `marquee serve` or `marquee worker`, once this run has
+ * released the index lock (a film's run takes it), and says so.
+ */
+async function leaveToQueue(library: Store, opts: IndexCommandOptions, left: LeftToQueue): Promise<void> {
+  const kinds = await enqueueFollowUps(library, { tiles: left.passes, atlas: left.passes, ocr: left.passes && opts.ocr !== false, faces: !!opts.faces });
+  await enqueueFilms(library, left.films);
+  if (opts.json) process.stdout.write(`${JSON.stringify({ type: 'queued', kinds, films: left.films })}\n`);
+  else if (kinds.length || left.films.length)
+    process.stderr.write(`queued for \`marquee serve\` or \`marquee worker\` (progress: marquee jobs, or /jobs in the app): ${[...kinds, ...(left.films.length ? [`${left.films.length} film${left.films.length === 1 ? '' : 's'} to analyse`] : [])].join(', ')}\n`);
+}
+
+/**
+ * The stills folder and the videos a run names, in that order (code 0 when neither). With
+ * --background the videos are only checked and returned, for film-analysis jobs.
+ */
+async function stillsAndVideos(library: Store, imageModel: ImageEmbeddingModel, opts: IndexCommandOptions, shouldStop: () => boolean): Promise<{ code: number; films: FilmAnalysisRequest[] }> {
   const stills = opts.stills ? await stillsPass(library, imageModel, opts, shouldStop) : 0;
-  if (stills !== 0 || !opts.video) return stills;
-  if (opts.background) {
-    const films = await enqueueFilms(library, opts.video, opts.movie);
-    if (opts.json) process.stdout.write(`${JSON.stringify({ type: 'video-queued', films })}\n`);
-    else process.stderr.write(`queued for \`marquee serve\` or \`marquee worker\`: ${films.length} film${films.length === 1 ? '' : 's'} to analyse (film-analysis jobs)\n`);
-    return 0;
-  }
-  return videoPass(library, imageModel, opts, shouldStop);
+  if (stills !== 0 || !opts.video) return { code: stills, films: [] };
+  if (opts.background) return { code: 0, films: filmRequests(opts.video, opts.movie, !!opts.faces) };
+  return { code: await videoPass(library, imageModel, opts, shouldStop), films: [] };
 }
 
 /** `--video`: each film analysed, its keyframes indexed as stills (films/index-video.ts). */
@@ -335,7 +366,8 @@ async function stillsPass(library: Store, imageModel: ImageEmbeddingModel, opts:
   const s = await indexStills(opts.stills!, { library, imageModel, batchSize: opts.batchSize, shouldStop, onProgress: (p) => reporter.update({ ...p, skipped: 0 }) });
   reporter.stop();
   let faces: StillFacesSummary | undefined;
-  if (opts.faces && !s.interrupted) {
+  // With --background the faces job (marquee faces scan) finds the faces on stills too.
+  if (opts.faces && !s.interrupted && !opts.background) {
     const faceReporter = createProgressReporter({ json: !!opts.json, tty: process.stderr.isTTY === true, label: 'faces on stills' });
     faces = await scanStillFaces(library, await FaceModel.load(), {
       shouldStop,

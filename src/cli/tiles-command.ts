@@ -10,12 +10,21 @@ import type { Store } from '../store/store.js';
 import { openExistingLibrary } from './open-library.js';
 import { countingProgress, createProgressReporter } from './progress.js';
 
-/** The pass with a progress line on stderr; problems are counted in the summary and the first 20 kept. */
-export async function tilesPass(library: Store, main: ChannelModel, json: boolean, shouldStop: () => boolean): Promise<TilesPassSummary & { problems: string[] }> {
-  const reporter = createProgressReporter({ json, tty: process.stderr.isTTY === true, label: 'tiles' });
-  const problems: string[] = [];
+/** The pass with a progress line on stderr; problems are counted in the summary and the first 50 kept. */
+export async function tilesPass(
+  library: Store,
+  main: ChannelModel,
+  opts: { json: boolean; batchSize?: number; shouldStop: () => boolean },
+): Promise<TilesPassSummary & { problems: { file: string; reason: string }[] }> {
+  const reporter = createProgressReporter({ json: opts.json, tty: process.stderr.isTTY === true, label: 'tiles' });
+  const problems: { file: string; reason: string }[] = [];
   try {
-    const s = await embedPosterTiles(library, main, { shouldStop, onProgress: countingProgress(reporter), onProblem: (file, reason) => void (problems.length < 20 && problems.push(`${file}: ${reason}`)) });
+    const s = await embedPosterTiles(library, main, {
+      batchSize: opts.batchSize,
+      shouldStop: opts.shouldStop,
+      onProgress: countingProgress(reporter),
+      onProblem: (file, reason) => void (problems.length < 50 && problems.push({ file, reason })),
+    });
     return { ...s, seconds: Math.round(s.seconds * 100) / 100, problems };
   } finally {
     reporter.stop();
@@ -31,7 +40,7 @@ export async function runGenresTiles(opts: { db?: string; json?: boolean }): Pro
   let loaded: ChannelModel[] = [];
   try {
     loaded = (await libraryModelsForIndexing(library, undefined, 'default')).loaded;
-    const s = await tilesPass(library, loaded[0]!, false, () => stop);
+    const s = await tilesPass(library, loaded[0]!, { json: false, shouldStop: () => stop });
     if (opts.json) process.stdout.write(`${JSON.stringify(s)}\n`);
     else process.stdout.write(`tiles: ${s.embedded} posters embedded in ${s.seconds.toFixed(1)} s, ${s.failed} failed${s.interrupted ? ' (interrupted)' : ''}\n`);
     return s.interrupted ? 130 : 0;

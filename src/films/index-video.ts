@@ -74,10 +74,16 @@ export function videoHash(file: string): string {
   return h.digest('hex').slice(0, 32);
 }
 
+/** The video files of a --video target; `movie` may name the movie of one file only. */
+export function videosToIndex(target: string, movie: string | undefined): string[] {
+  const files = listVideos(target);
+  if (movie && files.length > 1) throw new MarqueeError('bad_query', `--movie names one movie, but ${target} holds ${files.length} videos`);
+  return files;
+}
+
 export async function indexVideos(target: string, opts: VideoIndexOptions): Promise<VideoIndexSummary> {
   const started = performance.now();
-  const files = listVideos(target);
-  if (opts.movie && files.length > 1) throw new MarqueeError('bad_query', `--movie names one movie, but ${target} holds ${files.length} videos`);
+  const files = videosToIndex(target, opts.movie);
   const { library, imageModel } = opts;
   const s: VideoIndexSummary = { videos: files.length, analysed: 0, unchanged: 0, failed: 0, interrupted: false, films: [], problems: [], seconds: 0 };
   for (const file of files) {

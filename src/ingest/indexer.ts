@@ -80,9 +80,9 @@ export interface IndexOptions {
   textModel: TextEmbeddingModel | null;
   prune?: boolean;
   /**
-   * Also embed each poster's three tiles with the default model (genres/poster-tiles.ts). The
-   * index command does it in a pass of its own after the posters (searchable sooner; the tiles
-   * quadruple the model's work); an API upload in one go.
+   * Also embed each poster's three tiles with the default model (genres/poster-tiles.ts): an API
+   * upload does it in one go. The index command runs a pass of its own over the stored posters
+   * after them instead (tiles-pass.ts: searchable sooner; the tiles quadruple the model's work).
    */
   tiles?: boolean;
   batchSize?: number;

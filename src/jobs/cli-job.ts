@@ -3,17 +3,19 @@
  * minutes of CPU-bound work never stall the serving process's event loop, a crash cannot take
  * the server down, and the work is exactly what the CLI does. The child prints plain progress
  * lines to stderr (a pipe), the last of which becomes the job's progress message; its JSON
- * output is the job's result. Abort kills it.
+ * output is the job's result. Abort kills it. A command that stops between items on SIGTERM and
+ * resumes where it stopped (the tiles and faces passes: `resumable`) also gives way to a more
+ * urgent job (ctx.yieldSignal): it is stopped the same way and goes back to the queue.
  */
 import { spawn } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { JobContext } from './workers.js';
+import { JOB_YIELDED, type JobContext } from './workers.js';
 
 const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '../cli/main.js');
 const TAIL = 4000;
 
-export function runCliJob(args: readonly string[], db: string, ctx: JobContext): Promise<unknown> {
+export function runCliJob(args: readonly string[], db: string, ctx: JobContext, opts: { resumable?: boolean } = {}): Promise<unknown> {
   return new Promise((resolvePromise, reject) => {
     // Every 2 s keeps the progress fresh.
     const child = spawn(process.execPath, [CLI, ...args, '--db', db], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MARQUEE_PROGRESS_SECONDS: '2' } });
@@ -29,9 +31,13 @@ export function runCliJob(args: readonly string[], db: string, ctx: JobContext):
     });
     const kill = (): void => void child.kill('SIGTERM');
     ctx.signal.addEventListener('abort', kill, { once: true });
+    if (opts.resumable) ctx.yieldSignal.addEventListener('abort', kill, { once: true });
     child.on('error', (e) => reject(e));
     child.on('close', (code, signal) => {
       ctx.signal.removeEventListener('abort', kill);
+      ctx.yieldSignal.removeEventListener('abort', kill);
+      // Stopped to make way (not cancelled, not this process stopping): back to the queue, resumed later.
+      if (code !== 0 && opts.resumable && ctx.yieldSignal.aborted && !ctx.signal.aborted) return resolvePromise(JOB_YIELDED);
       if (code === 0) {
         try {
           resolvePromise(JSON.parse(out));

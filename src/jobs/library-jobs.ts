@@ -56,10 +56,11 @@ export interface AtlasBuildRequest {
   incremental?: boolean;
 }
 
-/** What a film-analysis job is given: the video file (absolute) and, optionally, the movie it is. */
+/** What a film-analysis job is given: the video file (absolute), optionally the movie it is, and whether to find faces in its keyframes. */
 export interface FilmAnalysisRequest {
   video: string;
   movie?: string;
+  faces?: boolean;
 }
 
 type TextPass = (library: Store, pool: OcrPool, opts: TextPassOptions) => Promise<TextPassSummary>;
@@ -127,20 +128,21 @@ export function libraryJobHandlers(library: Store, cpuBudget: number): JobHandle
       },
     },
     { kind: GENRES_TRAIN_JOB, cpus: 1, run: (ctx) => runCliJob(['genres', 'train', '--json'], library.connection, ctx) },
-    { kind: FACES_JOB, cpus: 1, run: (ctx) => runCliJob(['faces', 'scan', '--json'], library.connection, ctx) },
+    { kind: FACES_JOB, cpus: 1, run: (ctx) => runCliJob(['faces', 'scan', '--json'], library.connection, ctx, { resumable: true }) },
     {
       kind: ATLAS_BUILD_JOB,
       cpus: 1,
       // A rebuild when asked for on /jobs; `marquee index --background` places new posters into the layout there is (a first build when none).
       run: (ctx) => runCliJob(['atlas', 'build', ...((ctx.job.payload as AtlasBuildRequest | null)?.incremental ? [] : ['--rebuild']), '--json'], library.connection, ctx),
     },
-    { kind: POSTER_TILES_JOB, cpus: 1, run: (ctx) => runCliJob(['genres', 'tiles', '--json'], library.connection, ctx) },
+    // The tiles (about 3 minutes) give way to an analysis a page waits for, between two batches.
+    { kind: POSTER_TILES_JOB, cpus: 1, run: (ctx) => runCliJob(['genres', 'tiles', '--json'], library.connection, ctx, { resumable: true }) },
     {
       kind: FILM_ANALYSIS_JOB,
       cpus: 1,
       run: (ctx) => {
         const req = ctx.job.payload as FilmAnalysisRequest;
-        return runCliJob(['index', '--video', req.video, ...(req.movie ? ['--movie', req.movie] : []), '--json'], library.connection, ctx);
+        return runCliJob(['index', '--video', req.video, ...(req.movie ? ['--movie', req.movie] : []), ...(req.faces ? ['--faces'] : []), '--json'], library.connection, ctx);
       },
     },
   ];

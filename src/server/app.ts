@@ -105,8 +105,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     if (touches(changed, StillsService.READS)) stills.reset();
     analyses.invalidate(changed);
     analysisResults.reset(changed);
-    // Readings written here or by any worker: the genre model may learn from more of them.
-    if (touches(changed, ['printed-text', 'genre-model'])) genreTraining.changed();
+    // Readings or tiles written here or by any worker: the genre model may learn from more of them.
+    if (touches(changed, ['printed-text', 'genre-model', 'vectors:tile-*'])) genreTraining.changed();
   });
   // Background work is jobs in the library's queue, run here under a CPU budget (and by any
   // `marquee worker` on the same library); a job that ends here reloads what it changed at once.

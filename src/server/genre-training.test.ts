@@ -1,4 +1,4 @@
-/** When a server trains the genre model again: more whole readings than it learnt from, and nothing reading or training. */
+/** When a server trains the genre model again: more whole readings than it learnt from, or tiles it learnt without, and nothing embedding tiles, reading or training. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,14 +6,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { fixtureMovie, fixturePoster } from '../store/migration.testkit.js';
 import { ocrVersionKey } from '../text/poster-ocr.js';
-import { moreReadingsToLearn } from './genre-training.js';
+import { moreToLearn } from './genre-training.js';
 
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-describe('moreReadingsToLearn', () => {
+describe('moreToLearn', () => {
   it('asks for training once whole readings outgrow the model, never while text is read or a model trains', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'marquee-genre-training-'));
     dirs.push(dir);
@@ -26,24 +26,36 @@ describe('moreReadingsToLearn', () => {
       const strip = { strip: [[0, 0.9], [1, 0.9], [1, 0.91], [0, 0.91]] as [number, number][], box: [[0, 0.9], [1, 0.9], [1, 0.91], [0, 0.91]] as [number, number][] };
       // No model: nothing to train again (a server trains a missing one at start, not here).
       await store.putPosterText(keys[0]!, ocrVersionKey(), hash(0), { lines: [line] });
-      expect(await moreReadingsToLearn(store, store.jobs)).toBe(false);
+      expect(await moreToLearn(store, store.jobs)).toBe(false);
       await store.putGenreModel('poster', { method: 'prior', wholeReadings: 1, readingsVersion: ocrVersionKey() }, null);
-      expect(await moreReadingsToLearn(store, store.jobs)).toBe(false);
+      expect(await moreToLearn(store, store.jobs)).toBe(false);
       // A reading whose small print is still to read is not whole yet.
       await store.putPosterText(keys[1]!, ocrVersionKey(), hash(1), { lines: [line], smallPrint: [strip] });
-      expect(await moreReadingsToLearn(store, store.jobs)).toBe(false);
+      expect(await moreToLearn(store, store.jobs)).toBe(false);
       await store.putPosterText(keys[1]!, ocrVersionKey(), hash(1), { lines: [line] });
-      expect(await moreReadingsToLearn(store, store.jobs)).toBe(true);
+      expect(await moreToLearn(store, store.jobs)).toBe(true);
       // Not while the OCR pass or a training waits or runs.
       const { job } = await store.jobs.enqueue({ kind: 'poster-small-print' });
-      expect(await moreReadingsToLearn(store, store.jobs)).toBe(false);
+      expect(await moreToLearn(store, store.jobs)).toBe(false);
       await store.jobs.cancel(job.id);
-      expect(await moreReadingsToLearn(store, store.jobs)).toBe(true);
+      expect(await moreToLearn(store, store.jobs)).toBe(true);
       await store.putGenreModel('poster', { method: 'prior', wholeReadings: 2, readingsVersion: ocrVersionKey() }, null);
-      expect(await moreReadingsToLearn(store, store.jobs)).toBe(false);
+      expect(await moreToLearn(store, store.jobs)).toBe(false);
       // Learnt from as many readings of another reader version: these are new to it.
       await store.putGenreModel('poster', { method: 'prior', wholeReadings: 2, readingsVersion: 'an older reader' }, null);
-      expect(await moreReadingsToLearn(store, store.jobs)).toBe(true);
+      expect(await moreToLearn(store, store.jobs)).toBe(true);
+
+      // Tiles embedded after a model learnt without them: train again, once no tiles job waits or runs.
+      await store.putGenreModel('poster', { method: 'prior', wholeReadings: 2, readingsVersion: ocrVersionKey(), models: {} }, null);
+      expect(await moreToLearn(store, store.jobs)).toBe(false);
+      const tiles = await store.jobs.enqueue({ kind: 'poster-tiles' });
+      const ref = { id: 'm', version: '1' };
+      await store.putVectors(keys[0]!, [{ channel: 'tile-top', modelId: ref.id, modelVersion: ref.version, sourceHash: hash(0), vector: new Float32Array([1, 0]) }]);
+      expect(await moreToLearn(store, store.jobs)).toBe(false);
+      await store.jobs.cancel(tiles.job.id);
+      expect(await moreToLearn(store, store.jobs)).toBe(true);
+      await store.putGenreModel('poster', { method: 'prior', wholeReadings: 2, readingsVersion: ocrVersionKey(), models: { 'tile-top': ref } }, null);
+      expect(await moreToLearn(store, store.jobs)).toBe(false);
     } finally {
       await store.close();
     }

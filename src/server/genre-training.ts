@@ -7,11 +7,17 @@
  * the few there were at start: the model records how many whole readings it learnt from, and when
  * the printed text or the model changes (in this process or any other: a `marquee worker` may run
  * the OCR pass) and no reading or training job waits or runs, it trains again if there are more.
+ * The genre tiles are features too: while a tiles job waits or runs (after `marquee index
+ * --background`) no first training starts — with two or more cores for jobs it would run beside
+ * the tiles and learn without them — and a model that learnt without tiles is trained again once
+ * they exist.
  */
 import type { GenreService } from '../genres/predict.js';
 import type { GenreModelMeta } from '../genres/model.js';
 import type { Job, JobQueue } from '../jobs/job-queue.js';
-import { GENRES_TRAIN_JOB, POSTER_TEXT_JOB, SMALL_PRINT_JOB } from '../jobs/library-jobs.js';
+import { GENRES_TRAIN_JOB, POSTER_TEXT_JOB, POSTER_TILES_JOB, SMALL_PRINT_JOB } from '../jobs/library-jobs.js';
+import { TILE_CHANNELS, tilesEnabled } from '../genres/poster-tiles.js';
+import { vectorsArea } from '../store/revisions.js';
 import type { Store } from '../store/store.js';
 import { wholeReadings } from '../text/current-reading.js';
 import { ocrVersionKey } from '../text/poster-ocr.js';
@@ -19,18 +25,29 @@ import { ocrVersionKey } from '../text/poster-ocr.js';
 /** After a change, wait this long for more (the OCR pass writes a reading a second) before looking again. */
 const SETTLE_MS = 30_000;
 
+/** Jobs that write what the genre model learns from (the tiles, the readings), and training itself. */
+const FEEDING_JOBS = [POSTER_TILES_JOB, POSTER_TEXT_JOB, SMALL_PRINT_JOB, GENRES_TRAIN_JOB];
+
+/** Whether a job of one of these kinds waits or runs. */
+async function busy(queue: JobQueue, kinds: readonly string[]): Promise<boolean> {
+  const latest = await Promise.all(kinds.map(async (kind) => (await queue.list({ kind, limit: 1 }))[0]));
+  return latest.some((j) => j?.state === 'waiting' || j?.state === 'running');
+}
+
 /**
- * Whether to train the poster genre model again: it exists, no reading or training job waits or
- * runs, and it learnt from at least 1 % fewer whole readings of this reader version than the
- * library has now (a poster or two read since is not worth 200 s of CPU).
+ * Whether to train the poster genre model again: it exists, no tiles, reading or training job
+ * waits or runs, and it learnt without the tiles the library now has, or from at least 1 % fewer
+ * whole readings of this reader version than the library has now (a poster or two read since is
+ * not worth 200 s of CPU).
  */
-export async function moreReadingsToLearn(library: Store, queue: JobQueue): Promise<boolean> {
-  const latest = await Promise.all([POSTER_TEXT_JOB, SMALL_PRINT_JOB, GENRES_TRAIN_JOB].map(async (kind) => (await queue.list({ kind, limit: 1 }))[0]));
-  if (latest.some((j) => j?.state === 'waiting' || j?.state === 'running')) return false;
+export async function moreToLearn(library: Store, queue: JobQueue): Promise<boolean> {
+  if (await busy(queue, FEEDING_JOBS)) return false;
   const model = await library.getGenreModel('poster');
   if (!model) return false;
-  const now = await wholeReadings(library);
   const meta = model.meta as GenreModelMeta;
+  // (meta.models is absent from models stored by older code.)
+  if (tilesEnabled() && !(meta.models as GenreModelMeta['models'] | undefined)?.[TILE_CHANNELS[0]!] && ((await library.revisions()).get(vectorsArea(TILE_CHANNELS[0]!)) ?? 0) > 0) return true;
+  const now = await wholeReadings(library);
   // Readings of another reader version are not the ones the model learnt from.
   const learnt = meta.readingsVersion === ocrVersionKey() ? (meta.wholeReadings ?? 0) : 0;
   return now - learnt >= Math.max(1, now * 0.01);
@@ -57,18 +74,24 @@ export class GenreTraining {
     private readonly automatic: boolean,
   ) {}
 
-  /** At start: trains when no usable model exists, or when it learnt from fewer readings than there are. */
-  async ensure(): Promise<void> {
+  /**
+   * At start and after changes: trains when no usable model exists (once the tiles are embedded),
+   * or when it has more to learn from. After a change, a training that failed is not tried again
+   * (its reason shows on /jobs, where it can be retried): the OCR pass changes the text every second.
+   */
+  async ensure(atStart = true): Promise<void> {
     if (!this.automatic) return;
-    if ((await this.genres.modelState()) !== 'ready') await this.start(GENRES_TRAIN_JOB);
-    else await this.retrainIfMoreReadings();
+    if ((await this.genres.modelState()) !== 'ready') {
+      if (!atStart && (await this.latest())?.state === 'failed') return;
+      if (!(await busy(this.queue, [POSTER_TILES_JOB, GENRES_TRAIN_JOB]))) await this.start(GENRES_TRAIN_JOB);
+    } else await this.retrainIfMoreToLearn();
   }
 
-  /** The printed text or the genre model changed: look again once changes settle. */
+  /** The printed text, the tiles or the genre model changed, or a job ended: look again once changes settle. */
   changed(): void {
     if (!this.automatic) return;
     clearTimeout(this.settle);
-    this.settle = setTimeout(() => void this.retrainIfMoreReadings().catch(() => undefined), SETTLE_MS);
+    this.settle = setTimeout(() => void this.ensure(false).catch(() => undefined), SETTLE_MS);
     this.settle.unref();
   }
 
@@ -76,9 +99,9 @@ export class GenreTraining {
     clearTimeout(this.settle);
   }
 
-  /** Enqueues training when the model has more readings to learn from (moreReadingsToLearn); returns whether it did. */
-  async retrainIfMoreReadings(): Promise<boolean> {
-    if (!(await moreReadingsToLearn(this.library, this.queue))) return false;
+  /** Enqueues training when the model has more to learn from (moreToLearn); returns whether it did. */
+  async retrainIfMoreToLearn(): Promise<boolean> {
+    if (!(await moreToLearn(this.library, this.queue))) return false;
     await this.start(GENRES_TRAIN_JOB);
     return true;
   }

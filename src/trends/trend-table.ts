@@ -163,6 +163,14 @@ export class TrendTable {
     return v;
   }
 
+  /** Fails (bad_query) on a genre or country no poster has, or a unit other than year or decade. */
+  checkFilters(q: Pick<TrendQuery, 'by' | 'genre' | 'country'>): void {
+    const known = (pick: (p: TrendPoster) => string[], wanted: string): boolean => this.posters.some((p) => pick(p).some((x) => x.toLowerCase() === wanted.toLowerCase()));
+    if (q.genre && !known((p) => p.genres, q.genre)) throw new MarqueeError('bad_query', `no poster is of a film with genre "${q.genre}"`);
+    if (q.country && !known((p) => p.countries, q.country)) throw new MarqueeError('bad_query', `no poster is of country "${q.country}"`);
+    if (q.by !== 'year' && q.by !== 'decade') throw new MarqueeError('bad_query', `by must be year or decade, got ${String(q.by)}`);
+  }
+
   /** Indexes of the posters the filters keep. */
   select(q: Pick<TrendQuery, 'genre' | 'country' | 'mainOnly'>): number[] {
     const genre = q.genre?.toLowerCase();
@@ -180,10 +188,7 @@ export class TrendTable {
   trend(q: TrendQuery): Trend {
     const measure = this.byName.get(q.measure);
     const values = this.measureValues(q.measure);
-    const known = (pick: (p: TrendPoster) => string[], wanted: string): boolean => this.posters.some((p) => pick(p).some((x) => x.toLowerCase() === wanted.toLowerCase()));
-    if (q.genre && !known((p) => p.genres, q.genre)) throw new MarqueeError('bad_query', `no poster is of a film with genre "${q.genre}"`);
-    if (q.country && !known((p) => p.countries, q.country)) throw new MarqueeError('bad_query', `no poster is of country "${q.country}"`);
-    if (q.by !== 'year' && q.by !== 'decade') throw new MarqueeError('bad_query', `by must be year or decade, got ${String(q.by)}`);
+    this.checkFilters(q);
     const groups = new Map<number, number[]>();
     let undated = 0;
     let missing = 0;

@@ -66,7 +66,9 @@ export async function typicalWithAverages(
   const averages: Record<string, string> = {};
   for (const [i, p] of periods.entries()) {
     signal?.throwIfAborted();
-    averages[p.period] = (await averagePoster(table, engine.indexes, q, p.period)).toString('base64');
+    // A period whose thumbnails cannot be averaged has no image; the others still do.
+    const jpeg = await averagePoster(table, engine.indexes, q, p.period).catch(() => undefined);
+    if (jpeg) averages[p.period] = jpeg.toString('base64');
     onProgress?.(i + 1, periods.length);
   }
   return { periods, averages };

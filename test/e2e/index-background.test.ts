@@ -49,7 +49,9 @@ describe('marquee index --background', () => {
     const r = runCli(['index', catalog, '--background', '--json', '--db', background]);
     expect(r.code, r.stderr).toBe(0);
     const summary = jsonLines(r.stdout).find((l) => l.type === 'summary')!;
-    expect(summary).toMatchObject({ indexed: POSTERS, queued: ['poster-tiles', 'atlas-build', 'poster-text'] });
+    expect(summary).toMatchObject({ indexed: POSTERS });
+    expect([summary.tiles, summary.ocr]).toEqual([undefined, undefined]);
+    expect(jsonLines(r.stdout).find((l) => l.type === 'queued')).toEqual({ type: 'queued', kinds: ['poster-tiles', 'atlas-build', 'poster-text'], films: [] });
     expect(jobs().map((j) => `${j.kind}:${j.state}`).sort()).toEqual(['atlas-build:waiting', 'poster-text:waiting', 'poster-tiles:waiting']);
 
     // Nothing of it was done here: no tiles, no atlas, no reading.
@@ -101,17 +103,31 @@ describe('marquee index --background', () => {
     }
   }, 600_000);
 
-  it('queues a --video film for the worker, which stores what analysing the file gives', async () => {
-    const v = runCli(['index', '--video', film, '--movie', 'short-film', '--background', '--json', '--db', background]);
+  it('queues a --video film for the worker, which stores what analysing the file gives, faces on its keyframes included', async () => {
+    const v = runCli(['index', '--video', film, '--movie', 'short-film', '--faces', '--background', '--json', '--db', background]);
     expect(v.code, v.stderr).toBe(0);
-    expect(jsonLines(v.stdout).find((l) => l.type === 'video-queued')).toMatchObject({ films: [{ video: film, movie: 'short-film' }] });
+    expect(jsonLines(v.stdout).find((l) => l.type === 'queued')).toEqual({ type: 'queued', kinds: ['poster-faces'], films: [{ video: film, movie: 'short-film', faces: true }] });
     expect(jobs().find((j) => j.kind === 'film-analysis')).toMatchObject({ key: film, state: 'waiting' });
     expect(runCli(['shots', 'short-film', '--db', background, '--json']).code).not.toBe(0);
     await runWorkerUntil((all) => all.some((j) => j.kind === 'film-analysis'));
+    const store = await openStore(background, { create: false });
+    try {
+      const key = (await store.keyOf('short-film'))!;
+      const keyframes = await store.movieStills(key);
+      expect(keyframes.length).toBeGreaterThan(1);
+      // Every keyframe scanned for faces (by the film's job or the faces job), and every poster.
+      expect((await store.stillFaces(key)).size).toBe(keyframes.length);
+      expect(await store.faceScanCount()).toBe(POSTERS);
+    } finally {
+      await store.close();
+    }
     const stored = runCli(['shots', 'short-film', '--db', background, '--json']);
     expect(stored.code, stored.stderr).toBe(0);
     const direct = runCli(['shots', film, '--json']);
-    expect((JSON.parse(stored.stdout) as { shots: unknown[] }).shots).toEqual((JSON.parse(direct.stdout) as { shots: unknown[] }).shots);
+    // The shot scale comes from the faces on the keyframes, which analysing the file alone does not look for.
+    const storedShots = (JSON.parse(stored.stdout) as { shots: Record<string, unknown>[] }).shots;
+    for (const shot of storedShots) expect(shot).toHaveProperty('scale');
+    expect(storedShots.map(({ scale: _scale, ...rest }) => rest)).toEqual((JSON.parse(direct.stdout) as { shots: unknown[] }).shots);
   }, 600_000);
 });
 

@@ -30,8 +30,11 @@ export function registerAtlasRoutes(app: FastifyInstance, ctx: ServerContext): v
       if (!view) {
         // The default map is built by a background job after `marquee index --background` (npm start): say so, and the page waits for it.
         const job = (await ctx.jobs.list({ kind: ATLAS_BUILD_JOB, limit: 1 }))[0];
-        if (req.query.channel === 'content' && !req.query.model && job && (job.state === 'waiting' || job.state === 'running'))
-          throw new HttpError(404, 'atlas_building', `the atlas is being built in the background (job ${job.id}, ${job.state}${job.progress?.message ? `: ${job.progress.message}` : ''}); it shows here when ready`);
+        if (req.query.channel === 'content' && !req.query.model && job && (job.state === 'waiting' || job.state === 'running')) {
+          const paused = (await ctx.jobs.pausedKinds()).includes(ATLAS_BUILD_JOB);
+          const doing = paused ? 'atlas jobs are paused: resume them on /jobs' : `${job.state}${job.progress?.message ? `: ${job.progress.message}` : ''}`;
+          throw new HttpError(404, 'atlas_building', `the atlas is being built in the background (job ${job.id}, ${doing}); it shows here when ready`);
+        }
         throw new HttpError(404, 'no_atlas', `no ${req.query.channel}${req.query.model ? ` (${req.query.model})` : ''} atlas yet: run "marquee atlas build ${how}"`);
       }
       return view;

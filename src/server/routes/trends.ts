@@ -65,7 +65,13 @@ const trendSchema = {
 export function registerTrendRoutes(app: FastifyInstance, ctx: ServerContext): void {
   // The table, and each period's typical posters and average image under the filters, are stored
   // analyses computed by jobs (analysis/stored-analyses.ts), never on a request.
-  const table = async (): Promise<TrendTable> => (await ctx.analysisResults.trendTable()).table;
+  const table = (): Promise<TrendTable> => ctx.analysisResults.trendTable();
+  // Filters are checked against the posters there are before a job is asked for: a stored result per
+  // genre or country no poster has would be computed (and kept) for nothing.
+  const typical = async (q: Omit<TrendParams, 'measure'> & { by: TrendUnit }) => {
+    (await ctx.cached('trend-posters', ['movies', 'posters'], () => TrendTable.loadPosters(ctx.library))).checkFilters(q);
+    return ctx.analysisResults.typical(q);
+  };
   const trends = async (q: TrendParams) => {
     const t = await table();
     return [q.measure].flat().map((measure) => t.trend({ measure, by: q.by ?? 'decade', genre: q.genre, country: q.country, mainOnly: q.mainOnly }));
@@ -83,7 +89,7 @@ export function registerTrendRoutes(app: FastifyInstance, ctx: ServerContext): v
     },
     async (req) => {
       const q = { by: req.query.by ?? 'decade', genre: req.query.genre, country: req.query.country, mainOnly: req.query.mainOnly };
-      return { by: q.by, periods: (await ctx.analysisResults.typical(q)).periods };
+      return { by: q.by, periods: (await typical(q)).periods };
     },
   );
   app.get<{ Querystring: Omit<TrendParams, 'measure'> & { period: string } }>(
@@ -96,7 +102,7 @@ export function registerTrendRoutes(app: FastifyInstance, ctx: ServerContext): v
     },
     async (req, reply) => {
       const q = { by: req.query.by ?? 'decade', genre: req.query.genre, country: req.query.country, mainOnly: req.query.mainOnly };
-      const jpeg = (await ctx.analysisResults.typical(q)).averages[req.query.period];
+      const jpeg = (await typical(q)).averages[req.query.period];
       if (jpeg === undefined) throw new MarqueeError('bad_query', `no poster in period "${req.query.period}" with these filters`);
       return reply.type('image/jpeg').header('Cache-Control', 'public, max-age=300').send(Buffer.from(jpeg, 'base64'));
     },

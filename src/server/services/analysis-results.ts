@@ -84,11 +84,11 @@ export class AnalysisResults {
     return ((await this.result({ kind: 'borrowings', channel, copies })) as BorrowingsResult).borrowings;
   }
 
-  /** Every poster's value on every trend measure, and when that table was computed (what typical posters computed from it are keyed by). */
-  async trendTable(): Promise<{ table: TrendTable; computedAt: string }> {
+  /** Every poster's value on every trend measure (parsed once per stored result). */
+  async trendTable(): Promise<TrendTable> {
     const { result, computedAt } = await this.served({ kind: 'trends' });
     if (this.trends?.computedAt !== computedAt) this.trends = { computedAt, table: TrendTable.fromStored(result as StoredTrendTable) };
-    return this.trends;
+    return this.trends.table;
   }
 
   /** Each period's typical posters and average image under the trends page's filters. */

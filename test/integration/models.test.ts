@@ -3,10 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { imageModelConformance, syntheticImage, textModelConformance } from './model.conformance.js';
-import { ensureMobilenetOnnx, MOBILENET_PREPROCESSING } from './mobilenet-v2.js';
-import { loadImageModel, loadTextModel, modelCacheDir } from './registry.js';
-import { dot } from '../util/vectors.js';
+import { imageModelConformance, syntheticImage, textModelConformance } from '../../src/models/model.conformance.js';
+import { ensureMobilenetOnnx, MOBILENET_PREPROCESSING } from '../../src/models/mobilenet-v2.js';
+import { loadImageModel, loadTextModel, modelCacheDir } from '../../src/models/registry.js';
+import { dot } from '../../src/util/vectors.js';
 
 /** The bundled MobileNet's ONNX file described by a user manifest: the path every brought model takes. */
 function manifestFor(extra: Record<string, unknown> = {}): string {
@@ -53,7 +53,7 @@ describe('model registry', () => {
     await expect(loadImageModel(manifestFor({ normalize: 'yes' }))).rejects.toThrow(/model\.json: normalize must be true or false/);
     await expect(loadImageModel('resnet-9000')).rejects.toThrow(/unknown image model "resnet-9000"/);
     const bad = join(mkdtempSync(join(tmpdir(), 'marquee-manifest-')), 'bad.json');
-    writeFileSync(bad, JSON.stringify({ id: 'x', version: '1', dimension: 3, weights: './missing.onnx', input: { width: 224, height: 224, layout: 'nchw' } }));
+    writeFileSync(bad, JSON.stringify({ id: 'x', version: '1', dimension: 3, weights: '../../src/models/missing.onnx', input: { width: 224, height: 224, layout: 'nchw' } }));
     await expect(loadImageModel(bad)).rejects.toThrow(/bad\.json: weights file .*missing\.onnx does not exist/);
   });
 });

@@ -4,10 +4,10 @@ import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MarqueeError } from '../util/errors.js';
-import { squash } from './normalize.js';
-import { OCR_SETTINGS, PosterOcr } from './poster-ocr.js';
-import { TitleMatcher } from './title-matcher.js';
+import { MarqueeError } from '../../src/util/errors.js';
+import { squash } from '../../src/text/normalize.js';
+import { OCR_SETTINGS, PosterOcr } from '../../src/text/poster-ocr.js';
+import { TitleMatcher } from '../../src/text/title-matcher.js';
 
 const CATALOG = resolve(import.meta.dirname, '../../../shared/catalog');
 const poster = (id: string): Buffer => readFileSync(join(CATALOG, 'posters', `${id}.jpg`));

@@ -3,10 +3,10 @@
  * PGlite serves every case (starting one costs seconds); each case starts from an emptied library.
  */
 import { afterAll, beforeAll } from 'vitest';
-import { vectorIndexConformance } from '../../search/vector-index.conformance.js';
-import { resetLibrary } from './databases.testkit.js';
-import { startPglite, type PgliteServer } from './pglite-server.js';
-import { openPostgresStore } from './postgres-store.js';
+import { vectorIndexConformance } from '../../src/search/vector-index.conformance.js';
+import { resetLibrary } from '../../src/store/postgres/databases.testkit.js';
+import { startPglite, type PgliteServer } from '../../src/store/postgres/pglite-server.js';
+import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
 
 let server: PgliteServer;
 beforeAll(async () => {

@@ -1,14 +1,14 @@
 /** The PostgreSQL store on a real PostgreSQL 15 server (test/setup/postgres.ts), through the shared conformance suite. */
 import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
-import { openStore } from '../open-store.js';
-import { queueUnderTest, storeConformance, type StoreFactory } from '../store.conformance.js';
-import { jobQueueConformance } from '../../jobs/job-queue.conformance.js';
-import { createTestDatabase, runSql } from './databases.testkit.js';
-import { PostgresLexicalSearch } from './lexical-postgres.js';
-import { openPostgresStore } from './postgres-store.js';
-import { PG_SCHEMA_VERSION } from './schema.js';
-import { FIXTURE_CONTENT_MODEL, fixtureFurtherPoster, fixtureMovie, fixturePoster, fixtureVector } from '../migration.testkit.js';
+import { openStore } from '../../src/store/open-store.js';
+import { queueUnderTest, storeConformance, type StoreFactory } from '../../src/store/store.conformance.js';
+import { jobQueueConformance } from '../../src/jobs/job-queue.conformance.js';
+import { createTestDatabase, runSql } from '../../src/store/postgres/databases.testkit.js';
+import { PostgresLexicalSearch } from '../../src/store/postgres/lexical-postgres.js';
+import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { PG_SCHEMA_VERSION } from '../../src/store/postgres/schema.js';
+import { FIXTURE_CONTENT_MODEL, fixtureFurtherPoster, fixtureMovie, fixturePoster, fixtureVector } from '../../src/store/migration.testkit.js';
 
 const admin = inject('pgUrl');
 
