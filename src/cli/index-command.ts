@@ -23,6 +23,7 @@ import { indexStills } from '../stills/index-stills.js';
 import { indexVideos, listVideos } from '../films/index-video.js';
 import { tilesEnabled } from '../genres/poster-tiles.js';
 import { tilesPass } from './tiles-command.js';
+import { stopOnSignal } from './stop-signal.js';
 import { enqueueFilms, enqueueFollowUps, filmRequests } from './enqueue-follow-ups.js';
 import type { FilmAnalysisRequest } from '../jobs/library-jobs.js';
 import { indexMorePosters } from '../ingest/more-posters.js';
@@ -398,23 +399,4 @@ function requestedSpecs(opts: IndexCommandOptions): string[] | undefined {
 /** A model id as given, or a manifest file made absolute (it is stored in the library and used from other folders). */
 function resolveModelSpec(spec: string): string {
   return spec.endsWith('.json') && existsSync(spec) ? resolve(spec) : spec;
-}
-
-/** Ctrl-C / SIGTERM ask the run to stop after the current batch (a second Ctrl-C quits at once). */
-function stopOnSignal(): { requested: () => boolean; dispose: () => void } {
-  let requested = false;
-  const onSignal = (): void => {
-    if (requested) process.exit(130);
-    requested = true;
-    process.stderr.write('\nstopping after the current batch (press Ctrl-C again to quit now)...\n');
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return {
-    requested: () => requested,
-    dispose: () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
-  };
 }

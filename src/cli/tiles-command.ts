@@ -8,6 +8,7 @@ import { closeAll, libraryModelsForIndexing } from '../ingest/run-models.js';
 import { embedPosterTiles, type TilesPassSummary } from '../ingest/tiles-pass.js';
 import type { Store } from '../store/store.js';
 import { openExistingLibrary } from './open-library.js';
+import { stopOnSignal } from './stop-signal.js';
 import { countingProgress, createProgressReporter } from './progress.js';
 
 /** The pass with a progress line on stderr; problems are counted in the summary and the first 50 kept. */
@@ -33,20 +34,16 @@ export async function tilesPass(
 
 export async function runGenresTiles(opts: { db?: string; json?: boolean }): Promise<number> {
   const library = await openExistingLibrary(opts.db);
-  let stop = false;
-  const onSignal = (): void => void (stop = true);
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const stop = stopOnSignal();
   let loaded: ChannelModel[] = [];
   try {
     loaded = (await libraryModelsForIndexing(library, undefined, 'default')).loaded;
-    const s = await tilesPass(library, loaded[0]!, { json: false, shouldStop: () => stop });
+    const s = await tilesPass(library, loaded[0]!, { json: false, shouldStop: stop.requested });
     if (opts.json) process.stdout.write(`${JSON.stringify(s)}\n`);
     else process.stdout.write(`tiles: ${s.embedded} posters embedded in ${s.seconds.toFixed(1)} s, ${s.failed} failed${s.interrupted ? ' (interrupted)' : ''}\n`);
     return s.interrupted ? 130 : 0;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stop.dispose();
     await closeAll(loaded);
     await library.close();
   }

@@ -13,7 +13,7 @@ import { stillCurrent } from '../../dist/store/revisions.js';
 import { TILE_CHANNELS } from '../../dist/genres/poster-tiles.js';
 import { ocrVersionKey } from '../../dist/text/poster-ocr.js';
 import { planFilm, renderFilm, stillsForFilms } from '../../dist/films/synthetic-film.js';
-import { CLI, jsonLines, makeCatalog, ROOT, runCli, spreadRows, tempDir } from '../helpers.js';
+import { CLI, cosine, jsonLines, makeCatalog, ROOT, runCli, spreadRows, tempDir } from '../helpers.js';
 
 const POSTERS = 14;
 const dir = tempDir('marquee-background-');
@@ -25,15 +25,6 @@ const film = join(dir, 'short-film.mp4');
 interface JobRow { id: string; kind: string; key: string; state: string; error: string | null }
 const jobs = (): JobRow[] => (JSON.parse(runCli(['jobs', '--db', background, '--json', '--limit', '50']).stdout) as { jobs: JobRow[] }).jobs;
 
-const cosine = (a: Float32Array, b: Float32Array): number => {
-  let ab = 0, aa = 0, bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    ab += a[i]! * b[i]!;
-    aa += a[i]! * a[i]!;
-    bb += b[i]! * b[i]!;
-  }
-  return ab / Math.sqrt(aa * bb);
-};
 
 beforeAll(async () => {
   const stills = stillsForFilms(resolve(ROOT, '../shared/stills'));

@@ -10,19 +10,10 @@ import { loadImageModel } from '../../dist/models/registry.js';
 import { INCEPTION_FEATURE_LAYER, INCEPTION_PREPROCESSING } from '../../dist/models/inception-v3.js';
 import { MOBILENET_PREPROCESSING, mobilenetFeatureNode } from '../../dist/models/mobilenet-v2.js';
 import { loadBrowserifiedGraphModel, loadBrowserifiedModel, nsfwjsMobilenetDir, nsfwjsModelDir } from '../../dist/models/tfjs-graph-source.js';
-import { POSTERS, spreadRows } from '../helpers.js';
+import { cosine, POSTERS, spreadRows } from '../helpers.js';
 
 const require = createRequire(import.meta.url);
 
-function cosine(a: Float32Array, b: Float32Array): number {
-  let d = 0, na = 0, nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    d += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return d / Math.sqrt(na * nb);
-}
 
 async function wasmBackend(): Promise<void> {
   setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}/`);
