@@ -14,7 +14,7 @@
 import { COLOR_MODEL, LAYOUT_MODEL } from '../design/design-features.js';
 import { ExactIndex } from '../search/exact-index.js';
 import { COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL } from '../store/channels.js';
-import { pickImageModel, readImageModels, refOf } from '../models/library-models.js';
+import { pickImageModel, readImageModels, refOf } from '../store/library-models.js';
 import { l2normalize } from '../util/vectors.js';
 import type { Store } from '../store/store.js';
 import type { ModelRef, StoredMovie } from '../store/types.js';

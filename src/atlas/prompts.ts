@@ -5,7 +5,7 @@
  * scale) names what the cluster's posters show ("a face in close-up", "a crowd", "typography only").
  */
 import { readFileSync } from 'node:fs';
-import { dualEncoderOf, readImageModels, refOf } from '../models/library-models.js';
+import { dualEncoderOf, readImageModels, refOf } from '../store/library-models.js';
 import { readImageModelManifest } from '../models/manifest.js';
 import { loadTextTower } from '../models/registry.js';
 import type { Store } from '../store/store.js';

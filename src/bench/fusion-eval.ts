@@ -5,7 +5,7 @@
  * feature dimension over the collection, concatenate the two feature vectors, cosine).
  */
 import { TEXT_CHANNEL } from '../store/channels.js';
-import { defaultImageModel, refOf } from '../models/library-models.js';
+import { defaultImageModel, refOf } from '../store/library-models.js';
 import { SearchEngine } from '../search/engine.js';
 import { openStore } from '../store/open-store.js';
 import type { ModelRef } from '../store/types.js';

@@ -12,7 +12,7 @@
  * among dev, report, whole) measures only those.
  */
 import { hubStats, hubStatsOfLists, type HubStats, type HubTransform } from '../analysis/hubness.js';
-import { defaultImageModel, refOf } from '../models/library-models.js';
+import { defaultImageModel, refOf } from '../store/library-models.js';
 import { HUB_WHITENING, WHITENING_SAMPLE } from '../search/index-factory.js';
 import { CentredIndex } from '../search/centred-index.js';
 import { ExactIndex } from '../search/exact-index.js';

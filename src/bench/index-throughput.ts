@@ -8,7 +8,7 @@ import { indexCatalog } from '../ingest/indexer.js';
 import { embedPosterTiles } from '../ingest/tiles-pass.js';
 import { synopsisOf } from '../ingest/synopsis.js';
 import { DEFAULT_IMAGE_MODEL, loadTextModel } from '../models/registry.js';
-import { applyModelPlan, modelsForIndexRun } from '../ingest/run-models.js';
+import { applyModelPlan, modelsForIndexRun } from '../store/run-models.js';
 import { openStore } from '../store/open-store.js';
 import { memorySampler, round } from './stats.js';
 

@@ -18,7 +18,7 @@ import { hubStats } from '../analysis/hubness.js';
 import { COLOR_MODEL, LAYOUT_MODEL } from '../design/design-features.js';
 import { loadDataset } from '../genres/dataset.js';
 import { crossValidate } from '../genres/evaluate.js';
-import { readImageModels, refOf, type LibraryImageModel } from '../models/library-models.js';
+import { readImageModels, refOf, type LibraryImageModel } from '../store/library-models.js';
 import { loadImageModel } from '../models/registry.js';
 import { SearchEngine } from '../search/engine.js';
 import { COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL } from '../store/channels.js';

@@ -21,7 +21,7 @@ import { hubStats } from '../analysis/hubness.js';
 import { evidenceOf, IDENTITY_THRESHOLD } from '../search/identify.js';
 import { SearchEngine } from '../search/engine.js';
 import type { SearchResult } from '../search/query.js';
-import { defaultImageModel, refOf } from '../models/library-models.js';
+import { defaultImageModel, refOf } from '../store/library-models.js';
 import type { ModelRef } from '../store/types.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';

@@ -6,8 +6,8 @@
  * enqueued twice (the queue returns that job).
  */
 import { videosToIndex } from '../films/index-video.js';
-import { tilesEnabled } from '../genres/poster-tiles.js';
-import { ATLAS_BUILD_JOB, FACES_JOB, FILM_ANALYSIS_JOB, JOB_PRIORITY, POSTER_TEXT_JOB, POSTER_TILES_JOB, type AtlasBuildRequest, type FilmAnalysisRequest } from '../jobs/library-jobs.js';
+import { tilesEnabled } from '../models/poster-tiles.js';
+import { ATLAS_BUILD_JOB, FACES_JOB, FILM_ANALYSIS_JOB, JOB_PRIORITY, POSTER_TEXT_JOB, POSTER_TILES_JOB, type AtlasBuildRequest, type FilmAnalysisRequest } from '../ingest/library-jobs.js';
 import type { JobSpec } from '../jobs/job-queue.js';
 import type { Store } from '../store/store.js';
 

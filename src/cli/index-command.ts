@@ -6,14 +6,15 @@ import { fileURLToPath } from 'node:url';
 import { indexCatalog, type IndexSummary } from '../ingest/indexer.js';
 import { indexCatalogCoordinated } from '../ingest/coordinated-index.js';
 import { openIndexQueue } from '../store/open-store.js';
+import type { IndexJob } from '../ingest/index-queue.js';
 import { scanFaces, type FaceScanSummary } from '../ingest/face-scan.js';
 import { readPosterText, readSmallPrint, type TextPassSummary } from '../ingest/text-pass.js';
 import { OcrPool } from '../text/ocr-pool.js';
 import { FaceModel } from '../models/face-model.js';
 import { checkImageModelSpec, loadTextModel } from '../models/registry.js';
-import { readImageModels, type ModelPlan } from '../models/library-models.js';
-import { applyModelPlan, closeAll, libraryModelsForIndexing, modelsForIndexRun } from '../ingest/run-models.js';
-import type { ChannelModel } from '../ingest/indexer.js';
+import { readImageModels, type ModelPlan } from '../store/library-models.js';
+import { applyModelPlan, closeAll, libraryModelsForIndexing, modelsForIndexRun } from '../store/run-models.js';
+import type { ChannelModel } from '../models/types.js';
 import { requireFolder } from '../catalog/paths.js';
 import { ORIGINAL_TEXT_PREFIX } from '../catalog/record.js';
 import type { Store } from '../store/store.js';
@@ -21,11 +22,11 @@ import { openLibraryForWriting } from './open-library.js';
 import { countingProgress, createProgressReporter } from './progress.js';
 import { indexStills } from '../stills/index-stills.js';
 import { indexVideos, listVideos } from '../films/index-video.js';
-import { tilesEnabled } from '../genres/poster-tiles.js';
+import { tilesEnabled } from '../models/poster-tiles.js';
 import { tilesPass } from './tiles-command.js';
 import { stopOnSignal } from './stop-signal.js';
 import { enqueueFilms, enqueueFollowUps, filmRequests } from './enqueue-follow-ups.js';
-import type { FilmAnalysisRequest } from '../jobs/library-jobs.js';
+import type { FilmAnalysisRequest } from '../ingest/library-jobs.js';
 import { indexMorePosters } from '../ingest/more-posters.js';
 import { scanStillFaces, type StillFacesSummary } from '../stills/still-faces.js';
 import type { ImageEmbeddingModel, TextEmbeddingModel } from '../models/types.js';
@@ -226,7 +227,7 @@ async function runCoordinated(
   onProgress: Parameters<typeof indexCatalogCoordinated>[1]['onProgress'],
   shouldStop: () => boolean,
 ): Promise<IndexSummary> {
-  const queue = await openIndexQueue(library);
+  const queue = await openIndexQueue<IndexJob>(library);
   const children: ChildProcess[] = [];
   const threads = String(process.env.MARQUEE_WORKER_THREADS ?? 1);
   try {

@@ -1,6 +1,6 @@
 import { ocrVersionKey } from '../text/poster-ocr.js';
 import { openExistingLibrary } from './open-library.js';
-import { readImageModels, refOf } from '../models/library-models.js';
+import { readImageModels, refOf } from '../store/library-models.js';
 
 export async function runInfoCommand(opts: { db?: string; json?: boolean }): Promise<number> {
   const library = await openExistingLibrary(opts.db);

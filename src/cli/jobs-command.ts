@@ -1,6 +1,6 @@
 /** `marquee jobs`: the library's job queue from the command line (list, start, cancel, retry, pause, resume). */
 import { JOB_STATES, type Job } from '../jobs/job-queue.js';
-import { JOB_KINDS, JOB_PRIORITY, POSTER_TEXT_JOB, SMALL_PRINT_JOB, STARTABLE_JOBS } from '../jobs/library-jobs.js';
+import { JOB_KINDS, JOB_PRIORITY, POSTER_TEXT_JOB, SMALL_PRINT_JOB, STARTABLE_JOBS } from '../ingest/library-jobs.js';
 import { MarqueeError } from '../util/errors.js';
 import { openExistingLibrary } from './open-library.js';
 

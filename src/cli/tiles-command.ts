@@ -3,8 +3,8 @@
  * missing or stale, with its own progress line; what `marquee index` runs after the posters, and
  * what the `poster-tiles` job runs in a child process after `marquee index --background`.
  */
-import type { ChannelModel } from '../ingest/poster-content.js';
-import { closeAll, libraryModelsForIndexing } from '../ingest/run-models.js';
+import type { ChannelModel } from '../models/types.js';
+import { closeAll, libraryModelsForIndexing } from '../store/run-models.js';
 import { embedPosterTiles, type TilesPassSummary } from '../ingest/tiles-pass.js';
 import type { Store } from '../store/store.js';
 import { openExistingLibrary } from './open-library.js';

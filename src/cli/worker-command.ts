@@ -6,9 +6,9 @@
  */
 import { openIndexQueue } from '../store/open-store.js';
 import { startWorker, WorkerError } from '../ingest/worker.js';
-import { libraryJobHandlers } from '../jobs/library-jobs.js';
+import { libraryJobHandlers } from '../ingest/library-jobs.js';
 import { defaultCpuBudget, JobWorkers } from '../jobs/workers.js';
-import type { IndexQueue } from '../ingest/index-queue.js';
+import type { IndexJob, IndexQueue } from '../ingest/index-queue.js';
 import { openExistingLibrary } from './open-library.js';
 
 export async function runWorkerCommand(opts: { db?: string; threads: number; library?: string; json?: boolean }): Promise<number> {
@@ -33,7 +33,7 @@ export async function runWorkerCommand(opts: { db?: string; threads: number; lib
   });
   try {
     if (library.engine === 'postgres') {
-      queue = await openIndexQueue(library);
+      queue = await openIndexQueue<IndexJob>(library);
       indexWorker = await startWorker(library, queue, {
         threads: opts.threads,
         libraryId: opts.library,

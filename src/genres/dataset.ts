@@ -7,7 +7,7 @@ import { GENRES, multiHot } from './labels.js';
 import { ocrVersionKey } from '../text/poster-ocr.js';
 import { PRINTED_CHANNEL, printedWordsVector } from '../text/word-features.js';
 import { FACE_CUES_CHANNEL } from './face-cues.js';
-import { TILE_CHANNELS } from './poster-tiles.js';
+import { TILE_CHANNELS } from '../models/poster-tiles.js';
 
 export type FeatureSet = 'poster' | 'poster+synopsis';
 

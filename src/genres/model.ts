@@ -1,13 +1,13 @@
 /** Training, storing and applying the genre models (one per feature set). */
 import { COLOR_MODEL, LAYOUT_MODEL } from '../design/design-features.js';
 import { COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL } from '../store/channels.js';
-import { defaultImageModel, readImageModels, refOf } from '../models/library-models.js';
+import { defaultImageModel, readImageModels, refOf } from '../store/library-models.js';
 import { FACE_MODEL_VERSION } from '../models/face-model.js';
 import { FACE_CUES_CHANNEL, faceCuesModel } from './face-cues.js';
-import { TILE_CHANNELS, tilesEnabled } from './poster-tiles.js';
+import { TILE_CHANNELS, tilesEnabled } from '../models/poster-tiles.js';
 import { MarqueeError } from '../util/errors.js';
 import { ocrVersionKey } from '../text/poster-ocr.js';
-import { wholeReadings } from '../text/current-reading.js';
+import { wholeReadings } from '../store/current-reading.js';
 import { PRINTED_CHANNEL, printedWordsModel } from '../text/word-features.js';
 import type { Store } from '../store/store.js';
 import type { ModelRef } from '../store/types.js';

@@ -4,11 +4,11 @@ import { MarqueeError } from '../util/errors.js';
 import type { Store } from '../store/store.js';
 import type { ImageInput } from '../search/query.js';
 import { featureChannels, type FeatureSet } from './dataset.js';
-import { currentReading } from '../text/current-reading.js';
+import { currentReading } from '../store/current-reading.js';
 import { PRINTED_CHANNEL, printedWordsVector } from '../text/word-features.js';
 import { GENRES } from './labels.js';
 import { FACE_CUES_CHANNEL, faceCues } from './face-cues.js';
-import { TILE_CHANNELS } from './poster-tiles.js';
+import { TILE_CHANNELS } from '../models/poster-tiles.js';
 import type { ModelRef } from '../store/types.js';
 import { GenrePredictor } from './model.js';
 

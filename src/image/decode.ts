@@ -102,7 +102,7 @@ export const THUMBNAIL_MAX_HEIGHT = 240;
 /**
  * A square view of a poster for a model's input: the whole poster squashed (undefined), or the
  * top, middle or bottom square of its width (portrait posters; a landscape image's squares are
- * its left, centre and right). See genres/poster-tiles.ts for why.
+ * its left, centre and right). See models/poster-tiles.ts for why.
  */
 export type PosterTile = 'top' | 'middle' | 'bottom';
 

@@ -3,7 +3,7 @@ import { decodeBounded } from '../image/decode.js';
 import type { FaceModel } from '../models/face-model.js';
 import type { Store } from '../store/store.js';
 import { FACE_CUES_CHANNEL, faceCues, faceCuesModel } from '../genres/face-cues.js';
-import { readPosterBytes } from './prepare-poster.js';
+import { readPosterBytes } from '../image/read-image-file.js';
 
 /** Posters are scanned at this size: big enough for faces of ~20 px, small enough to be quick. */
 const FACE_SCAN_MAX_SIDE = 640;

@@ -6,6 +6,7 @@
  * and a poster already stored with the same bytes and model version is skipped.
  */
 import type { CatalogEntry } from '../catalog/read-catalog.js';
+import type { BatchQueue } from '../store/batch-queue.js';
 
 export interface IndexJob {
   /** The library the batch belongs to (meta library_id): a worker refuses another library's. */
@@ -20,13 +21,4 @@ export interface IndexJob {
   text: boolean;
 }
 
-export interface IndexQueue {
-  send(jobs: IndexJob[]): Promise<string[]>;
-  /** Takes jobs one at a time until stop(); a handler that throws fails the job (it is retried). */
-  work(handler: (job: IndexJob) => Promise<void>): Promise<void>;
-  /** State of a sent job ('created', 'active', 'completed', 'retry', 'failed', …), with its error when it failed. */
-  state(id: string): Promise<{ state: string; error?: string } | undefined>;
-  /** Withdraws jobs not yet finished (an interrupted run). */
-  cancel(ids: string[]): Promise<void>;
-  stop(): Promise<void>;
-}
+export type IndexQueue = BatchQueue<IndexJob>;

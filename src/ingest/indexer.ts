@@ -20,9 +20,10 @@ import { TEXT_CHANNEL } from '../store/channels.js';
 import type { MovieRecord, VectorState } from '../store/types.js';
 import { designChannelsCurrent, embedPosters, isCurrent, posterContent, type ChannelModel } from './poster-content.js';
 import type { MovieWrite } from '../store/store.js';
-import { preparePoster, readPosterBytes, type PreparedPoster } from './prepare-poster.js';
+import { readPosterBytes } from '../image/read-image-file.js';
+import { preparePoster, type PreparedPoster } from './prepare-poster.js';
 import { synopsisOf } from './synopsis.js';
-import { withPosterTiles } from '../genres/poster-tiles.js';
+import { withPosterTiles } from '../models/poster-tiles.js';
 
 
 export interface IndexProgress {
@@ -80,7 +81,7 @@ export interface IndexOptions {
   textModel: TextEmbeddingModel | null;
   prune?: boolean;
   /**
-   * Also embed each poster's three tiles with the default model (genres/poster-tiles.ts): an API
+   * Also embed each poster's three tiles with the default model (models/poster-tiles.ts): an API
    * upload does it in one go. The index command runs a pass of its own over the stored posters
    * after them instead (tiles-pass.ts: searchable sooner; the tiles quadruple the model's work).
    */

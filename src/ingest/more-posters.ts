@@ -15,7 +15,8 @@ import type { MorePosterWrite, Store } from '../store/store.js';
 import type { PosterMeta, StoredPoster } from '../store/types.js';
 import type { ChannelModel, IndexProblem, IndexProgress } from './indexer.js';
 import { designChannelsCurrent, embedPosters, isCurrent, posterContent } from './poster-content.js';
-import { preparePoster, readPosterBytes, type PreparedPoster } from './prepare-poster.js';
+import { readPosterBytes } from '../image/read-image-file.js';
+import { preparePoster, type PreparedPoster } from './prepare-poster.js';
 
 export interface MorePostersSummary {
   /** Films whose further posters were looked at (listed now, or stored before). */

@@ -8,18 +8,12 @@ import { COLOR_MODEL, LAYOUT_MODEL, PALETTE_VERSION } from '../design/design-fea
 import { COLOR_CHANNEL, LAYOUT_CHANNEL, SIGNATURE_CHANNEL } from '../store/channels.js';
 import type { MovieWrite, Store } from '../store/store.js';
 import type { VectorState } from '../store/types.js';
-import type { PosterTile } from '../image/decode.js';
-import type { ImageEmbeddingModel } from '../models/types.js';
+import type { ChannelModel } from '../models/types.js';
 import type { PreparedPoster } from './prepare-poster.js';
 
 export type PosterContent = NonNullable<MovieWrite['poster']>;
+export type { ChannelModel };
 
-/** An image model and the channel its vectors go to (library-models.ts), of the whole poster or of one tile (genres/poster-tiles.ts). */
-export interface ChannelModel {
-  model: ImageEmbeddingModel;
-  channel: string;
-  tile?: PosterTile;
-}
 
 /** A stored vector is current when it was made by this model from these bytes. */
 export function isCurrent(state: VectorState | undefined, hash: string, model: { id: string; version: string }): boolean {

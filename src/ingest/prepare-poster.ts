@@ -1,7 +1,5 @@
 /** Reads, validates, decodes and thumbnails one poster file (runs concurrently, off the model thread). */
-import { readFile } from 'node:fs/promises';
 import { decodeForIndex, type DecodeLimits, type InputSize, type RgbImage } from '../image/decode.js';
-import { contentHash } from '../image/hash.js';
 import { ANALYSIS_HEIGHT, ANALYSIS_WIDTH, designFeatures, type DesignFeatures } from '../design/design-features.js';
 import type { PosterRecord } from '../store/types.js';
 
@@ -12,16 +10,6 @@ export interface PreparedPoster {
   design: DesignFeatures;
 }
 
-export async function readPosterBytes(path: string): Promise<{ bytes: Buffer; hash: string }> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? 'poster file does not exist' : code === 'EISDIR' ? 'poster path is a folder' : `cannot read poster (${code ?? (err as Error).message})`);
-  }
-  return { bytes, hash: contentHash(bytes) };
-}
 
 /** `inputs`: the input (size and view) of each model that must embed this poster (at least one size is decoded). */
 export async function preparePoster(path: string, bytes: Buffer, hash: string, inputs: InputSize[], limits: DecodeLimits): Promise<PreparedPoster> {

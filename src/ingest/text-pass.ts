@@ -13,7 +13,7 @@ import type { Store } from '../store/store.js';
 import type { OcrPool } from '../text/ocr-pool.js';
 import { ocrVersionKey, type SmallPrint } from '../text/poster-ocr.js';
 import type { PosterText } from '../text/types.js';
-import { readPosterBytes } from './prepare-poster.js';
+import { readPosterBytes } from '../image/read-image-file.js';
 
 export interface TextPassSummary {
   read: number;

@@ -1,5 +1,5 @@
 /**
- * The genre tiles pass over the posters a library holds (genres/poster-tiles.ts): each main
+ * The genre tiles pass over the posters a library holds (models/poster-tiles.ts): each main
  * poster whose three tile vectors are missing or stale for its bytes and the default model is
  * read again from its stored path, decoded at the tile views and embedded, and only its tile
  * vectors are written (one `putVectors` per poster, so an interrupted pass resumes where it
@@ -9,11 +9,12 @@
  * search indexes stay current.
  */
 import { DEFAULT_LIMITS } from '../image/decode.js';
-import { POSTER_TILES, tileChannel } from '../genres/poster-tiles.js';
+import { POSTER_TILES, tileChannel } from '../models/poster-tiles.js';
 import type { Store } from '../store/store.js';
 import type { StoredPoster } from '../store/types.js';
 import { embedPosters, isCurrent, type ChannelModel } from './poster-content.js';
-import { preparePoster, readPosterBytes, type PreparedPoster } from './prepare-poster.js';
+import { readPosterBytes } from '../image/read-image-file.js';
+import { preparePoster, type PreparedPoster } from './prepare-poster.js';
 
 export interface TilesPassSummary {
   /** Main posters whose tiles were missing or stale. */

@@ -6,10 +6,10 @@
  */
 import { hostname } from 'node:os';
 import type { CatalogEntry } from '../catalog/read-catalog.js';
-import { readImageModels } from '../models/library-models.js';
+import { readImageModels } from '../store/library-models.js';
 import { loadTextModel } from '../models/registry.js';
 import type { TextEmbeddingModel } from '../models/types.js';
-import { closeAll, libraryModelsForIndexing } from './run-models.js';
+import { closeAll, libraryModelsForIndexing } from '../store/run-models.js';
 import type { Store } from '../store/store.js';
 import type { BatchCounts } from '../store/types.js';
 import type { IndexJob, IndexQueue } from './index-queue.js';

@@ -1,6 +1,6 @@
 /** How an index run's --model / --drop-model list is planned against the models a library holds. */
 import { describe, expect, it } from 'vitest';
-import { pickImageModel, planImageModels, type LibraryImageModel, type RequestedModel } from './library-models.js';
+import { pickImageModel, planImageModels, type LibraryImageModel, type RequestedModel } from '../store/library-models.js';
 
 const requested = (id: string, version = '1', builtIn = true, dimension = 8): RequestedModel => ({ spec: builtIn ? id : `/m/${id}.json`, builtIn, model: { id, version, dimension, metric: 'cosine', normalize: true } });
 const held = (id: string, channel: string, version = '1', builtIn = true): LibraryImageModel => ({ id, version, dimension: 8, metric: 'cosine', normalize: true, spec: builtIn ? id : `/m/${id}.json`, channel, builtIn });

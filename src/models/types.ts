@@ -1,5 +1,5 @@
 /** The model layer: every embedding model, image or text, is one of these. */
-import type { RgbImage } from '../image/decode.js';
+import type { PosterTile, RgbImage } from '../image/decode.js';
 import type { Metric } from '../util/metric.js';
 
 export interface ModelIdentity {
@@ -40,3 +40,19 @@ export interface TextEmbeddingModel extends ModelIdentity {
 }
 
 export { l2normalize } from '../util/vectors.js';
+
+/** An image model and the channel its vectors go to (store/library-models.ts), of the whole poster or of one tile (models/poster-tiles.ts). */
+export interface ChannelModel {
+  model: ImageEmbeddingModel;
+  channel: string;
+  tile?: PosterTile;
+}
+
+/** Which model made a stored vector: its id, version and dimension. */
+export interface ModelRef {
+  id: string;
+  version: string;
+  dimension: number;
+  /** How vectors are compared; cosine when absent (libraries made before metrics existed). */
+  metric?: Metric;
+}

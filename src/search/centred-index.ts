@@ -15,7 +15,7 @@
  * is reloaded (after a library change) with the mean recomputed. Candidates come from the inner
  * index by raw cosine, OVERFETCH times as many as asked for, and are re-ranked.
  */
-import type { VectorHit, VectorIndex, VectorSearchOptions } from './vector-index.js';
+import type { VectorHit, VectorIndex, VectorSearchOptions } from '../store/vector-index.js';
 
 /** Candidates fetched by raw cosine per result returned (measured: see the README's hub figures). */
 const OVERFETCH = 4;

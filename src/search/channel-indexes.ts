@@ -7,7 +7,7 @@
  */
 import { COLOR_MODEL, LAYOUT_MODEL } from '../design/design-features.js';
 import { channelKind, COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL } from '../store/channels.js';
-import { pickImageModel, refOf } from '../models/library-models.js';
+import { pickImageModel, refOf } from '../store/library-models.js';
 import { similarity } from '../util/metric.js';
 import type { Store } from '../store/store.js';
 import type { FilterRow, ModelRef } from '../store/types.js';

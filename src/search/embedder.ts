@@ -15,16 +15,16 @@ import { blendRgb } from '../image/blend.js';
 import { decodeBounded, decodeForIndex, type RgbImage } from '../image/decode.js';
 import { FaceModel, type DetectedFace } from '../models/face-model.js';
 import { loadTextModel, loadTextTower } from '../models/registry.js';
-import { loadLibraryImageModel } from '../ingest/run-models.js';
+import { loadLibraryImageModel } from '../store/run-models.js';
 import type { ImageEmbeddingModel, TextEmbeddingModel } from '../models/types.js';
 import type { ImageChannel } from '../store/channels.js';
 import type { Store } from '../store/store.js';
 import type { ModelRef } from '../store/types.js';
-import { dualEncoderOf, pickImageModel, readImageModels, type LibraryImageModel } from '../models/library-models.js';
-import type { ChannelModel } from '../ingest/indexer.js';
+import { dualEncoderOf, pickImageModel, readImageModels, type LibraryImageModel } from '../store/library-models.js';
+import type { ChannelModel } from '../models/types.js';
 import { QueryError, type ImageInput } from './query.js';
 import { PosterOcr } from '../text/poster-ocr.js';
-import { POSTER_TILES } from '../genres/poster-tiles.js';
+import { POSTER_TILES } from '../models/poster-tiles.js';
 import type { TextLine } from '../text/types.js';
 
 export type PosterVectors = Record<ImageChannel, Float32Array>;
@@ -159,7 +159,7 @@ export class Embedder {
     return { pixels, analysis };
   }
 
-  /** The image's poster tiles (genres/poster-tiles.ts) by image model `model`, cut and resized as indexing does. */
+  /** The image's poster tiles (models/poster-tiles.ts) by image model `model`, cut and resized as indexing does. */
   async tileVectors(input: ImageInput, model?: string): Promise<Float32Array[]> {
     const m = await this.getImageModel(model);
     const [first, ...rest] = POSTER_TILES.map((tile) => ({ width: m.preprocessing.width, height: m.preprocessing.height, tile }));

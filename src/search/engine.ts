@@ -10,7 +10,7 @@ import type { ModelRef } from '../store/types.js';
 import { l2normalize } from '../util/vectors.js';
 import { ChannelIndexes } from './channel-indexes.js';
 import { Embedder, type PosterVectors } from './embedder.js';
-import { allowedKeys, checkFilters, hasFilters } from './filters.js';
+import { allowedKeys, checkFilters, hasFilters } from '../store/filters.js';
 import { fuseZScores, matchScale, type ChannelScores } from './fusion.js';
 import type { LoadedChannel } from './index-factory.js';
 import { faceChannel, paletteChannel, vectorChannel, type QueryChannel } from './query-channel.js';
@@ -19,7 +19,7 @@ import { identityChannel, identityEvidence, typographyChannel, type IdentityEvid
 import { textRetrieval, type RankFusion, type TextMatch } from './text-retrieval.js';
 import { ocrVersionKey } from '../text/poster-ocr.js';
 import type { TypographyScorer } from './typography-scorer.js';
-import { currentReading } from '../text/current-reading.js';
+import { currentReading } from '../store/current-reading.js';
 import type { TextLine } from '../text/types.js';
 import { DEFAULT_IMAGE_WEIGHTS, MAX_K, QueryError, WEIGHTED_CHANNELS, type ImageInput, type SearchQuery, type SearchResult } from './query.js';
 

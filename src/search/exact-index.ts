@@ -6,7 +6,7 @@
 import { l2normalize } from '../models/types.js';
 import { similarityFromDot, type Metric } from '../util/metric.js';
 import { TopK } from './top-k.js';
-import type { FilterResolver, VectorHit, VectorIndex, VectorSearchOptions } from './vector-index.js';
+import type { FilterResolver, VectorHit, VectorIndex, VectorSearchOptions } from '../store/vector-index.js';
 
 /** Thrown when a filter reaches an in-process index built without a resolver. */
 export function noResolver(kind: string): Error {

@@ -1,7 +1,7 @@
 /** "Same face" scoring: a poster's score is 1 - the smallest distance between a query face and one of its faces. */
 import type { Store } from '../store/store.js';
 import { TopK } from './top-k.js';
-import type { VectorHit } from './vector-index.js';
+import type { VectorHit } from '../store/vector-index.js';
 
 export class FaceScorer {
   private constructor(private readonly byKey: Map<number, Float32Array[]>) {}

@@ -7,7 +7,7 @@ import hnswlib from 'hnswlib-node';
 import { ExactIndex } from './exact-index.js';
 import { noResolver } from './exact-index.js';
 import type { Metric } from '../util/metric.js';
-import type { FilterResolver, VectorHit, VectorIndex, VectorSearchOptions } from './vector-index.js';
+import type { FilterResolver, VectorHit, VectorIndex, VectorSearchOptions } from '../store/vector-index.js';
 
 const { HierarchicalNSW } = hnswlib;
 

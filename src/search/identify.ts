@@ -11,7 +11,7 @@
  */
 import type { TextLine } from '../text/types.js';
 import type { SearchEngine } from './engine.js';
-import { hasFilters } from './filters.js';
+import { hasFilters } from '../store/filters.js';
 import { DEFAULT_IMAGE_WEIGHTS, WEIGHTED_CHANNELS, type ChannelWeights, type ImageInput, type ResultPoster, type SearchQuery, type SearchResult } from './query.js';
 
 /** How an image search treats the upload's identity: read and fused into one answer, or left for a second request. */

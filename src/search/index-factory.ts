@@ -5,9 +5,9 @@
 import type { Store } from '../store/store.js';
 import type { FilterRow, ModelRef } from '../store/types.js';
 import { ExactIndex } from './exact-index.js';
-import { allowedKeys, type SearchFilters } from './filters.js';
+import { allowedKeys, type SearchFilters } from '../store/filters.js';
 import { HnswIndex, DEFAULT_HNSW } from './hnsw-index.js';
-import type { FilterResolver, VectorIndex } from './vector-index.js';
+import type { FilterResolver, VectorIndex } from '../store/vector-index.js';
 import { CentredIndex } from './centred-index.js';
 import { referenceSample } from './fusion.js';
 import { meanVector } from '../util/vectors.js';

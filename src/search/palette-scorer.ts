@@ -5,7 +5,7 @@ import { COLOR_MODEL } from '../design/design-features.js';
 import { COLOR_CHANNEL } from '../store/channels.js';
 import type { Store } from '../store/store.js';
 import { TopK } from './top-k.js';
-import type { VectorHit } from './vector-index.js';
+import type { VectorHit } from '../store/vector-index.js';
 
 export class PaletteScorer {
   private constructor(private readonly descriptors: Map<number, Float32Array>) {}

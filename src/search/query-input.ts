@@ -5,7 +5,7 @@
  * (ranges, combinations) is checked by the engine's validation. Errors are QueryErrors (kind
  * bad_query).
  */
-import { parseYearRange, type SearchFilters } from './filters.js';
+import { parseYearRange, type SearchFilters } from '../store/filters.js';
 import { parseWeights, QueryError, RESULT_UNITS, type BlendMode, type ImageInput, type ResultUnit, type SearchQuery } from './query.js';
 
 export interface QueryFields {

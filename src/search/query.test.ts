@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allowedKeys, checkFilters, hasFilters, matchesFilters, parseYearRange } from './filters.js';
+import { allowedKeys, checkFilters, hasFilters, matchesFilters, parseYearRange } from '../store/filters.js';
 import { parseWeights } from './query.js';
 
 describe('weights', () => {

@@ -1,5 +1,5 @@
 /** A search request, independent of where it came from (CLI flags, JSONL batch, HTTP). */
-import type { SearchFilters } from './filters.js';
+import type { SearchFilters } from '../store/filters.js';
 import type { TextLine } from '../text/types.js';
 import { IMAGE_CHANNELS } from '../store/channels.js';
 import { MarqueeError } from '../util/errors.js';

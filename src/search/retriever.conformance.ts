@@ -4,7 +4,7 @@
  * vector-index.conformance.ts.
  */
 import { describe, expect, it } from 'vitest';
-import type { SearchFilters } from './filters.js';
+import type { SearchFilters } from '../store/filters.js';
 import type { ScoringRetriever } from './query-channel.js';
 import type { Retriever } from './retriever.js';
 

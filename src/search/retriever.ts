@@ -10,7 +10,7 @@
  * for which a retriever is also a QueryChannel (query-channel.ts). Every implementation runs the
  * same conformance suite (retriever.conformance.ts).
  */
-import type { SearchFilters } from './filters.js';
+import type { SearchFilters } from '../store/filters.js';
 
 /** What a query may return: filtered (the filter itself for engine queries, or its resolved keys for in-process scorers), with keys left out. */
 export interface RetrievalScope {

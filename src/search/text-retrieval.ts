@@ -15,7 +15,7 @@
  * film; poster-level ones (printed, visual) score the poster itself.
  */
 import type { LexicalField, LexicalSearch } from '../store/lexical.js';
-import type { SearchFilters } from './filters.js';
+import type { SearchFilters } from '../store/filters.js';
 import type { LoadedChannel } from './index-factory.js';
 import type { PosterOwners } from './poster-owners.js';
 import { vectorRetriever, type QueryChannel } from './query-channel.js';

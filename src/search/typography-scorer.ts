@@ -6,7 +6,7 @@
  */
 import { typographyOf, typographyVector, TYPOGRAPHY_DIMENSION } from '../text/typography.js';
 import type { TextLine } from '../text/types.js';
-import type { VectorHit } from './vector-index.js';
+import type { VectorHit } from '../store/vector-index.js';
 
 export class TypographyScorer {
   private readonly vectors = new Map<number, Float32Array>();

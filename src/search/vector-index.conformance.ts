@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 import type { FilterRow } from '../store/types.js';
 import { METRICS, similarity, type Metric } from '../util/metric.js';
 import { seededRandom } from '../util/random.js';
-import { matchesFilters, type SearchFilters } from './filters.js';
-import type { VectorIndex } from './vector-index.js';
+import { matchesFilters, type SearchFilters } from '../store/filters.js';
+import type { VectorIndex } from '../store/vector-index.js';
 
 export interface IndexUnderTest {
   index: VectorIndex;

@@ -23,7 +23,7 @@
  * change) and the transform learned again.
  */
 import { dot } from '../util/vectors.js';
-import type { VectorHit, VectorIndex, VectorSearchOptions } from './vector-index.js';
+import type { VectorHit, VectorIndex, VectorSearchOptions } from '../store/vector-index.js';
 import type { Whitening } from './whitening.js';
 
 /** Candidates fetched from an engine index per result returned (measured: docs/hub-correction.md). */

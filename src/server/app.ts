@@ -22,7 +22,7 @@ import { errorHandler } from './errors.js';
 import { documentMultipart } from './multipart-docs.js';
 import { GenreTraining } from './genre-training.js';
 import { defaultCpuBudget, JobWorkers } from '../jobs/workers.js';
-import { JOB_PRIORITY, libraryJobHandlers, POSTER_TEXT_JOB } from '../jobs/library-jobs.js';
+import { JOB_PRIORITY, libraryJobHandlers, POSTER_TEXT_JOB } from '../ingest/library-jobs.js';
 import { AnalysisCache } from './analysis-cache.js';
 import { LibraryChanges } from './library-changes.js';
 import { touches } from '../store/revisions.js';

@@ -15,11 +15,11 @@
 import type { GenreService } from '../genres/predict.js';
 import type { GenreModelMeta } from '../genres/model.js';
 import type { Job, JobQueue } from '../jobs/job-queue.js';
-import { GENRES_TRAIN_JOB, POSTER_TEXT_JOB, POSTER_TILES_JOB, SMALL_PRINT_JOB } from '../jobs/library-jobs.js';
-import { TILE_CHANNELS, tilesEnabled } from '../genres/poster-tiles.js';
+import { GENRES_TRAIN_JOB, POSTER_TEXT_JOB, POSTER_TILES_JOB, SMALL_PRINT_JOB } from '../ingest/library-jobs.js';
+import { TILE_CHANNELS, tilesEnabled } from '../models/poster-tiles.js';
 import { vectorsArea } from '../store/revisions.js';
 import type { Store } from '../store/store.js';
-import { wholeReadings } from '../text/current-reading.js';
+import { wholeReadings } from '../store/current-reading.js';
 import { ocrVersionKey } from '../text/poster-ocr.js';
 
 /** After a change, wait this long for more (the OCR pass writes a reading a second) before looking again. */

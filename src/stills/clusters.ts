@@ -9,7 +9,7 @@
 import { cluster } from '../atlas/clusters.js';
 import { assignGrid } from '../atlas/grid.js';
 import { pca, pca2d } from '../atlas/projections.js';
-import { poolLookStats, summariseLook } from './look-stats.js';
+import { poolLookStats, summariseLook } from '../image/look-stats.js';
 import { poolPalettes } from './movie-look.js';
 import { centre } from '../util/vectors.js';
 import { CLOSE_UP_AREA } from './still-faces.js';

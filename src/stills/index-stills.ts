@@ -7,12 +7,12 @@
  * movie is created from the stills' metadata.
  */
 import { resolve } from 'node:path';
-import { readPosterBytes } from '../ingest/prepare-poster.js';
+import { readPosterBytes } from '../image/read-image-file.js';
 import { decodeForIndex, DEFAULT_LIMITS } from '../image/decode.js';
 import { ANALYSIS_HEIGHT, ANALYSIS_WIDTH, COLOR_MODEL, designFeatures, LAYOUT_MODEL, PALETTE_VERSION } from '../design/design-features.js';
 import type { ImageEmbeddingModel } from '../models/types.js';
 import type { Store } from '../store/store.js';
-import { LOOK_STATS_VERSION, lookStats } from './look-stats.js';
+import { LOOK_STATS_VERSION, lookStats } from '../image/look-stats.js';
 import { barcodePng, movieLook, stillsHash } from './movie-look.js';
 import { readStillsCatalog } from './read-stills.js';
 import type { StillRecord } from '../store/types.js';

@@ -5,7 +5,7 @@ import { labToRgb, rgbToHex, type Lab } from '../design/color-space.js';
 import { kmeans3 } from '../design/kmeans-lab.js';
 import { PALETTE_SIZE, type PaletteColor } from '../design/palette.js';
 import { contentHash } from '../image/hash.js';
-import { LOOK_STATS_VERSION, poolLookStats, summariseLook, type HslSummary, type LookStats } from './look-stats.js';
+import { LOOK_STATS_VERSION, poolLookStats, summariseLook, type HslSummary, type LookStats } from '../image/look-stats.js';
 import type { StoredStill } from '../store/types.js';
 
 export const MOVIE_LOOK_VERSION = `look/1+${LOOK_STATS_VERSION}`;

@@ -1,7 +1,7 @@
 /** Stills queries over one library, shared by the CLI and the server; loaded data is cached until reset(). */
 import type { Embedder } from '../search/embedder.js';
 import { COLOR_CHANNEL } from '../store/channels.js';
-import { defaultImageModel, refOf } from '../models/library-models.js';
+import { defaultImageModel, refOf } from '../store/library-models.js';
 import { COLOR_MODEL } from '../design/design-features.js';
 import type { Store } from '../store/store.js';
 import { MarqueeError } from '../util/errors.js';

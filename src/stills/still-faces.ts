@@ -7,7 +7,7 @@ import { decodeBounded } from '../image/decode.js';
 import type { FaceModel } from '../models/face-model.js';
 import type { StoredFaceJson } from '../store/types.js';
 import type { Store } from '../store/store.js';
-import { readPosterBytes } from '../ingest/prepare-poster.js';
+import { readPosterBytes } from '../image/read-image-file.js';
 
 const FACE_SCAN_MAX_SIDE = 640;
 /** A still is a close-up when its largest face covers at least this share of the frame. */

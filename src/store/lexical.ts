@@ -8,7 +8,7 @@
  *
  * This file holds what both engines share: the interface and how a typed query becomes words.
  */
-import type { SearchFilters } from '../search/filters.js';
+import type { SearchFilters } from './filters.js';
 import { squash } from '../text/normalize.js';
 
 /** The fields of a movie's lexical document, in the order the engines index them. */

@@ -7,17 +7,17 @@ import { existsSync } from 'node:fs';
 import { StoreError } from './errors.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
-import type { IndexQueue } from '../ingest/index-queue.js';
+import type { BatchQueue } from './batch-queue.js';
 import { isPostgresUrl } from './location.js';
 
 export { defaultLocation, isPostgresUrl, redactLocation } from './location.js';
 
 /** The index queue of a PostgreSQL library (workers on any machine take batches from it). */
-export async function openIndexQueue(store: Store): Promise<IndexQueue> {
+export async function openIndexQueue<T extends object>(store: Store): Promise<BatchQueue<T>> {
   if (store.engine !== 'postgres')
     throw new StoreError('unavailable', `library ${store.location} is a SQLite file: indexing with workers needs a PostgreSQL library (--db postgres://...), where the queue lives`);
   const { openPgBossQueue } = await import('./postgres/pg-boss-queue.js');
-  return openPgBossQueue(store.connection);
+  return openPgBossQueue<T>(store.connection);
 }
 
 export async function openStore(location: string, opts: { create: boolean }): Promise<Store> {

@@ -7,7 +7,7 @@
  */
 import type { PaletteColor } from '../design/palette.js';
 import type { DetectedFace } from '../models/face-model.js';
-import type { VectorIndex } from '../search/vector-index.js';
+import type { VectorIndex } from './vector-index.js';
 import type { PendingStrip, TextLine } from '../text/types.js';
 import type { TableRow, TableSpec } from './tables.js';
 import type { LexicalSearch } from './lexical.js';

@@ -1,6 +1,6 @@
 /** Records the store keeps. `key` is the numeric row id vector indexes use. */
 import type { PaletteColor } from '../design/palette.js';
-import type { LookStats } from '../stills/look-stats.js';
+import type { LookStats } from '../image/look-stats.js';
 import type { Metric } from '../util/metric.js';
 
 export interface MovieRecord {
@@ -75,13 +75,7 @@ export interface VectorRecord {
   metric?: Metric;
 }
 
-export interface ModelRef {
-  id: string;
-  version: string;
-  dimension: number;
-  /** How vectors are compared; cosine when absent (libraries made before metrics existed). */
-  metric?: Metric;
-}
+export type { ModelRef } from '../models/types.js';
 
 export interface VectorState {
   modelId: string;

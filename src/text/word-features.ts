@@ -5,7 +5,7 @@
  * in their own buckets whatever the spacing. A poster without text is the zero vector.
  */
 import { createHash } from 'node:crypto';
-import type { ModelRef } from '../store/types.js';
+import type { ModelRef } from '../models/types.js';
 import { squash } from './normalize.js';
 import { ocrVersionKey } from './poster-ocr.js';
 import type { TextLine } from './types.js';

@@ -4,7 +4,7 @@ import type { ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { atlasView } from '../services/atlas-view.js';
 import { channelModel } from '../../atlas/build.js';
-import { ATLAS_BUILD_JOB } from '../../jobs/library-jobs.js';
+import { ATLAS_BUILD_JOB } from '../../ingest/library-jobs.js';
 
 export function registerAtlasRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { library } = ctx;

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { JOB_STATES, type Job } from '../../jobs/job-queue.js';
-import { STARTABLE_JOBS } from '../../jobs/library-jobs.js';
+import { STARTABLE_JOBS } from '../../ingest/library-jobs.js';
 import { requireWriteAccess } from '../access.js';
 import type { ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';

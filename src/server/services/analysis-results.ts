@@ -16,7 +16,7 @@ import type { ClosestPair } from '../../analysis/pairs.js';
 import type { StillsClustering } from '../../stills/clusters.js';
 import { TrendTable, type StoredTrendTable } from '../../trends/trend-table.js';
 import type { Job, JobQueue } from '../../jobs/job-queue.js';
-import { ANALYSIS_JOB } from '../../jobs/library-jobs.js';
+import { ANALYSIS_JOB } from '../../ingest/library-jobs.js';
 import type { SearchEngine } from '../../search/engine.js';
 import { CONTENT_CHANNEL, IMAGE_CHANNELS, type ImageChannel } from '../../store/channels.js';
 import { stillCurrent, touches } from '../../store/revisions.js';

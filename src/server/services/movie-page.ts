@@ -14,7 +14,7 @@ import type { Store } from '../../store/store.js';
 import type { StoredMovie } from '../../store/types.js';
 import { MarqueeError } from '../../util/errors.js';
 import type { GenreModelStatus, GenreTraining } from '../genre-training.js';
-import { currentReading } from '../../text/current-reading.js';
+import { currentReading } from '../../store/current-reading.js';
 import { typographyOf, type Typography } from '../../text/typography.js';
 
 async function posterTypography(library: Store, key: number): Promise<Typography | null> {

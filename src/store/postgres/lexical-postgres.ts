@@ -11,7 +11,7 @@
  * index (slow on large libraries; the store says so once on stderr).
  */
 import type pg from 'pg';
-import type { SearchFilters } from '../../search/filters.js';
+import type { SearchFilters } from '../filters.js';
 import { EXTRA_TITLE_FIELDS, printedTerms, queryWords, searchTerms, TITLE_WORD_CANDIDATES, printedPieces, trigramTitleTexts, type LexicalField, type LexicalSearch, type MovieTextHit, type PhraseHit, type PrintedTextCandidate, type TitleCandidate } from '../lexical.js';
 import { filterConditions } from './pgvector-index.js';
 

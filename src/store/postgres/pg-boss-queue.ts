@@ -7,11 +7,11 @@
  * retried by another worker; maintenance checks for expired jobs every 2 seconds.
  */
 import PgBoss from 'pg-boss';
-import type { IndexJob, IndexQueue } from '../../ingest/index-queue.js';
+import type { BatchQueue } from '../batch-queue.js';
 
 const QUEUE = 'marquee-index';
 
-export async function openPgBossQueue(url: string): Promise<IndexQueue> {
+export async function openPgBossQueue<T extends object>(url: string): Promise<BatchQueue<T>> {
   const expireInSeconds = Number(process.env.MARQUEE_JOB_EXPIRE_SECONDS ?? 120);
   const boss = new PgBoss({ connectionString: url, max: 2, maintenanceIntervalSeconds: 2, monitorStateIntervalSeconds: 60 });
   boss.on('error', (err: Error) => process.stderr.write(`queue: ${err.message}\n`));
@@ -19,23 +19,23 @@ export async function openPgBossQueue(url: string): Promise<IndexQueue> {
   await boss.createQueue(QUEUE, { name: QUEUE, retryLimit: 5, retryDelay: 1, expireInSeconds });
   let working = false;
   return {
-    async send(jobs: IndexJob[]): Promise<string[]> {
+    async send(jobs: T[]): Promise<string[]> {
       const ids: string[] = [];
       for (const job of jobs) {
-        const id = await boss.send(QUEUE, job as unknown as object, { retryLimit: 5, retryDelay: 1, expireInSeconds });
+        const id = await boss.send(QUEUE, job, { retryLimit: 5, retryDelay: 1, expireInSeconds });
         if (!id) throw new Error('the index queue refused a job');
         ids.push(id);
       }
       return ids;
     },
-    async work(handler: (job: IndexJob) => Promise<void>): Promise<void> {
+    async work(handler: (job: T) => Promise<void>): Promise<void> {
       working = true;
-      await boss.work<IndexJob>(QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+      await boss.work<T>(QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
         if (job) await handler(job.data);
       });
     },
     async state(id: string): Promise<{ state: string; error?: string } | undefined> {
-      const job = await boss.getJobById<IndexJob>(QUEUE, id, { includeArchive: true });
+      const job = await boss.getJobById<T>(QUEUE, id, { includeArchive: true });
       if (!job) return undefined;
       const output = job.output as { message?: string } | null | undefined;
       return { state: job.state, error: job.state === 'failed' ? (output?.message ?? JSON.stringify(output)) : undefined };

@@ -10,8 +10,8 @@
  */
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import type { SearchFilters } from '../../search/filters.js';
-import type { VectorHit, VectorIndex, VectorSearchOptions } from '../../search/vector-index.js';
+import type { SearchFilters } from '../filters.js';
+import type { VectorHit, VectorIndex, VectorSearchOptions } from '../vector-index.js';
 import { toBlob } from '../blob.js';
 import type { ModelRef } from '../types.js';
 import type { Metric } from '../../util/metric.js';

@@ -15,7 +15,7 @@
  * touches the schema (a plain sqlite3 shell cannot write poster_text; it can read everything).
  */
 import type Database from 'better-sqlite3';
-import type { SearchFilters } from '../../search/filters.js';
+import type { SearchFilters } from '../filters.js';
 import { LEXICAL_FIELDS, printedTerms, queryWords, searchTerms, squashText, TITLE_WORD_CANDIDATES, printedPieces, trigramTitleTexts, wordTrigrams, type LexicalField, type LexicalSearch, type MovieTextHit, type PhraseHit, type PrintedTextCandidate, type TitleCandidate } from '../lexical.js';
 
 type Row = Record<string, unknown>;

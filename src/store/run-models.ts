@@ -5,11 +5,11 @@
  * cannot load or conflicts with the library changes nothing.
  */
 import { BUILT_IN_IMAGE_MODELS, DEFAULT_IMAGE_MODEL, hasTextTower, loadImageModel, loadTextTower } from '../models/registry.js';
-import { planImageModels, readImageModels, writeImageModels, type LibraryImageModel, type ModelPlan } from '../models/library-models.js';
+import { planImageModels, readImageModels, writeImageModels, type LibraryImageModel, type ModelPlan } from './library-models.js';
 import type { ImageEmbeddingModel } from '../models/types.js';
-import type { Store } from '../store/store.js';
+import type { Store } from './store.js';
 import { MarqueeError } from '../util/errors.js';
-import type { ChannelModel } from './indexer.js';
+import type { ChannelModel } from '../models/types.js';
 
 /** Runs every loader; when one fails, closes the ones that loaded and throws its error. */
 async function loadAll(loaders: (() => Promise<ImageEmbeddingModel>)[]): Promise<ImageEmbeddingModel[]> {

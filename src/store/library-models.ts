@@ -9,9 +9,9 @@
  * new ones get their own channel, and a held model that is not named is an error unless it is
  * dropped explicitly — an index run never deletes vectors the user did not name.
  */
-import { contentChannelFor, CONTENT_CHANNEL } from '../store/channels.js';
-import type { Store } from '../store/store.js';
-import type { ModelRef } from '../store/types.js';
+import { contentChannelFor, CONTENT_CHANNEL } from './channels.js';
+import type { Store } from './store.js';
+import type { ModelRef } from './types.js';
 import { MarqueeError } from '../util/errors.js';
 import { isMetric, type Metric } from '../util/metric.js';
 

@@ -3,7 +3,7 @@
  * (including the second moments), so the mean over a movie's stills is exactly the statistic of
  * all their pixels together (each still counts the same, whatever its size).
  */
-import type { RgbImage } from '../image/decode.js';
+import type { RgbImage } from './decode.js';
 
 export const HUE_BINS = 12; // 30° each, bin 0 centred on red
 /** Pixels below this saturation, or nearly black/white, have no meaningful hue. */

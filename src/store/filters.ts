@@ -1,5 +1,5 @@
 /** Metadata filters, resolved in memory to the set of allowed movie keys. */
-import type { FilterRow } from '../store/types.js';
+import type { FilterRow } from './types.js';
 import { levenshtein } from '../text/fuzzy.js';
 import { MarqueeError } from '../util/errors.js';
 

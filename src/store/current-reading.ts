@@ -1,6 +1,6 @@
 /** A poster's stored OCR reading, when it is current: read by this reader version from the poster's present bytes. */
-import type { Store, StoredPosterText } from '../store/store.js';
-import { ocrVersionKey } from './poster-ocr.js';
+import type { Store, StoredPosterText } from './store.js';
+import { ocrVersionKey } from '../text/poster-ocr.js';
 
 export async function currentReading(library: Store, key: number): Promise<StoredPosterText | undefined> {
   const [reading, hash] = await Promise.all([library.getPosterText(key), library.posterHash(key)]);

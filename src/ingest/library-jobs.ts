@@ -5,11 +5,11 @@
  * over every machine that opens the library.
  */
 import type { AnalysisRequest } from '../analysis/stored-analyses.js';
-import { readPosterText, readSmallPrint, type TextPassOptions, type TextPassSummary } from '../ingest/text-pass.js';
+import { readPosterText, readSmallPrint, type TextPassOptions, type TextPassSummary } from './text-pass.js';
 import type { Store } from '../store/store.js';
 import { OcrPool } from '../text/ocr-pool.js';
-import { runCliJob } from './cli-job.js';
-import { JOB_YIELDED, type JobContext, type JobHandler } from './workers.js';
+import { runCliJob } from '../jobs/cli-job.js';
+import { JOB_YIELDED, type JobContext, type JobHandler } from '../jobs/workers.js';
 
 export const POSTER_TEXT_JOB = 'poster-text';
 /** The small print the OCR pass left for later (poster-ocr.ts, "Small print later"). */
