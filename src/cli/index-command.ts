@@ -25,6 +25,7 @@ import { indexVideos, listVideos } from '../films/index-video.js';
 import { tilesEnabled } from '../models/poster-tiles.js';
 import { tilesPass } from './tiles-command.js';
 import { stopOnSignal } from './stop-signal.js';
+import { jobThreads } from '../util/job-threads.js';
 import { enqueueFilms, enqueueFollowUps, filmRequests } from './enqueue-follow-ups.js';
 import type { FilmAnalysisRequest } from '../ingest/library-jobs.js';
 import { indexMorePosters } from '../ingest/more-posters.js';
@@ -287,7 +288,7 @@ async function runStillsOnly(opts: IndexCommandOptions): Promise<number> {
       const { plan, loaded } = await modelsForIndexRun(library, specs, opts.dropModel ?? []);
       await applyModelPlan(library, plan);
       imageModels = loaded;
-    } else imageModels = (await libraryModelsForIndexing(library, undefined, 'default')).loaded;
+    } else imageModels = (await libraryModelsForIndexing(library, jobThreads(), 'default')).loaded;
   } catch (err) {
     await release();
     await library.close();

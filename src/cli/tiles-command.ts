@@ -9,6 +9,7 @@ import { embedPosterTiles, type TilesPassSummary } from '../ingest/tiles-pass.js
 import type { Store } from '../store/store.js';
 import { openExistingLibrary } from './open-library.js';
 import { stopOnSignal } from './stop-signal.js';
+import { jobThreads } from '../util/job-threads.js';
 import { countingProgress, createProgressReporter } from './progress.js';
 
 /** The pass with a progress line on stderr; problems are counted in the summary and the first 50 kept. */
@@ -37,7 +38,7 @@ export async function runGenresTiles(opts: { db?: string; json?: boolean }): Pro
   const stop = stopOnSignal();
   let loaded: ChannelModel[] = [];
   try {
-    loaded = (await libraryModelsForIndexing(library, undefined, 'default')).loaded;
+    loaded = (await libraryModelsForIndexing(library, jobThreads(), 'default')).loaded;
     const s = await tilesPass(library, loaded[0]!, { json: false, shouldStop: stop.requested });
     if (opts.json) process.stdout.write(`${JSON.stringify(s)}\n`);
     else process.stdout.write(`tiles: ${s.embedded} posters embedded in ${s.seconds.toFixed(1)} s, ${s.failed} failed${s.interrupted ? ' (interrupted)' : ''}\n`);

@@ -10,6 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { MarqueeError } from '../util/errors.js';
+import { jobThreads } from '../util/job-threads.js';
 
 /** The ffmpeg (and ffprobe beside it) to run: MARQUEE_FFMPEG, else the one on PATH. */
 export function ffmpegPath(): string {
@@ -82,7 +83,7 @@ export interface FrameStreamResult {
  */
 /** ffmpeg's arguments that decode a video, sampled and scaled as `opts` says (the caller adds the output). */
 export function decodeArgs(file: string, opts: FrameStreamOptions): string[] {
-  return ['-v', 'error', '-nostdin', '-threads', '0', '-skip_loop_filter', 'all', '-i', file, '-an', '-sn', '-vf', `fps=${opts.fps},scale=${opts.width}:${opts.height}:flags=area`];
+  return ['-v', 'error', '-nostdin', '-threads', String(jobThreads() ?? 0), '-skip_loop_filter', 'all', '-i', file, '-an', '-sn', '-vf', `fps=${opts.fps},scale=${opts.width}:${opts.height}:flags=area`];
 }
 
 export async function streamFrames(file: string, opts: FrameStreamOptions, onFrame: (index: number, rgb: Uint8Array) => void, shouldStop?: () => boolean): Promise<FrameStreamResult> {

@@ -15,10 +15,12 @@ import { JOB_YIELDED, type JobContext } from './workers.js';
 const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '../cli/main.js');
 const TAIL = 4000;
 
-export function runCliJob(args: readonly string[], db: string, ctx: JobContext, opts: { resumable?: boolean } = {}): Promise<unknown> {
+export function runCliJob(args: readonly string[], db: string, ctx: JobContext, opts: { resumable?: boolean; threads?: number } = {}): Promise<unknown> {
   return new Promise((resolvePromise, reject) => {
     // Every 2 s keeps the progress fresh.
-    const child = spawn(process.execPath, [CLI, ...args, '--db', db], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MARQUEE_PROGRESS_SECONDS: '2' } });
+    // Its threads (models, ffmpeg) stay within the cores the job counts against the budget (util/job-threads.ts).
+    const env = { ...process.env, MARQUEE_PROGRESS_SECONDS: '2', MARQUEE_JOB_THREADS: String(opts.threads ?? 1) };
+    const child = spawn(process.execPath, [CLI, ...args, '--db', db], { stdio: ['ignore', 'pipe', 'pipe'], env });
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));

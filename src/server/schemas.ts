@@ -35,7 +35,7 @@ export const resultSchema = {
     title: { type: 'string' },
     year: { type: ['integer', 'null'] },
     score: { type: 'number', description: 'ranking score: cosine (one channel) or weighted sum of per-query z-scores (several)' },
-    match: { type: ['number', 'null'], description: 'share of the library this movie is more alike to the query than, channel weights applied (0-1)' },
+    match: { type: ['number', 'null'], description: 'where the movie sits between an average movie of the library (0) and a perfect match on every weighted channel (1), on the fused z-score scale; null when undefined' },
     genres: { type: 'array', items: { type: 'string' } },
     countries: { type: 'array', items: { type: 'string' } },
     scores: { type: 'object', additionalProperties: { type: ['number', 'null'] } },
@@ -114,4 +114,86 @@ export const genreModelStatusSchema = {
     error: { type: ['string', 'null'] },
   },
   required: ['state', 'progress', 'error'],
+} as const;
+
+/** A colour of a palette: hex, Lab, share of the pixels, and (for looks) a name. */
+const paletteColour = { type: 'object', properties: { hex: { type: 'string' }, lab: { type: 'array', items: { type: 'number' } }, share: { type: 'number' }, name: { type: 'string' } }, required: ['hex', 'share'] } as const;
+
+/**
+ * 200 replies documented by their main fields; further fields pass through (additionalProperties),
+ * so a field the code adds is never silently dropped by the serialiser.
+ */
+export const movieLookSchema = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    id: { type: 'string' },
+    title: { type: 'string' },
+    stills: { type: 'integer', description: 'stills the look was computed from' },
+    palette: { type: 'array', items: paletteColour },
+    hsl: { type: 'object', additionalProperties: true, description: 'hue, saturation and lightness statistics' },
+    stats: { type: 'object', additionalProperties: true, description: 'colour statistics (look-stats.ts)' },
+    barcode: { type: 'array', items: { type: 'string' }, description: 'one colour per still, in film order' },
+    faces: { type: 'object', additionalProperties: true, description: 'faces on the stills, once scanned' },
+    frames: { type: 'array', items: { type: 'object', properties: { seq: { type: 'integer' }, timestamp: { type: ['number', 'null'] } }, required: ['seq'] } },
+  },
+  required: ['id', 'title', 'stills', 'palette', 'hsl', 'barcode', 'frames'],
+} as const;
+
+export const stillsClustersSchema = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    k: { type: 'integer' },
+    silhouette: { type: 'number' },
+    grid: { type: 'object', properties: { cols: { type: 'integer' }, rows: { type: 'integer' } }, required: ['cols', 'rows'] },
+    clusters: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    stills: { type: 'array', items: { type: 'object', additionalProperties: true, properties: { movie: { type: 'string' }, seq: { type: 'integer' }, cluster: { type: 'integer' }, cell: { type: 'array', items: { type: 'integer' } } } } },
+  },
+  required: ['k', 'silhouette', 'grid', 'clusters', 'stills'],
+} as const;
+
+export const filmSchema = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    movie: { type: ['object', 'null'], properties: { id: { type: 'string' }, title: { type: 'string' } } },
+    source: { type: 'string' },
+    shots: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: true,
+        properties: { start: { type: 'number' }, end: { type: 'number' }, transition: { type: 'string' }, keyframe: { type: 'number' }, color: { type: 'string' }, scale: { type: ['string', 'null'] } },
+        required: ['start', 'end', 'transition', 'keyframe'],
+      },
+    },
+    shotCount: { type: 'integer' },
+    asl: { type: 'number', description: 'average shot length, seconds' },
+    medianShotLength: { type: 'number' },
+    duration: { type: 'number' },
+    scales: { type: 'boolean', description: 'whether the keyframes\' faces were scanned (shot scales known)' },
+  },
+  required: ['shots', 'shotCount', 'asl', 'duration'],
+} as const;
+
+export const typicalSchema = {
+  type: 'object',
+  properties: {
+    by: { type: 'string', enum: ['year', 'decade'] },
+    periods: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          period: { type: 'string' },
+          start: { type: 'integer' },
+          n: { type: 'integer', description: 'posters of the period under the filters' },
+          medoids: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, rank: { type: 'integer' }, centrality: { type: 'number' } }, required: ['id', 'rank', 'centrality'] } },
+        },
+        required: ['period', 'start', 'n', 'medoids'],
+      },
+    },
+  },
+  required: ['by', 'periods'],
 } as const;

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { FilmService } from '../../films/service.js';
 import { idParam, type ServerContext } from '../context.js';
-import { errorSchema } from '../schemas.js';
+import { errorSchema, filmSchema } from '../schemas.js';
 
 export function registerFilmRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const films = new FilmService(ctx.library);
@@ -13,7 +13,7 @@ export function registerFilmRoutes(app: FastifyInstance, ctx: ServerContext): vo
       schema: {
         summary: "A movie's film from its video: shots (start, end, transition, keyframe, colour, scale when faces were scanned), shot lengths, cutting rhythm, colour over time",
         params: idParam,
-        response: { 404: errorSchema, 409: errorSchema },
+        response: { 200: filmSchema, 404: errorSchema, 409: errorSchema },
       },
     },
     async (req) => films.film(req.params.id),

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { idParam, type ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
-import { errorSchema } from '../schemas.js';
+import { errorSchema, movieLookSchema, stillsClustersSchema } from '../schemas.js';
 import { StillsError } from '../../stills/service.js';
 import { file, integer } from '../multipart-docs.js';
 import { numberField, readUpload, requireFile } from '../uploads.js';
@@ -20,7 +20,7 @@ export function registerStillsRoutes(app: FastifyInstance, ctx: ServerContext): 
 
   app.get<{ Params: { id: string } }>(
     '/api/movies/:id/look',
-    { schema: { summary: "A movie's look from its stills: palette (named colours), HSL statistics, barcode colours, and its frames in film order", params: idParam, response: { 404: errorSchema } } },
+    { schema: { summary: "A movie's look from its stills: palette (named colours), HSL statistics, barcode colours, and its frames in film order", params: idParam, response: { 200: movieLookSchema, 404: errorSchema } } },
     async (req) => {
       const key = await keyOr404(req.params.id);
       const look = await stills.look(req.params.id);
@@ -93,7 +93,7 @@ export function registerStillsRoutes(app: FastifyInstance, ctx: ServerContext): 
   });
 
   // A stored analysis computed by a job (analysis/stored-analyses.ts): the last result at once, a newer one in the background.
-  app.get('/api/stills/clusters', { schema: { summary: 'Kinds of shot across movies: clusters of stills with labels and grid cells', response: { 409: errorSchema } } }, async () => {
+  app.get('/api/stills/clusters', { schema: { summary: 'Kinds of shot across movies: clusters of stills with labels and grid cells', response: { 200: stillsClustersSchema, 409: errorSchema } } }, async () => {
     if ((await library.moviesWithStills()).length === 0) throw new StillsError('no_stills', `library ${library.location} has no stills: run "marquee index --stills <folder>"`);
     return ctx.analysisResults.stillsClusters();
   });

@@ -9,7 +9,7 @@ import { TrendTable, type TrendUnit } from '../../trends/trend-table.js';
 import { trendCsv } from '../../trends/trend-csv.js';
 import { MarqueeError } from '../../util/errors.js';
 import type { ServerContext } from '../context.js';
-import { errorSchema } from '../schemas.js';
+import { errorSchema, typicalSchema } from '../schemas.js';
 
 interface TrendParams {
   measure: string | string[];
@@ -84,7 +84,7 @@ export function registerTrendRoutes(app: FastifyInstance, ctx: ServerContext): v
       schema: {
         summary: 'The typical posters of each period: the medoids (most like the others on the content model), with the filters of /api/trends',
         querystring: filtersSchema,
-        response: { 400: errorSchema },
+        response: { 200: typicalSchema, 400: errorSchema },
       },
     },
     async (req) => {
