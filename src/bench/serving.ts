@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- serving`: the quick start as a new user lives it. A library freshly indexed
- * from the catalog (no poster read yet) is served by a real `marquee serve --read-text
- * --train-genres` process, exactly as `npm start` does, and one client measures the pages people
+ * from the catalog with `marquee index --background` (no poster read yet) is served by a real
+ * `marquee serve --read-text --train-genres` process, as `npm start` does (its --read-text
+ * enqueues nothing more: the index run queued the reading), and one client measures the pages people
  * open while every background job runs (the OCR pass, the closest pairs and duplicate groups, genre
  * training), then the same requests with every job kind paused and no job running, in one run
  * (the machine is shared: the ratio is the figure). It also counts how often the pairs were

@@ -40,9 +40,8 @@ export function filmRequests(target: string, movie: string | undefined, faces: b
 
 /**
  * Enqueues the film-analysis jobs. Their runs take the index lock: enqueued once this process has
- * released it, and retried with backoff for about a quarter of an hour while another index run
- * holds it (its reason shows with each try).
+ * released it; while another index run holds it, the job waits and tries again (library-jobs.ts).
  */
 export async function enqueueFilms(library: Store, requests: FilmAnalysisRequest[]): Promise<void> {
-  for (const payload of requests) await library.jobs.enqueue({ kind: FILM_ANALYSIS_JOB, key: payload.video, priority: JOB_PRIORITY[FILM_ANALYSIS_JOB], payload, maxAttempts: 10 });
+  for (const payload of requests) await library.jobs.enqueue({ kind: FILM_ANALYSIS_JOB, key: payload.video, priority: JOB_PRIORITY[FILM_ANALYSIS_JOB], payload });
 }

@@ -21,7 +21,7 @@ import type { Store } from '../store/store.js';
 import { openLibraryForWriting } from './open-library.js';
 import { countingProgress, createProgressReporter } from './progress.js';
 import { indexStills } from '../stills/index-stills.js';
-import { indexVideos, listVideos } from '../films/index-video.js';
+import { indexVideos, videosToIndex } from '../films/index-video.js';
 import { tilesEnabled } from '../models/poster-tiles.js';
 import { tilesPass } from './tiles-command.js';
 import { stopOnSignal } from './stop-signal.js';
@@ -79,6 +79,7 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
   specs?.forEach(checkImageModelSpec);
   requireFolder(catalog, 'catalog');
   if (opts.stills) requireFolder(opts.stills, 'stills folder');
+  if (opts.video) videosToIndex(opts.video, opts.movie);
   const library = await openLibraryForWriting(opts.db);
   const release = await lockOrClose(library);
   const coordinated = opts.workers !== undefined;
@@ -178,8 +179,10 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
       process.stderr.write(`error: nothing could be indexed from ${catalog}\n`);
       return 1;
     }
+    // The posters are in: their passes are left to the queue whatever the stills and videos give.
+    if (background) leave = { passes: true, films: [] };
     const { code, films } = await stillsAndVideos(library, imageModels[0]!.model, opts, stop.requested);
-    if (code === 0 && background) leave = { passes: true, films };
+    if (leave) leave.films = films;
     return code;
   } finally {
     stop.dispose();
@@ -275,7 +278,7 @@ async function lockOrClose(library: Store): Promise<() => Promise<void>> {
 /** `marquee index --stills <dir>` without a catalog. */
 async function runStillsOnly(opts: IndexCommandOptions): Promise<number> {
   if (opts.stills) requireFolder(opts.stills, 'stills folder');
-  if (opts.video) listVideos(opts.video);
+  if (opts.video) videosToIndex(opts.video, opts.movie);
   const specs = requestedSpecs(opts);
   specs?.forEach(checkImageModelSpec);
   const library = await openLibraryForWriting(opts.db);

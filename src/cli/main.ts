@@ -7,6 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { MarqueeError } from '../util/errors.js';
+import { EXIT_BUSY } from '../jobs/cli-job.js';
 
 function packageVersion(): string {
   return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -450,7 +452,8 @@ program.parseAsync(process.argv).then(exitWhenIdle, (err: unknown) => {
     process.exitCode = err.exitCode === 0 ? 0 : 2;
   } else {
     process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 2;
+    // 75 (EX_TEMPFAIL): the library is busy (another index run holds its lock); a job retries later.
+    process.exitCode = err instanceof MarqueeError && err.kind === 'busy' ? EXIT_BUSY : 2;
   }
   exitWhenIdle();
 });

@@ -8,7 +8,7 @@ import type { AnalysisRequest } from '../analysis/stored-analyses.js';
 import { readPosterText, readSmallPrint, type TextPassOptions, type TextPassSummary } from './text-pass.js';
 import type { Store } from '../store/store.js';
 import { OcrPool } from '../text/ocr-pool.js';
-import { runCliJob } from '../jobs/cli-job.js';
+import { CLI_JOB_BUSY, runCliJob } from '../jobs/cli-job.js';
 import { JOB_YIELDED, type JobContext, type JobHandler } from '../jobs/workers.js';
 
 export const POSTER_TEXT_JOB = 'poster-text';
@@ -50,6 +50,9 @@ export const JOB_PRIORITY: Record<string, number> = {
   [FACES_JOB]: 18,
   [SMALL_PRINT_JOB]: 15,
 };
+
+/** How long a film job waits before trying again while another index run holds the lock. */
+const FILM_LOCK_RETRY_MS = 15_000;
 
 /** What an atlas-build job is given: incremental places new posters into the frozen layout (default: rebuild). */
 export interface AtlasBuildRequest {
@@ -140,9 +143,18 @@ export function libraryJobHandlers(library: Store, cpuBudget: number): JobHandle
     {
       kind: FILM_ANALYSIS_JOB,
       cpus: 1,
-      run: (ctx) => {
+      run: async (ctx) => {
         const req = ctx.job.payload as FilmAnalysisRequest;
-        return runCliJob(['index', '--video', req.video, ...(req.movie ? ['--movie', req.movie] : []), ...(req.faces ? ['--faces'] : []), '--json'], library.connection, ctx);
+        const args = ['index', '--video', req.video, ...(req.movie ? ['--movie', req.movie] : []), ...(req.faces ? ['--faces'] : []), '--json'];
+        // The run takes the index lock: while another index run holds it, wait and try again (no try counted); it gives way meanwhile.
+        for (;;) {
+          const out = await runCliJob(args, library.connection, ctx, { busy: 'return' });
+          if (out !== CLI_JOB_BUSY) return out;
+          ctx.progress({ done: 0, total: 0, message: 'waiting for another index run to finish' });
+          await new Promise((r) => setTimeout(r, FILM_LOCK_RETRY_MS));
+          if (ctx.signal.aborted) throw new Error('stopped while waiting for the index lock');
+          if (ctx.yieldSignal.aborted) return JOB_YIELDED;
+        }
       },
     },
   ];

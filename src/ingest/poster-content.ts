@@ -14,7 +14,6 @@ import type { PreparedPoster } from './prepare-poster.js';
 export type PosterContent = NonNullable<MovieWrite['poster']>;
 export type { ChannelModel };
 
-
 /** A stored vector is current when it was made by this model from these bytes. */
 export function isCurrent(state: VectorState | undefined, hash: string, model: { id: string; version: string }): boolean {
   return !!state && state.sourceHash === hash && state.modelId === model.id && state.modelVersion === model.version;

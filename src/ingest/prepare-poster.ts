@@ -10,7 +10,6 @@ export interface PreparedPoster {
   design: DesignFeatures;
 }
 
-
 /** `inputs`: the input (size and view) of each model that must embed this poster (at least one size is decoded). */
 export async function preparePoster(path: string, bytes: Buffer, hash: string, inputs: InputSize[], limits: DecodeLimits): Promise<PreparedPoster> {
   const [first, ...rest] = inputs.length ? inputs : [{ width: ANALYSIS_WIDTH, height: ANALYSIS_HEIGHT }];

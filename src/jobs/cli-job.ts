@@ -15,11 +15,17 @@ import { JOB_YIELDED, type JobContext } from './workers.js';
 const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '../cli/main.js');
 const TAIL = 4000;
 
-export function runCliJob(args: readonly string[], db: string, ctx: JobContext, opts: { resumable?: boolean; threads?: number } = {}): Promise<unknown> {
+/** The exit code of a command that found the library busy (another index run holds its lock): try again later. */
+export const EXIT_BUSY = 75;
+
+/** What runCliJob returns when the command exited with EXIT_BUSY and `busy: 'return'` was asked. */
+export const CLI_JOB_BUSY = Symbol('library busy');
+
+export function runCliJob(args: readonly string[], db: string, ctx: JobContext, opts: { resumable?: boolean; busy?: 'return' } = {}): Promise<unknown> {
   return new Promise((resolvePromise, reject) => {
     // Every 2 s keeps the progress fresh.
-    // Its threads (models, ffmpeg) stay within the cores the job counts against the budget (util/job-threads.ts).
-    const env = { ...process.env, MARQUEE_PROGRESS_SECONDS: '2', MARQUEE_JOB_THREADS: String(opts.threads ?? 1) };
+    // Its threads (models, ffmpeg) stay within the one core a CLI job counts against the budget (util/job-threads.ts).
+    const env = { ...process.env, MARQUEE_PROGRESS_SECONDS: '2', MARQUEE_JOB_THREADS: '1' };
     const child = spawn(process.execPath, [CLI, ...args, '--db', db], { stdio: ['ignore', 'pipe', 'pipe'], env });
     let out = '';
     let err = '';
@@ -39,7 +45,10 @@ export function runCliJob(args: readonly string[], db: string, ctx: JobContext, 
       ctx.signal.removeEventListener('abort', kill);
       ctx.yieldSignal.removeEventListener('abort', kill);
       // Stopped to make way (not cancelled, not this process stopping): back to the queue, resumed later.
-      if (code !== 0 && opts.resumable && ctx.yieldSignal.aborted && !ctx.signal.aborted) return resolvePromise(JOB_YIELDED);
+      // Only a child that stopped as asked (exit 130 after SIGTERM, or killed by it): a crash stays a failure.
+      const stoppedAsAsked = code === 130 || signal === 'SIGTERM';
+      if (stoppedAsAsked && opts.resumable && ctx.yieldSignal.aborted && !ctx.signal.aborted) return resolvePromise(JOB_YIELDED);
+      if (code === EXIT_BUSY && opts.busy === 'return') return resolvePromise(CLI_JOB_BUSY);
       if (code === 0) {
         try {
           resolvePromise(JSON.parse(out));

@@ -171,6 +171,39 @@ describe('JobWorkers', () => {
     await workers.stop();
   });
 
+  it('does not make a job give way to one that could not start anyway (its kind already runs as often as it may)', async () => {
+    const q = queue();
+    const order: string[] = [];
+    let releaseFirst: () => void = () => undefined;
+    const first = new Promise<void>((r) => (releaseFirst = r));
+    const long: JobHandler = {
+      kind: 'read',
+      cpus: 1,
+      run: async (ctx) => {
+        order.push('read starts');
+        for (let i = 0; i < 40; i++) {
+          if (ctx.yieldSignal.aborted) return order.push('read yields') && JOB_YIELDED;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        order.push('read done');
+        return 'all read';
+      },
+    };
+    // Two cores: an analysis runs beside the reading, and a second analysis waits for the first (concurrency 1).
+    const urgent: JobHandler = { kind: 'pairs', cpus: 1, run: async (ctx) => (ctx.job.key === 'first' ? first : undefined) };
+    const workers = new JobWorkers(q, [long, urgent], { pollMs: 20, leaseMs: 200, cpuBudget: 2 });
+    await q.enqueue({ kind: 'pairs', key: 'first', priority: 10 });
+    const { job: reading } = await q.enqueue({ kind: 'read', priority: 0 });
+    await workers.start();
+    await until(async () => order.includes('read starts'));
+    const { job: second } = await q.enqueue({ kind: 'pairs', key: 'second', priority: 10 });
+    expect(await finished(q, reading.id)).toMatchObject({ state: 'done', result: 'all read', attempts: 1 });
+    expect(order).toEqual(['read starts', 'read done']);
+    releaseFirst();
+    expect((await finished(q, second.id)).state).toBe('done');
+    await workers.stop();
+  });
+
   it('makes a running job of a paused kind stop at a resumable point; it resumes when the kind does', async () => {
     const q = queue();
     let runs = 0;

@@ -214,12 +214,15 @@ export class JobWorkers {
           if (!mine) return abort.abort();
           // Its kind was paused: stop at a resumable point (jobs that cannot, finish).
           if ((await this.queue.pausedKinds()).includes(job.kind)) return yielding.abort();
-          // A more urgent job waits and cannot start beside this one: let this one make way.
+          // A more urgent job waits, cannot start beside this one, and could start without it: let this one make way.
+          // (A job held back by its own kind's concurrency would not start either way: yielding would only restart this one.)
           const above = await this.queue.waitingAbove(this.kinds(), job.priority);
+          const used = [...this.running.values()].reduce((sum, r) => sum + r.handler.cpus, 0);
+          const fits = (cpus: number, busy: number): boolean => busy === 0 || busy + cpus <= this.cpuBudget;
           const blocked = above.some((kind) => {
             const h = this.handlers.find((x) => x.kind === kind)!;
-            const used = [...this.running.values()].reduce((sum, r) => sum + r.handler.cpus, 0);
-            return used + h.cpus > this.cpuBudget || [...this.running.values()].filter((r) => r.handler.kind === kind).length >= (h.concurrency ?? 1);
+            if ([...this.running.values()].filter((r) => r.handler.kind === kind).length >= (h.concurrency ?? 1)) return false;
+            return !fits(h.cpus, used) && fits(h.cpus, used - handler.cpus);
           });
           if (blocked) yielding.abort();
         },

@@ -24,7 +24,7 @@ export function tilesEnabled(): boolean {
 }
 
 /**
- * The models of an index run (ingest/indexer.ts's ChannelModel) with the tiles of its default
+ * The models of an index run (models/types.ts's ChannelModel) with the tiles of its default
  * (first) model appended: the tiles' vectors are that model's (its ModelRef, refOf), of each
  * tile, and go stale with it.
  */

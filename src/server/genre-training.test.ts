@@ -7,6 +7,7 @@ import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { fixtureMovie, fixturePoster } from '../store/migration.testkit.js';
 import { ocrVersionKey } from '../text/poster-ocr.js';
 import { moreToLearn } from './genre-training.js';
+import { refOf, writeImageModels } from '../store/library-models.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -46,10 +47,15 @@ describe('moreToLearn', () => {
       expect(await moreToLearn(store, store.jobs)).toBe(true);
 
       // Tiles embedded after a model learnt without them: train again, once no tiles job waits or runs.
+      const image = { id: 'm', version: '1', dimension: 2, metric: 'cosine' as const, normalize: true, spec: 'm', channel: 'content', builtIn: false };
+      await writeImageModels(store, [image]);
       await store.putGenreModel('poster', { method: 'prior', wholeReadings: 2, readingsVersion: ocrVersionKey(), models: {} }, null);
       expect(await moreToLearn(store, store.jobs)).toBe(false);
+      // Tiles of another model than the library's default are not what training would use.
+      await store.putVectors(keys[1]!, [{ channel: 'tile-top', modelId: 'other', modelVersion: '1', sourceHash: hash(1), vector: new Float32Array([1, 0]) }]);
+      expect(await moreToLearn(store, store.jobs)).toBe(false);
       const tiles = await store.jobs.enqueue({ kind: 'poster-tiles' });
-      const ref = { id: 'm', version: '1' };
+      const ref = refOf(image);
       await store.putVectors(keys[0]!, [{ channel: 'tile-top', modelId: ref.id, modelVersion: ref.version, sourceHash: hash(0), vector: new Float32Array([1, 0]) }]);
       expect(await moreToLearn(store, store.jobs)).toBe(false);
       await store.jobs.cancel(tiles.job.id);

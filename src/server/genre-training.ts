@@ -16,8 +16,8 @@ import type { GenreService } from '../genres/predict.js';
 import type { GenreModelMeta } from '../genres/model.js';
 import type { Job, JobQueue } from '../jobs/job-queue.js';
 import { GENRES_TRAIN_JOB, POSTER_TEXT_JOB, POSTER_TILES_JOB, SMALL_PRINT_JOB } from '../ingest/library-jobs.js';
-import { TILE_CHANNELS, tilesEnabled } from '../models/poster-tiles.js';
-import { vectorsArea } from '../store/revisions.js';
+import { TILE_CHANNELS } from '../models/poster-tiles.js';
+import { libraryModels } from '../genres/model.js';
 import type { Store } from '../store/store.js';
 import { wholeReadings } from '../store/current-reading.js';
 import { ocrVersionKey } from '../text/poster-ocr.js';
@@ -28,10 +28,10 @@ const SETTLE_MS = 30_000;
 /** Jobs that write what the genre model learns from (the tiles, the readings), and training itself. */
 const FEEDING_JOBS = [POSTER_TILES_JOB, POSTER_TEXT_JOB, SMALL_PRINT_JOB, GENRES_TRAIN_JOB];
 
-/** Whether a job of one of these kinds waits or runs. */
+/** Whether a job of one of these kinds waits or runs (any of them: a kind may have several keys). */
 async function busy(queue: JobQueue, kinds: readonly string[]): Promise<boolean> {
-  const latest = await Promise.all(kinds.map(async (kind) => (await queue.list({ kind, limit: 1 }))[0]));
-  return latest.some((j) => j?.state === 'waiting' || j?.state === 'running');
+  for (const kind of kinds) for (const state of ['running', 'waiting'] as const) if ((await queue.list({ kind, state, limit: 1 })).length) return true;
+  return false;
 }
 
 /**
@@ -45,8 +45,10 @@ export async function moreToLearn(library: Store, queue: JobQueue): Promise<bool
   const model = await library.getGenreModel('poster');
   if (!model) return false;
   const meta = model.meta as GenreModelMeta;
+  // Tiles the trainer would use now (the default model's, genres/model.ts) that the model did not learn from.
   // (meta.models is absent from models stored by older code.)
-  if (tilesEnabled() && !(meta.models as GenreModelMeta['models'] | undefined)?.[TILE_CHANNELS[0]!] && ((await library.revisions()).get(vectorsArea(TILE_CHANNELS[0]!)) ?? 0) > 0) return true;
+  const tile = TILE_CHANNELS[0]!;
+  if (!(meta.models as GenreModelMeta['models'] | undefined)?.[tile] && (await libraryModels(library).catch(() => undefined))?.[tile]) return true;
   const now = await wholeReadings(library);
   // Readings of another reader version are not the ones the model learnt from.
   const learnt = meta.readingsVersion === ocrVersionKey() ? (meta.wholeReadings ?? 0) : 0;
@@ -76,13 +78,16 @@ export class GenreTraining {
 
   /**
    * At start and after changes: trains when no usable model exists (once the tiles are embedded),
-   * or when it has more to learn from. After a change, a training that failed is not tried again
-   * (its reason shows on /jobs, where it can be retried): the OCR pass changes the text every second.
+   * or when it has more to learn from. After a change, a training that failed or was cancelled is
+   * not started again (its reason shows on /jobs, where it can be retried): the OCR pass changes the
+   * text every second.
    */
   async ensure(atStart = true): Promise<void> {
     if (!this.automatic) return;
+    // After a change, a training that failed or was cancelled is left to a person (/jobs): it is not started again by itself.
+    const last = (await this.latest())?.state;
+    if (!atStart && (last === 'failed' || last === 'cancelled')) return;
     if ((await this.genres.modelState()) !== 'ready') {
-      if (!atStart && (await this.latest())?.state === 'failed') return;
       if (!(await busy(this.queue, [POSTER_TILES_JOB, GENRES_TRAIN_JOB]))) await this.start(GENRES_TRAIN_JOB);
     } else await this.retrainIfMoreToLearn();
   }

@@ -33,6 +33,8 @@ export interface TypicalPeriod {
   start: number;
   n: number;
   medoids: TypicalPoster[];
+  /** Whether the period has an average image (GET /api/trends/average); set when served. */
+  average?: boolean;
 }
 
 type Filters = Omit<TrendQuery, 'measure'>;
@@ -66,8 +68,11 @@ export async function typicalWithAverages(
   const averages: Record<string, string> = {};
   for (const [i, p] of periods.entries()) {
     signal?.throwIfAborted();
-    // A period whose thumbnails cannot be averaged has no image; the others still do.
-    const jpeg = await averagePoster(table, engine.indexes, q, p.period).catch(() => undefined);
+    // A period without a thumbnail to average has no image; the others still do (any other error fails the job, which is retried).
+    const jpeg = await averagePoster(table, engine.indexes, q, p.period).catch((err: unknown) => {
+      if (err instanceof MarqueeError) return undefined;
+      throw err;
+    });
     if (jpeg) averages[p.period] = jpeg.toString('base64');
     onProgress?.(i + 1, periods.length);
   }

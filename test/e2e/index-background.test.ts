@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../dist/store/open-store.js';
 import { analysisReads } from '../../dist/analysis/stored-analyses.js';
 import { stillCurrent } from '../../dist/store/revisions.js';
-import { TILE_CHANNELS } from '../../dist/genres/poster-tiles.js';
+import { TILE_CHANNELS } from '../../dist/models/poster-tiles.js';
 import { ocrVersionKey } from '../../dist/text/poster-ocr.js';
 import { planFilm, renderFilm, stillsForFilms } from '../../dist/films/synthetic-film.js';
 import { CLI, cosine, jsonLines, makeCatalog, ROOT, runCli, spreadRows, tempDir } from '../helpers.js';

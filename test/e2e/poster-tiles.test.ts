@@ -10,8 +10,8 @@ import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../dist/store/open-store.js';
 import { Embedder } from '../../dist/search/embedder.js';
-import { TILE_CHANNELS } from '../../dist/genres/poster-tiles.js';
-import { readImageModels, refOf } from '../../dist/models/library-models.js';
+import { TILE_CHANNELS } from '../../dist/models/poster-tiles.js';
+import { readImageModels, refOf } from '../../dist/store/library-models.js';
 import { similarity } from '../../dist/util/metric.js';
 import { makeCatalog, POSTERS, runCli, spreadRows, tempDir } from '../helpers.js';
 

@@ -14,7 +14,7 @@ import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../dist/server/app.js';
 import { openStore } from '../../dist/store/open-store.js';
-import { defaultImageModel, refOf } from '../../dist/models/library-models.js';
+import { defaultImageModel, refOf } from '../../dist/store/library-models.js';
 import { catalogRows, launchChromium, makeCatalog, POSTERS, runCli, tempDir, type CatalogRow } from '../helpers.js';
 
 const DECADES = [1950, 1960, 1970, 1980, 1990, 2000];
@@ -211,6 +211,11 @@ describe('trends with a planted drift', () => {
       const [first, last] = [await luma('1950s'), await luma('2000s')];
       expect(last).toBeLessThan(first * 0.6);
       expect((await app.inject({ method: 'GET', url: '/api/trends/average?by=decade&period=1890s' })).statusCode).toBe(400);
+      // The API serves the stored result of a job: the same periods as the CLI computes, each with its average image.
+      const api = (await app.inject({ method: 'GET', url: '/api/trends/typical?by=decade' })).json() as { periods: ({ average: boolean } & (typeof typical.periods)[number])[] };
+      expect(api.periods.map(({ average: _average, ...p }) => p)).toEqual(typical.periods);
+      expect(api.periods.every((p) => p.average)).toBe(true);
+      expect((await app.inject({ method: 'GET', url: '/api/trends/typical?genre=no-such-genre' })).statusCode).toBe(400);
     } finally {
       await app.close();
       await library.close();

@@ -89,7 +89,8 @@ export function registerTrendRoutes(app: FastifyInstance, ctx: ServerContext): v
     },
     async (req) => {
       const q = { by: req.query.by ?? 'decade', genre: req.query.genre, country: req.query.country, mainOnly: req.query.mainOnly };
-      return { by: q.by, periods: (await typical(q)).periods };
+      const { periods, averages } = await typical(q);
+      return { by: q.by, periods: periods.map((p) => ({ ...p, average: p.period in averages })) };
     },
   );
   app.get<{ Querystring: Omit<TrendParams, 'measure'> & { period: string } }>(

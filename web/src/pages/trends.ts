@@ -64,7 +64,7 @@ async function typicalSection(q: TrendParams, signal: AbortSignal): Promise<HTML
     h('div', { class: 'typical-strip' }, ...periods.map((p) => {
       const medoid = p.medoids[0];
       return h('figure', { class: 'typical-period', 'data-period': p.period },
-        h('img', { class: 'average', src: averagePosterUrl(q, p.period), alt: `average of ${p.n} posters of the ${p.period}`, loading: 'lazy' }),
+        p.average === false ? null : h('img', { class: 'average', src: averagePosterUrl(q, p.period), alt: `average of ${p.n} posters of the ${p.period}`, loading: 'lazy' }),
         medoid ? h('a', { href: `/movie/${encodeURIComponent(medoid.id)}`, 'data-link': true }, h('img', { class: 'medoid', src: posterThumbUrl(medoid.id, medoid.rank), alt: `the most typical poster of the ${p.period}`, loading: 'lazy' })) : null,
         h('figcaption', {}, `${p.period} · ${p.n}`));
     })));
