@@ -1,4 +1,8 @@
 /** JSON schemas of the API (validated by fastify, published in the OpenAPI document). */
+
+/** Results one search request may ask for over HTTP, whichever route (the CLI may ask for up to the engine's 1,000). */
+export const MAX_RESULTS = 200;
+
 export const errorSchema = {
   type: 'object',
   properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } }, required: ['code', 'message'] } },
@@ -88,7 +92,7 @@ export const searchBodySchema = {
     weights,
     weightImage: { type: 'number', minimum: 0, maximum: 1 },
     filters: filtersSchema,
-    k: { type: 'integer', minimum: 1, maximum: 200, default: 24 },
+    k: { type: 'integer', minimum: 1, maximum: MAX_RESULTS, default: 24 },
     model: { type: 'string', maxLength: 200, description: 'image model of the content channel (an id from GET /api/models; default: the library\'s first)' },
     per: { type: 'string', enum: ['film', 'poster'], default: 'film', description: 'one result per film (its best poster) or per poster' },
   },

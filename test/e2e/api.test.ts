@@ -84,6 +84,12 @@ describe('HTTP API', () => {
     const notMultipart = await postJson('/api/search/image', {});
     expect(notMultipart.status).toBe(415);
     expect((await upload('/api/search/image', {}, { k: '3' })).body).toMatchObject({ error: { code: 'missing_image' } });
+    // One limit on results for every search route (200; the CLI may ask the engine for up to 1,000).
+    expect((await postJson('/api/search', { text: 'x', k: 201 })).status).toBe(400);
+    const tooMany = await upload('/api/search/image', { image: poster(rows[3]!.id!) }, { k: '201' });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body).toMatchObject({ error: { code: 'invalid_field', message: expect.stringMatching(/from 1 to 200/) } });
+    expect((await upload('/api/search/image', { image: poster(rows[3]!.id!) }, { k: '200' })).status).toBe(200);
     const traversal = await fetch(`${base}/api/movies/..%2F..%2Fetc%2Fpasswd/poster`);
     expect(traversal.status).toBe(404);
     expect(await traversal.json()).toMatchObject({ error: { code: 'not_found' } });

@@ -5,7 +5,7 @@ import { identificationOf, IDENTIFY_MODES, type IdentifyMode } from '../../searc
 import { DEFAULT_IMAGE_WEIGHTS, type ChannelWeights, type SearchQuery } from '../../search/query.js';
 import type { ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
-import { errorSchema, genreModelStatusSchema, genresSchema, identifiedSchema, resultSchema, resultsSchema, searchBodySchema } from '../schemas.js';
+import { errorSchema, genreModelStatusSchema, genresSchema, identifiedSchema, MAX_RESULTS, resultSchema, resultsSchema, searchBodySchema } from '../schemas.js';
 
 const imageResultsSchema = {
   type: 'object',
@@ -61,7 +61,7 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
             weightImage: text('image side weight (0-1) when text is given'),
             mix: text('blend position between image (0) and image2 (1)'),
             blend: text('how to blend two images', { enum: ['embedding', 'pixel'] }),
-            k: integer('number of results', 1, 1000),
+            k: integer('number of results', 1, MAX_RESULTS),
             yearFrom: text('earliest year'),
             yearTo: text('latest year'),
             genres: text('comma-separated genres, all must match'),
@@ -96,6 +96,7 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
         },
         { k: 24 },
       );
+      if ((query.k ?? 0) > MAX_RESULTS) throw new HttpError(400, 'invalid_field', `k must be an integer from 1 to ${MAX_RESULTS}, got ${query.k}`);
       const mode = (get('identify') ?? 'fused') as IdentifyMode;
       if (!IDENTIFY_MODES.includes(mode)) throw new HttpError(400, 'invalid_field', `identify must be one of ${IDENTIFY_MODES.join(', ')}, got "${mode}"`);
       // Later: nothing is read now, so the image channels answer at once.
