@@ -47,10 +47,11 @@ describe('JobWorkers', () => {
         return { counted: (ctx.job.payload as { n: number }).n };
       },
     };
-    const workers = new JobWorkers(q, [handler], { pollMs: 20, leaseMs: 200 });
+    // A long lease: its heartbeat comes after 15 s, so the progress seen is the one written when reported.
+    const workers = new JobWorkers(q, [handler], { pollMs: 20, leaseMs: 60_000 });
     const { job } = await q.enqueue({ kind: 'count', payload: { n: 7 } });
     await workers.start();
-    await until(async () => (await q.get(job.id))?.progress?.message === 'half');
+    await until(async () => (await q.get(job.id))?.progress?.message === 'half', 2000);
     release();
     expect(await finished(q, job.id)).toMatchObject({ state: 'done', result: { counted: 7 }, attempts: 1 });
     await workers.stop();

@@ -25,6 +25,9 @@ export interface JobContext {
   progress(p: JobProgress): void;
 }
 
+/** The least time between two progress writes of a job (a heartbeat writes it too). */
+const PROGRESS_WRITE_MS = 1000;
+
 /** What a handler returns when it stopped early to make way (ctx.yieldSignal): the job goes back to the queue. */
 export const JOB_YIELDED = Symbol('job yielded');
 
@@ -230,7 +233,16 @@ export class JobWorkers {
       );
     }, Math.max(200, Math.floor(this.leaseMs / 4)));
     beat.unref();
-    const ctx: JobContext = { job, signal: abort.signal, yieldSignal: yielding.signal, progress: (p) => void (progress = p) };
+    // Progress is written at once, then at most once a second (besides each heartbeat): a short job
+    // shows how far it is before its first heartbeat (a quarter of the lease, 7.5 s by default).
+    let progressWritten = 0;
+    const report = (p: JobProgress): void => {
+      progress = p;
+      if (Date.now() - progressWritten < PROGRESS_WRITE_MS) return;
+      progressWritten = Date.now();
+      void this.queue.heartbeat(job.id, WORKER_ID, this.leaseMs, p).then((mine) => mine || abort.abort(), () => undefined);
+    };
+    const ctx: JobContext = { job, signal: abort.signal, yieldSignal: yielding.signal, progress: report };
     this.running.set(job.id, entry);
     entry.done = (async () => {
       // Only the handler's own failure fails the job: a database error while recording its end
