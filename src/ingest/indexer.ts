@@ -18,7 +18,7 @@ import type { TextEmbeddingModel } from '../models/types.js';
 import type { Store } from '../store/store.js';
 import { TEXT_CHANNEL } from '../store/channels.js';
 import type { MovieRecord, VectorState } from '../store/types.js';
-import { designChannelsCurrent, embedPosters, isCurrent, posterContent, type ChannelModel } from './poster-content.js';
+import { designChannelsCurrent, embedPosters, inputSizeOf, isCurrent, posterContent, type ChannelModel } from './poster-content.js';
 import type { MovieWrite } from '../store/store.js';
 import { readPosterBytes } from '../image/read-image-file.js';
 import { preparePoster, type PreparedPoster } from './prepare-poster.js';
@@ -188,7 +188,7 @@ export async function indexEntries(input: EntrySource, opts: IndexOptions): Prom
       if (samePoster && item.embedWith.length === 0 && (await designChannelsCurrent(library, key, hash, states))) {
         item.posterUnchanged = true;
       } else {
-        item.prepared = await preparePoster(entry.posterPath, bytes, hash, item.embedWith.map((m) => ({ width: m.model.preprocessing.width, height: m.model.preprocessing.height, tile: m.tile })), limits);
+        item.prepared = await preparePoster(entry.posterPath, bytes, hash, item.embedWith.map(inputSizeOf), limits);
       }
     } catch (err) {
       item.posterError = (err as Error).message.replace(`${entry.posterPath}: `, '');

@@ -14,7 +14,7 @@ import { NO_META } from '../catalog/poster-listing.js';
 import type { MorePosterWrite, Store } from '../store/store.js';
 import type { PosterMeta, StoredPoster } from '../store/types.js';
 import type { ChannelModel, IndexProblem, IndexProgress } from './indexer.js';
-import { designChannelsCurrent, embedPosters, isCurrent, posterContent } from './poster-content.js';
+import { designChannelsCurrent, embedPosters, inputSizeOf, isCurrent, posterContent } from './poster-content.js';
 import { readPosterBytes } from '../image/read-image-file.js';
 import { preparePoster, type PreparedPoster } from './prepare-poster.js';
 
@@ -104,7 +104,7 @@ export async function indexMorePosters(catalogDir: string, opts: MorePostersOpti
       const states = stored && stored.contentHash === hash ? await library.vectorStates(stored.key) : undefined;
       work.embedWith = states ? imageModels.filter((m) => !isCurrent(states.get(m.channel), hash, m.model)) : imageModels;
       if (stored && states && work.embedWith.length === 0 && (await designChannelsCurrent(library, stored.key, hash, states))) work.unchanged = true;
-      else work.prepared = await preparePoster(entry.path, bytes, hash, work.embedWith.map((m) => ({ width: m.model.preprocessing.width, height: m.model.preprocessing.height })), limits);
+      else work.prepared = await preparePoster(entry.path, bytes, hash, work.embedWith.map(inputSizeOf), limits);
     } catch (err) {
       work.error = (err as Error).message.replace(`${entry.path}: `, '');
     }

@@ -9,10 +9,16 @@ import { COLOR_CHANNEL, LAYOUT_CHANNEL, SIGNATURE_CHANNEL } from '../store/chann
 import type { MovieWrite, Store } from '../store/store.js';
 import type { VectorState } from '../store/types.js';
 import type { ChannelModel } from '../models/types.js';
+import type { InputSize } from '../image/decode.js';
 import type { PreparedPoster } from './prepare-poster.js';
 
 export type PosterContent = NonNullable<MovieWrite['poster']>;
 export type { ChannelModel };
+
+/** The decoded view a model embeds: its input size, of the whole poster or of one tile. */
+export function inputSizeOf(m: ChannelModel): InputSize {
+  return { width: m.model.preprocessing.width, height: m.model.preprocessing.height, tile: m.tile };
+}
 
 /** A stored vector is current when it was made by this model from these bytes. */
 export function isCurrent(state: VectorState | undefined, hash: string, model: { id: string; version: string }): boolean {

@@ -9,10 +9,10 @@
  * search indexes stay current.
  */
 import { DEFAULT_LIMITS } from '../image/decode.js';
-import { POSTER_TILES, tileChannel } from '../models/poster-tiles.js';
+import { tileModelsOf } from '../models/poster-tiles.js';
 import type { Store } from '../store/store.js';
 import type { StoredPoster } from '../store/types.js';
-import { embedPosters, isCurrent, type ChannelModel } from './poster-content.js';
+import { embedPosters, inputSizeOf, isCurrent, type ChannelModel } from './poster-content.js';
 import { readPosterBytes } from '../image/read-image-file.js';
 import { preparePoster, type PreparedPoster } from './prepare-poster.js';
 
@@ -41,7 +41,7 @@ interface Item {
 /** Embeds the missing tiles of the library's main posters with its default image model (`main`). */
 export async function embedPosterTiles(library: Store, main: ChannelModel, opts: TilesPassOptions = {}): Promise<TilesPassSummary> {
   const started = performance.now();
-  const tiles: ChannelModel[] = POSTER_TILES.map((tile) => ({ model: main.model, channel: tileChannel(tile), tile }));
+  const tiles = tileModelsOf(main);
   const todo: StoredPoster[] = [];
   for (const p of await library.allPosters()) {
     if (p.rank !== 0) continue;
@@ -54,7 +54,7 @@ export async function embedPosterTiles(library: Store, main: ChannelModel, opts:
     try {
       const { bytes, hash } = await readPosterBytes(poster.path);
       if (hash !== poster.contentHash) throw new Error('poster changed since it was indexed; re-run index to pick it up');
-      return { poster, embedWith: tiles, prepared: await preparePoster(poster.path, bytes, hash, tiles.map((t) => ({ width: t.model.preprocessing.width, height: t.model.preprocessing.height, tile: t.tile })), DEFAULT_LIMITS) };
+      return { poster, embedWith: tiles, prepared: await preparePoster(poster.path, bytes, hash, tiles.map(inputSizeOf), DEFAULT_LIMITS) };
     } catch (err) {
       opts.onProblem?.(poster.path, (err as Error).message.replace(`${poster.path}: `, ''));
       return { poster, embedWith: [] };

@@ -31,5 +31,10 @@ export function tilesEnabled(): boolean {
 export function withPosterTiles<T extends { channel: string; tile?: PosterTile }>(models: T[]): T[] {
   const main = models.find((m) => !m.tile);
   if (!main || !tilesEnabled()) return models;
-  return [...models, ...POSTER_TILES.map((tile) => ({ ...main, channel: tileChannel(tile), tile }))];
+  return [...models, ...tileModelsOf(main)];
+}
+
+/** A model's three tile views, each on its tile channel (the tiles pass, ingest/tiles-pass.ts, and withPosterTiles). */
+export function tileModelsOf<T extends { channel: string; tile?: PosterTile }>(main: T): T[] {
+  return POSTER_TILES.map((tile) => ({ ...main, channel: tileChannel(tile), tile }));
 }
