@@ -187,12 +187,7 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
   } finally {
     stop.dispose();
     await Promise.all([closeAll(imageModels), textModel?.close()]);
-    await release();
-    try {
-      if (leave) await leaveToQueue(library, opts, leave);
-    } finally {
-      await library.close();
-    }
+    await releaseLeavingToQueue(library, release, opts, leave);
   }
 }
 
@@ -307,12 +302,7 @@ async function runStillsOnly(opts: IndexCommandOptions): Promise<number> {
   } finally {
     stop.dispose();
     await closeAll(imageModels);
-    await release();
-    try {
-      if (leave) await leaveToQueue(library, opts, leave);
-    } finally {
-      await library.close();
-    }
+    await releaseLeavingToQueue(library, release, opts, leave);
   }
 }
 
@@ -320,6 +310,16 @@ async function runStillsOnly(opts: IndexCommandOptions): Promise<number> {
 interface LeftToQueue {
   passes: boolean;
   films: FilmAnalysisRequest[];
+}
+
+/** Releases the index lock, enqueues what `--background` leaves (if anything), and closes the library. */
+async function releaseLeavingToQueue(library: Store, release: () => Promise<void>, opts: IndexCommandOptions, left: LeftToQueue | undefined): Promise<void> {
+  await release();
+  try {
+    if (left) await leaveToQueue(library, opts, left);
+  } finally {
+    await library.close();
+  }
 }
 
 /**

@@ -199,11 +199,22 @@ export class JobWorkers {
     await Promise.all([...this.running.values()].map((r) => r.done));
   }
 
+  /** Whether a job of this kind may start now: its kind below its concurrency and room in the budget. */
   private fits(handler: JobHandler): boolean {
-    const of = [...this.running.values()].filter((r) => r.handler.kind === handler.kind).length;
-    if (of >= (handler.concurrency ?? 1)) return false;
-    const used = [...this.running.values()].reduce((sum, r) => sum + r.handler.cpus, 0);
-    return used === 0 || used + handler.cpus <= this.cpuBudget;
+    return !this.kindFull(handler) && this.roomFor(handler.cpus, this.usedCpus());
+  }
+
+  private kindFull(handler: JobHandler): boolean {
+    return [...this.running.values()].filter((r) => r.handler.kind === handler.kind).length >= (handler.concurrency ?? 1);
+  }
+
+  private usedCpus(): number {
+    return [...this.running.values()].reduce((sum, r) => sum + r.handler.cpus, 0);
+  }
+
+  /** At least one job always runs, even one asking for more than the budget. */
+  private roomFor(cpus: number, used: number): boolean {
+    return used === 0 || used + cpus <= this.cpuBudget;
   }
 
   private run(job: Job, handler: JobHandler): void {
@@ -220,12 +231,10 @@ export class JobWorkers {
           // A more urgent job waits, cannot start beside this one, and could start without it: let this one make way.
           // (A job held back by its own kind's concurrency would not start either way: yielding would only restart this one.)
           const above = await this.queue.waitingAbove(this.kinds(), job.priority);
-          const used = [...this.running.values()].reduce((sum, r) => sum + r.handler.cpus, 0);
-          const fits = (cpus: number, busy: number): boolean => busy === 0 || busy + cpus <= this.cpuBudget;
+          const used = this.usedCpus();
           const blocked = above.some((kind) => {
             const h = this.handlers.find((x) => x.kind === kind)!;
-            if ([...this.running.values()].filter((r) => r.handler.kind === kind).length >= (h.concurrency ?? 1)) return false;
-            return !fits(h.cpus, used) && fits(h.cpus, used - handler.cpus);
+            return !this.kindFull(h) && !this.roomFor(h.cpus, used) && this.roomFor(h.cpus, used - handler.cpus);
           });
           if (blocked) yielding.abort();
         },

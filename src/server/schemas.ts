@@ -181,6 +181,13 @@ export const filmSchema = {
   required: ['shots', 'shotCount', 'asl', 'duration'],
 } as const;
 
+/** What every period of a trend or of the typical posters says: its label, first year and posters under the filters. */
+export const periodProperties = {
+  period: { type: 'string' },
+  start: { type: 'integer' },
+  n: { type: 'integer', description: 'posters of the period under the filters' },
+} as const;
+
 export const typicalSchema = {
   type: 'object',
   properties: {
@@ -190,9 +197,7 @@ export const typicalSchema = {
       items: {
         type: 'object',
         properties: {
-          period: { type: 'string' },
-          start: { type: 'integer' },
-          n: { type: 'integer', description: 'posters of the period under the filters' },
+          ...periodProperties,
           medoids: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, rank: { type: 'integer' }, centrality: { type: 'number' } }, required: ['id', 'rank', 'centrality'] } },
           average: { type: 'boolean', description: 'whether GET /api/trends/average has an image for the period' },
         },

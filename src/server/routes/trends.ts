@@ -9,7 +9,7 @@ import { TrendTable, type TrendUnit } from '../../trends/trend-table.js';
 import { trendCsv } from '../../trends/trend-csv.js';
 import { MarqueeError } from '../../util/errors.js';
 import type { ServerContext } from '../context.js';
-import { errorSchema, typicalSchema } from '../schemas.js';
+import { errorSchema, periodProperties, typicalSchema } from '../schemas.js';
 
 interface TrendParams {
   measure: string | string[];
@@ -45,9 +45,7 @@ const trendSchema = {
       items: {
         type: 'object',
         properties: {
-          period: { type: 'string' },
-          start: { type: 'integer' },
-          n: { type: 'integer' },
+          ...periodProperties,
           mean: { type: 'number' },
           low: { type: 'number', description: '95 % bootstrap interval of the mean, low end' },
           high: { type: 'number' },
