@@ -78,19 +78,19 @@ function compare(id: string, title: string, year: number | null, posterPalette: 
 export async function posterVsFilm(store: Store, id: string): Promise<PosterVsFilm | undefined> {
   const m = await store.getMovie(id);
   if (!m) throw new MarqueeError('unknown_movie', `no movie with id "${id}"`);
-  const [palette, look] = await Promise.all([store.getPalette(m.key), store.getMovieLook<MovieLook>(m.key)]);
+  const [palette, look] = await Promise.all([store.getPalette(m.key), store.stills.getLook<MovieLook>(m.key)]);
   return palette?.length && look?.palette.length ? compare(m.id, m.title, m.year, palette, look) : undefined;
 }
 
 /** Every film with both a poster and a look, the poster that misrepresents its film most first (`least`: least first). */
 export async function posterVsFilmRanking(store: Store, order: 'most' | 'least' = 'most'): Promise<PosterVsFilm[]> {
-  const keys = (await store.moviesWithStills()).map((r) => r.key);
+  const keys = (await store.stills.movies()).map((r) => r.key);
   const movies = await store.getMoviesByKeys(keys);
   const out: PosterVsFilm[] = [];
   for (const key of keys) {
     const m = movies.get(key);
     if (!m) continue;
-    const [palette, look] = await Promise.all([store.getPalette(key), store.getMovieLook<MovieLook>(key)]);
+    const [palette, look] = await Promise.all([store.getPalette(key), store.stills.getLook<MovieLook>(key)]);
     if (palette?.length && look?.palette.length) out.push(compare(m.id, m.title, m.year, palette, look));
   }
   const sign = order === 'most' ? -1 : 1;

@@ -99,9 +99,9 @@ export async function computeAnalysis(
   signal?: AbortSignal,
 ): Promise<{ key: string; result: AnalysisResult }> {
   const key = analysisKey(engine.indexes, req);
-  const revisions = revisionsOf(await engine.store.revisions(), analysisReads(engine.indexes, req));
+  const revisions = revisionsOf(await engine.store.analyses.revisions(), analysisReads(engine.indexes, req));
   const result = await compute(engine, req, onProgress, signal);
-  await engine.store.putAnalysis(key, revisions, result);
+  await engine.store.analyses.put(key, revisions, result);
   return { key, result };
 }
 

@@ -87,16 +87,16 @@ export async function buildAtlas(library: Store, opts: AtlasBuildOptions = {}): 
   const { channel, model } = await channelModel(library, opts.channel ?? CONTENT_CHANNEL, opts.model);
   const entries = forMetric(await library.loadVectors(channel, model), model);
   if (entries.length < 10) throw new Error(`only ${entries.length} ${channel} vectors: index more posters before building an atlas`);
-  const previous = opts.rebuild ? undefined : await library.loadAtlasMeta<AtlasMeta>(channel);
-  const existing = previous ? await library.loadAtlasPoints(channel) : [];
+  const previous = opts.rebuild ? undefined : await library.atlas.loadMeta<AtlasMeta>(channel);
+  const existing = previous ? await library.atlas.loadPoints(channel) : [];
   const result = previous && existing.length ? await placeNew(library, channel, entries, existing, previous, model) : await fullBuild(library, channel, entries, seed, opts);
   if ((opts.channel ?? CONTENT_CHANNEL) === CONTENT_CHANNEL) result.model = model.id;
   opts.onStage?.('texture atlases');
   const t = performance.now();
   const { sheets, sprites } = await buildSheets(library, entries.map((e) => e.key), (done, total) => opts.onStep?.('texture atlases', done, total));
-  await library.saveAtlasSheets(sheets, sprites);
+  await library.atlas.saveSheets(sheets, sprites);
   result.seconds.sheets = r4((performance.now() - t) / 1000);
-  await library.saveAtlasMeta(channel, result);
+  await library.atlas.saveMeta(channel, result);
   return result;
 }
 
@@ -129,7 +129,7 @@ async function fullBuild(library: Store, channel: string, entries: { key: number
     cluster: clustering.assignment[i]!,
     placed: 'build',
   }));
-  await library.saveAtlasPoints(channel, points, true);
+  await library.atlas.savePoints(channel, points, true);
   const movies = await library.getMoviesByKeys(entries.map((e) => e.key));
   const color = new Map((await library.loadVectors(COLOR_CHANNEL, COLOR_MODEL)).map((e) => [e.key, e.vector]));
   const clusters = time('labels', () => labels(movies, color, entries, clustering.assignment, clustering.k, (i, c) => {
@@ -194,6 +194,6 @@ async function placeNew(library: Store, channel: string, entries: { key: number;
     used.add(bestCell);
     added.push({ key: e.key, pca: mean((p) => p.pca), umap, tsne: mean((p) => p.tsne), cell: bestCell, cluster: clusterId, placed: 'incremental' });
   }
-  await library.saveAtlasPoints(channel, added, false);
+  await library.atlas.savePoints(channel, added, false);
   return { ...meta, points: total, grid: { cols, rows }, incremental: meta.incremental + added.length, seconds: { place: r4((performance.now() - started) / 1000) } };
 }

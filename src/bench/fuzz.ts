@@ -101,7 +101,7 @@ interface Attempt {
 function multipart(path: string, auth: boolean): Attempt {
   const form = new FormData();
   const fileFields = path === '/api/movies' ? ['poster', 'image'] : ['image', 'image2', 'poster'];
-  for (let i = 0; i < 1 + int(3); i++) form.append(pick(fileFields), new Blob([mutateImage()]), pick(['a.jpg', '../../x.png', '', 'évil\u0000.gif', 'a'.repeat(300)]));
+  for (let i = 0; i < 1 + int(3); i++) form.append(pick(fileFields), new Blob([new Uint8Array(mutateImage())]), pick(['a.jpg', '../../x.png', '', 'évil\u0000.gif', 'a'.repeat(300)]));
   for (let i = 0; i < int(6); i++) {
     const field = pick(['k', 'weights', 'mix', 'blend', 'text', 'weightImage', 'yearFrom', 'genres', 'overview', 'movie', 'zzz']);
     const value = field === 'movie' && random() < 0.6 ? JSON.stringify(randomValue()) : String(randomValue());

@@ -282,7 +282,7 @@ async function writeCorpus(store: Store, items: Iterable<CorpusItem>, opts: { bu
       'lexbench',
     );
     const t1 = performance.now();
-    await Promise.all(batch.map((it, j) => (it.poster?.lines ? store.putPosterText(keys[j]!, version, it.poster.contentHash, { lines: it.poster.lines }) : undefined)));
+    await Promise.all(batch.map((it, j) => (it.poster?.lines ? store.posterText.put(keys[j]!, version, it.poster.contentHash, { lines: it.poster.lines }) : undefined)));
     const t2 = performance.now();
     movieMs += t1 - t0;
     textMs += t2 - t1;
@@ -327,7 +327,7 @@ async function corpusOf(store: Store): Promise<CorpusItem[]> {
     if (!m) continue;
     const { key: _k, source: _s, hasPoster: _h, ...movie } = m;
     const hash = mains.get(key);
-    const reading = hash ? await store.getPosterText(key) : undefined;
+    const reading = hash ? await store.posterText.get(key) : undefined;
     const lines = reading && reading.version === version && reading.sourceHash === hash && !reading.error ? reading.lines : undefined;
     out.push({ movie, ...(hash ? { poster: { contentHash: hash, ...(lines ? { lines } : {}) } } : {}) });
   }
@@ -502,7 +502,7 @@ async function measureLibrary(store: Store, queries: LexicalQuery[]) {
 
 async function measure(store: Store, library: Record<string, unknown>, queries: LexicalQuery[], bytes: () => Promise<number>) {
   const stats = await store.stats();
-  const progress = await store.posterTextProgress(ocrVersionKey());
+  const progress = await store.posterText.progress(ocrVersionKey());
   process.stderr.write(`bench lexical: measuring ${store.engine} / ${String(library.name)} (${stats.movies} movies, ${queries.length} queries)...\n`);
   const loadBefore = loadavg()[0]!;
   const m = await measureLibrary(store, queries);

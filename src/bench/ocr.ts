@@ -109,7 +109,7 @@ async function ocrSpeed(paths: string[]): Promise<Record<string, number>> {
 async function titleRecognition(store: Store): Promise<Record<string, number>> {
   const rows = await store.titleRows();
   const matcher = new TitleMatcher(rows);
-  const readings = await store.allPosterText(ocrVersionKey());
+  const readings = await store.posterText.all(ocrVersionKey());
   let first = 0;
   let top10 = 0;
   let titleSizedFirst = 0;

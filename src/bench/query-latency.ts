@@ -12,7 +12,7 @@ export async function benchQueries(catalog: string, dbPath: string, n = 150) {
   const rows = (await catalogRows(catalog)).filter((r) => r.posterPath && r.overview.length > 40);
   const step = Math.max(1, Math.floor(rows.length / n));
   const sample = Array.from({ length: n }, (_, i) => rows[(i * step) % rows.length]!);
-  const hasFaces = (await library.faceScanCount()) > 0;
+  const hasFaces = (await library.faces.scannedPosters()) > 0;
   const colors = ['#0b3d4c', '#e07a1f', '#f2e8d5', '#8c1c13', '#1d1d1d'];
   const kinds: Record<string, (r: (typeof sample)[number], i: number) => Promise<unknown>> = {
     palette: async (_r, i) => engine.search({ colors: [colors[i % colors.length]!, colors[(i + 2) % colors.length]!], k: 10 }),

@@ -263,7 +263,7 @@ async function runCoordinated(
 /** The index lock, closing the library when it cannot be had. */
 async function lockOrClose(library: Store): Promise<() => Promise<void>> {
   try {
-    return await library.acquireIndexLock();
+    return await library.runs.acquireIndexLock();
   } catch (err) {
     await library.close();
     throw err;

@@ -13,7 +13,7 @@ export async function runInfoCommand(opts: { db?: string; json?: boolean }): Pro
       ...(await library.stats()),
       imageModel: imageModels[0] ? refOf(imageModels[0]) : null,
       imageModels,
-      posterText: await library.posterTextProgress(ocrVersionKey()),
+      posterText: await library.posterText.progress(ocrVersionKey()),
     };
     if (opts.json) process.stdout.write(`${JSON.stringify(stats)}\n`);
     else {

@@ -95,7 +95,7 @@ export async function indexVideos(target: string, opts: VideoIndexOptions): Prom
     try {
       const hash = videoHash(file);
       const key = await library.keyOf(movieId);
-      const stored = key === undefined ? undefined : await library.getFilm<FilmAnalysis>(key);
+      const stored = key === undefined ? undefined : await library.films.get<FilmAnalysis>(key);
       if (stored && stored.sourceHash === hash && stored.version === FILM_ANALYSIS_VERSION) {
         s.unchanged++;
         continue;
@@ -125,7 +125,7 @@ export async function indexVideos(target: string, opts: VideoIndexOptions): Prom
       s.problems.push(...stills.problems.map((p) => ({ item: `${basename(file)} keyframe ${p.item}`, reason: p.reason })));
       const movieKey = await library.keyOf(movieId);
       if (movieKey === undefined) throw new Error('no keyframe could be read from the video');
-      await library.putFilm(movieKey, { source: file, sourceHash: hash, version: FILM_ANALYSIS_VERSION, analysis }, barcode);
+      await library.films.put(movieKey, { source: file, sourceHash: hash, version: FILM_ANALYSIS_VERSION, analysis }, barcode);
       for (const e of analysis.errors.slice(0, 5)) s.problems.push({ item: basename(file), reason: `decoding: ${e}` });
       s.analysed++;
       s.films.push({ file, movie: movieId, shots: analysis.shotCount, asl: analysis.asl, duration: analysis.duration, speed: Math.round((analysis.duration / analysisSeconds) * 10) / 10, errors: analysis.errors.length });

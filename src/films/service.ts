@@ -43,13 +43,13 @@ export class FilmService {
     const movie = await this.store.getMovie(movieId);
     if (!movie) throw new MarqueeError('unknown_movie', `no movie with id "${movieId}"`);
     const key = (await this.store.keyOf(movieId))!;
-    const stored = await this.store.getFilm<FilmAnalysis>(key);
+    const stored = await this.store.films.get<FilmAnalysis>(key);
     if (!stored) throw new MarqueeError('no_shots', `movie "${movieId}" has no analysed film: index its video with "marquee index --video <file> --movie ${movieId}"`);
     const out = view(stored.analysis, stored.source, { id: movieId, title: movie.title });
     // Keyframes are the movie's stills (by timestamp); their faces give each shot's scale.
-    const faces = await this.store.stillFaces(key);
+    const faces = await this.store.faces.stillFaces(key);
     if (faces.size > 0) {
-      const byTime = new Map((await this.store.movieStills(key)).map((s) => [s.timestamp, s.key]));
+      const byTime = new Map((await this.store.stills.ofMovie(key)).map((s) => [s.timestamp, s.key]));
       out.shots = out.shots.map((s) => {
         const still = byTime.get(s.keyframe);
         return { ...s, scale: still === undefined ? null : shotScale(faces.get(still) ?? []) };
@@ -61,11 +61,11 @@ export class FilmService {
 
   /** Every movie with an analysed film, by title. */
   async list(): Promise<{ id: string; title: string; shotCount: number; asl: number; duration: number }[]> {
-    const keys = await this.store.moviesWithFilms();
+    const keys = await this.store.films.movies();
     const movies = await this.store.getMoviesByKeys(keys);
     const out = [];
     for (const key of keys) {
-      const film = await this.store.getFilm<FilmAnalysis>(key);
+      const film = await this.store.films.get<FilmAnalysis>(key);
       const m = movies.get(key);
       if (film && m) out.push({ id: m.id, title: m.title, shotCount: film.analysis.shotCount, asl: film.analysis.asl, duration: film.analysis.duration });
     }
@@ -74,7 +74,7 @@ export class FilmService {
 
   async barcode(movieId: string): Promise<Buffer> {
     const key = await this.store.keyOf(movieId);
-    const png = key === undefined ? undefined : await this.store.getFilmBarcode(key);
+    const png = key === undefined ? undefined : await this.store.films.barcode(key);
     if (!png) throw new MarqueeError('no_shots', `movie "${movieId}" has no analysed film`);
     return png;
   }

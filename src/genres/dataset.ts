@@ -51,7 +51,7 @@ export async function loadDataset(library: Store, features: FeatureSet, models: 
   for (const c of channels) {
     const model = models[c];
     if (!model) throw new Error(`the library has no ${c} vectors: index the catalog first`);
-    if (c === PRINTED_CHANNEL) byChannel.push(new Map((await library.allPosterText(ocrVersionKey())).map((r) => [r.key, printedWordsVector(r.lines)])));
+    if (c === PRINTED_CHANNEL) byChannel.push(new Map((await library.posterText.all(ocrVersionKey())).map((r) => [r.key, printedWordsVector(r.lines)])));
     else byChannel.push(new Map((await library.loadVectors(model.channel ?? c, model)).map((e) => [e.key, e.vector])));
   }
   const blocks: GenreDataset['blocks'] = [];

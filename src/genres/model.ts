@@ -64,7 +64,7 @@ export async function libraryModels(library: Store): Promise<Record<string, Mode
   if (tilesEnabled() && (await library.vectorKeys(TILE_CHANNELS[0]!, tiles)).length > 0) for (const c of TILE_CHANNELS) models[c] = tiles;
   if (txt) models[TEXT_CHANNEL] = JSON.parse(txt) as ModelRef;
   // Poster words join the features once posters have been read (MARQUEE_GENRE_WORDS=off leaves them out).
-  if (process.env.MARQUEE_GENRE_WORDS !== 'off' && (await library.posterTextProgress(ocrVersionKey())).read > 0) models[PRINTED_CHANNEL] = printedWordsModel();
+  if (process.env.MARQUEE_GENRE_WORDS !== 'off' && (await library.posterText.progress(ocrVersionKey())).read > 0) models[PRINTED_CHANNEL] = printedWordsModel();
   // Faces' expressions, age and gender join once posters have been scanned (MARQUEE_GENRE_FACES=off leaves them out).
   const cues = faceCuesModel(FACE_MODEL_VERSION);
   if (process.env.MARQUEE_GENRE_FACES !== 'off' && (await library.vectorKeys(FACE_CUES_CHANNEL, cues)).length > 0) models[FACE_CUES_CHANNEL] = cues;
@@ -142,7 +142,7 @@ export async function trainGenreModels(
       wholeReadings: readings,
       readingsVersion: ocrVersionKey(),
     };
-    await library.putGenreModel(features, meta, logistic ? packLogistic(logistic) : null);
+    await library.genreModels.put(features, meta, logistic ? packLogistic(logistic) : null);
     out.push({ features, imageModel: models[CONTENT_CHANNEL]!.id, method: ev.best, trainingSize: ds.n, macroMAP: ev.methods[ev.best].macroMAP, top3Hit: ev.methods[ev.best].top3Hit, seconds: (performance.now() - started) / 1000 });
   }
   return out;
@@ -165,7 +165,7 @@ export class GenrePredictor {
   }
 
   static async load(library: Store, features: FeatureSet): Promise<GenrePredictor> {
-    const stored = await library.getGenreModel(features);
+    const stored = await library.genreModels.get(features);
     if (!stored) throw new MarqueeError('no_genre_model', `no ${features} genre model in ${library.location}: run "marquee genres train" first`);
     const meta = stored.meta as GenreModelMeta;
     if (meta.format !== GENRE_MODEL_FORMAT)

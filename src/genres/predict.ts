@@ -48,7 +48,7 @@ export class GenreService {
    * of another model than the library now holds) or 'ready'.
    */
   async modelState(): Promise<'ready' | 'missing' | 'stale'> {
-    if (!(await this.store.getGenreModel('poster'))) return 'missing';
+    if (!(await this.store.genreModels.get('poster'))) return 'missing';
     try {
       await this.predictor('poster');
       return 'ready';

@@ -28,7 +28,7 @@ export async function indexCatalogCoordinated(catalogDir: string, opts: Coordina
   const root = resolve(catalogDir);
   const batchSize = opts.batchSize ?? 16;
   const started = performance.now();
-  const runId = await library.startRun(root);
+  const runId = await library.runs.start(root);
   await recordTextModel(library, opts.textModel);
   const libraryId = (await library.getMeta('library_id'))!;
 
@@ -39,7 +39,7 @@ export async function indexCatalogCoordinated(catalogDir: string, opts: Coordina
   const problem = async (item: string, reason: string): Promise<void> => {
     s.problemCount++;
     if (s.problems.length < MAX_PROBLEMS_KEPT) s.problems.push({ item, file: null, reason });
-    await library.recordFailure(runId, item, null, reason);
+    await library.runs.recordFailure(runId, item, null, reason);
   };
 
   const seenIds = new Set<string>();
@@ -75,7 +75,7 @@ export async function indexCatalogCoordinated(catalogDir: string, opts: Coordina
   const pollMs = opts.pollMs ?? 500;
   let lastCheck = 0;
   for (;;) {
-    const batches = await library.runBatches(runId);
+    const batches = await library.runs.batches(runId);
     const sum = (k: 'indexed' | 'unchanged' | 'failed' | 'texts' | 'entries') => batches.reduce((a, b) => a + b.counts[k], 0);
     const done = sum('entries') + s.skipped;
     const elapsed = (performance.now() - started) / 1000;
@@ -113,6 +113,6 @@ export async function indexCatalogCoordinated(catalogDir: string, opts: Coordina
   }
   s.seconds = (performance.now() - started) / 1000;
   s.postersPerSecond = (s.indexed + s.unchanged) / Math.max(s.seconds, 1e-3);
-  await library.finishRun(runId, s.interrupted ? 'interrupted' : 'done', { ...s, problems: s.problems.length, coordinated: true });
+  await library.runs.finish(runId, s.interrupted ? 'interrupted' : 'done', { ...s, problems: s.problems.length, coordinated: true });
   return s;
 }

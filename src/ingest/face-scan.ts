@@ -21,7 +21,7 @@ export async function scanFaces(
   opts: { onProgress?: (done: number, total: number) => void; shouldStop?: () => boolean; onProblem?: (file: string, reason: string) => void } = {},
 ): Promise<FaceScanSummary> {
   const started = performance.now();
-  const todo = await library.postersNeedingFaceScan(model.version);
+  const todo = await library.faces.postersNeedingScan(model.version);
   const s: FaceScanSummary = { scanned: 0, faces: 0, failed: 0, seconds: 0 };
   for (const [i, p] of todo.entries()) {
     if (opts.shouldStop?.()) break;
@@ -29,7 +29,7 @@ export async function scanFaces(
       const { bytes, hash } = await readPosterBytes(p.path);
       if (hash !== p.contentHash) throw new Error('poster changed since it was indexed; re-run index to pick it up');
       const faces = await model.detect(await decodeBounded(bytes, p.path, FACE_SCAN_MAX_SIDE));
-      await library.putFaces(p.key, model.version, hash, faces);
+      await library.faces.putPosterFaces(p.key, model.version, hash, faces);
       // The faces' expressions, age and gender as one genre-cue vector (the faces table keeps boxes and descriptors).
       const cues = faceCuesModel(model.version);
       await library.putVectors(p.key, [{ channel: FACE_CUES_CHANNEL, modelId: cues.id, modelVersion: cues.version, sourceHash: hash, vector: faceCues(faces) }]);

@@ -147,7 +147,7 @@ export async function indexEntries(input: EntrySource, opts: IndexOptions): Prom
   const prefetch = opts.prefetch ?? 32;
   const started = performance.now();
   const recordRun = opts.recordRun !== false;
-  const runId = opts.runId ?? (recordRun ? await library.startRun(root) : undefined);
+  const runId = opts.runId ?? (recordRun ? await library.runs.start(root) : undefined);
   if (opts.runId === undefined && recordRun) await recordTextModel(library, textModel);
 
   const s: IndexSummary = {
@@ -160,7 +160,7 @@ export async function indexEntries(input: EntrySource, opts: IndexOptions): Prom
   const problem = async (item: string, file: string | null, reason: string): Promise<void> => {
     s.problemCount++;
     if (s.problems.length < MAX_PROBLEMS_KEPT) s.problems.push({ item, file, reason });
-    if (runId !== undefined) await library.recordFailure(runId, item, file, reason);
+    if (runId !== undefined) await library.runs.recordFailure(runId, item, file, reason);
   };
   const progress = (): void => {
     const elapsed = (performance.now() - started) / 1000;
@@ -282,7 +282,7 @@ export async function indexEntries(input: EntrySource, opts: IndexOptions): Prom
   }
   s.seconds = (performance.now() - started) / 1000;
   s.postersPerSecond = (s.indexed + s.unchanged) / Math.max(s.seconds, 1e-3);
-  if (opts.runId === undefined && runId !== undefined) await library.finishRun(runId, s.interrupted ? 'interrupted' : 'done', { ...s, problems: s.problems.length });
+  if (opts.runId === undefined && runId !== undefined) await library.runs.finish(runId, s.interrupted ? 'interrupted' : 'done', { ...s, problems: s.problems.length });
   return s;
 }
 

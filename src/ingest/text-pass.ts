@@ -43,15 +43,15 @@ interface Todo {
 /** Reads the posters this reader version has not read, or whose bytes changed since. */
 export async function readPosterText(library: Store, pool: OcrPool, opts: TextPassOptions = {}): Promise<TextPassSummary> {
   const versionKey = ocrVersionKey();
-  return runTextPass(library, pool, await library.postersNeedingText(versionKey), versionKey, opts, (bytes, p) => pool.read(bytes, p.path, opts.smallPrint ?? 'now'));
+  return runTextPass(library, pool, await library.posterText.postersNeeding(versionKey), versionKey, opts, (bytes, p) => pool.read(bytes, p.path, opts.smallPrint ?? 'now'));
 }
 
 /** Reads the small print earlier readings left for later; each poster's whole reading replaces its first. */
 export async function readSmallPrint(library: Store, pool: OcrPool, opts: Omit<TextPassOptions, 'smallPrint'> = {}): Promise<TextPassSummary> {
   const versionKey = ocrVersionKey();
   // A failure here stores nothing: the poster keeps the reading of its title-sized lines, and the small print is tried again by the next pass.
-  return runTextPass(library, pool, await library.postersWithSmallPrint(versionKey), versionKey, { ...opts, keepReadingOnFailure: true }, async (bytes, p) => {
-    const earlier = await library.getPosterText(p.key);
+  return runTextPass(library, pool, await library.posterText.postersWithSmallPrint(versionKey), versionKey, { ...opts, keepReadingOnFailure: true }, async (bytes, p) => {
+    const earlier = await library.posterText.get(p.key);
     // Re-read or changed since it was listed: nothing of the earlier reading is left to finish.
     if (!earlier || earlier.version !== versionKey || earlier.sourceHash !== p.contentHash || earlier.smallPrint.length === 0) return undefined;
     return pool.read(bytes, p.path, 'now', { lines: earlier.lines, smallPrint: earlier.smallPrint });
@@ -69,7 +69,7 @@ async function runTextPass(library: Store, pool: OcrPool, todo: Todo[], versionK
   const fail = async (key: number, file: string, hash: string | null, reason: string): Promise<void> => {
     s.failed++;
     opts.onProblem?.(file, reason);
-    if (hash && !opts.keepReadingOnFailure) await library.putPosterText(key, versionKey, hash, { error: reason });
+    if (hash && !opts.keepReadingOnFailure) await library.posterText.put(key, versionKey, hash, { error: reason });
   };
   // Two posters in flight per reader keep every worker busy while the main thread reads files and writes rows.
   const lane = async (): Promise<void> => {
@@ -96,7 +96,7 @@ async function runTextPass(library: Store, pool: OcrPool, todo: Todo[], versionK
           const answer = await readOne(bytes, p);
           if (answer && 'error' in answer) await fail(p.key, p.path, hash, answer.error);
           else if (answer) {
-            await library.putPosterText(p.key, versionKey, hash, answer);
+            await library.posterText.put(p.key, versionKey, hash, answer);
             s.read++;
             s.lines += answer.lines.length;
           }
@@ -114,6 +114,6 @@ async function runTextPass(library: Store, pool: OcrPool, todo: Todo[], versionK
   await Promise.all(Array.from({ length: pool.threads * 2 }, lane));
   s.seconds = (performance.now() - started) / 1000;
   s.postersPerSecond = s.seconds > 0 ? (s.read + s.failed) / s.seconds : 0;
-  s.smallPrintLeft = (await library.posterTextProgress(versionKey)).smallPrint;
+  s.smallPrintLeft = (await library.posterText.progress(versionKey)).smallPrint;
   return s;
 }

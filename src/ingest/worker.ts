@@ -58,7 +58,7 @@ export async function startWorker(store: Store, queue: IndexQueue, opts: WorkerO
       { library: store, imageModels: await imageModels(), textModel: job.text ? await textModel() : null, runId: job.runId, batchSize: job.entries.length, prefetch: job.entries.length },
     );
     const counts: BatchCounts = { entries: job.entries.length, indexed: s.indexed, unchanged: s.unchanged, failed: s.failed, texts: s.textsEmbedded };
-    await store.recordBatch(job.runId, job.batch, name, counts);
+    await store.runs.recordBatch(job.runId, job.batch, name, counts);
     opts.onBatch?.(job, counts, (performance.now() - started) / 1000);
   });
 

@@ -136,7 +136,7 @@ export class ChannelIndexes {
     const cache = this.readingsCache;
     if (cache && (!this.readingsChanged || now - cache.checkedAt < PRINTED_TEXT_RECHECK_MS)) return cache.index;
     this.readingsChanged = false;
-    const index = this.store.allPosterText(ocrVersionKey(), 'posters').then((rows) => new TypographyScorer(rows));
+    const index = this.store.posterText.all(ocrVersionKey(), 'posters').then((rows) => new TypographyScorer(rows));
     this.readingsCache = { checkedAt: now, index };
     index.catch(() => (this.readingsCache = undefined));
     return index;

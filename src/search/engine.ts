@@ -135,7 +135,7 @@ export class SearchEngine {
   private async queryFaces(q: SearchQuery): Promise<Float32Array[]> {
     if (q.id !== undefined) {
       const key = await this.store.keyOf(q.id);
-      return key === undefined ? [] : (await this.store.getFaces(key)).map((f) => f.descriptor);
+      return key === undefined ? [] : (await this.store.faces.posterFaces(key)).map((f) => f.descriptor);
     }
     return q.image ? this.embedder.faces(q.image) : [];
   }
@@ -206,7 +206,7 @@ export class SearchEngine {
       }
     }
     if (image && (weights?.faces ?? 0) > 0) {
-      if ((await this.store.faceScanCount()) === 0) throw new QueryError('this library has no face scans: run "marquee index <catalog> --faces" first');
+      if ((await this.store.faces.scannedPosters()) === 0) throw new QueryError('this library has no face scans: run "marquee index <catalog> --faces" first');
       const faces = await this.queryFaces(q);
       if (faces.length === 0) throw new QueryError('no face found in the query poster');
       channels.push(faceChannel((imageSide * weights!.faces!) / weightTotal, faces, await this.indexes.faces()));
@@ -245,7 +245,7 @@ export class SearchEngine {
 
   /** Whether any poster's printed text has been read (a text query can then search it). */
   private async anyPrintedText(): Promise<boolean> {
-    return (await this.store.posterTextProgress(ocrVersionKey())).read > 0;
+    return (await this.store.posterText.progress(ocrVersionKey())).read > 0;
   }
 
   /** What the query's text side needs: the synopsis vector, the printed-text index, the upload's identity evidence. */

@@ -8,7 +8,7 @@ export class FaceScorer {
 
   static async load(library: Store): Promise<FaceScorer> {
     const m = new Map<number, Float32Array[]>();
-    for (const f of await library.allFaceDescriptors('posters')) m.set(f.key, [...(m.get(f.key) ?? []), f.descriptor]);
+    for (const f of await library.faces.allDescriptors('posters')) m.set(f.key, [...(m.get(f.key) ?? []), f.descriptor]);
     return new FaceScorer(m);
   }
 

@@ -66,8 +66,8 @@ beforeAll(async () => {
   }));
   keys = await store.writeMovies(writes, '/catalog');
   for (const [i, f] of FILMS.entries()) {
-    await store.putPosterText(keys[i]!, OCR, `hash-${f[0]}`, { lines: lines(f[5]) });
-    await store.putFaces(keys[i]!, 'faces-1', `hash-${f[0]}`, [{ box: { x: 0.1, y: 0.1, width: 0.2, height: 0.2 }, score: 0.9, descriptor: vec(i + 20, 16) }]);
+    await store.posterText.put(keys[i]!, OCR, `hash-${f[0]}`, { lines: lines(f[5]) });
+    await store.faces.putPosterFaces(keys[i]!, 'faces-1', `hash-${f[0]}`, [{ box: { x: 0.1, y: 0.1, width: 0.2, height: 0.2 }, score: 0.9, descriptor: vec(i + 20, 16) }]);
   }
 });
 
@@ -108,7 +108,7 @@ retrieverConformance('identity evidence', async () =>
   under(identityChannel(1, new Map(keys.map((key, i) => [key, { key, score: 0.4 + 0.1 * (i % 3), by: 'title' as const, text: FILMS[i]![1] }])), keys)),
 );
 retrieverConformance('typography (in process)', async () => {
-  const scorer = new TypographyScorer(await store.allPosterText(OCR, 'posters'));
+  const scorer = new TypographyScorer(await store.posterText.all(OCR, 'posters'));
   return under(typographyChannel(1, scorer.queryOf(lines(['A TITLE', 'BIG TITLE', 'credits'])), scorer));
 });
 retrieverConformance('fused text side (reciprocal rank over the text retrievers)', async () => {

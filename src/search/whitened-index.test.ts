@@ -10,7 +10,7 @@ import { dot, l2normalize, meanVector } from '../util/vectors.js';
 import { CentredIndex } from './centred-index.js';
 import { ExactIndex } from './exact-index.js';
 import { filterResolver } from './index-factory.js';
-import { conformanceVectors, CONFORMANCE_DIM, vectorIndexConformance } from './vector-index.conformance.js';
+import { conformanceVectors, vectorIndexConformance } from './vector-index.conformance.js';
 import { WhitenedIndex } from './whitened-index.js';
 import { principalAxes, Whitening, type PrincipalAxes } from './whitening.js';
 

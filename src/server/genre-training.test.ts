@@ -26,30 +26,30 @@ describe('moreToLearn', () => {
       const line = { text: 'TITLE', confidence: 0.9, box: [[0, 0], [1, 0], [1, 0.1], [0, 0.1]] as [number, number][], size: 0.1, order: 0 };
       const strip = { strip: [[0, 0.9], [1, 0.9], [1, 0.91], [0, 0.91]] as [number, number][], box: [[0, 0.9], [1, 0.9], [1, 0.91], [0, 0.91]] as [number, number][] };
       // No model: nothing to train again (a server trains a missing one at start, not here).
-      await store.putPosterText(keys[0]!, ocrVersionKey(), hash(0), { lines: [line] });
+      await store.posterText.put(keys[0]!, ocrVersionKey(), hash(0), { lines: [line] });
       expect(await moreToLearn(store, store.jobs)).toBe(false);
-      await store.putGenreModel('poster', { method: 'prior', wholeReadings: 1, readingsVersion: ocrVersionKey() }, null);
+      await store.genreModels.put('poster', { method: 'prior', wholeReadings: 1, readingsVersion: ocrVersionKey() }, null);
       expect(await moreToLearn(store, store.jobs)).toBe(false);
       // A reading whose small print is still to read is not whole yet.
-      await store.putPosterText(keys[1]!, ocrVersionKey(), hash(1), { lines: [line], smallPrint: [strip] });
+      await store.posterText.put(keys[1]!, ocrVersionKey(), hash(1), { lines: [line], smallPrint: [strip] });
       expect(await moreToLearn(store, store.jobs)).toBe(false);
-      await store.putPosterText(keys[1]!, ocrVersionKey(), hash(1), { lines: [line] });
+      await store.posterText.put(keys[1]!, ocrVersionKey(), hash(1), { lines: [line] });
       expect(await moreToLearn(store, store.jobs)).toBe(true);
       // Not while the OCR pass or a training waits or runs.
       const { job } = await store.jobs.enqueue({ kind: 'poster-small-print' });
       expect(await moreToLearn(store, store.jobs)).toBe(false);
       await store.jobs.cancel(job.id);
       expect(await moreToLearn(store, store.jobs)).toBe(true);
-      await store.putGenreModel('poster', { method: 'prior', wholeReadings: 2, readingsVersion: ocrVersionKey() }, null);
+      await store.genreModels.put('poster', { method: 'prior', wholeReadings: 2, readingsVersion: ocrVersionKey() }, null);
       expect(await moreToLearn(store, store.jobs)).toBe(false);
       // Learnt from as many readings of another reader version: these are new to it.
-      await store.putGenreModel('poster', { method: 'prior', wholeReadings: 2, readingsVersion: 'an older reader' }, null);
+      await store.genreModels.put('poster', { method: 'prior', wholeReadings: 2, readingsVersion: 'an older reader' }, null);
       expect(await moreToLearn(store, store.jobs)).toBe(true);
 
       // Tiles embedded after a model learnt without them: train again, once no tiles job waits or runs.
       const image = { id: 'm', version: '1', dimension: 2, metric: 'cosine' as const, normalize: true, spec: 'm', channel: 'content', builtIn: false };
       await writeImageModels(store, [image]);
-      await store.putGenreModel('poster', { method: 'prior', wholeReadings: 2, readingsVersion: ocrVersionKey(), models: {} }, null);
+      await store.genreModels.put('poster', { method: 'prior', wholeReadings: 2, readingsVersion: ocrVersionKey(), models: {} }, null);
       expect(await moreToLearn(store, store.jobs)).toBe(false);
       // Tiles of another model than the library's default are not what training would use.
       await store.putVectors(keys[1]!, [{ channel: 'tile-top', modelId: 'other', modelVersion: '1', sourceHash: hash(1), vector: new Float32Array([1, 0]) }]);
@@ -60,7 +60,7 @@ describe('moreToLearn', () => {
       expect(await moreToLearn(store, store.jobs)).toBe(false);
       await store.jobs.cancel(tiles.job.id);
       expect(await moreToLearn(store, store.jobs)).toBe(true);
-      await store.putGenreModel('poster', { method: 'prior', wholeReadings: 2, readingsVersion: ocrVersionKey(), models: { 'tile-top': ref } }, null);
+      await store.genreModels.put('poster', { method: 'prior', wholeReadings: 2, readingsVersion: ocrVersionKey(), models: { 'tile-top': ref } }, null);
       expect(await moreToLearn(store, store.jobs)).toBe(false);
     } finally {
       await store.close();

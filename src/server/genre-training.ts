@@ -42,7 +42,7 @@ async function busy(queue: JobQueue, kinds: readonly string[]): Promise<boolean>
  */
 export async function moreToLearn(library: Store, queue: JobQueue): Promise<boolean> {
   if (await busy(queue, FEEDING_JOBS)) return false;
-  const model = await library.getGenreModel('poster');
+  const model = await library.genreModels.get('poster');
   if (!model) return false;
   const meta = model.meta as GenreModelMeta;
   // Tiles the trainer would use now (the default model's, genres/model.ts) that the model did not learn from.

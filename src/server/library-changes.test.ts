@@ -25,7 +25,7 @@ describe('LibraryChanges', () => {
     changes.onChange((c) => heard.push([...c].sort()));
     try {
       expect([...(await changes.check())]).toEqual([]);
-      await store.putGenreModel('poster', { method: 'prior' }, null);
+      await store.genreModels.put('poster', { method: 'prior' }, null);
       expect([...(await changes.check())]).toEqual(['genre-model']);
       expect([...(await changes.check())]).toEqual([]);
       expect(heard).toEqual([['genre-model']]);
@@ -42,7 +42,7 @@ describe('LibraryChanges', () => {
     changes.onChange((c) => heard.push(...c));
     const other = new SqliteStore(file, { create: false });
     try {
-      await other.putGenreModel('poster', { method: 'prior' }, null);
+      await other.genreModels.put('poster', { method: 'prior' }, null);
       const until = Date.now() + 5000;
       while (heard.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
       expect(heard).toEqual(['genre-model']);

@@ -24,7 +24,7 @@ export class LibraryChanges {
   ) {}
 
   static async watch(store: Store, pollMs = POLL_MS): Promise<LibraryChanges> {
-    const changes = new LibraryChanges(store, await store.revisions());
+    const changes = new LibraryChanges(store, await store.analyses.revisions());
     changes.stopWatching = await store.onExternalChange(() => void changes.check().catch(() => undefined));
     changes.timer = setInterval(() => void changes.check().catch(() => undefined), pollMs);
     changes.timer.unref();
@@ -41,7 +41,7 @@ export class LibraryChanges {
    */
   check(): Promise<ReadonlySet<string>> {
     const run = this.queue.then(async () => {
-      const now = await this.store.revisions();
+      const now = await this.store.analyses.revisions();
       const changed = changedKeys(this.seen, now);
       this.seen = now;
       if (changed.size) for (const listener of this.listeners) listener(changed);

@@ -108,7 +108,7 @@ export async function indexStills(folder: string, opts: StillsIndexOptions): Pro
       batch.map(async (job) => {
         try {
           const { bytes, hash } = await readPosterBytes(job.path);
-          const state = await library.stillState(job.movieKey, job.seq);
+          const state = await library.stills.state(job.movieKey, job.seq);
           if (state && state.contentHash === hash && state.versions === versions && state.path === job.path) return { job, unchanged: true as const };
           const d = await decodeForIndex(bytes, job.path, { width: imageModel.preprocessing.width, height: imageModel.preprocessing.height, analysisWidth: ANALYSIS_WIDTH, analysisHeight: ANALYSIS_HEIGHT }, DEFAULT_LIMITS);
           const design = designFeatures(d.analysis);
@@ -120,7 +120,7 @@ export async function indexStills(folder: string, opts: StillsIndexOptions): Pro
     );
     const toEmbed = prepared.filter((p): p is Extract<typeof p, { decoded: unknown }> => 'decoded' in p);
     const vectors = await imageModel.embedBatch(toEmbed.map((p) => p.decoded.pixels));
-    await library.putStills(
+    await library.stills.put(
       toEmbed.map((p, j): StillRecord => ({
           movieKey: p.job.movieKey, seq: p.job.seq, path: p.job.path, timestamp: p.job.timestamp, contentHash: p.hash,
           width: p.decoded.info.width, height: p.decoded.info.height, thumbnail: p.decoded.thumbnail, versions,
@@ -140,10 +140,10 @@ export async function indexStills(folder: string, opts: StillsIndexOptions): Pro
 
   if (!s.interrupted) {
     for (const key of movieKeys) {
-      const stills = await library.movieStills(key);
+      const stills = await library.stills.ofMovie(key);
       const hash = stillsHash(stills);
-      if (stills.length === 0 || (await library.movieLookHash(key)) === hash) continue;
-      await library.putMovieLook(key, hash, movieLook(stills), await barcodePng(stills));
+      if (stills.length === 0 || (await library.stills.lookHash(key)) === hash) continue;
+      await library.stills.putLook(key, hash, movieLook(stills), await barcodePng(stills));
       s.looksComputed++;
     }
   }

@@ -54,7 +54,7 @@ function normalisedMean(vs: Float32Array[]): Float32Array {
 
 export async function loadMovieStills(library: Store): Promise<MovieStills[]> {
   const byMovie = new Map<number, { still: StoredStill; vector: Float32Array }[]>();
-  const stills = await library.allStills();
+  const stills = await library.stills.all();
   const centred = centre(stills.map((s) => s.content));
   for (const [i, s] of stills.entries()) {
     const list = byMovie.get(s.movieKey) ?? [];
@@ -66,13 +66,13 @@ export async function loadMovieStills(library: Store): Promise<MovieStills[]> {
   for (const [key, entries] of byMovie) {
     const stills = entries.map((e) => e.still);
     const vectors = entries.map((e) => e.vector);
-    const look = await library.getMovieLook<MovieLook>(key);
+    const look = await library.stills.getLook<MovieLook>(key);
     if (!look) continue; // an interrupted index run: the look comes with the next run
     const segments = Array.from({ length: SEGMENTS }, (_, i) => {
       const part = vectors.slice(Math.floor((i * vectors.length) / SEGMENTS), Math.max(Math.floor(((i + 1) * vectors.length) / SEGMENTS), Math.floor((i * vectors.length) / SEGMENTS) + 1));
       return normalisedMean(part);
     });
-    const film = (await library.getFilm<FilmCutting>(key))?.analysis;
+    const film = (await library.films.get<FilmCutting>(key))?.analysis;
     out.push({ key, id: movies.get(key)!.id, title: movies.get(key)!.title, stills, vectors, mean: normalisedMean(vectors), segments, look, ...(film ? { film: { asl: film.asl, shotLengths: film.shotLengths } } : {}) });
   }
   return out.sort((a, b) => a.key - b.key);

@@ -64,7 +64,7 @@ export class StillsService {
   }
 
   private async stills(): Promise<StoredStill[]> {
-    this.stillsCache ??= await this.store.allStills();
+    this.stillsCache ??= await this.store.stills.all();
     if (this.stillsCache.length === 0) throw new StillsError('no_stills', `library ${this.store.location} has no stills: run "marquee index --stills <folder>"`);
     return this.stillsCache;
   }
@@ -82,12 +82,12 @@ export class StillsService {
 
   async look(id: string): Promise<(MovieLook & { id: string; title: string; faces: MovieFaceStats }) | undefined> {
     const key = await this.keyOf(id);
-    const look = await this.store.getMovieLook<MovieLook>(key);
+    const look = await this.store.stills.getLook<MovieLook>(key);
     return look ? { id, title: (await this.store.getMovie(id))!.title, ...look, faces: await movieFaceStats(this.store, key) } : undefined;
   }
 
   async barcode(id: string): Promise<Buffer | undefined> {
-    return this.store.getBarcode(await this.keyOf(id));
+    return this.store.stills.barcode(await this.keyOf(id));
   }
 
   async similarLooks(id: string, k = 20): Promise<LookMatch[]> {

@@ -25,7 +25,7 @@ export interface StillFacesSummary {
 
 export async function scanStillFaces(library: Store, model: FaceModel, opts: { shouldStop?: () => boolean; onProgress?: (done: number, total: number) => void } = {}): Promise<StillFacesSummary> {
   const started = performance.now();
-  const todo = await library.stillsNeedingFaceScan(model.version);
+  const todo = await library.faces.stillsNeedingScan(model.version);
   const s: StillFacesSummary = { scanned: 0, faces: 0, failed: 0, seconds: 0, problems: [] };
   for (const [i, r] of todo.entries()) {
     if (opts.shouldStop?.()) break;
@@ -35,7 +35,7 @@ export async function scanStillFaces(library: Store, model: FaceModel, opts: { s
       if (hash !== r.contentHash) throw new Error('still changed since it was indexed; re-run index to pick it up');
       const faces = await model.detect(await decodeBounded(bytes, path, FACE_SCAN_MAX_SIDE));
       const stored: StoredFaceJson[] = faces.map((f) => ({ box: f.box, score: Math.round(f.score * 1e4) / 1e4, descriptor: Array.from(f.descriptor, (v) => Math.round(v * 1e5) / 1e5) }));
-      await library.putStillFaces(r.key, model.version, hash, stored);
+      await library.faces.putStillFaces(r.key, model.version, hash, stored);
       s.scanned++;
       s.faces += faces.length;
     } catch (err) {
@@ -61,7 +61,7 @@ export interface MovieFaceStats {
 /** Faces per still key: count and largest face area, for stills that were scanned. */
 export async function stillFaceSummaries(library: Store, movieKey?: number): Promise<Map<number, { count: number; largestArea: number }>> {
   const out = new Map<number, { count: number; largestArea: number }>();
-  for (const [key, faces] of await library.stillFaces(movieKey))
+  for (const [key, faces] of await library.faces.stillFaces(movieKey))
     out.set(key, { count: faces.length, largestArea: faces.reduce((m, f) => Math.max(m, f.box.width * f.box.height), 0) });
   return out;
 }

@@ -3,12 +3,12 @@ import type { Store, StoredPosterText } from './store.js';
 import { ocrVersionKey } from '../text/poster-ocr.js';
 
 export async function currentReading(library: Store, key: number): Promise<StoredPosterText | undefined> {
-  const [reading, hash] = await Promise.all([library.getPosterText(key), library.posterHash(key)]);
+  const [reading, hash] = await Promise.all([library.posterText.get(key), library.posterHash(key)]);
   return reading && reading.version === ocrVersionKey() && reading.sourceHash === hash ? reading : undefined;
 }
 
 /** Posters whose current reading is whole (no small print left to read): what the genre model's poster-words features learn from. */
 export async function wholeReadings(library: Store): Promise<number> {
-  const p = await library.posterTextProgress(ocrVersionKey());
+  const p = await library.posterText.progress(ocrVersionKey());
   return p.read - p.smallPrint;
 }

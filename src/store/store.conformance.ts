@@ -170,16 +170,16 @@ export function storeConformance(name: string, make: StoreFactory): void {
     it('deletes movies with everything derived from them', async () => {
       await withLibrary(async ({ store }) => {
         const [a, b] = await store.writeMovies([write('a', 1), write('b', 2)], '/catalog');
-        await store.putFaces(a!, 'f1', 'hash-a', [{ box: { x: 0.1, y: 0.2, width: 0.3, height: 0.4 }, score: 0.9, descriptor: vec(5, 128) }]);
-        await store.saveAtlasPoints('content', [{ key: a!, pca: [0, 0], umap: [1, 1], tsne: [2, 2], cell: 0, cluster: 0, placed: 'build' }, { key: b!, pca: [1, 0], umap: [2, 1], tsne: [3, 2], cell: 1, cluster: 1, placed: 'build' }], true);
-        await store.putStills([still(a!, 1)]);
+        await store.faces.putPosterFaces(a!, 'f1', 'hash-a', [{ box: { x: 0.1, y: 0.2, width: 0.3, height: 0.4 }, score: 0.9, descriptor: vec(5, 128) }]);
+        await store.atlas.savePoints('content', [{ key: a!, pca: [0, 0], umap: [1, 1], tsne: [2, 2], cell: 0, cluster: 0, placed: 'build' }, { key: b!, pca: [1, 0], umap: [2, 1], tsne: [3, 2], cell: 1, cluster: 1, placed: 'build' }], true);
+        await store.stills.put([still(a!, 1)]);
         expect(await store.deleteMovies(['a', 'missing'])).toBe(1);
         expect(await store.getMovie('a')).toBeUndefined();
-        expect(await store.getFaces(a!)).toEqual([]);
+        expect(await store.faces.posterFaces(a!)).toEqual([]);
         expect(await store.getVector(a!, 'content', { id: 'm1', version: '1', dimension: 32 })).toBeUndefined();
         expect(await store.getPalette(a!)).toBeUndefined();
-        expect((await store.loadAtlasPoints('content')).map((p) => p.key)).toEqual([b]);
-        expect(await store.stillsCount()).toBe(0);
+        expect((await store.atlas.loadPoints('content')).map((p) => p.key)).toEqual([b]);
+        expect(await store.stills.count()).toBe(0);
         expect(await store.deleteMovies([])).toBe(0);
         expect(await store.checkIntegrity()).toEqual([]);
       });
@@ -220,24 +220,24 @@ export function storeConformance(name: string, make: StoreFactory): void {
         expect(await store.vectorKeys('content', content)).toEqual([a, b, c].sort((x, y) => x! - y!));
         expect((await store.loadVectors('content', content, 'posters')).map((e) => e.key)).toEqual([a, b, c, t1, t2].sort((x, y) => x! - y!));
         expect(bits(await store.getVector(t1!, 'content', content))).toEqual(bits(vec(10, 32)));
-        expect((await store.postersNeedingFaceScan('f1')).map((p) => p.key)).toEqual([a, b, c, t1, t2].sort((x, y) => x! - y!));
-        await store.putFaces(t1!, 'f1', 'hash-/p/a-teaser.jpg', [{ box: { x: 0.1, y: 0.2, width: 0.3, height: 0.4 }, score: 0.9, descriptor: vec(5, 128) }]);
-        expect((await store.allFaceDescriptors()).length).toBe(0);
-        expect((await store.allFaceDescriptors('posters')).map((f) => f.key)).toEqual([t1]);
-        await store.putPosterText(t2!, 'o1', 'hash-/p/a-intl.jpg', { lines: [{ text: 'LE FILM', confidence: 0.9, box: [0, 0, 1, 1] } as never] });
-        expect(await store.allPosterText('o1')).toEqual([]);
-        expect((await store.allPosterText('o1', 'posters')).map((r) => r.key)).toEqual([t2]);
+        expect((await store.faces.postersNeedingScan('f1')).map((p) => p.key)).toEqual([a, b, c, t1, t2].sort((x, y) => x! - y!));
+        await store.faces.putPosterFaces(t1!, 'f1', 'hash-/p/a-teaser.jpg', [{ box: { x: 0.1, y: 0.2, width: 0.3, height: 0.4 }, score: 0.9, descriptor: vec(5, 128) }]);
+        expect((await store.faces.allDescriptors()).length).toBe(0);
+        expect((await store.faces.allDescriptors('posters')).map((f) => f.key)).toEqual([t1]);
+        await store.posterText.put(t2!, 'o1', 'hash-/p/a-intl.jpg', { lines: [{ text: 'LE FILM', confidence: 0.9, box: [0, 0, 1, 1] } as never] });
+        expect(await store.posterText.all('o1')).toEqual([]);
+        expect((await store.posterText.all('o1', 'posters')).map((r) => r.key)).toEqual([t2]);
         // Meta-only rewrite, and a poster no longer listed goes with everything computed from it.
         const again = await store.writeMorePosters(a!, [{ path: '/p/a-teaser.jpg', rank: 1, meta: { kind: 'teaser', country: null, year: 1997 } }], ['/p/a-teaser.jpg']);
         expect(again).toEqual({ keys: [t1], removed: 1 });
         expect((await store.moviePosters(a!)).map((p) => [p.key, p.year, p.country])).toEqual([[a, 1999, 'US'], [t1, 1997, null]]);
         expect(await store.getVector(t2!, 'content', content)).toBeUndefined();
-        expect(await store.getPosterText(t2!)).toBeUndefined();
+        expect(await store.posterText.get(t2!)).toBeUndefined();
         // Deleting the movie takes its further posters, their vectors and faces; the other films keep theirs.
         await store.deleteMovies(['a']);
         expect(await store.moviePosters(a!)).toEqual([]);
         expect(await store.getVector(t1!, 'content', content)).toBeUndefined();
-        expect(await store.getFaces(t1!)).toEqual([]);
+        expect(await store.faces.posterFaces(t1!)).toEqual([]);
         expect((await store.loadVectors('content', content, 'posters')).map((e) => e.key)).toEqual([b, c].sort((x, y) => x! - y!));
         expect(await store.vectorKeys('text', { id: 'text-model', version: '1', dimension: 12 })).toEqual([b, c].sort((x, y) => x! - y!));
         expect(await store.checkIntegrity()).toEqual([]);
@@ -247,52 +247,52 @@ export function storeConformance(name: string, make: StoreFactory): void {
     it('keeps faces and knows which posters need a face scan', async () => {
       await withLibrary(async ({ store }) => {
         const [a, b] = await store.writeMovies([write('a', 1), write('b', 2)], '/catalog');
-        expect((await store.postersNeedingFaceScan('f1')).map((p) => p.key)).toEqual([a, b]);
+        expect((await store.faces.postersNeedingScan('f1')).map((p) => p.key)).toEqual([a, b]);
         const face = { box: { x: 0.1, y: 0.2, width: 0.3, height: 0.4 }, score: 0.875, descriptor: vec(5, 128) };
-        await store.putFaces(a!, 'f1', 'hash-a', [face, { ...face, score: 0.5, descriptor: vec(6, 128) }]);
-        await store.putFaces(b!, 'f1', 'hash-b', []);
-        expect(await store.postersNeedingFaceScan('f1')).toEqual([]);
-        expect(await store.faceCounts()).toEqual([{ key: a, count: 2 }, { key: b, count: 0 }].sort((x, y) => x.key! - y.key!));
+        await store.faces.putPosterFaces(a!, 'f1', 'hash-a', [face, { ...face, score: 0.5, descriptor: vec(6, 128) }]);
+        await store.faces.putPosterFaces(b!, 'f1', 'hash-b', []);
+        expect(await store.faces.postersNeedingScan('f1')).toEqual([]);
+        expect(await store.faces.countsPerPoster()).toEqual([{ key: a, count: 2 }, { key: b, count: 0 }].sort((x, y) => x.key! - y.key!));
         expect((await store.allPalettes()).map((p) => [p.key, p.colors[0]!.hex])).toEqual([[a, '#112233'], [b, '#112233']].sort((x, y) => (x[0] as number) - (y[0] as number)));
-        expect((await store.postersNeedingFaceScan('f2')).map((p) => p.key)).toEqual([a, b]);
-        const faces = await store.getFaces(a!);
+        expect((await store.faces.postersNeedingScan('f2')).map((p) => p.key)).toEqual([a, b]);
+        const faces = await store.faces.posterFaces(a!);
         expect(faces).toHaveLength(2);
         expect(faces[0]!.box).toEqual(face.box);
         expect(faces[0]!.score).toBe(0.875);
         expect(bits(faces[1]!.descriptor)).toEqual(bits(vec(6, 128)));
-        expect((await store.allFaceDescriptors()).map((f) => f.key)).toEqual([a, a]);
-        expect(await store.faceScanCount()).toBe(2);
-        await store.putFaces(a!, 'f1', 'hash-a', []); // a re-scan replaces
-        expect(await store.getFaces(a!)).toEqual([]);
+        expect((await store.faces.allDescriptors()).map((f) => f.key)).toEqual([a, a]);
+        expect(await store.faces.scannedPosters()).toBe(2);
+        await store.faces.putPosterFaces(a!, 'f1', 'hash-a', []); // a re-scan replaces
+        expect(await store.faces.posterFaces(a!)).toEqual([]);
       });
     });
 
     it('keeps printed text per poster, versioned, with failures that wait for a change', async () => {
       await withLibrary(async ({ store }) => {
         const [a, b, c] = await store.writeMovies([write('a', 1), write('b', 2), write('c', 3)], '/catalog');
-        expect((await store.postersNeedingText('ocr1')).map((p) => p.key)).toEqual([a, b, c]);
-        expect(await store.posterTextProgress('ocr1')).toEqual({ read: 0, failed: 0, pending: 3, smallPrint: 0 });
+        expect((await store.posterText.postersNeeding('ocr1')).map((p) => p.key)).toEqual([a, b, c]);
+        expect(await store.posterText.progress('ocr1')).toEqual({ read: 0, failed: 0, pending: 3, smallPrint: 0 });
         const line = { text: 'THE “QUOTED” TITLE — ü', confidence: 0.875, box: [[0.1, 0.2], [0.9, 0.2], [0.9, 0.3], [0.1, 0.3]] as [number, number][], size: 0.1, order: 0 };
-        await store.putPosterText(a!, 'ocr1', 'hash-a', { lines: [line, { ...line, text: 'tagline', order: 1 }] });
-        await store.putPosterText(b!, 'ocr1', 'hash-b', { lines: [] });
-        await store.putPosterText(c!, 'ocr1', 'hash-c', { error: 'cannot decode image' });
-        expect(await store.postersNeedingText('ocr1')).toEqual([]);
-        expect(await store.posterTextProgress('ocr1')).toEqual({ read: 2, failed: 1, pending: 0, smallPrint: 0 });
-        const stored = await store.getPosterText(a!);
+        await store.posterText.put(a!, 'ocr1', 'hash-a', { lines: [line, { ...line, text: 'tagline', order: 1 }] });
+        await store.posterText.put(b!, 'ocr1', 'hash-b', { lines: [] });
+        await store.posterText.put(c!, 'ocr1', 'hash-c', { error: 'cannot decode image' });
+        expect(await store.posterText.postersNeeding('ocr1')).toEqual([]);
+        expect(await store.posterText.progress('ocr1')).toEqual({ read: 2, failed: 1, pending: 0, smallPrint: 0 });
+        const stored = await store.posterText.get(a!);
         expect(stored!.smallPrint).toEqual([]);
         expect(stored!.lines[0]).toEqual(line);
         expect(stored!.lines.map((l) => l.text)).toEqual([line.text, 'tagline']);
         expect(new Date(stored!.readAt).getTime()).toBeGreaterThan(0);
-        expect((await store.getPosterText(c!))!.error).toBe('cannot decode image');
-        expect((await store.allPosterText('ocr1')).map((r) => [r.key, r.lines.length])).toEqual([[a, 2], [b, 0]]);
+        expect((await store.posterText.get(c!))!.error).toBe('cannot decode image');
+        expect((await store.posterText.all('ocr1')).map((r) => [r.key, r.lines.length])).toEqual([[a, 2], [b, 0]]);
         expect(await store.titleRows()).toEqual(['a', 'b', 'c'].map((id, i) => ({ key: [a, b, c][i], id, title: movie(id).title, year: 1999, extra: movie(id).extra })));
         // A new reader version re-reads everything; a changed poster is read again.
-        expect((await store.postersNeedingText('ocr2')).map((p) => p.key)).toEqual([a, b, c]);
+        expect((await store.posterText.postersNeeding('ocr2')).map((p) => p.key)).toEqual([a, b, c]);
         await store.writeMovies([write('a', 1, { poster: { ...write('a', 1).poster!, record: { ...write('a', 1).poster!.record, contentHash: 'hash-a2' } } })], '/catalog');
-        expect((await store.postersNeedingText('ocr1')).map((p) => p.key)).toEqual([a]);
-        expect((await store.allPosterText('ocr1')).map((r) => r.key)).toEqual([b]);
+        expect((await store.posterText.postersNeeding('ocr1')).map((p) => p.key)).toEqual([a]);
+        expect((await store.posterText.all('ocr1')).map((r) => r.key)).toEqual([b]);
         await store.deleteMovies(['b']);
-        expect(await store.getPosterText(b!)).toBeUndefined();
+        expect(await store.posterText.get(b!)).toBeUndefined();
       });
     });
 
@@ -302,47 +302,47 @@ export function storeConformance(name: string, make: StoreFactory): void {
         const line = { text: 'TITLE', confidence: 0.9, box: [[0.1, 0.2], [0.9, 0.2], [0.9, 0.3], [0.1, 0.3]] as [number, number][], size: 0.1, order: 0 };
         // Unrounded fractions survive exactly: the later reading samples the same pixels.
         const strip = { strip: [[0.1234567891234, 0.9], [0.8, 0.9], [0.8, 0.91], [0.1234567891234, 0.91]] as [number, number][], box: [[0.1, 0.9], [0.8, 0.9], [0.8, 0.91], [0.1, 0.91]] as [number, number][] };
-        await store.putPosterText(a!, 'ocr1', 'hash-a', { lines: [line], smallPrint: [strip] });
-        await store.putPosterText(b!, 'ocr1', 'hash-b', { lines: [line], smallPrint: [] });
-        expect(await store.postersNeedingText('ocr1')).toEqual([]);
-        expect(await store.postersWithSmallPrint('ocr1')).toEqual([{ key: a, path: '/posters/a.jpg', contentHash: 'hash-a' }]);
-        expect(await store.postersWithSmallPrint('ocr2')).toEqual([]);
-        expect(await store.posterTextProgress('ocr1')).toEqual({ read: 2, failed: 0, pending: 0, smallPrint: 1 });
-        expect((await store.getPosterText(a!))!.smallPrint).toEqual([strip]);
-        expect((await store.allPosterText('ocr1')).map((r) => r.lines.map((l) => l.text))).toEqual([['TITLE'], ['TITLE']]);
-        const before = await store.revisions();
-        await store.putPosterText(a!, 'ocr1', 'hash-a', { lines: [line, { ...line, text: 'SMALL PRINT', order: 1 }] });
-        expect((await store.revisions()).get('printed-text')).toBeGreaterThan(before.get('printed-text') ?? 0);
-        expect(await store.postersWithSmallPrint('ocr1')).toEqual([]);
-        expect((await store.getPosterText(a!))!.smallPrint).toEqual([]);
+        await store.posterText.put(a!, 'ocr1', 'hash-a', { lines: [line], smallPrint: [strip] });
+        await store.posterText.put(b!, 'ocr1', 'hash-b', { lines: [line], smallPrint: [] });
+        expect(await store.posterText.postersNeeding('ocr1')).toEqual([]);
+        expect(await store.posterText.postersWithSmallPrint('ocr1')).toEqual([{ key: a, path: '/posters/a.jpg', contentHash: 'hash-a' }]);
+        expect(await store.posterText.postersWithSmallPrint('ocr2')).toEqual([]);
+        expect(await store.posterText.progress('ocr1')).toEqual({ read: 2, failed: 0, pending: 0, smallPrint: 1 });
+        expect((await store.posterText.get(a!))!.smallPrint).toEqual([strip]);
+        expect((await store.posterText.all('ocr1')).map((r) => r.lines.map((l) => l.text))).toEqual([['TITLE'], ['TITLE']]);
+        const before = await store.analyses.revisions();
+        await store.posterText.put(a!, 'ocr1', 'hash-a', { lines: [line, { ...line, text: 'SMALL PRINT', order: 1 }] });
+        expect((await store.analyses.revisions()).get('printed-text')).toBeGreaterThan(before.get('printed-text') ?? 0);
+        expect(await store.posterText.postersWithSmallPrint('ocr1')).toEqual([]);
+        expect((await store.posterText.get(a!))!.smallPrint).toEqual([]);
         // A changed poster's small print is not read against its new bytes.
-        await store.putPosterText(b!, 'ocr1', 'hash-b', { lines: [line], smallPrint: [strip] });
+        await store.posterText.put(b!, 'ocr1', 'hash-b', { lines: [line], smallPrint: [strip] });
         await store.writeMovies([write('b', 2, { poster: { ...write('b', 2).poster!, record: { ...write('b', 2).poster!.record, contentHash: 'hash-b2' } } })], '/catalog');
-        expect(await store.postersWithSmallPrint('ocr1')).toEqual([]);
+        expect(await store.posterText.postersWithSmallPrint('ocr1')).toEqual([]);
       });
     });
 
     it('stores genre models and index runs', async () => {
       await withLibrary(async ({ store }) => {
-        expect(await store.getGenreModel('poster')).toBeUndefined();
-        await store.putGenreModel('poster', { method: 'blend', thresholds: [0.25] }, vec(3, 40));
-        await store.putGenreModel('prior-only', { method: 'prior' }, null);
-        const g = (await store.getGenreModel('poster'))!;
+        expect(await store.genreModels.get('poster')).toBeUndefined();
+        await store.genreModels.put('poster', { method: 'blend', thresholds: [0.25] }, vec(3, 40));
+        await store.genreModels.put('prior-only', { method: 'prior' }, null);
+        const g = (await store.genreModels.get('poster'))!;
         expect(g.meta).toEqual({ method: 'blend', thresholds: [0.25] });
         expect(bits(g.params!)).toEqual(bits(vec(3, 40)));
         expect(Number.isNaN(Date.parse(g.createdAt))).toBe(false);
-        expect((await store.getGenreModel('prior-only'))!.params).toBeNull();
-        const r1 = await store.startRun('/catalog');
-        const r2 = await store.startRun('/catalog');
+        expect((await store.genreModels.get('prior-only'))!.params).toBeNull();
+        const r1 = await store.runs.start('/catalog');
+        const r2 = await store.runs.start('/catalog');
         expect(r2).toBeGreaterThan(r1);
-        await store.recordFailure(r1, 'movies.csv:3', '/posters/x.jpg', 'corrupt JPEG');
-        await store.finishRun(r1, 'done', { indexed: 1 });
+        await store.runs.recordFailure(r1, 'movies.csv:3', '/posters/x.jpg', 'corrupt JPEG');
+        await store.runs.finish(r1, 'done', { indexed: 1 });
         const counts = { entries: 16, indexed: 10, unchanged: 6, failed: 0, texts: 9 };
-        await store.recordBatch(r1, 2, 'host:1', counts);
-        await store.recordBatch(r1, 0, 'host:2', { ...counts, indexed: 1 });
-        await store.recordBatch(r1, 2, 'host:3', { ...counts, indexed: 16, unchanged: 0 }); // a retried batch replaces its tally
-        expect(await store.runBatches(r1)).toEqual([{ batch: 0, worker: 'host:2', counts: { ...counts, indexed: 1 } }, { batch: 2, worker: 'host:3', counts: { ...counts, indexed: 16, unchanged: 0 } }]);
-        expect(await store.runBatches(r2)).toEqual([]);
+        await store.runs.recordBatch(r1, 2, 'host:1', counts);
+        await store.runs.recordBatch(r1, 0, 'host:2', { ...counts, indexed: 1 });
+        await store.runs.recordBatch(r1, 2, 'host:3', { ...counts, indexed: 16, unchanged: 0 }); // a retried batch replaces its tally
+        expect(await store.runs.batches(r1)).toEqual([{ batch: 0, worker: 'host:2', counts: { ...counts, indexed: 1 } }, { batch: 2, worker: 'host:3', counts: { ...counts, indexed: 16, unchanged: 0 } }]);
+        expect(await store.runs.batches(r2)).toEqual([]);
       });
     });
 
@@ -350,10 +350,10 @@ export function storeConformance(name: string, make: StoreFactory): void {
       await withLibrary(async ({ store, reopen }) => {
         const other = await reopen();
         try {
-          const release = await store.acquireIndexLock();
-          await expect(other.acquireIndexLock()).rejects.toMatchObject({ kind: 'busy' });
+          const release = await store.runs.acquireIndexLock();
+          await expect(other.runs.acquireIndexLock()).rejects.toMatchObject({ kind: 'busy' });
           await release();
-          const again = await other.acquireIndexLock();
+          const again = await other.runs.acquireIndexLock();
           await again();
         } finally {
           await other.close();
@@ -363,19 +363,19 @@ export function storeConformance(name: string, make: StoreFactory): void {
 
     it('keeps a revision per area that only writes to that area move, also from another connection', async () => {
       await withLibrary(async ({ store, reopen }) => {
-        let seen = await store.revisions();
+        let seen = await store.analyses.revisions();
         /** The keys a step moved since the last call. */
         const moved = async (): Promise<string[]> => {
-          const now = await store.revisions();
+          const now = await store.analyses.revisions();
           const keys = [...changedKeys(seen, now)].sort();
           seen = now;
           return keys;
         };
         const [a] = await store.writeMovies([write('a', 1)], '/catalog');
         expect(await moved()).toEqual(['movies', 'palettes', 'posters', 'vectors:color', 'vectors:content', 'vectors:signature', 'vectors:text']);
-        await store.putGenreModel('poster', { method: 'prior' }, null);
+        await store.genreModels.put('poster', { method: 'prior' }, null);
         expect(await moved()).toEqual(['genre-model']);
-        await store.putPosterText(a!, 'ocr1', 'hash-a', { lines: [{ text: 'ALIEN', confidence: 0.9, box: [[0, 0], [1, 0], [1, 1], [0, 1]], size: 0.1, order: 0 }] });
+        await store.posterText.put(a!, 'ocr1', 'hash-a', { lines: [{ text: 'ALIEN', confidence: 0.9, box: [[0, 0], [1, 0], [1, 1], [0, 1]], size: 0.1, order: 0 }] });
         expect(await moved()).toEqual(['printed-text']);
         await store.putVectors(a!, [vector('content', 9, 32)]);
         expect(await moved()).toEqual(['vectors:content']);
@@ -385,7 +385,7 @@ export function storeConformance(name: string, make: StoreFactory): void {
         expect(await moved()).toEqual([]);
         const other = await reopen();
         try {
-          await other.putGenreModel('poster', { method: 'prior', again: true }, null);
+          await other.genreModels.put('poster', { method: 'prior', again: true }, null);
         } finally {
           await other.close();
         }
@@ -397,14 +397,14 @@ export function storeConformance(name: string, make: StoreFactory): void {
 
     it('stores an analysis result with the revisions it was computed from, and replaces it', async () => {
       await withLibrary(async ({ store }) => {
-        expect(await store.getAnalysis('pairs:content')).toBeUndefined();
-        const before = await store.revisions();
-        await store.putAnalysis('pairs:content', { 'vectors:content': 3, posters: 2 }, { pairs: [{ a: 'x', b: 'ü “y”', score: 0.5 }] });
-        await store.putAnalysis('pairs:content', { 'vectors:content': 4, posters: 2 }, { pairs: [] });
-        const stored = await store.getAnalysis('pairs:content');
+        expect(await store.analyses.get('pairs:content')).toBeUndefined();
+        const before = await store.analyses.revisions();
+        await store.analyses.put('pairs:content', { 'vectors:content': 3, posters: 2 }, { pairs: [{ a: 'x', b: 'ü “y”', score: 0.5 }] });
+        await store.analyses.put('pairs:content', { 'vectors:content': 4, posters: 2 }, { pairs: [] });
+        const stored = await store.analyses.get('pairs:content');
         expect(stored).toMatchObject({ revisions: { 'vectors:content': 4, posters: 2 }, result: { pairs: [] } });
         expect(Number.isNaN(Date.parse(stored!.computedAt))).toBe(false);
-        expect([...changedKeys(before, await store.revisions())]).toEqual(['analyses']);
+        expect([...changedKeys(before, await store.analyses.revisions())]).toEqual(['analyses']);
       });
     });
 
@@ -429,17 +429,17 @@ export function storeConformance(name: string, make: StoreFactory): void {
     it('stores a film analysis per movie, replaces it, and drops it with its movie', async () => {
       await withLibrary(async ({ store }) => {
         const [a, b] = await store.writeMovies([write('a', 1), write('b', 2)], '/catalog');
-        expect(await store.getFilm(a!)).toBeUndefined();
+        expect(await store.films.get(a!)).toBeUndefined();
         const analysis = { shots: [{ start: 0, end: 2.5, transition: 'cut' }], asl: 2.5, title: 'ü “q”' };
-        await store.putFilm(a!, { source: '/films/a.mp4', sourceHash: 'h1', version: 'v1', analysis }, Buffer.from('bar1'));
-        await store.putFilm(b!, { source: '/films/b.mp4', sourceHash: 'h2', version: 'v1', analysis: { shots: [] } }, Buffer.from('bar2'));
-        await store.putFilm(a!, { source: '/films/a2.mp4', sourceHash: 'h3', version: 'v2', analysis: { ...analysis, asl: 3 } }, Buffer.from('bar3'));
-        expect(await store.getFilm(a!)).toEqual({ source: '/films/a2.mp4', sourceHash: 'h3', version: 'v2', analysis: { ...analysis, asl: 3 } });
-        expect((await store.getFilmBarcode(a!))!.toString()).toBe('bar3');
-        expect(await store.moviesWithFilms()).toEqual([a, b].sort((x, y) => x! - y!));
+        await store.films.put(a!, { source: '/films/a.mp4', sourceHash: 'h1', version: 'v1', analysis }, Buffer.from('bar1'));
+        await store.films.put(b!, { source: '/films/b.mp4', sourceHash: 'h2', version: 'v1', analysis: { shots: [] } }, Buffer.from('bar2'));
+        await store.films.put(a!, { source: '/films/a2.mp4', sourceHash: 'h3', version: 'v2', analysis: { ...analysis, asl: 3 } }, Buffer.from('bar3'));
+        expect(await store.films.get(a!)).toEqual({ source: '/films/a2.mp4', sourceHash: 'h3', version: 'v2', analysis: { ...analysis, asl: 3 } });
+        expect((await store.films.barcode(a!))!.toString()).toBe('bar3');
+        expect(await store.films.movies()).toEqual([a, b].sort((x, y) => x! - y!));
         await store.deleteMovies(['b']);
-        expect(await store.moviesWithFilms()).toEqual([a]);
-        expect(await store.getFilmBarcode(b!)).toBeUndefined();
+        expect(await store.films.movies()).toEqual([a]);
+        expect(await store.films.barcode(b!)).toBeUndefined();
       });
     });
 
@@ -452,33 +452,33 @@ export function storeConformance(name: string, make: StoreFactory): void {
         expect(await store.getMovie('a')).toMatchObject({ title: 'Title a — “quoted” ü' }); // catalog metadata untouched
         const gravity = first.keys[1]!;
         expect(await store.getMovie('gravity')).toMatchObject({ title: 'stills gravity', source: '/stills' });
-        await store.putStills([still(catalogKey!, 1), still(catalogKey!, 2), still(catalogKey!, 3), still(gravity, 1), still(gravity, 2)]);
-        await store.putStills([still(gravity, 2, 'changed')]);
-        expect(await store.stillState(gravity, 2)).toEqual({ contentHash: 'changed', versions: 'v1', path: `/stills/${gravity}/2.jpg` });
-        expect(await store.stillState(gravity, 9)).toBeUndefined();
-        expect(await store.stillsCount()).toBe(5);
+        await store.stills.put([still(catalogKey!, 1), still(catalogKey!, 2), still(catalogKey!, 3), still(gravity, 1), still(gravity, 2)]);
+        await store.stills.put([still(gravity, 2, 'changed')]);
+        expect(await store.stills.state(gravity, 2)).toEqual({ contentHash: 'changed', versions: 'v1', path: `/stills/${gravity}/2.jpg` });
+        expect(await store.stills.state(gravity, 9)).toBeUndefined();
+        expect(await store.stills.count()).toBe(5);
         const again = await store.prepareStillsMovies([stillsMovie('whiplash', 'tta', [1, 3])], '/stills');
         expect(again).toEqual({ keys: [catalogKey], pruned: 1 });
-        const own = await store.movieStills(catalogKey!);
+        const own = await store.stills.ofMovie(catalogKey!);
         expect(own.map((s) => s.seq)).toEqual([1, 3]);
         expect(bits(own[1]!.content)).toEqual(bits(vec(3, 16)));
         expect(own[1]).toMatchObject({ timestamp: 4.5, look: { stats: { hue: [3] }, palette: [] } });
-        expect((await store.allStills()).map((s) => [s.movieKey, s.seq])).toEqual([...[[catalogKey, 1], [catalogKey, 3], [gravity, 1], [gravity, 2]]].sort((x, y) => x[0]! - y[0]! || x[1]! - y[1]!));
-        expect((await store.stillThumbnail(gravity, 1))!.toString()).toBe('still 1');
-        expect(await store.moviesWithStills()).toEqual([{ key: catalogKey, count: 2 }, { key: gravity, count: 2 }].sort((x, y) => x.key! - y.key!));
-        expect(await store.stillsOfMovie(gravity)).toBe(2);
-        await store.putMovieLook(gravity, 'hash1', { palette: ['#000'] }, Buffer.from('png'));
-        await store.putMovieLook(gravity, 'hash2', { palette: ['#fff'] }, Buffer.from('png2'));
-        expect(await store.movieLookHash(gravity)).toBe('hash2');
-        expect(await store.getMovieLook(gravity)).toEqual({ palette: ['#fff'] });
-        expect((await store.getBarcode(gravity))!.toString()).toBe('png2');
-        const todo = await store.stillsNeedingFaceScan('f1');
+        expect((await store.stills.all()).map((s) => [s.movieKey, s.seq])).toEqual([...[[catalogKey, 1], [catalogKey, 3], [gravity, 1], [gravity, 2]]].sort((x, y) => x[0]! - y[0]! || x[1]! - y[1]!));
+        expect((await store.stills.thumbnail(gravity, 1))!.toString()).toBe('still 1');
+        expect(await store.stills.movies()).toEqual([{ key: catalogKey, count: 2 }, { key: gravity, count: 2 }].sort((x, y) => x.key! - y.key!));
+        expect(await store.stills.countOfMovie(gravity)).toBe(2);
+        await store.stills.putLook(gravity, 'hash1', { palette: ['#000'] }, Buffer.from('png'));
+        await store.stills.putLook(gravity, 'hash2', { palette: ['#fff'] }, Buffer.from('png2'));
+        expect(await store.stills.lookHash(gravity)).toBe('hash2');
+        expect(await store.stills.getLook(gravity)).toEqual({ palette: ['#fff'] });
+        expect((await store.stills.barcode(gravity))!.toString()).toBe('png2');
+        const todo = await store.faces.stillsNeedingScan('f1');
         expect(todo).toHaveLength(4);
         const face = { box: { x: 0.5, y: 0.5, width: 0.25, height: 0.25 }, score: 0.9, descriptor: [0.1, -0.2] };
-        await store.putStillFaces(todo[0]!.key, 'f1', todo[0]!.contentHash, [face]);
-        expect(await store.stillsNeedingFaceScan('f1')).toHaveLength(3);
-        expect([...(await store.stillFaces()).values()]).toEqual([[face]]);
-        expect((await store.stillFaces(todo[0]!.key === own[0]!.key ? catalogKey : gravity)).size).toBe(1);
+        await store.faces.putStillFaces(todo[0]!.key, 'f1', todo[0]!.contentHash, [face]);
+        expect(await store.faces.stillsNeedingScan('f1')).toHaveLength(3);
+        expect([...(await store.faces.stillFaces()).values()]).toEqual([[face]]);
+        expect((await store.faces.stillFaces(todo[0]!.key === own[0]!.key ? catalogKey : gravity)).size).toBe(1);
         expect(await store.checkIntegrity()).toEqual([]);
       });
     });
@@ -487,21 +487,21 @@ export function storeConformance(name: string, make: StoreFactory): void {
       await withLibrary(async ({ store }) => {
         const keys = await store.writeMovies([write('a', 1), write('b', 2), write('c', 3)], '/catalog');
         const point = (key: number, i: number, placed: 'build' | 'incremental' = 'build') => ({ key, pca: [i, 10 - i] as [number, number], umap: [i / 3, 0.1] as [number, number], tsne: [1e-9 * i, 2] as [number, number], cell: i, cluster: i % 2, placed });
-        await store.saveAtlasPoints('content', [point(keys[0]!, 0), point(keys[1]!, 1)], true);
-        await store.saveAtlasPoints('content', [point(keys[2]!, 2, 'incremental')], false);
-        await store.saveAtlasPoints('color', [point(keys[0]!, 5)], true);
-        expect(await store.loadAtlasPoints('content')).toEqual([point(keys[0]!, 0), point(keys[1]!, 1), point(keys[2]!, 2, 'incremental')]);
-        await store.saveAtlasPoints('content', [point(keys[1]!, 7)], true);
-        expect(await store.loadAtlasPoints('content')).toEqual([point(keys[1]!, 7)]);
-        expect(await store.loadAtlasPoints('color')).toHaveLength(1);
-        expect(await store.loadAtlasMeta('content')).toBeUndefined();
-        await store.saveAtlasMeta('content', { k: 6, labels: ['a'] });
-        expect(await store.loadAtlasMeta('content')).toEqual({ k: 6, labels: ['a'] });
-        await store.saveAtlasSheets([Buffer.from('sheet0'), Buffer.from('sheet1')], [{ key: keys[0]!, sheet: 0, slot: 0 }, { key: keys[1]!, sheet: 1, slot: 3 }]);
-        await store.saveAtlasSheets([Buffer.from('sheet0')], [{ key: keys[2]!, sheet: 0, slot: 1 }]);
-        expect((await store.loadAtlasSheet(0))!.toString()).toBe('sheet0');
-        expect(await store.loadAtlasSheet(1)).toBeUndefined();
-        expect([...(await store.loadAtlasSprites())]).toEqual([[keys[2], { sheet: 0, slot: 1 }]]);
+        await store.atlas.savePoints('content', [point(keys[0]!, 0), point(keys[1]!, 1)], true);
+        await store.atlas.savePoints('content', [point(keys[2]!, 2, 'incremental')], false);
+        await store.atlas.savePoints('color', [point(keys[0]!, 5)], true);
+        expect(await store.atlas.loadPoints('content')).toEqual([point(keys[0]!, 0), point(keys[1]!, 1), point(keys[2]!, 2, 'incremental')]);
+        await store.atlas.savePoints('content', [point(keys[1]!, 7)], true);
+        expect(await store.atlas.loadPoints('content')).toEqual([point(keys[1]!, 7)]);
+        expect(await store.atlas.loadPoints('color')).toHaveLength(1);
+        expect(await store.atlas.loadMeta('content')).toBeUndefined();
+        await store.atlas.saveMeta('content', { k: 6, labels: ['a'] });
+        expect(await store.atlas.loadMeta('content')).toEqual({ k: 6, labels: ['a'] });
+        await store.atlas.saveSheets([Buffer.from('sheet0'), Buffer.from('sheet1')], [{ key: keys[0]!, sheet: 0, slot: 0 }, { key: keys[1]!, sheet: 1, slot: 3 }]);
+        await store.atlas.saveSheets([Buffer.from('sheet0')], [{ key: keys[2]!, sheet: 0, slot: 1 }]);
+        expect((await store.atlas.loadSheet(0))!.toString()).toBe('sheet0');
+        expect(await store.atlas.loadSheet(1)).toBeUndefined();
+        expect([...(await store.atlas.loadSprites())]).toEqual([[keys[2], { sheet: 0, slot: 1 }]]);
       });
     });
 
@@ -511,15 +511,15 @@ export function storeConformance(name: string, make: StoreFactory): void {
         const second = { id: 'm2', version: '1', dimension: 20 };
         await store.putVectors(a!, [{ ...vector('content:m2', 5, 20, 'm2'), metric: 'l2' }]);
         await store.putVectors(b!, [{ ...vector('content:m2', 6, 20, 'm2'), metric: 'l2' }]);
-        await store.saveAtlasPoints('content:m2', [{ key: a!, pca: [0, 0], umap: [0, 0], tsne: [0, 0], cell: 0, cluster: 0, placed: 'build' }], true);
-        await store.saveAtlasMeta('content:m2', { k: 1 });
+        await store.atlas.savePoints('content:m2', [{ key: a!, pca: [0, 0], umap: [0, 0], tsne: [0, 0], cell: 0, cluster: 0, placed: 'build' }], true);
+        await store.atlas.saveMeta('content:m2', { k: 1 });
         expect(bits(await store.getVector(a!, 'content:m2', second))).toEqual(bits(vec(5, 20)));
         expect(bits(await store.getVector(a!, 'content', { id: 'm1', version: '1', dimension: 32 }))).toEqual(bits(vec(1, 32)));
         expect((await store.vectorStates(a!)).get('content:m2')).toEqual({ modelId: 'm2', modelVersion: '1', sourceHash: 'h5' });
         expect(await store.deleteChannel('content:m2')).toBe(2);
         expect(await store.loadVectors('content:m2', second)).toEqual([]);
-        expect(await store.loadAtlasPoints('content:m2')).toEqual([]);
-        expect(await store.loadAtlasMeta('content:m2')).toBeUndefined();
+        expect(await store.atlas.loadPoints('content:m2')).toEqual([]);
+        expect(await store.atlas.loadMeta('content:m2')).toBeUndefined();
         expect(await store.vectorKeys('content', { id: 'm1', version: '1', dimension: 32 })).toEqual([a, b]);
       });
     });
@@ -568,19 +568,19 @@ export function storeConformance(name: string, make: StoreFactory): void {
         await store.writeMovies([write('p1', 1, { movie: movie('p1', { year: 1979, genres: ['Horror'] }) }), write('p2', 2), write('p3', 3)], '/catalog');
         const [p1, p2, p3] = [(await store.keyOf('p1'))!, (await store.keyOf('p2'))!, (await store.keyOf('p3'))!];
         const line = (text: string, order: number) => ({ text, confidence: 0.9, box: [[0, 0], [1, 0], [1, 1], [0, 1]], size: 0.1, order }) as never;
-        await store.putPosterText(p1, 'ocr1', 'hash-p1', { lines: [line('CANHEARYOU SCREAM', 1), line('IN SPACE NO ONE', 0)] });
-        await store.putPosterText(p2, 'ocr1', 'hash-p2', { lines: [line('SPACE CAMP', 0)] });
-        await store.putPosterText(p3, 'ocr0', 'hash-p3', { lines: [line('SCREAM AND SPACE', 0)] });
+        await store.posterText.put(p1, 'ocr1', 'hash-p1', { lines: [line('CANHEARYOU SCREAM', 1), line('IN SPACE NO ONE', 0)] });
+        await store.posterText.put(p2, 'ocr1', 'hash-p2', { lines: [line('SPACE CAMP', 0)] });
+        await store.posterText.put(p3, 'ocr0', 'hash-p3', { lines: [line('SCREAM AND SPACE', 0)] });
         const printed = await store.lexical.printedCandidates('in space no one can hear you scream', 'ocr1', 10);
         expect(printed[0]).toEqual({ key: p1, lines: ['IN SPACE NO ONE', 'CANHEARYOU SCREAM'] });
         expect(printed.map((c) => c.key)).not.toContain(p3);
         // Candidates share letter trigrams with the query (the caller scores them); filters apply to the poster's movie.
         expect((await store.lexical.printedCandidates('space screem', 'ocr1', 10, { genres: ['Horror'] })).map((c) => c.key)).toEqual([p1]);
         // A newer reading replaces the old one; a failed reading and a deleted poster leave the index.
-        await store.putPosterText(p2, 'ocr1', 'hash-p2', { lines: [line('MOONRAKER', 0)] });
+        await store.posterText.put(p2, 'ocr1', 'hash-p2', { lines: [line('MOONRAKER', 0)] });
         expect((await store.lexical.printedCandidates('moonraker', 'ocr1', 10))[0]!.key).toBe(p2);
         expect((await store.lexical.printedCandidates('camp', 'ocr1', 10)).map((c) => c.key)).not.toContain(p2);
-        await store.putPosterText(p2, 'ocr1', 'hash-p2', { error: 'unreadable' });
+        await store.posterText.put(p2, 'ocr1', 'hash-p2', { error: 'unreadable' });
         expect((await store.lexical.printedCandidates('moonraker', 'ocr1', 10)).map((c) => c.key)).not.toContain(p2);
         await store.deleteMovies(['p1']);
         expect(await store.lexical.printedCandidates('scream', 'ocr1', 10)).toEqual([]);

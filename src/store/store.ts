@@ -6,33 +6,15 @@
  * posters with every channel, a batch of stills) is one method, so transactions never leak out.
  */
 import type { PaletteColor } from '../design/palette.js';
-import type { DetectedFace } from '../models/face-model.js';
 import type { VectorIndex } from './vector-index.js';
-import type { PendingStrip, TextLine } from '../text/types.js';
 import type { TableRow, TableSpec } from './tables.js';
 import type { LexicalSearch } from './lexical.js';
+import type { Repositories } from './repositories/all.js';
+
+export type { StoredAnalysis } from './repositories/analyses.js';
+export type { PosterTextProgress, PosterTextReading, StoredPosterText } from './repositories/poster-text.js';
 import type { JobQueue } from '../jobs/job-queue.js';
-import type { AtlasPoint, BatchCounts, FilterRow, TitleRow, ModelRef, MovieRecord, PosterMeta, PosterRecord, PosterScope, StoredPoster, StillRecord, StillState, StoredFaceJson, StoredFilm, StoredMovie, StoredStill, VectorRecord, VectorState } from './types.js';
-
-/** A poster's OCR outcome: the lines read (and the small print left for later, if any), or the reason reading failed. */
-export type PosterTextReading = { lines: TextLine[]; smallPrint?: PendingStrip[] } | { error: string };
-
-export interface StoredPosterText {
-  version: string;
-  sourceHash: string;
-  lines: TextLine[];
-  /** Small print detected but not read yet (empty once the reading is whole). */
-  smallPrint: PendingStrip[];
-  error: string | null;
-  readAt: string;
-}
-
-export interface PosterTextProgress {
-  read: number;
-  failed: number;
-  pending: number;
-  smallPrint: number;
-}
+import type { FilterRow, TitleRow, ModelRef, MovieRecord, PosterMeta, PosterRecord, PosterScope, StoredPoster, StoredMovie, VectorRecord, VectorState } from './types.js';
 
 export interface LibraryStats {
   movies: number;
@@ -91,13 +73,8 @@ export interface VectorBackend {
   engineIndex(channel: string, model: ModelRef): VectorIndex | undefined;
 }
 
-export interface StoredAnalysis {
-  revisions: Record<string, number>;
-  result: unknown;
-  computedAt: string;
-}
-
-export interface Store {
+/** Repositories by domain (runs, genre models, analyses, atlas, faces, printed text, stills, films) are written once for both engines (src/store/repositories/); the rest is still per engine. */
+export interface Store extends Repositories {
   /** 'sqlite' or 'postgres'. */
   readonly engine: 'sqlite' | 'postgres';
   /** Where the library lives, for messages: a file path, or a URL without its password. */
@@ -172,87 +149,20 @@ export interface Store {
   /** Deletes every vector of a channel and its atlas, atomically (a model dropped from the library); returns the vectors deleted. */
   deleteChannel(channel: string): Promise<number>;
 
-  // Faces on posters
-  putFaces(key: number, modelVersion: string, sourceHash: string, faces: DetectedFace[]): Promise<void>;
-  postersNeedingFaceScan(modelVersion: string): Promise<{ key: number; path: string; contentHash: string }[]>;
-  getFaces(key: number): Promise<DetectedFace[]>;
-  allFaceDescriptors(scope?: PosterScope): Promise<{ key: number; descriptor: Float32Array }[]>;
-  faceScanCount(): Promise<number>;
-  /** How many faces each poster scanned on its current bytes holds (posters not scanned are absent), in key order. */
-  faceCounts(): Promise<{ key: number; count: number }[]>;
-
-  // Printed text on posters (OCR)
-  /** Stores what was read off a poster (or why it could not be read), replacing an older reading. */
-  putPosterText(key: number, version: string, sourceHash: string, reading: PosterTextReading): Promise<void>;
-  /** Posters never read by this reader version, or changed since they were read; failures are retried only after a change. */
-  postersNeedingText(version: string): Promise<{ key: number; path: string; contentHash: string }[]>;
-  getPosterText(key: number): Promise<StoredPosterText | undefined>;
-  /** Every current reading with lines (this version, matching poster hash), in key order. */
-  allPosterText(version: string, scope?: PosterScope): Promise<{ key: number; lines: TextLine[] }[]>;
-  /** Current readings (this version, matching poster hash) whose small print is still to read, in key order. */
-  postersWithSmallPrint(version: string): Promise<{ key: number; path: string; contentHash: string }[]>;
-  /** How far the OCR pass is for this version: posters read, failed, and still to read; `smallPrint`: read posters whose small print is not read yet. */
-  posterTextProgress(version: string): Promise<PosterTextProgress>;
-
-  // Genre models
-  putGenreModel(name: string, meta: unknown, params: Float32Array | null): Promise<void>;
-  getGenreModel(name: string): Promise<{ createdAt: string; meta: unknown; params: Float32Array | null } | undefined>;
-
-  // Index runs
-  startRun(catalog: string): Promise<number>;
-  finishRun(runId: number, status: 'done' | 'interrupted' | 'failed', summary: unknown): Promise<void>;
-  recordFailure(runId: number, item: string, file: string | null, reason: string): Promise<void>;
-  /** A worker's tally for one batch of a coordinated run; a retried batch replaces its row (at-least-once delivery). */
-  recordBatch(runId: number, batch: number, worker: string, counts: BatchCounts): Promise<void>;
-  /** The batches of a run recorded so far, in batch order. */
-  runBatches(runId: number): Promise<{ batch: number; worker: string; counts: BatchCounts }[]>;
-  /** One indexer per library; the returned function releases the lock. */
-  acquireIndexLock(): Promise<() => Promise<void>>;
-
   stats(): Promise<LibraryStats>;
   /** Integrity problems the engine finds (empty when sound). */
   checkIntegrity(): Promise<string[]>;
-  /**
-   * The revision of every area written so far (revisions.ts): kept by triggers in the transaction
-   * that wrote the rows, so it moves for this process's writes and every other's alike.
-   */
-  revisions(): Promise<Map<string, number>>;
-  /** A stored analysis result with the revisions of what it read when computed (revisions.ts revisionsOf). */
-  putAnalysis(key: string, revisions: Record<string, number>, result: unknown): Promise<void>;
-  getAnalysis(key: string): Promise<StoredAnalysis | undefined>;
   /** The library's durable job queue (jobs/job-queue.ts). */
   readonly jobs: JobQueue;
   /**
    * Called soon after another connection or process committed a change (SQLite: polls PRAGMA
-   * data_version; PostgreSQL: LISTEN/NOTIFY); read revisions() to learn which areas it touched.
+   * data_version; PostgreSQL: LISTEN/NOTIFY); read analyses.analyses.revisions() to learn which areas it touched.
    */
   onExternalChange(listener: () => void): Promise<() => Promise<void>>;
 
   // Stills
   /** Joins (or creates) the movies of a stills folder and prunes stills gone from it, atomically; returns keys in order. */
   prepareStillsMovies(movies: StillsMovie[], source: string): Promise<{ keys: number[]; pruned: number }>;
-  stillState(movieKey: number, seq: number): Promise<StillState | undefined>;
-  putStills(stills: StillRecord[]): Promise<void>;
-  allStills(): Promise<StoredStill[]>;
-  movieStills(movieKey: number): Promise<StoredStill[]>;
-  stillThumbnail(movieKey: number, seq: number): Promise<Buffer | undefined>;
-  moviesWithStills(): Promise<{ key: number; count: number }[]>;
-  stillsOfMovie(movieKey: number): Promise<number>;
-  stillsCount(): Promise<number>;
-  putMovieLook<T>(movieKey: number, stillsHash: string, look: T, barcode: Buffer): Promise<void>;
-  /** A film analysed from a video (films/): replaces the movie's previous one. */
-  putFilm<T>(movieKey: number, film: StoredFilm<T>, barcode: Buffer): Promise<void>;
-  getFilm<T>(movieKey: number): Promise<StoredFilm<T> | undefined>;
-  getFilmBarcode(movieKey: number): Promise<Buffer | undefined>;
-  /** Movies with an analysed film. */
-  moviesWithFilms(): Promise<number[]>;
-  movieLookHash(movieKey: number): Promise<string | undefined>;
-  getMovieLook<T>(movieKey: number): Promise<T | undefined>;
-  getBarcode(movieKey: number): Promise<Buffer | undefined>;
-  stillsNeedingFaceScan(modelVersion: string): Promise<{ key: number; path: string; contentHash: string }[]>;
-  putStillFaces(stillKey: number, modelVersion: string, sourceHash: string, faces: StoredFaceJson[]): Promise<void>;
-  /** Stored faces per still key (only scanned stills), optionally of one movie. */
-  stillFaces(movieKey?: number): Promise<Map<number, StoredFaceJson[]>>;
 
   // Copying between engines (marquee migrate)
   /** Every row of one table in the neutral form (tables.ts), a page at a time, in key order. */
@@ -261,13 +171,4 @@ export interface Store {
   importRows(table: TableSpec, rows: TableRow[]): Promise<void>;
   /** After an import: identity sequences past the copied keys, vector indexes built. */
   finishImport(): Promise<void>;
-
-  // Atlas
-  loadAtlasPoints(channel: string): Promise<AtlasPoint[]>;
-  saveAtlasPoints(channel: string, points: AtlasPoint[], replaceAll: boolean): Promise<void>;
-  saveAtlasMeta(channel: string, meta: unknown): Promise<void>;
-  loadAtlasMeta<T>(channel: string): Promise<T | undefined>;
-  saveAtlasSheets(sheets: Buffer[], sprites: { key: number; sheet: number; slot: number }[]): Promise<void>;
-  loadAtlasSheet(sheet: number): Promise<Buffer | undefined>;
-  loadAtlasSprites(): Promise<Map<number, { sheet: number; slot: number }>>;
 }

@@ -127,8 +127,8 @@ export class TrendTable {
       store.loadVectors(COLOR_CHANNEL, COLOR_MODEL, 'posters'),
       store.allPalettes(),
       store.loadVectors(LAYOUT_CHANNEL, LAYOUT_MODEL, 'posters'),
-      store.faceCounts(),
-      store.allPosterText(ocrVersionKey(), 'posters'),
+      store.faces.countsPerPoster(),
+      store.posterText.all(ocrVersionKey(), 'posters'),
     ]);
     const colourOf = new Map(colour.map((e) => [e.key, e.vector]));
     const paletteOf = new Map(palettes.map((p) => [p.key, p.colors]));

@@ -40,13 +40,13 @@ const auth = (token = TOKEN) => ({ authorization: `Bearer ${token}` });
 function ingestForm(movie: unknown, posterBytes: Buffer): FormData {
   const form = new FormData();
   form.append('movie', typeof movie === 'string' ? movie : JSON.stringify(movie));
-  form.append('poster', new Blob([posterBytes], { type: 'image/jpeg' }), 'poster.jpg');
+  form.append('poster', new Blob([new Uint8Array(posterBytes)], { type: 'image/jpeg' }), 'poster.jpg');
   return form;
 }
 
 async function searchByImage(base: string, bytes: Buffer): Promise<string[]> {
   const form = new FormData();
-  form.append('image', new Blob([bytes], { type: 'image/jpeg' }), 'q.jpg');
+  form.append('image', new Blob([new Uint8Array(bytes)], { type: 'image/jpeg' }), 'q.jpg');
   form.append('k', '5');
   const res = await fetch(`${base}/api/search/image`, { method: 'POST', body: form });
   expect(res.status).toBe(200);
@@ -124,7 +124,7 @@ describe('token-protected server', () => {
     const bearerSearch = async (body: unknown) =>
       ((await (await fetch(`${base}/api/search`, { method: 'POST', headers: { ...auth(), 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as { results: { id: string }[] }).results.map((r) => r.id);
     const form = new FormData();
-    form.append('image', new Blob([bytes], { type: 'image/jpeg' }), 'q.jpg');
+    form.append('image', new Blob([new Uint8Array(bytes)], { type: 'image/jpeg' }), 'q.jpg');
     const byImage = (await (await fetch(`${base}/api/search/image`, { method: 'POST', headers: auth(), body: form })).json()) as { results: { id: string; scores: Record<string, number | null> }[] };
     expect(byImage.results[0]!.id).toBe(newcomer.id);
     expect(byImage.results[0]!.scores.color).toBeGreaterThan(0.99);
@@ -154,7 +154,7 @@ describe('token-protected server', () => {
 
     // While another indexer holds the library, changes are refused, not interleaved.
     const indexer = await openStore(db, { create: false });
-    const release = await indexer.acquireIndexLock();
+    const release = await indexer.runs.acquireIndexLock();
     try {
       const busy = await fetch(`${base}/api/movies/${encodeURIComponent(newcomer.id!)}`, { method: 'DELETE', headers: auth() });
       expect(busy.status).toBe(409);

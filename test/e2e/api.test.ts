@@ -129,8 +129,8 @@ describe('HTTP API', () => {
     expect(computed.computedAt).not.toBeNull();
     // Writes to other areas: the server hears them within a second (it polls the revisions).
     const key = (await library.keyOf(rows[7]!.id!))!;
-    await library.putGenreModel('scratch', { method: 'prior' }, null);
-    await library.putPosterText(key, 'scratch-ocr', 'scratch-hash', { lines: [] });
+    await library.genreModels.put('scratch', { method: 'prior' }, null);
+    await library.posterText.put(key, 'scratch-ocr', 'scratch-hash', { lines: [] });
     await new Promise((r) => setTimeout(r, 2500));
     expect(await pairs()).toEqual(first);
     expect(await status()).toEqual(computed);

@@ -84,7 +84,7 @@ describe.each(ENGINES)('a brought dual encoder on %s', (engine) => {
     expect(r.code, r.stderr).toBe(0);
     const meta = JSON.parse(r.stdout) as { clusters: { id: number; shows?: { prompt: string; p: number } }[] };
     const store = await openStore(library.db, { create: false });
-    const points = await store.loadAtlasPoints('content');
+    const points = await store.atlas.loadPoints('content');
     const vectors = new Map((await store.loadVectors(CHANNEL, MODEL)).map((e) => [e.key, e.vector]));
     await store.close();
     for (const c of meta.clusters) {

@@ -50,8 +50,8 @@ describe('marquee index --background', () => {
     try {
       const stats = await store.stats();
       expect(stats.vectors.filter((c) => c.channel.startsWith('tile-'))).toEqual([]);
-      expect(await store.loadAtlasPoints('content')).toEqual([]);
-      expect((await store.posterTextProgress(ocrVersionKey())).read).toBe(0);
+      expect(await store.atlas.loadPoints('content')).toEqual([]);
+      expect((await store.posterText.progress(ocrVersionKey())).read).toBe(0);
     } finally {
       await store.close();
     }
@@ -60,7 +60,7 @@ describe('marquee index --background', () => {
     expect(pairs.code, pairs.stderr).toBe(0);
     const again = await openStore(background, { create: false });
     try {
-      pairsRevisions = (await again.getAnalysis('pairs:content'))!.revisions;
+      pairsRevisions = (await again.analyses.get('pairs:content'))!.revisions;
     } finally {
       await again.close();
     }
@@ -79,14 +79,14 @@ describe('marquee index --background', () => {
           const mine = (await store.vectorStates(key)).get(channel);
           const theirs = (await reference.vectorStates(refKey)).get(channel);
           expect(mine, `${id} ${channel}`).toMatchObject({ sourceHash: theirs!.sourceHash, modelId: theirs!.modelId, modelVersion: theirs!.modelVersion });
-          const model = { id: theirs!.modelId, version: theirs!.modelVersion };
+          const model = { id: theirs!.modelId, version: theirs!.modelVersion, dimension: 0 };
           expect(cosine((await store.getVector(key, channel, model))!, (await reference.getVector(refKey, channel, model))!)).toBeGreaterThan(0.9999);
         }
       }
-      expect((await store.loadAtlasPoints('content')).length).toBe(POSTERS);
-      expect(await store.posterTextProgress(ocrVersionKey())).toMatchObject({ read: POSTERS, pending: 0, smallPrint: 0 });
+      expect((await store.atlas.loadPoints('content')).length).toBe(POSTERS);
+      expect(await store.posterText.progress(ocrVersionKey())).toMatchObject({ read: POSTERS, pending: 0, smallPrint: 0 });
       // The tiles moved their own areas only: the pairs stored before them still hold.
-      const now = await store.revisions();
+      const now = await store.analyses.revisions();
       expect(now.get('vectors:tile-top')).toBeGreaterThan(pairsRevisions['vectors:tile-top'] ?? 0);
       expect(stillCurrent(pairsRevisions, now, analysisReads(undefined as never, { kind: 'pairs', channel: 'content' }))).toBe(true);
     } finally {
@@ -104,11 +104,11 @@ describe('marquee index --background', () => {
     const store = await openStore(background, { create: false });
     try {
       const key = (await store.keyOf('short-film'))!;
-      const keyframes = await store.movieStills(key);
+      const keyframes = await store.stills.ofMovie(key);
       expect(keyframes.length).toBeGreaterThan(1);
       // Every keyframe scanned for faces (by the film's job or the faces job), and every poster.
-      expect((await store.stillFaces(key)).size).toBe(keyframes.length);
-      expect(await store.faceScanCount()).toBe(POSTERS);
+      expect((await store.faces.stillFaces(key)).size).toBe(keyframes.length);
+      expect(await store.faces.scannedPosters()).toBe(POSTERS);
     } finally {
       await store.close();
     }

@@ -3,7 +3,7 @@ import { stringify } from 'csv-stringify/sync';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { catalogRows, jsonLines, makeCatalog, POSTERS, runCli, spreadRows, tempDir } from '../helpers.js';
+import { catalogRows, jsonLines, makeCatalog, POSTERS, runCli, spreadRows, tempDir, type CatalogRow } from '../helpers.js';
 
 function summaryOf(stdout: string): Record<string, unknown> {
   const last = jsonLines(stdout).at(-1)!;
@@ -21,7 +21,7 @@ describe('index: real catalog rows, good and bad', () => {
   writeFileSync(join(posterCopies, 'empty.jpg'), Buffer.alloc(0));
   writeFileSync(join(posterCopies, 'page.jpg'), '<html><body>not an image</body></html>');
   const base = good[1]!;
-  const bad = [
+  const bad: CatalogRow[] = [
     { ...base, id: '', title: 'No id' },
     { ...base, id: good[2]!.id, title: 'Duplicate id' },
     { ...base, id: 'x-missing', poster: 'posters/does-not-exist.jpg' },

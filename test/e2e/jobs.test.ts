@@ -83,7 +83,7 @@ describe.each(enginesHere)('durable jobs (%s)', (engine) => {
       const held = (await library.jobs.get(job.id))!;
       expect(held.state).toBe('running');
       expect(held.worker).toContain(`:${first.child.pid}`);
-      const before = await library.posterTextProgress(ocrVersionKey());
+      const before = await library.posterText.progress(ocrVersionKey());
       expect(before.read).toBeGreaterThanOrEqual(3);
       expect(before.pending).toBeGreaterThan(0);
     } finally {
@@ -113,9 +113,9 @@ describe.each(enginesHere)('durable jobs (%s)', (engine) => {
 
     const after = await openStore(lib.db, { create: false });
     try {
-      expect(await after.posterTextProgress(ocrVersionKey())).toMatchObject({ read: POSTERS, pending: 0, smallPrint: 0 });
+      expect(await after.posterText.progress(ocrVersionKey())).toMatchObject({ read: POSTERS, pending: 0, smallPrint: 0 });
       // Each reading written moves the revision once: every poster's titles were read once, and its small print at most once.
-      expect((await after.revisions()).get('printed-text')).toBe(POSTERS + smallPrint!.result!.read);
+      expect((await after.analyses.revisions()).get('printed-text')).toBe(POSTERS + smallPrint!.result!.read);
     } finally {
       await after.close();
     }
@@ -156,7 +156,7 @@ describe.each(enginesHere)('durable jobs (%s)', (engine) => {
     }
     const atlas = await openStore(lib.db, { create: false });
     try {
-      expect((await atlas.loadAtlasPoints('content')).length).toBeGreaterThan(0);
+      expect((await atlas.atlas.loadPoints('content')).length).toBeGreaterThan(0);
     } finally {
       await atlas.close();
     }
@@ -177,7 +177,7 @@ describe.each(enginesHere)('durable jobs (%s)', (engine) => {
     }
     const scanned = await openStore(lib.db, { create: false });
     try {
-      expect(await scanned.faceScanCount()).toBe(POSTERS);
+      expect(await scanned.faces.scannedPosters()).toBe(POSTERS);
     } finally {
       await scanned.close();
     }

@@ -120,7 +120,7 @@ describe('films indexed from video files', () => {
     const store = await openStore(db, { create: false });
     try {
       const key = (await store.keyOf('synthetic-one'))!;
-      const frames = await store.movieStills(key);
+      const frames = await store.stills.ofMovie(key);
       expect(frames.map((f) => f.timestamp)).toEqual(cli.shots.map((s) => s.keyframe));
       for (const s of cli.shots) expect(s.keyframe >= s.start && s.keyframe <= s.end).toBe(true);
     } finally {

@@ -111,7 +111,7 @@ describe('stills of real films', () => {
     const cli = json<unknown>(['stills', 'clusters']);
     const library = await openStore(db, { create: false });
     try {
-      expect(await library.getAnalysis('stills-clusters@1')).toBeUndefined();
+      expect(await library.analyses.get('stills-clusters@1')).toBeUndefined();
       const app = await buildServer({ library });
       try {
         const res = await app.inject({ method: 'GET', url: '/api/stills/clusters' });
@@ -120,7 +120,7 @@ describe('stills of real films', () => {
       } finally {
         await app.close();
       }
-      expect((await library.getAnalysis('stills-clusters@1'))?.result).toEqual(cli);
+      expect((await library.analyses.get('stills-clusters@1'))?.result).toEqual(cli);
     } finally {
       await library.close();
     }

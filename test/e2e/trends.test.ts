@@ -144,7 +144,7 @@ describe('trends with a planted drift', () => {
       expect(res.statusCode).toBe(200);
       expect((res.json() as TrendJson).periods).toEqual(cli.periods);
       // The table is a stored analysis, computed by a job, not on the request.
-      expect((await library.getAnalysis('trends@1'))?.result).toMatchObject({ posters: expect.any(Array), values: expect.any(Object) });
+      expect((await library.analyses.get('trends@1'))?.result).toMatchObject({ posters: expect.any(Array), values: expect.any(Object) });
       const csv = await app.inject({ method: 'GET', url: '/api/trends/csv?measure=brightness&measure=symmetry&by=year' });
       expect(csv.statusCode).toBe(200);
       expect(csv.headers['content-type']).toMatch(/text\/csv/);

@@ -109,8 +109,8 @@ describe('PostgreSQL store: schema 3 to 4 (several posters per film)', () => {
     try {
       const store = await openPostgresStore(db.url, { create: true });
       const [a, b] = await store.writeMovies([{ movie: fixtureMovie('a'), poster: fixturePoster('a', 1) }, { movie: fixtureMovie('b'), poster: fixturePoster('b', 2) }], '/c');
-      await store.putFaces(a!, 'f', 'h-a', [{ box: { x: 0, y: 0, width: 1, height: 1 }, score: 0.5, descriptor: fixtureVector(3, 128) }]);
-      await store.putPosterText(b!, 'o', 'h-b', { lines: [] });
+      await store.faces.putPosterFaces(a!, 'f', 'h-a', [{ box: { x: 0, y: 0, width: 1, height: 1 }, score: 0.5, descriptor: fixtureVector(3, 128) }]);
+      await store.posterText.put(b!, 'o', 'h-b', { lines: [] });
       const content = FIXTURE_CONTENT_MODEL;
       const before = await store.loadVectors('content', content);
       await store.close();
@@ -121,13 +121,13 @@ describe('PostgreSQL store: schema 3 to 4 (several posters per film)', () => {
         const after = await migrated.loadVectors('content', content);
         expect(after.map((e) => [e.key, [...e.vector]])).toEqual(before.map((e) => [e.key, [...e.vector]]));
         expect((await migrated.moviePosters(a!)).map((p) => [p.key, p.rank, p.path])).toEqual([[a, 0, '/p/a.jpg']]);
-        expect((await migrated.getFaces(a!)).length).toBe(1);
-        expect(await migrated.getPosterText(b!)).toMatchObject({ version: 'o', sourceHash: 'h-b' });
+        expect((await migrated.faces.posterFaces(a!)).length).toBe(1);
+        expect(await migrated.posterText.get(b!)).toMatchObject({ version: 'o', sourceHash: 'h-b' });
         const { keys } = await migrated.writeMorePosters(a!, [fixtureFurtherPoster('a2', 5)], ['/p/a2.jpg']);
         expect([a, b]).not.toContain(keys[0]);
         await migrated.deleteMovies(['a']);
         expect(await migrated.vectorStates(keys[0]!)).toEqual(new Map());
-        expect(await migrated.getFaces(a!)).toEqual([]);
+        expect(await migrated.faces.posterFaces(a!)).toEqual([]);
         expect(await migrated.getMeta('schema_version')).toBe(String(PG_SCHEMA_VERSION));
       } finally {
         await migrated.close();

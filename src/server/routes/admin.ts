@@ -23,7 +23,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: ServerContext): v
   /** Runs one library change at a time, holding the index lock. */
   const mutate = <T>(fn: () => Promise<T> | T): Promise<T> => {
     const run = queue.then(async () => {
-      const release = await library.acquireIndexLock(); // StoreError 'busy' answers 409 (errors.ts)
+      const release = await library.runs.acquireIndexLock(); // StoreError 'busy' answers 409 (errors.ts)
       try {
         return await fn();
       } finally {

@@ -45,7 +45,7 @@ export function registerAtlasRoutes(app: FastifyInstance, ctx: ServerContext): v
     '/api/atlas/sheets/:n',
     { schema: { summary: 'A texture-atlas sheet (JPEG) of poster tiles', params: { type: 'object', properties: { n: { type: 'integer', minimum: 0, maximum: 100000 } }, required: ['n'] } } },
     async (req, reply) => {
-      const jpeg = await library.loadAtlasSheet(req.params.n);
+      const jpeg = await library.atlas.loadSheet(req.params.n);
       if (!jpeg) throw new HttpError(404, 'not_found', `no sheet ${req.params.n}`);
       const etag = `"sheet-${req.params.n}-${jpeg.length}"`;
       reply.header('ETag', etag).header('Cache-Control', 'public, max-age=3600');

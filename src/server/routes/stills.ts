@@ -25,7 +25,7 @@ export function registerStillsRoutes(app: FastifyInstance, ctx: ServerContext): 
       const key = await keyOr404(req.params.id);
       const look = await stills.look(req.params.id);
       if (!look) throw new HttpError(404, 'no_stills', `movie "${req.params.id}" has no stills`);
-      return { ...look, frames: (await library.movieStills(key)).map((s) => ({ seq: s.seq, timestamp: s.timestamp })) };
+      return { ...look, frames: (await library.stills.ofMovie(key)).map((s) => ({ seq: s.seq, timestamp: s.timestamp })) };
     },
   );
 
@@ -40,7 +40,7 @@ export function registerStillsRoutes(app: FastifyInstance, ctx: ServerContext): 
     '/api/movies/:id/stills/:seq/thumbnail',
     { schema: { summary: 'JPEG thumbnail of a still', params: { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 200 }, seq: { type: 'integer', minimum: 1, maximum: 10_000_000 } }, required: ['id', 'seq'] } } },
     async (req, reply) => {
-      const jpeg = await library.stillThumbnail(await keyOr404(req.params.id), req.params.seq);
+      const jpeg = await library.stills.thumbnail(await keyOr404(req.params.id), req.params.seq);
       if (!jpeg) throw new HttpError(404, 'not_found', `movie "${req.params.id}" has no still ${req.params.seq}`);
       return reply.type('image/jpeg').header('Cache-Control', 'public, max-age=300').send(jpeg);
     },
@@ -87,14 +87,14 @@ export function registerStillsRoutes(app: FastifyInstance, ctx: ServerContext): 
   );
 
   app.get('/api/stills', { schema: { summary: 'Movies that have stills, with their still counts' } }, async () => {
-    const counts = await library.moviesWithStills();
+    const counts = await library.stills.movies();
     const movies = await library.getMoviesByKeys(counts.map((c) => c.key));
     return { movies: counts.map((c) => ({ id: movies.get(c.key)!.id, title: movies.get(c.key)!.title, year: movies.get(c.key)!.year, stills: c.count })) };
   });
 
   // A stored analysis computed by a job (analysis/stored-analyses.ts): the last result at once, a newer one in the background.
   app.get('/api/stills/clusters', { schema: { summary: 'Kinds of shot across movies: clusters of stills with labels and grid cells', response: { 200: stillsClustersSchema, 409: errorSchema } } }, async () => {
-    if ((await library.moviesWithStills()).length === 0) throw new StillsError('no_stills', `library ${library.location} has no stills: run "marquee index --stills <folder>"`);
+    if ((await library.stills.movies()).length === 0) throw new StillsError('no_stills', `library ${library.location} has no stills: run "marquee index --stills <folder>"`);
     return ctx.analysisResults.stillsClusters();
   });
 }

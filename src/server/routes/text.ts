@@ -39,7 +39,7 @@ export function registerTextRoutes(app: FastifyInstance, ctx: ServerContext): vo
   const { library, engine } = ctx;
 
   app.get('/api/text/status', { schema: { summary: 'How far reading the posters\' printed text (OCR) is', response: { 200: statusSchema } } }, async () => {
-    const progress = await library.posterTextProgress(ocrVersionKey());
+    const progress = await library.posterText.progress(ocrVersionKey());
     // The OCR passes are jobs in the library's queue (run here or by any worker on the library): the titles first, then the small print.
     const [titles, smallPrint] = await Promise.all([POSTER_TEXT_JOB, SMALL_PRINT_JOB].map(async (kind) => (await ctx.jobs.list({ kind, limit: 1 }))[0]));
     const working = (j: typeof titles): boolean => j?.state === 'running' || j?.state === 'waiting';

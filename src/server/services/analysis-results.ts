@@ -135,7 +135,7 @@ export class AnalysisResults {
   private load(key: string): Promise<StoredAnalysis | undefined> {
     let p = this.stored.get(key);
     if (!p) {
-      p = this.engine.store.getAnalysis(key);
+      p = this.engine.store.analyses.get(key);
       this.stored.set(key, p);
       p.then((s) => s ?? this.stored.delete(key)).catch(() => this.stored.delete(key));
     }
@@ -146,7 +146,7 @@ export class AnalysisResults {
   private async current(req: AnalysisRequest): Promise<StoredAnalysis | undefined> {
     const stored = await this.load(analysisKey(this.engine.indexes, req));
     if (!stored) return undefined;
-    return stillCurrent(stored.revisions, await this.engine.store.revisions(), analysisReads(this.engine.indexes, req)) ? stored : undefined;
+    return stillCurrent(stored.revisions, await this.engine.store.analyses.revisions(), analysisReads(this.engine.indexes, req)) ? stored : undefined;
   }
 
   private enqueue(req: AnalysisRequest): Promise<{ job: Job }> {
@@ -189,7 +189,7 @@ export class AnalysisResults {
     // Of the computation in flight, or of the last one (how many posters the result looked at).
     const counts = { done: job?.progress?.done ?? 0, total: job?.progress?.total ?? 0 };
     if (stored) {
-      const fresh = stillCurrent(stored.revisions, await this.engine.store.revisions(), analysisReads(this.engine.indexes, req));
+      const fresh = stillCurrent(stored.revisions, await this.engine.store.analyses.revisions(), analysisReads(this.engine.indexes, req));
       return { state: 'ready', updating: !fresh && working === true, computedAt: stored.computedAt, ...counts };
     }
     if (working) return { state: 'computing', updating: false, computedAt: null, ...counts };

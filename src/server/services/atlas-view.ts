@@ -25,10 +25,10 @@ export interface AtlasView {
 
 /** undefined when no atlas of that channel has been built. */
 export async function atlasView(library: Store, channel: string): Promise<AtlasView | undefined> {
-  const meta = await library.loadAtlasMeta<AtlasMeta>(channel);
+  const meta = await library.atlas.loadMeta<AtlasMeta>(channel);
   if (!meta) return undefined;
-  const points = await library.loadAtlasPoints(channel);
-  const sprites = await library.loadAtlasSprites();
+  const points = await library.atlas.loadPoints(channel);
+  const sprites = await library.atlas.loadSprites();
   const movies = await library.getMoviesByKeys(points.map((p) => p.key));
   return {
     meta: { ...meta, tile: { width: TILE_W, height: TILE_H, perRow: TILES_PER_ROW, sheetSize: SHEET_SIZE } },

@@ -49,8 +49,8 @@ export async function moviePage(ctx: { library: Store; engine: SearchEngine; gen
   return {
     id: m.id, title: m.title, year: m.year, genres: m.genres, countries: m.countries, overview: m.overview, tagline: m.tagline, imdbId: m.imdbId, extra: m.extra, hasPoster: m.hasPoster,
     palette: (await library.getPalette(m.key)) ?? [],
-    faces: (await library.getFaces(m.key)).length,
-    stills: await library.stillsOfMovie(m.key),
+    faces: (await library.faces.posterFaces(m.key)).length,
+    stills: await library.stills.countOfMovie(m.key),
     predictedGenres,
     genreModel,
     neighbours,

@@ -9,19 +9,27 @@
  */
 import pg from 'pg';
 import type { PaletteColor } from '../../design/palette.js';
-import type { DetectedFace } from '../../models/face-model.js';
 import { fromBlob, toBlob } from '../blob.js';
-import { POSTER_COLUMNS, readingColumns, rowLines, rowToAtlasPoint, rowToFace, rowToPoster, rowToPosterText, scoped } from '../rows.js';
+import { POSTER_COLUMNS, rowToPoster, scoped } from '../rows.js';
 import { channelKind, COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL } from '../channels.js';
 import { StoreError } from '../errors.js';
 import { redactLocation } from '../location.js';
-import type { LibraryStats, MorePosterWrite, MovieWrite, PosterTextProgress, PosterTextReading, StillsMovie, Store, StoredAnalysis, StoredPosterText, VectorBackend } from '../store.js';
-import type { TextLine } from '../../text/types.js';
-import type { AtlasPoint, BatchCounts, FilterRow, TitleRow, ModelRef, MovieRecord, PosterMeta, PosterScope, StillLook, StoredPoster, StillRecord, StillState, StoredFaceJson, StoredFilm, StoredMovie, StoredStill, VectorRecord, VectorState } from '../types.js';
+import { postgresSql } from './sql.js';
+import { sqlRepositories } from '../repositories/all.js';
+import type { RunsRepository } from '../repositories/runs.js';
+import type { GenreModelsRepository } from '../repositories/genre-models.js';
+import type { AnalysesRepository } from '../repositories/analyses.js';
+import type { AtlasRepository } from '../repositories/atlas.js';
+import type { FacesRepository } from '../repositories/faces.js';
+import type { PosterTextRepository } from '../repositories/poster-text.js';
+import type { StillsRepository } from '../repositories/stills.js';
+import type { FilmsRepository } from '../repositories/films.js';
+import type { LibraryStats, MorePosterWrite, MovieWrite, StillsMovie, Store, VectorBackend } from '../store.js';
+import type { FilterRow, TitleRow, ModelRef, MovieRecord, PosterMeta, PosterScope, StoredPoster, StoredMovie, VectorRecord, VectorState } from '../types.js';
 import { PG_LEXICAL_SCHEMA_SQL, PostgresLexicalSearch, setUpTrigrams } from './lexical-postgres.js';
 import type { LexicalSearch } from '../lexical.js';
 import { ensureVectorIndex, PgVectorIndex, vectorLiteral } from './pgvector-index.js';
-import { COPY_PAGE, ENGINE_META_KEYS, FACE_PASS, TABLE_SPECS, TEXT_PASS, type PosterPass, type TableRow, type TableSpec } from '../tables.js';
+import { COPY_PAGE, ENGINE_META_KEYS, TABLE_SPECS, type TableRow, type TableSpec } from '../tables.js';
 import { PG_JOBS_SCHEMA_SQL, PostgresJobQueue } from './postgres-jobs.js';
 import type { JobQueue } from '../../jobs/job-queue.js';
 import { NOTIFY_CHANNEL, revisionTriggersPresent, revisionTriggersSql, PG_MIGRATIONS, PG_SCHEMA_SQL, PG_SCHEMA_VERSION } from './schema.js';
@@ -34,8 +42,6 @@ const SEARCHED_CHANNELS = new Set<string>([CONTENT_CHANNEL, COLOR_CHANNEL, LAYOU
 
 const MOVIE_COLUMNS = `m.key, m.id, m.title, m.year, m.genres, m.countries, m.overview, m.tagline, m.imdb_id, m.tmdb_id, m.extra, m.source,
   EXISTS(SELECT 1 FROM posters p WHERE p.movie_key = m.key) AS has_poster`;
-const STILL_COLUMNS = 'key, movie_key, seq, path, timestamp, content_hash, content, color, layout, look';
-
 function rowToMovie(r: Row): StoredMovie {
   return {
     key: r.key as number,
@@ -53,19 +59,6 @@ function rowToMovie(r: Row): StoredMovie {
     hasPoster: Boolean(r.has_poster),
   };
 }
-
-const rowToStill = (r: Row): StoredStill => ({
-  key: r.key as number,
-  movieKey: r.movie_key as number,
-  seq: r.seq as number,
-  path: r.path as string,
-  timestamp: (r.timestamp as number | null) ?? null,
-  contentHash: r.content_hash as string,
-  content: fromBlob(r.content as Buffer),
-  color: fromBlob(r.color as Buffer),
-  layout: fromBlob(r.layout as Buffer),
-  look: r.look as StillLook,
-});
 
 const vectorState = (r: Row): VectorState => ({ modelId: r.model_id as string, modelVersion: r.model_version as string, sourceHash: r.source_hash as string });
 
@@ -177,6 +170,14 @@ export class PostgresStore implements Store {
   readonly vectors: VectorBackend;
   readonly lexical: LexicalSearch;
   readonly jobs: JobQueue;
+  readonly runs: RunsRepository;
+  readonly genreModels: GenreModelsRepository;
+  readonly analyses: AnalysesRepository;
+  readonly atlas: AtlasRepository;
+  readonly faces: FacesRepository;
+  readonly posterText: PosterTextRepository;
+  readonly stills: StillsRepository;
+  readonly films: FilmsRepository;
   /** (channel, model) pairs whose HNSW index this process has made sure of. */
   private readonly indexed = new Set<string>();
 
@@ -193,6 +194,15 @@ export class PostgresStore implements Store {
       kind: pgvector ? 'pgvector' : 'bytes',
       engineIndex: (channel, model) => (pgvector && SEARCHED_CHANNELS.has(channelKind(channel)) ? new PgVectorIndex(pool, channel, model) : undefined),
     };
+    const repositories = sqlRepositories(postgresSql(pool), () => this.acquireIndexLock());
+    this.runs = repositories.runs;
+    this.genreModels = repositories.genreModels;
+    this.analyses = repositories.analyses;
+    this.atlas = repositories.atlas;
+    this.faces = repositories.faces;
+    this.posterText = repositories.posterText;
+    this.stills = repositories.stills;
+    this.films = repositories.films;
   }
 
   async close(): Promise<void> {
@@ -482,152 +492,51 @@ export class PostgresStore implements Store {
     });
   }
 
-  async putFaces(key: number, modelVersion: string, sourceHash: string, faces: DetectedFace[]): Promise<void> {
-    await this.tx(async (c) => {
-      await c.query('DELETE FROM faces WHERE movie_key = $1', [key]);
-      for (const [i, f] of faces.entries())
-        await c.query('INSERT INTO faces (movie_key, idx, x, y, width, height, score, descriptor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [key, i, f.box.x, f.box.y, f.box.width, f.box.height, f.score, toBlob(f.descriptor)]);
-      await c.query(
-        `INSERT INTO face_scans (movie_key, model_version, source_hash, count) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (movie_key) DO UPDATE SET model_version = excluded.model_version, source_hash = excluded.source_hash, count = excluded.count`,
-        [key, modelVersion, sourceHash, faces.length],
-      );
-    });
-  }
 
-  /** Posters a per-poster pass (faces, OCR) has not done with this version, or did on older bytes. */
-  private async postersNeeding(pass: PosterPass, version: string): Promise<{ key: number; path: string; contentHash: string }[]> {
-    return (
-      await this.q(
-        `SELECT p.key, p.path, p.content_hash FROM posters p LEFT JOIN ${pass.table} d ON d.movie_key = p.key
-         WHERE d.movie_key IS NULL OR d.${pass.versionColumn} <> $1 OR d.source_hash <> p.content_hash ORDER BY p.key`,
-        [version],
-      )
-    ).map((r) => ({ key: r.key as number, path: r.path as string, contentHash: r.content_hash as string }));
-  }
 
-  async postersNeedingFaceScan(modelVersion: string): Promise<{ key: number; path: string; contentHash: string }[]> {
-    return this.postersNeeding(FACE_PASS, modelVersion);
-  }
 
-  async getFaces(key: number): Promise<DetectedFace[]> {
-    return (await this.q('SELECT * FROM faces WHERE movie_key = $1 ORDER BY idx', [key])).map(rowToFace);
-  }
 
-  async allFaceDescriptors(scope?: PosterScope): Promise<{ key: number; descriptor: Float32Array }[]> {
-    return (await this.q(`SELECT movie_key, descriptor FROM faces WHERE true${scoped(scope, 'movie_key')} ORDER BY movie_key, idx`)).map((r) => ({ key: r.movie_key as number, descriptor: fromBlob(r.descriptor as Buffer) }));
-  }
 
-  async faceCounts(): Promise<{ key: number; count: number }[]> {
-    return (await this.q('SELECT s.movie_key, s.count FROM face_scans s JOIN posters p ON p.key = s.movie_key WHERE s.source_hash = p.content_hash ORDER BY s.movie_key')).map((r) => ({ key: r.movie_key as number, count: r.count as number }));
-  }
 
-  async faceScanCount(): Promise<number> {
-    return (await this.one('SELECT COUNT(*)::int AS n FROM face_scans'))!.n as number;
-  }
 
-  async putPosterText(key: number, version: string, sourceHash: string, reading: PosterTextReading): Promise<void> {
-    const { lines, smallPrint, error } = readingColumns(reading);
-    await this.q(
-      `INSERT INTO poster_text (movie_key, version, source_hash, lines, small_print, error, read_at) VALUES ($1, $2, $3, $4, $5, $6, now())
-       ON CONFLICT (movie_key) DO UPDATE SET version = excluded.version, source_hash = excluded.source_hash, lines = excluded.lines, small_print = excluded.small_print, error = excluded.error, read_at = excluded.read_at`,
-      [key, version, sourceHash, lines, smallPrint, error],
-    );
-  }
 
-  async postersWithSmallPrint(version: string): Promise<{ key: number; path: string; contentHash: string }[]> {
-    return (
-      await this.q(
-        `SELECT p.key, p.path, p.content_hash FROM poster_text t JOIN posters p ON p.key = t.movie_key
-         WHERE t.version = $1 AND t.source_hash = p.content_hash AND t.small_print IS NOT NULL ORDER BY p.key`,
-        [version],
-      )
-    ).map((r) => ({ key: r.key as number, path: r.path as string, contentHash: r.content_hash as string }));
-  }
 
-  async postersNeedingText(version: string): Promise<{ key: number; path: string; contentHash: string }[]> {
-    return this.postersNeeding(TEXT_PASS, version);
-  }
 
-  async getPosterText(key: number): Promise<StoredPosterText | undefined> {
-    const r = await this.one('SELECT * FROM poster_text WHERE movie_key = $1', [key]);
-    return r ? rowToPosterText(r) : undefined;
-  }
 
-  async allPosterText(version: string, scope?: PosterScope): Promise<{ key: number; lines: TextLine[] }[]> {
-    return (
-      await this.q(
-        `SELECT t.movie_key, t.lines FROM poster_text t JOIN posters p ON p.key = t.movie_key
-         WHERE t.version = $1 AND t.source_hash = p.content_hash AND t.error IS NULL${scope === 'posters' ? '' : ' AND p.rank = 0'} ORDER BY t.movie_key`,
-        [version],
-      )
-    ).map((r) => ({ key: r.movie_key as number, lines: rowLines(r) }));
-  }
 
-  async posterTextProgress(version: string): Promise<PosterTextProgress> {
-    const r = (await this.one(
-      `SELECT COUNT(*) FILTER (WHERE t.version = $1 AND t.source_hash = p.content_hash AND t.error IS NULL)::int AS read,
-              COUNT(*) FILTER (WHERE t.version = $1 AND t.source_hash = p.content_hash AND t.error IS NOT NULL)::int AS failed,
-              COUNT(*) FILTER (WHERE t.version = $1 AND t.source_hash = p.content_hash AND t.small_print IS NOT NULL)::int AS small_print,
-              COUNT(*)::int AS total
-       FROM posters p LEFT JOIN poster_text t ON t.movie_key = p.key`,
-      [version],
-    ))!;
-    const read = r.read as number;
-    const failed = r.failed as number;
-    return { read, failed, pending: (r.total as number) - read - failed, smallPrint: r.small_print as number };
-  }
 
-  async putAnalysis(key: string, revisions: Record<string, number>, result: unknown): Promise<void> {
-    await this.q(
-      `INSERT INTO analyses (key, revisions, result, computed_at) VALUES ($1, $2, $3, now())
-       ON CONFLICT (key) DO UPDATE SET revisions = excluded.revisions, result = excluded.result, computed_at = excluded.computed_at`,
-      [key, JSON.stringify(revisions), JSON.stringify(result)],
-    );
-  }
 
-  async getAnalysis(key: string): Promise<StoredAnalysis | undefined> {
-    const r = await this.one('SELECT revisions, result, computed_at FROM analyses WHERE key = $1', [key]);
-    return r ? { revisions: r.revisions as Record<string, number>, result: r.result, computedAt: (r.computed_at as Date).toISOString() } : undefined;
-  }
 
-  async putGenreModel(name: string, meta: unknown, params: Float32Array | null): Promise<void> {
-    await this.q(
-      `INSERT INTO genre_models (name, created_at, meta, params) VALUES ($1, now(), $2, $3)
-       ON CONFLICT (name) DO UPDATE SET created_at = excluded.created_at, meta = excluded.meta, params = excluded.params`,
-      [name, JSON.stringify(meta), params ? toBlob(params) : null],
-    );
-  }
 
-  async getGenreModel(name: string): Promise<{ createdAt: string; meta: unknown; params: Float32Array | null } | undefined> {
-    const r = await this.one('SELECT created_at, meta, params FROM genre_models WHERE name = $1', [name]);
-    return r ? { createdAt: (r.created_at as Date).toISOString(), meta: r.meta, params: r.params ? fromBlob(r.params as Buffer) : null } : undefined;
-  }
 
-  async startRun(catalog: string): Promise<number> {
-    return (await this.one("INSERT INTO index_runs (catalog, started_at, status) VALUES ($1, now(), 'running') RETURNING id", [catalog]))!.id as number;
-  }
 
-  async finishRun(runId: number, status: 'done' | 'interrupted' | 'failed', summary: unknown): Promise<void> {
-    await this.q('UPDATE index_runs SET finished_at = now(), status = $2, summary = $3 WHERE id = $1', [runId, status, JSON.stringify(summary)]);
-  }
 
-  async recordFailure(runId: number, item: string, file: string | null, reason: string): Promise<void> {
-    await this.q('INSERT INTO index_failures (run_id, item, file, reason) VALUES ($1, $2, $3, $4)', [runId, item, file, reason]);
-  }
 
-  async recordBatch(runId: number, batch: number, worker: string, counts: BatchCounts): Promise<void> {
-    await this.q(
-      'INSERT INTO index_batches (run_id, batch, worker, counts, finished_at) VALUES ($1, $2, $3, $4, now()) ON CONFLICT (run_id, batch) DO UPDATE SET worker = excluded.worker, counts = excluded.counts, finished_at = excluded.finished_at',
-      [runId, batch, worker, JSON.stringify(counts)],
-    );
-  }
 
-  async runBatches(runId: number): Promise<{ batch: number; worker: string; counts: BatchCounts }[]> {
-    return (await this.q('SELECT batch, worker, counts FROM index_batches WHERE run_id = $1 ORDER BY batch', [runId])).map((r) => ({ batch: r.batch as number, worker: r.worker as string, counts: r.counts as BatchCounts }));
-  }
 
-  async acquireIndexLock(): Promise<() => Promise<void>> {
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+  private async acquireIndexLock(): Promise<() => Promise<void>> {
     // A session-level advisory lock on a client of its own: it dies with the process's connection,
     // so a killed indexer never leaves a stale lock behind.
     const client = await this.pool.connect();
@@ -676,10 +585,7 @@ export class PostgresStore implements Store {
     return problems;
   }
 
-  async revisions(): Promise<Map<string, number>> {
-    const rows = await this.q('SELECT area, rev FROM revisions');
-    return new Map(rows.map((r) => [r.area as string, Number(r.rev)]));
-  }
+
 
   async onExternalChange(listener: () => void): Promise<() => Promise<void>> {
     const client = await this.pool.connect();
@@ -717,112 +623,43 @@ export class PostgresStore implements Store {
     });
   }
 
-  async stillState(movieKey: number, seq: number): Promise<StillState | undefined> {
-    const r = await this.one('SELECT content_hash, versions, path FROM stills WHERE movie_key = $1 AND seq = $2', [movieKey, seq]);
-    return r ? { contentHash: r.content_hash as string, versions: r.versions as string, path: r.path as string } : undefined;
-  }
 
-  async putStills(stills: StillRecord[]): Promise<void> {
-    await this.tx(async (c) => {
-      for (const s of stills)
-        await c.query(
-          `INSERT INTO stills (movie_key, seq, path, timestamp, content_hash, width, height, thumbnail, versions, content, color, layout, look)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-           ON CONFLICT (movie_key, seq) DO UPDATE SET path = excluded.path, timestamp = excluded.timestamp, content_hash = excluded.content_hash,
-             width = excluded.width, height = excluded.height, thumbnail = excluded.thumbnail, versions = excluded.versions,
-             content = excluded.content, color = excluded.color, layout = excluded.layout, look = excluded.look`,
-          [s.movieKey, s.seq, s.path, s.timestamp, s.contentHash, s.width, s.height, s.thumbnail, s.versions, toBlob(s.content), toBlob(s.color), toBlob(s.layout), JSON.stringify(s.look)],
-        );
-    });
-  }
 
-  async allStills(): Promise<StoredStill[]> {
-    return (await this.q(`SELECT ${STILL_COLUMNS} FROM stills ORDER BY movie_key, seq`)).map(rowToStill);
-  }
 
-  async movieStills(movieKey: number): Promise<StoredStill[]> {
-    return (await this.q(`SELECT ${STILL_COLUMNS} FROM stills WHERE movie_key = $1 ORDER BY seq`, [movieKey])).map(rowToStill);
-  }
 
-  async stillThumbnail(movieKey: number, seq: number): Promise<Buffer | undefined> {
-    return (await this.one('SELECT thumbnail FROM stills WHERE movie_key = $1 AND seq = $2', [movieKey, seq]))?.thumbnail as Buffer | undefined;
-  }
 
-  async moviesWithStills(): Promise<{ key: number; count: number }[]> {
-    return (await this.q('SELECT movie_key AS key, COUNT(*)::int AS count FROM stills GROUP BY movie_key ORDER BY movie_key')).map((r) => ({ key: r.key as number, count: r.count as number }));
-  }
 
-  async stillsOfMovie(movieKey: number): Promise<number> {
-    return (await this.one('SELECT COUNT(*)::int AS n FROM stills WHERE movie_key = $1', [movieKey]))!.n as number;
-  }
 
-  async stillsCount(): Promise<number> {
-    return (await this.one('SELECT COUNT(*)::int AS n FROM stills'))!.n as number;
-  }
 
-  async putMovieLook<T>(movieKey: number, stillsHash: string, look: T, barcode: Buffer): Promise<void> {
-    await this.q(
-      'INSERT INTO movie_looks (movie_key, stills_hash, look, barcode) VALUES ($1, $2, $3, $4) ON CONFLICT (movie_key) DO UPDATE SET stills_hash = excluded.stills_hash, look = excluded.look, barcode = excluded.barcode',
-      [movieKey, stillsHash, JSON.stringify(look), barcode],
-    );
-  }
 
-  async movieLookHash(movieKey: number): Promise<string | undefined> {
-    return (await this.one('SELECT stills_hash FROM movie_looks WHERE movie_key = $1', [movieKey]))?.stills_hash as string | undefined;
-  }
 
-  async putFilm<T>(movieKey: number, film: StoredFilm<T>, barcode: Buffer): Promise<void> {
-    await this.q(
-      'INSERT INTO films (movie_key, source, source_hash, version, analysis, barcode) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (movie_key) DO UPDATE SET source = excluded.source, source_hash = excluded.source_hash, version = excluded.version, analysis = excluded.analysis, barcode = excluded.barcode',
-      [movieKey, film.source, film.sourceHash, film.version, JSON.stringify(film.analysis), barcode],
-    );
-  }
 
-  async getFilm<T>(movieKey: number): Promise<StoredFilm<T> | undefined> {
-    const r = await this.one('SELECT source, source_hash, version, analysis FROM films WHERE movie_key = $1', [movieKey]);
-    return r ? { source: r.source as string, sourceHash: r.source_hash as string, version: r.version as string, analysis: r.analysis as T } : undefined;
-  }
 
-  async getFilmBarcode(movieKey: number): Promise<Buffer | undefined> {
-    return (await this.one('SELECT barcode FROM films WHERE movie_key = $1', [movieKey]))?.barcode as Buffer | undefined;
-  }
 
-  async moviesWithFilms(): Promise<number[]> {
-    return (await this.q('SELECT movie_key FROM films ORDER BY movie_key')).map((r) => r.movie_key as number);
-  }
 
-  async getMovieLook<T>(movieKey: number): Promise<T | undefined> {
-    return (await this.one('SELECT look FROM movie_looks WHERE movie_key = $1', [movieKey]))?.look as T | undefined;
-  }
 
-  async getBarcode(movieKey: number): Promise<Buffer | undefined> {
-    return (await this.one('SELECT barcode FROM movie_looks WHERE movie_key = $1', [movieKey]))?.barcode as Buffer | undefined;
-  }
 
-  async stillsNeedingFaceScan(modelVersion: string): Promise<{ key: number; path: string; contentHash: string }[]> {
-    return (
-      await this.q(
-        `SELECT s.key, s.path, s.content_hash FROM stills s LEFT JOIN still_faces f ON f.still_key = s.key
-         WHERE f.still_key IS NULL OR f.model_version <> $1 OR f.source_hash <> s.content_hash ORDER BY s.key`,
-        [modelVersion],
-      )
-    ).map((r) => ({ key: r.key as number, path: r.path as string, contentHash: r.content_hash as string }));
-  }
 
-  async putStillFaces(stillKey: number, modelVersion: string, sourceHash: string, faces: StoredFaceJson[]): Promise<void> {
-    await this.q(
-      'INSERT INTO still_faces (still_key, model_version, source_hash, faces) VALUES ($1, $2, $3, $4) ON CONFLICT (still_key) DO UPDATE SET model_version = excluded.model_version, source_hash = excluded.source_hash, faces = excluded.faces',
-      [stillKey, modelVersion, sourceHash, JSON.stringify(faces)],
-    );
-  }
 
-  async stillFaces(movieKey?: number): Promise<Map<number, StoredFaceJson[]>> {
-    const rows =
-      movieKey === undefined
-        ? await this.q('SELECT still_key, faces FROM still_faces ORDER BY still_key')
-        : await this.q('SELECT f.still_key, f.faces FROM still_faces f JOIN stills s ON s.key = f.still_key WHERE s.movie_key = $1 ORDER BY f.still_key', [movieKey]);
-    return new Map(rows.map((r) => [r.still_key as number, r.faces as StoredFaceJson[]]));
-  }
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
 
   // Copying between engines
 
@@ -885,56 +722,18 @@ export class PostgresStore implements Store {
 
   // Atlas
 
-  async loadAtlasPoints(channel: string): Promise<AtlasPoint[]> {
-    return (await this.q('SELECT * FROM atlas_points WHERE channel = $1 ORDER BY movie_key', [channel])).map(rowToAtlasPoint);
-  }
 
-  async saveAtlasPoints(channel: string, points: AtlasPoint[], replaceAll: boolean): Promise<void> {
-    await this.tx(async (c) => {
-      if (replaceAll) await c.query('DELETE FROM atlas_points WHERE channel = $1', [channel]);
-      // One statement per 1,000 points (unnest of arrays) instead of a round trip per point.
-      for (let i = 0; i < points.length; i += 1000) {
-        const part = points.slice(i, i + 1000);
-        await c.query(
-          `INSERT INTO atlas_points (channel, movie_key, pca_x, pca_y, umap_x, umap_y, tsne_x, tsne_y, cell, cluster, placed)
-           SELECT $1, * FROM unnest($2::int[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::int[], $10::int[], $11::text[])
-           ON CONFLICT (channel, movie_key) DO UPDATE SET pca_x = excluded.pca_x, pca_y = excluded.pca_y, umap_x = excluded.umap_x, umap_y = excluded.umap_y,
-             tsne_x = excluded.tsne_x, tsne_y = excluded.tsne_y, cell = excluded.cell, cluster = excluded.cluster, placed = excluded.placed`,
-          [
-            channel, part.map((p) => p.key), part.map((p) => p.pca[0]), part.map((p) => p.pca[1]), part.map((p) => p.umap[0]), part.map((p) => p.umap[1]),
-            part.map((p) => p.tsne[0]), part.map((p) => p.tsne[1]), part.map((p) => p.cell), part.map((p) => p.cluster), part.map((p) => p.placed),
-          ],
-        );
-      }
-    });
-  }
 
-  async saveAtlasMeta(channel: string, meta: unknown): Promise<void> {
-    await this.q('INSERT INTO atlas (channel, built_at, meta) VALUES ($1, now(), $2) ON CONFLICT (channel) DO UPDATE SET built_at = excluded.built_at, meta = excluded.meta', [channel, JSON.stringify(meta)]);
-  }
 
-  async loadAtlasMeta<T>(channel: string): Promise<T | undefined> {
-    return (await this.one('SELECT meta FROM atlas WHERE channel = $1', [channel]))?.meta as T | undefined;
-  }
 
-  async saveAtlasSheets(sheets: Buffer[], sprites: { key: number; sheet: number; slot: number }[]): Promise<void> {
-    await this.tx(async (c) => {
-      await c.query('DELETE FROM atlas_sheets');
-      await c.query('DELETE FROM atlas_sprites');
-      for (const [i, jpeg] of sheets.entries()) await c.query('INSERT INTO atlas_sheets (sheet, jpeg) VALUES ($1, $2)', [i, jpeg]);
-      for (let i = 0; i < sprites.length; i += 5000) {
-        const part = sprites.slice(i, i + 5000);
-        await c.query('INSERT INTO atlas_sprites (movie_key, sheet, slot) SELECT * FROM unnest($1::int[], $2::int[], $3::int[])', [part.map((s) => s.key), part.map((s) => s.sheet), part.map((s) => s.slot)]);
-      }
-    });
-  }
 
-  async loadAtlasSheet(sheet: number): Promise<Buffer | undefined> {
-    return (await this.one('SELECT jpeg FROM atlas_sheets WHERE sheet = $1', [sheet]))?.jpeg as Buffer | undefined;
-  }
 
-  async loadAtlasSprites(): Promise<Map<number, { sheet: number; slot: number }>> {
-    return new Map((await this.q('SELECT * FROM atlas_sprites')).map((r) => [r.movie_key as number, { sheet: r.sheet as number, slot: r.slot as number }]));
-  }
+
+
+
+
+
+
+
 }
 

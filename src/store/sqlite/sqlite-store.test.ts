@@ -90,8 +90,8 @@ describe('SQLite store: schema 5 to 6 (several posters per film)', () => {
       { movie: fixtureMovie('a'), poster: fixturePoster('a', 1), text: { channel: 'text', modelId: 't', modelVersion: '1', sourceHash: 's', vector: fixtureVector(9, 8) } },
       { movie: fixtureMovie('b'), poster: fixturePoster('b', 2) },
     ], '/c');
-    await store.putFaces(a!, 'f', 'h-a', [{ box: { x: 0, y: 0, width: 1, height: 1 }, score: 0.5, descriptor: fixtureVector(3, 128) }]);
-    await store.putPosterText(b!, 'o', 'h-b', { lines: [] });
+    await store.faces.putPosterFaces(a!, 'f', 'h-a', [{ box: { x: 0, y: 0, width: 1, height: 1 }, score: 0.5, descriptor: fixtureVector(3, 128) }]);
+    await store.posterText.put(b!, 'o', 'h-b', { lines: [] });
     await store.close();
     downgradeToSchema5(file);
     const before = new Database(file, { readonly: true });
@@ -107,7 +107,7 @@ describe('SQLite store: schema 5 to 6 (several posters per film)', () => {
     raw.close();
     expect((await migrated.moviePosters(a!)).map((p) => [p.key, p.rank, p.path])).toEqual([[a, 0, '/p/a.jpg']]);
     expect(await migrated.posterHash(b!)).toBe('h-b');
-    expect(await migrated.getPosterText(b!)).toMatchObject({ version: 'o', sourceHash: 'h-b' });
+    expect(await migrated.posterText.get(b!)).toMatchObject({ version: 'o', sourceHash: 'h-b' });
     expect(await migrated.checkIntegrity()).toEqual([]);
     // The migrated library takes further posters, and deletes still cascade.
     const { keys } = await migrated.writeMorePosters(a!, [fixtureFurtherPoster('a2', 5)], ['/p/a2.jpg']);
@@ -115,7 +115,7 @@ describe('SQLite store: schema 5 to 6 (several posters per film)', () => {
     await migrated.deleteMovies(['a']);
     expect(await migrated.vectorStates(a!)).toEqual(new Map());
     expect(await migrated.vectorStates(keys[0]!)).toEqual(new Map());
-    expect(await migrated.getFaces(a!)).toEqual([]);
+    expect(await migrated.faces.posterFaces(a!)).toEqual([]);
     expect(await migrated.checkIntegrity()).toEqual([]);
     await migrated.close();
     rmSync(dir, { recursive: true, force: true });

@@ -7,20 +7,28 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { PaletteColor } from '../../design/palette.js';
-import type { DetectedFace } from '../../models/face-model.js';
 import { fromBlob, toBlob } from '../blob.js';
-import { POSTER_COLUMNS, readingColumns, rowLines, rowToAtlasPoint, rowToFace, rowToPoster, rowToPosterText, scoped } from '../rows.js';
+import { POSTER_COLUMNS, rowToPoster, scoped } from '../rows.js';
 import { acquireIndexLock } from '../index-lock.js';
-import type { LibraryStats, MorePosterWrite, MovieWrite, PosterTextProgress, PosterTextReading, StillsMovie, Store, StoredAnalysis, StoredPosterText, VectorBackend } from '../store.js';
-import type { TextLine } from '../../text/types.js';
+import { sqliteSql } from './sql.js';
+import { sqlRepositories } from '../repositories/all.js';
+import type { RunsRepository } from '../repositories/runs.js';
+import type { GenreModelsRepository } from '../repositories/genre-models.js';
+import type { AnalysesRepository } from '../repositories/analyses.js';
+import type { AtlasRepository } from '../repositories/atlas.js';
+import type { FacesRepository } from '../repositories/faces.js';
+import type { PosterTextRepository } from '../repositories/poster-text.js';
+import type { StillsRepository } from '../repositories/stills.js';
+import type { FilmsRepository } from '../repositories/films.js';
+import type { LibraryStats, MorePosterWrite, MovieWrite, StillsMovie, Store, VectorBackend } from '../store.js';
 import { StoreError } from '../errors.js';
-import type { AtlasPoint, BatchCounts, FilterRow, TitleRow, ModelRef, MovieRecord, PosterMeta, PosterScope, StillLook, StoredPoster, StillRecord, StillState, StoredFaceJson, StoredFilm, StoredMovie, StoredStill, VectorRecord, VectorState } from '../types.js';
+import type { FilterRow, TitleRow, ModelRef, MovieRecord, PosterMeta, PosterScope, StoredPoster, StoredMovie, VectorRecord, VectorState } from '../types.js';
 import { revisionsSql, SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 import { JOBS_SCHEMA_SQL, SqliteJobQueue } from './sqlite-jobs.js';
 import type { JobQueue } from '../../jobs/job-queue.js';
 import { LEXICAL_BACKFILL_SQL, LEXICAL_SCHEMA_SQL, registerLexicalFunctions, SqliteLexicalSearch } from './lexical-sqlite.js';
 import type { LexicalSearch } from '../lexical.js';
-import { COPY_PAGE, ENGINE_META_KEYS, FACE_PASS, TEXT_PASS, type PosterPass, type TableRow, type TableSpec } from '../tables.js';
+import { COPY_PAGE, ENGINE_META_KEYS, type TableRow, type TableSpec } from '../tables.js';
 
 type Row = Record<string, unknown>;
 
@@ -45,21 +53,6 @@ function rowToMovie(r: Row): StoredMovie {
 const MOVIE_COLUMNS = `m.key, m.id, m.title, m.year, m.genres, m.countries, m.overview, m.tagline, m.imdb_id, m.tmdb_id, m.extra, m.source,
   EXISTS(SELECT 1 FROM posters p WHERE p.movie_key = m.key) AS has_poster`;
 
-const STILL_COLUMNS = 'key, movie_key, seq, path, timestamp, content_hash, content, color, layout, look';
-
-const rowToStill = (r: Row): StoredStill => ({
-  key: r.key as number,
-  movieKey: r.movie_key as number,
-  seq: r.seq as number,
-  path: r.path as string,
-  timestamp: r.timestamp as number | null,
-  contentHash: r.content_hash as string,
-  content: fromBlob(r.content as Buffer),
-  color: fromBlob(r.color as Buffer),
-  layout: fromBlob(r.layout as Buffer),
-  look: JSON.parse(r.look as string) as StillLook,
-});
-
 /** Opens (creating or migrating) a library file. */
 export function openSqliteStore(path: string, opts: { create: boolean }): SqliteStore {
   return new SqliteStore(path, opts);
@@ -73,6 +66,14 @@ export class SqliteStore implements Store {
   readonly vectors: VectorBackend = { kind: 'bytes', engineIndex: () => undefined };
   readonly lexical: LexicalSearch;
   readonly jobs: JobQueue;
+  readonly runs: RunsRepository;
+  readonly genreModels: GenreModelsRepository;
+  readonly analyses: AnalysesRepository;
+  readonly atlas: AtlasRepository;
+  readonly faces: FacesRepository;
+  readonly posterText: PosterTextRepository;
+  readonly stills: StillsRepository;
+  readonly films: FilmsRepository;
   private readonly db: Database.Database;
 
   constructor(readonly path: string, opts: { create: boolean }) {
@@ -97,6 +98,18 @@ export class SqliteStore implements Store {
     this.migrate();
     this.lexical = new SqliteLexicalSearch(this.db);
     this.jobs = new SqliteJobQueue(this.db);
+    const repositories = sqlRepositories(sqliteSql(this.db), async () => {
+      const release = acquireIndexLock(path);
+      return async () => release();
+    });
+    this.runs = repositories.runs;
+    this.genreModels = repositories.genreModels;
+    this.analyses = repositories.analyses;
+    this.atlas = repositories.atlas;
+    this.faces = repositories.faces;
+    this.posterText = repositories.posterText;
+    this.stills = repositories.stills;
+    this.films = repositories.films;
   }
 
   private migrate(): void {
@@ -444,165 +457,50 @@ export class SqliteStore implements Store {
     });
   }
 
-  async putFaces(key: number, modelVersion: string, sourceHash: string, faces: DetectedFace[]): Promise<void> {
-    this.tx(() => {
-      this.db.prepare('DELETE FROM faces WHERE movie_key = ?').run(key);
-      const insert = this.db.prepare('INSERT INTO faces (movie_key, idx, x, y, width, height, score, descriptor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-      faces.forEach((f, i) => insert.run(key, i, f.box.x, f.box.y, f.box.width, f.box.height, f.score, toBlob(f.descriptor)));
-      this.db
-        .prepare(
-          `INSERT INTO face_scans (movie_key, model_version, source_hash, count) VALUES (?, ?, ?, ?)
-           ON CONFLICT(movie_key) DO UPDATE SET model_version = excluded.model_version, source_hash = excluded.source_hash, count = excluded.count`,
-        )
-        .run(key, modelVersion, sourceHash, faces.length);
-    });
-  }
 
-  /** Posters a per-poster pass (faces, OCR) has not done with this version, or did on older bytes. */
-  private postersNeeding(pass: PosterPass, version: string): { key: number; path: string; contentHash: string }[] {
-    return (
-      this.db
-        .prepare(
-          `SELECT p.key, p.path, p.content_hash FROM posters p LEFT JOIN ${pass.table} d ON d.movie_key = p.key
-           WHERE d.movie_key IS NULL OR d.${pass.versionColumn} != ? OR d.source_hash != p.content_hash ORDER BY p.key`,
-        )
-        .all(version) as Row[]
-    ).map((r) => ({ key: r.key as number, path: r.path as string, contentHash: r.content_hash as string }));
-  }
 
-  async postersNeedingFaceScan(modelVersion: string): Promise<{ key: number; path: string; contentHash: string }[]> {
-    return this.postersNeeding(FACE_PASS, modelVersion);
-  }
 
-  async getFaces(key: number): Promise<DetectedFace[]> {
-    return (this.db.prepare('SELECT * FROM faces WHERE movie_key = ? ORDER BY idx').all(key) as Row[]).map(rowToFace);
-  }
 
-  async allFaceDescriptors(scope?: PosterScope): Promise<{ key: number; descriptor: Float32Array }[]> {
-    return (this.db.prepare(`SELECT movie_key, descriptor FROM faces WHERE 1 = 1${scoped(scope, 'movie_key')} ORDER BY movie_key, idx`).all() as Row[]).map((r) => ({ key: r.movie_key as number, descriptor: fromBlob(r.descriptor as Buffer) }));
-  }
 
-  async faceCounts(): Promise<{ key: number; count: number }[]> {
-    return (
-      this.db.prepare('SELECT s.movie_key, s.count FROM face_scans s JOIN posters p ON p.key = s.movie_key WHERE s.source_hash = p.content_hash ORDER BY s.movie_key').all() as Row[]
-    ).map((r) => ({ key: r.movie_key as number, count: r.count as number }));
-  }
 
-  async faceScanCount(): Promise<number> {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM face_scans').get() as Row).n as number;
-  }
 
-  async putPosterText(key: number, version: string, sourceHash: string, reading: PosterTextReading): Promise<void> {
-    const { lines, smallPrint, error } = readingColumns(reading);
-    this.db
-      .prepare(
-        `INSERT INTO poster_text (movie_key, version, source_hash, lines, small_print, error, read_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT(movie_key) DO UPDATE SET version = excluded.version, source_hash = excluded.source_hash, lines = excluded.lines, small_print = excluded.small_print, error = excluded.error, read_at = excluded.read_at`,
-      )
-      .run(key, version, sourceHash, lines, smallPrint, error, new Date().toISOString());
-  }
 
-  async postersWithSmallPrint(version: string): Promise<{ key: number; path: string; contentHash: string }[]> {
-    return (
-      this.db
-        .prepare(
-          `SELECT p.key, p.path, p.content_hash FROM poster_text t JOIN posters p ON p.key = t.movie_key
-           WHERE t.version = ? AND t.source_hash = p.content_hash AND t.small_print IS NOT NULL ORDER BY p.key`,
-        )
-        .all(version) as Row[]
-    ).map((r) => ({ key: r.key as number, path: r.path as string, contentHash: r.content_hash as string }));
-  }
 
-  async postersNeedingText(version: string): Promise<{ key: number; path: string; contentHash: string }[]> {
-    return this.postersNeeding(TEXT_PASS, version);
-  }
 
-  async getPosterText(key: number): Promise<StoredPosterText | undefined> {
-    const r = this.db.prepare('SELECT * FROM poster_text WHERE movie_key = ?').get(key) as Row | undefined;
-    return r ? rowToPosterText(r) : undefined;
-  }
 
-  async allPosterText(version: string, scope?: PosterScope): Promise<{ key: number; lines: TextLine[] }[]> {
-    return (
-      this.db
-        .prepare(
-          `SELECT t.movie_key, t.lines FROM poster_text t JOIN posters p ON p.key = t.movie_key
-           WHERE t.version = ? AND t.source_hash = p.content_hash AND t.error IS NULL${scope === 'posters' ? '' : ' AND p.rank = 0'} ORDER BY t.movie_key`,
-        )
-        .all(version) as Row[]
-    ).map((r) => ({ key: r.movie_key as number, lines: rowLines(r) }));
-  }
 
-  async posterTextProgress(version: string): Promise<PosterTextProgress> {
-    const r = this.db
-      .prepare(
-        `SELECT SUM(CASE WHEN t.movie_key IS NOT NULL AND t.version = ? AND t.source_hash = p.content_hash AND t.error IS NULL THEN 1 ELSE 0 END) AS read,
-                SUM(CASE WHEN t.movie_key IS NOT NULL AND t.version = ? AND t.source_hash = p.content_hash AND t.error IS NOT NULL THEN 1 ELSE 0 END) AS failed,
-                SUM(CASE WHEN t.movie_key IS NOT NULL AND t.version = ? AND t.source_hash = p.content_hash AND t.small_print IS NOT NULL THEN 1 ELSE 0 END) AS small_print,
-                COUNT(*) AS total
-         FROM posters p LEFT JOIN poster_text t ON t.movie_key = p.key`,
-      )
-      .get(version, version, version) as Row;
-    const read = (r.read as number | null) ?? 0;
-    const failed = (r.failed as number | null) ?? 0;
-    return { read, failed, pending: (r.total as number) - read - failed, smallPrint: (r.small_print as number | null) ?? 0 };
-  }
 
-  async putAnalysis(key: string, revisions: Record<string, number>, result: unknown): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO analyses (key, revisions, result, computed_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT(key) DO UPDATE SET revisions = excluded.revisions, result = excluded.result, computed_at = excluded.computed_at`,
-      )
-      .run(key, JSON.stringify(revisions), JSON.stringify(result), new Date().toISOString());
-  }
 
-  async getAnalysis(key: string): Promise<StoredAnalysis | undefined> {
-    const r = this.db.prepare('SELECT revisions, result, computed_at FROM analyses WHERE key = ?').get(key) as Row | undefined;
-    return r ? { revisions: JSON.parse(r.revisions as string) as Record<string, number>, result: JSON.parse(r.result as string) as unknown, computedAt: r.computed_at as string } : undefined;
-  }
 
-  async putGenreModel(name: string, meta: unknown, params: Float32Array | null): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO genre_models (name, created_at, meta, params) VALUES (?, ?, ?, ?)
-         ON CONFLICT(name) DO UPDATE SET created_at = excluded.created_at, meta = excluded.meta, params = excluded.params`,
-      )
-      .run(name, new Date().toISOString(), JSON.stringify(meta), params ? toBlob(params) : null);
-  }
 
-  async getGenreModel(name: string): Promise<{ createdAt: string; meta: unknown; params: Float32Array | null } | undefined> {
-    const r = this.db.prepare('SELECT created_at, meta, params FROM genre_models WHERE name = ?').get(name) as Row | undefined;
-    return r ? { createdAt: r.created_at as string, meta: JSON.parse(r.meta as string) as unknown, params: r.params ? fromBlob(r.params as Buffer) : null } : undefined;
-  }
 
-  async startRun(catalog: string): Promise<number> {
-    const r = this.db.prepare("INSERT INTO index_runs (catalog, started_at, status) VALUES (?, ?, 'running')").run(catalog, new Date().toISOString());
-    return Number(r.lastInsertRowid);
-  }
 
-  async finishRun(runId: number, status: 'done' | 'interrupted' | 'failed', summary: unknown): Promise<void> {
-    this.db.prepare('UPDATE index_runs SET finished_at = ?, status = ?, summary = ? WHERE id = ?').run(new Date().toISOString(), status, JSON.stringify(summary), runId);
-  }
 
-  async recordFailure(runId: number, item: string, file: string | null, reason: string): Promise<void> {
-    this.db.prepare('INSERT INTO index_failures (run_id, item, file, reason) VALUES (?, ?, ?, ?)').run(runId, item, file, reason);
-  }
 
-  async recordBatch(runId: number, batch: number, worker: string, counts: BatchCounts): Promise<void> {
-    this.db
-      .prepare('INSERT INTO index_batches (run_id, batch, worker, counts, finished_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(run_id, batch) DO UPDATE SET worker = excluded.worker, counts = excluded.counts, finished_at = excluded.finished_at')
-      .run(runId, batch, worker, JSON.stringify(counts), new Date().toISOString());
-  }
 
-  async runBatches(runId: number): Promise<{ batch: number; worker: string; counts: BatchCounts }[]> {
-    return (this.db.prepare('SELECT batch, worker, counts FROM index_batches WHERE run_id = ? ORDER BY batch').all(runId) as Row[]).map((r) => ({ batch: r.batch as number, worker: r.worker as string, counts: JSON.parse(r.counts as string) as BatchCounts }));
-  }
 
-  async acquireIndexLock(): Promise<() => Promise<void>> {
-    const release = acquireIndexLock(this.path);
-    return async () => release();
-  }
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
 
   async stats(): Promise<LibraryStats> {
     const movies = (this.db.prepare('SELECT COUNT(*) AS n FROM movies').get() as Row).n as number;
@@ -619,9 +517,7 @@ export class SqliteStore implements Store {
     return [...problems, ...fk.map((r) => `foreign key: ${r.table} row ${r.rowid} -> ${r.parent}`)];
   }
 
-  async revisions(): Promise<Map<string, number>> {
-    return new Map((this.db.prepare('SELECT area, rev FROM revisions').all() as Row[]).map((r) => [r.area as string, r.rev as number]));
-  }
+
 
   async onExternalChange(listener: () => void): Promise<() => Promise<void>> {
     // data_version changes when another connection (another process) commits; our own writes do not move it.
@@ -658,115 +554,43 @@ export class SqliteStore implements Store {
     });
   }
 
-  async stillState(movieKey: number, seq: number): Promise<StillState | undefined> {
-    const r = this.db.prepare('SELECT content_hash, versions, path FROM stills WHERE movie_key = ? AND seq = ?').get(movieKey, seq) as Row | undefined;
-    return r ? { contentHash: r.content_hash as string, versions: r.versions as string, path: r.path as string } : undefined;
-  }
 
-  async putStills(stills: StillRecord[]): Promise<void> {
-    const put = this.db.prepare(
-      `INSERT INTO stills (movie_key, seq, path, timestamp, content_hash, width, height, thumbnail, versions, content, color, layout, look)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(movie_key, seq) DO UPDATE SET path = excluded.path, timestamp = excluded.timestamp, content_hash = excluded.content_hash,
-         width = excluded.width, height = excluded.height, thumbnail = excluded.thumbnail, versions = excluded.versions,
-         content = excluded.content, color = excluded.color, layout = excluded.layout, look = excluded.look`,
-    );
-    this.tx(() => {
-      for (const s of stills)
-        put.run(s.movieKey, s.seq, s.path, s.timestamp, s.contentHash, s.width, s.height, s.thumbnail, s.versions, toBlob(s.content), toBlob(s.color), toBlob(s.layout), JSON.stringify(s.look));
-    });
-  }
 
-  async allStills(): Promise<StoredStill[]> {
-    return (this.db.prepare(`SELECT ${STILL_COLUMNS} FROM stills ORDER BY movie_key, seq`).all() as Row[]).map(rowToStill);
-  }
 
-  async movieStills(movieKey: number): Promise<StoredStill[]> {
-    return (this.db.prepare(`SELECT ${STILL_COLUMNS} FROM stills WHERE movie_key = ? ORDER BY seq`).all(movieKey) as Row[]).map(rowToStill);
-  }
 
-  async stillThumbnail(movieKey: number, seq: number): Promise<Buffer | undefined> {
-    const r = this.db.prepare('SELECT thumbnail FROM stills WHERE movie_key = ? AND seq = ?').get(movieKey, seq) as Row | undefined;
-    return r?.thumbnail as Buffer | undefined;
-  }
 
-  async moviesWithStills(): Promise<{ key: number; count: number }[]> {
-    return (this.db.prepare('SELECT movie_key AS key, COUNT(*) AS count FROM stills GROUP BY movie_key ORDER BY movie_key').all() as Row[]).map((r) => ({ key: r.key as number, count: r.count as number }));
-  }
 
-  async stillsOfMovie(movieKey: number): Promise<number> {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM stills WHERE movie_key = ?').get(movieKey) as Row).n as number;
-  }
 
-  async stillsCount(): Promise<number> {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM stills').get() as Row).n as number;
-  }
 
-  async putMovieLook<T>(movieKey: number, stillsHash: string, look: T, barcode: Buffer): Promise<void> {
-    this.db
-      .prepare('INSERT INTO movie_looks (movie_key, stills_hash, look, barcode) VALUES (?, ?, ?, ?) ON CONFLICT(movie_key) DO UPDATE SET stills_hash = excluded.stills_hash, look = excluded.look, barcode = excluded.barcode')
-      .run(movieKey, stillsHash, JSON.stringify(look), barcode);
-  }
 
-  async movieLookHash(movieKey: number): Promise<string | undefined> {
-    const r = this.db.prepare('SELECT stills_hash FROM movie_looks WHERE movie_key = ?').get(movieKey) as Row | undefined;
-    return r?.stills_hash as string | undefined;
-  }
 
-  async putFilm<T>(movieKey: number, film: StoredFilm<T>, barcode: Buffer): Promise<void> {
-    this.db
-      .prepare('INSERT INTO films (movie_key, source, source_hash, version, analysis, barcode) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(movie_key) DO UPDATE SET source = excluded.source, source_hash = excluded.source_hash, version = excluded.version, analysis = excluded.analysis, barcode = excluded.barcode')
-      .run(movieKey, film.source, film.sourceHash, film.version, JSON.stringify(film.analysis), barcode);
-  }
 
-  async getFilm<T>(movieKey: number): Promise<StoredFilm<T> | undefined> {
-    const r = this.db.prepare('SELECT source, source_hash, version, analysis FROM films WHERE movie_key = ?').get(movieKey) as Row | undefined;
-    return r ? { source: r.source as string, sourceHash: r.source_hash as string, version: r.version as string, analysis: JSON.parse(r.analysis as string) as T } : undefined;
-  }
 
-  async getFilmBarcode(movieKey: number): Promise<Buffer | undefined> {
-    return (this.db.prepare('SELECT barcode FROM films WHERE movie_key = ?').get(movieKey) as Row | undefined)?.barcode as Buffer | undefined;
-  }
 
-  async moviesWithFilms(): Promise<number[]> {
-    return (this.db.prepare('SELECT movie_key FROM films ORDER BY movie_key').all() as Row[]).map((r) => r.movie_key as number);
-  }
 
-  async getMovieLook<T>(movieKey: number): Promise<T | undefined> {
-    const r = this.db.prepare('SELECT look FROM movie_looks WHERE movie_key = ?').get(movieKey) as Row | undefined;
-    return r ? (JSON.parse(r.look as string) as T) : undefined;
-  }
 
-  async getBarcode(movieKey: number): Promise<Buffer | undefined> {
-    const r = this.db.prepare('SELECT barcode FROM movie_looks WHERE movie_key = ?').get(movieKey) as Row | undefined;
-    return r?.barcode as Buffer | undefined;
-  }
 
-  async stillsNeedingFaceScan(modelVersion: string): Promise<{ key: number; path: string; contentHash: string }[]> {
-    return (
-      this.db
-        .prepare(
-          `SELECT s.key, s.path, s.content_hash FROM stills s LEFT JOIN still_faces f ON f.still_key = s.key
-           WHERE f.still_key IS NULL OR f.model_version != ? OR f.source_hash != s.content_hash ORDER BY s.key`,
-        )
-        .all(modelVersion) as Row[]
-    ).map((r) => ({ key: r.key as number, path: r.path as string, contentHash: r.content_hash as string }));
-  }
 
-  async putStillFaces(stillKey: number, modelVersion: string, sourceHash: string, faces: StoredFaceJson[]): Promise<void> {
-    this.db
-      .prepare(
-        'INSERT INTO still_faces (still_key, model_version, source_hash, faces) VALUES (?, ?, ?, ?) ON CONFLICT(still_key) DO UPDATE SET model_version = excluded.model_version, source_hash = excluded.source_hash, faces = excluded.faces',
-      )
-      .run(stillKey, modelVersion, sourceHash, JSON.stringify(faces));
-  }
 
-  async stillFaces(movieKey?: number): Promise<Map<number, StoredFaceJson[]>> {
-    const rows = (movieKey === undefined
-      ? this.db.prepare('SELECT f.still_key, f.faces FROM still_faces f ORDER BY f.still_key').all()
-      : this.db.prepare('SELECT f.still_key, f.faces FROM still_faces f JOIN stills s ON s.key = f.still_key WHERE s.movie_key = ? ORDER BY f.still_key').all(movieKey)) as Row[];
-    return new Map(rows.map((r) => [r.still_key as number, JSON.parse(r.faces as string) as StoredFaceJson[]]));
-  }
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
 
   // Copying between engines
 
@@ -807,48 +631,17 @@ export class SqliteStore implements Store {
 
   // Atlas
 
-  async loadAtlasPoints(channel: string): Promise<AtlasPoint[]> {
-    return (this.db.prepare('SELECT * FROM atlas_points WHERE channel = ? ORDER BY movie_key').all(channel) as Row[]).map(rowToAtlasPoint);
-  }
 
-  async saveAtlasPoints(channel: string, points: AtlasPoint[], replaceAll: boolean): Promise<void> {
-    this.tx(() => {
-      if (replaceAll) this.db.prepare('DELETE FROM atlas_points WHERE channel = ?').run(channel);
-      const insert = this.db.prepare(
-        `INSERT OR REPLACE INTO atlas_points (channel, movie_key, pca_x, pca_y, umap_x, umap_y, tsne_x, tsne_y, cell, cluster, placed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
-      for (const p of points) insert.run(channel, p.key, p.pca[0], p.pca[1], p.umap[0], p.umap[1], p.tsne[0], p.tsne[1], p.cell, p.cluster, p.placed);
-    });
-  }
 
-  async saveAtlasMeta(channel: string, meta: unknown): Promise<void> {
-    this.db
-      .prepare('INSERT INTO atlas (channel, built_at, meta) VALUES (?, ?, ?) ON CONFLICT(channel) DO UPDATE SET built_at = excluded.built_at, meta = excluded.meta')
-      .run(channel, new Date().toISOString(), JSON.stringify(meta));
-  }
 
-  async loadAtlasMeta<T>(channel: string): Promise<T | undefined> {
-    const r = this.db.prepare('SELECT meta FROM atlas WHERE channel = ?').get(channel) as Row | undefined;
-    return r ? (JSON.parse(r.meta as string) as T) : undefined;
-  }
 
-  async saveAtlasSheets(sheets: Buffer[], sprites: { key: number; sheet: number; slot: number }[]): Promise<void> {
-    this.tx(() => {
-      this.db.prepare('DELETE FROM atlas_sheets').run();
-      this.db.prepare('DELETE FROM atlas_sprites').run();
-      const s = this.db.prepare('INSERT INTO atlas_sheets (sheet, jpeg) VALUES (?, ?)');
-      sheets.forEach((jpeg, i) => s.run(i, jpeg));
-      const p = this.db.prepare('INSERT INTO atlas_sprites (movie_key, sheet, slot) VALUES (?, ?, ?)');
-      for (const sp of sprites) p.run(sp.key, sp.sheet, sp.slot);
-    });
-  }
 
-  async loadAtlasSheet(sheet: number): Promise<Buffer | undefined> {
-    const r = this.db.prepare('SELECT jpeg FROM atlas_sheets WHERE sheet = ?').get(sheet) as { jpeg: Buffer } | undefined;
-    return r?.jpeg;
-  }
 
-  async loadAtlasSprites(): Promise<Map<number, { sheet: number; slot: number }>> {
-    return new Map((this.db.prepare('SELECT * FROM atlas_sprites').all() as Row[]).map((r) => [r.movie_key as number, { sheet: r.sheet as number, slot: r.slot as number }]));
-  }
+
+
+
+
+
+
+
 }

@@ -1,0 +1,121 @@
+/** Stills of films (frames with their vectors and look) and each film's look over its stills (with its colour barcode). */
+import { fromBlob, toBlob } from '../blob.js';
+import type { Sql } from '../sql/connect.js';
+import { chunks, count } from '../sql/values.js';
+import type { StillLook, StillRecord, StillState, StoredStill } from '../types.js';
+
+export interface StillsRepository {
+  state(movieKey: number, seq: number): Promise<StillState | undefined>;
+  /** Writes stills (replacing those of the same movie and number), atomically. */
+  put(stills: StillRecord[]): Promise<void>;
+  /** Every still, by movie and number. */
+  all(): Promise<StoredStill[]>;
+  ofMovie(movieKey: number): Promise<StoredStill[]>;
+  thumbnail(movieKey: number, seq: number): Promise<Buffer | undefined>;
+  /** Movies with stills and how many each has, in key order. */
+  movies(): Promise<{ key: number; count: number }[]>;
+  countOfMovie(movieKey: number): Promise<number>;
+  count(): Promise<number>;
+  putLook<T>(movieKey: number, stillsHash: string, look: T, barcode: Buffer): Promise<void>;
+  /** The hash of the stills a movie's look was computed from. */
+  lookHash(movieKey: number): Promise<string | undefined>;
+  getLook<T>(movieKey: number): Promise<T | undefined>;
+  barcode(movieKey: number): Promise<Buffer | undefined>;
+}
+
+/** Rows per multi-row INSERT of stills: each carries a thumbnail and three vectors. */
+const STILLS_PER_INSERT = 100;
+
+export class SqlStills implements StillsRepository {
+  constructor(private readonly sql: Sql) {}
+
+  async state(movieKey: number, seq: number): Promise<StillState | undefined> {
+    const r = await this.sql.db.selectFrom('stills').select(['content_hash', 'versions', 'path']).where('movie_key', '=', movieKey).where('seq', '=', seq).executeTakeFirst();
+    return r ? { contentHash: r.content_hash, versions: r.versions, path: r.path } : undefined;
+  }
+
+  async put(stills: StillRecord[]): Promise<void> {
+    await this.sql.db.transaction().execute(async (trx) => {
+      for (const part of chunks(stills, STILLS_PER_INSERT))
+        await trx
+          .insertInto('stills')
+          .values(
+            part.map((s) => ({
+              movie_key: s.movieKey, seq: s.seq, path: s.path, timestamp: s.timestamp, content_hash: s.contentHash, width: s.width, height: s.height,
+              thumbnail: s.thumbnail, versions: s.versions, content: toBlob(s.content), color: toBlob(s.color), layout: toBlob(s.layout), look: JSON.stringify(s.look),
+            })),
+          )
+          .onConflict((oc) =>
+            oc.columns(['movie_key', 'seq']).doUpdateSet((eb) => ({
+              path: eb.ref('excluded.path'), timestamp: eb.ref('excluded.timestamp'), content_hash: eb.ref('excluded.content_hash'), width: eb.ref('excluded.width'),
+              height: eb.ref('excluded.height'), thumbnail: eb.ref('excluded.thumbnail'), versions: eb.ref('excluded.versions'), content: eb.ref('excluded.content'),
+              color: eb.ref('excluded.color'), layout: eb.ref('excluded.layout'), look: eb.ref('excluded.look'),
+            })),
+          )
+          .execute();
+    });
+  }
+
+  private selectStills() {
+    return this.sql.db.selectFrom('stills').select(['key', 'movie_key', 'seq', 'path', 'timestamp', 'content_hash', 'content', 'color', 'layout', 'look']);
+  }
+
+  private toStill = (r: { key: number; movie_key: number; seq: number; path: string; timestamp: number | null; content_hash: string; content: Buffer; color: Buffer; layout: Buffer; look: unknown }): StoredStill => ({
+    key: r.key,
+    movieKey: r.movie_key,
+    seq: r.seq,
+    path: r.path,
+    timestamp: r.timestamp ?? null,
+    contentHash: r.content_hash,
+    content: fromBlob(r.content),
+    color: fromBlob(r.color),
+    layout: fromBlob(r.layout),
+    look: this.sql.json<StillLook>(r.look),
+  });
+
+  async all(): Promise<StoredStill[]> {
+    return (await this.selectStills().orderBy('movie_key').orderBy('seq').execute()).map(this.toStill);
+  }
+
+  async ofMovie(movieKey: number): Promise<StoredStill[]> {
+    return (await this.selectStills().where('movie_key', '=', movieKey).orderBy('seq').execute()).map(this.toStill);
+  }
+
+  async thumbnail(movieKey: number, seq: number): Promise<Buffer | undefined> {
+    return (await this.sql.db.selectFrom('stills').select('thumbnail').where('movie_key', '=', movieKey).where('seq', '=', seq).executeTakeFirst())?.thumbnail;
+  }
+
+  async movies(): Promise<{ key: number; count: number }[]> {
+    const rows = await this.sql.db.selectFrom('stills').select((eb) => ['movie_key', eb.fn.countAll().as('n')]).groupBy('movie_key').orderBy('movie_key').execute();
+    return rows.map((r) => ({ key: r.movie_key, count: count(r.n) }));
+  }
+
+  async countOfMovie(movieKey: number): Promise<number> {
+    return count((await this.sql.db.selectFrom('stills').select((eb) => eb.fn.countAll().as('n')).where('movie_key', '=', movieKey).executeTakeFirstOrThrow()).n);
+  }
+
+  async count(): Promise<number> {
+    return count((await this.sql.db.selectFrom('stills').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  }
+
+  async putLook<T>(movieKey: number, stillsHash: string, look: T, barcode: Buffer): Promise<void> {
+    await this.sql.db
+      .insertInto('movie_looks')
+      .values({ movie_key: movieKey, stills_hash: stillsHash, look: JSON.stringify(look), barcode })
+      .onConflict((oc) => oc.column('movie_key').doUpdateSet((eb) => ({ stills_hash: eb.ref('excluded.stills_hash'), look: eb.ref('excluded.look'), barcode: eb.ref('excluded.barcode') })))
+      .execute();
+  }
+
+  async lookHash(movieKey: number): Promise<string | undefined> {
+    return (await this.sql.db.selectFrom('movie_looks').select('stills_hash').where('movie_key', '=', movieKey).executeTakeFirst())?.stills_hash;
+  }
+
+  async getLook<T>(movieKey: number): Promise<T | undefined> {
+    const r = await this.sql.db.selectFrom('movie_looks').select('look').where('movie_key', '=', movieKey).executeTakeFirst();
+    return r ? this.sql.json<T>(r.look) : undefined;
+  }
+
+  async barcode(movieKey: number): Promise<Buffer | undefined> {
+    return (await this.sql.db.selectFrom('movie_looks').select('barcode').where('movie_key', '=', movieKey).executeTakeFirst())?.barcode;
+  }
+}
