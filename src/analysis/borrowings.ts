@@ -122,7 +122,7 @@ export class BorrowingFinder {
     } else {
       const stored = channel === 'content' ? indexes.contentChannel() : channel === 'color' ? COLOR_CHANNEL : LAYOUT_CHANNEL;
       const model = channel === 'content' ? indexes.modelOf(stored)! : channel === 'color' ? COLOR_MODEL : LAYOUT_MODEL;
-      for (const e of await store.loadVectors(stored, model, 'posters')) vectors.set(e.key, l2normalize(Float32Array.from(e.vector)));
+      for (const e of await store.vectors.load(stored, model, 'posters')) vectors.set(e.key, l2normalize(Float32Array.from(e.vector)));
       // The search index serves one poster's look-alikes only (the library-wide list uses allNearest): loaded when first asked.
       neighbours = async (item, k) => {
         const loaded = await indexes.channel(stored);
@@ -130,8 +130,8 @@ export class BorrowingFinder {
         return (await loaded.index.search(item.vector, k, { exclude: new Set([item.key]) })).map((h) => h.key);
       };
     }
-    const [posters, films] = await Promise.all([store.allPosters(), store.titleRows()]);
-    const genres = new Map((await store.filterRows()).map((r) => [r.key, r.genres]));
+    const [posters, films] = await Promise.all([store.posters.all(), store.movies.titleRows()]);
+    const genres = new Map((await store.movies.filterRows()).map((r) => [r.key, r.genres]));
     const film = new Map(films.map((f) => [f.key, f]));
     const items: Item[] = [];
     for (const p of posters) {
@@ -225,7 +225,7 @@ export class BorrowingFinder {
     const model = this.indexes.modelOf(channel)!;
     return Promise.all(
       list.map(async ({ keys: pair, ...b }) => {
-        const va = pair && (await this.indexes.store.getVector(pair[0], channel, model));
+        const va = pair && (await this.indexes.store.vectors.get(pair[0], channel, model));
         const content = pair && va ? (await this.indexes.cosineScores(channel, va, [pair[1]]))[0]! : NaN;
         return { ...b, sameArtwork: pair ? detector.judge(pair[0], pair[1], content).duplicate : false };
       }),

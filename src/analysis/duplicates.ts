@@ -26,7 +26,7 @@ export class DuplicateDetector {
 
   static async load(store: Store): Promise<DuplicateDetector> {
     const m = new Map<number, Float32Array>();
-    for (const e of await store.loadVectors(SIGNATURE_CHANNEL, SIGNATURE_MODEL)) m.set(e.key, e.vector);
+    for (const e of await store.vectors.load(SIGNATURE_CHANNEL, SIGNATURE_MODEL)) m.set(e.key, e.vector);
     return new DuplicateDetector(m);
   }
 
@@ -34,7 +34,7 @@ export class DuplicateDetector {
   static async forPosters(store: Store, keys: number[]): Promise<DuplicateDetector> {
     const m = new Map<number, Float32Array>();
     for (const key of keys) {
-      const v = await store.getVector(key, SIGNATURE_CHANNEL, SIGNATURE_MODEL);
+      const v = await store.vectors.get(key, SIGNATURE_CHANNEL, SIGNATURE_MODEL);
       if (v) m.set(key, v);
     }
     return new DuplicateDetector(m);
@@ -82,8 +82,8 @@ export async function findDuplicatePairs(
   const cosineModel = (contentModel.metric ?? 'cosine') === 'cosine';
   const candidates = new Set<string>();
   // One read of each channel's vectors (a batch job; the per-key reads cost a round trip each on PostgreSQL).
-  const contentVectors = new Map((await indexes.store.loadVectors(contentChannel, contentModel)).map((e) => [e.key, e.vector]));
-  const layoutVectors = layout ? new Map((await indexes.store.loadVectors(LAYOUT_CHANNEL, indexes.modelOf(LAYOUT_CHANNEL)!)).map((e) => [e.key, e.vector])) : new Map<number, Float32Array>();
+  const contentVectors = new Map((await indexes.store.vectors.load(contentChannel, contentModel)).map((e) => [e.key, e.vector]));
+  const layoutVectors = layout ? new Map((await indexes.store.vectors.load(LAYOUT_CHANNEL, indexes.modelOf(LAYOUT_CHANNEL)!)).map((e) => [e.key, e.vector])) : new Map<number, Float32Array>();
   let done = 0;
   const breathe = periodicYield();
   for (const key of content.keys) {

@@ -29,18 +29,18 @@ export interface FilmPosters {
 }
 
 export async function filmPosters(ctx: { library: Store; engine: SearchEngine }, id: string): Promise<FilmPosters> {
-  const movie = await ctx.library.getMovie(id);
+  const movie = await ctx.library.movies.get(id);
   if (!movie) throw new MarqueeError('unknown_movie', `no movie with id "${id}"`);
-  const designs = await posterDesigns(ctx.engine.indexes, await ctx.library.moviePosters(movie.key), movie.year);
+  const designs = await posterDesigns(ctx.engine.indexes, await ctx.library.posters.ofMovie(movie.key), movie.year);
   const posters = designs.flatMap((d, design) => d.posters.map((p) => ({ rank: p.rank, kind: p.kind, country: p.country, year: p.year, width: p.width, height: p.height, design })));
   return { id, posters, designs: designs.length };
 }
 
 /** One poster of a film by rank (404-kinded errors when the film or the poster is not there). */
 export async function filmPoster(library: Store, id: string, rank: number): Promise<StoredPoster> {
-  const key = await library.keyOf(id);
+  const key = await library.movies.keyOf(id);
   if (key === undefined) throw new MarqueeError('unknown_movie', `no movie with id "${id}"`);
-  const poster = (await library.moviePosters(key)).find((p) => p.rank === rank);
+  const poster = (await library.posters.ofMovie(key)).find((p) => p.rank === rank);
   if (!poster) throw new MarqueeError('unknown_poster', `movie "${id}" has no poster ${rank}`);
   return poster;
 }

@@ -38,7 +38,7 @@ export async function closestPairs(
   if (!loaded) return [];
   const model = indexes.modelOf(stored)!;
   const best = new Map<string, { a: number; b: number; score: number }>();
-  const vectors = new Map((await indexes.store.loadVectors(stored, model)).map((e) => [e.key, e.vector]));
+  const vectors = new Map((await indexes.store.vectors.load(stored, model)).map((e) => [e.key, e.vector]));
   let done = 0;
   const breathe = periodicYield();
   // Pairs of films: the index also holds further posters (search ranks every poster); pairs use each film's main poster.
@@ -61,10 +61,10 @@ export async function closestPairs(
   const gateChannel = channel === CONTENT_CHANNEL ? stored : indexes.contentChannel();
   const gateVectors = gateChannel === stored ? vectors : undefined;
   const gateModel = indexes.modelOf(gateChannel);
-  const movies = await indexes.store.getMoviesByKeys([...new Set(top.flatMap((p) => [p.a, p.b]))]);
+  const movies = await indexes.store.movies.byKeys([...new Set(top.flatMap((p) => [p.a, p.b]))]);
   const out: ClosestPair[] = [];
   for (const p of top) {
-    const va = gateVectors?.get(p.a) ?? (gateModel && (await indexes.store.getVector(p.a, gateChannel, gateModel)));
+    const va = gateVectors?.get(p.a) ?? (gateModel && (await indexes.store.vectors.get(p.a, gateChannel, gateModel)));
     const contentScore = va ? (await indexes.cosineScores(gateChannel, va, [p.b], gateVectors))[0]! : NaN;
     const [ma, mb] = [movies.get(p.a)!, movies.get(p.b)!];
     out.push({

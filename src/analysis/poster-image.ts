@@ -5,8 +5,8 @@ import type { Store } from '../store/store.js';
 
 /** A library movie's poster image: the original file recorded at index time if still on disk, else its stored thumbnail. */
 export async function storedPosterImage(library: Store, id: string): Promise<ImageInput | undefined> {
-  const path = (await library.posterFile(id))?.path;
+  const path = (await library.posters.mainFile(id))?.path;
   if (path && existsSync(path)) return { bytes: await readFile(path), source: path };
-  const thumb = await library.getThumbnail(id);
+  const thumb = await library.posters.mainThumbnail(id);
   return thumb ? { bytes: thumb, source: `thumbnail of ${id}` } : undefined;
 }

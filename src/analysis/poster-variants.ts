@@ -37,7 +37,7 @@ export async function posterDesigns(indexes: ChannelIndexes, posters: StoredPost
     const model = indexes.modelOf(channel)!;
     const vectors = new Map<number, Float32Array>();
     for (const key of keys) {
-      const v = await indexes.store.getVector(key, channel, model);
+      const v = await indexes.store.vectors.get(key, channel, model);
       if (v) vectors.set(key, v);
     }
     for (let i = 0; i < keys.length; i++) {

@@ -76,21 +76,21 @@ function compare(id: string, title: string, year: number | null, posterPalette: 
 
 /** One film's poster against its look; undefined when it has no poster palette or no look (no stills, no video). */
 export async function posterVsFilm(store: Store, id: string): Promise<PosterVsFilm | undefined> {
-  const m = await store.getMovie(id);
+  const m = await store.movies.get(id);
   if (!m) throw new MarqueeError('unknown_movie', `no movie with id "${id}"`);
-  const [palette, look] = await Promise.all([store.getPalette(m.key), store.stills.getLook<MovieLook>(m.key)]);
+  const [palette, look] = await Promise.all([store.posters.palette(m.key), store.stills.getLook<MovieLook>(m.key)]);
   return palette?.length && look?.palette.length ? compare(m.id, m.title, m.year, palette, look) : undefined;
 }
 
 /** Every film with both a poster and a look, the poster that misrepresents its film most first (`least`: least first). */
 export async function posterVsFilmRanking(store: Store, order: 'most' | 'least' = 'most'): Promise<PosterVsFilm[]> {
   const keys = (await store.stills.movies()).map((r) => r.key);
-  const movies = await store.getMoviesByKeys(keys);
+  const movies = await store.movies.byKeys(keys);
   const out: PosterVsFilm[] = [];
   for (const key of keys) {
     const m = movies.get(key);
     if (!m) continue;
-    const [palette, look] = await Promise.all([store.getPalette(key), store.stills.getLook<MovieLook>(key)]);
+    const [palette, look] = await Promise.all([store.posters.palette(key), store.stills.getLook<MovieLook>(key)]);
     if (palette?.length && look?.palette.length) out.push(compare(m.id, m.title, m.year, palette, look));
   }
   const sign = order === 'most' ? -1 : 1;

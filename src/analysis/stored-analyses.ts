@@ -124,7 +124,7 @@ async function compute(engine: SearchEngine, req: AnalysisRequest, onProgress?: 
 
 async function duplicateGroups(engine: SearchEngine, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<DuplicateGroups> {
   const groups = groupDuplicates(await findDuplicatePairs(engine.indexes, undefined, onProgress, signal));
-  const movies = await engine.store.getMoviesByKeys(groups.flat());
+  const movies = await engine.store.movies.byKeys(groups.flat());
   const present = groups.map((g) => g.filter((k) => movies.has(k)));
   return {
     groups: present.map((g) => g.map((k) => movies.get(k)!.id)),

@@ -60,7 +60,7 @@ export interface AtlasBuildOptions {
 
 /** The store channel and model of an atlas channel (`content` by image model `model`). */
 export async function channelModel(library: Store, channel: string, model?: string): Promise<{ channel: string; model: ModelRef }> {
-  const text = await library.getMeta('text_model');
+  const text = await library.library.getMeta('text_model');
   if (channel === CONTENT_CHANNEL) {
     const images = await readImageModels(library);
     if (images.length) {
@@ -85,7 +85,7 @@ const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
 export async function buildAtlas(library: Store, opts: AtlasBuildOptions = {}): Promise<AtlasMeta> {
   const seed = opts.seed ?? 42;
   const { channel, model } = await channelModel(library, opts.channel ?? CONTENT_CHANNEL, opts.model);
-  const entries = forMetric(await library.loadVectors(channel, model), model);
+  const entries = forMetric(await library.vectors.load(channel, model), model);
   if (entries.length < 10) throw new Error(`only ${entries.length} ${channel} vectors: index more posters before building an atlas`);
   const previous = opts.rebuild ? undefined : await library.atlas.loadMeta<AtlasMeta>(channel);
   const existing = previous ? await library.atlas.loadPoints(channel) : [];
@@ -130,8 +130,8 @@ async function fullBuild(library: Store, channel: string, entries: { key: number
     placed: 'build',
   }));
   await library.atlas.savePoints(channel, points, true);
-  const movies = await library.getMoviesByKeys(entries.map((e) => e.key));
-  const color = new Map((await library.loadVectors(COLOR_CHANNEL, COLOR_MODEL)).map((e) => [e.key, e.vector]));
+  const movies = await library.movies.byKeys(entries.map((e) => e.key));
+  const color = new Map((await library.vectors.load(COLOR_CHANNEL, COLOR_MODEL)).map((e) => [e.key, e.vector]));
   const clusters = time('labels', () => labels(movies, color, entries, clustering.assignment, clustering.k, (i, c) => {
     let s = 0;
     for (let t = 0; t < d; t++) s += (flat[i * d + t]! - clustering.centroids[c * d + t]!) ** 2;

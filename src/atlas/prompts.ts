@@ -54,7 +54,7 @@ export function readPrompts(file: string): string[] {
 export async function promptLabels(library: Store, members: number[][], prompts: string[] = DEFAULT_PROMPTS): Promise<PromptLabel[] | undefined> {
   const dual = dualEncoderOf(await readImageModels(library));
   if (!dual) return undefined;
-  const vectors = new Map((await library.loadVectors(dual.channel, refOf(dual))).map((e) => [e.key, e.vector]));
+  const vectors = new Map((await library.vectors.load(dual.channel, refOf(dual))).map((e) => [e.key, e.vector]));
   const tower = await loadTextTower(dual.spec);
   let texts: Float32Array[];
   try {

@@ -9,14 +9,14 @@ export const TILES_PER_ROW = SHEET_SIZE / TILE_W; // 32
 export const TILES_PER_SHEET = TILES_PER_ROW * Math.floor(SHEET_SIZE / TILE_H); // 32 x 21
 
 export async function buildSheets(library: Store, keys: number[], onStep?: (done: number, total: number) => void): Promise<{ sheets: Buffer[]; sprites: { key: number; sheet: number; slot: number }[] }> {
-  const movies = await library.getMoviesByKeys(keys);
+  const movies = await library.movies.byKeys(keys);
   const sheets: Buffer[] = [];
   const sprites: { key: number; sheet: number; slot: number }[] = [];
   for (let start = 0; start < keys.length; start += TILES_PER_SHEET) {
     const chunk = keys.slice(start, start + TILES_PER_SHEET);
     const tiles = await Promise.all(
       chunk.map(async (key, slot) => {
-        const thumb = await library.getThumbnail(movies.get(key)!.id);
+        const thumb = await library.posters.mainThumbnail(movies.get(key)!.id);
         const input = thumb ? await sharp(thumb).resize(TILE_W, TILE_H, { fit: 'cover' }).jpeg({ quality: 85 }).toBuffer() : await sharp({ create: { width: TILE_W, height: TILE_H, channels: 3, background: '#333' } }).jpeg().toBuffer();
         return { input, left: (slot % TILES_PER_ROW) * TILE_W, top: Math.floor(slot / TILES_PER_ROW) * TILE_H };
       }),

@@ -26,10 +26,10 @@ export async function benchAnalysis(dbPath: string) {
   const times: number[] = [];
   for (let i = 0; i < 10; i++) {
     const [a, b] = [content.keys[i * 97]!, content.keys[i * 97 + 13]!];
-    const movie = (await library.getMoviesByKeys([a])).get(a)!;
-    const bytes = await readFile((await library.posterFile(movie.id))!.path);
+    const movie = (await library.movies.byKeys([a])).get(a)!;
+    const bytes = await readFile((await library.posters.mainFile(movie.id))!.path);
     t = performance.now();
-    await explainMatch(engine.embedder, { bytes, source: movie.id }, (await library.getVector(b, 'content', engine.modelOf('content')!))!);
+    await explainMatch(engine.embedder, { bytes, source: movie.id }, (await library.vectors.get(b, 'content', engine.modelOf('content')!))!);
     times.push((performance.now() - t) / 1000);
   }
   out.explainSecondsP50 = round(percentile(times, 50), 2);

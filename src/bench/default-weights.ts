@@ -36,10 +36,10 @@ export async function benchDefaultWeights(dbPath: string, queries = Number(proce
   const library = await openStore(dbPath, { create: false });
   const engine = await SearchEngine.fromLibrary(library);
   try {
-    const rows = (await library.filterRows()).filter((r) => r.genres.length > 0);
+    const rows = (await library.movies.filterRows()).filter((r) => r.genres.length > 0);
     const step = Math.max(1, Math.floor(rows.length / queries));
     const sample = rows.filter((_, i) => i % step === 0).slice(0, queries);
-    const movies = await library.getMoviesByKeys(sample.map((r) => r.key));
+    const movies = await library.movies.byKeys(sample.map((r) => r.key));
 
     const parts = new Set((process.env.MARQUEE_BENCH_WEIGHT_PARTS ?? 'channels,balance,story').split(','));
     /** Share of the top 10 of "more like this" (plus `query`) sharing a genre, the decade, or neither with the query movie. */
@@ -72,7 +72,7 @@ export async function benchDefaultWeights(dbPath: string, queries = Number(proce
     const inputs: { id: string; genres: string[]; text: string; vague: string; bytes: Buffer; path: string }[] = [];
     for (const r of same) {
       const m = movies.get(r.key)!;
-      const path = (await library.posterFile(m.id))?.path;
+      const path = (await library.posters.mainFile(m.id))?.path;
       const words = m.overview.split(/\s+/).filter(Boolean).slice(0, 8).join(' ');
       if (path && words) inputs.push({ id: m.id, genres: m.genres, text: words, vague: `${m.genres.join(' ').toLowerCase()} movie`, bytes: await readFile(path), path });
     }

@@ -27,11 +27,11 @@ function standardise(rows: Float32Array[]): Float32Array[] {
 export async function benchFusion(dbPath: string, queries = 300) {
   const library = await openStore(dbPath, { create: true });
   const imageModel = (await defaultImageModel(library))!;
-  const textRef = JSON.parse((await library.getMeta('text_model'))!) as ModelRef;
-  const image = new Map((await library.loadVectors(imageModel.channel, refOf(imageModel))).map((e) => [e.key, e.vector]));
-  const text = new Map((await library.loadVectors(TEXT_CHANNEL, textRef)).map((e) => [e.key, e.vector]));
+  const textRef = JSON.parse((await library.library.getMeta('text_model'))!) as ModelRef;
+  const image = new Map((await library.vectors.load(imageModel.channel, refOf(imageModel))).map((e) => [e.key, e.vector]));
+  const text = new Map((await library.vectors.load(TEXT_CHANNEL, textRef)).map((e) => [e.key, e.vector]));
   const keys = [...image.keys()].filter((k) => text.has(k));
-  const movies = await library.getMoviesByKeys(keys);
+  const movies = await library.movies.byKeys(keys);
   const zi = standardise(keys.map((k) => image.get(k)!));
   const zt = standardise(keys.map((k) => text.get(k)!));
   const concat = keys.map((_, i) => {

@@ -102,8 +102,8 @@ export async function benchHubs(db: string): Promise<Record<string, unknown>> {
   const store = await openStore(db, { create: false });
   try {
     const model = (await defaultImageModel(store))!;
-    const entries = await store.loadVectors(model.channel, refOf(model));
-    const movies = await store.getMoviesByKeys(entries.map((e) => e.key));
+    const entries = await store.vectors.load(model.channel, refOf(model));
+    const movies = await store.movies.byKeys(entries.map((e) => e.key));
     const ids = entries.map((e) => movies.get(e.key)?.id ?? String(e.key));
     const all: Library = {
       vectors: entries.map((e) => l2normalize(Float32Array.from(e.vector))),

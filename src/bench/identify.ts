@@ -28,14 +28,14 @@ export async function benchIdentify(db: string): Promise<Record<string, unknown>
     await engine.warm();
     const split = (process.env.MARQUEE_BENCH_SPLIT ?? 'report') as Split;
     const n = Number(process.env.MARQUEE_BENCH_IDENTIFY ?? 80);
-    const ids = (await store.movieIdsWithPoster(100_000)).filter((id) => splitOf('identify', id) === split);
+    const ids = (await store.movies.idsWithPoster(100_000)).filter((id) => splitOf('identify', id) === split);
     const step = Math.max(1, Math.floor(ids.length / n));
     const picked = ids.filter((_, i) => i % step === 0).slice(0, n);
     let named = 0, right = 0, top1 = 0, wrongAbsent = 0, queries = 0;
     const first: number[] = [], fused: number[] = [], again: number[] = [];
     const wrong: string[] = [];
     for (const id of picked) {
-      const file = await store.posterFile(id);
+      const file = await store.posters.mainFile(id);
       if (!file) continue;
       for (const kind of KINDS) {
         const image = { bytes: await degrade(readFileSync(file.path), DEGRADATIONS[kind]!), source: `${id}-${kind}` };

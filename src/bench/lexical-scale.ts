@@ -274,7 +274,7 @@ async function writeCorpus(store: Store, items: Iterable<CorpusItem>, opts: { bu
   let batch: CorpusItem[] = [];
   const flush = async () => {
     const t0 = performance.now();
-    const keys = await store.writeMovies(
+    const keys = await store.movies.write(
       batch.map((it): MovieWrite => ({
         movie: it.movie,
         ...(it.poster ? { poster: { record: { path: `/lexbench/${it.movie.id}.jpg`, contentHash: it.poster.contentHash, width: 300, height: 450, format: 'jpeg', bytes: 1, thumbnail: Buffer.alloc(1) }, vectors: [], palette: { version: 'lexbench', sourceHash: it.poster.contentHash, colors: [] } } } : {}),
@@ -318,9 +318,9 @@ async function writeCorpus(store: Store, items: Iterable<CorpusItem>, opts: { bu
 /** The demo library's movies, main posters and current readings, to write into another engine. */
 async function corpusOf(store: Store): Promise<CorpusItem[]> {
   const version = ocrVersionKey();
-  const keys = (await store.filterRows()).map((r) => r.key).sort((a, b) => a - b);
-  const movies = await store.getMoviesByKeys(keys);
-  const mains = new Map((await store.allPosters()).filter((p) => p.rank === 0).map((p) => [p.movieKey, p.contentHash]));
+  const keys = (await store.movies.filterRows()).map((r) => r.key).sort((a, b) => a - b);
+  const movies = await store.movies.byKeys(keys);
+  const mains = new Map((await store.posters.all()).filter((p) => p.rank === 0).map((p) => [p.movieKey, p.contentHash]));
   const out: CorpusItem[] = [];
   for (const key of keys) {
     const m = movies.get(key);
@@ -353,7 +353,7 @@ async function cachedLibrary(location: string, tag: string, fresh: () => Promise
     existing = undefined;
   }
   if (existing) {
-    const meta = await existing.getMeta(META_KEY).catch(() => undefined);
+    const meta = await existing.library.getMeta(META_KEY).catch(() => undefined);
     const recorded = meta ? (JSON.parse(meta) as { tag: string; write: WriteFigures }) : undefined;
     if (recorded?.tag === tag) return { store: existing, location, write: { ...recorded.write, cached: true } };
     await existing.close();
@@ -363,7 +363,7 @@ async function cachedLibrary(location: string, tag: string, fresh: () => Promise
   try {
     const figures = await write(store);
     // A library cut short by the time budget is measured but never reused.
-    if (!figures.stoppedByTimeBudget) await store.setMeta(META_KEY, JSON.stringify({ tag, write: figures }));
+    if (!figures.stoppedByTimeBudget) await store.library.setMeta(META_KEY, JSON.stringify({ tag, write: figures }));
     return { store, location: at, write: { ...figures, cached: false } };
   } catch (err) {
     await store.close();
@@ -456,7 +456,7 @@ const lexicalPart = (store: Store, q: string, version: string): Promise<unknown>
 
 async function measureLibrary(store: Store, queries: LexicalQuery[]) {
   const version = ocrVersionKey();
-  const owners = new PosterOwners(await store.allPosters());
+  const owners = new PosterOwners(await store.posters.all());
   const retrieval = (q: string) => textRetrieval({ query: q, weight: 1, lexical: store.lexical, ocrVersion: version, owners, referenceKeys: [], filter: undefined, exclude: new Set() });
   for (const q of queries.slice(0, WARM_UP)) {
     await lexicalPart(store, q.text, version);
@@ -501,7 +501,7 @@ async function measureLibrary(store: Store, queries: LexicalQuery[]) {
 }
 
 async function measure(store: Store, library: Record<string, unknown>, queries: LexicalQuery[], bytes: () => Promise<number>) {
-  const stats = await store.stats();
+  const stats = await store.library.stats();
   const progress = await store.posterText.progress(ocrVersionKey());
   process.stderr.write(`bench lexical: measuring ${store.engine} / ${String(library.name)} (${stats.movies} movies, ${queries.length} queries)...\n`);
   const loadBefore = loadavg()[0]!;

@@ -15,7 +15,7 @@ const soakSeconds = Number(process.env.MARQUEE_SOAK_SECONDS ?? 120);
 const library = await openStore(db, { create: true });
 const app = await buildServer({ library });
 const base = await app.listen({ port: 0, host: '127.0.0.1' });
-const ids = await library.movieIdsWithPoster(500);
+const ids = await library.movies.idsWithPoster(500);
 const texts = ['a lonely robot', 'two detectives chase a killer', 'a family road trip', 'war in the pacific', 'a vampire in london', 'cowboys defend a town', 'a heist in las vegas', 'aliens invade earth'];
 let i = 0;
 const bodies = () => {

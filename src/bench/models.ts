@@ -43,7 +43,7 @@ async function speed(m: LibraryImageModel, paths: string[]): Promise<Record<stri
 }
 
 async function sameFilm(engine: SearchEngine, store: Store, models: LibraryImageModel[], n: number): Promise<Record<string, unknown>> {
-  const ids = await store.movieIdsWithPoster(100_000);
+  const ids = await store.movies.idsWithPoster(100_000);
   const step = Math.max(1, Math.floor(ids.length / n));
   const picked = ids.filter((_, i) => i % step === 3).slice(0, n);
   const hits = new Map(models.map((m) => [m.id, { r1: 0, r10: 0, per: {} as Record<string, { r1: number; r10: number }> }]));
@@ -51,7 +51,7 @@ async function sameFilm(engine: SearchEngine, store: Store, models: LibraryImage
   for (const [name, how] of Object.entries(DEGRADATIONS)) {
     for (const m of models) hits.get(m.id)!.per[name] = { r1: 0, r10: 0 };
     for (const id of picked) {
-      const image = { bytes: await degrade(readFileSync((await store.posterFile(id))!.path), how), source: `${id}-${name}` };
+      const image = { bytes: await degrade(readFileSync((await store.posters.mainFile(id))!.path), how), source: `${id}-${name}` };
       queries++;
       for (const m of models) {
         const results = await engine.search({ image, k: 10, model: m.id, weights: { content: 1 }, imageText: [] });
@@ -85,8 +85,8 @@ function randomSharing(genres: string[][]): number {
 }
 
 async function relevance(store: Store, m: LibraryImageModel): Promise<Record<string, unknown>> {
-  const entries = await store.loadVectors(m.channel, refOf(m));
-  const movies = await store.getMoviesByKeys(entries.map((e) => e.key));
+  const entries = await store.vectors.load(m.channel, refOf(m));
+  const movies = await store.movies.byKeys(entries.map((e) => e.key));
   const genres = entries.map((e) => movies.get(e.key)?.genres ?? []);
   const unit = entries.map((e) => {
     const v = Float32Array.from(e.vector);
@@ -121,8 +121,8 @@ export async function benchModels(db: string): Promise<Record<string, unknown>> 
     const models = await readImageModels(store);
     if (models.length < 2) process.stderr.write(`bench models: the library holds one image model (${models[0]?.id}); index it with several --model to compare them\n`);
     const parts = new Set((process.env.MARQUEE_MODELS_PARTS ?? 'speed,copies,relevance,genres').split(','));
-    const ids = await store.movieIdsWithPoster(2000);
-    const paths = (await Promise.all(ids.filter((_, i) => i % 25 === 7).slice(0, 64).map((id) => store.posterFile(id)))).map((f) => f!.path);
+    const ids = await store.movies.idsWithPoster(2000);
+    const paths = (await Promise.all(ids.filter((_, i) => i % 25 === 7).slice(0, 64).map((id) => store.posters.mainFile(id)))).map((f) => f!.path);
     const out: Record<string, Record<string, unknown>> = Object.fromEntries(models.map((m) => [m.id, { dimension: m.dimension, metric: m.metric }]));
     for (const m of models) {
       if (parts.has('speed')) {

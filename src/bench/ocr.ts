@@ -107,7 +107,7 @@ async function ocrSpeed(paths: string[]): Promise<Record<string, number>> {
 }
 
 async function titleRecognition(store: Store): Promise<Record<string, number>> {
-  const rows = await store.titleRows();
+  const rows = await store.movies.titleRows();
   const matcher = new TitleMatcher(rows);
   const readings = await store.posterText.all(ocrVersionKey());
   let first = 0;
@@ -137,14 +137,14 @@ interface Ranked {
 }
 
 async function degradedCopies(engine: SearchEngine, store: Store, n: number): Promise<Record<string, unknown>> {
-  const ids = await store.movieIdsWithPoster(100_000);
+  const ids = await store.movies.idsWithPoster(100_000);
   const step = Math.max(1, Math.floor(ids.length / n));
   const picked = ids.filter((_, i) => i % step === 3).slice(0, n);
   const ranked: Record<string, Ranked[]> = {};
   for (const [name, how] of Object.entries(DEGRADATIONS)) {
     ranked[name] = [];
     for (const id of picked) {
-      const file = (await store.posterFile(id))!;
+      const file = (await store.posters.mainFile(id))!;
       const image = { bytes: await degrade(readFileSync(file.path), how), source: `${id}-${name}` };
       const lines = await engine.embedder.readText(image);
       const withIdentity = await engine.search({ image, imageText: lines, k: 11 });
@@ -184,8 +184,8 @@ async function degradedCopies(engine: SearchEngine, store: Store, n: number): Pr
 }
 
 async function hubs(store: Store, model: ModelRef, channel: string): Promise<Record<string, unknown>> {
-  const entries = await store.loadVectors(channel, model);
-  const movies = await store.getMoviesByKeys(entries.map((e) => e.key));
+  const entries = await store.vectors.load(channel, model);
+  const movies = await store.movies.byKeys(entries.map((e) => e.key));
   const genres = entries.map((e) => movies.get(e.key)?.genres ?? []);
   const title = (i: number) => movies.get(entries[i]!.key)?.title ?? '?';
   const before = hubStats(entries.map((e) => e.vector), genres, 10, false);
@@ -197,8 +197,8 @@ async function hubs(store: Store, model: ModelRef, channel: string): Promise<Rec
 export async function benchOcr(db: string): Promise<Record<string, unknown>> {
   const store = await openStore(db, { create: false });
   try {
-    const ids = await store.movieIdsWithPoster(400);
-    const paths = (await Promise.all(ids.filter((_, i) => i % 4 === 1).map((id) => store.posterFile(id)))).map((f) => f!.path);
+    const ids = await store.movies.idsWithPoster(400);
+    const paths = (await Promise.all(ids.filter((_, i) => i % 4 === 1).map((id) => store.posters.mainFile(id)))).map((f) => f!.path);
     const out: Record<string, unknown> = {};
     const parts = new Set((process.env.MARQUEE_OCR_PARTS ?? 'speed,titles,copies,hubs').split(','));
     if (parts.has('speed')) {

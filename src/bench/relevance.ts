@@ -87,8 +87,8 @@ const mainTitle = (t: string) => t.replace(/\s*\([^)]*\)\s*$/, '').trim();
 
 /** Every query set over the films of a library (films a set names but the library lacks are left out). */
 export async function querySets(store: Store, opts: { images?: boolean; perSet?: number } = {}): Promise<RelevanceQuery[]> {
-  const keys = (await store.filterRows()).map((r) => r.key);
-  const movies = [...(await store.getMoviesByKeys(keys)).values()];
+  const keys = (await store.movies.filterRows()).map((r) => r.key);
+  const movies = [...(await store.movies.byKeys(keys)).values()];
   const byId = new Map(movies.map((m) => [m.id, m]));
   const byTitle = new Map<string, string[]>();
   for (const m of movies) for (const t of [mainTitle(m.title), m.title]) byTitle.set(norm(t), [...new Set([...(byTitle.get(norm(t)) ?? []), m.id])]);
@@ -122,7 +122,7 @@ export async function querySets(store: Store, opts: { images?: boolean; perSet?:
     const withPoster = movies.filter((m) => m.hasPoster);
     const items: Omit<RelevanceQuery, 'set' | 'split'>[] = [];
     for (const m of withPoster) {
-      const file = await store.posterFile(m.id);
+      const file = await store.posters.mainFile(m.id);
       if (file) items.push({ id: m.id, poster: file.path, relevant: [m.id] });
     }
     const before = out.length;

@@ -79,7 +79,7 @@ async function loadSyntheticFrom(store: Store, vectors: Float32Array[], from: nu
         },
       };
     });
-    await store.writeMovies(writes, 'synthetic');
+    await store.movies.write(writes, 'synthetic');
   }
   return (vectors.length - from) / ((performance.now() - started) / 1000);
 }
@@ -101,13 +101,13 @@ async function syntheticOn(location: string, vectors: Float32Array[], queries: F
   const store = await openStore(location, { create: true });
   try {
     const loadRate = await loadSynthetic(store, vectors);
-    const keys = (await store.loadVectors('content', SYNTHETIC)).map((e) => e.key);
+    const keys = (await store.vectors.load('content', SYNTHETIC)).map((e) => e.key);
     const exact = new ExactIndex(SYNTHETIC.dimension, vectors.length);
     await exact.upsert(vectors.map((vector, i) => ({ key: keys[i]!, vector })));
     const truth = await Promise.all(queries.map(async (q) => new Set((await exact.search(q, 10)).map((h) => h.key))));
     const rssBefore = process.memoryUsage().rss;
     const t = performance.now();
-    const loaded = await loadChannelIndex(store, 'content', SYNTHETIC, () => store.filterRows());
+    const loaded = await loadChannelIndex(store, 'content', SYNTHETIC, () => store.movies.filterRows());
     const buildSeconds = (performance.now() - t) / 1000;
     const indexRssMiB = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
     const q = await measure(loaded.index, queries, truth);
@@ -158,12 +158,12 @@ async function pgvectorOnPglite(vectors: Float32Array[], queries: Float32Array[]
     const ti = performance.now();
     await loadSyntheticFrom(store, vectors, bulk.length, 20);
     const incrementalPerSecond = tail / ((performance.now() - ti) / 1000);
-    const keys = (await store.loadVectors('content', SYNTHETIC)).map((e) => e.key);
+    const keys = (await store.vectors.load('content', SYNTHETIC)).map((e) => e.key);
     const exact = new ExactIndex(SYNTHETIC.dimension, vectors.length);
     await exact.upsert(vectors.map((v, i) => ({ key: keys[i]!, vector: v })));
     const truth = await Promise.all(queries.map(async (q) => new Set((await exact.search(q, 10)).map((h) => h.key))));
     const rssBefore = process.memoryUsage().rss;
-    const loaded = await loadChannelIndex(store, 'content', SYNTHETIC, () => store.filterRows());
+    const loaded = await loadChannelIndex(store, 'content', SYNTHETIC, () => store.movies.filterRows());
     const indexRssMiB = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
     const q = await measure(loaded.index, queries, truth);
     const result = { vectorSearch: store.vectors.kind, index: loaded.index.kind };

@@ -13,7 +13,7 @@ import { percentile, round } from './stats.js';
 export async function benchStills(folder: string, db: string): Promise<Record<string, unknown>> {
   const library = await openStore(db, { create: true });
   const model = await loadImageModel();
-  await library.setMeta('image_model_spec', 'mobilenet-v2-1.4');
+  await library.library.setMeta('image_model_spec', 'mobilenet-v2-1.4');
   const indexed = await indexStills(folder, { library, imageModel: model });
   await model.close();
 

@@ -77,7 +77,7 @@ export async function runDupesCommand(opts: { db?: string; threshold?: number; j
     const reporter = createProgressReporter({ json: false, tty: process.stderr.isTTY === true, label: 'dupes' });
     const keyGroups = groupDuplicates(await findDuplicatePairs(engine.indexes, opts.threshold, countingProgress(reporter)));
     reporter.stop();
-    const movies = await engine.store.getMoviesByKeys(keyGroups.flat());
+    const movies = await engine.store.movies.byKeys(keyGroups.flat());
     return { groups: keyGroups.map((g) => g.map((k) => movies.get(k)!)), model: engine.embedder.models.image.id };
   });
   if (opts.json) process.stdout.write(`${JSON.stringify({ groups: groups.groups.map((g) => g.map((m) => m.id)), model: groups.model })}\n`);
@@ -89,7 +89,7 @@ export async function runDupesCommand(opts: { db?: string; threshold?: number; j
 /** An explain argument: an existing image file, or a movie id in the library. */
 async function resolvePoster(engine: SearchEngine, arg: string): Promise<{ bytes: Buffer; source: string; id?: string }> {
   if (existsSync(arg)) return { bytes: await readFile(arg), source: arg };
-  const key = await engine.store.keyOf(arg);
+  const key = await engine.store.movies.keyOf(arg);
   if (key === undefined) throw new Error(`"${arg}" is neither an image file nor a movie id in the library`);
   const poster = await storedPosterImage(engine.store, arg);
   if (!poster) throw new Error(`movie "${arg}" has no indexed poster`);
@@ -126,7 +126,7 @@ export async function runBorrowingsCommand(opts: { db?: string; channel: Borrowi
   const list = await withEngine(opts.db, async (engine) => {
     const finder = await BorrowingFinder.load(engine.indexes, opts.channel);
     if (opts.from !== undefined) {
-      const key = await engine.store.keyOf(opts.from);
+      const key = await engine.store.movies.keyOf(opts.from);
       if (key === undefined) throw new MarqueeError('unknown_movie', `no movie with id "${opts.from}"`);
       return finder.around(key, opts.earlier ? 'earlier' : 'later', opts.k, opts.copies);
     }

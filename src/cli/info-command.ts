@@ -10,7 +10,7 @@ export async function runInfoCommand(opts: { db?: string; json?: boolean }): Pro
       path: library.location,
       engine: library.engine,
       vectorSearch: library.vectors.kind === 'pgvector' ? 'pgvector (in the database)' : 'in-process (vectors stored as bytes)',
-      ...(await library.stats()),
+      ...(await library.library.stats()),
       imageModel: imageModels[0] ? refOf(imageModels[0]) : null,
       imageModels,
       posterText: await library.posterText.progress(ocrVersionKey()),

@@ -18,7 +18,7 @@ export async function runWorkerCommand(opts: { db?: string; threads: number; lib
     else process.stderr.write(`${text}\n`);
   };
   if (opts.library) {
-    const id = await library.getMeta('library_id');
+    const id = await library.library.getMeta('library_id');
     if (id !== opts.library) {
       await library.close();
       throw new WorkerError(`library ${library.location} is library ${id ?? '(not indexed yet)'}, not ${opts.library}: this worker is pointed at a different library`);

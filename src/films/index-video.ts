@@ -94,7 +94,7 @@ export async function indexVideos(target: string, opts: VideoIndexOptions): Prom
     const movieId = opts.movie ?? movieIdOf(file);
     try {
       const hash = videoHash(file);
-      const key = await library.keyOf(movieId);
+      const key = await library.movies.keyOf(movieId);
       const stored = key === undefined ? undefined : await library.films.get<FilmAnalysis>(key);
       if (stored && stored.sourceHash === hash && stored.version === FILM_ANALYSIS_VERSION) {
         s.unchanged++;
@@ -112,7 +112,7 @@ export async function indexVideos(target: string, opts: VideoIndexOptions): Prom
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
       const grabbed = grabFrames(file, analysis.sampledFps, analysis.keyframeFrames, KEYFRAME_WIDTH, dir);
-      const existing = key === undefined ? undefined : await library.getMovie(movieId);
+      const existing = key === undefined ? undefined : await library.movies.get(movieId);
       const title = existing?.title ?? basename(file, extname(file));
       const csv = ['file,movie_id,timestamp,title'];
       const quote = (v: string) => `"${v.replace(/"/g, '""')}"`;
@@ -123,7 +123,7 @@ export async function indexVideos(target: string, opts: VideoIndexOptions): Prom
       writeFileSync(join(dir, 'stills.csv'), `${csv.join('\n')}\n`);
       const stills = await indexStills(dir, { library, imageModel });
       s.problems.push(...stills.problems.map((p) => ({ item: `${basename(file)} keyframe ${p.item}`, reason: p.reason })));
-      const movieKey = await library.keyOf(movieId);
+      const movieKey = await library.movies.keyOf(movieId);
       if (movieKey === undefined) throw new Error('no keyframe could be read from the video');
       await library.films.put(movieKey, { source: file, sourceHash: hash, version: FILM_ANALYSIS_VERSION, analysis }, barcode);
       for (const e of analysis.errors.slice(0, 5)) s.problems.push({ item: basename(file), reason: `decoding: ${e}` });

@@ -40,9 +40,9 @@ export class FilmService {
 
   /** A movie's film; `no_shots` when no video of it was indexed. */
   async film(movieId: string): Promise<FilmView> {
-    const movie = await this.store.getMovie(movieId);
+    const movie = await this.store.movies.get(movieId);
     if (!movie) throw new MarqueeError('unknown_movie', `no movie with id "${movieId}"`);
-    const key = (await this.store.keyOf(movieId))!;
+    const key = (await this.store.movies.keyOf(movieId))!;
     const stored = await this.store.films.get<FilmAnalysis>(key);
     if (!stored) throw new MarqueeError('no_shots', `movie "${movieId}" has no analysed film: index its video with "marquee index --video <file> --movie ${movieId}"`);
     const out = view(stored.analysis, stored.source, { id: movieId, title: movie.title });
@@ -62,7 +62,7 @@ export class FilmService {
   /** Every movie with an analysed film, by title. */
   async list(): Promise<{ id: string; title: string; shotCount: number; asl: number; duration: number }[]> {
     const keys = await this.store.films.movies();
-    const movies = await this.store.getMoviesByKeys(keys);
+    const movies = await this.store.movies.byKeys(keys);
     const out = [];
     for (const key of keys) {
       const film = await this.store.films.get<FilmAnalysis>(key);
@@ -73,7 +73,7 @@ export class FilmService {
   }
 
   async barcode(movieId: string): Promise<Buffer> {
-    const key = await this.store.keyOf(movieId);
+    const key = await this.store.movies.keyOf(movieId);
     const png = key === undefined ? undefined : await this.store.films.barcode(key);
     if (!png) throw new MarqueeError('no_shots', `movie "${movieId}" has no analysed film`);
     return png;

@@ -52,7 +52,7 @@ export async function loadDataset(library: Store, features: FeatureSet, models: 
     const model = models[c];
     if (!model) throw new Error(`the library has no ${c} vectors: index the catalog first`);
     if (c === PRINTED_CHANNEL) byChannel.push(new Map((await library.posterText.all(ocrVersionKey())).map((r) => [r.key, printedWordsVector(r.lines)])));
-    else byChannel.push(new Map((await library.loadVectors(model.channel ?? c, model)).map((e) => [e.key, e.vector])));
+    else byChannel.push(new Map((await library.vectors.load(model.channel ?? c, model)).map((e) => [e.key, e.vector])));
   }
   const blocks: GenreDataset['blocks'] = [];
   let d = 0;
@@ -61,8 +61,8 @@ export async function loadDataset(library: Store, features: FeatureSet, models: 
     d += models[c]!.dimension;
     void i;
   });
-  const rows = (await library.filterRows()).filter((r) => byChannel.every((m, i) => optional.has(channels[i]!) || m.has(r.key)) && multiHot(r.genres).some((v) => v));
-  const movies = await library.getMoviesByKeys(rows.map((r) => r.key));
+  const rows = (await library.movies.filterRows()).filter((r) => byChannel.every((m, i) => optional.has(channels[i]!) || m.has(r.key)) && multiHot(r.genres).some((v) => v));
+  const movies = await library.movies.byKeys(rows.map((r) => r.key));
   const n = rows.length;
   const g = GENRES.length;
   const x = new Float32Array(n * d);

@@ -50,7 +50,7 @@ export interface GenreModelMeta {
 
 export async function libraryModels(library: Store): Promise<Record<string, ModelRef>> {
   const image = await defaultImageModel(library);
-  const txt = await library.getMeta('text_model');
+  const txt = await library.library.getMeta('text_model');
   if (!image) throw new Error(`library ${library.location} has no indexed posters: run "marquee index" first`);
   // Content features come from the library's default image model, read from its channel.
   const models: Record<string, ModelRef & { channel?: string }> = { [CONTENT_CHANNEL]: { ...refOf(image), channel: image.channel }, [COLOR_CHANNEL]: COLOR_MODEL, [LAYOUT_CHANNEL]: LAYOUT_MODEL };
@@ -61,13 +61,13 @@ export async function libraryModels(library: Store): Promise<Record<string, Mode
     for (const m of (await readImageModels(library)).slice(1)) models[`${CONTENT_CHANNEL}:${m.id}`] = { ...refOf(m), channel: m.channel };
   // The default model's poster tiles, once indexed: their vectors carry that model's ref (poster-tiles.ts; MARQUEE_POSTER_TILES=off leaves them out).
   const tiles = refOf(image);
-  if (tilesEnabled() && (await library.vectorKeys(TILE_CHANNELS[0]!, tiles)).length > 0) for (const c of TILE_CHANNELS) models[c] = tiles;
+  if (tilesEnabled() && (await library.vectors.keys(TILE_CHANNELS[0]!, tiles)).length > 0) for (const c of TILE_CHANNELS) models[c] = tiles;
   if (txt) models[TEXT_CHANNEL] = JSON.parse(txt) as ModelRef;
   // Poster words join the features once posters have been read (MARQUEE_GENRE_WORDS=off leaves them out).
   if (process.env.MARQUEE_GENRE_WORDS !== 'off' && (await library.posterText.progress(ocrVersionKey())).read > 0) models[PRINTED_CHANNEL] = printedWordsModel();
   // Faces' expressions, age and gender join once posters have been scanned (MARQUEE_GENRE_FACES=off leaves them out).
   const cues = faceCuesModel(FACE_MODEL_VERSION);
-  if (process.env.MARQUEE_GENRE_FACES !== 'off' && (await library.vectorKeys(FACE_CUES_CHANNEL, cues)).length > 0) models[FACE_CUES_CHANNEL] = cues;
+  if (process.env.MARQUEE_GENRE_FACES !== 'off' && (await library.vectors.keys(FACE_CUES_CHANNEL, cues)).length > 0) models[FACE_CUES_CHANNEL] = cues;
   return models;
 }
 

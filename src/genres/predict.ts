@@ -61,7 +61,7 @@ export class GenreService {
   /** Face cues of the image: a library poster's stored scan, else its faces detected now. */
   private async posterFaceCues(image: ImageInput, model: ModelRef, key?: number): Promise<Float32Array> {
     if (key !== undefined) {
-      const stored = await this.store.getVector(key, FACE_CUES_CHANNEL, model);
+      const stored = await this.store.vectors.get(key, FACE_CUES_CHANNEL, model);
       if (stored) return stored;
     }
     return faceCues(await this.embedder.detectFaces(image));
@@ -83,7 +83,7 @@ export class GenreService {
   /** Tile vectors of the image (in TILE_CHANNELS order): a library poster's stored ones, else embedded now. */
   private async posterTiles(image: ImageInput, model: ModelRef, key?: number): Promise<Float32Array[]> {
     if (key !== undefined) {
-      const stored = await Promise.all(TILE_CHANNELS.map((c) => this.store.getVector(key, c, model)));
+      const stored = await Promise.all(TILE_CHANNELS.map((c) => this.store.vectors.get(key, c, model)));
       if (stored.every((v) => v)) return stored as Float32Array[];
     }
     return this.embedder.tileVectors(image, model.id);

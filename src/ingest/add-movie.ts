@@ -51,8 +51,8 @@ export async function addMovie(
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, poster.bytes);
   renameSync(tmp, path);
-  const created = (await library.keyOf(parsed.record.id)) === undefined;
-  const previous = (await library.posterFile(parsed.record.id))?.path;
+  const created = (await library.movies.keyOf(parsed.record.id)) === undefined;
+  const previous = (await library.posters.mainFile(parsed.record.id))?.path;
   async function* one(): AsyncGenerator<CatalogEntry> {
     yield { where: `upload (id ${parsed.record.id})`, record: parsed.record, posterPath: path, posterRef: poster.name };
   }
@@ -62,13 +62,13 @@ export async function addMovie(
 }
 
 async function removeUnusedUpload(library: Store, path: string): Promise<void> {
-  if (path.startsWith(library.uploadsDir + sep) && (await library.postersAtPath(path)) === 0) rmSync(path, { force: true });
+  if (path.startsWith(library.uploadsDir + sep) && (await library.posters.countAtPath(path)) === 0) rmSync(path, { force: true });
 }
 
 /** Deletes a movie and everything derived from it; returns false when there was no such movie. */
 export async function deleteMovie(library: Store, id: string): Promise<boolean> {
-  const file = await library.posterFile(id);
-  if ((await library.deleteMovies([id])) === 0) return false;
+  const file = await library.posters.mainFile(id);
+  if ((await library.movies.delete([id])) === 0) return false;
   if (file) await removeUnusedUpload(library, file.path);
   return true;
 }

@@ -30,7 +30,7 @@ export async function indexCatalogCoordinated(catalogDir: string, opts: Coordina
   const started = performance.now();
   const runId = await library.runs.start(root);
   await recordTextModel(library, opts.textModel);
-  const libraryId = (await library.getMeta('library_id'))!;
+  const libraryId = (await library.library.getMeta('library_id'))!;
 
   const s: IndexSummary = {
     catalog: root, total: 0, indexed: 0, unchanged: 0, skipped: 0, failed: 0, textsEmbedded: 0, pruned: 0, warnings: 0, textRepaired: 0, textRepairExamples: [],
@@ -108,8 +108,8 @@ export async function indexCatalogCoordinated(catalogDir: string, opts: Coordina
   }
 
   if (opts.prune && !s.interrupted) {
-    const gone = (await library.movieIdsFromSource(root)).filter((id) => !seenIds.has(id));
-    s.pruned = await library.deleteMovies(gone);
+    const gone = (await library.movies.idsFromSource(root)).filter((id) => !seenIds.has(id));
+    s.pruned = await library.movies.delete(gone);
   }
   s.seconds = (performance.now() - started) / 1000;
   s.postersPerSecond = (s.indexed + s.unchanged) / Math.max(s.seconds, 1e-3);

@@ -32,7 +32,7 @@ export async function scanFaces(
       await library.faces.putPosterFaces(p.key, model.version, hash, faces);
       // The faces' expressions, age and gender as one genre-cue vector (the faces table keeps boxes and descriptors).
       const cues = faceCuesModel(model.version);
-      await library.putVectors(p.key, [{ channel: FACE_CUES_CHANNEL, modelId: cues.id, modelVersion: cues.version, sourceHash: hash, vector: faceCues(faces) }]);
+      await library.vectors.put(p.key, [{ channel: FACE_CUES_CHANNEL, modelId: cues.id, modelVersion: cues.version, sourceHash: hash, vector: faceCues(faces) }]);
       s.scanned++;
       s.faces += faces.length;
     } catch (err) {

@@ -169,10 +169,10 @@ export async function indexEntries(input: EntrySource, opts: IndexOptions): Prom
   };
 
   const prepare = async (entry: CatalogEntry & { record: MovieRecord }): Promise<WorkItem> => {
-    const key = await library.keyOf(entry.record.id);
+    const key = await library.movies.keyOf(entry.record.id);
     const synopsis = synopsisOf(entry.record);
     const synopsisHash = contentHash(`${synopsis}`);
-    const states = key === undefined ? new Map<string, VectorState>() : await library.vectorStates(key);
+    const states = key === undefined ? new Map<string, VectorState>() : await library.vectors.states(key);
     const textState = states.get(TEXT_CHANNEL);
     const textNeeded =
       textModel !== null && synopsis !== '' && !(textState && textState.sourceHash === synopsisHash && textState.modelId === textModel.id && textState.modelVersion === textModel.version);
@@ -183,7 +183,7 @@ export async function indexEntries(input: EntrySource, opts: IndexOptions): Prom
     }
     try {
       const { bytes, hash } = await readPosterBytes(entry.posterPath);
-      const samePoster = key !== undefined && (await library.posterHash(key)) === hash;
+      const samePoster = key !== undefined && (await library.posters.hash(key)) === hash;
       item.embedWith = samePoster ? imageModels.filter((m) => !isCurrent(states.get(m.channel), hash, m.model)) : imageModels;
       if (samePoster && item.embedWith.length === 0 && (await designChannelsCurrent(library, key, hash, states))) {
         item.posterUnchanged = true;
@@ -209,7 +209,7 @@ export async function indexEntries(input: EntrySource, opts: IndexOptions): Prom
       else if (w.synopsis === '') write.dropText = true;
       return write;
     });
-    await library.writeMovies(writes, root);
+    await library.movies.write(writes, root);
     for (const w of batch) {
       if (w.prepared) s.indexed++;
       else if (w.posterUnchanged) s.unchanged++;
@@ -277,8 +277,8 @@ export async function indexEntries(input: EntrySource, opts: IndexOptions): Prom
   while (pendingFlushes.length) await pendingFlushes.shift();
 
   if (opts.prune && !s.interrupted) {
-    const gone = (await library.movieIdsFromSource(root)).filter((id) => !seenIds.has(id));
-    s.pruned = await library.deleteMovies(gone);
+    const gone = (await library.movies.idsFromSource(root)).filter((id) => !seenIds.has(id));
+    s.pruned = await library.movies.delete(gone);
   }
   s.seconds = (performance.now() - started) / 1000;
   s.postersPerSecond = (s.indexed + s.unchanged) / Math.max(s.seconds, 1e-3);
@@ -292,8 +292,8 @@ export async function indexEntries(input: EntrySource, opts: IndexOptions): Prom
  */
 export async function recordTextModel(library: Store, textModel: ModelIdentity | null): Promise<void> {
   // The library's identity, which workers check their batches against (kept by migrate).
-  if (!(await library.getMeta('library_id'))) await library.setMeta('library_id', randomUUID());
-  if (textModel) await library.setMeta('text_model', JSON.stringify({ id: textModel.id, version: textModel.version, dimension: textModel.dimension }));
+  if (!(await library.library.getMeta('library_id'))) await library.library.setMeta('library_id', randomUUID());
+  if (textModel) await library.library.setMeta('text_model', JSON.stringify({ id: textModel.id, version: textModel.version, dimension: textModel.dimension }));
 }
 
 type ModelIdentity = { id: string; version: string; dimension: number };

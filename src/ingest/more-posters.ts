@@ -72,11 +72,11 @@ export async function indexMorePosters(catalogDir: string, opts: MorePostersOpti
 
   // Which films need a look: those the catalog gives further posters or main-poster meta, and those with further posters stored.
   const storedByMovie = new Map<number, StoredPoster[]>();
-  for (const p of await library.allPosters()) storedByMovie.set(p.movieKey, [...(storedByMovie.get(p.movieKey) ?? []), p]);
+  for (const p of await library.posters.all()) storedByMovie.set(p.movieKey, [...(storedByMovie.get(p.movieKey) ?? []), p]);
   const films: FilmWork[] = [];
   for await (const entry of readCatalog(resolve(catalogDir))) {
     if (!entry.record) continue;
-    const movieKey = await library.keyOf(entry.record.id);
+    const movieKey = await library.movies.keyOf(entry.record.id);
     if (movieKey === undefined) continue; // the main pass did not get to it (interrupted) or could not use it
     const stored = storedByMovie.get(movieKey) ?? [];
     const mainMeta = entry.mainMeta ?? NO_META;
@@ -101,7 +101,7 @@ export async function indexMorePosters(catalogDir: string, opts: MorePostersOpti
     try {
       const { bytes, hash } = await readPosterBytes(entry.path);
       const stored = film.stored.find((p) => p.rank > 0 && p.path === entry.path);
-      const states = stored && stored.contentHash === hash ? await library.vectorStates(stored.key) : undefined;
+      const states = stored && stored.contentHash === hash ? await library.vectors.states(stored.key) : undefined;
       work.embedWith = states ? imageModels.filter((m) => !isCurrent(states.get(m.channel), hash, m.model)) : imageModels;
       if (stored && states && work.embedWith.length === 0 && (await designChannelsCurrent(library, stored.key, hash, states))) work.unchanged = true;
       else work.prepared = await preparePoster(entry.path, bytes, hash, work.embedWith.map(inputSizeOf), limits);
@@ -136,7 +136,7 @@ export async function indexMorePosters(catalogDir: string, opts: MorePostersOpti
     }
     const main = film.stored.find((p) => p.rank === 0);
     const mainMeta = main && !sameMeta(main, film.mainMeta) ? film.mainMeta : undefined;
-    const { removed } = await library.writeMorePosters(film.movieKey, writes, keep, mainMeta);
+    const { removed } = await library.posters.writeMore(film.movieKey, writes, keep, mainMeta);
     s.removed += removed;
   };
 

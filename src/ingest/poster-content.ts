@@ -27,7 +27,7 @@ export function isCurrent(state: VectorState | undefined, hash: string, model: {
 
 /** Whether the design channels computed from the poster (colour, layout, signature, palette) are up to date for these bytes. */
 export async function designChannelsCurrent(library: Store, key: number, hash: string, states: Map<string, VectorState>): Promise<boolean> {
-  const palette = await library.paletteState(key);
+  const palette = await library.posters.paletteState(key);
   return (
     isCurrent(states.get(COLOR_CHANNEL), hash, COLOR_MODEL) &&
     isCurrent(states.get(LAYOUT_CHANNEL), hash, LAYOUT_MODEL) &&

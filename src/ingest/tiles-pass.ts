@@ -43,9 +43,9 @@ export async function embedPosterTiles(library: Store, main: ChannelModel, opts:
   const started = performance.now();
   const tiles = tileModelsOf(main);
   const todo: StoredPoster[] = [];
-  for (const p of await library.allPosters()) {
+  for (const p of await library.posters.all()) {
     if (p.rank !== 0) continue;
-    const states = await library.vectorStates(p.key);
+    const states = await library.vectors.states(p.key);
     if (!tiles.every((t) => isCurrent(states.get(t.channel), p.contentHash, main.model))) todo.push(p);
   }
   const s: TilesPassSummary = { todo: todo.length, embedded: 0, failed: 0, interrupted: false, seconds: 0 };
@@ -73,7 +73,7 @@ export async function embedPosterTiles(library: Store, main: ChannelModel, opts:
     const vectors = await embedPosters(ready);
     for (const w of ready) {
       const sourceHash = w.poster.contentHash;
-      await library.putVectors(
+      await library.vectors.put(
         w.poster.key,
         tiles.map((t, i) => ({ channel: t.channel, modelId: t.model.id, modelVersion: t.model.version, sourceHash, vector: vectors.get(w)![i]!, metric: t.model.metric })),
       );

@@ -28,7 +28,7 @@ export class WorkerError extends Error {
 }
 
 export async function startWorker(store: Store, queue: IndexQueue, opts: WorkerOptions): Promise<{ stop: () => Promise<void> }> {
-  const libraryId = await store.getMeta('library_id');
+  const libraryId = await store.library.getMeta('library_id');
   if (!libraryId) throw new WorkerError(`library ${store.location} has not been indexed yet: start a run with "marquee index <catalog> --workers N --db ..."`);
   if (opts.libraryId && opts.libraryId !== libraryId)
     throw new WorkerError(`library ${store.location} is library ${libraryId}, not ${opts.libraryId}: this worker is pointed at a different library`);

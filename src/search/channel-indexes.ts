@@ -92,19 +92,19 @@ export class ChannelIndexes {
     const loaded = await this.channel(channel);
     if (!model || !loaded) return new Float32Array(keys.length).fill(NaN);
     if ((model.metric ?? 'cosine') === 'cosine') return (loaded.cosine ?? loaded.index).scores(query, keys);
-    const vectors = await Promise.all(keys.map((k) => stored?.get(k) ?? this.store.getVector(k, channel, model)));
+    const vectors = await Promise.all(keys.map((k) => stored?.get(k) ?? this.store.vectors.get(k, channel, model)));
     return Float32Array.from(vectors, (v) => (v ? similarity('cosine', query, v) : NaN));
   }
 
   /** Which film each poster belongs to. */
   owners(): Promise<PosterOwners> {
-    this.ownersCache ??= this.store.allPosters().then((posters) => new PosterOwners(posters));
+    this.ownersCache ??= this.store.posters.all().then((posters) => new PosterOwners(posters));
     return this.ownersCache;
   }
 
   /** Filter metadata of every searchable key: each movie, and each further poster with its movie's metadata. */
   filterRows(): Promise<FilterRow[]> {
-    this.filterRowsCache ??= Promise.all([this.store.filterRows(), this.store.allPosters()]).then(([rows, posters]) => {
+    this.filterRowsCache ??= Promise.all([this.store.movies.filterRows(), this.store.posters.all()]).then(([rows, posters]) => {
       const byKey = new Map(rows.map((r) => [r.key, r]));
       const further = posters.filter((p) => p.key !== p.movieKey && byKey.has(p.movieKey)).map((p) => ({ ...byKey.get(p.movieKey)!, key: p.key }));
       return [...rows, ...further];

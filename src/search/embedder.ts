@@ -47,7 +47,7 @@ export interface LibraryModels {
 export async function libraryModels(store: Store): Promise<LibraryModels> {
   const images = await readImageModels(store);
   if (images.length === 0) throw new QueryError(`library ${store.location} has no indexed posters yet: run "marquee index <catalog>" first`);
-  const txt = await store.getMeta('text_model');
+  const txt = await store.library.getMeta('text_model');
   return { images, image: images[0]!, text: txt ? (JSON.parse(txt) as ModelRef) : undefined };
 }
 

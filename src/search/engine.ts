@@ -109,12 +109,12 @@ export class SearchEngine {
 
   /** Stored vectors of a movie's poster (content by image model `model`, default the library's). */
   async movieVectors(id: string, model?: string): Promise<{ key: number; vectors: ImageVectors }> {
-    const key = await this.store.keyOf(id);
+    const key = await this.store.movies.keyOf(id);
     if (key === undefined) throw new QueryError(`no movie with id "${id}" in the library`);
     const vectors: ImageVectors = {};
     for (const c of IMAGE_CHANNELS) {
       const stored = this.indexes.storeChannel(c, model);
-      const v = await this.store.getVector(key, stored, this.modelOf(stored)!);
+      const v = await this.store.vectors.get(key, stored, this.modelOf(stored)!);
       if (v) vectors[c] = v;
     }
     if (!vectors.content) throw new QueryError(`movie "${id}" has no indexed poster`);
@@ -126,15 +126,15 @@ export class SearchEngine {
    * blends in the movie's story (undefined when it has no synopsis: then posters only).
    */
   private async synopsisVector(id: string): Promise<Float32Array | undefined> {
-    const key = await this.store.keyOf(id);
+    const key = await this.store.movies.keyOf(id);
     const model = this.modelOf(TEXT_CHANNEL);
-    return key === undefined || !model ? undefined : this.store.getVector(key, TEXT_CHANNEL, model);
+    return key === undefined || !model ? undefined : this.store.vectors.get(key, TEXT_CHANNEL, model);
   }
 
   /** Face descriptors of the query: stored ones for a movie id, detected ones for an image. */
   private async queryFaces(q: SearchQuery): Promise<Float32Array[]> {
     if (q.id !== undefined) {
-      const key = await this.store.keyOf(q.id);
+      const key = await this.store.movies.keyOf(q.id);
       return key === undefined ? [] : (await this.store.faces.posterFaces(key)).map((f) => f.descriptor);
     }
     return q.image ? this.embedder.faces(q.image) : [];
@@ -273,7 +273,7 @@ export class SearchEngine {
   /** The query poster's printed text: read off an upload, or a library movie's stored reading (undefined when not read). */
   private async queryLines(q: SearchQuery): Promise<TextLine[] | undefined> {
     if (q.image) return q.imageText ?? this.embedder.readText(q.image);
-    const key = q.id === undefined ? undefined : await this.store.keyOf(q.id);
+    const key = q.id === undefined ? undefined : await this.store.movies.keyOf(q.id);
     if (key === undefined) return undefined;
     const reading = await currentReading(this.store, key);
     return reading && !reading.error ? reading.lines : undefined;
@@ -337,7 +337,7 @@ export class SearchEngine {
     // Per film: a film ranks by its best poster.
     const seen = new Set<number>();
     const top = perPoster ? order.slice(0, k) : order.filter((t) => !seen.has(owners.movieOf(t.key)) && seen.add(owners.movieOf(t.key))).slice(0, k);
-    const movies = await this.store.getMoviesByKeys([...new Set(top.map((t) => owners.movieOf(t.key)))]);
+    const movies = await this.store.movies.byKeys([...new Set(top.map((t) => owners.movieOf(t.key)))]);
     // A movie deleted while this query ran is left out rather than failing the query.
     return top.filter((t) => movies.has(owners.movieOf(t.key))).map((t) => {
       const m = movies.get(owners.movieOf(t.key))!;

@@ -32,7 +32,7 @@ async function library(name: string, n: number): Promise<{ store: SqliteStore; k
       palette: { version: 'p1', sourceHash: `h${i}`, colors: [] },
     },
   }));
-  return { store, keys: await store.writeMovies(writes, '/catalog') };
+  return { store, keys: await store.movies.write(writes, '/catalog') };
 }
 
 beforeAll(() => {
@@ -47,7 +47,7 @@ describe('loadChannelIndex hub correction', () => {
   it('whitens a library of enough posters, keeps the centred cosine beside it, and centres or not as told', async () => {
     const { store, keys } = await library('big', vectors.length);
     try {
-      const load = () => loadChannelIndex(store, 'content', MODEL, () => store.filterRows(), { hubCorrection: true });
+      const load = () => loadChannelIndex(store, 'content', MODEL, () => store.movies.filterRows(), { hubCorrection: true });
       const loaded = await load();
       expect(loaded.index.kind).toBe('exact+centred+whitened');
       expect(loaded.cosine?.kind).toBe('exact+centred');
@@ -59,7 +59,7 @@ describe('loadChannelIndex hub correction', () => {
       expect(c).toBeCloseTo(dot(centred(vectors[0]!), centred(vectors[5]!)), 4);
       // The whitened ranking finds a poster's own vector first.
       expect((await loaded.index.search(vectors[7]!, 1))[0]).toMatchObject({ key: keys[7] });
-      expect((await loadChannelIndex(store, 'content', MODEL, () => store.filterRows())).index.kind).toBe('exact');
+      expect((await loadChannelIndex(store, 'content', MODEL, () => store.movies.filterRows())).index.kind).toBe('exact');
       process.env.MARQUEE_HUB_CORRECTION = 'centre';
       expect((await load()).index.kind).toBe('exact+centred');
       process.env.MARQUEE_HUB_CORRECTION = 'off';
@@ -72,7 +72,7 @@ describe('loadChannelIndex hub correction', () => {
   it('only centres a library of fewer posters than MIN_WHITENING_VECTORS', async () => {
     const { store } = await library('small', MIN_WHITENING_VECTORS - 1);
     try {
-      const loaded = await loadChannelIndex(store, 'content', MODEL, () => store.filterRows(), { hubCorrection: true });
+      const loaded = await loadChannelIndex(store, 'content', MODEL, () => store.movies.filterRows(), { hubCorrection: true });
       expect(loaded.index.kind).toBe('exact+centred');
       expect(loaded.cosine).toBeUndefined();
     } finally {

@@ -102,10 +102,10 @@ export async function loadChannelIndex(
   const correction = opts.hubCorrection === true && metric === 'cosine' ? hubCorrection() : 'off';
   const inEngine = store.vectors.engineIndex(channel, model);
   if (inEngine) {
-    const keys = await store.vectorKeys(channel, model, 'posters');
+    const keys = await store.vectors.keys(channel, model, 'posters');
     if (correction === 'off' || keys.length === 0) return { index: inEngine, keys };
     const whiten = correction === 'whiten' && keys.length >= MIN_WHITENING_VECTORS;
-    const read = (ks: number[]) => Promise.all(ks.map((k) => store.getVector(k, channel, model)));
+    const read = (ks: number[]) => Promise.all(ks.map((k) => store.vectors.get(k, channel, model)));
     const meanKeys = referenceSample(keys, MEAN_SAMPLE);
     const sampleKeys = whiten ? referenceSample(keys, ENGINE_WHITENING_SAMPLE) : [];
     const wanted = [...new Set([...meanKeys, ...sampleKeys])];
@@ -116,7 +116,7 @@ export async function loadChannelIndex(
     return { index: new WhitenedIndex(centred, await Whitening.learn(vectorsOf(sampleKeys), HUB_WHITENING), read), cosine: centred, keys };
   }
   // Every poster of every film: search ranks posters (the engine keeps the best per film).
-  const entries = await store.loadVectors(channel, model, 'posters');
+  const entries = await store.vectors.load(channel, model, 'posters');
   const resolve = filterResolver(rows);
   const ann = entries.length >= (opts.threshold ?? annThreshold());
   const keys = entries.map((e) => e.key);

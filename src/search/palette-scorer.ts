@@ -12,7 +12,7 @@ export class PaletteScorer {
 
   static async load(library: Store): Promise<PaletteScorer> {
     const m = new Map<number, Float32Array>();
-    for (const e of await library.loadVectors(COLOR_CHANNEL, COLOR_MODEL, 'posters')) m.set(e.key, e.vector);
+    for (const e of await library.vectors.load(COLOR_CHANNEL, COLOR_MODEL, 'posters')) m.set(e.key, e.vector);
     return new PaletteScorer(m);
   }
 

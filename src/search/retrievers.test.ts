@@ -64,7 +64,7 @@ beforeAll(async () => {
       palette: { version: 'p1', sourceHash: `hash-${id}`, colors: [] },
     },
   }));
-  keys = await store.writeMovies(writes, '/catalog');
+  keys = await store.movies.write(writes, '/catalog');
   for (const [i, f] of FILMS.entries()) {
     await store.posterText.put(keys[i]!, OCR, `hash-${f[0]}`, { lines: lines(f[5]) });
     await store.faces.putPosterFaces(keys[i]!, 'faces-1', `hash-${f[0]}`, [{ box: { x: 0.1, y: 0.1, width: 0.2, height: 0.2 }, score: 0.9, descriptor: vec(i + 20, 16) }]);
@@ -84,7 +84,7 @@ const under = (retriever: RetrieverUnderTest['retriever']): RetrieverUnderTest =
 /** An exact index over the posters' content vectors; it resolves filters to the allowed keys as the engine's rows would. */
 async function contentIndex(): Promise<{ index: ExactIndex; keys: number[] }> {
   const index = new ExactIndex(8, 16, async () => allowed());
-  const entries = await store.loadVectors('content', { id: 'm', version: '1', dimension: 8 } as never);
+  const entries = await store.vectors.load('content', { id: 'm', version: '1', dimension: 8 } as never);
   await index.upsert(entries);
   return { index, keys: entries.map((e) => e.key) };
 }

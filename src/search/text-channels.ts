@@ -54,7 +54,7 @@ export async function identityEvidence(lines: TextLine[], store: Store, ocrVersi
   // Posters sharing the upload's most prominent words are the candidates for the same poster text (its largest lines: credits are shared by many).
   const prominent = [...ordered].sort((a, b) => b.size - a.size || a.order - b.order).slice(0, PROMINENT_LINES).map((l) => l.text).join(' ');
   const [titles, printed] = await Promise.all([store.lexical.titlesInText(titleQueries(ordered), TITLES_PER_TEXT), store.lexical.printedCandidates(prominent, ocrVersion, PRINTED_CANDIDATES)]);
-  const movies = await store.getMoviesByKeys(titles.map((t) => t.key));
+  const movies = await store.movies.byKeys(titles.map((t) => t.key));
   for (const m of matchTitles(ordered, titles.map((t) => ({ key: t.key, title: t.title, extra: movies.get(t.key)?.extra })), 50, MIN_TITLE_SCORE))
     out.set(m.key, { key: m.key, score: m.score, by: 'title', text: m.text });
   const text = squash(ordered.map((l) => l.text).join(''));

@@ -145,7 +145,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   app.get('/api/health', { schema: { response: { 200: { type: 'object', properties: { ok: { type: 'boolean' }, movies: { type: 'integer' }, posters: { type: 'integer' } } } } } }, async () => {
-    const s = await library.stats();
+    const s = await library.library.stats();
     return { ok: true, movies: s.movies, posters: s.posters };
   });
 

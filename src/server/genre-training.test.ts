@@ -21,7 +21,7 @@ describe('moreToLearn', () => {
     const store = new SqliteStore(join(dir, 'lib.db'), { create: true });
     try {
       const ids = ['a', 'b', 'c'];
-      const keys = await store.writeMovies(ids.map((id, i) => ({ movie: fixtureMovie(id), poster: fixturePoster(id, i + 1) })), '/c');
+      const keys = await store.movies.write(ids.map((id, i) => ({ movie: fixtureMovie(id), poster: fixturePoster(id, i + 1) })), '/c');
       const hash = (i: number) => fixturePoster(ids[i]!, i + 1).record.contentHash;
       const line = { text: 'TITLE', confidence: 0.9, box: [[0, 0], [1, 0], [1, 0.1], [0, 0.1]] as [number, number][], size: 0.1, order: 0 };
       const strip = { strip: [[0, 0.9], [1, 0.9], [1, 0.91], [0, 0.91]] as [number, number][], box: [[0, 0.9], [1, 0.9], [1, 0.91], [0, 0.91]] as [number, number][] };
@@ -52,11 +52,11 @@ describe('moreToLearn', () => {
       await store.genreModels.put('poster', { method: 'prior', wholeReadings: 2, readingsVersion: ocrVersionKey(), models: {} }, null);
       expect(await moreToLearn(store, store.jobs)).toBe(false);
       // Tiles of another model than the library's default are not what training would use.
-      await store.putVectors(keys[1]!, [{ channel: 'tile-top', modelId: 'other', modelVersion: '1', sourceHash: hash(1), vector: new Float32Array([1, 0]) }]);
+      await store.vectors.put(keys[1]!, [{ channel: 'tile-top', modelId: 'other', modelVersion: '1', sourceHash: hash(1), vector: new Float32Array([1, 0]) }]);
       expect(await moreToLearn(store, store.jobs)).toBe(false);
       const tiles = await store.jobs.enqueue({ kind: 'poster-tiles' });
       const ref = refOf(image);
-      await store.putVectors(keys[0]!, [{ channel: 'tile-top', modelId: ref.id, modelVersion: ref.version, sourceHash: hash(0), vector: new Float32Array([1, 0]) }]);
+      await store.vectors.put(keys[0]!, [{ channel: 'tile-top', modelId: ref.id, modelVersion: ref.version, sourceHash: hash(0), vector: new Float32Array([1, 0]) }]);
       expect(await moreToLearn(store, store.jobs)).toBe(false);
       await store.jobs.cancel(tiles.job.id);
       expect(await moreToLearn(store, store.jobs)).toBe(true);

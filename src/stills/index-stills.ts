@@ -75,11 +75,11 @@ export async function indexStills(folder: string, opts: StillsIndexOptions): Pro
     folder: root, model: imageModel.id, movies: catalog.movies.length, total: 0, indexed: 0, unchanged: 0, failed: 0, pruned: 0, looksComputed: 0,
     interrupted: false, seconds: 0, stillsPerSecond: 0, problems: [...catalog.problems],
   };
-  if (!(await library.getMeta('image_model'))) await library.setMeta('image_model', JSON.stringify({ id: imageModel.id, version: imageModel.version, dimension: imageModel.dimension }));
+  if (!(await library.library.getMeta('image_model'))) await library.library.setMeta('image_model', JSON.stringify({ id: imageModel.id, version: imageModel.version, dimension: imageModel.dimension }));
 
   const jobs: Job[] = [];
   // Joined by imdb_id, then id; created from the stills' metadata only when missing (never overwriting a catalog's).
-  const { keys: movieKeys, pruned } = await library.prepareStillsMovies(
+  const { keys: movieKeys, pruned } = await library.stills.prepareMovies(
     catalog.movies.map((m) => ({
       movie: { id: m.ref, title: m.title, year: m.year, genres: [], countries: [], overview: '', tagline: '', imdbId: m.imdbId, tmdbId: null, extra: {} },
       imdbId: m.imdbId,

@@ -61,7 +61,7 @@ export async function loadMovieStills(library: Store): Promise<MovieStills[]> {
     list.push({ still: s, vector: centred[i]! });
     byMovie.set(s.movieKey, list);
   }
-  const movies = await library.getMoviesByKeys([...byMovie.keys()]);
+  const movies = await library.movies.byKeys([...byMovie.keys()]);
   const out: MovieStills[] = [];
   for (const [key, entries] of byMovie) {
     const stills = entries.map((e) => e.still);

@@ -75,7 +75,7 @@ export class StillsService {
   }
 
   private async keyOf(id: string): Promise<number> {
-    const key = await this.store.keyOf(id);
+    const key = await this.store.movies.keyOf(id);
     if (key === undefined) throw new StillsError('unknown_movie', `no movie with id "${id}"`);
     return key;
   }
@@ -83,7 +83,7 @@ export class StillsService {
   async look(id: string): Promise<(MovieLook & { id: string; title: string; faces: MovieFaceStats }) | undefined> {
     const key = await this.keyOf(id);
     const look = await this.store.stills.getLook<MovieLook>(key);
-    return look ? { id, title: (await this.store.getMovie(id))!.title, ...look, faces: await movieFaceStats(this.store, key) } : undefined;
+    return look ? { id, title: (await this.store.movies.get(id))!.title, ...look, faces: await movieFaceStats(this.store, key) } : undefined;
   }
 
   async barcode(id: string): Promise<Buffer | undefined> {
@@ -104,7 +104,7 @@ export class StillsService {
     const matcher = await this.matcher();
     const q = await this.embedder.describeImage({ bytes, source });
     const ranked = matcher.rank(q).slice(0, k);
-    const movies = await this.store.getMoviesByKeys(ranked.map((r) => r.key));
+    const movies = await this.store.movies.byKeys(ranked.map((r) => r.key));
     return {
       movies: ranked.map((r) => ({ id: movies.get(r.key)!.id, title: movies.get(r.key)!.title, score: r.score })),
       confident: (ranked[0]?.score ?? 0) >= CONFIDENT_SCORE,
@@ -114,7 +114,7 @@ export class StillsService {
 
   private async names(): Promise<Map<number, { id: string; title: string }>> {
     const stills = await this.stills();
-    const movies = await this.store.getMoviesByKeys([...new Set(stills.map((s) => s.movieKey))]);
+    const movies = await this.store.movies.byKeys([...new Set(stills.map((s) => s.movieKey))]);
     return new Map([...movies].map(([k, m]) => [k, { id: m.id, title: m.title }]));
   }
 
@@ -125,8 +125,8 @@ export class StillsService {
     // Stills are embedded with the library's default image model: its poster vectors compare with them.
     const imageModel = await defaultImageModel(this.store);
     if (imageModel) {
-      const content = await this.store.loadVectors(imageModel.channel, refOf(imageModel));
-      const color = new Map((await this.store.loadVectors(COLOR_CHANNEL, COLOR_MODEL)).map((e) => [e.key, e.vector]));
+      const content = await this.store.vectors.load(imageModel.channel, refOf(imageModel));
+      const color = new Map((await this.store.vectors.load(COLOR_CHANNEL, COLOR_MODEL)).map((e) => [e.key, e.vector]));
       const others = content.filter((e) => color.has(e.key)).map((e) => ({ content: e.vector, color: color.get(e.key)! }));
       if (others.length) evaluation.confidence = evaluateConfidence(matcher, others, window);
     }

@@ -20,7 +20,7 @@ export interface CopySummary {
 }
 
 async function isEmpty(store: Store): Promise<boolean> {
-  const stats = await store.stats();
+  const stats = await store.library.stats();
   if (stats.movies > 0 || stats.vectors.length > 0) return false;
   for await (const page of store.exportTable(TABLE_SPECS.find((t) => t.name === 'meta')!)) if (page.length > 0) return false;
   return true;

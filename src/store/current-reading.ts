@@ -3,7 +3,7 @@ import type { Store, StoredPosterText } from './store.js';
 import { ocrVersionKey } from '../text/poster-ocr.js';
 
 export async function currentReading(library: Store, key: number): Promise<StoredPosterText | undefined> {
-  const [reading, hash] = await Promise.all([library.posterText.get(key), library.posterHash(key)]);
+  const [reading, hash] = await Promise.all([library.posterText.get(key), library.posters.hash(key)]);
   return reading && reading.version === ocrVersionKey() && reading.sourceHash === hash ? reading : undefined;
 }
 

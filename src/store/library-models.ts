@@ -47,27 +47,27 @@ export function refOf(m: LibraryImageModel): ModelRef {
 }
 
 export async function readImageModels(store: Store): Promise<LibraryImageModel[]> {
-  const list = await store.getMeta(META_KEY);
+  const list = await store.library.getMeta(META_KEY);
   if (list) {
     const parsed = JSON.parse(list) as LibraryImageModel[];
     if (!Array.isArray(parsed) || parsed.some((m) => typeof m.id !== 'string' || typeof m.channel !== 'string' || !isMetric(m.metric)))
       throw new MarqueeError('corrupt', `library ${store.location}: meta ${META_KEY} is not a list of models`);
     return parsed;
   }
-  const legacy = await store.getMeta('image_model');
+  const legacy = await store.library.getMeta('image_model');
   if (!legacy) return [];
   const ref = JSON.parse(legacy) as ModelRef;
-  const spec = (await store.getMeta('image_model_spec')) ?? ref.id;
+  const spec = (await store.library.getMeta('image_model_spec')) ?? ref.id;
   return [{ id: ref.id, version: ref.version, dimension: ref.dimension, metric: 'cosine', normalize: true, spec, channel: CONTENT_CHANNEL, builtIn: !spec.endsWith('.json') }];
 }
 
 /** Records the library's models; `image_model`/`image_model_spec` keep naming the default for older readers. */
 export async function writeImageModels(store: Store, models: LibraryImageModel[]): Promise<void> {
-  await store.setMeta(META_KEY, JSON.stringify(models));
+  await store.library.setMeta(META_KEY, JSON.stringify(models));
   const first = models[0];
   if (first) {
-    await store.setMeta('image_model', JSON.stringify(refOf(first)));
-    await store.setMeta('image_model_spec', first.spec);
+    await store.library.setMeta('image_model', JSON.stringify(refOf(first)));
+    await store.library.setMeta('image_model_spec', first.spec);
   }
 }
 

@@ -58,7 +58,7 @@ export async function modelsForIndexRun(library: Store, specs: string[] | undefi
 
 /** Deletes the vectors of dropped models and records the library's models (the run may start). */
 export async function applyModelPlan(library: Store, plan: ModelPlan): Promise<void> {
-  for (const m of plan.dropped) if (!plan.models.some((k) => k.channel === m.channel)) await library.deleteChannel(m.channel);
+  for (const m of plan.dropped) if (!plan.models.some((k) => k.channel === m.channel)) await library.vectors.deleteChannel(m.channel);
   await writeImageModels(library, plan.models);
 }
 

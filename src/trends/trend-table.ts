@@ -122,11 +122,11 @@ export class TrendTable {
 
   static async load(store: Store): Promise<TrendTable> {
     const [posters, films, colour, palettes, layouts, faces, readings] = await Promise.all([
-      store.allPosters(),
-      store.filterRows(),
-      store.loadVectors(COLOR_CHANNEL, COLOR_MODEL, 'posters'),
-      store.allPalettes(),
-      store.loadVectors(LAYOUT_CHANNEL, LAYOUT_MODEL, 'posters'),
+      store.posters.all(),
+      store.movies.filterRows(),
+      store.vectors.load(COLOR_CHANNEL, COLOR_MODEL, 'posters'),
+      store.posters.allPalettes(),
+      store.vectors.load(LAYOUT_CHANNEL, LAYOUT_MODEL, 'posters'),
       store.faces.countsPerPoster(),
       store.posterText.all(ocrVersionKey(), 'posters'),
     ]);
@@ -143,7 +143,7 @@ export class TrendTable {
 
   /** The posters with their years, genres and countries, and no measure (what selecting by the filters needs: typical posters). */
   static async loadPosters(store: Store): Promise<TrendTable> {
-    const { rows, genres } = trendRows(await store.allPosters(), await store.filterRows());
+    const { rows, genres } = trendRows(await store.posters.all(), await store.movies.filterRows());
     return TrendTable.fromStored({ genres, posters: rows, values: {} });
   }
 

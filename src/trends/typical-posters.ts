@@ -94,8 +94,8 @@ function periods(table: TrendTable, q: Filters): Map<number, number[]> {
 export async function typicalPosters(table: TrendTable, indexes: ChannelIndexes, q: Filters): Promise<TypicalPeriod[]> {
   const channel = indexes.contentChannel();
   const model = indexes.modelOf(channel)!;
-  const vectors = new Map((await indexes.store.loadVectors(channel, model, 'posters')).map((e) => [e.key, l2normalize(Float32Array.from(e.vector))]));
-  const ids = new Map((await indexes.store.titleRows()).map((r) => [r.key, r.id]));
+  const vectors = new Map((await indexes.store.vectors.load(channel, model, 'posters')).map((e) => [e.key, l2normalize(Float32Array.from(e.vector))]));
+  const ids = new Map((await indexes.store.movies.titleRows()).map((r) => [r.key, r.id]));
   const out: TypicalPeriod[] = [];
   for (const [start, members] of periods(table, q)) {
     const posters = members.map((i) => table.posters[i]!).filter((p) => vectors.has(p.key));
@@ -131,7 +131,7 @@ export async function averagePoster(table: TrendTable, indexes: ChannelIndexes, 
   const sum = new Float64Array(AVERAGE_WIDTH * AVERAGE_HEIGHT * 3);
   let n = 0;
   for (const i of members) {
-    const thumb = await indexes.store.posterThumbnail(table.posters[i]!.key);
+    const thumb = await indexes.store.posters.thumbnail(table.posters[i]!.key);
     if (!thumb?.length) continue;
     const pixels = await sharp(thumb).resize(AVERAGE_WIDTH, AVERAGE_HEIGHT, { fit: 'fill' }).removeAlpha().raw().toBuffer();
     for (let j = 0; j < sum.length; j++) sum[j] += pixels[j]!;

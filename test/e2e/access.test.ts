@@ -79,7 +79,7 @@ describe('default server: public reads, writes disabled, CORS off', () => {
     const read = await fetch(`${base}/api/health`, { headers: { origin: 'https://evil.example' } });
     expect(read.status).toBe(200);
     expect(read.headers.get('access-control-allow-origin')).toBeNull();
-    expect(await library.getMovie(rows[0]!.id!)).toBeDefined();
+    expect(await library.movies.get(rows[0]!.id!)).toBeDefined();
   });
 });
 
@@ -97,7 +97,7 @@ describe('token-protected server', () => {
     // The cookie alone never authorises a change (a cross-site form could send it).
     const del = await fetch(`${base}/api/movies/${rows[0]!.id}`, { method: 'DELETE', headers: { cookie: `marquee_token=${TOKEN}` } });
     expect(del.status).toBe(401);
-    expect(await library.getMovie(rows[0]!.id!)).toBeDefined();
+    expect(await library.movies.get(rows[0]!.id!)).toBeDefined();
   });
 
   it('allows only the configured CORS origin', async () => {
@@ -109,7 +109,7 @@ describe('token-protected server', () => {
 
   it('ingests a movie with every channel, updates it, rejects bad input without changes, and deletes it', async () => {
     const bytes = readFileSync(join(POSTERS, `${newcomer.id}.jpg`));
-    const before = (await library.stats()).movies;
+    const before = (await library.library.stats()).movies;
     expect((await searchByImage(base, bytes).catch(() => []))[0]).not.toBe(newcomer.id);
 
     const created = await fetch(`${base}/api/movies`, {
@@ -119,7 +119,7 @@ describe('token-protected server', () => {
     });
     expect(created.status).toBe(201);
     expect(await created.json()).toEqual({ id: newcomer.id, created: true });
-    expect((await library.stats()).movies).toBe(before + 1);
+    expect((await library.library.stats()).movies).toBe(before + 1);
     // Found by its own poster (the engine reloaded), and by its synopsis.
     const bearerSearch = async (body: unknown) =>
       ((await (await fetch(`${base}/api/search`, { method: 'POST', headers: { ...auth(), 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as { results: { id: string }[] }).results.map((r) => r.id);
@@ -137,8 +137,8 @@ describe('token-protected server', () => {
     // Same id again: an update, not a second movie.
     const again = await fetch(`${base}/api/movies`, { method: 'POST', headers: auth(), body: ingestForm({ id: newcomer.id, title: `${newcomer.title} (restored)` }, bytes) });
     expect(again.status).toBe(200);
-    expect((await library.stats()).movies).toBe(before + 1);
-    expect((await library.getMovie(newcomer.id!))!.title).toBe(`${newcomer.title} (restored)`);
+    expect((await library.library.stats()).movies).toBe(before + 1);
+    expect((await library.movies.get(newcomer.id!))!.title).toBe(`${newcomer.title} (restored)`);
 
     // Bad input: named errors, nothing written.
     const badImage = await fetch(`${base}/api/movies`, { method: 'POST', headers: auth(), body: ingestForm({ id: 'zz-bad' }, Buffer.from('<html>not an image</html>')) });
@@ -149,8 +149,8 @@ describe('token-protected server', () => {
     const noId = await fetch(`${base}/api/movies`, { method: 'POST', headers: auth(), body: ingestForm({ title: 'no id' }, bytes) });
     expect(noId.status).toBe(400);
     expect(((await noId.json()) as { error: { message: string } }).error.message).toMatch(/missing id/);
-    expect(await library.getMovie('zz-bad')).toBeUndefined();
-    expect((await library.stats()).movies).toBe(before + 1);
+    expect(await library.movies.get('zz-bad')).toBeUndefined();
+    expect((await library.library.stats()).movies).toBe(before + 1);
 
     // While another indexer holds the library, changes are refused, not interleaved.
     const indexer = await openStore(db, { create: false });
@@ -162,7 +162,7 @@ describe('token-protected server', () => {
       await release();
       await indexer.close();
     }
-    expect(await library.getMovie(newcomer.id!)).toBeDefined();
+    expect(await library.movies.get(newcomer.id!)).toBeDefined();
 
     const gone = await fetch(`${base}/api/movies/${encodeURIComponent(newcomer.id!)}`, { method: 'DELETE', headers: auth() });
     expect(gone.status).toBe(204);
@@ -171,7 +171,7 @@ describe('token-protected server', () => {
     const after = (await (await fetch(`${base}/api/search/image`, { method: 'POST', headers: auth(), body: form })).json()) as { results: { id: string }[] };
     expect(after.results.map((r) => r.id)).not.toContain(newcomer.id);
     expect(readdirSync(library.uploadsDir)).toHaveLength(0);
-    expect((await library.stats()).movies).toBe(before);
+    expect((await library.library.stats()).movies).toBe(before);
     expect(await library.checkIntegrity()).toEqual([]);
   });
 

@@ -128,16 +128,16 @@ describe('HTTP API', () => {
     expect(computed).toMatchObject({ state: 'ready', updating: false });
     expect(computed.computedAt).not.toBeNull();
     // Writes to other areas: the server hears them within a second (it polls the revisions).
-    const key = (await library.keyOf(rows[7]!.id!))!;
+    const key = (await library.movies.keyOf(rows[7]!.id!))!;
     await library.genreModels.put('scratch', { method: 'prior' }, null);
     await library.posterText.put(key, 'scratch-ocr', 'scratch-hash', { lines: [] });
     await new Promise((r) => setTimeout(r, 2500));
     expect(await pairs()).toEqual(first);
     expect(await status()).toEqual(computed);
     // Rewriting a layout vector moves vectors:layout: the same pairs at once, then a newer result.
-    const state = (await library.vectorState(key, 'layout'))!;
-    const vector = (await library.getVector(key, 'layout', LAYOUT_MODEL))!;
-    await library.putVectors(key, [{ channel: 'layout', modelId: state.modelId, modelVersion: state.modelVersion, sourceHash: state.sourceHash, vector }]);
+    const state = (await library.vectors.state(key, 'layout'))!;
+    const vector = (await library.vectors.get(key, 'layout', LAYOUT_MODEL))!;
+    await library.vectors.put(key, [{ channel: 'layout', modelId: state.modelId, modelVersion: state.modelVersion, sourceHash: state.sourceHash, vector }]);
     const until = Date.now() + 20_000;
     let now = await status();
     while (now.computedAt === computed.computedAt && Date.now() < until) {

@@ -96,12 +96,12 @@ describe('design search and analysis on a library', () => {
   it('a hex palette query ranks posters that contain those colours first', async () => {
     // Colours taken from a real poster's palette: two distinct colours with real shares.
     const palettes = new Map<string, PaletteColor[]>();
-    for (const r of rows) palettes.set(r.id!, JSON.parse(JSON.stringify(await library.getPalette((await library.keyOf(r.id!))!))) as PaletteColor[]);
+    for (const r of rows) palettes.set(r.id!, JSON.parse(JSON.stringify(await library.posters.palette((await library.movies.keyOf(r.id!))!))) as PaletteColor[]);
     const source = rows.find((r) => {
       const p = palettes.get(r.id!)!;
       return p[0]!.share > 0.15 && p[1]!.share > 0.15 && deltaE(p[0]!.lab, p[1]!.lab) > 35 && chroma(p[0]!.lab) + chroma(p[1]!.lab) > 30;
     })!;
-    const palette = (await library.getPalette((await library.keyOf(source.id!))!))!;
+    const palette = (await library.posters.palette((await library.movies.keyOf(source.id!))!))!;
     const colors = [palette[0]!.hex, palette[1]!.hex];
     const r = runCli(['search', '--db', db, '--colors', colors.join(','), '--k', '10', '--json']);
     expect(r.code).toBe(0);

@@ -27,8 +27,8 @@ const redness = (v: Float32Array) => v[0]! / Math.hypot(v[0]!, v[1]!, v[2]!);
 async function storedVectors(db: string): Promise<Map<string, Float32Array>> {
   const store = await openStore(db, { create: false });
   try {
-    const entries = await store.loadVectors(CHANNEL, MODEL);
-    const movies = await store.getMoviesByKeys(entries.map((e) => e.key));
+    const entries = await store.vectors.load(CHANNEL, MODEL);
+    const movies = await store.movies.byKeys(entries.map((e) => e.key));
     return new Map(entries.map((e) => [movies.get(e.key)!.id, e.vector]));
   } finally {
     await store.close();
@@ -85,7 +85,7 @@ describe.each(ENGINES)('a brought dual encoder on %s', (engine) => {
     const meta = JSON.parse(r.stdout) as { clusters: { id: number; shows?: { prompt: string; p: number } }[] };
     const store = await openStore(library.db, { create: false });
     const points = await store.atlas.loadPoints('content');
-    const vectors = new Map((await store.loadVectors(CHANNEL, MODEL)).map((e) => [e.key, e.vector]));
+    const vectors = new Map((await store.vectors.load(CHANNEL, MODEL)).map((e) => [e.key, e.vector]));
     await store.close();
     for (const c of meta.clusters) {
       // The truth: the colour axis the members' mean (unit) vector leans to most.

@@ -45,11 +45,11 @@ function search(db: string, args: string[], withEnv: Record<string, string> = en
 async function bruteForce(db: string, channel: string, model: { id: string; version: string; dimension: number }, id: string, metric: Metric, k: number): Promise<string[]> {
   const store = await openStore(db, { create: false });
   try {
-    const entries = await store.loadVectors(channel, model);
-    const key = (await store.keyOf(id))!;
+    const entries = await store.vectors.load(channel, model);
+    const key = (await store.movies.keyOf(id))!;
     const q = entries.find((e) => e.key === key)!.vector;
     const ranked = entries.filter((e) => e.key !== key).map((e) => ({ key: e.key, s: similarity(metric, q, e.vector) })).sort((a, b) => b.s - a.s || a.key - b.key);
-    const movies = await store.getMoviesByKeys(ranked.slice(0, k).map((r) => r.key));
+    const movies = await store.movies.byKeys(ranked.slice(0, k).map((r) => r.key));
     return ranked.slice(0, k).map((r) => movies.get(r.key)!.id);
   } finally {
     await store.close();
@@ -59,9 +59,9 @@ async function bruteForce(db: string, channel: string, model: { id: string; vers
 async function contentVector(db: string, id: string): Promise<number[]> {
   const store = await openStore(db, { create: false });
   try {
-    const models = JSON.parse((await store.getMeta('image_models'))!) as { id: string; version: string; dimension: number; channel: string }[];
+    const models = JSON.parse((await store.library.getMeta('image_models'))!) as { id: string; version: string; dimension: number; channel: string }[];
     const m = models.find((x) => x.channel === 'content')!;
-    return Array.from((await store.getVector((await store.keyOf(id))!, 'content', m))!);
+    return Array.from((await store.vectors.get((await store.movies.keyOf(id))!, 'content', m))!);
   } finally {
     await store.close();
   }

@@ -48,7 +48,7 @@ describe('marquee index --background', () => {
     // Nothing of it was done here: no tiles, no atlas, no reading.
     const store = await openStore(background, { create: false });
     try {
-      const stats = await store.stats();
+      const stats = await store.library.stats();
       expect(stats.vectors.filter((c) => c.channel.startsWith('tile-'))).toEqual([]);
       expect(await store.atlas.loadPoints('content')).toEqual([]);
       expect((await store.posterText.progress(ocrVersionKey())).read).toBe(0);
@@ -73,14 +73,14 @@ describe('marquee index --background', () => {
     const [store, reference] = await Promise.all([openStore(background, { create: false }), openStore(foreground, { create: false })]);
     try {
       // The tiles of every poster, as the foreground run embedded them.
-      for (const id of await reference.movieIdsWithPoster(POSTERS)) {
-        const [key, refKey] = [(await store.keyOf(id))!, (await reference.keyOf(id))!];
+      for (const id of await reference.movies.idsWithPoster(POSTERS)) {
+        const [key, refKey] = [(await store.movies.keyOf(id))!, (await reference.movies.keyOf(id))!];
         for (const channel of TILE_CHANNELS) {
-          const mine = (await store.vectorStates(key)).get(channel);
-          const theirs = (await reference.vectorStates(refKey)).get(channel);
+          const mine = (await store.vectors.states(key)).get(channel);
+          const theirs = (await reference.vectors.states(refKey)).get(channel);
           expect(mine, `${id} ${channel}`).toMatchObject({ sourceHash: theirs!.sourceHash, modelId: theirs!.modelId, modelVersion: theirs!.modelVersion });
           const model = { id: theirs!.modelId, version: theirs!.modelVersion, dimension: 0 };
-          expect(cosine((await store.getVector(key, channel, model))!, (await reference.getVector(refKey, channel, model))!)).toBeGreaterThan(0.9999);
+          expect(cosine((await store.vectors.get(key, channel, model))!, (await reference.vectors.get(refKey, channel, model))!)).toBeGreaterThan(0.9999);
         }
       }
       expect((await store.atlas.loadPoints('content')).length).toBe(POSTERS);
@@ -103,7 +103,7 @@ describe('marquee index --background', () => {
     await runWorkerUntil((all) => all.some((j) => j.kind === 'film-analysis'));
     const store = await openStore(background, { create: false });
     try {
-      const key = (await store.keyOf('short-film'))!;
+      const key = (await store.movies.keyOf('short-film'))!;
       const keyframes = await store.stills.ofMovie(key);
       expect(keyframes.length).toBeGreaterThan(1);
       // Every keyframe scanned for faces (by the film's job or the faces job), and every poster.

@@ -69,13 +69,13 @@ describe('poster tiles', () => {
       const embedder = await Embedder.forLibrary(store);
       const id = rows[3]!.id;
       const file = join(POSTERS, `${id}.jpg`);
-      const key = (await store.keyOf(id))!;
-      const stored = await Promise.all(TILE_CHANNELS.map((c) => store.getVector(key, c, model)));
+      const key = (await store.movies.keyOf(id))!;
+      const stored = await Promise.all(TILE_CHANNELS.map((c) => store.vectors.get(key, c, model)));
       const computed = await embedder.tileVectors({ bytes: readFileSync(file), source: file });
       computed.forEach((v, i) => expect(cosine(v, stored[i]!)).toBeGreaterThan(0.9999));
       // Distinct views of the poster, not one image three times.
       expect(cosine(stored[0]!, stored[2]!)).toBeLessThan(0.99);
-      const content = await store.getVector(key, 'content', refOf(image));
+      const content = await store.vectors.get(key, 'content', refOf(image));
       for (const t of stored) expect(cosine(t!, content!)).toBeLessThan(0.999);
     } finally {
       await store.close();

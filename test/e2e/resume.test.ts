@@ -120,7 +120,7 @@ describe.each(ENGINES)('interrupted indexing on %s', (engine) => {
   const counts = async (db: string): Promise<{ movies: number; posters: number; content: number; problems: string[] }> => {
     const store = await openStore(db, { create: false });
     try {
-      const s = await store.stats();
+      const s = await store.library.stats();
       return { movies: s.movies, posters: s.posters, content: s.vectors.find((v) => v.channel === 'content')?.count ?? 0, problems: await store.checkIntegrity() };
     } finally {
       await store.close();

@@ -81,20 +81,20 @@ describe('several posters per film', () => {
     expect(problems).toContainEqual(expect.objectContaining({ reason: expect.stringMatching(/no movie with id not-in-this-catalog/) }));
     const library = await openStore(db, { create: false });
     try {
-      const film = await library.moviePosters((await library.keyOf(planted[3]!.id!))!);
+      const film = await library.posters.ofMovie((await library.movies.keyOf(planted[3]!.id!))!);
       expect(film.map((p) => [p.rank, p.kind, p.country, p.year])).toEqual([
         [0, null, null, null],
         [1, 're-release', 'US', Number(planted[3]!.year) + 20],
         [2, 'international', 'FR', Number(planted[3]!.year)],
       ]);
-      const main = await library.vectorStates(film[0]!.key);
+      const main = await library.vectors.states(film[0]!.key);
       for (const p of film.slice(1)) {
-        const states = await library.vectorStates(p.key);
+        const states = await library.vectors.states(p.key);
         // Every image channel of the main poster (no tiles: genres read main posters), none of the film's synopsis.
         expect([...states.keys()].sort()).toEqual([...main.keys()].filter((c) => c !== 'text' && !c.startsWith('tile-')).sort());
         expect(states.get('content')!.sourceHash).toBe(p.contentHash);
       }
-      expect((await library.moviePosters((await library.keyOf(rowPosterFilm.id!))!)).map((p) => p.path.split('/').slice(-2).join('/'))).toEqual([`posters/${rowPosterFilm.id}.jpg`, `more/${rowPosterFilm.id}-row.jpg`]);
+      expect((await library.posters.ofMovie((await library.movies.keyOf(rowPosterFilm.id!))!)).map((p) => p.path.split('/').slice(-2).join('/'))).toEqual([`posters/${rowPosterFilm.id}.jpg`, `more/${rowPosterFilm.id}-row.jpg`]);
     } finally {
       await library.close();
     }
@@ -201,7 +201,7 @@ describe('several posters per film', () => {
       expect(perPoster.some((x) => x.id === dropped.id && x.poster?.rank === 2)).toBe(false);
       const library = await openStore(db, { create: false });
       try {
-        expect((await library.moviePosters((await library.keyOf(dropped.id!))!)).map((p) => p.rank)).toEqual([0, 1]);
+        expect((await library.posters.ofMovie((await library.movies.keyOf(dropped.id!))!)).map((p) => p.rank)).toEqual([0, 1]);
         expect(await library.checkIntegrity()).toEqual([]);
       } finally {
         await library.close();

@@ -119,7 +119,7 @@ describe('films indexed from video files', () => {
     // One still per shot, at the shot's keyframe time, inside the shot.
     const store = await openStore(db, { create: false });
     try {
-      const key = (await store.keyOf('synthetic-one'))!;
+      const key = (await store.movies.keyOf('synthetic-one'))!;
       const frames = await store.stills.ofMovie(key);
       expect(frames.map((f) => f.timestamp)).toEqual(cli.shots.map((s) => s.keyframe));
       for (const s of cli.shots) expect(s.keyframe >= s.start && s.keyframe <= s.end).toBe(true);
@@ -191,8 +191,8 @@ describe('films indexed from video files', () => {
     expect(noTool.stderr).toMatch(/ffmpeg/);
     const store = await openStore(db, { create: false });
     try {
-      expect(await store.keyOf('film-13')).toBeUndefined();
-      expect(await store.keyOf('poster')).toBeUndefined();
+      expect(await store.movies.keyOf('film-13')).toBeUndefined();
+      expect(await store.movies.keyOf('poster')).toBeUndefined();
     } finally {
       await store.close();
     }

@@ -190,9 +190,9 @@ describe('trends with a planted drift', () => {
     const app = await buildServer({ library });
     try {
       const model = (await defaultImageModel(library))!;
-      const content = await library.loadVectors(model.channel, refOf(model));
+      const content = await library.vectors.load(model.channel, refOf(model));
       expect(content.length).toBe(planted.length);
-      const ids = new Map((await library.titleRows()).map((t) => [t.key, t.id]));
+      const ids = new Map((await library.movies.titleRows()).map((t) => [t.key, t.id]));
       const unit = content.map((e) => {
         const norm = Math.sqrt(e.vector.reduce((s, x) => s + x * x, 0));
         return { id: ids.get(e.key)!, v: Float64Array.from(e.vector, (x) => x / norm) };

@@ -14,9 +14,9 @@ import { CLI, jsonLines, makeCatalog, runCli, spreadRows, tempDir } from '../hel
 const rows = spreadRows(96, 23);
 
 async function vectorsById(store: Store, channel: string): Promise<Map<string, Float32Array>> {
-  const ref = JSON.parse((await store.getMeta(channel === 'text' ? 'text_model' : 'image_model'))!) as { id: string; version: string; dimension: number };
-  const entries = await store.loadVectors(channel, ref);
-  const movies = await store.getMoviesByKeys(entries.map((e) => e.key));
+  const ref = JSON.parse((await store.library.getMeta(channel === 'text' ? 'text_model' : 'image_model'))!) as { id: string; version: string; dimension: number };
+  const entries = await store.vectors.load(channel, ref);
+  const movies = await store.movies.byKeys(entries.map((e) => e.key));
   return new Map(entries.map((e) => [movies.get(e.key)!.id, e.vector]));
 }
 
@@ -71,7 +71,7 @@ describe('indexing with workers (PostgreSQL queue)', () => {
     const [a, b] = [await openStore(library.db, { create: false }), await openStore(single, { create: false })];
     try {
       expect(await a.checkIntegrity()).toEqual([]);
-      const [sa, sb] = [await a.stats(), await b.stats()];
+      const [sa, sb] = [await a.library.stats(), await b.library.stats()];
       expect(sa.movies).toBe(rows.length);
       expect(sa.posters).toBe(sb.posters);
       expect(sa.vectors.map((v) => [v.channel, v.count])).toEqual(sb.vectors.map((v) => [v.channel, v.count]));
@@ -93,7 +93,7 @@ describe('indexing with workers (PostgreSQL queue)', () => {
     const libraryId = await (async () => {
       const s = await openStore(library.db, { create: false });
       try {
-        return (await s.getMeta('library_id'))!;
+        return (await s.library.getMeta('library_id'))!;
       } finally {
         await s.close();
       }

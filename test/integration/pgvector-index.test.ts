@@ -25,7 +25,7 @@ vectorIndexConformance(
     const fresh = await openPostgresStore(server.url, { create: true, poolSize: 1 });
     if (fresh.vectors.kind !== 'pgvector') throw new Error('pgvector was not detected in PGlite');
     for (const r of rows)
-      await fresh.upsertMovie({ id: `m${r.key}`, title: `movie ${r.key}`, year: r.year, genres: r.genres, countries: r.countries, overview: '', tagline: '', imdbId: null, tmdbId: null, extra: {} }, 'conformance');
+      await fresh.movies.upsert({ id: `m${r.key}`, title: `movie ${r.key}`, year: r.year, genres: r.genres, countries: r.countries, overview: '', tagline: '', imdbId: null, tmdbId: null, extra: {} }, 'conformance');
     return { index: fresh.vectors.engineIndex('content', { id: 'conformance', version: '1', dimension: dim, metric })!, close: () => fresh.close() };
   },
   { exact: false },

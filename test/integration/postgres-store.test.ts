@@ -77,7 +77,7 @@ describe('PostgreSQL store: without pg_trgm', () => {
     const pool = new pg.Pool({ connectionString: db.url, max: 1 });
     try {
       const movies = ['Blue Chips', 'Groundhog Day', 'Alien'].map((title, i) => ({ movie: { ...fixtureMovie(`m${i}`), title } }));
-      const [blue, groundhog, alien] = await store.writeMovies(movies, '/catalog');
+      const [blue, groundhog, alien] = await store.movies.write(movies, '/catalog');
       const lexical = new PostgresLexicalSearch(pool, false);
       const found = (await lexical.titlesInText(['BLUECHIPS', 'A FILM BY HAROLD RAMIS'], 3)).map((c) => c.key);
       expect(found).toContain(blue);
@@ -108,27 +108,27 @@ describe('PostgreSQL store: schema 3 to 4 (several posters per film)', () => {
     const db = await createTestDatabase(admin);
     try {
       const store = await openPostgresStore(db.url, { create: true });
-      const [a, b] = await store.writeMovies([{ movie: fixtureMovie('a'), poster: fixturePoster('a', 1) }, { movie: fixtureMovie('b'), poster: fixturePoster('b', 2) }], '/c');
+      const [a, b] = await store.movies.write([{ movie: fixtureMovie('a'), poster: fixturePoster('a', 1) }, { movie: fixtureMovie('b'), poster: fixturePoster('b', 2) }], '/c');
       await store.faces.putPosterFaces(a!, 'f', 'h-a', [{ box: { x: 0, y: 0, width: 1, height: 1 }, score: 0.5, descriptor: fixtureVector(3, 128) }]);
       await store.posterText.put(b!, 'o', 'h-b', { lines: [] });
       const content = FIXTURE_CONTENT_MODEL;
-      const before = await store.loadVectors('content', content);
+      const before = await store.vectors.load('content', content);
       await store.close();
       await runSql(db.url, DOWNGRADE_TO_SCHEMA_3);
 
       const migrated = await openPostgresStore(db.url, { create: false });
       try {
-        const after = await migrated.loadVectors('content', content);
+        const after = await migrated.vectors.load('content', content);
         expect(after.map((e) => [e.key, [...e.vector]])).toEqual(before.map((e) => [e.key, [...e.vector]]));
-        expect((await migrated.moviePosters(a!)).map((p) => [p.key, p.rank, p.path])).toEqual([[a, 0, '/p/a.jpg']]);
+        expect((await migrated.posters.ofMovie(a!)).map((p) => [p.key, p.rank, p.path])).toEqual([[a, 0, '/p/a.jpg']]);
         expect((await migrated.faces.posterFaces(a!)).length).toBe(1);
         expect(await migrated.posterText.get(b!)).toMatchObject({ version: 'o', sourceHash: 'h-b' });
-        const { keys } = await migrated.writeMorePosters(a!, [fixtureFurtherPoster('a2', 5)], ['/p/a2.jpg']);
+        const { keys } = await migrated.posters.writeMore(a!, [fixtureFurtherPoster('a2', 5)], ['/p/a2.jpg']);
         expect([a, b]).not.toContain(keys[0]);
-        await migrated.deleteMovies(['a']);
-        expect(await migrated.vectorStates(keys[0]!)).toEqual(new Map());
+        await migrated.movies.delete(['a']);
+        expect(await migrated.vectors.states(keys[0]!)).toEqual(new Map());
         expect(await migrated.faces.posterFaces(a!)).toEqual([]);
-        expect(await migrated.getMeta('schema_version')).toBe(String(PG_SCHEMA_VERSION));
+        expect(await migrated.library.getMeta('schema_version')).toBe(String(PG_SCHEMA_VERSION));
       } finally {
         await migrated.close();
       }

@@ -97,7 +97,7 @@ export function registerAnalysisRoutes(app: FastifyInstance, ctx: ServerContext)
   } as const;
 
   const posterOf = async (id: string) => {
-    const key = await library.keyOf(id);
+    const key = await library.movies.keyOf(id);
     if (key === undefined) throw new MarqueeError('unknown_movie', `no movie with id "${id}"`);
     const poster = await storedPosterImage(library, id);
     if (!poster) throw new HttpError(404, 'no_poster', `movie "${id}" has no poster`);
@@ -120,9 +120,9 @@ export function registerAnalysisRoutes(app: FastifyInstance, ctx: ServerContext)
       const [self, other] = side === 'a' ? [pa, pb] : [pb, pa];
       const { png, score } = await cached(`explain:${channel}:${self.key}:${other.key}`, ['vectors', 'posters'], async () => {
         if (channel === 'color') {
-          const [own, theirs] = await Promise.all([library.getPalette(self.key), library.getPalette(other.key)]);
+          const [own, theirs] = await Promise.all([library.posters.palette(self.key), library.posters.palette(other.key)]);
           const shared = sharedColours(own ?? [], theirs ?? []);
-          const [va, vb] = await Promise.all([library.getVector(self.key, COLOR_CHANNEL, COLOR_MODEL), library.getVector(other.key, COLOR_CHANNEL, COLOR_MODEL)]);
+          const [va, vb] = await Promise.all([library.vectors.get(self.key, COLOR_CHANNEL, COLOR_MODEL), library.vectors.get(other.key, COLOR_CHANNEL, COLOR_MODEL)]);
           return { png: await colourMask(self.poster.bytes, self.poster.source, shared.map((c) => c.a.lab)), score: va && vb ? dot(va, vb) : Number.NaN };
         }
         if (channel === 'layout') {
@@ -160,7 +160,7 @@ export function registerAnalysisRoutes(app: FastifyInstance, ctx: ServerContext)
     },
     async (req) => {
       const [pa, pb] = await Promise.all([posterOf(req.query.a), posterOf(req.query.b)]);
-      const [ca, cb] = await Promise.all([library.getPalette(pa.key), library.getPalette(pb.key)]);
+      const [ca, cb] = await Promise.all([library.posters.palette(pa.key), library.posters.palette(pb.key)]);
       return { shared: sharedColours(ca ?? [], cb ?? []) };
     },
   );

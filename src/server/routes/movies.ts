@@ -97,20 +97,20 @@ export function registerMovieRoutes(app: FastifyInstance, ctx: ServerContext): v
       },
     },
     async (req) => {
-      const m = await library.getMovie(req.params.id);
+      const m = await library.movies.get(req.params.id);
       if (!m) throw new MarqueeError('unknown_movie', `no movie with id "${req.params.id}"`);
       return { id: m.id, title: m.title, year: m.year, genres: m.genres, countries: m.countries, hasPoster: m.hasPoster };
     },
   );
 
   const sendImage = async (id: string, kind: 'thumbnail' | 'poster', ifNoneMatch: string | undefined, reply: FastifyReply, poster?: StoredPoster) => {
-    if (!poster && (await library.keyOf(id)) === undefined) throw new MarqueeError('unknown_movie', `no movie with id "${id}"`);
-    const file = poster ?? (await library.posterFile(id));
+    if (!poster && (await library.movies.keyOf(id)) === undefined) throw new MarqueeError('unknown_movie', `no movie with id "${id}"`);
+    const file = poster ?? (await library.posters.mainFile(id));
     if (!file) throw new HttpError(404, 'no_poster', `movie "${id}" has no poster`);
     const etag = `"${file.contentHash.slice(0, 32)}-${kind[0]}"`;
     reply.header('ETag', etag).header('Cache-Control', 'public, max-age=3600');
     if (ifNoneMatch === etag) return reply.status(304).send();
-    if (kind === 'thumbnail') return reply.type('image/jpeg').send(poster ? await library.posterThumbnail(poster.key) : await library.getThumbnail(id));
+    if (kind === 'thumbnail') return reply.type('image/jpeg').send(poster ? await library.posters.thumbnail(poster.key) : await library.posters.mainThumbnail(id));
     // The path comes from the library (written at index time), never from the request; the format was sniffed then too.
     if (!existsSync(file.path)) throw new HttpError(404, 'poster_missing', `the poster file of "${id}" is no longer on disk`);
     return reply.type(`image/${file.format}`).send(await readFile(file.path));

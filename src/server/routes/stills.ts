@@ -13,7 +13,7 @@ const movieMatches = { type: 'object', properties: { movies: { type: 'array', it
 export function registerStillsRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { library, stills } = ctx;
   const keyOr404 = async (id: string): Promise<number> => {
-    const key = await library.keyOf(id);
+    const key = await library.movies.keyOf(id);
     if (key === undefined) throw new HttpError(404, 'not_found', `no movie with id "${id}"`);
     return key;
   };
@@ -88,7 +88,7 @@ export function registerStillsRoutes(app: FastifyInstance, ctx: ServerContext): 
 
   app.get('/api/stills', { schema: { summary: 'Movies that have stills, with their still counts' } }, async () => {
     const counts = await library.stills.movies();
-    const movies = await library.getMoviesByKeys(counts.map((c) => c.key));
+    const movies = await library.movies.byKeys(counts.map((c) => c.key));
     return { movies: counts.map((c) => ({ id: movies.get(c.key)!.id, title: movies.get(c.key)!.title, year: movies.get(c.key)!.year, stills: c.count })) };
   });
 

@@ -60,7 +60,7 @@ export function registerTextRoutes(app: FastifyInstance, ctx: ServerContext): vo
       },
     },
     async (req) => {
-      const key = await library.keyOf(req.params.id);
+      const key = await library.movies.keyOf(req.params.id);
       if (key === undefined) throw new MarqueeError('unknown_movie', `no movie with id "${req.params.id}"`);
       const reading = await currentReading(library, key);
       if (!reading) return { state: 'pending', lines: [], error: null };

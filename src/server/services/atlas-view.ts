@@ -29,7 +29,7 @@ export async function atlasView(library: Store, channel: string): Promise<AtlasV
   if (!meta) return undefined;
   const points = await library.atlas.loadPoints(channel);
   const sprites = await library.atlas.loadSprites();
-  const movies = await library.getMoviesByKeys(points.map((p) => p.key));
+  const movies = await library.movies.byKeys(points.map((p) => p.key));
   return {
     meta: { ...meta, tile: { width: TILE_W, height: TILE_H, perRow: TILES_PER_ROW, sheetSize: SHEET_SIZE } },
     // A movie deleted since the atlas was built is left out.

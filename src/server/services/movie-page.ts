@@ -36,19 +36,19 @@ export type MoviePage = Pick<StoredMovie, 'id' | 'title' | 'year' | 'genres' | '
 
 export async function moviePage(ctx: { library: Store; engine: SearchEngine; genres: GenreService; genreTraining: GenreTraining }, id: string): Promise<MoviePage> {
   const { library, engine, genres } = ctx;
-  const m = await library.getMovie(id);
+  const m = await library.movies.get(id);
   if (!m) throw new MarqueeError('unknown_movie', `no movie with id "${id}"`);
   const neighbours: Record<string, SearchResult[]> = {};
   if (m.hasPoster) for (const c of IMAGE_CHANNELS) neighbours[c] = await engine.search({ id: m.id, weights: { [c]: 1 } as ChannelWeights, k: 8 });
   let predictedGenres: GenreProbability[] | null = null;
-  const path = (await library.posterFile(m.id))?.path;
+  const path = (await library.posters.mainFile(m.id))?.path;
   const genreModel = await ctx.genreTraining.status();
   // While a new model trains the stored one (if usable) still predicts.
   if (path && existsSync(path) && (genreModel.state === 'ready' || (genreModel.state === 'training' && (await genres.modelState()) === 'ready')))
     predictedGenres = await genres.predict({ bytes: await readFile(path), source: m.id }, undefined, m.key);
   return {
     id: m.id, title: m.title, year: m.year, genres: m.genres, countries: m.countries, overview: m.overview, tagline: m.tagline, imdbId: m.imdbId, extra: m.extra, hasPoster: m.hasPoster,
-    palette: (await library.getPalette(m.key)) ?? [],
+    palette: (await library.posters.palette(m.key)) ?? [],
     faces: (await library.faces.posterFaces(m.key)).length,
     stills: await library.stills.countOfMovie(m.key),
     predictedGenres,

@@ -8,24 +8,14 @@
  * Every write that must be atomic is one transaction on one pooled client.
  */
 import pg from 'pg';
-import type { PaletteColor } from '../../design/palette.js';
-import { fromBlob, toBlob } from '../blob.js';
-import { POSTER_COLUMNS, rowToPoster, scoped } from '../rows.js';
+import { fromBlob } from '../blob.js';
 import { channelKind, COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL } from '../channels.js';
 import { StoreError } from '../errors.js';
 import { redactLocation } from '../location.js';
-import { postgresSql } from './sql.js';
-import { sqlRepositories } from '../repositories/all.js';
-import type { RunsRepository } from '../repositories/runs.js';
-import type { GenreModelsRepository } from '../repositories/genre-models.js';
-import type { AnalysesRepository } from '../repositories/analyses.js';
-import type { AtlasRepository } from '../repositories/atlas.js';
-import type { FacesRepository } from '../repositories/faces.js';
-import type { PosterTextRepository } from '../repositories/poster-text.js';
-import type { StillsRepository } from '../repositories/stills.js';
-import type { FilmsRepository } from '../repositories/films.js';
-import type { LibraryStats, MorePosterWrite, MovieWrite, StillsMovie, Store, VectorBackend } from '../store.js';
-import type { FilterRow, TitleRow, ModelRef, MovieRecord, PosterMeta, PosterScope, StoredPoster, StoredMovie, VectorRecord, VectorState } from '../types.js';
+import { postgresSql, postgresWrites } from './sql.js';
+import { sqlRepositories, WithRepositories } from '../repositories/all.js';
+import type { Store } from '../store.js';
+import type { VectorRecord } from '../types.js';
 import { PG_LEXICAL_SCHEMA_SQL, PostgresLexicalSearch, setUpTrigrams } from './lexical-postgres.js';
 import type { LexicalSearch } from '../lexical.js';
 import { ensureVectorIndex, PgVectorIndex, vectorLiteral } from './pgvector-index.js';
@@ -40,27 +30,7 @@ type Queryable = Pick<pg.PoolClient, 'query'>;
 /** Channels searched by similarity get an HNSW index; the duplicate signature is only read. */
 const SEARCHED_CHANNELS = new Set<string>([CONTENT_CHANNEL, COLOR_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL]);
 
-const MOVIE_COLUMNS = `m.key, m.id, m.title, m.year, m.genres, m.countries, m.overview, m.tagline, m.imdb_id, m.tmdb_id, m.extra, m.source,
-  EXISTS(SELECT 1 FROM posters p WHERE p.movie_key = m.key) AS has_poster`;
-function rowToMovie(r: Row): StoredMovie {
-  return {
-    key: r.key as number,
-    id: r.id as string,
-    title: r.title as string,
-    year: (r.year as number | null) ?? null,
-    genres: r.genres as string[],
-    countries: r.countries as string[],
-    overview: r.overview as string,
-    tagline: r.tagline as string,
-    imdbId: (r.imdb_id as string | null) ?? null,
-    tmdbId: (r.tmdb_id as string | null) ?? null,
-    extra: r.extra as Record<string, string>,
-    source: r.source as string,
-    hasPoster: Boolean(r.has_poster),
-  };
-}
 
-const vectorState = (r: Row): VectorState => ({ modelId: r.model_id as string, modelVersion: r.model_version as string, sourceHash: r.source_hash as string });
 
 function connectError(location: string, err: unknown): StoreError {
   const e = err as Error & { code?: string };
@@ -164,20 +134,11 @@ async function setUpPgvector(client: pg.PoolClient): Promise<boolean> {
   return true;
 }
 
-export class PostgresStore implements Store {
+export class PostgresStore extends WithRepositories implements Store {
   readonly engine = 'postgres' as const;
   readonly uploadsDir = process.env.MARQUEE_UPLOADS ?? './marquee.uploads';
-  readonly vectors: VectorBackend;
   readonly lexical: LexicalSearch;
   readonly jobs: JobQueue;
-  readonly runs: RunsRepository;
-  readonly genreModels: GenreModelsRepository;
-  readonly analyses: AnalysesRepository;
-  readonly atlas: AtlasRepository;
-  readonly faces: FacesRepository;
-  readonly posterText: PosterTextRepository;
-  readonly stills: StillsRepository;
-  readonly films: FilmsRepository;
   /** (channel, model) pairs whose HNSW index this process has made sure of. */
   private readonly indexed = new Set<string>();
 
@@ -188,21 +149,21 @@ export class PostgresStore implements Store {
     readonly pgvector: boolean,
     trigrams = false,
   ) {
+    super();
     this.lexical = new PostgresLexicalSearch(pool, trigrams);
     this.jobs = new PostgresJobQueue(pool);
-    this.vectors = {
-      kind: pgvector ? 'pgvector' : 'bytes',
-      engineIndex: (channel, model) => (pgvector && SEARCHED_CHANNELS.has(channelKind(channel)) ? new PgVectorIndex(pool, channel, model) : undefined),
-    };
-    const repositories = sqlRepositories(postgresSql(pool), () => this.acquireIndexLock());
-    this.runs = repositories.runs;
-    this.genreModels = repositories.genreModels;
-    this.analyses = repositories.analyses;
-    this.atlas = repositories.atlas;
-    this.faces = repositories.faces;
-    this.posterText = repositories.posterText;
-    this.stills = repositories.stills;
-    this.films = repositories.films;
+    Object.assign(
+      this,
+      sqlRepositories(postgresSql(pool), {
+        writes: postgresWrites(pgvector, (vectors) => this.ensureIndexes(vectors)),
+        vectorBackend: {
+          kind: pgvector ? 'pgvector' : 'bytes',
+          engineIndex: (channel, model) => (pgvector && SEARCHED_CHANNELS.has(channelKind(channel)) ? new PgVectorIndex(pool, channel, model) : undefined),
+        },
+        acquireIndexLock: () => this.acquireIndexLock(),
+        location,
+      }),
+    );
   }
 
   async close(): Promise<void> {
@@ -233,101 +194,31 @@ export class PostgresStore implements Store {
     }
   }
 
-  async getMeta(key: string): Promise<string | undefined> {
-    return (await this.one('SELECT value FROM meta WHERE key = $1', [key]))?.value as string | undefined;
-  }
 
-  async setMeta(key: string, value: string): Promise<void> {
-    await this.q('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
-  }
 
-  private async upsertMovieOn(c: Queryable, movie: MovieRecord, source: string): Promise<number> {
-    const r = await c.query(
-      `INSERT INTO movies (id, title, year, genres, countries, genre_keys, country_keys, overview, tagline, imdb_id, tmdb_id, extra, source, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, now())
-       ON CONFLICT (id) DO UPDATE SET title = excluded.title, year = excluded.year, genres = excluded.genres, countries = excluded.countries,
-         genre_keys = excluded.genre_keys, country_keys = excluded.country_keys, overview = excluded.overview, tagline = excluded.tagline,
-         imdb_id = excluded.imdb_id, tmdb_id = excluded.tmdb_id, extra = excluded.extra, source = excluded.source, updated_at = excluded.updated_at
-       RETURNING key`,
-      [
-        movie.id, movie.title, movie.year, JSON.stringify(movie.genres), JSON.stringify(movie.countries),
-        movie.genres.map((g) => g.toLowerCase()), movie.countries.map((c) => c.toUpperCase()),
-        movie.overview, movie.tagline, movie.imdbId, movie.tmdbId, JSON.stringify(movie.extra), source,
-      ],
-    );
-    return (r.rows[0] as Row).key as number;
-  }
 
-  async upsertMovie(movie: MovieRecord, source: string): Promise<number> {
-    return this.upsertMovieOn(this.pool, movie, source);
-  }
 
-  async keyOf(id: string): Promise<number | undefined> {
-    return (await this.one('SELECT key FROM movies WHERE id = $1', [id]))?.key as number | undefined;
-  }
 
-  async getMovie(id: string): Promise<StoredMovie | undefined> {
-    const r = await this.one(`SELECT ${MOVIE_COLUMNS} FROM movies m WHERE m.id = $1`, [id]);
-    return r ? rowToMovie(r) : undefined;
-  }
 
-  async getMoviesByKeys(keys: number[]): Promise<Map<number, StoredMovie>> {
-    const out = new Map<number, StoredMovie>();
-    if (keys.length === 0) return out;
-    const rows = await this.q(`SELECT ${MOVIE_COLUMNS} FROM movies m WHERE m.key = ANY($1::int[])`, [keys]);
-    const byKey = new Map(rows.map((r) => [r.key as number, rowToMovie(r)]));
-    for (const k of keys) if (byKey.has(k)) out.set(k, byKey.get(k)!);
-    return out;
-  }
 
-  async movieIdsFromSource(source: string): Promise<string[]> {
-    return (await this.q('SELECT id FROM movies WHERE source = $1 ORDER BY key', [source])).map((r) => r.id as string);
-  }
 
-  async movieIdsWithPoster(limit: number): Promise<string[]> {
-    return (await this.q('SELECT m.id FROM movies m JOIN posters p ON p.key = m.key ORDER BY m.key LIMIT $1', [limit])).map((r) => r.id as string);
-  }
 
-  async deleteMovies(ids: string[]): Promise<number> {
-    if (ids.length === 0) return 0;
-    return this.tx(async (c) => (await c.query('DELETE FROM movies WHERE id = ANY($1::text[])', [ids])).rowCount ?? 0);
-  }
 
-  async titleRows(): Promise<TitleRow[]> {
-    return (await this.q('SELECT key, id, title, year, extra FROM movies ORDER BY key')).map((r) => ({
-      key: r.key as number,
-      id: r.id as string,
-      title: r.title as string,
-      year: (r.year as number | null) ?? null,
-      extra: r.extra as Record<string, unknown>,
-    }));
-  }
 
-  async filterRows(): Promise<FilterRow[]> {
-    return (await this.q('SELECT key, year, genres, countries FROM movies ORDER BY key')).map((r) => ({
-      key: r.key as number,
-      year: (r.year as number | null) ?? null,
-      genres: r.genres as string[],
-      countries: r.countries as string[],
-    }));
-  }
 
-  private async putVectorOn(c: Queryable, key: number, v: VectorRecord): Promise<void> {
-    if (this.pgvector)
-      await c.query(
-        `INSERT INTO vectors (movie_key, channel, model_id, model_version, source_hash, dim, data, embedding) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::vector)
-         ON CONFLICT (movie_key, channel) DO UPDATE SET model_id = excluded.model_id, model_version = excluded.model_version,
-           source_hash = excluded.source_hash, dim = excluded.dim, data = excluded.data, embedding = excluded.embedding`,
-        [key, v.channel, v.modelId, v.modelVersion, v.sourceHash, v.vector.length, toBlob(v.vector), vectorLiteral(v.vector)],
-      );
-    else
-      await c.query(
-        `INSERT INTO vectors (movie_key, channel, model_id, model_version, source_hash, dim, data) VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (movie_key, channel) DO UPDATE SET model_id = excluded.model_id, model_version = excluded.model_version,
-           source_hash = excluded.source_hash, dim = excluded.dim, data = excluded.data`,
-        [key, v.channel, v.modelId, v.modelVersion, v.sourceHash, v.vector.length, toBlob(v.vector)],
-      );
-  }
+
+
+
+
+
+
+
+
+
+
+
+
+
 
   /** HNSW indexes for the searched channels among these vectors (outside the write's transaction: index DDL locks the table). */
   private async ensureIndexes(vectors: VectorRecord[]): Promise<void> {
@@ -340,157 +231,43 @@ export class PostgresStore implements Store {
     }
   }
 
-  async writeMovies(batch: MovieWrite[], source: string): Promise<number[]> {
-    await this.ensureIndexes(batch.flatMap((w) => [...(w.poster?.vectors ?? []), ...(w.text ? [w.text] : [])]));
-    return this.tx(async (c) => {
-      const keys: number[] = [];
-      for (const w of batch) {
-        const key = await this.upsertMovieOn(c, w.movie, source);
-        if (w.poster) {
-          const p = w.poster.record;
-          await c.query(
-            `INSERT INTO posters (key, movie_key, rank, path, content_hash, width, height, format, bytes, thumbnail, indexed_at) VALUES ($1, $1, 0, $2, $3, $4, $5, $6, $7, $8, now())
-             ON CONFLICT (key) DO UPDATE SET path = excluded.path, content_hash = excluded.content_hash, width = excluded.width, height = excluded.height,
-               format = excluded.format, bytes = excluded.bytes, thumbnail = excluded.thumbnail, indexed_at = excluded.indexed_at`,
-            [key, p.path, p.contentHash, p.width, p.height, p.format, p.bytes, p.thumbnail],
-          );
-          for (const v of w.poster.vectors) await this.putVectorOn(c, key, v);
-          await c.query(
-            `INSERT INTO palettes (movie_key, version, source_hash, colors) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (movie_key) DO UPDATE SET version = excluded.version, source_hash = excluded.source_hash, colors = excluded.colors`,
-            [key, w.poster.palette.version, w.poster.palette.sourceHash, JSON.stringify(w.poster.palette.colors)],
-          );
-        }
-        if (w.text) await this.putVectorOn(c, key, w.text);
-        else if (w.dropText) await c.query("DELETE FROM vectors WHERE movie_key = $1 AND channel = 'text'", [key]);
-        keys.push(key);
-      }
-      return keys;
-    });
-  }
 
-  async posterHash(key: number): Promise<string | undefined> {
-    return (await this.one('SELECT content_hash FROM posters WHERE key = $1', [key]))?.content_hash as string | undefined;
-  }
 
-  async getThumbnail(id: string): Promise<Buffer | undefined> {
-    return (await this.one('SELECT p.thumbnail FROM posters p JOIN movies m ON m.key = p.key WHERE m.id = $1', [id]))?.thumbnail as Buffer | undefined;
-  }
 
-  async posterFile(id: string): Promise<{ path: string; contentHash: string; format: string } | undefined> {
-    const r = await this.one('SELECT p.path, p.content_hash, p.format FROM posters p JOIN movies m ON m.key = p.key WHERE m.id = $1', [id]);
-    return r ? { path: r.path as string, contentHash: r.content_hash as string, format: r.format as string } : undefined;
-  }
 
-  async moviePosters(movieKey: number): Promise<StoredPoster[]> {
-    return (await this.q(`SELECT ${POSTER_COLUMNS} FROM posters WHERE movie_key = $1 ORDER BY rank, key`, [movieKey])).map(rowToPoster);
-  }
 
-  async allPosters(): Promise<StoredPoster[]> {
-    return (await this.q(`SELECT ${POSTER_COLUMNS} FROM posters ORDER BY key`)).map(rowToPoster);
-  }
 
-  async posterThumbnail(key: number): Promise<Buffer | undefined> {
-    return (await this.one('SELECT thumbnail FROM posters WHERE key = $1', [key]))?.thumbnail as Buffer | undefined;
-  }
 
-  async writeMorePosters(movieKey: number, posters: MorePosterWrite[], keep: string[], mainMeta?: PosterMeta): Promise<{ keys: number[]; removed: number }> {
-    await this.ensureIndexes(posters.flatMap((w) => w.content?.vectors ?? []));
-    return this.tx(async (c) => {
-      const keys: number[] = [];
-      for (const w of posters) {
-        if (w.rank < 1) throw new Error(`a further poster has rank ≥ 1, got ${w.rank} (${w.path})`);
-        const existing = ((await c.query('SELECT key FROM posters WHERE movie_key = $1 AND rank > 0 AND path = $2', [movieKey, w.path])).rows[0] as Row | undefined)?.key as number | undefined;
-        if (!w.content) {
-          if (existing === undefined) throw new Error(`poster ${w.path} of movie ${movieKey} is not stored yet: its content is needed`);
-          await c.query('UPDATE posters SET rank = $1, kind = $2, country = $3, year = $4 WHERE key = $5', [w.rank, w.meta.kind, w.meta.country, w.meta.year, existing]);
-          keys.push(existing);
-          continue;
-        }
-        // A further poster's key comes from the movies' sequence: no movie ever gets it.
-        const key = existing ?? (((await c.query("SELECT nextval(pg_get_serial_sequence('movies', 'key'))::int AS k")).rows[0] as Row).k as number);
-        const p = w.content.record;
-        await c.query(
-          `INSERT INTO posters (key, movie_key, rank, kind, country, year, path, content_hash, width, height, format, bytes, thumbnail, indexed_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, now())
-           ON CONFLICT (key) DO UPDATE SET rank = excluded.rank, kind = excluded.kind, country = excluded.country, year = excluded.year,
-             content_hash = excluded.content_hash, width = excluded.width, height = excluded.height, format = excluded.format,
-             bytes = excluded.bytes, thumbnail = excluded.thumbnail, indexed_at = excluded.indexed_at`,
-          [key, movieKey, w.rank, w.meta.kind, w.meta.country, w.meta.year, w.path, p.contentHash, p.width, p.height, p.format, p.bytes, p.thumbnail],
-        );
-        for (const v of w.content.vectors) await this.putVectorOn(c, key, v);
-        await c.query(
-          `INSERT INTO palettes (movie_key, version, source_hash, colors) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (movie_key) DO UPDATE SET version = excluded.version, source_hash = excluded.source_hash, colors = excluded.colors`,
-          [key, w.content.palette.version, w.content.palette.sourceHash, JSON.stringify(w.content.palette.colors)],
-        );
-        keys.push(key);
-      }
-      if (mainMeta) await c.query('UPDATE posters SET kind = $1, country = $2, year = $3 WHERE key = $4 AND rank = 0', [mainMeta.kind, mainMeta.country, mainMeta.year, movieKey]);
-      const removed = (await c.query('DELETE FROM posters WHERE movie_key = $1 AND rank > 0 AND NOT (path = ANY($2::text[]))', [movieKey, keep])).rowCount ?? 0;
-      return { keys, removed };
-    });
-  }
 
-  async postersAtPath(path: string): Promise<number> {
-    return (await this.one('SELECT COUNT(*)::int AS n FROM posters WHERE path = $1', [path]))!.n as number;
-  }
 
-  async paletteState(key: number): Promise<{ version: string; sourceHash: string } | undefined> {
-    const r = await this.one('SELECT version, source_hash FROM palettes WHERE movie_key = $1', [key]);
-    return r ? { version: r.version as string, sourceHash: r.source_hash as string } : undefined;
-  }
 
-  async getPalette(key: number): Promise<PaletteColor[] | undefined> {
-    return (await this.one('SELECT colors FROM palettes WHERE movie_key = $1', [key]))?.colors as PaletteColor[] | undefined;
-  }
 
-  async allPalettes(): Promise<{ key: number; colors: PaletteColor[] }[]> {
-    return (await this.q('SELECT movie_key, colors FROM palettes ORDER BY movie_key')).map((r) => ({ key: r.movie_key as number, colors: r.colors as PaletteColor[] }));
-  }
 
-  async vectorState(key: number, channel: string): Promise<VectorState | undefined> {
-    const r = await this.one('SELECT model_id, model_version, source_hash FROM vectors WHERE movie_key = $1 AND channel = $2', [key, channel]);
-    return r ? vectorState(r) : undefined;
-  }
 
-  async vectorStates(key: number): Promise<Map<string, VectorState>> {
-    const rows = await this.q('SELECT channel, model_id, model_version, source_hash FROM vectors WHERE movie_key = $1', [key]);
-    return new Map(rows.map((r) => [r.channel as string, vectorState(r)]));
-  }
 
-  async getVector(key: number, channel: string, model: ModelRef): Promise<Float32Array | undefined> {
-    const r = await this.one('SELECT data FROM vectors WHERE movie_key = $1 AND channel = $2 AND model_id = $3 AND model_version = $4', [key, channel, model.id, model.version]);
-    return r ? fromBlob(r.data as Buffer) : undefined;
-  }
 
-  async loadVectors(channel: string, model: ModelRef, scope?: PosterScope): Promise<{ key: number; vector: Float32Array }[]> {
-    const rows = await this.q(`SELECT movie_key, dim, data FROM vectors WHERE channel = $1 AND model_id = $2 AND model_version = $3${scoped(scope, 'movie_key')} ORDER BY movie_key`, [channel, model.id, model.version]);
-    return rows.map((r) => {
-      if (r.dim !== model.dimension) throw new StoreError('corrupt', `library ${this.location}: vector of movie ${r.movie_key} has ${r.dim} dims, model ${model.id} has ${model.dimension}`);
-      return { key: r.movie_key as number, vector: fromBlob(r.data as Buffer) };
-    });
-  }
 
-  async vectorKeys(channel: string, model: ModelRef, scope?: PosterScope): Promise<number[]> {
-    return (await this.q(`SELECT movie_key FROM vectors WHERE channel = $1 AND model_id = $2 AND model_version = $3${scoped(scope, 'movie_key')} ORDER BY movie_key`, [channel, model.id, model.version])).map((r) => r.movie_key as number);
-  }
 
-  async putVectors(key: number, vectors: VectorRecord[]): Promise<void> {
-    await this.ensureIndexes(vectors);
-    await this.tx(async (c) => {
-      for (const v of vectors) await this.putVectorOn(c, key, v);
-    });
-  }
 
-  async deleteChannel(channel: string): Promise<number> {
-    return this.tx(async (c) => {
-      const n = (await c.query('DELETE FROM vectors WHERE channel = $1', [channel])).rowCount ?? 0;
-      await c.query('DELETE FROM atlas_points WHERE channel = $1', [channel]);
-      await c.query('DELETE FROM atlas WHERE channel = $1', [channel]);
-      return n;
-    });
-  }
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
 
 
 
@@ -561,17 +338,7 @@ export class PostgresStore implements Store {
     };
   }
 
-  async stats(): Promise<LibraryStats> {
-    const movies = (await this.one('SELECT COUNT(*)::int AS n FROM movies'))!.n as number;
-    const posters = (await this.one('SELECT COUNT(*)::int AS n FROM posters'))!.n as number;
-    const vectors = (await this.q('SELECT channel, model_id, model_version, COUNT(*)::int AS n FROM vectors GROUP BY channel, model_id, model_version ORDER BY channel')).map((r) => ({
-      channel: r.channel as string,
-      modelId: r.model_id as string,
-      modelVersion: r.model_version as string,
-      count: r.n as number,
-    }));
-    return { movies, posters, vectors };
-  }
+
 
   async checkIntegrity(): Promise<string[]> {
     // Foreign keys and types are enforced by the server; what it cannot know is that blobs hold whole vectors.
@@ -607,21 +374,7 @@ export class PostgresStore implements Store {
 
   // Stills
 
-  async prepareStillsMovies(movies: StillsMovie[], source: string): Promise<{ keys: number[]; pruned: number }> {
-    return this.tx(async (c) => {
-      let pruned = 0;
-      const keys: number[] = [];
-      for (const m of movies) {
-        const joined = m.imdbId ? ((await c.query('SELECT id FROM movies WHERE imdb_id = $1 ORDER BY key LIMIT 1', [m.imdbId])).rows[0] as Row | undefined)?.id as string | undefined : undefined;
-        const movie = joined ? { ...m.movie, id: joined } : m.movie;
-        const existing = (await c.query('SELECT key FROM movies WHERE id = $1', [movie.id])).rows[0] as Row | undefined;
-        const key = (existing?.key as number | undefined) ?? (await this.upsertMovieOn(c, movie, source));
-        pruned += (await c.query('DELETE FROM stills WHERE movie_key = $1 AND NOT (seq = ANY($2::int[]))', [key, m.keepSeqs])).rowCount ?? 0;
-        keys.push(key);
-      }
-      return { keys, pruned };
-    });
-  }
+
 
 
 

@@ -2,9 +2,21 @@
 import { fromBlob, toBlob } from '../blob.js';
 import type { Sql } from '../sql/connect.js';
 import { chunks, count } from '../sql/values.js';
-import type { StillLook, StillRecord, StillState, StoredStill } from '../types.js';
+import type { EngineWrites } from '../sql/engine-writes.js';
+import type { MovieRecord, StillLook, StillRecord, StillState, StoredStill } from '../types.js';
+import { upsertMovie } from './catalog-writes.js';
+
+/** A movie the stills index joins to (created from stills metadata when missing). */
+export interface StillsMovie {
+  movie: MovieRecord;
+  imdbId: string | null;
+  /** Sequence numbers present in the folder; stored stills of other numbers are pruned. */
+  keepSeqs: number[];
+}
 
 export interface StillsRepository {
+  /** Joins (or creates) the movies of a stills folder and prunes stills gone from it, atomically; returns keys in order. */
+  prepareMovies(movies: StillsMovie[], source: string): Promise<{ keys: number[]; pruned: number }>;
   state(movieKey: number, seq: number): Promise<StillState | undefined>;
   /** Writes stills (replacing those of the same movie and number), atomically. */
   put(stills: StillRecord[]): Promise<void>;
@@ -27,7 +39,28 @@ export interface StillsRepository {
 const STILLS_PER_INSERT = 100;
 
 export class SqlStills implements StillsRepository {
-  constructor(private readonly sql: Sql) {}
+  constructor(
+    private readonly sql: Sql,
+    private readonly engine: EngineWrites,
+  ) {}
+
+  async prepareMovies(movies: StillsMovie[], source: string): Promise<{ keys: number[]; pruned: number }> {
+    return this.sql.db.transaction().execute(async (trx) => {
+      let pruned = 0;
+      const keys: number[] = [];
+      for (const m of movies) {
+        // A catalog film with the same IMDb id is the one these stills are of.
+        const joined = m.imdbId ? (await trx.selectFrom('movies').select('id').where('imdb_id', '=', m.imdbId).orderBy('key').limit(1).executeTakeFirst())?.id : undefined;
+        const movie = joined ? { ...m.movie, id: joined } : m.movie;
+        const key = (await trx.selectFrom('movies').select('key').where('id', '=', movie.id).executeTakeFirst())?.key ?? (await upsertMovie(trx, this.engine, movie, source));
+        let gone = trx.deleteFrom('stills').where('movie_key', '=', key);
+        if (m.keepSeqs.length) gone = gone.where('seq', 'not in', m.keepSeqs);
+        pruned += Number((await gone.executeTakeFirst()).numDeletedRows);
+        keys.push(key);
+      }
+      return { keys, pruned };
+    });
+  }
 
   async state(movieKey: number, seq: number): Promise<StillState | undefined> {
     const r = await this.sql.db.selectFrom('stills').select(['content_hash', 'versions', 'path']).where('movie_key', '=', movieKey).where('seq', '=', seq).executeTakeFirst();

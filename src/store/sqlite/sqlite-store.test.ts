@@ -86,7 +86,7 @@ describe('SQLite store: schema 5 to 6 (several posters per film)', () => {
   it('migrates a library of one poster per film without changing a vector, face, palette or reading', async () => {
     const { dir, file } = tempFile();
     const store = new SqliteStore(file, { create: true });
-    const [a, b] = await store.writeMovies([
+    const [a, b] = await store.movies.write([
       { movie: fixtureMovie('a'), poster: fixturePoster('a', 1), text: { channel: 'text', modelId: 't', modelVersion: '1', sourceHash: 's', vector: fixtureVector(9, 8) } },
       { movie: fixtureMovie('b'), poster: fixturePoster('b', 2) },
     ], '/c');
@@ -105,16 +105,16 @@ describe('SQLite store: schema 5 to 6 (several posters per film)', () => {
     expect(raw.prepare('SELECT * FROM vectors ORDER BY movie_key, channel').all()).toEqual(vectorsBefore);
     expect(raw.prepare('SELECT * FROM faces').all()).toEqual(facesBefore);
     raw.close();
-    expect((await migrated.moviePosters(a!)).map((p) => [p.key, p.rank, p.path])).toEqual([[a, 0, '/p/a.jpg']]);
-    expect(await migrated.posterHash(b!)).toBe('h-b');
+    expect((await migrated.posters.ofMovie(a!)).map((p) => [p.key, p.rank, p.path])).toEqual([[a, 0, '/p/a.jpg']]);
+    expect(await migrated.posters.hash(b!)).toBe('h-b');
     expect(await migrated.posterText.get(b!)).toMatchObject({ version: 'o', sourceHash: 'h-b' });
     expect(await migrated.checkIntegrity()).toEqual([]);
     // The migrated library takes further posters, and deletes still cascade.
-    const { keys } = await migrated.writeMorePosters(a!, [fixtureFurtherPoster('a2', 5)], ['/p/a2.jpg']);
+    const { keys } = await migrated.posters.writeMore(a!, [fixtureFurtherPoster('a2', 5)], ['/p/a2.jpg']);
     expect(keys[0]).not.toBe(b);
-    await migrated.deleteMovies(['a']);
-    expect(await migrated.vectorStates(a!)).toEqual(new Map());
-    expect(await migrated.vectorStates(keys[0]!)).toEqual(new Map());
+    await migrated.movies.delete(['a']);
+    expect(await migrated.vectors.states(a!)).toEqual(new Map());
+    expect(await migrated.vectors.states(keys[0]!)).toEqual(new Map());
     expect(await migrated.faces.posterFaces(a!)).toEqual([]);
     expect(await migrated.checkIntegrity()).toEqual([]);
     await migrated.close();
