@@ -14,15 +14,15 @@ import { StoreError } from '../errors.js';
 import { redactLocation } from '../location.js';
 import { postgresSql, postgresWrites } from './sql.js';
 import { sqlRepositories, WithRepositories } from '../repositories/all.js';
+import { SqlJobQueue } from '../repositories/jobs.js';
 import type { Store } from '../store.js';
 import type { VectorRecord } from '../types.js';
 import { PG_LEXICAL_SCHEMA_SQL, PostgresLexicalSearch, setUpTrigrams } from './lexical-postgres.js';
 import type { LexicalSearch } from '../lexical.js';
 import { ensureVectorIndex, PgVectorIndex, vectorLiteral } from './pgvector-index.js';
 import { COPY_PAGE, ENGINE_META_KEYS, TABLE_SPECS, type TableRow, type TableSpec } from '../tables.js';
-import { PG_JOBS_SCHEMA_SQL, PostgresJobQueue } from './postgres-jobs.js';
 import type { JobQueue } from '../../jobs/job-queue.js';
-import { NOTIFY_CHANNEL, revisionTriggersPresent, revisionTriggersSql, PG_MIGRATIONS, PG_SCHEMA_SQL, PG_SCHEMA_VERSION } from './schema.js';
+import { NOTIFY_CHANNEL, revisionTriggersPresent, revisionTriggersSql, PG_JOBS_SCHEMA_SQL, PG_MIGRATIONS, PG_SCHEMA_SQL, PG_SCHEMA_VERSION } from './schema.js';
 
 type Row = Record<string, unknown>;
 type Queryable = Pick<pg.PoolClient, 'query'>;
@@ -151,10 +151,11 @@ export class PostgresStore extends WithRepositories implements Store {
   ) {
     super();
     this.lexical = new PostgresLexicalSearch(pool, trigrams);
-    this.jobs = new PostgresJobQueue(pool);
+    const sql = postgresSql(pool);
+    this.jobs = new SqlJobQueue(sql);
     Object.assign(
       this,
-      sqlRepositories(postgresSql(pool), {
+      sqlRepositories(sql, {
         writes: postgresWrites(pgvector, (vectors) => this.ensureIndexes(vectors)),
         vectorBackend: {
           kind: pgvector ? 'pgvector' : 'bytes',

@@ -12,6 +12,8 @@ export const postgresSql = (pool: pg.Pool): Sql => ({
   db: new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) }),
   engine: 'postgres',
   json: <T>(value: unknown) => value as T,
+  bool: (value) => value,
+  isUniqueViolation: (err) => (err as { code?: string }).code === '23505',
 });
 
 /**

@@ -13,4 +13,8 @@ export interface Sql {
   readonly engine: 'sqlite' | 'postgres';
   /** A JSON column's value as stored. */
   json<T>(value: unknown): T;
+  /** A boolean as the engine binds it (better-sqlite3 binds no booleans: 1/0). */
+  bool(value: boolean): number | boolean;
+  /** Whether an error is a unique-constraint violation. */
+  isUniqueViolation(err: unknown): boolean;
 }

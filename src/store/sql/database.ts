@@ -90,6 +90,28 @@ export interface StillsTable {
 export interface MovieLooksTable { movie_key: number; stills_hash: string; look: JsonColumn; barcode: Blob }
 export interface FilmsTable { movie_key: number; source: string; source_hash: string; version: string; analysis: JsonColumn; barcode: Blob }
 export interface StillFacesTable { still_key: number; model_version: string; source_hash: string; faces: JsonColumn }
+/** The job queue (repositories/jobs.ts): times are epoch milliseconds (bigint on PostgreSQL, so read through Number). */
+export interface JobsTable {
+  id: Generated<number | string>;
+  kind: string;
+  key: string;
+  state: string;
+  priority: number;
+  payload: JsonColumn | null;
+  attempts: number;
+  max_attempts: number;
+  progress: JsonColumn | null;
+  result: JsonColumn | null;
+  error: string | null;
+  worker: string | null;
+  lease_until: ColumnType<number | string | null, number | null, number | null>;
+  created_at: ColumnType<number | string, number, number>;
+  started_at: ColumnType<number | string | null, number | null, number | null>;
+  finished_at: ColumnType<number | string | null, number | null, number | null>;
+  run_after: ColumnType<number | string, number, number>;
+}
+/** `paused` is 0/1 on SQLite and a boolean on PostgreSQL: written and compared through Sql.bool. */
+export interface JobKindsTable { kind: string; paused: ColumnType<number | boolean, number | boolean, number | boolean> }
 export interface RevisionsTable { area: string; rev: ColumnType<number | string, number, number> }
 
 export interface Tables {
@@ -115,4 +137,6 @@ export interface Tables {
   films: FilmsTable;
   still_faces: StillFacesTable;
   revisions: RevisionsTable;
+  jobs: JobsTable;
+  job_kinds: JobKindsTable;
 }

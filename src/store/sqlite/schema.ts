@@ -217,3 +217,32 @@ CREATE TABLE IF NOT EXISTS still_faces (
   faces         TEXT NOT NULL
 );
 `;
+
+/** The job queue (../repositories/jobs.ts); times are epoch milliseconds. */
+export const JOBS_SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS jobs (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind         TEXT NOT NULL,
+  key          TEXT NOT NULL,
+  state        TEXT NOT NULL,
+  priority     INTEGER NOT NULL DEFAULT 0,
+  payload      TEXT,
+  attempts     INTEGER NOT NULL DEFAULT 0,
+  max_attempts INTEGER NOT NULL,
+  progress     TEXT,
+  result       TEXT,
+  error        TEXT,
+  worker       TEXT,
+  lease_until  INTEGER,
+  created_at   INTEGER NOT NULL,
+  started_at   INTEGER,
+  finished_at  INTEGER,
+  run_after    INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS jobs_active ON jobs(kind, key) WHERE state IN ('waiting', 'running');
+CREATE INDEX IF NOT EXISTS jobs_next ON jobs(state, priority DESC, id);
+CREATE TABLE IF NOT EXISTS job_kinds (
+  kind   TEXT PRIMARY KEY,
+  paused INTEGER NOT NULL DEFAULT 0
+);
+`;

@@ -15,6 +15,8 @@ export const sqliteSql = (database: Database.Database): Sql => ({
   db: new Kysely<Tables>({ dialect: new SqliteDialect({ database }) }),
   engine: 'sqlite',
   json: <T>(value: unknown) => JSON.parse(value as string) as T,
+  bool: (value) => (value ? 1 : 0),
+  isUniqueViolation: (err) => (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE',
 });
 
 /** A fresh key is past every movie and poster key (schema.ts "Poster keys"); no column of its own, no work before vectors. */

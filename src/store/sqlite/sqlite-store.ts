@@ -9,10 +9,10 @@ import Database from 'better-sqlite3';
 import { acquireIndexLock } from '../index-lock.js';
 import { sqliteSql, sqliteWrites } from './sql.js';
 import { sqlRepositories, WithRepositories } from '../repositories/all.js';
+import { SqlJobQueue } from '../repositories/jobs.js';
 import type { Store } from '../store.js';
 import { StoreError } from '../errors.js';
-import { revisionsSql, SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
-import { JOBS_SCHEMA_SQL, SqliteJobQueue } from './sqlite-jobs.js';
+import { JOBS_SCHEMA_SQL, revisionsSql, SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 import type { JobQueue } from '../../jobs/job-queue.js';
 import { LEXICAL_BACKFILL_SQL, LEXICAL_SCHEMA_SQL, registerLexicalFunctions, SqliteLexicalSearch } from './lexical-sqlite.js';
 import type { LexicalSearch } from '../lexical.js';
@@ -58,10 +58,11 @@ export class SqliteStore extends WithRepositories implements Store {
     registerLexicalFunctions(this.db);
     this.migrate();
     this.lexical = new SqliteLexicalSearch(this.db);
-    this.jobs = new SqliteJobQueue(this.db);
+    const sql = sqliteSql(this.db);
+    this.jobs = new SqlJobQueue(sql);
     Object.assign(
       this,
-      sqlRepositories(sqliteSql(this.db), {
+      sqlRepositories(sql, {
         writes: sqliteWrites,
         vectorBackend: { kind: 'bytes', engineIndex: () => undefined },
         acquireIndexLock: async () => {
