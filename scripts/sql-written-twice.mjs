@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import ts from 'typescript';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const STATEMENT = /^\s*(select|insert|update|delete|with|create|alter|drop)\b/i;
+const STATEMENT = /^\s*(select|insert|update|delete|with|create|alter|drop)\s+\S/i;
 
 function literals(file) {
   const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);

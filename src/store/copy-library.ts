@@ -22,7 +22,7 @@ export interface CopySummary {
 async function isEmpty(store: Store): Promise<boolean> {
   const stats = await store.library.stats();
   if (stats.movies > 0 || stats.vectors.length > 0) return false;
-  for await (const page of store.exportTable(TABLE_SPECS.find((t) => t.name === 'meta')!)) if (page.length > 0) return false;
+  for await (const page of store.copy.exportTable(TABLE_SPECS.find((t) => t.name === 'meta')!)) if (page.length > 0) return false;
   return true;
 }
 
@@ -30,7 +30,7 @@ async function isEmpty(store: Store): Promise<boolean> {
 async function fingerprint(store: Store, spec: TableSpec): Promise<{ rows: number; digest: string }> {
   const hash = createHash('sha256');
   let rows = 0;
-  for await (const page of store.exportTable(spec)) {
+  for await (const page of store.copy.exportTable(spec)) {
     rows += page.length;
     if (spec.name === 'vectors')
       for (const r of page) hash.update(`${r.movie_key}\0${r.channel}\0${r.model_id}\0${r.model_version}\0`).update(r.data as Buffer);
@@ -44,14 +44,14 @@ export async function copyLibrary(from: Store, to: Store, onProgress?: (p: CopyP
   const tables: Record<string, number> = {};
   for (const spec of TABLE_SPECS) {
     let n = 0;
-    for await (const page of from.exportTable(spec)) {
-      await to.importRows(spec, page);
+    for await (const page of from.copy.exportTable(spec)) {
+      await to.copy.importRows(spec, page);
       n += page.length;
       onProgress?.({ table: spec.name, rows: n });
     }
     tables[spec.name] = n;
   }
-  await to.finishImport();
+  await to.copy.finishImport();
   let vectorChecksum = '';
   for (const spec of TABLE_SPECS) {
     const [a, b] = await Promise.all([fingerprint(from, spec), fingerprint(to, spec)]);

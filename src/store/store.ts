@@ -8,9 +8,8 @@
  * What a library holds is reached through repositories by domain (movies, posters, vectors,
  * runs, …; src/store/repositories/), whose SQL is written once in Kysely for both engines. What
  * stays here is each engine's own: opening and closing, its lexical search, its job queue, how
- * it hears of other processes' changes, its integrity check, and copying rows between engines.
+ * it hears of other processes' changes, and its integrity check.
  */
-import type { TableRow, TableSpec } from './tables.js';
 import type { LexicalSearch } from './lexical.js';
 import type { Repositories } from './repositories/all.js';
 import type { JobQueue } from '../jobs/job-queue.js';
@@ -49,11 +48,4 @@ export interface Store extends Repositories {
    */
   onExternalChange(listener: () => void): Promise<() => Promise<void>>;
 
-  // Copying between engines (marquee migrate)
-  /** Every row of one table in the neutral form (tables.ts), a page at a time, in key order. */
-  exportTable(table: TableSpec): AsyncIterable<TableRow[]>;
-  /** Writes rows exported from another library, keys kept, in one transaction. */
-  importRows(table: TableSpec, rows: TableRow[]): Promise<void>;
-  /** After an import: identity sequences past the copied keys, vector indexes built. */
-  finishImport(): Promise<void>;
 }

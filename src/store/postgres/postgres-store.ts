@@ -20,17 +20,14 @@ import type { VectorRecord } from '../types.js';
 import { PG_LEXICAL_SCHEMA_SQL, PostgresLexicalSearch, setUpTrigrams } from './lexical-postgres.js';
 import type { LexicalSearch } from '../lexical.js';
 import { ensureVectorIndex, PgVectorIndex, vectorLiteral } from './pgvector-index.js';
-import { COPY_PAGE, ENGINE_META_KEYS, TABLE_SPECS, type TableRow, type TableSpec } from '../tables.js';
+import { TABLE_SPECS } from '../tables.js';
 import type { JobQueue } from '../../jobs/job-queue.js';
 import { NOTIFY_CHANNEL, revisionTriggersPresent, revisionTriggersSql, PG_JOBS_SCHEMA_SQL, PG_MIGRATIONS, PG_SCHEMA_SQL, PG_SCHEMA_VERSION } from './schema.js';
 
 type Row = Record<string, unknown>;
-type Queryable = Pick<pg.PoolClient, 'query'>;
 
 /** Channels searched by similarity get an HNSW index; the duplicate signature is only read. */
 const SEARCHED_CHANNELS = new Set<string>([CONTENT_CHANNEL, COLOR_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL]);
-
-
 
 function connectError(location: string, err: unknown): StoreError {
   const e = err as Error & { code?: string };
@@ -163,6 +160,7 @@ export class PostgresStore extends WithRepositories implements Store {
         },
         acquireIndexLock: () => this.acquireIndexLock(),
         location,
+        finishImport: () => this.finishImport(),
       }),
     );
   }
@@ -179,48 +177,6 @@ export class PostgresStore extends WithRepositories implements Store {
     return (await this.q(sql, params))[0];
   }
 
-  /** Runs fn in one transaction on one client: all of it is committed, or none. */
-  private async tx<T>(fn: (c: Queryable) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const out = await fn(client);
-      await client.query('COMMIT');
-      return out;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
-  }
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
   /** HNSW indexes for the searched channels among these vectors (outside the write's transaction: index DDL locks the table). */
   private async ensureIndexes(vectors: VectorRecord[]): Promise<void> {
     if (!this.pgvector) return;
@@ -231,88 +187,6 @@ export class PostgresStore extends WithRepositories implements Store {
       this.indexed.add(id);
     }
   }
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
   private async acquireIndexLock(): Promise<() => Promise<void>> {
     // A session-level advisory lock on a client of its own: it dies with the process's connection,
@@ -339,8 +213,6 @@ export class PostgresStore extends WithRepositories implements Store {
     };
   }
 
-
-
   async checkIntegrity(): Promise<string[]> {
     // Foreign keys and types are enforced by the server; what it cannot know is that blobs hold whole vectors.
     const problems: string[] = [];
@@ -352,8 +224,6 @@ export class PostgresStore extends WithRepositories implements Store {
     }
     return problems;
   }
-
-
 
   async onExternalChange(listener: () => void): Promise<() => Promise<void>> {
     const client = await this.pool.connect();
@@ -375,94 +245,7 @@ export class PostgresStore extends WithRepositories implements Store {
 
   // Stills
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-  // Copying between engines
-
-  async *exportTable(spec: TableSpec): AsyncIterable<TableRow[]> {
-    const cols = spec.columns.join(', ');
-    let last: TableRow | undefined;
-    let offset = 0;
-    for (;;) {
-      let rows: Row[];
-      if (spec.key.length) {
-        const where = last ? `WHERE (${spec.key.join(', ')}) > (${spec.key.map((_, i) => `$${i + 1}`).join(', ')})` : '';
-        rows = await this.q(`SELECT ${cols} FROM ${spec.name} ${where} ORDER BY ${spec.key.join(', ')} LIMIT ${COPY_PAGE}`, last ? spec.key.map((k) => last![k]) : []);
-      } else {
-        rows = await this.q(`SELECT ${cols} FROM ${spec.name} ORDER BY ${spec.columns.join(', ')} LIMIT ${COPY_PAGE} OFFSET ${offset}`);
-        offset += rows.length;
-      }
-      if (rows.length === 0) return;
-      last = rows.at(-1);
-      const out = rows.map((r) => {
-        const o: TableRow = { ...r };
-        for (const c of spec.time) if (o[c] instanceof Date) o[c] = (o[c] as Date).toISOString();
-        return o;
-      });
-      yield spec.name === 'meta' ? out.filter((r) => !ENGINE_META_KEYS.has(r.key as string)) : out;
-    }
-  }
-
-  async importRows(spec: TableSpec, rows: TableRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    const columns = [...spec.columns];
-    const values = rows.map((r) => spec.columns.map((c) => (spec.json.includes(c) && r[c] !== null && r[c] !== undefined ? JSON.stringify(r[c]) : (r[c] ?? null))));
-    // Columns only PostgreSQL has: the filter keys of movies, the pgvector copy of vectors.
-    if (spec.name === 'movies') {
-      columns.push('genre_keys', 'country_keys');
-      rows.forEach((r, i) => values[i]!.push((r.genres as string[]).map((g) => g.toLowerCase()), (r.countries as string[]).map((c) => c.toUpperCase())));
-    }
-    const embed = spec.name === 'vectors' && this.pgvector;
-    if (embed) {
-      columns.push('embedding');
-      rows.forEach((r, i) => values[i]!.push(vectorLiteral(fromBlob(r.data as Buffer))));
-    }
-    const params: unknown[] = [];
-    const tuples = values.map((v) => `(${v.map((x, j) => `$${params.push(x)}${embed && j === v.length - 1 ? '::vector' : ''}`).join(', ')})`);
-    await this.tx(async (c) => {
-      await c.query(`INSERT INTO ${spec.name} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`, params);
-    });
-  }
-
-  async finishImport(): Promise<void> {
+  private async finishImport(): Promise<void> {
     for (const spec of TABLE_SPECS.filter((s) => s.identity)) {
       // Further posters' keys come from the movies' sequence too: it moves past them as well.
       const max = spec.name === 'movies' ? 'GREATEST((SELECT MAX(key) FROM movies), (SELECT MAX(key) FROM posters))' : `(SELECT MAX(${spec.identity}) FROM ${spec.name})`;
@@ -473,21 +256,5 @@ export class PostgresStore extends WithRepositories implements Store {
     for (const k of kinds)
       if (SEARCHED_CHANNELS.has(channelKind(k.channel as string))) await ensureVectorIndex(this.pool, k.channel as string, { id: k.model_id as string, version: k.model_version as string, dimension: k.dim as number });
   }
-
-  // Atlas
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 }
 

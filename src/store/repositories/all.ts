@@ -3,6 +3,7 @@ import type { Sql } from '../sql/connect.js';
 import type { EngineWrites } from '../sql/engine-writes.js';
 import { SqlAnalyses, type AnalysesRepository } from './analyses.js';
 import { SqlAtlas, type AtlasRepository } from './atlas.js';
+import { SqlCopy, type CopyRepository } from './copy.js';
 import { SqlFaces, type FacesRepository } from './faces.js';
 import { SqlFilms, type FilmsRepository } from './films.js';
 import { SqlGenreModels, type GenreModelsRepository } from './genre-models.js';
@@ -27,6 +28,7 @@ export interface Repositories {
   readonly posterText: PosterTextRepository;
   readonly stills: StillsRepository;
   readonly films: FilmsRepository;
+  readonly copy: CopyRepository;
 }
 
 /** What only the engine knows: how it writes keys and its own columns, where it searches vectors, its index lock, where it is (for messages). */
@@ -36,6 +38,8 @@ export interface EngineParts {
   /** One indexer per library: a lock file beside a SQLite library, an advisory lock on PostgreSQL. */
   acquireIndexLock: () => Promise<() => Promise<void>>;
   location: string;
+  /** After rows were copied in: identity sequences, vector indexes. */
+  finishImport: () => Promise<void>;
 }
 
 export function sqlRepositories(sql: Sql, engine: EngineParts): Repositories {
@@ -52,6 +56,7 @@ export function sqlRepositories(sql: Sql, engine: EngineParts): Repositories {
     posterText: new SqlPosterText(sql),
     stills: new SqlStills(sql, engine.writes),
     films: new SqlFilms(sql),
+    copy: new SqlCopy(sql, engine.writes, engine.finishImport),
   };
 }
 
@@ -72,4 +77,5 @@ export abstract class WithRepositories implements Repositories {
   declare readonly posterText: PosterTextRepository;
   declare readonly stills: StillsRepository;
   declare readonly films: FilmsRepository;
+  declare readonly copy: CopyRepository;
 }

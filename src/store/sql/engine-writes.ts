@@ -13,9 +13,9 @@ export interface EngineWrites {
   /** An expression for a fresh movie or further-poster key (one key space for both). */
   newKey(): RawBuilder<number>;
   /** Columns this engine adds to a movie row, besides those of sql/database.ts. */
-  movieColumns(movie: MovieRecord): Record<string, unknown>;
+  movieColumns(movie: Pick<MovieRecord, 'genres' | 'countries'>): Record<string, unknown>;
   /** Columns this engine adds to a vector row. */
-  vectorColumns(vector: VectorRecord): Record<string, unknown>;
+  vectorColumns(vector: Pick<VectorRecord, 'vector'>): Record<string, unknown>;
   /** Runs before a write of these vectors, outside its transaction. */
   beforeVectors(vectors: VectorRecord[]): Promise<void>;
 }

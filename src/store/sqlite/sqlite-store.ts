@@ -16,11 +16,8 @@ import { JOBS_SCHEMA_SQL, revisionsSql, SCHEMA_SQL, SCHEMA_VERSION } from './sch
 import type { JobQueue } from '../../jobs/job-queue.js';
 import { LEXICAL_BACKFILL_SQL, LEXICAL_SCHEMA_SQL, registerLexicalFunctions, SqliteLexicalSearch } from './lexical-sqlite.js';
 import type { LexicalSearch } from '../lexical.js';
-import { COPY_PAGE, ENGINE_META_KEYS, type TableRow, type TableSpec } from '../tables.js';
 
 type Row = Record<string, unknown>;
-
-
 
 /** Opens (creating or migrating) a library file. */
 export function openSqliteStore(path: string, opts: { create: boolean }): SqliteStore {
@@ -70,6 +67,8 @@ export class SqliteStore extends WithRepositories implements Store {
           return async () => release();
         },
         location: path,
+        // INTEGER PRIMARY KEY columns continue after the largest key by themselves.
+        finishImport: async () => undefined,
       }),
     );
   }
@@ -150,126 +149,11 @@ export class SqliteStore extends WithRepositories implements Store {
     return this.db.transaction(fn)();
   }
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
   async checkIntegrity(): Promise<string[]> {
     const problems = (this.db.prepare('PRAGMA integrity_check').all() as Row[]).map((r) => r.integrity_check as string).filter((s) => s !== 'ok');
     const fk = this.db.prepare('PRAGMA foreign_key_check').all() as Row[];
     return [...problems, ...fk.map((r) => `foreign key: ${r.table} row ${r.rowid} -> ${r.parent}`)];
   }
-
-
 
   async onExternalChange(listener: () => void): Promise<() => Promise<void>> {
     // data_version changes when another connection (another process) commits; our own writes do not move it.
@@ -287,97 +171,4 @@ export class SqliteStore extends WithRepositories implements Store {
   }
 
   // Stills
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-  // Copying between engines
-
-  async *exportTable(spec: TableSpec): AsyncIterable<TableRow[]> {
-    const cols = spec.columns.join(', ');
-    let last: TableRow | undefined;
-    let offset = 0;
-    for (;;) {
-      let rows: Row[];
-      if (spec.key.length) {
-        const where = last ? `WHERE (${spec.key.join(', ')}) > (${spec.key.map(() => '?').join(', ')})` : '';
-        rows = this.db.prepare(`SELECT ${cols} FROM ${spec.name} ${where} ORDER BY ${spec.key.join(', ')} LIMIT ${COPY_PAGE}`).all(...(last ? spec.key.map((k) => last![k]) : [])) as Row[];
-      } else {
-        rows = this.db.prepare(`SELECT ${cols} FROM ${spec.name} ORDER BY rowid LIMIT ${COPY_PAGE} OFFSET ${offset}`).all() as Row[];
-        offset += rows.length;
-      }
-      if (rows.length === 0) return;
-      last = rows.at(-1);
-      const out = rows.map((r) => {
-        const o: TableRow = { ...r };
-        for (const c of spec.json) if (o[c] !== null && o[c] !== undefined) o[c] = JSON.parse(o[c] as string) as unknown;
-        return o;
-      });
-      yield spec.name === 'meta' ? out.filter((r) => !ENGINE_META_KEYS.has(r.key as string)) : out;
-    }
-  }
-
-  async importRows(spec: TableSpec, rows: TableRow[]): Promise<void> {
-    const insert = this.db.prepare(`INSERT INTO ${spec.name} (${spec.columns.join(', ')}) VALUES (${spec.columns.map(() => '?').join(', ')})`);
-    this.tx(() => {
-      for (const r of rows) insert.run(...spec.columns.map((c) => (spec.json.includes(c) && r[c] !== null && r[c] !== undefined ? JSON.stringify(r[c]) : (r[c] ?? null))));
-    });
-  }
-
-  async finishImport(): Promise<void> {
-    // INTEGER PRIMARY KEY columns continue after the largest key by themselves.
-  }
-
-  // Atlas
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 }
