@@ -3,7 +3,7 @@
  * Candidates are each poster's nearest neighbours by content and by layout; a candidate
  * pair is a duplicate when its aligned grey-signature correlation reaches DUPLICATE_THRESHOLD.
  *
- * Threshold measured on the demo catalog (see README): planted copies score >= 0.964
+ * Threshold measured on the demo catalog (see docs/analysis.md): planted copies score >= 0.964
  * (crop 5%: min 0.965, downscale to 120 px: 0.964, JPEG q30: 0.999, hue rotation: 0.987),
  * while distinct posters whose content embeddings are close (cosine >= 0.8) score <= 0.81,
  * apart from a handful of real variants of one artwork in the catalog.

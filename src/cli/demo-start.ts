@@ -3,7 +3,7 @@
  * a `marquee` run in a child process, one after another. The rest (the genre tiles, the atlas,
  * the posters' printed text, then genre training) is left to the library's job queue, which the
  * server runs in the background: the app answers about 3 minutes sooner than when the tiles and
- * the atlas ran before it (README's quick start has the figures). A signal (Ctrl-C, SIGTERM) goes to the step
+ * the atlas ran before it (docs/getting-started.md has the figures). A signal (Ctrl-C, SIGTERM) goes to the step
  * that is running and no further step starts: chained with `&&` in npm's shell, a SIGTERM ended the
  * shell and left `serve` answering on its port (issue 27).
  * MARQUEE_CATALOG and MARQUEE_STILLS point elsewhere than ../shared.

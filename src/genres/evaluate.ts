@@ -1,4 +1,4 @@
-/** k-fold cross-validation (folds split by movie) of every method, with the metrics the README reports. */
+/** k-fold cross-validation (folds split by movie) of every method, with the metrics docs/genres.md reports. */
 import { takeRows, type GenreDataset } from './dataset.js';
 import { assignFolds } from './folds.js';
 import { GENRES } from './labels.js';

@@ -56,7 +56,7 @@ export async function libraryModels(library: Store): Promise<Record<string, Mode
   const models: Record<string, ModelRef & { channel?: string }> = { [CONTENT_CHANNEL]: { ...refOf(image), channel: image.channel }, [COLOR_CHANNEL]: COLOR_MODEL, [LAYOUT_CHANNEL]: LAYOUT_MODEL };
   // MARQUEE_GENRE_MODELS=all adds the library's other image models' content as features of their
   // own. Off by default: MobileNet + InceptionV3 scored lower than MobileNet alone (5-fold CV
-  // macro-mAP 0.217 vs 0.226, held out 0.250 vs 0.258; README, Models).
+  // macro-mAP 0.217 vs 0.226, held out 0.250 vs 0.258; docs/genres.md).
   if (process.env.MARQUEE_GENRE_MODELS === 'all')
     for (const m of (await readImageModels(library)).slice(1)) models[`${CONTENT_CHANNEL}:${m.id}`] = { ...refOf(m), channel: m.channel };
   // The default model's poster tiles, once indexed: their vectors carry that model's ref (poster-tiles.ts; MARQUEE_POSTER_TILES=off leaves them out).

@@ -17,7 +17,7 @@
  */
 import type { VectorHit, VectorIndex, VectorSearchOptions } from '../store/vector-index.js';
 
-/** Candidates fetched by raw cosine per result returned (measured: see the README's hub figures). */
+/** Candidates fetched by raw cosine per result returned (measured: see docs/hub-correction.md). */
 const OVERFETCH = 4;
 const MIN_CANDIDATES = 50;
 

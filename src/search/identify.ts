@@ -7,7 +7,7 @@
  * the catalog". Calibrated on 180 degraded copies of demo posters (JPEG q20, DVD frame, blur)
  * and the same queries with their own film left out: text alone at 0.6 named a wrong film for
  * 38 % of absent films (sequels: "HALLOWEEN II" is nearly "Halloween"); text + 0.5 × look at
- * 0.66 names 71 % of present films, 97.6 % of them right, and 10 % of absent ones (README).
+ * 0.66 names 71 % of present films, 97.6 % of them right, and 10 % of absent ones (docs/identification.md).
  */
 import type { TextLine } from '../text/types.js';
 import type { SearchEngine } from './engine.js';

@@ -61,7 +61,7 @@ export type ChannelWeights = Partial<Record<WeightedChannel, number>>;
  * Content carries what is shown; colour and layout add the design; faces only when asked for;
  * identity (the upload's printed text naming a catalog film, image uploads only) is 0 for almost
  * every poster and decisive for the few it names; typography (title placement and size, text
- * layout, from OCR) only when asked for. Documented in the README.
+ * layout, from OCR) only when asked for. Documented in docs/indexing-and-search.md.
  */
 export const DEFAULT_IMAGE_WEIGHTS: Record<WeightedChannel, number> = { content: 0.7, color: 0.15, layout: 0.15, faces: 0, identity: 0.5, typography: 0 };
 

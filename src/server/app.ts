@@ -59,7 +59,7 @@ export interface ServerOptions {
   computeAhead?: boolean;
 }
 
-/** Bounds on every request (documented in the README's "Guarantees and limits"). */
+/** Bounds on every request (documented in docs/guarantees-and-limits.md). */
 export const REQUEST_LIMITS = {
   /** JSON bodies. */
   bodyBytes: 1024 * 1024,

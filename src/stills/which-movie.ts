@@ -128,7 +128,7 @@ export class StillsMatcher {
  * stills (leave-one-out, ±2 frames left out) against the 3,253 catalog posters used as queries
  * (images of no indexed film): 0.24 lets 5 % of posters through and keeps 80 % of right answers.
  * The best film's lead over the second separates them far worse (5 % of posters: 23 % of right
- * answers kept), as does the lead relative to the mean score. Figures in the README.
+ * answers kept), as does the lead relative to the mean score. Figures in docs/stills.md.
  */
 export const CONFIDENT_SCORE = 0.24;
 

@@ -5,7 +5,7 @@
  * lines and the film's genres. A value is NaN where the poster lacks what the measure needs
  * (faces never scanned, text never read): such posters are left out of that measure's periods.
  *
- * Choices, each documented in the README:
+ * Choices, each documented in docs/poster-history.md:
  * - brightness: mean CIELAB L* (0–100) — the share-weighted mean of the k-means centroids, which
  *   is exactly the pixels' mean lightness (each centroid is its cluster's mean).
  * - saturation: share-weighted CIELAB chroma of the palette colours (0 grey … ~130).

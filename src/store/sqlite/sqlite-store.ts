@@ -1,7 +1,7 @@
 /**
  * The embedded store: one SQLite file (WAL) opened with better-sqlite3. Its calls are
  * synchronous underneath; the async interface costs a microtask per call (measured: the
- * demo-catalog index rate is unchanged, see README). Readers never block the indexer (WAL),
+ * demo-catalog index rate is unchanged, see docs/benchmarks.md). Readers never block the indexer (WAL),
  * and another process's commits are seen through PRAGMA data_version.
  */
 import { basename, dirname, join, resolve } from 'node:path';
