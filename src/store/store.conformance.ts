@@ -472,7 +472,8 @@ export function storeConformance(name: string, make: StoreFactory): void {
           const gravity = first.keys[1]!;
           expect(await store.movies.get('gravity')).toMatchObject({ title: 'stills gravity', source: '/stills' });
           await store.stills.put([still(catalogKey!, 1), still(catalogKey!, 2), still(catalogKey!, 3), still(gravity, 1), still(gravity, 2)]);
-          await store.stills.put([still(gravity, 2, 'changed')]);
+          // The same frame twice in one write: the last one given is kept (one upsert per frame).
+          await store.stills.put([still(gravity, 2, 'first'), still(gravity, 2, 'changed')]);
           expect(await store.stills.state(gravity, 2)).toEqual({ contentHash: 'changed', versions: 'v1', path: `/stills/${gravity}/2.jpg` });
           expect(await store.stills.state(gravity, 9)).toBeUndefined();
           expect(await store.stills.count()).toBe(5);

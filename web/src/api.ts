@@ -376,3 +376,31 @@ export async function jobAction(path: string): Promise<void> {
     throw new ApiError(body.error?.code ?? `http_${res.status}`, body.error?.message ?? `HTTP ${res.status}`);
   }
 }
+
+/**
+ * GET /api/atlas. A fresh `npm start` builds it in a background job: while the reply is
+ * `atlas_building`, `waiting` hears why and the atlas is asked for again every 3 s; undefined
+ * when `signal` aborted meanwhile.
+ */
+export async function atlas(signal: AbortSignal, waiting: (error: ApiError) => void): Promise<Atlas | undefined> {
+  for (;;) {
+    try {
+      const data = await json<Atlas>(await fetch('/api/atlas', { signal }));
+      return signal.aborted ? undefined : data;
+    } catch (err) {
+      if (signal.aborted) return undefined;
+      if (!(err instanceof ApiError) || err.code !== 'atlas_building') throw err;
+      waiting(err);
+      await new Promise((r) => setTimeout(r, 3000));
+      if (signal.aborted) return undefined;
+    }
+  }
+}
+
+/** GET /api/atlas/sheets/{n}: a JPEG of thumbnail tiles. */
+export async function atlasSheet(sheet: number): Promise<Blob> {
+  const res = await fetch(`/api/atlas/sheets/${sheet}`);
+  askForTokenOn401(res);
+  if (!res.ok) throw new ApiError(`http_${res.status}`, `atlas sheet ${sheet}: HTTP ${res.status}`);
+  return res.blob();
+}

@@ -32,7 +32,8 @@ export class SqlAtlas implements AtlasRepository {
   async savePoints(channel: string, points: AtlasPoint[], replaceAll: boolean): Promise<void> {
     await this.sql.db.transaction().execute(async (trx) => {
       if (replaceAll) await trx.deleteFrom('atlas_points').where('channel', '=', channel).execute();
-      for (const part of chunks(points))
+      // One row per poster, the last given winning: one multi-row upsert may not touch a row twice on PostgreSQL.
+      for (const part of chunks([...new Map(points.map((p) => [p.key, p])).values()]))
         await trx
           .insertInto('atlas_points')
           .values(part.map((p) => ({ channel, movie_key: p.key, pca_x: p.pca[0], pca_y: p.pca[1], umap_x: p.umap[0], umap_y: p.umap[1], tsne_x: p.tsne[0], tsne_y: p.tsne[1], cell: p.cell, cluster: p.cluster, placed: p.placed })))

@@ -53,9 +53,10 @@ export class SqlStills implements StillsRepository {
         const joined = m.imdbId ? (await trx.selectFrom('movies').select('id').where('imdb_id', '=', m.imdbId).orderBy('key').limit(1).executeTakeFirst())?.id : undefined;
         const movie = joined ? { ...m.movie, id: joined } : m.movie;
         const key = (await trx.selectFrom('movies').select('key').where('id', '=', movie.id).executeTakeFirst())?.key ?? (await upsertMovie(trx, this.engine, movie, source));
-        let gone = trx.deleteFrom('stills').where('movie_key', '=', key);
-        if (m.keepSeqs.length) gone = gone.where('seq', 'not in', m.keepSeqs);
-        pruned += Number((await gone.executeTakeFirst()).numDeletedRows);
+        // Gone frames found here, deleted by key in chunks: a NOT IN list of every kept number would bind one parameter each.
+        const keep = new Set(m.keepSeqs);
+        const gone = (await trx.selectFrom('stills').select('seq').where('movie_key', '=', key).execute()).map((r) => r.seq).filter((seq) => !keep.has(seq));
+        for (const part of chunks(gone)) pruned += Number((await trx.deleteFrom('stills').where('movie_key', '=', key).where('seq', 'in', part).executeTakeFirst()).numDeletedRows);
         keys.push(key);
       }
       return { keys, pruned };
@@ -68,8 +69,11 @@ export class SqlStills implements StillsRepository {
   }
 
   async put(stills: StillRecord[]): Promise<void> {
+    // One row per movie and number, the last given winning (as row-by-row upserts did): one
+    // multi-row upsert may not touch a row twice on PostgreSQL.
+    const last = new Map(stills.map((s) => [`${s.movieKey}:${s.seq}`, s]));
     await this.sql.db.transaction().execute(async (trx) => {
-      for (const part of chunks(stills, STILLS_PER_INSERT))
+      for (const part of chunks([...last.values()], STILLS_PER_INSERT))
         await trx
           .insertInto('stills')
           .values(

@@ -51,7 +51,15 @@ async function moviePage(root: HTMLElement, id: string, signal: AbortSignal): Pr
         h('h1', {}, m.title, m.year ? h('span', { class: 'year' }, ` (${m.year})`) : null),
         h('p', { class: 'tags' }, ...m.genres.map((g) => h('span', { class: 'chip on' }, g)), m.countries.length ? ` · ${m.countries.join(', ')}` : ''),
         m.tagline ? h('p', { class: 'tagline' }, m.tagline) : null,
-        m.hasPoster ? h('p', {}, h('a', { class: 'more-link', href: `/?id=${encodeURIComponent(m.id)}`, 'data-link': true }, 'Search for more like this, with weights and filters →')) : null,
+        m.hasPoster
+          ? h(
+              'p',
+              {},
+              h('a', { class: 'more-link', href: `/?id=${encodeURIComponent(m.id)}`, 'data-link': true }, 'Search for more like this, with weights and filters →'),
+              ' ',
+              h('a', { class: 'more-link', href: `/atlas?focus=${encodeURIComponent(m.id)}`, 'data-link': true }, 'Show it on the atlas →'),
+            )
+          : null,
         h('p', {}, m.overview || 'No synopsis.'),
         m.hasPoster ? h('h3', {}, 'Poster palette') : null,
         h('div', { class: 'palette' }, ...m.palette.map((c) => h('span', { class: 'swatch', style: `background:${c.hex};color:${readableOn(c.hex)};flex-grow:${c.share}`, title: `${c.hex} ${(c.share * 100).toFixed(0)}%` }, c.hex))),
