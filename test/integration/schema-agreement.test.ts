@@ -36,6 +36,9 @@ function expectedKind(spec: TableSpec, column: string, sqliteType: string): Kind
   return ({ INTEGER: 'integer', REAL: 'real', TEXT: 'text', BLOB: 'blob' } as Record<string, Kind>)[sqliteType.toUpperCase()] ?? (sqliteType as Kind);
 }
 
+/** The job queue's tables: not copied between engines (no TableSpec), written through the same Kysely types. */
+const QUEUE_TABLES = ['jobs', 'job_kinds'];
+
 const POSTGRES_KIND: Record<string, Kind> = { integer: 'integer', bigint: 'integer', 'double precision': 'real', text: 'text', bytea: 'blob', jsonb: 'json', 'timestamp with time zone': 'time' };
 
 describe('schema agreement: one table definition, both engines', () => {
@@ -50,10 +53,10 @@ describe('schema agreement: one table definition, both engines', () => {
     const file = join(dir, 'lib.db');
     await openSqliteStore(file, { create: true }).close();
     const lite = new Database(file, { readonly: true });
-    for (const spec of TABLE_SPECS) {
-      const rows = lite.prepare(`PRAGMA table_info(${spec.name})`).all() as { name: string; type: string; notnull: number; pk: number }[];
+    for (const name of [...TABLE_SPECS.map((t) => t.name), ...QUEUE_TABLES]) {
+      const rows = lite.prepare(`PRAGMA table_info(${name})`).all() as { name: string; type: string; notnull: number; pk: number }[];
       // An INTEGER PRIMARY KEY is the rowid: never null, though PRAGMA reports notnull 0.
-      sqliteColumns.set(spec.name, new Map(rows.map((r) => [r.name, { type: r.type, nullable: r.notnull === 0 && r.pk === 0 }])));
+      sqliteColumns.set(name, new Map(rows.map((r) => [r.name, { type: r.type, nullable: r.notnull === 0 && r.pk === 0 }])));
     }
     lite.close();
 
@@ -100,5 +103,13 @@ describe('schema agreement: one table definition, both engines', () => {
       expect(['json', 'time'].includes(kind) ? 'TEXT' : l.type.toUpperCase(), `${spec.name}.${column} SQLite type`).toBe(l.type.toUpperCase());
       expect(p!.nullable, `${spec.name}.${column} nullable`).toBe(l.nullable);
     }
+  });
+
+  it.each(QUEUE_TABLES)('%s (the job queue): the same columns and nullability', (name) => {
+    const lite = sqliteColumns.get(name)!;
+    const post = postgresColumns.get(name)!;
+    expect(lite.size).toBeGreaterThan(1);
+    expect([...post.keys()].sort()).toEqual([...lite.keys()].sort());
+    for (const [column, l] of lite) expect(post.get(column)!.nullable, `${name}.${column} nullable`).toBe(l.nullable);
   });
 });
