@@ -23,6 +23,8 @@ export interface FilmPoster {
 
 export interface FilmPosters {
   id: string;
+  title: string;
+  year: number | null;
   /** Designs in order, each its posters in order. */
   posters: FilmPoster[];
   designs: number;
@@ -33,7 +35,7 @@ export async function filmPosters(ctx: { library: Store; engine: SearchEngine },
   if (!movie) throw new MarqueeError('unknown_movie', `no movie with id "${id}"`);
   const designs = await posterDesigns(ctx.engine.indexes, await ctx.library.posters.ofMovie(movie.key), movie.year);
   const posters = designs.flatMap((d, design) => d.posters.map((p) => ({ rank: p.rank, kind: p.kind, country: p.country, year: p.year, width: p.width, height: p.height, design })));
-  return { id, posters, designs: designs.length };
+  return { id, title: movie.title, year: movie.year, posters, designs: designs.length };
 }
 
 /** One poster of a film by rank (404-kinded errors when the film or the poster is not there). */

@@ -115,7 +115,7 @@ export async function runPostersCommand(id: string, opts: { db?: string; json?: 
     process.stdout.write(`${JSON.stringify(film)}\n`);
     return 0;
   }
-  process.stdout.write(`${id}: ${film.posters.length} poster${film.posters.length === 1 ? '' : 's'}, ${film.designs} design${film.designs === 1 ? '' : 's'}\n`);
+  process.stdout.write(`${film.title}${film.year ? ` (${film.year})` : ''} [${id}]: ${film.posters.length} poster${film.posters.length === 1 ? '' : 's'}, ${film.designs} design${film.designs === 1 ? '' : 's'}\n`);
   for (const p of film.posters)
     process.stdout.write(`  design ${p.design + 1}  poster ${p.rank}${p.rank === 0 ? ' (main)' : ''}  ${[p.kind, p.country, p.year].filter((x) => x !== null).join(', ') || '-'}  ${p.width}×${p.height}\n`);
   return 0;

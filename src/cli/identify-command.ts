@@ -3,6 +3,7 @@ import { identify } from '../search/identify.js';
 import { SearchEngine } from '../search/engine.js';
 import { openExistingLibrary } from './open-library.js';
 import { readImage } from './search-args.js';
+import { readableLines } from '../text/readable-lines.js';
 
 export async function runIdentifyCommand(opts: { db?: string; image?: string; json?: boolean; k: number }): Promise<number> {
   if (!opts.image) {
@@ -24,7 +25,8 @@ export async function runIdentifyCommand(opts: { db?: string; image?: string; js
         ? `${m.title}${m.year ? ` (${m.year})` : ''} [${m.id}] — confidence ${m.confidence.toFixed(2)}, by ${m.by === 'image' ? 'the image (a copy of its poster)' : m.by === 'title' ? 'its title read on the poster' : 'the poster\'s printed text'}\n`
         : 'not in the catalog (no film matches well enough)\n',
     );
-    if (r.lines.length) process.stdout.write(`read: ${r.lines.map((l) => l.text).join(' / ')}\n`);
+    const shown = readableLines(r.lines);
+    if (shown.length) process.stdout.write(`read: ${shown.map((l) => l.text).join(' / ')}${r.lines.length > shown.length ? ` (and ${r.lines.length - shown.length} more lines, --json has them all)` : ''}\n`);
     if (!m && r.candidates.length) process.stdout.write(`closest: ${r.candidates.slice(0, 3).map((c) => `${c.title}${c.year ? ` (${c.year})` : ''}`).join(', ')}\n`);
     return 0;
   } finally {

@@ -276,7 +276,7 @@ program
   .description('every poster of a film (main and further: posters.csv), grouped into designs: near-duplicates are variants of one design')
   .argument('<movie-id>', 'movie id')
   .addOption(dbOption())
-  .option('--json', 'print {"id","designs","posters":[{"rank","kind","country","year","width","height","design"}]}')
+  .option('--json', 'print {"id","title","year","designs","posters":[{"rank","kind","country","year","width","height","design"}]}')
   .action(async (id: string, opts) => {
     const { runPostersCommand } = await import('./analysis-commands.js');
     process.exitCode = await runPostersCommand(id, opts);

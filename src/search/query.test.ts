@@ -55,6 +55,13 @@ describe('filter values the library does not have', () => {
     expect(checkFilters({ countries: ['uk'] }, rows)?.countries).toEqual(['GB']);
   });
 
+  it('takes a country by its English name, and suggests the code of a misspelt one', () => {
+    expect(checkFilters({ countries: ['France'] }, rows)?.countries).toEqual(['FR']);
+    expect(checkFilters({ countries: ['united states'] }, rows)?.countries).toEqual(['US']);
+    expect(() => checkFilters({ countries: ['Frnace'] }, rows)).toThrow(/unknown country "Frnace" \(did you mean "FR" \(France\)\?\)/);
+    expect(() => checkFilters({ countries: ['Atlantis'] }, rows)).toThrow(/unknown country "Atlantis": the library's countries are FR, GB, US/);
+  });
+
   it('explains a reversed year range', () => {
     expect(() => checkFilters({ yearFrom: 1999, yearTo: 1980 }, rows)).toThrow(/start is after end/);
     expect(() => parseYearRange('1999-1980')).toThrow(/start is after end/);

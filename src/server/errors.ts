@@ -56,7 +56,7 @@ export function errorHandler(err: FastifyError | Error, req: FastifyRequest, rep
   }
   const fe = err as FastifyError;
   if (fe.validation) {
-    void reply.status(400).send({ error: { code: 'invalid_request', message: fe.message } });
+    void reply.status(400).send({ error: { code: 'invalid_request', message: validationMessage(fe) } });
     return;
   }
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
@@ -65,4 +65,12 @@ export function errorHandler(err: FastifyError | Error, req: FastifyRequest, rep
   }
   req.log.error(err);
   void reply.status(500).send({ error: { code: 'internal', message: 'internal error' } });
+}
+
+/** A schema validation failure in words that name what to fix: an unknown field by its name (ajv's own says only "must NOT have additional properties"). */
+export function validationMessage(fe: Pick<FastifyError, 'message' | 'validation' | 'validationContext'>): string {
+  const unknown = (fe.validation ?? []).filter((v) => v.keyword === 'additionalProperties').map((v) => String((v.params as { additionalProperty?: unknown }).additionalProperty));
+  if (unknown.length === 0) return fe.message;
+  const where = fe.validationContext ?? 'body';
+  return `${where} has ${unknown.length === 1 ? 'an unknown field' : 'unknown fields'} ${unknown.map((f) => `"${f}"`).join(', ')}`;
 }

@@ -69,23 +69,55 @@ export function checkFilters(f: SearchFilters | undefined, rows: FilterRow[]): S
   }
   if (f.countries?.length) {
     const countries = known((r) => r.countries, countryCode);
+    const codes = f.countries.map((c) => resolveCountry(c, countries.keys()) ?? countryCode(c));
     // Countries are alternatives: only when none is known can the filter match nothing.
-    const unknown = f.countries.filter((c) => !countries.has(countryCode(c)));
+    const unknown = f.countries.filter((_, i) => !countries.has(codes[i]!));
     if (unknown.length === f.countries.length) throw new MarqueeError('bad_query', unknownValue('country', unknown[0]!, [...countries.values()]));
+    return { ...f, countries: codes };
   }
-  return f.countries?.length ? { ...f, countries: f.countries.map(countryCode) } : f;
+  return f;
+}
+
+const REGION_NAMES = new Intl.DisplayNames(['en'], { type: 'region' });
+
+/** A country code's English name ("FR" → "France"), or undefined for a code ICU does not know. */
+function countryName(code: string): string | undefined {
+  try {
+    const name = REGION_NAMES.of(code);
+    return name && name !== code ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The code among `known` (upper-case ISO codes) a country filter means: its code in any case
+ * ("uk" is GB) or its English name ("France", "united states"); undefined when none.
+ */
+export function resolveCountry(value: string, known: Iterable<string>): string | undefined {
+  const code = countryCode(value);
+  const codes = [...known];
+  if (codes.includes(code)) return code;
+  const name = value.trim().toLowerCase();
+  return codes.find((c) => countryName(c)?.toLowerCase() === name);
 }
 
 /** ISO 3166 codes compared upper-case; "UK" (reserved by ISO for the United Kingdom) means GB. */
-function countryCode(c: string): string {
+export function countryCode(c: string): string {
   const u = c.trim().toUpperCase();
   return u === 'UK' ? 'GB' : u;
 }
 
-function unknownValue(what: string, value: string, known: string[]): string {
+/** "unknown genre \"Comdy\" (did you mean \"Comedy\"?): the library's genres are …" — the nearest known value suggested when close. */
+export function unknownValue(what: string, value: string, known: string[]): string {
   const sorted = [...known].sort((a, b) => a.localeCompare(b));
-  const nearest = sorted.map((k) => ({ k, d: levenshtein(value.toLowerCase(), k.toLowerCase()) })).sort((a, b) => a.d - b.d)[0];
-  const hint = nearest && nearest.d <= Math.max(1, Math.floor(value.length / 3)) ? ` (did you mean "${nearest.k}"?)` : '';
+  // A country is also matched by its name ("Frnace" → FR, France).
+  const names = (k: string) => [k, ...(what === 'country' && countryName(countryCode(k)) ? [countryName(countryCode(k))!] : [])];
+  const nearest = sorted
+    .map((k) => ({ k, d: Math.min(...names(k).map((n) => levenshtein(value.trim().toLowerCase(), n.toLowerCase()))) }))
+    .sort((a, b) => a.d - b.d)[0];
+  const named = (k: string) => (what === 'country' && countryName(countryCode(k)) ? ` (${countryName(countryCode(k))})` : '');
+  const hint = nearest && nearest.d <= Math.max(1, Math.floor(value.length / 3)) ? ` (did you mean "${nearest.k}"${named(nearest.k)}?)` : '';
   const list = sorted.length > 60 ? `${sorted.slice(0, 60).join(', ')}, … (${sorted.length} in all)` : sorted.join(', ');
   return `unknown ${what} "${value}"${hint}: the library's ${what === 'country' ? 'countries' : `${what}s`} are ${list || 'none'}`;
 }

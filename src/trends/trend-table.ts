@@ -10,6 +10,8 @@ import { COLOR_CHANNEL, LAYOUT_CHANNEL } from '../store/channels.js';
 import type { Store } from '../store/store.js';
 import type { FilterRow, StoredPoster } from '../store/types.js';
 import { ocrVersionKey } from '../text/poster-ocr.js';
+import { countryCode, resolveCountry, unknownValue } from '../store/filters.js';
+import { levenshtein } from '../text/fuzzy.js';
 import { MarqueeError } from '../util/errors.js';
 import { meanWithInterval } from './bootstrap.js';
 import { measures, type Measure, type MeasureInfo, type PosterEvidence } from './measures.js';
@@ -159,27 +161,42 @@ export class TrendTable {
 
   private measureValues(name: string): Float64Array {
     const v = this.values.get(name);
-    if (!v) throw new MarqueeError('bad_query', `unknown measure "${name}": use one of ${this.measureList.slice(0, 14).map((m) => m.name).join(', ')}, genre:<genre> (GET /api/trends/measures lists them all)`);
+    if (!v) {
+      // Every measure but the per-genre ones, the nearest suggested when close ("brightnes" → brightness).
+      const names = this.measureList.map((m) => m.name).filter((n) => !n.startsWith('genre:'));
+      const nearest = names.map((n) => ({ n, d: levenshtein(name.toLowerCase(), n) })).sort((a, b) => a.d - b.d)[0];
+      const hint = nearest && nearest.d <= Math.max(1, Math.floor(name.length / 3)) ? ` (did you mean "${nearest.n}"?)` : '';
+      throw new MarqueeError('bad_query', `unknown measure "${name}"${hint}: the measures are ${names.join(', ')}, genre:<genre> (\`marquee trends --list\` or GET /api/trends/measures counts the posters of each)`);
+    }
     return v;
   }
 
   /** Fails (bad_query) on a genre or country no poster has, or a unit other than year or decade. */
   checkFilters(q: Pick<TrendQuery, 'by' | 'genre' | 'country'>): void {
-    const known = (pick: (p: TrendPoster) => string[], wanted: string): boolean => this.posters.some((p) => pick(p).some((x) => x.toLowerCase() === wanted.toLowerCase()));
-    if (q.genre && !known((p) => p.genres, q.genre)) throw new MarqueeError('bad_query', `no poster is of a film with genre "${q.genre}"`);
-    if (q.country && !known((p) => p.countries, q.country)) throw new MarqueeError('bad_query', `no poster is of country "${q.country}"`);
+    const genres = new Map(this.posters.flatMap((p) => p.genres.map((g) => [g.toLowerCase(), g] as const)));
+    if (q.genre && !genres.has(q.genre.toLowerCase())) throw new MarqueeError('bad_query', unknownValue('genre', q.genre, [...genres.values()]));
+    if (q.country && !this.countryOf(q.country)) throw new MarqueeError('bad_query', unknownValue('country', q.country, [...this.countryCodes()]));
     if (q.by !== 'year' && q.by !== 'decade') throw new MarqueeError('bad_query', `by must be year or decade, got ${String(q.by)}`);
+  }
+
+  private countryCodes(): Set<string> {
+    return new Set(this.posters.flatMap((p) => p.countries.map(countryCode)));
+  }
+
+  /** The code a country filter means (a code in any case, or an English name: "France" is FR). */
+  private countryOf(value: string): string | undefined {
+    return resolveCountry(value, this.countryCodes());
   }
 
   /** Indexes of the posters the filters keep. */
   select(q: Pick<TrendQuery, 'genre' | 'country' | 'mainOnly'>): number[] {
     const genre = q.genre?.toLowerCase();
-    const country = q.country?.toUpperCase();
+    const country = q.country ? (this.countryOf(q.country) ?? countryCode(q.country)) : undefined;
     const out: number[] = [];
     this.posters.forEach((p, i) => {
       if (q.mainOnly && p.rank !== 0) return;
       if (genre && !p.genres.some((g) => g.toLowerCase() === genre)) return;
-      if (country && !p.countries.some((c) => c.toUpperCase() === country)) return;
+      if (country && !p.countries.some((c) => countryCode(c) === country)) return;
       out.push(i);
     });
     return out;

@@ -16,6 +16,8 @@ const filmPostersSchema = {
   type: 'object',
   properties: {
     id: { type: 'string' },
+    title: { type: 'string' },
+    year: { type: ['integer', 'null'], description: "the film's year" },
     designs: { type: 'integer', description: 'distinct designs among the posters (near-duplicates are variants of one design)' },
     posters: {
       type: 'array',
@@ -60,6 +62,7 @@ const moviePageSchema = {
     palette: paletteSchema,
     faces: { type: 'integer' },
     stills: { type: 'integer' },
+    film: { type: 'boolean', description: 'a film analysed from a video exists: /api/movies/{id}/shots answers' },
     predictedGenres: { type: ['array', 'null'], items: { type: 'object', properties: { genre: { type: 'string' }, p: { type: 'number' } } } },
     genreModel: genreModelStatusSchema,
     neighbours: { type: 'object', additionalProperties: { type: 'array', items: resultSchema } },

@@ -26,6 +26,8 @@ export type MoviePage = Pick<StoredMovie, 'id' | 'title' | 'year' | 'genres' | '
   palette: PaletteColor[];
   faces: number;
   stills: number;
+  /** Whether a film analysed from a video exists (GET /api/movies/{id}/shots answers). */
+  film: boolean;
   predictedGenres: GenreProbability[] | null;
   /** Why there are no predictions yet, when there are none (a model being trained, none, a failed training). */
   genreModel: GenreModelStatus;
@@ -51,6 +53,7 @@ export async function moviePage(ctx: { library: Store; engine: SearchEngine; gen
     palette: (await library.posters.palette(m.key)) ?? [],
     faces: (await library.faces.posterFaces(m.key)).length,
     stills: await library.stills.countOfMovie(m.key),
+    film: await library.films.has(m.key),
     predictedGenres,
     genreModel,
     neighbours,

@@ -7,6 +7,8 @@ export interface FilmsRepository {
   put<T>(movieKey: number, film: StoredFilm<T>, barcode: Buffer): Promise<void>;
   get<T>(movieKey: number): Promise<StoredFilm<T> | undefined>;
   barcode(movieKey: number): Promise<Buffer | undefined>;
+  /** Whether the movie has an analysed film (without reading it). */
+  has(movieKey: number): Promise<boolean>;
   /** Movies with an analysed film, in key order. */
   movies(): Promise<number[]>;
 }
@@ -31,6 +33,10 @@ export class SqlFilms implements FilmsRepository {
 
   async barcode(movieKey: number): Promise<Buffer | undefined> {
     return (await this.sql.db.selectFrom('films').select('barcode').where('movie_key', '=', movieKey).executeTakeFirst())?.barcode;
+  }
+
+  async has(movieKey: number): Promise<boolean> {
+    return (await this.sql.db.selectFrom('films').select('movie_key').where('movie_key', '=', movieKey).executeTakeFirst()) !== undefined;
   }
 
   async movies(): Promise<number[]> {

@@ -200,7 +200,9 @@ export function renderHome(root: HTMLElement): Cleanup {
     const mine = ++generation;
     const started = performance.now();
     const url = new URLSearchParams();
-    for (const n of ['q', 'wc', 'wk', 'wl', 'wi', 'wy', 'wt', 'y1', 'y2', 'c', 'mix', 'blend', 'm', 'per']) if (value(n)) url.set(n, value(n));
+    // The blend's mix and mode mean something only with two posters: a text search's URL does not carry them.
+    const blending = Boolean(images.image && images.image2);
+    for (const n of ['q', 'wc', 'wk', 'wl', 'wi', 'wy', 'wt', 'y1', 'y2', 'c', 'mix', 'blend', 'm', 'per']) if (value(n) && (blending || (n !== 'mix' && n !== 'blend'))) url.set(n, value(n));
     if (id) url.set('id', id);
     if (selected.size) url.set('g', [...selected].join(','));
     history.replaceState(null, '', `/?${url}`);

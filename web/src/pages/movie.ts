@@ -84,15 +84,18 @@ async function moviePage(root: HTMLElement, id: string, signal: AbortSignal): Pr
       const versus = await posterVsFilmSection(m.id).catch(() => null);
       if (versus && !signal.aborted) root.append(versus);
     }
-    // A film analysed from its video: the timeline (its stills are the shots' keyframes).
-    try {
-      const film = await filmSection(m.id);
-      if (film && !signal.aborted) {
-        root.append(film.element);
-        signal.addEventListener('abort', film.cleanup);
-      } else film?.cleanup();
-    } catch (err) {
-      root.append(h('p', { class: 'status' }, `Error: ${(err as Error).message}`));
+    // A film analysed from its video: the timeline (its stills are the shots' keyframes). Asked
+    // for only when there is one: any other movie's shots answer 409, an error in the console.
+    if (m.film) {
+      try {
+        const film = await filmSection(m.id);
+        if (film && !signal.aborted) {
+          root.append(film.element);
+          signal.addEventListener('abort', film.cleanup);
+        } else film?.cleanup();
+      } catch (err) {
+        root.append(h('p', { class: 'status' }, `Error: ${(err as Error).message}`));
+      }
     }
   }
 }

@@ -23,7 +23,7 @@ async function stillsPage(root: HTMLElement, signal: AbortSignal): Promise<void>
       else if (confident) status.textContent = `Most likely ${best.title}`;
       else {
         status.classList.add('low-confidence');
-        status.textContent = `Low confidence: this is probably not a frame of any film here (the closest, ${best.title}, scores ${best.score.toFixed(2)}; frames of indexed films usually score above ${threshold}).`;
+        status.textContent = `Low confidence: this is probably not a frame of any film here (the closest, ${best.title}, scores ${best.score.toFixed(3)}; frames of indexed films usually score above ${threshold.toFixed(3)}).`;
       }
       answer.classList.toggle('uncertain', !confident);
       answer.replaceChildren(...movies.map((m) => h('li', { 'data-id': m.id }, h('a', { href: `/movie/${encodeURIComponent(m.id)}`, 'data-link': true }, m.title), ` ${m.score.toFixed(3)}`)));

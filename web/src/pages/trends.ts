@@ -93,7 +93,7 @@ export function renderTrends(root: HTMLElement): Cleanup {
       h('optgroup', { label: 'Genre shares' }, ...genres.map((g) => option(`genre:${g}`, `${g} posters`, `genre:${g}` === p.measure))));
     const by = h('select', { name: 'by', 'aria-label': 'period' }, option('decade', 'by decade', p.by === 'decade'), option('year', 'by year', p.by === 'year'));
     const genre = h('select', { name: 'genre', 'aria-label': 'genre filter' }, option('', 'all genres', !p.genre), ...genres.map((g) => option(g, g, g.toLowerCase() === p.genre?.toLowerCase())));
-    const country = h('input', { name: 'country', 'aria-label': 'country filter (ISO code)', placeholder: 'country, e.g. FR', size: '8', value: p.country ?? '' });
+    const country = h('input', { type: 'text', name: 'country', 'aria-label': 'country filter (ISO code)', placeholder: 'country, e.g. FR', size: '14', value: p.country ?? '' });
     const mainOnly = h('input', { type: 'checkbox', name: 'main', ...(p.mainOnly ? { checked: true } : {}) });
     const body = h('div', { class: 'trend' });
     const typical = h('div', {});
