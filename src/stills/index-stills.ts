@@ -11,6 +11,7 @@ import { readPosterBytes } from '../image/read-image-file.js';
 import { decodeForIndex, DEFAULT_LIMITS } from '../image/decode.js';
 import { ANALYSIS_HEIGHT, ANALYSIS_WIDTH, COLOR_MODEL, designFeatures, LAYOUT_MODEL, PALETTE_VERSION } from '../design/design-features.js';
 import type { ImageEmbeddingModel } from '../models/types.js';
+import { catalogJoins } from './catalog-join.js';
 import type { Store } from '../store/store.js';
 import { LOOK_STATS_VERSION, lookStats } from '../image/look-stats.js';
 import { barcodePng, movieLook, stillsHash } from './movie-look.js';
@@ -37,6 +38,8 @@ export interface StillsIndexSummary {
   unchanged: number;
   failed: number;
   pruned: number;
+  /** Stills films joined to a catalog film by title and year (no IMDb id in their metadata). */
+  joinedByTitle: number;
   looksComputed: number;
   interrupted: boolean;
   seconds: number;
@@ -72,17 +75,20 @@ export async function indexStills(folder: string, opts: StillsIndexOptions): Pro
   const versions = stillVersions(imageModel);
   const catalog = await readStillsCatalog(root);
   const s: StillsIndexSummary = {
-    folder: root, model: imageModel.id, movies: catalog.movies.length, total: 0, indexed: 0, unchanged: 0, failed: 0, pruned: 0, looksComputed: 0,
+    folder: root, model: imageModel.id, movies: catalog.movies.length, total: 0, indexed: 0, unchanged: 0, failed: 0, pruned: 0, joinedByTitle: 0, looksComputed: 0,
     interrupted: false, seconds: 0, stillsPerSecond: 0, problems: [...catalog.problems],
   };
   if (!(await library.library.getMeta('image_model'))) await library.library.setMeta('image_model', JSON.stringify({ id: imageModel.id, version: imageModel.version, dimension: imageModel.dimension }));
 
   const jobs: Job[] = [];
-  // Joined by imdb_id, then id; created from the stills' metadata only when missing (never overwriting a catalog's).
+  // Joined by imdb_id, else by title and year (catalog-join.ts), then id; created from the stills' metadata only when missing (never overwriting a catalog's).
+  const joins = catalogJoins(catalog.movies, await library.movies.titleRows());
+  s.joinedByTitle = joins.filter((j) => j !== undefined).length;
   const { keys: movieKeys, pruned } = await library.stills.prepareMovies(
-    catalog.movies.map((m) => ({
+    catalog.movies.map((m, i) => ({
       movie: { id: m.ref, title: m.title, year: m.year, genres: [], countries: [], overview: '', tagline: '', imdbId: m.imdbId, tmdbId: null, extra: {} },
       imdbId: m.imdbId,
+      ...(joins[i] ? { joinId: joins[i] } : {}),
       keepSeqs: m.stills.map((x) => x.seq),
     })),
     root,

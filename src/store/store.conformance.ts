@@ -492,6 +492,14 @@ export function storeConformance(name: string, make: StoreFactory): void {
           expect(await store.stills.lookHash(gravity)).toBe('hash2');
           expect(await store.stills.getLook(gravity)).toEqual({ palette: ['#fff'] });
           expect((await store.stills.barcode(gravity))!.toString()).toBe('png2');
+          // A stand-in the stills folder created, later joined to a catalog film by title and year: it goes, with its stills.
+          const [standIn] = (await store.stills.prepareMovies([stillsMovie('holy-grail', null, [1])], '/stills')).keys;
+          await store.stills.put([still(standIn!, 1)]);
+          expect(await store.movies.get('holy-grail')).toMatchObject({ source: '/stills' });
+          expect((await store.stills.prepareMovies([{ ...stillsMovie('holy-grail', null, [1, 3]), joinId: 'a' }], '/stills')).keys).toEqual([catalogKey]);
+          expect(await store.movies.get('holy-grail')).toBeUndefined();
+          expect(await store.stills.countOfMovie(standIn!)).toBe(0);
+          expect((await store.stills.ofMovie(catalogKey!)).map((x) => x.seq)).toEqual([1, 3]);
           const todo = await store.faces.stillsNeedingScan('f1');
           expect(todo).toHaveLength(4);
           const face = { box: { x: 0.5, y: 0.5, width: 0.25, height: 0.25 }, score: 0.9, descriptor: [0.1, -0.2] };

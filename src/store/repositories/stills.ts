@@ -10,12 +10,14 @@ import { upsertMovie } from './catalog-writes.js';
 export interface StillsMovie {
   movie: MovieRecord;
   imdbId: string | null;
+  /** The id of a catalog movie these stills are of when no IMDb id says (found by title and year: stills/catalog-join.ts). */
+  joinId?: string;
   /** Sequence numbers present in the folder; stored stills of other numbers are pruned. */
   keepSeqs: number[];
 }
 
 export interface StillsRepository {
-  /** Joins (or creates) the movies of a stills folder and prunes stills gone from it, atomically; returns keys in order. */
+  /** Joins (or creates) the movies of a stills folder and prunes stills gone from it, atomically; returns keys in order. A movie the stills folder created (its source) that now joins a catalog movie goes, with its stills. */
   prepareMovies(movies: StillsMovie[], source: string): Promise<{ keys: number[]; pruned: number }>;
   state(movieKey: number, seq: number): Promise<StillState | undefined>;
   /** Writes stills (replacing those of the same movie and number), atomically. */
@@ -50,7 +52,9 @@ export class SqlStills implements StillsRepository {
       const keys: number[] = [];
       for (const m of movies) {
         // A catalog film with the same IMDb id is the one these stills are of.
-        const joined = m.imdbId ? (await trx.selectFrom('movies').select('id').where('imdb_id', '=', m.imdbId).orderBy('key').limit(1).executeTakeFirst())?.id : undefined;
+        const joined = m.imdbId ? (await trx.selectFrom('movies').select('id').where('imdb_id', '=', m.imdbId).orderBy('key').limit(1).executeTakeFirst())?.id : m.joinId;
+        // A stand-in this folder created before it joined a catalog film goes, with its stills (they are indexed again under the film).
+        if (joined && joined !== m.movie.id) await trx.deleteFrom('movies').where('id', '=', m.movie.id).where('source', '=', source).execute();
         const movie = joined ? { ...m.movie, id: joined } : m.movie;
         const key = (await trx.selectFrom('movies').select('key').where('id', '=', movie.id).executeTakeFirst())?.key ?? (await upsertMovie(trx, this.engine, movie, source));
         // Gone frames found here, deleted by key in chunks: a NOT IN list of every kept number would bind one parameter each.
