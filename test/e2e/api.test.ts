@@ -97,8 +97,10 @@ describe('HTTP API', () => {
 
   it('serves a movie page model, thumbnails with ETag, posters, pairs, dupes and explain PNGs', async () => {
     const id = rows[5]!.id!;
-    const movie = (await (await fetch(`${base}/api/movies/${id}`)).json()) as { title: string; palette: { hex: string; share: number }[]; neighbours: Record<string, Results['results']> };
+    const movie = (await (await fetch(`${base}/api/movies/${id}`)).json()) as { title: string; film: boolean; palette: { hex: string; share: number }[]; neighbours: Record<string, Results['results']> };
     expect(movie.title).toBe(rows[5]!.title);
+    // No film analysed from a video: the page does not ask for its shots.
+    expect(movie.film).toBe(false);
     expect(movie.palette.length).toBeGreaterThanOrEqual(5);
     expect(Object.keys(movie.neighbours).sort()).toEqual(['color', 'content', 'layout']);
     expect(movie.neighbours.content!.map((r) => r.id)).not.toContain(id);

@@ -97,6 +97,8 @@ describe('web app', () => {
     await waitForResults();
     expect((await cardIds()).length).toBeGreaterThan(0);
     expect(new URL(page.url()).searchParams.get('q')).toContain('haunted');
+    // The blend's mix and mode belong to two-poster searches only.
+    expect(['mix', 'blend'].filter((p) => new URL(page.url()).searchParams.has(p))).toEqual([]);
     // A second text query, models warm: the time the page measured from query to rendered results.
     const prev = await page.getAttribute('.results', 'data-render-ms');
     await page.fill('input[name=q]', 'two detectives chase a killer through a rainy city');

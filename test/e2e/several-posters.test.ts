@@ -104,7 +104,8 @@ describe('several posters per film', () => {
     for (const r of planted.slice(0, 6)) {
       const out = runCli(['posters', r.id!, '--db', db, '--json']);
       expect(out.code, out.stderr).toBe(0);
-      const film = JSON.parse(out.stdout) as { designs: number; posters: { rank: number; design: number }[] };
+      const film = JSON.parse(out.stdout) as { title: string; designs: number; posters: { rank: number; design: number }[] };
+      expect(film.title).toBe(r.title);
       expect(film.designs, `film ${r.id}`).toBe(2);
       const design = new Map(film.posters.map((p) => [p.rank, p.design]));
       expect(design.get(0)).toBe(design.get(1));

@@ -113,6 +113,7 @@ describe('films indexed from video files', () => {
     expect(cli.shots).toEqual(direct.shots);
     const api = await app.inject({ method: 'GET', url: '/api/movies/synthetic-one/shots' });
     expect(api.statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/api/movies/synthetic-one' })).json()).toMatchObject({ film: true });
     expect((api.json() as FilmView).shots).toEqual(cli.shots);
     const png = await app.inject({ method: 'GET', url: '/api/movies/synthetic-one/film-barcode' });
     expect(png.headers['content-type']).toBe('image/png');

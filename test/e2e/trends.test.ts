@@ -117,8 +117,13 @@ describe('trends with a planted drift', () => {
       const inDecade = planted.filter((x) => Math.floor(x.year / 10) * 10 === p.start);
       expect(p.mean).toBeCloseTo(inDecade.filter((x) => x.genres.includes(genre)).length / inDecade.length, 6);
     }
-    expect(runCli(['trends', '--db', db, '--measure', 'brightness', '--genre', 'No Such Genre']).stderr).toMatch(/no poster is of a film with genre "No Such Genre"/);
-    expect(runCli(['trends', '--db', db, '--measure', 'loudness']).stderr).toMatch(/unknown measure "loudness"/);
+    expect(runCli(['trends', '--db', db, '--measure', 'brightness', '--genre', 'No Such Genre']).stderr).toMatch(/unknown genre "No Such Genre": the library's genres are /);
+    expect(runCli(['trends', '--db', db, '--measure', 'loudness']).stderr).toMatch(/unknown measure "loudness": the measures are /);
+    // A near miss is suggested, every measure is listed, and the CLI user is pointed to --list.
+    const near = runCli(['trends', '--db', db, '--measure', 'brightnes']).stderr;
+    expect(near).toMatch(/unknown measure "brightnes" \(did you mean "brightness"\?\)/);
+    expect(near).toMatch(/text-area.*title-position/s);
+    expect(near).toMatch(/marquee trends --list/);
   });
 
   it('exports every chart as CSV with the same numbers', () => {
