@@ -108,16 +108,23 @@ export function countryCode(c: string): string {
   return u === 'UK' ? 'GB' : u;
 }
 
+/**
+ * The known value a mistyped one most likely meant, when it is close (an edit per three letters,
+ * at least one); `spellings` gives the forms a known value may be typed as (a country's name).
+ */
+export function nearestKnown(value: string, known: string[], spellings: (k: string) => string[] = (k) => [k]): string | undefined {
+  const typed = value.trim().toLowerCase();
+  const best = known.map((k) => ({ k, d: Math.min(...spellings(k).map((n) => levenshtein(typed, n.toLowerCase()))) })).sort((a, b) => a.d - b.d)[0];
+  return best && best.d <= Math.max(1, Math.floor(value.length / 3)) ? best.k : undefined;
+}
+
 /** "unknown genre \"Comdy\" (did you mean \"Comedy\"?): the library's genres are …" — the nearest known value suggested when close. */
 export function unknownValue(what: string, value: string, known: string[]): string {
   const sorted = [...known].sort((a, b) => a.localeCompare(b));
+  const nameOf = (k: string) => (what === 'country' ? countryName(countryCode(k)) : undefined);
   // A country is also matched by its name ("Frnace" → FR, France).
-  const names = (k: string) => [k, ...(what === 'country' && countryName(countryCode(k)) ? [countryName(countryCode(k))!] : [])];
-  const nearest = sorted
-    .map((k) => ({ k, d: Math.min(...names(k).map((n) => levenshtein(value.trim().toLowerCase(), n.toLowerCase()))) }))
-    .sort((a, b) => a.d - b.d)[0];
-  const named = (k: string) => (what === 'country' && countryName(countryCode(k)) ? ` (${countryName(countryCode(k))})` : '');
-  const hint = nearest && nearest.d <= Math.max(1, Math.floor(value.length / 3)) ? ` (did you mean "${nearest.k}"${named(nearest.k)}?)` : '';
+  const nearest = nearestKnown(value, sorted, (k) => [k, ...(nameOf(k) ? [nameOf(k)!] : [])]);
+  const hint = nearest ? ` (did you mean "${nearest}"${nameOf(nearest) ? ` (${nameOf(nearest)})` : ''}?)` : '';
   const list = sorted.length > 60 ? `${sorted.slice(0, 60).join(', ')}, … (${sorted.length} in all)` : sorted.join(', ');
   return `unknown ${what} "${value}"${hint}: the library's ${what === 'country' ? 'countries' : `${what}s`} are ${list || 'none'}`;
 }

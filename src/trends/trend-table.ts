@@ -10,8 +10,7 @@ import { COLOR_CHANNEL, LAYOUT_CHANNEL } from '../store/channels.js';
 import type { Store } from '../store/store.js';
 import type { FilterRow, StoredPoster } from '../store/types.js';
 import { ocrVersionKey } from '../text/poster-ocr.js';
-import { countryCode, resolveCountry, unknownValue } from '../store/filters.js';
-import { levenshtein } from '../text/fuzzy.js';
+import { countryCode, nearestKnown, resolveCountry, unknownValue } from '../store/filters.js';
 import { MarqueeError } from '../util/errors.js';
 import { meanWithInterval } from './bootstrap.js';
 import { measures, type Measure, type MeasureInfo, type PosterEvidence } from './measures.js';
@@ -164,8 +163,8 @@ export class TrendTable {
     if (!v) {
       // Every measure but the per-genre ones, the nearest suggested when close ("brightnes" → brightness).
       const names = this.measureList.map((m) => m.name).filter((n) => !n.startsWith('genre:'));
-      const nearest = names.map((n) => ({ n, d: levenshtein(name.toLowerCase(), n) })).sort((a, b) => a.d - b.d)[0];
-      const hint = nearest && nearest.d <= Math.max(1, Math.floor(name.length / 3)) ? ` (did you mean "${nearest.n}"?)` : '';
+      const nearest = nearestKnown(name, names);
+      const hint = nearest ? ` (did you mean "${nearest}"?)` : '';
       throw new MarqueeError('bad_query', `unknown measure "${name}"${hint}: the measures are ${names.join(', ')}, genre:<genre> (\`marquee trends --list\` or GET /api/trends/measures counts the posters of each)`);
     }
     return v;
@@ -179,8 +178,11 @@ export class TrendTable {
     if (q.by !== 'year' && q.by !== 'decade') throw new MarqueeError('bad_query', `by must be year or decade, got ${String(q.by)}`);
   }
 
+  private codes: Set<string> | undefined;
+
+  /** Every poster's country codes, gathered once (the posters never change in a table). */
   private countryCodes(): Set<string> {
-    return new Set(this.posters.flatMap((p) => p.countries.map(countryCode)));
+    return (this.codes ??= new Set(this.posters.flatMap((p) => p.countries.map(countryCode))));
   }
 
   /** The code a country filter means (a code in any case, or an English name: "France" is FR). */
