@@ -1,6 +1,7 @@
 import { countingProgress, createProgressReporter } from './progress.js';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
+import { borrowingsCsv, pairsCsv } from '../analysis/analysis-csv.js';
 import { explainMatch } from '../analysis/explain.js';
 import { findDuplicatePairs, groupDuplicates } from '../analysis/duplicates.js';
 import { closestPairs, type ClosestPair } from '../analysis/pairs.js';
@@ -25,7 +26,7 @@ async function withEngine<T>(db: string | undefined, fn: (engine: SearchEngine) 
   }
 }
 
-export async function runPairsCommand(opts: { db?: string; k: number; channel: string; model?: string; json?: boolean }): Promise<number> {
+export async function runPairsCommand(opts: { db?: string; k: number; channel: string; model?: string; json?: boolean; csv?: boolean }): Promise<number> {
   const channels: ImageChannel[] = opts.channel === 'all' ? [...IMAGE_CHANNELS] : [opts.channel as ImageChannel];
   const pairs = await withEngine(opts.db, async (engine) => {
     const out: ClosestPair[] = [];
@@ -38,6 +39,7 @@ export async function runPairsCommand(opts: { db?: string; k: number; channel: s
   });
   const name = (id: string, title: string, year: number | null) => `${title}${year ? ` (${year})` : ''} [${id}]`;
   if (opts.json) process.stdout.write(`${JSON.stringify({ pairs })}\n`);
+  else if (opts.csv) process.stdout.write(pairsCsv(pairs));
   else
     for (const p of pairs)
       process.stdout.write(`${(p.model && opts.model ? `${p.channel}:${p.model}` : p.channel).padEnd(8)} ${p.score.toFixed(4)}  ${name(p.a, p.aTitle, p.aYear)}  ~  ${name(p.b, p.bTitle, p.bYear)}${p.duplicate ? '  duplicate' : ''}\n`);
@@ -122,7 +124,7 @@ export async function runPostersCommand(id: string, opts: { db?: string; json?: 
 }
 
 /** `marquee borrowings`: posters unusually like an earlier film's, most unusual for their decades and genres first; or one film's later look-alikes. */
-export async function runBorrowingsCommand(opts: { db?: string; channel: BorrowingChannel; k: number; from?: string; earlier?: boolean; copies?: boolean; json?: boolean }): Promise<number> {
+export async function runBorrowingsCommand(opts: { db?: string; channel: BorrowingChannel; k: number; from?: string; earlier?: boolean; copies?: boolean; json?: boolean; csv?: boolean }): Promise<number> {
   const list = await withEngine(opts.db, async (engine) => {
     const finder = await BorrowingFinder.load(engine.indexes, opts.channel);
     if (opts.from !== undefined) {
@@ -139,6 +141,10 @@ export async function runBorrowingsCommand(opts: { db?: string; channel: Borrowi
   });
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({ channel: opts.channel, borrowings: list })}\n`);
+    return 0;
+  }
+  if (opts.csv) {
+    process.stdout.write(borrowingsCsv(list));
     return 0;
   }
   const poster = (p: Borrowing['from']): string => `${p.title} (${p.year})${p.rank ? ` [${p.kind ?? `poster ${p.rank}`}]` : ''}`;

@@ -87,6 +87,7 @@ program
   .option('--k <n>', 'number of results', number('k', 1, 1000, true), 10)
   .addOption(new Option('--per <unit>', 'one result per film (its best poster) or per poster (films with several posters)').choices(['film', 'poster']).default('film'))
   .option('--json', 'print {"results":[...]} as JSON')
+  .option('--csv', 'print CSV: rank,id,title,year,match,score,score_<channel>…,genres,countries,poster,matched')
   .option('--batch <queries.jsonl>', 'run one query per JSON line ("-" for stdin), print one JSON line each')
   .action(async (opts) => {
     const { runSearchCommand } = await import('./search-command.js');
@@ -101,6 +102,7 @@ program
   .addOption(new Option('--channel <name>', 'channel').choices(['content', 'color', 'layout', 'all']).default('content'))
   .option('--model <id>', 'image model of the content channel (default: the library\'s first)')
   .option('--json', 'print {"pairs":[{"a","b","score","channel","model","duplicate"}]}')
+  .option('--csv', 'print CSV: rank,channel,model,score,a,a_title,a_year,b,b_title,b_year,duplicate')
   .action(async (opts) => {
     const { runPairsCommand } = await import('./analysis-commands.js');
     process.exitCode = await runPairsCommand(opts);
@@ -253,6 +255,7 @@ program
   .option('--earlier', 'with --from: the earlier posters it looks like instead')
   .option('--copies', 'also pairs that are one artwork (a reissue under another title, a catalog error): flagged "same artwork"')
   .option('--json', 'print {"channel","borrowings":[{"from","to","similarity","z","reference"}]}')
+  .option('--csv', 'print CSV: rank,channel,z,similarity,from,from_title,from_year,from_poster,to,…,same_artwork')
   .action(async (opts) => {
     const { runBorrowingsCommand } = await import('./analysis-commands.js');
     process.exitCode = await runBorrowingsCommand(opts);
@@ -288,6 +291,7 @@ program
   .argument('<movie-or-video>', 'movie id, or a video file')
   .addOption(dbOption())
   .option('--json', 'print {"shots":[{"start","end","transition","keyframe","color"}],"asl",…}')
+  .addOption(new Option('--format <format>', 'print the shots for an editor or a spreadsheet: csv (one row per shot), edl (CMX 3600) or otio (OpenTimelineIO JSON)').choices(['csv', 'edl', 'otio']))
   .action(async (target: string, opts) => {
     const { runShotsCommand } = await import('./shots-command.js');
     process.exitCode = await runShotsCommand(target, opts);

@@ -1,5 +1,6 @@
 import { SearchEngine } from '../search/engine.js';
 import { openExistingLibrary } from './open-library.js';
+import { resultsCsv } from '../search/results-csv.js';
 import { resultsTable } from './format.js';
 import { runJsonlBatch } from './jsonl-batch.js';
 import { queryFromFlags, queryFromJson, type SearchFlags } from './search-args.js';
@@ -7,6 +8,7 @@ import { queryFromFlags, queryFromJson, type SearchFlags } from './search-args.j
 export interface SearchCommandOptions extends SearchFlags {
   db?: string;
   json?: boolean;
+  csv?: boolean;
   batch?: string;
 }
 
@@ -16,7 +18,7 @@ export async function runSearchCommand(opts: SearchCommandOptions): Promise<numb
   try {
     if (opts.batch) return await runJsonlBatch(opts.batch, async (q) => ({ results: await engine.search(await queryFromJson(q)) }));
     const results = await engine.search(await queryFromFlags(opts));
-    process.stdout.write(opts.json ? `${JSON.stringify({ results })}\n` : resultsTable(results));
+    process.stdout.write(opts.json ? `${JSON.stringify({ results })}\n` : opts.csv ? resultsCsv(results) : resultsTable(results));
     return 0;
   } finally {
     await engine.close();

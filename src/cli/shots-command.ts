@@ -1,9 +1,10 @@
 /** `marquee shots <movie id | video file>`: a film's shots and cutting rhythm (a video file is analysed without indexing it). */
 import { existsSync, statSync } from 'node:fs';
 import { analyseFile, FilmService, type FilmView } from '../films/service.js';
+import { exportShots, type ShotExportFormat } from '../films/shot-export.js';
 import { openExistingLibrary } from './open-library.js';
 
-export async function runShotsCommand(target: string, opts: { db?: string; json?: boolean }): Promise<number> {
+export async function runShotsCommand(target: string, opts: { db?: string; json?: boolean; format?: ShotExportFormat }): Promise<number> {
   let film: FilmView;
   if (existsSync(target) && statSync(target).isFile()) film = await analyseFile(target);
   else {
@@ -13,6 +14,10 @@ export async function runShotsCommand(target: string, opts: { db?: string; json?
     } finally {
       await library.close();
     }
+  }
+  if (opts.format) {
+    process.stdout.write(exportShots(film, opts.format).body);
+    return 0;
   }
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(film)}\n`);

@@ -1,6 +1,7 @@
 /** End-to-end in Debian's Chromium (playwright-core): the web app on a real server and library. Screenshots go to test-artifacts/. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
@@ -440,6 +441,41 @@ describe('first hour of a new user (issue 14)', () => {
     } finally {
       await page.setViewportSize({ width: 1280, height: 900 });
     }
+  });
+
+  it('search results, pairs and borrowings export as CSV and JSON, from the CLI and from the pages as shown', async () => {
+    const query = 'two detectives chase a killer through a rainy city';
+    const cli = runCli(['search', '--db', db, '--text', query, '--csv']);
+    expect(cli.code, cli.stderr).toBe(0);
+    const cliRows = parse(cli.stdout, { columns: true }) as { rank: string; id: string; title: string }[];
+    const json = JSON.parse(runCli(['search', '--db', db, '--text', query, '--json']).stdout) as { results: { id: string; title: string }[] };
+    expect(cliRows.map((r) => [r.id, r.title])).toEqual(json.results.map((r) => [r.id, r.title]));
+    const saved = async (key: string): Promise<{ name: string; body: string }> => {
+      const [file] = await Promise.all([page.waitForEvent('download'), page.click(`.exports button[data-export="${key}"]`)]);
+      return { name: file.suggestedFilename(), body: readFileSync((await file.path())!, 'utf8') };
+    };
+    await page.goto(`${base}/?q=${encodeURIComponent(query)}`);
+    await waitForResults();
+    const shown = await cardIds();
+    const csv = await saved('csv');
+    expect(csv.name).toBe('marquee-results.csv');
+    expect((parse(csv.body, { columns: true }) as { id: string }[]).map((r) => r.id)).toEqual(shown);
+    expect(((JSON.parse((await saved('json')).body) as { results: { id: string }[] }).results).map((r) => r.id)).toEqual(shown);
+    // Pairs: the CLI's CSV and the page's are the same pairs.
+    const pairsCli = parse(runCli(['pairs', '--db', db, '--k', '5', '--csv']).stdout, { columns: true }) as { a: string; b: string; score: string }[];
+    expect(pairsCli).toHaveLength(5);
+    await page.goto(`${base}/pairs`);
+    await page.waitForSelector('.pairs .pair');
+    const pagePairs = parse((await saved('csv')).body, { columns: true }) as { a: string; b: string }[];
+    expect(pagePairs.slice(0, 5).map((p) => `${p.a}~${p.b}`)).toEqual(pairsCli.map((p) => `${p.a}~${p.b}`));
+    // Borrowings: CSV from the CLI, JSON from the page.
+    const borrowed = parse(runCli(['borrowings', '--db', db, '--k', '3', '--csv']).stdout, { columns: true }) as { from: string; to: string; from_year: string; to_year: string }[];
+    expect(borrowed.length).toBeGreaterThan(0);
+    for (const b of borrowed) expect(Number(b.from_year)).toBeLessThanOrEqual(Number(b.to_year));
+    await page.goto(`${base}/borrowings`);
+    await page.waitForSelector('.exports button[data-export="json"]', { timeout: 60_000 });
+    const pageBorrowings = JSON.parse((await saved('json')).body) as { borrowings: { from: { id: string }; to: { id: string } }[] };
+    expect(pageBorrowings.borrowings.slice(0, borrowed.length).map((b) => `${b.from.id}>${b.to.id}`)).toEqual(borrowed.map((b) => `${b.from}>${b.to}`));
   });
 
   it('`marquee pairs` prints titles and years, like `marquee dupes`', () => {

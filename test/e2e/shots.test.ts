@@ -7,6 +7,7 @@
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../dist/server/app.js';
 import { openStore } from '../../dist/store/open-store.js';
@@ -131,6 +132,51 @@ describe('films indexed from video files', () => {
     expect(JSON.parse(again.stdout.trim().split('\n').at(-1)!)).toMatchObject({ type: 'video-summary', analysed: 0, unchanged: 1 });
     const none = await app.inject({ method: 'GET', url: '/api/movies/no-such-movie/shots' });
     expect(none.statusCode).toBe(404);
+  });
+
+  it('the shots export as CSV, EDL and OTIO from the CLI and from the film page, each with every shot', async () => {
+    const view = shots('synthetic-one', db);
+    const fps = view.video.fps;
+    const expected = view.shots.map((s) => [Math.round(s.start * fps), Math.round(s.end * fps)]).filter(([a, b]) => b! > a!);
+    const exported = (format: string): string => {
+      const r = runCli(['shots', 'synthetic-one', '--db', db, '--format', format]);
+      expect(r.code, r.stderr).toBe(0);
+      return r.stdout;
+    };
+    const csv = parse(exported('csv'), { columns: true }) as { start: string; end: string; transition: string }[];
+    expect(csv.map((r) => [Number(r.start), Number(r.end), r.transition])).toEqual(view.shots.map((s) => [s.start, s.end, s.transition]));
+    // EDL: one event per shot; source in/out are the shots' frames at the rounded rate.
+    const base = Math.round(fps);
+    const tc = (t: string) => t.split(':').map(Number).reduce((acc, x, i) => (i < 3 ? acc * (i === 0 ? 1 : 60) + x : acc * base + x), 0);
+    const edl = exported('edl');
+    expect(edl.split('\n').slice(0, 2)).toEqual(['TITLE: film-11', 'FCM: NON-DROP FRAME']);
+    const events = [...edl.matchAll(/^(\d{3,})  AX\s+V\s+C\s+(\S+) (\S+) (\S+) (\S+)$/gm)].map((m) => [tc(m[2]!), tc(m[3]!)]);
+    expect(events).toEqual(expected);
+    // OTIO: the clips tile the track at the video's own rate.
+    const otio = JSON.parse(exported('otio')) as { OTIO_SCHEMA: string; tracks: { children: { kind: string; children: { source_range: { start_time: { value: number; rate: number }; duration: { value: number } } }[] }[] } };
+    expect(otio.OTIO_SCHEMA).toBe('Timeline.1');
+    const clips = otio.tracks.children[0]!.children;
+    expect(clips.map((c) => [c.source_range.start_time.value, c.source_range.start_time.value + c.source_range.duration.value])).toEqual(expected);
+    expect(clips.every((c) => c.source_range.start_time.rate === fps)).toBe(true);
+    // The film page offers the same files, built from the film it shows.
+    const server = await buildServer({ library });
+    const url = await server.listen({ port: 0, host: '127.0.0.1' });
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${url}/movie/synthetic-one`);
+      for (const format of ['csv', 'edl', 'otio']) {
+        const button = page.locator(`section.film button[data-export="${format}"]`);
+        await button.waitFor({ timeout: 60_000 });
+        const [file] = await Promise.all([page.waitForEvent('download'), button.click()]);
+        expect(file.suggestedFilename()).toBe(`synthetic-one-shots.${format}`);
+        const body = readFileSync((await file.path())!, 'utf8');
+        expect(body).toBe(exported(format));
+      }
+    } finally {
+      await browser.close();
+      await server.close();
+    }
   });
 
   it('the movie page shows the timeline (one strip cell per shot, widths by length, rhythm chart, barcode); two films compare side by side', async () => {

@@ -12,6 +12,7 @@ import type { AtlasView, AtlasViewPoint } from '../../src/server/services/atlas-
 import type { MoviePage } from '../../src/server/services/movie-page.js';
 import type { AnalysisProgress, DuplicateGroups } from '../../src/server/services/analysis-results.js';
 import type { Identification } from '../../src/search/identify.js';
+import type { FilmView } from '../../src/films/service.js';
 import type { TextLine } from '../../src/text/types.js';
 import type { MeasureInfo } from '../../src/trends/measures.js';
 import type { Trend as TrendData } from '../../src/trends/trend-table.js';
@@ -45,6 +46,7 @@ export interface TextStatus {
 
 export type Result = SearchResult;
 export type Pair = ClosestPair;
+export type { FilmView };
 
 /** GET /api/movies/{id} */
 export type Movie = MoviePage;
@@ -216,28 +218,6 @@ export async function whichMovie(image: Blob): Promise<WhichMovie> {
 
 export async function moviesWithStills(): Promise<{ id: string; title: string; year: number | null; stills: number }[]> {
   return (await json<{ movies: { id: string; title: string; year: number | null; stills: number }[] }>(await fetch('/api/stills'))).movies;
-}
-
-export interface FilmShot {
-  start: number;
-  end: number;
-  transition: 'cut' | 'dissolve' | 'fade';
-  keyframe: number;
-  color: string;
-  scale?: 'close-up' | 'medium' | 'long' | null;
-}
-
-export interface FilmView {
-  movie: { id: string; title: string } | null;
-  duration: number;
-  shotCount: number;
-  asl: number;
-  medianShotLength: number;
-  shotLengths: { from: number; to: number | null; count: number }[];
-  rhythm: { t: number; cutsPerMinute: number; asl: number }[];
-  colors: { t: number; color: string; lightness: number }[];
-  shots: FilmShot[];
-  scales: boolean;
 }
 
 /** A movie's film (shots, rhythm), or null when no video of it was indexed. */

@@ -10,6 +10,7 @@ import { ApiError, atlas, searchJson, type Atlas, type AtlasPoint } from '../api
 import { colouring, COLOUR_BYS, VIEWS, type ColourBy, type View } from '../atlas/layout.js';
 import { AtlasViewer, type Viewport } from '../atlas/viewer.js';
 import { asyncPage, h, navigate, type Cleanup } from '../dom.js';
+import { download } from '../download.js';
 
 const VIEW_NAMES: Record<View, string> = { umap: 'UMAP', pca: 'PCA', tsne: 't-SNE', grid: 'grid', clusters: 'clusters' };
 
@@ -26,10 +27,6 @@ function withSynthetic(data: Atlas, synthetic: number): AtlasPoint[] {
     const j = () => (rand() - 0.5) * 0.02;
     return { ...p, umap: [p.umap[0] + j(), p.umap[1] + j()], pca: [p.pca[0] + j(), p.pca[1] + j()], tsne: [p.tsne[0] + j(), p.tsne[1] + j()] };
   });
-}
-
-function download(name: string, type: string, body: string): void {
-  h('a', { href: URL.createObjectURL(new Blob([body], { type })), download: name }).click();
 }
 
 async function atlasPage(root: HTMLElement, signal: AbortSignal): Promise<void> {

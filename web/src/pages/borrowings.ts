@@ -6,6 +6,7 @@
  */
 import { borrowings, posterThumbUrl, type Borrowing } from '../api.js';
 import { asyncPage, h, type Cleanup } from '../dom.js';
+import { csvFile, exportButtons, jsonFile } from '../download.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const CHANNELS: Record<string, string> = { layout: 'layout', color: 'colour', content: 'content', typography: 'typography' };
@@ -94,6 +95,10 @@ export function renderBorrowings(root: HTMLElement): Cleanup {
       cards[i]!.classList.add('picked');
       cards[i]!.scrollIntoView({ block: 'nearest' });
     };
-    body.replaceChildren(timeline(list, focus), h('div', { class: 'borrowings' }, ...cards));
+    const shown = list;
+    body.replaceChildren(
+      timeline(list, focus),
+      exportButtons(`these ${list.length} borrowings`, [csvFile(`marquee-borrowings-${channel}.csv`, async () => (await import('../../../src/analysis/analysis-csv.js')).borrowingsCsv(shown)), jsonFile(`marquee-borrowings-${channel}.json`, () => ({ channel, borrowings: shown }))]),
+      h('div', { class: 'borrowings' }, ...cards));
   });
 }

@@ -8,6 +8,8 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { filmBarcodeUrl, filmList, filmShots, movieLook, stillUrl, type FilmView } from '../api.js';
 import { h, type Cleanup } from '../dom.js';
+import { exportButtons } from '../download.js';
+import type { ShotExportFormat } from '../../../src/films/shot-export.js';
 
 const SERIES_COLOURS = ['#c0392b', '#2471a3'];
 
@@ -49,6 +51,8 @@ function lengthBars(film: FilmView): HTMLElement {
       h('span', { class: 'fill', style: `height:${(b.count / max) * 100}%` }), h('small', {}, `${b.from}${b.to === null ? '+' : ''}`))));
 }
 
+const SHOT_FORMAT_LABELS: Record<ShotExportFormat, string> = { csv: 'CSV', edl: 'EDL (CMX 3600)', otio: 'OpenTimelineIO' };
+
 const summary = (f: FilmView) => `${f.shotCount} shots in ${(f.duration / 60).toFixed(1)} min · average shot ${f.asl.toFixed(2)} s · median ${f.medianShotLength.toFixed(2)} s`;
 
 /** The movie page's film timeline, or null when the movie has no analysed film. */
@@ -68,6 +72,14 @@ export async function filmSection(id: string): Promise<{ element: HTMLElement; c
     chart,
     h('h3', {}, 'Shot lengths'),
     lengthBars(film),
+    exportButtons('the shots', (Object.keys(SHOT_FORMAT_LABELS) as ShotExportFormat[]).map((format) => ({
+      label: SHOT_FORMAT_LABELS[format],
+      key: format,
+      build: async () => {
+        const { body, fileName, type } = (await import('../../../src/films/shot-export.js')).exportShots(film, format);
+        return { name: fileName, type, body };
+      },
+    }))),
     h('p', {}, h('a', { href: `/films?a=${encodeURIComponent(id)}`, 'data-link': true }, 'Compare with another film →')));
   const plot = rhythmChart([{ label: 'cuts per minute', film, relative: false }], 720);
   chart.append(plot.root);

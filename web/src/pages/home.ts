@@ -6,6 +6,7 @@
 import { identifyUpload, imageModels, movieSummary, searchImage, searchJson, thumbUrl, type ImageModelInfo, type Identified, type Result } from '../api.js';
 import { h, type Cleanup } from '../dom.js';
 import { resultsGrid } from '../results.js';
+import { csvFile, exportButtons, jsonFile } from '../download.js';
 
 const GENRES = ['Action', 'Adventure', 'Animation', "Children's", 'Comedy', 'Crime', 'Documentary', 'Drama', 'Fantasy', 'Film-Noir', 'Horror', 'Musical', 'Mystery', 'Romance', 'Sci-Fi', 'Thriller', 'War', 'Western'];
 
@@ -254,6 +255,7 @@ export function renderHome(root: HTMLElement): Cleanup {
           ? [h('p', { class: 'identified', role: 'note' }, identified.poster && identified.poster.rank > 0 ? `This is a further poster (${[identified.poster.kind ?? `poster ${identified.poster.rank}`, identified.poster.country, identified.poster.year].filter((x) => x !== null).join(', ')}) of ` : 'This is the poster of ', h('a', { href: `/movie/${encodeURIComponent(identified.id)}`, 'data-link': true }, `${identified.title}${identified.year ? ` (${identified.year})` : ''}`), ` — confidence ${(identified.confidence * 100).toFixed(0)}%`)]
           : []),
         resultsGrid(found),
+        found.length ? exportButtons('these results', [csvFile('marquee-results.csv', async () => (await import('../../../src/search/results-csv.js')).resultsCsv(found)), jsonFile('marquee-results.json', () => ({ results: found }))]) : '',
       );
     }
 

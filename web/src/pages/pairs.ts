@@ -1,6 +1,7 @@
 /** Pairs page: the closest pairs side by side per channel with titles, and the duplicate groups; real progress while they are computed. */
 import { analysesStatus, dupes, pairs, thumbUrl, type AnalysisProgress, type Pair } from '../api.js';
 import { asyncPage, h, rerender, type Cleanup } from '../dom.js';
+import { csvFile, exportButtons, jsonFile } from '../download.js';
 
 const CHANNELS: Record<string, string> = { content: 'content', color: 'colour', layout: 'layout' };
 
@@ -68,6 +69,7 @@ async function pairsPage(root: HTMLElement, signal: AbortSignal): Promise<void> 
       h('h2', {}, `Duplicates (${groups.groups.length} group${groups.groups.length === 1 ? '' : 's'})`),
       groups.groups.length ? null : h('p', { class: 'hint' }, 'No near-duplicate posters (re-encodes, resizes, crops or recolourings of one artwork) in this library.'),
       ...groups.groups.map((g) => h('div', { class: 'group' }, ...g.map((id) => labelled(id, groups.movies[id]?.title ?? id, groups.movies[id]?.year ?? null))))),
+    list.length ? exportButtons(`these ${list.length} pairs`, [csvFile(`marquee-pairs-${channel}.csv`, async () => (await import('../../../src/analysis/analysis-csv.js')).pairsCsv(list)), jsonFile(`marquee-pairs-${channel}.json`, () => ({ pairs: list }))]) : '',
     h('section', { class: 'pairs', 'aria-label': 'closest pairs' }, ...list.map(pairTile)),
   );
 }
