@@ -42,7 +42,9 @@ function view(data: JobsView, act: (path: string) => void): HTMLElement[] {
   const list = data.jobs.length
     ? h('table', { class: 'jobs-list' }, h('thead', {}, h('tr', {}, ...['#', 'kind', 'state', 'progress', 'time', ''].map((c) => h('th', {}, c)))), h('tbody', {}, ...data.jobs.map((j) => jobRow(j, act))))
     : h('p', { class: 'hint' }, 'No background work yet.');
-  return [h('p', { class: 'hint' }, `Jobs share ${data.cpuBudget} core${data.cpuBudget === 1 ? '' : 's'}; the rest serve pages. Pausing a kind stops its new jobs, and the poster text pass between posters.`), kinds, h('h2', {}, 'Newest jobs'), list];
+  // On a phone the tables scroll sideways inside their box; the page itself stays the screen's width.
+  const scroll = (table: HTMLElement) => (table.tagName === 'TABLE' ? h('div', { class: 'table-scroll' }, table) : table);
+  return [h('p', { class: 'hint' }, `Jobs share ${data.cpuBudget} core${data.cpuBudget === 1 ? '' : 's'}; the rest serve pages. Pausing a kind stops its new jobs, and the poster text pass between posters.`), scroll(kinds), h('h2', {}, 'Newest jobs'), scroll(list)];
 }
 
 export function renderJobs(root: HTMLElement): Cleanup {
