@@ -276,10 +276,18 @@ describe('web app with film stills', () => {
   it('uploading a still answers which movie it comes from', async () => {
     await page.goto(`${base}/stills`);
     await page.waitForSelector('.barcodes li');
+    // The still goes into a drop zone like the search page's poster slots: drop, paste or pick, one Tab stop.
+    expect(await page.getAttribute('.stills-page .drop', 'aria-label')).toBe('Drop, paste or pick a film still');
     await page.setInputFiles('input[name=still]', join(STILLS, 'the-ring', '040.jpg'));
     await page.waitForSelector('ol.which li');
     expect(await page.$eval('ol.which li', (li) => (li as HTMLElement).dataset.id)).toBe('the-ring');
+    expect(await page.$('.stills-page .drop.has-image img.preview[src^="blob:"]')).not.toBeNull();
     await page.screenshot({ path: join(artifacts, 'which-movie.png'), fullPage: true });
+    // A file that is not an image is refused with a message naming it; the answer goes.
+    await page.setInputFiles('input[name=still]', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a still') });
+    await page.waitForFunction(() => document.querySelector('.stills-page .status')?.textContent?.includes('notes.txt is not an image'));
+    expect(await page.$$('ol.which li')).toHaveLength(0);
+    expect(await page.$('.stills-page .drop.has-image')).toBeNull();
   });
 });
 

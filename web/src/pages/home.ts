@@ -7,6 +7,7 @@ import { identifyUpload, imageModels, movieSummary, searchImage, searchJson, thu
 import { h, type Cleanup } from '../dom.js';
 import { resultsGrid } from '../results.js';
 import { csvFile, exportButtons, jsonFile } from '../download.js';
+import { dropZone } from '../drop-zone.js';
 
 const GENRES = ['Action', 'Adventure', 'Animation', "Children's", 'Comedy', 'Crime', 'Documentary', 'Drama', 'Fantasy', 'Film-Noir', 'Horror', 'Musical', 'Mystery', 'Romance', 'Sci-Fi', 'Thriller', 'War', 'Western'];
 
@@ -20,59 +21,6 @@ function slider(name: string, label: string, value: string, title = ''): HTMLEle
   return h('label', { class: 'slider', ...(title ? { title } : {}) }, h('span', {}, label), h('input', { type: 'range', name, min: '0', max: '1', step: '0.05', value }), h('output', {}, value));
 }
 
-/** A file the page can send as a query image, or the reason it cannot. */
-function imageProblem(f: File): string | null {
-  if (f.type && !f.type.startsWith('image/')) return `${f.name} is not an image (${f.type}): choose a JPEG, PNG or WebP poster.`;
-  if (!f.type && !/\.(jpe?g|png|webp|gif|avif|tiff?)$/i.test(f.name)) return `${f.name} does not look like an image: choose a JPEG, PNG or WebP poster.`;
-  return null;
-}
-
-/**
- * A poster slot: click, Enter/Space, drop or paste. One Tab stop (the zone; its file input is
- * reached through it). A file that is not an image, or that the browser cannot show, is refused
- * with `onError` and leaves the slot empty (no broken-image icon).
- */
-function dropZone(slot: 'image' | 'image2', label: string, onChange: () => void, onError: (message: string) => void): { element: HTMLElement; set(f: File | undefined): void } {
-  const input = h('input', { type: 'file', accept: 'image/*', name: slot, id: `file-${slot}`, class: 'visually-hidden', tabindex: '-1' });
-  const preview = h('img', { class: 'preview', alt: '' });
-  const zone = h('label', { class: 'drop', for: `file-${slot}`, tabindex: '0', role: 'button', 'aria-label': label }, h('span', { class: 'drop-text' }, label), preview, input);
-  const set = (f: File | undefined) => {
-    const problem = f ? imageProblem(f) : null;
-    if (problem) {
-      input.value = '';
-      onError(problem);
-      f = undefined;
-    }
-    if (preview.src.startsWith('blob:')) URL.revokeObjectURL(preview.src);
-    images[slot] = f;
-    zone.classList.toggle('has-image', !!f);
-    if (f) preview.src = URL.createObjectURL(f);
-    else preview.removeAttribute('src');
-    preview.alt = f ? `query image ${f.name}` : '';
-    if (!problem) onChange();
-  };
-  preview.addEventListener('error', () => {
-    if (!images[slot]) return;
-    const name = images[slot]!.name;
-    input.value = '';
-    images[slot] = undefined;
-    zone.classList.remove('has-image');
-    preview.removeAttribute('src');
-    onError(`${name} could not be read as an image: choose a JPEG, PNG or WebP poster.`);
-  });
-  input.addEventListener('change', () => set(input.files?.[0]));
-  zone.addEventListener('dragover', (e) => (e.preventDefault(), zone.classList.add('over')));
-  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
-  zone.addEventListener('drop', (e) => {
-    e.preventDefault();
-    zone.classList.remove('over');
-    const f = e.dataTransfer?.files[0];
-    if (f) set(f);
-  });
-  zone.addEventListener('keydown', (e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), input.click()));
-  const clear = h('button', { type: 'button', class: 'clear', 'aria-label': `remove the ${slot === 'image' ? 'poster' : 'second poster'}`, onclick: () => ((input.value = ''), set(undefined)) }, '×');
-  return { element: h('div', { class: 'drop-wrap' }, zone, clear), set };
-}
 
 export function renderHome(root: HTMLElement): Cleanup {
   images.image = images.image2 = undefined;
@@ -124,8 +72,8 @@ export function renderHome(root: HTMLElement): Cleanup {
     status.textContent = `Error: ${message}`;
     status.classList.add('error');
   };
-  const zone1 = dropZone('image', 'Drop, paste or pick a poster', () => sync(), showError);
-  const zone2 = dropZone('image2', 'Second poster to blend', () => sync(), showError);
+  const zone1 = dropZone({ name: 'image', label: 'Drop, paste or pick a poster', what: 'poster', onChange: (f) => ((images.image = f), sync()), onError: showError });
+  const zone2 = dropZone({ name: 'image2', label: 'Second poster to blend', what: 'poster', clearLabel: 'remove the second poster', onChange: (f) => ((images.image2 = f), sync()), onError: showError });
   // "More like this" (?id=): the query movie is shown as the query, and can be removed.
   const queryMovie = h('div', { class: 'query-movie', hidden: true });
   const showQueryMovie = (id: string): void => {

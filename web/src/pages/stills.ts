@@ -1,6 +1,7 @@
 /** Stills: "which movie is this frame from?" and every movie with stills, by barcode. */
 import { ApiError, barcodeUrl, moviesWithStills, whichMovie } from '../api.js';
 import { asyncPage, h, type Cleanup } from '../dom.js';
+import { dropZone } from '../drop-zone.js';
 
 export function renderStills(root: HTMLElement): Cleanup {
   return asyncPage((signal) => stillsPage(root, signal));
@@ -9,15 +10,22 @@ export function renderStills(root: HTMLElement): Cleanup {
 async function stillsPage(root: HTMLElement, signal: AbortSignal): Promise<void> {
   const answer = h('ol', { class: 'which', 'aria-live': 'polite' });
   const status = h('p', { class: 'status', role: 'status' });
-  const input = h('input', { type: 'file', accept: 'image/*', name: 'still', 'aria-label': 'a film still' });
-  input.addEventListener('change', async () => {
-    const f = input.files?.[0];
-    if (!f) return;
+  // A newer still replaces the answer to an older one still on its way.
+  let asked = 0;
+  const ask = async (f: File | undefined): Promise<void> => {
+    const mine = ++asked;
+    if (!f) {
+      status.textContent = '';
+      answer.replaceChildren();
+      return;
+    }
     status.textContent = 'Looking…';
+    status.classList.remove('error');
     status.classList.remove('low-confidence');
     answer.replaceChildren();
     try {
       const { movies, confident, threshold } = await whichMovie(f);
+      if (mine !== asked || signal.aborted) return;
       const best = movies[0];
       if (!best) status.textContent = 'No movie with stills.';
       else if (confident) status.textContent = `Most likely ${best.title}`;
@@ -28,13 +36,25 @@ async function stillsPage(root: HTMLElement, signal: AbortSignal): Promise<void>
       answer.classList.toggle('uncertain', !confident);
       answer.replaceChildren(...movies.map((m) => h('li', { 'data-id': m.id }, h('a', { href: `/movie/${encodeURIComponent(m.id)}`, 'data-link': true }, m.title), ` ${m.score.toFixed(3)}`)));
     } catch (err) {
+      if (mine !== asked || signal.aborted) return;
       status.textContent = err instanceof ApiError && err.code === 'no_stills' ? 'This library has no film stills yet.' : `Error: ${(err as Error).message}`;
     }
-  });
+  };
+  const zone = dropZone({ name: 'still', label: 'Drop, paste or pick a film still', what: 'still', onChange: (f) => void ask(f), onError: (message) => {
+    answer.replaceChildren();
+    status.classList.add('error');
+    status.textContent = message;
+  } });
+  const onPaste = (e: ClipboardEvent): void => {
+    const f = [...(e.clipboardData?.files ?? [])].find((x) => x.type.startsWith('image/'));
+    if (f) zone.set(f);
+  };
+  document.addEventListener('paste', onPaste);
+  signal.addEventListener('abort', () => document.removeEventListener('paste', onPaste));
   root.replaceChildren(
     h('section', { class: 'stills-page' },
       h('h1', {}, 'Which movie is this frame from?'),
-      h('label', { class: 'which-upload' }, 'Upload a still: ', input),
+      h('div', { class: 'row images which-upload' }, zone.element),
       status,
       answer,
       h('h2', {}, 'Movies with stills'),
