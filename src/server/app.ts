@@ -19,6 +19,7 @@ import type { Job } from '../jobs/job-queue.js';
 import { requireReadAccess, type AccessConfig } from './access.js';
 import type { ServerContext } from './context.js';
 import { errorHandler } from './errors.js';
+import { errorSchema } from './schemas.js';
 import { documentMultipart } from './multipart-docs.js';
 import { GenreTraining } from './genre-training.js';
 import { defaultCpuBudget, JobWorkers } from '../jobs/workers.js';
@@ -86,6 +87,13 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   if (access.corsOrigins.length) await app.register(cors, { origin: access.corsOrigins.includes('*') ? '*' : access.corsOrigins, methods: ['GET', 'POST', 'DELETE'], allowedHeaders: ['Authorization', 'Content-Type'] });
   app.addHook('onRequest', async (req) => {
     if (req.url.startsWith('/api/')) requireReadAccess(access, req);
+  });
+  // Every route that validates its input (params, query, body) can answer 400 with the error body
+  // (errors.ts): documented once here rather than on every route.
+  app.addHook('onRoute', (route) => {
+    const schema = route.schema as { hide?: boolean; params?: unknown; querystring?: unknown; body?: unknown; response?: Record<string, unknown> } | undefined;
+    if (!schema || schema.hide || !(schema.params || schema.querystring || schema.body)) return;
+    if (!schema.response?.['400']) schema.response = { 400: errorSchema, ...schema.response };
   });
   await app.register(swagger, {
     transform: documentMultipart,

@@ -207,3 +207,55 @@ export const typicalSchema = {
   },
   required: ['by', 'periods'],
 } as const;
+
+/** A reply that is a file rather than JSON, as OpenAPI documents it: its media type (a range such as image/* where the format varies). */
+export const fileReply = (type: string, description: string) => ({ description, content: { [type]: { schema: { type: 'string', format: 'binary' } } } }) as const;
+
+/** A cacheable file's answer to a matching If-None-Match. */
+export const notModified = { description: 'not modified (the ETag given in If-None-Match still holds)' } as const;
+
+const pair = { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 } as const;
+
+export const atlasSchema = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    meta: { type: 'object', additionalProperties: true, description: 'projections, clusters and their labels, the model, the build time; tile: sprite size and sheet layout' },
+    points: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { id: { type: 'string' }, title: { type: 'string' }, year: { type: ['integer', 'null'] }, genres: { type: 'array', items: { type: 'string' } }, cluster: { type: 'integer' }, pca: pair, umap: pair, tsne: pair, cell: { type: 'integer' }, sheet: { type: 'integer', description: 'texture-atlas sheet of its thumbnail (-1: none yet)' }, slot: { type: 'integer' } },
+        required: ['id', 'title', 'year', 'genres', 'cluster', 'pca', 'umap', 'tsne', 'cell', 'sheet', 'slot'],
+      },
+    },
+  },
+  required: ['meta', 'points'],
+} as const;
+
+export const stillsMoviesSchema = {
+  type: 'object',
+  properties: { movies: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, title: { type: 'string' }, year: { type: ['integer', 'null'] }, stills: { type: 'integer' } }, required: ['id', 'title', 'year', 'stills'] } } },
+  required: ['movies'],
+} as const;
+
+export const filmsListSchema = {
+  type: 'object',
+  properties: { films: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, title: { type: 'string' }, shotCount: { type: 'integer' }, asl: { type: 'number' }, duration: { type: 'number' } }, required: ['id', 'title', 'shotCount', 'asl', 'duration'] } } },
+  required: ['films'],
+} as const;
+
+export const trendMeasuresSchema = {
+  type: 'object',
+  properties: {
+    measures: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { name: { type: 'string' }, label: { type: 'string' }, unit: { type: 'string' }, needs: { type: 'string', enum: ['index', 'faces', 'text', 'genres'] }, posters: { type: 'integer', description: 'posters with a value' } },
+        required: ['name', 'label', 'unit', 'needs', 'posters'],
+      },
+    },
+  },
+  required: ['measures'],
+} as const;

@@ -85,7 +85,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: ServerContext): v
       schema: {
         summary: 'Delete a movie with its poster, vectors and atlas place (token)',
         params: { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 200 } }, required: ['id'] },
-        response: { 404: errorSchema, 401: errorSchema, 403: errorSchema, 409: errorSchema },
+        response: { 204: { description: 'deleted' }, 404: errorSchema, 401: errorSchema, 403: errorSchema, 409: errorSchema },
       },
     },
     async (req, reply) => {

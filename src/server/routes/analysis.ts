@@ -7,7 +7,7 @@ import { COLOR_CHANNEL, IMAGE_CHANNELS, type ImageChannel } from '../../store/ch
 import { MarqueeError } from '../../util/errors.js';
 import type { ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
-import { errorSchema } from '../schemas.js';
+import { errorSchema, fileReply } from '../schemas.js';
 import { COLOR_MODEL } from '../../design/design-features.js';
 import { dot } from '../../util/vectors.js';
 
@@ -111,7 +111,7 @@ export function registerAnalysisRoutes(app: FastifyInstance, ctx: ServerContext)
         summary:
           'PNG explaining why posters a and b match on a channel, drawn over one of them (side a or b). content: regions whose occlusion lowers the similarity (warmer = matters more); color: the poster with only its colours shared with the other kept; layout: cells where light/dark masses and edges agree',
         querystring: explainQuery,
-        produces: ['image/png'],
+        response: { 200: fileReply('image/png', 'the explanation; X-Similarity: the two posters\' similarity on the channel'), 404: errorSchema },
       },
     },
     async (req, reply) => {

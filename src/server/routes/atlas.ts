@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
+import { atlasSchema, errorSchema, fileReply, notModified } from '../schemas.js';
 import { atlasView } from '../services/atlas-view.js';
 import { channelModel } from '../../atlas/build.js';
 import { ATLAS_BUILD_JOB } from '../../ingest/library-jobs.js';
@@ -21,7 +22,10 @@ export function registerAtlasRoutes(app: FastifyInstance, ctx: ServerContext): v
             model: { type: 'string', maxLength: 200, description: 'image model of the content atlas (default: the library\'s first)' },
           },
         },
+        response: { 200: atlasSchema, 404: errorSchema },
       },
+      // Documented, not filtered: the points go out as JSON.stringify writes them (up to 50,000 of them).
+      serializerCompiler: () => (data: unknown) => JSON.stringify(data),
     },
     async (req) => {
       const { channel } = await channelModel(library, req.query.channel, req.query.model);
@@ -43,7 +47,7 @@ export function registerAtlasRoutes(app: FastifyInstance, ctx: ServerContext): v
 
   app.get<{ Params: { n: number } }>(
     '/api/atlas/sheets/:n',
-    { schema: { summary: 'A texture-atlas sheet (JPEG) of poster tiles', params: { type: 'object', properties: { n: { type: 'integer', minimum: 0, maximum: 100000 } }, required: ['n'] } } },
+    { schema: { summary: 'A texture-atlas sheet (JPEG) of poster tiles', params: { type: 'object', properties: { n: { type: 'integer', minimum: 0, maximum: 100000 } }, required: ['n'] }, response: { 200: fileReply('image/jpeg', 'the sheet'), 304: notModified, 404: errorSchema } } },
     async (req, reply) => {
       const jpeg = await library.atlas.loadSheet(req.params.n);
       if (!jpeg) throw new HttpError(404, 'not_found', `no sheet ${req.params.n}`);

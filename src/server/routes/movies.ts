@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { MarqueeError } from '../../util/errors.js';
 import { idParam, type ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
-import { errorSchema, genreModelStatusSchema, paletteSchema, resultSchema } from '../schemas.js';
+import { errorSchema, fileReply, genreModelStatusSchema, notModified, paletteSchema, resultSchema } from '../schemas.js';
 import { moviePage } from '../services/movie-page.js';
 import { filmPoster, filmPosters } from '../../analysis/film-posters.js';
 import type { StoredPoster } from '../../store/types.js';
@@ -119,10 +119,10 @@ export function registerMovieRoutes(app: FastifyInstance, ctx: ServerContext): v
     return reply.type(`image/${file.format}`).send(await readFile(file.path));
   };
 
-  app.get<{ Params: { id: string } }>('/api/movies/:id/thumbnail', { schema: { summary: 'JPEG thumbnail (ETag, cacheable)', params: idParam } }, async (req, reply) =>
+  app.get<{ Params: { id: string } }>('/api/movies/:id/thumbnail', { schema: { summary: 'JPEG thumbnail (ETag, cacheable)', params: idParam, response: { 200: fileReply('image/jpeg', 'the thumbnail'), 304: notModified, 404: errorSchema } } }, async (req, reply) =>
     sendImage(req.params.id, 'thumbnail', req.headers['if-none-match'], reply),
   );
-  app.get<{ Params: { id: string } }>('/api/movies/:id/poster', { schema: { summary: 'The original poster (ETag, cacheable)', params: idParam } }, async (req, reply) =>
+  app.get<{ Params: { id: string } }>('/api/movies/:id/poster', { schema: { summary: 'The original poster (ETag, cacheable)', params: idParam, response: { 200: fileReply('image/*', 'the poster file as indexed (JPEG, PNG, WebP…)'), 304: notModified, 404: errorSchema } } }, async (req, reply) =>
     sendImage(req.params.id, 'poster', req.headers['if-none-match'], reply),
   );
 
@@ -131,10 +131,10 @@ export function registerMovieRoutes(app: FastifyInstance, ctx: ServerContext): v
     { schema: { summary: 'Every poster of a film (main and further: teaser, international, re-release), grouped into designs, earliest first', params: idParam, response: { 200: filmPostersSchema, 404: errorSchema } } },
     async (req) => filmPosters(ctx, req.params.id),
   );
-  app.get<{ Params: { id: string; rank: number } }>('/api/movies/:id/posters/:rank/thumbnail', { schema: { summary: 'JPEG thumbnail of one of the film\'s posters (ETag, cacheable)', params: posterParams } }, async (req, reply) =>
+  app.get<{ Params: { id: string; rank: number } }>('/api/movies/:id/posters/:rank/thumbnail', { schema: { summary: 'JPEG thumbnail of one of the film\'s posters (ETag, cacheable)', params: posterParams, response: { 200: fileReply('image/jpeg', 'the thumbnail'), 304: notModified, 404: errorSchema } } }, async (req, reply) =>
     sendImage(req.params.id, 'thumbnail', req.headers['if-none-match'], reply, await filmPoster(library, req.params.id, req.params.rank)),
   );
-  app.get<{ Params: { id: string; rank: number } }>('/api/movies/:id/posters/:rank/image', { schema: { summary: 'One of the film\'s posters, the original file (ETag, cacheable)', params: posterParams } }, async (req, reply) =>
+  app.get<{ Params: { id: string; rank: number } }>('/api/movies/:id/posters/:rank/image', { schema: { summary: 'One of the film\'s posters, the original file (ETag, cacheable)', params: posterParams, response: { 200: fileReply('image/*', 'the poster file as indexed (JPEG, PNG, WebP…)'), 304: notModified, 404: errorSchema } } }, async (req, reply) =>
     sendImage(req.params.id, 'poster', req.headers['if-none-match'], reply, await filmPoster(library, req.params.id, req.params.rank)),
   );
 }

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { idParam, type ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
-import { errorSchema, movieLookSchema, stillsClustersSchema } from '../schemas.js';
+import { errorSchema, fileReply, movieLookSchema, stillsClustersSchema, stillsMoviesSchema } from '../schemas.js';
 import { StillsError } from '../../stills/service.js';
 import { file, integer } from '../multipart-docs.js';
 import { numberField, readUpload, requireFile } from '../uploads.js';
@@ -29,7 +29,7 @@ export function registerStillsRoutes(app: FastifyInstance, ctx: ServerContext): 
     },
   );
 
-  app.get<{ Params: { id: string } }>('/api/movies/:id/barcode', { schema: { summary: 'Colour barcode PNG: one column per still, in film order', params: idParam } }, async (req, reply) => {
+  app.get<{ Params: { id: string } }>('/api/movies/:id/barcode', { schema: { summary: 'Colour barcode PNG: one column per still, in film order', params: idParam, response: { 200: fileReply('image/png', 'the barcode'), 404: errorSchema } } }, async (req, reply) => {
     await keyOr404(req.params.id);
     const png = await stills.barcode(req.params.id);
     if (!png) throw new HttpError(404, 'no_stills', `movie "${req.params.id}" has no stills`);
@@ -38,7 +38,7 @@ export function registerStillsRoutes(app: FastifyInstance, ctx: ServerContext): 
 
   app.get<{ Params: { id: string; seq: number } }>(
     '/api/movies/:id/stills/:seq/thumbnail',
-    { schema: { summary: 'JPEG thumbnail of a still', params: { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 200 }, seq: { type: 'integer', minimum: 1, maximum: 10_000_000 } }, required: ['id', 'seq'] } } },
+    { schema: { summary: 'JPEG thumbnail of a still', params: { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 200 }, seq: { type: 'integer', minimum: 1, maximum: 10_000_000 } }, required: ['id', 'seq'] }, response: { 200: fileReply('image/jpeg', 'the thumbnail'), 404: errorSchema } } },
     async (req, reply) => {
       const jpeg = await library.stills.thumbnail(await keyOr404(req.params.id), req.params.seq);
       if (!jpeg) throw new HttpError(404, 'not_found', `movie "${req.params.id}" has no still ${req.params.seq}`);
@@ -86,7 +86,7 @@ export function registerStillsRoutes(app: FastifyInstance, ctx: ServerContext): 
     },
   );
 
-  app.get('/api/stills', { schema: { summary: 'Movies that have stills, with their still counts' } }, async () => {
+  app.get('/api/stills', { schema: { summary: 'Movies that have stills, with their still counts', response: { 200: stillsMoviesSchema } } }, async () => {
     const counts = await library.stills.movies();
     const movies = await library.movies.byKeys(counts.map((c) => c.key));
     return { movies: counts.map((c) => ({ id: movies.get(c.key)!.id, title: movies.get(c.key)!.title, year: movies.get(c.key)!.year, stills: c.count })) };
