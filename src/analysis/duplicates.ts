@@ -15,6 +15,9 @@ import { LAYOUT_CHANNEL, SIGNATURE_CHANNEL } from '../store/channels.js';
 import type { ChannelIndexes } from '../search/channel-indexes.js';
 import type { Store } from '../store/store.js';
 
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'vectors'>;
+
 export const DUPLICATE_THRESHOLD = 0.9;
 /** Candidate neighbours per poster and channel. */
 const NEIGHBOURS = 8;
@@ -24,14 +27,14 @@ const MIN_CONTENT = 0.5;
 export class DuplicateDetector {
   private constructor(private readonly signatures: Map<number, Float32Array>) {}
 
-  static async load(store: Store): Promise<DuplicateDetector> {
+  static async load(store: StoreParts): Promise<DuplicateDetector> {
     const m = new Map<number, Float32Array>();
     for (const e of await store.vectors.load(SIGNATURE_CHANNEL, SIGNATURE_MODEL)) m.set(e.key, e.vector);
     return new DuplicateDetector(m);
   }
 
   /** A detector over a few posters only (a film's own, poster-variants.ts): their signatures read one by one. */
-  static async forPosters(store: Store, keys: number[]): Promise<DuplicateDetector> {
+  static async forPosters(store: StoreParts, keys: number[]): Promise<DuplicateDetector> {
     const m = new Map<number, Float32Array>();
     for (const key of keys) {
       const v = await store.vectors.get(key, SIGNATURE_CHANNEL, SIGNATURE_MODEL);

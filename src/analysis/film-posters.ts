@@ -9,6 +9,9 @@ import type { Store } from '../store/store.js';
 import type { StoredPoster } from '../store/types.js';
 import { MarqueeError } from '../util/errors.js';
 
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'library' | 'movies' | 'posters'>;
+
 export interface FilmPoster {
   /** 0: the main poster; 1, 2…: further posters in catalog order (what URLs name). */
   rank: number;
@@ -30,7 +33,7 @@ export interface FilmPosters {
   designs: number;
 }
 
-export async function filmPosters(ctx: { library: Store; engine: SearchEngine }, id: string): Promise<FilmPosters> {
+export async function filmPosters(ctx: { library: StoreParts; engine: SearchEngine }, id: string): Promise<FilmPosters> {
   const movie = await ctx.library.movies.get(id);
   if (!movie) throw new MarqueeError('unknown_movie', `no movie with id "${id}"`);
   const designs = await posterDesigns(ctx.engine.indexes, await ctx.library.posters.ofMovie(movie.key), movie.year);
@@ -39,7 +42,7 @@ export async function filmPosters(ctx: { library: Store; engine: SearchEngine },
 }
 
 /** One poster of a film by rank (404-kinded errors when the film or the poster is not there). */
-export async function filmPoster(library: Store, id: string, rank: number): Promise<StoredPoster> {
+export async function filmPoster(library: StoreParts, id: string, rank: number): Promise<StoredPoster> {
   const key = await library.movies.keyOf(id);
   if (key === undefined) throw new MarqueeError('unknown_movie', `no movie with id "${id}"`);
   const poster = (await library.posters.ofMovie(key)).find((p) => p.rank === rank);

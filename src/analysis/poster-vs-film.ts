@@ -12,6 +12,9 @@ import type { MovieLook } from '../stills/movie-look.js';
 import type { Store } from '../store/store.js';
 import { MarqueeError } from '../util/errors.js';
 
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'movies' | 'posters' | 'stills'>;
+
 export interface ColourSide {
   /** Mean CIELAB lightness L* (0–100), share-weighted over the palette. */
   lightness: number;
@@ -75,7 +78,7 @@ function compare(id: string, title: string, year: number | null, posterPalette: 
 }
 
 /** One film's poster against its look; undefined when it has no poster palette or no look (no stills, no video). */
-export async function posterVsFilm(store: Store, id: string): Promise<PosterVsFilm | undefined> {
+export async function posterVsFilm(store: StoreParts, id: string): Promise<PosterVsFilm | undefined> {
   const m = await store.movies.get(id);
   if (!m) throw new MarqueeError('unknown_movie', `no movie with id "${id}"`);
   const [palette, look] = await Promise.all([store.posters.palette(m.key), store.stills.getLook<MovieLook>(m.key)]);
@@ -83,7 +86,7 @@ export async function posterVsFilm(store: Store, id: string): Promise<PosterVsFi
 }
 
 /** Every film with both a poster and a look, the poster that misrepresents its film most first (`least`: least first). */
-export async function posterVsFilmRanking(store: Store, order: 'most' | 'least' = 'most'): Promise<PosterVsFilm[]> {
+export async function posterVsFilmRanking(store: StoreParts, order: 'most' | 'least' = 'most'): Promise<PosterVsFilm[]> {
   const keys = (await store.stills.movies()).map((r) => r.key);
   const movies = await store.movies.byKeys(keys);
   const out: PosterVsFilm[] = [];

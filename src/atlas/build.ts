@@ -26,6 +26,9 @@ import { buildSheets } from './sheets.js';
 import { promptLabels } from './prompts.js';
 import type { AtlasPoint } from '../store/types.js';
 
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'atlas' | 'library' | 'location' | 'movies' | 'posters' | 'vectors'>;
+
 export const ATLAS_CHANNELS = [CONTENT_CHANNEL, COLOR_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL] as const;
 
 export interface AtlasMeta {
@@ -59,7 +62,7 @@ export interface AtlasBuildOptions {
 }
 
 /** The store channel and model of an atlas channel (`content` by image model `model`). */
-export async function channelModel(library: Store, channel: string, model?: string): Promise<{ channel: string; model: ModelRef }> {
+export async function channelModel(library: StoreParts, channel: string, model?: string): Promise<{ channel: string; model: ModelRef }> {
   const text = await library.library.getMeta('text_model');
   if (channel === CONTENT_CHANNEL) {
     const images = await readImageModels(library);
@@ -82,7 +85,7 @@ function forMetric(entries: { key: number; vector: Float32Array }[], model: Mode
 
 const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
 
-export async function buildAtlas(library: Store, opts: AtlasBuildOptions = {}): Promise<AtlasMeta> {
+export async function buildAtlas(library: StoreParts, opts: AtlasBuildOptions = {}): Promise<AtlasMeta> {
   const seed = opts.seed ?? 42;
   const { channel, model } = await channelModel(library, opts.channel ?? CONTENT_CHANNEL, opts.model);
   const entries = forMetric(await library.vectors.load(channel, model), model);
@@ -100,7 +103,7 @@ export async function buildAtlas(library: Store, opts: AtlasBuildOptions = {}): 
   return result;
 }
 
-async function fullBuild(library: Store, channel: string, entries: { key: number; vector: Float32Array }[], seed: number, opts: AtlasBuildOptions): Promise<AtlasMeta> {
+async function fullBuild(library: StoreParts, channel: string, entries: { key: number; vector: Float32Array }[], seed: number, opts: AtlasBuildOptions): Promise<AtlasMeta> {
   const seconds: Record<string, number> = {};
   const time = <T>(name: string, fn: () => T): T => {
     opts.onStage?.(name);
@@ -156,7 +159,7 @@ function labels(movies: Map<number, StoredMovie>, color: Map<number, Float32Arra
   return labelClusters(clusters, all);
 }
 
-async function placeNew(library: Store, channel: string, entries: { key: number; vector: Float32Array }[], existing: AtlasPoint[], meta: AtlasMeta, model: ModelRef): Promise<AtlasMeta> {
+async function placeNew(library: StoreParts, channel: string, entries: { key: number; vector: Float32Array }[], existing: AtlasPoint[], meta: AtlasMeta, model: ModelRef): Promise<AtlasMeta> {
   const started = performance.now();
   const placed = new Map(existing.map((p) => [p.key, p]));
   const fresh = entries.filter((e) => !placed.has(e.key));

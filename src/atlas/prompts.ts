@@ -11,6 +11,9 @@ import { loadTextTower } from '../models/registry.js';
 import type { Store } from '../store/store.js';
 import { dot, l2normalize } from '../util/vectors.js';
 
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'library' | 'location' | 'vectors'>;
+
 /** The default prompts: what poster designs are made of. `marquee atlas build --prompts <file>` replaces them (one per line). */
 export const DEFAULT_PROMPTS = [
   'a poster with a face in close-up',
@@ -51,7 +54,7 @@ export function readPrompts(file: string): string[] {
 }
 
 /** The best prompt of each cluster (`members`: movie keys), or undefined when the library has no dual encoder. */
-export async function promptLabels(library: Store, members: number[][], prompts: string[] = DEFAULT_PROMPTS): Promise<PromptLabel[] | undefined> {
+export async function promptLabels(library: StoreParts, members: number[][], prompts: string[] = DEFAULT_PROMPTS): Promise<PromptLabel[] | undefined> {
   const dual = dualEncoderOf(await readImageModels(library));
   if (!dual) return undefined;
   const vectors = new Map((await library.vectors.load(dual.channel, refOf(dual))).map((e) => [e.key, e.vector]));

@@ -2,13 +2,16 @@
 import sharp from 'sharp';
 import type { Store } from '../store/store.js';
 
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'movies' | 'posters'>;
+
 export const TILE_W = 64;
 export const TILE_H = 96;
 export const SHEET_SIZE = 2048;
 export const TILES_PER_ROW = SHEET_SIZE / TILE_W; // 32
 export const TILES_PER_SHEET = TILES_PER_ROW * Math.floor(SHEET_SIZE / TILE_H); // 32 x 21
 
-export async function buildSheets(library: Store, keys: number[], onStep?: (done: number, total: number) => void): Promise<{ sheets: Buffer[]; sprites: { key: number; sheet: number; slot: number }[] }> {
+export async function buildSheets(library: StoreParts, keys: number[], onStep?: (done: number, total: number) => void): Promise<{ sheets: Buffer[]; sprites: { key: number; sheet: number; slot: number }[] }> {
   const movies = await library.movies.byKeys(keys);
   const sheets: Buffer[] = [];
   const sprites: { key: number; sheet: number; slot: number }[] = [];

@@ -16,6 +16,9 @@ import { indexStills } from '../stills/index-stills.js';
 import { grabFrames } from './ffmpeg.js';
 import { analyseVideo, FILM_ANALYSIS_VERSION, type FilmAnalysis } from './film-analysis.js';
 
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'films' | 'library' | 'movies' | 'stills' | 'uploadsDir'>;
+
 export const VIDEO_EXTENSIONS = new Set(['.mp4', '.m4v', '.mkv', '.mov', '.avi', '.webm', '.mpg', '.mpeg', '.ts', '.wmv', '.ogv']);
 /** Keyframes are kept at most this wide. */
 const KEYFRAME_WIDTH = 960;
@@ -32,7 +35,7 @@ export interface VideoIndexSummary {
 }
 
 export interface VideoIndexOptions {
-  library: Store;
+  library: StoreParts;
   imageModel: ImageEmbeddingModel;
   /** Movie id for a single video (default: the file name). */
   movie?: string;

@@ -9,6 +9,9 @@ import { MarqueeError } from '../util/errors.js';
 import { analyseVideo, type FilmAnalysis } from './film-analysis.js';
 import type { Shot } from './film-stats.js';
 
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'faces' | 'films' | 'movies' | 'stills'>;
+
 /** Shot scale from the largest face's share of the frame (box sides are shares of the frame's). */
 export type ShotScale = 'close-up' | 'medium' | 'long';
 
@@ -36,7 +39,7 @@ function view(analysis: FilmAnalysis, source: string, movie: FilmView['movie']):
 }
 
 export class FilmService {
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: StoreParts) {}
 
   /** A movie's film; `no_shots` when no video of it was indexed. */
   async film(movieId: string): Promise<FilmView> {

@@ -9,6 +9,9 @@ import { PRINTED_CHANNEL, printedWordsVector } from '../text/word-features.js';
 import { FACE_CUES_CHANNEL } from './face-cues.js';
 import { TILE_CHANNELS } from '../models/poster-tiles.js';
 
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'movies' | 'posterText' | 'vectors'>;
+
 export type FeatureSet = 'poster' | 'poster+synopsis';
 
 /** Channels (in order) whose vectors are concatenated into each feature set. */
@@ -43,7 +46,7 @@ export function featureChannels(features: FeatureSet, models: Record<string, Mod
 }
 
 /** `models`: each feature channel's model; a content model may live on another store channel (`channel`, several image models). */
-export async function loadDataset(library: Store, features: FeatureSet, models: Record<string, ModelRef & { channel?: string }>): Promise<GenreDataset> {
+export async function loadDataset(library: StoreParts, features: FeatureSet, models: Record<string, ModelRef & { channel?: string }>): Promise<GenreDataset> {
   const channels = featureChannels(features, models);
   const byChannel: Map<number, Float32Array>[] = [];
   /** Poster words of a poster not read (or without text), faces not scanned, tiles not embedded yet: zero vectors, such rows still train. */

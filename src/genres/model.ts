@@ -18,6 +18,9 @@ import { GENRES } from './labels.js';
 import type { LogisticModel } from './logistic.js';
 import { blendProbabilities, fitLogisticGroups, knnFeatures, logisticGroups, predictLogisticGroups, type Method } from './methods.js';
 
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'genreModels' | 'library' | 'location' | 'movies' | 'posterText' | 'posters' | 'vectors'>;
+
 export const FEATURE_SETS: FeatureSet[] = ['poster', 'poster+synopsis'];
 
 /**
@@ -48,7 +51,7 @@ export interface GenreModelMeta {
   readingsVersion?: string;
 }
 
-export async function libraryModels(library: Store): Promise<Record<string, ModelRef>> {
+export async function libraryModels(library: StoreParts): Promise<Record<string, ModelRef>> {
   const image = await defaultImageModel(library);
   const txt = await library.library.getMeta('text_model');
   if (!image) throw new Error(`library ${library.location} has no indexed posters: run "marquee index" first`);
@@ -108,7 +111,7 @@ export interface TrainSummary {
 
 /** Cross-validates every method per feature set, keeps the best, refits it on all movies and stores it. */
 export async function trainGenreModels(
-  library: Store,
+  library: StoreParts,
   opts: { folds?: number; seed?: number; /** Folds done of each feature set's cross-validation. */ onStep?: (features: string, done: number, total: number) => void } = {},
 ): Promise<TrainSummary[]> {
   const folds = opts.folds ?? 5;
@@ -153,7 +156,7 @@ export class GenrePredictor {
   private train?: { ds: GenreDataset; x: Float32Array; d: number };
 
   private constructor(
-    private readonly library: Store,
+    private readonly library: StoreParts,
     readonly meta: GenreModelMeta,
     private readonly logistic: LogisticModel[] | undefined,
   ) {}
@@ -164,7 +167,7 @@ export class GenrePredictor {
     this.train = { ds, ...knnFeatures(ds, ds.x, ds.n, 'train') };
   }
 
-  static async load(library: Store, features: FeatureSet): Promise<GenrePredictor> {
+  static async load(library: StoreParts, features: FeatureSet): Promise<GenrePredictor> {
     const stored = await library.genreModels.get(features);
     if (!stored) throw new MarqueeError('no_genre_model', `no ${features} genre model in ${library.location}: run "marquee genres train" first`);
     const meta = stored.meta as GenreModelMeta;

@@ -12,6 +12,9 @@ import { TILE_CHANNELS } from '../models/poster-tiles.js';
 import type { ModelRef } from '../store/types.js';
 import { GenrePredictor } from './model.js';
 
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'genreModels' | 'library' | 'location' | 'movies' | 'posterText' | 'posters' | 'vectors'>;
+
 export interface GenreProbability {
   genre: string;
   p: number;
@@ -24,7 +27,7 @@ export class GenreService {
   private readonly predictors = new Map<FeatureSet, Promise<GenrePredictor>>();
 
   constructor(
-    private readonly store: Store,
+    private readonly store: StoreParts,
     private readonly embedder: Embedder,
   ) {}
 

@@ -15,6 +15,9 @@ import type { Store } from '../store/store.js';
 import { MarqueeError } from '../util/errors.js';
 import { indexEntries, type ChannelModel, type IndexProblem } from './indexer.js';
 
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'library' | 'movies' | 'posters' | 'runs' | 'uploadsDir' | 'vectors'>;
+
 /** Movies added over the API are grouped under this source (never pruned by a catalog run). */
 export const API_SOURCE = 'api';
 
@@ -25,7 +28,6 @@ export class MovieInputError extends MarqueeError {
   }
 }
 
-
 export interface AddMovieResult {
   id: string;
   created: boolean;
@@ -33,7 +35,7 @@ export interface AddMovieResult {
 }
 
 export async function addMovie(
-  library: Store,
+  library: StoreParts,
   models: { images: ChannelModel[]; text: TextEmbeddingModel | null },
   metadata: RawRow,
   poster: { bytes: Buffer; name: string },
@@ -61,12 +63,12 @@ export async function addMovie(
   return { id: parsed.record.id, created, problems: summary.problems };
 }
 
-async function removeUnusedUpload(library: Store, path: string): Promise<void> {
+async function removeUnusedUpload(library: StoreParts, path: string): Promise<void> {
   if (path.startsWith(library.uploadsDir + sep) && (await library.posters.countAtPath(path)) === 0) rmSync(path, { force: true });
 }
 
 /** Deletes a movie and everything derived from it; returns false when there was no such movie. */
-export async function deleteMovie(library: Store, id: string): Promise<boolean> {
+export async function deleteMovie(library: StoreParts, id: string): Promise<boolean> {
   const file = await library.posters.mainFile(id);
   if ((await library.movies.delete([id])) === 0) return false;
   if (file) await removeUnusedUpload(library, file.path);

@@ -10,8 +10,11 @@ import type { Store } from '../store/store.js';
 import type { IndexJob, IndexQueue } from './index-queue.js';
 import { MAX_PROBLEMS_KEPT, recordTextModel, type IndexProgress, type IndexSummary } from './indexer.js';
 
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'library' | 'movies' | 'posters' | 'runs' | 'vectors'>;
+
 export interface CoordinatedOptions {
-  library: Store;
+  library: StoreParts;
   queue: IndexQueue;
   textModel: { id: string; version: string; dimension: number } | null;
   prune?: boolean;

@@ -5,6 +5,9 @@ import type { Store } from '../store/store.js';
 import { FACE_CUES_CHANNEL, faceCues, faceCuesModel } from '../genres/face-cues.js';
 import { readPosterBytes } from '../image/read-image-file.js';
 
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'faces' | 'vectors'>;
+
 /** Posters are scanned at this size: big enough for faces of ~20 px, small enough to be quick. */
 const FACE_SCAN_MAX_SIDE = 640;
 
@@ -16,7 +19,7 @@ export interface FaceScanSummary {
 }
 
 export async function scanFaces(
-  library: Store,
+  library: StoreParts,
   model: FaceModel,
   opts: { onProgress?: (done: number, total: number) => void; shouldStop?: () => boolean; onProblem?: (file: string, reason: string) => void } = {},
 ): Promise<FaceScanSummary> {

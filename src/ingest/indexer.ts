@@ -25,6 +25,8 @@ import { preparePoster, type PreparedPoster } from './prepare-poster.js';
 import { synopsisOf } from './synopsis.js';
 import { withPosterTiles } from '../models/poster-tiles.js';
 
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'library' | 'movies' | 'posters' | 'runs' | 'vectors'>;
 
 export interface IndexProgress {
   done: number;
@@ -75,7 +77,7 @@ export const MAX_PROBLEMS_KEPT = 1000;
 export type { ChannelModel } from './poster-content.js';
 
 export interface IndexOptions {
-  library: Store;
+  library: StoreParts;
   /** Every image model of the library, the default first. */
   imageModels: ChannelModel[];
   textModel: TextEmbeddingModel | null;
@@ -290,7 +292,7 @@ export async function indexEntries(input: EntrySource, opts: IndexOptions): Prom
  * The library's identity and text model (searches and workers load exactly this one; the image
  * models are recorded by whoever planned them, library-models.ts).
  */
-export async function recordTextModel(library: Store, textModel: ModelIdentity | null): Promise<void> {
+export async function recordTextModel(library: StoreParts, textModel: ModelIdentity | null): Promise<void> {
   // The library's identity, which workers check their batches against (kept by migrate).
   if (!(await library.library.getMeta('library_id'))) await library.library.setMeta('library_id', randomUUID());
   if (textModel) await library.library.setMeta('text_model', JSON.stringify({ id: textModel.id, version: textModel.version, dimension: textModel.dimension }));

@@ -11,6 +11,9 @@ import { OcrPool } from '../text/ocr-pool.js';
 import { CLI_JOB_BUSY, runCliJob } from '../jobs/cli-job.js';
 import { JOB_YIELDED, type JobContext, type JobHandler } from '../jobs/workers.js';
 
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'connection' | 'jobs' | 'posterText'>;
+
 export const POSTER_TEXT_JOB = 'poster-text';
 /** The small print the OCR pass left for later (poster-ocr.ts, "Small print later"). */
 export const SMALL_PRINT_JOB = 'poster-small-print';
@@ -66,10 +69,10 @@ export interface FilmAnalysisRequest {
   faces?: boolean;
 }
 
-type TextPass = (library: Store, pool: OcrPool, opts: TextPassOptions) => Promise<TextPassSummary>;
+type TextPass = (library: StoreParts, pool: OcrPool, opts: TextPassOptions) => Promise<TextPassSummary>;
 
 /** Runs an OCR pass on as many reader threads as the budget allows; it stops between posters when asked and resumes where it stopped. */
-async function runOcrJob(library: Store, ctx: JobContext, threads: number, pass: TextPass, smallPrint: TextPassOptions['smallPrint']): Promise<TextPassSummary | typeof JOB_YIELDED> {
+async function runOcrJob(library: StoreParts, ctx: JobContext, threads: number, pass: TextPass, smallPrint: TextPassOptions['smallPrint']): Promise<TextPassSummary | typeof JOB_YIELDED> {
   const pool = OcrPool.start(Math.max(1, threads));
   const started = performance.now();
   try {
@@ -88,7 +91,7 @@ async function runOcrJob(library: Store, ctx: JobContext, threads: number, pass:
   }
 }
 
-export function libraryJobHandlers(library: Store, cpuBudget: number): JobHandler[] {
+export function libraryJobHandlers(library: StoreParts, cpuBudget: number): JobHandler[] {
   return [
     {
       kind: POSTER_TEXT_JOB,

@@ -18,6 +18,9 @@ import { designChannelsCurrent, embedPosters, inputSizeOf, isCurrent, posterCont
 import { readPosterBytes } from '../image/read-image-file.js';
 import { preparePoster, type PreparedPoster } from './prepare-poster.js';
 
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'movies' | 'posters' | 'vectors'>;
+
 export interface MorePostersSummary {
   /** Films whose further posters were looked at (listed now, or stored before). */
   films: number;
@@ -34,7 +37,7 @@ export interface MorePostersSummary {
 }
 
 export interface MorePostersOptions {
-  library: Store;
+  library: StoreParts;
   /** Every image model of the library, the default first. */
   imageModels: ChannelModel[];
   limits?: DecodeLimits;

@@ -12,6 +12,9 @@ import type { ChannelModel } from '../models/types.js';
 import type { InputSize } from '../image/decode.js';
 import type { PreparedPoster } from './prepare-poster.js';
 
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'posters'>;
+
 export type PosterContent = NonNullable<MovieWrite['poster']>;
 export type { ChannelModel };
 
@@ -26,7 +29,7 @@ export function isCurrent(state: VectorState | undefined, hash: string, model: {
 }
 
 /** Whether the design channels computed from the poster (colour, layout, signature, palette) are up to date for these bytes. */
-export async function designChannelsCurrent(library: Store, key: number, hash: string, states: Map<string, VectorState>): Promise<boolean> {
+export async function designChannelsCurrent(library: StoreParts, key: number, hash: string, states: Map<string, VectorState>): Promise<boolean> {
   const palette = await library.posters.paletteState(key);
   return (
     isCurrent(states.get(COLOR_CHANNEL), hash, COLOR_MODEL) &&

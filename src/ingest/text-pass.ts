@@ -15,6 +15,9 @@ import { ocrVersionKey, type SmallPrint } from '../text/poster-ocr.js';
 import type { PosterText } from '../text/types.js';
 import { readPosterBytes } from '../image/read-image-file.js';
 
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'posterText'>;
+
 export interface TextPassSummary {
   read: number;
   lines: number;
@@ -41,13 +44,13 @@ interface Todo {
 }
 
 /** Reads the posters this reader version has not read, or whose bytes changed since. */
-export async function readPosterText(library: Store, pool: OcrPool, opts: TextPassOptions = {}): Promise<TextPassSummary> {
+export async function readPosterText(library: StoreParts, pool: OcrPool, opts: TextPassOptions = {}): Promise<TextPassSummary> {
   const versionKey = ocrVersionKey();
   return runTextPass(library, pool, await library.posterText.postersNeeding(versionKey), versionKey, opts, (bytes, p) => pool.read(bytes, p.path, opts.smallPrint ?? 'now'));
 }
 
 /** Reads the small print earlier readings left for later; each poster's whole reading replaces its first. */
-export async function readSmallPrint(library: Store, pool: OcrPool, opts: Omit<TextPassOptions, 'smallPrint'> = {}): Promise<TextPassSummary> {
+export async function readSmallPrint(library: StoreParts, pool: OcrPool, opts: Omit<TextPassOptions, 'smallPrint'> = {}): Promise<TextPassSummary> {
   const versionKey = ocrVersionKey();
   // A failure here stores nothing: the poster keeps the reading of its title-sized lines, and the small print is tried again by the next pass.
   return runTextPass(library, pool, await library.posterText.postersWithSmallPrint(versionKey), versionKey, { ...opts, keepReadingOnFailure: true }, async (bytes, p) => {
@@ -60,7 +63,7 @@ export async function readSmallPrint(library: Store, pool: OcrPool, opts: Omit<T
 
 type ReadOne = (bytes: Buffer, p: Todo) => Promise<PosterText | { error: string } | undefined>;
 
-async function runTextPass(library: Store, pool: OcrPool, todo: Todo[], versionKey: string, opts: TextPassOptions & { keepReadingOnFailure?: boolean }, readOne: ReadOne): Promise<TextPassSummary> {
+async function runTextPass(library: StoreParts, pool: OcrPool, todo: Todo[], versionKey: string, opts: TextPassOptions & { keepReadingOnFailure?: boolean }, readOne: ReadOne): Promise<TextPassSummary> {
   const started = performance.now();
   const s: TextPassSummary = { read: 0, lines: 0, failed: 0, interrupted: false, seconds: 0, postersPerSecond: 0, smallPrintLeft: 0 };
   let next = 0;

@@ -16,6 +16,9 @@ import { embedPosters, inputSizeOf, isCurrent, type ChannelModel } from './poste
 import { readPosterBytes } from '../image/read-image-file.js';
 import { preparePoster, type PreparedPoster } from './prepare-poster.js';
 
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'posters' | 'vectors'>;
+
 export interface TilesPassSummary {
   /** Main posters whose tiles were missing or stale. */
   todo: number;
@@ -39,7 +42,7 @@ interface Item {
 }
 
 /** Embeds the missing tiles of the library's main posters with its default image model (`main`). */
-export async function embedPosterTiles(library: Store, main: ChannelModel, opts: TilesPassOptions = {}): Promise<TilesPassSummary> {
+export async function embedPosterTiles(library: StoreParts, main: ChannelModel, opts: TilesPassOptions = {}): Promise<TilesPassSummary> {
   const started = performance.now();
   const tiles = tileModelsOf(main);
   const todo: StoredPoster[] = [];

@@ -15,6 +15,9 @@ import type { BatchCounts } from '../store/types.js';
 import type { IndexJob, IndexQueue } from './index-queue.js';
 import { indexEntries, type ChannelModel } from './indexer.js';
 
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'library' | 'location' | 'movies' | 'posters' | 'runs' | 'vectors'>;
+
 export interface WorkerOptions {
   /** onnxruntime threads for the image model (one per worker process when several share a machine). */
   threads: number;
@@ -27,7 +30,7 @@ export class WorkerError extends Error {
   override name = 'WorkerError';
 }
 
-export async function startWorker(store: Store, queue: IndexQueue, opts: WorkerOptions): Promise<{ stop: () => Promise<void> }> {
+export async function startWorker(store: StoreParts, queue: IndexQueue, opts: WorkerOptions): Promise<{ stop: () => Promise<void> }> {
   const libraryId = await store.library.getMeta('library_id');
   if (!libraryId) throw new WorkerError(`library ${store.location} has not been indexed yet: start a run with "marquee index <catalog> --workers N --db ..."`);
   if (opts.libraryId && opts.libraryId !== libraryId)

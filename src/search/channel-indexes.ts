@@ -20,6 +20,9 @@ import { ocrVersionKey } from '../text/poster-ocr.js';
 import { TypographyScorer } from './typography-scorer.js';
 import { touches, vectorsArea } from '../store/revisions.js';
 
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'faces' | 'movies' | 'posterText' | 'posters' | 'vectors'>;
+
 /** How stale the typography descriptors may get while an OCR pass writes readings. */
 const PRINTED_TEXT_RECHECK_MS = 5000;
 
@@ -37,7 +40,7 @@ export class ChannelIndexes {
   private readingsChanged = false;
 
   constructor(
-    readonly store: Store,
+    readonly store: StoreParts,
     private readonly models: LibraryModels,
   ) {}
 

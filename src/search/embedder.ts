@@ -27,6 +27,9 @@ import { PosterOcr } from '../text/poster-ocr.js';
 import { POSTER_TILES } from '../models/poster-tiles.js';
 import type { TextLine } from '../text/types.js';
 
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'library' | 'location'>;
+
 export type PosterVectors = Record<ImageChannel, Float32Array>;
 
 /** An upload decoded once: the model's input and the analysis image the design channels read. */
@@ -44,7 +47,7 @@ export interface LibraryModels {
 }
 
 /** The models recorded in a library (QueryError when nothing has been indexed yet). */
-export async function libraryModels(store: Store): Promise<LibraryModels> {
+export async function libraryModels(store: StoreParts): Promise<LibraryModels> {
   const images = await readImageModels(store);
   if (images.length === 0) throw new QueryError(`library ${store.location} has no indexed posters yet: run "marquee index <catalog>" first`);
   const txt = await store.library.getMeta('text_model');
@@ -88,7 +91,7 @@ export class Embedder {
 
   constructor(readonly models: LibraryModels) {}
 
-  static async forLibrary(store: Store): Promise<Embedder> {
+  static async forLibrary(store: StoreParts): Promise<Embedder> {
     return new Embedder(await libraryModels(store));
   }
 

@@ -3,10 +3,13 @@ import type { Store } from '../store/store.js';
 import { TopK } from './top-k.js';
 import type { VectorHit } from '../store/vector-index.js';
 
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'faces'>;
+
 export class FaceScorer {
   private constructor(private readonly byKey: Map<number, Float32Array[]>) {}
 
-  static async load(library: Store): Promise<FaceScorer> {
+  static async load(library: StoreParts): Promise<FaceScorer> {
     const m = new Map<number, Float32Array[]>();
     for (const f of await library.faces.allDescriptors('posters')) m.set(f.key, [...(m.get(f.key) ?? []), f.descriptor]);
     return new FaceScorer(m);

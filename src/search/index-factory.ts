@@ -14,6 +14,9 @@ import { meanVector } from '../util/vectors.js';
 import { WhitenedIndex } from './whitened-index.js';
 import { Whitening, type WhiteningSpec } from './whitening.js';
 
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'vectors'>;
+
 /**
  * Above this many vectors the HNSW index is used. Measured with `npm run bench`
  * (bench/ann.ts): exact search over 1792-d vectors costs ~2 ms per 1k vectors on
@@ -91,7 +94,7 @@ export function hubCorrection(): HubCorrection {
  * as MARQUEE_HUB_CORRECTION says (whitened unless it says otherwise).
  */
 export async function loadChannelIndex(
-  store: Store,
+  store: StoreParts,
   channel: string,
   model: ModelRef,
   rows: () => Promise<FilterRow[]>,

@@ -7,10 +7,13 @@ import type { Store } from '../store/store.js';
 import { TopK } from './top-k.js';
 import type { VectorHit } from '../store/vector-index.js';
 
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'vectors'>;
+
 export class PaletteScorer {
   private constructor(private readonly descriptors: Map<number, Float32Array>) {}
 
-  static async load(library: Store): Promise<PaletteScorer> {
+  static async load(library: StoreParts): Promise<PaletteScorer> {
     const m = new Map<number, Float32Array>();
     for (const e of await library.vectors.load(COLOR_CHANNEL, COLOR_MODEL, 'posters')) m.set(e.key, e.vector);
     return new PaletteScorer(m);

@@ -15,6 +15,9 @@ import type { TypographyScorer } from './typography-scorer.js';
 import { referenceSample } from './fusion.js';
 import type { QueryChannel } from './query-channel.js';
 
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'lexical' | 'movies'>;
+
 /** Title matches below this are noise (a name, a word of a tagline). */
 export const MIN_TITLE_SCORE = 0.5;
 /** Poster-text similarity (trigram Dice) below this is shared credits, not the same poster. */
@@ -47,7 +50,7 @@ function dice(a: Set<string>, b: Set<string>): number {
  * Identity of the query poster per catalog key (movie keys for titles, poster keys for printed
  * text), from title matches and poster-text similarity, read of reader version `ocrVersion`.
  */
-export async function identityEvidence(lines: TextLine[], store: Store, ocrVersion: string): Promise<Map<number, IdentityEvidence>> {
+export async function identityEvidence(lines: TextLine[], store: StoreParts, ocrVersion: string): Promise<Map<number, IdentityEvidence>> {
   const out = new Map<number, IdentityEvidence>();
   if (!lines.length) return out;
   const ordered = [...lines].sort((a, b) => a.order - b.order);

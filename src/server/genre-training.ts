@@ -22,6 +22,9 @@ import type { Store } from '../store/store.js';
 import { wholeReadings } from '../store/current-reading.js';
 import { ocrVersionKey } from '../text/poster-ocr.js';
 
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'genreModels' | 'library' | 'location' | 'movies' | 'posterText' | 'posters' | 'vectors'>;
+
 /** After a change, wait this long for more (the OCR pass writes a reading a second) before looking again. */
 const SETTLE_MS = 30_000;
 
@@ -40,7 +43,7 @@ async function busy(queue: JobQueue, kinds: readonly string[]): Promise<boolean>
  * whole readings of this reader version than the library has now (a poster or two read since is
  * not worth 200 s of CPU).
  */
-export async function moreToLearn(library: Store, queue: JobQueue): Promise<boolean> {
+export async function moreToLearn(library: StoreParts, queue: JobQueue): Promise<boolean> {
   if (await busy(queue, FEEDING_JOBS)) return false;
   const model = await library.genreModels.get('poster');
   if (!model) return false;
@@ -55,7 +58,6 @@ export async function moreToLearn(library: Store, queue: JobQueue): Promise<bool
   return now - learnt >= Math.max(1, now * 0.01);
 }
 
-
 export interface GenreModelStatus {
   /** ready: predictions work; training: a job is building the model; missing/stale: nothing will train it; failed: the last job failed. */
   state: 'ready' | 'training' | 'missing' | 'stale' | 'failed';
@@ -68,7 +70,7 @@ export class GenreTraining {
   private settle?: NodeJS.Timeout;
 
   constructor(
-    private readonly library: Store,
+    private readonly library: StoreParts,
     private readonly genres: GenreService,
     private readonly queue: JobQueue,
     private readonly start: (kind: string) => Promise<unknown>,

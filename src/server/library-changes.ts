@@ -8,6 +8,9 @@
 import { changedKeys, type Revisions } from '../store/revisions.js';
 import type { Store } from '../store/store.js';
 
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'analyses' | 'onExternalChange'>;
+
 export type ChangeListener = (changed: ReadonlySet<string>) => void;
 
 const POLL_MS = 1000;
@@ -19,11 +22,11 @@ export class LibraryChanges {
   private stopWatching?: () => Promise<void>;
 
   private constructor(
-    private readonly store: Store,
+    private readonly store: StoreParts,
     private seen: Revisions,
   ) {}
 
-  static async watch(store: Store, pollMs = POLL_MS): Promise<LibraryChanges> {
+  static async watch(store: StoreParts, pollMs = POLL_MS): Promise<LibraryChanges> {
     const changes = new LibraryChanges(store, await store.analyses.revisions());
     changes.stopWatching = await store.onExternalChange(() => void changes.check().catch(() => undefined));
     changes.timer = setInterval(() => void changes.check().catch(() => undefined), pollMs);

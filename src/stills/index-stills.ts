@@ -18,6 +18,9 @@ import { barcodePng, movieLook, stillsHash } from './movie-look.js';
 import { readStillsCatalog } from './read-stills.js';
 import type { StillRecord } from '../store/types.js';
 
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'library' | 'movies' | 'stills'>;
+
 export interface StillsIndexProgress {
   done: number;
   total: number;
@@ -48,7 +51,7 @@ export interface StillsIndexSummary {
 }
 
 export interface StillsIndexOptions {
-  library: Store;
+  library: StoreParts;
   imageModel: ImageEmbeddingModel;
   batchSize?: number;
   onProgress?: (p: StillsIndexProgress) => void;

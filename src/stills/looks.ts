@@ -21,6 +21,9 @@ import type { Store } from '../store/store.js';
 import type { StoredStill } from '../store/types.js';
 import type { MovieLook } from './movie-look.js';
 
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'films' | 'movies' | 'stills'>;
+
 export const LOOK_WEIGHTS = { chamfer: 0.35, mean: 0.2, sequence: 0.15, palette: 0.15, hsl: 0.15 } as const;
 export const RHYTHM_WEIGHT = 0.15;
 export type LookPart = keyof typeof LOOK_WEIGHTS;
@@ -52,7 +55,7 @@ function normalisedMean(vs: Float32Array[]): Float32Array {
   return l2normalize(Float32Array.from(meanVector(vs)));
 }
 
-export async function loadMovieStills(library: Store): Promise<MovieStills[]> {
+export async function loadMovieStills(library: StoreParts): Promise<MovieStills[]> {
   const byMovie = new Map<number, { still: StoredStill; vector: Float32Array }[]>();
   const stills = await library.stills.all();
   const centred = centre(stills.map((s) => s.content));

@@ -12,6 +12,9 @@ import type { StoredStill } from '../store/types.js';
 import { movieFaceStats, stillFaceSummaries, type MovieFaceStats } from './still-faces.js';
 import { CONFIDENT_SCORE, evaluateConfidence, evaluateWhichMovie, StillsMatcher, type StillsEvaluation } from './which-movie.js';
 
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'faces' | 'films' | 'library' | 'location' | 'movies' | 'stills' | 'vectors'>;
+
 export class StillsError extends MarqueeError {
   constructor(
     /** unknown_movie: no such movie id; no_stills: the library or the movie has no stills (yet). */
@@ -47,7 +50,7 @@ export class StillsService {
   private readonly clustersCache = new Map<string, StillsClustering>();
 
   constructor(
-    private readonly store: Store,
+    private readonly store: StoreParts,
     private readonly embedder: Embedder,
   ) {}
 

@@ -9,10 +9,12 @@ import type { StoredFaceJson } from '../store/types.js';
 import type { Store } from '../store/store.js';
 import { readPosterBytes } from '../image/read-image-file.js';
 
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'faces'>;
+
 const FACE_SCAN_MAX_SIDE = 640;
 /** A still is a close-up when its largest face covers at least this share of the frame. */
 export const CLOSE_UP_AREA = 0.04;
-
 
 export interface StillFacesSummary {
   scanned: number;
@@ -22,8 +24,7 @@ export interface StillFacesSummary {
   problems: { item: string; reason: string }[];
 }
 
-
-export async function scanStillFaces(library: Store, model: FaceModel, opts: { shouldStop?: () => boolean; onProgress?: (done: number, total: number) => void } = {}): Promise<StillFacesSummary> {
+export async function scanStillFaces(library: StoreParts, model: FaceModel, opts: { shouldStop?: () => boolean; onProgress?: (done: number, total: number) => void } = {}): Promise<StillFacesSummary> {
   const started = performance.now();
   const todo = await library.faces.stillsNeedingScan(model.version);
   const s: StillFacesSummary = { scanned: 0, faces: 0, failed: 0, seconds: 0, problems: [] };
@@ -59,14 +60,14 @@ export interface MovieFaceStats {
 }
 
 /** Faces per still key: count and largest face area, for stills that were scanned. */
-export async function stillFaceSummaries(library: Store, movieKey?: number): Promise<Map<number, { count: number; largestArea: number }>> {
+export async function stillFaceSummaries(library: StoreParts, movieKey?: number): Promise<Map<number, { count: number; largestArea: number }>> {
   const out = new Map<number, { count: number; largestArea: number }>();
   for (const [key, faces] of await library.faces.stillFaces(movieKey))
     out.set(key, { count: faces.length, largestArea: faces.reduce((m, f) => Math.max(m, f.box.width * f.box.height), 0) });
   return out;
 }
 
-export async function movieFaceStats(library: Store, movieKey: number): Promise<MovieFaceStats> {
+export async function movieFaceStats(library: StoreParts, movieKey: number): Promise<MovieFaceStats> {
   const per = [...(await stillFaceSummaries(library, movieKey)).values()];
   const n = per.length;
   const r = (x: number) => Math.round(x * 1e4) / 1e4;

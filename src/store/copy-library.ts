@@ -8,6 +8,9 @@ import { StoreError } from './errors.js';
 import type { Store } from './store.js';
 import { TABLE_SPECS, type TableSpec } from './tables.js';
 
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'copy' | 'library' | 'location' | 'vectors'>;
+
 export interface CopyProgress {
   table: string;
   rows: number;
@@ -19,7 +22,7 @@ export interface CopySummary {
   seconds: number;
 }
 
-async function isEmpty(store: Store): Promise<boolean> {
+async function isEmpty(store: StoreParts): Promise<boolean> {
   const stats = await store.library.stats();
   if (stats.movies > 0 || stats.vectors.length > 0) return false;
   for await (const page of store.copy.exportTable(TABLE_SPECS.find((t) => t.name === 'meta')!)) if (page.length > 0) return false;
@@ -27,7 +30,7 @@ async function isEmpty(store: Store): Promise<boolean> {
 }
 
 /** Row count of a table and, for vectors, a digest of every vector in key order. */
-async function fingerprint(store: Store, spec: TableSpec): Promise<{ rows: number; digest: string }> {
+async function fingerprint(store: StoreParts, spec: TableSpec): Promise<{ rows: number; digest: string }> {
   const hash = createHash('sha256');
   let rows = 0;
   for await (const page of store.copy.exportTable(spec)) {
@@ -38,7 +41,7 @@ async function fingerprint(store: Store, spec: TableSpec): Promise<{ rows: numbe
   return { rows, digest: hash.digest('hex') };
 }
 
-export async function copyLibrary(from: Store, to: Store, onProgress?: (p: CopyProgress) => void): Promise<CopySummary> {
+export async function copyLibrary(from: StoreParts, to: StoreParts, onProgress?: (p: CopyProgress) => void): Promise<CopySummary> {
   const started = performance.now();
   if (!(await isEmpty(to))) throw new StoreError('not_empty', `the target library ${to.location} is not empty: migrate copies into an empty library only`);
   const tables: Record<string, number> = {};

@@ -15,6 +15,9 @@ import type { ModelRef } from './types.js';
 import { MarqueeError } from '../util/errors.js';
 import { isMetric, type Metric } from '../util/metric.js';
 
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'library' | 'location'>;
+
 export interface LibraryImageModel {
   id: string;
   version: string;
@@ -46,7 +49,7 @@ export function refOf(m: LibraryImageModel): ModelRef {
   return { id: m.id, version: m.version, dimension: m.dimension, metric: m.metric };
 }
 
-export async function readImageModels(store: Store): Promise<LibraryImageModel[]> {
+export async function readImageModels(store: StoreParts): Promise<LibraryImageModel[]> {
   const list = await store.library.getMeta(META_KEY);
   if (list) {
     const parsed = JSON.parse(list) as LibraryImageModel[];
@@ -62,7 +65,7 @@ export async function readImageModels(store: Store): Promise<LibraryImageModel[]
 }
 
 /** Records the library's models; `image_model`/`image_model_spec` keep naming the default for older readers. */
-export async function writeImageModels(store: Store, models: LibraryImageModel[]): Promise<void> {
+export async function writeImageModels(store: StoreParts, models: LibraryImageModel[]): Promise<void> {
   await store.library.setMeta(META_KEY, JSON.stringify(models));
   const first = models[0];
   if (first) {
@@ -72,7 +75,7 @@ export async function writeImageModels(store: Store, models: LibraryImageModel[]
 }
 
 /** The library's default image model (its first), or undefined when nothing was indexed. */
-export async function defaultImageModel(store: Store): Promise<LibraryImageModel | undefined> {
+export async function defaultImageModel(store: StoreParts): Promise<LibraryImageModel | undefined> {
   return (await readImageModels(store))[0];
 }
 

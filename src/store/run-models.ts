@@ -11,6 +11,9 @@ import type { Store } from './store.js';
 import { MarqueeError } from '../util/errors.js';
 import type { ChannelModel } from '../models/types.js';
 
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'library' | 'location' | 'vectors'>;
+
 /** Runs every loader; when one fails, closes the ones that loaded and throws its error. */
 async function loadAll(loaders: (() => Promise<ImageEmbeddingModel>)[]): Promise<ImageEmbeddingModel[]> {
   const settled = await Promise.allSettled(loaders.map((load) => load()));
@@ -30,7 +33,7 @@ export async function closeAll(models: ChannelModel[]): Promise<void> {
  * Loads the models for `marquee index`: `specs` as given (undefined: the library's own, or the
  * default for a new library) minus `drop`, and plans them against the library. Nothing is written.
  */
-export async function modelsForIndexRun(library: Store, specs: string[] | undefined, drop: string[], threads?: number): Promise<{ plan: ModelPlan; loaded: ChannelModel[] }> {
+export async function modelsForIndexRun(library: StoreParts, specs: string[] | undefined, drop: string[], threads?: number): Promise<{ plan: ModelPlan; loaded: ChannelModel[] }> {
   const held = await readImageModels(library);
   const wanted = specs ?? (held.length ? held.filter((m) => !drop.includes(m.id)).map((m) => m.spec) : [DEFAULT_IMAGE_MODEL]);
   const models = await loadAll(wanted.map((spec) => () => loadImageModel(spec, { threads })));
@@ -57,7 +60,7 @@ export async function modelsForIndexRun(library: Store, specs: string[] | undefi
 }
 
 /** Deletes the vectors of dropped models and records the library's models (the run may start). */
-export async function applyModelPlan(library: Store, plan: ModelPlan): Promise<void> {
+export async function applyModelPlan(library: StoreParts, plan: ModelPlan): Promise<void> {
   for (const m of plan.dropped) if (!plan.models.some((k) => k.channel === m.channel)) await library.vectors.deleteChannel(m.channel);
   await writeImageModels(library, plan.models);
 }
@@ -73,7 +76,7 @@ export async function loadLibraryImageModel(m: LibraryImageModel, threads?: numb
 }
 
 /** Loads every model a library holds (or only its default), each checked against the version its vectors came from. */
-export async function libraryModelsForIndexing(library: Store, threads?: number, which: 'all' | 'default' = 'all'): Promise<{ held: LibraryImageModel[]; loaded: ChannelModel[] }> {
+export async function libraryModelsForIndexing(library: StoreParts, threads?: number, which: 'all' | 'default' = 'all'): Promise<{ held: LibraryImageModel[]; loaded: ChannelModel[] }> {
   const all = await readImageModels(library);
   if (all.length === 0) throw new MarqueeError('bad_query', `library ${library.location} does not say which image model it uses: index a catalog first`);
   const held = which === 'all' ? all : all.slice(0, 1);

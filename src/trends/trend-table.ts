@@ -15,6 +15,9 @@ import { MarqueeError } from '../util/errors.js';
 import { meanWithInterval } from './bootstrap.js';
 import { measures, type Measure, type MeasureInfo, type PosterEvidence } from './measures.js';
 
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'faces' | 'movies' | 'posterText' | 'posters' | 'vectors'>;
+
 export interface TrendPoster {
   key: number;
   movieKey: number;
@@ -121,7 +124,7 @@ export class TrendTable {
     return { genres: this.genres, posters: this.posters, values: Object.fromEntries([...this.values].map(([name, vs]) => [name, Array.from(vs, (v) => (Number.isNaN(v) ? null : v))])) };
   }
 
-  static async load(store: Store): Promise<TrendTable> {
+  static async load(store: StoreParts): Promise<TrendTable> {
     const [posters, films, colour, palettes, layouts, faces, readings] = await Promise.all([
       store.posters.all(),
       store.movies.filterRows(),
@@ -143,7 +146,7 @@ export class TrendTable {
   }
 
   /** The posters with their years, genres and countries, and no measure (what selecting by the filters needs: typical posters). */
-  static async loadPosters(store: Store): Promise<TrendTable> {
+  static async loadPosters(store: StoreParts): Promise<TrendTable> {
     const { rows, genres } = trendRows(await store.posters.all(), await store.movies.filterRows());
     return TrendTable.fromStored({ genres, posters: rows, values: {} });
   }

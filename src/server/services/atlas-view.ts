@@ -3,6 +3,9 @@ import type { AtlasMeta } from '../../atlas/build.js';
 import { SHEET_SIZE, TILE_H, TILE_W, TILES_PER_ROW } from '../../atlas/sheets.js';
 import type { Store } from '../../store/store.js';
 
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'atlas' | 'movies'>;
+
 export interface AtlasViewPoint {
   id: string;
   title: string;
@@ -24,7 +27,7 @@ export interface AtlasView {
 }
 
 /** undefined when no atlas of that channel has been built. */
-export async function atlasView(library: Store, channel: string): Promise<AtlasView | undefined> {
+export async function atlasView(library: StoreParts, channel: string): Promise<AtlasView | undefined> {
   const meta = await library.atlas.loadMeta<AtlasMeta>(channel);
   if (!meta) return undefined;
   const points = await library.atlas.loadPoints(channel);

@@ -17,7 +17,10 @@ import type { GenreModelStatus, GenreTraining } from '../genre-training.js';
 import { currentReading } from '../../store/current-reading.js';
 import { typographyOf, type Typography } from '../../text/typography.js';
 
-async function posterTypography(library: Store, key: number): Promise<Typography | null> {
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'faces' | 'films' | 'movies' | 'posterText' | 'posters' | 'stills'>;
+
+async function posterTypography(library: StoreParts, key: number): Promise<Typography | null> {
   const reading = await currentReading(library, key);
   return reading && !reading.error ? typographyOf(reading.lines) : null;
 }
@@ -36,7 +39,7 @@ export type MoviePage = Pick<StoredMovie, 'id' | 'title' | 'year' | 'genres' | '
   typography: Typography | null;
 };
 
-export async function moviePage(ctx: { library: Store; engine: SearchEngine; genres: GenreService; genreTraining: GenreTraining }, id: string): Promise<MoviePage> {
+export async function moviePage(ctx: { library: StoreParts; engine: SearchEngine; genres: GenreService; genreTraining: GenreTraining }, id: string): Promise<MoviePage> {
   const { library, engine, genres } = ctx;
   const m = await library.movies.get(id);
   if (!m) throw new MarqueeError('unknown_movie', `no movie with id "${id}"`);
