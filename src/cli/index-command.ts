@@ -7,9 +7,6 @@ import { indexCatalog, type IndexSummary } from '../ingest/indexer.js';
 import { indexCatalogCoordinated } from '../ingest/coordinated-index.js';
 import { openIndexQueue } from '../store/open-store.js';
 import type { IndexJob } from '../ingest/index-queue.js';
-import { scanFaces, type FaceScanSummary } from '../ingest/face-scan.js';
-import { readPosterText, readSmallPrint, type TextPassSummary } from '../ingest/text-pass.js';
-import { OcrPool } from '../text/ocr-pool.js';
 import { FaceModel } from '../models/face-model.js';
 import { checkImageModelSpec, loadTextModel } from '../models/registry.js';
 import { readImageModels, type ModelPlan } from '../store/library-models.js';
@@ -19,16 +16,14 @@ import { requireFolder } from '../catalog/paths.js';
 import { ORIGINAL_TEXT_PREFIX } from '../catalog/record.js';
 import type { Store } from '../store/store.js';
 import { openLibraryForWriting } from './open-library.js';
-import { countingProgress, createProgressReporter } from './progress.js';
+import { countingProgress, createProgressReporter, passProgressLines } from './progress.js';
+import { runPosterPasses } from '../ingest/poster-passes.js';
 import { indexStills } from '../stills/index-stills.js';
 import { indexVideos, videosToIndex } from '../films/index-video.js';
-import { tilesEnabled } from '../models/poster-tiles.js';
-import { tilesPass } from './tiles-command.js';
 import { stopOnSignal } from './stop-signal.js';
 import { jobThreads } from '../util/job-threads.js';
 import { enqueueFilms, enqueueFollowUps, filmRequests } from './enqueue-follow-ups.js';
 import type { FilmAnalysisRequest } from '../ingest/library-jobs.js';
-import { indexMorePosters } from '../ingest/more-posters.js';
 import { scanStillFaces, type StillFacesSummary } from '../stills/still-faces.js';
 import type { ImageEmbeddingModel, TextEmbeddingModel } from '../models/types.js';
 
@@ -104,7 +99,7 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
   // --background: what is left to the job queue once the index lock is released.
   let leave: LeftToQueue | undefined;
   try {
-    const summary = coordinated
+    const catalogSummary = coordinated
       ? await runCoordinated(catalog, library, { textModel }, opts, reporter.update.bind(reporter), stop.requested)
       : await indexCatalog(catalog, {
           library,
@@ -116,47 +111,20 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
           shouldStop: stop.requested,
         });
     reporter.stop();
-    // Further posters of the films (posters.csv, several paths in a row), each with every channel.
-    let morePosters: { listed: number; indexed: number; unchanged: number; removed: number; failed: number; seconds: number } | undefined;
-    if (!summary.interrupted) {
-      const moreReporter = createProgressReporter({ json: !!opts.json, tty: process.stderr.isTTY === true, label: 'more posters' });
-      const m = await indexMorePosters(catalog, { library, imageModels, batchSize: opts.batchSize, onProgress: (p) => moreReporter.update(p), shouldStop: stop.requested });
-      moreReporter.stop();
-      if (m.films > 0) morePosters = { listed: m.listed, indexed: m.indexed, unchanged: m.unchanged, removed: m.removed, failed: m.failed, seconds: Math.round(m.seconds * 100) / 100 };
-      summary.problems.push(...m.problems);
-      summary.problemCount += m.problems.length;
-      summary.interrupted ||= m.interrupted;
-    }
-    // The posters' tiles (genre features) in a pass of their own: the posters are searchable first.
-    let tiles: Awaited<ReturnType<typeof tilesPass>> | undefined;
-    if (!summary.interrupted && !background && tilesEnabled()) {
-      tiles = await tilesPass(library, imageModels[0]!, { json: !!opts.json, batchSize: opts.batchSize, shouldStop: stop.requested });
-      summary.interrupted ||= tiles.interrupted;
-      summary.problemCount += tiles.failed;
-      summary.problems.push(...tiles.problems.map((p) => ({ item: 'tiles', file: p.file, reason: p.reason })));
-    }
-    let faces: FaceScanSummary | undefined;
-    if (opts.faces && !summary.interrupted && !background) {
-      const faceModel = await FaceModel.load();
-      const faceReporter = createProgressReporter({ json: !!opts.json, tty: process.stderr.isTTY === true, label: 'faces' });
-      faces = await scanFaces(library, faceModel, {
-        shouldStop: stop.requested,
-        onProblem: (file, reason) => {
-          summary.problemCount++;
-          summary.problems.push({ item: 'faces', file, reason });
-        },
-        onProgress: countingProgress(faceReporter),
-      });
-      faceReporter.stop();
-    }
-    let ocr: TextPassSummary | undefined;
-    if (opts.ocr !== false && !summary.interrupted && !background) {
-      ocr = await ocrPass(library, summary.problems, !!opts.json, stop.requested);
-      summary.problemCount += ocr.failed;
-      if (ocr.interrupted) summary.interrupted = true;
-    }
+    const summary = await runPosterPasses(catalogSummary, {
+      catalog,
+      library,
+      imageModels,
+      batchSize: opts.batchSize,
+      faces: opts.faces === true,
+      ocr: opts.ocr !== false,
+      background,
+      shouldStop: stop.requested,
+      progress: passProgressLines(!!opts.json),
+    });
+    const { tiles, morePosters, faces, ocr } = summary;
     if (opts.json) {
-      process.stdout.write(`${JSON.stringify({ type: 'summary', ...summary, tiles, morePosters, faces, ocr, seconds: Math.round(summary.seconds * 100) / 100, postersPerSecond: Math.round(summary.postersPerSecond * 10) / 10 })}\n`);
+      process.stdout.write(`${JSON.stringify({ type: 'summary', ...summary, seconds: Math.round(summary.seconds * 100) / 100, postersPerSecond: Math.round(summary.postersPerSecond * 10) / 10 })}\n`);
     } else {
       for (const p of summary.problems.slice(0, 50)) process.stderr.write(`  ${p.item}${p.file ? ` (${p.file})` : ''}: ${p.reason}\n`);
       if (summary.problemCount > 50) process.stderr.write(`  ... and ${summary.problemCount - 50} more problems (all are in the index_failures table)\n`);
@@ -188,32 +156,6 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
     stop.dispose();
     await Promise.all([closeAll(imageModels), textModel?.close()]);
     await releaseLeavingToQueue(library, release, opts, leave);
-  }
-}
-
-/**
- * The OCR pass over posters not yet read, one reader per core (MARQUEE_OCR_THREADS), with its own
- * progress line: each poster whole at once (the user waits for all of it), then the small print a
- * server's background pass left for later, if any.
- */
-async function ocrPass(library: Store, problems: { item: string; file: string | null; reason: string }[], json: boolean, shouldStop: () => boolean): Promise<TextPassSummary> {
-  const pool = OcrPool.start(Number(process.env.MARQUEE_OCR_THREADS ?? availableParallelism()));
-  const reporter = createProgressReporter({ json, tty: process.stderr.isTTY === true, label: 'text' });
-  const opts = {
-    shouldStop,
-    onProblem: (file: string, reason: string) => {
-      if (problems.length < 200) problems.push({ item: 'text', file, reason });
-    },
-    onProgress: countingProgress(reporter),
-  };
-  try {
-    const posters = await readPosterText(library, pool, opts);
-    if (posters.interrupted || posters.smallPrintLeft === 0) return posters;
-    const small = await readSmallPrint(library, pool, { ...opts, onProgress: countingProgress(reporter) });
-    return { ...posters, failed: posters.failed + small.failed, interrupted: small.interrupted, seconds: posters.seconds + small.seconds, smallPrintLeft: small.smallPrintLeft };
-  } finally {
-    reporter.stop();
-    await pool.close();
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import cliProgress from 'cli-progress';
 import type { IndexProgress } from '../ingest/indexer.js';
+import type { PassProgressFactory } from '../ingest/poster-passes.js';
 
 export interface ProgressReporter {
   update(p: IndexProgress): void;
@@ -127,5 +128,13 @@ export function stageProgress(mode: { tty: boolean }, prefix: string): { stage(n
       current.reporter.update({ done, total, indexed: done, unchanged: 0, skipped: 0, failed: 0, rate, etaSeconds: steps > 0 ? (total - done) / rate : null });
     },
     stop,
+  };
+}
+
+/** The ingest passes' progress lines (ingest/poster-passes.ts), shown as this CLI shows any pass. */
+export function passProgressLines(json: boolean): PassProgressFactory {
+  return (label) => {
+    const reporter = createProgressReporter({ json, tty: process.stderr.isTTY === true, label });
+    return { update: (p) => reporter.update(p), count: countingProgress(reporter), stop: () => reporter.stop() };
   };
 }
