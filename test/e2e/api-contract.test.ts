@@ -12,6 +12,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessConfigFromEnv } from '../../dist/server/access.js';
+import { apiReference, type OpenApiDocument } from '../../dist/server/api-reference.js';
 import { buildServer } from '../../dist/server/app.js';
 import { renderFilm, planFilm, stillsForFilms } from '../../dist/films/synthetic-film.js';
 import { openStore } from '../../dist/store/open-store.js';
@@ -165,7 +166,7 @@ const examples = (): Example[] => [
 interface Operation {
   responses: Record<string, { content?: Record<string, { schema?: object }> }>;
 }
-interface OpenApi {
+interface OpenApi extends OpenApiDocument {
   paths: Record<string, Record<string, Operation>>;
   components?: { schemas?: Record<string, object> };
 }
@@ -202,6 +203,10 @@ describe('the API contract', () => {
   });
 
   const operations = (): string[] => Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+
+  it('docs/api.md is the document as the server serves it (npm run docs:api -- <library> rewrites it)', () => {
+    expect(readFileSync(join(ROOT, 'docs/api.md'), 'utf8'), 'docs/api.md is stale: run npm run docs:api -- <an indexed library>').toBe(apiReference(doc));
+  });
 
   it('every documented operation has examples here, and every example a documented operation', () => {
     const documented = operations();
