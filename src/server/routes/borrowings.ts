@@ -3,17 +3,18 @@
  * state and channel: a nearest-neighbour pass over every poster, ~10 s for the demo catalog's
  * layouts), and one film's later look-alikes or earlier sources.
  */
+import type { BorrowingPoster } from '../../analysis/borrowings.js';
 import type { FastifyInstance } from 'fastify';
 import { BORROWING_CHANNELS, BorrowingFinder, type BorrowingChannel } from '../../analysis/borrowings.js';
 import { filmPoster } from '../../analysis/film-posters.js';
 import { idParam, type ServerContext } from '../context.js';
-import { errorSchema } from '../schemas.js';
+import { covering, errorSchema } from '../schemas.js';
 
-const posterSchema = {
+const posterSchema = covering<BorrowingPoster>()({
   type: 'object',
   properties: { id: { type: 'string' }, title: { type: 'string' }, year: { type: 'integer' }, rank: { type: 'integer' }, kind: { type: ['string', 'null'] } },
   required: ['id', 'title', 'year', 'rank', 'kind'],
-} as const;
+} as const);
 
 const borrowingsSchema = {
   type: 'object',

@@ -4,15 +4,15 @@
  * retrying jobs and pausing or resuming a kind need the token (like every other write).
  */
 import type { FastifyInstance } from 'fastify';
-import { JOB_STATES, type Job } from '../../jobs/job-queue.js';
+import { JOB_STATES, type Job, type KindCounts } from '../../jobs/job-queue.js';
 import { STARTABLE_JOBS } from '../../ingest/library-jobs.js';
 import { requireWriteAccess } from '../access.js';
 import type { ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { MarqueeError } from '../../util/errors.js';
-import { errorSchema } from '../schemas.js';
+import { covering, errorSchema } from '../schemas.js';
 
-const jobSchema = {
+const jobSchema = covering<Omit<Job, 'payload'> & { rate: number | null; etaSeconds: number | null }>()({
   type: 'object',
   properties: {
     id: { type: 'string' },
@@ -34,12 +34,12 @@ const jobSchema = {
     finishedAt: { type: ['string', 'null'] },
     runAfter: { type: 'string' },
   },
-} as const;
+} as const);
 
-const countsSchema = {
+const countsSchema = covering<KindCounts>()({
   type: 'object',
   properties: { kind: { type: 'string' }, paused: { type: 'boolean' }, counts: { type: 'object', additionalProperties: { type: 'integer' } } },
-} as const;
+} as const);
 
 const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] } as const;
 const kindParams = { type: 'object', properties: { kind: { type: 'string', maxLength: 64 } }, required: ['kind'] } as const;

@@ -1,18 +1,19 @@
 /** Movie routes: the movie page (services/movie-page), its thumbnail and its original poster file. */
+import type { FilmPosters } from '../../analysis/film-posters.js';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { MarqueeError } from '../../util/errors.js';
 import { idParam, type ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
-import { errorSchema, fileReply, genreModelStatusSchema, notModified, paletteSchema, resultSchema } from '../schemas.js';
-import { moviePage } from '../services/movie-page.js';
+import { covering, errorSchema, fileReply, genreModelStatusSchema, notModified, paletteSchema, resultSchema } from '../schemas.js';
+import { moviePage, type MoviePage } from '../services/movie-page.js';
 import { filmPoster, filmPosters } from '../../analysis/film-posters.js';
 import type { StoredPoster } from '../../store/types.js';
 
 const posterParams = { type: 'object', properties: { id: idParam.properties.id, rank: { type: 'integer', minimum: 0, maximum: 10000 } }, required: ['id', 'rank'] } as const;
 
-const filmPostersSchema = {
+const filmPostersSchema = covering<FilmPosters>()({
   type: 'object',
   properties: {
     id: { type: 'string' },
@@ -37,7 +38,7 @@ const filmPostersSchema = {
     },
   },
   required: ['id', 'designs', 'posters'],
-} as const;
+} as const);
 
 /** What every movie answer starts with; also the whole of GET /api/movies/{id}/summary. */
 const movieSummaryProperties = {
@@ -51,7 +52,7 @@ const movieSummaryProperties = {
 
 const movieSummarySchema = { type: 'object', properties: movieSummaryProperties, required: ['id', 'title', 'year', 'genres', 'countries', 'hasPoster'] } as const;
 
-const moviePageSchema = {
+const moviePageSchema = covering<MoviePage>()({
   type: 'object',
   properties: {
     ...movieSummaryProperties,
@@ -77,7 +78,7 @@ const moviePageSchema = {
       },
     },
   },
-} as const;
+} as const);
 
 
 

@@ -1,11 +1,12 @@
 /** Poster vs film routes: one film's poster against its look, and the films ranked by how far their poster is from it. */
+import type { ColourSide, PosterVsFilm } from '../../analysis/poster-vs-film.js';
 import type { FastifyInstance } from 'fastify';
 import { posterVsFilm, posterVsFilmRanking } from '../../analysis/poster-vs-film.js';
 import { MarqueeError } from '../../util/errors.js';
 import { idParam, type ServerContext } from '../context.js';
-import { errorSchema } from '../schemas.js';
+import { covering, errorSchema } from '../schemas.js';
 
-const sideSchema = {
+const sideSchema = covering<ColourSide & { stills?: number }>()({
   type: 'object',
   properties: {
     lightness: { type: 'number' },
@@ -14,9 +15,9 @@ const sideSchema = {
     palette: { type: 'array', items: { type: 'object', properties: { hex: { type: 'string' }, share: { type: 'number' }, lab: { type: 'array', items: { type: 'number' } } } } },
     stills: { type: 'integer' },
   },
-} as const;
+} as const);
 
-const comparisonSchema = {
+const comparisonSchema = covering<PosterVsFilm>()({
   type: 'object',
   properties: {
     id: { type: 'string' },
@@ -30,7 +31,7 @@ const comparisonSchema = {
     film: sideSchema,
   },
   required: ['id', 'title', 'year', 'paletteDistance', 'lightnessDifference', 'chromaDifference', 'hueDifference', 'poster', 'film'],
-} as const;
+} as const);
 
 export function registerPosterVsFilmRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get<{ Params: { id: string } }>(

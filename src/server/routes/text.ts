@@ -1,4 +1,5 @@
 /** Printed text: the OCR pass's progress, a movie's recognised lines, and "which film is this poster". */
+import type { Identification } from '../../search/identify.js';
 import type { FastifyInstance } from 'fastify';
 import { identify } from '../../search/identify.js';
 import { MarqueeError } from '../../util/errors.js';
@@ -7,7 +8,7 @@ import { currentReading } from '../../store/current-reading.js';
 import { POSTER_TEXT_JOB, SMALL_PRINT_JOB } from '../../ingest/library-jobs.js';
 import type { ServerContext } from '../context.js';
 import { idParam } from '../context.js';
-import { errorSchema, identifiedSchema, resultSchema, textLinesSchema } from '../schemas.js';
+import { covering, errorSchema, identifiedSchema, resultSchema, textLinesSchema } from '../schemas.js';
 import { file } from '../multipart-docs.js';
 import { readUpload, requireFile } from '../uploads.js';
 
@@ -25,7 +26,7 @@ const statusSchema = {
   required: ['read', 'failed', 'pending', 'smallPrint', 'running'],
 } as const;
 
-const identifySchema = {
+const identifySchema = covering<Identification>()({
   type: 'object',
   properties: {
     match: identifiedSchema,
@@ -33,7 +34,7 @@ const identifySchema = {
     lines: textLinesSchema,
   },
   required: ['match', 'candidates', 'lines'],
-} as const;
+} as const);
 
 export function registerTextRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { library, engine } = ctx;

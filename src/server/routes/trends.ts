@@ -4,12 +4,13 @@
  * typical posters and average image. The poster table and the typical posters are stored
  * analyses (analysis/stored-analyses.ts); a request only groups what is stored.
  */
+import type { Trend } from '../../trends/trend-table.js';
 import type { FastifyInstance } from 'fastify';
 import { TrendTable, type TrendUnit } from '../../trends/trend-table.js';
 import { trendCsv } from '../../trends/trend-csv.js';
 import { MarqueeError } from '../../util/errors.js';
 import type { ServerContext } from '../context.js';
-import { errorSchema, fileReply, periodProperties, trendMeasuresSchema, typicalSchema } from '../schemas.js';
+import { covering, errorSchema, fileReply, periodProperties, trendMeasuresSchema, typicalSchema } from '../schemas.js';
 
 interface TrendParams {
   measure: string | string[];
@@ -32,7 +33,7 @@ const trendQuerySchema = {
   additionalProperties: false,
 } as const;
 
-const trendSchema = {
+const trendSchema = covering<Trend>()({
   type: 'object',
   properties: {
     measure: { type: 'string' },
@@ -58,7 +59,7 @@ const trendSchema = {
     missing: { type: 'integer' },
   },
   required: ['measure', 'label', 'unit', 'by', 'filters', 'periods', 'undated', 'missing'],
-} as const;
+} as const);
 
 export function registerTrendRoutes(app: FastifyInstance, ctx: ServerContext): void {
   // The table, and each period's typical posters and average image under the filters, are stored
