@@ -15,8 +15,8 @@ import { squash } from '../text/normalize.js';
 export const LEXICAL_FIELDS = ['title', 'alt_titles', 'tagline', 'overview'] as const;
 export type LexicalField = (typeof LEXICAL_FIELDS)[number];
 
-/** Catalog `extra` columns holding other titles of a film (as title-variants.ts reads them). */
-export const EXTRA_TITLE_FIELDS = ['original_title', 'originalTitle', 'alternate_titles', 'alternative_titles', 'aka'] as const;
+/** Catalog `extra` columns holding other titles of a film: the ones title-variants.ts reads. */
+export { EXTRA_TITLE_FIELDS } from '../text/title-variants.js';
 
 export interface MovieTextHit {
   /** Movie key. */

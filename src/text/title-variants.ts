@@ -16,7 +16,7 @@ const LEADING = new RegExp(`^(${ARTICLES.join('|')})\\s+`, 'i');
 const TRAILING = new RegExp(`^(.*),\\s*(${ARTICLES.join('|')})$`, 'i');
 
 /** Catalog columns that may hold other titles of the film (pipe- or semicolon-separated). */
-const EXTRA_TITLE_FIELDS = ['original_title', 'originalTitle', 'alternate_titles', 'alternative_titles', 'aka'];
+export const EXTRA_TITLE_FIELDS = ['original_title', 'originalTitle', 'alternate_titles', 'alternative_titles', 'aka'] as const;
 
 const ROMAN: Record<string, string> = { ii: '2', iii: '3', iv: '4', v: '5', vi: '6', vii: '7', viii: '8', ix: '9', x: '10' };
 

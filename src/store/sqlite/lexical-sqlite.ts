@@ -16,7 +16,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { SearchFilters } from '../filters.js';
-import { LEXICAL_FIELDS, printedTerms, queryWords, searchTerms, squashText, TITLE_WORD_CANDIDATES, printedPieces, trigramTitleTexts, wordTrigrams, type LexicalField, type LexicalSearch, type MovieTextHit, type PhraseHit, type PrintedTextCandidate, type TitleCandidate } from '../lexical.js';
+import { EXTRA_TITLE_FIELDS, LEXICAL_FIELDS, printedTerms, queryWords, searchTerms, squashText, TITLE_WORD_CANDIDATES, printedPieces, trigramTitleTexts, wordTrigrams, type LexicalField, type LexicalSearch, type MovieTextHit, type PhraseHit, type PrintedTextCandidate, type TitleCandidate } from '../lexical.js';
 
 type Row = Record<string, unknown>;
 
@@ -27,8 +27,7 @@ const SHORTLIST_FILTERED = 8;
 /** BM25 weights of LEXICAL_FIELDS, in order. */
 const FIELD_WEIGHTS = [10, 10, 4, 1];
 
-const ALT_TITLES_SQL = (extra: string) =>
-  `concat_ws(' ', json_extract(${extra}, '$.original_title'), json_extract(${extra}, '$.originalTitle'), json_extract(${extra}, '$.alternate_titles'), json_extract(${extra}, '$.alternative_titles'), json_extract(${extra}, '$.aka'))`;
+const ALT_TITLES_SQL = (extra: string) => `concat_ws(' ', ${EXTRA_TITLE_FIELDS.map((f) => `json_extract(${extra}, '$.${f}')`).join(', ')})`;
 
 const PRINTED_TEXT_SQL = (lines: string) =>
   `(SELECT group_concat(marquee_squash(json_extract(value, '$.text')), '' ORDER BY json_extract(value, '$.order')) FROM json_each(${lines}))`;
