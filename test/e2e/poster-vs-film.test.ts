@@ -80,6 +80,14 @@ describe('poster vs film', () => {
     expect(none.stderr).toMatch(/no movie with id "no-such-film"/);
   });
 
+  it('marquee info reports the stills and the catalog films they joined', () => {
+    const info = JSON.parse(runCli(['info', '--db', db, '--json']).stdout) as { stills: { films: number; stills: number; withPoster: { id: string }[] } };
+    expect(info.stills.films).toBe(films.length);
+    expect(info.stills.stills).toBe(films.length * 80);
+    expect(info.stills.withPoster.map((m) => m.id).sort()).toEqual(films.map((f) => f.slug).sort());
+    expect(runCli(['info', '--db', db]).stdout).toContain(`stills  ${films.length * 80} of ${films.length} films: ${films.length} joined to a catalog film with a poster`);
+  });
+
   it('shows the poster beside the film\'s barcode on the movie page, and the ranking page', async () => {
     const library = await openStore(db, { create: false });
     const app = await buildServer({ library });
