@@ -125,21 +125,24 @@ export async function tilesPass(library: Store, main: ChannelModel, o: { batchSi
  */
 async function ocrPass(library: Store, problems: { item: string; file: string | null; reason: string }[], shouldStop: () => boolean, progress: PassProgressFactory): Promise<TextPassSummary> {
   const pool = OcrPool.start(Number(process.env.MARQUEE_OCR_THREADS ?? availableParallelism()));
-  const line = progress('text');
-  const opts = {
-    shouldStop,
-    onProblem: (file: string, reason: string) => {
-      if (problems.length < 200) problems.push({ item: 'text', file, reason });
-    },
-    onProgress: (d: number, t: number) => line.count(d, t),
+  // One progress line per phase: the small print's rate and ETA count from its own start.
+  const phase = async <T>(run: (onProgress: (done: number, total: number) => void) => Promise<T>): Promise<T> => {
+    const line = progress('text');
+    try {
+      return await run((d, t) => line.count(d, t));
+    } finally {
+      line.stop();
+    }
+  };
+  const onProblem = (file: string, reason: string) => {
+    if (problems.length < 200) problems.push({ item: 'text', file, reason });
   };
   try {
-    const posters = await readPosterText(library, pool, opts);
+    const posters = await phase((onProgress) => readPosterText(library, pool, { shouldStop, onProblem, onProgress }));
     if (posters.interrupted || posters.smallPrintLeft === 0) return posters;
-    const small = await readSmallPrint(library, pool, opts);
+    const small = await phase((onProgress) => readSmallPrint(library, pool, { shouldStop, onProblem, onProgress }));
     return { ...posters, failed: posters.failed + small.failed, interrupted: small.interrupted, seconds: posters.seconds + small.seconds, smallPrintLeft: small.smallPrintLeft };
   } finally {
-    line.stop();
     await pool.close();
   }
 }

@@ -23,6 +23,12 @@ describe('resultsCsv', () => {
     expect(rows[1]!.matched).toBe('phrase in tagline; tagline; overview');
   });
 
+  it('quotes a lone carriage return, so a reader splitting on CR keeps the row whole', () => {
+    const csv = resultsCsv([result('c', 'Old\rMac')]);
+    expect(csv).toContain('"Old\rMac"');
+    expect((parse(csv, { columns: true }) as { title: string }[])[0]!.title).toBe('Old\rMac');
+  });
+
   it('no results is a header line', () => {
     expect(resultsCsv([]).trim()).toBe('rank,id,title,year,match,score,genres,countries,poster,matched');
   });

@@ -41,7 +41,10 @@ async function stillsPage(root: HTMLElement, signal: AbortSignal): Promise<void>
     }
   };
   const zone = dropZone({ name: 'still', label: 'Drop, paste or pick a film still', what: 'still', onChange: (f) => void ask(f), onError: (message) => {
+    // A refused file also outdates the answer to a still still on its way.
+    asked++;
     answer.replaceChildren();
+    status.classList.remove('low-confidence');
     status.classList.add('error');
     status.textContent = message;
   } });
