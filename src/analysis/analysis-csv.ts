@@ -3,19 +3,15 @@
  * `borrowings --csv` and the pages' exports (built in the browser from what they show, so nothing
  * here needs Node).
  */
-import { stringify } from 'csv-stringify/sync';
+import { csvTable } from '../util/csv.js';
 import type { Borrowing } from './borrowings.js';
 import type { ClosestPair } from './pairs.js';
 
 const round = (x: number): number => Math.round(x * 1e4) / 1e4;
-/** Booleans as words (csv-stringify writes 1 and an empty cell). */
-const cast = { boolean: (v: boolean) => String(v) };
-/** A lone carriage return quoted too (csv-stringify quotes only commas, quotes and line feeds). */
-const quoted_match = /\r/;
 
 export function pairsCsv(pairs: ClosestPair[]): string {
   const rows = pairs.map((p, i) => ({ rank: i + 1, channel: p.channel, model: p.model ?? '', score: round(p.score), a: p.a, a_title: p.aTitle, a_year: p.aYear ?? '', b: p.b, b_title: p.bTitle, b_year: p.bYear ?? '', duplicate: p.duplicate }));
-  return stringify(rows, { header: true, cast, quoted_match, columns: ['rank', 'channel', 'model', 'score', 'a', 'a_title', 'a_year', 'b', 'b_title', 'b_year', 'duplicate'] });
+  return csvTable(rows, ['rank', 'channel', 'model', 'score', 'a', 'a_title', 'a_year', 'b', 'b_title', 'b_year', 'duplicate']);
 }
 
 export function borrowingsCsv(borrowings: Borrowing[]): string {
@@ -38,5 +34,5 @@ export function borrowingsCsv(borrowings: Borrowing[]): string {
     same_artwork: b.sameArtwork,
   }));
   const columns = ['rank', 'channel', 'z', 'similarity', 'from', 'from_title', 'from_year', 'from_poster', 'to', 'to_title', 'to_year', 'to_poster', 'reference_pairs', 'reference_mean', 'reference_sd', 'same_artwork'];
-  return stringify(rows, { header: true, cast, quoted_match, columns });
+  return csvTable(rows, columns);
 }

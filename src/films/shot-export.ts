@@ -11,7 +11,7 @@
  * (OTIO), never as an invented dissolve length. The OTIO document uses Clip.1 (a single
  * `media_reference`), which every OTIO release reads (0.15+ upgrades it to Clip.2).
  */
-import { stringify } from 'csv-stringify/sync';
+import { csvTable } from '../util/csv.js';
 import type { FilmView } from './service.js';
 
 export const SHOT_EXPORT_FORMATS = ['csv', 'edl', 'otio'] as const;
@@ -34,7 +34,7 @@ export function shotsCsv(film: ExportableFilm): string {
     color: s.color,
     scale: s.scale ?? '',
   }));
-  return stringify(rows, { header: true, columns: ['shot', 'start', 'end', 'length', 'transition', 'keyframe', 'color', 'scale'] });
+  return csvTable(rows, ['shot', 'start', 'end', 'length', 'transition', 'keyframe', 'color', 'scale']);
 }
 
 /** Shots as whole frames at the video's rate: contiguous, none empty (a shot rounding to no frame is dropped). */

@@ -1,10 +1,9 @@
 /**
  * Search results as CSV, one row per result in rank order: the CLI's `search --csv` and the search
  * page's export (built in the browser from the results it shows, so nothing here needs Node).
- * Lists are joined with "; " within one cell; a field holding a lone carriage return is quoted too
- * (csv-stringify quotes only commas, quotes and line feeds by itself).
+ * Lists are joined with "; " within one cell.
  */
-import { stringify } from 'csv-stringify/sync';
+import { csvTable } from '../util/csv.js';
 import type { SearchResult } from './query.js';
 
 const round = (x: number | null | undefined): number | string => (x === null || x === undefined || !Number.isFinite(x) ? '' : Math.round(x * 1e4) / 1e4);
@@ -25,5 +24,5 @@ export function resultsCsv(results: SearchResult[]): string {
     matched: [...(r.phrase ? [`phrase in ${r.phrase}`] : []), ...(r.fields ?? []), ...(r.printed ?? []).map((l) => `printed: ${l}`), ...(r.identity ? [`${r.identity.by} read: ${r.identity.text}`] : [])].join('; '),
   }));
   const columns = ['rank', 'id', 'title', 'year', 'match', 'score', ...channels.map((c) => `score_${c}`), 'genres', 'countries', 'poster', 'matched'];
-  return stringify(rows, { header: true, columns, quoted_match: /\r/ });
+  return csvTable(rows, columns);
 }
