@@ -22,10 +22,14 @@ export interface ExportFile {
   build: () => Promise<{ name: string; type: string; body: string }>;
 }
 
+/** A button that builds the file and saves it. */
+export function exportButton(f: ExportFile): HTMLElement {
+  return h('button', { type: 'button', class: 'export', 'data-export': f.key, onclick: () => void f.build().then((x) => download(x.name, x.type, x.body)) }, f.label);
+}
+
 /** "Export these results: CSV JSON": one button per file. */
 export function exportButtons(what: string, files: ExportFile[]): HTMLElement {
-  return h('p', { class: 'exports' }, `Export ${what}: `,
-    ...files.map((f) => h('button', { type: 'button', class: 'export', 'data-export': f.key, onclick: () => void f.build().then((x) => download(x.name, x.type, x.body)) }, f.label)));
+  return h('p', { class: 'exports' }, `Export ${what}: `, ...files.map(exportButton));
 }
 
 export const jsonFile = (name: string, data: () => unknown): ExportFile => ({ label: 'JSON', key: 'json', build: async () => ({ name, type: 'application/json', body: `${JSON.stringify(data(), null, 2)}\n` }) });

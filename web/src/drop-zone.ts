@@ -13,6 +13,16 @@ function imageProblem(f: File, what: string): string | null {
   return null;
 }
 
+/** Pasting an image anywhere on the page puts it in the zone; returns what stops listening. */
+export function pasteInto(zone: { set(f: File | undefined): void }): () => void {
+  const onPaste = (e: ClipboardEvent): void => {
+    const f = [...(e.clipboardData?.files ?? [])].find((x) => x.type.startsWith('image/'));
+    if (f) zone.set(f);
+  };
+  document.addEventListener('paste', onPaste);
+  return () => document.removeEventListener('paste', onPaste);
+}
+
 export interface DropZoneOptions {
   /** The file input's name (and id: file-<name>). */
   name: string;

@@ -7,7 +7,7 @@ import { identifyUpload, imageModels, movieSummary, searchImage, searchJson, thu
 import { h, type Cleanup } from '../dom.js';
 import { resultsGrid } from '../results.js';
 import { csvFile, exportButtons, jsonFile } from '../download.js';
-import { dropZone } from '../drop-zone.js';
+import { dropZone, pasteInto } from '../drop-zone.js';
 
 const GENRES = ['Action', 'Adventure', 'Animation', "Children's", 'Comedy', 'Crime', 'Documentary', 'Drama', 'Fantasy', 'Film-Noir', 'Horror', 'Musical', 'Mystery', 'Romance', 'Sci-Fi', 'Thriller', 'War', 'Western'];
 
@@ -128,10 +128,6 @@ export function renderHome(root: HTMLElement): Cleanup {
     }
     void run();
   };
-  const onPaste = (e: ClipboardEvent): void => {
-    const f = [...(e.clipboardData?.files ?? [])].find((x) => x.type.startsWith('image/'));
-    if (f) zone1.set(f);
-  };
   form.addEventListener('submit', (e) => (e.preventDefault(), void run()));
 
   async function run(): Promise<void> {
@@ -235,12 +231,12 @@ export function renderHome(root: HTMLElement): Cleanup {
     }
   }
 
-  document.addEventListener('paste', onPaste);
+  const stopPaste = pasteInto(zone1);
   root.replaceChildren(form, status, results);
   if (params.get('id')) showQueryMovie(params.get('id')!);
   void run();
   return () => {
-    document.removeEventListener('paste', onPaste);
+    stopPaste();
     generation++;
   };
 }

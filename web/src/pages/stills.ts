@@ -1,7 +1,7 @@
 /** Stills: "which movie is this frame from?" and every movie with stills, by barcode. */
 import { ApiError, barcodeUrl, moviesWithStills, whichMovie } from '../api.js';
 import { asyncPage, h, type Cleanup } from '../dom.js';
-import { dropZone } from '../drop-zone.js';
+import { dropZone, pasteInto } from '../drop-zone.js';
 
 export function renderStills(root: HTMLElement): Cleanup {
   return asyncPage((signal) => stillsPage(root, signal));
@@ -48,12 +48,7 @@ async function stillsPage(root: HTMLElement, signal: AbortSignal): Promise<void>
     status.classList.add('error');
     status.textContent = message;
   } });
-  const onPaste = (e: ClipboardEvent): void => {
-    const f = [...(e.clipboardData?.files ?? [])].find((x) => x.type.startsWith('image/'));
-    if (f) zone.set(f);
-  };
-  document.addEventListener('paste', onPaste);
-  signal.addEventListener('abort', () => document.removeEventListener('paste', onPaste));
+  signal.addEventListener('abort', pasteInto(zone));
   root.replaceChildren(
     h('section', { class: 'stills-page' },
       h('h1', {}, 'Which movie is this frame from?'),

@@ -8,7 +8,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { averagePosterUrl, posterThumbUrl, trend, trendCsvUrl, trendMeasures, typicalPosters, type Trend, type TrendMeasure, type TrendParams } from '../api.js';
-import { download } from '../download.js';
+import { exportButton, jsonFile } from '../download.js';
 import { asyncPage, h, type Cleanup } from '../dom.js';
 
 const fmt = (x: number): string => (Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(3));
@@ -131,7 +131,7 @@ export function renderTrends(root: HTMLElement): Cleanup {
         holder,
         h('p', { class: 'trend-note' }, `${t.periods.reduce((n, x) => n + x.n, 0)} posters in ${t.periods.length} periods; hollow grey points: fewer than 10 posters.${note ? ` Left out: ${note}.` : ''} `,
           h('a', { href: trendCsvUrl(q), download: 'marquee-trends.csv', class: 'csv' }, 'Download CSV'), ' · ',
-          h('button', { type: 'button', class: 'export', 'data-export': 'json', onclick: () => download('marquee-trends.json', 'application/json', `${JSON.stringify(t, null, 2)}\n`) }, 'JSON')),
+          exportButton(jsonFile('marquee-trends.json', () => t))),
         t.periods.length ? table(t) : h('p', {}, 'No poster matches these filters.'));
       if (t.periods.length) {
         plot = chart(t, Math.min(860, Math.max(320, root.clientWidth - 20)));
