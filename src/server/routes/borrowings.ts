@@ -51,7 +51,7 @@ export function registerBorrowingRoutes(app: FastifyInstance, ctx: ServerContext
       schema: {
         summary: 'Posters unusually like an earlier film\'s poster on a channel, earlier → later, most unusual for their decades and genres first',
         querystring: { type: 'object', properties: { channel: channelProperty, k: { type: 'integer', minimum: 1, maximum: 500, default: 50 }, copies: { type: 'boolean', default: false } }, additionalProperties: false },
-        response: { 200: borrowingsSchema, 400: errorSchema },
+        response: { 200: borrowingsSchema },
       },
     },
     async (req) => {
@@ -78,7 +78,7 @@ export function registerBorrowingRoutes(app: FastifyInstance, ctx: ServerContext
           },
           additionalProperties: false,
         },
-        response: { 200: borrowingsSchema, 400: errorSchema, 404: errorSchema },
+        response: { 200: borrowingsSchema, 404: errorSchema },
       },
     },
     async (req) => {

@@ -49,7 +49,7 @@ export function registerPosterVsFilmRoutes(app: FastifyInstance, ctx: ServerCont
       schema: {
         summary: 'Films ranked by how far their poster\'s palette is from the film\'s look: most misrepresenting first, or least',
         querystring: { type: 'object', properties: { order: { type: 'string', enum: ['most', 'least'], default: 'most' }, k: { type: 'integer', minimum: 1, maximum: 1000, default: 50 } }, additionalProperties: false },
-        response: { 200: { type: 'object', properties: { order: { type: 'string' }, films: { type: 'array', items: comparisonSchema } }, required: ['order', 'films'] }, 400: errorSchema },
+        response: { 200: { type: 'object', properties: { order: { type: 'string' }, films: { type: 'array', items: comparisonSchema } }, required: ['order', 'films'] } },
       },
     },
     async (req) => ({ order: req.query.order, films: (await ctx.cached(`poster-vs-film:${req.query.order}`, ['movies', 'palettes', 'stills', 'films'], () => posterVsFilmRanking(ctx.library, req.query.order))).slice(0, req.query.k) }),

@@ -36,7 +36,7 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
 
   app.post<{ Body: SearchBody }>(
     '/api/search',
-    { schema: { summary: 'Search by movie id, text, palette, or id + text', body: searchBodySchema, response: { 200: resultsSchema, 400: errorSchema } } },
+    { schema: { summary: 'Search by movie id, text, palette, or id + text', body: searchBodySchema, response: { 200: resultsSchema } } },
     async (req) => {
       const b = req.body;
       const f = b.filters ?? {};

@@ -10,7 +10,7 @@ import { TrendTable, type TrendUnit } from '../../trends/trend-table.js';
 import { trendCsv } from '../../trends/trend-csv.js';
 import { MarqueeError } from '../../util/errors.js';
 import type { ServerContext } from '../context.js';
-import { covering, errorSchema, fileReply, periodProperties, trendMeasuresSchema, typicalSchema } from '../schemas.js';
+import { covering, fileReply, periodProperties, trendMeasuresSchema, typicalSchema } from '../schemas.js';
 
 interface TrendParams {
   measure: string | string[];
@@ -83,7 +83,7 @@ export function registerTrendRoutes(app: FastifyInstance, ctx: ServerContext): v
       schema: {
         summary: 'The typical posters of each period: the medoids (most like the others on the content model), with the filters of /api/trends',
         querystring: filtersSchema,
-        response: { 200: typicalSchema, 400: errorSchema },
+        response: { 200: typicalSchema },
       },
     },
     async (req) => {
@@ -98,7 +98,7 @@ export function registerTrendRoutes(app: FastifyInstance, ctx: ServerContext): v
       schema: {
         summary: 'The average image (JPEG) of a period\'s posters, each scaled to one 2:3 frame',
         querystring: { ...filtersSchema, properties: { ...filtersSchema.properties, period: { type: 'string', maxLength: 10, description: '"1990s" or "1994"' } }, required: ['period'] },
-        response: { 200: fileReply('image/jpeg', 'the average image'), 400: errorSchema },
+        response: { 200: fileReply('image/jpeg', 'the average image') },
       },
     },
     async (req, reply) => {
@@ -112,12 +112,12 @@ export function registerTrendRoutes(app: FastifyInstance, ctx: ServerContext): v
   app.get('/api/trends/measures', { schema: { summary: 'The trend measures, and how many posters have a value for each', response: { 200: trendMeasuresSchema } } }, async () => ({ measures: (await table()).measures() }));
   app.get<{ Querystring: TrendParams }>(
     '/api/trends',
-    { schema: { summary: 'A measure of poster design per year or decade: mean, 95 % bootstrap interval, posters per period (small periods marked)', querystring: trendQuerySchema, response: { 200: trendSchema, 400: errorSchema } } },
+    { schema: { summary: 'A measure of poster design per year or decade: mean, 95 % bootstrap interval, posters per period (small periods marked)', querystring: trendQuerySchema, response: { 200: trendSchema } } },
     async (req) => (await trends({ ...req.query, measure: [req.query.measure].flat()[0]! }))[0]!,
   );
   app.get<{ Querystring: TrendParams }>(
     '/api/trends/csv',
-    { schema: { summary: 'Trends as CSV (measure,by,genre,country,period,start,n,mean,low,high,small), any number of measures', querystring: trendQuerySchema, response: { 200: fileReply('text/csv', 'one row per measure and period'), 400: errorSchema } } },
+    { schema: { summary: 'Trends as CSV (measure,by,genre,country,period,start,n,mean,low,high,small), any number of measures', querystring: trendQuerySchema, response: { 200: fileReply('text/csv', 'one row per measure and period') } } },
     async (req, reply) => reply.type('text/csv; charset=utf-8').header('Content-Disposition', 'attachment; filename="marquee-trends.csv"').send(trendCsv(await trends(req.query))),
   );
 }
