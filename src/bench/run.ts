@@ -25,6 +25,7 @@ import { benchIdentify } from './identify.js';
 import { benchLexical } from './lexical-scale.js';
 import { isPostgresUrl } from '../store/location.js';
 import { benchServing } from './serving.js';
+import { benchStillsScale } from './stills-scale.js';
 
 const catalog = resolve(process.env.MARQUEE_CATALOG ?? '../shared/catalog');
 const only = new Set(process.argv.slice(2));
@@ -83,6 +84,10 @@ try {
     if (!existingDb) indexForBench('trends', 'for trends (set MARQUEE_BENCH_DB to reuse a library)', ['--no-ocr']);
     process.stderr.write('bench: trend measures from stored features...\n');
     out.trends = await benchTrends(db);
+  }
+  if (only.has('stills-scale')) {
+    process.stderr.write('bench: stills at the seed size (synthetic catalog from the demo frames)...\n');
+    out.stillsScale = await benchStillsScale(resolve(process.env.MARQUEE_STILLS ?? '../shared/stills'), dir);
   }
   if (only.has('cli')) {
     process.stderr.write('bench: CLI cold start (--version, --help against node -e 0)...\n');

@@ -213,8 +213,8 @@ export class Whitening {
     return this.basis.byteLength + this.offset.byteLength;
   }
 
-  /** Unit length in place, less the offset first (a zero vector stays zero). */
-  private finish(out: Float32Array): Float32Array {
+  /** Less the offset in place, then unit length (a zero vector stays zero) unless `unit` is false. */
+  private finish(out: Float32Array, unit = true): Float32Array {
     let norm = 0;
     for (let t = 0; t < out.length; t++) {
       const y = out[t]! - this.offset[t]!;
@@ -222,12 +222,26 @@ export class Whitening {
       norm += y * y;
     }
     norm = Math.sqrt(norm);
-    if (norm > 0) for (let t = 0; t < out.length; t++) out[t] = out[t]! / norm;
+    if (unit && norm > 0) for (let t = 0; t < out.length; t++) out[t] = out[t]! / norm;
     return out;
+  }
+
+  /**
+   * The image of a vector, not re-normalised: with power 0 and unit inputs, inner products of
+   * images approximate the inputs' cosines (exactly, for inputs in the span of the axes), and
+   * an input far from that span keeps a short image (stills/which-movie.ts).
+   */
+  project(v: Float32Array): Float32Array {
+    return this.finish(this.product(v), false);
   }
 
   /** The whitened, unit-length image of a vector (a zero vector when it projects to zero). */
   apply(v: Float32Array): Float32Array {
+    return this.finish(this.product(v));
+  }
+
+  /** W·v. */
+  private product(v: Float32Array): Float32Array {
     const d = this.inputDimension;
     const k = this.dimension;
     const w = this.basis;
@@ -253,17 +267,17 @@ export class Whitening {
       for (let j = 0; j < d; j++) s0 += w[i * d + j]! * v[j]!;
       out[i] = s0;
     }
-    return this.finish(out);
+    return out;
   }
 
-  /** `apply` of many vectors (one matrix product when there are many). */
-  async applyAll(vs: Float32Array[]): Promise<Float32Array[]> {
-    if (vs.length < BATCH) return vs.map((v) => this.apply(v));
+  /** `apply` of many vectors (one matrix product when there are many); `project` of them when `unit` is false. */
+  async applyAll(vs: Float32Array[], unit = true): Promise<Float32Array[]> {
+    if (vs.length < BATCH) return vs.map((v) => this.finish(this.product(v), unit));
     const d = this.inputDimension;
     const k = this.dimension;
     const x = new Float32Array(vs.length * d);
     vs.forEach((v, i) => x.set(v, i * d));
     const y = await matmul(x, this.basis, vs.length, d, k, { transB: true });
-    return vs.map((_, i) => this.finish(y.slice(i * k, (i + 1) * k)));
+    return vs.map((_, i) => this.finish(y.slice(i * k, (i + 1) * k), unit));
   }
 }

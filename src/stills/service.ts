@@ -46,7 +46,7 @@ export class StillsService {
 
   private stillsCache?: StoredStill[];
   private moviesCache?: MovieStills[];
-  private matcherCache?: StillsMatcher;
+  private matcherCache?: Promise<StillsMatcher>;
   private readonly clustersCache = new Map<string, StillsClustering>();
 
   constructor(
@@ -61,14 +61,31 @@ export class StillsService {
     this.clustersCache.clear();
   }
 
-  private async matcher(): Promise<StillsMatcher> {
-    this.matcherCache ??= new StillsMatcher(await this.stills());
+  /** The prepared matcher (one preparation however many queries wait for it; the stills' full vectors are not kept). */
+  private matcher(): Promise<StillsMatcher> {
+    if (!this.matcherCache) {
+      const prepared = (async () => {
+        const count = await this.store.stills.count();
+        if (count === 0) throw this.noStills();
+        return StillsMatcher.prepare({ count, page: (afterKey, limit) => this.store.stills.vectorPage(afterKey, limit) });
+      })();
+      prepared.catch(() => (this.matcherCache = undefined));
+      this.matcherCache = prepared;
+    }
     return this.matcherCache;
   }
 
+  private noStills(): StillsError {
+    return new StillsError('no_stills', `library ${this.store.location} has no stills: run "marquee index --stills <folder>"`);
+  }
+
+  /** Every still with its vectors (kinds of shot need them all; which-movie keeps only its compact rows). */
   private async stills(): Promise<StoredStill[]> {
-    this.stillsCache ??= await this.store.stills.all();
-    if (this.stillsCache.length === 0) throw new StillsError('no_stills', `library ${this.store.location} has no stills: run "marquee index --stills <folder>"`);
+    if (!this.stillsCache) {
+      const all = await this.store.stills.all();
+      if (!all.length) throw this.noStills();
+      this.stillsCache = all;
+    }
     return this.stillsCache;
   }
 
@@ -106,7 +123,7 @@ export class StillsService {
   async whichMovie(bytes: Buffer, source: string, k = 5): Promise<WhichMovieAnswer> {
     const matcher = await this.matcher();
     const q = await this.embedder.describeImage({ bytes, source });
-    const ranked = matcher.rank(q).slice(0, k);
+    const ranked = (await matcher.rank(q)).slice(0, k);
     const movies = await this.store.movies.byKeys(ranked.map((r) => r.key));
     return {
       movies: ranked.map((r) => ({ id: movies.get(r.key)!.id, title: movies.get(r.key)!.title, score: r.score })),
@@ -115,15 +132,14 @@ export class StillsService {
     };
   }
 
-  private async names(): Promise<Map<number, { id: string; title: string }>> {
-    const stills = await this.stills();
+  private async names(stills: { movieKey: number }[]): Promise<Map<number, { id: string; title: string }>> {
     const movies = await this.store.movies.byKeys([...new Set(stills.map((s) => s.movieKey))]);
     return new Map([...movies].map(([k, m]) => [k, { id: m.id, title: m.title }]));
   }
 
   async evaluate(window = 2): Promise<StillsEvaluation> {
     const matcher = await this.matcher();
-    const evaluation = evaluateWhichMovie(matcher, await this.names(), window);
+    const evaluation = await evaluateWhichMovie(matcher, await this.names(matcher.stills), window);
     // The library's posters are images of no indexed film's frames: what the confidence threshold must reject.
     // Stills are embedded with the library's default image model: its poster vectors compare with them.
     const imageModel = await defaultImageModel(this.store);
@@ -131,7 +147,7 @@ export class StillsService {
       const content = await this.store.vectors.load(imageModel.channel, refOf(imageModel));
       const color = new Map((await this.store.vectors.load(COLOR_CHANNEL, COLOR_MODEL)).map((e) => [e.key, e.vector]));
       const others = content.filter((e) => color.has(e.key)).map((e) => ({ content: e.vector, color: color.get(e.key)! }));
-      if (others.length) evaluation.confidence = evaluateConfidence(matcher, others, window);
+      if (others.length) evaluation.confidence = await evaluateConfidence(matcher, others, window);
     }
     return evaluation;
   }
@@ -141,8 +157,9 @@ export class StillsService {
     const key = `${opts.k ?? ''}/${opts.seed ?? ''}`;
     let c = this.clustersCache.get(key);
     if (!c) {
-      const names = await this.names();
-      c = clusterStills(await this.stills(), new Map([...names].map(([k, v]) => [k, v.id])), { ...opts, faces: await stillFaceSummaries(this.store) });
+      const stills = await this.stills();
+      const names = await this.names(stills);
+      c = clusterStills(stills, new Map([...names].map(([k, v]) => [k, v.id])), { ...opts, faces: await stillFaceSummaries(this.store) });
       this.clustersCache.set(key, c);
     }
     return c;

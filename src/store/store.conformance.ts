@@ -484,6 +484,12 @@ export function storeConformance(name: string, make: StoreFactory): void {
           expect(bits(own[1]!.content)).toEqual(bits(vec(3, 16)));
           expect(own[1]).toMatchObject({ timestamp: 4.5, look: { stats: { hue: [3] }, palette: [] } });
           expect((await store.stills.all()).map((s) => [s.movieKey, s.seq])).toEqual([...[[catalogKey, 1], [catalogKey, 3], [gravity, 1], [gravity, 2]]].sort((x, y) => x[0]! - y[0]! || x[1]! - y[1]!));
+          // Read a page at a time by key: the same stills and vectors as all().
+          const everyStill = await store.stills.all();
+          const paged = [...(await store.stills.vectorPage(0, 3)), ...(await store.stills.vectorPage((await store.stills.vectorPage(0, 3))[2]!.key, 3))];
+          expect(paged.map((s) => s.key)).toEqual(everyStill.map((s) => s.key).sort((x, y) => x - y));
+          for (const p of paged) expect(Array.from(p.content)).toEqual(Array.from(everyStill.find((s) => s.key === p.key)!.content));
+          expect(await store.stills.vectorPage(Math.max(...paged.map((s) => s.key)), 3)).toEqual([]);
           expect((await store.stills.thumbnail(gravity, 1))!.toString()).toBe('still 1');
           expect(await store.stills.movies()).toEqual([{ key: catalogKey, count: 2 }, { key: gravity, count: 2 }].sort((x, y) => x.key! - y.key!));
           expect(await store.stills.countOfMovie(gravity)).toBe(2);

@@ -156,6 +156,9 @@ export interface StoredStill {
   look: StillLook;
 }
 
+/** What which-movie reads of a still: its place and its two vectors (stills/which-movie.ts), a page at a time. */
+export type StillVectors = Pick<StoredStill, 'key' | 'movieKey' | 'seq' | 'content' | 'color'>;
+
 /** A film analysed from a video file: where it came from, and the analysis (films/film-analysis.ts). */
 export interface StoredFilm<T> {
   /** The video file. */

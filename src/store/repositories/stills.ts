@@ -3,7 +3,7 @@ import { fromBlob, toBlob } from '../blob.js';
 import type { Sql } from '../sql/connect.js';
 import { chunks, count } from '../sql/values.js';
 import type { EngineWrites } from '../sql/engine-writes.js';
-import type { MovieRecord, StillLook, StillRecord, StillState, StoredStill } from '../types.js';
+import type { MovieRecord, StillLook, StillRecord, StillState, StillVectors, StoredStill } from '../types.js';
 import { upsertMovie } from './catalog-writes.js';
 
 /** A movie the stills index joins to (created from stills metadata when missing). */
@@ -24,6 +24,8 @@ export interface StillsRepository {
   put(stills: StillRecord[]): Promise<void>;
   /** Every still, by movie and number. */
   all(): Promise<StoredStill[]>;
+  /** Up to `limit` stills' vectors after key `afterKey`, by key: every still a page at a time, without thumbnails, layouts or looks. */
+  vectorPage(afterKey: number, limit: number): Promise<StillVectors[]>;
   ofMovie(movieKey: number): Promise<StoredStill[]>;
   thumbnail(movieKey: number, seq: number): Promise<Buffer | undefined>;
   /** Movies with stills and how many each has, in key order. */
@@ -116,6 +118,11 @@ export class SqlStills implements StillsRepository {
 
   async all(): Promise<StoredStill[]> {
     return (await this.selectStills().orderBy('movie_key').orderBy('seq').execute()).map(this.toStill);
+  }
+
+  async vectorPage(afterKey: number, limit: number): Promise<StillVectors[]> {
+    const rows = await this.sql.db.selectFrom('stills').select(['key', 'movie_key', 'seq', 'content', 'color']).where('key', '>', afterKey).orderBy('key').limit(limit).execute();
+    return rows.map((r) => ({ key: r.key, movieKey: r.movie_key, seq: r.seq, content: fromBlob(r.content), color: fromBlob(r.color) }));
   }
 
   async ofMovie(movieKey: number): Promise<StoredStill[]> {

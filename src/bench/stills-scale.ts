@@ -1,0 +1,168 @@
+/**
+ * `npm run bench -- stills-scale`: the stills path at the size of the project Marquee grew from
+ * (issue 30: 132,617 stills of 2,147 films, about 62 a film, 224×126 px).
+ *
+ * The catalog is made from the demo frames (../shared/stills, 9 films × 80): synthetic film f is
+ * demo film f mod 9 under a look of its own (crop window, mirror, hue turn, brightness and
+ * saturation), and each of its stills one of that film's frames with a small jitter of its own
+ * (a few pixels of crop, a re-encode at another JPEG quality), written once as 224×126 JPEGs to a
+ * cache folder outside the repository (MARQUEE_BENCH_STILLS_CACHE, else the temp folder; reused
+ * while the generator, sizes and demo frames are the same). Then, on a fresh SQLite library:
+ * indexing through the normal path (stills/s), which-movie on held-out jitters of the demo frames
+ * (p50/p99, and the time to prepare the matcher the first query waits for), RSS after the
+ * queries, bytes per still on disk and held by the matcher.
+ *
+ * Sizes: MARQUEE_BENCH_STILLS_N stills (default 132,617) over MARQUEE_BENCH_STILLS_FILMS films
+ * (default 2,147). Which film a query frame is can not be scored here (2,147 films share 9
+ * sources): accuracy is measured on the demo stills (`marquee stills eval`), this measures cost.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import sharp from 'sharp';
+import { loadImageModel } from '../models/registry.js';
+import { SearchEngine } from '../search/engine.js';
+import { indexStills } from '../stills/index-stills.js';
+import { StillsService } from '../stills/service.js';
+import { openStore } from '../store/open-store.js';
+import { seededRandom } from '../util/random.js';
+import { percentile, round } from './stats.js';
+
+const GENERATOR_VERSION = 1;
+const WIDTH = 224;
+const HEIGHT = 126;
+const QUERIES = 45;
+
+interface DemoFilm {
+  slug: string;
+  frames: string[];
+}
+
+function demoFilms(folder: string): DemoFilm[] {
+  return readdirSync(folder)
+    .filter((d) => statSync(join(folder, d)).isDirectory())
+    .sort()
+    .map((slug) => ({ slug, frames: readdirSync(join(folder, slug)).filter((f) => f.endsWith('.jpg')).sort().map((f) => join(folder, slug, f)) }))
+    .filter((f) => f.frames.length > 0);
+}
+
+interface Look {
+  mirror: boolean;
+  hue: number;
+  brightness: number;
+  saturation: number;
+  /** Crop window: share of the frame kept, and where it starts (0..1 of the slack). */
+  keep: number;
+  x: number;
+  y: number;
+}
+
+function lookOf(random: () => number): Look {
+  return { mirror: random() < 0.5, hue: Math.round(random() * 60 - 30), brightness: 0.8 + random() * 0.4, saturation: 0.7 + random() * 0.6, keep: 0.75 + random() * 0.25, x: random(), y: random() };
+}
+
+/** One still: a frame under its film's look, moved by a few pixels, encoded at `quality`. */
+async function render(frame: Buffer, look: Look, jitter: { dx: number; dy: number; quality: number }): Promise<Buffer> {
+  const image = sharp(frame);
+  const { width = WIDTH, height = HEIGHT } = await image.metadata();
+  const w = Math.max(16, Math.round(width * look.keep));
+  const h = Math.max(16, Math.round(height * look.keep));
+  const left = Math.min(width - w, Math.max(0, Math.round((width - w) * look.x + jitter.dx)));
+  const top = Math.min(height - h, Math.max(0, Math.round((height - h) * look.y + jitter.dy)));
+  let out = image.extract({ left, top, width: w, height: h }).resize(WIDTH, HEIGHT, { fit: 'fill' });
+  if (look.mirror) out = out.flop();
+  return out.modulate({ hue: look.hue, brightness: look.brightness, saturation: look.saturation }).jpeg({ quality: jitter.quality }).toBuffer();
+}
+
+/** Writes (or reuses) the synthetic catalog; returns its folder. */
+async function syntheticCatalog(demo: DemoFilm[], n: number, films: number, cacheDir: string): Promise<string> {
+  const digest = createHash('sha256').update(JSON.stringify(demo.map((f) => [f.slug, f.frames.length]))).digest('hex').slice(0, 8);
+  const folder = join(cacheDir, `marquee-stills-scale-${n}-${films}-g${GENERATOR_VERSION}-${digest}`);
+  const done = join(folder, '.complete');
+  if (existsSync(done)) return folder;
+  rmSync(folder, { recursive: true, force: true });
+  mkdirSync(folder, { recursive: true });
+  const frames = new Map<string, Buffer>();
+  const bytes = (path: string) => frames.get(path) ?? (frames.set(path, readFileSync(path)), frames.get(path)!);
+  const rows = ['slug,title,year'];
+  const started = performance.now();
+  let written = 0;
+  for (let f = 0; f < films; f++) {
+    const source = demo[f % demo.length]!;
+    const random = seededRandom(1000 + f);
+    const look = lookOf(random);
+    const count = Math.floor(n / films) + (f < n % films ? 1 : 0);
+    const slug = `film-${String(f).padStart(4, '0')}`;
+    mkdirSync(join(folder, slug));
+    rows.push(`${slug},Synthetic ${f} (${source.slug}),${1950 + (f % 70)}`);
+    for (let i = 0; i < count; i++) {
+      const frame = source.frames[Math.floor((i * source.frames.length) / Math.max(1, count)) % source.frames.length]!;
+      const still = await render(bytes(frame), look, { dx: random() * 8 - 4, dy: random() * 6 - 3, quality: 60 + Math.floor(random() * 35) });
+      writeFileSync(join(folder, slug, `${String(i + 1).padStart(3, '0')}.jpg`), still);
+      written++;
+      if (written % 5000 === 0) process.stderr.write(`bench stills-scale: ${written}/${n} stills written (${round((performance.now() - started) / 1000, 0)} s)\n`);
+    }
+  }
+  writeFileSync(join(folder, 'movies.csv'), `${rows.join('\n')}\n`);
+  writeFileSync(done, JSON.stringify({ n, films, seconds: round((performance.now() - started) / 1000, 1) }));
+  return folder;
+}
+
+function folderBytes(path: string): number {
+  return existsSync(path) ? statSync(path).size : 0;
+}
+
+export async function benchStillsScale(demoFolder: string, dir: string): Promise<Record<string, unknown>> {
+  const n = Number(process.env.MARQUEE_BENCH_STILLS_N ?? 132_617);
+  const films = Number(process.env.MARQUEE_BENCH_STILLS_FILMS ?? 2_147);
+  const cacheDir = resolve(process.env.MARQUEE_BENCH_STILLS_CACHE ?? tmpdir());
+  const demo = demoFilms(demoFolder);
+  if (!demo.length) throw new Error(`no demo frames in ${demoFolder}: the stills-scale bench builds its catalog from them`);
+  process.stderr.write(`bench stills-scale: ${n} stills of ${films} films in ${cacheDir}...\n`);
+  let t = performance.now();
+  const folder = await syntheticCatalog(demo, n, films, cacheDir);
+  const generateSeconds = (performance.now() - t) / 1000;
+
+  const db = join(dir, 'stills-scale.db');
+  const library = await openStore(db, { create: true });
+  const model = await loadImageModel();
+  await library.library.setMeta('image_model_spec', model.id);
+  const indexed = await indexStills(folder, { library, imageModel: model });
+  await model.close();
+
+  // Held-out queries: demo frames under looks no synthetic film has.
+  const random = seededRandom(7);
+  const queries: Buffer[] = [];
+  for (let i = 0; i < QUERIES; i++) {
+    const source = demo[i % demo.length]!;
+    const frame = source.frames[Math.floor(random() * source.frames.length)]!;
+    queries.push(await render(readFileSync(frame), lookOf(random), { dx: 0, dy: 0, quality: 80 }));
+  }
+  const engine = await SearchEngine.fromLibrary(library);
+  const service = new StillsService(library, engine.embedder);
+  t = performance.now();
+  await service.whichMovie(queries[0]!, 'first query');
+  const firstQueryMs = performance.now() - t;
+  const times: number[] = [];
+  for (const q of queries.slice(1)) {
+    const s = performance.now();
+    await service.whichMovie(q, 'bench');
+    times.push(performance.now() - s);
+  }
+  const rssMb = process.memoryUsage().rss / 2 ** 20;
+  await engine.close();
+  await library.close();
+  return {
+    stills: indexed.total,
+    films: indexed.movies,
+    catalog: folder,
+    generateSeconds: round(generateSeconds, 1),
+    indexSeconds: round(indexed.seconds, 1),
+    stillsPerSecond: round(indexed.stillsPerSecond, 1),
+    whichMovie: { queries: times.length, firstQueryMs: round(firstQueryMs, 0), p50Ms: round(percentile(times, 50), 1), p99Ms: round(percentile(times, 99), 1) },
+    rssMbAfterQueries: round(rssMb, 0),
+    diskBytesPerStill: round((folderBytes(db) + folderBytes(`${db}-wal`)) / Math.max(1, indexed.total), 0),
+    targets: { stillsPerSecond: 30, whichMovieP50Ms: 100, rssMb: 1536 },
+  };
+}
