@@ -7,6 +7,7 @@ import { indexStills } from '../stills/index-stills.js';
 import { loadMovieStills, similarLooks } from '../stills/looks.js';
 import { barcodePng, movieLook } from '../stills/movie-look.js';
 import { StillsService } from '../stills/service.js';
+import { StillsMatcher } from '../stills/which-movie.js';
 import { openStore } from '../store/open-store.js';
 import { percentile, round } from './stats.js';
 
@@ -19,20 +20,21 @@ export async function benchStills(folder: string, db: string): Promise<Record<st
 
   // Looks: aggregate every movie's stills (palette, HSL, barcode), then every movie's ranking.
   let t = performance.now();
-  const movies = await loadMovieStills(library);
-  for (const m of movies) {
-    movieLook(m.stills);
-    await barcodePng(m.stills);
+  const withStills = await library.stills.movies();
+  for (const m of withStills) {
+    const stills = await library.stills.ofMovie(m.key);
+    movieLook(stills);
+    await barcodePng(stills);
   }
   const aggregateMs = performance.now() - t;
   t = performance.now();
-  const fresh = await loadMovieStills(library);
+  const fresh = await loadMovieStills(library, (await StillsMatcher.prepare(await library.stills.all())).contentByMovie());
   for (const m of fresh) similarLooks(fresh, m.id, 100);
   const rankingsMs = performance.now() - t;
 
   const engine = await SearchEngine.fromLibrary(library);
   const service = new StillsService(library, engine.embedder);
-  const first = movies[0]!.stills;
+  const first = await library.stills.ofMovie(withStills[0]!.key);
   const queryBytes = await Promise.all(first.slice(0, 20).map((s) => readFile(s.path)));
   await service.whichMovie(queryBytes[0]!, 'warm-up');
   const times: number[] = [];

@@ -1,6 +1,8 @@
 /**
  * Movie-to-movie similarity of looks, from their stills. Content embeddings are centred on the
- * library's mean still first (see centre() in util/vectors). Parts (higher = closer; cosines lie in [−1, 1]):
+ * library's mean still and projected on the stills' principal axes first (the which-movie rows,
+ * StillsMatcher.contentByMovie: inner products of those approximate the centred cosines at a
+ * fraction of the memory). Parts (higher = closer; cosines lie in [−1, 1]):
  * - `chamfer`: for each still of A the cosine of its best match among B's stills, averaged, and
  *   the same from B to A; the mean of both directions (symmetric);
  * - `mean`: cosine of the two movies' mean content embeddings;
@@ -16,9 +18,8 @@
  * RHYTHM_WEIGHT · rhythm. Deterministic and symmetric by construction.
  */
 import { paletteDistance } from '../design/palette-distance.js';
-import { centre, dot, l2normalize, meanVector } from '../util/vectors.js';
+import { dot, l2normalize, meanVector } from '../util/vectors.js';
 import type { Store } from '../store/store.js';
-import type { StoredStill } from '../store/types.js';
 import type { MovieLook } from './movie-look.js';
 
 /** The parts of the library this module uses (consumers take only what they use). */
@@ -40,8 +41,7 @@ export interface MovieStills {
   key: number;
   id: string;
   title: string;
-  stills: StoredStill[];
-  /** The stills' content embeddings centred on the library's mean still and re-normalised. */
+  /** The stills' content rows in film order (StillsMatcher.contentByMovie). */
   vectors: Float32Array[];
   mean: Float32Array;
   segments: Float32Array[];
@@ -55,19 +55,11 @@ function normalisedMean(vs: Float32Array[]): Float32Array {
   return l2normalize(Float32Array.from(meanVector(vs)));
 }
 
-export async function loadMovieStills(library: StoreParts): Promise<MovieStills[]> {
-  const byMovie = new Map<number, { still: StoredStill; vector: Float32Array }[]>();
-  const stills = await library.stills.all();
-  const centred = centre(stills.map((s) => s.content));
-  for (const [i, s] of stills.entries()) {
-    const list = byMovie.get(s.movieKey) ?? [];
-    list.push({ still: s, vector: centred[i]! });
-    byMovie.set(s.movieKey, list);
-  }
-  const movies = await library.movies.byKeys([...byMovie.keys()]);
+/** The movies with stills and a look, from their stills' content rows by movie (in film order). */
+export async function loadMovieStills(library: StoreParts, content: Map<number, { seq: number; vector: Float32Array }[]>): Promise<MovieStills[]> {
+  const movies = await library.movies.byKeys([...content.keys()]);
   const out: MovieStills[] = [];
-  for (const [key, entries] of byMovie) {
-    const stills = entries.map((e) => e.still);
+  for (const [key, entries] of content) {
     const vectors = entries.map((e) => e.vector);
     const look = await library.stills.getLook<MovieLook>(key);
     if (!look) continue; // an interrupted index run: the look comes with the next run
@@ -76,7 +68,7 @@ export async function loadMovieStills(library: StoreParts): Promise<MovieStills[
       return normalisedMean(part);
     });
     const film = (await library.films.get<FilmCutting>(key))?.analysis;
-    out.push({ key, id: movies.get(key)!.id, title: movies.get(key)!.title, stills, vectors, mean: normalisedMean(vectors), segments, look, ...(film ? { film: { asl: film.asl, shotLengths: film.shotLengths } } : {}) });
+    out.push({ key, id: movies.get(key)!.id, title: movies.get(key)!.title, vectors, mean: normalisedMean(vectors), segments, look, ...(film ? { film: { asl: film.asl, shotLengths: film.shotLengths } } : {}) });
   }
   return out.sort((a, b) => a.key - b.key);
 }
@@ -134,12 +126,40 @@ export interface LookMatch {
   parts: LookParts;
 }
 
+/**
+ * Films whose look is compared in full (chamfer over every pair of stills, the costly part) when
+ * a library has more: the others are ranked first by the parts that cost one comparison per film,
+ * with the mean's cosine standing in for the chamfer it follows, and the best LOOK_CANDIDATES of
+ * those compared in full. The demo's 9 films are all compared in full; agreement with the full
+ * ranking is measured by `npm run bench -- stills-scale` (docs/stills.md).
+ */
+export const LOOK_CANDIDATES = 200;
+
+/** The parts that cost one comparison per film, and the chamfer's stand-in (the mean's cosine). */
+function quickScore(a: MovieStills, b: MovieStills): number {
+  const mean = dot(a.mean, b.mean);
+  return lookScore({
+    chamfer: mean,
+    mean,
+    sequence: a.segments.reduce((s, seg, i) => s + dot(seg, b.segments[i]!), 0) / SEGMENTS,
+    palette: Math.exp(-paletteDistance(a.look.palette, b.look.palette) / 20),
+    hsl: hslSimilarity(a.look, b.look),
+    ...(a.film && b.film ? { rhythm: rhythmSimilarity(a.film, b.film) } : {}),
+  });
+}
+
 /** Movies ranked by similarity of look to `id`, best first (the movie itself excluded). */
-export function similarLooks(movies: MovieStills[], id: string, k = 20): LookMatch[] {
+export function similarLooks(movies: MovieStills[], id: string, k = 20, candidates = LOOK_CANDIDATES): LookMatch[] {
   const target = movies.find((m) => m.id === id);
   if (!target) throw new Error(`movie "${id}" has no indexed stills: run "marquee index --stills <folder>"`);
-  return movies
-    .filter((m) => m !== target)
+  let others = movies.filter((m) => m !== target);
+  if (others.length > candidates)
+    others = others
+      .map((m) => ({ m, q: quickScore(target, m) }))
+      .sort((x, y) => y.q - x.q || x.m.id.localeCompare(y.m.id))
+      .slice(0, candidates)
+      .map((x) => x.m);
+  return others
     .map((m) => {
       const parts = lookParts(target, m);
       return { id: m.id, title: m.title, score: lookScore(parts), parts };

@@ -90,7 +90,7 @@ export class StillsService {
   }
 
   private async movies(): Promise<MovieStills[]> {
-    this.moviesCache ??= await loadMovieStills(this.store);
+    this.moviesCache ??= await loadMovieStills(this.store, (await this.matcher()).contentByMovie());
     return this.moviesCache;
   }
 

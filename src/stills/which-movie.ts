@@ -168,6 +168,21 @@ export class StillsMatcher {
     return new StillsMatcher(refs, contentOf, colorMean, content, color, dc, dcol, opts.annThreshold ?? stillsAnnThreshold(), opts.shortlist ?? ANN_SHORTLIST);
   }
 
+  /**
+   * Each movie's stills in film order with their content rows (views, not copies): centred and
+   * projected as for which-movie, so inner products approximate the centred cosines (looks.ts).
+   */
+  contentByMovie(): Map<number, { seq: number; vector: Float32Array }[]> {
+    const out = new Map<number, { seq: number; vector: Float32Array }[]>();
+    this.stills.forEach((s, i) => {
+      const list = out.get(s.movieKey) ?? [];
+      list.push({ seq: s.seq, vector: this.content.subarray(i * this.dc, (i + 1) * this.dc) });
+      out.set(s.movieKey, list);
+    });
+    for (const list of out.values()) list.sort((a, b) => a.seq - b.seq);
+    return out;
+  }
+
   /** Bytes of the prepared rows (what the matcher holds per still, besides the ANN index). */
   get bytes(): number {
     return this.content.byteLength + this.color.byteLength;
