@@ -88,6 +88,21 @@ describe('WhitenedIndex', () => {
     expect(dot(w, w)).toBeCloseTo(1, 5);
   });
 
+  it('projects without re-normalising: inner products of images are the inputs\' within the span, shorter for an input off it', async () => {
+    const pca = await Whitening.learn(vectors.slice(0, 100), { components: 32, power: 0, centre: false });
+    const [a, b] = [vectors[1]!, vectors[2]!];
+    // All axes kept: the projection is a rotation.
+    expect(dot(pca.project(a), pca.project(b))).toBeCloseTo(dot(a, b), 4);
+    expect(dot(pca.project(a), pca.project(a))).toBeCloseTo(1, 4);
+    const few = await Whitening.learn(vectors.slice(0, 100), { components: 4, power: 0, centre: false });
+    const off = l2normalize(Float32Array.from({ length: dim }, (_, i) => (i % 2 ? 1 : -1)));
+    expect(dot(few.project(off), few.project(off))).toBeLessThan(dot(few.project(a), few.project(a)));
+    expect(dot(few.apply(off), few.apply(off))).toBeCloseTo(1, 4);
+    const batch = await few.applyAll(vectors.slice(0, 70), false);
+    // The batched path (a matrix product on onnxruntime) gives the same images.
+    few.project(vectors[3]!).forEach((x, i) => expect(batch[3]![i]).toBeCloseTo(x, 4));
+  });
+
   it('learns the leading axes by subspace iteration as the full eigendecomposition has them (covariance and Gram)', async () => {
     const data = Array.from({ length: 900 }, () => l2normalize(Float32Array.from({ length: 400 }, (_, i) => 0.5 + (random() - 0.5) / Math.sqrt(1 + i))));
     const full = await principalAxes(data, true);
