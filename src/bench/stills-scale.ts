@@ -14,7 +14,7 @@
  * the queries, bytes per still on disk.
  *
  * Sizes: MARQUEE_BENCH_STILLS_N stills (default 132,617) over MARQUEE_BENCH_STILLS_FILMS films
- * (default 2,147). Which film a query frame is can not be scored here (2,147 films share 9
+ * (default 2,147); MARQUEE_BENCH_STILLS_GENERATE_ONLY=1 only writes the catalog. Which film a query frame is can not be scored here (2,147 films share 9
  * sources): accuracy is measured on the demo stills (`marquee stills eval`), this measures cost.
  */
 import { createHash } from 'node:crypto';
@@ -127,6 +127,8 @@ export async function benchStillsScale(demoFolder: string, dir: string): Promise
   let t = performance.now();
   const folder = await syntheticCatalog(demo, n, films, cacheDir);
   const generateSeconds = (performance.now() - t) / 1000;
+  // Only write the catalog (to make it ahead of a measured run).
+  if (process.env.MARQUEE_BENCH_STILLS_GENERATE_ONLY === '1') return { catalog: folder, generateSeconds: round(generateSeconds, 1) };
 
   const db = join(dir, 'stills-scale.db');
   const library = await openStore(db, { create: true });
@@ -172,8 +174,8 @@ export async function benchStillsScale(demoFolder: string, dir: string): Promise
   let kept = 0;
   let compared = 0;
   for (const id of ids.slice(1, 6)) {
-    const full = new Set(similarLooks(movies, id, 20, Infinity).map((m) => m.id));
-    kept += similarLooks(movies, id, 20).filter((m) => full.has(m.id)).length;
+    const full = new Set((await similarLooks(movies, id, 20, Infinity)).map((m) => m.id));
+    kept += (await similarLooks(movies, id, 20)).filter((m) => full.has(m.id)).length;
     compared += full.size;
   }
   await engine.close();

@@ -29,7 +29,7 @@ export async function benchStills(folder: string, db: string): Promise<Record<st
   const aggregateMs = performance.now() - t;
   t = performance.now();
   const fresh = await loadMovieStills(library, (await StillsMatcher.prepare(await library.stills.all())).contentByMovie());
-  for (const m of fresh) similarLooks(fresh, m.id, 100);
+  for (const m of fresh) await similarLooks(fresh, m.id, 100);
   const rankingsMs = performance.now() - t;
 
   const engine = await SearchEngine.fromLibrary(library);

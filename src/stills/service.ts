@@ -114,7 +114,7 @@ export class StillsService {
     await this.keyOf(id);
     const movies = await this.movies();
     try {
-      return similarLooks(movies, id, k);
+      return await similarLooks(movies, id, k);
     } catch (err) {
       throw new StillsError('no_stills', (err as Error).message);
     }
