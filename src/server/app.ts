@@ -137,6 +137,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   if (opts.readText) await startJob(POSTER_TEXT_JOB);
   genreTraining.ensure().catch((err: unknown) => app.log.error(err));
   analysisResults.warm();
+  // Which-movie and looks read every still once; done now, not by the first query.
+  if (opts.runJobs !== false) stills.warm();
   // Before the server waits for requests in flight: one waiting for a first analysis ends now.
   app.addHook('preClose', async () => analysisResults.close());
   app.addHook('onClose', async () => {

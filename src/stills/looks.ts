@@ -62,14 +62,16 @@ export async function loadMovieStills(library: StoreParts, content: Map<number, 
   const out: MovieStills[] = [];
   for (const [key, entries] of content) {
     const vectors = entries.map((e) => e.vector);
+    const movie = movies.get(key);
     const look = await library.stills.getLook<MovieLook>(key);
-    if (!look) continue; // an interrupted index run: the look comes with the next run
+    // An interrupted index run (the look comes with the next run), or a film deleted since the rows were read.
+    if (!look || !movie) continue;
     const segments = Array.from({ length: SEGMENTS }, (_, i) => {
       const part = vectors.slice(Math.floor((i * vectors.length) / SEGMENTS), Math.max(Math.floor(((i + 1) * vectors.length) / SEGMENTS), Math.floor((i * vectors.length) / SEGMENTS) + 1));
       return normalisedMean(part);
     });
     const film = (await library.films.get<FilmCutting>(key))?.analysis;
-    out.push({ key, id: movies.get(key)!.id, title: movies.get(key)!.title, vectors, mean: normalisedMean(vectors), segments, look, ...(film ? { film: { asl: film.asl, shotLengths: film.shotLengths } } : {}) });
+    out.push({ key, id: movie.id, title: movie.title, vectors, mean: normalisedMean(vectors), segments, look, ...(film ? { film: { asl: film.asl, shotLengths: film.shotLengths } } : {}) });
   }
   return out.sort((a, b) => a.key - b.key);
 }

@@ -45,8 +45,12 @@ export class StillsService {
   static readonly READS = ['stills', 'films', 'movies'] as const;
 
   private stillsCache?: StoredStill[];
-  private moviesCache?: MovieStills[];
-  private matcherCache?: Promise<StillsMatcher>;
+  /** Each film's look inputs, from the rows of the matcher they were built from. */
+  private moviesCache?: { from: StillsMatcher; movies: MovieStills[] };
+  /** The last prepared matcher; `current` says whether the library changed since it was read. */
+  private ready?: StillsMatcher;
+  private current = false;
+  private preparing?: Promise<StillsMatcher>;
   private readonly clustersCache = new Map<string, StillsClustering>();
 
   constructor(
@@ -54,25 +58,54 @@ export class StillsService {
     private readonly embedder: Embedder,
   ) {}
 
+  /** The library's stills changed: what was read from them is read again, the last matcher serving until then. */
   reset(): void {
     this.stillsCache = undefined;
-    this.moviesCache = undefined;
-    this.matcherCache = undefined;
+    this.current = false;
+    this.preparing = undefined;
     this.clustersCache.clear();
   }
 
-  /** The prepared matcher (one preparation however many queries wait for it; the stills' full vectors are not kept). */
+  /**
+   * The matcher queries use: the current one, or while a newer one is prepared after a library
+   * change, the last one prepared (preparing reads every still: 24 s for 30,000 stills; a query
+   * should not wait for it, and an index run changes the library many times).
+   */
   private matcher(): Promise<StillsMatcher> {
-    if (!this.matcherCache) {
-      const prepared = (async () => {
+    const next = this.prepared();
+    return this.ready && !this.current ? Promise.resolve(this.ready) : next;
+  }
+
+  /** The matcher of the library as it is now (one preparation however many wait for it; the stills' full vectors are not kept). */
+  prepared(): Promise<StillsMatcher> {
+    if (this.ready && this.current) return Promise.resolve(this.ready);
+    if (!this.preparing) {
+      const preparing = (async () => {
         const count = await this.store.stills.count();
         if (count === 0) throw this.noStills();
         return StillsMatcher.prepare({ count, page: (afterKey, limit) => this.store.stills.vectorPage(afterKey, limit) });
       })();
-      prepared.catch(() => (this.matcherCache = undefined));
-      this.matcherCache = prepared;
+      this.preparing = preparing;
+      preparing.then(
+        (m) => {
+          if (this.preparing !== preparing) return; // the library changed again meanwhile: a newer one follows
+          this.ready = m;
+          this.current = true;
+          this.preparing = undefined;
+        },
+        () => {
+          if (this.preparing !== preparing) return;
+          this.preparing = undefined;
+          this.ready = undefined; // e.g. every still gone: queries get the error, not an old answer
+        },
+      );
     }
-    return this.matcherCache;
+    return this.preparing;
+  }
+
+  /** Prepares the matcher in the background (a server starting), so the first query does not wait for it. */
+  warm(): void {
+    this.prepared().catch(() => undefined);
   }
 
   private noStills(): StillsError {
@@ -90,8 +123,9 @@ export class StillsService {
   }
 
   private async movies(): Promise<MovieStills[]> {
-    this.moviesCache ??= await loadMovieStills(this.store, (await this.matcher()).contentByMovie());
-    return this.moviesCache;
+    const matcher = await this.matcher();
+    if (this.moviesCache?.from !== matcher) this.moviesCache = { from: matcher, movies: await loadMovieStills(this.store, matcher.contentByMovie()) };
+    return this.moviesCache.movies;
   }
 
   private async keyOf(id: string): Promise<number> {
@@ -123,8 +157,10 @@ export class StillsService {
   async whichMovie(bytes: Buffer, source: string, k = 5): Promise<WhichMovieAnswer> {
     const matcher = await this.matcher();
     const q = await this.embedder.describeImage({ bytes, source });
-    const ranked = (await matcher.rank(q)).slice(0, k);
-    const movies = await this.store.movies.byKeys(ranked.map((r) => r.key));
+    // A film deleted since the matcher was prepared (a stale one serves meanwhile) is left out.
+    const all = await matcher.rank(q);
+    const movies = await this.store.movies.byKeys(all.slice(0, k + 8).map((r) => r.key));
+    const ranked = all.filter((r) => movies.has(r.key)).slice(0, k);
     return {
       movies: ranked.map((r) => ({ id: movies.get(r.key)!.id, title: movies.get(r.key)!.title, score: r.score })),
       confident: (ranked[0]?.score ?? 0) >= CONFIDENT_SCORE,
@@ -138,7 +174,7 @@ export class StillsService {
   }
 
   async evaluate(window = 2): Promise<StillsEvaluation> {
-    const matcher = await this.matcher();
+    const matcher = await this.prepared();
     const evaluation = await evaluateWhichMovie(matcher, await this.names(matcher.stills), window);
     // The library's posters are images of no indexed film's frames: what the confidence threshold must reject.
     // Stills are embedded with the library's default image model: its poster vectors compare with them.
