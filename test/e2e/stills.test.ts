@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { jsonLines, makeCatalog, ROOT, runCli, spreadRows, tempDir } from '../helpers.js';
 import { buildServer } from '../../dist/server/app.js';
 import { openStore } from '../../dist/store/open-store.js';
+import { StillsMatcher } from '../../dist/stills/which-movie.js';
 
 const STILLS = resolve(ROOT, '../shared/stills');
 const films = (parse(readFileSync(join(STILLS, 'movies.csv')), { columns: true }) as { slug: string; title: string }[]).map((f) => f.slug);
@@ -78,6 +79,21 @@ describe('stills of real films', () => {
       }
     }
     expect(json<Looks>(['looks', films[2]!, '--k', '20'])).toEqual(all.get(films[2]!));
+  });
+
+  it('past the ANN threshold, which-movie names the film the exact ranking names (each still as a query, a shortlist of 100)', async () => {
+    const store = await openStore(db, { create: false });
+    try {
+      const stills = await store.stills.all();
+      const exact = await StillsMatcher.prepare(stills, { annThreshold: Infinity });
+      const ann = await StillsMatcher.prepare(stills, { annThreshold: 100, shortlist: 100 });
+      expect([exact.approximate, ann.approximate]).toEqual([false, true]);
+      let same = 0;
+      for (const s of stills) if ((await exact.rank(s))[0]!.key === (await ann.rank(s))[0]!.key) same++;
+      expect(same / stills.length).toBeGreaterThanOrEqual(0.99);
+    } finally {
+      await store.close();
+    }
   });
 
   it('which-movie answers single and batch queries the same way', () => {
