@@ -81,8 +81,11 @@ describe.each(enginesHere)('durable jobs (%s)', (engine) => {
     const library = await openStore(lib.db, { create: false });
     try {
       const held = (await library.jobs.get(job.id))!;
-      expect(held.state).toBe('running');
-      expect(held.worker).toContain(`:${first.child.pid}`);
+      // Killed while reading, the job is still held by the dead worker (its lease runs out); killed just
+      // after it gave way to an analysis job (priority 30, enqueued as readings change the library), it
+      // waits in the queue. Either way the next server finishes it, reading each poster once (below).
+      expect(['running', 'waiting']).toContain(held.state);
+      if (held.state === 'running') expect(held.worker).toContain(`:${first.child.pid}`);
       const before = await library.posterText.progress(ocrVersionKey());
       expect(before.read).toBeGreaterThanOrEqual(3);
       expect(before.pending).toBeGreaterThan(0);
