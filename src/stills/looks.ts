@@ -76,22 +76,26 @@ export async function loadMovieStills(library: StoreParts, content: Map<number, 
   return out.sort((a, b) => a.key - b.key);
 }
 
-/** Both directions of the chamfer from one pass over every pair: the mean best match of A's stills among B's, and of B's among A's. */
-function chamfer(a: Float32Array[], b: Float32Array[]): number {
-  const bestOfB = new Float64Array(b.length).fill(-Infinity);
+/**
+ * Both directions of the chamfer from one pass over every pair (`sim(i, j)`: A's still i with
+ * B's still j): the mean best match of A's stills among B's, and of B's among A's.
+ */
+function chamferOver(rowsA: number, rowsB: number, sim: (i: number, j: number) => number): number {
+  const bestOfB = new Float64Array(rowsB).fill(-Infinity);
   let totalA = 0;
-  for (const x of a) {
+  for (let i = 0; i < rowsA; i++) {
     let best = -Infinity;
-    for (let j = 0; j < b.length; j++) {
-      const s = dot(x, b[j]!);
+    for (let j = 0; j < rowsB; j++) {
+      const s = sim(i, j);
       if (s > best) best = s;
       if (s > bestOfB[j]!) bestOfB[j] = s;
     }
     totalA += best;
   }
-  const totalB = bestOfB.reduce((s, x) => s + x, 0);
-  return (totalA / a.length + totalB / b.length) / 2;
+  return (totalA / rowsA + bestOfB.reduce((s, x) => s + x, 0) / rowsB) / 2;
 }
+
+const chamfer = (a: Float32Array[], b: Float32Array[]): number => chamferOver(a.length, b.length, (i, j) => dot(a[i]!, b[j]!));
 
 /** Above this many still pairs the chamfers are read off one matrix product (onnxruntime): about 10× faster than the loops past a few hundred films. */
 const MATMUL_PAIRS = 200_000;
@@ -107,26 +111,16 @@ async function chamfers(a: Float32Array[], others: Float32Array[][]): Promise<nu
   let row = 0;
   for (const b of others) for (const v of b) right.set(v, row++ * d);
   const sims = await matmul(left, right, a.length, d, total, { transB: true });
-  const out: number[] = [];
   let offset = 0;
-  for (const b of others) {
-    const bestOfB = new Float64Array(b.length).fill(-Infinity);
-    let totalA = 0;
-    for (let i = 0; i < a.length; i++) {
-      let best = -Infinity;
-      const o = i * total + offset;
-      for (let j = 0; j < b.length; j++) {
-        const s = sims[o + j]!;
-        if (s > best) best = s;
-        if (s > bestOfB[j]!) bestOfB[j] = s;
-      }
-      totalA += best;
-    }
-    out.push((totalA / a.length + bestOfB.reduce((s, x) => s + x, 0) / b.length) / 2);
+  return others.map((b) => {
+    const o = offset;
     offset += b.length;
-  }
-  return out;
+    return chamferOver(a.length, b.length, (i, j) => sims[i * total + o + j]!);
+  });
 }
+
+/** Mean cosine of the two films' corresponding parts (both cut into SEGMENTS in film order). */
+const sequenceSimilarity = (a: MovieStills, b: MovieStills): number => a.segments.reduce((s, seg, i) => s + dot(seg, b.segments[i]!), 0) / SEGMENTS;
 
 function hslSimilarity(a: MovieLook, b: MovieLook): number {
   const hueL1 = a.hsl.hueDistribution.reduce((s, h, i) => s + Math.abs(h.share - b.hsl.hueDistribution[i]!.share), 0) / 2;
@@ -152,7 +146,7 @@ export function lookParts(a: MovieStills, b: MovieStills, chamferOf = chamfer(a.
     ...(a.film && b.film ? { rhythm: r(rhythmSimilarity(a.film, b.film)) } : {}),
     chamfer: r(chamferOf),
     mean: r(dot(a.mean, b.mean)),
-    sequence: r(a.segments.reduce((s, seg, i) => s + dot(seg, b.segments[i]!), 0) / SEGMENTS),
+    sequence: r(sequenceSimilarity(a, b)),
     palette: r(Math.exp(-paletteDistance(a.look.palette, b.look.palette) / 20)),
     hsl: r(hslSimilarity(a.look, b.look)),
   };
@@ -198,7 +192,7 @@ function quickScore(a: MovieStills, b: MovieStills): number {
   return lookScore({
     chamfer: mean,
     mean,
-    sequence: a.segments.reduce((s, seg, i) => s + dot(seg, b.segments[i]!), 0) / SEGMENTS,
+    sequence: sequenceSimilarity(a, b),
     palette: Math.exp(-Math.hypot(la[0] - lb[0], la[1] - lb[1], la[2] - lb[2]) / 20),
     hsl: hslSimilarity(a.look, b.look),
     ...(a.film && b.film ? { rhythm: rhythmSimilarity(a.film, b.film) } : {}),

@@ -52,15 +52,12 @@ function arraySource(stills: StillVectors[]): StillsSource {
   };
 }
 
-/** The stills one by one, or (`batches`) a page at a time. */
-function pages(page: StillsSource['page']): AsyncGenerator<StillVectors>;
-function pages(page: StillsSource['page'], batches: true): AsyncGenerator<StillVectors[]>;
-async function* pages(page: StillsSource['page'], batches = false): AsyncGenerator<StillVectors | StillVectors[]> {
+/** Every still, a page at a time. */
+async function* pages(page: StillsSource['page']): AsyncGenerator<StillVectors[]> {
   for (let after = 0; ; ) {
     const batch = await page(after, PAGE);
     if (!batch.length) return;
-    if (batches) yield batch;
-    else yield* batch;
+    yield batch;
     after = batch[batch.length - 1]!.key;
   }
 }
@@ -134,32 +131,34 @@ export class StillsMatcher {
     const sample: Float32Array[] = [];
     let contentSum: Float64Array | undefined;
     let colorSum: Float64Array | undefined;
-    for await (const still of pages(page)) {
-      contentSum ??= new Float64Array(still.content.length);
-      colorSum ??= new Float64Array(still.color.length);
-      for (let t = 0; t < contentSum.length; t++) contentSum[t]! += still.content[t]!;
-      for (let t = 0; t < colorSum.length; t++) colorSum[t]! += still.color[t]!;
-      if (refs.length % stride === 0) sample.push(still.content);
-      refs.push({ key: still.key, movieKey: still.movieKey, seq: still.seq });
-    }
+    for await (const batch of pages(page))
+      for (const still of batch) {
+        contentSum ??= new Float64Array(still.content.length);
+        colorSum ??= new Float64Array(still.color.length);
+        for (let t = 0; t < contentSum.length; t++) contentSum[t]! += still.content[t]!;
+        for (let t = 0; t < colorSum.length; t++) colorSum[t]! += still.color[t]!;
+        if (refs.length % stride === 0) sample.push(still.content);
+        refs.push({ key: still.key, movieKey: still.movieKey, seq: still.seq });
+      }
     const n = refs.length;
     const colorMean = (colorSum ?? new Float64Array()).map((x) => x / Math.max(1, n));
     const contentMean = (contentSum ?? new Float64Array()).map((x) => x / Math.max(1, n));
     let contentOf = (v: Float32Array) => centreOn(v, contentMean);
     let project = async (vs: Float32Array[]) => vs.map(contentOf);
+    let dc = contentMean.length;
     if (axes > 0 && n >= 2 * axes) {
       // Axes of the centred unit vectors; their images are not re-normalised (Whitening.project).
       const reduce = await Whitening.learn(sample.map((v) => centreOn(v, contentMean)), { components: axes, power: 0, centre: false });
       contentOf = (v) => reduce.project(centreOn(v, contentMean));
       project = (vs) => reduce.applyAll(vs.map((v) => centreOn(v, contentMean)), false);
+      dc = reduce.dimension;
     }
     sample.length = 0;
-    const dc = contentOf(new Float32Array(contentSum?.length ?? 0)).length;
     const dcol = colorMean.length;
     const content = new Float32Array(n * dc);
     const color = new Float32Array(n * dcol);
     const row = new Map(refs.map((r, i) => [r.key, i]));
-    for await (const batch of pages(page, true)) {
+    for await (const batch of pages(page)) {
       const known = batch.filter((s) => row.has(s.key));
       const projected = await project(known.map((s) => s.content));
       known.forEach((s, b) => {
