@@ -33,7 +33,7 @@ import { couldBeTitle, MIN_PHRASE_WORDS, printedLookup } from '../search/text-re
 import { searchTerms } from '../store/lexical.js';
 import { createDatabase, databaseBytes } from '../store/postgres/admin.js';
 import { openStore } from '../store/open-store.js';
-import { SCHEMA_VERSION } from '../store/sqlite/schema.js';
+import { libraryMigrations, MIGRATOR_VERSIONS } from '../store/sql/migrations.js';
 import type { MovieWrite, Store } from '../store/store.js';
 import type { MovieRecord } from '../store/types.js';
 import { ocrVersionKey } from '../text/poster-ocr.js';
@@ -572,7 +572,7 @@ export async function benchLexical(catalog: string, dir: string, existingDb?: st
   if (demoCorpus.length) (out.synthetic as Record<string, unknown>).demoPrinted = printedShape(demoCorpus);
 
   // 2. N synthetic movies in SQLite, cached.
-  const cached = join(cacheDir, `marquee-lexical-${n}-g${GENERATOR_VERSION}-s${SCHEMA_VERSION}.db`);
+  const cached = join(cacheDir, `marquee-lexical-${n}-g${GENERATOR_VERSION}-s${MIGRATOR_VERSIONS.sqlite}.${Object.keys(libraryMigrations('sqlite')).length}.db`);
   if (sizes.has('synthetic') && engines.has('sqlite')) {
     process.stderr.write(`bench lexical: ${n} synthetic movies in SQLite (${cached})...\n`);
     const fresh = async () => (removeSqlite(cached), cached);

@@ -14,9 +14,9 @@ afterEach(async () => {
   }
 });
 
-function queue(): JobQueue {
+async function queue(): Promise<JobQueue> {
   const dir = mkdtempSync(join(tmpdir(), 'marquee-workers-'));
-  const store = new SqliteStore(join(dir, 'lib.db'), { create: true });
+  const store = await SqliteStore.open(join(dir, 'lib.db'), { create: true });
   open.push({ store, dir });
   return store.jobs;
 }
@@ -35,7 +35,7 @@ const finished = (q: JobQueue, id: string) => until(async () => ((await q.get(id
 
 describe('JobWorkers', () => {
   it('runs a job to its result, with its progress recorded while it runs', async () => {
-    const q = queue();
+    const q = await queue();
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const handler: JobHandler = {
@@ -58,7 +58,7 @@ describe('JobWorkers', () => {
   });
 
   it('keeps to the CPU budget and to one job of a kind at a time', async () => {
-    const q = queue();
+    const q = await queue();
     let now = 0;
     let most = 0;
     const busy = (kind: string): JobHandler => ({
@@ -80,7 +80,7 @@ describe('JobWorkers', () => {
   });
 
   it('retries a failing job with its reason, and stops a cancelled one at its next heartbeat', async () => {
-    const q = queue();
+    const q = await queue();
     const seen: string[] = [];
     const handlers: JobHandler[] = [
       { kind: 'broken', cpus: 1, run: async () => Promise.reject(new Error('cannot open model file')) },
@@ -107,7 +107,7 @@ describe('JobWorkers', () => {
   });
 
   it('gives its running jobs back when it stops, and a new worker takes back the jobs of a dead process of this host', async () => {
-    const q = queue();
+    const q = await queue();
     let aborted = 0;
     const handler: JobHandler = {
       kind: 'read',
@@ -145,7 +145,7 @@ describe('JobWorkers', () => {
   });
 
   it('makes a long job give way to a more urgent one when the budget is full, then resumes it', async () => {
-    const q = queue();
+    const q = await queue();
     const order: string[] = [];
     const long: JobHandler = {
       kind: 'read',
@@ -173,7 +173,7 @@ describe('JobWorkers', () => {
   });
 
   it('does not make a job give way to one that could not start anyway (its kind already runs as often as it may)', async () => {
-    const q = queue();
+    const q = await queue();
     const order: string[] = [];
     let releaseFirst: () => void = () => undefined;
     const first = new Promise<void>((r) => (releaseFirst = r));
@@ -206,7 +206,7 @@ describe('JobWorkers', () => {
   });
 
   it('makes a running job of a paused kind stop at a resumable point; it resumes when the kind does', async () => {
-    const q = queue();
+    const q = await queue();
     let runs = 0;
     const long: JobHandler = {
       kind: 'read',

@@ -23,7 +23,7 @@ const random = seededRandom(3);
 const vectors = Array.from({ length: MIN_WHITENING_VECTORS + 20 }, () => l2normalize(Float32Array.from({ length: DIM }, (_, i) => 1 + (random() - 0.5) * (3 / (1 + i)))));
 
 async function library(name: string, n: number): Promise<{ store: SqliteStore; keys: number[] }> {
-  const store = new SqliteStore(join(dir, `${name}.db`), { create: true });
+  const store = await SqliteStore.open(join(dir, `${name}.db`), { create: true });
   const writes: MovieWrite[] = vectors.slice(0, n).map((vector, i) => ({
     movie: { id: `f${i}`, title: `Film ${i}`, year: 1990, genres: ['Drama'], countries: ['US'], overview: '', tagline: '', imdbId: null, tmdbId: null, extra: {} },
     poster: {

@@ -51,7 +51,7 @@ const OCR = 'ocr-test';
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'marquee-retrievers-'));
-  store = new SqliteStore(join(dir, 'library.db'), { create: true });
+  store = await SqliteStore.open(join(dir, 'library.db'), { create: true });
   const movie = (id: string, title: string, year: number, tagline: string, overview: string): MovieRecord => ({ id, title, year, genres: ['Drama'], countries: ['US'], overview, tagline, imdbId: null, tmdbId: null, extra: {} });
   const writes: MovieWrite[] = FILMS.map(([id, title, year, tagline, overview], i) => ({
     movie: movie(id, title, year, tagline, overview),

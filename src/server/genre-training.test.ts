@@ -18,7 +18,7 @@ describe('moreToLearn', () => {
   it('asks for training once whole readings outgrow the model, never while text is read or a model trains', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'marquee-genre-training-'));
     dirs.push(dir);
-    const store = new SqliteStore(join(dir, 'lib.db'), { create: true });
+    const store = await SqliteStore.open(join(dir, 'lib.db'), { create: true });
     try {
       const ids = ['a', 'b', 'c'];
       const keys = await store.movies.write(ids.map((id, i) => ({ movie: fixtureMovie(id), poster: fixturePoster(id, i + 1) })), '/c');

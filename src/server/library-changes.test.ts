@@ -10,16 +10,16 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function library(): { file: string; store: SqliteStore } {
+async function library(): Promise<{ file: string; store: SqliteStore }> {
   const dir = mkdtempSync(join(tmpdir(), 'marquee-changes-'));
   dirs.push(dir);
   const file = join(dir, 'lib.db');
-  return { file, store: new SqliteStore(file, { create: true }) };
+  return { file, store: await SqliteStore.open(file, { create: true }) };
 }
 
 describe('LibraryChanges', () => {
   it('names the areas this process wrote when asked, and nothing when nothing was written', async () => {
-    const { store } = library();
+    const { store } = await library();
     const changes = await LibraryChanges.watch(store, 60_000);
     const heard: string[][] = [];
     changes.onChange((c) => heard.push([...c].sort()));
@@ -36,11 +36,11 @@ describe('LibraryChanges', () => {
   });
 
   it("hears another process's write by itself, within a poll", async () => {
-    const { file, store } = library();
+    const { file, store } = await library();
     const changes = await LibraryChanges.watch(store, 200);
     const heard: string[] = [];
     changes.onChange((c) => heard.push(...c));
-    const other = new SqliteStore(file, { create: false });
+    const other = await SqliteStore.open(file, { create: false });
     try {
       await other.genreModels.put('poster', { method: 'prior' }, null);
       const until = Date.now() + 5000;

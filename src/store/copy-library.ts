@@ -36,7 +36,7 @@ async function fingerprint(store: StoreParts, spec: TableSpec): Promise<{ rows: 
   for await (const page of store.copy.exportTable(spec)) {
     rows += page.length;
     if (spec.name === 'vectors')
-      for (const r of page) hash.update(`${r.movie_key}\0${r.channel}\0${r.model_id}\0${r.model_version}\0`).update(r.data as Buffer);
+      for (const r of page) hash.update(`${r.subject_key}\0${r.channel}\0${r.model_id}\0${r.model_version}\0`).update(r.data as Buffer);
   }
   return { rows, digest: hash.digest('hex') };
 }

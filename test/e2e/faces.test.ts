@@ -32,7 +32,7 @@ describe('faces', () => {
     expect(first.faces).toMatchObject({ scanned: rows.length, failed: 0 });
     const lib = new Database(db, { readonly: true });
     expect(lib.prepare('SELECT COUNT(*) AS n FROM face_scans').get()).toEqual({ n: rows.length });
-    const faces = lib.prepare('SELECT m.id, f.* FROM faces f JOIN movies m ON m.key = f.movie_key').all() as FaceRow[];
+    const faces = lib.prepare('SELECT m.id, f.* FROM faces f JOIN movies m ON m.key = f.poster_key').all() as FaceRow[];
     expect(faces.length).toBe((first.faces as { faces: number }).faces);
     expect(faces.length).toBeGreaterThan(5);
     for (const f of faces) {
@@ -47,8 +47,8 @@ describe('faces', () => {
 
   it('keeps each scanned poster\'s face cues (expressions, age, gender, face area)', () => {
     const lib = new Database(db, { readonly: true });
-    const cues = lib.prepare("SELECT m.id, v.data, v.dim FROM vectors v JOIN movies m ON m.key = v.movie_key WHERE v.channel = 'face-cues'").all() as { id: string; data: Buffer; dim: number }[];
-    const counts = new Map((lib.prepare('SELECT m.id, COUNT(f.idx) AS n FROM movies m LEFT JOIN faces f ON f.movie_key = m.key GROUP BY m.id').all() as { id: string; n: number }[]).map((r) => [r.id, r.n]));
+    const cues = lib.prepare("SELECT m.id, v.data, v.dim FROM vectors v JOIN movies m ON m.key = v.subject_key WHERE v.channel = 'face-cues'").all() as { id: string; data: Buffer; dim: number }[];
+    const counts = new Map((lib.prepare('SELECT m.id, COUNT(f.idx) AS n FROM movies m LEFT JOIN faces f ON f.poster_key = m.key GROUP BY m.id').all() as { id: string; n: number }[]).map((r) => [r.id, r.n]));
     lib.close();
     expect(cues).toHaveLength(rows.length);
     let expressive = 0;
@@ -69,8 +69,8 @@ describe('faces', () => {
 
   it('same-face search finds the poster a face was cut from, pasted onto a faceless poster', async () => {
     const lib = new Database(db, { readonly: true });
-    const face = lib.prepare('SELECT m.id, f.* FROM faces f JOIN movies m ON m.key = f.movie_key WHERE f.width > 0.12 ORDER BY f.score DESC LIMIT 1').get() as FaceRow;
-    const faceless = (lib.prepare('SELECT m.id FROM face_scans s JOIN movies m ON m.key = s.movie_key WHERE s.count = 0 ORDER BY m.key LIMIT 1').get() as { id: string }).id;
+    const face = lib.prepare('SELECT m.id, f.* FROM faces f JOIN movies m ON m.key = f.poster_key WHERE f.width > 0.12 ORDER BY f.score DESC LIMIT 1').get() as FaceRow;
+    const faceless = (lib.prepare('SELECT m.id FROM face_scans s JOIN movies m ON m.key = s.poster_key WHERE s.count = 0 ORDER BY m.key LIMIT 1').get() as { id: string }).id;
     lib.close();
     const src = readFileSync(join(POSTERS, `${face.id}.jpg`));
     const { width = 0, height = 0 } = await sharp(src).metadata();

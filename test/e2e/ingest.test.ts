@@ -90,7 +90,7 @@ describe('index: real catalog rows, good and bad', () => {
 
   it('re-embeds when the stored vectors came from another model version, never mixing', () => {
     const lib = new Database(db);
-    lib.prepare("UPDATE vectors SET model_version = 'old' WHERE channel = 'content' AND movie_key IN (SELECT key FROM movies LIMIT 3)").run();
+    lib.prepare("UPDATE vectors SET model_version = 'old' WHERE channel = 'content' AND subject_key IN (SELECT key FROM movies LIMIT 3)").run();
     lib.close();
     const s = summaryOf(runCli(['index', dir, '--no-ocr', '--db', db, '--json']).stdout);
     expect(s.indexed).toBe(3);

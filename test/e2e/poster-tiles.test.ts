@@ -30,7 +30,7 @@ interface Stored {
 function vectorRows(): Stored[] {
   const lib = new Database(db, { readonly: true });
   try {
-    return lib.prepare('SELECT channel, model_id AS modelId, data AS vector FROM vectors ORDER BY movie_key, channel').all() as Stored[];
+    return lib.prepare('SELECT channel, model_id AS modelId, data AS vector FROM vectors ORDER BY subject_key, channel').all() as Stored[];
   } finally {
     lib.close();
   }

@@ -51,12 +51,12 @@ function assertConsistent(db: string): { movies: number; posters: number } {
     const partial = lib
       .prepare(
         `SELECT p.movie_key FROM posters p WHERE
-           (SELECT COUNT(*) FROM vectors v WHERE v.movie_key = p.movie_key AND v.channel IN ('content','color','layout','signature') AND v.source_hash = p.content_hash) != 4
-           OR NOT EXISTS (SELECT 1 FROM palettes c WHERE c.movie_key = p.movie_key AND c.source_hash = p.content_hash)`,
+           (SELECT COUNT(*) FROM vectors v WHERE v.subject_key = p.key AND v.channel IN ('content','color','layout','signature') AND v.source_hash = p.content_hash) != 4
+           OR NOT EXISTS (SELECT 1 FROM palettes c WHERE c.poster_key = p.key AND c.source_hash = p.content_hash)`,
       )
       .all();
     expect(partial).toEqual([]);
-    expect(lib.prepare("SELECT COUNT(*) AS n FROM vectors v LEFT JOIN posters p ON p.movie_key = v.movie_key WHERE v.channel != 'text' AND p.movie_key IS NULL").get()).toEqual({ n: 0 });
+    expect(lib.prepare("SELECT COUNT(*) AS n FROM vectors v LEFT JOIN posters p ON p.key = v.subject_key WHERE v.channel != 'text' AND p.key IS NULL").get()).toEqual({ n: 0 });
     expect(lib.prepare('SELECT COUNT(*) AS n FROM vectors WHERE length(data) != dim * 4').get()).toEqual({ n: 0 });
     return { movies: (lib.prepare('SELECT COUNT(*) AS n FROM movies').get() as { n: number }).n, posters: (lib.prepare('SELECT COUNT(*) AS n FROM posters').get() as { n: number }).n };
   } finally {
@@ -66,7 +66,7 @@ function assertConsistent(db: string): { movies: number; posters: number } {
 
 function contentVectors(db: string): Map<string, Buffer> {
   const lib = new Database(db, { readonly: true });
-  const rows = lib.prepare("SELECT m.id, v.data FROM vectors v JOIN movies m ON m.key = v.movie_key WHERE v.channel IN ('content', 'text') ORDER BY m.id, v.channel").all() as { id: string; data: Buffer }[];
+  const rows = lib.prepare("SELECT m.id, v.data FROM vectors v JOIN movies m ON m.key = v.subject_key WHERE v.channel IN ('content', 'text') ORDER BY m.id, v.channel").all() as { id: string; data: Buffer }[];
   lib.close();
   return new Map(rows.map((r, i) => [`${r.id}#${i}`, r.data]));
 }

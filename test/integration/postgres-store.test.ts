@@ -7,7 +7,7 @@ import { jobQueueConformance } from '../../src/jobs/job-queue.conformance.js';
 import { createTestDatabase, runSql } from '../../src/store/postgres/databases.testkit.js';
 import { PostgresLexicalSearch } from '../../src/store/postgres/lexical-postgres.js';
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
-import { PG_SCHEMA_VERSION } from '../../src/store/postgres/schema.js';
+import { MIGRATOR_VERSIONS } from '../../src/store/sql/migrations.js';
 import { FIXTURE_CONTENT_MODEL, fixtureFurtherPoster, fixtureMovie, fixturePoster, fixtureVector } from '../../src/store/migration.testkit.js';
 
 const admin = inject('pgUrl');
@@ -60,7 +60,7 @@ describe('PostgreSQL store: opening', () => {
       await runSql(foreign.url, "SELECT 1"); // still intact
       const s = await openStore(newer.url, { create: true });
       await s.close();
-      await runSql(newer.url, `UPDATE meta SET value = '${PG_SCHEMA_VERSION + 1}' WHERE key = 'schema_version'`);
+      await runSql(newer.url, `UPDATE meta SET value = '${MIGRATOR_VERSIONS.postgres + 1}' WHERE key = 'schema_version'`);
       await expect(openStore(newer.url, { create: false })).rejects.toMatchObject({ kind: 'schema_newer', message: expect.stringMatching(/newer than this Marquee/) });
     } finally {
       await empty.drop();
@@ -91,8 +91,23 @@ describe('PostgreSQL store: without pg_trgm', () => {
   });
 });
 
+/** Turns a library into the schema 7 shape, rows kept: what Marquee wrote before Kysely's Migrator (key columns named as then, and the one function that names one). */
+const DOWNGRADE_TO_SCHEMA_7 = `
+ALTER TABLE palettes RENAME COLUMN poster_key TO movie_key;
+ALTER TABLE faces RENAME COLUMN poster_key TO movie_key;
+ALTER TABLE face_scans RENAME COLUMN poster_key TO movie_key;
+ALTER TABLE poster_text RENAME COLUMN poster_key TO movie_key;
+ALTER TABLE vectors RENAME COLUMN subject_key TO movie_key;
+CREATE OR REPLACE FUNCTION marquee_drop_vectors() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM vectors WHERE movie_key = OLD.key AND (TG_TABLE_NAME = 'movies' OR channel <> 'text');
+  RETURN NULL;
+END $$;
+DROP TABLE kysely_migration; DROP TABLE kysely_migration_lock;
+UPDATE meta SET value = '7' WHERE key = 'schema_version';`;
+
 /** Turns a library into the schema 3 shape (one poster per film, everything keyed by movie), rows kept. */
-const DOWNGRADE_TO_SCHEMA_3 = `
+const DOWNGRADE_TO_SCHEMA_3 = `${DOWNGRADE_TO_SCHEMA_7}
 DROP TRIGGER movies_drop_vectors ON movies; DROP TRIGGER posters_drop_vectors ON posters;
 ALTER TABLE palettes DROP CONSTRAINT palettes_movie_key_fkey, ADD CONSTRAINT palettes_movie_key_fkey FOREIGN KEY (movie_key) REFERENCES movies(key) ON DELETE CASCADE;
 ALTER TABLE faces DROP CONSTRAINT faces_movie_key_fkey, ADD CONSTRAINT faces_movie_key_fkey FOREIGN KEY (movie_key) REFERENCES movies(key) ON DELETE CASCADE;
@@ -128,10 +143,58 @@ describe('PostgreSQL store: schema 3 to 4 (several posters per film)', () => {
         await migrated.movies.delete(['a']);
         expect(await migrated.vectors.states(keys[0]!)).toEqual(new Map());
         expect(await migrated.faces.posterFaces(a!)).toEqual([]);
-        expect(await migrated.library.getMeta('schema_version')).toBe(String(PG_SCHEMA_VERSION));
+        expect(await migrated.library.getMeta('schema_version')).toBe(String(MIGRATOR_VERSIONS.postgres));
       } finally {
         await migrated.close();
       }
+    } finally {
+      await db.drop();
+    }
+  });
+});
+
+describe('PostgreSQL store: schema 7 to the Migrator (columns named for the keys they hold)', () => {
+  const line = (text: string) => ({ text, confidence: 0.9, box: [[0, 0], [1, 0], [1, 0.1], [0, 0.1]] as [number, number][], size: 0.1, order: 0 });
+
+  it('renames the per-poster and vector key columns, keeping every row, and deletes still take vectors along', async () => {
+    const db = await createTestDatabase(admin);
+    try {
+      const store = await openPostgresStore(db.url, { create: true });
+      const [a, b] = await store.movies.write([{ movie: fixtureMovie('a'), poster: fixturePoster('a', 1) }, { movie: fixtureMovie('b'), poster: fixturePoster('b', 2) }], '/c');
+      await store.posterText.put(b!, 'o', 'h-b', { lines: [line('NOSTROMO')] });
+      const before = await store.vectors.load('content', FIXTURE_CONTENT_MODEL);
+      await store.close();
+      await runSql(db.url, DOWNGRADE_TO_SCHEMA_7);
+
+      const migrated = await openPostgresStore(db.url, { create: false });
+      try {
+        const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+        const columns = (await pool.query<{ table_name: string; column_name: string }>("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() AND column_name IN ('movie_key', 'poster_key', 'subject_key')")).rows;
+        await pool.end();
+        const named = (table: string) => columns.filter((c) => c.table_name === table).map((c) => c.column_name);
+        for (const t of ['palettes', 'faces', 'face_scans', 'poster_text']) expect(named(t)).toEqual(['poster_key']);
+        expect(named('vectors')).toEqual(['subject_key']);
+        expect((await migrated.vectors.load('content', FIXTURE_CONTENT_MODEL)).map((e) => [e.key, [...e.vector]])).toEqual(before.map((e) => [e.key, [...e.vector]]));
+        expect((await migrated.lexical.printedCandidates('nostromo', 'o', 5)).map((c) => c.key)).toEqual([b]);
+        await migrated.movies.delete(['a']);
+        expect(await migrated.vectors.states(a!)).toEqual(new Map());
+        expect(await migrated.library.getMeta('schema_version')).toBe(String(MIGRATOR_VERSIONS.postgres));
+      } finally {
+        await migrated.close();
+      }
+      // Opening again finds nothing to do.
+      await (await openPostgresStore(db.url, { create: false })).close();
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('refuses a library that ran a migration this Marquee does not know', async () => {
+    const db = await createTestDatabase(admin);
+    try {
+      await (await openPostgresStore(db.url, { create: true })).close();
+      await runSql(db.url, "INSERT INTO kysely_migration (name, timestamp) VALUES ('2099-01-01-from-the-future', now()::text)");
+      await expect(openPostgresStore(db.url, { create: false })).rejects.toMatchObject({ kind: 'schema_newer', message: expect.stringMatching(/2099-01-01-from-the-future.*upgrade Marquee/) });
     } finally {
       await db.drop();
     }

@@ -51,7 +51,7 @@ describe('schema agreement: one table definition, both engines', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'marquee-schema-'));
     const file = join(dir, 'lib.db');
-    await openSqliteStore(file, { create: true }).close();
+    await (await openSqliteStore(file, { create: true })).close();
     const lite = new Database(file, { readonly: true });
     for (const name of [...TABLE_SPECS.map((t) => t.name), ...QUEUE_TABLES]) {
       const rows = lite.prepare(`PRAGMA table_info(${name})`).all() as { name: string; type: string; notnull: number; pk: number }[];

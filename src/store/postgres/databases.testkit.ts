@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createDatabase, dropDatabase } from './admin.js';
+import { MIGRATOR_TABLES } from '../sql/migrations.js';
 
 export interface TestDatabase {
   url: string;
@@ -24,10 +25,11 @@ export async function runSql(url: string, sql: string): Promise<void> {
   }
 }
 
-/** Empties every Marquee table of a library and restarts its keys at 1 (one PGlite shared by many cases). */
+/** Empties every Marquee table of a library and restarts its keys at 1 (one PGlite shared by many cases); the schema's version and migrations stay. */
 export async function resetLibrary(url: string): Promise<void> {
+  const kept = ['meta', ...MIGRATOR_TABLES].map((t) => `'${t}'`).join(', ');
   await runSql(url, `DO $$ DECLARE t text; BEGIN
-    FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'meta' LOOP
+    FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename NOT IN (${kept}) LOOP
       EXECUTE format('TRUNCATE %I RESTART IDENTITY CASCADE', t);
     END LOOP;
     DELETE FROM meta WHERE key <> 'schema_version';

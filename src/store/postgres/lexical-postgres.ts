@@ -197,10 +197,10 @@ export class PostgresLexicalSearch implements LexicalSearch {
     params.push(k);
     const rows = (
       await this.pool.query(
-        `SELECT t.movie_key AS key, t.lines, ${score} AS score FROM poster_text t JOIN posters p ON p.key = t.movie_key
+        `SELECT t.poster_key AS key, t.lines, ${score} AS score FROM poster_text t JOIN posters p ON p.key = t.poster_key
          ${where ? 'JOIN movies m ON m.key = p.movie_key' : ''}
          WHERE (${match}) AND t.error IS NULL AND t.version = $1 AND t.source_hash = p.content_hash${where}
-         ORDER BY score DESC, t.movie_key LIMIT $${params.length}`,
+         ORDER BY score DESC, t.poster_key LIMIT $${params.length}`,
         params,
       )
     ).rows as Row[];

@@ -124,28 +124,28 @@ export class PgVectorIndex implements VectorIndex {
     for (const { key, vector } of entries) {
       if (vector.length !== this.dimension) throw new Error(`vector for key ${key} has ${vector.length} dims, index has ${this.dimension}`);
       await this.pool.query(
-        `INSERT INTO vectors (movie_key, channel, model_id, model_version, source_hash, dim, data, embedding) VALUES ($1, $2, $3, $4, 'vector-index', $5, $6, $7::vector)
-         ON CONFLICT (movie_key, channel) DO UPDATE SET model_id = excluded.model_id, model_version = excluded.model_version, dim = excluded.dim, data = excluded.data, embedding = excluded.embedding`,
+        `INSERT INTO vectors (subject_key, channel, model_id, model_version, source_hash, dim, data, embedding) VALUES ($1, $2, $3, $4, 'vector-index', $5, $6, $7::vector)
+         ON CONFLICT (subject_key, channel) DO UPDATE SET model_id = excluded.model_id, model_version = excluded.model_version, dim = excluded.dim, data = excluded.data, embedding = excluded.embedding`,
         [key, this.channel, this.model.id, this.model.version, vector.length, toBlob(vector), vectorLiteral(vector)],
       );
     }
   }
 
   async remove(keys: number[]): Promise<void> {
-    await this.pool.query(`DELETE FROM vectors WHERE ${predicate(this.channel, this.model)} AND movie_key = ANY($1::int[])`, [keys]);
+    await this.pool.query(`DELETE FROM vectors WHERE ${predicate(this.channel, this.model)} AND subject_key = ANY($1::int[])`, [keys]);
   }
 
   async search(query: Float32Array, k: number, opts: VectorSearchOptions = {}): Promise<VectorHit[]> {
     const d = this.dimension;
     const params: unknown[] = [vectorLiteral(query)];
     const conditions = [predicate(this.channel, this.model, 'v'), ...filterConditions(opts.filter, params)];
-    if (opts.exclude?.size) conditions.push(`v.movie_key <> ALL($${params.push([...opts.exclude])}::int[])`);
+    if (opts.exclude?.size) conditions.push(`v.subject_key <> ALL($${params.push([...opts.exclude])}::int[])`);
     const op = OPERATOR[this.metric];
     const distance = d <= MAX_INDEXED_DIMS ? `v.embedding::halfvec(${d}) ${op} $1::halfvec(${d})` : `v.embedding ${op} $1::vector`;
     // A further poster's vector is keyed by the poster: its movie's metadata filters it.
-    const join = opts.filter ? 'JOIN movies m ON m.key = COALESCE((SELECT p.movie_key FROM posters p WHERE p.key = v.movie_key), v.movie_key)' : '';
+    const join = opts.filter ? 'JOIN movies m ON m.key = COALESCE((SELECT p.movie_key FROM posters p WHERE p.key = v.subject_key), v.subject_key)' : '';
     await this.ensureIndex();
-    const sql = `SELECT v.movie_key AS key, ${similaritySql(this.metric, 'v.embedding', '$1::vector')} AS score FROM vectors v ${join} WHERE ${conditions.join(' AND ')} ORDER BY ${distance} LIMIT ${Math.floor(k)}`;
+    const sql = `SELECT v.subject_key AS key, ${similaritySql(this.metric, 'v.embedding', '$1::vector')} AS score FROM vectors v ${join} WHERE ${conditions.join(' AND ')} ORDER BY ${distance} LIMIT ${Math.floor(k)}`;
     const client = await this.pool.connect();
     try {
       if (!configured.has(client)) {
@@ -165,7 +165,7 @@ export class PgVectorIndex implements VectorIndex {
     if (keys.length === 0) return out;
     const rows = (
       await this.pool.query<{ key: number; score: number }>(
-        `SELECT movie_key AS key, ${similaritySql(this.metric, 'embedding', '$1::vector')} AS score FROM vectors WHERE ${predicate(this.channel, this.model)} AND movie_key = ANY($2::int[])`,
+        `SELECT subject_key AS key, ${similaritySql(this.metric, 'embedding', '$1::vector')} AS score FROM vectors WHERE ${predicate(this.channel, this.model)} AND subject_key = ANY($2::int[])`,
         [vectorLiteral(query), keys],
       )
     ).rows;

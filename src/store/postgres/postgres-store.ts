@@ -23,6 +23,10 @@ import { ensureVectorIndex, PgVectorIndex, vectorLiteral } from './pgvector-inde
 import { TABLE_SPECS } from '../tables.js';
 import type { JobQueue } from '../../jobs/job-queue.js';
 import { NOTIFY_CHANNEL, revisionTriggersPresent, revisionTriggersSql, PG_JOBS_SCHEMA_SQL, PG_MIGRATIONS, PG_SCHEMA_SQL, PG_SCHEMA_VERSION } from './schema.js';
+import { migrateLibrary, MIGRATOR_VERSIONS } from '../sql/migrations.js';
+import type { Sql } from '../sql/connect.js';
+
+const MIGRATOR_VERSION = MIGRATOR_VERSIONS.postgres;
 
 type Row = Record<string, unknown>;
 
@@ -44,54 +48,67 @@ export async function openPostgresStore(url: string, opts: { create: boolean; po
   const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? Number(process.env.MARQUEE_PG_POOL ?? 8), connectionTimeoutMillis: 10_000 });
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
-  let client: pg.PoolClient;
+  const sql = postgresSql(pool);
+  const withClient = async <T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    try {
+      return await fn(client);
+    } finally {
+      client.release();
+    }
+  };
   try {
-    client = await pool.connect();
+    await withClient((client) => upgradeToMigrator(client, location, opts.create));
+    // The Migrator takes a connection of its own from the pool (a pool of one, as for PGlite, has it free now).
+    await migrateLibrary(sql.db, 'postgres', location);
+    const [pgvector, trigrams] = await withClient(async (client) => [await setUpPgvector(client), await setUpTrigrams(client)] as const);
+    return new PostgresStore(url, location, pool, sql, pgvector, trigrams);
   } catch (err) {
-    await pool.end().catch(() => undefined);
-    throw connectError(location, err);
-  }
-  let pgvector: boolean;
-  let trigrams: boolean;
-  try {
-    pgvector = await setUpSchema(client, location, opts.create);
-    trigrams = await setUpTrigrams(client);
-  } catch (err) {
-    client.release();
     await pool.end().catch(() => undefined);
     throw err instanceof StoreError ? err : connectError(location, err);
   }
-  client.release();
-  return new PostgresStore(url, location, pool, pgvector, trigrams);
 }
 
-/** Creates or migrates the schema; returns whether vectors are searched with pgvector. */
-async function setUpSchema(client: pg.PoolClient, location: string, create: boolean): Promise<boolean> {
+/** The library's meta('schema_version'), if it has one (never an error: it may run inside a transaction). */
+async function schemaVersion(client: pg.PoolClient): Promise<number | undefined> {
+  if ((await client.query<{ t: string | null }>("SELECT to_regclass('meta')::text AS t")).rows[0]?.t == null) return undefined;
+  const row = (await client.query<{ value: string }>("SELECT value FROM meta WHERE key = 'schema_version'")).rows[0];
+  return row ? Number(row.value) : undefined;
+}
+
+/**
+ * Creates a library, or brings an older one up to where Kysely's Migrator takes over (the
+ * hand-written history frozen at schema 7, schema.ts; ../sql/migrations.ts runs every later
+ * change). Nothing is written when the library is already there.
+ */
+async function upgradeToMigrator(client: pg.PoolClient, location: string, create: boolean): Promise<void> {
   const tables = (await client.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'")).rows.map((r) => r.table_name);
   let version = 0;
   if (tables.length > 0) {
     if (!tables.includes('meta') || !tables.includes('movies'))
       throw new StoreError('foreign', `${location} holds another application's tables (${tables.slice(0, 3).join(', ')}…), not a Marquee library: use an empty database`);
-    const v = (await client.query<{ value: string }>("SELECT value FROM meta WHERE key = 'schema_version'")).rows[0];
-    if (!v) throw new StoreError('foreign', `${location} has tables named like Marquee's but no schema version: not a Marquee library`);
-    version = Number(v.value);
-    if (version > PG_SCHEMA_VERSION) throw new StoreError('schema_newer', `library ${location} has schema version ${version}, newer than this Marquee (${PG_SCHEMA_VERSION}); upgrade Marquee`);
+    const v = await schemaVersion(client);
+    if (v === undefined) throw new StoreError('foreign', `${location} has tables named like Marquee's but no schema version: not a Marquee library`);
+    version = v;
+    if (version > MIGRATOR_VERSION) throw new StoreError('schema_newer', `library ${location} has schema version ${version}, newer than this Marquee (${MIGRATOR_VERSION}); upgrade Marquee`);
+    if (version === MIGRATOR_VERSION) return;
   } else if (!create) {
     throw new StoreError('missing', `library ${location} is empty: run "marquee index <catalog> --db <url>" first`);
   }
-  // One process at a time creates or migrates the schema (several servers may start together).
+  // One process at a time creates or upgrades the schema (several servers may start together).
   await client.query('SELECT pg_advisory_lock(hashtext($1))', ['marquee-schema']);
   try {
     await client.query('BEGIN');
-    await client.query(PG_SCHEMA_SQL);
-    // Dropping and creating triggers locks every table: only when some are missing (a new or older
-    // library), not at every open (each job's child process opens the library while others write).
-    if (!(await revisionTriggersPresent(client))) await client.query(revisionTriggersSql());
-    await client.query(PG_JOBS_SCHEMA_SQL);
-    await client.query(PG_LEXICAL_SCHEMA_SQL);
-    // A new library is created in the current shape; an older one is migrated step by step.
-    if (version > 0) for (let v = version; v < PG_SCHEMA_VERSION; v++) await client.query(PG_MIGRATIONS[v - 1]!);
-    await client.query("INSERT INTO meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [String(PG_SCHEMA_VERSION)]);
+    // Another process may have finished while this one waited for the lock.
+    if ((await schemaVersion(client)) !== MIGRATOR_VERSION) {
+      await client.query(PG_SCHEMA_SQL);
+      if (!(await revisionTriggersPresent(client))) await client.query(revisionTriggersSql());
+      await client.query(PG_JOBS_SCHEMA_SQL);
+      await client.query(PG_LEXICAL_SCHEMA_SQL);
+      // A new library is created in schema 7's shape; an older one is migrated step by step.
+      if (version > 0) for (let v = version; v < PG_SCHEMA_VERSION; v++) await client.query(PG_MIGRATIONS[v - 1]!);
+      await client.query("INSERT INTO meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [String(MIGRATOR_VERSION)]);
+    }
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -99,7 +116,6 @@ async function setUpSchema(client: pg.PoolClient, location: string, create: bool
   } finally {
     await client.query('SELECT pg_advisory_unlock(hashtext($1))', ['marquee-schema']);
   }
-  return setUpPgvector(client);
 }
 
 async function setUpPgvector(client: pg.PoolClient): Promise<boolean> {
@@ -123,9 +139,9 @@ async function setUpPgvector(client: pg.PoolClient): Promise<boolean> {
     await client.query('ALTER TABLE vectors ADD COLUMN IF NOT EXISTS embedding vector');
     // Vectors stored before pgvector was there: fill their embedding once, in batches.
     for (;;) {
-      const rows = (await client.query<{ movie_key: number; channel: string; data: Buffer }>('SELECT movie_key, channel, data FROM vectors WHERE embedding IS NULL LIMIT 500')).rows;
+      const rows = (await client.query<{ subject_key: number; channel: string; data: Buffer }>('SELECT subject_key, channel, data FROM vectors WHERE embedding IS NULL LIMIT 500')).rows;
       if (rows.length === 0) break;
-      for (const r of rows) await client.query('UPDATE vectors SET embedding = $3::vector WHERE movie_key = $1 AND channel = $2', [r.movie_key, r.channel, vectorLiteral(fromBlob(r.data))]);
+      for (const r of rows) await client.query('UPDATE vectors SET embedding = $3::vector WHERE subject_key = $1 AND channel = $2', [r.subject_key, r.channel, vectorLiteral(fromBlob(r.data))]);
     }
   }
   return true;
@@ -143,12 +159,12 @@ export class PostgresStore extends WithRepositories implements Store {
     readonly connection: string,
     readonly location: string,
     private readonly pool: pg.Pool,
+    sql: Sql,
     readonly pgvector: boolean,
     trigrams = false,
   ) {
     super();
     this.lexical = new PostgresLexicalSearch(pool, trigrams);
-    const sql = postgresSql(pool);
     this.jobs = new SqlJobQueue(sql);
     Object.assign(
       this,

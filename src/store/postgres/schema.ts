@@ -11,6 +11,10 @@
  * v7: poster_text.small_print, the lines detected but left for a later reading (poster-ocr.ts).
  * v4: several posters per movie, with the same poster keys as SQLite (sqlite/schema.ts "Poster
  * keys"): a further poster's key comes from the movies' identity sequence.
+ *
+ * Frozen at v7 (postgres-store.ts's upgradeToMigrator runs it): later changes are Kysely
+ * migrations (../sql/migrations.ts), the first of which renames per-poster tables' `movie_key` to
+ * `poster_key` and vectors' to `subject_key`. The DDL here keeps v7's names.
  */
 import { TABLE_AREAS } from '../revisions.js';
 import { PG_LEXICAL_BACKFILL_SQL } from './lexical-postgres.js';

@@ -52,18 +52,18 @@ export async function upsertMovie(db: Db, engine: EngineWrites, movie: MovieReco
 /** Inserts or replaces one vector of a movie or poster. */
 export async function putVector(db: Db, engine: EngineWrites, key: number, v: VectorRecord): Promise<void> {
   const extra = engine.vectorColumns(v);
-  const row = { movie_key: key, channel: v.channel, model_id: v.modelId, model_version: v.modelVersion, source_hash: v.sourceHash, dim: v.vector.length, data: toBlob(v.vector), ...extra } as Insertable<VectorsTable>;
+  const row = { subject_key: key, channel: v.channel, model_id: v.modelId, model_version: v.modelVersion, source_hash: v.sourceHash, dim: v.vector.length, data: toBlob(v.vector), ...extra } as Insertable<VectorsTable>;
   await db
     .insertInto('vectors')
     .values(row)
-    .onConflict((oc) => oc.columns(['movie_key', 'channel']).doUpdateSet(excluded(['model_id', 'model_version', 'source_hash', 'dim', 'data', ...Object.keys(extra)]) as Partial<Insertable<VectorsTable>>))
+    .onConflict((oc) => oc.columns(['subject_key', 'channel']).doUpdateSet(excluded(['model_id', 'model_version', 'source_hash', 'dim', 'data', ...Object.keys(extra)]) as Partial<Insertable<VectorsTable>>))
     .execute();
 }
 
 export async function putPalette(db: Db, key: number, palette: { version: string; sourceHash: string; colors: PaletteColor[] }): Promise<void> {
   await db
     .insertInto('palettes')
-    .values({ movie_key: key, version: palette.version, source_hash: palette.sourceHash, colors: JSON.stringify(palette.colors) })
-    .onConflict((oc) => oc.column('movie_key').doUpdateSet(excluded(['version', 'source_hash', 'colors'])))
+    .values({ poster_key: key, version: palette.version, source_hash: palette.sourceHash, colors: JSON.stringify(palette.colors) })
+    .onConflict((oc) => oc.column('poster_key').doUpdateSet(excluded(['version', 'source_hash', 'colors'])))
     .execute();
 }

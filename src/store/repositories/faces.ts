@@ -30,16 +30,16 @@ export class SqlFaces implements FacesRepository {
 
   async putPosterFaces(key: number, modelVersion: string, sourceHash: string, faces: DetectedFace[]): Promise<void> {
     await this.sql.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('faces').where('movie_key', '=', key).execute();
+      await trx.deleteFrom('faces').where('poster_key', '=', key).execute();
       if (faces.length)
         await trx
           .insertInto('faces')
-          .values(faces.map((f, idx) => ({ movie_key: key, idx, x: f.box.x, y: f.box.y, width: f.box.width, height: f.box.height, score: f.score, descriptor: toBlob(f.descriptor) })))
+          .values(faces.map((f, idx) => ({ poster_key: key, idx, x: f.box.x, y: f.box.y, width: f.box.width, height: f.box.height, score: f.score, descriptor: toBlob(f.descriptor) })))
           .execute();
       await trx
         .insertInto('face_scans')
-        .values({ movie_key: key, model_version: modelVersion, source_hash: sourceHash, count: faces.length })
-        .onConflict((oc) => oc.column('movie_key').doUpdateSet((eb) => ({ model_version: eb.ref('excluded.model_version'), source_hash: eb.ref('excluded.source_hash'), count: eb.ref('excluded.count') })))
+        .values({ poster_key: key, model_version: modelVersion, source_hash: sourceHash, count: faces.length })
+        .onConflict((oc) => oc.column('poster_key').doUpdateSet((eb) => ({ model_version: eb.ref('excluded.model_version'), source_hash: eb.ref('excluded.source_hash'), count: eb.ref('excluded.count') })))
         .execute();
     });
   }
@@ -49,15 +49,15 @@ export class SqlFaces implements FacesRepository {
   }
 
   async posterFaces(key: number): Promise<DetectedFace[]> {
-    const rows = await this.sql.db.selectFrom('faces').selectAll().where('movie_key', '=', key).orderBy('idx').execute();
+    const rows = await this.sql.db.selectFrom('faces').selectAll().where('poster_key', '=', key).orderBy('idx').execute();
     return rows.map((r) => ({ box: { x: r.x, y: r.y, width: r.width, height: r.height }, score: r.score, descriptor: fromBlob(r.descriptor) }));
   }
 
   async allDescriptors(scope?: PosterScope): Promise<{ key: number; descriptor: Float32Array }[]> {
-    let query = this.sql.db.selectFrom('faces').select(['movie_key', 'descriptor']);
-    if (scope !== 'posters') query = query.where('movie_key', 'in', (eb) => eb.selectFrom('movies').select('key'));
-    const rows = await query.orderBy('movie_key').orderBy('idx').execute();
-    return rows.map((r) => ({ key: r.movie_key, descriptor: fromBlob(r.descriptor) }));
+    let query = this.sql.db.selectFrom('faces').select(['poster_key', 'descriptor']);
+    if (scope !== 'posters') query = query.where('poster_key', 'in', (eb) => eb.selectFrom('movies').select('key'));
+    const rows = await query.orderBy('poster_key').orderBy('idx').execute();
+    return rows.map((r) => ({ key: r.poster_key, descriptor: fromBlob(r.descriptor) }));
   }
 
   async scannedPosters(): Promise<number> {
@@ -67,12 +67,12 @@ export class SqlFaces implements FacesRepository {
   async countsPerPoster(): Promise<{ key: number; count: number }[]> {
     const rows = await this.sql.db
       .selectFrom('face_scans as s')
-      .innerJoin('posters as p', 'p.key', 's.movie_key')
-      .select(['s.movie_key', 's.count'])
+      .innerJoin('posters as p', 'p.key', 's.poster_key')
+      .select(['s.poster_key', 's.count'])
       .whereRef('s.source_hash', '=', 'p.content_hash')
-      .orderBy('s.movie_key')
+      .orderBy('s.poster_key')
       .execute();
-    return rows.map((r) => ({ key: r.movie_key, count: r.count }));
+    return rows.map((r) => ({ key: r.poster_key, count: r.count }));
   }
 
   async stillsNeedingScan(modelVersion: string): Promise<FileToRead[]> {

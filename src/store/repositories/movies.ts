@@ -144,7 +144,7 @@ export class SqlMovies implements MoviesRepository {
           await putPalette(trx, key, w.poster.palette);
         }
         if (w.text) await putVector(trx, this.engine, key, w.text);
-        else if (w.dropText) await trx.deleteFrom('vectors').where('movie_key', '=', key).where('channel', '=', 'text').execute();
+        else if (w.dropText) await trx.deleteFrom('vectors').where('subject_key', '=', key).where('channel', '=', 'text').execute();
         keys.push(key);
       }
       return keys;

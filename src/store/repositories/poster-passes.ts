@@ -11,9 +11,9 @@ export interface FileToRead {
 export async function postersNeeding(sql: Sql, table: 'face_scans' | 'poster_text', versionColumn: 'model_version' | 'version', version: string): Promise<FileToRead[]> {
   const rows = await sql.db
     .selectFrom('posters as p')
-    .leftJoin(`${table} as d` as 'poster_text as d', 'd.movie_key', 'p.key')
+    .leftJoin(`${table} as d` as 'poster_text as d', 'd.poster_key', 'p.key')
     .select(['p.key', 'p.path', 'p.content_hash'])
-    .where((eb) => eb.or([eb('d.movie_key', 'is', null), eb(`d.${versionColumn}` as 'd.version', '<>', version), eb('d.source_hash', '<>', eb.ref('p.content_hash'))]))
+    .where((eb) => eb.or([eb('d.poster_key', 'is', null), eb(`d.${versionColumn}` as 'd.version', '<>', version), eb('d.source_hash', '<>', eb.ref('p.content_hash'))]))
     .orderBy('p.key')
     .execute();
   return rows.map((r) => ({ key: r.key, path: r.path, contentHash: r.content_hash }));

@@ -49,9 +49,9 @@ export class SqlPosterText implements PosterTextRepository {
         : { lines: JSON.stringify(reading.lines), small_print: reading.smallPrint?.length ? JSON.stringify(reading.smallPrint) : null, error: null };
     await this.sql.db
       .insertInto('poster_text')
-      .values({ movie_key: key, version, source_hash: sourceHash, ...columns, read_at: now() })
+      .values({ poster_key: key, version, source_hash: sourceHash, ...columns, read_at: now() })
       .onConflict((oc) =>
-        oc.column('movie_key').doUpdateSet((eb) => ({
+        oc.column('poster_key').doUpdateSet((eb) => ({
           version: eb.ref('excluded.version'), source_hash: eb.ref('excluded.source_hash'), lines: eb.ref('excluded.lines'),
           small_print: eb.ref('excluded.small_print'), error: eb.ref('excluded.error'), read_at: eb.ref('excluded.read_at'),
         })),
@@ -64,7 +64,7 @@ export class SqlPosterText implements PosterTextRepository {
   }
 
   async get(key: number): Promise<StoredPosterText | undefined> {
-    const r = await this.sql.db.selectFrom('poster_text').selectAll().where('movie_key', '=', key).executeTakeFirst();
+    const r = await this.sql.db.selectFrom('poster_text').selectAll().where('poster_key', '=', key).executeTakeFirst();
     if (!r) return undefined;
     const smallPrint = (r.small_print == null ? null : this.sql.json<PendingStrip[] | null>(r.small_print)) ?? [];
     return { version: r.version, sourceHash: r.source_hash, lines: this.sql.json<TextLine[]>(r.lines), smallPrint, error: r.error, readAt: isoTime(r.read_at) };
@@ -72,14 +72,14 @@ export class SqlPosterText implements PosterTextRepository {
 
   /** Readings of this version on the poster's current bytes. */
   private current(version: string) {
-    return this.sql.db.selectFrom('poster_text as t').innerJoin('posters as p', 'p.key', 't.movie_key').where('t.version', '=', version).whereRef('t.source_hash', '=', 'p.content_hash');
+    return this.sql.db.selectFrom('poster_text as t').innerJoin('posters as p', 'p.key', 't.poster_key').where('t.version', '=', version).whereRef('t.source_hash', '=', 'p.content_hash');
   }
 
   async all(version: string, scope?: PosterScope): Promise<{ key: number; lines: TextLine[] }[]> {
-    let query = this.current(version).select(['t.movie_key', 't.lines']).where('t.error', 'is', null);
+    let query = this.current(version).select(['t.poster_key', 't.lines']).where('t.error', 'is', null);
     if (scope !== 'posters') query = query.where('p.rank', '=', 0);
-    const rows = await query.orderBy('t.movie_key').execute();
-    return rows.map((r) => ({ key: r.movie_key, lines: this.sql.json<TextLine[]>(r.lines) }));
+    const rows = await query.orderBy('t.poster_key').execute();
+    return rows.map((r) => ({ key: r.poster_key, lines: this.sql.json<TextLine[]>(r.lines) }));
   }
 
   async postersWithSmallPrint(version: string): Promise<FileToRead[]> {
@@ -91,7 +91,7 @@ export class SqlPosterText implements PosterTextRepository {
     // One statement, so the four counts come from one snapshot (COUNT … FILTER: PostgreSQL, and SQLite since 3.30).
     const r = await this.sql.db
       .selectFrom('posters as p')
-      .leftJoin('poster_text as t', 't.movie_key', 'p.key')
+      .leftJoin('poster_text as t', 't.poster_key', 'p.key')
       .select((eb) => {
         const current = (also: ReturnType<typeof eb>) => eb.and([eb('t.version', '=', version), eb('t.source_hash', '=', eb.ref('p.content_hash')), also]);
         return [

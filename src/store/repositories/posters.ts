@@ -149,17 +149,17 @@ export class SqlPosters implements PostersRepository {
   }
 
   async paletteState(key: number): Promise<{ version: string; sourceHash: string } | undefined> {
-    const r = await this.sql.db.selectFrom('palettes').select(['version', 'source_hash']).where('movie_key', '=', key).executeTakeFirst();
+    const r = await this.sql.db.selectFrom('palettes').select(['version', 'source_hash']).where('poster_key', '=', key).executeTakeFirst();
     return r ? { version: r.version, sourceHash: r.source_hash } : undefined;
   }
 
   async palette(key: number): Promise<PaletteColor[] | undefined> {
-    const r = await this.sql.db.selectFrom('palettes').select('colors').where('movie_key', '=', key).executeTakeFirst();
+    const r = await this.sql.db.selectFrom('palettes').select('colors').where('poster_key', '=', key).executeTakeFirst();
     return r ? this.sql.json<PaletteColor[]>(r.colors) : undefined;
   }
 
   async allPalettes(): Promise<{ key: number; colors: PaletteColor[] }[]> {
-    const rows = await this.sql.db.selectFrom('palettes').select(['movie_key', 'colors']).orderBy('movie_key').execute();
-    return rows.map((r) => ({ key: r.movie_key, colors: this.sql.json<PaletteColor[]>(r.colors) }));
+    const rows = await this.sql.db.selectFrom('palettes').select(['poster_key', 'colors']).orderBy('poster_key').execute();
+    return rows.map((r) => ({ key: r.poster_key, colors: this.sql.json<PaletteColor[]>(r.colors) }));
   }
 }

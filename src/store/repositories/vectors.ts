@@ -52,37 +52,37 @@ export class SqlVectors implements VectorsRepository {
   }
 
   async state(key: number, channel: string): Promise<VectorState | undefined> {
-    const r = await this.sql.db.selectFrom('vectors').select(['model_id', 'model_version', 'source_hash']).where('movie_key', '=', key).where('channel', '=', channel).executeTakeFirst();
+    const r = await this.sql.db.selectFrom('vectors').select(['model_id', 'model_version', 'source_hash']).where('subject_key', '=', key).where('channel', '=', channel).executeTakeFirst();
     return r ? { modelId: r.model_id, modelVersion: r.model_version, sourceHash: r.source_hash } : undefined;
   }
 
   async states(key: number): Promise<Map<string, VectorState>> {
-    const rows = await this.sql.db.selectFrom('vectors').select(['channel', 'model_id', 'model_version', 'source_hash']).where('movie_key', '=', key).execute();
+    const rows = await this.sql.db.selectFrom('vectors').select(['channel', 'model_id', 'model_version', 'source_hash']).where('subject_key', '=', key).execute();
     return new Map(rows.map((r) => [r.channel, { modelId: r.model_id, modelVersion: r.model_version, sourceHash: r.source_hash }]));
   }
 
   async get(key: number, channel: string, model: ModelRef): Promise<Float32Array | undefined> {
-    const r = await this.sql.db.selectFrom('vectors').select('data').where('movie_key', '=', key).where('channel', '=', channel).where('model_id', '=', model.id).where('model_version', '=', model.version).executeTakeFirst();
+    const r = await this.sql.db.selectFrom('vectors').select('data').where('subject_key', '=', key).where('channel', '=', channel).where('model_id', '=', model.id).where('model_version', '=', model.version).executeTakeFirst();
     return r ? fromBlob(r.data) : undefined;
   }
 
   /** A channel's vectors of one model; one per film (a movie's key: synopses, main posters) unless every poster is wanted. */
   private ofModel(channel: string, model: ModelRef, scope: PosterScope | undefined) {
     let query = this.sql.db.selectFrom('vectors').where('channel', '=', channel).where('model_id', '=', model.id).where('model_version', '=', model.version);
-    if (scope !== 'posters') query = query.where('movie_key', 'in', (eb) => eb.selectFrom('movies').select('key'));
-    return query.orderBy('movie_key');
+    if (scope !== 'posters') query = query.where('subject_key', 'in', (eb) => eb.selectFrom('movies').select('key'));
+    return query.orderBy('subject_key');
   }
 
   async load(channel: string, model: ModelRef, scope?: PosterScope): Promise<{ key: number; vector: Float32Array }[]> {
-    const rows = await this.ofModel(channel, model, scope).select(['movie_key', 'dim', 'data']).execute();
+    const rows = await this.ofModel(channel, model, scope).select(['subject_key', 'dim', 'data']).execute();
     return rows.map((r) => {
-      if (r.dim !== model.dimension) throw new StoreError('corrupt', `library ${this.location}: vector of movie ${r.movie_key} has ${r.dim} dims, model ${model.id} has ${model.dimension}`);
-      return { key: r.movie_key, vector: fromBlob(r.data) };
+      if (r.dim !== model.dimension) throw new StoreError('corrupt', `library ${this.location}: vector of movie ${r.subject_key} has ${r.dim} dims, model ${model.id} has ${model.dimension}`);
+      return { key: r.subject_key, vector: fromBlob(r.data) };
     });
   }
 
   async keys(channel: string, model: ModelRef, scope?: PosterScope): Promise<number[]> {
-    return (await this.ofModel(channel, model, scope).select('movie_key').execute()).map((r) => r.movie_key);
+    return (await this.ofModel(channel, model, scope).select('subject_key').execute()).map((r) => r.subject_key);
   }
 
   async put(key: number, vectors: VectorRecord[]): Promise<void> {

@@ -4,7 +4,8 @@
  * and return: JSON columns are text on SQLite and jsonb on PostgreSQL (written as JSON text,
  * read through `Sql.json` in connect.ts), times are ISO text on SQLite and timestamptz on
  * PostgreSQL (written as ISO strings, read through `isoTime`). The DDL itself stays per engine
- * (sqlite/schema.ts, postgres/schema.ts); test/integration/schema-agreement.test.ts proves
+ * (sqlite/schema.ts, postgres/schema.ts, frozen; later changes in migrations.ts, written once);
+ * test/integration/schema-agreement.test.ts proves
  * both agree with this file column by column.
  */
 import type { ColumnType, Generated } from 'kysely';
@@ -47,12 +48,12 @@ export interface PostersTable {
   thumbnail: Blob;
   indexed_at: TimeColumn;
 }
-/** Per-poster tables (vectors of image channels, palettes, faces, face_scans, poster_text) keep `movie_key` as the column name for a poster key (sqlite/schema.ts). */
-export interface VectorsTable { movie_key: number; channel: string; model_id: string; model_version: string; source_hash: string; dim: number; data: Blob }
-export interface PalettesTable { movie_key: number; version: string; source_hash: string; colors: JsonColumn }
-export interface FacesTable { movie_key: number; idx: number; x: number; y: number; width: number; height: number; score: number; descriptor: Blob }
-export interface FaceScansTable { movie_key: number; model_version: string; source_hash: string; count: number }
-export interface PosterTextTable { movie_key: number; version: string; source_hash: string; lines: JsonColumn; small_print: JsonColumn | null; error: string | null; read_at: TimeColumn }
+/** A vector describes a poster (image channels: `subject_key` is the poster's key) or a movie (the synopsis channel 'text': the movie's key); the two share one key sequence (sqlite/schema.ts "Poster keys"). */
+export interface VectorsTable { subject_key: number; channel: string; model_id: string; model_version: string; source_hash: string; dim: number; data: Blob }
+export interface PalettesTable { poster_key: number; version: string; source_hash: string; colors: JsonColumn }
+export interface FacesTable { poster_key: number; idx: number; x: number; y: number; width: number; height: number; score: number; descriptor: Blob }
+export interface FaceScansTable { poster_key: number; model_version: string; source_hash: string; count: number }
+export interface PosterTextTable { poster_key: number; version: string; source_hash: string; lines: JsonColumn; small_print: JsonColumn | null; error: string | null; read_at: TimeColumn }
 export interface AnalysesTable { key: string; revisions: JsonColumn; result: JsonColumn; computed_at: TimeColumn }
 export interface GenreModelsTable { name: string; created_at: TimeColumn; meta: JsonColumn; params: Blob | null }
 export interface AtlasTable { channel: string; built_at: TimeColumn; meta: JsonColumn }

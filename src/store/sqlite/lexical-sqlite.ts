@@ -32,6 +32,11 @@ const ALT_TITLES_SQL = (extra: string) => `concat_ws(' ', ${EXTRA_TITLE_FIELDS.m
 const PRINTED_TEXT_SQL = (lines: string) =>
   `(SELECT group_concat(marquee_squash(json_extract(value, '$.text')), '' ORDER BY json_extract(value, '$.order')) FROM json_each(${lines}))`;
 
+/**
+ * Schema 7's lexical tables and triggers, frozen with the SQLite history (history.ts runs them
+ * before the Migrator): the triggers name poster_text's key as schema 7 did (`movie_key`), and
+ * SQLite rewrote them to `poster_key` when the column was renamed (../sql/migrations.ts).
+ */
 export const LEXICAL_SCHEMA_SQL = `
 CREATE VIRTUAL TABLE IF NOT EXISTS movie_search USING fts5(${LEXICAL_FIELDS.join(', ')}, tokenize = 'porter unicode61 remove_diacritics 2');
 CREATE TRIGGER IF NOT EXISTS movies_search_insert AFTER INSERT ON movies BEGIN
@@ -200,8 +205,8 @@ export class SqliteLexicalSearch implements LexicalSearch {
       return (
         this.db
           .prepare(
-            `SELECT t.movie_key AS key, t.lines FROM poster_text t JOIN posters p ON p.key = t.movie_key ${where ? 'JOIN movies m ON m.key = p.movie_key' : ''}
-             WHERE t.movie_key IN (${keys.map(() => '?').join(', ')}) AND t.version = ? AND t.source_hash = p.content_hash${where}`,
+            `SELECT t.poster_key AS key, t.lines FROM poster_text t JOIN posters p ON p.key = t.poster_key ${where ? 'JOIN movies m ON m.key = p.movie_key' : ''}
+             WHERE t.poster_key IN (${keys.map(() => '?').join(', ')}) AND t.version = ? AND t.source_hash = p.content_hash${where}`,
           )
           .all(...params) as Row[]
       ).map(candidate);
@@ -212,7 +217,7 @@ export class SqliteLexicalSearch implements LexicalSearch {
         this.db
           .prepare(
             `SELECT s.rowid AS key, t.lines FROM printed_search s
-             JOIN poster_text t ON t.movie_key = s.rowid JOIN posters p ON p.key = t.movie_key
+             JOIN poster_text t ON t.poster_key = s.rowid JOIN posters p ON p.key = t.poster_key
              ${where ? 'JOIN movies m ON m.key = p.movie_key' : ''}
              WHERE printed_search MATCH ? AND t.version = ? AND t.source_hash = p.content_hash${where}
              ORDER BY bm25(printed_search), s.rowid LIMIT ?`,

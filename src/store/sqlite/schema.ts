@@ -15,10 +15,12 @@
  * triggers are per row: an upsert of one row of a tiny table per row written), the job queue
  * (sqlite-jobs.ts) and stored analyses (results with the revisions they were computed from).
  * v9: poster_text.small_print, the lines detected but left for a later reading (poster-ocr.ts).
+ *
+ * Frozen at v9 (history.ts runs it): later changes are Kysely migrations (../sql/migrations.ts),
+ * the first of which renames per-poster tables' `movie_key` to `poster_key` and vectors' to
+ * `subject_key`. The DDL here keeps v9's names.
  */
 import { TABLE_AREAS } from '../revisions.js';
-
-export const SCHEMA_VERSION = 9;
 
 /** The revisions table and the triggers that keep it (created at every open, like the schema). */
 export function revisionsSql(): string {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { openStore } from '../open-store.js';
 import { queueUnderTest, storeConformance, type StoreFactory } from '../store.conformance.js';
 import { jobQueueConformance } from '../../jobs/job-queue.conformance.js';
-import { SCHEMA_VERSION } from './schema.js';
+import { MIGRATOR_VERSIONS } from '../sql/migrations.js';
 import { SqliteStore } from './sqlite-store.js';
 import { fixtureFurtherPoster, fixtureMovie, fixturePoster, fixtureVector } from '../migration.testkit.js';
 
@@ -17,10 +17,10 @@ const tempFile = (): { file: string; dir: string } => {
 
 const makeSqlite: StoreFactory = async () => {
   const { dir, file } = tempFile();
-  const store = new SqliteStore(file, { create: true });
+  const store = await SqliteStore.open(file, { create: true });
   return {
     store,
-    reopen: async () => new SqliteStore(file, { create: false }),
+    reopen: () => SqliteStore.open(file, { create: false }),
     close: async () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
@@ -41,7 +41,7 @@ describe('SQLite store: opening', () => {
     await expect(openStore(file, { create: true })).rejects.toMatchObject({ kind: 'foreign' });
     const newer = join(dir, 'newer.db');
     const db = new Database(newer);
-    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    db.pragma(`user_version = ${MIGRATOR_VERSIONS.sqlite + 1}`);
     db.close();
     await expect(openStore(newer, { create: true })).rejects.toMatchObject({ kind: 'schema_newer', message: expect.stringMatching(/newer than this Marquee/) });
     const text = join(dir, 'notes.txt');
@@ -65,8 +65,21 @@ CREATE TABLE face_scans (movie_key INTEGER PRIMARY KEY REFERENCES movies(key) ON
 CREATE TABLE poster_text (movie_key INTEGER PRIMARY KEY REFERENCES movies(key) ON DELETE CASCADE, version TEXT NOT NULL, source_hash TEXT NOT NULL,
   lines TEXT NOT NULL, error TEXT, read_at TEXT NOT NULL);`;
 
+/** Turns a library into the schema 9 shape, rows kept: what Marquee wrote before Kysely's Migrator (columns named as then, SQLite renaming the triggers' references back too). */
+function downgradeToSchema9(file: string): void {
+  const db = new Database(file);
+  db.transaction(() => {
+    for (const t of ['palettes', 'faces', 'face_scans', 'poster_text']) db.exec(`ALTER TABLE ${t} RENAME COLUMN poster_key TO movie_key`);
+    db.exec('ALTER TABLE vectors RENAME COLUMN subject_key TO movie_key');
+    db.exec('DROP TABLE kysely_migration; DROP TABLE kysely_migration_lock');
+  })();
+  db.pragma('user_version = 9');
+  db.close();
+}
+
 /** Turns a library into the schema 5 shape, rows kept (what an older Marquee left behind). */
 function downgradeToSchema5(file: string): void {
+  downgradeToSchema9(file);
   const db = new Database(file);
   db.pragma('foreign_keys = OFF');
   db.transaction(() => {
@@ -85,7 +98,7 @@ function downgradeToSchema5(file: string): void {
 describe('SQLite store: schema 5 to 6 (several posters per film)', () => {
   it('migrates a library of one poster per film without changing a vector, face, palette or reading', async () => {
     const { dir, file } = tempFile();
-    const store = new SqliteStore(file, { create: true });
+    const store = await SqliteStore.open(file, { create: true });
     const [a, b] = await store.movies.write([
       { movie: fixtureMovie('a'), poster: fixturePoster('a', 1), text: { channel: 'text', modelId: 't', modelVersion: '1', sourceHash: 's', vector: fixtureVector(9, 8) } },
       { movie: fixtureMovie('b'), poster: fixturePoster('b', 2) },
@@ -95,15 +108,15 @@ describe('SQLite store: schema 5 to 6 (several posters per film)', () => {
     await store.close();
     downgradeToSchema5(file);
     const before = new Database(file, { readonly: true });
-    const vectorsBefore = before.prepare('SELECT * FROM vectors ORDER BY movie_key, channel').all();
-    const facesBefore = before.prepare('SELECT * FROM faces').all();
+    const vectorsBefore = before.prepare('SELECT * FROM vectors ORDER BY movie_key, channel').raw().all();
+    const facesBefore = before.prepare('SELECT * FROM faces').raw().all();
     before.close();
 
-    const migrated = new SqliteStore(file, { create: false });
+    const migrated = await SqliteStore.open(file, { create: false });
     const raw = new Database(file, { readonly: true });
-    expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    expect(raw.prepare('SELECT * FROM vectors ORDER BY movie_key, channel').all()).toEqual(vectorsBefore);
-    expect(raw.prepare('SELECT * FROM faces').all()).toEqual(facesBefore);
+    expect(raw.pragma('user_version', { simple: true })).toBe(MIGRATOR_VERSIONS.sqlite);
+    expect(raw.prepare('SELECT * FROM vectors ORDER BY subject_key, channel').raw().all()).toEqual(vectorsBefore);
+    expect(raw.prepare('SELECT * FROM faces').raw().all()).toEqual(facesBefore);
     raw.close();
     expect((await migrated.posters.ofMovie(a!)).map((p) => [p.key, p.rank, p.path])).toEqual([[a, 0, '/p/a.jpg']]);
     expect(await migrated.posters.hash(b!)).toBe('h-b');
@@ -118,6 +131,64 @@ describe('SQLite store: schema 5 to 6 (several posters per film)', () => {
     expect(await migrated.faces.posterFaces(a!)).toEqual([]);
     expect(await migrated.checkIntegrity()).toEqual([]);
     await migrated.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('SQLite store: schema 9 to the Migrator (columns named for the keys they hold)', () => {
+  const columns = (db: Database.Database, table: string): string[] => (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
+
+  it('renames the per-poster and vector key columns, keeping every row, and the triggers still follow', async () => {
+    const { dir, file } = tempFile();
+    const store = await SqliteStore.open(file, { create: true });
+    const [a, b] = await store.movies.write([
+      { movie: fixtureMovie('a'), poster: fixturePoster('a', 1), text: { channel: 'text', modelId: 't', modelVersion: '1', sourceHash: 's', vector: fixtureVector(9, 8) } },
+      { movie: fixtureMovie('b'), poster: fixturePoster('b', 2) },
+    ], '/c');
+    await store.faces.putPosterFaces(a!, 'f', 'h-a', [{ box: { x: 0, y: 0, width: 1, height: 1 }, score: 0.5, descriptor: fixtureVector(3, 128) }]);
+    await store.posterText.put(b!, 'o', 'h-b', { lines: [{ text: 'NOSTROMO', confidence: 0.9, box: [[0, 0], [1, 0], [1, 0.1], [0, 0.1]], size: 0.1, order: 0 }] });
+    await store.close();
+    downgradeToSchema9(file);
+    const old = new Database(file, { readonly: true });
+    expect(columns(old, 'poster_text')[0]).toBe('movie_key');
+    const vectorsBefore = old.prepare('SELECT * FROM vectors ORDER BY movie_key, channel').raw().all();
+    old.close();
+
+    const migrated = await SqliteStore.open(file, { create: false });
+    const raw = new Database(file, { readonly: true });
+    expect(raw.pragma('user_version', { simple: true })).toBe(MIGRATOR_VERSIONS.sqlite);
+    for (const t of ['palettes', 'faces', 'face_scans', 'poster_text']) expect(columns(raw, t)).toContain('poster_key');
+    expect(columns(raw, 'vectors')[0]).toBe('subject_key');
+    expect(raw.prepare('SELECT * FROM vectors ORDER BY subject_key, channel').raw().all()).toEqual(vectorsBefore);
+    expect((raw.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger'").all() as { sql: string }[]).filter((t) => /movie_key/.test(t.sql) && /vectors|poster_text/.test(t.sql)).map((t) => t.sql)).toEqual([]);
+    raw.close();
+    // The printed-text index kept its rows and its triggers: a new reading replaces the old one.
+    expect((await migrated.lexical.printedCandidates('nostromo', 'o', 5)).map((c) => c.key)).toEqual([b]);
+    await migrated.posterText.put(b!, 'o', 'h-b', { lines: [{ text: 'SULACO', confidence: 0.9, box: [[0, 0], [1, 0], [1, 0.1], [0, 0.1]], size: 0.1, order: 0 }] });
+    expect(await migrated.lexical.printedCandidates('nostromo', 'o', 5)).toEqual([]);
+    expect((await migrated.lexical.printedCandidates('sulaco', 'o', 5)).map((c) => c.key)).toEqual([b]);
+    // Deleting a movie still takes its vectors along (a trigger on movies names vectors' key).
+    await migrated.movies.delete(['a']);
+    expect(await migrated.vectors.states(a!)).toEqual(new Map());
+    expect(await migrated.checkIntegrity()).toEqual([]);
+    await migrated.close();
+    // Opening again runs nothing (no migration pending) and changes nothing.
+    const again = await SqliteStore.open(file, { create: false });
+    expect((await again.posterText.get(b!))?.lines.map((l) => l.text)).toEqual(['SULACO']);
+    await again.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a library that ran a migration this Marquee does not know, and leaves it as it was', async () => {
+    const { dir, file } = tempFile();
+    await (await SqliteStore.open(file, { create: true })).close();
+    const db = new Database(file);
+    db.prepare('INSERT INTO kysely_migration (name, timestamp) VALUES (?, ?)').run('2099-01-01-from-the-future', new Date().toISOString());
+    db.close();
+    await expect(SqliteStore.open(file, { create: false })).rejects.toMatchObject({ kind: 'schema_newer', message: expect.stringMatching(/2099-01-01-from-the-future.*upgrade Marquee/) });
+    const after = new Database(file, { readonly: true });
+    expect((after.prepare('SELECT name FROM kysely_migration ORDER BY name').all() as { name: string }[]).map((r) => r.name).at(-1)).toBe('2099-01-01-from-the-future');
+    after.close();
     rmSync(dir, { recursive: true, force: true });
   });
 });
