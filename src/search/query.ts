@@ -3,7 +3,7 @@ import type { SearchFilters } from '../store/filters.js';
 import type { TextLine } from '../text/types.js';
 import { IMAGE_CHANNELS } from '../store/channels.js';
 import { MarqueeError } from '../util/errors.js';
-import type { LexicalField } from '../store/lexical.js';
+import type { LexicalField, PhraseField } from '../store/lexical.js';
 
 export interface ImageInput {
   bytes: Buffer;
@@ -101,7 +101,7 @@ export interface SearchResult {
   /** Text queries: the movie fields holding query words (title, alt_titles, tagline, overview). */
   fields?: LexicalField[];
   /** Text queries: the field holding the whole query as a phrase. */
-  phrase?: LexicalField;
+  phrase?: PhraseField;
   /** Image uploads: why the upload is taken for this film's poster (its title read, or its text matching). */
   identity?: { score: number; by: 'title' | 'text'; text: string };
   /** The poster that scored (libraries with several posters per film): 0 is the film's main poster. */

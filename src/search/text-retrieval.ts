@@ -14,7 +14,7 @@
  * Movie-level retrievers (words, title, phrase, synopsis) score a film's further posters as the
  * film; poster-level ones (printed, visual) score the poster itself.
  */
-import type { LexicalField, LexicalSearch } from '../store/lexical.js';
+import type { LexicalField, LexicalSearch, PhraseField } from '../store/lexical.js';
 import type { SearchFilters } from '../store/filters.js';
 import type { LoadedChannel } from './index-factory.js';
 import type { PosterOwners } from './poster-owners.js';
@@ -48,7 +48,7 @@ export interface TextMatch {
   /** Movie fields holding query words. */
   fields: LexicalField[];
   /** The field holding the whole query as a phrase. */
-  phrase?: LexicalField;
+  phrase?: PhraseField;
   /** Printed lines of this poster that hold query words. */
   printed?: string[];
 }

@@ -5,7 +5,7 @@
  * words printed on posters (trigram candidates from the engine, scored by edit distance here).
  * Each candidate says what matched, for the results' "in title, tagline…" and printed lines.
  */
-import type { LexicalField, LexicalSearch } from '../store/lexical.js';
+import type { LexicalField, LexicalSearch, PhraseField } from '../store/lexical.js';
 import { printedTerms, squashText } from '../store/lexical.js';
 import { needleOf, similarity } from '../text/fuzzy.js';
 import { titleVariants } from '../text/title-variants.js';
@@ -31,7 +31,7 @@ export interface TextCandidate extends Candidate {
   /** Movie fields holding query words. */
   fields?: LexicalField[];
   /** The field holding the whole query as a phrase. */
-  phrase?: LexicalField;
+  phrase?: PhraseField;
   /** Printed lines of the poster holding query words. */
   printed?: string[];
 }

@@ -17,7 +17,7 @@ import { StillsService } from '../stills/service.js';
 import type { Store } from '../store/store.js';
 import type { Job } from '../jobs/job-queue.js';
 import { requireReadAccess, type AccessConfig } from './access.js';
-import type { ServerContext } from './context.js';
+import type { ApiTypes, ServerContext } from './context.js';
 import { errorHandler } from './errors.js';
 import { errorSchema } from './schemas.js';
 import { documentMultipart } from './multipart-docs.js';
@@ -159,18 +159,19 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     return { ok: true, movies: s.movies, posters: s.posters };
   });
 
-  registerSearchRoutes(app, ctx);
-  registerMovieRoutes(app, ctx);
-  registerAnalysisRoutes(app, ctx);
-  registerAtlasRoutes(app, ctx);
-  registerStillsRoutes(app, ctx);
-  registerFilmRoutes(app, ctx);
-  registerTrendRoutes(app, ctx);
-  registerBorrowingRoutes(app, ctx);
-  registerPosterVsFilmRoutes(app, ctx);
-  registerTextRoutes(app, ctx);
-  registerAdminRoutes(app, ctx);
-  registerJobRoutes(app, ctx);
+  const api = app.withTypeProvider<ApiTypes>();
+  registerSearchRoutes(api, ctx);
+  registerMovieRoutes(api, ctx);
+  registerAnalysisRoutes(api, ctx);
+  registerAtlasRoutes(api, ctx);
+  registerStillsRoutes(api, ctx);
+  registerFilmRoutes(api, ctx);
+  registerTrendRoutes(api, ctx);
+  registerBorrowingRoutes(api, ctx);
+  registerPosterVsFilmRoutes(api, ctx);
+  registerTextRoutes(api, ctx);
+  registerAdminRoutes(api, ctx);
+  registerJobRoutes(api, ctx);
 
   // The web UI (built by vite into dist-web), with client-side routes falling back to index.html.
   const webRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist-web');

@@ -14,6 +14,9 @@ import { squash } from '../text/normalize.js';
 /** The fields of a movie's lexical document, in the order the engines index them. */
 export const LEXICAL_FIELDS = ['title', 'alt_titles', 'tagline', 'overview'] as const;
 export type LexicalField = (typeof LEXICAL_FIELDS)[number];
+/** The fields a whole query is matched in as a phrase (a synopsis holding the query's words in order says little). */
+export const PHRASE_FIELDS = ['title', 'alt_titles', 'tagline'] as const;
+export type PhraseField = (typeof PHRASE_FIELDS)[number];
 
 /** Catalog `extra` columns holding other titles of a film: the ones title-variants.ts reads. */
 export { EXTRA_TITLE_FIELDS } from '../text/title-variants.js';
@@ -30,7 +33,7 @@ export interface MovieTextHit {
 export interface PhraseHit {
   key: number;
   /** The field holding the whole query as a phrase. */
-  field: LexicalField;
+  field: PhraseField;
 }
 
 export interface PrintedTextCandidate {

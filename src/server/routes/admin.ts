@@ -2,11 +2,10 @@
  * Routes that change the library: ingest a movie, delete one (jobs: routes/jobs.ts). All need the token (see access.ts). Ingest and delete hold the library's index lock
  * (so they are refused while `marquee index` runs) and are serialised inside the server.
  */
-import type { FastifyInstance } from 'fastify';
 import { addMovie, deleteMovie } from '../../ingest/add-movie.js';
 import type { RawRow } from '../../catalog/record.js';
 import { requireWriteAccess } from '../access.js';
-import type { ServerContext } from '../context.js';
+import type { Api, ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { errorSchema } from '../schemas.js';
 import { file, text } from '../multipart-docs.js';
@@ -15,7 +14,7 @@ import { readUpload, requireFile } from '../uploads.js';
 
 const MAX_METADATA_CHARS = 20_000;
 
-export function registerAdminRoutes(app: FastifyInstance, ctx: ServerContext): void {
+export function registerAdminRoutes(app: Api, ctx: ServerContext): void {
   const { library, engine, access } = ctx;
   const write = { onRequest: async (req: Parameters<typeof requireWriteAccess>[1]) => requireWriteAccess(access, req) };
 
@@ -78,7 +77,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: ServerContext): v
     },
   );
 
-  app.delete<{ Params: { id: string } }>(
+  app.delete(
     '/api/movies/:id',
     {
       ...write,

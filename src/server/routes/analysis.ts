@@ -1,11 +1,10 @@
 /** Analysis routes: closest pairs per channel, near-duplicate groups, and explain heatmaps. */
-import type { FastifyInstance } from 'fastify';
 import { explainMatch } from '../../analysis/explain.js';
 import { colourMask, layoutAgreement, renderLayoutAgreement, sharedColours } from '../../analysis/explain-design.js';
 import { storedPosterImage } from '../../analysis/poster-image.js';
 import { COLOR_CHANNEL, IMAGE_CHANNELS, type ImageChannel } from '../../store/channels.js';
 import { MarqueeError } from '../../util/errors.js';
-import type { ServerContext } from '../context.js';
+import type { Api, ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { errorSchema, fileReply } from '../schemas.js';
 import { COLOR_MODEL } from '../../design/design-features.js';
@@ -13,13 +12,13 @@ import { dot } from '../../util/vectors.js';
 
 const paletteColorSchema = { type: 'object', properties: { hex: { type: 'string' }, lab: { type: 'array', items: { type: 'number' } }, share: { type: 'number' } } } as const;
 
-export function registerAnalysisRoutes(app: FastifyInstance, ctx: ServerContext): void {
+export function registerAnalysisRoutes(app: Api, ctx: ServerContext): void {
   const { library, engine, cached } = ctx;
 
   const { analysisResults } = ctx;
   const progressSchema = { type: 'object', properties: { state: { type: 'string', enum: ['idle', 'computing', 'ready', 'failed'] }, updating: { type: 'boolean' }, computedAt: { type: ['string', 'null'] }, error: { type: ['string', 'null'] }, done: { type: 'integer' }, total: { type: 'integer' } } } as const;
 
-  app.get<{ Querystring: { channel: string; k: number; model?: string } }>(
+  app.get(
     '/api/pairs',
     {
       schema: {
@@ -104,7 +103,7 @@ export function registerAnalysisRoutes(app: FastifyInstance, ctx: ServerContext)
     return { key, poster };
   };
 
-  app.get<{ Querystring: { a: string; b: string; channel: ImageChannel; side: 'a' | 'b' } }>(
+  app.get(
     '/api/explain',
     {
       schema: {
@@ -138,7 +137,7 @@ export function registerAnalysisRoutes(app: FastifyInstance, ctx: ServerContext)
     },
   );
 
-  app.get<{ Querystring: { a: string; b: string } }>(
+  app.get(
     '/api/explain/colors',
     {
       schema: {

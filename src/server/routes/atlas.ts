@@ -1,16 +1,15 @@
 /** Atlas routes: the atlas view of a channel (services/atlas-view) and its texture-atlas sheets. */
-import type { FastifyInstance } from 'fastify';
-import type { ServerContext } from '../context.js';
+import type { Api, ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { atlasSchema, errorSchema, fileReply, notModified } from '../schemas.js';
 import { atlasView } from '../services/atlas-view.js';
 import { channelModel } from '../../atlas/build.js';
 import { ATLAS_BUILD_JOB } from '../../ingest/library-jobs.js';
 
-export function registerAtlasRoutes(app: FastifyInstance, ctx: ServerContext): void {
+export function registerAtlasRoutes(app: Api, ctx: ServerContext): void {
   const { library } = ctx;
 
-  app.get<{ Querystring: { channel: string; model?: string } }>(
+  app.get(
     '/api/atlas',
     {
       schema: {
@@ -45,7 +44,7 @@ export function registerAtlasRoutes(app: FastifyInstance, ctx: ServerContext): v
     },
   );
 
-  app.get<{ Params: { n: number } }>(
+  app.get(
     '/api/atlas/sheets/:n',
     { schema: { summary: 'A texture-atlas sheet (JPEG) of poster tiles', params: { type: 'object', properties: { n: { type: 'integer', minimum: 0, maximum: 100000 } }, required: ['n'] }, response: { 200: fileReply('image/jpeg', 'the sheet'), 304: notModified, 404: errorSchema } } },
     async (req, reply) => {

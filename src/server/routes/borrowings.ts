@@ -4,10 +4,9 @@
  * layouts), and one film's later look-alikes or earlier sources.
  */
 import type { BorrowingPoster } from '../../analysis/borrowings.js';
-import type { FastifyInstance } from 'fastify';
 import { BORROWING_CHANNELS, BorrowingFinder, type BorrowingChannel } from '../../analysis/borrowings.js';
 import { filmPoster } from '../../analysis/film-posters.js';
-import { idParam, type ServerContext } from '../context.js';
+import { idParam, type Api, type ServerContext } from '../context.js';
 import { covering, errorSchema } from '../schemas.js';
 
 const posterSchema = covering<BorrowingPoster>()({
@@ -42,10 +41,10 @@ const borrowingsSchema = {
 
 const channelProperty = { type: 'string', enum: [...BORROWING_CHANNELS], default: 'layout' } as const;
 
-export function registerBorrowingRoutes(app: FastifyInstance, ctx: ServerContext): void {
+export function registerBorrowingRoutes(app: Api, ctx: ServerContext): void {
   const finder = (channel: BorrowingChannel) => ctx.cached(`borrowings-finder:${channel}`, BorrowingFinder.readsOf(channel), () => BorrowingFinder.load(ctx.engine.indexes, channel));
 
-  app.get<{ Querystring: { channel: BorrowingChannel; k: number; copies: boolean } }>(
+  app.get(
     '/api/borrowings',
     {
       schema: {
@@ -61,7 +60,7 @@ export function registerBorrowingRoutes(app: FastifyInstance, ctx: ServerContext
     },
   );
 
-  app.get<{ Params: { id: string }; Querystring: { channel: BorrowingChannel; direction: 'later' | 'earlier'; k: number; rank: number; copies: boolean } }>(
+  app.get(
     '/api/movies/:id/borrowings',
     {
       schema: {

@@ -3,11 +3,10 @@
  * jobs with progress, rate and ETA and the reason of each failure; starting, cancelling and
  * retrying jobs and pausing or resuming a kind need the token (like every other write).
  */
-import type { FastifyInstance } from 'fastify';
 import { JOB_STATES, type Job, type KindCounts } from '../../jobs/job-queue.js';
 import { STARTABLE_JOBS } from '../../ingest/library-jobs.js';
 import { requireWriteAccess } from '../access.js';
-import type { ServerContext } from '../context.js';
+import type { Api, ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { MarqueeError } from '../../util/errors.js';
 import { covering, errorSchema } from '../schemas.js';
@@ -53,7 +52,7 @@ function shown(job: Job, now = Date.now()): Job & { rate: number | null; etaSeco
   return { ...job, rate: Math.round(rate * 1000) / 1000, etaSeconds: rate > 0 ? Math.round((p.total - p.done) / rate) : null };
 }
 
-export function registerJobRoutes(app: FastifyInstance, ctx: ServerContext): void {
+export function registerJobRoutes(app: Api, ctx: ServerContext): void {
   const { jobs, access } = ctx;
   const write = { onRequest: async (req: Parameters<typeof requireWriteAccess>[1]) => requireWriteAccess(access, req) };
   const known = (kind: string): void => {
@@ -65,7 +64,7 @@ export function registerJobRoutes(app: FastifyInstance, ctx: ServerContext): voi
     return job;
   };
 
-  app.get<{ Querystring: { kind?: string; limit: number } }>(
+  app.get(
     '/api/jobs',
     {
       schema: {
@@ -85,7 +84,7 @@ export function registerJobRoutes(app: FastifyInstance, ctx: ServerContext): voi
     },
   );
 
-  app.get<{ Params: { id: string } }>('/api/jobs/:id', { schema: { summary: 'One background job', params: idParams, response: { 200: jobSchema, 404: errorSchema } } }, async (req) => shown(await found(req.params.id)));
+  app.get('/api/jobs/:id', { schema: { summary: 'One background job', params: idParams, response: { 200: jobSchema, 404: errorSchema } } }, async (req) => shown(await found(req.params.id)));
 
   for (const kind of STARTABLE_JOBS) {
     app.post(
@@ -99,7 +98,7 @@ export function registerJobRoutes(app: FastifyInstance, ctx: ServerContext): voi
     );
   }
 
-  app.post<{ Params: { id: string } }>(
+  app.post(
     '/api/jobs/:id/cancel',
     { ...write, schema: { summary: 'Cancel a waiting or running job (token); a running one stops within seconds', params: idParams, response: { 200: jobSchema, 404: errorSchema, 409: errorSchema } } },
     async (req) => {
@@ -109,7 +108,7 @@ export function registerJobRoutes(app: FastifyInstance, ctx: ServerContext): voi
     },
   );
 
-  app.post<{ Params: { id: string } }>(
+  app.post(
     '/api/jobs/:id/retry',
     { ...write, schema: { summary: 'Run a failed or cancelled job again (token)', params: idParams, response: { 200: jobSchema, 404: errorSchema, 409: errorSchema } } },
     async (req) => {
@@ -122,9 +121,9 @@ export function registerJobRoutes(app: FastifyInstance, ctx: ServerContext): voi
   );
 
   for (const action of ['pause', 'resume'] as const) {
-    app.post<{ Params: { kind: string } }>(
+    app.post(
       `/api/jobs/kinds/:kind/${action}`,
-      { ...write, schema: { summary: `${action === 'pause' ? 'Pause' : 'Resume'} a kind of job (token): ${action === 'pause' ? 'no new job of it starts; running ones finish' : 'its waiting jobs start again'}`, params: kindParams, response: { 204: { type: 'null' }, 404: errorSchema } } },
+      { ...write, schema: { summary: `${action === 'pause' ? 'Pause' : 'Resume'} a kind of job (token): ${action === 'pause' ? 'no new job of it starts; running ones finish' : 'its waiting jobs start again'}`, params: kindParams, response: { 204: { description: 'done (no content)' }, 404: errorSchema } } },
       async (req, reply) => {
         known(req.params.kind);
         await jobs[action](req.params.kind);

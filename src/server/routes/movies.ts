@@ -2,9 +2,9 @@
 import type { FilmPosters } from '../../analysis/film-posters.js';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { MarqueeError } from '../../util/errors.js';
-import { idParam, type ServerContext } from '../context.js';
+import { idParam, type Api, type ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { covering, errorSchema, fileReply, genreModelStatusSchema, notModified, paletteSchema, resultSchema } from '../schemas.js';
 import { moviePage, type MoviePage } from '../services/movie-page.js';
@@ -82,16 +82,16 @@ const moviePageSchema = covering<MoviePage>()({
 
 
 
-export function registerMovieRoutes(app: FastifyInstance, ctx: ServerContext): void {
+export function registerMovieRoutes(app: Api, ctx: ServerContext): void {
   const { library } = ctx;
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/movies/:id',
     { schema: { summary: 'A movie: metadata, palette, faces, predicted genres, neighbours per channel', params: idParam, response: { 200: moviePageSchema, 404: errorSchema } } },
     async (req) => moviePage(ctx, req.params.id),
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/movies/:id/summary',
     {
       schema: {
@@ -120,22 +120,22 @@ export function registerMovieRoutes(app: FastifyInstance, ctx: ServerContext): v
     return reply.type(`image/${file.format}`).send(await readFile(file.path));
   };
 
-  app.get<{ Params: { id: string } }>('/api/movies/:id/thumbnail', { schema: { summary: 'JPEG thumbnail (ETag, cacheable)', params: idParam, response: { 200: fileReply('image/jpeg', 'the thumbnail'), 304: notModified, 404: errorSchema } } }, async (req, reply) =>
+  app.get('/api/movies/:id/thumbnail', { schema: { summary: 'JPEG thumbnail (ETag, cacheable)', params: idParam, response: { 200: fileReply('image/jpeg', 'the thumbnail'), 304: notModified, 404: errorSchema } } }, async (req, reply) =>
     sendImage(req.params.id, 'thumbnail', req.headers['if-none-match'], reply),
   );
-  app.get<{ Params: { id: string } }>('/api/movies/:id/poster', { schema: { summary: 'The original poster (ETag, cacheable)', params: idParam, response: { 200: fileReply('image/*', 'the poster file as indexed (JPEG, PNG, WebP…)'), 304: notModified, 404: errorSchema } } }, async (req, reply) =>
+  app.get('/api/movies/:id/poster', { schema: { summary: 'The original poster (ETag, cacheable)', params: idParam, response: { 200: fileReply('image/*', 'the poster file as indexed (JPEG, PNG, WebP…)'), 304: notModified, 404: errorSchema } } }, async (req, reply) =>
     sendImage(req.params.id, 'poster', req.headers['if-none-match'], reply),
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/movies/:id/posters',
     { schema: { summary: 'Every poster of a film (main and further: teaser, international, re-release), grouped into designs, earliest first', params: idParam, response: { 200: filmPostersSchema, 404: errorSchema } } },
     async (req) => filmPosters(ctx, req.params.id),
   );
-  app.get<{ Params: { id: string; rank: number } }>('/api/movies/:id/posters/:rank/thumbnail', { schema: { summary: 'JPEG thumbnail of one of the film\'s posters (ETag, cacheable)', params: posterParams, response: { 200: fileReply('image/jpeg', 'the thumbnail'), 304: notModified, 404: errorSchema } } }, async (req, reply) =>
+  app.get('/api/movies/:id/posters/:rank/thumbnail', { schema: { summary: 'JPEG thumbnail of one of the film\'s posters (ETag, cacheable)', params: posterParams, response: { 200: fileReply('image/jpeg', 'the thumbnail'), 304: notModified, 404: errorSchema } } }, async (req, reply) =>
     sendImage(req.params.id, 'thumbnail', req.headers['if-none-match'], reply, await filmPoster(library, req.params.id, req.params.rank)),
   );
-  app.get<{ Params: { id: string; rank: number } }>('/api/movies/:id/posters/:rank/image', { schema: { summary: 'One of the film\'s posters, the original file (ETag, cacheable)', params: posterParams, response: { 200: fileReply('image/*', 'the poster file as indexed (JPEG, PNG, WebP…)'), 304: notModified, 404: errorSchema } } }, async (req, reply) =>
+  app.get('/api/movies/:id/posters/:rank/image', { schema: { summary: 'One of the film\'s posters, the original file (ETag, cacheable)', params: posterParams, response: { 200: fileReply('image/*', 'the poster file as indexed (JPEG, PNG, WebP…)'), 304: notModified, 404: errorSchema } } }, async (req, reply) =>
     sendImage(req.params.id, 'poster', req.headers['if-none-match'], reply, await filmPoster(library, req.params.id, req.params.rank)),
   );
 }

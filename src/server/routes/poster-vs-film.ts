@@ -1,9 +1,8 @@
 /** Poster vs film routes: one film's poster against its look, and the films ranked by how far their poster is from it. */
 import type { ColourSide, PosterVsFilm } from '../../analysis/poster-vs-film.js';
-import type { FastifyInstance } from 'fastify';
 import { posterVsFilm, posterVsFilmRanking } from '../../analysis/poster-vs-film.js';
 import { MarqueeError } from '../../util/errors.js';
-import { idParam, type ServerContext } from '../context.js';
+import { idParam, type Api, type ServerContext } from '../context.js';
 import { covering, errorSchema } from '../schemas.js';
 
 const sideSchema = covering<ColourSide & { stills?: number }>()({
@@ -33,8 +32,8 @@ const comparisonSchema = covering<PosterVsFilm>()({
   required: ['id', 'title', 'year', 'paletteDistance', 'lightnessDifference', 'chromaDifference', 'hueDifference', 'poster', 'film'],
 } as const);
 
-export function registerPosterVsFilmRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  app.get<{ Params: { id: string } }>(
+export function registerPosterVsFilmRoutes(app: Api, ctx: ServerContext): void {
+  app.get(
     '/api/movies/:id/poster-vs-film',
     { schema: { summary: 'How the film\'s main poster\'s colours compare with the film\'s look (its stills or shots)', params: idParam, response: { 200: comparisonSchema, 404: errorSchema, 409: errorSchema } } },
     async (req) => {
@@ -43,7 +42,7 @@ export function registerPosterVsFilmRoutes(app: FastifyInstance, ctx: ServerCont
       return c;
     },
   );
-  app.get<{ Querystring: { order: 'most' | 'least'; k: number } }>(
+  app.get(
     '/api/poster-vs-film',
     {
       schema: {

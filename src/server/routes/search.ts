@@ -1,9 +1,8 @@
 /** Search routes: by JSON (id, text, palette, weights, filters) and by uploaded image(s); genre prediction of an upload. */
-import type { FastifyInstance } from 'fastify';
 import { searchQueryFrom } from '../../search/query-input.js';
 import { identificationOf, IDENTIFY_MODES, type IdentifyMode } from '../../search/identify.js';
-import { DEFAULT_IMAGE_WEIGHTS, type ChannelWeights, type SearchQuery } from '../../search/query.js';
-import type { ServerContext } from '../context.js';
+import { DEFAULT_IMAGE_WEIGHTS } from '../../search/query.js';
+import type { Api, ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { errorSchema, genreModelStatusSchema, genresSchema, identifiedSchema, MAX_RESULTS, resultSchema, resultsSchema, searchBodySchema } from '../schemas.js';
 
@@ -19,22 +18,10 @@ const imageResultsSchema = {
 import { file, integer, text } from '../multipart-docs.js';
 import { readUpload, requireFile } from '../uploads.js';
 
-interface SearchBody {
-  id?: string;
-  text?: string;
-  colors?: string[];
-  weights?: ChannelWeights;
-  weightImage?: number;
-  filters?: SearchQuery['filters'];
-  k?: number;
-  model?: string;
-  per?: string;
-}
-
-export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): void {
+export function registerSearchRoutes(app: Api, ctx: ServerContext): void {
   const { engine, genres } = ctx;
 
-  app.post<{ Body: SearchBody }>(
+  app.post(
     '/api/search',
     { schema: { summary: 'Search by movie id, text, palette, or id + text', body: searchBodySchema, response: { 200: resultsSchema } } },
     async (req) => {

@@ -1,6 +1,5 @@
 /** Routes for film stills: a movie's look, barcode, stills, similar looks; which movie a frame is from; kinds of shot. */
-import type { FastifyInstance } from 'fastify';
-import { idParam, type ServerContext } from '../context.js';
+import { idParam, type Api, type ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { errorSchema, fileReply, movieLookSchema, stillsClustersSchema, stillsMoviesSchema } from '../schemas.js';
 import { StillsError } from '../../stills/service.js';
@@ -10,7 +9,7 @@ import { numberField, readUpload, requireFile } from '../uploads.js';
 
 const movieMatches = { type: 'object', properties: { movies: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, title: { type: 'string' }, score: { type: 'number' }, parts: { type: 'object', additionalProperties: { type: 'number' } } } } } } } as const;
 
-export function registerStillsRoutes(app: FastifyInstance, ctx: ServerContext): void {
+export function registerStillsRoutes(app: Api, ctx: ServerContext): void {
   const { library, stills } = ctx;
   const keyOr404 = async (id: string): Promise<number> => {
     const key = await library.movies.keyOf(id);
@@ -18,7 +17,7 @@ export function registerStillsRoutes(app: FastifyInstance, ctx: ServerContext): 
     return key;
   };
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/movies/:id/look',
     { schema: { summary: "A movie's look from its stills: palette (named colours), HSL statistics, barcode colours, and its frames in film order", params: idParam, response: { 200: movieLookSchema, 404: errorSchema } } },
     async (req) => {
@@ -29,14 +28,14 @@ export function registerStillsRoutes(app: FastifyInstance, ctx: ServerContext): 
     },
   );
 
-  app.get<{ Params: { id: string } }>('/api/movies/:id/barcode', { schema: { summary: 'Colour barcode PNG: one column per still, in film order', params: idParam, response: { 200: fileReply('image/png', 'the barcode'), 404: errorSchema } } }, async (req, reply) => {
+  app.get('/api/movies/:id/barcode', { schema: { summary: 'Colour barcode PNG: one column per still, in film order', params: idParam, response: { 200: fileReply('image/png', 'the barcode'), 404: errorSchema } } }, async (req, reply) => {
     await keyOr404(req.params.id);
     const png = await stills.barcode(req.params.id);
     if (!png) throw new HttpError(404, 'no_stills', `movie "${req.params.id}" has no stills`);
     return reply.type('image/png').header('Cache-Control', 'public, max-age=300').send(png);
   });
 
-  app.get<{ Params: { id: string; seq: number } }>(
+  app.get(
     '/api/movies/:id/stills/:seq/thumbnail',
     { schema: { summary: 'JPEG thumbnail of a still', params: { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 200 }, seq: { type: 'integer', minimum: 1, maximum: 10_000_000 } }, required: ['id', 'seq'] }, response: { 200: fileReply('image/jpeg', 'the thumbnail'), 404: errorSchema } } },
     async (req, reply) => {
@@ -46,7 +45,7 @@ export function registerStillsRoutes(app: FastifyInstance, ctx: ServerContext): 
     },
   );
 
-  app.get<{ Params: { id: string }; Querystring: { k: number } }>(
+  app.get(
     '/api/movies/:id/looks',
     { schema: { summary: 'Movies with a similar look (sets and sequences of stills, palette, HSL), best first', params: idParam, querystring: { type: 'object', properties: { k: { type: 'integer', minimum: 1, maximum: 200, default: 12 } } }, response: { 200: movieMatches, 404: errorSchema, 409: errorSchema } } },
     async (req) => {

@@ -1,12 +1,11 @@
 /** Printed text: the OCR pass's progress, a movie's recognised lines, and "which film is this poster". */
 import type { Identification } from '../../search/identify.js';
-import type { FastifyInstance } from 'fastify';
 import { identify } from '../../search/identify.js';
 import { MarqueeError } from '../../util/errors.js';
 import { OCR_SETTINGS, ocrVersionKey } from '../../text/poster-ocr.js';
 import { currentReading } from '../../store/current-reading.js';
 import { POSTER_TEXT_JOB, SMALL_PRINT_JOB } from '../../ingest/library-jobs.js';
-import type { ServerContext } from '../context.js';
+import type { Api, ServerContext } from '../context.js';
 import { idParam } from '../context.js';
 import { covering, errorSchema, identifiedSchema, resultSchema, textLinesSchema } from '../schemas.js';
 import { file } from '../multipart-docs.js';
@@ -36,7 +35,7 @@ const identifySchema = covering<Identification>()({
   required: ['match', 'candidates', 'lines'],
 } as const);
 
-export function registerTextRoutes(app: FastifyInstance, ctx: ServerContext): void {
+export function registerTextRoutes(app: Api, ctx: ServerContext): void {
   const { library, engine } = ctx;
 
   app.get('/api/text/status', { schema: { summary: 'How far reading the posters\' printed text (OCR) is', response: { 200: statusSchema } } }, async () => {
@@ -51,7 +50,7 @@ export function registerTextRoutes(app: FastifyInstance, ctx: ServerContext): vo
     return { ...progress, running, rate: Math.round(rate * 100) / 100, error: job?.state === 'failed' ? job.error : null };
   });
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/movies/:id/text',
     {
       schema: {
@@ -64,8 +63,8 @@ export function registerTextRoutes(app: FastifyInstance, ctx: ServerContext): vo
       const key = await library.movies.keyOf(req.params.id);
       if (key === undefined) throw new MarqueeError('unknown_movie', `no movie with id "${req.params.id}"`);
       const reading = await currentReading(library, key);
-      if (!reading) return { state: 'pending', lines: [], error: null };
-      return { state: reading.error ? 'failed' : 'read', lines: reading.lines, error: reading.error };
+      if (!reading) return { state: 'pending' as const, lines: [], error: null };
+      return { state: reading.error ? ('failed' as const) : ('read' as const), lines: reading.lines, error: reading.error };
     },
   );
 

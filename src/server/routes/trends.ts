@@ -5,11 +5,10 @@
  * analyses (analysis/stored-analyses.ts); a request only groups what is stored.
  */
 import type { Trend } from '../../trends/trend-table.js';
-import type { FastifyInstance } from 'fastify';
 import { TrendTable, type TrendUnit } from '../../trends/trend-table.js';
 import { trendCsv } from '../../trends/trend-csv.js';
 import { MarqueeError } from '../../util/errors.js';
-import type { ServerContext } from '../context.js';
+import type { Api, ServerContext } from '../context.js';
 import { covering, fileReply, periodProperties, trendMeasuresSchema, typicalSchema } from '../schemas.js';
 
 interface TrendParams {
@@ -61,7 +60,7 @@ const trendSchema = covering<Trend>()({
   required: ['measure', 'label', 'unit', 'by', 'filters', 'periods', 'undated', 'missing'],
 } as const);
 
-export function registerTrendRoutes(app: FastifyInstance, ctx: ServerContext): void {
+export function registerTrendRoutes(app: Api, ctx: ServerContext): void {
   // The table, and each period's typical posters and average image under the filters, are stored
   // analyses computed by jobs (analysis/stored-analyses.ts), never on a request.
   const table = (): Promise<TrendTable> => ctx.analysisResults.trendTable();
@@ -77,7 +76,7 @@ export function registerTrendRoutes(app: FastifyInstance, ctx: ServerContext): v
   };
 
   const filtersSchema = { type: 'object', properties: { by: trendQuerySchema.properties.by, genre: trendQuerySchema.properties.genre, country: trendQuerySchema.properties.country, mainOnly: trendQuerySchema.properties.mainOnly }, additionalProperties: false } as const;
-  app.get<{ Querystring: Omit<TrendParams, 'measure'> }>(
+  app.get(
     '/api/trends/typical',
     {
       schema: {
@@ -92,7 +91,7 @@ export function registerTrendRoutes(app: FastifyInstance, ctx: ServerContext): v
       return { by: q.by, periods: periods.map((p) => ({ ...p, average: p.period in averages })) };
     },
   );
-  app.get<{ Querystring: Omit<TrendParams, 'measure'> & { period: string } }>(
+  app.get(
     '/api/trends/average',
     {
       schema: {
@@ -110,12 +109,12 @@ export function registerTrendRoutes(app: FastifyInstance, ctx: ServerContext): v
   );
 
   app.get('/api/trends/measures', { schema: { summary: 'The trend measures, and how many posters have a value for each', response: { 200: trendMeasuresSchema } } }, async () => ({ measures: (await table()).measures() }));
-  app.get<{ Querystring: TrendParams }>(
+  app.get(
     '/api/trends',
     { schema: { summary: 'A measure of poster design per year or decade: mean, 95 % bootstrap interval, posters per period (small periods marked)', querystring: trendQuerySchema, response: { 200: trendSchema } } },
     async (req) => (await trends({ ...req.query, measure: [req.query.measure].flat()[0]! }))[0]!,
   );
-  app.get<{ Querystring: TrendParams }>(
+  app.get(
     '/api/trends/csv',
     { schema: { summary: 'Trends as CSV (measure,by,genre,country,period,start,n,mean,low,high,small), any number of measures', querystring: trendQuerySchema, response: { 200: fileReply('text/csv', 'one row per measure and period') } } },
     async (req, reply) => reply.type('text/csv; charset=utf-8').header('Content-Disposition', 'attachment; filename="marquee-trends.csv"').send(trendCsv(await trends(req.query))),

@@ -12,7 +12,7 @@
  */
 import type pg from 'pg';
 import type { SearchFilters } from '../filters.js';
-import { EXTRA_TITLE_FIELDS, printedTerms, queryWords, searchTerms, TITLE_WORD_CANDIDATES, printedPieces, trigramTitleTexts, type LexicalField, type LexicalSearch, type MovieTextHit, type PhraseHit, type PrintedTextCandidate, type TitleCandidate } from '../lexical.js';
+import { EXTRA_TITLE_FIELDS, PHRASE_FIELDS, printedTerms, queryWords, searchTerms, TITLE_WORD_CANDIDATES, printedPieces, trigramTitleTexts, type LexicalField, type LexicalSearch, type MovieTextHit, type PhraseHit, type PrintedTextCandidate, type TitleCandidate } from '../lexical.js';
 import { filterConditions } from './pgvector-index.js';
 
 type Row = Record<string, unknown>;
@@ -119,7 +119,7 @@ export class PostgresLexicalSearch implements LexicalSearch {
         params,
       )
     ).rows as Row[];
-    return rows.map((r) => ({ key: r.key as number, field: (['title', 'alt_titles', 'tagline'] as const).find((f) => r[f]) ?? 'title' }));
+    return rows.map((r) => ({ key: r.key as number, field: PHRASE_FIELDS.find((f) => r[f]) ?? 'title' }));
   }
 
   async titleCandidates(query: string, k: number, filter?: SearchFilters): Promise<TitleCandidate[]> {

@@ -16,7 +16,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { SearchFilters } from '../filters.js';
-import { EXTRA_TITLE_FIELDS, LEXICAL_FIELDS, printedTerms, queryWords, searchTerms, squashText, TITLE_WORD_CANDIDATES, printedPieces, trigramTitleTexts, wordTrigrams, type LexicalField, type LexicalSearch, type MovieTextHit, type PhraseHit, type PrintedTextCandidate, type TitleCandidate } from '../lexical.js';
+import { EXTRA_TITLE_FIELDS, LEXICAL_FIELDS, PHRASE_FIELDS, printedTerms, queryWords, searchTerms, squashText, TITLE_WORD_CANDIDATES, printedPieces, trigramTitleTexts, wordTrigrams, type LexicalSearch, type MovieTextHit, type PhraseHit, type PrintedTextCandidate, type TitleCandidate } from '../lexical.js';
 
 type Row = Record<string, unknown>;
 
@@ -141,12 +141,12 @@ export class SqliteLexicalSearch implements LexicalSearch {
     const where = filterSql(filter, params);
     const rows = this.db
       .prepare(
-        `SELECT s.rowid AS key, ${[0, 1, 2].map((i) => `instr(highlight(movie_search, ${i}, char(1), char(2)), char(1)) > 0 AS f${i}`).join(', ')}
+        `SELECT s.rowid AS key, ${PHRASE_FIELDS.map((_, i) => `instr(highlight(movie_search, ${i}, char(1), char(2)), char(1)) > 0 AS f${i}`).join(', ')}
          FROM movie_search s ${where ? 'JOIN movies m ON m.key = s.rowid' : ''}
          WHERE movie_search MATCH ?${where} ORDER BY s.rowid LIMIT ?`,
       )
       .all(...params, k) as Row[];
-    return rows.map((r) => ({ key: r.key as number, field: LEXICAL_FIELDS.find((_, i) => Boolean(r[`f${i}`])) ?? ('title' as LexicalField) }));
+    return rows.map((r) => ({ key: r.key as number, field: PHRASE_FIELDS.find((_, i) => Boolean(r[`f${i}`])) ?? 'title' }));
   }
 
   async titleCandidates(query: string, k: number, filter?: SearchFilters): Promise<TitleCandidate[]> {
