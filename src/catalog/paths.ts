@@ -1,10 +1,18 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { isObjectLocation, parseObjectLocation } from '../image/object-storage.js';
 import { MarqueeError } from '../util/errors.js';
 
-/** Resolves a catalog-relative path, refusing anything that would leave the catalog folder. */
+/**
+ * Resolves a catalog-relative path, refusing anything that would leave the catalog folder; an
+ * object in a bucket (`s3://bucket/key`, ../image/object-storage.ts) is taken as it is.
+ */
 export function resolveInside(root: string, relPath: string): string {
   if (!relPath) throw new Error('empty path');
+  if (isObjectLocation(relPath)) {
+    parseObjectLocation(relPath); // throws, naming what is wrong with a malformed location
+    return relPath;
+  }
   if (relPath.includes('\0')) throw new Error('path contains a NUL byte');
   if (isAbsolute(relPath)) throw new Error(`path ${relPath} is absolute; poster paths must be relative to the catalog folder`);
   const full = resolve(root, relPath);

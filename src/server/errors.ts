@@ -37,6 +37,8 @@ export const STATUS_OF: Record<ErrorKind, { status: number; code: string }> = {
   foreign: { status: 500, code: 'internal' },
   schema_newer: { status: 500, code: 'internal' },
   corrupt: { status: 500, code: 'internal' },
+  object_missing: { status: 404, code: 'object_missing' },
+  object_storage: { status: 502, code: 'object_storage' },
 };
 
 /** The most of a refused request's unread body the server reads and drops before replying (two uploads and their fields). */

@@ -41,7 +41,11 @@ export type ErrorKind =
   /** A target that must be empty is not (migrate). */
   | 'not_empty'
   /** Stored data contradicts itself. */
-  | 'corrupt';
+  | 'corrupt'
+  /** An object the library names (s3://bucket/key) is not in its bucket. */
+  | 'object_missing'
+  /** Object storage refused a read or could not be reached (credentials, network, an object too large). */
+  | 'object_storage';
 
 export class MarqueeError extends Error {
   constructor(

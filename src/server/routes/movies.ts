@@ -3,6 +3,7 @@ import type { FilmPosters } from '../../analysis/film-posters.js';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { FastifyReply } from 'fastify';
+import { isObjectLocation, objectStream } from '../../image/object-storage.js';
 import { MarqueeError } from '../../util/errors.js';
 import { idParam, type Api, type ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
@@ -116,6 +117,12 @@ export function registerMovieRoutes(app: Api, ctx: ServerContext): void {
     if (ifNoneMatch === etag) return reply.status(304).send();
     if (kind === 'thumbnail') return reply.type('image/jpeg').send(poster ? await library.posters.thumbnail(poster.key) : await library.posters.mainThumbnail(id));
     // The path comes from the library (written at index time), never from the request; the format was sniffed then too.
+    // A poster in a bucket is piped from object storage to the client (a missing object answers 404, a failing store 502).
+    if (isObjectLocation(file.path)) {
+      const { stream, length } = await objectStream(file.path);
+      if (length !== undefined) reply.header('Content-Length', length);
+      return reply.type(`image/${file.format}`).send(stream);
+    }
     if (!existsSync(file.path)) throw new HttpError(404, 'poster_missing', `the poster file of "${id}" is no longer on disk`);
     return reply.type(`image/${file.format}`).send(await readFile(file.path));
   };

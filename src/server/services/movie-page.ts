@@ -3,8 +3,7 @@
  * out of its own kNN vote) and its neighbours on each poster channel. The web client imports
  * the MoviePage type, so the page and the API cannot drift.
  */
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readImageIfPresent } from '../../image/read-image-file.js';
 import type { PaletteColor } from '../../design/palette.js';
 import type { GenreProbability, GenreService } from '../../genres/predict.js';
 import type { SearchEngine } from '../../search/engine.js';
@@ -49,8 +48,9 @@ export async function moviePage(ctx: { library: StoreParts; engine: SearchEngine
   const path = (await library.posters.mainFile(m.id))?.path;
   const genreModel = await ctx.genreTraining.status();
   // While a new model trains the stored one (if usable) still predicts.
-  if (path && existsSync(path) && (genreModel.state === 'ready' || (genreModel.state === 'training' && (await genres.modelState()) === 'ready')))
-    predictedGenres = await genres.predict({ bytes: await readFile(path), source: m.id }, undefined, m.key);
+  const canPredict = genreModel.state === 'ready' || (genreModel.state === 'training' && (await genres.modelState()) === 'ready');
+  const bytes = path && canPredict ? await readImageIfPresent(path) : undefined;
+  if (bytes) predictedGenres = await genres.predict({ bytes, source: m.id }, undefined, m.key);
   return {
     id: m.id, title: m.title, year: m.year, genres: m.genres, countries: m.countries, overview: m.overview, tagline: m.tagline, imdbId: m.imdbId, extra: m.extra, hasPoster: m.hasPoster,
     palette: (await library.posters.palette(m.key)) ?? [],

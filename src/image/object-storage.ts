@@ -1,0 +1,121 @@
+/**
+ * Images in S3-compatible object storage (AWS S3, MinIO, Ceph, Cloudflare R2), named by a
+ * catalog as `s3://bucket/key` and read with the AWS SDK v3, so several servers and indexers
+ * share one collection without a shared disk.
+ *
+ * Credentials and region come from the SDK's usual sources (AWS_ACCESS_KEY_ID and friends, the
+ * shared config files, an instance role). A store other than AWS is named by the SDK's own
+ * endpoint variables, AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL, and then addressed path-style
+ * (bucket in the path: what MinIO, Ceph and the test server expect; MARQUEE_S3_PATH_STYLE=0 turns
+ * it off), in region us-east-1 unless AWS_REGION says otherwise. Requests are retried by the SDK
+ * (standard mode with backoff, MARQUEE_S3_ATTEMPTS attempts, default 4). An object's body is
+ * streamed: readObject stops at MAX_OBJECT_BYTES without holding more, objectStream hands the
+ * stream on (the server pipes a poster to its client).
+ */
+import type { Readable } from 'node:stream';
+import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { MarqueeError } from '../util/errors.js';
+import { DEFAULT_LIMITS } from './decode.js';
+
+/** The largest image read from a bucket: what decoding accepts at all (decode.ts), so a larger object is refused before its body is read. */
+export const MAX_OBJECT_BYTES = DEFAULT_LIMITS.maxBytes;
+
+const SCHEME = 's3://';
+
+export interface ObjectLocation {
+  bucket: string;
+  key: string;
+}
+
+export const isObjectLocation = (location: string): boolean => location.startsWith(SCHEME);
+
+/** `s3://bucket/key` split, or an error saying what is wrong with it. */
+export function parseObjectLocation(location: string): ObjectLocation {
+  const rest = location.slice(SCHEME.length);
+  const slash = rest.indexOf('/');
+  const bucket = slash < 0 ? rest : rest.slice(0, slash);
+  const key = slash < 0 ? '' : rest.slice(slash + 1);
+  // Bucket names: 3–63 lower-case letters, digits, dots and hyphens (the rule all these stores share).
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) throw new Error(`${location}: "${bucket}" is not a bucket name (3–63 lower-case letters, digits, dots, hyphens)`);
+  if (!key || key.endsWith('/')) throw new Error(`${location} names no object (s3://bucket/key)`);
+  if (key.includes('\0')) throw new Error(`${location} contains a NUL byte`);
+  return { bucket, key };
+}
+
+let client: S3Client | undefined;
+
+/** One client per process, configured from the environment when first needed. */
+function s3(): S3Client {
+  if (client) return client;
+  const endpoint = process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL || undefined;
+  const attempts = Number(process.env.MARQUEE_S3_ATTEMPTS ?? 4);
+  client = new S3Client({
+    ...(endpoint ? { endpoint, forcePathStyle: process.env.MARQUEE_S3_PATH_STYLE !== '0' } : {}),
+    ...(endpoint && !process.env.AWS_REGION && !process.env.AWS_DEFAULT_REGION ? { region: 'us-east-1' } : {}),
+    maxAttempts: Number.isInteger(attempts) && attempts > 0 ? attempts : 4,
+    retryMode: 'standard',
+  });
+  return client;
+}
+
+/** A failed read, with a kind (missing, or the store failed) and a reason a person can act on. */
+export class ObjectStorageError extends MarqueeError {
+  constructor(kind: 'object_missing' | 'object_storage', message: string) {
+    super(kind, message);
+    this.name = 'ObjectStorageError';
+  }
+}
+
+const failed = (message: string) => new ObjectStorageError('object_storage', message);
+
+function reason(location: string, err: unknown): ObjectStorageError {
+  if (err instanceof S3ServiceException) {
+    const status = err.$metadata.httpStatusCode;
+    if (err.name === 'NoSuchKey' || err.name === 'NotFound') return new ObjectStorageError('object_missing', `object ${location} does not exist`);
+    if (err.name === 'NoSuchBucket') return new ObjectStorageError('object_missing', `bucket of ${location} does not exist`);
+    if (status === 403 || err.name === 'AccessDenied' || err.name === 'InvalidAccessKeyId' || err.name === 'SignatureDoesNotMatch')
+      return failed(`access to ${location} denied (${err.name}: check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the bucket's policy)`);
+    return failed(`cannot read ${location} (${err.name}${status ? `, HTTP ${status}` : ''})`);
+  }
+  const e = err as Error & { code?: string };
+  if (e.message === 'Region is missing') return failed(`cannot read ${location}: no region (set AWS_REGION)`);
+  if (e.name === 'CredentialsProviderError') return failed(`cannot read ${location}: no credentials (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE)`);
+  return failed(`cannot reach object storage for ${location} (${e.code ?? e.message})`);
+}
+
+/** The object's body as a stream, with its length and type when the store says. */
+export async function objectStream(location: string): Promise<{ stream: Readable; length?: number; contentType?: string }> {
+  const { bucket, key } = parseObjectLocation(location);
+  try {
+    const out = await s3().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return { stream: out.Body as Readable, ...(out.ContentLength !== undefined ? { length: out.ContentLength } : {}), ...(out.ContentType ? { contentType: out.ContentType } : {}) };
+  } catch (err) {
+    throw reason(location, err);
+  }
+}
+
+/** The whole object (an image to decode and hash), refused past `maxBytes` without reading further. */
+export async function readObject(location: string, maxBytes = MAX_OBJECT_BYTES): Promise<Buffer> {
+  const { stream, length } = await objectStream(location);
+  const tooLarge = () => failed(`object ${location} is larger than ${Math.round(maxBytes / 1024 / 1024)} MB`);
+  if (length !== undefined && length > maxBytes) {
+    stream.destroy();
+    throw tooLarge();
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of stream) {
+      size += (chunk as Buffer).length;
+      if (size > maxBytes) {
+        stream.destroy();
+        throw tooLarge();
+      }
+      chunks.push(chunk as Buffer);
+    }
+  } catch (err) {
+    if (size > maxBytes) throw err;
+    throw reason(location, err);
+  }
+  return Buffer.concat(chunks, size);
+}

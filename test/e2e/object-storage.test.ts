@@ -1,0 +1,172 @@
+/**
+ * Posters and stills in an S3-compatible bucket (issue 30 item 2): a local S3 server (s3rver, on a
+ * loopback port) holds the images, the catalogs name them `s3://bucket/key`, and `marquee index`
+ * reads them with the AWS SDK v3 and credentials from the environment, as from AWS, MinIO or R2.
+ * The library must be the one the same images on disk give; the server pipes a poster from the
+ * bucket; a missing object is a failure naming it, never a lost or half-written movie.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServer } from '../../dist/server/app.js';
+import { openStore } from '../../dist/store/open-store.js';
+import type { Store } from '../../dist/store/store.js';
+import { jsonLines, makeCatalog, POSTERS, ROOT, runCli, spreadRows, tempDir, type CatalogRow } from '../helpers.js';
+
+const STILLS = resolve(ROOT, '../shared/stills');
+const rows = spreadRows(8, 19);
+const FILMS = ['frozen', 'gravity'];
+const FRAMES = 6;
+let server: ChildProcess;
+let s3: S3Client;
+let env: Record<string, string>;
+const dir = tempDir();
+const s3Dir = mkdtempSync(join(tmpdir(), 'marquee-s3rver-'));
+
+/**
+ * s3rver in a process of its own: the CLI runs as a child the test waits for synchronously
+ * (runCli), so a server in this process could not answer it. It stops when its stdin closes.
+ */
+async function startS3Server(directory: string): Promise<{ child: ChildProcess; port: number }> {
+  const script = `import S3rver from 's3rver';
+const server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: process.argv[1] });
+const { port } = await server.run();
+console.log(JSON.stringify({ port }));
+process.stdin.resume();
+process.stdin.on('end', () => server.close().then(() => process.exit(0)));`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script, directory], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  const [line] = await createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next().then((r) => [r.value as string | undefined]);
+  if (!line) throw new Error('the S3 server did not start');
+  return { child, port: (JSON.parse(line) as { port: number }).port };
+}
+
+beforeAll(async () => {
+  const started = await startS3Server(s3Dir);
+  server = started.child;
+  const { port } = started;
+  env = { AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' };
+  // The server in this process reads the bucket through the same variables a deployment sets.
+  Object.assign(process.env, env);
+  s3 = new S3Client({ endpoint: env.AWS_ENDPOINT_URL, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  await s3.send(new CreateBucketCommand({ Bucket: 'posters' }));
+  await s3.send(new CreateBucketCommand({ Bucket: 'stills' }));
+  for (const r of rows) await s3.send(new PutObjectCommand({ Bucket: 'posters', Key: `catalog/${r.id}.jpg`, Body: readFileSync(join(POSTERS, `${r.id}.jpg`)), ContentType: 'image/jpeg' }));
+  for (const slug of FILMS)
+    for (let i = 1; i <= FRAMES; i++) {
+      const name = `${String(i).padStart(3, '0')}.jpg`;
+      await s3.send(new PutObjectCommand({ Bucket: 'stills', Key: `${slug}/${name}`, Body: readFileSync(join(STILLS, slug, name)) }));
+    }
+}, 120_000);
+
+afterAll(async () => {
+  s3?.destroy();
+  if (server) {
+    const exited = new Promise((r) => server.once('exit', r));
+    server.stdin!.end();
+    await exited;
+  }
+  rmSync(s3Dir, { recursive: true, force: true });
+});
+
+/** Every image vector of a library by movie id and channel, with the posters' paths and hashes. */
+function contents(db: string): { vectors: Map<string, Buffer>; posters: Map<string, { path: string; hash: string }> } {
+  const lib = new Database(db, { readonly: true });
+  try {
+    const vectors = new Map(
+      (lib.prepare("SELECT m.id, v.channel, v.data FROM vectors v JOIN posters p ON p.key = v.subject_key JOIN movies m ON m.key = p.movie_key WHERE v.channel <> 'text'").all() as { id: string; channel: string; data: Buffer }[]).map((r) => [`${r.id}/${r.channel}`, r.data]),
+    );
+    const posters = new Map((lib.prepare('SELECT m.id, p.path, p.content_hash AS hash FROM posters p JOIN movies m ON m.key = p.movie_key').all() as { id: string; path: string; hash: string }[]).map((r) => [r.id, { path: r.path, hash: r.hash }]));
+    return { vectors, posters };
+  } finally {
+    lib.close();
+  }
+}
+
+describe('images in an S3-compatible bucket', () => {
+  const inBucket: CatalogRow[] = [...rows.map((r) => ({ ...r, poster: `s3://posters/catalog/${r.id}.jpg` })), { ...rows[0]!, id: 'not-in-bucket', title: 'Not In The Bucket', poster: 's3://posters/catalog/not-in-bucket.jpg' }];
+  const bucketDb = join(dir, 'bucket.db');
+  const localDb = join(dir, 'local.db');
+
+  it('indexes posters named s3://bucket/key into the same library the files on disk give, and names the missing object', () => {
+    for (const d of ['bucket-catalog', 'local-catalog', 'one']) mkdirSync(join(dir, d));
+    const r = runCli(['index', makeCatalog(inBucket, join(dir, 'bucket-catalog')), '--no-ocr', '--no-text', '--db', bucketDb, '--json'], env);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = jsonLines(r.stdout).at(-1)! as { problems: { item: string; reason: string }[] };
+    expect(summary.problems).toEqual([expect.objectContaining({ item: expect.stringContaining('not-in-bucket'), reason: expect.stringContaining('object s3://posters/catalog/not-in-bucket.jpg does not exist') })]);
+    expect(runCli(['index', makeCatalog(rows, join(dir, 'local-catalog')), '--no-ocr', '--no-text', '--db', localDb], {}).code).toBe(0);
+
+    const bucket = contents(bucketDb);
+    const local = contents(localDb);
+    expect([...bucket.posters.keys()].sort()).toEqual(rows.map((r) => r.id!).sort());
+    for (const r of rows) {
+      expect(bucket.posters.get(r.id!)).toEqual({ path: `s3://posters/catalog/${r.id}.jpg`, hash: local.posters.get(r.id!)!.hash });
+    }
+    expect(bucket.vectors.size).toBe(local.vectors.size);
+    for (const [k, v] of local.vectors) expect(bucket.vectors.get(k)?.equals(v), k).toBe(true);
+  });
+
+  it('says what is wrong when the bucket cannot be read: wrong credentials, an unreachable store', () => {
+    // One poster in the bucket, one on disk: the run goes on past the one it cannot read.
+    const catalog = makeCatalog([{ ...rows[0]!, poster: `s3://posters/catalog/${rows[0]!.id}.jpg` }, rows[1]!], join(dir, 'one'));
+    const denied = runCli(['index', catalog, '--no-ocr', '--no-text', '--db', join(dir, 'denied.db'), '--json'], { ...env, AWS_ACCESS_KEY_ID: 'NOBODY' });
+    expect(denied.code, denied.stderr).toBe(0);
+    expect((jsonLines(denied.stdout).at(-1) as { problems: { reason: string }[] }).problems[0]?.reason).toMatch(/access to s3:\/\/posters\/catalog\/.* denied \(InvalidAccessKeyId/);
+    const away = runCli(['index', catalog, '--no-ocr', '--no-text', '--db', join(dir, 'away.db'), '--json'], { ...env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9', MARQUEE_S3_ATTEMPTS: '2' });
+    expect(away.code, away.stderr).toBe(0);
+    expect((jsonLines(away.stdout).at(-1) as { problems: { reason: string }[] }).problems[0]?.reason).toMatch(/cannot reach object storage for s3:\/\/posters.*ECONNREFUSED/);
+  });
+
+  describe('the server', () => {
+    let library: Store;
+    let app: FastifyInstance;
+    let base = '';
+
+    beforeAll(async () => {
+      library = await openStore(bucketDb, { create: false });
+      app = await buildServer({ library });
+      base = await app.listen({ port: 0, host: '127.0.0.1' });
+    });
+
+    afterAll(async () => {
+      await app?.close();
+      await library?.close();
+    });
+
+    it('pipes a poster from its bucket, byte for byte, and answers 404 once the object is gone', async () => {
+      const id = rows[2]!.id!;
+      const res = await fetch(`${base}/api/movies/${id}/poster`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('image/jpeg');
+      expect(Buffer.from(await res.arrayBuffer()).equals(readFileSync(join(POSTERS, `${id}.jpg`)))).toBe(true);
+      await s3.send(new DeleteObjectCommand({ Bucket: 'posters', Key: `catalog/${id}.jpg` }));
+      const gone = await fetch(`${base}/api/movies/${id}/poster`);
+      expect(gone.status).toBe(404);
+      expect(await gone.json()).toEqual({ error: { code: 'object_missing', message: `object s3://posters/catalog/${id}.jpg does not exist` } });
+      // The stored thumbnail does not depend on the bucket.
+      expect((await fetch(`${base}/api/movies/${id}/thumbnail`)).status).toBe(200);
+    });
+  });
+
+  it('indexes a stills catalog whose stills.csv names frames in a bucket', () => {
+    const stillsDir = join(dir, 'stills');
+    mkdirSync(stillsDir);
+    const lines = ['file,movie_id,title,year', ...FILMS.flatMap((slug) => Array.from({ length: FRAMES }, (_, i) => `s3://stills/${slug}/${String(i + 1).padStart(3, '0')}.jpg,${slug},${slug},2013`))];
+    writeFileSync(join(stillsDir, 'stills.csv'), lines.join('\n') + '\n');
+    const db = join(dir, 'stills.db');
+    const r = runCli(['index', '--stills', stillsDir, '--db', db, '--json'], env);
+    expect(r.code, r.stderr).toBe(0);
+    const lib = new Database(db, { readonly: true });
+    try {
+      const stills = lib.prepare('SELECT m.id, COUNT(*) AS n, MIN(s.path) AS first FROM stills s JOIN movies m ON m.key = s.movie_key GROUP BY m.id ORDER BY m.id').all();
+      expect(stills).toEqual(FILMS.map((slug) => ({ id: slug, n: FRAMES, first: `s3://stills/${slug}/001.jpg` })));
+    } finally {
+      lib.close();
+    }
+  });
+});
