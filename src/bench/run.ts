@@ -26,6 +26,7 @@ import { benchLexical } from './lexical-scale.js';
 import { isPostgresUrl } from '../store/location.js';
 import { benchServing } from './serving.js';
 import { benchStillsScale } from './stills-scale.js';
+import { benchObjectStorage } from './object-storage.js';
 
 const catalog = resolve(process.env.MARQUEE_CATALOG ?? '../shared/catalog');
 const only = new Set(process.argv.slice(2));
@@ -88,6 +89,10 @@ try {
   if (only.has('stills-scale')) {
     process.stderr.write('bench: stills at the seed size (synthetic catalog from the demo frames)...\n');
     out.stillsScale = await benchStillsScale(resolve(process.env.MARQUEE_STILLS ?? '../shared/stills'), dir);
+  }
+  if (only.has('object-storage')) {
+    process.stderr.write('bench: stills indexing from disk and from a local S3 server...\n');
+    out.objectStorage = await benchObjectStorage(resolve(process.env.MARQUEE_STILLS ?? '../shared/stills'), dir);
   }
   if (only.has('cli')) {
     process.stderr.write('bench: CLI cold start (--version, --help against node -e 0)...\n');

@@ -10,10 +10,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalS3, type LocalS3Server } from '../../dist/image/s3-server.js';
 import { buildServer } from '../../dist/server/app.js';
 import { openStore } from '../../dist/store/open-store.js';
 import type { Store } from '../../dist/store/store.js';
@@ -23,37 +22,18 @@ const STILLS = resolve(ROOT, '../shared/stills');
 const rows = spreadRows(8, 19);
 const FILMS = ['frozen', 'gravity'];
 const FRAMES = 6;
-let server: ChildProcess;
+let server: LocalS3Server;
 let s3: S3Client;
 let env: Record<string, string>;
 const dir = tempDir();
 const s3Dir = mkdtempSync(join(tmpdir(), 'marquee-s3rver-'));
 
-/**
- * s3rver in a process of its own: the CLI runs as a child the test waits for synchronously
- * (runCli), so a server in this process could not answer it. It stops when its stdin closes.
- */
-async function startS3Server(directory: string): Promise<{ child: ChildProcess; port: number }> {
-  const script = `import S3rver from 's3rver';
-const server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: process.argv[1] });
-const { port } = await server.run();
-console.log(JSON.stringify({ port }));
-process.stdin.resume();
-process.stdin.on('end', () => server.close().then(() => process.exit(0)));`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script, directory], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
-  const [line] = await createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next().then((r) => [r.value as string | undefined]);
-  if (!line) throw new Error('the S3 server did not start');
-  return { child, port: (JSON.parse(line) as { port: number }).port };
-}
-
 beforeAll(async () => {
-  const started = await startS3Server(s3Dir);
-  server = started.child;
-  const { port } = started;
-  env = { AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' };
+  server = await startLocalS3(s3Dir);
+  env = server.env;
   // The server in this process reads the bucket through the same variables a deployment sets.
   Object.assign(process.env, env);
-  s3 = new S3Client({ endpoint: env.AWS_ENDPOINT_URL, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  s3 = new S3Client({ endpoint: server.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
   await s3.send(new CreateBucketCommand({ Bucket: 'posters' }));
   await s3.send(new CreateBucketCommand({ Bucket: 'stills' }));
   for (const r of rows) await s3.send(new PutObjectCommand({ Bucket: 'posters', Key: `catalog/${r.id}.jpg`, Body: readFileSync(join(POSTERS, `${r.id}.jpg`)), ContentType: 'image/jpeg' }));
@@ -66,11 +46,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   s3?.destroy();
-  if (server) {
-    const exited = new Promise((r) => server.once('exit', r));
-    server.stdin!.end();
-    await exited;
-  }
+  await server?.stop();
   rmSync(s3Dir, { recursive: true, force: true });
 });
 
