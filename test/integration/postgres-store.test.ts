@@ -8,7 +8,7 @@ import { createTestDatabase, runSql } from '../../src/store/postgres/databases.t
 import { PostgresLexicalSearch } from '../../src/store/postgres/lexical-postgres.js';
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { MIGRATOR_VERSIONS } from '../../src/store/sql/migrations.js';
-import { FIXTURE_CONTENT_MODEL, fixtureFurtherPoster, fixtureMovie, fixturePoster, fixtureVector } from '../../src/store/migration.testkit.js';
+import { FIXTURE_CONTENT_MODEL, fixtureFurtherPoster, fixtureMovie, writeFixtureLibrary } from '../../src/store/migration.testkit.js';
 
 const admin = inject('pgUrl');
 
@@ -123,9 +123,7 @@ describe('PostgreSQL store: schema 3 to 4 (several posters per film)', () => {
     const db = await createTestDatabase(admin);
     try {
       const store = await openPostgresStore(db.url, { create: true });
-      const [a, b] = await store.movies.write([{ movie: fixtureMovie('a'), poster: fixturePoster('a', 1) }, { movie: fixtureMovie('b'), poster: fixturePoster('b', 2) }], '/c');
-      await store.faces.putPosterFaces(a!, 'f', 'h-a', [{ box: { x: 0, y: 0, width: 1, height: 1 }, score: 0.5, descriptor: fixtureVector(3, 128) }]);
-      await store.posterText.put(b!, 'o', 'h-b', { lines: [] });
+      const { a, b } = await writeFixtureLibrary(store);
       const content = FIXTURE_CONTENT_MODEL;
       const before = await store.vectors.load('content', content);
       await store.close();
@@ -135,14 +133,14 @@ describe('PostgreSQL store: schema 3 to 4 (several posters per film)', () => {
       try {
         const after = await migrated.vectors.load('content', content);
         expect(after.map((e) => [e.key, [...e.vector]])).toEqual(before.map((e) => [e.key, [...e.vector]]));
-        expect((await migrated.posters.ofMovie(a!)).map((p) => [p.key, p.rank, p.path])).toEqual([[a, 0, '/p/a.jpg']]);
-        expect((await migrated.faces.posterFaces(a!)).length).toBe(1);
-        expect(await migrated.posterText.get(b!)).toMatchObject({ version: 'o', sourceHash: 'h-b' });
-        const { keys } = await migrated.posters.writeMore(a!, [fixtureFurtherPoster('a2', 5)], ['/p/a2.jpg']);
+        expect((await migrated.posters.ofMovie(a)).map((p) => [p.key, p.rank, p.path])).toEqual([[a, 0, '/p/a.jpg']]);
+        expect((await migrated.faces.posterFaces(a)).length).toBe(1);
+        expect(await migrated.posterText.get(b)).toMatchObject({ version: 'o', sourceHash: 'h-b' });
+        const { keys } = await migrated.posters.writeMore(a, [fixtureFurtherPoster('a2', 5)], ['/p/a2.jpg']);
         expect([a, b]).not.toContain(keys[0]);
         await migrated.movies.delete(['a']);
         expect(await migrated.vectors.states(keys[0]!)).toEqual(new Map());
-        expect(await migrated.faces.posterFaces(a!)).toEqual([]);
+        expect(await migrated.faces.posterFaces(a)).toEqual([]);
         expect(await migrated.library.getMeta('schema_version')).toBe(String(MIGRATOR_VERSIONS.postgres));
       } finally {
         await migrated.close();
@@ -154,14 +152,11 @@ describe('PostgreSQL store: schema 3 to 4 (several posters per film)', () => {
 });
 
 describe('PostgreSQL store: schema 7 to the Migrator (columns named for the keys they hold)', () => {
-  const line = (text: string) => ({ text, confidence: 0.9, box: [[0, 0], [1, 0], [1, 0.1], [0, 0.1]] as [number, number][], size: 0.1, order: 0 });
-
   it('renames the per-poster and vector key columns, keeping every row, and deletes still take vectors along', async () => {
     const db = await createTestDatabase(admin);
     try {
       const store = await openPostgresStore(db.url, { create: true });
-      const [a, b] = await store.movies.write([{ movie: fixtureMovie('a'), poster: fixturePoster('a', 1) }, { movie: fixtureMovie('b'), poster: fixturePoster('b', 2) }], '/c');
-      await store.posterText.put(b!, 'o', 'h-b', { lines: [line('NOSTROMO')] });
+      const { a, b } = await writeFixtureLibrary(store, ['NOSTROMO']);
       const before = await store.vectors.load('content', FIXTURE_CONTENT_MODEL);
       await store.close();
       await runSql(db.url, DOWNGRADE_TO_SCHEMA_7);
@@ -177,7 +172,7 @@ describe('PostgreSQL store: schema 7 to the Migrator (columns named for the keys
         expect((await migrated.vectors.load('content', FIXTURE_CONTENT_MODEL)).map((e) => [e.key, [...e.vector]])).toEqual(before.map((e) => [e.key, [...e.vector]]));
         expect((await migrated.lexical.printedCandidates('nostromo', 'o', 5)).map((c) => c.key)).toEqual([b]);
         await migrated.movies.delete(['a']);
-        expect(await migrated.vectors.states(a!)).toEqual(new Map());
+        expect(await migrated.vectors.states(a)).toEqual(new Map());
         expect(await migrated.library.getMeta('schema_version')).toBe(String(MIGRATOR_VERSIONS.postgres));
       } finally {
         await migrated.close();

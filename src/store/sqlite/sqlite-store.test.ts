@@ -8,7 +8,7 @@ import { queueUnderTest, storeConformance, type StoreFactory } from '../store.co
 import { jobQueueConformance } from '../../jobs/job-queue.conformance.js';
 import { MIGRATOR_VERSIONS } from '../sql/migrations.js';
 import { SqliteStore } from './sqlite-store.js';
-import { fixtureFurtherPoster, fixtureMovie, fixturePoster, fixtureVector } from '../migration.testkit.js';
+import { fixtureFurtherPoster, fixtureLine, writeFixtureLibrary } from '../migration.testkit.js';
 
 const tempFile = (): { file: string; dir: string } => {
   const dir = mkdtempSync(join(tmpdir(), 'marquee-sqlite-'));
@@ -99,12 +99,7 @@ describe('SQLite store: schema 5 to 6 (several posters per film)', () => {
   it('migrates a library of one poster per film without changing a vector, face, palette or reading', async () => {
     const { dir, file } = tempFile();
     const store = await SqliteStore.open(file, { create: true });
-    const [a, b] = await store.movies.write([
-      { movie: fixtureMovie('a'), poster: fixturePoster('a', 1), text: { channel: 'text', modelId: 't', modelVersion: '1', sourceHash: 's', vector: fixtureVector(9, 8) } },
-      { movie: fixtureMovie('b'), poster: fixturePoster('b', 2) },
-    ], '/c');
-    await store.faces.putPosterFaces(a!, 'f', 'h-a', [{ box: { x: 0, y: 0, width: 1, height: 1 }, score: 0.5, descriptor: fixtureVector(3, 128) }]);
-    await store.posterText.put(b!, 'o', 'h-b', { lines: [] });
+    const { a, b } = await writeFixtureLibrary(store);
     await store.close();
     downgradeToSchema5(file);
     const before = new Database(file, { readonly: true });
@@ -118,17 +113,17 @@ describe('SQLite store: schema 5 to 6 (several posters per film)', () => {
     expect(raw.prepare('SELECT * FROM vectors ORDER BY subject_key, channel').raw().all()).toEqual(vectorsBefore);
     expect(raw.prepare('SELECT * FROM faces').raw().all()).toEqual(facesBefore);
     raw.close();
-    expect((await migrated.posters.ofMovie(a!)).map((p) => [p.key, p.rank, p.path])).toEqual([[a, 0, '/p/a.jpg']]);
-    expect(await migrated.posters.hash(b!)).toBe('h-b');
-    expect(await migrated.posterText.get(b!)).toMatchObject({ version: 'o', sourceHash: 'h-b' });
+    expect((await migrated.posters.ofMovie(a)).map((p) => [p.key, p.rank, p.path])).toEqual([[a, 0, '/p/a.jpg']]);
+    expect(await migrated.posters.hash(b)).toBe('h-b');
+    expect(await migrated.posterText.get(b)).toMatchObject({ version: 'o', sourceHash: 'h-b' });
     expect(await migrated.checkIntegrity()).toEqual([]);
     // The migrated library takes further posters, and deletes still cascade.
-    const { keys } = await migrated.posters.writeMore(a!, [fixtureFurtherPoster('a2', 5)], ['/p/a2.jpg']);
+    const { keys } = await migrated.posters.writeMore(a, [fixtureFurtherPoster('a2', 5)], ['/p/a2.jpg']);
     expect(keys[0]).not.toBe(b);
     await migrated.movies.delete(['a']);
-    expect(await migrated.vectors.states(a!)).toEqual(new Map());
+    expect(await migrated.vectors.states(a)).toEqual(new Map());
     expect(await migrated.vectors.states(keys[0]!)).toEqual(new Map());
-    expect(await migrated.faces.posterFaces(a!)).toEqual([]);
+    expect(await migrated.faces.posterFaces(a)).toEqual([]);
     expect(await migrated.checkIntegrity()).toEqual([]);
     await migrated.close();
     rmSync(dir, { recursive: true, force: true });
@@ -141,12 +136,7 @@ describe('SQLite store: schema 9 to the Migrator (columns named for the keys the
   it('renames the per-poster and vector key columns, keeping every row, and the triggers still follow', async () => {
     const { dir, file } = tempFile();
     const store = await SqliteStore.open(file, { create: true });
-    const [a, b] = await store.movies.write([
-      { movie: fixtureMovie('a'), poster: fixturePoster('a', 1), text: { channel: 'text', modelId: 't', modelVersion: '1', sourceHash: 's', vector: fixtureVector(9, 8) } },
-      { movie: fixtureMovie('b'), poster: fixturePoster('b', 2) },
-    ], '/c');
-    await store.faces.putPosterFaces(a!, 'f', 'h-a', [{ box: { x: 0, y: 0, width: 1, height: 1 }, score: 0.5, descriptor: fixtureVector(3, 128) }]);
-    await store.posterText.put(b!, 'o', 'h-b', { lines: [{ text: 'NOSTROMO', confidence: 0.9, box: [[0, 0], [1, 0], [1, 0.1], [0, 0.1]], size: 0.1, order: 0 }] });
+    const { a, b } = await writeFixtureLibrary(store, ['NOSTROMO']);
     await store.close();
     downgradeToSchema9(file);
     const old = new Database(file, { readonly: true });
@@ -164,17 +154,17 @@ describe('SQLite store: schema 9 to the Migrator (columns named for the keys the
     raw.close();
     // The printed-text index kept its rows and its triggers: a new reading replaces the old one.
     expect((await migrated.lexical.printedCandidates('nostromo', 'o', 5)).map((c) => c.key)).toEqual([b]);
-    await migrated.posterText.put(b!, 'o', 'h-b', { lines: [{ text: 'SULACO', confidence: 0.9, box: [[0, 0], [1, 0], [1, 0.1], [0, 0.1]], size: 0.1, order: 0 }] });
+    await migrated.posterText.put(b, 'o', 'h-b', { lines: [fixtureLine('SULACO')] });
     expect(await migrated.lexical.printedCandidates('nostromo', 'o', 5)).toEqual([]);
     expect((await migrated.lexical.printedCandidates('sulaco', 'o', 5)).map((c) => c.key)).toEqual([b]);
     // Deleting a movie still takes its vectors along (a trigger on movies names vectors' key).
     await migrated.movies.delete(['a']);
-    expect(await migrated.vectors.states(a!)).toEqual(new Map());
+    expect(await migrated.vectors.states(a)).toEqual(new Map());
     expect(await migrated.checkIntegrity()).toEqual([]);
     await migrated.close();
     // Opening again runs nothing (no migration pending) and changes nothing.
     const again = await SqliteStore.open(file, { create: false });
-    expect((await again.posterText.get(b!))?.lines.map((l) => l.text)).toEqual(['SULACO']);
+    expect((await again.posterText.get(b))?.lines.map((l) => l.text)).toEqual(['SULACO']);
     await again.close();
     rmSync(dir, { recursive: true, force: true });
   });
