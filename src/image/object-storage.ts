@@ -10,10 +10,12 @@
  * it off), in region us-east-1 unless AWS_REGION says otherwise. Requests are retried by the SDK
  * (standard mode with backoff, MARQUEE_S3_ATTEMPTS attempts, default 4). An object's body is
  * streamed: readObject stops at MAX_OBJECT_BYTES without holding more, objectStream hands the
- * stream on (the server pipes a poster to its client).
+ * stream on (the server pipes a poster to its client). Uploads (a poster posted to the API) are
+ * written as objects when the uploads folder is a bucket prefix (MARQUEE_UPLOADS=s3://bucket/prefix),
+ * so every server on a shared PostgreSQL library can serve them.
  */
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { MarqueeError } from '../util/errors.js';
 import { DEFAULT_LIMITS } from './decode.js';
 
@@ -118,4 +120,27 @@ export async function readObject(location: string, maxBytes = MAX_OBJECT_BYTES):
     throw reason(location, err);
   }
   return Buffer.concat(chunks, size);
+}
+
+/** A location under a prefix (`s3://bucket/prefix` + name), for uploads written into a bucket. */
+export const objectUnder = (prefix: string, name: string): string => `${prefix.replace(/\/+$/, '')}/${name}`;
+
+/** Writes an object (an upload), whole: the SDK retries it like a read. */
+export async function writeObject(location: string, bytes: Buffer, contentType: string): Promise<void> {
+  const { bucket, key } = parseObjectLocation(location);
+  try {
+    await s3().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentType: contentType }));
+  } catch (err) {
+    throw reason(location, err);
+  }
+}
+
+/** Deletes an object (an upload no poster uses any more); deleting one already gone is not an error. */
+export async function deleteObject(location: string): Promise<void> {
+  const { bucket, key } = parseObjectLocation(location);
+  try {
+    await s3().send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+  } catch (err) {
+    throw reason(location, err);
+  }
 }

@@ -10,6 +10,7 @@ import { parseRow, type ParsedRow, type RawRow } from '../catalog/record.js';
 import type { CatalogEntry } from '../catalog/read-catalog.js';
 import { DEFAULT_LIMITS, inspectImage } from '../image/decode.js';
 import { contentHash } from '../image/hash.js';
+import { deleteObject, isObjectLocation, objectUnder, writeObject } from '../image/object-storage.js';
 import type { TextEmbeddingModel } from '../models/types.js';
 import type { Store } from '../store/store.js';
 import { MarqueeError } from '../util/errors.js';
@@ -47,12 +48,7 @@ export async function addMovie(
     throw new MovieInputError(`movie metadata: ${(err as Error).message}`);
   }
   const info = await inspectImage(poster.bytes, poster.name, DEFAULT_LIMITS); // throws ImageInputError before anything is written
-  const dir = library.uploadsDir;
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, `${contentHash(poster.bytes)}.${info.format === 'jpeg' ? 'jpg' : info.format}`);
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, poster.bytes);
-  renameSync(tmp, path);
+  const path = await storeUpload(library.uploadsDir, `${contentHash(poster.bytes)}.${info.format === 'jpeg' ? 'jpg' : info.format}`, poster.bytes, info.format);
   const created = (await library.movies.keyOf(parsed.record.id)) === undefined;
   const previous = (await library.posters.mainFile(parsed.record.id))?.path;
   async function* one(): AsyncGenerator<CatalogEntry> {
@@ -63,8 +59,26 @@ export async function addMovie(
   return { id: parsed.record.id, created, problems: summary.problems };
 }
 
+/** Keeps an uploaded poster under its content hash: a file (written whole, then renamed into place), or an object when the uploads folder is a bucket prefix. */
+async function storeUpload(dir: string, name: string, bytes: Buffer, format: string): Promise<string> {
+  if (isObjectLocation(dir)) {
+    const location = objectUnder(dir, name);
+    await writeObject(location, bytes, `image/${format}`);
+    return location;
+  }
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, name);
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, bytes);
+  renameSync(tmp, path);
+  return path;
+}
+
 async function removeUnusedUpload(library: StoreParts, path: string): Promise<void> {
-  if (path.startsWith(library.uploadsDir + sep) && (await library.posters.countAtPath(path)) === 0) rmSync(path, { force: true });
+  const inBucket = isObjectLocation(library.uploadsDir);
+  if (!path.startsWith(inBucket ? objectUnder(library.uploadsDir, '') : library.uploadsDir + sep) || (await library.posters.countAtPath(path)) > 0) return;
+  if (inBucket) await deleteObject(path);
+  else rmSync(path, { force: true });
 }
 
 /** Deletes a movie and everything derived from it; returns false when there was no such movie. */

@@ -9,13 +9,15 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalS3, type LocalS3Server } from '../../dist/image/s3-server.js';
+import { accessConfigFromEnv } from '../../dist/server/access.js';
 import { buildServer } from '../../dist/server/app.js';
 import { openStore } from '../../dist/store/open-store.js';
 import type { Store } from '../../dist/store/store.js';
+import { freshLibrary } from '../engines.js';
 import { jsonLines, makeCatalog, POSTERS, ROOT, runCli, spreadRows, tempDir, type CatalogRow } from '../helpers.js';
 
 const STILLS = resolve(ROOT, '../shared/stills');
@@ -36,6 +38,7 @@ beforeAll(async () => {
   s3 = new S3Client({ endpoint: server.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
   await s3.send(new CreateBucketCommand({ Bucket: 'posters' }));
   await s3.send(new CreateBucketCommand({ Bucket: 'stills' }));
+  await s3.send(new CreateBucketCommand({ Bucket: 'uploads' }));
   for (const r of rows) await s3.send(new PutObjectCommand({ Bucket: 'posters', Key: `catalog/${r.id}.jpg`, Body: readFileSync(join(POSTERS, `${r.id}.jpg`)), ContentType: 'image/jpeg' }));
   for (const slug of FILMS)
     for (let i = 1; i <= FRAMES; i++) {
@@ -143,6 +146,44 @@ describe('images in an S3-compatible bucket', () => {
       expect(stills).toEqual(FILMS.map((slug) => ({ id: slug, n: FRAMES, first: `s3://stills/${slug}/001.jpg` })));
     } finally {
       lib.close();
+    }
+  });
+});
+
+describe('uploads in a bucket (a PostgreSQL library several servers share)', () => {
+  it('keeps a poster posted to the API as an object under MARQUEE_UPLOADS, serves it from there and deletes it with its movie', async () => {
+    const token = 'object-storage-token-0123456789';
+    const lib = await freshLibrary('postgres');
+    mkdirSync(join(dir, 'two'));
+    expect(runCli(['index', makeCatalog(rows.slice(0, 2), join(dir, 'two')), '--no-ocr', '--db', lib.db]).code).toBe(0);
+    const before = process.env.MARQUEE_UPLOADS;
+    process.env.MARQUEE_UPLOADS = 's3://uploads/marquee/';
+    const library = await openStore(lib.db, { create: true });
+    const app = await buildServer({ library, access: accessConfigFromEnv({ MARQUEE_TOKEN: token }) });
+    try {
+      const base = await app.listen({ port: 0, host: '127.0.0.1' });
+      const row = rows[5]!;
+      const bytes = readFileSync(join(POSTERS, `${row.id}.jpg`));
+      const form = new FormData();
+      form.append('movie', JSON.stringify({ id: 'uploaded', title: row.title, year: row.year }));
+      form.append('poster', new Blob([new Uint8Array(bytes)], { type: 'image/jpeg' }), 'poster.jpg');
+      const posted = await fetch(`${base}/api/movies`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+      expect(posted.status, await posted.clone().text()).toBeLessThan(300);
+      const path = (await library.posters.mainFile('uploaded'))!.path;
+      expect(path).toMatch(/^s3:\/\/uploads\/marquee\/[0-9a-f]{64}\.jpg$/);
+      const key = path.slice('s3://uploads/'.length);
+      const stored = await s3.send(new GetObjectCommand({ Bucket: 'uploads', Key: key }));
+      expect(Buffer.from(await stored.Body!.transformToByteArray()).equals(bytes)).toBe(true);
+      const served = await fetch(`${base}/api/movies/uploaded/poster`);
+      expect(Buffer.from(await served.arrayBuffer()).equals(bytes)).toBe(true);
+      expect((await fetch(`${base}/api/movies/uploaded`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } })).status).toBeLessThan(300);
+      await expect(s3.send(new GetObjectCommand({ Bucket: 'uploads', Key: key }))).rejects.toMatchObject({ name: 'NoSuchKey' });
+    } finally {
+      await app.close();
+      await library.close();
+      if (before === undefined) delete process.env.MARQUEE_UPLOADS;
+      else process.env.MARQUEE_UPLOADS = before;
+      await lib.drop();
     }
   });
 });
