@@ -2,7 +2,9 @@
 // Builds dist/ (npm run build) unless it is newer than every source: `npm ci` has just built it in
 // CI, and `npm test` used to build it a second time (36 s on 2 cores, 2026-12-07). Sources are the
 // files and folders (a deleted file moves its folder's time) of src/, web/, and the build's own
-// configuration; the build writes dist/.build-stamp last, so an interrupted build is stale.
+// configuration; the build writes dist/.build-stamp last, so an interrupted build is stale, and the
+// web bundle (dist-web/) must be there too. Not seen: a source edited while a build runs, or files
+// copied with their old times (cp -p): `npm run build` then.
 import { execSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,5 +23,5 @@ function newest(path) {
 
 const built = existsSync(STAMP) ? statSync(STAMP).mtimeMs : 0;
 const changed = Math.max(...SOURCES.map(newest));
-if (built > changed) console.log('dist/ is newer than every source: not rebuilt');
+if (built > changed && existsSync('dist-web/index.html')) console.log('dist/ is newer than every source: not rebuilt');
 else execSync('npm run build', { stdio: 'inherit' });

@@ -46,15 +46,21 @@ export function parseObjectLocation(location: string): ObjectLocation {
 
 let client: S3Client | undefined;
 
+/** MARQUEE_S3_ATTEMPTS: how many times a read is tried (default 4). */
+function s3Attempts(): number {
+  const n = Number(process.env.MARQUEE_S3_ATTEMPTS ?? 4);
+  return Number.isInteger(n) && n > 0 ? n : 4;
+}
+
 /** One client per process, configured from the environment when first needed. */
 function s3(): S3Client {
   if (client) return client;
   const endpoint = process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL || undefined;
-  const attempts = Number(process.env.MARQUEE_S3_ATTEMPTS ?? 4);
+  const attempts = s3Attempts();
   client = new S3Client({
     ...(endpoint ? { endpoint, forcePathStyle: process.env.MARQUEE_S3_PATH_STYLE !== '0' } : {}),
     ...(endpoint && !process.env.AWS_REGION && !process.env.AWS_DEFAULT_REGION ? { region: 'us-east-1' } : {}),
-    maxAttempts: Number.isInteger(attempts) && attempts > 0 ? attempts : 4,
+    maxAttempts: attempts,
     retryMode: 'standard',
   });
   return client;
@@ -96,8 +102,11 @@ export async function objectStream(location: string): Promise<{ stream: Readable
   }
 }
 
-/** The whole object (an image to decode and hash), refused past `maxBytes` without reading further. */
-export async function readObject(location: string, maxBytes = MAX_OBJECT_BYTES): Promise<Buffer> {
+/** A body that broke off while it was read (a reset connection): worth asking again, unlike an object too large. */
+class BodyBrokeOff extends Error {}
+
+/** The object's body, whole, refused past `maxBytes` without reading further. */
+async function readBody(location: string, maxBytes: number): Promise<Buffer> {
   const { stream, length } = await objectStream(location);
   const tooLarge = () => failed(`object ${location} is larger than ${Math.round(maxBytes / 1024 / 1024)} MB`);
   if (length !== undefined && length > maxBytes) {
@@ -109,17 +118,34 @@ export async function readObject(location: string, maxBytes = MAX_OBJECT_BYTES):
   try {
     for await (const chunk of stream) {
       size += (chunk as Buffer).length;
-      if (size > maxBytes) {
-        stream.destroy();
-        throw tooLarge();
-      }
+      if (size > maxBytes) break;
       chunks.push(chunk as Buffer);
     }
   } catch (err) {
-    if (size > maxBytes) throw err;
-    throw reason(location, err);
+    throw new BodyBrokeOff((err as Error).message);
+  }
+  if (size > maxBytes) {
+    stream.destroy();
+    throw tooLarge();
   }
   return Buffer.concat(chunks, size);
+}
+
+/**
+ * The whole object (an image to decode and hash). The SDK retries a request; a body that breaks
+ * off while streaming is asked for again here, with the same number of attempts and backoff.
+ */
+export async function readObject(location: string, maxBytes = MAX_OBJECT_BYTES): Promise<Buffer> {
+  const attempts = s3Attempts();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await readBody(location, maxBytes);
+    } catch (err) {
+      if (!(err instanceof BodyBrokeOff)) throw err;
+      if (attempt >= attempts) throw failed(`cannot read ${location}: the connection broke off ${attempts} times (${err.message})`);
+      await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+    }
+  }
 }
 
 /** A location under a prefix (`s3://bucket/prefix` + name), for uploads written into a bucket. */

@@ -30,6 +30,10 @@ describe('route types from route schemas', () => {
     app.get('/wrong-type', { schema: { response: { 200: posterSchema } } }, async () => ({ id: 'a', year: '1979' }));
     // @ts-expect-error: the schema requires id
     app.get('/missing', { schema: { response: { 200: posterSchema } } }, async () => ({ year: 1979 }));
+    const scores = { type: 'object', properties: { scores: { type: 'object', additionalProperties: { type: 'number' } } }, required: ['scores'] } as const;
+    app.get('/map', { schema: { response: { 200: scores } } }, async () => ({ scores: { content: 0.9 } }));
+    // @ts-expect-error: a map's values keep their type (a score is a number)
+    app.get('/map-wrong', { schema: { response: { 200: scores } } }, async () => ({ scores: { content: 'high' } }));
     // @ts-expect-error: and the other way: a schema covering Poster must declare every field of it (year)
     covering<Poster>()({ type: 'object', properties: { id: { type: 'string' } } } as const);
     await app.ready();

@@ -26,13 +26,17 @@ export interface ApiTypes extends FastifyTypeProvider {
   serializer: this['schema'] extends JSONSchema ? DeclaredFields<FromSchema<this['schema'], { deserialize: [{ pattern: { type: 'string'; format: 'binary' }; output: Buffer | string }] }>> : unknown;
 }
 
-/** A type without string index signatures, all the way down (Buffers and functions kept whole). */
+/**
+ * A type without the `[x: string]: unknown` of open object schemas, all the way down; a map's
+ * typed index signature (`additionalProperties: { type: 'number' }`) stays. Buffers and functions
+ * are kept whole.
+ */
 type DeclaredFields<T> = T extends Buffer | ((...args: never[]) => unknown)
   ? T
   : T extends readonly (infer U)[]
     ? DeclaredFields<U>[]
     : T extends object
-      ? { [K in keyof T as string extends K ? never : K]: DeclaredFields<T[K]> }
+      ? { [K in keyof T as string extends K ? (unknown extends T[K] ? never : K) : K]: DeclaredFields<T[K]> }
       : T;
 
 /** The server as routes see it: typed by ApiTypes. */

@@ -126,7 +126,7 @@ describe('images in an S3-compatible bucket', () => {
       await s3.send(new DeleteObjectCommand({ Bucket: 'posters', Key: `catalog/${id}.jpg` }));
       const gone = await fetch(`${base}/api/movies/${id}/poster`);
       expect(gone.status).toBe(404);
-      expect(await gone.json()).toEqual({ error: { code: 'object_missing', message: `object s3://posters/catalog/${id}.jpg does not exist` } });
+      expect(await gone.json()).toEqual({ error: { code: 'poster_missing', message: `the poster file of "${id}" is no longer in its bucket` } });
       // The stored thumbnail does not depend on the bucket.
       expect((await fetch(`${base}/api/movies/${id}/thumbnail`)).status).toBe(200);
     });

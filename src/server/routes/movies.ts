@@ -117,9 +117,11 @@ export function registerMovieRoutes(app: Api, ctx: ServerContext): void {
     if (ifNoneMatch === etag) return reply.status(304).send();
     if (kind === 'thumbnail') return reply.type('image/jpeg').send(poster ? await library.posters.thumbnail(poster.key) : await library.posters.mainThumbnail(id));
     // The path comes from the library (written at index time), never from the request; the format was sniffed then too.
-    // A poster in a bucket is piped from object storage to the client (a missing object answers 404, a failing store 502).
+    // A poster in a bucket is piped from object storage to the client (gone: 404 as for a file, without naming the bucket; a failing store: 502).
     if (isObjectLocation(file.path)) {
-      const { stream, length } = await objectStream(file.path);
+      const { stream, length } = await objectStream(file.path).catch((err: unknown) => {
+        throw err instanceof MarqueeError && err.kind === 'object_missing' ? new HttpError(404, 'poster_missing', `the poster file of "${id}" is no longer in its bucket`) : err;
+      });
       if (length !== undefined) reply.header('Content-Length', length);
       return reply.type(`image/${file.format}`).send(stream);
     }

@@ -50,29 +50,57 @@ END $$`.execute(db);
   };
 }
 
+/**
+ * How an engine has the Migrator run. SQLite: Kysely's adapter runs DDL outside transactions and
+ * takes no lock, so the engine wraps the run in one IMMEDIATE transaction on its one connection
+ * (a failed run changes nothing; a second process waits for the first, then finds nothing to do).
+ * PostgreSQL: the Migrator's own transaction and lock row, in the library's schema (another
+ * schema of the same database may hold a Migrator table of its own).
+ */
+export interface MigrationRunner {
+  writeLock?: (run: () => Promise<void>) => Promise<void>;
+  schema?: string;
+}
+
 /** Names of the migrations a library has run (none before the Migrator first ran on it). */
-async function executedMigrations(db: Kysely<Tables>): Promise<string[]> {
-  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
-  if (!tables.some((t) => t.name === MIGRATION_TABLE)) return [];
-  const { rows } = await sql<{ name: string }>`SELECT name FROM ${sql.table(MIGRATION_TABLE)}`.execute(db);
+async function executedMigrations(db: Kysely<Tables>, runner: MigrationRunner): Promise<string[]> {
+  const exists = runner.schema
+    ? (await sql<{ n: number }>`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = ${runner.schema} AND table_name = ${MIGRATION_TABLE}`.execute(db)).rows[0]!.n > 0
+    : (await sql<{ n: number }>`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ${MIGRATION_TABLE}`.execute(db)).rows[0]!.n > 0;
+  if (!exists) return [];
+  const table = runner.schema ? `${runner.schema}.${MIGRATION_TABLE}` : MIGRATION_TABLE;
+  const { rows } = await sql<{ name: string }>`SELECT name FROM ${sql.table(table)}`.execute(db);
   return rows.map((r) => r.name);
 }
 
 /**
- * Runs the migrations a library has not run yet. A library that ran a migration this Marquee
- * does not know was written by a newer Marquee: refused (kind `schema_newer`), nothing changed.
- * A failed migration leaves the library as it was (each runs in the Migrator's transaction).
+ * Runs the migrations a library has not run yet (nothing is written when none is pending). A
+ * library that ran a migration this Marquee does not know was written by a newer Marquee:
+ * refused (kind `schema_newer`), nothing changed. A failed migration leaves the library as it was.
  */
-export async function migrateLibrary(db: Kysely<Tables>, engine: Engine, location: string): Promise<void> {
+export async function migrateLibrary(db: Kysely<Tables>, engine: Engine, location: string, runner: MigrationRunner = {}): Promise<void> {
   const migrations = libraryMigrations(engine);
-  const executed = await executedMigrations(db);
-  const unknown = executed.filter((name) => !(name in migrations));
-  if (unknown.length) throw new StoreError('schema_newer', `library ${location} has schema changes this Marquee does not know (${unknown.join(', ')}); upgrade Marquee`);
-  if (Object.keys(migrations).every((name) => executed.includes(name))) return;
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableName: MIGRATION_TABLE, migrationLockTableName: MIGRATION_LOCK_TABLE });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'the migration table';
-    throw new StoreError('corrupt', `library ${location}: migration ${failed} failed, library left as it was: ${(error as Error).message}`);
-  }
+  const pending = async (): Promise<boolean> => {
+    const executed = await executedMigrations(db, runner);
+    const unknown = executed.filter((name) => !(name in migrations));
+    if (unknown.length) throw new StoreError('schema_newer', `library ${location} has schema changes this Marquee does not know (${unknown.join(', ')}); upgrade Marquee`);
+    return Object.keys(migrations).some((name) => !executed.includes(name));
+  };
+  if (!(await pending())) return;
+  const run = async (): Promise<void> => {
+    if (!(await pending())) return; // another process migrated it meanwhile
+    const migrator = new Migrator({
+      db,
+      provider: { getMigrations: async () => migrations },
+      migrationTableName: MIGRATION_TABLE,
+      migrationLockTableName: MIGRATION_LOCK_TABLE,
+      ...(runner.schema ? { migrationTableSchema: runner.schema } : {}),
+    });
+    const { error, results } = await migrator.migrateToLatest();
+    if (error) {
+      const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'the migration table';
+      throw new StoreError('corrupt', `library ${location}: migration ${failed} failed, library left as it was: ${(error as Error).message}`);
+    }
+  };
+  await (runner.writeLock ? runner.writeLock(run) : run());
 }

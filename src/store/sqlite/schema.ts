@@ -22,7 +22,10 @@
  */
 import { TABLE_AREAS } from '../revisions.js';
 
-/** The revisions table and the triggers that keep it (created at every open, like the schema). */
+/**
+ * The revisions table and the triggers that keep it, for the tables TABLE_AREAS names (history.ts
+ * runs it up to schema 9): a table or area added later needs its triggers in a migration.
+ */
 export function revisionsSql(): string {
   const triggers = Object.entries(TABLE_AREAS).flatMap(([table, area]) =>
     (['INSERT', 'UPDATE', 'DELETE'] as const).map((op) => {

@@ -169,6 +169,28 @@ describe('SQLite store: schema 9 to the Migrator (columns named for the keys the
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('rolls a failed migration back whole: no column renamed, nothing recorded, and the library opens once the cause is gone', async () => {
+    const { dir, file } = tempFile();
+    const store = await SqliteStore.open(file, { create: true });
+    await writeFixtureLibrary(store);
+    await store.close();
+    downgradeToSchema9(file);
+    // A column in the way: renaming faces' key fails after palettes' was renamed.
+    const db = new Database(file);
+    db.exec('ALTER TABLE faces ADD COLUMN poster_key INTEGER');
+    db.close();
+    await expect(SqliteStore.open(file, { create: false })).rejects.toMatchObject({ kind: 'corrupt', message: expect.stringMatching(/migration 2026-12-07-poster-key-columns failed, library left as it was/) });
+    const after = new Database(file);
+    expect(columns(after, 'palettes')[0]).toBe('movie_key');
+    expect(after.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'kysely_migration'").get()).toEqual({ n: 0 });
+    after.exec('ALTER TABLE faces DROP COLUMN poster_key');
+    after.close();
+    const fixed = await SqliteStore.open(file, { create: false });
+    expect(await fixed.checkIntegrity()).toEqual([]);
+    await fixed.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('refuses a library that ran a migration this Marquee does not know, and leaves it as it was', async () => {
     const { dir, file } = tempFile();
     await (await SqliteStore.open(file, { create: true })).close();

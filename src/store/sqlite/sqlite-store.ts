@@ -27,6 +27,18 @@ type Row = Record<string, unknown>;
  */
 export const openSqliteStore = (path: string, opts: { create: boolean }): Promise<SqliteStore> => SqliteStore.open(path, opts);
 
+/** Runs `work` (queries on this connection, through Kysely or not) in one IMMEDIATE transaction: all of it or none. */
+async function immediateTransaction(db: Database.Database, work: () => Promise<void>): Promise<void> {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    await work();
+    db.exec('COMMIT');
+  } catch (err) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw err;
+  }
+}
+
 export class SqliteStore extends WithRepositories implements Store {
   readonly engine = 'sqlite' as const;
   readonly location: string;
@@ -79,7 +91,7 @@ export class SqliteStore extends WithRepositories implements Store {
     const sql = sqliteSql(db);
     try {
       upgradeToMigrator(db, path);
-      await migrateLibrary(sql.db, 'sqlite', path);
+      await migrateLibrary(sql.db, 'sqlite', path, { writeLock: (run) => immediateTransaction(db, run) });
     } catch (err) {
       if (db.open) db.close();
       throw err;
