@@ -9,7 +9,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse/sync';
 import { startLocalS3 } from '../image/s3-server.js';
 import { loadImageModel } from '../models/registry.js';
@@ -23,7 +23,7 @@ export async function benchObjectStorage(demoFolder: string, dir: string): Promi
   const s3Dir = mkdtempSync(join(tmpdir(), 'marquee-bench-s3-'));
   const server = await startLocalS3(s3Dir);
   Object.assign(process.env, server.env);
-  const client = new S3Client({ endpoint: server.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  const { client } = server;
   const model = await loadImageModel();
   try {
     await client.send(new CreateBucketCommand({ Bucket: 'stills' }));
@@ -72,7 +72,6 @@ export async function benchObjectStorage(demoFolder: string, dir: string): Promi
     };
   } finally {
     await model.close();
-    client.destroy();
     await server.stop();
     rmSync(s3Dir, { recursive: true, force: true });
   }

@@ -56,11 +56,10 @@ function s3Attempts(): number {
 function s3(): S3Client {
   if (client) return client;
   const endpoint = process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL || undefined;
-  const attempts = s3Attempts();
   client = new S3Client({
     ...(endpoint ? { endpoint, forcePathStyle: process.env.MARQUEE_S3_PATH_STYLE !== '0' } : {}),
     ...(endpoint && !process.env.AWS_REGION && !process.env.AWS_DEFAULT_REGION ? { region: 'us-east-1' } : {}),
-    maxAttempts: attempts,
+    maxAttempts: s3Attempts(),
     retryMode: 'standard',
   });
   return client;

@@ -5,6 +5,7 @@
  * too. It stops when its stdin closes (or with the process that started it).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { S3Client } from '@aws-sdk/client-s3';
 import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
 
@@ -13,6 +14,8 @@ export interface LocalS3Server {
   url: string;
   /** Variables that point the AWS SDK (and so Marquee) at this server with its one account. */
   env: Record<string, string>;
+  /** A client of this server, for a test or bench to make buckets and put objects with. */
+  client: S3Client;
   stop(): Promise<void>;
 }
 
@@ -31,10 +34,13 @@ export async function startLocalS3(directory: string): Promise<LocalS3Server> {
   if (first.done) throw new Error('the local S3 server did not start (is s3rver installed? it is a dev dependency)');
   const { port } = JSON.parse(first.value as string) as { port: number };
   const url = `http://127.0.0.1:${port}`;
+  const client = new S3Client({ endpoint: url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
   return {
     url,
     env: { AWS_ENDPOINT_URL: url, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' },
+    client,
     stop: async () => {
+      client.destroy();
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
       child.stdin!.end();

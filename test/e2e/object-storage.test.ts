@@ -35,7 +35,7 @@ beforeAll(async () => {
   env = server.env;
   // The server in this process reads the bucket through the same variables a deployment sets.
   Object.assign(process.env, env);
-  s3 = new S3Client({ endpoint: server.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  s3 = server.client;
   await s3.send(new CreateBucketCommand({ Bucket: 'posters' }));
   await s3.send(new CreateBucketCommand({ Bucket: 'stills' }));
   await s3.send(new CreateBucketCommand({ Bucket: 'uploads' }));
@@ -48,7 +48,6 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  s3?.destroy();
   await server?.stop();
   rmSync(s3Dir, { recursive: true, force: true });
 });

@@ -58,9 +58,11 @@ export async function openPostgresStore(url: string, opts: { create: boolean; po
     }
   };
   try {
-    await withClient((client) => upgradeToMigrator(client, location, opts.create));
+    const schema = await withClient(async (client) => {
+      await upgradeToMigrator(client, location, opts.create);
+      return (await client.query<{ s: string }>('SELECT current_schema() AS s')).rows[0]!.s;
+    });
     // The Migrator takes a connection of its own from the pool (a pool of one, as for PGlite, has it free now).
-    const schema = await withClient(async (client) => (await client.query<{ s: string }>('SELECT current_schema() AS s')).rows[0]!.s);
     await migrateLibrary(sql.db, 'postgres', location, { schema });
     const [pgvector, trigrams] = await withClient(async (client) => [await setUpPgvector(client), await setUpTrigrams(client)] as const);
     return new PostgresStore(url, location, pool, sql, pgvector, trigrams);
