@@ -112,8 +112,15 @@ async function fullBuild(library: StoreParts, channel: string, entries: { key: n
     seconds[name] = r4((performance.now() - t) / 1000);
     return out;
   };
+  const timeAsync = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    opts.onStage?.(name);
+    const t = performance.now();
+    const out = await fn();
+    seconds[name] = r4((performance.now() - t) / 1000);
+    return out;
+  };
   const vectors = entries.map((e) => e.vector);
-  const reduced = time('pca', () => pca(vectors, 50, seed));
+  const reduced = await timeAsync('pca', () => pca(vectors, 50));
   const pcaXY = pca2d(reduced);
   const umapXY = time('umap', () => umap2d(reduced, seed, (done, total) => opts.onStep?.('umap', done, total)));
   const tsneXY = opts.tsne === false ? umapXY : time('tsne', () => tsne2d(reduced, seed, 300, (done, total) => opts.onStep?.('tsne', done, total)));

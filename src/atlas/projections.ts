@@ -1,6 +1,15 @@
-/** 2-D projections of a channel's vectors: PCA (druidjs), UMAP (umap-js) and t-SNE (druidjs), all seeded. */
+/**
+ * 2-D projections of a channel's vectors: PCA, UMAP (umap-js) and t-SNE (druidjs), all seeded.
+ *
+ * PCA is the search layer's principal axes (subspace iteration with the products on
+ * onnxruntime, whitening.ts), not druidjs's PCA: on the demo catalog's 3,253 × 1792 content
+ * vectors druidjs took 15.3 s of a 53 s atlas build, and on 150 posters it was 8 of 10 s
+ * (power iterations with a QR step in JavaScript); the numbers are in docs/atlas.md.
+ */
 import * as druid from '@saehrimnir/druidjs';
 import { UMAP } from 'umap-js';
+import { matmul } from '../search/matmul.js';
+import { principalAxes } from '../search/whitening.js';
 import { seededRandom } from '../util/random.js';
 
 export type Points2D = Float32Array; // n x 2
@@ -9,11 +18,33 @@ function toRows(m: { shape: number[]; row(i: number): ArrayLike<number> }): numb
   return Array.from({ length: m.shape[0]! }, (_, i) => Array.from(m.row(i)));
 }
 
-/** PCA to d dimensions (d <= number of columns); returns rows. */
-export function pca(vectors: Float32Array[], d: number, seed: number): number[][] {
-  const dims = Math.min(d, vectors[0]!.length, vectors.length);
-  const model = new druid.PCA(druid.Matrix.from(vectors.map((v) => Array.from(v))), { d: dims, seed });
-  return toRows(model.transform() as unknown as { shape: number[]; row(i: number): ArrayLike<number> });
+/** Axes are learned on an even sample of at most this many vectors (a 132k-still grid would otherwise hold every vector twice for the covariance). */
+const PCA_SAMPLE = 20_000;
+/** Vectors projected per matrix product. */
+const PROJECT_BLOCK = 4096;
+
+/**
+ * PCA to d dimensions: each vector's coordinates on the d leading principal axes of the set
+ * (about its mean), one row each. Fewer when the vectors span fewer dimensions (as many as there
+ * are vectors at most); deterministic (the axes' random start is seeded).
+ */
+export async function pca(vectors: Float32Array[], d: number): Promise<number[][]> {
+  const dim = vectors[0]?.length ?? 0;
+  const { mean, axes } = await principalAxes(vectors, true, { components: Math.min(d, vectors.length, dim), sample: PCA_SAMPLE });
+  const k = axes.length;
+  const w = new Float32Array(dim * k);
+  axes.forEach((axis, c) => axis.forEach((a, j) => (w[j * k + c] = a)));
+  const out: number[][] = [];
+  for (let from = 0; from < vectors.length; from += PROJECT_BLOCK) {
+    const block = vectors.slice(from, from + PROJECT_BLOCK);
+    const x = new Float32Array(block.length * dim);
+    block.forEach((v, i) => {
+      for (let j = 0; j < dim; j++) x[i * dim + j] = v[j]! - mean[j]!;
+    });
+    const y = await matmul(x, w, block.length, dim, k);
+    for (let i = 0; i < block.length; i++) out.push(Array.from(y.subarray(i * k, (i + 1) * k)));
+  }
+  return out;
 }
 
 function flatten(rows: number[][]): Points2D {

@@ -5,12 +5,12 @@ import { pca, umap2d } from '../atlas/projections.js';
 import { clusteredVectors } from './ann.js';
 import { round } from './stats.js';
 
-export function benchAtlas(sizes = [2000, 4000, 8000], dim = 1792) {
+export async function benchAtlas(sizes = [2000, 4000, 8000], dim = 1792) {
   const out: Record<string, Record<string, number>> = {};
   for (const n of sizes) {
     const vectors = clusteredVectors(n, dim, 3);
     const t0 = performance.now();
-    const reduced = pca(vectors, 50, 1);
+    const reduced = await pca(vectors, 50);
     const t1 = performance.now();
     const xy = umap2d(reduced, 1);
     const t2 = performance.now();

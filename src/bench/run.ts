@@ -71,7 +71,7 @@ try {
   }
   if (want('atlas')) {
     process.stderr.write('bench: atlas scaling on synthetic vectors...\n');
-    out.atlasScaling = benchAtlas();
+    out.atlasScaling = await benchAtlas();
   }
   if (want('stills')) {
     process.stderr.write('bench: film stills...\n');

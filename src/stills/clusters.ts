@@ -63,14 +63,14 @@ function facesWord(members: StoredStill[], faces: Map<number, { count: number; l
   return undefined;
 }
 
-export function clusterStills(
+export async function clusterStills(
   stills: StoredStill[],
   movieIds: Map<number, string>,
   opts: { k?: number; seed?: number; faces?: Map<number, { count: number; largestArea: number }> } = {},
-): StillsClustering {
+): Promise<StillsClustering> {
   const seed = opts.seed ?? 42;
   const n = stills.length;
-  const reduced = pca(centre(stills.map((s) => s.content)), 50, seed);
+  const reduced = await pca(centre(stills.map((s) => s.content)), 50);
   const d = reduced[0]!.length;
   const x = new Float32Array(n * d);
   reduced.forEach((r, i) => x.set(r, i * d));

@@ -195,7 +195,7 @@ export class StillsService {
     if (!c) {
       const stills = await this.stills();
       const names = await this.names(stills);
-      c = clusterStills(stills, new Map([...names].map(([k, v]) => [k, v.id])), { ...opts, faces: await stillFaceSummaries(this.store) });
+      c = await clusterStills(stills, new Map([...names].map(([k, v]) => [k, v.id])), { ...opts, faces: await stillFaceSummaries(this.store) });
       this.clustersCache.set(key, c);
     }
     return c;
