@@ -13,7 +13,7 @@ export async function benchGenres(dbPath: string) {
   t = performance.now();
   const models = await libraryModels(library);
   const evals = [];
-  for (const f of FEATURE_SETS.filter((f) => f === 'poster' || models.text)) evals.push(crossValidate(await loadDataset(library, f, models)));
+  for (const f of FEATURE_SETS.filter((f) => f === 'poster' || models.text)) evals.push(await crossValidate(await loadDataset(library, f, models)));
   const evalSeconds = (performance.now() - t) / 1000;
   await library.close();
   return {

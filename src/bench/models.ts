@@ -110,7 +110,7 @@ async function relevance(store: Store, m: LibraryImageModel): Promise<Record<str
 async function genreCv(store: Store, m: LibraryImageModel): Promise<Record<string, unknown>> {
   const models = { [CONTENT_CHANNEL]: { ...refOf(m), channel: m.channel }, [COLOR_CHANNEL]: COLOR_MODEL, [LAYOUT_CHANNEL]: LAYOUT_MODEL };
   const ds = await loadDataset(store, 'poster', models);
-  const ev = crossValidate(ds, 5, 42);
+  const ev = await crossValidate(ds, 5, 42);
   return { movies: ds.n, best: ev.best, macroMAP: Object.fromEntries(Object.entries(ev.methods).map(([k, v]) => [k, v.macroMAP])), top3Hit: ev.methods[ev.best].top3Hit };
 }
 

@@ -37,9 +37,9 @@ export async function runGenresEval(opts: { db?: string; folds: number; seed: nu
     const evaluations = [];
     for (const features of FEATURE_SETS.filter((f) => f === 'poster' || models.text)) {
       const ds = await loadDataset(library, features, models);
-      const { foldOf, outOfFold, ...ev } = crossValidate(ds, opts.folds, opts.seed, (f) => !opts.json && process.stderr.write(`${features}: fold ${f + 1}/${opts.folds}\n`));
+      const { foldOf, outOfFold, ...ev } = await crossValidate(ds, opts.folds, opts.seed, (f) => !opts.json && process.stderr.write(`${features}: fold ${f + 1}/${opts.folds}\n`));
       void outOfFold;
-      const heldOut = opts.heldOut ? heldOutEvaluation(ds, 0.2, opts.seed, opts.folds) : undefined;
+      const heldOut = opts.heldOut ? await heldOutEvaluation(ds, 0.2, opts.seed, opts.folds) : undefined;
       evaluations.push({ ...ev, foldOf, ...(heldOut ? { heldOut } : {}) });
     }
     if (opts.json) {

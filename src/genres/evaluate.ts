@@ -46,14 +46,14 @@ export function metricsOf(s: Scored): MethodMetrics {
   };
 }
 
-export function crossValidate(ds: GenreDataset, folds = 5, seed = 42, onFold?: (fold: number) => void): Evaluation {
+export async function crossValidate(ds: GenreDataset, folds = 5, seed = 42, onFold?: (fold: number) => void): Promise<Evaluation> {
   const fold = assignFolds(ds.n, folds, seed);
   const oof = Object.fromEntries(METHODS.map((m) => [m, new Float32Array(ds.n * ds.g)])) as Record<Method, Float32Array>;
   for (let f = 0; f < folds; f++) {
     const train: number[] = [];
     const test: number[] = [];
     for (let i = 0; i < ds.n; i++) (fold[i] === f ? test : train).push(i);
-    const pred = fitPredictAll(ds, train, test, seed + f);
+    const pred = await fitPredictAll(ds, train, test, seed + f);
     for (const m of METHODS) test.forEach((row, i) => oof[m].set(pred[m].subarray(i * ds.g, (i + 1) * ds.g), row * ds.g));
     onFold?.(f);
   }
@@ -87,15 +87,15 @@ export interface HeldOutEvaluation {
  * on the rest exactly as `genres train` does (inner cross-validation picks the method), and
  * scored on posters of films it never saw — what a user's new posters get.
  */
-export function heldOutEvaluation(ds: GenreDataset, share = 0.2, seed = 42, folds = 5): HeldOutEvaluation {
+export async function heldOutEvaluation(ds: GenreDataset, share = 0.2, seed = 42, folds = 5): Promise<HeldOutEvaluation> {
   const parts = Math.round(1 / share);
   const fold = assignFolds(ds.n, parts, seed + 1000);
   const train: number[] = [];
   const test: number[] = [];
   for (let i = 0; i < ds.n; i++) (fold[i] === 0 ? test : train).push(i);
   const trainDs: GenreDataset = { ...ds, ids: train.map((i) => ds.ids[i]!), keys: train.map((i) => ds.keys[i]!), n: train.length, x: takeRows(ds.x, ds.d, train), y: takeRows(ds.y, ds.g, train) };
-  const method = crossValidate(trainDs, folds, seed).best;
-  const pred = fitPredictAll(ds, train, test, seed)[method];
+  const method = (await crossValidate(trainDs, folds, seed)).best;
+  const pred = (await fitPredictAll(ds, train, test, seed))[method];
   const metrics = metricsOf({ p: pred, y: takeRows(ds.y, ds.g, test), n: test.length, g: ds.g });
   return { features: ds.features, trainMovies: train.length, heldOutMovies: test.length, method, macroMAP: metrics.macroMAP, top3Hit: metrics.top3Hit };
 }

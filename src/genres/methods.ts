@@ -59,11 +59,13 @@ export function groupColumns(ds: GenreDataset, x: Float32Array, n: number, chann
   return { x: out, d };
 }
 
-export function fitLogisticGroups(ds: GenreDataset, x: Float32Array, y: Uint8Array, n: number, seed: number): LogisticModel[] {
-  return logisticGroups(ds).map((gr) => {
+export async function fitLogisticGroups(ds: GenreDataset, x: Float32Array, y: Uint8Array, n: number, seed: number): Promise<LogisticModel[]> {
+  const models: LogisticModel[] = [];
+  for (const gr of logisticGroups(ds)) {
     const cols = groupInput(ds, x, n, gr);
-    return trainLogistic(cols.x, y, n, cols.d, ds.g, { ...DEFAULT_LOGISTIC, l2: gr.l2, learningRate: gr.learningRate, seed });
-  });
+    models.push(await trainLogistic(cols.x, y, n, cols.d, ds.g, { ...DEFAULT_LOGISTIC, l2: gr.l2, learningRate: gr.learningRate, seed }));
+  }
+  return models;
 }
 
 export function predictLogisticGroups(ds: GenreDataset, models: LogisticModel[], x: Float32Array, n: number): Float32Array {
@@ -132,7 +134,7 @@ export interface FoldPredictions {
 }
 
 /** Fits every method on `train` rows and predicts `test` rows. */
-export function fitPredictAll(ds: GenreDataset, train: number[], test: number[], seed: number): FoldPredictions {
+export async function fitPredictAll(ds: GenreDataset, train: number[], test: number[], seed: number): Promise<FoldPredictions> {
   const { d, g } = ds;
   const xTrain = takeRows(ds.x, d, train);
   const yTrain = takeRows(ds.y, g, train);
@@ -143,7 +145,7 @@ export function fitPredictAll(ds: GenreDataset, train: number[], test: number[],
   const kTrain = knnFeatures(ds, xTrain, train.length, 'train', xTrain, train.length);
   const kTest = knnFeatures(ds, xTest, test.length, 'query', xTrain, train.length);
   const knn = knnPredict(kTrain.x, yTrain, train.length, kTest.x, test.length, kTrain.d, g, prior);
-  const models = fitLogisticGroups(ds, xTrain, yTrain, train.length, seed);
+  const models = await fitLogisticGroups(ds, xTrain, yTrain, train.length, seed);
   const logistic = predictLogisticGroups(ds, models, xTest, test.length);
   const blend = blendProbabilities(logistic, models.length, knn);
   return { prior: priorPred, knn, logistic, blend };

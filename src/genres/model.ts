@@ -124,9 +124,9 @@ export async function trainGenreModels(
     const started = performance.now();
     const ds = await loadDataset(library, features, models);
     if (ds.n < folds * 4) throw new Error(`only ${ds.n} movies with ${features} features and a known genre: too few to train`);
-    const ev = crossValidate(ds, folds, seed, (f) => opts.onStep?.(features, f, folds));
+    const ev = await crossValidate(ds, folds, seed, (f) => opts.onStep?.(features, f, folds));
     opts.onStep?.(features, folds, folds);
-    const logistic = ev.best === 'logistic' || ev.best === 'blend' ? fitLogisticGroups(ds, ds.x, ds.y, ds.n, seed) : undefined;
+    const logistic = ev.best === 'logistic' || ev.best === 'blend' ? await fitLogisticGroups(ds, ds.x, ds.y, ds.n, seed) : undefined;
     const groups = logisticGroups(ds);
     const meta: GenreModelMeta = {
       format: GENRE_MODEL_FORMAT,
