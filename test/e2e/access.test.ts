@@ -7,14 +7,15 @@ import { accessConfigFromEnv, tokenMatches } from '../../dist/server/access.js';
 import { buildServer } from '../../dist/server/app.js';
 import { openStore } from '../../dist/store/open-store.js';
 import type { Store } from '../../dist/store/store.js';
-import { catalogRows, makeCatalog, POSTERS, runCli, spreadRows, tempDir } from '../helpers.js';
+import { copyOfDemoLibrary, DEMO_ROWS } from '../demo-library.js';
+import { catalogRows, POSTERS } from '../helpers.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
-const rows = spreadRows(60, 7);
+const rows = DEMO_ROWS;
 const inLibrary = new Set(rows.map((r) => r.id));
 // A real catalog movie that is not in the library, to ingest over HTTP.
 const newcomer = catalogRows().find((r, i) => i % 97 === 5 && !inLibrary.has(r.id) && r.overview && existsSync(join(POSTERS, `${r.id}.jpg`)))!;
-const db = join(tempDir(), 'lib.db');
+const db = copyOfDemoLibrary();
 
 const servers: FastifyInstance[] = [];
 let library: Store;
@@ -26,7 +27,6 @@ async function serve(env: Record<string, string>): Promise<string> {
 }
 
 beforeAll(async () => {
-  expect(runCli(['index', makeCatalog(rows), '--no-ocr', '--db', db]).code).toBe(0);
   library = await openStore(db, { create: true });
 });
 

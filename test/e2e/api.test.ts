@@ -7,16 +7,16 @@ import { LAYOUT_MODEL } from '../../dist/design/design-features.js';
 import { buildServer } from '../../dist/server/app.js';
 import { openStore } from '../../dist/store/open-store.js';
 import type { Store } from '../../dist/store/store.js';
-import { makeCatalog, POSTERS, runCli, spreadRows, tempDir } from '../helpers.js';
+import { copyOfDemoLibrary, DEMO_ROWS } from '../demo-library.js';
+import { POSTERS, runCli } from '../helpers.js';
 
-const rows = spreadRows(80, 21);
-const db = join(tempDir(), 'lib.db');
+const rows = DEMO_ROWS;
+const db = copyOfDemoLibrary();
 let app: FastifyInstance;
 let library: Store;
 let base = '';
 
 beforeAll(async () => {
-  expect(runCli(['index', makeCatalog(rows), '--no-ocr', '--db', db]).code).toBe(0);
   library = await openStore(db, { create: true });
   app = await buildServer({ library });
   base = await app.listen({ port: 0, host: '127.0.0.1' });

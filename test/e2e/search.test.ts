@@ -2,10 +2,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchResult } from '../../dist/search/query.js';
-import { ENGINES, freshLibrary, type TestLibrary } from '../engines.js';
-import { jsonLines, makeCatalog, POSTERS, runCli, spreadRows, tempDir } from '../helpers.js';
+import { DEMO_ROWS, demoLibraryOn } from '../demo-library.js';
+import { ENGINES, type TestLibrary } from '../engines.js';
+import { jsonLines, POSTERS, runCli, tempDir } from '../helpers.js';
 
-const rows = spreadRows(150, 2);
+const rows = DEMO_ROWS;
 const byId = new Map(rows.map((r) => [r.id!, r]));
 const poster = (id: string) => join(POSTERS, `${id}.jpg`);
 
@@ -31,10 +32,8 @@ describe.each(ENGINES)('search on %s', (engine) => {
   let library: TestLibrary;
 
   beforeAll(async () => {
-    library = await freshLibrary(engine);
+    library = await demoLibraryOn(engine);
     db = library.db;
-    const r = runCli(['index', makeCatalog(rows), '--no-ocr', '--db', db, '--json']);
-    expect(r.code).toBe(0);
   });
 
   afterAll(async () => {
