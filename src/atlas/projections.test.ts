@@ -3,10 +3,12 @@ import { seededRandom } from '../util/random.js';
 import { pca } from './projections.js';
 
 /** Vectors around an offset mean, spread along two known orthogonal directions (variance about 9 and 1) plus a little noise. */
-function planted(n: number, dim: number) {
+function planted(n: number, dim: number, mirrored = false) {
   const random = seededRandom(3);
   const gauss = () => Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random());
-  const e1 = Float32Array.from({ length: dim }, (_, j) => (j % 2 === 0 ? 1 : -1) / Math.sqrt(dim));
+  // e1's largest entry is its first (a clear one), negated when `mirrored`: the same cloud reflected along e1.
+  const e1Norm = Math.sqrt(dim - 1 + 9);
+  const e1 = Float32Array.from({ length: dim }, (_, j) => ((j === 0 ? 3 : j % 2 === 0 ? 1 : -1) * (mirrored ? -1 : 1)) / e1Norm);
   const e2 = Float32Array.from({ length: dim }, (_, j) => (j < dim / 2 ? 1 : -1) / Math.sqrt(dim));
   // Centred and uncorrelated in the sample itself, so the sample's principal axes are e1 and e2.
   const centred = (x: number[]) => x.map((v) => v - x.reduce((s, w) => s + w, 0) / n);
@@ -27,8 +29,9 @@ function correlation(x: number[], y: number[]): number {
 
 describe('pca', () => {
   it.each([
-    ['more vectors than dimensions (covariance)', 400, 64],
-    ['fewer vectors than dimensions (Gram matrix)', 60, 500],
+    ['more vectors than dimensions (covariance, solved whole)', 400, 64],
+    ['fewer vectors than dimensions (Gram matrix, solved whole)', 60, 500],
+    ['a covariance too large to solve whole (subspace iteration, as a real atlas)', 700, 400],
   ])('finds the planted directions in order, centred, deterministic: %s', async (_, n, dim) => {
     const { vectors, a, b } = planted(n, dim);
     const rows = await pca(vectors, 5);
@@ -40,9 +43,20 @@ describe('pca', () => {
     expect(await pca(vectors, 5)).toEqual(rows);
   });
 
-  it('keeps no more components than the vectors span', async () => {
-    const { vectors } = planted(8, 32);
-    const rows = await pca(vectors, 50);
-    expect(rows[0]!.length).toBeLessThanOrEqual(8);
+  it('gives the components past the planted two almost no variance', async () => {
+    const { vectors } = planted(300, 48);
+    const rows = await pca(vectors, 6);
+    const variance = (c: number) => rows.reduce((s, r) => s + r[c]! ** 2, 0) / rows.length;
+    for (let c = 2; c < rows[0]!.length; c++) expect(variance(c)).toBeLessThan(1e-3 * variance(0));
+  });
+
+  it('points each axis so that its largest entry is positive: a cloud and its mirror image get mirrored coordinates', async () => {
+    // Both clouds have the same covariance, so an eigensolver returns the same axis for both; only the rule can make
+    // the first coordinate grow with the dominant input coordinate in each.
+    for (const mirrored of [false, true]) {
+      const { vectors } = planted(300, 48, mirrored);
+      const rows = await pca(vectors, 2);
+      expect(correlation(rows.map((r) => r[0]!), vectors.map((v) => v[0]!))).toBeGreaterThan(0.9);
+    }
   });
 });

@@ -25,15 +25,23 @@ const PROJECT_BLOCK = 4096;
 
 /**
  * PCA to d dimensions: each vector's coordinates on the d leading principal axes of the set
- * (about its mean), one row each. Fewer when the vectors span fewer dimensions (as many as there
- * are vectors at most); deterministic (the axes' random start is seeded).
+ * (about its mean), one row each. Fewer when the vectors span fewer dimensions (n − 1 at most,
+ * once centred). Deterministic on one machine (the axes' random start is seeded; the products
+ * are onnxruntime's float32, which another CPU may round differently), and each axis points the
+ * way its largest entry is positive, so a map is not mirrored from one build to the next by the
+ * eigensolver's arbitrary signs. Past PCA_SAMPLE vectors the mean and axes come from the sample.
  */
 export async function pca(vectors: Float32Array[], d: number): Promise<number[][]> {
   const dim = vectors[0]?.length ?? 0;
   const { mean, axes } = await principalAxes(vectors, true, { components: Math.min(d, vectors.length, dim), sample: PCA_SAMPLE });
   const k = axes.length;
   const w = new Float32Array(dim * k);
-  axes.forEach((axis, c) => axis.forEach((a, j) => (w[j * k + c] = a)));
+  axes.forEach((axis, c) => {
+    let largest = 0;
+    for (let j = 1; j < dim; j++) if (Math.abs(axis[j]!) > Math.abs(axis[largest]!)) largest = j;
+    const sign = axis[largest]! < 0 ? -1 : 1;
+    axis.forEach((a, j) => (w[j * k + c] = sign * a));
+  });
   const out: number[][] = [];
   for (let from = 0; from < vectors.length; from += PROJECT_BLOCK) {
     const block = vectors.slice(from, from + PROJECT_BLOCK);

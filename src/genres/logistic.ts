@@ -8,7 +8,7 @@
  * A mini-batch's logits (batch × d times d × g) and weight gradient (its transpose times the
  * errors) are two matrix products on onnxruntime (search/matmul.ts). Written as loops in
  * JavaScript they were 30 of the 38 s of `genres train` on 1,000 posters (7,700 features,
- * 19 genres); docs/genres.md has the times and the accuracy before and after.
+ * 18 genres); docs/genres.md has the times and the accuracy before and after.
  */
 import { matmul } from '../search/matmul.js';
 import { seededRandom } from '../util/random.js';
