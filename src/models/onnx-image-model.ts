@@ -2,6 +2,7 @@
 import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import type { RgbImage } from '../image/decode.js';
+import { optimizedSession } from './optimized-session.js';
 import { packBatch } from './pixels-to-tensor.js';
 import { l2normalize, type ImageEmbeddingModel, type ImagePreprocessing } from './types.js';
 import type { Metric } from '../util/metric.js';
@@ -54,12 +55,12 @@ export class OnnxImageModel implements ImageEmbeddingModel {
       intraOpNumThreads: opts.threads ?? availableParallelism(),
       interOpNumThreads: 1,
       executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
     };
+    // A file starts from its cached optimised graph (optimized-session.ts); bytes are optimised here.
     const session =
       typeof opts.weights === 'string'
-        ? await ort.InferenceSession.create(opts.weights, sessionOptions)
-        : await ort.InferenceSession.create(opts.weights, sessionOptions);
+        ? await optimizedSession(opts.weights, sessionOptions)
+        : await ort.InferenceSession.create(opts.weights, { ...sessionOptions, graphOptimizationLevel: 'all' });
     const inputName = opts.inputName ?? session.inputNames[0];
     const outputName = opts.outputName ?? session.outputNames[0];
     if (!inputName || !outputName) throw new Error(`model ${opts.id}: ONNX graph has no input or output`);

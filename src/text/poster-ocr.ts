@@ -23,6 +23,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
+import { optimizedSession } from '../models/optimized-session.js';
 import { DEFAULT_LIMITS, decodeResized, inspectImage, type DecodeLimits, type RgbImage } from '../image/decode.js';
 import { ctcDecode } from './ctc.js';
 import { distance, type Quad } from './geometry.js';
@@ -131,12 +132,8 @@ export class PosterOcr {
 
   static async load(threads = 1): Promise<PosterOcr> {
     const files = modelFiles();
-    const options: ort.InferenceSession.SessionOptions = { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' };
-    const [det, rec, cls] = await Promise.all([
-      ort.InferenceSession.create(files.detection, options),
-      ort.InferenceSession.create(files.recognition, options),
-      ort.InferenceSession.create(files.classifier, options),
-    ]);
+    const options: ort.InferenceSession.SessionOptions = { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential' };
+    const [det, rec, cls] = await Promise.all([optimizedSession(files.detection, options), optimizedSession(files.recognition, options), optimizedSession(files.classifier, options)]);
     const dictionary = readFileSync(files.dictionary, 'utf8').split('\n').map((c) => c.replace(/\r$/, ''));
     if (dictionary.at(-1) === '') dictionary.pop();
     return new PosterOcr(det, rec, cls, dictionary);
