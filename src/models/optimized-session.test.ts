@@ -46,6 +46,15 @@ describe('optimizedSession', () => {
     expect(await run(await ort.InferenceSession.create(optimizedGraphPath(file, cache)))).toEqual(expected);
   });
 
+  it('still answers when the cache cannot be written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'marquee-optimized-'));
+    const file = modelFile(dir);
+    const notADir = join(dir, 'a-file');
+    writeFileSync(notADir, '');
+    const expected = await run(await ort.InferenceSession.create(file));
+    expect(await run(await optimizedSession(file, {}, join(notADir, 'cache')))).toEqual(expected);
+  });
+
   it('keys the cached graph on the source file: its path and its modification', () => {
     const dir = mkdtempSync(join(tmpdir(), 'marquee-optimized-'));
     const file = modelFile(dir);

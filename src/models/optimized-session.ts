@@ -28,6 +28,15 @@ function machineKey(): string {
   return JSON.stringify([ort.env.versions.common, arch(), cpus()[0]?.model ?? '', flags]);
 }
 
+/** Removes a file if it is there and can be removed (force alone still throws when a parent is not a folder). */
+function removeQuietly(file: string): void {
+  try {
+    rmSync(file, { force: true });
+  } catch {
+    // nothing to remove, or nothing this process may remove
+  }
+}
+
 /** Where the optimised graph of `file` lives in `cacheDir`. */
 export function optimizedGraphPath(file: string, cacheDir: string): string {
   const { size, mtimeMs } = statSync(file);
@@ -46,17 +55,20 @@ export async function optimizedSession(file: string, options: ort.InferenceSessi
     try {
       return await ort.InferenceSession.create(cached, { ...options, graphOptimizationLevel: 'disabled' });
     } catch {
-      rmSync(cached, { force: true }); // damaged or from an onnxruntime that cannot read it: made again below
+      removeQuietly(cached); // damaged or from an onnxruntime that cannot read it: made again below
     }
   }
-  mkdirSync(join(cacheDir, 'optimized'), { recursive: true });
   const tmp = `${cached}.${process.pid}.tmp`;
-  // logSeverityLevel 3: the warning that the saved graph is hardware-specific is what the cache key is for.
-  const session = await ort.InferenceSession.create(file, { ...options, graphOptimizationLevel: 'all', optimizedModelFilePath: tmp, logSeverityLevel: 3 });
+  let session: ort.InferenceSession;
   try {
+    mkdirSync(join(cacheDir, 'optimized'), { recursive: true });
+    // logSeverityLevel 3: the warning that the saved graph is hardware-specific is what the cache key is for.
+    session = await ort.InferenceSession.create(file, { ...options, graphOptimizationLevel: 'all', optimizedModelFilePath: tmp, logSeverityLevel: 3 });
     renameSync(tmp, cached); // atomic: a concurrent process never reads a half-written graph
   } catch {
-    rmSync(tmp, { force: true }); // not writable: this process has its session anyway
+    // A cache that cannot be written (read-only home, full disk) costs the start-up time, nothing else.
+    removeQuietly(tmp);
+    session = await ort.InferenceSession.create(file, { ...options, graphOptimizationLevel: 'all' });
   }
   return session;
 }
