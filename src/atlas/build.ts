@@ -105,14 +105,7 @@ export async function buildAtlas(library: StoreParts, opts: AtlasBuildOptions = 
 
 async function fullBuild(library: StoreParts, channel: string, entries: { key: number; vector: Float32Array }[], seed: number, opts: AtlasBuildOptions): Promise<AtlasMeta> {
   const seconds: Record<string, number> = {};
-  const time = <T>(name: string, fn: () => T): T => {
-    opts.onStage?.(name);
-    const t = performance.now();
-    const out = fn();
-    seconds[name] = r4((performance.now() - t) / 1000);
-    return out;
-  };
-  const timeAsync = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+  const time = async <T>(name: string, fn: () => T | Promise<T>): Promise<T> => {
     opts.onStage?.(name);
     const t = performance.now();
     const out = await fn();
@@ -120,16 +113,16 @@ async function fullBuild(library: StoreParts, channel: string, entries: { key: n
     return out;
   };
   const vectors = entries.map((e) => e.vector);
-  const reduced = await timeAsync('pca', () => pca(vectors, 50));
+  const reduced = await time('pca', () => pca(vectors, 50));
   const pcaXY = pca2d(reduced);
-  const umapXY = time('umap', () => umap2d(reduced, seed, (done, total) => opts.onStep?.('umap', done, total)));
-  const tsneXY = opts.tsne === false ? umapXY : time('tsne', () => tsne2d(reduced, seed, 300, (done, total) => opts.onStep?.('tsne', done, total)));
-  const grid = time('grid', () => assignGrid(umapXY));
+  const umapXY = await time('umap', () => umap2d(reduced, seed, (done, total) => opts.onStep?.('umap', done, total)));
+  const tsneXY = opts.tsne === false ? umapXY : await time('tsne', () => tsne2d(reduced, seed, 300, (done, total) => opts.onStep?.('tsne', done, total)));
+  const grid = await time('grid', () => assignGrid(umapXY));
   const d = reduced[0]!.length;
   const flat = new Float32Array(entries.length * d);
   reduced.forEach((r, i) => flat.set(r, i * d));
-  const clustering = time('clusters', () => cluster(flat, entries.length, d, seed, opts.k));
-  const quality = time('quality', () => ({ knnOverlapUmapGrid: r4(knnOverlap(umapXY, gridPoints(grid))), knnOverlapUmapPca: r4(knnOverlap(umapXY, pcaXY)) }));
+  const clustering = await time('clusters', () => cluster(flat, entries.length, d, seed, opts.k));
+  const quality = await time('quality', () => ({ knnOverlapUmapGrid: r4(knnOverlap(umapXY, gridPoints(grid))), knnOverlapUmapPca: r4(knnOverlap(umapXY, pcaXY)) }));
   const points: AtlasPoint[] = entries.map((e, i) => ({
     key: e.key,
     pca: [pcaXY[i * 2]!, pcaXY[i * 2 + 1]!],
@@ -142,7 +135,7 @@ async function fullBuild(library: StoreParts, channel: string, entries: { key: n
   await library.atlas.savePoints(channel, points, true);
   const movies = await library.movies.byKeys(entries.map((e) => e.key));
   const color = new Map((await library.vectors.load(COLOR_CHANNEL, COLOR_MODEL)).map((e) => [e.key, e.vector]));
-  const clusters = time('labels', () => labels(movies, color, entries, clustering.assignment, clustering.k, (i, c) => {
+  const clusters = await time('labels', () => labels(movies, color, entries, clustering.assignment, clustering.k, (i, c) => {
     let s = 0;
     for (let t = 0; t < d; t++) s += (flat[i * d + t]! - clustering.centroids[c * d + t]!) ** 2;
     return s;

@@ -4,6 +4,7 @@
  * image tower's space, so a text vector is compared with poster vectors directly.
  */
 import * as ort from 'onnxruntime-node';
+import { optimizedSession } from './optimized-session.js';
 import { ClipTokenizer, vocabularyFromFiles, vocabularyFromOpenAiMerges, vocabularyFromTokenizerJson } from './clip-tokenizer.js';
 import type { TextTowerManifest, TokenizerSource } from './manifest.js';
 import { l2normalize, type TextEmbeddingModel } from './types.js';
@@ -35,7 +36,7 @@ export class OnnxClipTextModel implements TextEmbeddingModel {
   /** `id`/`version`: the dual encoder's (the text tower shares the image tower's identity). */
   static async load(id: string, version: string, tower: TextTowerManifest, threads = 1): Promise<OnnxClipTextModel> {
     const tokenizer = loadClipTokenizer(tower.tokenizer);
-    const session = await ort.InferenceSession.create(tower.weights, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+    const session = await optimizedSession(tower.weights, { intraOpNumThreads: threads, interOpNumThreads: 1 });
     const inputName = tower.input ?? session.inputNames.find((n) => n !== tower.attentionMask) ?? session.inputNames[0];
     const outputName = tower.output ?? session.outputNames[0];
     if (!inputName || !outputName) {

@@ -17,15 +17,19 @@ import { basename, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { modelCacheDir } from './cache-dir.js';
 
-/** What the optimised graph depends on besides the source: this machine's CPU and onnxruntime. */
+let machine: string | undefined;
+
+/** What the optimised graph depends on besides the source: this machine's CPU and onnxruntime (read once per process). */
 function machineKey(): string {
+  if (machine !== undefined) return machine;
   let flags = '';
   try {
     flags = /^flags\s*:(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? '';
   } catch {
     // Not Linux: the CPU model names the instruction set closely enough.
   }
-  return JSON.stringify([ort.env.versions.common, arch(), cpus()[0]?.model ?? '', flags]);
+  machine = JSON.stringify([ort.env.versions.common, arch(), cpus()[0]?.model ?? '', flags]);
+  return machine;
 }
 
 /** Removes a file if it is there and can be removed (force alone still throws when a parent is not a folder). */
