@@ -8,18 +8,28 @@
 export interface GridLayout {
   cols: number;
   rows: number;
+  /** A cell's width over its height (1: square; 16 / 9 for stills). */
+  aspect?: number;
   /** cell index (row * cols + col) of each point */
   cell: Int32Array;
 }
 
-export function gridShape(n: number): { cols: number; rows: number } {
-  const cols = Math.max(1, Math.ceil(Math.sqrt(n)));
+/** A grid of at least n cells of `aspect` (width / height) that is about as wide as it is high. */
+export function gridShape(n: number, aspect = 1): { cols: number; rows: number } {
+  const cols = Math.max(1, Math.ceil(Math.sqrt(n / aspect)));
   return { cols, rows: Math.max(1, Math.ceil(n / cols)) };
 }
 
-export function assignGrid(points: Float32Array): GridLayout {
+/** A cell's width and height in the unit square the grid is fitted into (centred on neither axis: it starts at 0, 0). */
+export function cellSize(cols: number, rows: number, aspect = 1): { w: number; h: number } {
+  const w = Math.min(1 / cols, aspect / rows);
+  return { w, h: w / aspect };
+}
+
+/** Points (n x 2, in a unit square) to cells of a near-square grid; `aspect`: the cells' width over height. */
+export function assignGrid(points: Float32Array, aspect = 1): GridLayout {
   const n = points.length / 2;
-  const { cols, rows } = gridShape(n);
+  const { cols, rows } = gridShape(n, aspect);
   const cell = new Int32Array(n);
   // Cells in reading order are filled first; the last row may be partly empty.
   const split = (idx: number[], c0: number, r0: number, c1: number, r1: number): void => {
@@ -36,7 +46,8 @@ export function assignGrid(points: Float32Array): GridLayout {
       cell[idx[0]!] = r0 * cols + c0;
       return;
     }
-    const byX = w >= h;
+    // The region's longer side on the page (cells of `aspect`), not in cell counts.
+    const byX = w * aspect >= h;
     const axis = byX ? 0 : 1;
     const mid = byX ? c0 + Math.floor(w / 2) : r0 + Math.floor(h / 2);
     const capA = byX ? capacity(c0, r0, mid, r1) : capacity(c0, r0, c1, mid);
@@ -53,15 +64,15 @@ export function assignGrid(points: Float32Array): GridLayout {
     }
   };
   split(Array.from({ length: n }, (_, i) => i), 0, 0, cols, rows);
-  return { cols, rows, cell };
+  return { cols, rows, cell, ...(aspect !== 1 ? { aspect } : {}) };
 }
 
 /** Cell centre in [0,1]^2 coordinates. */
-export function cellPosition(layout: GridLayout, cell: number): [number, number] {
+export function cellPosition(layout: Pick<GridLayout, 'cols' | 'rows' | 'aspect'>, cell: number): [number, number] {
   const c = cell % layout.cols;
   const r = Math.floor(cell / layout.cols);
-  const s = Math.max(layout.cols, layout.rows);
-  return [(c + 0.5) / s, (r + 0.5) / s];
+  const { w, h } = cellSize(layout.cols, layout.rows, layout.aspect);
+  return [(c + 0.5) * w, (r + 0.5) * h];
 }
 
 /** Optimal assignment of points to cells minimising squared distance (Hungarian, for validation on small n). */

@@ -32,6 +32,22 @@ const PROJECT_BLOCK = 4096;
  * eigensolver's arbitrary signs. Past PCA_SAMPLE vectors the mean and axes come from the sample.
  */
 export async function pca(vectors: Float32Array[], d: number): Promise<number[][]> {
+  const basis = await pcaBasis(vectors, d);
+  const flat = await projectOnBasis(basis, vectors);
+  return Array.from({ length: vectors.length }, (_, i) => Array.from(flat.subarray(i * basis.k, (i + 1) * basis.k)));
+}
+
+/** The mean and the d leading principal axes of a set (as `pca` takes them), to project more vectors onto later. */
+export interface PcaBasis {
+  dim: number;
+  k: number;
+  mean: Float64Array;
+  /** dim x k, row-major: column c is axis c. */
+  w: Float32Array;
+}
+
+/** The basis `pca` projects onto: learned on an even sample of at most PCA_SAMPLE of `vectors`. */
+export async function pcaBasis(vectors: Float32Array[], d: number): Promise<PcaBasis> {
   const dim = vectors[0]?.length ?? 0;
   const { mean, axes } = await principalAxes(vectors, true, { components: Math.min(d, vectors.length, dim), sample: PCA_SAMPLE });
   const k = axes.length;
@@ -42,15 +58,20 @@ export async function pca(vectors: Float32Array[], d: number): Promise<number[][
     const sign = axis[largest]! < 0 ? -1 : 1;
     axis.forEach((a, j) => (w[j * k + c] = sign * a));
   });
-  const out: number[][] = [];
+  return { dim, k, mean, w };
+}
+
+/** Each vector's coordinates on a basis, n x k flat (blocks of PROJECT_BLOCK vectors per matrix product). */
+export async function projectOnBasis(basis: PcaBasis, vectors: Float32Array[]): Promise<Float32Array> {
+  const { dim, k, mean, w } = basis;
+  const out = new Float32Array(vectors.length * k);
   for (let from = 0; from < vectors.length; from += PROJECT_BLOCK) {
     const block = vectors.slice(from, from + PROJECT_BLOCK);
     const x = new Float32Array(block.length * dim);
     block.forEach((v, i) => {
       for (let j = 0; j < dim; j++) x[i * dim + j] = v[j]! - mean[j]!;
     });
-    const y = await matmul(x, w, block.length, dim, k);
-    for (let i = 0; i < block.length; i++) out.push(Array.from(y.subarray(i * k, (i + 1) * k)));
+    out.set(await matmul(x, w, block.length, dim, k), from * k);
   }
   return out;
 }

@@ -1,13 +1,13 @@
 /**
  * `marquee index --background`: what an index run leaves to the library's job queue once the
- * posters, synopses and stills are searchable — the genre tiles, the atlas, the printed text, the
+ * posters, synopses and stills are searchable — the genre tiles, the atlas, the stills atlas, the printed text, the
  * faces, and each film of --video — for `marquee serve` or `marquee worker` (here or on other
  * machines) to run in the order of their priorities. A kind already waiting or running is not
  * enqueued twice (the queue returns that job).
  */
 import { videosToIndex } from '../films/index-video.js';
 import { tilesEnabled } from '../models/poster-tiles.js';
-import { ATLAS_BUILD_JOB, FACES_JOB, FILM_ANALYSIS_JOB, JOB_PRIORITY, POSTER_TEXT_JOB, POSTER_TILES_JOB, type AtlasBuildRequest, type FilmAnalysisRequest } from '../ingest/library-jobs.js';
+import { ATLAS_BUILD_JOB, FACES_JOB, FILM_ANALYSIS_JOB, JOB_PRIORITY, POSTER_TEXT_JOB, POSTER_TILES_JOB, STILLS_ATLAS_JOB, type AtlasBuildRequest, type FilmAnalysisRequest } from '../ingest/library-jobs.js';
 import type { JobSpec } from '../jobs/job-queue.js';
 import type { Store } from '../store/store.js';
 
@@ -21,15 +21,17 @@ async function enqueueBehindRunning(library: Store, job: JobSpec): Promise<void>
 }
 
 /** Enqueues the passes after the posters; returns the kinds enqueued (or found waiting), in priority order. */
-export async function enqueueFollowUps(library: Store, what: { tiles: boolean; atlas: boolean; ocr: boolean; faces: boolean }): Promise<string[]> {
+export async function enqueueFollowUps(library: Store, what: { tiles: boolean; atlas: boolean; stillsAtlas: boolean; ocr: boolean; faces: boolean }): Promise<string[]> {
   const kinds = [
     what.tiles && tilesEnabled() ? POSTER_TILES_JOB : undefined,
     what.atlas ? ATLAS_BUILD_JOB : undefined,
+    what.stillsAtlas ? STILLS_ATLAS_JOB : undefined,
     what.ocr ? POSTER_TEXT_JOB : undefined,
     what.faces ? FACES_JOB : undefined,
   ].filter((k): k is string => k !== undefined);
-  // The atlas places new posters into the layout it has (a first build when there is none), as `marquee atlas build` does.
-  for (const kind of kinds) await enqueueBehindRunning(library, { kind, priority: JOB_PRIORITY[kind], payload: kind === ATLAS_BUILD_JOB ? ({ incremental: true } satisfies AtlasBuildRequest) : undefined });
+  // The atlases place new posters (stills) into the layout they have (a first build when there is none), as `marquee atlas build` does.
+  const incremental = (kind: string) => kind === ATLAS_BUILD_JOB || kind === STILLS_ATLAS_JOB;
+  for (const kind of kinds) await enqueueBehindRunning(library, { kind, priority: JOB_PRIORITY[kind], payload: incremental(kind) ? ({ incremental: true } satisfies AtlasBuildRequest) : undefined });
   return kinds;
 }
 

@@ -148,7 +148,7 @@ export async function runIndexCommand(catalog: string | undefined, opts: IndexCo
       return 1;
     }
     // The posters are in: their passes are left to the queue whatever the stills and videos give.
-    if (background) leave = { passes: true, films: [] };
+    if (background) leave = { passes: true, stills: !!opts.stills, films: [] };
     const { code, films } = await stillsAndVideos(library, imageModels[0]!.model, opts, stop.requested);
     if (leave) leave.films = films;
     return code;
@@ -239,7 +239,7 @@ async function runStillsOnly(opts: IndexCommandOptions): Promise<number> {
   let leave: LeftToQueue | undefined;
   try {
     const { code, films } = await stillsAndVideos(library, imageModel, opts, stop.requested);
-    if (code === 0 && opts.background) leave = { passes: false, films };
+    if (code === 0 && opts.background) leave = { passes: false, stills: !!opts.stills, films };
     return code;
   } finally {
     stop.dispose();
@@ -251,6 +251,8 @@ async function runStillsOnly(opts: IndexCommandOptions): Promise<number> {
 /** What `--background` leaves to the job queue: the passes after a catalog's posters, and the films of --video. */
 interface LeftToQueue {
   passes: boolean;
+  /** Stills were indexed: their map is placed again. */
+  stills: boolean;
   films: FilmAnalysisRequest[];
 }
 
@@ -269,7 +271,7 @@ async function releaseLeavingToQueue(library: Store, release: () => Promise<void
  * released the index lock (a film's run takes it), and says so.
  */
 async function leaveToQueue(library: Store, opts: IndexCommandOptions, left: LeftToQueue): Promise<void> {
-  const kinds = await enqueueFollowUps(library, { tiles: left.passes, atlas: left.passes, ocr: left.passes && opts.ocr !== false, faces: !!opts.faces });
+  const kinds = await enqueueFollowUps(library, { tiles: left.passes, atlas: left.passes, stillsAtlas: left.stills, ocr: left.passes && opts.ocr !== false, faces: !!opts.faces });
   await enqueueFilms(library, left.films);
   if (opts.json) process.stdout.write(`${JSON.stringify({ type: 'queued', kinds, films: left.films })}\n`);
   else if (kinds.length || left.films.length)

@@ -1,10 +1,12 @@
-/** `marquee looks`, `marquee which-movie`, `marquee stills look|eval|clusters`. */
+/** `marquee looks`, `marquee which-movie`, `marquee stills look|eval|clusters|atlas`. */
 import { readFile, writeFile } from 'node:fs/promises';
 import { SearchEngine } from '../search/engine.js';
 import { LOOK_WEIGHTS } from '../stills/looks.js';
 import { StillsService } from '../stills/service.js';
+import { buildStillsAtlas } from '../stills/stills-atlas.js';
 import { runJsonlBatch } from './jsonl-batch.js';
 import { openExistingLibrary } from './open-library.js';
+import { stageProgress } from './progress.js';
 
 async function withService<T>(db: string | undefined, fn: (s: StillsService) => Promise<T>): Promise<T> {
   const library = await openExistingLibrary(db);
@@ -114,4 +116,29 @@ export async function runStillsClustersCommand(opts: { db?: string; k?: number; 
     }
     return 0;
   });
+}
+
+export async function runStillsAtlasCommand(opts: { db?: string; rebuild?: boolean; k?: number; seed: number; json?: boolean }): Promise<number> {
+  const library = await openExistingLibrary(opts.db);
+  try {
+    const started = performance.now();
+    const steps = stageProgress({ tty: process.stderr.isTTY === true }, 'stills atlas');
+    const meta = await buildStillsAtlas(library, {
+      rebuild: opts.rebuild,
+      k: opts.k,
+      seed: opts.seed,
+      onStage: (stage) => !opts.json && steps.stage(stage),
+      onStep: (_stage, done, total) => !opts.json && steps.step(done, total),
+    });
+    steps.stop();
+    const seconds = (performance.now() - started) / 1000;
+    if (opts.json) print({ ...meta, totalSeconds: Math.round(seconds * 100) / 100 });
+    else {
+      process.stdout.write(`stills atlas of ${meta.stills} stills in ${seconds.toFixed(1)} s; grid ${meta.grid.cols}x${meta.grid.rows}; ${meta.sheets} sheets; ${meta.k} clusters (silhouette ${meta.silhouette}); ${meta.incremental} placed incrementally\n`);
+      for (const c of meta.clusters) process.stdout.write(`  ${String(c.id).padStart(2)} ${String(c.size).padStart(6)}  ${c.label}\n`);
+    }
+    return 0;
+  } finally {
+    await library.close();
+  }
 }

@@ -25,14 +25,16 @@ export const POSTER_TILES_JOB = 'poster-tiles';
 /** One film's shots, rhythm and colour from its video (`marquee index --video`); keyed by the file. */
 export const FILM_ANALYSIS_JOB = 'film-analysis';
 export const ATLAS_BUILD_JOB = 'atlas-build';
+/** The map of every still (`marquee stills atlas`), enqueued by `marquee index --stills --background`. */
+export const STILLS_ATLAS_JOB = 'stills-atlas';
 /** A stored analysis (closest pairs of a channel, duplicate groups); keyed by the analysis. */
 export const ANALYSIS_JOB = 'analysis';
 
 /** Every kind a library has. */
-export const JOB_KINDS: readonly string[] = [POSTER_TEXT_JOB, SMALL_PRINT_JOB, FACES_JOB, POSTER_TILES_JOB, ANALYSIS_JOB, GENRES_TRAIN_JOB, ATLAS_BUILD_JOB, FILM_ANALYSIS_JOB];
+export const JOB_KINDS: readonly string[] = [POSTER_TEXT_JOB, SMALL_PRINT_JOB, FACES_JOB, POSTER_TILES_JOB, ANALYSIS_JOB, GENRES_TRAIN_JOB, ATLAS_BUILD_JOB, STILLS_ATLAS_JOB, FILM_ANALYSIS_JOB];
 
 /** Kinds a client may start over HTTP (the OCR pass is started by serve --read-text; analyses and films, which need a payload, by the server and `marquee index`). */
-export const STARTABLE_JOBS = [GENRES_TRAIN_JOB, ATLAS_BUILD_JOB, FACES_JOB, POSTER_TILES_JOB] as const;
+export const STARTABLE_JOBS = [GENRES_TRAIN_JOB, ATLAS_BUILD_JOB, STILLS_ATLAS_JOB, FACES_JOB, POSTER_TILES_JOB] as const;
 export type StartableJob = (typeof STARTABLE_JOBS)[number];
 
 /**
@@ -48,6 +50,7 @@ export const JOB_PRIORITY: Record<string, number> = {
   [POSTER_TILES_JOB]: 27,
   [ATLAS_BUILD_JOB]: 26,
   [GENRES_TRAIN_JOB]: 25,
+  [STILLS_ATLAS_JOB]: 24,
   [FILM_ANALYSIS_JOB]: 22,
   [POSTER_TEXT_JOB]: 20,
   [FACES_JOB]: 18,
@@ -57,7 +60,7 @@ export const JOB_PRIORITY: Record<string, number> = {
 /** How long a film job waits before trying again while another index run holds the lock. */
 const FILM_LOCK_RETRY_MS = 15_000;
 
-/** What an atlas-build job is given: incremental places new posters into the frozen layout (default: rebuild). */
+/** What an atlas-build or stills-atlas job is given: incremental places new posters (stills) into the frozen layout (default: rebuild). */
 export interface AtlasBuildRequest {
   incremental?: boolean;
 }
@@ -140,6 +143,12 @@ export function libraryJobHandlers(library: StoreParts, cpuBudget: number): JobH
       cpus: 1,
       // A rebuild when asked for on /jobs; `marquee index --background` places new posters into the layout there is (a first build when none).
       run: (ctx) => runCliJob(['atlas', 'build', ...((ctx.job.payload as AtlasBuildRequest | null)?.incremental ? [] : ['--rebuild']), '--json'], library.connection, ctx),
+    },
+    {
+      kind: STILLS_ATLAS_JOB,
+      cpus: 1,
+      // As the poster atlas: a rebuild when asked for on /jobs; after an index run, new stills placed into the map there is.
+      run: (ctx) => runCliJob(['stills', 'atlas', ...((ctx.job.payload as AtlasBuildRequest | null)?.incremental ? [] : ['--rebuild']), '--json'], library.connection, ctx),
     },
     // The tiles (about 3 minutes) give way to an analysis a page waits for, between two batches.
     { kind: POSTER_TILES_JOB, cpus: 1, run: (ctx) => runCliJob(['genres', 'tiles', '--json'], library.connection, ctx, { resumable: true }) },

@@ -244,6 +244,33 @@ export const atlasSchema = {
   required: ['meta', 'points'],
 } as const;
 
+const column = (description: string) => ({ type: 'array', items: { type: 'number' }, description }) as const;
+export const stillsAtlasSchema = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    meta: { type: 'object', additionalProperties: true, description: 'the build: stills, grid, tile (sprite size and sheet layout), sheets, clusters with labels, seconds per stage, stills placed incrementally' },
+    films: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, title: { type: 'string' }, year: { type: ['integer', 'null'] } }, required: ['id', 'title', 'year'] } },
+    stills: {
+      type: 'object',
+      description: 'one array per field, a still\'s values at the same index',
+      properties: {
+        film: column('index into films'),
+        seq: column('the still\'s number in its film'),
+        x: column('position in the PCA plane, 0-1'),
+        y: column('position in the PCA plane, 0-1'),
+        cell: column('grid cell (row * cols + col)'),
+        cluster: column('cluster id (meta.clusters)'),
+        hue: column('dominant hue in degrees, -1 for none'),
+        sheet: column('thumbnail sheet'),
+        slot: column('slot on the sheet'),
+      },
+      required: ['film', 'seq', 'x', 'y', 'cell', 'cluster', 'hue', 'sheet', 'slot'],
+    },
+  },
+  required: ['meta', 'films', 'stills'],
+} as const;
+
 export const stillsMoviesSchema = {
   type: 'object',
   properties: { movies: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, title: { type: 'string' }, year: { type: ['integer', 'null'] }, stills: { type: 'integer' } }, required: ['id', 'title', 'year', 'stills'] } } },

@@ -13,7 +13,7 @@ import { poolLookStats, summariseLook } from '../image/look-stats.js';
 import { poolPalettes } from './movie-look.js';
 import { centre } from '../util/vectors.js';
 import { CLOSE_UP_AREA } from './still-faces.js';
-import type { StoredStill } from '../store/types.js';
+import type { StillSummary, StoredStill } from '../store/types.js';
 
 export interface StillRef {
   movie: string;
@@ -53,7 +53,7 @@ function describe(l: number, s: number, balance: number, lowKey: number): string
 }
 
 /** With faces scanned: "close-ups" when most members show a large face, "people" when most show a face, "no people" when almost none do. */
-function facesWord(members: StoredStill[], faces: Map<number, { count: number; largestArea: number }> | undefined): string | undefined {
+function facesWord(members: StillSummary[], faces: Map<number, { count: number; largestArea: number }> | undefined): string | undefined {
   const scanned = members.map((m) => faces?.get(m.key)).filter((f): f is { count: number; largestArea: number } => !!f);
   if (scanned.length < members.length / 2) return undefined;
   const share = (pred: (f: { count: number; largestArea: number }) => boolean) => scanned.filter(pred).length / scanned.length;
@@ -76,24 +76,53 @@ export async function clusterStills(
   reduced.forEach((r, i) => x.set(r, i * d));
   const c = cluster(x, n, d, seed, opts.k, [5, 12]);
   const layout = assignGrid(pca2d(reduced));
+  const dist = (i: number, id: number) => {
+    let sum = 0;
+    for (let t = 0; t < d; t++) sum += (x[i * d + t]! - c.centroids[id * d + t]!) ** 2;
+    return sum;
+  };
+  const clusters = describeStillClusters(stills, movieIds, c.assignment, c.k, dist, opts.faces);
+  return {
+    k: c.k,
+    silhouette: Math.round(c.silhouette * 1000) / 1000,
+    grid: { cols: layout.cols, rows: layout.rows },
+    clusters,
+    stills: stills.map((s, i) => ({ movie: movieIds.get(s.movieKey)!, seq: s.seq, cluster: c.assignment[i]!, cell: [layout.cell[i]! % layout.cols, Math.floor(layout.cell[i]! / layout.cols)] as [number, number] })),
+  };
+}
+
+/**
+ * Each cluster's label and summary from its members' looks (and faces when scanned), with its 5
+ * stills nearest the centre by `distance(still index, cluster)`; largest cluster first. Reads
+ * only what a still summary holds, so a map of every still labels its clusters without vectors.
+ */
+export function describeStillClusters(
+  stills: StillSummary[],
+  movieIds: Map<number, string>,
+  assignment: Int32Array,
+  k: number,
+  distance: (i: number, cluster: number) => number,
+  faces?: Map<number, { count: number; largestArea: number }>,
+): StillCluster[] {
   const r3 = (v: number) => Math.round(v * 1000) / 1000;
+  const byCluster = Array.from({ length: k }, () => [] as number[]);
+  assignment.forEach((c, i) => byCluster[c]?.push(i));
   const clusters: StillCluster[] = [];
-  for (let id = 0; id < c.k; id++) {
-    const members = stills.map((s, i) => ({ s, i })).filter(({ i }) => c.assignment[i] === id);
-    if (members.length === 0) continue;
-    const stats = poolLookStats(members.map(({ s }) => s.look.stats));
+  byCluster.forEach((idx, id) => {
+    if (idx.length === 0) return;
+    const members = idx.map((i) => stills[i]!);
+    const stats = poolLookStats(members.map((s) => s.look.stats));
     const hsl = summariseLook(stats);
     const counts = new Map<string, number>();
-    for (const { s } of members) counts.set(movieIds.get(s.movieKey)!, (counts.get(movieIds.get(s.movieKey)!) ?? 0) + 1);
-    const dist = (i: number) => {
-      let sum = 0;
-      for (let t = 0; t < d; t++) sum += (x[i * d + t]! - c.centroids[id * d + t]!) ** 2;
-      return sum;
-    };
-    const central = [...members].sort((a, b) => dist(a.i) - dist(b.i)).slice(0, 5).map(({ s }) => ({ movie: movieIds.get(s.movieKey)!, seq: s.seq }));
-    const palette = poolPalettes(members.map(({ s }) => s.look.palette), 4).map((p) => ({ hex: p.hex, name: p.name, share: p.share }));
-    const movies = [...counts].map(([mid, k]) => ({ id: mid, share: r3(k / members.length) })).sort((a, b) => b.share - a.share);
-    const people = facesWord(members.map(({ s }) => s), opts.faces);
+    for (const s of members) counts.set(movieIds.get(s.movieKey)!, (counts.get(movieIds.get(s.movieKey)!) ?? 0) + 1);
+    const central = idx
+      .map((i) => ({ i, d: distance(i, id) }))
+      .sort((a, b) => a.d - b.d)
+      .slice(0, 5)
+      .map(({ i }) => ({ movie: movieIds.get(stills[i]!.movieKey)!, seq: stills[i]!.seq }));
+    const palette = poolPalettes(members.map((s) => s.look.palette), 4).map((p) => ({ hex: p.hex, name: p.name, share: p.share }));
+    const movies = [...counts].map(([mid, n]) => ({ id: mid, share: r3(n / members.length) })).sort((a, b) => b.share - a.share);
+    const people = facesWord(members, faces);
     const tone = [people, describe(hsl.lightness.mean, hsl.saturation.mean, hsl.warmCoolBalance, hsl.lowKeyShare)].filter(Boolean).join(', ');
     const colours = palette.slice(0, 2).map((p) => p.name).join(' and ');
     const source = movies[0]!.share >= 0.6 ? `mostly ${movies[0]!.id}` : `${movies.length} films`;
@@ -108,12 +137,6 @@ export async function clusterStills(
       movies,
       central,
     });
-  }
-  return {
-    k: c.k,
-    silhouette: r3(c.silhouette),
-    grid: { cols: layout.cols, rows: layout.rows },
-    clusters: clusters.sort((a, b) => b.size - a.size),
-    stills: stills.map((s, i) => ({ movie: movieIds.get(s.movieKey)!, seq: s.seq, cluster: c.assignment[i]!, cell: [layout.cell[i]! % layout.cols, Math.floor(layout.cell[i]! / layout.cols)] as [number, number] })),
-  };
+  });
+  return clusters.sort((a, b) => b.size - a.size);
 }

@@ -9,6 +9,7 @@ import { changedKeys } from './revisions.js';
 import type { QueueUnderTest } from '../jobs/job-queue.conformance.js';
 import type { MorePosterWrite, MovieWrite, Store } from './store.js';
 import type { MovieRecord, StillRecord, VectorRecord } from './types.js';
+import type { StillsAtlasPlace } from './repositories/stills-atlas.js';
 
 export interface LibraryUnderTest {
   store: Store;
@@ -513,6 +514,44 @@ export function storeConformance(name: string, make: StoreFactory): void {
           expect(await store.faces.stillsNeedingScan('f1')).toHaveLength(3);
           expect([...(await store.faces.stillFaces()).values()]).toEqual([[face]]);
           expect((await store.faces.stillFaces(todo[0]!.key === own[0]!.key ? catalogKey : gravity)).size).toBe(1);
+          expect(await store.checkIntegrity()).toEqual([]);
+        });
+      });
+
+      it('keeps the stills map: places by still, named files, a build saved whole; a still deleted takes its place along', async () => {
+        await withLibrary(async ({ store }) => {
+          const mapFilm = (keep: number[]) => ({ movie: movie('map-film', { title: 'Map Film', genres: [] }), imdbId: null, keepSeqs: keep });
+          const key = (await store.stills.prepareMovies([mapFilm([1, 2, 3])], '/stills')).keys[0]!;
+          await store.stills.put([still(key, 1), still(key, 2), still(key, 3)]);
+          const stills = await store.stills.ofMovie(key);
+          // Summaries and vectors by key, a page at a time or for named stills.
+          const summaries = await store.stills.lookPage(0, 2);
+          expect(summaries.map((s) => [s.seq, s.contentHash])).toEqual([[1, 's1'], [2, 's2']]);
+          expect(summaries[0]!.look).toEqual(stills[0]!.look);
+          expect((await store.stills.lookPage(summaries[1]!.key, 2)).map((s) => s.seq)).toEqual([3]);
+          const vectors = await store.stills.vectorsOf([stills[2]!.key, stills[0]!.key, 999_999]);
+          expect([...vectors.keys()].sort((a, b) => a - b)).toEqual([stills[0]!.key, stills[2]!.key]);
+          expect(Array.from(vectors.get(stills[2]!.key)!)).toEqual(Array.from(stills[2]!.content));
+          expect((await store.stills.thumbnails([stills[1]!.key])).get(stills[1]!.key)!.toString()).toBe('still 2');
+
+          const place = (i: number, over: Partial<StillsAtlasPlace> = {}): StillsAtlasPlace => ({ stillKey: stills[i]!.key, contentHash: stills[i]!.contentHash, x: 0.25 * i, y: 0.5, cell: i, cluster: i % 2, hue: i === 2 ? -1 : 120 * i, sheet: 0, slot: i, placed: 'build', ...over });
+          await store.stillsAtlas.save({ places: [place(0), place(1), place(2)], replaceAll: true, files: [{ name: 'meta', data: Buffer.from('{"v":1}') }, { name: 'sheet.0', data: Buffer.from([0, 255, 1]) }] });
+          expect(await store.stillsAtlas.places()).toEqual([place(0), place(1), place(2)]);
+          expect((await store.stillsAtlas.view()).map((r) => [r.movieId, r.movieKey, r.seq, r.cell])).toEqual([['map-film', key, 1, 0], ['map-film', key, 2, 1], ['map-film', key, 3, 2]]);
+          expect(await store.stillsAtlas.file('sheet.0')).toEqual(Buffer.from([0, 255, 1]));
+          expect(await store.stillsAtlas.fileNames()).toEqual(['meta', 'sheet.0']);
+          // An incremental save adds and replaces places and files, drops the files it names, and keeps the rest.
+          await store.stillsAtlas.save({ places: [place(1, { cell: 7, placed: 'incremental' })], replaceAll: false, files: [{ name: 'sheet.1', data: Buffer.from('b') }, { name: 'meta', data: Buffer.from('{"v":2}') }], dropFiles: ['sheet.0'] });
+          expect((await store.stillsAtlas.places()).map((p) => [p.cell, p.placed])).toEqual([[0, 'build'], [7, 'incremental'], [2, 'build']]);
+          expect(await store.stillsAtlas.fileNames()).toEqual(['meta', 'sheet.1']);
+          expect((await store.stillsAtlas.file('meta'))!.toString()).toBe('{"v":2}');
+          // A still gone from its folder takes its place along.
+          await store.stills.prepareMovies([mapFilm([1, 3])], '/stills');
+          expect((await store.stillsAtlas.places()).map((p) => p.stillKey)).toEqual([stills[0]!.key, stills[2]!.key]);
+          // A whole build replaces every place and file.
+          await store.stillsAtlas.save({ places: [place(2, { cell: 0 })], replaceAll: true, files: [{ name: 'meta', data: Buffer.from('{}') }] });
+          expect((await store.stillsAtlas.places()).map((p) => p.stillKey)).toEqual([stills[2]!.key]);
+          expect(await store.stillsAtlas.fileNames()).toEqual(['meta']);
           expect(await store.checkIntegrity()).toEqual([]);
         });
       });

@@ -45,6 +45,8 @@ export const TABLE_SPECS: TableSpec[] = [
   t('index_batches', ['run_id', 'batch', 'worker', 'counts', 'finished_at'], ['run_id', 'batch'], { json: ['counts'], time: ['finished_at'] }),
   t('stills', ['key', 'movie_key', 'seq', 'path', 'timestamp', 'content_hash', 'width', 'height', 'thumbnail', 'versions', 'content', 'color', 'layout', 'look'], ['key'], { json: ['look'], identity: 'key' }),
   t('movie_looks', ['movie_key', 'stills_hash', 'look', 'barcode'], ['movie_key'], { json: ['look'] }),
+  t('stills_atlas_points', ['still_key', 'content_hash', 'x', 'y', 'cell', 'cluster', 'hue', 'sheet', 'slot', 'placed'], ['still_key']),
+  t('stills_atlas_files', ['name', 'data'], ['name']),
   t('still_faces', ['still_key', 'model_version', 'source_hash', 'faces'], ['still_key'], { json: ['faces'] }),
   t('films', ['movie_key', 'source', 'source_hash', 'version', 'analysis', 'barcode'], ['movie_key'], { json: ['analysis'] }),
 ];

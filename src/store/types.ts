@@ -158,6 +158,8 @@ export interface StoredStill {
 
 /** What which-movie reads of a still: its place and its two vectors (stills/which-movie.ts), a page at a time. */
 export type StillVectors = Pick<StoredStill, 'key' | 'movieKey' | 'seq' | 'content' | 'color'>;
+/** A still without its vectors: what a map of stills labels and colours them by. */
+export type StillSummary = Pick<StoredStill, 'key' | 'movieKey' | 'seq' | 'contentHash' | 'look'>;
 
 /** A film analysed from a video file: where it came from, and the analysis (films/film-analysis.ts). */
 export interface StoredFilm<T> {

@@ -9,6 +9,7 @@ import type { LookMatch } from '../../src/stills/looks.js';
 import type { WhichMovieAnswer, WhichMovieResult } from '../../src/stills/service.js';
 import type { MovieFaceStats } from '../../src/stills/still-faces.js';
 import type { AtlasView, AtlasViewPoint } from '../../src/server/services/atlas-view.js';
+import type { StillsAtlasView } from '../../src/server/services/stills-atlas-view.js';
 import type { MoviePage } from '../../src/server/services/movie-page.js';
 import type { AnalysisProgress, DuplicateGroups } from '../../src/server/services/analysis-results.js';
 import type { Identification } from '../../src/search/identify.js';
@@ -53,6 +54,8 @@ export type Movie = MoviePage;
 
 /** GET /api/atlas */
 export type Atlas = AtlasView;
+/** GET /api/stills/atlas */
+export type StillsAtlas = StillsAtlasView;
 export type AtlasPoint = AtlasViewPoint;
 
 /** GET /api/movies/{id}/look */
@@ -362,10 +365,19 @@ export async function jobAction(path: string): Promise<void> {
  * `atlas_building`, `waiting` hears why and the atlas is asked for again every 3 s; undefined
  * when `signal` aborted meanwhile.
  */
-export async function atlas(signal: AbortSignal, waiting: (error: ApiError) => void): Promise<Atlas | undefined> {
+export function atlas(signal: AbortSignal, waiting: (error: ApiError) => void): Promise<Atlas | undefined> {
+  return whenBuilt<Atlas>('/api/atlas', signal, waiting);
+}
+
+/** GET /api/stills/atlas: the map of every still (built by a job after `marquee index --stills --background`), waited for as the atlas is. */
+export function stillsAtlas(signal: AbortSignal, waiting: (error: ApiError) => void): Promise<StillsAtlas | undefined> {
+  return whenBuilt<StillsAtlas>('/api/stills/atlas', signal, waiting);
+}
+
+async function whenBuilt<T>(url: string, signal: AbortSignal, waiting: (error: ApiError) => void): Promise<T | undefined> {
   for (;;) {
     try {
-      const data = await json<Atlas>(await fetch('/api/atlas', { signal }));
+      const data = await json<T>(await fetch(url, { signal }));
       return signal.aborted ? undefined : data;
     } catch (err) {
       if (signal.aborted) return undefined;
@@ -378,9 +390,18 @@ export async function atlas(signal: AbortSignal, waiting: (error: ApiError) => v
 }
 
 /** GET /api/atlas/sheets/{n}: a JPEG of thumbnail tiles. */
-export async function atlasSheet(sheet: number): Promise<Blob> {
-  const res = await fetch(`/api/atlas/sheets/${sheet}`);
+export function atlasSheet(sheet: number): Promise<Blob> {
+  return sheetBlob(`/api/atlas/sheets/${sheet}`, `atlas sheet ${sheet}`);
+}
+
+/** GET /api/stills/atlas/sheets/{n}: a JPEG of 16:9 still tiles. */
+export function stillsAtlasSheet(sheet: number): Promise<Blob> {
+  return sheetBlob(`/api/stills/atlas/sheets/${sheet}`, `stills atlas sheet ${sheet}`);
+}
+
+async function sheetBlob(url: string, what: string): Promise<Blob> {
+  const res = await fetch(url);
   askForTokenOn401(res);
-  if (!res.ok) throw new ApiError(`http_${res.status}`, `atlas sheet ${sheet}: HTTP ${res.status}`);
+  if (!res.ok) throw new ApiError(`http_${res.status}`, `${what}: HTTP ${res.status}`);
   return res.blob();
 }

@@ -6,6 +6,7 @@ import { renderHome } from './pages/home.js';
 import { renderMovie } from './pages/movie.js';
 import { renderPairs } from './pages/pairs.js';
 import { renderStills } from './pages/stills.js';
+import { renderStillsAtlas } from './pages/stills-atlas.js';
 import { renderFilms } from './pages/film.js';
 import { renderTrends } from './pages/trends.js';
 import { renderBorrowings } from './pages/borrowings.js';
@@ -25,6 +26,7 @@ function route(): void {
   else if (path === '/pairs') leave = renderPairs(root);
   else if (path === '/atlas') leave = renderAtlas(root);
   else if (path === '/stills') leave = renderStills(root);
+  else if (path === '/stills/atlas') leave = renderStillsAtlas(root);
   else if (path === '/films') leave = renderFilms(root);
   else if (path === '/trends') leave = renderTrends(root);
   else if (path === '/borrowings') leave = renderBorrowings(root);

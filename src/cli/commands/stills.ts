@@ -36,5 +36,17 @@ export function stillsCommand() {
       const { runStillsClustersCommand } = await import('../stills-command.js');
       process.exitCode = await runStillsClustersCommand(opts);
     });
+  stills
+    .command('atlas')
+    .description('the map of every still: PCA plane, grid, clusters, hues and 16:9 thumbnail sheets; new stills are placed incrementally')
+    .addOption(dbOption())
+    .option('--rebuild', 'lay out every still again (default: place new and changed stills into the map there is)')
+    .option('--k <n>', 'number of clusters (default: by silhouette, 5-12)', number('k', 2, 100, true))
+    .option('--seed <n>', 'random seed', number('seed', 0, 2 ** 31, true), 42)
+    .option('--json', 'print the build (grid, clusters, seconds per stage) as JSON')
+    .action(async (opts) => {
+      const { runStillsAtlasCommand } = await import('../stills-command.js');
+      process.exitCode = await runStillsAtlasCommand(opts);
+    });
   return stills;
 }

@@ -1,7 +1,10 @@
-/** Routes for film stills: a movie's look, barcode, stills, similar looks; which movie a frame is from; kinds of shot. */
+/** Routes for film stills: a movie's look, barcode, stills, similar looks; which movie a frame is from; kinds of shot; the map of every still. */
+import { createHash } from 'node:crypto';
 import { idParam, type Api, type ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
-import { errorSchema, fileReply, movieLookSchema, stillsClustersSchema, stillsMoviesSchema } from '../schemas.js';
+import { errorSchema, fileReply, movieLookSchema, notModified, stillsAtlasSchema, stillsClustersSchema, stillsMoviesSchema } from '../schemas.js';
+import { stillsAtlasView } from '../services/stills-atlas-view.js';
+import { STILLS_ATLAS_JOB } from '../../ingest/library-jobs.js';
 import { StillsError } from '../../stills/service.js';
 import { file, integer } from '../multipart-docs.js';
 import { numberField, readUpload, requireFile } from '../uploads.js';
@@ -96,4 +99,40 @@ export function registerStillsRoutes(app: Api, ctx: ServerContext): void {
     if ((await library.stills.movies()).length === 0) throw new StillsError('no_stills', `library ${library.location} has no stills: run "marquee index --stills <folder>"`);
     return ctx.analysisResults.stillsClusters();
   });
+
+  app.get(
+    '/api/stills/atlas',
+    {
+      schema: { summary: 'The map of every still: PCA plane, grid cell, cluster, hue and thumbnail sprite of each, in columns; films; cluster labels', response: { 200: stillsAtlasSchema, 304: notModified, 404: errorSchema } },
+      // Documented, not filtered: the columns go out as JSON.stringify writes them (six figures of stills).
+      serializerCompiler: () => (data: unknown) => JSON.stringify(data),
+    },
+    async (req, reply) => {
+      const view = await stillsAtlasView(library);
+      if (!view) {
+        const job = (await ctx.jobs.list({ kind: STILLS_ATLAS_JOB, limit: 1 }))[0];
+        if (job && (job.state === 'waiting' || job.state === 'running'))
+          throw new HttpError(404, 'atlas_building', `the stills atlas is being built in the background (job ${job.id}, ${job.state}${job.progress?.message ? `: ${job.progress.message}` : ''}); it shows here when ready`);
+        throw new HttpError(404, 'no_atlas', 'no stills atlas yet: run "marquee stills atlas"');
+      }
+      const etag = `"stills-atlas-${view.meta.builtAt}-${view.meta.stills}-${view.meta.incremental}-${view.stills.seq.length}"`;
+      reply.header('ETag', etag).header('Cache-Control', 'no-cache');
+      if (req.headers['if-none-match'] === etag) return reply.status(304).send();
+      return view;
+    },
+  );
+
+  app.get(
+    '/api/stills/atlas/sheets/:n',
+    { schema: { summary: 'A sheet (JPEG) of the stills atlas\'s 16:9 thumbnail tiles', params: { type: 'object', properties: { n: { type: 'integer', minimum: 0, maximum: 100000 } }, required: ['n'] }, response: { 200: fileReply('image/jpeg', 'the sheet'), 304: notModified, 404: errorSchema } } },
+    async (req, reply) => {
+      const jpeg = await library.stillsAtlas.file(`sheet.${req.params.n}`);
+      if (!jpeg) throw new HttpError(404, 'not_found', `no stills atlas sheet ${req.params.n}`);
+      // A rebuild writes the same sheet numbers again: the ETag is the bytes' hash.
+      const etag = `"stills-sheet-${req.params.n}-${createHash('sha1').update(jpeg).digest('hex').slice(0, 16)}"`;
+      reply.header('ETag', etag).header('Cache-Control', 'no-cache');
+      if (req.headers['if-none-match'] === etag) return reply.status(304).send();
+      return reply.type('image/jpeg').send(jpeg);
+    },
+  );
 }

@@ -13,6 +13,7 @@ import { SqlPosters, type PostersRepository } from './posters.js';
 import { SqlPosterText, type PosterTextRepository } from './poster-text.js';
 import { SqlRuns, type RunsRepository } from './runs.js';
 import { SqlStills, type StillsRepository } from './stills.js';
+import { SqlStillsAtlas, type StillsAtlasRepository } from './stills-atlas.js';
 import { SqlVectors, type VectorBackend, type VectorsRepository } from './vectors.js';
 
 export interface Repositories {
@@ -27,6 +28,7 @@ export interface Repositories {
   readonly faces: FacesRepository;
   readonly posterText: PosterTextRepository;
   readonly stills: StillsRepository;
+  readonly stillsAtlas: StillsAtlasRepository;
   readonly films: FilmsRepository;
   readonly copy: CopyRepository;
 }
@@ -55,6 +57,7 @@ export function sqlRepositories(sql: Sql, engine: EngineParts): Repositories {
     faces: new SqlFaces(sql),
     posterText: new SqlPosterText(sql),
     stills: new SqlStills(sql, engine.writes),
+    stillsAtlas: new SqlStillsAtlas(sql),
     films: new SqlFilms(sql),
     copy: new SqlCopy(sql, engine.writes, engine.finishImport),
   };
@@ -76,6 +79,7 @@ export abstract class WithRepositories implements Repositories {
   declare readonly faces: FacesRepository;
   declare readonly posterText: PosterTextRepository;
   declare readonly stills: StillsRepository;
+  declare readonly stillsAtlas: StillsAtlasRepository;
   declare readonly films: FilmsRepository;
   declare readonly copy: CopyRepository;
 }

@@ -3,7 +3,7 @@ import { fromBlob, toBlob } from '../blob.js';
 import type { Sql } from '../sql/connect.js';
 import { chunks, count } from '../sql/values.js';
 import type { EngineWrites } from '../sql/engine-writes.js';
-import type { MovieRecord, StillLook, StillRecord, StillState, StillVectors, StoredStill } from '../types.js';
+import type { MovieRecord, StillLook, StillRecord, StillState, StillSummary, StillVectors, StoredStill } from '../types.js';
 import { upsertMovie } from './catalog-writes.js';
 
 /** A movie the stills index joins to (created from stills metadata when missing). */
@@ -26,6 +26,12 @@ export interface StillsRepository {
   all(): Promise<StoredStill[]>;
   /** Up to `limit` stills' vectors after key `afterKey`, by key: every still a page at a time, without thumbnails, layouts or looks. */
   vectorPage(afterKey: number, limit: number): Promise<StillVectors[]>;
+  /** Up to `limit` stills after key `afterKey`, by key, with their content hash and look (no vectors, no thumbnail). */
+  lookPage(afterKey: number, limit: number): Promise<StillSummary[]>;
+  /** The content vectors of stills by key (those that exist). */
+  vectorsOf(keys: number[]): Promise<Map<number, Float32Array>>;
+  /** The thumbnails of stills by key (those that exist). */
+  thumbnails(keys: number[]): Promise<Map<number, Buffer>>;
   ofMovie(movieKey: number): Promise<StoredStill[]>;
   thumbnail(movieKey: number, seq: number): Promise<Buffer | undefined>;
   /** Movies with stills and how many each has, in key order. */
@@ -123,6 +129,23 @@ export class SqlStills implements StillsRepository {
   async vectorPage(afterKey: number, limit: number): Promise<StillVectors[]> {
     const rows = await this.sql.db.selectFrom('stills').select(['key', 'movie_key', 'seq', 'content', 'color']).where('key', '>', afterKey).orderBy('key').limit(limit).execute();
     return rows.map((r) => ({ key: r.key, movieKey: r.movie_key, seq: r.seq, content: fromBlob(r.content), color: fromBlob(r.color) }));
+  }
+
+  async lookPage(afterKey: number, limit: number): Promise<StillSummary[]> {
+    const rows = await this.sql.db.selectFrom('stills').select(['key', 'movie_key', 'seq', 'content_hash', 'look']).where('key', '>', afterKey).orderBy('key').limit(limit).execute();
+    return rows.map((r) => ({ key: r.key, movieKey: r.movie_key, seq: r.seq, contentHash: r.content_hash, look: this.sql.json<StillLook>(r.look) }));
+  }
+
+  async vectorsOf(keys: number[]): Promise<Map<number, Float32Array>> {
+    const out = new Map<number, Float32Array>();
+    for (const part of chunks(keys)) for (const r of await this.sql.db.selectFrom('stills').select(['key', 'content']).where('key', 'in', part).execute()) out.set(r.key, fromBlob(r.content));
+    return out;
+  }
+
+  async thumbnails(keys: number[]): Promise<Map<number, Buffer>> {
+    const out = new Map<number, Buffer>();
+    for (const part of chunks(keys)) for (const r of await this.sql.db.selectFrom('stills').select(['key', 'thumbnail']).where('key', 'in', part).execute()) out.set(r.key, r.thumbnail);
+    return out;
   }
 
   async ofMovie(movieKey: number): Promise<StoredStill[]> {

@@ -91,6 +91,9 @@ export interface StillsTable {
 export interface MovieLooksTable { movie_key: number; stills_hash: string; look: JsonColumn; barcode: Blob }
 export interface FilmsTable { movie_key: number; source: string; source_hash: string; version: string; analysis: JsonColumn; barcode: Blob }
 export interface StillFacesTable { still_key: number; model_version: string; source_hash: string; faces: JsonColumn }
+/** The stills atlas (repositories/stills-atlas.ts): each still's place, and the build's named files (meta, basis, sheets). */
+export interface StillsAtlasPointsTable { still_key: number; content_hash: string; x: number; y: number; cell: number; cluster: number; hue: number; sheet: number; slot: number; placed: string }
+export interface StillsAtlasFilesTable { name: string; data: Blob }
 /** The job queue (repositories/jobs.ts): times are epoch milliseconds (bigint on PostgreSQL, so read through Number). */
 export interface JobsTable {
   id: Generated<number | string>;
@@ -137,6 +140,8 @@ export interface Tables {
   movie_looks: MovieLooksTable;
   films: FilmsTable;
   still_faces: StillFacesTable;
+  stills_atlas_points: StillsAtlasPointsTable;
+  stills_atlas_files: StillsAtlasFilesTable;
   revisions: RevisionsTable;
   jobs: JobsTable;
   job_kinds: JobKindsTable;

@@ -47,6 +47,28 @@ BEGIN
 END $$`.execute(db);
       },
     },
+    '2026-12-08-stills-atlas': {
+      // The map of every still (stills/stills-atlas.ts): a place per still, which goes with the
+      // still; the build's meta, basis and thumbnail sheets as named files. No revision area:
+      // nothing caches them (each request reads them), so no trigger is needed.
+      async up(db: Kysely<unknown>): Promise<void> {
+        const blob = engine === 'postgres' ? 'bytea' : 'blob';
+        await db.schema
+          .createTable('stills_atlas_points')
+          .addColumn('still_key', 'integer', (c) => c.primaryKey().references('stills.key').onDelete('cascade'))
+          .addColumn('content_hash', 'text', (c) => c.notNull())
+          .addColumn('x', 'real', (c) => c.notNull())
+          .addColumn('y', 'real', (c) => c.notNull())
+          .addColumn('cell', 'integer', (c) => c.notNull())
+          .addColumn('cluster', 'integer', (c) => c.notNull())
+          .addColumn('hue', 'real', (c) => c.notNull())
+          .addColumn('sheet', 'integer', (c) => c.notNull())
+          .addColumn('slot', 'integer', (c) => c.notNull())
+          .addColumn('placed', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createTable('stills_atlas_files').addColumn('name', 'text', (c) => c.primaryKey()).addColumn('data', blob, (c) => c.notNull()).execute();
+      },
+    },
   };
 }
 

@@ -6,8 +6,8 @@
  * tooltip, URL), which it tells what happens through callbacks.
  */
 import { Application, Container, Graphics, Matrix, Particle, ParticleContainer, Rectangle, RenderTexture, Sprite, Texture } from 'pixi.js';
-import { atlasSheet, posterUrl, thumbUrl, type Atlas, type AtlasPoint } from '../api.js';
-import { layout, WORLD, type View } from './layout.js';
+import { atlasSheet, posterUrl, thumbUrl } from '../api.js';
+import { cellWorld, layout, WORLD, type MapData, type MapPoint, type View } from './layout.js';
 
 /** Where the view is: zoom relative to the whole map fitted, and the world point at the centre (0–1). */
 export interface Viewport {
@@ -16,12 +16,16 @@ export interface Viewport {
   cy: number;
 }
 
-export interface AtlasViewerOptions {
+export interface AtlasViewerOptions<P extends MapPoint> {
   view: View;
   /** Level of detail: true / false forces it; undefined decides by the number of points. */
   lod?: boolean;
-  onHover?(point: AtlasPoint | null, clientX: number, clientY: number): void;
-  onOpen?(point: AtlasPoint): void;
+  /** A sheet of thumbnail tiles (default: the poster atlas's). */
+  sheet?(n: number): Promise<Blob>;
+  /** A sharp image of a point: level 1 about 240 px high, level 2 past 300 px on screen (default: a poster's thumbnail and original). */
+  imageUrl?(point: P, level: 1 | 2): string;
+  onHover?(point: P | null, clientX: number, clientY: number): void;
+  onOpen?(point: P): void;
   onSelect?(ids: string[]): void;
   /** After the view moved (pan, zoom, fit), once it rests. */
   onViewport?(viewport: Viewport): void;
@@ -43,7 +47,7 @@ const LOD_POINTS = 10_000;
 /** Sharp sprites at most, else none (too many visible: still small on screen). */
 const HIRES_MAX = 120;
 
-export class AtlasViewer {
+export class AtlasViewer<P extends MapPoint> {
   private readonly sources = new Map<number, Texture>();
   private readonly frames = new Map<string, Texture>();
   private readonly hiresTextures = new Map<string, Promise<Texture | null>>();
@@ -77,9 +81,9 @@ export class AtlasViewer {
   private constructor(
     private readonly stage: HTMLElement,
     private readonly app: Application,
-    private readonly data: Atlas,
-    private readonly points: AtlasPoint[],
-    private readonly options: AtlasViewerOptions,
+    private readonly data: MapData,
+    private readonly points: readonly P[],
+    private readonly options: AtlasViewerOptions<P>,
   ) {
     this.view = options.view;
     this.current = layout(points, data, this.view);
@@ -87,9 +91,9 @@ export class AtlasViewer {
   }
 
   /** Starts WebGL in `stage` and loads the thumbnail sheets; undefined when `signal` aborted meanwhile (nothing left behind). */
-  static async create(stage: HTMLElement, data: Atlas, points: AtlasPoint[], options: AtlasViewerOptions, signal?: AbortSignal): Promise<AtlasViewer | undefined> {
+  static async create<P extends MapPoint>(stage: HTMLElement, data: MapData, points: readonly P[], options: AtlasViewerOptions<P>, signal?: AbortSignal): Promise<AtlasViewer<P> | undefined> {
     const app = new Application();
-    const viewer = new AtlasViewer(stage, app, data, points, options);
+    const viewer = new AtlasViewer<P>(stage, app, data, points, options);
     signal?.addEventListener('abort', () => viewer.destroy(), { once: true });
     await app.init({ resizeTo: stage, background: '#0b0c10', preference: 'webgl', antialias: false, autoDensity: true, resolution: 1 });
     viewer.initialized = true;
@@ -105,14 +109,14 @@ export class AtlasViewer {
     const sheetIds = [...new Set(this.points.map((p) => p.sheet))].filter((s) => s >= 0);
     await Promise.all(
       sheetIds.map(async (s) => {
-        const bitmap = await createImageBitmap(await atlasSheet(s));
+        const bitmap = await createImageBitmap(await (this.options.sheet ?? atlasSheet)(s));
         if (this.destroyed) return bitmap.close();
         this.sources.set(s, Texture.from(bitmap));
       }),
     );
   }
 
-  private textureOf(p: AtlasPoint): Texture {
+  private textureOf(p: P): Texture {
     const key = `${p.sheet}:${p.slot}`;
     let t = this.frames.get(key);
     if (!t) {
@@ -138,8 +142,9 @@ export class AtlasViewer {
       content.addChild(c);
     }
     const { width: tw, height: th } = data.meta.tile;
-    const cellWorld = WORLD / Math.max(data.meta.grid.cols, data.meta.grid.rows) / Math.sqrt(Math.max(1, points.length / data.points.length));
-    this.scale = (cellWorld * 0.92) / th;
+    // A tile fills 92 % of its grid cell: a 2:3 poster in a square cell by its height, a 16:9 still in a 16:9 cell by both.
+    const cell = cellWorld(data, points.length);
+    this.scale = 0.92 * Math.min(cell.w / tw, cell.h / th);
     this.halfW = (tw * this.scale) / 2;
     this.halfH = (th * this.scale) / 2;
     this.particles = points.map((p) => {
@@ -344,7 +349,8 @@ export class AtlasViewer {
       this.hiresSprites.set(i, { sprite, level });
       this.hires.addChild(sprite);
       const id = this.points[i]!.id;
-      void this.hiresTexture(level === 2 ? posterUrl(id) : thumbUrl(id)).then((tex) => {
+      const url = this.options.imageUrl ? this.options.imageUrl(this.points[i]!, level) : level === 2 ? posterUrl(id) : thumbUrl(id);
+      void this.hiresTexture(url).then((tex) => {
         if (!tex || sprite.destroyed) return;
         sprite.texture = tex;
         sprite.anchor.set(0.5);

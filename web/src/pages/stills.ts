@@ -56,7 +56,7 @@ async function stillsPage(root: HTMLElement, signal: AbortSignal): Promise<void>
       status,
       answer,
       h('h2', {}, 'Movies with stills'),
-      h('p', {}, h('a', { href: '/poster-vs-film', 'data-link': true }, 'Which posters misrepresent their film? →')),
+      h('p', {}, h('a', { href: '/stills/atlas', 'data-link': true }, 'Map of every still →'), ' · ', h('a', { href: '/poster-vs-film', 'data-link': true }, 'Which posters misrepresent their film? →')),
       h('p', { class: 'status' }, 'Loading…'),
     ),
   );

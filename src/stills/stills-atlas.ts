@@ -1,0 +1,384 @@
+/**
+ * The stills atlas (`marquee stills atlas`): a map of every still, as the project Marquee grew
+ * from drew its 132,617 stills — PCA of the content embeddings, a grid laid out from the PCA
+ * plane (balanced bisection, the poster atlas's grid), k-means clusters labelled by tone,
+ * palette and films, each still's hue, and 16:9 thumbnails on texture sheets for the browser.
+ *
+ * Built for that size: the vectors are read a page at a time, twice (the mean and an even sample
+ * for the axes, then each page projected), so a library's vectors are never held at once (1792
+ * floats a still, 950 MB at 132,617); what stays is 50 floats a still. Without `rebuild`, stills
+ * new or changed since the last build are placed into the frozen layout — projected on the
+ * stored basis, the nearest centroid's cluster, the nearest free cell to their place in the
+ * plane — on sheets of their own; nothing already placed moves. When the new stills outnumber
+ * half of those placed, the map is built again instead (the layout no longer describes them).
+ */
+import sharp from 'sharp';
+import { cluster } from '../atlas/clusters.js';
+import { assignGrid, cellSize } from '../atlas/grid.js';
+import { pcaBasis, projectOnBasis, type PcaBasis } from '../atlas/projections.js';
+import type { Store } from '../store/store.js';
+import type { StillsAtlasPlace } from '../store/repositories/stills-atlas.js';
+import type { StillSummary } from '../store/types.js';
+import { centreOn } from '../util/vectors.js';
+import { HUE_BINS, type LookStats } from '../image/look-stats.js';
+import { describeStillClusters, type StillCluster } from './clusters.js';
+import { StillsError } from './service.js';
+
+/** The parts of the library this module uses (consumers take only what they use). */
+type StoreParts = Pick<Store, 'movies' | 'stills' | 'stillsAtlas'>;
+
+/** A build of another version is not extended: the next build is a full one. */
+export const STILLS_ATLAS_VERSION = 1;
+/** 16:9 tiles: 64 x 113 = 7,232 a 2048-px sheet, 19 sheets (≈ 300 MB of textures in a browser) at 132,617 stills. */
+export const STILL_TILE_W = 32;
+export const STILL_TILE_H = 18;
+export const STILL_SHEET_SIZE = 2048;
+/** The grid's cells have the stills' shape, so the grid reads as a contact sheet. */
+const STILL_ASPECT = 16 / 9;
+const TILES_PER_ROW = STILL_SHEET_SIZE / STILL_TILE_W;
+export const STILL_TILES_PER_SHEET = TILES_PER_ROW * Math.floor(STILL_SHEET_SIZE / STILL_TILE_H);
+/** PCA dimensions the clusters are found in (the poster atlas's). */
+const DIMENSIONS = 50;
+/** Stills read per page. */
+const PAGE = 2_000;
+/** Even sample the axes are learned on (as the poster atlas's PCA). */
+const SAMPLE = 20_000;
+/** Chromatic share below which a still has no hue (grey, dark). */
+const HUE_MIN_SHARE = 0.1;
+
+export interface StillsAtlasMeta {
+  version: number;
+  builtAt: string;
+  stills: number;
+  /** The grid; its cells are `aspect` (16 / 9) wide, as the stills. */
+  grid: { cols: number; rows: number; aspect: number };
+  tile: { width: number; height: number; perRow: number };
+  /** Sheets written so far (the next is this number). */
+  sheets: number;
+  k: number;
+  silhouette: number;
+  clusters: StillCluster[];
+  /** Where the PCA plane's first two coordinates went in 0–1 (the plane's normalisation). */
+  plane: { minX: number; minY: number; span: number; ox: number; oy: number };
+  /** Dimensions of the stored basis (the content vectors' and the PCA's). */
+  basis: { dim: number; k: number };
+  /** Stills placed into the layout since it was built. */
+  incremental: number;
+  seconds: Record<string, number>;
+}
+
+export interface StillsAtlasOptions {
+  rebuild?: boolean;
+  k?: number;
+  seed?: number;
+  onStage?: (stage: string) => void;
+  onStep?: (stage: string, done: number, total: number) => void;
+}
+
+const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
+
+/** The stored build's meta, if any. */
+export async function stillsAtlasMeta(library: Pick<Store, 'stillsAtlas'>): Promise<StillsAtlasMeta | undefined> {
+  const raw = await library.stillsAtlas.file('meta');
+  return raw ? (JSON.parse(raw.toString('utf8')) as StillsAtlasMeta) : undefined;
+}
+
+/** A still's dominant hue: the circular mean of its chromatic pixels' hue bins (degrees), or -1 when few pixels have one. */
+export function stillHue(stats: LookStats): number {
+  const share = stats.hue.reduce((a, b) => a + b, 0);
+  if (share < HUE_MIN_SHARE) return -1;
+  let x = 0;
+  let y = 0;
+  stats.hue.forEach((w, b) => {
+    const a = ((b * 360) / HUE_BINS) * (Math.PI / 180);
+    x += w * Math.cos(a);
+    y += w * Math.sin(a);
+  });
+  if (Math.hypot(x, y) < 1e-9) return -1;
+  return Math.round(((Math.atan2(y, x) * 180) / Math.PI + 360) % 360);
+}
+
+/**
+ * The free cell nearest a point of the unit square (as `cellPosition` places cells), searching
+ * rings of cells outward from the point's own cell until no nearer free cell can exist.
+ */
+export function nearestFreeCell(grid: { cols: number; rows: number; aspect?: number }, used: Set<number>, x: number, y: number): number {
+  const { cols, rows } = grid;
+  const { w, h } = cellSize(cols, rows, grid.aspect);
+  const c0 = Math.min(cols - 1, Math.max(0, Math.floor(x / w)));
+  const r0 = Math.min(rows - 1, Math.max(0, Math.floor(y / h)));
+  const near = Math.min(w, h);
+  let best = -1;
+  let bestD = Infinity;
+  for (let ring = 0; ring <= Math.max(cols, rows); ring++) {
+    // Every cell of this ring is at least ring - 1 cells from the point's own cell.
+    if (best >= 0 && ((ring - 1) * near) ** 2 > bestD) break;
+    for (let r = r0 - ring; r <= r0 + ring; r++) {
+      if (r < 0 || r >= rows) continue;
+      const edge = r === r0 - ring || r === r0 + ring;
+      for (let c = c0 - ring; c <= c0 + ring; c += edge || ring === 0 ? 1 : 2 * ring) {
+        if (c < 0 || c >= cols) continue;
+        const cell = r * cols + c;
+        if (used.has(cell)) continue;
+        const d = ((c + 0.5) * w - x) ** 2 + ((r + 0.5) * h - y) ** 2;
+        if (d < bestD) (bestD = d), (best = cell);
+      }
+    }
+  }
+  return best;
+}
+
+/** Builds (or extends) the stills atlas; returns what was stored. */
+export async function buildStillsAtlas(library: StoreParts, opts: StillsAtlasOptions = {}): Promise<StillsAtlasMeta> {
+  const count = await library.stills.count();
+  if (count < 10) throw new StillsError('no_stills', `only ${count} stills in the library: index at least 10 (marquee index --stills <folder>) before building a stills atlas`);
+  const previous = opts.rebuild ? undefined : await stillsAtlasMeta(library);
+  if (previous?.version === STILLS_ATLAS_VERSION) {
+    const extended = await extend(library, previous, opts);
+    if (extended) return extended;
+  }
+  return fullBuild(library, opts);
+}
+
+/** Reads every still's summary (key order), a page at a time. */
+async function summaries(library: StoreParts): Promise<StillSummary[]> {
+  const out: StillSummary[] = [];
+  for (let after = 0; ; ) {
+    const page = await library.stills.lookPage(after, PAGE);
+    if (!page.length) return out;
+    out.push(...page);
+    after = page[page.length - 1]!.key;
+  }
+}
+
+async function movieIds(library: StoreParts, stills: StillSummary[]): Promise<Map<number, string>> {
+  const movies = await library.movies.byKeys([...new Set(stills.map((s) => s.movieKey))]);
+  return new Map([...movies].map(([key, m]) => [key, m.id]));
+}
+
+async function fullBuild(library: StoreParts, opts: StillsAtlasOptions): Promise<StillsAtlasMeta> {
+  const seed = opts.seed ?? 42;
+  const seconds: Record<string, number> = {};
+  const time = async <T>(name: string, fn: () => T | Promise<T>): Promise<T> => {
+    opts.onStage?.(name);
+    const t = performance.now();
+    const out = await fn();
+    seconds[name] = r4((performance.now() - t) / 1000);
+    return out;
+  };
+  const stills = await time('read', () => summaries(library));
+  const n = stills.length;
+  const index = new Map(stills.map((s, i) => [s.key, i]));
+  // Pass 1: the mean of every content vector, and an even sample of them for the axes.
+  const { mean, sample } = await time('mean', () => meanAndSample(library, n, (done) => opts.onStep?.('mean', done, n)));
+  const basis = await time('pca', async () => pcaBasis(sample.map((v) => centreOn(v, mean)), DIMENSIONS));
+  // Pass 2: each page centred and projected.
+  const reduced = await time('project', () => projectAll(library, basis, mean, index, (done) => opts.onStep?.('project', done, n)));
+  const d = basis.k;
+  const xy = new Float32Array(n * 2);
+  for (let i = 0; i < n; i++) (xy[i * 2] = reduced[i * d]!), (xy[i * 2 + 1] = reduced[i * d + 1] ?? 0);
+  const plane = planeOf(xy);
+  for (let i = 0; i < n; i++) [xy[i * 2], xy[i * 2 + 1]] = toPlane(plane, xy[i * 2]!, xy[i * 2 + 1]!);
+  const grid = await time('grid', () => assignGrid(xy, STILL_ASPECT));
+  const clustering = await time('clusters', () => cluster(reduced, n, d, seed, opts.k, [5, 12]));
+  const ids = await movieIds(library, stills);
+  const distance = (i: number, c: number) => {
+    let s = 0;
+    for (let t = 0; t < d; t++) s += (reduced[i * d + t]! - clustering.centroids[c * d + t]!) ** 2;
+    return s;
+  };
+  const clusters = await time('labels', () => describeStillClusters(stills, ids, clustering.assignment, clustering.k, distance));
+  const { files: sheets, slots } = await time('sheets', () => buildStillSheets(library, stills.map((s) => s.key), 0, (done) => opts.onStep?.('sheets', done, n)));
+  const places: StillsAtlasPlace[] = stills.map((s, i) => ({
+    stillKey: s.key,
+    contentHash: s.contentHash,
+    x: r4(xy[i * 2]!),
+    y: r4(xy[i * 2 + 1]!),
+    cell: grid.cell[i]!,
+    cluster: clustering.assignment[i]!,
+    hue: stillHue(s.look.stats),
+    ...slots.get(s.key)!,
+    placed: 'build',
+  }));
+  const meta: StillsAtlasMeta = {
+    version: STILLS_ATLAS_VERSION,
+    builtAt: new Date().toISOString(),
+    stills: n,
+    grid: { cols: grid.cols, rows: grid.rows, aspect: STILL_ASPECT },
+    tile: { width: STILL_TILE_W, height: STILL_TILE_H, perRow: TILES_PER_ROW },
+    sheets: sheets.length,
+    k: clustering.k,
+    silhouette: Math.round(clustering.silhouette * 1000) / 1000,
+    clusters,
+    plane,
+    basis: { dim: basis.dim, k: d },
+    incremental: 0,
+    seconds,
+  };
+  opts.onStage?.('save');
+  await library.stillsAtlas.save({ places, replaceAll: true, files: [metaFile(meta), ...basisFiles(basis, mean, clustering.centroids, d), ...sheets] });
+  return meta;
+}
+
+async function meanAndSample(library: StoreParts, n: number, onStep: (done: number) => void): Promise<{ mean: Float64Array; sample: Float32Array[] }> {
+  const step = Math.max(1, n / SAMPLE);
+  let mean: Float64Array | undefined;
+  const sample: Float32Array[] = [];
+  let i = 0;
+  for (let after = 0; ; ) {
+    const page = await library.stills.vectorPage(after, PAGE);
+    if (!page.length) break;
+    for (const s of page) {
+      mean ??= new Float64Array(s.content.length);
+      for (let j = 0; j < mean.length; j++) mean[j]! += s.content[j]! / n;
+      if (Math.floor(i / step) !== Math.floor((i - 1) / step) || i === 0) sample.push(s.content);
+      i++;
+    }
+    after = page[page.length - 1]!.key;
+    onStep(i);
+  }
+  return { mean: mean ?? new Float64Array(), sample };
+}
+
+async function projectAll(library: StoreParts, basis: PcaBasis, mean: Float64Array, index: Map<number, number>, onStep: (done: number) => void): Promise<Float32Array> {
+  const out = new Float32Array(index.size * basis.k);
+  let done = 0;
+  for (let after = 0; ; ) {
+    const page = await library.stills.vectorPage(after, PAGE);
+    if (!page.length) return out;
+    const projected = await projectOnBasis(basis, page.map((s) => centreOn(s.content, mean)));
+    // A still indexed between the two reads has no summary: left off this build, placed by the next.
+    page.forEach((s, j) => {
+      const i = index.get(s.key);
+      if (i !== undefined) out.set(projected.subarray(j * basis.k, (j + 1) * basis.k), i * basis.k);
+    });
+    after = page[page.length - 1]!.key;
+    onStep((done += page.length));
+  }
+}
+
+function planeOf(xy: Float32Array): StillsAtlasMeta['plane'] {
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  for (let i = 0; i < xy.length; i += 2) {
+    minX = Math.min(minX, xy[i]!);
+    maxX = Math.max(maxX, xy[i]!);
+    minY = Math.min(minY, xy[i + 1]!);
+    maxY = Math.max(maxY, xy[i + 1]!);
+  }
+  const span = Math.max(maxX - minX, maxY - minY) || 1;
+  return { minX, minY, span, ox: (1 - (maxX - minX) / span) / 2, oy: (1 - (maxY - minY) / span) / 2 };
+}
+
+/** A point of the PCA plane in 0–1 (clamped: a new still may fall outside the built range). */
+function toPlane(p: StillsAtlasMeta['plane'], x: number, y: number): [number, number] {
+  const clamp = (v: number) => Math.min(1, Math.max(0, v));
+  return [clamp(p.ox + (x - p.minX) / p.span), clamp(p.oy + (y - p.minY) / p.span)];
+}
+
+function metaFile(meta: StillsAtlasMeta): { name: string; data: Buffer } {
+  return { name: 'meta', data: Buffer.from(JSON.stringify(meta), 'utf8') };
+}
+
+const floats = (a: Float32Array | Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+function basisFiles(basis: PcaBasis, mean: Float64Array, centroids: Float64Array, d: number): { name: string; data: Buffer }[] {
+  // Copies: the views above share buffers with arrays the build goes on using.
+  return [
+    { name: 'basis.mean', data: Buffer.from(floats(mean)) },
+    { name: 'basis.pca-mean', data: Buffer.from(floats(basis.mean)) },
+    { name: 'basis.axes', data: Buffer.from(floats(basis.w)) },
+    { name: 'basis.centroids', data: Buffer.from(floats(centroids.subarray(0, centroids.length - (centroids.length % d)))) },
+  ];
+}
+
+async function readBasis(library: StoreParts, meta: StillsAtlasMeta): Promise<{ basis: PcaBasis; mean: Float64Array; centroids: Float64Array } | undefined> {
+  const [mean, pcaMean, axes, centroids] = await Promise.all(['basis.mean', 'basis.pca-mean', 'basis.axes', 'basis.centroids'].map((n) => library.stillsAtlas.file(n)));
+  if (!mean || !pcaMean || !axes || !centroids) return undefined;
+  const f64 = (b: Buffer) => new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+  const f32 = (b: Buffer) => new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+  const { dim, k } = meta.basis;
+  const w = f32(axes);
+  if (w.length !== dim * k) return undefined;
+  return { basis: { dim, k, mean: f64(pcaMean), w }, mean: f64(mean), centroids: f64(centroids) };
+}
+
+/** Places the stills new or changed since `meta`'s build; undefined when a full build is due instead. */
+async function extend(library: StoreParts, meta: StillsAtlasMeta, opts: StillsAtlasOptions): Promise<StillsAtlasMeta | undefined> {
+  const started = performance.now();
+  opts.onStage?.('read');
+  const stored = await readBasis(library, meta);
+  if (!stored) return undefined;
+  const placed = new Map((await library.stillsAtlas.places()).map((p) => [p.stillKey, p]));
+  const stills = await summaries(library);
+  const fresh = stills.filter((s) => placed.get(s.key)?.contentHash !== s.contentHash);
+  if (fresh.length > placed.size / 2) return undefined;
+  const { basis, mean, centroids } = stored;
+  const d = basis.k;
+  const freshKeys = new Set(fresh.map((s) => s.key));
+  // Cells of stills gone (their places went with them) and of those placed again are free.
+  const used = new Set([...placed.values()].filter((p) => !freshKeys.has(p.stillKey)).map((p) => p.cell));
+  const keep = placed.size - [...placed.keys()].filter((k) => freshKeys.has(k)).length;
+  let { cols, rows } = meta.grid;
+  while (cols * rows < keep + fresh.length) rows++;
+  const grid = { cols, rows, aspect: meta.grid.aspect };
+  opts.onStage?.('place');
+  const vectors = await library.stills.vectorsOf(fresh.map((s) => s.key));
+  const reduced = await projectOnBasis(basis, fresh.map((s) => centreOn(vectors.get(s.key)!, mean)));
+  const k = centroids.length / d;
+  const { files: sheets, slots } = fresh.length ? await buildStillSheets(library, fresh.map((s) => s.key), meta.sheets, (done) => opts.onStep?.('sheets', done, fresh.length)) : { files: [], slots: new Map() };
+  const places: StillsAtlasPlace[] = fresh.map((s, i) => {
+    const v = reduced.subarray(i * d, (i + 1) * d);
+    let best = 0;
+    let bestD = Infinity;
+    for (let c = 0; c < k; c++) {
+      let dd = 0;
+      for (let t = 0; t < d; t++) dd += (v[t]! - centroids[c * d + t]!) ** 2;
+      if (dd < bestD) (bestD = dd), (best = c);
+    }
+    const [x, y] = toPlane(meta.plane, v[0]!, v[1] ?? 0);
+    const cell = nearestFreeCell(grid, used, x, y);
+    used.add(cell);
+    return { stillKey: s.key, contentHash: s.contentHash, x: r4(x), y: r4(y), cell, cluster: best, hue: stillHue(s.look.stats), ...slots.get(s.key)!, placed: 'incremental' };
+  });
+  const sizes = new Map<number, number>();
+  for (const p of placed.values()) if (!freshKeys.has(p.stillKey)) sizes.set(p.cluster, (sizes.get(p.cluster) ?? 0) + 1);
+  for (const p of places) sizes.set(p.cluster, (sizes.get(p.cluster) ?? 0) + 1);
+  const next: StillsAtlasMeta = {
+    ...meta,
+    stills: keep + fresh.length,
+    grid,
+    sheets: meta.sheets + sheets.length,
+    clusters: meta.clusters.map((c) => ({ ...c, size: sizes.get(c.id) ?? 0 })),
+    incremental: meta.incremental + fresh.length,
+    seconds: { place: r4((performance.now() - started) / 1000) },
+  };
+  await library.stillsAtlas.save({ places, replaceAll: false, files: [metaFile(next), ...sheets] });
+  return next;
+}
+
+/** The stills' thumbnails as 16:9 tiles on JPEG sheets numbered from `firstSheet`, and each still's slot. */
+async function buildStillSheets(library: StoreParts, keys: number[], firstSheet: number, onStep: (done: number) => void): Promise<{ files: { name: string; data: Buffer }[]; slots: Map<number, { sheet: number; slot: number }> }> {
+  const files: { name: string; data: Buffer }[] = [];
+  const slots = new Map<number, { sheet: number; slot: number }>();
+  const blank = Buffer.alloc(STILL_TILE_W * STILL_TILE_H * 3, 0x33);
+  const raw = { width: STILL_TILE_W, height: STILL_TILE_H, channels: 3 as const };
+  for (let start = 0; start < keys.length; start += STILL_TILES_PER_SHEET) {
+    const chunk = keys.slice(start, start + STILL_TILES_PER_SHEET);
+    const sheet = firstSheet + files.length;
+    const thumbs = await library.stills.thumbnails(chunk);
+    // Raw pixels straight into the sheet (no JPEG per tile); a thumbnail that does not decode is a grey tile.
+    const tiles = await Promise.all(
+      chunk.map(async (key, slot) => {
+        const thumb = thumbs.get(key);
+        const input = thumb ? await sharp(thumb).resize(STILL_TILE_W, STILL_TILE_H, { fit: 'cover' }).removeAlpha().toColourspace('srgb').raw().toBuffer().catch(() => blank) : blank;
+        return { input, raw, left: (slot % TILES_PER_ROW) * STILL_TILE_W, top: Math.floor(slot / TILES_PER_ROW) * STILL_TILE_H };
+      }),
+    );
+    const rowsUsed = Math.ceil(chunk.length / TILES_PER_ROW);
+    const data = await sharp({ create: { width: STILL_SHEET_SIZE, height: rowsUsed * STILL_TILE_H, channels: 3, background: '#000' } }).composite(tiles).jpeg({ quality: 82 }).toBuffer();
+    files.push({ name: `sheet.${sheet}`, data });
+    chunk.forEach((key, slot) => slots.set(key, { sheet, slot }));
+    onStep(start + chunk.length);
+  }
+  return { files, slots };
+}
