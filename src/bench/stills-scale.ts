@@ -11,8 +11,13 @@
  * indexing through the normal path (stills/s), which-movie on held-out jitters of the demo frames
  * (p50/p99, and the time to prepare the matcher the first query waits for), films like 20 films
  * (p50/p99, and how many of the full comparison's 20 best the candidate step keeps), RSS after
- * the queries, bytes per still on disk.
+ * the queries, bytes per still on disk; then the stills map: its build (seconds per stage), a
+ * second build with nothing new (the incremental path), the size of GET /api/stills/atlas, and
+ * in Chromium (when installed) the time until the map shows and the frame rate while it is
+ * dragged, fitted and zoomed in.
  *
+ * MARQUEE_BENCH_STILLS_DB keeps the library there (indexing skips stills already in it, as an
+ * index run does), so a later run measures the map and queries without indexing again.
  * Sizes: MARQUEE_BENCH_STILLS_N stills (default 132,617) over MARQUEE_BENCH_STILLS_FILMS films
  * (default 2,147); MARQUEE_BENCH_STILLS_GENERATE_ONLY=1 only writes the catalog. Which film a query frame is can not be scored here (2,147 films share 9
  * sources): accuracy is measured on the demo stills (`marquee stills eval`), this measures cost.
@@ -28,7 +33,13 @@ import { indexStills } from '../stills/index-stills.js';
 import { LOOK_CANDIDATES, loadMovieStills, similarLooks } from '../stills/looks.js';
 import { StillsService } from '../stills/service.js';
 import { StillsMatcher } from '../stills/which-movie.js';
+import { buildStillsAtlas } from '../stills/stills-atlas.js';
+import { buildServer } from '../server/app.js';
 import { openStore } from '../store/open-store.js';
+import { startPglite } from '../store/postgres/pglite-server.js';
+import { openPostgresStore } from '../store/postgres/postgres-store.js';
+import { prepareStoredMatch } from '../stills/stored-match.js';
+import type { Store } from '../store/store.js';
 import { seededRandom } from '../util/random.js';
 import { percentile, round } from './stats.js';
 
@@ -130,12 +141,21 @@ export async function benchStillsScale(demoFolder: string, dir: string): Promise
   // Only write the catalog (to make it ahead of a measured run).
   if (process.env.MARQUEE_BENCH_STILLS_GENERATE_ONLY === '1') return { catalog: folder, generateSeconds: round(generateSeconds, 1) };
 
-  const db = join(dir, 'stills-scale.db');
-  const library = await openStore(db, { create: true });
+  // PostgreSQL here is PGlite (pgvector compiled to WebAssembly, in this process: its work counts in every figure).
+  const pglite = process.env.MARQUEE_BENCH_STILLS_ENGINE === 'pglite' ? await startPglite({ maxConnections: 4 }) : undefined;
+  const db = pglite ? pglite.url : process.env.MARQUEE_BENCH_STILLS_DB ? resolve(process.env.MARQUEE_BENCH_STILLS_DB) : join(dir, 'stills-scale.db');
+  const library = pglite ? await openPostgresStore(db, { create: true, poolSize: 4 }) : await openStore(db, { create: true });
   const model = await loadImageModel();
   await library.library.setMeta('image_model_spec', model.id);
   const indexed = await indexStills(folder, { library, imageModel: model });
   await model.close();
+  // Where the engine ranks which-movie itself (pgvector), the stored match is prepared first, as the job after indexing does.
+  let storedMatchSeconds: number | undefined;
+  if (library.stillsMatch.searchable) {
+    const t0 = performance.now();
+    await prepareStoredMatch(library);
+    storedMatchSeconds = (performance.now() - t0) / 1000;
+  }
 
   // Held-out queries: demo frames under looks no synthetic film has.
   const random = seededRandom(7);
@@ -179,8 +199,15 @@ export async function benchStillsScale(demoFolder: string, dir: string): Promise
     compared += full.size;
   }
   await engine.close();
+  const diskBytes = pglite ? NaN : folderBytes(db) + folderBytes(`${db}-wal`);
+  process.stderr.write('bench stills-scale: the stills map...\n');
+  const map = await stillsMap(library);
   await library.close();
+  await pglite?.stop();
   return {
+    engine: pglite ? 'PostgreSQL (PGlite with pgvector, WebAssembly, in the bench process)' : 'SQLite',
+    whichMovieRankedIn: storedMatchSeconds !== undefined ? 'the database (stored match)' : 'the process',
+    ...(storedMatchSeconds !== undefined ? { storedMatchSeconds: round(storedMatchSeconds, 1) } : {}),
     stills: indexed.total,
     films: indexed.movies,
     catalog: folder,
@@ -190,7 +217,106 @@ export async function benchStillsScale(demoFolder: string, dir: string): Promise
     whichMovie: { queries: times.length, firstQueryMs: round(firstQueryMs, 0), p50Ms: round(percentile(times, 50), 1), p99Ms: round(percentile(times, 99), 1) },
     looks: { queries: lookTimes.length, firstQueryMs: round(firstLooksMs, 0), p50Ms: round(percentile(lookTimes, 50), 1), p99Ms: round(percentile(lookTimes, 99), 1), candidates: LOOK_CANDIDATES, top20KeptOfFullComparison: round(kept / Math.max(1, compared), 3) },
     rssMbAfterQueries: round(rssMb, 0),
-    diskBytesPerStill: round((folderBytes(db) + folderBytes(`${db}-wal`)) / Math.max(1, indexed.total), 0),
-    targets: { stillsPerSecond: 30, whichMovieP50Ms: 100, looksP50Ms: 200, rssMb: 1536 },
+    diskBytesPerStill: round(diskBytes / Math.max(1, indexed.total), 0),
+    map,
+    targets: { stillsPerSecond: 30, whichMovieP50Ms: 100, looksP50Ms: 200, rssMb: 1536, mapBuildSeconds: 600, mapFps: 30 },
   };
+}
+
+/** The stills map at this size: a full build, a build with nothing new, the API's payload, and the map in Chromium. */
+async function stillsMap(library: Store): Promise<Record<string, unknown>> {
+  let t = performance.now();
+  const meta = await buildStillsAtlas(library, { rebuild: true });
+  const buildSeconds = (performance.now() - t) / 1000;
+  const rssAfterBuildMb = process.memoryUsage().rss / 2 ** 20;
+  t = performance.now();
+  await buildStillsAtlas(library);
+  const unchangedSeconds = (performance.now() - t) / 1000;
+  const sheetBytes = (await Promise.all(Array.from({ length: meta.sheets }, (_, n) => library.stillsAtlas.file(`sheet.${n}`)))).reduce((sum, b) => sum + (b?.length ?? 0), 0);
+  const app = await buildServer({ library, runJobs: false });
+  try {
+    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    t = performance.now();
+    const res = await fetch(`${address}/api/stills/atlas`);
+    const payloadBytes = (await res.arrayBuffer()).byteLength;
+    const apiMs = performance.now() - t;
+    return {
+      stills: meta.stills,
+      grid: meta.grid,
+      k: meta.k,
+      sheets: meta.sheets,
+      sheetMegabytes: round(sheetBytes / 2 ** 20, 1),
+      buildSeconds: round(buildSeconds, 1),
+      stageSeconds: meta.seconds,
+      unchangedBuildSeconds: round(unchangedSeconds, 1),
+      rssAfterBuildMb: round(rssAfterBuildMb, 0),
+      api: { payloadMegabytes: round(payloadBytes / 2 ** 20, 2), ms: round(apiMs, 0) },
+      browser: await mapInChromium(address),
+    };
+  } finally {
+    await app.close();
+  }
+}
+
+/** Frame times (requestAnimationFrame) while the mouse drags the map in circles for `ms`. */
+async function dragFrames(page: import('playwright-core').Page, ms: number): Promise<{ fps: number; p95FrameMs: number; frames: number }> {
+  const box = (await (await page.$('.atlas-stage'))!.boundingBox())!;
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
+  await page.mouse.move(cx, cy);
+  await page.mouse.down();
+  // A script, not a function: this file is compiled without the DOM's types.
+  const measured = page.evaluate(`new Promise((resolve) => {
+    const deltas = [];
+    let last = performance.now();
+    const start = last;
+    const tick = (now) => {
+      deltas.push(now - last);
+      last = now;
+      if (now - start < ${ms}) requestAnimationFrame(tick);
+      else resolve(deltas.slice(2));
+    };
+    requestAnimationFrame(tick);
+  })`) as Promise<number[]>;
+  const end = Date.now() + ms;
+  for (let i = 0; Date.now() < end; i++) {
+    await page.mouse.move(cx + 150 * Math.cos(i / 8), cy + 100 * Math.sin(i / 8));
+    await page.waitForTimeout(8);
+  }
+  const deltas = await measured;
+  await page.mouse.up();
+  const sorted = [...deltas].sort((a, b) => a - b);
+  const mean = sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length);
+  return { fps: round(1000 / mean, 1), p95FrameMs: round(percentile(sorted, 95), 1), frames: sorted.length };
+}
+
+async function mapInChromium(address: string): Promise<Record<string, unknown>> {
+  const executablePath = process.env.MARQUEE_CHROMIUM ?? '/usr/bin/chromium';
+  if (!existsSync(executablePath)) return { skipped: `no Chromium at ${executablePath}` };
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    const t = performance.now();
+    await page.goto(`${address}/stills/atlas`);
+    await page.waitForSelector('.atlas-stage[aria-busy="false"]', { timeout: 600_000 });
+    const readySeconds = (performance.now() - t) / 1000;
+    await page.waitForTimeout(500);
+    const fitted = await dragFrames(page, 3000);
+    const box = (await (await page.$('.atlas-stage'))!.boundingBox())!;
+    const zoomIn = async (steps: number) => {
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      for (let i = 0; i < steps; i++) await page.mouse.wheel(0, -300);
+      await page.waitForTimeout(800);
+      return round(Number(new URL(page.url()).searchParams.get('z') ?? 1), 1);
+    };
+    // About 4x: past the level-of-detail cache, every sprite drawn live; about 15x: a few hundred stills on screen, sharp thumbnails loaded.
+    const zoomedAt = await zoomIn(3);
+    const zoomed = { ...(await dragFrames(page, 3000)), zoom: zoomedAt };
+    const closeAt = await zoomIn(3);
+    const close = { ...(await dragFrames(page, 3000)), zoom: closeAt };
+    return { readySeconds: round(readySeconds, 1), fitted, zoomed, close, viewport: '1366x900, software WebGL (--disable-gpu)' };
+  } finally {
+    await browser.close();
+  }
 }

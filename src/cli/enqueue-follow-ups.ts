@@ -7,7 +7,7 @@
  */
 import { videosToIndex } from '../films/index-video.js';
 import { tilesEnabled } from '../models/poster-tiles.js';
-import { ATLAS_BUILD_JOB, FACES_JOB, FILM_ANALYSIS_JOB, JOB_PRIORITY, POSTER_TEXT_JOB, POSTER_TILES_JOB, STILLS_ATLAS_JOB, type AtlasBuildRequest, type FilmAnalysisRequest } from '../ingest/library-jobs.js';
+import { ATLAS_BUILD_JOB, FACES_JOB, FILM_ANALYSIS_JOB, JOB_PRIORITY, POSTER_TEXT_JOB, POSTER_TILES_JOB, STILLS_ATLAS_JOB, STILLS_MATCH_JOB, type AtlasBuildRequest, type FilmAnalysisRequest } from '../ingest/library-jobs.js';
 import type { JobSpec } from '../jobs/job-queue.js';
 import type { Store } from '../store/store.js';
 
@@ -21,8 +21,9 @@ async function enqueueBehindRunning(library: Store, job: JobSpec): Promise<void>
 }
 
 /** Enqueues the passes after the posters; returns the kinds enqueued (or found waiting), in priority order. */
-export async function enqueueFollowUps(library: Store, what: { tiles: boolean; atlas: boolean; stillsAtlas: boolean; ocr: boolean; faces: boolean }): Promise<string[]> {
+export async function enqueueFollowUps(library: Store, what: { tiles: boolean; atlas: boolean; stillsAtlas: boolean; stillsMatch: boolean; ocr: boolean; faces: boolean }): Promise<string[]> {
   const kinds = [
+    what.stillsMatch ? STILLS_MATCH_JOB : undefined,
     what.tiles && tilesEnabled() ? POSTER_TILES_JOB : undefined,
     what.atlas ? ATLAS_BUILD_JOB : undefined,
     what.stillsAtlas ? STILLS_ATLAS_JOB : undefined,

@@ -271,7 +271,9 @@ async function releaseLeavingToQueue(library: Store, release: () => Promise<void
  * released the index lock (a film's run takes it), and says so.
  */
 async function leaveToQueue(library: Store, opts: IndexCommandOptions, left: LeftToQueue): Promise<void> {
-  const kinds = await enqueueFollowUps(library, { tiles: left.passes, atlas: left.passes, stillsAtlas: left.stills, ocr: left.passes && opts.ocr !== false, faces: !!opts.faces });
+  // The stills map needs 10 stills; the stored which-movie match serves only an engine that ranks from it (pgvector).
+  const stills = left.stills ? await library.stills.count() : 0;
+  const kinds = await enqueueFollowUps(library, { tiles: left.passes, atlas: left.passes, stillsAtlas: stills >= 10, stillsMatch: stills > 0 && library.stillsMatch.searchable, ocr: left.passes && opts.ocr !== false, faces: !!opts.faces });
   await enqueueFilms(library, left.films);
   if (opts.json) process.stdout.write(`${JSON.stringify({ type: 'queued', kinds, films: left.films })}\n`);
   else if (kinds.length || left.films.length)

@@ -1,9 +1,10 @@
-/** `marquee looks`, `marquee which-movie`, `marquee stills look|eval|clusters|atlas`. */
+/** `marquee looks`, `marquee which-movie`, `marquee stills look|eval|clusters|atlas|prepare`. */
 import { readFile, writeFile } from 'node:fs/promises';
 import { SearchEngine } from '../search/engine.js';
 import { LOOK_WEIGHTS } from '../stills/looks.js';
 import { StillsService } from '../stills/service.js';
 import { buildStillsAtlas } from '../stills/stills-atlas.js';
+import { prepareStoredMatch } from '../stills/stored-match.js';
 import { runJsonlBatch } from './jsonl-batch.js';
 import { openExistingLibrary } from './open-library.js';
 import { stageProgress } from './progress.js';
@@ -118,7 +119,7 @@ export async function runStillsClustersCommand(opts: { db?: string; k?: number; 
   });
 }
 
-export async function runStillsAtlasCommand(opts: { db?: string; rebuild?: boolean; k?: number; seed: number; json?: boolean }): Promise<number> {
+export async function runStillsAtlasCommand(opts: { db?: string; rebuild?: boolean; k?: number; seed?: number; json?: boolean }): Promise<number> {
   const library = await openExistingLibrary(opts.db);
   try {
     const started = performance.now();
@@ -137,6 +138,21 @@ export async function runStillsAtlasCommand(opts: { db?: string; rebuild?: boole
       process.stdout.write(`stills atlas of ${meta.stills} stills in ${seconds.toFixed(1)} s; grid ${meta.grid.cols}x${meta.grid.rows}; ${meta.sheets} sheets; ${meta.k} clusters (silhouette ${meta.silhouette}); ${meta.incremental} placed incrementally\n`);
       for (const c of meta.clusters) process.stdout.write(`  ${String(c.id).padStart(2)} ${String(c.size).padStart(6)}  ${c.label}\n`);
     }
+    return 0;
+  } finally {
+    await library.close();
+  }
+}
+
+export async function runStillsPrepareCommand(opts: { db?: string; json?: boolean }): Promise<number> {
+  const library = await openExistingLibrary(opts.db);
+  try {
+    const meta = await prepareStoredMatch(library);
+    if (opts.json) print({ ...meta, rankedInEngine: library.stillsMatch.searchable });
+    else
+      process.stdout.write(
+        `which-movie match of ${meta.stills} stills stored in ${meta.seconds.toFixed(1)} s (${meta.dimension} floats a still); ${library.stillsMatch.searchable ? 'ranked in the database' : 'this engine ranks in the process: the match is kept for a library moved to PostgreSQL with pgvector'}\n`,
+      );
     return 0;
   } finally {
     await library.close();

@@ -27,18 +27,21 @@ export const FILM_ANALYSIS_JOB = 'film-analysis';
 export const ATLAS_BUILD_JOB = 'atlas-build';
 /** The map of every still (`marquee stills atlas`), enqueued by `marquee index --stills --background`. */
 export const STILLS_ATLAS_JOB = 'stills-atlas';
+/** The stored which-movie match (`marquee stills prepare`): where the engine ranks from it (pgvector), enqueued after stills are indexed. */
+export const STILLS_MATCH_JOB = 'stills-match';
 /** A stored analysis (closest pairs of a channel, duplicate groups); keyed by the analysis. */
 export const ANALYSIS_JOB = 'analysis';
 
 /** Every kind a library has. */
-export const JOB_KINDS: readonly string[] = [POSTER_TEXT_JOB, SMALL_PRINT_JOB, FACES_JOB, POSTER_TILES_JOB, ANALYSIS_JOB, GENRES_TRAIN_JOB, ATLAS_BUILD_JOB, STILLS_ATLAS_JOB, FILM_ANALYSIS_JOB];
+export const JOB_KINDS: readonly string[] = [POSTER_TEXT_JOB, SMALL_PRINT_JOB, FACES_JOB, POSTER_TILES_JOB, ANALYSIS_JOB, GENRES_TRAIN_JOB, ATLAS_BUILD_JOB, STILLS_ATLAS_JOB, STILLS_MATCH_JOB, FILM_ANALYSIS_JOB];
 
 /** Kinds a client may start over HTTP (the OCR pass is started by serve --read-text; analyses and films, which need a payload, by the server and `marquee index`). */
-export const STARTABLE_JOBS = [GENRES_TRAIN_JOB, ATLAS_BUILD_JOB, STILLS_ATLAS_JOB, FACES_JOB, POSTER_TILES_JOB] as const;
+export const STARTABLE_JOBS = [GENRES_TRAIN_JOB, ATLAS_BUILD_JOB, STILLS_ATLAS_JOB, STILLS_MATCH_JOB, FACES_JOB, POSTER_TILES_JOB] as const;
 export type StartableJob = (typeof STARTABLE_JOBS)[number];
 
 /**
  * Priorities: a page waits for an analysis (a minute or two of CPU), so it goes first; then the
+ * stored which-movie match (until it is there, a server on pgvector prepares stills itself); then the
  * short jobs a person is waiting for: the genre tiles (≈ 3 min on the demo catalog; before the
  * training, which learns from them), the atlas (≈ 100 s) and genre training (≈ 200 s:
  * predictions work minutes after the quick start, not after the reading); a film someone added;
@@ -51,6 +54,7 @@ export const JOB_PRIORITY: Record<string, number> = {
   [ATLAS_BUILD_JOB]: 26,
   [GENRES_TRAIN_JOB]: 25,
   [STILLS_ATLAS_JOB]: 24,
+  [STILLS_MATCH_JOB]: 28,
   [FILM_ANALYSIS_JOB]: 22,
   [POSTER_TEXT_JOB]: 20,
   [FACES_JOB]: 18,
@@ -150,6 +154,7 @@ export function libraryJobHandlers(library: StoreParts, cpuBudget: number): JobH
       // As the poster atlas: a rebuild when asked for on /jobs; after an index run, new stills placed into the map there is.
       run: (ctx) => runCliJob(['stills', 'atlas', ...((ctx.job.payload as AtlasBuildRequest | null)?.incremental ? [] : ['--rebuild']), '--json'], library.connection, ctx),
     },
+    { kind: STILLS_MATCH_JOB, cpus: 1, run: (ctx) => runCliJob(['stills', 'prepare', '--json'], library.connection, ctx) },
     // The tiles (about 3 minutes) give way to an analysis a page waits for, between two batches.
     { kind: POSTER_TILES_JOB, cpus: 1, run: (ctx) => runCliJob(['genres', 'tiles', '--json'], library.connection, ctx, { resumable: true }) },
     {

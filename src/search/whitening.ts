@@ -203,6 +203,21 @@ export class Whitening {
     }
   }
 
+  /** The transform as stored bytes: W (float32) then W·m (float64), with its shape and spec; `fromBytes` reads it back. */
+  toBytes(): { bytes: Buffer; dimension: number; inputDimension: number; spec: WhiteningSpec } {
+    const bytes = Buffer.concat([Buffer.from(this.basis.buffer, this.basis.byteOffset, this.basis.byteLength), Buffer.from(this.offset.buffer, this.offset.byteOffset, this.offset.byteLength)]);
+    return { bytes, dimension: this.dimension, inputDimension: this.inputDimension, spec: this.spec };
+  }
+
+  static fromBytes(stored: { bytes: Buffer; dimension: number; inputDimension: number; spec: WhiteningSpec }): Whitening {
+    const { dimension: k, inputDimension: d } = stored;
+    if (stored.bytes.length !== k * d * 4 + k * 8) throw new Error(`a stored whitening of ${k} x ${d} takes ${k * d * 4 + k * 8} bytes, not ${stored.bytes.length}`);
+    const copy = new Uint8Array(stored.bytes).buffer; // a fresh buffer at offset 0: aligned for the typed arrays
+    const w = Object.create(Whitening.prototype) as Whitening;
+    Object.assign(w, { dimension: k, inputDimension: d, spec: stored.spec, basis: new Float32Array(copy, 0, k * d), offset: new Float64Array(copy.slice(k * d * 4)) });
+    return w;
+  }
+
   /** Learned on `vectors` (an even sample of at most `sample` of them when given). */
   static async learn(vectors: Float32Array[], spec: WhiteningSpec, sample?: number): Promise<Whitening> {
     return new Whitening(await principalAxes(vectors, spec.centre, { components: spec.components, sample }), spec);

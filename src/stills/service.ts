@@ -4,27 +4,19 @@ import { COLOR_CHANNEL } from '../store/channels.js';
 import { defaultImageModel, refOf } from '../store/library-models.js';
 import { COLOR_MODEL } from '../design/design-features.js';
 import type { Store } from '../store/store.js';
-import { MarqueeError } from '../util/errors.js';
+import { StillsError } from './errors.js';
 import { clusterStills, type StillsClustering } from './clusters.js';
 import { loadMovieStills, similarLooks, type LookMatch, type MovieStills } from './looks.js';
 import type { MovieLook } from './movie-look.js';
 import type { StoredStill } from '../store/types.js';
 import { movieFaceStats, stillFaceSummaries, type MovieFaceStats } from './still-faces.js';
 import { CONFIDENT_SCORE, evaluateConfidence, evaluateWhichMovie, StillsMatcher, type StillsEvaluation } from './which-movie.js';
+import { rankStored, storedMatchMeta, StoredMatchQuery } from './stored-match.js';
+
+export { StillsError } from './errors.js';
 
 /** The parts of the library this module uses (consumers take only what they use). */
-type StoreParts = Pick<Store, 'faces' | 'films' | 'library' | 'location' | 'movies' | 'stills' | 'vectors'>;
-
-export class StillsError extends MarqueeError {
-  constructor(
-    /** unknown_movie: no such movie id; no_stills: the library or the movie has no stills (yet). */
-    override readonly kind: 'unknown_movie' | 'no_stills',
-    message: string,
-  ) {
-    super(kind, message);
-    this.name = 'StillsError';
-  }
-}
+type StoreParts = Pick<Store, 'faces' | 'films' | 'library' | 'location' | 'movies' | 'stills' | 'stillsMatch' | 'vectors'>;
 
 export interface WhichMovieResult {
   id: string;
@@ -52,6 +44,8 @@ export class StillsService {
   private current = false;
   private preparing?: Promise<StillsMatcher>;
   private readonly clustersCache = new Map<string, StillsClustering>();
+  /** The stored match's query side, for the build it was read from (an engine that ranks from it). */
+  private storedCache?: StoredMatchQuery;
 
   constructor(
     private readonly store: StoreParts,
@@ -103,9 +97,26 @@ export class StillsService {
     return this.preparing;
   }
 
-  /** Prepares the matcher in the background (a server starting), so the first query does not wait for it. */
+  /**
+   * Prepares the matcher in the background (a server starting), so the first query does not wait
+   * for it; not when the engine ranks from a stored match (the process then holds no still).
+   */
   warm(): void {
-    this.prepared().catch(() => undefined);
+    void this.stored()
+      .then((stored) => (stored ? undefined : this.prepared()))
+      .catch(() => undefined);
+  }
+
+  /**
+   * The stored match's query side when the engine ranks from it (stored-match.ts): read again
+   * when a newer build is stored (its meta, a few hundred bytes, is read at each query).
+   */
+  private async stored(): Promise<StoredMatchQuery | undefined> {
+    if (!this.store.stillsMatch.searchable) return undefined;
+    const meta = await storedMatchMeta(this.store);
+    if (!meta) return undefined;
+    if (this.storedCache?.meta.builtAt !== meta.builtAt) this.storedCache = await StoredMatchQuery.load(this.store, meta);
+    return this.storedCache;
   }
 
   private noStills(): StillsError {
@@ -155,10 +166,11 @@ export class StillsService {
   }
 
   async whichMovie(bytes: Buffer, source: string, k = 5): Promise<WhichMovieAnswer> {
-    const matcher = await this.matcher();
+    const stored = await this.stored();
+    const matcher = stored ? undefined : await this.matcher();
     const q = await this.embedder.describeImage({ bytes, source });
     // A film deleted since the matcher was prepared (a stale one serves meanwhile) is left out.
-    const all = await matcher.rank(q);
+    const all = (stored && (await rankStored(this.store, stored, q))) || (await (matcher ?? (await this.matcher())).rank(q));
     const movies = await this.store.movies.byKeys(all.slice(0, k + 8).map((r) => r.key));
     const ranked = all.filter((r) => movies.has(r.key)).slice(0, k);
     return {

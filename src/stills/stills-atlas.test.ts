@@ -14,7 +14,7 @@ import type { Store } from '../store/store.js';
 import type { StillRecord } from '../store/types.js';
 import { seededRandom } from '../util/random.js';
 import { HUE_BINS, type LookStats } from '../image/look-stats.js';
-import { buildStillsAtlas, nearestFreeCell, STILL_TILE_H, STILL_TILE_W, stillHue, stillsAtlasMeta } from './stills-atlas.js';
+import { buildStillsAtlas, FreeCells, STILL_TILE_H, STILL_TILE_W, stillHue, stillsAtlasMeta } from './stills-atlas.js';
 
 const DIM = 24;
 const random = seededRandom(11);
@@ -90,15 +90,15 @@ describe('stills atlas', () => {
     const keys = [await addFilm(s, 0, seqs(30)), await addFilm(s, 1, seqs(30)), await addFilm(s, 2, seqs(30))];
     const built = await buildStillsAtlas(s, { k: 3 });
     const before = new Map((await s.stillsAtlas.places()).map((p) => [p.stillKey, p]));
-    // Film 1 loses its stills 29-30 and gets 31-40; film 0's still 5 is indexed again with other bytes.
-    await s.stills.prepareMovies([{ movie: { id: 'film-1', title: 'Film 1', year: 2001, genres: [], countries: [], overview: '', tagline: '', imdbId: null, tmdbId: null, extra: {} }, imdbId: null, keepSeqs: [...seqs(28), ...seqs(10, 31)] }], '/stills');
-    await s.stills.put([...(await Promise.all(seqs(10, 31).map((seq) => still(keys[1]!, 1, seq)))), await still(keys[0]!, 0, 5, 'changed')]);
+    // Film 1 loses its stills 29-30 and gets 31-35; film 0's still 5 is indexed again with other bytes (6 of 90: under a tenth).
+    await s.stills.prepareMovies([{ movie: { id: 'film-1', title: 'Film 1', year: 2001, genres: [], countries: [], overview: '', tagline: '', imdbId: null, tmdbId: null, extra: {} }, imdbId: null, keepSeqs: [...seqs(28), ...seqs(5, 31)] }], '/stills');
+    await s.stills.put([...(await Promise.all(seqs(5, 31).map((seq) => still(keys[1]!, 1, seq)))), await still(keys[0]!, 0, 5, 'changed')]);
     const changedKey = (await s.stills.ofMovie(keys[0]!)).find((x) => x.seq === 5)!.key;
     const meta = await buildStillsAtlas(s);
-    expect(meta).toMatchObject({ stills: 98, incremental: 11, sheets: built.sheets + 1, builtAt: built.builtAt });
+    expect(meta).toMatchObject({ stills: 93, incremental: 6, sheets: built.sheets + 1, builtAt: built.builtAt });
     const after = await s.stillsAtlas.places();
-    expect(after).toHaveLength(98);
-    expect(new Set(after.map((p) => p.cell)).size).toBe(98);
+    expect(after).toHaveLength(93);
+    expect(new Set(after.map((p) => p.cell)).size).toBe(93);
     for (const p of after) {
       const old = before.get(p.stillKey);
       if (old && p.stillKey !== changedKey) expect(p).toEqual(old);
@@ -108,7 +108,33 @@ describe('stills atlas', () => {
     const film1Cluster = before.get((await s.stills.ofMovie(keys[1]!))[0]!.key)!.cluster;
     const fresh = after.filter((p) => p.placed === 'incremental' && p.stillKey !== changedKey);
     expect(new Set(fresh.map((p) => p.cluster))).toEqual(new Set([film1Cluster]));
-    expect(meta.clusters.reduce((n, c) => n + c.size, 0)).toBe(98);
+    expect(meta.clusters.reduce((n, c) => n + c.size, 0)).toBe(93);
+    // New stills land among their film's stills on the grid: nearer the film's own cells than the others' on average.
+    const centre = (ps: { cell: number }[]) => ps.map((p) => [p.cell % meta.grid.cols, Math.floor(p.cell / meta.grid.cols)]).reduce(([a, b], [c, d]) => [a + c! / ps.length, b + d! / ps.length], [0, 0]);
+    const film1 = centre(after.filter((p) => p.cluster === film1Cluster && p.placed === 'build'));
+    const others = centre(after.filter((p) => p.cluster !== film1Cluster));
+    const newOnes = centre(fresh);
+    expect(Math.hypot(newOnes[0]! - film1[0]!, newOnes[1]! - film1[1]!)).toBeLessThan(Math.hypot(newOnes[0]! - others[0]!, newOnes[1]! - others[1]!));
+  });
+
+  it('refuses to save over a build saved while it ran', async () => {
+    const s = await library();
+    await addFilm(s, 0, seqs(30));
+    await buildStillsAtlas(s, { k: 2 });
+    const stale = (await s.stillsAtlas.file('meta'))!;
+    await buildStillsAtlas(s, { rebuild: true, k: 3 });
+    await expect(s.stillsAtlas.save({ places: [], replaceAll: false, files: [], ifMeta: stale })).rejects.toMatchObject({ kind: 'busy' });
+  });
+
+  it('lays the map out again for vectors of another image model', async () => {
+    const s = await library();
+    await addFilm(s, 0, seqs(30));
+    const first = await buildStillsAtlas(s, { k: 2 });
+    await s.library.setMeta('image_model', JSON.stringify({ id: 'another-model', version: '2', dimension: DIM }));
+    await addFilm(s, 1, seqs(2));
+    const meta = await buildStillsAtlas(s);
+    expect(meta.incremental).toBe(0);
+    expect(meta.builtAt).not.toBe(first.builtAt);
   });
 
   it('builds again whole when most stills are new since the last build', async () => {
@@ -128,24 +154,22 @@ describe('stills atlas', () => {
   });
 });
 
-describe('nearest free cell', () => {
-  it('takes the point\'s own cell when free, else the nearest free one on the page', () => {
-    const grid = { cols: 4, rows: 4 };
-    expect(nearestFreeCell(grid, new Set(), 0.6, 0.1)).toBe(2);
-    expect(nearestFreeCell(grid, new Set([2]), 0.6, 0.1)).toBe(1);
-    // Every cell but the far corner used: the corner is found.
-    const used = new Set(Array.from({ length: 15 }, (_, i) => i));
-    expect(nearestFreeCell(grid, used, 0, 0)).toBe(15);
-    expect(nearestFreeCell(grid, new Set(Array.from({ length: 16 }, (_, i) => i)), 0.5, 0.5)).toBe(-1);
+describe('free cells', () => {
+  it('gives the free cell nearest a point, each once, and says when none is left', () => {
+    const free = new FreeCells({ cols: 4, rows: 4 }, new Set(Array.from({ length: 14 }, (_, i) => i)));
+    // Cells 14 and 15 (the last row's end) are free; a point at the top left gets the nearer, 14.
+    expect(free.take(0, 0)).toBe(14);
+    expect(free.take(0, 0)).toBe(15);
+    expect(() => free.take(0.5, 0.5)).toThrow(/no free cell/);
   });
 
   it('measures distance on the page with 16:9 cells: a row below is nearer than a column aside', () => {
     const grid = { cols: 3, rows: 5, aspect: 16 / 9 };
-    // Cell 7 (row 2, column 1) used; its neighbours above and below are 9 units away, those beside 16.
     const w = Math.min(1 / 3, 16 / 9 / 5);
     const h = w / (16 / 9);
-    const cell = nearestFreeCell(grid, new Set([7]), 1.5 * w, 2.5 * h);
-    expect([4, 10]).toContain(cell);
+    // Cell 7 (row 2, column 1) used, all but its four neighbours too: the ones above and below are 9 units away, those beside 16.
+    const free = new FreeCells(grid, new Set([0, 1, 2, 3, 5, 6, 7, 8, 9, 11, 12, 13, 14]));
+    expect([4, 10]).toContain(free.take(1.5 * w, 2.5 * h));
   });
 });
 

@@ -14,18 +14,25 @@
  */
 import sharp from 'sharp';
 import { cluster } from '../atlas/clusters.js';
-import { assignGrid, cellSize } from '../atlas/grid.js';
+import { assignGrid, cellPosition } from '../atlas/grid.js';
 import { pcaBasis, projectOnBasis, type PcaBasis } from '../atlas/projections.js';
 import type { Store } from '../store/store.js';
 import type { StillsAtlasPlace } from '../store/repositories/stills-atlas.js';
 import type { StillSummary } from '../store/types.js';
 import { centreOn } from '../util/vectors.js';
+import { defaultImageModel } from '../store/library-models.js';
 import { HUE_BINS, type LookStats } from '../image/look-stats.js';
 import { describeStillClusters, type StillCluster } from './clusters.js';
-import { StillsError } from './service.js';
+import { StillsError } from './errors.js';
 
 /** The parts of the library this module uses (consumers take only what they use). */
-type StoreParts = Pick<Store, 'movies' | 'stills' | 'stillsAtlas'>;
+type StoreParts = Pick<Store, 'library' | 'location' | 'movies' | 'stills' | 'stillsAtlas'>;
+
+/** The model the stills' content vectors come from (the library's default image model) and their length. */
+async function vectorsOf(library: StoreParts): Promise<{ model: string }> {
+  const m = await defaultImageModel(library);
+  return { model: m ? `${m.id}@${m.version}` : 'unknown' };
+}
 
 /** A build of another version is not extended: the next build is a full one. */
 export const STILLS_ATLAS_VERSION = 1;
@@ -43,6 +50,10 @@ const DIMENSIONS = 50;
 const PAGE = 2_000;
 /** Even sample the axes are learned on (as the poster atlas's PCA). */
 const SAMPLE = 20_000;
+/** A build that would place more than this share of the stills it has as new ones lays them all out again. */
+const REBUILD_SHARE = 0.1;
+/** Placed stills whose grid cells a new still is put among. */
+const NEIGHBOURS = 5;
 /** Chromatic share below which a still has no hue (grey, dark). */
 const HUE_MIN_SHARE = 0.1;
 
@@ -62,6 +73,8 @@ export interface StillsAtlasMeta {
   plane: { minX: number; minY: number; span: number; ox: number; oy: number };
   /** Dimensions of the stored basis (the content vectors' and the PCA's). */
   basis: { dim: number; k: number };
+  /** The image model the content vectors came from: stills of another are laid out again. */
+  vectors: { model: string };
   /** Stills placed into the layout since it was built. */
   incremental: number;
   seconds: Record<string, number>;
@@ -95,46 +108,18 @@ export function stillHue(stats: LookStats): number {
     y += w * Math.sin(a);
   });
   if (Math.hypot(x, y) < 1e-9) return -1;
-  return Math.round(((Math.atan2(y, x) * 180) / Math.PI + 360) % 360);
-}
-
-/**
- * The free cell nearest a point of the unit square (as `cellPosition` places cells), searching
- * rings of cells outward from the point's own cell until no nearer free cell can exist.
- */
-export function nearestFreeCell(grid: { cols: number; rows: number; aspect?: number }, used: Set<number>, x: number, y: number): number {
-  const { cols, rows } = grid;
-  const { w, h } = cellSize(cols, rows, grid.aspect);
-  const c0 = Math.min(cols - 1, Math.max(0, Math.floor(x / w)));
-  const r0 = Math.min(rows - 1, Math.max(0, Math.floor(y / h)));
-  const near = Math.min(w, h);
-  let best = -1;
-  let bestD = Infinity;
-  for (let ring = 0; ring <= Math.max(cols, rows); ring++) {
-    // Every cell of this ring is at least ring - 1 cells from the point's own cell.
-    if (best >= 0 && ((ring - 1) * near) ** 2 > bestD) break;
-    for (let r = r0 - ring; r <= r0 + ring; r++) {
-      if (r < 0 || r >= rows) continue;
-      const edge = r === r0 - ring || r === r0 + ring;
-      for (let c = c0 - ring; c <= c0 + ring; c += edge || ring === 0 ? 1 : 2 * ring) {
-        if (c < 0 || c >= cols) continue;
-        const cell = r * cols + c;
-        if (used.has(cell)) continue;
-        const d = ((c + 0.5) * w - x) ** 2 + ((r + 0.5) * h - y) ** 2;
-        if (d < bestD) (bestD = d), (best = cell);
-      }
-    }
-  }
-  return best;
+  return Math.round((Math.atan2(y, x) * 180) / Math.PI + 360) % 360;
 }
 
 /** Builds (or extends) the stills atlas; returns what was stored. */
 export async function buildStillsAtlas(library: StoreParts, opts: StillsAtlasOptions = {}): Promise<StillsAtlasMeta> {
   const count = await library.stills.count();
   if (count < 10) throw new StillsError('no_stills', `only ${count} stills in the library: index at least 10 (marquee index --stills <folder>) before building a stills atlas`);
-  const previous = opts.rebuild ? undefined : await stillsAtlasMeta(library);
-  if (previous?.version === STILLS_ATLAS_VERSION) {
-    const extended = await extend(library, previous, opts);
+  // A given k or seed asks for clusters of their own: a rebuild.
+  const metaBytes = opts.rebuild || opts.k !== undefined || opts.seed !== undefined ? undefined : await library.stillsAtlas.file('meta');
+  const previous = metaBytes ? (JSON.parse(metaBytes.toString('utf8')) as StillsAtlasMeta) : undefined;
+  if (previous?.version === STILLS_ATLAS_VERSION && metaBytes) {
+    const extended = await extend(library, previous, metaBytes, opts);
     if (extended) return extended;
   }
   return fullBuild(library, opts);
@@ -173,7 +158,7 @@ async function fullBuild(library: StoreParts, opts: StillsAtlasOptions): Promise
   const { mean, sample } = await time('mean', () => meanAndSample(library, n, (done) => opts.onStep?.('mean', done, n)));
   const basis = await time('pca', async () => pcaBasis(sample.map((v) => centreOn(v, mean)), DIMENSIONS));
   // Pass 2: each page centred and projected.
-  const reduced = await time('project', () => projectAll(library, basis, mean, index, (done) => opts.onStep?.('project', done, n)));
+  const { reduced, seen } = await time('project', () => projectAll(library, basis, mean, index, (done) => opts.onStep?.('project', done, n)));
   const d = basis.k;
   const xy = new Float32Array(n * 2);
   for (let i = 0; i < n; i++) (xy[i * 2] = reduced[i * d]!), (xy[i * 2 + 1] = reduced[i * d + 1] ?? 0);
@@ -189,7 +174,7 @@ async function fullBuild(library: StoreParts, opts: StillsAtlasOptions): Promise
   };
   const clusters = await time('labels', () => describeStillClusters(stills, ids, clustering.assignment, clustering.k, distance));
   const { files: sheets, slots } = await time('sheets', () => buildStillSheets(library, stills.map((s) => s.key), 0, (done) => opts.onStep?.('sheets', done, n)));
-  const places: StillsAtlasPlace[] = stills.map((s, i) => ({
+  const places: StillsAtlasPlace[] = stills.flatMap((s, i) => (seen.has(s.key) ? [{
     stillKey: s.key,
     contentHash: s.contentHash,
     x: r4(xy[i * 2]!),
@@ -198,12 +183,12 @@ async function fullBuild(library: StoreParts, opts: StillsAtlasOptions): Promise
     cluster: clustering.assignment[i]!,
     hue: stillHue(s.look.stats),
     ...slots.get(s.key)!,
-    placed: 'build',
-  }));
+    placed: 'build' as const,
+  }] : []));
   const meta: StillsAtlasMeta = {
     version: STILLS_ATLAS_VERSION,
     builtAt: new Date().toISOString(),
-    stills: n,
+    stills: places.length,
     grid: { cols: grid.cols, rows: grid.rows, aspect: STILL_ASPECT },
     tile: { width: STILL_TILE_W, height: STILL_TILE_H, perRow: TILES_PER_ROW },
     sheets: sheets.length,
@@ -212,6 +197,7 @@ async function fullBuild(library: StoreParts, opts: StillsAtlasOptions): Promise
     clusters,
     plane,
     basis: { dim: basis.dim, k: d },
+    vectors: await vectorsOf(library),
     incremental: 0,
     seconds,
   };
@@ -240,17 +226,20 @@ async function meanAndSample(library: StoreParts, n: number, onStep: (done: numb
   return { mean: mean ?? new Float64Array(), sample };
 }
 
-async function projectAll(library: StoreParts, basis: PcaBasis, mean: Float64Array, index: Map<number, number>, onStep: (done: number) => void): Promise<Float32Array> {
+/** Every listed still's PCA coordinates (n x k), and which of them were still there to be read. */
+async function projectAll(library: StoreParts, basis: PcaBasis, mean: Float64Array, index: Map<number, number>, onStep: (done: number) => void): Promise<{ reduced: Float32Array; seen: Set<number> }> {
   const out = new Float32Array(index.size * basis.k);
+  const seen = new Set<number>();
   let done = 0;
   for (let after = 0; ; ) {
     const page = await library.stills.vectorPage(after, PAGE);
-    if (!page.length) return out;
+    if (!page.length) return { reduced: out, seen };
     const projected = await projectOnBasis(basis, page.map((s) => centreOn(s.content, mean)));
-    // A still indexed between the two reads has no summary: left off this build, placed by the next.
+    // A still indexed between the two reads has no summary: left off this build, placed by the next;
+    // one deleted between them is not seen here and gets no place (its row is gone).
     page.forEach((s, j) => {
       const i = index.get(s.key);
-      if (i !== undefined) out.set(projected.subarray(j * basis.k, (j + 1) * basis.k), i * basis.k);
+      if (i !== undefined) out.set(projected.subarray(j * basis.k, (j + 1) * basis.k), i * basis.k), seen.add(s.key);
     });
     after = page[page.length - 1]!.key;
     onStep((done += page.length));
@@ -298,34 +287,41 @@ async function readBasis(library: StoreParts, meta: StillsAtlasMeta): Promise<{ 
   const f32 = (b: Buffer) => new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
   const { dim, k } = meta.basis;
   const w = f32(axes);
-  if (w.length !== dim * k) return undefined;
+  if (w.length !== dim * k || mean.length !== dim * 8) return undefined;
   return { basis: { dim, k, mean: f64(pcaMean), w }, mean: f64(mean), centroids: f64(centroids) };
 }
 
 /** Places the stills new or changed since `meta`'s build; undefined when a full build is due instead. */
-async function extend(library: StoreParts, meta: StillsAtlasMeta, opts: StillsAtlasOptions): Promise<StillsAtlasMeta | undefined> {
+async function extend(library: StoreParts, meta: StillsAtlasMeta, metaBytes: Buffer, opts: StillsAtlasOptions): Promise<StillsAtlasMeta | undefined> {
   const started = performance.now();
   opts.onStage?.('read');
+  // Vectors of another model (the library's default changed) are not comparable with the basis.
+  if ((await vectorsOf(library)).model !== meta.vectors.model) return undefined;
   const stored = await readBasis(library, meta);
   if (!stored) return undefined;
   const placed = new Map((await library.stillsAtlas.places()).map((p) => [p.stillKey, p]));
   const stills = await summaries(library);
-  const fresh = stills.filter((s) => placed.get(s.key)?.contentHash !== s.contentHash);
-  if (fresh.length > placed.size / 2) return undefined;
+  const changed = stills.filter((s) => placed.get(s.key)?.contentHash !== s.contentHash);
+  if (changed.length > placed.size * REBUILD_SHARE) return undefined;
+  const vectors = await library.stills.vectorsOf(changed.map((s) => s.key));
+  // A still deleted since it was listed is left out (the next build sees it gone).
+  const fresh = changed.filter((s) => vectors.has(s.key));
+  if (fresh.some((s) => vectors.get(s.key)!.length !== stored.basis.dim)) return undefined;
   const { basis, mean, centroids } = stored;
   const d = basis.k;
   const freshKeys = new Set(fresh.map((s) => s.key));
-  // Cells of stills gone (their places went with them) and of those placed again are free.
-  const used = new Set([...placed.values()].filter((p) => !freshKeys.has(p.stillKey)).map((p) => p.cell));
-  const keep = placed.size - [...placed.keys()].filter((k) => freshKeys.has(k)).length;
+  const kept = [...placed.values()].filter((p) => !freshKeys.has(p.stillKey));
   let { cols, rows } = meta.grid;
-  while (cols * rows < keep + fresh.length) rows++;
+  while (cols * rows < kept.length + fresh.length) rows++;
   const grid = { cols, rows, aspect: meta.grid.aspect };
   opts.onStage?.('place');
-  const vectors = await library.stills.vectorsOf(fresh.map((s) => s.key));
   const reduced = await projectOnBasis(basis, fresh.map((s) => centreOn(vectors.get(s.key)!, mean)));
   const k = centroids.length / d;
   const { files: sheets, slots } = fresh.length ? await buildStillSheets(library, fresh.map((s) => s.key), meta.sheets, (done) => opts.onStep?.('sheets', done, fresh.length)) : { files: [], slots: new Map() };
+  // The grid re-arranges the plane (balanced splits), so a new still goes where its nearest
+  // neighbours in the plane are on the grid, into the free cell nearest their mean.
+  const neighbours = new PlaneNeighbours(kept);
+  const free = new FreeCells(grid, new Set(kept.map((p) => p.cell)));
   const places: StillsAtlasPlace[] = fresh.map((s, i) => {
     const v = reduced.subarray(i * d, (i + 1) * d);
     let best = 0;
@@ -336,24 +332,99 @@ async function extend(library: StoreParts, meta: StillsAtlasMeta, opts: StillsAt
       if (dd < bestD) (bestD = dd), (best = c);
     }
     const [x, y] = toPlane(meta.plane, v[0]!, v[1] ?? 0);
-    const cell = nearestFreeCell(grid, used, x, y);
-    used.add(cell);
-    return { stillKey: s.key, contentHash: s.contentHash, x: r4(x), y: r4(y), cell, cluster: best, hue: stillHue(s.look.stats), ...slots.get(s.key)!, placed: 'incremental' };
+    const near = neighbours.nearest(x, y, NEIGHBOURS);
+    const [tx, ty] = near.length ? near.map((p) => cellPosition(grid, p.cell)).reduce(([ax, ay], [bx, by]) => [ax + bx / near.length, ay + by / near.length], [0, 0]) : [x, y];
+    return { stillKey: s.key, contentHash: s.contentHash, x: r4(x), y: r4(y), cell: free.take(tx, ty), cluster: best, hue: stillHue(s.look.stats), ...slots.get(s.key)!, placed: 'incremental' };
   });
   const sizes = new Map<number, number>();
-  for (const p of placed.values()) if (!freshKeys.has(p.stillKey)) sizes.set(p.cluster, (sizes.get(p.cluster) ?? 0) + 1);
+  for (const p of kept) sizes.set(p.cluster, (sizes.get(p.cluster) ?? 0) + 1);
   for (const p of places) sizes.set(p.cluster, (sizes.get(p.cluster) ?? 0) + 1);
   const next: StillsAtlasMeta = {
     ...meta,
-    stills: keep + fresh.length,
+    stills: kept.length + fresh.length,
     grid,
     sheets: meta.sheets + sheets.length,
     clusters: meta.clusters.map((c) => ({ ...c, size: sizes.get(c.id) ?? 0 })),
     incremental: meta.incremental + fresh.length,
     seconds: { place: r4((performance.now() - started) / 1000) },
   };
-  await library.stillsAtlas.save({ places, replaceAll: false, files: [metaFile(next), ...sheets] });
+  await library.stillsAtlas.save({ places, replaceAll: false, files: [metaFile(next), ...sheets], ifMeta: metaBytes });
   return next;
+}
+
+/** Placed stills bucketed by their place in the plane, for the nearest few of a point. */
+class PlaneNeighbours {
+  private static readonly SIDE = 128;
+  private readonly buckets = new Map<number, StillsAtlasPlace[]>();
+
+  constructor(places: StillsAtlasPlace[]) {
+    for (const p of places) {
+      const b = this.bucket(p.x, p.y);
+      const list = this.buckets.get(b) ?? [];
+      list.push(p);
+      this.buckets.set(b, list);
+    }
+  }
+
+  private cell(v: number): number {
+    return Math.min(PlaneNeighbours.SIDE - 1, Math.max(0, Math.floor(v * PlaneNeighbours.SIDE)));
+  }
+
+  private bucket(x: number, y: number): number {
+    return this.cell(y) * PlaneNeighbours.SIDE + this.cell(x);
+  }
+
+  /** The n places nearest (x, y): buckets in rings until n are found and no nearer one can be further out. */
+  nearest(x: number, y: number, n: number): StillsAtlasPlace[] {
+    const side = PlaneNeighbours.SIDE;
+    const bx = this.cell(x);
+    const by = this.cell(y);
+    const found: { p: StillsAtlasPlace; d: number }[] = [];
+    for (let ring = 0; ring < side; ring++) {
+      if (found.length >= n && ((ring - 1) / side) ** 2 > found[n - 1]!.d) break;
+      for (let r = by - ring; r <= by + ring; r++) {
+        if (r < 0 || r >= side) continue;
+        const edge = r === by - ring || r === by + ring;
+        for (let c = bx - ring; c <= bx + ring; c += edge || ring === 0 ? 1 : 2 * ring) {
+          if (c < 0 || c >= side) continue;
+          for (const p of this.buckets.get(r * side + c) ?? []) found.push({ p, d: (p.x - x) ** 2 + (p.y - y) ** 2 });
+        }
+      }
+      found.sort((a, b) => a.d - b.d);
+    }
+    return found.slice(0, n).map((f) => f.p);
+  }
+}
+
+/**
+ * The free cells of a grid: taken one at a time, each the free cell nearest a point. A list, not
+ * a search of the grid: after a build the free cells are the few past the last still, which a
+ * ring search outward from a point would reach only after most of the grid.
+ */
+export class FreeCells {
+  private readonly cells: number[] = [];
+
+  constructor(
+    private readonly grid: { cols: number; rows: number; aspect?: number },
+    used: Set<number>,
+  ) {
+    for (let c = 0; c < grid.cols * grid.rows; c++) if (!used.has(c)) this.cells.push(c);
+  }
+
+  take(x: number, y: number): number {
+    let best = -1;
+    let bestD = Infinity;
+    this.cells.forEach((c, i) => {
+      const [cx, cy] = cellPosition(this.grid, c);
+      const d = (cx - x) ** 2 + (cy - y) ** 2;
+      if (d < bestD) (bestD = d), (best = i);
+    });
+    if (best < 0) throw new Error('no free cell left on the stills grid');
+    const cell = this.cells[best]!;
+    this.cells[best] = this.cells[this.cells.length - 1]!;
+    this.cells.pop();
+    return cell;
+  }
 }
 
 /** The stills' thumbnails as 16:9 tiles on JPEG sheets numbered from `firstSheet`, and each still's slot. */

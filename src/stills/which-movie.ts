@@ -106,6 +106,8 @@ export class StillsMatcher {
     readonly stills: StillRef[],
     /** Query content → its row: centred to unit length, then projected (not re-normalised). */
     private readonly contentOf: (v: Float32Array) => Float32Array,
+    /** What contentOf applies: the content mean and, past 2 x STILLS_CONTENT_AXES stills, the projection. */
+    private readonly projection: { contentMean: Float64Array; reduce?: Whitening },
     private readonly colorMean: Float64Array,
     /** n rows of `dc` (content) and `dcol` (colour) floats. */
     private readonly content: Float32Array,
@@ -146,11 +148,13 @@ export class StillsMatcher {
     let contentOf = (v: Float32Array) => centreOn(v, contentMean);
     let project = async (vs: Float32Array[]) => vs.map(contentOf);
     let dc = contentMean.length;
+    let reduce: Whitening | undefined;
     if (axes > 0 && n >= 2 * axes) {
       // Axes of the centred unit vectors; their images are not re-normalised (Whitening.project).
-      const reduce = await Whitening.learn(sample.map((v) => centreOn(v, contentMean)), { components: axes, power: 0, centre: false });
-      contentOf = (v) => reduce.project(centreOn(v, contentMean));
-      project = (vs) => reduce.applyAll(vs.map((v) => centreOn(v, contentMean)), false);
+      reduce = await Whitening.learn(sample.map((v) => centreOn(v, contentMean)), { components: axes, power: 0, centre: false });
+      const r = reduce;
+      contentOf = (v) => r.project(centreOn(v, contentMean));
+      project = (vs) => r.applyAll(vs.map((v) => centreOn(v, contentMean)), false);
       dc = reduce.dimension;
     }
     sample.length = 0;
@@ -167,7 +171,7 @@ export class StillsMatcher {
         color.set(centreOn(s.color, colorMean), i * dcol);
       });
     }
-    return new StillsMatcher(refs, contentOf, colorMean, content, color, dc, dcol, opts.annThreshold ?? stillsAnnThreshold(), opts.shortlist ?? ANN_SHORTLIST);
+    return new StillsMatcher(refs, contentOf, { contentMean, reduce }, colorMean, content, color, dc, dcol, opts.annThreshold ?? stillsAnnThreshold(), opts.shortlist ?? ANN_SHORTLIST);
   }
 
   /**
@@ -183,6 +187,17 @@ export class StillsMatcher {
     });
     for (const list of out.values()) list.sort((a, b) => a.seq - b.seq);
     return out;
+  }
+
+  /**
+   * What a stored match keeps (stored-match.ts): each still's row under the default weights
+   * (inner products of two rows are their similarity) with its hub term, and how a query is
+   * turned into a row (the means and the projection).
+   */
+  async storedRows(): Promise<{ rows: { key: number; movieKey: number; hub: number; row: Float32Array }[]; contentMean: Float64Array; colorMean: Float64Array; reduce?: Whitening }> {
+    const hubs = await this.hubs(DEFAULT_VARIANT);
+    const rows = this.stills.map((s, j) => ({ key: s.key, movieKey: s.movieKey, hub: hubs[j]!, row: this.combined(j, DEFAULT_VARIANT) }));
+    return { rows, contentMean: this.projection.contentMean, colorMean: this.colorMean, reduce: this.projection.reduce };
   }
 
   /** Bytes of the prepared rows (what the matcher holds per still, besides the ANN index). */
@@ -360,7 +375,7 @@ export class StillsMatcher {
 }
 
 /** √w.content · content followed by √w.color · colour: inner products of two such are the weighted similarity. */
-function weighted(content: Float32Array, color: Float32Array, w: Weights, out: Float32Array = new Float32Array(content.length + color.length)): Float32Array {
+export function weighted(content: Float32Array, color: Float32Array, w: Weights, out: Float32Array = new Float32Array(content.length + color.length)): Float32Array {
   const a = Math.sqrt(w.content);
   const b = Math.sqrt(w.color);
   for (let t = 0; t < content.length; t++) out[t] = a * content[t]!;

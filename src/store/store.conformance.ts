@@ -555,6 +555,33 @@ export function storeConformance(name: string, make: StoreFactory): void {
           expect(await store.checkIntegrity()).toEqual([]);
         });
       });
+
+      it('keeps the stored which-movie rows: a build saved whole, read a page at a time; a still deleted takes its row along', async () => {
+        await withLibrary(async ({ store }) => {
+          const film = (keep: number[]) => ({ movie: movie('match-film', { title: 'Match Film', genres: [] }), imdbId: null, keepSeqs: keep });
+          const key = (await store.stills.prepareMovies([film([1, 2, 3])], '/stills')).keys[0]!;
+          await store.stills.put([still(key, 1), still(key, 2), still(key, 3)]);
+          const stills = await store.stills.ofMovie(key);
+          const row = (i: number) => ({ stillKey: stills[i]!.key, movieKey: key, hub: 0.125 * i, row: Float32Array.from([i, 0.5, -1, 2]) });
+          await store.stillsMatch.save({ rows: [row(0), row(1), row(2)], files: [{ name: 'meta', data: Buffer.from('{"v":1}') }] });
+          expect(await store.stillsMatch.count()).toBe(3);
+          const first = await store.stillsMatch.page(0, 2);
+          expect(first).toEqual([row(0), row(1)]);
+          expect(await store.stillsMatch.page(first[1]!.stillKey, 2)).toEqual([row(2)]);
+          expect((await store.stillsMatch.file('meta'))!.toString()).toBe('{"v":1}');
+          // The engine ranks from them only where it searches vectors (pgvector).
+          const ranked = await store.stillsMatch.rank(Float32Array.from([1, 0, 0, 0]), { shortlist: 10, top: 2 });
+          if (store.stillsMatch.searchable) expect(ranked).toEqual({ movies: [{ movieKey: key, total: expect.closeTo(1.875 + 0.9375, 5), count: 2 }], shortlisted: 3, lowestSimilarity: 0 });
+          else expect(ranked).toBeUndefined();
+          await store.stills.prepareMovies([film([1, 3])], '/stills');
+          expect((await store.stillsMatch.page(0, 10)).map((r) => r.stillKey)).toEqual([stills[0]!.key, stills[2]!.key]);
+          // A new build replaces every row and file.
+          await store.stillsMatch.save({ rows: [row(2)], files: [] });
+          expect(await store.stillsMatch.count()).toBe(1);
+          expect(await store.stillsMatch.file('meta')).toBeUndefined();
+          expect(await store.checkIntegrity()).toEqual([]);
+        });
+      });
     });
 
     describe('atlas', () => {

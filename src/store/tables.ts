@@ -47,6 +47,8 @@ export const TABLE_SPECS: TableSpec[] = [
   t('movie_looks', ['movie_key', 'stills_hash', 'look', 'barcode'], ['movie_key'], { json: ['look'] }),
   t('stills_atlas_points', ['still_key', 'content_hash', 'x', 'y', 'cell', 'cluster', 'hue', 'sheet', 'slot', 'placed'], ['still_key']),
   t('stills_atlas_files', ['name', 'data'], ['name']),
+  t('stills_match', ['still_key', 'movie_key', 'hub', 'data'], ['still_key']),
+  t('stills_match_files', ['name', 'data'], ['name']),
   t('still_faces', ['still_key', 'model_version', 'source_hash', 'faces'], ['still_key'], { json: ['faces'] }),
   t('films', ['movie_key', 'source', 'source_hash', 'version', 'analysis', 'barcode'], ['movie_key'], { json: ['analysis'] }),
 ];

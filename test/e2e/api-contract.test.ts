@@ -116,6 +116,9 @@ const examples = (): Example[] => [
   { op: 'POST /api/stills/which-movie', url: '/api/stills/which-movie', body: text('image'), status: 422 },
   { op: 'GET /api/stills', url: '/api/stills', status: 200 },
   { op: 'GET /api/stills/clusters', url: '/api/stills/clusters', status: 200 },
+  { op: 'GET /api/stills/atlas', url: '/api/stills/atlas', status: 200 },
+  { op: 'GET /api/stills/atlas/sheets/{n}', url: '/api/stills/atlas/sheets/0', status: 200 },
+  { op: 'GET /api/stills/atlas/sheets/{n}', url: '/api/stills/atlas/sheets/999', status: 404 },
   { op: 'GET /api/films', url: '/api/films', status: 200 },
   { op: 'GET /api/movies/{id}/shots', url: '/api/movies/film-one/shots', status: 200 },
   { op: 'GET /api/movies/{id}/shots', url: `/api/movies/${id()}/shots`, status: 409 },
@@ -153,6 +156,8 @@ const examples = (): Example[] => [
   { op: 'POST /api/jobs/genres-train', url: '/api/jobs/genres-train', token: true, status: 202 },
   { op: 'POST /api/jobs/poster-faces', url: '/api/jobs/poster-faces', token: true, status: 202 },
   { op: 'POST /api/jobs/poster-tiles', url: '/api/jobs/poster-tiles', token: true, status: 202 },
+  { op: 'POST /api/jobs/stills-atlas', url: '/api/jobs/stills-atlas', token: true, status: 202 },
+  { op: 'POST /api/jobs/stills-match', url: '/api/jobs/stills-match', token: true, status: 202 },
   { op: 'GET /api/jobs', url: '/api/jobs?limit=5', status: 200 },
   { op: 'GET /api/jobs', url: '/api/jobs?limit=0', status: 400 },
   { op: 'GET /api/jobs/{id}', url: '/api/jobs/{job}', status: 200 },
@@ -184,6 +189,7 @@ beforeAll(async () => {
   expect(runCli(['index', '--video', film, '--movie', 'film-one', '--db', db]).code).toBe(0);
   expect(runCli(['genres', 'train', '--db', db, '--folds', '2']).code).toBe(0);
   expect(runCli(['atlas', 'build', '--db', db, '--no-tsne']).code).toBe(0);
+  expect(runCli(['stills', 'atlas', '--db', db]).code).toBe(0);
   // The stored analyses the server serves (its jobs are off here, so that the jobs the examples queue stay queued).
   for (const args of [['pairs', '--channel', 'content'], ['dupes'], ['borrowings', '--channel', 'layout'], ['trends'], ['stills-clusters'], ['typical']]) {
     const r = runCli(['analysis', 'compute', ...args, '--db', db]);

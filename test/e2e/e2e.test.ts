@@ -1,5 +1,5 @@
 /** End-to-end in Debian's Chromium (playwright-core): the web app on a real server and library. Screenshots go to test-artifacts/. */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { FastifyInstance } from 'fastify';
@@ -288,6 +288,44 @@ describe('web app with film stills', () => {
     await page.waitForFunction(() => document.querySelector('.stills-page .status')?.textContent?.includes('notes.txt is not an image'));
     expect(await page.$$('ol.which li')).toHaveLength(0);
     expect(await page.$('.stills-page .drop.has-image')).toBeNull();
+  });
+
+  it('maps every still: built by the CLI, served in columns, drawn as a 16:9 grid coloured by film and hue', async () => {
+    const missing = await fetch(`${base}/api/stills/atlas`);
+    expect([missing.status, ((await missing.json()) as { error: { code: string } }).error.code]).toEqual([404, 'no_atlas']);
+    const built = runCli(['stills', 'atlas', '--db', db, '--json']);
+    expect(built.code).toBe(0);
+    const meta = JSON.parse(built.stdout) as { stills: number; sheets: number; k: number; grid: { cols: number; rows: number } };
+    expect(meta.stills).toBe(720);
+    const res = await fetch(`${base}/api/stills/atlas`);
+    const map = (await res.json()) as { films: { id: string }[]; stills: Record<string, number[]> };
+    expect(map.films.map((f) => f.id).sort()).toEqual(readdirSync(STILLS).filter((d) => statSync(join(STILLS, d)).isDirectory()).sort());
+    for (const column of Object.values(map.stills)) expect(column).toHaveLength(720);
+    expect(new Set(map.stills.cell).size).toBe(720);
+    // The reply is cached by its build: the same build answers 304.
+    expect((await fetch(`${base}/api/stills/atlas`, { headers: { 'if-none-match': res.headers.get('etag')! } })).status).toBe(304);
+    const sheet = await fetch(`${base}/api/stills/atlas/sheets/0`);
+    expect([sheet.status, sheet.headers.get('content-type')]).toEqual([200, 'image/jpeg']);
+    expect((await fetch(`${base}/api/stills/atlas/sheets/${meta.sheets}`)).status).toBe(404);
+
+    await page.goto(`${base}/stills`);
+    await page.click('a[href="/stills/atlas"]');
+    await page.waitForSelector('.atlas-stage[aria-busy="false"] canvas');
+    expect(await page.textContent('.atlas-bar')).toContain(`720 stills of 9 films · ${meta.k} kinds of shot`);
+    // Hovering the middle of the map names a film and a still.
+    const box = (await (await page.$('.atlas-stage'))!.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForFunction(() => /· still \d+$/.test(document.querySelector('.atlas-tip')?.textContent ?? ''));
+    await page.selectOption('select[aria-label="colour by"]', 'film');
+    expect(await page.$$eval('.atlas-legend .legend-item', (items) => items.length)).toBe(9);
+    expect(new URL(page.url()).searchParams.get('colour')).toBe('film');
+    await page.selectOption('select[aria-label="colour by"]', 'hue');
+    expect(await page.$$eval('.atlas-legend .legend-item', (items) => items.map((i) => i.textContent))).toContain('no hue (grey, dark)');
+    await page.screenshot({ path: join(artifacts, 'stills-atlas.png') });
+    // A click opens the film the still is from.
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForURL(/\/movie\/[^/]+$/);
+    expect(map.films.map((f) => f.id)).toContain(decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!));
   });
 });
 

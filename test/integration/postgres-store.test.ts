@@ -104,7 +104,7 @@ BEGIN
   RETURN NULL;
 END $$;
 DROP TABLE kysely_migration; DROP TABLE kysely_migration_lock;
-DROP TABLE stills_atlas_points; DROP TABLE stills_atlas_files;
+DROP TABLE stills_atlas_points; DROP TABLE stills_atlas_files; DROP TABLE stills_match; DROP TABLE stills_match_files;
 UPDATE meta SET value = '7' WHERE key = 'schema_version';`;
 
 /** Turns a library into the schema 3 shape (one poster per film, everything keyed by movie), rows kept. */

@@ -17,7 +17,7 @@ export function indexCommand() {
     .option('--no-text', 'skip synopsis (text) embeddings')
     .option('--faces', 'also detect faces and their descriptors on posters and stills (slow: about 4 images/s on 2 cores)')
     .option('--no-ocr', 'skip reading the printed text of posters (OCR pass; `serve --read-text` can do it later)')
-    .option('--background', 'index the posters, synopses and stills here, and leave the rest to the library\'s job queue for `marquee serve` or `marquee worker`: the genre tiles, the atlas, the printed text (unless --no-ocr), the faces (with --faces) and each --video film')
+    .option('--background', 'index the posters, synopses and stills here, and leave the rest to the library\'s job queue for `marquee serve` or `marquee worker`: the genre tiles, the atlas, the stills map (and on PostgreSQL with pgvector the stored which-movie match), the printed text (unless --no-ocr), the faces (with --faces) and each --video film')
     .option('--batch-size <n>', 'posters per model batch and commit', number('batch-size', 1, 256, true), 16)
     .option('--workers <n>', 'PostgreSQL libraries: queue the catalog and index it with n local worker processes (0: only workers started elsewhere with "marquee worker")', number('workers', 0, 256, true))
     .action(async (dir: string | undefined, opts) => {

@@ -16,7 +16,7 @@ export function jobsCommand() {
       process.exitCode = await runJobsList(opts);
     });
   for (const [action, what, argument] of [
-    ['start', 'enqueue a job of a kind (genres-train, atlas-build, poster-faces, poster-tiles, poster-text, poster-small-print); a worker or a server runs it', '<kind>'],
+    ['start', 'enqueue a job of a kind (genres-train, atlas-build, stills-atlas, stills-match, poster-faces, poster-tiles, poster-text, poster-small-print); a worker or a server runs it', '<kind>'],
     ['cancel', 'cancel a waiting or running job', '<id>'],
     ['retry', 'run a failed or cancelled job again', '<id>'],
     ['pause', 'start no new job of a kind until resumed', '<kind>'],

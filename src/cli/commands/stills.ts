@@ -40,13 +40,22 @@ export function stillsCommand() {
     .command('atlas')
     .description('the map of every still: PCA plane, grid, clusters, hues and 16:9 thumbnail sheets; new stills are placed incrementally')
     .addOption(dbOption())
-    .option('--rebuild', 'lay out every still again (default: place new and changed stills into the map there is)')
-    .option('--k <n>', 'number of clusters (default: by silhouette, 5-12)', number('k', 2, 100, true))
-    .option('--seed <n>', 'random seed', number('seed', 0, 2 ** 31, true), 42)
+    .option('--rebuild', 'lay out every still again (default: place new and changed stills into the map there is; past a tenth of them new, or another image model, it is laid out again)')
+    .option('--k <n>', 'number of clusters (default: by silhouette, 5-12); implies --rebuild', number('k', 2, 100, true))
+    .option('--seed <n>', 'random seed (default 42); implies --rebuild', number('seed', 0, 2 ** 31, true))
     .option('--json', 'print the build (grid, clusters, seconds per stage) as JSON')
     .action(async (opts) => {
       const { runStillsAtlasCommand } = await import('../stills-command.js');
       process.exitCode = await runStillsAtlasCommand(opts);
+    });
+  stills
+    .command('prepare')
+    .description('store the which-movie match (each still\'s compact row and hub term): on PostgreSQL with pgvector, which-movie then ranks in the database')
+    .addOption(dbOption())
+    .option('--json', 'print the build as JSON')
+    .action(async (opts) => {
+      const { runStillsPrepareCommand } = await import('../stills-command.js');
+      process.exitCode = await runStillsPrepareCommand(opts);
     });
   return stills;
 }

@@ -108,16 +108,20 @@ export function registerStillsRoutes(app: Api, ctx: ServerContext): void {
       serializerCompiler: () => (data: unknown) => JSON.stringify(data),
     },
     async (req, reply) => {
-      const view = await stillsAtlasView(library);
-      if (!view) {
+      // The build's meta says which build this is before 132,617 stills are read for the view.
+      const meta = await library.stillsAtlas.file('meta');
+      if (!meta) {
         const job = (await ctx.jobs.list({ kind: STILLS_ATLAS_JOB, limit: 1 }))[0];
         if (job && (job.state === 'waiting' || job.state === 'running'))
           throw new HttpError(404, 'atlas_building', `the stills atlas is being built in the background (job ${job.id}, ${job.state}${job.progress?.message ? `: ${job.progress.message}` : ''}); it shows here when ready`);
         throw new HttpError(404, 'no_atlas', 'no stills atlas yet: run "marquee stills atlas"');
       }
-      const etag = `"stills-atlas-${view.meta.builtAt}-${view.meta.stills}-${view.meta.incremental}-${view.stills.seq.length}"`;
+      // A still deleted since (its place goes with it) changes the count.
+      const etag = `"stills-atlas-${createHash('sha1').update(meta).digest('hex').slice(0, 16)}-${await library.stillsAtlas.count()}"`;
       reply.header('ETag', etag).header('Cache-Control', 'no-cache');
       if (req.headers['if-none-match'] === etag) return reply.status(304).send();
+      const view = await stillsAtlasView(library);
+      if (!view) throw new HttpError(404, 'no_atlas', 'no stills atlas yet: run "marquee stills atlas"');
       return view;
     },
   );

@@ -18,6 +18,7 @@ import { SqlJobQueue } from '../repositories/jobs.js';
 import type { Store } from '../store.js';
 import type { VectorRecord } from '../types.js';
 import { PG_LEXICAL_SCHEMA_SQL, PostgresLexicalSearch, setUpTrigrams } from './lexical-postgres.js';
+import { PgStillsMatchSearch } from './stills-match-search.js';
 import type { LexicalSearch } from '../lexical.js';
 import { ensureVectorIndex, PgVectorIndex, vectorLiteral } from './pgvector-index.js';
 import { TABLE_SPECS } from '../tables.js';
@@ -147,7 +148,22 @@ async function setUpPgvector(client: pg.PoolClient): Promise<boolean> {
       for (const r of rows) await client.query('UPDATE vectors SET embedding = $3::vector WHERE subject_key = $1 AND channel = $2', [r.subject_key, r.channel, vectorLiteral(fromBlob(r.data))]);
     }
   }
+  // The stored which-movie rows get theirs the same way (repositories/stills-match.ts).
+  const matchHasColumn = (await client.query("SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'stills_match' AND column_name = 'embedding'")).rowCount === 1;
+  if (!matchHasColumn) {
+    await client.query('ALTER TABLE stills_match ADD COLUMN IF NOT EXISTS embedding vector');
+    await fillStillsMatchEmbeddings(client);
+  }
   return true;
+}
+
+/** Stored which-movie rows written without their pgvector embedding (before the extension, or copied in): filled in batches. */
+async function fillStillsMatchEmbeddings(client: Pick<pg.Pool, 'query'>): Promise<void> {
+  for (;;) {
+    const rows = (await client.query<{ still_key: number; data: Buffer }>('SELECT still_key, data FROM stills_match WHERE embedding IS NULL LIMIT 500')).rows;
+    if (rows.length === 0) return;
+    for (const r of rows) await client.query('UPDATE stills_match SET embedding = $2::vector WHERE still_key = $1', [r.still_key, vectorLiteral(fromBlob(r.data))]);
+  }
 }
 
 export class PostgresStore extends WithRepositories implements Store {
@@ -180,6 +196,7 @@ export class PostgresStore extends WithRepositories implements Store {
         acquireIndexLock: () => this.acquireIndexLock(),
         location,
         finishImport: () => this.finishImport(),
+        stillsMatchSearch: pgvector ? new PgStillsMatchSearch(pool) : undefined,
       }),
     );
   }
@@ -274,6 +291,9 @@ export class PostgresStore extends WithRepositories implements Store {
     const kinds = await this.q('SELECT DISTINCT channel, model_id, model_version, dim FROM vectors');
     for (const k of kinds)
       if (SEARCHED_CHANNELS.has(channelKind(k.channel as string))) await ensureVectorIndex(this.pool, k.channel as string, { id: k.model_id as string, version: k.model_version as string, dimension: k.dim as number });
+    await fillStillsMatchEmbeddings(this.pool);
+    const first = (await this.pool.query<{ data: Buffer }>('SELECT data FROM stills_match LIMIT 1')).rows[0];
+    if (first) await new PgStillsMatchSearch(this.pool).afterSave(first.data.length / 4);
   }
 }
 

@@ -14,6 +14,7 @@ import { SqlPosterText, type PosterTextRepository } from './poster-text.js';
 import { SqlRuns, type RunsRepository } from './runs.js';
 import { SqlStills, type StillsRepository } from './stills.js';
 import { SqlStillsAtlas, type StillsAtlasRepository } from './stills-atlas.js';
+import { SqlStillsMatch, type StillsMatchRepository, type StillsMatchSearch } from './stills-match.js';
 import { SqlVectors, type VectorBackend, type VectorsRepository } from './vectors.js';
 
 export interface Repositories {
@@ -29,6 +30,7 @@ export interface Repositories {
   readonly posterText: PosterTextRepository;
   readonly stills: StillsRepository;
   readonly stillsAtlas: StillsAtlasRepository;
+  readonly stillsMatch: StillsMatchRepository;
   readonly films: FilmsRepository;
   readonly copy: CopyRepository;
 }
@@ -42,6 +44,8 @@ export interface EngineParts {
   location: string;
   /** After rows were copied in: identity sequences, vector indexes. */
   finishImport: () => Promise<void>;
+  /** Ranks which-movie in the engine from the stored rows (PostgreSQL with pgvector); absent: read into the process. */
+  stillsMatchSearch?: StillsMatchSearch;
 }
 
 export function sqlRepositories(sql: Sql, engine: EngineParts): Repositories {
@@ -58,6 +62,7 @@ export function sqlRepositories(sql: Sql, engine: EngineParts): Repositories {
     posterText: new SqlPosterText(sql),
     stills: new SqlStills(sql, engine.writes),
     stillsAtlas: new SqlStillsAtlas(sql),
+    stillsMatch: new SqlStillsMatch(sql, engine.writes, engine.stillsMatchSearch),
     films: new SqlFilms(sql),
     copy: new SqlCopy(sql, engine.writes, engine.finishImport),
   };
@@ -80,6 +85,7 @@ export abstract class WithRepositories implements Repositories {
   declare readonly posterText: PosterTextRepository;
   declare readonly stills: StillsRepository;
   declare readonly stillsAtlas: StillsAtlasRepository;
+  declare readonly stillsMatch: StillsMatchRepository;
   declare readonly films: FilmsRepository;
   declare readonly copy: CopyRepository;
 }

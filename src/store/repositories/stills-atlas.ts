@@ -5,7 +5,8 @@
  * deleted takes its place along (foreign key), which frees its cell.
  */
 import type { Sql } from '../sql/connect.js';
-import { chunks } from '../sql/values.js';
+import { chunks, count } from '../sql/values.js';
+import { StoreError } from '../errors.js';
 
 /** A still's place on the stills map. */
 export interface StillsAtlasPlace {
@@ -38,6 +39,8 @@ export interface StillsAtlasSave {
   files: { name: string; data: Buffer }[];
   /** With `replaceAll`, every other file goes too. */
   dropFiles?: string[];
+  /** Saved only while the stored 'meta' file still holds these bytes (the build read it): else another build ran meanwhile, and this one is refused. */
+  ifMeta?: Buffer;
 }
 
 export interface StillsAtlasRepository {
@@ -50,6 +53,8 @@ export interface StillsAtlasRepository {
   file(name: string): Promise<Buffer | undefined>;
   /** Names of the stored files. */
   fileNames(): Promise<string[]>;
+  /** How many stills have a place. */
+  count(): Promise<number>;
 }
 
 export class SqlStillsAtlas implements StillsAtlasRepository {
@@ -74,6 +79,10 @@ export class SqlStillsAtlas implements StillsAtlasRepository {
 
   async save(build: StillsAtlasSave): Promise<void> {
     await this.sql.db.transaction().execute(async (trx) => {
+      if (build.ifMeta) {
+        const meta = (await trx.selectFrom('stills_atlas_files').select('data').where('name', '=', 'meta').executeTakeFirst())?.data;
+        if (!meta || !Buffer.from(meta).equals(build.ifMeta)) throw new StoreError('busy', 'another stills atlas build was saved while this one ran: run it again');
+      }
       if (build.replaceAll) {
         await trx.deleteFrom('stills_atlas_points').execute();
         await trx.deleteFrom('stills_atlas_files').execute();
@@ -100,6 +109,10 @@ export class SqlStillsAtlas implements StillsAtlasRepository {
 
   async file(name: string): Promise<Buffer | undefined> {
     return (await this.sql.db.selectFrom('stills_atlas_files').select('data').where('name', '=', name).executeTakeFirst())?.data;
+  }
+
+  async count(): Promise<number> {
+    return count((await this.sql.db.selectFrom('stills_atlas_points').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
   }
 
   async fileNames(): Promise<string[]> {

@@ -94,6 +94,9 @@ export interface StillFacesTable { still_key: number; model_version: string; sou
 /** The stills atlas (repositories/stills-atlas.ts): each still's place, and the build's named files (meta, basis, sheets). */
 export interface StillsAtlasPointsTable { still_key: number; content_hash: string; x: number; y: number; cell: number; cluster: number; hue: number; sheet: number; slot: number; placed: string }
 export interface StillsAtlasFilesTable { name: string; data: Blob }
+/** The stored which-movie rows (repositories/stills-match.ts); PostgreSQL with pgvector adds `embedding`. */
+export interface StillsMatchTable { still_key: number; movie_key: number; hub: number; data: Blob }
+export interface StillsMatchFilesTable { name: string; data: Blob }
 /** The job queue (repositories/jobs.ts): times are epoch milliseconds (bigint on PostgreSQL, so read through Number). */
 export interface JobsTable {
   id: Generated<number | string>;
@@ -142,6 +145,8 @@ export interface Tables {
   still_faces: StillFacesTable;
   stills_atlas_points: StillsAtlasPointsTable;
   stills_atlas_files: StillsAtlasFilesTable;
+  stills_match: StillsMatchTable;
+  stills_match_files: StillsMatchFilesTable;
   revisions: RevisionsTable;
   jobs: JobsTable;
   job_kinds: JobKindsTable;

@@ -57,16 +57,33 @@ END $$`.execute(db);
           .createTable('stills_atlas_points')
           .addColumn('still_key', 'integer', (c) => c.primaryKey().references('stills.key').onDelete('cascade'))
           .addColumn('content_hash', 'text', (c) => c.notNull())
-          .addColumn('x', 'real', (c) => c.notNull())
-          .addColumn('y', 'real', (c) => c.notNull())
+          .addColumn('x', 'double precision', (c) => c.notNull())
+          .addColumn('y', 'double precision', (c) => c.notNull())
           .addColumn('cell', 'integer', (c) => c.notNull())
           .addColumn('cluster', 'integer', (c) => c.notNull())
-          .addColumn('hue', 'real', (c) => c.notNull())
+          .addColumn('hue', 'double precision', (c) => c.notNull())
           .addColumn('sheet', 'integer', (c) => c.notNull())
           .addColumn('slot', 'integer', (c) => c.notNull())
           .addColumn('placed', 'text', (c) => c.notNull())
           .execute();
         await db.schema.createTable('stills_atlas_files').addColumn('name', 'text', (c) => c.primaryKey()).addColumn('data', blob, (c) => c.notNull()).execute();
+      },
+    },
+    '2026-12-08-stills-match': {
+      // The stored which-movie rows (stills/stored-match.ts): each still's weighted row and hub
+      // term, which go with the still, and the projection as named files; pgvector's `embedding`
+      // column is added where the extension is (postgres/postgres-store.ts). No revision area:
+      // a server checks the build's meta at each query.
+      async up(db: Kysely<unknown>): Promise<void> {
+        const blob = engine === 'postgres' ? 'bytea' : 'blob';
+        await db.schema
+          .createTable('stills_match')
+          .addColumn('still_key', 'integer', (c) => c.primaryKey().references('stills.key').onDelete('cascade'))
+          .addColumn('movie_key', 'integer', (c) => c.notNull())
+          .addColumn('hub', 'double precision', (c) => c.notNull())
+          .addColumn('data', blob, (c) => c.notNull())
+          .execute();
+        await db.schema.createTable('stills_match_files').addColumn('name', 'text', (c) => c.primaryKey()).addColumn('data', blob, (c) => c.notNull()).execute();
       },
     },
   };

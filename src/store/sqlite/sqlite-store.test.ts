@@ -72,8 +72,8 @@ function downgradeToSchema9(file: string): void {
     for (const t of ['palettes', 'faces', 'face_scans', 'poster_text']) db.exec(`ALTER TABLE ${t} RENAME COLUMN poster_key TO movie_key`);
     db.exec('ALTER TABLE vectors RENAME COLUMN subject_key TO movie_key');
     db.exec('DROP TABLE kysely_migration; DROP TABLE kysely_migration_lock');
-    // Tables later migrations created (2026-12-08-stills-atlas).
-    db.exec('DROP TABLE stills_atlas_points; DROP TABLE stills_atlas_files');
+    // Tables later migrations created (2026-12-08-stills-atlas and -stills-match).
+    db.exec('DROP TABLE stills_atlas_points; DROP TABLE stills_atlas_files; DROP TABLE stills_match; DROP TABLE stills_match_files');
   })();
   db.pragma('user_version = 9');
   db.close();

@@ -68,7 +68,7 @@ async function stillsPage(root: HTMLElement, signal: AbortSignal): Promise<void>
       return;
     }
     root.querySelector('.stills-page > p.status:last-child')!.replaceWith(
-      h('ul', { class: 'barcodes' }, ...list.map((m) => h('li', {}, h('a', { href: `/movie/${encodeURIComponent(m.id)}`, 'data-link': true }, h('img', { src: barcodeUrl(m.id), alt: '', class: 'barcode' }), h('span', {}, `${m.title}${m.year ? ` (${m.year})` : ''} · ${m.stills} stills`))))),
+      h('ul', { class: 'barcodes' }, ...list.map((m) => h('li', {}, h('a', { href: `/movie/${encodeURIComponent(m.id)}`, 'data-link': true }, h('img', { src: barcodeUrl(m.id), alt: '', class: 'barcode', loading: 'lazy' }), h('span', {}, `${m.title}${m.year ? ` (${m.year})` : ''} · ${m.stills} stills`))))),
     );
   } catch (err) {
     root.querySelector('.stills-page > p.status:last-child')!.textContent = `Error: ${(err as Error).message}`;

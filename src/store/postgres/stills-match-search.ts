@@ -1,0 +1,61 @@
+/**
+ * Which movie a frame is from, ranked inside PostgreSQL with pgvector (repositories/stills-match.ts):
+ * the stills nearest the query row through a halfvec HNSW index on `embedding::halfvec(d)` (inner
+ * product, as the rows are weighted so that it is the match's similarity), each less half its
+ * hub term, and per film the sum and number of its `top` best — a window function and a GROUP BY
+ * — so only one row per shortlisted film leaves the database. As PgVectorIndex: the ORDER BY is
+ * the bare distance (a tie-breaker would skip the index), and iterative index scans fill the
+ * shortlist past hnsw.ef_search.
+ */
+import type pg from 'pg';
+import type { EngineMatch, StillsMatchSearch } from '../repositories/stills-match.js';
+import { EF_SEARCH, vectorLiteral } from './pgvector-index.js';
+
+/** halfvec HNSW indexes take at most 4,000 dimensions. */
+const MAX_INDEXED_DIMS = 4000;
+
+const indexName = (d: number) => `stills_match_hnsw_${d}`;
+
+export class PgStillsMatchSearch implements StillsMatchSearch {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async afterSave(dimension: number): Promise<void> {
+    if (dimension > MAX_INDEXED_DIMS) return;
+    // A build of another dimension leaves an index no query uses: it goes.
+    const stale = (await this.pool.query<{ name: string }>("SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'stills_match' AND indexname LIKE 'stills\\_match\\_hnsw\\_%' AND indexname <> $1", [indexName(dimension)])).rows;
+    for (const { name } of stale) await this.pool.query(`DROP INDEX IF EXISTS ${name}`);
+    try {
+      await this.pool.query(`CREATE INDEX IF NOT EXISTS ${indexName(dimension)} ON stills_match USING hnsw ((embedding::halfvec(${dimension})) halfvec_ip_ops)`);
+    } catch (err) {
+      // Two processes creating it at once: the loser sees a unique violation on pg_class.
+      if ((err as { code?: string }).code !== '23505' && (err as { code?: string }).code !== '42P07') throw err;
+    }
+  }
+
+  async rank(query: Float32Array, opts: { shortlist: number; top: number }): Promise<EngineMatch> {
+    const d = query.length;
+    const distance = d <= MAX_INDEXED_DIMS ? `embedding::halfvec(${d}) <#> $1::halfvec(${d})` : 'embedding <#> $1::vector';
+    const sql = `
+      WITH near AS MATERIALIZED (
+        SELECT movie_key, hub, -(embedding <#> $1::vector) AS sim FROM stills_match ORDER BY ${distance} LIMIT ${Math.floor(opts.shortlist)}
+      ),
+      scored AS (
+        SELECT movie_key, sim - hub / 2 AS score, row_number() OVER (PARTITION BY movie_key ORDER BY sim - hub / 2 DESC) AS r FROM near
+      )
+      SELECT movie_key, sum(score)::float8 AS total, count(*)::int AS n,
+             (SELECT count(*)::int FROM near) AS shortlisted, (SELECT min(sim)::float8 FROM near) AS lowest
+      FROM scored WHERE r <= ${Math.floor(opts.top)} GROUP BY movie_key`;
+    const client = await this.pool.connect();
+    try {
+      await client.query(`SET hnsw.ef_search = ${EF_SEARCH}; SET hnsw.iterative_scan = relaxed_order`);
+      const rows = (await client.query<{ movie_key: number; total: number; n: number; shortlisted: number; lowest: number }>(sql, [vectorLiteral(query)])).rows;
+      return {
+        movies: rows.map((r) => ({ movieKey: r.movie_key, total: Number(r.total), count: r.n })),
+        shortlisted: rows[0]?.shortlisted ?? 0,
+        lowestSimilarity: Number(rows[0]?.lowest ?? 0),
+      };
+    } finally {
+      client.release();
+    }
+  }
+}
