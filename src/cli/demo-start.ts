@@ -1,7 +1,7 @@
 /**
  * `npm start`: index the demo catalog's posters, synopses (and stills), then serve the app — each
  * a `marquee` run in a child process, one after another. The rest (the genre tiles, the atlas,
- * the posters' printed text, then genre training) is left to the library's job queue, which the
+ * the stills map, the posters' printed text, then genre training) is left to the library's job queue, which the
  * server runs in the background: the app answers about 3 minutes sooner than when the tiles and
  * the atlas ran before it (docs/getting-started.md has the figures). A signal (Ctrl-C, SIGTERM) goes to the step
  * that is running and no further step starts: chained with `&&` in npm's shell, a SIGTERM ended the

@@ -43,7 +43,8 @@ export type StartableJob = (typeof STARTABLE_JOBS)[number];
  * Priorities: a page waits for an analysis (a minute or two of CPU), so it goes first; then the
  * stored which-movie match (until it is there, a server on pgvector prepares stills itself); then the
  * short jobs a person is waiting for: the genre tiles (≈ 3 min on the demo catalog; before the
- * training, which learns from them), the atlas (≈ 100 s) and genre training (≈ 200 s:
+ * training, which learns from them), the atlas (≈ 100 s) and the stills map (seconds on the demo
+ * stills; enqueued after the atlas, so it runs after it) and genre training (≈ 200 s:
  * predictions work minutes after the quick start, not after the reading); a film someone added;
  * the OCR pass (a quarter of an hour and more) makes way for any of them between two posters, and
  * the small print it leaves comes last.
@@ -53,7 +54,7 @@ export const JOB_PRIORITY: Record<string, number> = {
   [POSTER_TILES_JOB]: 27,
   [ATLAS_BUILD_JOB]: 26,
   [GENRES_TRAIN_JOB]: 25,
-  [STILLS_ATLAS_JOB]: 24,
+  [STILLS_ATLAS_JOB]: 26,
   [STILLS_MATCH_JOB]: 28,
   [FILM_ANALYSIS_JOB]: 22,
   [POSTER_TEXT_JOB]: 20,
