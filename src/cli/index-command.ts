@@ -19,6 +19,7 @@ import { openLibraryForWriting } from './open-library.js';
 import { countingProgress, createProgressReporter, passProgressLines } from './progress.js';
 import { runPosterPasses } from '../ingest/poster-passes.js';
 import { indexStills } from '../stills/index-stills.js';
+import { prepareStoredMatch, storedMatchMeta } from '../stills/stored-match.js';
 import { indexVideos, videosToIndex } from '../films/index-video.js';
 import { stopOnSignal } from './stop-signal.js';
 import { jobThreads } from '../util/job-threads.js';
@@ -317,6 +318,9 @@ async function stillsPass(library: Store, imageModel: ImageEmbeddingModel, opts:
   const reporter = createProgressReporter({ json: !!opts.json, tty: process.stderr.isTTY === true, label: 'stills' });
   const s = await indexStills(opts.stills!, { library, imageModel, batchSize: opts.batchSize, shouldStop, onProgress: (p) => reporter.update({ ...p, skipped: 0 }) });
   reporter.stop();
+  // Where the engine ranks which-movie from the stored match (pgvector), it is stored again now the
+  // stills changed (with --background its job does it): else new stills would be missing from it.
+  if (!s.interrupted && !opts.background && library.stillsMatch.searchable && (s.indexed > 0 || s.pruned > 0 || !(await storedMatchMeta(library)))) await prepareStoredMatch(library);
   let faces: StillFacesSummary | undefined;
   // With --background the faces job (marquee faces scan) finds the faces on stills too.
   if (opts.faces && !s.interrupted && !opts.background) {

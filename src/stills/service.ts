@@ -170,7 +170,7 @@ export class StillsService {
     const matcher = stored ? undefined : await this.matcher();
     const q = await this.embedder.describeImage({ bytes, source });
     // A film deleted since the matcher was prepared (a stale one serves meanwhile) is left out.
-    const all = (stored && (await rankStored(this.store, stored, q))) || (await (matcher ?? (await this.matcher())).rank(q));
+    const all = (stored && (await rankStored(this.store, stored, q))) ?? (await (matcher ?? (await this.matcher())).rank(q));
     const movies = await this.store.movies.byKeys(all.slice(0, k + 8).map((r) => r.key));
     const ranked = all.filter((r) => movies.has(r.key)).slice(0, k);
     return {

@@ -8,19 +8,28 @@
  * them at start (25 s at 30,000 stills). Stills indexed after the build are not in it until the
  * job runs again; stills deleted leave it with their rows.
  *
- * The ranking is the matcher's shortlist ranking (which-movie.ts rankShortlist): the ANN_SHORTLIST
- * stills nearest the query, each less half its hub term, each film the mean of its TOP_PER_MOVIE
- * best, a film with fewer of them in the shortlist filled up with the lowest shortlisted
- * similarity less the smallest hub term.
+ * The ranking is the in-process matcher's: up to stillsAnnThreshold() stills every still scored
+ * (rankPrepared), past it the ANN_SHORTLIST stills nearest the query (rankShortlist, here through
+ * the halfvec index); each less half its hub term, each film the mean of its TOP_PER_MOVIE best,
+ * a film with fewer of them in a shortlist filled up with the lowest shortlisted similarity less
+ * the smallest hub term. The hub terms are the matcher's (exact up to the threshold, from its
+ * HNSW index past it).
  */
 import { Whitening, type WhiteningSpec } from '../search/whitening.js';
 import type { Store } from '../store/store.js';
 import { centreOn } from '../util/vectors.js';
 import { StillsError } from './errors.js';
-import { ANN_SHORTLIST, DEFAULT_VARIANT, StillsMatcher, TOP_PER_MOVIE, weighted } from './which-movie.js';
+import { ANN_SHORTLIST, DEFAULT_VARIANT, StillsMatcher, stillsAnnThreshold, TOP_PER_MOVIE, weighted } from './which-movie.js';
+import { defaultImageModel } from '../store/library-models.js';
 
 /** The parts of the library this module uses (consumers take only what they use). */
-type StoreParts = Pick<Store, 'location' | 'stills' | 'stillsMatch'>;
+type StoreParts = Pick<Store, 'library' | 'location' | 'stills' | 'stillsMatch'>;
+
+/** The model the stills' content vectors come from (the library's default image model). */
+async function modelOf(library: Pick<Store, 'library' | 'location'>): Promise<string> {
+  const m = await defaultImageModel(library);
+  return m ? `${m.id}@${m.version}` : 'unknown';
+}
 
 /** A build of another version is not read: which-movie prepares in the process until the job runs again. */
 export const STORED_MATCH_VERSION = 1;
@@ -28,6 +37,9 @@ export const STORED_MATCH_VERSION = 1;
 export interface StoredMatchMeta {
   version: number;
   builtAt: string;
+  /** The image model the content vectors came from, and their length: a query of another is not ranked here. */
+  model: string;
+  inputDimension: number;
   stills: number;
   /** Floats of a row: the projected content, then the colour. */
   dimension: number;
@@ -55,6 +67,8 @@ export async function prepareStoredMatch(library: StoreParts): Promise<StoredMat
   const meta: StoredMatchMeta = {
     version: STORED_MATCH_VERSION,
     builtAt: new Date().toISOString(),
+    model: await modelOf(library),
+    inputDimension: contentMean.length,
     stills: rows.length,
     dimension: rows[0]?.row.length ?? 0,
     contentDimension: (rows[0]?.row.length ?? 0) - colorMean.length,
@@ -90,30 +104,43 @@ export class StoredMatchQuery {
     private readonly reduce: Whitening | undefined,
   ) {}
 
-  /** The stored build's query side; undefined when there is none (or of another version). */
-  static async load(library: Pick<Store, 'stillsMatch'>, meta?: StoredMatchMeta): Promise<StoredMatchQuery | undefined> {
+  /**
+   * The stored build's query side; undefined when there is none, or it is of another version or
+   * of vectors of another image model than the library's default now (a model changed since:
+   * which-movie prepares in the process until the job builds it again).
+   */
+  static async load(library: Pick<Store, 'library' | 'location' | 'stillsMatch'>, meta?: StoredMatchMeta): Promise<StoredMatchQuery | undefined> {
     const m = meta ?? (await storedMatchMeta(library));
-    if (!m || m.version !== STORED_MATCH_VERSION) return undefined;
+    if (!m || m.version !== STORED_MATCH_VERSION || m.model !== (await modelOf(library))) return undefined;
     const [contentMean, colorMean, projection] = await Promise.all(['content-mean', 'color-mean', 'projection'].map((n) => library.stillsMatch.file(n)));
     if (!contentMean || !colorMean || (m.projection && !projection)) return undefined;
     const reduce = m.projection && projection ? Whitening.fromBytes({ bytes: projection, ...m.projection }) : undefined;
     return new StoredMatchQuery(m, readF64(contentMean), readF64(colorMean), reduce);
   }
 
-  /** A query image's row (raw content and colour vectors, as the embedder gives them). */
-  row(query: { content: Float32Array; color: Float32Array }): Float32Array {
+  /** A query image's row (raw content and colour vectors, as the embedder gives them); undefined for vectors of other lengths than the build's. */
+  row(query: { content: Float32Array; color: Float32Array }): Float32Array | undefined {
+    if (query.content.length !== this.contentMean.length || query.color.length !== this.colorMean.length) return undefined;
     const centred = centreOn(query.content, this.contentMean);
     return weighted(this.reduce ? this.reduce.project(centred) : centred, centreOn(query.color, this.colorMean), DEFAULT_VARIANT);
   }
 }
 
-/** Movies for a query, ranked in the engine from the stored rows; undefined when the engine cannot. */
+/**
+ * Movies for a query, ranked in the engine from the stored rows; undefined when it cannot (no
+ * engine search, a query of other vectors, no row answered: the caller ranks in the process).
+ * Up to stillsAnnThreshold() stills every still is scored, as the in-process matcher does
+ * (exactly); past it the ANN_SHORTLIST nearest, as its shortlist ranking does.
+ */
 export async function rankStored(library: Pick<Store, 'stillsMatch'>, query: StoredMatchQuery, image: { content: Float32Array; color: Float32Array }): Promise<{ key: number; score: number }[] | undefined> {
   const top = TOP_PER_MOVIE;
-  const match = await library.stillsMatch.rank(query.row(image), { shortlist: ANN_SHORTLIST, top });
-  if (!match) return undefined;
-  // A full shortlist may have left out stills of a film: it is filled up with what they could score at best.
-  const partial = match.shortlisted >= ANN_SHORTLIST;
+  const row = query.row(image);
+  if (!row) return undefined;
+  const exact = query.meta.stills <= stillsAnnThreshold();
+  const match = await library.stillsMatch.rank(row, { shortlist: exact ? undefined : ANN_SHORTLIST, top });
+  if (!match || match.movies.length === 0) return undefined;
+  // A shortlist may have left out stills of a film: it is filled up with what they could score at best.
+  const partial = !exact && match.shortlisted < query.meta.stills;
   const bound = match.lowestSimilarity - query.meta.minHub / 2;
   return match.movies
     .map((m) => ({ key: m.movieKey, score: Math.round(((partial && m.count < top ? m.total + (top - m.count) * bound : m.total) / (partial ? top : m.count)) * 1e6) / 1e6 }))

@@ -28,6 +28,7 @@ const POSTGRES_ONLY: Record<string, Record<string, string>> = {
   },
   poster_text: { squashed: 'printed lines squashed to letters and digits for pg_trgm (lexical-postgres.ts)' },
   vectors: { embedding: 'the pgvector column, present when the extension is (pgvector-index.ts)' },
+  stills_match: { embedding: 'the pgvector column of the stored which-movie rows, present when the extension is (stills-match-search.ts)' },
 };
 
 function expectedKind(spec: TableSpec, column: string, sqliteType: string): Kind {

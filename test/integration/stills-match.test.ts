@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rankStored, prepareStoredMatch, StoredMatchQuery } from '../../src/stills/stored-match.js';
 import { StillsMatcher } from '../../src/stills/which-movie.js';
@@ -21,7 +22,7 @@ import { seededRandom } from '../../src/util/random.js';
 const CONTENT = 300;
 const COLOR = 24;
 const FILMS = 4;
-const PER_FILM = 80;
+const PER_FILM = 300;
 const random = seededRandom(23);
 const centres = Array.from({ length: FILMS }, () => ({ content: Float32Array.from({ length: CONTENT }, () => random()), color: Float32Array.from({ length: COLOR }, () => random()) }));
 const jitter = (v: Float32Array, by: number) => Float32Array.from(v, (x) => Math.max(0, x + (random() - 0.5) * by));
@@ -50,7 +51,7 @@ afterAll(async () => {
 });
 
 describe('stored which-movie match', () => {
-  it('ranks in PostgreSQL with pgvector as the in-process matcher ranks', async () => {
+  it('ranks in PostgreSQL with pgvector as the in-process matcher ranks (every still scored, up to the ANN threshold)', async () => {
     await (await openPostgresStore(server.url, { create: true, poolSize: 1 })).close();
     await resetLibrary(server.url);
     const store = await openPostgresStore(server.url, { create: true, poolSize: 2 });
@@ -67,6 +68,42 @@ describe('stored which-movie match', () => {
         const inProcess = await matcher.rank(q);
         expect(inEngine.map((m) => m.key)).toEqual(inProcess.map((m) => m.key));
         inEngine.forEach((m, i) => expect(m.score).toBeCloseTo(inProcess[i]!.score, 4));
+      }
+      // Past the ANN threshold: the 1,000 nearest of 1,200 through the halfvec index, films with
+      // fewer of their stills there filled up. Against the same ranking computed here from the
+      // stored rows (exact float32 top 1,000): the same films first, scores within the
+      // difference a neighbour at the shortlist's edge makes.
+      const rows = await store.stillsMatch.page(0, 10_000);
+      const minHub = Math.min(...rows.map((r) => r.hub));
+      process.env.MARQUEE_STILLS_ANN_THRESHOLD = '500';
+      try {
+        for (const q of queries.slice(0, 8)) {
+          const qr = query.row(q)!;
+          const sims = rows.map((r) => ({ movie: r.movieKey, sim: r.row.reduce((a, x, t) => a + x * qr[t]!, 0), hub: r.hub })).sort((a, b) => b.sim - a.sim).slice(0, 1000);
+          const bound = sims.at(-1)!.sim - minHub / 2;
+          const perMovie = new Map<number, number[]>();
+          for (const x of sims) perMovie.set(x.movie, [...(perMovie.get(x.movie) ?? []), x.sim - x.hub / 2]);
+          const reference = [...perMovie].map(([key, list]) => {
+            const best = list.sort((a, b) => b - a).slice(0, 5);
+            while (best.length < 5) best.push(bound);
+            return { key, score: best.reduce((a, b) => a + b, 0) / 5 };
+          }).sort((a, b) => b.score - a.score);
+          const inEngine = (await rankStored(store, query, q))!;
+          expect(inEngine.map((m) => m.key)).toEqual(reference.map((m) => m.key));
+          inEngine.forEach((m, i) => expect(Math.abs(m.score - reference[i]!.score)).toBeLessThan(0.01));
+        }
+      } finally {
+        delete process.env.MARQUEE_STILLS_ANN_THRESHOLD;
+      }
+      // The shortlist's ORDER BY is the index's expression (the index is what finds it at scale).
+      const client = new pg.Client({ connectionString: server.url });
+      await client.connect();
+      try {
+        const d = meta.dimension;
+        const plan = (await client.query(`SET enable_seqscan = off; EXPLAIN SELECT still_key FROM stills_match ORDER BY embedding::halfvec(${d}) <#> '[${Array.from({ length: d }, () => 0.1).join(',')}]'::halfvec(${d}) LIMIT 10`)) as unknown as { rows: { 'QUERY PLAN': string }[] }[];
+        expect(plan[1]!.rows.map((r) => r['QUERY PLAN']).join('\n')).toMatch(new RegExp(`Index Scan using stills_match_hnsw_${d}`));
+      } finally {
+        await client.end();
       }
       // A still deleted takes its row along; a film without stills drops out of the ranking.
       const gone = (await store.stills.prepareMovies([{ movie: { id: 'film-0', title: 'Film 0', year: 2000, genres: [], countries: [], overview: '', tagline: '', imdbId: null, tmdbId: null, extra: {} }, imdbId: null, keepSeqs: [] }], '/stills')).keys[0]!;

@@ -38,7 +38,7 @@ export function vectorLiteral(v: Float32Array): string {
 }
 
 /** A SQL string literal (for the partial index predicate, which must be a constant to match). */
-function literal(s: string): string {
+export function literal(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
 }
 
@@ -59,7 +59,7 @@ export function indexName(channel: string, model: ModelRef): string {
  * back to a much slower on-disk build once it outgrows maintenance_work_mem (64 MB by default:
  * about 15k vectors of 1792 dims as halfvec).
  */
-function buildMemory(): string {
+export function buildMemory(): string {
   const m = process.env.MARQUEE_PG_INDEX_MEMORY ?? '512MB';
   if (!/^\d+\s*(kB|MB|GB)$/.test(m)) throw new Error(`MARQUEE_PG_INDEX_MEMORY must look like 512MB or 2GB, not "${m}"`);
   return m;
@@ -91,6 +91,13 @@ export function filterConditions(f: SearchFilters | undefined, params: unknown[]
 }
 
 const configured = new WeakSet<pg.PoolClient>();
+
+/** Session settings once per pooled connection: a wider beam, and iterative scans so filtered queries (and long shortlists) still fill their LIMIT. */
+export async function configureHnsw(client: pg.PoolClient): Promise<void> {
+  if (configured.has(client)) return;
+  await client.query(`SET hnsw.ef_search = ${EF_SEARCH}; SET hnsw.iterative_scan = relaxed_order`);
+  configured.add(client);
+}
 
 export class PgVectorIndex implements VectorIndex {
   readonly kind = 'pgvector';
@@ -148,11 +155,7 @@ export class PgVectorIndex implements VectorIndex {
     const sql = `SELECT v.subject_key AS key, ${similaritySql(this.metric, 'v.embedding', '$1::vector')} AS score FROM vectors v ${join} WHERE ${conditions.join(' AND ')} ORDER BY ${distance} LIMIT ${Math.floor(k)}`;
     const client = await this.pool.connect();
     try {
-      if (!configured.has(client)) {
-        // Session settings once per pooled connection: a wider beam, and iterative scans so filtered queries still fill k.
-        await client.query(`SET hnsw.ef_search = ${EF_SEARCH}; SET hnsw.iterative_scan = relaxed_order`);
-        configured.add(client);
-      }
+      await configureHnsw(client);
       const rows = (await client.query<{ key: number; score: number }>(sql, params)).rows;
       return rows.map((r) => ({ key: r.key, score: Number(r.score) })).sort((a, b) => b.score - a.score || a.key - b.key);
     } finally {

@@ -9,7 +9,7 @@
  */
 import type pg from 'pg';
 import type { EngineMatch, StillsMatchSearch } from '../repositories/stills-match.js';
-import { EF_SEARCH, vectorLiteral } from './pgvector-index.js';
+import { buildMemory, configureHnsw, literal, vectorLiteral } from './pgvector-index.js';
 
 /** halfvec HNSW indexes take at most 4,000 dimensions. */
 const MAX_INDEXED_DIMS = 4000;
@@ -19,25 +19,33 @@ const indexName = (d: number) => `stills_match_hnsw_${d}`;
 export class PgStillsMatchSearch implements StillsMatchSearch {
   constructor(private readonly pool: pg.Pool) {}
 
-  async afterSave(dimension: number): Promise<void> {
-    if (dimension > MAX_INDEXED_DIMS) return;
-    // A build of another dimension leaves an index no query uses: it goes.
-    const stale = (await this.pool.query<{ name: string }>("SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'stills_match' AND indexname LIKE 'stills\\_match\\_hnsw\\_%' AND indexname <> $1", [indexName(dimension)])).rows;
-    for (const { name } of stale) await this.pool.query(`DROP INDEX IF EXISTS ${name}`);
-    try {
-      await this.pool.query(`CREATE INDEX IF NOT EXISTS ${indexName(dimension)} ON stills_match USING hnsw ((embedding::halfvec(${dimension})) halfvec_ip_ops)`);
-    } catch (err) {
-      // Two processes creating it at once: the loser sees a unique violation on pg_class.
-      if ((err as { code?: string }).code !== '23505' && (err as { code?: string }).code !== '42P07') throw err;
-    }
+  /** Before a build is written: its index goes (one build of the graph after the load is far quicker than 132,617 inserts into it, and leaves no dead tuples in it). */
+  async beforeSave(): Promise<void> {
+    const indexes = (await this.pool.query<{ name: string }>("SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'stills_match' AND indexname LIKE 'stills\\_match\\_hnsw\\_%'")).rows;
+    for (const { name } of indexes) await this.pool.query(`DROP INDEX IF EXISTS ${name}`);
   }
 
-  async rank(query: Float32Array, opts: { shortlist: number; top: number }): Promise<EngineMatch> {
+  async afterSave(dimension: number): Promise<void> {
+    if (dimension > 0 && dimension <= MAX_INDEXED_DIMS) {
+      try {
+        // One simple-protocol query is one implicit transaction: SET LOCAL ends with the build (the graph in memory, as ensureVectorIndex builds).
+        await this.pool.query(`SET LOCAL maintenance_work_mem = ${literal(buildMemory())}; CREATE INDEX IF NOT EXISTS ${indexName(dimension)} ON stills_match USING hnsw ((embedding::halfvec(${dimension})) halfvec_ip_ops)`);
+      } catch (err) {
+        // Two processes creating it at once: the loser sees a unique violation on pg_class.
+        if ((err as { code?: string }).code !== '23505' && (err as { code?: string }).code !== '42P07') throw err;
+      }
+    }
+    await this.pool.query('ANALYZE stills_match');
+  }
+
+  async rank(query: Float32Array, opts: { shortlist?: number; top: number }): Promise<EngineMatch> {
     const d = query.length;
     const distance = d <= MAX_INDEXED_DIMS ? `embedding::halfvec(${d}) <#> $1::halfvec(${d})` : 'embedding <#> $1::vector';
+    // Without a shortlist every still is scored (exact); with one, the index finds it and each is scored exactly (float32).
+    const near = opts.shortlist === undefined ? '' : `ORDER BY ${distance} LIMIT ${Math.floor(opts.shortlist)}`;
     const sql = `
       WITH near AS MATERIALIZED (
-        SELECT movie_key, hub, -(embedding <#> $1::vector) AS sim FROM stills_match ORDER BY ${distance} LIMIT ${Math.floor(opts.shortlist)}
+        SELECT movie_key, hub, -(embedding <#> $1::vector) AS sim FROM stills_match WHERE embedding IS NOT NULL ${near}
       ),
       scored AS (
         SELECT movie_key, sim - hub / 2 AS score, row_number() OVER (PARTITION BY movie_key ORDER BY sim - hub / 2 DESC) AS r FROM near
@@ -47,7 +55,7 @@ export class PgStillsMatchSearch implements StillsMatchSearch {
       FROM scored WHERE r <= ${Math.floor(opts.top)} GROUP BY movie_key`;
     const client = await this.pool.connect();
     try {
-      await client.query(`SET hnsw.ef_search = ${EF_SEARCH}; SET hnsw.iterative_scan = relaxed_order`);
+      await configureHnsw(client);
       const rows = (await client.query<{ movie_key: number; total: number; n: number; shortlisted: number; lowest: number }>(sql, [vectorLiteral(query)])).rows;
       return {
         movies: rows.map((r) => ({ movieKey: r.movie_key, total: Number(r.total), count: r.n })),

@@ -56,7 +56,7 @@ export class SqlCopy implements CopyRepository {
   /** The columns an engine adds to this table's rows (PostgreSQL's movie filter arrays, pgvector's embedding). */
   private engineColumns(spec: TableSpec, row: TableRow): Record<string, unknown> {
     if (spec.name === 'movies') return this.engine.movieColumns({ genres: row.genres as string[], countries: row.countries as string[] });
-    if (spec.name === 'vectors') return this.engine.vectorColumns({ vector: fromBlob(row.data as Buffer) });
+    if (spec.name === 'vectors' || spec.name === 'stills_match') return this.engine.vectorColumns({ vector: fromBlob(row.data as Buffer) });
     return {};
   }
 

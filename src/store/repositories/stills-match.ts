@@ -36,9 +36,10 @@ export interface EngineMatch {
 
 /** What an engine that searches the rows does: make its index after a build, and rank. */
 export interface StillsMatchSearch {
-  /** After a build of rows of `dimension` floats (outside its transaction: index DDL locks the table). */
+  /** Before a build is written, and after it (with its rows' `dimension`): the index, outside the write's transaction (index DDL locks the table). */
+  beforeSave(): Promise<void>;
   afterSave(dimension: number): Promise<void>;
-  rank(query: Float32Array, opts: { shortlist: number; top: number }): Promise<EngineMatch>;
+  rank(query: Float32Array, opts: { shortlist?: number; top: number }): Promise<EngineMatch>;
 }
 
 export interface StillsMatchRepository {
@@ -50,8 +51,8 @@ export interface StillsMatchRepository {
   count(): Promise<number>;
   /** Up to `limit` rows after still key `afterKey`, by key. */
   page(afterKey: number, limit: number): Promise<StillsMatchRow[]>;
-  /** Movies ranked in the engine; undefined when it cannot (`searchable` false). */
-  rank(query: Float32Array, opts: { shortlist: number; top: number }): Promise<EngineMatch | undefined>;
+  /** Movies ranked in the engine from the `shortlist` stills nearest `query` (every still without one); undefined when it cannot (`searchable` false). */
+  rank(query: Float32Array, opts: { shortlist?: number; top: number }): Promise<EngineMatch | undefined>;
 }
 
 /** Rows per multi-row INSERT: each carries a row of a few hundred floats. */
@@ -69,6 +70,7 @@ export class SqlStillsMatch implements StillsMatchRepository {
   }
 
   async save(build: { rows: StillsMatchRow[]; files: { name: string; data: Buffer }[] }): Promise<void> {
+    await this.search?.beforeSave();
     await this.sql.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('stills_match').execute();
       await trx.deleteFrom('stills_match_files').execute();
@@ -79,8 +81,7 @@ export class SqlStillsMatch implements StillsMatchRepository {
           .values(part.map((r) => ({ still_key: r.stillKey, movie_key: r.movieKey, hub: r.hub, data: toBlob(r.row), ...this.engine.vectorColumns({ vector: r.row }) })))
           .execute();
     });
-    const dimension = build.rows[0]?.row.length;
-    if (dimension) await this.search?.afterSave(dimension);
+    await this.search?.afterSave(build.rows[0]?.row.length ?? 0);
   }
 
   async file(name: string): Promise<Buffer | undefined> {
@@ -96,7 +97,7 @@ export class SqlStillsMatch implements StillsMatchRepository {
     return rows.map((r) => ({ stillKey: r.still_key, movieKey: r.movie_key, hub: r.hub, row: fromBlob(r.data) }));
   }
 
-  async rank(query: Float32Array, opts: { shortlist: number; top: number }): Promise<EngineMatch | undefined> {
+  async rank(query: Float32Array, opts: { shortlist?: number; top: number }): Promise<EngineMatch | undefined> {
     return this.search?.rank(query, opts);
   }
 }

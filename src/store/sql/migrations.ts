@@ -53,15 +53,17 @@ END $$`.execute(db);
       // nothing caches them (each request reads them), so no trigger is needed.
       async up(db: Kysely<unknown>): Promise<void> {
         const blob = engine === 'postgres' ? 'bytea' : 'blob';
+        // SQLite's REAL is a double, as PostgreSQL's double precision (its `real` is single).
+        const real = engine === 'postgres' ? 'double precision' : 'real';
         await db.schema
           .createTable('stills_atlas_points')
           .addColumn('still_key', 'integer', (c) => c.primaryKey().references('stills.key').onDelete('cascade'))
           .addColumn('content_hash', 'text', (c) => c.notNull())
-          .addColumn('x', 'double precision', (c) => c.notNull())
-          .addColumn('y', 'double precision', (c) => c.notNull())
+          .addColumn('x', real, (c) => c.notNull())
+          .addColumn('y', real, (c) => c.notNull())
           .addColumn('cell', 'integer', (c) => c.notNull())
           .addColumn('cluster', 'integer', (c) => c.notNull())
-          .addColumn('hue', 'double precision', (c) => c.notNull())
+          .addColumn('hue', real, (c) => c.notNull())
           .addColumn('sheet', 'integer', (c) => c.notNull())
           .addColumn('slot', 'integer', (c) => c.notNull())
           .addColumn('placed', 'text', (c) => c.notNull())
@@ -76,11 +78,12 @@ END $$`.execute(db);
       // a server checks the build's meta at each query.
       async up(db: Kysely<unknown>): Promise<void> {
         const blob = engine === 'postgres' ? 'bytea' : 'blob';
+        const real = engine === 'postgres' ? 'double precision' : 'real';
         await db.schema
           .createTable('stills_match')
           .addColumn('still_key', 'integer', (c) => c.primaryKey().references('stills.key').onDelete('cascade'))
           .addColumn('movie_key', 'integer', (c) => c.notNull())
-          .addColumn('hub', 'double precision', (c) => c.notNull())
+          .addColumn('hub', real, (c) => c.notNull())
           .addColumn('data', blob, (c) => c.notNull())
           .execute();
         await db.schema.createTable('stills_match_files').addColumn('name', 'text', (c) => c.primaryKey()).addColumn('data', blob, (c) => c.notNull()).execute();
