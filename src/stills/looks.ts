@@ -58,20 +58,38 @@ function normalisedMean(vs: Float32Array[]): Float32Array {
 
 /** The movies with stills and a look, from their stills' content rows by movie (in film order). */
 export async function loadMovieStills(library: StoreParts, content: Map<number, { seq: number; vector: Float32Array }[]>): Promise<MovieStills[]> {
-  const movies = await library.movies.byKeys([...content.keys()]);
-  const out: MovieStills[] = [];
+  const parts = new Map<number, { vectors: Float32Array[]; mean: Float32Array; segments: Float32Array[] }>();
   for (const [key, entries] of content) {
     const vectors = entries.map((e) => e.vector);
-    const movie = movies.get(key);
-    const look = await library.stills.getLook<MovieLook>(key);
-    // An interrupted index run (the look comes with the next run), or a film deleted since the rows were read.
-    if (!look || !movie) continue;
     const segments = Array.from({ length: SEGMENTS }, (_, i) => {
       const part = vectors.slice(Math.floor((i * vectors.length) / SEGMENTS), Math.max(Math.floor(((i + 1) * vectors.length) / SEGMENTS), Math.floor((i * vectors.length) / SEGMENTS) + 1));
       return normalisedMean(part);
     });
+    parts.set(key, { vectors, mean: normalisedMean(vectors), segments });
+  }
+  return withLooks(library, parts);
+}
+
+/**
+ * The movies with stills and a look from their per-film parts alone (the mean and the SEGMENTS
+ * means of their content rows, not normalised, as the engine aggregates them: stored-match.ts):
+ * no still's row, so their chamfers come from where the rows are.
+ */
+export async function movieStillsFromParts(library: StoreParts, parts: Map<number, { mean: Float32Array; segments: Float32Array[] }>): Promise<MovieStills[]> {
+  const normalised = new Map([...parts].map(([key, p]) => [key, { vectors: [] as Float32Array[], mean: l2normalize(Float32Array.from(p.mean)), segments: p.segments.map((v) => l2normalize(Float32Array.from(v))) }]));
+  return withLooks(library, normalised);
+}
+
+async function withLooks(library: StoreParts, parts: Map<number, { vectors: Float32Array[]; mean: Float32Array; segments: Float32Array[] }>): Promise<MovieStills[]> {
+  const movies = await library.movies.byKeys([...parts.keys()]);
+  const out: MovieStills[] = [];
+  for (const [key, p] of parts) {
+    const movie = movies.get(key);
+    const look = await library.stills.getLook<MovieLook>(key);
+    // An interrupted index run (the look comes with the next run), or a film deleted since the rows were read.
+    if (!look || !movie) continue;
     const film = (await library.films.get<FilmCutting>(key))?.analysis;
-    out.push({ key, id: movie.id, title: movie.title, vectors, mean: normalisedMean(vectors), segments, look, ...(film ? { film: { asl: film.asl, shotLengths: film.shotLengths } } : {}) });
+    out.push({ key, id: movie.id, title: movie.title, ...p, look, ...(film ? { film: { asl: film.asl, shotLengths: film.shotLengths } } : {}) });
   }
   return out.sort((a, b) => a.key - b.key);
 }
@@ -199,8 +217,13 @@ function quickScore(a: MovieStills, b: MovieStills): number {
   });
 }
 
+/** The chamfers of a film's stills with each of other films' (in process from their rows, or in the engine from the stored ones). */
+export type ChamferSource = (target: MovieStills, others: MovieStills[]) => Promise<number[]>;
+
+const chamfersOfRows: ChamferSource = (target, others) => chamfers(target.vectors, others.map((m) => m.vectors));
+
 /** Movies ranked by similarity of look to `id`, best first (the movie itself excluded). */
-export async function similarLooks(movies: MovieStills[], id: string, k = 20, candidates = LOOK_CANDIDATES): Promise<LookMatch[]> {
+export async function similarLooks(movies: MovieStills[], id: string, k = 20, candidates = LOOK_CANDIDATES, chamfersOf: ChamferSource = chamfersOfRows): Promise<LookMatch[]> {
   const target = movies.find((m) => m.id === id);
   if (!target) throw new Error(`movie "${id}" has no indexed stills: run "marquee index --stills <folder>"`);
   let others = movies.filter((m) => m !== target);
@@ -210,7 +233,7 @@ export async function similarLooks(movies: MovieStills[], id: string, k = 20, ca
       .sort((x, y) => y.q - x.q || x.m.id.localeCompare(y.m.id))
       .slice(0, candidates)
       .map((x) => x.m);
-  const chamferOf = await chamfers(target.vectors, others.map((m) => m.vectors));
+  const chamferOf = await chamfersOf(target, others);
   return others
     .map((m, i) => {
       const parts = lookParts(target, m, chamferOf[i]);

@@ -6,11 +6,11 @@ import { COLOR_MODEL } from '../design/design-features.js';
 import type { Store } from '../store/store.js';
 import { StillsError } from './errors.js';
 import { clusterStills, type StillsClustering } from './clusters.js';
-import { loadMovieStills, similarLooks, type LookMatch, type MovieStills } from './looks.js';
+import { LOOK_CANDIDATES, loadMovieStills, movieStillsFromParts, SEGMENTS, similarLooks, type LookMatch, type MovieStills } from './looks.js';
 import type { MovieLook } from './movie-look.js';
 import type { StoredStill } from '../store/types.js';
 import { movieFaceStats, stillFaceSummaries, type MovieFaceStats } from './still-faces.js';
-import { CONFIDENT_SCORE, evaluateConfidence, evaluateWhichMovie, StillsMatcher, type StillsEvaluation } from './which-movie.js';
+import { CONFIDENT_SCORE, evaluateConfidence, evaluateWhichMovie, StillsMatcher, WHICH_WEIGHTS, type StillsEvaluation } from './which-movie.js';
 import { rankStored, storedMatchMeta, StoredMatchQuery } from './stored-match.js';
 
 export { StillsError } from './errors.js';
@@ -46,6 +46,8 @@ export class StillsService {
   private readonly clustersCache = new Map<string, StillsClustering>();
   /** The stored match's query side, for the build it was read from (an engine that ranks from it). */
   private storedCache?: StoredMatchQuery;
+  /** Each film's look inputs from the engine's aggregates of that build. */
+  private storedMoviesCache?: { builtAt: string; movies: MovieStills[] };
 
   constructor(
     private readonly store: StoreParts,
@@ -58,6 +60,7 @@ export class StillsService {
     this.current = false;
     this.preparing = undefined;
     this.clustersCache.clear();
+    this.storedMoviesCache = undefined;
   }
 
   /**
@@ -157,12 +160,35 @@ export class StillsService {
 
   async similarLooks(id: string, k = 20): Promise<LookMatch[]> {
     await this.keyOf(id);
+    // Where the engine ranks from the stored match, the looks come from it too: each film's means
+    // aggregated in SQL, the chamfers of the best candidates computed there; no still is read here.
+    const stored = await this.stored();
+    const fromEngine = stored ? await this.storedMovies(stored) : undefined;
+    if (stored && fromEngine?.some((m) => m.id === id)) {
+      const dc = stored.meta.contentDimension;
+      // The stored rows' content parts carry √(content weight): their inner products are that weight times the content rows'.
+      const scale = 1 / WHICH_WEIGHTS.content;
+      return similarLooks(fromEngine, id, k, LOOK_CANDIDATES, async (target, others) => {
+        const chamfers = await this.store.stillsMatch.chamfers(target.key, others.map((o) => o.key), dc);
+        return others.map((o) => (chamfers?.get(o.key) ?? 0) * scale);
+      });
+    }
     const movies = await this.movies();
     try {
       return await similarLooks(movies, id, k);
     } catch (err) {
       throw new StillsError('no_stills', (err as Error).message);
     }
+  }
+
+  /** Each film's look inputs from the engine's per-film aggregates of a stored build (cached for that build); undefined when the engine cannot aggregate. */
+  private async storedMovies(stored: StoredMatchQuery): Promise<MovieStills[] | undefined> {
+    if (this.storedMoviesCache?.builtAt !== stored.meta.builtAt) {
+      const parts = await this.store.stillsMatch.filmParts(stored.meta.contentDimension, SEGMENTS);
+      if (!parts) return undefined;
+      this.storedMoviesCache = { builtAt: stored.meta.builtAt, movies: await movieStillsFromParts(this.store, parts) };
+    }
+    return this.storedMoviesCache.movies;
   }
 
   async whichMovie(bytes: Buffer, source: string, k = 5): Promise<WhichMovieAnswer> {

@@ -11,6 +11,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rankStored, prepareStoredMatch, StoredMatchQuery } from '../../src/stills/stored-match.js';
 import { StillsMatcher } from '../../src/stills/which-movie.js';
+import { lookParts, loadMovieStills, movieStillsFromParts, SEGMENTS, similarLooks } from '../../src/stills/looks.js';
+import { dot } from '../../src/util/vectors.js';
+import { StillsService } from '../../src/stills/service.js';
+import type { Embedder } from '../../src/search/embedder.js';
 import { resetLibrary } from '../../src/store/postgres/databases.testkit.js';
 import { startPglite, type PgliteServer } from '../../src/store/postgres/pglite-server.js';
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
@@ -37,7 +41,17 @@ async function fill(store: Store): Promise<void> {
       content: jitter(centres[f]!.content, 0.8), color: jitter(centres[f]!.color, 0.8), layout: new Float32Array(4), look: { stats: {} as never, palette: [] },
     }));
     await store.stills.put(stills);
+    await store.stills.putLook(key, `hash-${f}`, lookOf(f), Buffer.from('png'));
   }
+}
+
+/** A film's look (palette and HSL summary) of its own. */
+function lookOf(f: number) {
+  const grey = 40 + 40 * f;
+  return {
+    palette: [{ hex: '#808080', rgb: [grey, grey, grey], lab: [grey / 2.55, f * 3, -f * 2], share: 0.7, name: 'grey' }, { hex: '#a04020', rgb: [160, 64, 32], lab: [40, 40 + f, 40], share: 0.3, name: 'rust' }],
+    hsl: { hueDistribution: Array.from({ length: 12 }, (_, i) => ({ share: i === f ? 0.5 : 0.5 / 11 })), saturation: { mean: 0.2 + 0.1 * f }, lightness: { mean: 0.3 + 0.05 * f }, warmCoolBalance: 0.1 * f },
+  };
 }
 
 const queries = Array.from({ length: 24 }, (_, i) => ({ content: jitter(centres[i % FILMS]!.content, 1.2), color: jitter(centres[(i * 7) % FILMS]!.color, 1.2) }));
@@ -104,6 +118,27 @@ describe('stored which-movie match', () => {
         expect(plan[1]!.rows.map((r) => r['QUERY PLAN']).join('\n')).toMatch(new RegExp(`Index Scan using stills_match_hnsw_${d}`));
       } finally {
         await client.end();
+      }
+      // Looks from the engine (each film's means aggregated in SQL, chamfers computed there) are the in-process looks:
+      // the engine's parts first, then the service's answers, which are built on them.
+      const service = new StillsService(store, {} as Embedder);
+      const inProcessMovies = await loadMovieStills(store, matcher.contentByMovie());
+      const engineMovies = await movieStillsFromParts(store, (await store.stillsMatch.filmParts(meta.contentDimension, SEGMENTS))!);
+      expect(engineMovies.map((m) => m.id)).toEqual(inProcessMovies.map((m) => m.id));
+      engineMovies.forEach((m, i) => {
+        expect(dot(m.mean, inProcessMovies[i]!.mean)).toBeCloseTo(1, 5);
+        m.segments.forEach((seg, j) => expect(dot(seg, inProcessMovies[i]!.segments[j]!)).toBeCloseTo(1, 5));
+      });
+      const engineChamfers = (await store.stillsMatch.chamfers(inProcessMovies[0]!.key, inProcessMovies.slice(1).map((m) => m.key), meta.contentDimension))!;
+      inProcessMovies.slice(1).forEach((m) => expect(engineChamfers.get(m.key)! * 2).toBeCloseTo(lookParts(inProcessMovies[0]!, m).chamfer, 4));
+      for (let f = 0; f < FILMS; f++) {
+        const fromEngine = await service.similarLooks(`film-${f}`, 10);
+        const inProcess = await similarLooks(inProcessMovies, `film-${f}`, 10);
+        expect(fromEngine.map((m) => m.id)).toEqual(inProcess.map((m) => m.id));
+        fromEngine.forEach((m, i) => {
+          expect(m.score).toBeCloseTo(inProcess[i]!.score, 4);
+          for (const part of ['chamfer', 'mean', 'sequence', 'palette', 'hsl'] as const) expect(m.parts[part]).toBeCloseTo(inProcess[i]!.parts[part], 4);
+        });
       }
       // A still deleted takes its row along; a film without stills drops out of the ranking.
       const gone = (await store.stills.prepareMovies([{ movie: { id: 'film-0', title: 'Film 0', year: 2000, genres: [], countries: [], overview: '', tagline: '', imdbId: null, tmdbId: null, extra: {} }, imdbId: null, keepSeqs: [] }], '/stills')).keys[0]!;

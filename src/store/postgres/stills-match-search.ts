@@ -8,7 +8,7 @@
  * shortlist past hnsw.ef_search.
  */
 import type pg from 'pg';
-import type { EngineMatch, StillsMatchSearch } from '../repositories/stills-match.js';
+import type { EngineMatch, FilmParts, StillsMatchSearch } from '../repositories/stills-match.js';
 import { buildMemory, configureHnsw, literal, vectorLiteral } from './pgvector-index.js';
 
 /** halfvec HNSW indexes take at most 4,000 dimensions. */
@@ -65,5 +65,51 @@ export class PgStillsMatchSearch implements StillsMatchSearch {
     } finally {
       client.release();
     }
+  }
+
+  /**
+   * Per film, in SQL: the mean of its rows' content parts, and of each of `segments` parts in
+   * film order — still j of n in part i when floor(i·n/segments) ≤ j < max(floor((i+1)·n/segments),
+   * floor(i·n/segments) + 1), as looks.ts cuts a film (a film of fewer stills repeats some).
+   */
+  async filmParts(contentDimension: number, segments: number): Promise<Map<number, FilmParts>> {
+    const d = Math.floor(contentDimension);
+    const sql = `
+      WITH r AS (
+        SELECT m.movie_key, subvector(m.embedding, 1, ${d}) AS v,
+               row_number() OVER (PARTITION BY m.movie_key ORDER BY s.seq) - 1 AS j,
+               count(*) OVER (PARTITION BY m.movie_key) AS n
+        FROM stills_match m JOIN stills s ON s.key = m.still_key WHERE m.embedding IS NOT NULL
+      )
+      SELECT movie_key, -1 AS part, avg(v)::text AS v FROM r GROUP BY movie_key
+      UNION ALL
+      SELECT r.movie_key, i AS part, avg(r.v)::text AS v FROM r JOIN generate_series(0, ${Math.floor(segments) - 1}) AS i
+        ON r.j >= floor(i * r.n / ${Math.floor(segments)}.0) AND r.j < greatest(floor((i + 1) * r.n / ${Math.floor(segments)}.0), floor(i * r.n / ${Math.floor(segments)}.0) + 1)
+      GROUP BY r.movie_key, i`;
+    const rows = (await this.pool.query<{ movie_key: number; part: number; v: string }>(sql)).rows;
+    const out = new Map<number, FilmParts>();
+    for (const r of rows) {
+      const parts = out.get(r.movie_key) ?? { mean: new Float32Array(), segments: [] };
+      const v = Float32Array.from(JSON.parse(r.v) as number[]);
+      if (r.part < 0) parts.mean = v;
+      else parts.segments[r.part] = v;
+      out.set(r.movie_key, parts);
+    }
+    return out;
+  }
+
+  /** Chamfers in SQL: every pair of the film's stills with the others' (inner products of their content parts), each still's best match per film averaged, both directions. */
+  async chamfers(movieKey: number, others: number[], contentDimension: number): Promise<Map<number, number>> {
+    if (others.length === 0) return new Map();
+    const d = Math.floor(contentDimension);
+    const sql = `
+      WITH t AS (SELECT still_key, subvector(embedding, 1, ${d}) AS v FROM stills_match WHERE movie_key = $1 AND embedding IS NOT NULL),
+      c AS (SELECT still_key, movie_key, subvector(embedding, 1, ${d}) AS v FROM stills_match WHERE movie_key = ANY($2::int[]) AND embedding IS NOT NULL),
+      p AS MATERIALIZED (SELECT c.movie_key AS mk, t.still_key AS tk, c.still_key AS ck, -(t.v <#> c.v) AS s FROM t CROSS JOIN c),
+      a AS (SELECT mk, avg(best) AS x FROM (SELECT mk, tk, max(s) AS best FROM p GROUP BY mk, tk) q GROUP BY mk),
+      b AS (SELECT mk, avg(best) AS y FROM (SELECT mk, ck, max(s) AS best FROM p GROUP BY mk, ck) q GROUP BY mk)
+      SELECT a.mk AS movie_key, ((a.x + b.y) / 2)::float8 AS chamfer FROM a JOIN b ON b.mk = a.mk`;
+    const rows = (await this.pool.query<{ movie_key: number; chamfer: number }>(sql, [movieKey, others])).rows;
+    return new Map(rows.map((r) => [r.movie_key, Number(r.chamfer)]));
   }
 }

@@ -40,6 +40,14 @@ export interface StillsMatchSearch {
   beforeSave(): Promise<void>;
   afterSave(dimension: number): Promise<void>;
   rank(query: Float32Array, opts: { shortlist?: number; top: number }): Promise<EngineMatch>;
+  filmParts(contentDimension: number, segments: number): Promise<Map<number, FilmParts>>;
+  chamfers(movieKey: number, others: number[], contentDimension: number): Promise<Map<number, number>>;
+}
+
+/** A film's content rows aggregated (not normalised): their mean, and the means of its `segments` parts in film order. */
+export interface FilmParts {
+  mean: Float32Array;
+  segments: Float32Array[];
 }
 
 export interface StillsMatchRepository {
@@ -51,6 +59,14 @@ export interface StillsMatchRepository {
   count(): Promise<number>;
   /** Up to `limit` rows after still key `afterKey`, by key. */
   page(afterKey: number, limit: number): Promise<StillsMatchRow[]>;
+  /**
+   * Each film's parts for the looks, aggregated in the engine from the first `contentDimension`
+   * floats of its rows (the content part), its stills in film order (seq) cut as looks.ts cuts
+   * them; undefined when the engine cannot.
+   */
+  filmParts(contentDimension: number, segments: number): Promise<Map<number, FilmParts> | undefined>;
+  /** The chamfer of a film's content parts with each of `others`' (inner products of the parts as stored), in the engine; undefined when it cannot. */
+  chamfers(movieKey: number, others: number[], contentDimension: number): Promise<Map<number, number> | undefined>;
   /** Movies ranked in the engine from the `shortlist` stills nearest `query` (every still without one); undefined when it cannot (`searchable` false). */
   rank(query: Float32Array, opts: { shortlist?: number; top: number }): Promise<EngineMatch | undefined>;
 }
@@ -99,5 +115,13 @@ export class SqlStillsMatch implements StillsMatchRepository {
 
   async rank(query: Float32Array, opts: { shortlist?: number; top: number }): Promise<EngineMatch | undefined> {
     return this.search?.rank(query, opts);
+  }
+
+  async filmParts(contentDimension: number, segments: number): Promise<Map<number, FilmParts> | undefined> {
+    return this.search?.filmParts(contentDimension, segments);
+  }
+
+  async chamfers(movieKey: number, others: number[], contentDimension: number): Promise<Map<number, number> | undefined> {
+    return this.search?.chamfers(movieKey, others, contentDimension);
   }
 }
