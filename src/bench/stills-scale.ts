@@ -18,6 +18,10 @@
  *
  * MARQUEE_BENCH_STILLS_DB keeps the library there (indexing skips stills already in it, as an
  * index run does), so a later run measures the map and queries without indexing again.
+ * MARQUEE_BENCH_STILLS_ENGINE=pglite runs it on PostgreSQL with pgvector as this machine has it:
+ * PGlite (WebAssembly) in the bench's own process, so its work counts in every time and its
+ * memory in the RSS; the stored which-movie match is prepared after indexing (as its job would)
+ * and which-movie and looks rank in the database.
  * Sizes: MARQUEE_BENCH_STILLS_N stills (default 132,617) over MARQUEE_BENCH_STILLS_FILMS films
  * (default 2,147); MARQUEE_BENCH_STILLS_GENERATE_ONLY=1 only writes the catalog. Which film a query frame is can not be scored here (2,147 films share 9
  * sources): accuracy is measured on the demo stills (`marquee stills eval`), this measures cost.
