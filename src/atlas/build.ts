@@ -16,6 +16,7 @@ import { ExactIndex } from '../search/exact-index.js';
 import { COLOR_CHANNEL, CONTENT_CHANNEL, LAYOUT_CHANNEL, TEXT_CHANNEL } from '../store/channels.js';
 import { pickImageModel, readImageModels, refOf } from '../store/library-models.js';
 import { l2normalize } from '../util/vectors.js';
+import { stageTimer } from '../util/stage-timer.js';
 import type { Store } from '../store/store.js';
 import type { ModelRef, StoredMovie } from '../store/types.js';
 import { cluster } from './clusters.js';
@@ -104,14 +105,7 @@ export async function buildAtlas(library: StoreParts, opts: AtlasBuildOptions = 
 }
 
 async function fullBuild(library: StoreParts, channel: string, entries: { key: number; vector: Float32Array }[], seed: number, opts: AtlasBuildOptions): Promise<AtlasMeta> {
-  const seconds: Record<string, number> = {};
-  const time = async <T>(name: string, fn: () => T | Promise<T>): Promise<T> => {
-    opts.onStage?.(name);
-    const t = performance.now();
-    const out = await fn();
-    seconds[name] = r4((performance.now() - t) / 1000);
-    return out;
-  };
+  const { seconds, time } = stageTimer(opts.onStage);
   const vectors = entries.map((e) => e.vector);
   const reduced = await time('pca', () => pca(vectors, 50));
   const pcaXY = pca2d(reduced);

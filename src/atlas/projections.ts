@@ -82,8 +82,16 @@ function flatten(rows: number[][]): Points2D {
   return normalise(out);
 }
 
-/** Scales points into [0, 1] x [0, 1] keeping the aspect ratio (centred). */
-export function normalise(p: Points2D): Points2D {
+/** How points are scaled into [0, 1] x [0, 1] keeping the aspect ratio (centred): `toUnitSquare` applies it, to more points too. */
+export interface UnitSquare {
+  minX: number;
+  minY: number;
+  span: number;
+  ox: number;
+  oy: number;
+}
+
+export function unitSquareOf(p: Points2D): UnitSquare {
   let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
   for (let i = 0; i < p.length; i += 2) {
     minX = Math.min(minX, p[i]!);
@@ -92,9 +100,17 @@ export function normalise(p: Points2D): Points2D {
     maxY = Math.max(maxY, p[i + 1]!);
   }
   const span = Math.max(maxX - minX, maxY - minY) || 1;
-  const ox = (1 - (maxX - minX) / span) / 2;
-  const oy = (1 - (maxY - minY) / span) / 2;
-  return p.map((v, i) => (i % 2 === 0 ? ox + (v - minX) / span : oy + (v - minY) / span));
+  return { minX, minY, span, ox: (1 - (maxX - minX) / span) / 2, oy: (1 - (maxY - minY) / span) / 2 };
+}
+
+export function toUnitSquare(u: UnitSquare, x: number, y: number): [number, number] {
+  return [u.ox + (x - u.minX) / u.span, u.oy + (y - u.minY) / u.span];
+}
+
+/** Scales points into [0, 1] x [0, 1] keeping the aspect ratio (centred). */
+export function normalise(p: Points2D): Points2D {
+  const u = unitSquareOf(p);
+  return p.map((v, i) => (i % 2 === 0 ? u.ox + (v - u.minX) / u.span : u.oy + (v - u.minY) / u.span));
 }
 
 export function pca2d(reduced: number[][]): Points2D {

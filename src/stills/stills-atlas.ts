@@ -15,11 +15,12 @@
 import sharp from 'sharp';
 import { cluster } from '../atlas/clusters.js';
 import { assignGrid, cellPosition } from '../atlas/grid.js';
-import { pcaBasis, projectOnBasis, type PcaBasis } from '../atlas/projections.js';
+import { pcaBasis, projectOnBasis, toUnitSquare, unitSquareOf, type PcaBasis, type UnitSquare } from '../atlas/projections.js';
 import type { Store } from '../store/store.js';
 import type { StillsAtlasPlace } from '../store/repositories/stills-atlas.js';
 import type { StillSummary } from '../store/types.js';
 import { centreOn } from '../util/vectors.js';
+import { stageTimer } from '../util/stage-timer.js';
 import { defaultImageModel } from '../store/library-models.js';
 import { HUE_BINS, type LookStats } from '../image/look-stats.js';
 import { describeStillClusters, type StillCluster } from './clusters.js';
@@ -70,7 +71,7 @@ export interface StillsAtlasMeta {
   silhouette: number;
   clusters: StillCluster[];
   /** Where the PCA plane's first two coordinates went in 0–1 (the plane's normalisation). */
-  plane: { minX: number; minY: number; span: number; ox: number; oy: number };
+  plane: UnitSquare;
   /** Dimensions of the stored basis (the content vectors' and the PCA's). */
   basis: { dim: number; k: number };
   /** The image model the content vectors came from: stills of another are laid out again. */
@@ -143,14 +144,7 @@ async function movieIds(library: StoreParts, stills: StillSummary[]): Promise<Ma
 
 async function fullBuild(library: StoreParts, opts: StillsAtlasOptions): Promise<StillsAtlasMeta> {
   const seed = opts.seed ?? 42;
-  const seconds: Record<string, number> = {};
-  const time = async <T>(name: string, fn: () => T | Promise<T>): Promise<T> => {
-    opts.onStage?.(name);
-    const t = performance.now();
-    const out = await fn();
-    seconds[name] = r4((performance.now() - t) / 1000);
-    return out;
-  };
+  const { seconds, time } = stageTimer(opts.onStage);
   const stills = await time('read', () => summaries(library));
   const n = stills.length;
   const index = new Map(stills.map((s, i) => [s.key, i]));
@@ -162,7 +156,7 @@ async function fullBuild(library: StoreParts, opts: StillsAtlasOptions): Promise
   const d = basis.k;
   const xy = new Float32Array(n * 2);
   for (let i = 0; i < n; i++) (xy[i * 2] = reduced[i * d]!), (xy[i * 2 + 1] = reduced[i * d + 1] ?? 0);
-  const plane = planeOf(xy);
+  const plane = unitSquareOf(xy);
   for (let i = 0; i < n; i++) [xy[i * 2], xy[i * 2 + 1]] = toPlane(plane, xy[i * 2]!, xy[i * 2 + 1]!);
   const grid = await time('grid', () => assignGrid(xy, STILL_ASPECT));
   const clustering = await time('clusters', () => cluster(reduced, n, d, seed, opts.k, [5, 12]));
@@ -246,22 +240,11 @@ async function projectAll(library: StoreParts, basis: PcaBasis, mean: Float64Arr
   }
 }
 
-function planeOf(xy: Float32Array): StillsAtlasMeta['plane'] {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  for (let i = 0; i < xy.length; i += 2) {
-    minX = Math.min(minX, xy[i]!);
-    maxX = Math.max(maxX, xy[i]!);
-    minY = Math.min(minY, xy[i + 1]!);
-    maxY = Math.max(maxY, xy[i + 1]!);
-  }
-  const span = Math.max(maxX - minX, maxY - minY) || 1;
-  return { minX, minY, span, ox: (1 - (maxX - minX) / span) / 2, oy: (1 - (maxY - minY) / span) / 2 };
-}
-
 /** A point of the PCA plane in 0–1 (clamped: a new still may fall outside the built range). */
 function toPlane(p: StillsAtlasMeta['plane'], x: number, y: number): [number, number] {
   const clamp = (v: number) => Math.min(1, Math.max(0, v));
-  return [clamp(p.ox + (x - p.minX) / p.span), clamp(p.oy + (y - p.minY) / p.span)];
+  const [u, v] = toUnitSquare(p, x, y);
+  return [clamp(u), clamp(v)];
 }
 
 function metaFile(meta: StillsAtlasMeta): { name: string; data: Buffer } {
