@@ -73,6 +73,9 @@ describe('stills atlas', () => {
     const places = await s.stillsAtlas.places();
     expect(new Set(places.map((p) => p.cell)).size).toBe(90);
     expect(new Set(places.map((p) => p.slot)).size).toBe(90);
+    // On the sheets in grid order (a sheet is a band of rows: a zoomed-in browser draws only those on screen).
+    const byCell = [...places].sort((a, b) => a.cell - b.cell);
+    expect(byCell.map((p) => p.sheet * 1e6 + p.slot)).toEqual([...byCell.map((p) => p.sheet * 1e6 + p.slot)].sort((a, b) => a - b));
     // Three well-separated films: each cluster holds one film's stills.
     const view = await s.stillsAtlas.view();
     const filmsOf = new Map<number, Set<string>>();

@@ -169,7 +169,10 @@ async function fullBuild(library: StoreParts, opts: StillsAtlasOptions): Promise
     return s;
   };
   const clusters = await time('labels', () => describeStillClusters(stills, ids, clustering.assignment, clustering.k, distance));
-  const { files: sheets, slots } = await time('sheets', () => buildStillSheets(library, stills.map((s) => s.key), 0, (done) => opts.onStep?.('sheets', done, n)));
+  // Stills go on the sheets in grid order: each sheet is a band of the grid's rows, which a
+  // browser zoomed in draws only when it is on screen (web/src/atlas/viewer.ts, cull).
+  const inGridOrder = stills.map((s, i) => ({ key: s.key, cell: grid.cell[i]! })).sort((a, b) => a.cell - b.cell).map((s) => s.key);
+  const { files: sheets, slots } = await time('sheets', () => buildStillSheets(library, inGridOrder, 0, (done) => opts.onStep?.('sheets', done, n)));
   const places: StillsAtlasPlace[] = stills.flatMap((s, i) => (seen.has(s.key) ? [{
     stillKey: s.key,
     contentHash: s.contentHash,

@@ -58,6 +58,7 @@ export class AtlasViewer<P extends MapPoint> {
   private readonly hires = new Container();
   private readonly box = new Graphics();
   private particles: Particle[] = [];
+  private sheetBoxes = new Map<number, { x0: number; y0: number; x1: number; y1: number }>();
   private drawOrder: number[] = [];
   private drawRank = new Map<number, number>();
   private current: Float32Array;
@@ -187,7 +188,37 @@ export class AtlasViewer<P extends MapPoint> {
   /** Moves every particle to `current`. */
   private place(): void {
     this.particles.forEach((part, i) => ((part.x = this.current[i * 2]!), (part.y = this.current[i * 2 + 1]!)));
+    this.measureSheets();
     this.refresh();
+  }
+
+  /** Each sheet container's extent in the world (its sprites' centres, widened by a sprite), for culling. */
+  private measureSheets(): void {
+    const boxes = new Map<number, { x0: number; y0: number; x1: number; y1: number }>();
+    this.points.forEach((p, i) => {
+      const x = this.current[i * 2]!;
+      const y = this.current[i * 2 + 1]!;
+      const b = boxes.get(p.sheet);
+      if (!b) boxes.set(p.sheet, { x0: x, y0: y, x1: x, y1: y });
+      else (b.x0 = Math.min(b.x0, x)), (b.y0 = Math.min(b.y0, y)), (b.x1 = Math.max(b.x1, x)), (b.y1 = Math.max(b.y1, y));
+    });
+    for (const b of boxes.values()) (b.x0 -= this.halfW), (b.x1 += this.halfW), (b.y0 -= this.halfH), (b.y1 += this.halfH);
+    this.sheetBoxes = boxes;
+  }
+
+  /**
+   * Drawn live, only the sheet containers that reach into the view: a ParticleContainer draws
+   * every particle it holds, on screen or not, and at 132,617 stills zoomed in that was most of
+   * a frame in software WebGL. Stills are put on sheets in grid order, so in the grid a sheet is
+   * a band of rows and most of them are off screen when zoomed in.
+   */
+  private cull(): void {
+    const a = this.toWorld(0, 0);
+    const b = this.toWorld(this.stage.clientWidth, this.stage.clientHeight);
+    for (const [sheet, c] of this.containers) {
+      const box = this.sheetBoxes.get(sheet);
+      c.visible = !box || (box.x1 >= a.x && box.x0 <= b.x && box.y1 >= a.y && box.y0 <= b.y);
+    }
   }
 
   private refresh(): void {
@@ -196,6 +227,8 @@ export class AtlasViewer<P extends MapPoint> {
   }
 
   private renderLod(): void {
+    // The cached texture is the whole map: every sheet drawn into it.
+    for (const c of this.containers.values()) c.visible = true;
     this.content.visible = true;
     this.app.renderer.render({ container: this.content, target: this.lodTexture!, clear: true, transform: new Matrix().scale(LOD_SIZE / WORLD, LOD_SIZE / WORLD) });
     this.content.visible = !this.cached;
@@ -212,6 +245,7 @@ export class AtlasViewer<P extends MapPoint> {
 
   private tick(): void {
     this.updateLod();
+    if (!this.cached) this.cull();
     const anim = this.anim;
     if (!anim) return;
     const t = Math.min(1, (performance.now() - anim.start) / 600);
