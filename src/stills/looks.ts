@@ -119,7 +119,7 @@ const chamfer = (a: Float32Array[], b: Float32Array[]): number => chamferOver(a.
 const MATMUL_PAIRS = 200_000;
 
 /** The chamfer of `a` with each of `others`. */
-async function chamfers(a: Float32Array[], others: Float32Array[][]): Promise<number[]> {
+export async function chamfers(a: Float32Array[], others: Float32Array[][]): Promise<number[]> {
   const total = others.reduce((s, b) => s + b.length, 0);
   const d = a[0]?.length ?? 0;
   if (a.length * total < MATMUL_PAIRS || d === 0) return others.map((b) => chamfer(a, b));

@@ -6,7 +6,7 @@ import { COLOR_MODEL } from '../design/design-features.js';
 import type { Store } from '../store/store.js';
 import { StillsError } from './errors.js';
 import { clusterStills, type StillsClustering } from './clusters.js';
-import { LOOK_CANDIDATES, loadMovieStills, movieStillsFromParts, SEGMENTS, similarLooks, type LookMatch, type MovieStills } from './looks.js';
+import { chamfers, LOOK_CANDIDATES, loadMovieStills, movieStillsFromParts, SEGMENTS, similarLooks, type LookMatch, type MovieStills } from './looks.js';
 import type { MovieLook } from './movie-look.js';
 import type { StoredStill } from '../store/types.js';
 import { movieFaceStats, stillFaceSummaries, type MovieFaceStats } from './still-faces.js';
@@ -161,7 +161,7 @@ export class StillsService {
   async similarLooks(id: string, k = 20): Promise<LookMatch[]> {
     await this.keyOf(id);
     // Where the engine ranks from the stored match, the looks come from it too: each film's means
-    // aggregated in SQL, the chamfers of the best candidates computed there; no still is read here.
+    // aggregated in SQL, and only the best candidates' content parts read for their chamfers.
     const stored = await this.stored();
     const fromEngine = stored ? await this.storedMovies(stored) : undefined;
     if (stored && fromEngine?.some((m) => m.id === id)) {
@@ -169,8 +169,8 @@ export class StillsService {
       // The stored rows' content parts carry √(content weight): their inner products are that weight times the content rows'.
       const scale = 1 / WHICH_WEIGHTS.content;
       return similarLooks(fromEngine, id, k, LOOK_CANDIDATES, async (target, others) => {
-        const chamfers = await this.store.stillsMatch.chamfers(target.key, others.map((o) => o.key), dc);
-        return others.map((o) => (chamfers?.get(o.key) ?? 0) * scale);
+        const rows = await this.store.stillsMatch.contentParts([target.key, ...others.map((o) => o.key)], dc);
+        return (await chamfers(rows.get(target.key) ?? [], others.map((o) => rows.get(o.key) ?? []))).map((c) => c * scale);
       });
     }
     const movies = await this.movies();

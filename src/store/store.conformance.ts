@@ -569,6 +569,8 @@ export function storeConformance(name: string, make: StoreFactory): void {
           expect(first).toEqual([row(0), row(1)]);
           expect(await store.stillsMatch.page(first[1]!.stillKey, 2)).toEqual([row(2)]);
           expect((await store.stillsMatch.file('meta'))!.toString()).toBe('{"v":1}');
+          // A film's content parts (a row's first floats), for the chamfers of the looks.
+          expect([...(await store.stillsMatch.contentParts([key, 999_999], 2)).entries()].map(([k, v]) => [k, v.map((x) => Array.from(x))])).toEqual([[key, [[0, 0.5], [1, 0.5], [2, 0.5]]]]);
           // The engine ranks from them only where it searches vectors (pgvector).
           const ranked = await store.stillsMatch.rank(Float32Array.from([1, 0, 0, 0]), { shortlist: 10, top: 2 });
           if (store.stillsMatch.searchable) expect(ranked).toEqual({ movies: [{ movieKey: key, total: expect.closeTo(1.875 + 0.9375, 5), count: 2 }], shortlisted: 3, lowestSimilarity: 0 });

@@ -97,19 +97,4 @@ export class PgStillsMatchSearch implements StillsMatchSearch {
     }
     return out;
   }
-
-  /** Chamfers in SQL: every pair of the film's stills with the others' (inner products of their content parts), each still's best match per film averaged, both directions. */
-  async chamfers(movieKey: number, others: number[], contentDimension: number): Promise<Map<number, number>> {
-    if (others.length === 0) return new Map();
-    const d = Math.floor(contentDimension);
-    const sql = `
-      WITH t AS (SELECT still_key, subvector(embedding, 1, ${d}) AS v FROM stills_match WHERE movie_key = $1 AND embedding IS NOT NULL),
-      c AS (SELECT still_key, movie_key, subvector(embedding, 1, ${d}) AS v FROM stills_match WHERE movie_key = ANY($2::int[]) AND embedding IS NOT NULL),
-      p AS MATERIALIZED (SELECT c.movie_key AS mk, t.still_key AS tk, c.still_key AS ck, -(t.v <#> c.v) AS s FROM t CROSS JOIN c),
-      a AS (SELECT mk, avg(best) AS x FROM (SELECT mk, tk, max(s) AS best FROM p GROUP BY mk, tk) q GROUP BY mk),
-      b AS (SELECT mk, avg(best) AS y FROM (SELECT mk, ck, max(s) AS best FROM p GROUP BY mk, ck) q GROUP BY mk)
-      SELECT a.mk AS movie_key, ((a.x + b.y) / 2)::float8 AS chamfer FROM a JOIN b ON b.mk = a.mk`;
-    const rows = (await this.pool.query<{ movie_key: number; chamfer: number }>(sql, [movieKey, others])).rows;
-    return new Map(rows.map((r) => [r.movie_key, Number(r.chamfer)]));
-  }
 }

@@ -7,6 +7,7 @@
  * nearest stills, less half their hub terms, each film's best few summed — so a serving process
  * holds no still at all.
  */
+import { sql } from 'kysely';
 import type { Sql } from '../sql/connect.js';
 import { chunks, count } from '../sql/values.js';
 import type { EngineWrites } from '../sql/engine-writes.js';
@@ -41,7 +42,6 @@ export interface StillsMatchSearch {
   afterSave(dimension: number): Promise<void>;
   rank(query: Float32Array, opts: { shortlist?: number; top: number }): Promise<EngineMatch>;
   filmParts(contentDimension: number, segments: number): Promise<Map<number, FilmParts>>;
-  chamfers(movieKey: number, others: number[], contentDimension: number): Promise<Map<number, number>>;
 }
 
 /** A film's content rows aggregated (not normalised): their mean, and the means of its `segments` parts in film order. */
@@ -65,8 +65,8 @@ export interface StillsMatchRepository {
    * them; undefined when the engine cannot.
    */
   filmParts(contentDimension: number, segments: number): Promise<Map<number, FilmParts> | undefined>;
-  /** The chamfer of a film's content parts with each of `others`' (inner products of the parts as stored), in the engine; undefined when it cannot. */
-  chamfers(movieKey: number, others: number[], contentDimension: number): Promise<Map<number, number> | undefined>;
+  /** The content parts (the first `contentDimension` floats) of the rows of these films, by film: what a chamfer compares. */
+  contentParts(movieKeys: number[], contentDimension: number): Promise<Map<number, Float32Array[]>>;
   /** Movies ranked in the engine from the `shortlist` stills nearest `query` (every still without one); undefined when it cannot (`searchable` false). */
   rank(query: Float32Array, opts: { shortlist?: number; top: number }): Promise<EngineMatch | undefined>;
 }
@@ -121,7 +121,21 @@ export class SqlStillsMatch implements StillsMatchRepository {
     return this.search?.filmParts(contentDimension, segments);
   }
 
-  async chamfers(movieKey: number, others: number[], contentDimension: number): Promise<Map<number, number> | undefined> {
-    return this.search?.chamfers(movieKey, others, contentDimension);
+  async contentParts(movieKeys: number[], contentDimension: number): Promise<Map<number, Float32Array[]>> {
+    const out = new Map<number, Float32Array[]>();
+    const bytes = Math.floor(contentDimension) * 4;
+    // Only the content part leaves the database (substr of the row's bytes: both engines have it for binary strings).
+    for (const part of chunks(movieKeys))
+      for (const r of await this.sql.db
+        .selectFrom('stills_match')
+        .select(['movie_key', sql<Buffer>`substr(data, 1, ${sql.lit(bytes)})`.as('content')])
+        .where('movie_key', 'in', part)
+        .orderBy('still_key')
+        .execute()) {
+        const list = out.get(r.movie_key) ?? [];
+        list.push(fromBlob(r.content));
+        out.set(r.movie_key, list);
+      }
+    return out;
   }
 }
