@@ -21,7 +21,7 @@ import type { StillsAtlasPlace } from '../store/repositories/stills-atlas.js';
 import type { StillSummary } from '../store/types.js';
 import { centreOn } from '../util/vectors.js';
 import { stageTimer } from '../util/stage-timer.js';
-import { defaultImageModel } from '../store/library-models.js';
+import { defaultModelKey } from '../store/library-models.js';
 import { HUE_BINS, type LookStats } from '../image/look-stats.js';
 import { describeStillClusters, type StillCluster } from './clusters.js';
 import { StillsError } from './errors.js';
@@ -29,11 +29,6 @@ import { StillsError } from './errors.js';
 /** The parts of the library this module uses (consumers take only what they use). */
 type StoreParts = Pick<Store, 'library' | 'location' | 'movies' | 'stills' | 'stillsAtlas'>;
 
-/** The model the stills' content vectors come from (the library's default image model) and their length. */
-async function vectorsOf(library: StoreParts): Promise<{ model: string }> {
-  const m = await defaultImageModel(library);
-  return { model: m ? `${m.id}@${m.version}` : 'unknown' };
-}
 
 /** A build of another version is not extended: the next build is a full one. */
 export const STILLS_ATLAS_VERSION = 1;
@@ -196,7 +191,7 @@ async function fullBuild(library: StoreParts, opts: StillsAtlasOptions): Promise
     clusters,
     plane,
     basis: { dim: basis.dim, k: d },
-    vectors: await vectorsOf(library),
+    vectors: { model: await defaultModelKey(library) },
     incremental: 0,
     seconds,
   };
@@ -284,7 +279,7 @@ async function extend(library: StoreParts, meta: StillsAtlasMeta, metaBytes: Buf
   const started = performance.now();
   opts.onStage?.('read');
   // Vectors of another model (the library's default changed) are not comparable with the basis.
-  if ((await vectorsOf(library)).model !== meta.vectors.model) return undefined;
+  if ((await defaultModelKey(library)) !== meta.vectors.model) return undefined;
   const stored = await readBasis(library, meta);
   if (!stored) return undefined;
   const placed = new Map((await library.stillsAtlas.places()).map((p) => [p.stillKey, p]));

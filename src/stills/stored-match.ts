@@ -20,16 +20,11 @@ import type { Store } from '../store/store.js';
 import { centreOn } from '../util/vectors.js';
 import { StillsError } from './errors.js';
 import { ANN_SHORTLIST, DEFAULT_VARIANT, StillsMatcher, stillsAnnThreshold, TOP_PER_MOVIE, weighted } from './which-movie.js';
-import { defaultImageModel } from '../store/library-models.js';
+import { defaultModelKey } from '../store/library-models.js';
 
 /** The parts of the library this module uses (consumers take only what they use). */
 type StoreParts = Pick<Store, 'library' | 'location' | 'stills' | 'stillsMatch'>;
 
-/** The model the stills' content vectors come from (the library's default image model). */
-async function modelOf(library: Pick<Store, 'library' | 'location'>): Promise<string> {
-  const m = await defaultImageModel(library);
-  return m ? `${m.id}@${m.version}` : 'unknown';
-}
 
 /** A build of another version is not read: which-movie prepares in the process until the job runs again. */
 export const STORED_MATCH_VERSION = 1;
@@ -67,7 +62,7 @@ export async function prepareStoredMatch(library: StoreParts): Promise<StoredMat
   const meta: StoredMatchMeta = {
     version: STORED_MATCH_VERSION,
     builtAt: new Date().toISOString(),
-    model: await modelOf(library),
+    model: await defaultModelKey(library),
     inputDimension: contentMean.length,
     stills: rows.length,
     dimension: rows[0]?.row.length ?? 0,
@@ -111,7 +106,7 @@ export class StoredMatchQuery {
    */
   static async load(library: Pick<Store, 'library' | 'location' | 'stillsMatch'>, meta?: StoredMatchMeta): Promise<StoredMatchQuery | undefined> {
     const m = meta ?? (await storedMatchMeta(library));
-    if (!m || m.version !== STORED_MATCH_VERSION || m.model !== (await modelOf(library))) return undefined;
+    if (!m || m.version !== STORED_MATCH_VERSION || m.model !== (await defaultModelKey(library))) return undefined;
     const [contentMean, colorMean, projection] = await Promise.all(['content-mean', 'color-mean', 'projection'].map((n) => library.stillsMatch.file(n)));
     if (!contentMean || !colorMean || (m.projection && !projection)) return undefined;
     const reduce = m.projection && projection ? Whitening.fromBytes({ bytes: projection, ...m.projection }) : undefined;

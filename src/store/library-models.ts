@@ -140,3 +140,9 @@ export function planImageModels(held: LibraryImageModel[], requested: RequestedM
   });
   return { models, dropped };
 }
+
+/** The library's default image model as "id@version" ('unknown' without one): what stored builds of its vectors (the stills map, the stored match) record. */
+export async function defaultModelKey(store: StoreParts): Promise<string> {
+  const m = await defaultImageModel(store);
+  return m ? `${m.id}@${m.version}` : 'unknown';
+}
